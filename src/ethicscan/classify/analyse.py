@@ -1,0 +1,216 @@
+"""From one decoded text to its findings: match, drop look-alikes, classify each
+hit in context, then anchor findings on the definitions they document."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+
+from ethicscan.classify.capability import WINDOW, Decision, Hit, decide
+from ethicscan.classify.document import Document
+from ethicscan.model import Basis, Capability, Evidence, Finding, Location, Signal, Trait
+from ethicscan.rules.catalogue import Catalogue, Lookalike, Term, TermKind
+from ethicscan.rules.matcher import Match, drop_contained, lower_same_length
+
+SNIPPET_WIDTH = 200
+TABLE_MIN = 4  # distinct group names that make a code table
+_CAP_RANK = {c: i for i, c in enumerate(reversed(list(Capability)))}
+
+
+def analyse(text: str, path: str, catalogue: Catalogue) -> list[Finding]:
+    """Every finding in ``text``; ``path`` is the location reported and a hint for
+    the kind of file."""
+    lowered = lower_same_length(text)
+    matches = drop_contained(catalogue.terms.find(text, lowered))
+    if not matches:
+        return []
+    spans = [(m.start, m.end) for m in matches if isinstance(m.key.payload, Lookalike)]
+    term_matches: list[Match[Term]] = [
+        m  # type: ignore[misc]
+        for m in matches
+        if isinstance(m.key.payload, Term) and not _overlaps(m, spans)
+    ]
+    if not term_matches:
+        return []
+    doc = Document(text, path, catalogue, lowered)
+    hits = [
+        Hit(m.key.payload, m.start, m.end, doc.line_of(m.start), doc.in_comment(m.start))
+        for m in term_matches
+    ]
+    _link_neighbours(hits)
+
+    decided: list[tuple[Hit, Decision]] = []
+    for hit in hits:
+        d = decide(doc, hit)
+        if d is not None:
+            decided.append((hit, d))
+    decided = _one_per_line_and_rule(decided)
+    decided = _one_per_table(decided)
+    findings = [_finding(doc, h, d, h.term.text, h.start) for h, d in decided]
+    findings += _definition_findings(doc, decided)
+    findings += _face_input_findings(doc, decided)
+    return _with_fingerprints(doc, findings)
+
+
+def _overlaps(m: Match[Term | Lookalike], spans: list[tuple[int, int]]) -> bool:
+    return any(s < m.end and m.start < e for s, e in spans)
+
+
+def _link_neighbours(hits: list[Hit]) -> None:
+    """Tell each hit about the other hits near it: value-set clusters, ethnic-group
+    code tables, words of the same trait, religion words."""
+    by_line: dict[int, list[Hit]] = defaultdict(list)
+    for h in hits:
+        by_line[h.line].append(h)
+    for h in hits:
+        near = [o for ln in range(h.line - WINDOW, h.line + WINDOW + 1) for o in by_line.get(ln, ())]
+        close = [o for o in near if abs(o.line - h.line) <= 2]
+        if h.term.kind is TermKind.VALUE:
+            h.cluster = tuple(
+                sorted({o.term.text.lower() for o in close
+                        if o is not h and o.term.rule_id == h.term.rule_id
+                        and o.term.kind is TermKind.VALUE})
+            )
+        h.trait_words_near = tuple(
+            sorted({o.term.text for o in near
+                    if o.term.trait is h.term.trait and o.term.kind is not TermKind.VALUE
+                    and o.term.text.lower() != h.term.text.lower()})
+        )
+        h.religion_near = any(
+            o.term.trait is Trait.RELIGION and o.term.kind is not TermKind.MARKER for o in near
+        )
+        if h.term.kind in (TermKind.TABLE, TermKind.GROUP):
+            names = {o.term.text for o in near if o.term.kind in (TermKind.TABLE, TermKind.GROUP)
+                     and o.term.trait in (Trait.ETHNIC_GROUP, Trait.ETHNICITY)}
+            if len(names) >= TABLE_MIN:
+                h.table = tuple(sorted(names))
+
+
+def _one_per_line_and_rule(decided: list[tuple[Hit, Decision]]) -> list[tuple[Hit, Decision]]:
+    """``n.race = r.race`` is one finding, the most serious of the line's hits of a rule."""
+    best: dict[tuple[int, str], tuple[Hit, Decision]] = {}
+    for h, d in decided:
+        k = (h.line, h.term.rule_id)
+        cur = best.get(k)
+        if cur is None or _CAP_RANK[d.capability] > _CAP_RANK[cur[1].capability]:
+            best[k] = (h, d)
+    return sorted(best.values(), key=lambda hd: hd[0].start)
+
+
+def _one_per_table(decided: list[tuple[Hit, Decision]]) -> list[tuple[Hit, Decision]]:
+    """A code table of ethnic groups is one record finding (at its first line), plus
+    the groups in it that are a target on their own."""
+    out: list[tuple[Hit, Decision]] = []
+    last_table_line = -10
+    for h, d in decided:
+        if h.table and d.capability is not Capability.TARGETING:
+            if h.line - last_table_line <= WINDOW:
+                last_table_line = h.line
+                continue
+            last_table_line = h.line
+        out.append((h, d))
+    return out
+
+
+def _finding(doc: Document, h: Hit, d: Decision, term: str, pos: int,
+             extra: tuple[Signal, ...] = ()) -> Finding:
+    line = doc.line_of(pos)
+    text = doc.line_text(line)
+    col = pos - doc.line_starts[line]
+    return Finding(
+        rule=h.term.rule_id,
+        trait=h.term.trait,
+        capability=d.capability,
+        basis=d.basis if d.capability is Capability.INFERENCE else None,
+        severity=d.severity,
+        confidence=d.confidence,
+        location=Location(doc.path, line + 1, col + 1),
+        evidence=Evidence(
+            term=term,
+            snippet=_snippet(text, col),
+            language=h.term.lang,
+            gloss=h.term.gloss,
+        ),
+        signals=d.signals + extra,
+        refs=doc.catalogue.rule(h.term.rule_id).refs,
+        fingerprint="",
+    )
+
+
+def _snippet(line: str, col: int) -> str:
+    line = line.replace("\t", " ")
+    if len(line) <= SNIPPET_WIDTH:
+        return line.strip()
+    start = max(0, min(col - SNIPPET_WIDTH // 3, len(line) - SNIPPET_WIDTH))
+    return ("…" if start else "") + line[start : start + SNIPPET_WIDTH].strip() + "…"
+
+
+_SERIOUS = (Capability.TARGETING, Capability.INFERENCE, Capability.SEARCH)
+
+
+def _definition_findings(doc: Document, decided: list[tuple[Hit, Decision]]) -> list[Finding]:
+    """A docstring or doc comment that shows a capability makes the definition it
+    documents a finding too: ``class FaceDetailAttributesInfo`` whose docstring lists
+    肤色 is where a reader should look first."""
+    out: list[Finding] = []
+    seen = {(h.line, h.term.rule_id) for h, _ in decided}
+    for h, d in decided:
+        if d.capability not in _SERIOUS or not h.in_comment:
+            continue
+        owner = doc.owning_definition(h.line)
+        if owner is None:
+            continue
+        line, name = owner
+        if (line, h.term.rule_id) in seen:
+            continue
+        seen.add((line, h.term.rule_id))
+        pos = doc.line_starts[line] + doc.line_text(line).find(name)
+        sig = (Signal("documented-definition", 0.0, f"doc of {name} at line {h.line + 1}"),)
+        out.append(_finding(doc, h, d, name, pos, sig))
+    return out
+
+
+def _face_input_findings(doc: Document, decided: list[tuple[Hit, Decision]]) -> list[Finding]:
+    """In a module that infers a trait from faces, the functions that find the faces
+    are the biometric input of that inference."""
+    biometric = [
+        (h, d) for h, d in decided
+        if d.capability is Capability.INFERENCE and d.basis is Basis.BIOMETRIC
+    ]
+    if not biometric or doc.is_prose:
+        return []
+    h, d = biometric[0]
+    out = []
+    taken = {doc.line_of(x.start) for x, _ in decided}
+    for line, name in doc.definitions():
+        low = name.lower()
+        if line in taken or "face" not in low or "interface" in low or "surface" in low:
+            continue
+        if not any(v in low for v in ("detect", "extract", "find", "crop", "align", "locate")):
+            continue
+        pos = doc.line_starts[line] + doc.line_text(line).find(name)
+        sig = (Signal("face-input", 0.0, f"{name} finds the faces this module classifies"),)
+        out.append(_finding(doc, h, d, name, pos, sig))
+    return out
+
+
+def _with_fingerprints(doc: Document, findings: list[Finding]) -> list[Finding]:
+    """Stable ids that leave line numbers out, so baselines survive edits above."""
+    findings.sort(key=Finding.sort_key)
+    counts: dict[str, int] = defaultdict(int)
+    out = []
+    for f in findings:
+        basis = "\x1f".join(
+            (f.rule, f.location.path, f.evidence.term.lower(), " ".join(f.evidence.snippet.split()))
+        )
+        n = counts[basis]
+        counts[basis] += 1
+        digest = hashlib.sha256(f"{basis}\x1f{n}".encode()).hexdigest()[:20]
+        out.append(_replace_fp(f, digest))
+    return out
+
+
+def _replace_fp(f: Finding, fp: str) -> Finding:
+    from dataclasses import replace
+
+    return replace(f, fingerprint=fp)

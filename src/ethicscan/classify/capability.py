@@ -1,0 +1,274 @@
+"""Decide, for one hit in its context, whether it is a finding and what it says:
+capability, basis, severity, confidence, and the signals behind them.
+
+Every branch that moves a decision appends a :class:`Signal`, so a finding always
+explains itself.  The weights are deliberately simple: they order the evidence,
+they are not probabilities from a model.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ethicscan.classify.document import Document
+from ethicscan.model import Basis, Capability, Severity, Signal, Trait
+from ethicscan.rules.catalogue import Term, TermKind
+
+WINDOW = 3  # lines each side that count as "near"
+LOOKALIKE_CATEGORIES = ("concurrency", "game_sport", "ui_theme", "emoji", "country", "cosmetics")
+_CONDITION = re.compile(
+    r"==|!=|\bequals(?:IgnoreCase)?\s*\(|\bcase\b|\bin\s*[\[(]|\.contains\s*\(|\bif\b|\bswitch\b"
+    r"|\bwhen\b|===|\bWHERE\b|\bwhere\b"
+)
+_DOMAIN_TAIL = re.compile(r"^\.(?:com|net|org|io|in|cn|co|uk|de|info|biz|me|us|dev|app|xyz)\b")
+
+BASE_CONFIDENCE = {
+    TermKind.FIELD: 0.75,
+    TermKind.BOOLEAN: 0.9,
+    TermKind.GROUP: 0.65,
+    TermKind.WORD: 0.55,
+    TermKind.VALUE: 0.55,
+    TermKind.MARKER: 0.5,
+    TermKind.TABLE: 0.7,
+}
+
+SEVERITY = {
+    Capability.TARGETING: Severity.CRITICAL,
+    Capability.INFERENCE: Severity.HIGH,
+    Capability.SEARCH: Severity.HIGH,
+    Capability.RECORD: Severity.LOW,
+    Capability.MENTION: Severity.INFO,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    capability: Capability
+    basis: Basis | None
+    severity: Severity
+    confidence: float
+    signals: tuple[Signal, ...]
+
+
+@dataclass
+class Hit:
+    """One rule term found in a text, with what the classifier learns about it."""
+
+    term: Term
+    start: int
+    end: int
+    line: int  # 0-based
+    in_comment: bool
+    cluster: tuple[str, ...] = ()  # other labels of the same value set nearby
+    table: tuple[str, ...] = ()  # ethnic-group names forming a code table nearby
+    trait_words_near: tuple[str, ...] = ()  # non-value terms of the same trait nearby
+    religion_near: bool = False
+
+
+class Evidence:
+    """Counts of context words around one hit, from the line to the whole file."""
+
+    def __init__(self, doc: Document, hit: Hit) -> None:
+        self.doc = doc
+        self.hit = hit
+        lo, hi = max(0, hit.line - WINDOW), hit.line + WINDOW
+        self._win = {c: doc.words_in(c, lo, hi) for c in doc.context}
+        self._line = {c: doc.words_in(c, hit.line, hit.line) for c in doc.context}
+        self._path = doc.path_context
+
+    def near(self, category: str) -> list[str]:
+        return self._win.get(category, []) + self._path.get(category, [])
+
+    def on_line(self, category: str) -> list[str]:
+        return self._line.get(category, [])
+
+    def in_file(self, category: str) -> int:
+        return self.doc.file_count(category) + len(self._path.get(category, []))
+
+
+def _fmt(words: list[str], limit: int = 4) -> str:
+    uniq = list(dict.fromkeys(words))
+    more = f" +{len(uniq) - limit}" if len(uniq) > limit else ""
+    return ", ".join(uniq[:limit]) + more
+
+
+def looks_like_domain(doc: Document, hit: Hit) -> bool:
+    """``clamav.ethiccode.in`` is a host name, not a field."""
+    text = doc.text
+    before = text[max(0, hit.start - 8) : hit.start]
+    return bool(_DOMAIN_TAIL.match(text[hit.end : hit.end + 6])) or before.endswith(("://", "www."))
+
+
+def decide(doc: Document, hit: Hit) -> Decision | None:
+    """The finding a hit makes, or None when its context says it is a look-alike or
+    shows nothing protected."""
+    t = hit.term
+    ev = Evidence(doc, hit)
+    sig: list[Signal] = []
+
+    def add(name: str, weight: float, words: list[str] | str = "") -> None:
+        detail = words if isinstance(words, str) else _fmt(words)
+        sig.append(Signal(name, round(weight, 2), detail))
+
+    if t.lang == "en" and looks_like_domain(doc, hit):
+        return None
+
+    # -- what surrounds the hit ---------------------------------------------------------
+    face = ev.near("face") + ev.near("image")
+    file_face = ev.in_file("face") >= 3 or bool(doc.path_context.get("face"))
+    attrs = sorted(set(ev.near("attributes")))
+    model = ev.near("model")
+    model_line = ev.on_line("model")
+    analysis = ev.near("analysis")
+    surv = ev.near("surveillance")
+    file_surv = ev.in_file("surveillance") >= 3
+    alert = ev.near("alert")
+    store = ev.near("store") + ev.near("query")
+    declared = ev.near("declared")
+    clinical = ev.near("clinical_census")
+    name = ev.near("name")
+    file_name = ev.in_file("name") >= 3
+    file_model = ev.in_file("model") >= 3
+    counting = ev.near("count")
+    fairness = ev.near("fairness")
+    moderation = ev.near("moderation")
+    lookalike = [w for c in LOOKALIKE_CATEGORIES for w in ev.near(c)]
+    lookalike_line = [w for c in LOOKALIKE_CATEGORIES for w in ev.on_line(c)]
+
+    biometric = bool(face) or (file_face and (bool(attrs) or bool(model) or bool(analysis)))
+    support = (
+        len(model) + len(attrs) + len(surv) + len(alert) + len(declared) + len(clinical)
+        + (2 if face else 0) + len(hit.trait_words_near) + len(hit.cluster)
+    )
+
+    # -- gates: is this the protected sense at all? -------------------------------------
+    if t.kind is TermKind.VALUE:
+        distinctive = t.distinctive or any(hit.cluster)
+        if not ((len(hit.cluster) >= 2 and distinctive) or hit.trait_words_near):
+            return None
+        if not t.distinctive and not hit.trait_words_near:
+            return None  # plain colour words only support a cluster, never stand alone
+        add("value-set", 0.15, list(hit.cluster) or list(hit.trait_words_near))
+    if t.kind is TermKind.MARKER:
+        if not (hit.religion_near or alert):
+            return None
+        add("religion-or-alert-near", 0.1, "religion" if hit.religion_near else alert)
+    if moderation and not alert:
+        add("moderation-or-compliance-list", -0.3, moderation)
+        return None
+    if lookalike and (t.ambiguous or t.kind in (TermKind.WORD, TermKind.VALUE, TermKind.GROUP)):
+        strong = len(model) + len(surv) + len(alert) + (2 if face else 0) + len(attrs)
+        if lookalike_line or strong <= len(lookalike):
+            return None
+    if t.ambiguous and support == 0:
+        return None
+    if t.ambiguous and t.kind is TermKind.WORD and not hit.trait_words_near and doc.is_word_list(
+        hit.line
+    ):
+        return None  # one word of a word list: its neighbours are not its context
+
+    # -- capability ---------------------------------------------------------------------
+    cap: Capability
+    basis: Basis | None = None
+    if face:
+        add("face-context", 0.1, face)
+    elif file_face:
+        add("face-context-in-file", 0.05, "face words elsewhere in this file")
+    if attrs:
+        add("face-attribute-siblings", 0.1, attrs)
+
+    if hit.table:
+        add("code-table", 0.1, list(hit.table))
+    if t.capability is Capability.TARGETING or t.kind is TermKind.BOOLEAN:
+        cap = Capability.TARGETING
+        add("targeting-term", 0.2, t.text)
+    elif t.kind is TermKind.GROUP and not hit.table:
+        cond = not hit.in_comment and bool(_CONDITION.search(doc.line_text(hit.line)))
+        if alert:
+            cap = Capability.TARGETING
+            add("alert-action", 0.2, alert)
+        elif cond:
+            cap = Capability.TARGETING
+            add("group-condition", 0.2, "the group is tested in code")
+        elif face or model or (biometric and analysis) or surv:
+            cap = Capability.TARGETING
+            add("group-recognition", 0.15, face + model + surv + analysis)
+        elif counting and (file_surv or file_face):
+            cap = Capability.TARGETING
+            add("group-counted", 0.15, counting)
+        elif declared or clinical:
+            cap = Capability.RECORD
+            add("declared-data", 0.05, declared + clinical)
+        elif not hit.in_comment:
+            cap = Capability.RECORD
+            add("group-as-data", 0.0, "named in code or data")
+        else:
+            cap = Capability.MENTION
+    elif t.capability is Capability.INFERENCE:
+        cap, basis = Capability.INFERENCE, Basis.BIOMETRIC if (biometric or file_surv) else Basis.UNKNOWN
+        add("confidence-field", 0.2, t.text)
+    elif (name or file_name) and (model or file_model or t.rule_id == "census-race-code") and not biometric:
+        cap, basis = Capability.INFERENCE, Basis.NAME
+        add("name-input", 0.1, name or "name columns in this file")
+        add("model-output", 0.1, model or "prediction words in this file")
+    elif (declared or clinical) and not (surv or model or alert):
+        cap = Capability.RECORD
+        add("declared-data" if declared else "clinical-or-census", 0.05, declared or clinical)
+    elif store and (biometric or surv or file_surv):
+        cap = Capability.SEARCH
+        add("data-store-or-query", 0.1, store)
+        if surv:
+            add("surveillance-context", 0.1, surv)
+    elif (surv or (file_surv and not hit.in_comment)) and not model_line and not declared:
+        cap = Capability.SEARCH
+        add("surveillance-context", 0.1, surv or "surveillance words in this file")
+    elif model and biometric:
+        cap, basis = Capability.INFERENCE, Basis.BIOMETRIC
+        add("model-output", 0.15, model)
+    elif declared or clinical or hit.table:
+        cap = Capability.RECORD
+        if declared:
+            add("declared-data", 0.05, declared)
+        if clinical:
+            add("clinical-or-census", 0.05, clinical)
+    elif biometric and (attrs or analysis):
+        cap, basis = Capability.INFERENCE, Basis.BIOMETRIC
+        if analysis:
+            add("analysis-words", 0.05, analysis)
+    elif model:
+        cap, basis = Capability.INFERENCE, Basis.UNKNOWN
+        add("model-output", 0.1, model)
+    elif file_face and file_model and not doc.is_prose:
+        cap, basis = Capability.INFERENCE, Basis.BIOMETRIC
+        add("module-infers-from-faces", 0.05, "face and prediction words throughout this file")
+    elif t.kind is TermKind.FIELD or not hit.in_comment:
+        cap = Capability.RECORD
+        add("field-in-code-or-data", 0.0, "no inference or surveillance context")
+    else:
+        if t.ambiguous:
+            return None
+        cap = Capability.MENTION
+
+    if cap is Capability.RECORD and hit.in_comment and not doc.documents_field(hit.start):
+        cap = Capability.MENTION  # prose in a comment records nothing
+
+    # -- severity and confidence ----------------------------------------------------------
+    severity = SEVERITY[cap]
+    if cap is Capability.INFERENCE and basis is not Basis.BIOMETRIC:
+        severity = Severity.MEDIUM
+    if cap is Capability.RECORD and (surv or file_surv or file_face):
+        severity = severity.shifted(+1)
+        add("record-in-surveillance-or-face-software", 0.05, surv or "in this file")
+    if fairness and cap is Capability.INFERENCE:
+        severity = severity.shifted(-1)
+        add("fairness-or-bias-context", -0.05, fairness)
+    if lookalike:
+        add("look-alike-context", -0.15, lookalike)
+    if t.ambiguous:
+        add("ambiguous-term", -0.1, t.text)
+    if hit.in_comment and cap is not Capability.MENTION:
+        add("in-comment-or-doc", -0.05, "")
+    confidence = BASE_CONFIDENCE[t.kind] + sum(s.weight for s in sig)
+    confidence = round(min(0.99, max(0.05, confidence)), 2)
+    return Decision(cap, basis, severity, confidence, tuple(sig))

@@ -1,0 +1,242 @@
+"""What the classifier needs to know about a text beyond its hits: lines, which
+lines are comments or docstrings, which lines start definitions, and where each
+context word stands.  Built only for texts that have at least one hit."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from ethicscan.rules.catalogue import Catalogue, ContextWord
+from ethicscan.rules.matcher import Match, lower_same_length
+
+PROSE_SUFFIXES = frozenset(
+    {".md", ".markdown", ".rst", ".txt", ".adoc", ".html", ".htm", ".tex", ".org", ".rtf"}
+)
+PROSE_NAMES = frozenset({"readme", "metadata", "pkg-info", "description", "changelog", "license"})
+HASH_COMMENT = frozenset(
+    {".py", ".pyi", ".sh", ".bash", ".rb", ".pl", ".yml", ".yaml", ".toml", ".cfg", ".ini",
+     ".r", ".conf", ".properties", ".mk", ".cmake", ".ps1"}
+)
+PY_LIKE = frozenset({".py", ".pyi"})
+
+_DEF_PY = re.compile(r"^\s*(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)")
+_DEF_C = re.compile(
+    r"^\s*(?:(?:public|private|protected|internal|static|final|abstract|export|default|"
+    r"virtual|inline|extern|typedef|sealed|partial|async|override|const)\s+)*"
+    r"(?:(?:class|interface|struct|enum|record|union|trait|type|func|function|fn|message|service)"
+    r"\s+([A-Za-z_]\w*)|[\w<>\[\],.*&: ]+?\s+\*?([A-Za-z_]\w*)\s*\([^;]*$)"
+)
+
+
+_LIST_ITEM = re.compile(r"""^\s*["'][^"'\n]{1,60}["'],?\s*$""")
+_FIELD_DOC = re.compile(
+    r"^\s*(?:[*#/-]+\s*)?(?::param\b|:type\b|@param\b|@property\b|@field\b|:ivar\b"
+    r"|[A-Za-z_]\w*\s*(?:\([^)]*\))?\s*[:：-]\s*\S)"
+)
+
+
+@dataclass
+class Document:
+    text: str
+    path: str
+    catalogue: Catalogue
+    lowered: str = ""
+    _ctx: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.lowered:
+            self.lowered = lower_same_length(self.text)
+
+    # -- lines ---------------------------------------------------------------------------
+    @cached_property
+    def line_starts(self) -> list[int]:
+        starts = [0]
+        find = self.text.find
+        i = find("\n")
+        while i != -1:
+            starts.append(i + 1)
+            i = find("\n", i + 1)
+        return starts
+
+    @property
+    def line_count(self) -> int:
+        return len(self.line_starts)
+
+    def line_of(self, pos: int) -> int:
+        """0-based line index of a character offset."""
+        return bisect.bisect_right(self.line_starts, pos) - 1
+
+    def line_text(self, i: int) -> str:
+        starts = self.line_starts
+        end = starts[i + 1] - 1 if i + 1 < len(starts) else len(self.text)
+        return self.text[starts[i] : end].rstrip("\r")
+
+    # -- kind of file and of line --------------------------------------------------------
+    @cached_property
+    def suffix(self) -> str:
+        name = self.path.rsplit("/", 1)[-1].lower()
+        return "." + name.rsplit(".", 1)[-1] if "." in name else ""
+
+    @cached_property
+    def is_prose(self) -> bool:
+        name = self.path.rsplit("/", 1)[-1].lower()
+        stem = name.split(".", 1)[0]
+        return self.suffix in PROSE_SUFFIXES or stem in PROSE_NAMES
+
+    @cached_property
+    def comment_lines(self) -> list[bool]:
+        """True for lines that are wholly comment or docstring (code files only)."""
+        n = self.line_count
+        if self.is_prose:
+            return [True] * n
+        flags = [False] * n
+        hash_style = self.suffix in HASH_COMMENT
+        py = self.suffix in PY_LIKE
+        in_block = False
+        quote = ""
+        for i in range(n):
+            s = self.line_text(i).strip()
+            if quote:
+                flags[i] = True
+                if quote in s:
+                    quote = ""
+                continue
+            if in_block:
+                flags[i] = True
+                if "*/" in s:
+                    in_block = False
+                continue
+            if py and (s.startswith(('"""', "'''", 'r"""', "r'''"))):
+                q = '"""' if '"""' in s else "'''"
+                flags[i] = True
+                body = s[s.index(q) + 3 :]
+                if q not in body:
+                    quote = q
+                continue
+            if hash_style and s.startswith("#"):
+                flags[i] = True
+            elif s.startswith(("//", "--", "<!--", ";", "* ", "*/")) or s == "*":
+                flags[i] = True
+            elif s.startswith("/*"):
+                flags[i] = True
+                in_block = "*/" not in s[2:]
+        return flags
+
+    def in_comment(self, pos: int) -> bool:
+        """Is the character at ``pos`` in a comment, docstring or prose?"""
+        li = self.line_of(pos)
+        if self.comment_lines[li]:
+            return True
+        line = self.line_text(li)
+        col = pos - self.line_starts[li]
+        for marker in ("//", "#", "/*", "--"):
+            j = line.find(marker)
+            if marker == "#" and self.suffix not in HASH_COMMENT:
+                continue
+            if marker == "--" and self.suffix not in (".sql", ".lua", ".hs"):
+                continue
+            if 0 <= j < col and line[:j].count('"') % 2 == 0 and line[:j].count("'") % 2 == 0:
+                return True
+        return False
+
+    def is_word_list(self, i: int) -> bool:
+        """Is line ``i`` an item of a plain word list (lorem words, job titles)?  Words
+        in such a list say nothing about each other."""
+        if not _LIST_ITEM.match(self.line_text(i)):
+            return False
+        lo, hi = max(0, i - 3), min(self.line_count, i + 4)
+        return sum(1 for j in range(lo, hi) if _LIST_ITEM.match(self.line_text(j))) >= 6
+
+    def documents_field(self, pos: int) -> bool:
+        """Is the comment at ``pos`` the description of a field or parameter
+        (``:param _Nation: 民族``, ``int race; // 种族``, ``race (str): ...``)?"""
+        li = self.line_of(pos)
+        line = self.line_text(li)
+        if not self.comment_lines[li]:
+            return True  # a trailing comment on a line of code
+        return bool(_FIELD_DOC.match(line))
+
+    # -- definitions ---------------------------------------------------------------------
+    def definition_at(self, i: int) -> str | None:
+        """The name defined on line ``i`` (a def, class, struct, function...), if any."""
+        line = self.line_text(i)
+        m = _DEF_PY.match(line) if self.suffix in PY_LIKE else _DEF_C.match(line)
+        if not m:
+            return None
+        name = next((g for g in m.groups() if g), None)
+        if name in {"if", "for", "while", "switch", "return", "catch", "else", "new", "elif"}:
+            return None
+        return name
+
+    def owning_definition(self, i: int) -> tuple[int, str] | None:
+        """The definition a doc block on line ``i`` documents: for Python, the def or
+        class the docstring follows; elsewhere, the declaration just below the doc
+        comment.  None when line ``i`` is not in a doc block or documents nothing."""
+        flags = self.comment_lines
+        if self.is_prose or not flags[i]:
+            return None
+        top = i
+        while top > 0 and flags[top - 1]:
+            top -= 1
+        if self.suffix in PY_LIKE:
+            if not self.line_text(top).lstrip().lstrip("rbuRBU").startswith(('"""', "'''")):
+                return None  # a '#' comment documents no definition
+            for j in range(top - 1, max(top - 40, -1), -1):
+                name = self.definition_at(j)
+                if name:
+                    return j, name
+                if self.line_text(j).strip() == "":
+                    return None
+            return None
+        bottom = i
+        while bottom + 1 < self.line_count and flags[bottom + 1]:
+            bottom += 1
+        for j in range(bottom + 1, min(bottom + 4, self.line_count)):
+            if self.line_text(j).strip().startswith("@"):
+                continue  # annotations between the doc comment and the declaration
+            name = self.definition_at(j)
+            return (j, name) if name else None
+        return None
+
+    def definitions(self) -> list[tuple[int, str]]:
+        return [(i, n) for i in range(self.line_count) if (n := self.definition_at(i))]
+
+    # -- context words -------------------------------------------------------------------
+    @cached_property
+    def context(self) -> dict[str, list[tuple[int, str]]]:
+        """category -> sorted [(line, word)] for every context word in the text."""
+        out: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        matches: list[Match[ContextWord]] = self.catalogue.context.find(self.text, self.lowered)
+        for m in matches:
+            out[m.key.payload.category].append((self.line_of(m.start), m.key.payload.text))
+        for v in out.values():
+            v.sort()
+        return dict(out)
+
+    def words_in(self, category: str, first: int, last: int) -> list[str]:
+        """Context words of ``category`` on lines ``first..last`` (inclusive)."""
+        events = self.context.get(category)
+        if not events:
+            return []
+        lo = bisect.bisect_left(events, (first, ""))
+        hi = bisect.bisect_right(events, (last, "\U0010ffff"))
+        return [w for _, w in events[lo:hi]]
+
+    def file_count(self, category: str) -> int:
+        return len(self.context.get(category, ()))
+
+    @cached_property
+    def path_context(self) -> dict[str, list[str]]:
+        """Context words in the path itself (``modules/datastore.py`` -> store)."""
+        out: dict[str, list[str]] = defaultdict(list)
+        spaced = re.sub(r"[/\\.]+", " ", self.path)
+        for m in self.catalogue.context.find(spaced):
+            out[m.key.payload.category].append(m.key.payload.text)
+        low = self.path.lower()
+        if re.search(r"(?<!inter)(?<!sur)(?<!type)(?<!pre)face", low):
+            out["face"].append("face (in path)")
+        return dict(out)

@@ -1,0 +1,315 @@
+"""The rule catalogue: YAML data in the package (and the user's own rule folders),
+validated on load and compiled into lexicons.
+
+Nothing here knows about files or findings; :mod:`ethicscan.classify` reads the
+compiled :class:`Catalogue`.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ethicscan.errors import ConfigError
+from ethicscan.model import Capability, Ref, Trait
+from ethicscan.rules.matcher import Key, Lexicon, variants
+
+
+class TermKind(str, enum.Enum):
+    WORD = "word"
+    FIELD = "field"
+    VALUE = "value"
+    GROUP = "group"
+    TABLE = "table"
+    MARKER = "marker"
+    BOOLEAN = "boolean"
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    text: str
+    rule_id: str
+    trait: Trait
+    kind: TermKind
+    lang: str  # en | zh | pinyin
+    gloss: str
+    ambiguous: bool
+    distinctive: bool
+    capability: Capability | None  # what the term alone implies, if anything
+    not_after: tuple[str, ...]
+    not_before: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    trait: Trait
+    name: str
+    summary: str
+    rationale: str
+    refs: tuple[Ref, ...]
+    terms: tuple[Term, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Lookalike:
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ContextWord:
+    category: str
+    text: str
+
+
+CONTEXT_CATEGORIES = (
+    "face",
+    "attributes",
+    "model",
+    "analysis",
+    "image",
+    "surveillance",
+    "alert",
+    "count",
+    "query",
+    "store",
+    "declared",
+    "clinical_census",
+    "name",
+    "concurrency",
+    "game_sport",
+    "ui_theme",
+    "emoji",
+    "country",
+    "cosmetics",
+    "fairness",
+    "moderation",
+)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    version: str
+    rules: tuple[Rule, ...]
+    refs: Mapping[str, Ref]
+    terms: Lexicon[Term | Lookalike]
+    context: Lexicon[ContextWord]
+    sources: tuple[str, ...]
+
+    def rule(self, rule_id: str) -> Rule:
+        for r in self.rules:
+            if r.id == rule_id:
+                return r
+        raise KeyError(rule_id)
+
+
+_RULE_KEYS = {"id", "trait", "name", "summary", "rationale", "refs", "kind", "terms"}
+_TERM_KEYS = {
+    "text",
+    "lang",
+    "gloss",
+    "ambiguous",
+    "distinctive",
+    "capability",
+    "kind",
+    "not_after",
+    "not_before",
+}
+
+
+def _detect_lang(text: str) -> str:
+    return "en" if text.isascii() else "zh"
+
+
+def _require(mapping: Mapping[str, Any], key: str, where: str) -> Any:
+    if key not in mapping:
+        raise ConfigError(f"{where}: missing key '{key}'")
+    return mapping[key]
+
+
+def _str_list(value: Any, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: expected a list of strings")
+    return tuple(value)
+
+
+def _enum(cls: type[enum.Enum], value: Any, where: str) -> Any:
+    try:
+        return cls(value)
+    except ValueError:
+        allowed = ", ".join(str(m.value) for m in cls)
+        raise ConfigError(f"{where}: '{value}' is not one of: {allowed}") from None
+
+
+def _parse_term(raw: Any, rule: Mapping[str, Any], rule_id: str, trait: Trait, where: str) -> Term:
+    if isinstance(raw, str):
+        raw = {"text": raw}
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: a term is a string or a mapping with 'text'")
+    unknown = set(raw) - _TERM_KEYS
+    if unknown:
+        raise ConfigError(f"{where}: unknown term key(s): {', '.join(sorted(unknown))}")
+    text = _require(raw, "text", where)
+    if not isinstance(text, str) or not text.strip():
+        raise ConfigError(f"{where}: 'text' must be a non-empty string")
+    lang = raw.get("lang") or _detect_lang(text)
+    if lang not in ("en", "zh", "pinyin"):
+        raise ConfigError(f"{where}: lang '{lang}' is not en, zh or pinyin")
+    gloss = raw.get("gloss", "")
+    if lang != "en" and not gloss:
+        raise ConfigError(f"{where}: term '{text}' needs an English 'gloss'")
+    cap = raw.get("capability")
+    return Term(
+        text=text,
+        rule_id=rule_id,
+        trait=trait,
+        kind=_enum(TermKind, raw.get("kind", rule.get("kind", "word")), where),
+        lang=lang,
+        gloss=str(gloss),
+        ambiguous=bool(raw.get("ambiguous", False)),
+        distinctive=bool(raw.get("distinctive", False)),
+        capability=_enum(Capability, cap, where) if cap is not None else None,
+        not_after=_str_list(raw.get("not_after"), where),
+        not_before=_str_list(raw.get("not_before"), where),
+    )
+
+
+def _parse_rules(doc: Mapping[str, Any], refs: Mapping[str, Ref], source: str) -> list[Rule]:
+    rules = []
+    for i, raw in enumerate(doc.get("rules") or []):
+        where = f"{source}: rules[{i}]"
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{where}: a rule is a mapping")
+        unknown = set(raw) - _RULE_KEYS
+        if unknown:
+            raise ConfigError(f"{where}: unknown rule key(s): {', '.join(sorted(unknown))}")
+        rule_id = _require(raw, "id", where)
+        where = f"{source}: rule '{rule_id}'"
+        trait = _enum(Trait, _require(raw, "trait", where), where)
+        ref_ids = _str_list(raw.get("refs"), where)
+        missing = [r for r in ref_ids if r not in refs]
+        if missing:
+            raise ConfigError(f"{where}: unknown ref(s): {', '.join(missing)}")
+        terms = tuple(
+            _parse_term(t, raw, rule_id, trait, f"{where} term {j}")
+            for j, t in enumerate(_require(raw, "terms", where))
+        )
+        if not terms:
+            raise ConfigError(f"{where}: no terms")
+        rules.append(
+            Rule(
+                id=str(rule_id),
+                trait=trait,
+                name=str(_require(raw, "name", where)),
+                summary=str(raw.get("summary", "")),
+                rationale=" ".join(str(raw.get("rationale", "")).split()),
+                refs=tuple(refs[r] for r in ref_ids),
+                terms=terms,
+            )
+        )
+    return rules
+
+
+def _load_yaml(text: str, source: str) -> dict[str, Any]:
+    try:
+        doc = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"{source}: not valid YAML: {exc}") from None
+    if doc is None:
+        return {}
+    if not isinstance(doc, dict):
+        raise ConfigError(f"{source}: expected a mapping at the top")
+    return doc
+
+
+def _builtin(name: str) -> str:
+    return resources.files("ethicscan.rules").joinpath("data", name).read_text(encoding="utf-8")
+
+
+def build(rule_docs: Iterable[tuple[str, str]] = ()) -> Catalogue:
+    """Compile the built-in catalogue plus extra rule documents ``(source, yaml_text)``."""
+    refs_doc = _load_yaml(_builtin("refs.yml"), "refs.yml")
+    refs = {
+        rid: Ref(id=rid, title=str(v["title"]), url=str(v.get("url", "")))
+        for rid, v in (refs_doc.get("refs") or {}).items()
+    }
+    main = _load_yaml(_builtin("rules.yml"), "rules.yml")
+    version = str(main.get("catalogue_version", "0"))
+    rules = _parse_rules(main, refs, "rules.yml")
+    sources = ["builtin"]
+    for source, text in rule_docs:
+        doc = _load_yaml(text, source)
+        unknown = set(doc) - {"rules", "catalogue_version"}
+        if unknown:
+            raise ConfigError(f"{source}: unknown key(s): {', '.join(sorted(unknown))}")
+        rules.extend(_parse_rules(doc, refs, source))
+        sources.append(source)
+    seen: set[str] = set()
+    for r in rules:
+        if r.id in seen:
+            raise ConfigError(f"rule id '{r.id}' is defined twice")
+        seen.add(r.id)
+
+    ctx_doc = _load_yaml(_builtin("context.yml"), "context.yml")
+    term_keys: list[Key[Term | Lookalike]] = []
+    for r in rules:
+        for t in r.terms:
+            for v in variants(t.text):
+                term_keys.append(Key(v, t, v.isascii(), t.not_after, t.not_before))
+    for phrase in ctx_doc.get("lookalikes") or []:
+        for v in variants(str(phrase)):
+            term_keys.append(Key(v, Lookalike(str(phrase)), v.isascii()))
+    ctx_keys: list[Key[ContextWord]] = []
+    contexts = ctx_doc.get("contexts") or {}
+    unknown = set(contexts) - set(CONTEXT_CATEGORIES)
+    if unknown:
+        raise ConfigError(f"context.yml: unknown categories: {', '.join(sorted(unknown))}")
+    for category, words in contexts.items():
+        for w in words:
+            for v in variants(str(w)):
+                ctx_keys.append(Key(v, ContextWord(category, str(w)), v.isascii()))
+    return Catalogue(
+        version=version + ("+custom" if len(sources) > 1 else ""),
+        rules=tuple(rules),
+        refs=refs,
+        terms=Lexicon(term_keys),
+        context=Lexicon(ctx_keys),
+        sources=tuple(sources),
+    )
+
+
+def rule_documents(dirs: Iterable[str | Path]) -> list[tuple[str, str]]:
+    """Read every ``*.yml`` / ``*.yaml`` in the user's rule folders, sorted by name."""
+    docs = []
+    for d in dirs:
+        path = Path(d)
+        if not path.is_dir():
+            raise ConfigError(f"--rules {d}: not a folder")
+        for f in sorted([*path.glob("*.yml"), *path.glob("*.yaml")]):
+            try:
+                docs.append((str(f), f.read_text(encoding="utf-8")))
+            except (OSError, UnicodeDecodeError) as exc:
+                raise ConfigError(f"{f}: cannot read rule file: {exc}") from None
+    return docs
+
+
+@lru_cache(maxsize=1)
+def load_default_catalogue() -> Catalogue:
+    """The built-in catalogue (compiled once per process)."""
+    return build()
+
+
+def load_catalogue(rule_dirs: Iterable[str | Path] = ()) -> Catalogue:
+    dirs = tuple(rule_dirs)
+    if not dirs:
+        return load_default_catalogue()
+    return build(rule_documents(dirs))

@@ -1,0 +1,150 @@
+"""One compiled multi-pattern pass over a text, with identifier-aware boundaries.
+
+A :class:`Lexicon` holds many literal keys in one Aho-Corasick automaton
+(pyahocorasick).  Matching runs over the text lower-cased, so ``EthicCode``,
+``ethic_code`` and ``ETHIC_CODE`` are found by the keys ``ethiccode`` and
+``ethic_code``; the boundary check then looks at the original text so that a key
+only matches a whole identifier part:
+
+* ``race`` matches ``race``, ``emRace``, ``RACE_TYPE``, ``dominant_race``,
+  ``RaceClient``; never ``trace``, ``brace``, ``racecar`` or ``TRACE``.
+* CJK keys have no spaces to lean on; each may list text that must not touch it
+  (``not_after`` / ``not_before``), so ``运维族`` is not ``维族``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+import ahocorasick
+
+P = TypeVar("P")
+
+SEPARATORS = ("", "_", "-", " ")
+
+
+@dataclass(frozen=True, slots=True)
+class Key(Generic[P]):
+    """One literal to look for, and what it stands for."""
+
+    text: str  # lower-case, as matched
+    payload: P
+    word: bool  # ASCII key: require identifier boundaries
+    not_after: tuple[str, ...] = ()
+    not_before: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Match(Generic[P]):
+    start: int
+    end: int
+    key: Key[P]
+
+
+def variants(text: str) -> list[str]:
+    """The spellings a multi-word ASCII term takes in code: ``skin colour`` ->
+    ``skin colour``, ``skincolour``, ``skin_colour``, ``skin-colour``."""
+    low = text.lower()
+    if not is_ascii(low) or " " not in low:
+        return [low]
+    parts = low.split()
+    return list(dict.fromkeys(sep.join(parts) for sep in SEPARATORS))
+
+
+def is_ascii(s: str) -> bool:
+    return s.isascii()
+
+
+def lower_same_length(text: str) -> str:
+    """``text`` lower-cased with every index preserved (only ASCII is folded when
+    Unicode lower-casing would change the length)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c.lower() if c.isascii() else c for c in text)
+
+
+def _alnum(c: str) -> bool:
+    return c.isascii() and c.isalnum()
+
+
+def starts_word(text: str, s: int) -> bool:
+    if s == 0:
+        return True
+    prev, cur = text[s - 1], text[s]
+    if not _alnum(prev) or prev.isdigit():
+        return True
+    if (prev.islower()) and cur.isupper():
+        return True  # camelCase: emRace, nSkinColor
+    # an acronym ending: HTMLRace -> Race
+    return prev.isupper() and cur.isupper() and s + 1 < len(text) and text[s + 1].islower()
+
+
+def ends_word(text: str, e: int) -> bool:
+    if e >= len(text):
+        return True
+    last, nxt = text[e - 1], text[e]
+    if not _alnum(nxt) or nxt.isdigit():
+        return True
+    if (last.islower() or last.isdigit()) and nxt.isupper():
+        return True  # raceType, EthicCodeX
+    # RACEType: an upper-case word followed by a capitalised one
+    return last.isupper() and nxt.isupper() and e + 1 < len(text) and text[e + 1].islower()
+
+
+class Lexicon(Generic[P]):
+    """Many keys, one automaton, one pass."""
+
+    def __init__(self, keys: Iterable[Key[P]]) -> None:
+        table: dict[str, list[Key[P]]] = {}
+        for key in keys:
+            if not key.text:
+                raise ValueError("empty key")
+            table.setdefault(key.text, []).append(key)
+        self._automaton = ahocorasick.Automaton()
+        for text, ks in table.items():
+            self._automaton.add_word(text, (len(text), tuple(ks)))
+        self.size = len(table)
+        if table:
+            self._automaton.make_automaton()
+
+    def find(self, text: str, lowered: str | None = None) -> list[Match[P]]:
+        """Every boundary-respecting match in ``text``, in order of end then start."""
+        if self.size == 0:
+            return []
+        low = lower_same_length(text) if lowered is None else lowered
+        out: list[Match[P]] = []
+        for end_incl, (length, keys) in self._automaton.iter(low):
+            end = end_incl + 1
+            start = end - length
+            for key in keys:
+                if key.word:
+                    if not (starts_word(text, start) and ends_word(text, end)):
+                        continue
+                elif not _touch_ok(text, start, end, key):
+                    continue
+                out.append(Match(start, end, key))
+        return out
+
+
+def _touch_ok(text: str, start: int, end: int, key: Key[P]) -> bool:
+    for before in key.not_after:
+        if start >= len(before) and text[start - len(before) : start] == before:
+            return False
+    return all(text[end : end + len(after)] != after for after in key.not_before)
+
+
+def drop_contained(matches: Sequence[Match[P]]) -> list[Match[P]]:
+    """Keep the longest of overlapping matches that nest: ``维族告警`` wins over
+    ``维族``, ``latino hispanic`` over ``latino``.  Order: by start."""
+    ordered = sorted(matches, key=lambda m: (m.start, -(m.end - m.start)))
+    kept: list[Match[P]] = []
+    reach = -1
+    for m in ordered:
+        if m.end <= reach:
+            continue  # inside an earlier, longer match
+        kept.append(m)
+        reach = max(reach, m.end)
+    return kept
