@@ -79,6 +79,7 @@ class SkipReason(str, enum.Enum):
     SYMLINK = "symlink"
     SPECIAL_FILE = "special_file"
     NOT_FOUND = "not_found"
+    EXCLUDED = "excluded"
     ERROR = "error"
 
 
@@ -102,9 +103,10 @@ class Signal:
 
 @dataclass(frozen=True, slots=True)
 class Location:
-    path: str
-    line: int
-    column: int
+    path: str  # relative to the target, with "/"
+    line: int  # 1-based
+    column: int  # 1-based, in characters
+    target: str = ""  # the target as given by the user
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +142,7 @@ class Skipped:
     path: str
     reason: SkipReason
     detail: str = ""
+    target: str = ""
 
 
 @dataclass(frozen=True, slots=True)

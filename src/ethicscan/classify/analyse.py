@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 
-from ethicscan.classify.capability import WINDOW, Decision, Hit, decide
+from ethicscan.classify.capability import WINDOW, Decision, Hit, decide, promoted
 from ethicscan.classify.document import Document
 from ethicscan.model import Basis, Capability, Evidence, Finding, Location, Signal, Trait
 from ethicscan.rules.catalogue import Catalogue, Lookalike, Term, TermKind
@@ -44,6 +44,7 @@ def analyse(text: str, path: str, catalogue: Catalogue) -> list[Finding]:
         d = decide(doc, hit)
         if d is not None:
             decided.append((hit, d))
+    decided = _promote_within_file(doc, decided)
     decided = _one_per_line_and_rule(decided)
     decided = _one_per_table(decided)
     findings = [_finding(doc, h, d, h.term.text, h.start) for h, d in decided]
@@ -76,6 +77,9 @@ def _link_neighbours(hits: list[Hit]) -> None:
                     if o.term.trait is h.term.trait and o.term.kind is not TermKind.VALUE
                     and o.term.text.lower() != h.term.text.lower()})
         )
+        h.traits_near = frozenset(
+            o.term.trait for o in near if o.term.kind is not TermKind.VALUE and o is not h
+        )
         h.religion_near = any(
             o.term.trait is Trait.RELIGION and o.term.kind is not TermKind.MARKER for o in near
         )
@@ -95,6 +99,30 @@ def _one_per_line_and_rule(decided: list[tuple[Hit, Decision]]) -> list[tuple[Hi
         if cur is None or _CAP_RANK[d.capability] > _CAP_RANK[cur[1].capability]:
             best[k] = (h, d)
     return sorted(best.values(), key=lambda hd: hd[0].start)
+
+
+def _promote_within_file(
+    doc: Document, decided: list[tuple[Hit, Decision]]
+) -> list[tuple[Hit, Decision]]:
+    """In code that infers (or searches by) a trait, the fields and enums of that
+    trait are the same capability: the ``race`` field of a face-attribute result is
+    inference, not a record.  Prose files and negated comments keep their own verdict."""
+    if doc.is_prose:
+        return decided
+    serious: dict[Trait, list[Capability]] = defaultdict(list)
+    for h, d in decided:
+        if d.capability in (Capability.INFERENCE, Capability.SEARCH):
+            serious[h.term.trait].append(d.capability)
+    if not serious:
+        return decided
+    out = []
+    for h, d in decided:
+        caps = serious.get(h.term.trait)
+        if caps and d.capability is Capability.RECORD and not h.table and not h.declared:
+            cap = max(set(caps), key=lambda c: (caps.count(c), c is Capability.INFERENCE))
+            d = promoted(d, cap)
+        out.append((h, d))
+    return out
 
 
 def _one_per_table(decided: list[tuple[Hit, Decision]]) -> list[tuple[Hit, Decision]]:
@@ -145,6 +173,7 @@ def _snippet(line: str, col: int) -> str:
     return ("…" if start else "") + line[start : start + SNIPPET_WIDTH].strip() + "…"
 
 
+_GENERIC_NAMES = frozenset({"init", "constructor", "new", "main", "run", "call", "get", "set"})
 _SERIOUS = (Capability.TARGETING, Capability.INFERENCE, Capability.SEARCH)
 
 
@@ -161,7 +190,7 @@ def _definition_findings(doc: Document, decided: list[tuple[Hit, Decision]]) -> 
         if owner is None:
             continue
         line, name = owner
-        if (line, h.term.rule_id) in seen:
+        if (line, h.term.rule_id) in seen or name.startswith("__") or name in _GENERIC_NAMES:
             continue
         seen.add((line, h.term.rule_id))
         pos = doc.line_starts[line] + doc.line_text(line).find(name)

@@ -63,7 +63,9 @@ class Hit:
     cluster: tuple[str, ...] = ()  # other labels of the same value set nearby
     table: tuple[str, ...] = ()  # ethnic-group names forming a code table nearby
     trait_words_near: tuple[str, ...] = ()  # non-value terms of the same trait nearby
+    traits_near: frozenset[Trait] = frozenset()  # traits of other non-value terms nearby
     religion_near: bool = False
+    declared: bool = False  # set by decide(): declared or clinical data nearby
 
 
 class Evidence:
@@ -93,6 +95,13 @@ def _fmt(words: list[str], limit: int = 4) -> str:
     return ", ".join(uniq[:limit]) + more
 
 
+def promoted(d: Decision, cap: Capability) -> Decision:
+    """``d`` raised to ``cap`` because the rest of its file shows that capability."""
+    basis = Basis.BIOMETRIC if cap is Capability.INFERENCE else None
+    sig = (*d.signals, Signal("same-trait-capability-in-file", 0.05, cap.value))
+    return Decision(cap, basis, SEVERITY[cap], min(0.99, round(d.confidence + 0.05, 2)), sig)
+
+
 def looks_like_domain(doc: Document, hit: Hit) -> bool:
     """``clamav.ethiccode.in`` is a host name, not a field."""
     text = doc.text
@@ -115,8 +124,10 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
         return None
 
     # -- what surrounds the hit ---------------------------------------------------------
-    face = ev.near("face") + ev.near("image")
+    face_words = ev.near("face")
+    face = face_words + ev.near("image")
     file_face = ev.in_file("face") >= 3 or bool(doc.path_context.get("face"))
+    any_face = ev.in_file("face") >= 1
     attrs = sorted(set(ev.near("attributes")))
     model = ev.near("model")
     model_line = ev.on_line("model")
@@ -135,11 +146,13 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
     moderation = ev.near("moderation")
     lookalike = [w for c in LOOKALIKE_CATEGORIES for w in ev.near(c)]
     lookalike_line = [w for c in LOOKALIKE_CATEGORIES for w in ev.on_line(c)]
+    negated = hit.in_comment and bool(ev.on_line("negation"))
+    hit.declared = bool(declared or clinical)
 
     biometric = bool(face) or (file_face and (bool(attrs) or bool(model) or bool(analysis)))
     support = (
         len(model) + len(attrs) + len(surv) + len(alert) + len(declared) + len(clinical)
-        + (2 if face else 0) + len(hit.trait_words_near) + len(hit.cluster)
+        + (2 if face_words else 0) + len(hit.trait_words_near) + len(hit.cluster)
     )
 
     # -- gates: is this the protected sense at all? -------------------------------------
@@ -149,9 +162,14 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
             return None
         if not t.distinctive and not hit.trait_words_near:
             return None  # plain colour words only support a cluster, never stand alone
+        if not hit.trait_words_near and hit.traits_near & {Trait.ETHNICITY, Trait.RACE}:
+            return None  # the labels of another trait's attribute: that word is the finding
+        if not (hit.trait_words_near or face_words or model or analysis or declared or clinical
+                or attrs or surv):
+            return None  # a list of labels with nothing about people (cuisines, regions)
         add("value-set", 0.15, list(hit.cluster) or list(hit.trait_words_near))
     if t.kind is TermKind.MARKER:
-        if not (hit.religion_near or alert):
+        if not (hit.religion_near or alert or (surv and t.text != "beard")):
             return None
         add("religion-or-alert-near", 0.1, "religion" if hit.religion_near else alert)
     if moderation and not alert:
@@ -191,6 +209,9 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
         elif cond:
             cap = Capability.TARGETING
             add("group-condition", 0.2, "the group is tested in code")
+        elif (face or model or (biometric and analysis) or surv) and t.trait is Trait.RELIGION:
+            cap, basis = Capability.INFERENCE, Basis.BIOMETRIC if biometric else Basis.UNKNOWN
+            add("religion-label-from-model", 0.15, face + model + surv + analysis)
         elif face or model or (biometric and analysis) or surv:
             cap = Capability.TARGETING
             add("group-recognition", 0.15, face + model + surv + analysis)
@@ -200,7 +221,9 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
         elif declared or clinical:
             cap = Capability.RECORD
             add("declared-data", 0.05, declared + clinical)
-        elif not hit.in_comment:
+        elif t.trait is Trait.ETHNIC_GROUP and t.lang != "zh" and not hit.in_comment:
+            return None  # Tibetan, Uyghur as a language, breed or label: no people sorted
+        elif not hit.in_comment and t.trait is Trait.ETHNIC_GROUP:
             cap = Capability.RECORD
             add("group-as-data", 0.0, "named in code or data")
         else:
@@ -236,12 +259,17 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
         cap, basis = Capability.INFERENCE, Basis.BIOMETRIC
         if analysis:
             add("analysis-words", 0.05, analysis)
+    elif len(attrs) >= 2 and any_face:
+        cap, basis = Capability.INFERENCE, Basis.BIOMETRIC
     elif model:
         cap, basis = Capability.INFERENCE, Basis.UNKNOWN
         add("model-output", 0.1, model)
     elif file_face and file_model and not doc.is_prose:
         cap, basis = Capability.INFERENCE, Basis.BIOMETRIC
         add("module-infers-from-faces", 0.05, "face and prediction words throughout this file")
+    elif (any_face or doc.path_context.get("face")) and not doc.is_prose and not hit.in_comment:
+        cap, basis = Capability.INFERENCE, Basis.BIOMETRIC
+        add("field-of-face-data", 0.05, "a field or value of face data")
     elif t.kind is TermKind.FIELD or not hit.in_comment:
         cap = Capability.RECORD
         add("field-in-code-or-data", 0.0, "no inference or surveillance context")
@@ -250,8 +278,15 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
             return None
         cap = Capability.MENTION
 
-    if cap is Capability.RECORD and hit.in_comment and not doc.documents_field(hit.start):
+    if (cap is Capability.RECORD and hit.in_comment and not doc.documents_field(hit.start)
+            and not (declared or hit.table)):
         cap = Capability.MENTION  # prose in a comment records nothing
+    if negated and cap is not Capability.TARGETING:
+        cap, basis = Capability.MENTION, None
+        add("negated-or-removed", -0.1, ev.on_line("negation"))
+    if doc.is_prose and fairness and cap is Capability.INFERENCE:
+        cap, basis = Capability.MENTION, None
+        add("research-or-fairness-prose", 0.0, fairness)
 
     # -- severity and confidence ----------------------------------------------------------
     severity = SEVERITY[cap]

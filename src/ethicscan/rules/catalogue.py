@@ -91,6 +91,7 @@ CONTEXT_CATEGORIES = (
     "cosmetics",
     "fairness",
     "moderation",
+    "negation",
 )
 
 

@@ -1,0 +1,3 @@
+from ethicscan.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,218 @@
+"""Thin command line: parse, call the library, pick a reporter, map to an exit status.
+
+Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or
+configuration error, 3 internal error, 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import os
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Sequence
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
+
+from ethicscan import __version__
+from ethicscan.api import ScanOptions, scan
+from ethicscan.errors import EthicscanError, TargetError
+from ethicscan.model import ScanResult, Severity
+from ethicscan.report import OutputFormat, reporter
+from ethicscan.rules.catalogue import load_catalogue
+
+
+class ExitStatus(enum.IntEnum):
+    OK = 0
+    FINDINGS = 1
+    USAGE = 2
+    INTERNAL = 3
+    INTERRUPTED = 130
+
+
+FAIL_ON = [s.value for s in Severity] + ["never"]
+
+
+def write_atomic(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` so a reader never sees half a report."""
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".ethicscan-", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+class _LateProgress:
+    """A progress bar on stderr that appears only when a scan runs longer than a
+    second and stderr is a terminal."""
+
+    def __init__(self, console: Console, enabled: bool) -> None:
+        self.console = console
+        self.enabled = enabled
+        self.started = time.monotonic()
+        self.progress: Progress | None = None
+        self.task: Any = None
+
+    def __call__(self, done: int, total: int, nbytes: int) -> None:
+        if not self.enabled:
+            return
+        if self.progress is None:
+            if time.monotonic() - self.started < 1.0:
+                return
+            self.progress = Progress(
+                TextColumn("scanning"), BarColumn(), TaskProgressColumn(),
+                TextColumn("{task.completed}/{task.total} files, {task.fields[mb]:.1f} MB"),
+                TimeElapsedColumn(), console=self.console, transient=True,
+            )
+            self.progress.start()
+            self.task = self.progress.add_task("scan", total=total, mb=0.0)
+        self.progress.update(self.task, completed=done, mb=nbytes / 1e6)
+
+    def stop(self) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
+def _summary(result: ScanResult) -> str:
+    counts = {s: 0 for s in Severity}
+    for f in result.findings:
+        counts[f.severity] += 1
+    parts = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
+    st = result.stats
+    return (
+        f"ethicscan {result.tool_version}: {st.files} files ({st.bytes / 1e6:.1f} MB) in "
+        f"{st.seconds:.2f}s; {len(result.findings)} findings" + (f" ({parts})" if parts else "")
+        + f"; {len(result.skipped)} skipped."
+    )
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="ethicscan",
+                      message="%(prog)s %(version)s")
+def cli() -> None:
+    """Find where software sorts people by race, skin colour, ethnicity, religion and
+    other protected traits, with evidence."""
+
+
+@cli.command("scan")
+@click.argument("targets", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice([f.value for f in OutputFormat]),
+              default="table", show_default=True, help="Output format.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to FILE.")
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default="high", show_default=True,
+              help="Exit 1 when a finding is at or above this severity.")
+@click.option("--min-confidence", type=float, default=0.0, show_default=True,
+              help="Drop findings below this confidence (0..1).")
+@click.option("--exclude", multiple=True, metavar="GLOB",
+              help="Skip paths matching GLOB (gitignore syntax); repeatable.")
+@click.option("--gitignore", is_flag=True, help="Also honour .gitignore files.")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False),
+              help="A folder of extra rule files (*.yml); repeatable.")
+@click.option("--jobs", "-j", type=int, default=0, show_default=True,
+              help="Worker processes (0 = one per core).")
+@click.option("--max-file-size", type=int, default=64 * 1024 * 1024, show_default=True,
+              help="Skip files larger than this many bytes.")
+@click.option("--traceback", "show_traceback", is_flag=True, help="Show the stack on errors.")
+def scan_cmd(targets: tuple[str, ...], fmt: str, output: str | None, fail_on: str,
+             min_confidence: float, exclude: tuple[str, ...], gitignore: bool,
+             rule_dirs: tuple[str, ...], jobs: int, max_file_size: int,
+             show_traceback: bool) -> None:
+    """Scan files and folders and report protected-trait profiling."""
+    err = Console(stderr=True, highlight=False)
+    progress = _LateProgress(err, err.is_terminal)
+    opts = ScanOptions(jobs=jobs, min_confidence=min_confidence, excludes=exclude,
+                       rule_dirs=rule_dirs, use_gitignore=gitignore,
+                       max_file_size=max_file_size, progress=progress)
+    try:
+        result = scan(targets, opts)
+    finally:
+        progress.stop()
+    if all(t.kind in ("missing", "unreadable") for t in result.targets):
+        raise TargetError("no target could be read: " + ", ".join(targets))
+    to_stdout = output is None
+    color = to_stdout and fmt == "table" and sys.stdout.isatty()
+    width = Console().width if color else 160
+    text = reporter(OutputFormat(fmt), color=color, width=width)(result)
+    if output:
+        write_atomic(output, text)
+    else:
+        click.echo(text, nl=False)
+    for s in result.skipped:
+        if s.reason.value in ("not_found", "unreadable"):
+            err.print(f"warning: {s.path}: {s.reason.value} ({s.detail})", markup=False)
+    err.print(_summary(result), markup=False, soft_wrap=True)
+    if fail_on != "never" and result.at_or_above(Severity(fail_on)):
+        raise SystemExit(ExitStatus.FINDINGS)
+
+
+@cli.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False),
+              help="Include the rules in this folder; repeatable.")
+def rules_cmd(fmt: str, rule_dirs: tuple[str, ...]) -> None:
+    """List the rule catalogue."""
+    cat = load_catalogue(rule_dirs)
+    if fmt == "json":
+        doc = {
+            "catalogue_version": cat.version,
+            "rules": [
+                {"id": r.id, "trait": r.trait.value, "name": r.name, "summary": r.summary,
+                 "rationale": r.rationale, "refs": [x.id for x in r.refs],
+                 "terms": [{"text": t.text, "kind": t.kind.value, "lang": t.lang,
+                            "gloss": t.gloss} for t in r.terms]}
+                for r in cat.rules
+            ],
+        }
+        click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
+        return
+    from rich.table import Table
+
+    table = Table(title=f"ethicscan rule catalogue {cat.version}", title_justify="left")
+    for col in ("id", "trait", "terms", "summary"):
+        table.add_column(col, overflow="fold")
+    for r in cat.rules:
+        table.add_row(r.id, r.trait.value, str(len(r.terms)), r.summary)
+    Console(width=160 if not sys.stdout.isatty() else None).print(table)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI; returns the exit status instead of exiting."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    show_tb = "--traceback" in args
+    try:
+        cli.main(args=args, prog_name="ethicscan", standalone_mode=False)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    except click.exceptions.Abort:
+        click.echo("ethicscan: interrupted", err=True)
+        return ExitStatus.INTERRUPTED
+    except click.ClickException as exc:
+        exc.show()
+        return ExitStatus.USAGE
+    except KeyboardInterrupt:
+        click.echo("ethicscan: interrupted", err=True)
+        return ExitStatus.INTERRUPTED
+    except EthicscanError as exc:
+        if show_tb:
+            traceback.print_exc()
+        click.echo(f"ethicscan: error: {exc}", err=True)
+        return ExitStatus.USAGE
+    except Exception as exc:  # the one boundary where anything becomes a message
+        if show_tb:
+            traceback.print_exc()
+        click.echo(f"ethicscan: internal error: {type(exc).__name__}: {exc} "
+                   "(run with --traceback and report it)", err=True)
+        return ExitStatus.INTERNAL
+    return ExitStatus.OK

@@ -1,0 +1,105 @@
+"""Bytes to text without ever aborting a scan.
+
+Order: a byte-order mark; UTF-16 without a BOM (NUL bytes in alternate places);
+a NUL byte means binary; strict UTF-8; then charset-normalizer on a bounded
+sample taken where the non-ASCII bytes are (GB18030/GBK, Big5, Shift-JIS ...).
+Chinese vendor headers are often GBK; GBK and GB2312 are decoded as GB18030,
+their superset.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+
+from charset_normalizer import from_bytes
+
+SAMPLE = 64 * 1024
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_SUPERSET = {"gb2312": "gb18030", "gbk": "gb18030", "big5": "big5hkscs", "ascii": "utf-8"}
+# Magic numbers of formats that are not text; named so the skip reason is useful.
+MAGIC = (
+    (b"%PDF", "PDF document"),
+    (b"PK\x03\x04", "zip archive"),
+    (b"PK\x05\x06", "zip archive"),
+    (b"\x1f\x8b", "gzip data"),
+    (b"7z\xbc\xaf\x27\x1c", "7z archive"),
+    (b"\x7fELF", "ELF binary"),
+    (b"MZ", "PE executable"),
+    (b"\xca\xfe\xba\xbe", "Java class or Mach-O fat binary"),
+    (b"dex\n", "Android DEX"),
+    (b"\xcf\xfa\xed\xfe", "Mach-O binary"),
+    (b"\xd0\xcf\x11\xe0", "OLE2 document"),
+    (b"\x89PNG", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF8", "GIF image"),
+    (b"BZh", "bzip2 data"),
+    (b"\xfd7zXZ\x00", "xz data"),
+    (b"(\xb5/\xfd", "zstd data"),
+    (b"SQLite format 3\x00", "SQLite database"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str
+    encoding: str
+
+
+class NotText(Exception):
+    """The bytes are not text; ``str()`` says what they look like."""
+
+
+def sniff_binary(data: bytes) -> str | None:
+    """What a binary format looks like, by its magic number, or None."""
+    for magic, name in MAGIC:
+        if data.startswith(magic):
+            if magic == b"MZ" and b"\x00" not in data[:512]:
+                continue  # text that happens to start with MZ
+            return name
+    return None
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    if len(head) < 8:
+        return None
+    even = head[0::2]
+    odd = head[1::2]
+    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def decode(data: bytes) -> Decoded:
+    """Decode ``data`` or raise :class:`NotText`."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return Decoded(data[len(bom) :].decode(enc, errors="replace"), enc)
+    head = data[:SAMPLE]
+    wide = _utf16_without_bom(head)
+    if wide:
+        return Decoded(data.decode(wide, errors="replace"), wide)
+    kind = sniff_binary(head)
+    if kind:
+        raise NotText(kind)
+    if b"\x00" in head:
+        raise NotText("binary data (NUL bytes)")
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError as exc:
+        first = exc.start
+    sample = data[: SAMPLE // 4] + data[max(0, first - 256) : first + SAMPLE]
+    best = from_bytes(sample).best()
+    if best is None:
+        # Not a known encoding; GB18030 maps every byte sequence, so text is never lost.
+        return Decoded(data.decode("gb18030", errors="replace"), "gb18030?")
+    enc = _SUPERSET.get(best.encoding.lower(), best.encoding)
+    return Decoded(data.decode(enc, errors="replace"), enc)

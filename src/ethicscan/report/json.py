@@ -1,0 +1,66 @@
+"""The JSON contract (docs/json-format.md).  A reporter renders a ScanResult; it
+never filters or rescans."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ethicscan.model import Finding, ScanResult, Skipped
+
+SCHEMA_VERSION = "1.0"
+
+
+def finding_dict(f: Finding) -> dict[str, Any]:
+    return {
+        "rule": f.rule,
+        "trait": f.trait.value,
+        "capability": f.capability.value,
+        "basis": f.basis.value if f.basis else None,
+        "severity": f.severity.value,
+        "confidence": f.confidence,
+        "location": {
+            "target": f.location.target,
+            "path": f.location.path,
+            "line": f.location.line,
+            "column": f.location.column,
+        },
+        "evidence": {
+            "term": f.evidence.term,
+            "snippet": f.evidence.snippet,
+            "language": f.evidence.language,
+            "gloss": f.evidence.gloss,
+        },
+        "signals": [{"name": s.name, "weight": s.weight, "detail": s.detail} for s in f.signals],
+        "refs": [{"id": r.id, "title": r.title, "url": r.url} for r in f.refs],
+        "fingerprint": f.fingerprint,
+    }
+
+
+def skipped_dict(s: Skipped) -> dict[str, Any]:
+    return {"target": s.target, "path": s.path, "reason": s.reason.value, "detail": s.detail}
+
+
+def to_dict(result: ScanResult) -> dict[str, Any]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {
+            "name": "ethicscan",
+            "version": result.tool_version,
+            "catalogue_version": result.catalogue_version,
+        },
+        "targets": [{"target": t.target, "kind": t.kind} for t in result.targets],
+        "findings": [finding_dict(f) for f in result.findings],
+        "skipped": [skipped_dict(s) for s in result.skipped],
+        "stats": {
+            "files": result.stats.files,
+            "bytes": result.stats.bytes,
+            "seconds": result.stats.seconds,
+            "findings": len(result.findings),
+            "skipped": len(result.skipped),
+        },
+    }
+
+
+def render(result: ScanResult) -> str:
+    return json.dumps(to_dict(result), ensure_ascii=False, indent=2) + "\n"

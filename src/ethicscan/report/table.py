@@ -1,0 +1,65 @@
+"""The default human report: findings grouped by severity, then skipped files."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from ethicscan.model import ScanResult, Severity
+
+STYLE = {
+    Severity.CRITICAL: "bold white on red",
+    Severity.HIGH: "bold red",
+    Severity.MEDIUM: "yellow",
+    Severity.LOW: "cyan",
+    Severity.INFO: "dim",
+}
+
+
+def _safe(s: str) -> str:
+    """Scanned text never reaches the terminal raw: control characters are shown escaped."""
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in s)
+
+
+def render(result: ScanResult, width: int = 160, color: bool = False) -> str:
+    buf = io.StringIO()
+    console = Console(file=buf, width=width, force_terminal=color, no_color=not color,
+                      color_system="standard" if color else None, highlight=False)
+    if not result.findings:
+        console.print("No findings.")
+    for sev in Severity:
+        group = [f for f in result.findings if f.severity is sev]
+        if not group:
+            continue
+        table = Table(title=f"{sev.value.upper()} ({len(group)})", title_justify="left",
+                      title_style=STYLE[sev], show_lines=False, expand=False)
+        table.add_column("trait")
+        table.add_column("capability")
+        table.add_column("place", overflow="fold")
+        table.add_column("term", overflow="fold")
+        table.add_column("gloss / evidence", overflow="fold", ratio=1)
+        table.add_column("conf", justify="right")
+        for f in group:
+            cap = f.capability.value + (f" ({f.basis.value})" if f.basis else "")
+            place = f.location.path + f":{f.location.line}"
+            if f.location.target and len(result.targets) > 1:
+                place = f"{f.location.target.rstrip('/')}/" + place
+            gloss = f"{f.evidence.gloss} — " if f.evidence.gloss else ""
+            table.add_row(
+                f.trait.value, cap, escape(_safe(place)), escape(_safe(f.evidence.term)),
+                Text(gloss + _safe(f.evidence.snippet)), f"{f.confidence:.2f}",
+            )
+        console.print(table)
+    if result.skipped:
+        table = Table(title=f"SKIPPED ({len(result.skipped)})", title_justify="left")
+        table.add_column("path", overflow="fold")
+        table.add_column("reason")
+        table.add_column("detail", overflow="fold")
+        for s in result.skipped:
+            table.add_row(escape(_safe(s.path)), s.reason.value, escape(_safe(s.detail)))
+        console.print(table)
+    return buf.getvalue()
