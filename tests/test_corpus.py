@@ -13,12 +13,34 @@ from ethicscan import scan_text
 
 CORPUS = Path(__file__).parent / "corpus"
 
+# Cases the classifier gets wrong today, each with why.  Strict: when a change fixes one,
+# the suite fails until it is removed from this list (docs/classifier.md, "Known gaps").
+KNOWN_GAPS = {
+    "json-estimator-predominant-ethnicity": "race labels under an ethnicity key 4 lines away",
+    "py-surname-ethnicity-predictor": "census race columns reported as race beside ethnicity",
+    "json-locale-language-names": "several group names read as a code table of people",
+    "py-name-provider-docstring-ethnic-russians": "'register' in prose read as declared data",
+    "md-zh-survey-respondents-minzu": "survey prose about 民族 read as a record",
+    "md-changelog-ethnicity-attribute-removed": "removal stated on another line than the term",
+    "md-zh-dataset-tibetan-folk-songs": "a table-only group name in prose becomes a mention",
+    "h-zh-camera-headscarf-beard-veil": "religious markers without religion words are not read",
+    "ts-appearance-search-hijab-filter": "hijab as a search filter without surveillance words",
+    "sql-face-access-log-union-members": "employee words outweigh the face access log",
+    "md-zh-handbook-union-membership": "工会 membership wording not in the catalogue",
+    "sql-gbt3304-ethnic-code-dictionary": "the table header comment is a mention, not the record",
+    "txt-census-codebook-race-hispanic": "'not' in a codebook category read as negation",
+    "json-pedestrian-attr-minzu-score": "pedestrian attribute score without face words",
+}
+
 
 def _cases() -> list[Any]:
     out = []
     for f in sorted(CORPUS.glob("*.yaml")):
         for case in yaml.safe_load(f.read_text(encoding="utf-8")):
-            out.append(pytest.param(case, id=f"{f.stem}:{case['id']}"))
+            marks = []
+            if case["id"] in KNOWN_GAPS:
+                marks.append(pytest.mark.xfail(reason=KNOWN_GAPS[case["id"]], strict=True))
+            out.append(pytest.param(case, id=f"{f.stem}:{case['id']}", marks=marks))
     return out
 
 

@@ -47,7 +47,7 @@ def analyse(text: str, path: str, catalogue: Catalogue) -> list[Finding]:
     decided = _promote_within_file(doc, decided)
     decided = _one_per_line_and_rule(decided)
     decided = _one_per_table(decided)
-    findings = [_finding(doc, h, d, h.term.text, h.start) for h, d in decided]
+    findings = [_finding(doc, h, d, text[h.start : h.end], h.start) for h, d in decided]
     findings += _definition_findings(doc, decided)
     findings += _face_input_findings(doc, decided)
     return _with_fingerprints(doc, findings)
@@ -118,7 +118,9 @@ def _promote_within_file(
     out = []
     for h, d in decided:
         caps = serious.get(h.term.trait)
-        if caps and d.capability is Capability.RECORD and not h.table and not h.declared:
+        negated = any(sig.name == "negated-or-removed" for sig in d.signals)
+        lower = d.capability in (Capability.RECORD, Capability.MENTION)
+        if caps and lower and not h.table and not h.declared and not negated:
             cap = max(set(caps), key=lambda c: (caps.count(c), c is Capability.INFERENCE))
             d = promoted(d, cap)
         out.append((h, d))
