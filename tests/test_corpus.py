@@ -61,13 +61,23 @@ def test_case(case: dict[str, Any]) -> None:
     got = {(f.trait.value, f.capability.value) for f in findings}
     want = {(e["trait"], e["capability"]) for e in case["expect"]}
     detail = [
-        (f.location.line, f.trait.value, f.capability.value, f.evidence.term,
-         [s.name for s in f.signals])
+        (
+            f.location.line,
+            f.trait.value,
+            f.capability.value,
+            f.evidence.term,
+            [s.name for s in f.signals],
+        )
         for f in findings
     ]
     assert got == want, f"{case.get('note', '')}\n{detail}"
     for e in case["expect"]:
         if "line" in e:
-            lines = {f.location.line for f in findings
-                     if (f.trait.value, f.capability.value) == (e["trait"], e["capability"])}
-            assert e["line"] in lines, f"expected {e} on line {e['line']}, got lines {sorted(lines)}"
+            lines = {
+                f.location.line
+                for f in findings
+                if (f.trait.value, f.capability.value) == (e["trait"], e["capability"])
+            }
+            assert e["line"] in lines, (
+                f"expected {e} on line {e['line']}, got lines {sorted(lines)}"
+            )

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from ethicscan.api import ScanOptions, scan, scan_text  # noqa: E402
-from ethicscan.model import (  # noqa: E402
+from ethicscan.api import ScanOptions, scan, scan_text
+from ethicscan.model import (
     Basis,
     Capability,
     Finding,

@@ -31,7 +31,9 @@ class ScanOptions:
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.min_confidence <= 1.0:
-            raise ConfigError(f"--min-confidence must be between 0 and 1, not {self.min_confidence}")
+            raise ConfigError(
+                f"--min-confidence must be between 0 and 1, not {self.min_confidence}"
+            )
         if self.jobs < 0:
             raise ConfigError(f"--jobs must be 0 (one per core) or more, not {self.jobs}")
         if self.max_file_size <= 0:
@@ -73,7 +75,9 @@ def scan(targets: Sequence[str], options: ScanOptions | None = None) -> ScanResu
         targets=tuple(kinds),
         findings=tuple(findings),
         skipped=tuple(skipped + more_skipped),
-        stats=Stats(files=scanned, bytes=total_bytes, seconds=round(time.perf_counter() - started, 3)),
+        stats=Stats(
+            files=scanned, bytes=total_bytes, seconds=round(time.perf_counter() - started, 3)
+        ),
         catalogue_version=catalogue.version,
         tool_version=__version__,
     )

@@ -71,9 +71,13 @@ class _LateProgress:
             if time.monotonic() - self.started < 1.0:
                 return
             self.progress = Progress(
-                TextColumn("scanning"), BarColumn(), TaskProgressColumn(),
+                TextColumn("scanning"),
+                BarColumn(),
+                TaskProgressColumn(),
                 TextColumn("{task.completed}/{task.total} files, {task.fields[mb]:.1f} MB"),
-                TimeElapsedColumn(), console=self.console, transient=True,
+                TimeElapsedColumn(),
+                console=self.console,
+                transient=True,
             )
             self.progress.start()
             self.task = self.progress.add_task("scan", total=total, mb=0.0)
@@ -92,14 +96,16 @@ def _summary(result: ScanResult) -> str:
     st = result.stats
     return (
         f"ethicscan {result.tool_version}: {st.files} files ({st.bytes / 1e6:.1f} MB) in "
-        f"{st.seconds:.2f}s; {len(result.findings)} findings" + (f" ({parts})" if parts else "")
+        f"{st.seconds:.2f}s; {len(result.findings)} findings"
+        + (f" ({parts})" if parts else "")
         + f"; {len(result.skipped)} skipped."
     )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="ethicscan",
-                      message="%(prog)s %(version)s")
+@click.version_option(
+    __version__, "--version", prog_name="ethicscan", message="%(prog)s %(version)s"
+)
 def cli() -> None:
     """Find where software sorts people by race, skin colour, ethnicity, religion and
     other protected traits, with evidence."""
@@ -107,33 +113,84 @@ def cli() -> None:
 
 @cli.command("scan")
 @click.argument("targets", nargs=-1, required=True)
-@click.option("--format", "fmt", type=click.Choice([f.value for f in OutputFormat]),
-              default="table", show_default=True, help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice([f.value for f in OutputFormat]),
+    default="table",
+    show_default=True,
+    help="Output format.",
+)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to FILE.")
-@click.option("--fail-on", type=click.Choice(FAIL_ON), default="high", show_default=True,
-              help="Exit 1 when a finding is at or above this severity.")
-@click.option("--min-confidence", type=float, default=0.0, show_default=True,
-              help="Drop findings below this confidence (0..1).")
-@click.option("--exclude", multiple=True, metavar="GLOB",
-              help="Skip paths matching GLOB (gitignore syntax); repeatable.")
+@click.option(
+    "--fail-on",
+    type=click.Choice(FAIL_ON),
+    default="high",
+    show_default=True,
+    help="Exit 1 when a finding is at or above this severity.",
+)
+@click.option(
+    "--min-confidence",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Drop findings below this confidence (0..1).",
+)
+@click.option(
+    "--exclude",
+    multiple=True,
+    metavar="GLOB",
+    help="Skip paths matching GLOB (gitignore syntax); repeatable.",
+)
 @click.option("--gitignore", is_flag=True, help="Also honour .gitignore files.")
-@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False),
-              help="A folder of extra rule files (*.yml); repeatable.")
-@click.option("--jobs", "-j", type=int, default=0, show_default=True,
-              help="Worker processes (0 = one per core).")
-@click.option("--max-file-size", type=int, default=64 * 1024 * 1024, show_default=True,
-              help="Skip files larger than this many bytes.")
+@click.option(
+    "--rules",
+    "rule_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False),
+    help="A folder of extra rule files (*.yml); repeatable.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Worker processes (0 = one per core).",
+)
+@click.option(
+    "--max-file-size",
+    type=int,
+    default=64 * 1024 * 1024,
+    show_default=True,
+    help="Skip files larger than this many bytes.",
+)
 @click.option("--traceback", "show_traceback", is_flag=True, help="Show the stack on errors.")
-def scan_cmd(targets: tuple[str, ...], fmt: str, output: str | None, fail_on: str,
-             min_confidence: float, exclude: tuple[str, ...], gitignore: bool,
-             rule_dirs: tuple[str, ...], jobs: int, max_file_size: int,
-             show_traceback: bool) -> None:
+def scan_cmd(
+    targets: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    fail_on: str,
+    min_confidence: float,
+    exclude: tuple[str, ...],
+    gitignore: bool,
+    rule_dirs: tuple[str, ...],
+    jobs: int,
+    max_file_size: int,
+    show_traceback: bool,
+) -> None:
     """Scan files and folders and report protected-trait profiling."""
     err = Console(stderr=True, highlight=False)
     progress = _LateProgress(err, err.is_terminal)
-    opts = ScanOptions(jobs=jobs, min_confidence=min_confidence, excludes=exclude,
-                       rule_dirs=rule_dirs, use_gitignore=gitignore,
-                       max_file_size=max_file_size, progress=progress)
+    opts = ScanOptions(
+        jobs=jobs,
+        min_confidence=min_confidence,
+        excludes=exclude,
+        rule_dirs=rule_dirs,
+        use_gitignore=gitignore,
+        max_file_size=max_file_size,
+        progress=progress,
+    )
     try:
         result = scan(targets, opts)
     finally:
@@ -157,10 +214,16 @@ def scan_cmd(targets: tuple[str, ...], fmt: str, output: str | None, fail_on: st
 
 
 @cli.command("rules")
-@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
-              show_default=True)
-@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False),
-              help="Include the rules in this folder; repeatable.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+)
+@click.option(
+    "--rules",
+    "rule_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False),
+    help="Include the rules in this folder; repeatable.",
+)
 def rules_cmd(fmt: str, rule_dirs: tuple[str, ...]) -> None:
     """List the rule catalogue."""
     cat = load_catalogue(rule_dirs)
@@ -168,10 +231,18 @@ def rules_cmd(fmt: str, rule_dirs: tuple[str, ...]) -> None:
         doc = {
             "catalogue_version": cat.version,
             "rules": [
-                {"id": r.id, "trait": r.trait.value, "name": r.name, "summary": r.summary,
-                 "rationale": r.rationale, "refs": [x.id for x in r.refs],
-                 "terms": [{"text": t.text, "kind": t.kind.value, "lang": t.lang,
-                            "gloss": t.gloss} for t in r.terms]}
+                {
+                    "id": r.id,
+                    "trait": r.trait.value,
+                    "name": r.name,
+                    "summary": r.summary,
+                    "rationale": r.rationale,
+                    "refs": [x.id for x in r.refs],
+                    "terms": [
+                        {"text": t.text, "kind": t.kind.value, "lang": t.lang, "gloss": t.gloss}
+                        for t in r.terms
+                    ],
+                }
                 for r in cat.rules
             ],
         }
@@ -212,7 +283,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # the one boundary where anything becomes a message
         if show_tb:
             traceback.print_exc()
-        click.echo(f"ethicscan: internal error: {type(exc).__name__}: {exc} "
-                   "(run with --traceback and report it)", err=True)
+        click.echo(
+            f"ethicscan: internal error: {type(exc).__name__}: {exc} "
+            "(run with --traceback and report it)",
+            err=True,
+        )
         return ExitStatus.INTERNAL
     return ExitStatus.OK

@@ -64,18 +64,32 @@ def _link_neighbours(hits: list[Hit]) -> None:
     for h in hits:
         by_line[h.line].append(h)
     for h in hits:
-        near = [o for ln in range(h.line - WINDOW, h.line + WINDOW + 1) for o in by_line.get(ln, ())]
+        near = [
+            o for ln in range(h.line - WINDOW, h.line + WINDOW + 1) for o in by_line.get(ln, ())
+        ]
         close = [o for o in near if abs(o.line - h.line) <= 2]
         if h.term.kind is TermKind.VALUE:
             h.cluster = tuple(
-                sorted({o.term.text.lower() for o in close
-                        if o is not h and o.term.rule_id == h.term.rule_id
-                        and o.term.kind is TermKind.VALUE})
+                sorted(
+                    {
+                        o.term.text.lower()
+                        for o in close
+                        if o is not h
+                        and o.term.rule_id == h.term.rule_id
+                        and o.term.kind is TermKind.VALUE
+                    }
+                )
             )
         h.trait_words_near = tuple(
-            sorted({o.term.text for o in near
-                    if o.term.trait is h.term.trait and o.term.kind is not TermKind.VALUE
-                    and o.term.text.lower() != h.term.text.lower()})
+            sorted(
+                {
+                    o.term.text
+                    for o in near
+                    if o.term.trait is h.term.trait
+                    and o.term.kind is not TermKind.VALUE
+                    and o.term.text.lower() != h.term.text.lower()
+                }
+            )
         )
         h.traits_near = frozenset(
             o.term.trait for o in near if o.term.kind is not TermKind.VALUE and o is not h
@@ -84,8 +98,12 @@ def _link_neighbours(hits: list[Hit]) -> None:
             o.term.trait is Trait.RELIGION and o.term.kind is not TermKind.MARKER for o in near
         )
         if h.term.kind in (TermKind.TABLE, TermKind.GROUP):
-            names = {o.term.text for o in near if o.term.kind in (TermKind.TABLE, TermKind.GROUP)
-                     and o.term.trait in (Trait.ETHNIC_GROUP, Trait.ETHNICITY)}
+            names = {
+                o.term.text
+                for o in near
+                if o.term.kind in (TermKind.TABLE, TermKind.GROUP)
+                and o.term.trait in (Trait.ETHNIC_GROUP, Trait.ETHNICITY)
+            }
             if len(names) >= TABLE_MIN:
                 h.table = tuple(sorted(names))
 
@@ -142,8 +160,9 @@ def _one_per_table(decided: list[tuple[Hit, Decision]]) -> list[tuple[Hit, Decis
     return out
 
 
-def _finding(doc: Document, h: Hit, d: Decision, term: str, pos: int,
-             extra: tuple[Signal, ...] = ()) -> Finding:
+def _finding(
+    doc: Document, h: Hit, d: Decision, term: str, pos: int, extra: tuple[Signal, ...] = ()
+) -> Finding:
     line = doc.line_of(pos)
     text = doc.line_text(line)
     col = pos - doc.line_starts[line]
@@ -205,7 +224,8 @@ def _face_input_findings(doc: Document, decided: list[tuple[Hit, Decision]]) -> 
     """In a module that infers a trait from faces, the functions that find the faces
     are the biometric input of that inference."""
     biometric = [
-        (h, d) for h, d in decided
+        (h, d)
+        for h, d in decided
         if d.capability is Capability.INFERENCE and d.basis is Basis.BIOMETRIC
     ]
     if not biometric or doc.is_prose:

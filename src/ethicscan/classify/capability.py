@@ -151,8 +151,15 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
 
     biometric = bool(face) or (file_face and (bool(attrs) or bool(model) or bool(analysis)))
     support = (
-        len(model) + len(attrs) + len(surv) + len(alert) + len(declared) + len(clinical)
-        + (2 if face_words else 0) + len(hit.trait_words_near) + len(hit.cluster)
+        len(model)
+        + len(attrs)
+        + len(surv)
+        + len(alert)
+        + len(declared)
+        + len(clinical)
+        + (2 if face_words else 0)
+        + len(hit.trait_words_near)
+        + len(hit.cluster)
     )
 
     # -- gates: is this the protected sense at all? -------------------------------------
@@ -164,8 +171,16 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
             return None  # plain colour words only support a cluster, never stand alone
         if not hit.trait_words_near and hit.traits_near & {Trait.ETHNICITY, Trait.RACE}:
             return None  # the labels of another trait's attribute: that word is the finding
-        if not (hit.trait_words_near or face_words or model or analysis or declared or clinical
-                or attrs or surv):
+        if not (
+            hit.trait_words_near
+            or face_words
+            or model
+            or analysis
+            or declared
+            or clinical
+            or attrs
+            or surv
+        ):
             return None  # a list of labels with nothing about people (cuisines, regions)
         add("value-set", 0.15, list(hit.cluster) or list(hit.trait_words_near))
     if t.kind is TermKind.MARKER:
@@ -181,8 +196,11 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
             return None
     if t.ambiguous and support == 0:
         return None
-    if t.ambiguous and t.kind is TermKind.WORD and not hit.trait_words_near and doc.is_word_list(
-        hit.line
+    if (
+        t.ambiguous
+        and t.kind is TermKind.WORD
+        and not hit.trait_words_near
+        and doc.is_word_list(hit.line)
     ):
         return None  # one word of a word list: its neighbours are not its context
 
@@ -229,9 +247,16 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
         else:
             cap = Capability.MENTION
     elif t.capability is Capability.INFERENCE:
-        cap, basis = Capability.INFERENCE, Basis.BIOMETRIC if (biometric or file_surv) else Basis.UNKNOWN
+        cap, basis = (
+            Capability.INFERENCE,
+            Basis.BIOMETRIC if (biometric or file_surv) else Basis.UNKNOWN,
+        )
         add("confidence-field", 0.2, t.text)
-    elif (name or file_name) and (model or file_model or t.rule_id == "census-race-code") and not biometric:
+    elif (
+        (name or file_name)
+        and (model or file_model or t.rule_id == "census-race-code")
+        and not biometric
+    ):
         cap, basis = Capability.INFERENCE, Basis.NAME
         add("name-input", 0.1, name or "name columns in this file")
         add("model-output", 0.1, model or "prediction words in this file")
@@ -278,8 +303,12 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
             return None
         cap = Capability.MENTION
 
-    if (cap is Capability.RECORD and hit.in_comment and not doc.documents_field(hit.start)
-            and not (declared or hit.table)):
+    if (
+        cap is Capability.RECORD
+        and hit.in_comment
+        and not doc.documents_field(hit.start)
+        and not (declared or hit.table)
+    ):
         cap = Capability.MENTION  # prose in a comment records nothing
     if negated and cap is not Capability.TARGETING:
         cap, basis = Capability.MENTION, None

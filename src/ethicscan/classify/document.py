@@ -18,8 +18,25 @@ PROSE_SUFFIXES = frozenset(
 )
 PROSE_NAMES = frozenset({"readme", "metadata", "pkg-info", "description", "changelog", "license"})
 HASH_COMMENT = frozenset(
-    {".py", ".pyi", ".sh", ".bash", ".rb", ".pl", ".yml", ".yaml", ".toml", ".cfg", ".ini",
-     ".r", ".conf", ".properties", ".mk", ".cmake", ".ps1"}
+    {
+        ".py",
+        ".pyi",
+        ".sh",
+        ".bash",
+        ".rb",
+        ".pl",
+        ".yml",
+        ".yaml",
+        ".toml",
+        ".cfg",
+        ".ini",
+        ".r",
+        ".conf",
+        ".properties",
+        ".mk",
+        ".cmake",
+        ".ps1",
+    }
 )
 PY_LIKE = frozenset({".py", ".pyi"})
 
@@ -117,9 +134,11 @@ class Document:
                 if q not in body:
                     quote = q
                 continue
-            if hash_style and s.startswith("#"):
-                flags[i] = True
-            elif s.startswith(("//", "--", "<!--", ";", "* ", "*/")) or s == "*":
+            if (
+                (hash_style and s.startswith("#"))
+                or s.startswith(("//", "--", "<!--", ";", "* ", "*/"))
+                or s == "*"
+            ):
                 flags[i] = True
             elif s.startswith("/*"):
                 flags[i] = True

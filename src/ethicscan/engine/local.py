@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 from ethicscan.classify.analyse import analyse
 from ethicscan.extract.decode import NotText, decode
-from ethicscan.model import Finding, SkipReason, Skipped
+from ethicscan.model import Finding, Skipped, SkipReason
 from ethicscan.rules.catalogue import Catalogue, load_catalogue
 from ethicscan.sources.fs import FileJob, read
 
@@ -29,15 +29,23 @@ def scan_file(job: FileJob, catalogue: Catalogue) -> FileOutcome:
     try:
         data = read(job)
     except OSError as exc:
-        return FileOutcome((), Skipped(job.rel_path, SkipReason.UNREADABLE, exc.strerror or str(exc), job.target), 0)
+        return FileOutcome(
+            (),
+            Skipped(job.rel_path, SkipReason.UNREADABLE, exc.strerror or str(exc), job.target),
+            0,
+        )
     try:
         text = decode(data).text
     except NotText as exc:
-        return FileOutcome((), Skipped(job.rel_path, SkipReason.BINARY, str(exc), job.target), len(data))
+        return FileOutcome(
+            (), Skipped(job.rel_path, SkipReason.BINARY, str(exc), job.target), len(data)
+        )
     try:
         findings = analyse(text, job.rel_path, catalogue)
     except RecursionError as exc:  # pragma: no cover - defensive: report, never die
-        return FileOutcome((), Skipped(job.rel_path, SkipReason.ERROR, repr(exc), job.target), len(data))
+        return FileOutcome(
+            (), Skipped(job.rel_path, SkipReason.ERROR, repr(exc), job.target), len(data)
+        )
     located = tuple(replace(f, location=replace(f.location, target=job.target)) for f in findings)
     return FileOutcome(located, None, len(data))
 
@@ -78,8 +86,10 @@ def run(
             yield job, out
         return
     chunk = max(1, min(64, len(jobs) // (workers * 8)))
-    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(rule_dirs,)) as pool:
-        for job, out in zip(jobs, pool.map(_scan_in_worker, jobs, chunksize=chunk)):
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=_init_worker, initargs=(rule_dirs,)
+    ) as pool:
+        for job, out in zip(jobs, pool.map(_scan_in_worker, jobs, chunksize=chunk), strict=True):
             if on_done:
                 on_done(job, out)
             yield job, out

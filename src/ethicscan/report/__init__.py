@@ -15,7 +15,9 @@ class OutputFormat(str, enum.Enum):
     JSON = "json"
 
 
-def reporter(fmt: OutputFormat, color: bool = False, width: int = 160) -> Callable[[ScanResult], str]:
+def reporter(
+    fmt: OutputFormat, color: bool = False, width: int = 160
+) -> Callable[[ScanResult], str]:
     if fmt is OutputFormat.TABLE:
         return lambda r: table_report.render(r, width=width, color=color)
     if fmt is OutputFormat.JSON:

@@ -27,16 +27,27 @@ def _safe(s: str) -> str:
 
 def render(result: ScanResult, width: int = 160, color: bool = False) -> str:
     buf = io.StringIO()
-    console = Console(file=buf, width=width, force_terminal=color, no_color=not color,
-                      color_system="standard" if color else None, highlight=False)
+    console = Console(
+        file=buf,
+        width=width,
+        force_terminal=color,
+        no_color=not color,
+        color_system="standard" if color else None,
+        highlight=False,
+    )
     if not result.findings:
         console.print("No findings.")
     for sev in Severity:
         group = [f for f in result.findings if f.severity is sev]
         if not group:
             continue
-        table = Table(title=f"{sev.value.upper()} ({len(group)})", title_justify="left",
-                      title_style=STYLE[sev], show_lines=False, expand=False)
+        table = Table(
+            title=f"{sev.value.upper()} ({len(group)})",
+            title_justify="left",
+            title_style=STYLE[sev],
+            show_lines=False,
+            expand=False,
+        )
         table.add_column("trait")
         table.add_column("capability")
         table.add_column("place", overflow="fold")
@@ -50,8 +61,12 @@ def render(result: ScanResult, width: int = 160, color: bool = False) -> str:
                 place = f"{f.location.target.rstrip('/')}/" + place
             gloss = f"{f.evidence.gloss} — " if f.evidence.gloss else ""
             table.add_row(
-                f.trait.value, cap, escape(_safe(place)), escape(_safe(f.evidence.term)),
-                Text(gloss + _safe(f.evidence.snippet)), f"{f.confidence:.2f}",
+                f.trait.value,
+                cap,
+                escape(_safe(place)),
+                escape(_safe(f.evidence.term)),
+                Text(gloss + _safe(f.evidence.snippet)),
+                f"{f.confidence:.2f}",
             )
         console.print(table)
     if result.skipped:

@@ -233,7 +233,8 @@ def _load_yaml(text: str, source: str) -> dict[str, Any]:
 
 
 def _builtin(name: str) -> str:
-    return resources.files("ethicscan.rules").joinpath("data", name).read_text(encoding="utf-8")
+    data = resources.files("ethicscan.rules").joinpath("data")
+    return data.joinpath(name).read_text(encoding="utf-8")
 
 
 def build(rule_docs: Iterable[tuple[str, str]] = ()) -> Catalogue:

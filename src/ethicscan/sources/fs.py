@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pathspec
 
-from ethicscan.model import SkipReason, Skipped, Target
+from ethicscan.model import Skipped, SkipReason, Target
 
 VCS_DIRS = frozenset({".git", ".hg", ".svn", ".bzr", "_darcs", "CVS", ".jj"})
 IGNORE_FILE = ".ethicscanignore"
@@ -41,7 +41,7 @@ class _Ignores:
     .gitignore files, each relative to the folder it was found in."""
 
     def __init__(self, excludes: Sequence[str]) -> None:
-        self._specs: list[tuple[str, pathspec.PathSpec]] = []
+        self._specs: list[tuple[str, pathspec.GitIgnoreSpec]] = []
         if excludes:
             self._specs.append(("", pathspec.GitIgnoreSpec.from_lines(excludes)))
 
@@ -71,7 +71,9 @@ def _display(target: str) -> str:
     return target.replace(os.sep, "/")
 
 
-def walk(targets: Sequence[str], opts: WalkOptions) -> tuple[list[Target], list[FileJob], list[Skipped]]:
+def walk(
+    targets: Sequence[str], opts: WalkOptions
+) -> tuple[list[Target], list[FileJob], list[Skipped]]:
     """Every file under ``targets``, in a stable order, and everything skipped."""
     kinds: list[Target] = []
     jobs: list[FileJob] = []
@@ -81,11 +83,15 @@ def walk(targets: Sequence[str], opts: WalkOptions) -> tuple[list[Target], list[
             st = os.stat(target)  # the user named it: follow a link given on the command line
         except FileNotFoundError:
             kinds.append(Target(target, "missing"))
-            skipped.append(Skipped(_display(target), SkipReason.NOT_FOUND, "no such file or folder"))
+            skipped.append(
+                Skipped(_display(target), SkipReason.NOT_FOUND, "no such file or folder")
+            )
             continue
         except OSError as exc:
             kinds.append(Target(target, "unreadable"))
-            skipped.append(Skipped(_display(target), SkipReason.UNREADABLE, exc.strerror or str(exc)))
+            skipped.append(
+                Skipped(_display(target), SkipReason.UNREADABLE, exc.strerror or str(exc))
+            )
             continue
         if stat.S_ISDIR(st.st_mode):
             kinds.append(Target(target, "directory"))
@@ -121,11 +127,15 @@ def _kind(mode: int) -> str:
 
 def _file(fs_path: str, rel: str, st: os.stat_result, opts: WalkOptions) -> FileJob | Skipped:
     if st.st_size > opts.max_file_size:
-        return Skipped(rel, SkipReason.TOO_LARGE, f"{st.st_size} bytes > limit {opts.max_file_size}")
+        return Skipped(
+            rel, SkipReason.TOO_LARGE, f"{st.st_size} bytes > limit {opts.max_file_size}"
+        )
     return FileJob(fs_path, rel, st.st_size)
 
 
-def _walk_dir(fs_dir: str, rel_dir: str, ign: _Ignores, opts: WalkOptions) -> Iterator[FileJob | Skipped]:
+def _walk_dir(
+    fs_dir: str, rel_dir: str, ign: _Ignores, opts: WalkOptions
+) -> Iterator[FileJob | Skipped]:
     try:
         with os.scandir(fs_dir) as it:
             entries = sorted(it, key=lambda e: e.name)
@@ -146,7 +156,9 @@ def _walk_dir(fs_dir: str, rel_dir: str, ign: _Ignores, opts: WalkOptions) -> It
             yield Skipped(rel + "/", SkipReason.EXCLUDED, "version-control metadata")
             continue
         if ign.match(rel, is_dir):
-            yield Skipped(rel + ("/" if is_dir else ""), SkipReason.EXCLUDED, "matched an ignore rule")
+            yield Skipped(
+                rel + ("/" if is_dir else ""), SkipReason.EXCLUDED, "matched an ignore rule"
+            )
             continue
         if stat.S_ISLNK(st.st_mode):
             try:
