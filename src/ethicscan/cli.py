@@ -25,6 +25,7 @@ from ethicscan.api import ScanOptions, scan
 from ethicscan.errors import EthicscanError, TargetError
 from ethicscan.model import ScanResult, Severity
 from ethicscan.report import OutputFormat, reporter
+from ethicscan.report.table import safe_text
 from ethicscan.rules.catalogue import load_catalogue
 
 
@@ -46,6 +47,9 @@ def write_atomic(path: str, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report gets the usual mode
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
@@ -207,7 +211,10 @@ def scan_cmd(
         click.echo(text, nl=False)
     for s in result.skipped:
         if s.reason.value in ("not_found", "unreadable"):
-            err.print(f"warning: {s.path}: {s.reason.value} ({s.detail})", markup=False)
+            err.print(
+                f"warning: {safe_text(s.path)}: {s.reason.value} ({safe_text(s.detail)})",
+                markup=False,
+            )
     err.print(_summary(result), markup=False, soft_wrap=True)
     if fail_on != "never" and result.at_or_above(Severity(fail_on)):
         raise SystemExit(ExitStatus.FINDINGS)

@@ -84,19 +84,20 @@ def decode(data: bytes) -> Decoded:
         if data.startswith(bom):
             return Decoded(data[len(bom) :].decode(enc, errors="replace"), enc)
     head = data[:SAMPLE]
-    wide = _utf16_without_bom(head)
-    if wide:
-        return Decoded(data.decode(wide, errors="replace"), wide)
     kind = sniff_binary(head)
     if kind:
         raise NotText(kind)
+    wide = _utf16_without_bom(head)
+    if wide:
+        return Decoded(data.decode(wide, errors="replace"), wide)
     if b"\x00" in head:
         raise NotText("binary data (NUL bytes)")
     try:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError as exc:
         first = exc.start
-    sample = data[: SAMPLE // 4] + data[max(0, first - 256) : first + SAMPLE]
+    # Sample where the non-ASCII text is: a long ASCII licence header must not drown it.
+    sample = data[max(0, first - 256) : first + SAMPLE]
     best = from_bytes(sample).best()
     if best is None:
         # Not a known encoding; GB18030 maps every byte sequence, so text is never lost.

@@ -20,7 +20,7 @@ STYLE = {
 }
 
 
-def _safe(s: str) -> str:
+def safe_text(s: str) -> str:
     """Scanned text never reaches the terminal raw: control characters are shown escaped."""
     return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in s)
 
@@ -63,9 +63,9 @@ def render(result: ScanResult, width: int = 160, color: bool = False) -> str:
             table.add_row(
                 f.trait.value,
                 cap,
-                escape(_safe(place)),
-                escape(_safe(f.evidence.term)),
-                Text(gloss + _safe(f.evidence.snippet)),
+                escape(safe_text(place)),
+                escape(safe_text(f.evidence.term)),
+                Text(gloss + safe_text(f.evidence.snippet)),
                 f"{f.confidence:.2f}",
             )
         console.print(table)
@@ -75,6 +75,6 @@ def render(result: ScanResult, width: int = 160, color: bool = False) -> str:
         table.add_column("reason")
         table.add_column("detail", overflow="fold")
         for s in result.skipped:
-            table.add_row(escape(_safe(s.path)), s.reason.value, escape(_safe(s.detail)))
+            table.add_row(escape(safe_text(s.path)), s.reason.value, escape(safe_text(s.detail)))
         console.print(table)
     return buf.getvalue()

@@ -200,9 +200,12 @@ def _parse_rules(doc: Mapping[str, Any], refs: Mapping[str, Ref], source: str) -
         missing = [r for r in ref_ids if r not in refs]
         if missing:
             raise ConfigError(f"{where}: unknown ref(s): {', '.join(missing)}")
+        raw_terms = _require(raw, "terms", where)
+        if not isinstance(raw_terms, list):
+            raise ConfigError(f"{where}: 'terms' must be a list of terms")
         terms = tuple(
             _parse_term(t, raw, rule_id, trait, f"{where} term {j}")
-            for j, t in enumerate(_require(raw, "terms", where))
+            for j, t in enumerate(raw_terms)
         )
         if not terms:
             raise ConfigError(f"{where}: no terms")

@@ -111,7 +111,9 @@ def walk(
                 skipped.append(replace(item, target=target))
         else:
             kinds.append(Target(target, "special"))
-            skipped.append(Skipped(_display(target), SkipReason.SPECIAL_FILE, _kind(st.st_mode)))
+            skipped.append(
+                Skipped(_display(target), SkipReason.SPECIAL_FILE, _kind(st.st_mode), target)
+            )
     return kinds, jobs, skipped
 
 

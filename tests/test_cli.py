@@ -1,0 +1,264 @@
+"""The command line, through ethicscan.cli.main (returns the exit status)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ethicscan import ScanOptions, __version__, scan
+from ethicscan.cli import main
+from ethicscan.report import OutputFormat, reporter
+from ethicscan.rules.catalogue import load_default_catalogue
+
+FINDING_KEYS = {
+    "rule",
+    "trait",
+    "capability",
+    "basis",
+    "severity",
+    "confidence",
+    "location",
+    "evidence",
+    "signals",
+    "refs",
+    "fingerprint",
+}
+
+
+@pytest.fixture
+def tree(tmp_path: Path, face_header_gbk: bytes) -> Path:
+    root = tmp_path / "tree"
+    (root / "include").mkdir(parents=True)
+    (root / "include" / "face_attr.h").write_bytes(face_header_gbk)
+    (root / "README.txt").write_text("Build with make.\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def clean_tree(tmp_path: Path) -> Path:
+    root = tmp_path / "clean"
+    root.mkdir()
+    (root / "pool.go").write_text("// avoid a data race: lock before trace()\n", encoding="utf-8")
+    (root / "main.py").write_text("print('hello')\n", encoding="utf-8")
+    return root
+
+
+def _json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:
+    code = main(["scan", *args, "--format", "json", "--jobs", "1"])
+    return code, json.loads(capsys.readouterr().out)
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"ethicscan {__version__}"
+
+
+def test_help(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    assert "scan" in out and "rules" in out
+
+
+def test_json_document(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, doc = _json(capsys, str(tree))
+    assert code == 1
+    assert {"schema_version", "tool", "targets", "findings", "skipped", "stats"} <= set(doc)
+    assert doc["tool"]["name"] == "ethicscan"
+    assert doc["tool"]["version"] == __version__
+    assert doc["tool"]["catalogue_version"] == load_default_catalogue().version
+    assert doc["targets"] == [{"target": str(tree), "kind": "directory"}]
+    assert {"files", "bytes", "seconds"} <= set(doc["stats"])
+    assert doc["stats"]["files"] == 2
+    assert doc["skipped"] == []
+    assert doc["findings"]
+    for f in doc["findings"]:
+        assert set(f) >= FINDING_KEYS
+        assert {"path", "line", "column"} <= set(f["location"])
+        assert {"term", "snippet", "language", "gloss"} <= set(f["evidence"])
+        assert f["location"]["path"] == "include/face_attr.h"
+        assert isinstance(f["location"]["line"], int)
+        assert f["trait"] in {"race", "skin_colour"}
+        assert f["capability"] == "inference"
+        assert f["basis"] == "biometric"
+        assert f["severity"] == "high"
+        assert isinstance(f["confidence"], float)
+        assert all({"name", "weight", "detail"} <= set(s) for s in f["signals"])
+        assert all({"id", "title", "url"} <= set(r) for r in f["refs"])
+        assert isinstance(f["fingerprint"], str) and f["fingerprint"]
+    assert any(f["evidence"]["term"] == "种族" for f in doc["findings"])  # GBK decoded
+
+
+def test_json_reports_skipped(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tree / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    _, doc = _json(capsys, str(tree), "--fail-on", "never")
+    assert doc["skipped"] == [
+        {"target": str(tree), "path": "logo.png", "reason": "binary", "detail": "PNG image"}
+    ]
+
+
+def test_exit_status_findings(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["scan", str(tree), "-j", "1"]) == 1  # default --fail-on high
+    assert main(["scan", str(tree), "-j", "1", "--fail-on", "never"]) == 0
+    assert main(["scan", str(tree), "-j", "1", "--fail-on", "critical"]) == 0
+    assert main(["scan", str(tree), "-j", "1", "--fail-on", "info"]) == 1
+    assert "findings" in capsys.readouterr().err  # the summary goes to stderr
+
+
+def test_min_confidence_option(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    _, everything = _json(capsys, str(tree))
+    _, none = _json(capsys, str(tree), "--min-confidence", "1")
+    assert everything["findings"]
+    assert none["findings"] == []
+
+
+def test_clean_tree_exits_0(clean_tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["scan", str(clean_tree), "-j", "1"]) == 0
+    assert "No findings." in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        pytest.param(["scan", "--no-such-option", "."], id="unknown-option"),
+        pytest.param(["scan", ".", "--min-confidence", "2"], id="min-confidence-2"),
+        pytest.param(["scan", ".", "--min-confidence", "x"], id="min-confidence-not-a-number"),
+        pytest.param(["scan", ".", "--jobs", "-1"], id="negative-jobs"),
+        pytest.param(["scan", ".", "--fail-on", "sometimes"], id="bad-fail-on"),
+        pytest.param(["scan", ".", "--format", "xml"], id="bad-format"),
+        pytest.param(["scan"], id="no-target"),
+        pytest.param(["frobnicate"], id="unknown-command"),
+    ],
+)
+def test_usage_errors_exit_2(
+    args: list[str],
+    clean_tree: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(clean_tree)
+    assert main(args) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.strip()
+
+
+def test_missing_target_only_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["scan", str(tmp_path / "nope")]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "no target could be read" in err
+
+
+def test_missing_target_beside_a_good_one(
+    clean_tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, doc = _json(capsys, str(clean_tree), str(tmp_path / "nope"))
+    assert code == 0
+    assert [s["reason"] for s in doc["skipped"]] == ["not_found"]
+
+
+def test_bad_rules_folder_exits_2(
+    clean_tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["scan", str(clean_tree), "--rules", str(tmp_path / "no-rules")]) == 2
+    assert "not a folder" in capsys.readouterr().err
+    bad = tmp_path / "bad-rules"
+    bad.mkdir()
+    (bad / "x.yml").write_text("rules:\n  - id: x\n    trait: caste\n", encoding="utf-8")
+    assert main(["scan", str(clean_tree), "--rules", str(bad)]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "'caste' is not one of" in err
+
+
+def test_custom_rules_folder(
+    clean_tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "caste.yml").write_text(
+        "rules:\n  - id: custom-caste\n    trait: ethnicity\n    name: Caste\n"
+        "    rationale: Descent-based.\n    refs: [gdpr-9]\n    kind: field\n"
+        "    terms: [caste]\n",
+        encoding="utf-8",
+    )
+    (clean_tree / "person.py").write_text("class Person:\n    caste: str\n", encoding="utf-8")
+    _, doc = _json(capsys, str(clean_tree), "--rules", str(rules))
+    assert doc["tool"]["catalogue_version"].endswith("+custom")
+    assert [f["rule"] for f in doc["findings"]] == ["custom-caste"]
+
+
+def test_output_file(tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out_file = tmp_path / "report.json"
+    assert main(["scan", str(tree), "-j", "1", "--format", "json", "--output", str(out_file)]) == 1
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "findings" in err
+    doc = json.loads(out_file.read_text(encoding="utf-8"))
+    assert doc["findings"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".ethicscan-")]
+
+
+def test_table_output(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["scan", str(tree), "-j", "1"]) == 1
+    out = capsys.readouterr().out
+    assert "HIGH (" in out
+    assert "种族" in out
+    assert "include/face_attr.h:" in out
+    assert "\x1b" not in out  # not a terminal: no colour
+
+
+def test_table_escapes_hostile_file_names(
+    tmp_path: Path, face_header_text: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    root = tmp_path / "hostile"
+    root.mkdir()
+    name = "face\x1b[31mred\x1b]0;title\x07\nnext[bold].h"
+    (root / name).write_text(face_header_text, encoding="utf-8")
+    (root / "bin\x1b[2J.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00")
+    assert main(["scan", str(root), "-j", "1"]) == 1
+    out = capsys.readouterr().out
+    assert "HIGH (" in out
+    assert "\x1b" not in out
+    assert "\x07" not in out
+    assert "\\x1b" in out  # shown escaped
+    assert "SKIPPED (1)" in out
+
+
+def test_rules_command(capsys: pytest.CaptureFixture[str]) -> None:
+    cat = load_default_catalogue()
+    assert main(["rules"]) == 0
+    out = capsys.readouterr().out
+    assert cat.version in out
+    for rule in cat.rules:
+        assert rule.id in out
+
+
+def test_rules_command_json(capsys: pytest.CaptureFixture[str]) -> None:
+    cat = load_default_catalogue()
+    assert main(["rules", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["catalogue_version"] == cat.version
+    assert [r["id"] for r in doc["rules"]] == [r.id for r in cat.rules]
+    for raw, rule in zip(doc["rules"], cat.rules, strict=True):
+        assert raw["trait"] == rule.trait.value
+        assert raw["refs"] == [r.id for r in rule.refs]
+        assert len(raw["terms"]) == len(rule.terms)
+        assert all({"text", "kind", "lang", "gloss"} <= set(t) for t in raw["terms"])
+
+
+@pytest.mark.parametrize("fmt", list(OutputFormat), ids=lambda f: f.value)
+def test_every_output_format_renders(
+    fmt: OutputFormat, tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    result = scan([str(tree)], ScanOptions(jobs=1))
+    text = reporter(fmt)(result)
+    assert isinstance(text, str) and text.strip()
+    assert "face_attr.h" in text
+    empty = scan([str(tree / "README.txt")], ScanOptions(jobs=1))
+    assert reporter(fmt)(empty).strip()
+    assert main(["scan", str(tree), "-j", "1", "--format", fmt.value]) == 1
+    assert "face_attr.h" in capsys.readouterr().out

@@ -1,0 +1,74 @@
+"""Golden JSON for the demo tree in examples/.
+
+Regenerate after an intended change with::
+
+    ETHICSCAN_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py
+
+and review the diff of tests/golden/examples.json before committing it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ethicscan import ScanOptions, scan
+from ethicscan.report.json import to_dict
+
+GOLDEN = Path(__file__).parent / "golden" / "examples.json"
+UPDATE = os.environ.get("ETHICSCAN_UPDATE_GOLDEN") == "1"
+
+# Files of examples/ that must produce findings, and the folder that must produce none.
+EXPECTED_WITH_FINDINGS = (
+    "vendor-sdk/include/face_attr.h",
+    "vendor-sdk/samples/attr_response.xml",
+    "vendor-sdk/java/com/example/faceapi/FaceAnalysis.java",
+    "vendor-sdk/viid/face_object.json",
+    "police-app/config/alarm_rules.yaml",
+    "police-app/sql/key_person_report.sql",
+    "police-app/src/alerts.py",
+    "hr-system/models/employee.py",
+    "hr-system/forms/entry_form.json",
+)
+
+
+def _examples_document() -> dict[str, Any]:
+    doc = to_dict(scan(["examples"], ScanOptions(jobs=1)))
+    del doc["stats"]["seconds"]  # the only volatile value
+    return doc
+
+
+@pytest.fixture
+def examples_doc(in_repo_root: Path) -> dict[str, Any]:
+    return _examples_document()
+
+
+def test_examples_golden(examples_doc: dict[str, Any]) -> None:
+    rendered = json.dumps(examples_doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    if UPDATE:
+        GOLDEN.parent.mkdir(exist_ok=True)
+        GOLDEN.write_text(rendered, encoding="utf-8")
+    assert GOLDEN.exists(), "no golden file: run with ETHICSCAN_UPDATE_GOLDEN=1"
+    golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    assert examples_doc == golden, (
+        "examples/ no longer scans as tests/golden/examples.json says; if the change is "
+        "intended, rerun with ETHICSCAN_UPDATE_GOLDEN=1 and review the diff"
+    )
+
+
+def test_examples_sanity(examples_doc: dict[str, Any]) -> None:
+    """Independent of the golden file: the demo tree shows what its README promises."""
+    paths = {f["location"]["path"] for f in examples_doc["findings"]}
+    for path in EXPECTED_WITH_FINDINGS:
+        assert path in paths, f"no finding in examples/{path}"
+    assert not [p for p in paths if p.startswith("lookalikes/")]
+    # Only the tree's own README is left out, by examples/.ethicscanignore.
+    assert [(s["path"], s["reason"]) for s in examples_doc["skipped"]] == [
+        ("README.md", "excluded")
+    ]
+    assert examples_doc["targets"] == [{"target": "examples", "kind": "directory"}]
+    assert {f["location"]["target"] for f in examples_doc["findings"]} == {"examples"}
