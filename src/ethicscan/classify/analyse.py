@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from dataclasses import replace
 
 from ethicscan.classify.capability import WINDOW, Decision, Hit, decide, promoted
 from ethicscan.classify.document import Document
@@ -257,11 +258,6 @@ def _with_fingerprints(doc: Document, findings: list[Finding]) -> list[Finding]:
         n = counts[basis]
         counts[basis] += 1
         digest = hashlib.sha256(f"{basis}\x1f{n}".encode()).hexdigest()[:20]
-        out.append(_replace_fp(f, digest))
+        out.append(replace(f, fingerprint=digest))
     return out
 
-
-def _replace_fp(f: Finding, fp: str) -> Finding:
-    from dataclasses import replace
-
-    return replace(f, fingerprint=fp)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 
 from ethicscan.rules.catalogue import Catalogue, ContextWord
@@ -62,7 +62,6 @@ class Document:
     path: str
     catalogue: Catalogue
     lowered: str = ""
-    _ctx: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not self.lowered:

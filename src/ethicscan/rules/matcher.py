@@ -47,14 +47,11 @@ def variants(text: str) -> list[str]:
     """The spellings a multi-word ASCII term takes in code: ``skin colour`` ->
     ``skin colour``, ``skincolour``, ``skin_colour``, ``skin-colour``."""
     low = text.lower()
-    if not is_ascii(low) or " " not in low:
+    if not low.isascii() or " " not in low:
         return [low]
     parts = low.split()
     return list(dict.fromkeys(sep.join(parts) for sep in SEPARATORS))
 
-
-def is_ascii(s: str) -> bool:
-    return s.isascii()
 
 
 def lower_same_length(text: str) -> str:
