@@ -260,4 +260,3 @@ def _with_fingerprints(doc: Document, findings: list[Finding]) -> list[Finding]:
         digest = hashlib.sha256(f"{basis}\x1f{n}".encode()).hexdigest()[:20]
         out.append(replace(f, fingerprint=digest))
     return out
-

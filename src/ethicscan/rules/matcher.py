@@ -53,7 +53,6 @@ def variants(text: str) -> list[str]:
     return list(dict.fromkeys(sep.join(parts) for sep in SEPARATORS))
 
 
-
 def lower_same_length(text: str) -> str:
     """``text`` lower-cased with every index preserved (only ASCII is folded when
     Unicode lower-casing would change the length)."""
