@@ -70,5 +70,7 @@ def test_examples_sanity(examples_doc: dict[str, Any]) -> None:
     assert [(s["path"], s["reason"]) for s in examples_doc["skipped"]] == [
         ("README.md", "excluded")
     ]
-    assert examples_doc["targets"] == [{"target": "examples", "kind": "directory"}]
+    assert [(t["target"], t["kind"]) for t in examples_doc["targets"]] == [
+        ("examples", "directory")
+    ]
     assert {f["location"]["target"] for f in examples_doc["findings"]} == {"examples"}

@@ -81,6 +81,13 @@ class SkipReason(str, enum.Enum):
     NOT_FOUND = "not_found"
     EXCLUDED = "excluded"
     ERROR = "error"
+    # Inside archives, packages, binaries and documents (issue 3):
+    LIMIT = "limit"  # an archive limit (depth, entries, expanded bytes, ratio) was hit
+    ENCRYPTED = "encrypted"
+    CORRUPT = "corrupt"
+    UNSUPPORTED = "unsupported"  # e.g. a compression method no library here reads
+    NO_TEXT_LAYER = "no text layer"  # a scanned PDF: pictures of text, never "clean"
+    FETCH_FAILED = "fetch_failed"  # a pypi:/npm:/deb: target could not be obtained
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,10 +110,20 @@ class Signal:
 
 @dataclass(frozen=True, slots=True)
 class Location:
-    path: str  # relative to the target, with "/"
-    line: int  # 1-based
-    column: int  # 1-based, in characters
+    """Where a finding is.  ``path`` is relative to the target, with ``/``; inside
+    archives it is a chain joined by ``!`` (``sdk.zip!libs/face.jar!a/B.class``).
+    ``line``/``column`` are 1-based (characters); in a document with pages they
+    count within ``page``; in a binary they count within the list of strings
+    extracted from it, and ``offset`` (bytes into the innermost file) or ``member``
+    (``com.acme.FaceAttr.getSkinColor``) say where the string really is."""
+
+    path: str
+    line: int
+    column: int
     target: str = ""  # the target as given by the user
+    page: int | None = None  # 1-based page of a PDF/document
+    offset: int | None = None  # byte offset of the matched string in a binary
+    member: str = ""  # class/field/method/symbol a string belongs to
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +132,37 @@ class Evidence:
     snippet: str
     language: str
     gloss: str
+
+
+@dataclass(frozen=True, slots=True)
+class Commit:
+    sha: str
+    date: str  # ISO 8601, as recorded in the commit
+    author: str
+
+
+class HistoryStatus(str, enum.Enum):
+    PRESENT = "present"  # still at the tip
+    REMOVED = "removed"  # gone from the tip
+    RENAMED = "renamed"  # the same value or structure under a new name nearby
+
+
+@dataclass(frozen=True, slots=True)
+class History:
+    """When a finding of a history scan (``--history``) was in the repository."""
+
+    first_commit: Commit
+    last_commit: Commit
+    status: HistoryStatus
+    renamed_to: str = ""  # for RENAMED: the new name
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """Why a finding is suppressed (it is still reported, marked, never deleted)."""
+
+    reason: str
+    source: str  # "inline" (a comment in the file) or "config"
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +178,8 @@ class Finding:
     signals: tuple[Signal, ...]
     refs: tuple[Ref, ...]
     fingerprint: str
+    history: History | None = None
+    suppression: Suppression | None = None
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.location.path, self.location.line, self.location.column, self.rule)
@@ -150,7 +200,10 @@ class Target:
     """One target as the user gave it."""
 
     target: str
-    kind: str  # "file" | "directory"
+    kind: str  # "file" | "directory" | "package" | "repository" | "missing" | ...
+    artefact: str = ""  # for a package target: the exact file obtained
+    sha256: str = ""  # of a file or package target
+    size: int | None = None  # bytes, of a file or package target
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ethicscan.model import Finding, ScanResult, Skipped
+from ethicscan.model import Commit, Finding, History, ScanResult, Skipped
 
 SCHEMA_VERSION = "1.0"
 
@@ -24,6 +24,9 @@ def finding_dict(f: Finding) -> dict[str, Any]:
             "path": f.location.path,
             "line": f.location.line,
             "column": f.location.column,
+            "page": f.location.page,
+            "offset": f.location.offset,
+            "member": f.location.member,
         },
         "evidence": {
             "term": f.evidence.term,
@@ -34,6 +37,27 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "signals": [{"name": s.name, "weight": s.weight, "detail": s.detail} for s in f.signals],
         "refs": [{"id": r.id, "title": r.title, "url": r.url} for r in f.refs],
         "fingerprint": f.fingerprint,
+        "history": _history(f.history),
+        "suppression": (
+            {"reason": f.suppression.reason, "source": f.suppression.source}
+            if f.suppression
+            else None
+        ),
+    }
+
+
+def _commit(c: Commit) -> dict[str, str]:
+    return {"sha": c.sha, "date": c.date, "author": c.author}
+
+
+def _history(h: History | None) -> dict[str, Any] | None:
+    if h is None:
+        return None
+    return {
+        "first_commit": _commit(h.first_commit),
+        "last_commit": _commit(h.last_commit),
+        "status": h.status.value,
+        "renamed_to": h.renamed_to,
     }
 
 
@@ -49,7 +73,16 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
             "version": result.tool_version,
             "catalogue_version": result.catalogue_version,
         },
-        "targets": [{"target": t.target, "kind": t.kind} for t in result.targets],
+        "targets": [
+            {
+                "target": t.target,
+                "kind": t.kind,
+                "artefact": t.artefact,
+                "sha256": t.sha256,
+                "size": t.size,
+            }
+            for t in result.targets
+        ],
         "findings": [finding_dict(f) for f in result.findings],
         "skipped": [skipped_dict(s) for s in result.skipped],
         "stats": {
