@@ -84,7 +84,7 @@ def test_binary_files_are_skipped(sdk_tree: Path) -> None:
         "docs/logo.png": SkipReason.BINARY,
         "lib.so": SkipReason.BINARY,
     }
-    assert skipped["docs/logo.png"].detail == "PNG image"
+    assert skipped["docs/logo.png"].detail == "PNG image (pictures are not read)"
     assert skipped["lib.so"].detail == "ELF binary"
     assert all(s.target == str(sdk_tree) for s in result.skipped)
     assert not [f for f in result.findings if f.location.path in skipped]

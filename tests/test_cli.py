@@ -95,7 +95,12 @@ def test_json_reports_skipped(tree: Path, capsys: pytest.CaptureFixture[str]) ->
     (tree / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     _, doc = _json(capsys, str(tree), "--fail-on", "never")
     assert doc["skipped"] == [
-        {"target": str(tree), "path": "logo.png", "reason": "binary", "detail": "PNG image"}
+        {
+            "target": str(tree),
+            "path": "logo.png",
+            "reason": "binary",
+            "detail": "PNG image (pictures are not read)",
+        }
     ]
 
 

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ethicscan import __version__
 from ethicscan.classify.analyse import analyse
 from ethicscan.engine import local
 from ethicscan.errors import ConfigError
-from ethicscan.model import Finding, ScanResult, Skipped, Stats
+from ethicscan.extract.units import Limits
+from ethicscan.model import Finding, ScanResult, Skipped, Stats, Target
 from ethicscan.rules.catalogue import load_catalogue
 from ethicscan.sources.fs import FileJob, WalkOptions, walk
 
+_DEFAULT = Limits()
 ProgressFn = Callable[[int, int, int], None]  # files done, files total, bytes done
 
 
@@ -27,6 +30,12 @@ class ScanOptions:
     rule_dirs: tuple[str, ...] = ()
     use_gitignore: bool = False
     max_file_size: int = 64 * 1024 * 1024
+    # Archive limits (see extract.units.Limits): nesting depth, bytes expanded from
+    # one file, expansion ratio of one entry, number of entries under one file.
+    max_depth: int = _DEFAULT.max_depth
+    max_expanded: int = _DEFAULT.max_expanded
+    max_ratio: float = _DEFAULT.max_ratio
+    max_entries: int = _DEFAULT.max_entries
     progress: ProgressFn | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
@@ -38,6 +47,19 @@ class ScanOptions:
             raise ConfigError(f"--jobs must be 0 (one per core) or more, not {self.jobs}")
         if self.max_file_size <= 0:
             raise ConfigError("--max-file-size must be positive")
+        for name in ("max_depth", "max_expanded", "max_ratio", "max_entries"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"--{name.replace('_', '-')} must be positive")
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(
+            max_depth=self.max_depth,
+            max_expanded=self.max_expanded,
+            max_ratio=self.max_ratio,
+            max_entries=self.max_entries,
+            max_member_size=self.max_file_size,
+        )
 
 
 def scan(targets: Sequence[str], options: ScanOptions | None = None) -> ScanResult:
@@ -55,32 +77,48 @@ def scan(targets: Sequence[str], options: ScanOptions | None = None) -> ScanResu
     findings: list[Finding] = []
     more_skipped: list[Skipped] = []
     total_bytes = 0
+    texts = 0
     done = 0
 
     def on_done(job: FileJob, out: local.FileOutcome) -> None:
-        nonlocal done, total_bytes
+        nonlocal done, total_bytes, texts
         done += 1
         total_bytes += out.bytes
+        texts += out.texts
         if opts.progress:
             opts.progress(done, len(jobs), total_bytes)
 
     workers = opts.jobs or local.default_jobs()
     # Findings are reported relative to their target; several targets keep their order.
-    for _job, out in local.run(jobs, catalogue, opts.rule_dirs, workers, on_done):
+    for _job, out in local.run(jobs, catalogue, opts.rule_dirs, workers, on_done, opts.limits):
         findings.extend(f for f in out.findings if f.confidence >= opts.min_confidence)
-        if out.skipped:
-            more_skipped.append(out.skipped)
-    scanned = len(jobs) - len(more_skipped)
+        more_skipped.extend(out.skipped)
     return ScanResult(
-        targets=tuple(kinds),
+        targets=tuple(_described(t) for t in kinds),
         findings=tuple(findings),
         skipped=tuple(skipped + more_skipped),
         stats=Stats(
-            files=scanned, bytes=total_bytes, seconds=round(time.perf_counter() - started, 3)
+            files=texts, bytes=total_bytes, seconds=round(time.perf_counter() - started, 3)
         ),
         catalogue_version=catalogue.version,
         tool_version=__version__,
     )
+
+
+def _described(t: Target) -> Target:
+    """A file target with its size and sha256, so a report names exactly what was read."""
+    if t.kind != "file" or t.sha256:
+        return t
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with open(t.target, "rb") as f:
+            while chunk := f.read(1024 * 1024):
+                digest.update(chunk)
+                size += len(chunk)
+    except OSError:
+        return t
+    return replace(t, sha256=digest.hexdigest(), size=size)
 
 
 def scan_text(text: str, path: str = "input.txt", rule_dirs: Sequence[str] = ()) -> list[Finding]:

@@ -14,7 +14,7 @@ import tempfile
 import time
 import traceback
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import click
 from rich.console import Console
@@ -36,6 +36,30 @@ class ExitStatus(enum.IntEnum):
     INTERNAL = 3
     INTERRUPTED = 130
 
+
+class _ByteSize(click.ParamType):  # type: ignore[type-arg]
+    """A size in bytes: ``1000``, ``64K``, ``64M``, ``4G`` (powers of 1024)."""
+
+    name = "bytes"
+    _UNITS: ClassVar[dict[str, int]] = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3, "t": 1024**4}
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> int:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip().lower().removesuffix("b").removesuffix("i")
+        unit = text[-1:] if text[-1:] in self._UNITS else ""
+        try:
+            n = float(text[: len(text) - len(unit)])
+        except ValueError:
+            self.fail(f"{value!r} is not a size (e.g. 1000, 64K, 64M, 4G)", param, ctx)
+        if n <= 0:
+            self.fail(f"{value!r} must be positive", param, ctx)
+        return int(n * self._UNITS[unit])
+
+
+BYTES = _ByteSize()
 
 FAIL_ON = [s.value for s in Severity] + ["never"]
 
@@ -164,10 +188,39 @@ def cli() -> None:
 )
 @click.option(
     "--max-file-size",
-    type=int,
-    default=64 * 1024 * 1024,
+    type=BYTES,
+    default="64M",
     show_default=True,
-    help="Skip files larger than this many bytes.",
+    help="Skip texts (files, archive members) larger than this (bytes; K, M, G suffixes).",
+)
+@click.option(
+    "--max-depth",
+    type=click.IntRange(min=1),
+    default=12,
+    show_default=True,
+    help="Deepest nesting of archives inside archives that is opened.",
+)
+@click.option(
+    "--max-expanded",
+    type=BYTES,
+    default="4G",
+    show_default=True,
+    help="Most bytes expanded from one file given to the scan (archives).",
+)
+@click.option(
+    "--max-ratio",
+    type=click.FloatRange(min=1.0),
+    default=200.0,
+    show_default=True,
+    help="Refuse archive entries that expand more than this many times (bombs).",
+)
+@click.option(
+    "--max-archive-entries",
+    "max_entries",
+    type=click.IntRange(min=1),
+    default=200_000,
+    show_default=True,
+    help="Most archive entries under one file given to the scan.",
 )
 @click.option("--traceback", "show_traceback", is_flag=True, help="Show the stack on errors.")
 def scan_cmd(
@@ -181,6 +234,10 @@ def scan_cmd(
     rule_dirs: tuple[str, ...],
     jobs: int,
     max_file_size: int,
+    max_depth: int,
+    max_expanded: int,
+    max_ratio: float,
+    max_entries: int,
     show_traceback: bool,
 ) -> None:
     """Scan files and folders and report protected-trait profiling."""
@@ -193,6 +250,10 @@ def scan_cmd(
         rule_dirs=rule_dirs,
         use_gitignore=gitignore,
         max_file_size=max_file_size,
+        max_depth=max_depth,
+        max_expanded=max_expanded,
+        max_ratio=max_ratio,
+        max_entries=max_entries,
         progress=progress,
     )
     try:

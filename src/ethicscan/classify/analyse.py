@@ -18,9 +18,9 @@ TABLE_MIN = 4  # distinct group names that make a code table
 _CAP_RANK = {c: i for i, c in enumerate(reversed(list(Capability)))}
 
 
-def analyse(text: str, path: str, catalogue: Catalogue) -> list[Finding]:
-    """Every finding in ``text``; ``path`` is the location reported and a hint for
-    the kind of file."""
+def analyse(text: str, path: str, catalogue: Catalogue, hint: str = "") -> list[Finding]:
+    """Every finding in ``text``; ``path`` is the location reported and, unless
+    ``hint`` names another file, what the kind of file is read from."""
     lowered = lower_same_length(text)
     matches = drop_contained(catalogue.terms.find(text, lowered))
     if not matches:
@@ -33,7 +33,7 @@ def analyse(text: str, path: str, catalogue: Catalogue) -> list[Finding]:
     ]
     if not term_matches:
         return []
-    doc = Document(text, path, catalogue, lowered)
+    doc = Document(text, path, catalogue, lowered, hint)
     hits = [
         Hit(m.key.payload, m.start, m.end, doc.line_of(m.start), doc.in_comment(m.start))
         for m in term_matches

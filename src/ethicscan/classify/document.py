@@ -62,6 +62,7 @@ class Document:
     path: str
     catalogue: Catalogue
     lowered: str = ""
+    hint: str = ""  # the name the kind of text is read from, when not the path's own
 
     def __post_init__(self) -> None:
         if not self.lowered:
@@ -94,12 +95,12 @@ class Document:
     # -- kind of file and of line --------------------------------------------------------
     @cached_property
     def suffix(self) -> str:
-        name = self.path.rsplit("/", 1)[-1].lower()
+        name = (self.hint or self.path).rsplit("/", 1)[-1].rsplit("!", 1)[-1].lower()
         return "." + name.rsplit(".", 1)[-1] if "." in name else ""
 
     @cached_property
     def is_prose(self) -> bool:
-        name = self.path.rsplit("/", 1)[-1].lower()
+        name = (self.hint or self.path).rsplit("/", 1)[-1].rsplit("!", 1)[-1].lower()
         stem = name.split(".", 1)[0]
         return self.suffix in PROSE_SUFFIXES or stem in PROSE_NAMES
 

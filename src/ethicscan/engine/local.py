@@ -9,7 +9,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 
 from ethicscan.classify.analyse import analyse
-from ethicscan.extract.decode import NotText, decode
+from ethicscan.extract.explore import Budget, Explorer
+from ethicscan.extract.units import SPOOL_AT, Blob, Limits, Scratch, TextUnit
 from ethicscan.model import Finding, Skipped, SkipReason
 from ethicscan.rules.catalogue import Catalogue, load_catalogue
 from ethicscan.sources.fs import FileJob, read
@@ -20,47 +21,81 @@ POOL_MIN_FILES = 16  # below this a pool costs more than it saves
 @dataclass(frozen=True, slots=True)
 class FileOutcome:
     findings: tuple[Finding, ...]
-    skipped: Skipped | None
-    bytes: int
+    skipped: tuple[Skipped, ...]
+    bytes: int  # read from the file given to the scan
+    texts: int = 0  # texts classified: the file itself, or its members and pages
 
 
-def scan_file(job: FileJob, catalogue: Catalogue) -> FileOutcome:
-    """Read, decode and analyse one file; never raises for a bad file."""
+def scan_file(job: FileJob, catalogue: Catalogue, limits: Limits | None = None) -> FileOutcome:
+    """Read one file (and, for an archive, everything inside it) and analyse every
+    text in it; never raises for a bad file."""
+    limits = limits or Limits()
     try:
-        data = read(job)
+        size = os.stat(job.fs_path).st_size
+        blob = Blob(size, read(job)) if size <= SPOOL_AT else Blob(size, path=job.fs_path)
     except OSError as exc:
         return FileOutcome(
             (),
-            Skipped(job.rel_path, SkipReason.UNREADABLE, exc.strerror or str(exc), job.target),
+            (Skipped(job.rel_path, SkipReason.UNREADABLE, exc.strerror or str(exc), job.target),),
             0,
         )
+    findings: list[Finding] = []
+    skipped: list[Skipped] = []
+    texts = 0
+    scratch = Scratch()
     try:
-        text = decode(data).text
-    except NotText as exc:
-        return FileOutcome(
-            (), Skipped(job.rel_path, SkipReason.BINARY, str(exc), job.target), len(data)
+        for unit in Explorer(limits, scratch).explore(job.rel_path, blob, Budget(limits)):
+            if isinstance(unit, Skipped):
+                skipped.append(replace(unit, target=job.target))
+                continue
+            texts += 1
+            try:
+                found = analyse(unit.text, unit.path, catalogue, unit.hint)
+            except RecursionError as exc:  # pragma: no cover - defensive: report, never die
+                skipped.append(Skipped(unit.path, SkipReason.ERROR, repr(exc), job.target))
+                continue
+            findings.extend(_located(f, unit, job.target) for f in found)
+    except OSError as exc:
+        skipped.append(
+            Skipped(job.rel_path, SkipReason.UNREADABLE, exc.strerror or str(exc), job.target)
         )
-    try:
-        findings = analyse(text, job.rel_path, catalogue)
-    except RecursionError as exc:  # pragma: no cover - defensive: report, never die
-        return FileOutcome(
-            (), Skipped(job.rel_path, SkipReason.ERROR, repr(exc), job.target), len(data)
-        )
-    located = tuple(replace(f, location=replace(f.location, target=job.target)) for f in findings)
-    return FileOutcome(located, None, len(data))
+    finally:
+        scratch.close()
+    return FileOutcome(tuple(findings), tuple(skipped), size, texts)
+
+
+def _located(f: Finding, unit: TextUnit, target: str) -> Finding:
+    line, seg = unit.origin(f.location.line)
+    if seg is None:
+        return replace(f, location=replace(f.location, target=target))
+    return replace(
+        f,
+        location=replace(
+            f.location,
+            target=target,
+            line=line,
+            page=seg.page,
+            offset=seg.offset,
+            member=seg.member,
+        ),
+    )
 
 
 _worker_catalogue: Catalogue | None = None
 
 
-def _init_worker(rule_dirs: tuple[str, ...]) -> None:
-    global _worker_catalogue
+_worker_limits: Limits | None = None
+
+
+def _init_worker(rule_dirs: tuple[str, ...], limits: Limits) -> None:
+    global _worker_catalogue, _worker_limits
     _worker_catalogue = load_catalogue(rule_dirs)
+    _worker_limits = limits
 
 
 def _scan_in_worker(job: FileJob) -> FileOutcome:
     assert _worker_catalogue is not None
-    return scan_file(job, _worker_catalogue)
+    return scan_file(job, _worker_catalogue, _worker_limits)
 
 
 def default_jobs() -> int:
@@ -76,18 +111,19 @@ def run(
     rule_dirs: tuple[str, ...],
     workers: int,
     on_done: Callable[[FileJob, FileOutcome], None] | None = None,
+    limits: Limits | None = None,
 ) -> Iterator[tuple[FileJob, FileOutcome]]:
     """Outcomes in the order of ``jobs``, whatever the number of workers."""
     if workers <= 1 or len(jobs) < POOL_MIN_FILES:
         for job in jobs:
-            out = scan_file(job, catalogue)
+            out = scan_file(job, catalogue, limits)
             if on_done:
                 on_done(job, out)
             yield job, out
         return
     chunk = max(1, min(64, len(jobs) // (workers * 8)))
     with ProcessPoolExecutor(
-        max_workers=workers, initializer=_init_worker, initargs=(rule_dirs,)
+        max_workers=workers, initializer=_init_worker, initargs=(rule_dirs, limits or Limits())
     ) as pool:
         for job, out in zip(jobs, pool.map(_scan_in_worker, jobs, chunksize=chunk), strict=True):
             if on_done:

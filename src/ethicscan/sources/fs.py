@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pathspec
 
+from ethicscan.extract.formats import CONTAINERS, HEAD, identify
 from ethicscan.model import Skipped, SkipReason, Target
 
 VCS_DIRS = frozenset({".git", ".hg", ".svn", ".bzr", "_darcs", "CVS", ".jj"})
@@ -128,11 +129,21 @@ def _kind(mode: int) -> str:
 
 
 def _file(fs_path: str, rel: str, st: os.stat_result, opts: WalkOptions) -> FileJob | Skipped:
-    if st.st_size > opts.max_file_size:
+    if st.st_size > opts.max_file_size and not _is_container(fs_path, rel):
         return Skipped(
             rel, SkipReason.TOO_LARGE, f"{st.st_size} bytes > limit {opts.max_file_size}"
         )
     return FileJob(fs_path, rel, st.st_size)
+
+
+def _is_container(fs_path: str, rel: str) -> bool:
+    """Archives larger than the text limit are still opened: their members count."""
+    try:
+        with open(fs_path, "rb") as f:
+            head = f.read(HEAD)
+    except OSError:
+        return False  # reported when it is read
+    return identify(rel, head)[0] in CONTAINERS
 
 
 def _walk_dir(

@@ -1,0 +1,495 @@
+"""From one file to the texts inside it, recursively.
+
+A file is identified by its content (:mod:`extract.formats`).  Archives and
+compressed files are opened without extracting anything to the user's disk:
+members are read into memory, or spooled to the scan's private temporary
+folder when large, and explored in turn; their paths are chains joined by
+``!``.  Documents and binaries go to the extractor registered for their format
+(:mod:`extract.registry`); text files are decoded.  Whatever cannot be read is
+yielded as a :class:`Skipped` with its reason, and the rest is still read.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import io
+import lzma
+import stat
+import tarfile
+import zipfile
+import zlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO, BinaryIO, cast
+
+from ethicscan.extract.decode import NotText, decode
+from ethicscan.extract.formats import CONTAINERS, HEAD, Format, identify, inner_name
+from ethicscan.extract.registry import extractor_for
+from ethicscan.extract.units import (
+    RATIO_FLOOR,
+    SPOOL_AT,
+    Blob,
+    ExtractError,
+    Limits,
+    Scratch,
+    TextUnit,
+)
+from ethicscan.model import Skipped, SkipReason
+
+CHUNK = 1024 * 1024
+
+
+class _Refused(Exception):
+    def __init__(self, reason: SkipReason, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+
+
+@dataclass
+class Budget:
+    """What one file given to the scan has used of its :class:`Limits`."""
+
+    limits: Limits
+    expanded: int = 0
+    entries: int = 0
+
+    def entry(self) -> None:
+        self.entries += 1
+        if self.entries > self.limits.max_entries:
+            raise _Refused(
+                SkipReason.LIMIT,
+                f"more than {self.limits.max_entries} archive entries (--max-archive-entries)",
+            )
+
+    def grow(self, n: int) -> None:
+        self.expanded += n
+        if self.expanded > self.limits.max_expanded:
+            raise _Refused(
+                SkipReason.LIMIT,
+                f"more than {self.limits.max_expanded} bytes expanded (--max-expanded)",
+            )
+
+
+class Explorer:
+    def __init__(self, limits: Limits, scratch: Scratch) -> None:
+        self.limits = limits
+        self.scratch = scratch
+
+    # -- entry point ---------------------------------------------------------------------
+    def explore(
+        self, path: str, blob: Blob, budget: Budget, depth: int = 0
+    ) -> Iterator[TextUnit | Skipped]:
+        """Every text in ``blob`` (named ``path``) and every part not read."""
+        head = blob.head(HEAD)
+        fmt, desc = identify(path, head)
+        if fmt in CONTAINERS:
+            if depth >= self.limits.max_depth:
+                yield Skipped(
+                    path,
+                    SkipReason.LIMIT,
+                    f"{desc} nested {depth} deep (--max-depth {self.limits.max_depth})",
+                )
+                return
+            yield from self._container(path, fmt, desc, blob, budget, depth)
+            return
+        if blob.size > self.limits.max_member_size:
+            yield Skipped(
+                path,
+                SkipReason.TOO_LARGE,
+                f"{blob.size} bytes > limit {self.limits.max_member_size} (--max-file-size)",
+            )
+            return
+        if fmt is Format.IMAGE:
+            yield Skipped(path, SkipReason.BINARY, f"{desc} (pictures are not read)")
+            return
+        if fmt is not Format.TEXT:
+            yield from self._extract(path, fmt, desc, blob, budget, depth)
+            return
+        data = blob.read()
+        try:
+            text = decode(data).text
+        except NotText as exc:
+            yield from self._extract(path, Format.BINARY, str(exc), blob, budget, depth)
+            return
+        ext = extractor_for(Format.TEXT, path)
+        if ext is None:
+            yield TextUnit(path, text)
+            return
+        yield from self._run(ext, path, Format.TEXT, text.encode("utf-8"), budget, depth)
+
+    # -- documents and binaries ----------------------------------------------------------
+    def _extract(
+        self, path: str, fmt: Format, desc: str, blob: Blob, budget: Budget, depth: int
+    ) -> Iterator[TextUnit | Skipped]:
+        ext = extractor_for(fmt, path)
+        if ext is None:
+            yield Skipped(path, SkipReason.BINARY, desc)
+            return
+        yield from self._run(ext, path, fmt, blob.read(), budget, depth)
+
+    def _run(
+        self,
+        ext: object,
+        path: str,
+        fmt: Format,
+        data: bytes,
+        budget: Budget,
+        depth: int,
+    ) -> Iterator[TextUnit | Skipped]:
+        assert callable(ext)
+        try:
+            out = ext(data, path)
+        except ExtractError as exc:
+            yield Skipped(path, exc.reason, exc.detail)
+            return
+        except (ValueError, KeyError, IndexError, EOFError, OSError, RecursionError) as exc:
+            # A malformed file that got past the extractor's own checks.
+            yield Skipped(path, SkipReason.CORRUPT, f"{fmt.value}: {type(exc).__name__}: {exc}")
+            return
+        if out.segments:
+            yield TextUnit.joined(path, out)
+        for reason, detail in out.skipped:
+            yield Skipped(path, reason, detail)
+        for name, member in out.members:
+            try:
+                budget.entry()
+                budget.grow(len(member))
+            except _Refused as exc:
+                yield Skipped(f"{path}!{name}", exc.reason, exc.detail)
+                return
+            yield from self.explore(f"{path}!{name}", Blob(len(member), member), budget, depth + 1)
+
+    # -- archives ------------------------------------------------------------------------
+    def _container(
+        self, path: str, fmt: Format, desc: str, blob: Blob, budget: Budget, depth: int
+    ) -> Iterator[TextUnit | Skipped]:
+        try:
+            if fmt is Format.ZIP:
+                yield from self._zip(path, blob, budget, depth)
+            elif fmt is Format.TAR:
+                with blob.open() as f:
+                    yield from self._tar(path, f, budget, depth)
+            elif fmt is Format.ARCHIVE:
+                yield from self._libarchive(path, desc, blob, budget, depth)
+            else:
+                yield from self._compressed(path, fmt, blob, budget, depth)
+        except _Refused as exc:
+            yield Skipped(path, exc.reason, f"{exc.detail}; the rest of {desc} was not read")
+
+    def _zip(
+        self, path: str, blob: Blob, budget: Budget, depth: int
+    ) -> Iterator[TextUnit | Skipped]:
+        with blob.open() as f:
+            try:
+                zf = zipfile.ZipFile(f)
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+                yield Skipped(path, SkipReason.CORRUPT, f"zip archive: {exc}")
+                return
+            with zf:
+                for info in zf.infolist():
+                    if info.is_dir():
+                        continue
+                    name = f"{path}!{info.filename}"
+                    budget.entry()
+                    mode = info.external_attr >> 16
+                    if stat.S_ISLNK(mode):
+                        yield Skipped(name, SkipReason.SYMLINK, "link member (not followed)")
+                        continue
+                    if info.flag_bits & 0x1:
+                        yield Skipped(name, SkipReason.ENCRYPTED, "encrypted zip entry")
+                        continue
+                    refusal = self._refuse(info.file_size, info.compress_size)
+                    if refusal:
+                        yield Skipped(name, *refusal)
+                        continue
+                    try:
+                        with zf.open(info) as member:
+                            got = self._take(member, info.file_size, budget, info.compress_size)
+                    except _Refused as exc:
+                        if exc.reason is SkipReason.LIMIT and "entries" in exc.detail:
+                            raise
+                        yield Skipped(name, exc.reason, exc.detail)
+                        continue
+                    except NotImplementedError as exc:
+                        yield Skipped(name, SkipReason.UNSUPPORTED, f"zip entry: {exc}")
+                        continue
+                    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
+                        yield Skipped(name, SkipReason.CORRUPT, f"zip entry: {exc}")
+                        continue
+                    yield from self._member(name, got, budget, depth)
+
+    def _tar(
+        self, path: str, f: IO[bytes], budget: Budget, depth: int
+    ) -> Iterator[TextUnit | Skipped]:
+        try:
+            tf = tarfile.open(fileobj=f, mode="r|")  # noqa: SIM115 - closed below
+        except (tarfile.TarError, OSError, EOFError) as exc:
+            yield Skipped(path, SkipReason.CORRUPT, f"tar archive: {exc}")
+            return
+        count = 0
+        with tf:
+            while True:
+                try:
+                    ti = tf.next()
+                except _Refused:
+                    raise
+                except (tarfile.TarError, OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
+                    yield Skipped(
+                        path, SkipReason.CORRUPT, f"tar archive: {exc} (after {count} entries)"
+                    )
+                    return
+                if ti is None:
+                    return
+                count += 1
+                if ti.isdir():
+                    continue
+                name = f"{path}!{ti.name}"
+                budget.entry()
+                if ti.issym() or ti.islnk():
+                    yield Skipped(
+                        name, SkipReason.SYMLINK, f"link member to {ti.linkname} (not followed)"
+                    )
+                    continue
+                if not ti.isfile():
+                    yield Skipped(name, SkipReason.SPECIAL_FILE, "device, FIFO or other member")
+                    continue
+                refusal = self._refuse(ti.size, None)
+                if refusal:
+                    yield Skipped(name, *refusal)
+                    continue
+                member = tf.extractfile(ti)
+                if member is None:  # pragma: no cover - isfile() members always have data
+                    continue
+                try:
+                    got = self._take(member, ti.size, budget, None)
+                except (tarfile.TarError, OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
+                    yield Skipped(name, SkipReason.CORRUPT, f"tar entry: {exc}")
+                    return
+                yield from self._member(name, got, budget, depth)
+
+    def _compressed(
+        self, path: str, fmt: Format, blob: Blob, budget: Budget, depth: int
+    ) -> Iterator[TextUnit | Skipped]:
+        with blob.open() as raw:
+            counted = _Counting(raw)
+            stream = _decompressor(fmt, counted)
+            if stream is None:
+                yield Skipped(
+                    path, SkipReason.UNSUPPORTED, f"{fmt.value} data: no decompressor installed"
+                )
+                return
+            guarded = io.BufferedReader(_Guarded(stream, counted, budget, self.limits, path), CHUNK)
+            try:
+                head = guarded.peek(HEAD)[:HEAD]
+                inner_fmt, _ = identify(inner_name(path, fmt), head)
+                if inner_fmt is Format.TAR:
+                    # A compressed tarball: its members sit directly under the file.
+                    yield from self._tar(path, guarded, budget, depth)
+                    return
+                name = f"{path}!{inner_name(path, fmt)}"
+                got = self._take(guarded, None, budget, None, charged=True)
+            except _Refused:
+                raise
+            except (OSError, EOFError, zlib.error, lzma.LZMAError, ValueError) as exc:
+                yield Skipped(path, SkipReason.CORRUPT, f"{fmt.value} data: {exc}")
+                return
+            yield from self._member(name, got, budget, depth)
+
+    def _libarchive(
+        self, path: str, desc: str, blob: Blob, budget: Budget, depth: int
+    ) -> Iterator[TextUnit | Skipped]:
+        try:
+            import libarchive  # type: ignore[import-untyped]
+            from libarchive.exception import ArchiveError  # type: ignore[import-untyped]
+        except (ImportError, OSError) as exc:
+            yield Skipped(
+                path,
+                SkipReason.UNSUPPORTED,
+                f"{desc}: libarchive is not available ({exc}); install the system "
+                "library libarchive13",
+            )
+            return
+        try:
+            reader = (
+                libarchive.memory_reader(blob.data)
+                if blob.data is not None
+                else libarchive.file_reader(blob.path or "")
+            )
+            with reader as archive:
+                for entry in archive:
+                    if entry.isdir:
+                        continue
+                    name = f"{path}!{entry.pathname}"
+                    budget.entry()
+                    if entry.issym or entry.islnk:
+                        yield Skipped(
+                            name,
+                            SkipReason.SYMLINK,
+                            f"link member to {entry.linkpath} (not followed)",
+                        )
+                        continue
+                    if not entry.isreg:
+                        yield Skipped(name, SkipReason.SPECIAL_FILE, "device, FIFO or other")
+                        continue
+                    size = entry.size or None  # some formats do not record sizes
+                    refusal = self._refuse(size or 0, None)
+                    if refusal:
+                        yield Skipped(name, *refusal)
+                        continue
+                    got = self._take(_Blocks(entry.get_blocks()), size, budget, None)
+                    yield from self._member(name, got, budget, depth)
+        except ArchiveError as exc:
+            msg = str(exc)
+            low = msg.lower()
+            if "encrypt" in low or "passphrase" in low or "password" in low:
+                yield Skipped(path, SkipReason.ENCRYPTED, f"{desc}: {msg}")
+            else:
+                yield Skipped(path, SkipReason.CORRUPT, f"{desc}: {msg}")
+
+    # -- members -------------------------------------------------------------------------
+    def _refuse(self, size: int, compressed: int | None) -> tuple[SkipReason, str] | None:
+        lim = self.limits
+        if size > lim.max_member_size and size > lim.max_expanded:
+            return SkipReason.TOO_LARGE, f"{size} bytes > limit {lim.max_expanded}"
+        if (
+            compressed is not None
+            and size > RATIO_FLOOR
+            and size > lim.max_ratio * max(compressed, 1)
+        ):
+            return (
+                SkipReason.LIMIT,
+                f"expands {size / max(compressed, 1):.0f}x (> --max-ratio {lim.max_ratio:g}): "
+                "a compression bomb?",
+            )
+        return None
+
+    def _take(
+        self,
+        stream: IO[bytes] | _Blocks,
+        size: int | None,
+        budget: Budget,
+        compressed: int | None,
+        charged: bool = False,
+    ) -> Blob:
+        """Read a member into memory, or into the private temp folder when large.
+        Large members are kept whole only when they are containers (to be opened
+        in turn); text larger than the member limit is refused on the way."""
+        if size is not None and size <= SPOOL_AT:
+            data = stream.read(size + 1)
+            if not charged:
+                budget.grow(len(data))
+            return Blob(len(data), data)
+        spool = self.scratch.new_file()
+        total = 0
+        with open(spool, "wb") as out:
+            while True:
+                chunk = stream.read(CHUNK)
+                if not chunk:
+                    break
+                total += len(chunk)
+                if not charged:
+                    budget.grow(len(chunk))
+                out.write(chunk)
+        if total <= SPOOL_AT:
+            with open(spool, "rb") as f:
+                data = f.read()
+            self.scratch.remove(spool)
+            return Blob(total, data)
+        return Blob(total, path=spool)
+
+    def _member(
+        self, name: str, got: Blob, budget: Budget, depth: int
+    ) -> Iterator[TextUnit | Skipped]:
+        try:
+            yield from self.explore(name, got, budget, depth + 1)
+        finally:
+            if got.path is not None:
+                self.scratch.remove(got.path)
+
+
+class _Blocks:
+    """libarchive's block iterator as a ``read(n)`` stream."""
+
+    def __init__(self, blocks: Iterator[bytes]) -> None:
+        self._blocks = blocks
+        self._buf = b""
+
+    def read(self, n: int = -1) -> bytes:
+        while n < 0 or len(self._buf) < n:
+            try:
+                self._buf += bytes(next(self._blocks))
+            except StopIteration:
+                break
+        if n < 0:
+            out, self._buf = self._buf, b""
+        else:
+            out, self._buf = self._buf[:n], self._buf[n:]
+        return out
+
+
+class _Counting(io.RawIOBase):
+    """Counts the compressed bytes a decompressor consumes."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        self.raw = raw
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: bytearray | memoryview) -> int:  # type: ignore[override]
+        data = self.raw.read(len(b))
+        n = len(data)
+        b[:n] = data
+        self.count += n
+        return n
+
+
+class _Guarded(io.RawIOBase):
+    """A decompressed stream that stops at the expansion limits."""
+
+    def __init__(
+        self, stream: IO[bytes], counted: _Counting, budget: Budget, limits: Limits, path: str
+    ) -> None:
+        self.stream = stream
+        self.counted = counted
+        self.budget = budget
+        self.limits = limits
+        self.path = path
+        self.out = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: bytearray | memoryview) -> int:  # type: ignore[override]
+        data = self.stream.read(len(b))
+        n = len(data)
+        b[:n] = data
+        self.out += n
+        self.budget.grow(n)
+        if self.out > RATIO_FLOOR and self.out > self.limits.max_ratio * max(self.counted.count, 1):
+            raise _Refused(
+                SkipReason.LIMIT,
+                f"expands more than {self.limits.max_ratio:g}x (--max-ratio): a compression bomb?",
+            )
+        return n
+
+
+def _decompressor(fmt: Format, raw: _Counting) -> IO[bytes] | None:
+    src = io.BufferedReader(raw, CHUNK)
+    if fmt is Format.GZIP:
+        return cast(IO[bytes], gzip.GzipFile(fileobj=src, mode="rb"))
+    if fmt is Format.BZIP2:
+        return cast(IO[bytes], bz2.BZ2File(src, mode="rb"))
+    if fmt is Format.XZ:
+        return cast(IO[bytes], lzma.LZMAFile(src, mode="rb"))
+    if fmt is Format.ZSTD:
+        try:
+            import zstandard
+        except ImportError:  # pragma: no cover - a declared dependency
+            return None
+        reader: IO[bytes] = zstandard.ZstdDecompressor().stream_reader(src)
+        return reader
+    return None  # pragma: no cover - only compressors reach here

@@ -1,0 +1,132 @@
+"""What a file is, by its content first and its name second.
+
+Archives are recognised by their magic numbers, never only by their extension
+(a jar renamed ``.bin`` is still opened); the name only refines a zip into an
+office document or a jar, and names the member of a single-file ``.gz``.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class Format(str, enum.Enum):
+    ZIP = "zip"  # zip, jar, war, ear, aar, apk, whl, egg, nupkg, ...
+    OFFICE = "office"  # zip-shaped documents: docx, xlsx, pptx, odt, ods, odp
+    TAR = "tar"
+    GZIP = "gzip"
+    BZIP2 = "bzip2"
+    XZ = "xz"
+    ZSTD = "zstd"
+    ARCHIVE = "archive"  # read by libarchive: 7z, ar (deb), rpm, cpio, iso, cab, rar, xar
+    CLASS = "class"  # Java class file
+    DEX = "dex"  # Android Dalvik executable
+    ELF = "elf"
+    PE = "pe"
+    MACHO = "macho"
+    PDF = "pdf"
+    IMAGE = "image"  # pictures: never read (ethicscan reads text, not faces)
+    BINARY = "binary"  # any other binary: printable strings
+    TEXT = "text"
+
+
+CONTAINERS = frozenset(
+    {Format.ZIP, Format.TAR, Format.GZIP, Format.BZIP2, Format.XZ, Format.ZSTD, Format.ARCHIVE}
+)
+
+OFFICE_SUFFIXES = frozenset(
+    {".docx", ".docm", ".xlsx", ".xlsm", ".pptx", ".pptm", ".odt", ".ods", ".odp"}
+)
+
+# (magic, offset, format, description)
+_MAGIC: tuple[tuple[bytes, int, Format, str], ...] = (
+    (b"PK\x03\x04", 0, Format.ZIP, "zip archive"),
+    (b"PK\x05\x06", 0, Format.ZIP, "empty zip archive"),
+    (b"PK\x07\x08", 0, Format.ZIP, "spanned zip archive"),
+    (b"\x1f\x8b", 0, Format.GZIP, "gzip data"),
+    (b"BZh", 0, Format.BZIP2, "bzip2 data"),
+    (b"\xfd7zXZ\x00", 0, Format.XZ, "xz data"),
+    (b"(\xb5/\xfd", 0, Format.ZSTD, "zstd data"),
+    (b"7z\xbc\xaf\x27\x1c", 0, Format.ARCHIVE, "7z archive"),
+    (b"!<arch>\n", 0, Format.ARCHIVE, "ar archive"),
+    (b"\xed\xab\xee\xdb", 0, Format.ARCHIVE, "RPM package"),
+    (b"070701", 0, Format.ARCHIVE, "cpio archive"),
+    (b"070707", 0, Format.ARCHIVE, "cpio archive"),
+    (b"MSCF\x00\x00\x00\x00", 0, Format.ARCHIVE, "cabinet archive"),
+    (b"Rar!\x1a\x07", 0, Format.ARCHIVE, "RAR archive"),
+    (b"xar!", 0, Format.ARCHIVE, "xar archive"),
+    (b"CD001", 0x8001, Format.ARCHIVE, "ISO 9660 image"),
+    (b"ustar", 257, Format.TAR, "tar archive"),
+    (b"dex\n", 0, Format.DEX, "Android DEX"),
+    (b"\x7fELF", 0, Format.ELF, "ELF binary"),
+    (b"\xcf\xfa\xed\xfe", 0, Format.MACHO, "Mach-O binary"),
+    (b"\xce\xfa\xed\xfe", 0, Format.MACHO, "Mach-O binary"),
+    (b"\xfe\xed\xfa\xcf", 0, Format.MACHO, "Mach-O binary"),
+    (b"\xfe\xed\xfa\xce", 0, Format.MACHO, "Mach-O binary"),
+    (b"%PDF", 0, Format.PDF, "PDF document"),
+    (b"\x89PNG", 0, Format.IMAGE, "PNG image"),
+    (b"\xff\xd8\xff", 0, Format.IMAGE, "JPEG image"),
+    (b"GIF8", 0, Format.IMAGE, "GIF image"),
+    (b"RIFF", 0, Format.IMAGE, "RIFF media (WebP, AVI, WAV)"),
+    (b"II*\x00", 0, Format.IMAGE, "TIFF image"),
+    (b"MM\x00*", 0, Format.IMAGE, "TIFF image"),
+    (b"\x00\x00\x01\x00", 0, Format.IMAGE, "icon image"),
+)
+
+HEAD = 0x8006  # bytes needed to identify every format above
+
+
+def identify(name: str, head: bytes) -> tuple[Format, str]:
+    """The format of a file whose first bytes are ``head`` (at least :data:`HEAD`
+    bytes when the file is that long), and a description for skip reasons."""
+    if head.startswith(b"\xca\xfe\xba\xbe") and len(head) >= 8:
+        # Java class files and Mach-O fat binaries share a magic number; a class file
+        # has its major version (45 and up) where a fat binary counts its few slices.
+        if int.from_bytes(head[4:8], "big") >= 45:
+            return Format.CLASS, "Java class file"
+        return Format.MACHO, "Mach-O universal binary"
+    for magic, offset, fmt, desc in _MAGIC:
+        if head.startswith(magic, offset) and _plausible(magic, head):
+            if fmt is Format.ZIP and suffix(name) in OFFICE_SUFFIXES:
+                return Format.OFFICE, "office document"
+            return fmt, desc
+    if head.startswith(b"MZ") and b"\x00" in head[:512]:
+        return Format.PE, "PE executable"
+    return Format.TEXT, "text"
+
+
+_HEX = frozenset(b"0123456789abcdefABCDEF")
+
+
+def _plausible(magic: bytes, head: bytes) -> bool:
+    """Magic numbers that are also ordinary text get a second look."""
+    if magic == b"BZh":  # block size digit, then a block or the end-of-stream marker
+        return head[3:4].isdigit() and head[4:10] in (b"1AY&SY", b"\x17rE8P\x90")
+    if magic.startswith(b"0707"):  # a cpio header is 110 ASCII hex digits
+        return len(head) >= 110 and all(c in _HEX for c in head[6:110])
+    return True
+
+
+def suffix(name: str) -> str:
+    base = name.rsplit("/", 1)[-1].rsplit("!", 1)[-1].lower()
+    return "." + base.rsplit(".", 1)[-1] if "." in base else ""
+
+
+def inner_name(name: str, fmt: Format) -> str:
+    """The name of what a single-file compressor holds: ``a.txt.gz`` -> ``a.txt``,
+    ``a.tgz`` -> ``a.tar``."""
+    base = name.rsplit("/", 1)[-1]
+    low = base.lower()
+    for long, short in ((".tgz", ".tar"), (".tbz2", ".tar"), (".txz", ".tar"), (".tzst", ".tar")):
+        if low.endswith(long):
+            return base[: -len(long)] + short
+    ends = {
+        Format.GZIP: (".gz", ".gzip", ".z"),
+        Format.BZIP2: (".bz2", ".bz"),
+        Format.XZ: (".xz", ".lzma"),
+        Format.ZSTD: (".zst", ".zstd"),
+    }.get(fmt, ())
+    for end in ends:
+        if low.endswith(end) and len(base) > len(end):
+            return base[: -len(end)]
+    return base + ".out"

@@ -1,0 +1,24 @@
+"""The one table that says which extractor reads which format.
+
+A format with no extractor here is reported as skipped (``binary``, with what
+it looks like); text files with no extractor for their suffix are decoded and
+classified as they are.
+"""
+
+from __future__ import annotations
+
+from ethicscan.extract.formats import Format, suffix
+from ethicscan.extract.units import Extractor
+
+# Binary and document formats, by content.
+BY_FORMAT: dict[Format, Extractor] = {}
+
+# Text formats that need more than decoding (visible text of HTML, cells of CSV ...),
+# by suffix.  The extractor receives the decoded text encoded as UTF-8.
+TEXT_BY_SUFFIX: dict[str, Extractor] = {}
+
+
+def extractor_for(fmt: Format, name: str) -> Extractor | None:
+    if fmt is Format.TEXT:
+        return TEXT_BY_SUFFIX.get(suffix(name))
+    return BY_FORMAT.get(fmt)

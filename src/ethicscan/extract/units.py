@@ -1,0 +1,166 @@
+"""The types extractors produce and the explorer consumes.
+
+An extractor turns the bytes of one file (a class file, a PDF, an ELF library)
+into :class:`Segment` s of text, each knowing where it came from (a page, a byte
+offset, a class member).  The explorer joins them into one text per file for the
+classifier and maps each finding back to its segment.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from ethicscan.model import SkipReason
+
+SPOOL_AT = 8 * 1024 * 1024  # members larger than this go to the private temp folder
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Bounds on what one file may expand to.  Every refusal is a skipped entry
+    with its reason; the rest of the archive is still scanned."""
+
+    max_depth: int = 12  # archives inside archives
+    max_expanded: int = 4 * 1024**3  # bytes expanded from one file given to the scan
+    max_ratio: float = 200.0  # expanded / compressed, per entry (checked above 1 MB)
+    max_entries: int = 200_000  # archive entries under one file given to the scan
+    max_member_size: int = 64 * 1024 * 1024  # largest single file read as text
+
+
+RATIO_FLOOR = 1024 * 1024  # below this, any ratio is fine (a megabyte of zeros is no bomb)
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A piece of extracted text and where it is in its file."""
+
+    text: str
+    page: int | None = None
+    offset: int | None = None
+    member: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """What an extractor read from one file.
+
+    ``hint`` is the name the classifier reads the kind of text from (``spec.md``
+    makes a PDF read as prose); empty keeps the file's own name.  ``skipped``
+    lists parts that could not be read (an encrypted page, a corrupt stream).
+    ``members`` are embedded files to explore like archive members (name, bytes).
+    """
+
+    segments: tuple[Segment, ...]
+    hint: str = ""
+    skipped: tuple[tuple[SkipReason, str], ...] = ()
+    members: tuple[tuple[str, bytes], ...] = ()
+
+
+class ExtractError(Exception):
+    """A whole file could not be read; becomes a skipped entry."""
+
+    def __init__(self, reason: SkipReason, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
+
+
+# An extractor reads a file's bytes (and its name, for hints) into text segments.
+Extractor = Callable[[bytes, str], Extracted]
+
+
+@dataclass(frozen=True, slots=True)
+class TextUnit:
+    """One text to classify: a plain text file or an extractor's output."""
+
+    path: str  # the chain: ``sdk.zip!libs/face.jar!com/a/B.class``
+    text: str
+    hint: str = ""
+    # For extracted texts: the first line (0-based) of each segment in ``text``.
+    starts: tuple[int, ...] = ()
+    segments: tuple[Segment, ...] = ()
+
+    @staticmethod
+    def joined(path: str, extracted: Extracted) -> TextUnit:
+        parts: list[str] = []
+        starts: list[int] = []
+        line = 0
+        for seg in extracted.segments:
+            text = seg.text.replace("\r\n", "\n").replace("\r", "\n")
+            starts.append(line)
+            parts.append(text)
+            line += text.count("\n") + 1
+        return TextUnit(
+            path, "\n".join(parts), extracted.hint, tuple(starts), tuple(extracted.segments)
+        )
+
+    def origin(self, line: int) -> tuple[int, Segment | None]:
+        """For a 1-based line of ``text``: the line within its segment and the
+        segment, or the line itself for a plain text."""
+        if not self.segments:
+            return line, None
+        i = bisect.bisect_right(self.starts, line - 1) - 1
+        return line - self.starts[i], self.segments[i]
+
+
+@dataclass
+class Blob:
+    """The content of one file or archive member: in memory, or a file on disk
+    (the user's file, or a spooled member in the scan's private temp folder)."""
+
+    size: int
+    data: bytes | None = None
+    path: str | None = None
+
+    def read(self) -> bytes:
+        if self.data is not None:
+            return self.data
+        assert self.path is not None
+        with open(self.path, "rb") as f:
+            return f.read()
+
+    def head(self, n: int) -> bytes:
+        if self.data is not None:
+            return self.data[:n]
+        assert self.path is not None
+        with open(self.path, "rb") as f:
+            return f.read(n)
+
+    def open(self) -> BinaryIO:
+        if self.data is not None:
+            import io
+
+            return io.BytesIO(self.data)
+        assert self.path is not None
+        return open(self.path, "rb")
+
+
+@dataclass
+class Scratch:
+    """The scan's private temporary folder for spooled members (mode 0700),
+    created on first use and removed, with everything in it, by :meth:`close`."""
+
+    root: str | None = None
+    _n: int = field(default=0)
+
+    def new_file(self) -> str:
+        if self.root is None:
+            self.root = tempfile.mkdtemp(prefix="ethicscan-")
+        self._n += 1
+        return os.path.join(self.root, f"m{self._n}")
+
+    def remove(self, path: str) -> None:
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+
+    def close(self) -> None:
+        if self.root is not None:
+            shutil.rmtree(self.root, ignore_errors=True)
+            self.root = None
