@@ -13,6 +13,7 @@ from ethicscan.extract.explore import Budget, Explorer
 from ethicscan.extract.units import SPOOL_AT, Blob, Limits, Scratch, TextUnit
 from ethicscan.model import Finding, Skipped, SkipReason
 from ethicscan.rules.catalogue import Catalogue, load_catalogue
+from ethicscan.rules.prefilter import prefilter_for
 from ethicscan.sources.fs import FileJob, read
 
 POOL_MIN_FILES = 16  # below this a pool costs more than it saves
@@ -26,7 +27,9 @@ class FileOutcome:
     texts: int = 0  # texts classified: the file itself, or its members and pages
 
 
-def scan_file(job: FileJob, catalogue: Catalogue, limits: Limits | None = None) -> FileOutcome:
+def scan_file(
+    job: FileJob, catalogue: Catalogue, limits: Limits | None = None, prefilter: bool = True
+) -> FileOutcome:
     """Read one file (and, for an archive, everything inside it) and analyse every
     text in it; never raises for a bad file."""
     limits = limits or Limits()
@@ -44,11 +47,14 @@ def scan_file(job: FileJob, catalogue: Catalogue, limits: Limits | None = None) 
     texts = 0
     scratch = Scratch()
     try:
-        for unit in Explorer(limits, scratch).explore(job.rel_path, blob, Budget(limits)):
+        explorer = Explorer(limits, scratch, prefilter_for(catalogue) if prefilter else None)
+        for unit in explorer.explore(job.rel_path, blob, Budget(limits)):
             if isinstance(unit, Skipped):
                 skipped.append(replace(unit, target=job.target))
                 continue
             texts += 1
+            if not unit.text:
+                continue
             try:
                 found = analyse(unit.text, unit.path, catalogue, unit.hint)
             except RecursionError as exc:  # pragma: no cover - defensive: report, never die
@@ -87,10 +93,11 @@ _worker_catalogue: Catalogue | None = None
 _worker_limits: Limits | None = None
 
 
-def _init_worker(rule_dirs: tuple[str, ...], limits: Limits) -> None:
+def _init_worker(rule_dirs: tuple[str, ...], limits: Limits, compiled: bytes | None) -> None:
     global _worker_catalogue, _worker_limits
     _worker_catalogue = load_catalogue(rule_dirs)
     _worker_limits = limits
+    prefilter_for(_worker_catalogue, compiled)
 
 
 def _scan_in_worker(job: FileJob) -> FileOutcome:
@@ -123,7 +130,9 @@ def run(
         return
     chunk = max(1, min(64, len(jobs) // (workers * 8)))
     with ProcessPoolExecutor(
-        max_workers=workers, initializer=_init_worker, initargs=(rule_dirs, limits or Limits())
+        max_workers=workers,
+        initializer=_init_worker,
+        initargs=(rule_dirs, limits or Limits(), prefilter_for(catalogue).dump()),
     ) as pool:
         for job, out in zip(jobs, pool.map(_scan_in_worker, jobs, chunksize=chunk), strict=True):
             if on_done:

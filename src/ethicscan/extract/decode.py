@@ -66,7 +66,7 @@ def sniff_binary(data: bytes) -> str | None:
     return None
 
 
-def _utf16_without_bom(head: bytes) -> str | None:
+def utf16_without_bom(head: bytes) -> str | None:
     if len(head) < 8:
         return None
     even = head[0::2]
@@ -87,7 +87,7 @@ def decode(data: bytes) -> Decoded:
     kind = sniff_binary(head)
     if kind:
         raise NotText(kind)
-    wide = _utf16_without_bom(head)
+    wide = utf16_without_bom(head)
     if wide:
         return Decoded(data.decode(wide, errors="replace"), wide)
     if b"\x00" in head:

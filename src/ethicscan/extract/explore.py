@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, BinaryIO, cast
 
-from ethicscan.extract.decode import NotText, decode
+from ethicscan.extract.decode import SAMPLE, NotText, decode, utf16_without_bom
 from ethicscan.extract.formats import CONTAINERS, HEAD, Format, identify, inner_name
 from ethicscan.extract.registry import extractor_for
 from ethicscan.extract.units import (
@@ -36,6 +36,7 @@ from ethicscan.extract.units import (
     TextUnit,
 )
 from ethicscan.model import Skipped, SkipReason
+from ethicscan.rules.prefilter import Prefilter
 
 CHUNK = 1024 * 1024
 
@@ -73,9 +74,12 @@ class Budget:
 
 
 class Explorer:
-    def __init__(self, limits: Limits, scratch: Scratch) -> None:
+    def __init__(
+        self, limits: Limits, scratch: Scratch, prefilter: Prefilter | None = None
+    ) -> None:
         self.limits = limits
         self.scratch = scratch
+        self.prefilter = prefilter
 
     # -- entry point ---------------------------------------------------------------------
     def explore(
@@ -108,12 +112,20 @@ class Explorer:
             yield from self._extract(path, fmt, desc, blob, budget, depth)
             return
         data = blob.read()
+        ext = extractor_for(Format.TEXT, path)
+        if (
+            ext is None
+            and self.prefilter is not None
+            and not self.prefilter.maybe(data)
+            and not _binary_head(data)
+        ):
+            yield TextUnit(path, "")  # no term can be in it: read, nothing to classify
+            return
         try:
             text = decode(data).text
         except NotText as exc:
             yield from self._extract(path, Format.BINARY, str(exc), blob, budget, depth)
             return
-        ext = extractor_for(Format.TEXT, path)
         if ext is None:
             yield TextUnit(path, text)
             return
@@ -407,6 +419,13 @@ class Explorer:
         finally:
             if got.path is not None:
                 self.scratch.remove(got.path)
+
+
+def _binary_head(data: bytes) -> bool:
+    """Data the decoder would refuse as binary goes to the strings pass, whose
+    output the prefilter has not seen (UTF-16 text has its own patterns)."""
+    head = data[:SAMPLE]
+    return b"\x00" in head and utf16_without_bom(head) is None
 
 
 class _Blocks:

@@ -95,6 +95,8 @@ class Lexicon(Generic[P]):
 
     def __init__(self, keys: Iterable[Key[P]]) -> None:
         table: dict[str, list[Key[P]]] = {}
+        keys = tuple(keys)
+        self.keys: tuple[Key[P], ...] = keys
         for key in keys:
             if not key.text:
                 raise ValueError("empty key")

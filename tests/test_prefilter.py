@@ -1,0 +1,123 @@
+"""The byte-level prefilter may only ever say "maybe" more often than the matcher
+finds something: it must never hide a finding, in any encoding the scanner reads."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ethicscan.engine.local import scan_file
+from ethicscan.rules.catalogue import Term, load_default_catalogue
+from ethicscan.rules.prefilter import ENCODINGS, WIDE, Prefilter, patterns, prefilter_for
+from ethicscan.sources.fs import FileJob
+
+pytest.importorskip("hyperscan")
+
+CAT = load_default_catalogue()
+PF = prefilter_for(CAT)
+CORPUS = Path(__file__).parent / "corpus"
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def test_active_and_compact() -> None:
+    assert PF.active
+    assert 100 < len(patterns(CAT)) < 20_000
+
+
+@pytest.mark.parametrize(
+    ("data", "maybe"),
+    [
+        (b"int emRace;", True),
+        (b"RACE_TYPE = 1", True),
+        (b"HTMLRace", True),
+        (b"dominant_race", True),
+        (b"x = race", True),
+        (b"race", True),
+        ("民族".encode("gb18030"), True),
+        ("種族".encode("big5hkscs"), True),
+        ("肤色".encode("utf-16-le"), True),
+        ("SkinColor".encode("utf-16-be"), True),
+        (b"def trace(): return brace + grace", False),
+        (b"embrace the traceback? no: Trace", False),
+        (b"", False),
+    ],
+)
+def test_examples(data: bytes, maybe: bool) -> None:
+    assert PF.maybe(data) is maybe
+
+
+def _term_keys() -> list[str]:
+    return sorted({k.text for k in CAT.terms.keys if isinstance(k.payload, Term)})
+
+
+def test_every_term_in_every_encoding_and_spelling_passes() -> None:
+    rng = random.Random(7)
+    missed = []
+    for text in _term_keys():
+        if text.isascii():
+            spellings = {text, text.upper(), text.title(), "em" + text.title(), "_" + text}
+            encs: tuple[str, ...] = ("utf-8", *WIDE)
+        else:
+            spellings = {text}
+            encs = ENCODINGS + WIDE
+        for spelled in spellings:
+            for enc in encs:
+                try:
+                    body = spelled.encode(enc)
+                except UnicodeEncodeError:
+                    continue
+                pad = " x=" * rng.randint(0, 3)
+                data = pad.encode(enc) + body + b" "
+                if not PF.maybe(data):
+                    missed.append((spelled, enc))
+    assert missed == []
+
+
+def _corpus_texts() -> list[tuple[str, str]]:
+    out = []
+    for f in sorted(CORPUS.glob("*.yaml")):
+        for case in yaml.safe_load(f.read_text(encoding="utf-8")):
+            out.append((case["path"], case["text"]))
+    return out
+
+
+def test_never_hides_a_finding_in_the_corpus_or_examples(tmp_path: Path) -> None:
+    """Every corpus text (in UTF-8, GB18030 and UTF-16) and every example file gives
+    the same findings with and without the prefilter."""
+    jobs = []
+    for i, (path, text) in enumerate(_corpus_texts()):
+        for enc in ("utf-8", "gb18030", "utf-16"):
+            f = tmp_path / f"{i}-{enc}-{Path(path).name}"
+            try:
+                f.write_bytes(text.encode(enc))
+            except UnicodeEncodeError:
+                continue
+            jobs.append(FileJob(str(f), f.name, f.stat().st_size))
+    for f in sorted(EXAMPLES.rglob("*")):
+        if f.is_file():
+            jobs.append(FileJob(str(f), f.name, f.stat().st_size))
+    assert len(jobs) > 400
+    skipped_by_prefilter = 0
+    for job in jobs:
+        fast = scan_file(job, CAT, prefilter=True)
+        full = scan_file(job, CAT, prefilter=False)
+        assert fast == full, job.rel_path
+        skipped_by_prefilter += not PF.maybe(Path(job.fs_path).read_bytes())
+    # the look-alike cases are what the prefilter is for
+    assert skipped_by_prefilter > 10
+
+
+def test_random_bytes_never_raise() -> None:
+    rng = random.Random(11)
+    for _ in range(200):
+        PF.maybe(rng.randbytes(rng.randint(0, 4096)))
+
+
+def test_compiled_database_round_trips() -> None:
+    blob = PF.dump()
+    assert blob
+    again = Prefilter(CAT, blob)
+    assert again.maybe(b"int emRace;") and not again.maybe(b"trace")
