@@ -174,21 +174,11 @@ def test_fifo_target_is_a_special_file(tmp_path: Path) -> None:
     assert [s.reason for s in skipped] == [SkipReason.SPECIAL_FILE]
 
 
-def test_file_over_max_size_is_too_large(tmp_path: Path) -> None:
+def test_size_is_judged_when_read_not_when_walked(tmp_path: Path) -> None:
     (tmp_path / "big.txt").write_bytes(b"a" * 101)
-    (tmp_path / "fits.txt").write_bytes(b"a" * 100)
-    paths, skipped = _walk(tmp_path, max_file_size=100)
-    assert paths == ["fits.txt"]
-    assert _reasons(skipped) == {"big.txt": SkipReason.TOO_LARGE}
-    assert "101" in skipped["big.txt"].detail
-
-
-def test_file_target_over_max_size(tmp_path: Path) -> None:
-    big = tmp_path / "big.txt"
-    big.write_bytes(b"a" * 50)
-    _, jobs, skipped = walk([str(big)], WalkOptions(max_file_size=10))
-    assert jobs == []
-    assert [(s.path, s.reason) for s in skipped] == [("big.txt", SkipReason.TOO_LARGE)]
+    paths, skipped = _walk(tmp_path)
+    assert paths == ["big.txt"]  # read in pieces (tests/test_stream.py)
+    assert skipped == {}
 
 
 def test_missing_target_is_not_found(tmp_path: Path) -> None:

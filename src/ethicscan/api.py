@@ -72,7 +72,7 @@ def scan(targets: Sequence[str], options: ScanOptions | None = None) -> ScanResu
     catalogue = load_catalogue(opts.rule_dirs)
     kinds, jobs, skipped = walk(
         list(targets),
-        WalkOptions(opts.excludes, opts.use_gitignore, opts.max_file_size),
+        WalkOptions(opts.excludes, opts.use_gitignore),
     )
     findings: list[Finding] = []
     more_skipped: list[Skipped] = []

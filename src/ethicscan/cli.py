@@ -191,7 +191,7 @@ def cli() -> None:
     type=BYTES,
     default="64M",
     show_default=True,
-    help="Skip texts (files, archive members) larger than this (bytes; K, M, G suffixes).",
+    help="Read larger texts in pieces, skip larger binaries and documents (K, M, G).",
 )
 @click.option(
     "--max-depth",

@@ -51,7 +51,7 @@ def analyse(text: str, path: str, catalogue: Catalogue, hint: str = "") -> list[
     findings = [_finding(doc, h, d, text[h.start : h.end], h.start) for h, d in decided]
     findings += _definition_findings(doc, decided)
     findings += _face_input_findings(doc, decided)
-    return _with_fingerprints(doc, findings)
+    return with_fingerprints(findings)
 
 
 def _overlaps(m: Match[Term | Lookalike], spans: list[tuple[int, int]]) -> bool:
@@ -246,8 +246,9 @@ def _face_input_findings(doc: Document, decided: list[tuple[Hit, Decision]]) -> 
     return out
 
 
-def _with_fingerprints(doc: Document, findings: list[Finding]) -> list[Finding]:
-    """Stable ids that leave line numbers out, so baselines survive edits above."""
+def with_fingerprints(findings: list[Finding]) -> list[Finding]:
+    """Stable ids that leave line numbers out, so baselines survive edits above:
+    rule, path, term, the line's text and the occurrence number among equals."""
     findings.sort(key=Finding.sort_key)
     counts: dict[str, int] = defaultdict(int)
     out = []

@@ -8,8 +8,11 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 
-from ethicscan.classify.analyse import analyse
+from ethicscan.classify.analyse import analyse, with_fingerprints
+from ethicscan.extract.decode import SAMPLE, stream_encoding
 from ethicscan.extract.explore import Budget, Explorer
+from ethicscan.extract.formats import HEAD, Format, identify
+from ethicscan.extract.stream import ranges
 from ethicscan.extract.units import SPOOL_AT, Blob, Limits, Scratch, TextUnit
 from ethicscan.model import Finding, Skipped, SkipReason
 from ethicscan.rules.catalogue import Catalogue, load_catalogue
@@ -25,13 +28,15 @@ class FileOutcome:
     skipped: tuple[Skipped, ...]
     bytes: int  # read from the file given to the scan
     texts: int = 0  # texts classified: the file itself, or its members and pages
+    newlines: int = 0  # for one range of a large text: the line breaks it holds
 
 
 def scan_file(
     job: FileJob, catalogue: Catalogue, limits: Limits | None = None, prefilter: bool = True
 ) -> FileOutcome:
     """Read one file (and, for an archive, everything inside it) and analyse every
-    text in it; never raises for a bad file."""
+    text in it; never raises for a bad file.  A job with a ``part`` reads only that
+    range of a large text, with lines counted from the range's start."""
     limits = limits or Limits()
     try:
         size = os.stat(job.fs_path).st_size
@@ -45,14 +50,21 @@ def scan_file(
     findings: list[Finding] = []
     skipped: list[Skipped] = []
     texts = 0
+    pieces = False
     scratch = Scratch()
+    explorer = Explorer(limits, scratch, prefilter_for(catalogue) if prefilter else None)
+    units = (
+        explorer.stream(job.rel_path, blob, job.part)
+        if job.part is not None
+        else explorer.explore(job.rel_path, blob, Budget(limits))
+    )
     try:
-        explorer = Explorer(limits, scratch, prefilter_for(catalogue) if prefilter else None)
-        for unit in explorer.explore(job.rel_path, blob, Budget(limits)):
+        for unit in units:
             if isinstance(unit, Skipped):
                 skipped.append(replace(unit, target=job.target))
                 continue
-            texts += 1
+            texts += not unit.piece
+            pieces = pieces or unit.piece
             if not unit.text:
                 continue
             try:
@@ -60,17 +72,57 @@ def scan_file(
             except RecursionError as exc:  # pragma: no cover - defensive: report, never die
                 skipped.append(Skipped(unit.path, SkipReason.ERROR, repr(exc), job.target))
                 continue
-            findings.extend(_located(f, unit, job.target) for f in found)
+            findings.extend(_located(f, unit, job.target) for f in found if _own(f, unit))
     except OSError as exc:
         skipped.append(
             Skipped(job.rel_path, SkipReason.UNREADABLE, exc.strerror or str(exc), job.target)
         )
     finally:
         scratch.close()
+    if job.part is not None:
+        return FileOutcome(
+            tuple(findings), tuple(skipped), size if job.part[0] == 0 else 0, 0, explorer.newlines
+        )
+    if pieces:
+        texts += 1  # a large text counts once, however many pieces it was read in
+        findings = _refingerprinted(findings)
     return FileOutcome(tuple(findings), tuple(skipped), size, texts)
 
 
+def _own(f: Finding, unit: TextUnit) -> bool:
+    """Near a cut inside a long line, a match belongs to the piece where it has the
+    more context (extract.stream)."""
+    if not unit.piece:
+        return True
+    col = f.location.column - 1
+    if f.location.line == 1 and col < unit.keep_from:
+        return False
+    return unit.keep_before is None or col < unit.keep_before
+
+
+def _refingerprinted(findings: list[Finding]) -> list[Finding]:
+    """Fingerprints count equal findings across the pieces of a file, not within one."""
+    by_path: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_path.setdefault(f.location.path, []).append(f)
+    out: list[Finding] = []
+    for group in by_path.values():
+        out.extend(with_fingerprints(group))
+    return out
+
+
 def _located(f: Finding, unit: TextUnit, target: str) -> Finding:
+    if unit.piece:
+        first = f.location.line == 1
+        return replace(
+            f,
+            location=replace(
+                f.location,
+                target=target,
+                line=unit.line_base + f.location.line,
+                column=f.location.column + (unit.col_base if first else 0),
+            ),
+        )
     line, seg = unit.origin(f.location.line)
     if seg is None:
         return replace(f, location=replace(f.location, target=target))
@@ -88,8 +140,6 @@ def _located(f: Finding, unit: TextUnit, target: str) -> Finding:
 
 
 _worker_catalogue: Catalogue | None = None
-
-
 _worker_limits: Limits | None = None
 
 
@@ -112,6 +162,44 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+def split_large(job: FileJob, limits: Limits) -> list[FileJob]:
+    """A large text as one job per range, so several workers share it; anything
+    else as itself."""
+    if job.size <= limits.max_member_size or job.part is not None:
+        return [job]
+    try:
+        with open(job.fs_path, "rb") as f:
+            head = f.read(max(HEAD, SAMPLE))
+    except OSError:
+        return [job]
+    if identify(job.rel_path, head)[0] is not Format.TEXT:
+        return [job]
+    enc = stream_encoding(head[:SAMPLE])
+    if enc is None:
+        return [job]
+    n = len(ranges(job.size, enc[1], enc[0].startswith("utf-16")))
+    return [replace(job, part=(k, n)) for k in range(n)] if n > 1 else [job]
+
+
+def merge_parts(job: FileJob, parts: list[FileOutcome]) -> FileOutcome:
+    """One outcome for a large text read in ranges: lines counted from the file's
+    start, fingerprints over the whole file."""
+    findings: list[Finding] = []
+    skipped: list[Skipped] = []
+    lines = 0
+    for out in parts:
+        for f in out.findings:
+            findings.append(replace(f, location=replace(f.location, line=f.location.line + lines)))
+        skipped.extend(out.skipped)
+        lines += out.newlines
+    return FileOutcome(
+        tuple(_refingerprinted(findings)),
+        tuple(dict.fromkeys(skipped)),
+        sum(o.bytes for o in parts),
+        1,
+    )
+
+
 def run(
     jobs: Sequence[FileJob],
     catalogue: Catalogue,
@@ -121,20 +209,36 @@ def run(
     limits: Limits | None = None,
 ) -> Iterator[tuple[FileJob, FileOutcome]]:
     """Outcomes in the order of ``jobs``, whatever the number of workers."""
-    if workers <= 1 or len(jobs) < POOL_MIN_FILES:
+    limits = limits or Limits()
+    if workers <= 1:
         for job in jobs:
             out = scan_file(job, catalogue, limits)
             if on_done:
                 on_done(job, out)
             yield job, out
         return
-    chunk = max(1, min(64, len(jobs) // (workers * 8)))
+    units = [(i, unit) for i, job in enumerate(jobs) for unit in split_large(job, limits)]
+    if len(units) < POOL_MIN_FILES and len(units) == len(jobs):
+        yield from run(jobs, catalogue, rule_dirs, 1, on_done, limits)
+        return
+    chunk = max(1, min(64, len(units) // (workers * 8)))
     with ProcessPoolExecutor(
         max_workers=workers,
         initializer=_init_worker,
-        initargs=(rule_dirs, limits or Limits(), prefilter_for(catalogue).dump()),
+        initargs=(rule_dirs, limits, prefilter_for(catalogue).dump()),
     ) as pool:
-        for job, out in zip(jobs, pool.map(_scan_in_worker, jobs, chunksize=chunk), strict=True):
+        results = pool.map(_scan_in_worker, [u for _, u in units], chunksize=chunk)
+        pending: list[FileOutcome] = []
+        for (i, unit), out in zip(units, results, strict=True):
+            job = jobs[i]
+            if unit.part is None:
+                merged = out
+            else:
+                pending.append(out)
+                if unit.part[0] + 1 < unit.part[1]:
+                    continue
+                merged = merge_parts(job, pending)
+                pending = []
             if on_done:
-                on_done(job, out)
-            yield job, out
+                on_done(job, merged)
+            yield job, merged

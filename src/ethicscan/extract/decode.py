@@ -104,3 +104,30 @@ def decode(data: bytes) -> Decoded:
         return Decoded(data.decode("gb18030", errors="replace"), "gb18030?")
     enc = _SUPERSET.get(best.encoding.lower(), best.encoding)
     return Decoded(data.decode(enc, errors="replace"), enc)
+
+
+def stream_encoding(head: bytes) -> tuple[str, int] | None:
+    """For a text too large to read whole: its encoding, judged from the first
+    bytes as :func:`decode` would, and the length of its byte-order mark; None
+    for binary data."""
+    for bom, enc in _BOMS:
+        if head.startswith(bom):
+            return enc, len(bom)
+    if sniff_binary(head):
+        return None
+    wide = utf16_without_bom(head)
+    if wide:
+        return wide, 0
+    if b"\x00" in head:
+        return None
+    try:
+        head.decode("utf-8")
+        return "utf-8", 0
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(head) - 4:  # a character cut by the end of the sample
+            return "utf-8", 0
+        first = exc.start
+    best = from_bytes(head[max(0, first - 256) :]).best()
+    if best is None:
+        return "gb18030", 0
+    return _SUPERSET.get(best.encoding.lower(), best.encoding), 0

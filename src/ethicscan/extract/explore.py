@@ -23,9 +23,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, BinaryIO, cast
 
-from ethicscan.extract.decode import SAMPLE, NotText, decode, utf16_without_bom
+from ethicscan.extract.decode import (
+    SAMPLE,
+    NotText,
+    decode,
+    stream_encoding,
+    utf16_without_bom,
+)
 from ethicscan.extract.formats import CONTAINERS, HEAD, Format, identify, inner_name
 from ethicscan.extract.registry import extractor_for
+from ethicscan.extract.stream import RangeReader, ranges
 from ethicscan.extract.units import (
     RATIO_FLOOR,
     SPOOL_AT,
@@ -80,6 +87,7 @@ class Explorer:
         self.limits = limits
         self.scratch = scratch
         self.prefilter = prefilter
+        self.newlines = 0  # line breaks in the ranges the last stream() read
 
     # -- entry point ---------------------------------------------------------------------
     def explore(
@@ -99,6 +107,9 @@ class Explorer:
             yield from self._container(path, fmt, desc, blob, budget, depth)
             return
         if blob.size > self.limits.max_member_size:
+            if fmt is Format.TEXT:
+                yield from self.stream(path, blob)
+                return
             yield Skipped(
                 path,
                 SkipReason.TOO_LARGE,
@@ -130,6 +141,48 @@ class Explorer:
             yield TextUnit(path, text)
             return
         yield from self._run(ext, path, Format.TEXT, text.encode("utf-8"), budget, depth)
+
+    # -- texts too large to read whole ---------------------------------------------------
+    def stream(
+        self, path: str, blob: Blob, only: tuple[int, int] | None = None
+    ) -> Iterator[TextUnit | Skipped]:
+        """The pieces of a large text (:mod:`extract.stream`), or, with ``only =
+        (index, count)``, of one of its ranges, with lines counted from the
+        range's start (the engine adds the lines of the ranges before)."""
+        with blob.open() as f:
+            head = f.read(SAMPLE)
+            enc = stream_encoding(head)
+            if enc is None:
+                yield Skipped(
+                    path,
+                    SkipReason.TOO_LARGE,
+                    f"binary data of {blob.size} bytes > limit {self.limits.max_member_size} "
+                    "(--max-file-size)",
+                )
+                return
+            encoding, bom = enc
+            spans = ranges(blob.size, bom, encoding.startswith("utf-16"))
+            if only is not None:
+                spans = [spans[only[0]]] if only[0] < len(spans) else []
+            line_base = 0
+            for start, end in spans:
+                reader = RangeReader(f, start, end, encoding, bom)
+                for p in reader.pieces():
+                    if self.prefilter is not None and not self.prefilter.maybe(
+                        p.text.encode("utf-8", "replace")
+                    ):
+                        continue
+                    yield TextUnit(
+                        path,
+                        p.text,
+                        piece=True,
+                        line_base=line_base + p.line,
+                        col_base=p.column,
+                        keep_from=p.keep_from,
+                        keep_before=p.keep_before,
+                    )
+                line_base += reader.newlines
+            self.newlines = line_base
 
     # -- documents and binaries ----------------------------------------------------------
     def _extract(

@@ -86,6 +86,13 @@ class TextUnit:
     # For extracted texts: the first line (0-based) of each segment in ``text``.
     starts: tuple[int, ...] = ()
     segments: tuple[Segment, ...] = ()
+    # For a piece of a text too large to read whole (extract.stream.Piece): lines
+    # and first-line characters before it, and which matches near a cut are its own.
+    piece: bool = False
+    line_base: int = 0
+    col_base: int = 0
+    keep_from: int = 0
+    keep_before: int | None = None
 
     @staticmethod
     def joined(path: str, extracted: Extracted) -> TextUnit:

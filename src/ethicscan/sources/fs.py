@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pathspec
 
-from ethicscan.extract.formats import CONTAINERS, HEAD, identify
 from ethicscan.model import Skipped, SkipReason, Target
 
 VCS_DIRS = frozenset({".git", ".hg", ".svn", ".bzr", "_darcs", "CVS", ".jj"})
@@ -28,13 +27,13 @@ class FileJob:
     rel_path: str
     size: int
     target: str = ""
+    part: tuple[int, int] | None = None  # (range, ranges) of a large text read in parts
 
 
 @dataclass(frozen=True, slots=True)
 class WalkOptions:
     excludes: tuple[str, ...] = ()
     use_gitignore: bool = False
-    max_file_size: int = 64 * 1024 * 1024
 
 
 class _Ignores:
@@ -129,21 +128,9 @@ def _kind(mode: int) -> str:
 
 
 def _file(fs_path: str, rel: str, st: os.stat_result, opts: WalkOptions) -> FileJob | Skipped:
-    if st.st_size > opts.max_file_size and not _is_container(fs_path, rel):
-        return Skipped(
-            rel, SkipReason.TOO_LARGE, f"{st.st_size} bytes > limit {opts.max_file_size}"
-        )
+    # Size is judged when the file is read: archives are opened whatever their size,
+    # large texts are read in pieces, large binaries are skipped (extract.explore).
     return FileJob(fs_path, rel, st.st_size)
-
-
-def _is_container(fs_path: str, rel: str) -> bool:
-    """Archives larger than the text limit are still opened: their members count."""
-    try:
-        with open(fs_path, "rb") as f:
-            head = f.read(HEAD)
-    except OSError:
-        return False  # reported when it is read
-    return identify(rel, head)[0] in CONTAINERS
 
 
 def _walk_dir(
