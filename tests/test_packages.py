@@ -350,3 +350,20 @@ def test_real_download_from_pypi_and_npm(tmp_path: Path) -> None:
     )
     assert not [s for s in result.skipped if s.reason is SkipReason.FETCH_FAILED]
     assert result.stats.files >= 5  # six.py and metadata; index.js, package.json ...
+
+
+def test_table_places_start_with_the_artefact(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    clients: Callable[..., FakeClients],
+    capsys: pytest.CaptureFixture[str],
+    face_header_gbk: bytes,
+) -> None:
+    monkeypatch.setenv("ETHICSCAN_CACHE", str(tmp_path / "cache"))
+    clients({"facesdk-1.0-py3-none-any.whl": _wheel(face_header_gbk)})
+    (tmp_path / "other").mkdir()
+    main(["scan", "pypi:facesdk==1.0", str(tmp_path / "other"), "--jobs", "1"])
+    out = capsys.readouterr().out
+    places = [line.split("│")[3].strip() for line in out.splitlines() if line.count("│") > 4]
+    assert places[0].startswith("facesdk-1.0-py3-none-any.whl!facesdk/")
+    assert "pypi:facesdk==1.0/" not in out
