@@ -7,8 +7,9 @@ clients, run without a shell:
 
 - ``pip download --no-deps --only-binary=:all:`` (the pip of the Python running
   ethicscan): a wheel only, because preparing an sdist runs its build code;
-- ``npm pack --ignore-scripts`` in an empty folder: packing a registry package runs
-  none of its scripts, and ``--ignore-scripts`` keeps it so;
+- ``npm pack --ignore-scripts`` in an empty folder: npm runs ``prepack``/``postpack``
+  only when packing a local folder, never a registry spec (the only form accepted
+  here: no folders, git or URLs), and ``--ignore-scripts`` keeps it so;
 - ``apt-get download`` (as root, with ``APT::Sandbox::User=root``: apt cannot drop
   to its ``_apt`` user for a folder that user cannot reach, and would warn).
 
