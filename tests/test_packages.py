@@ -367,3 +367,17 @@ def test_table_places_start_with_the_artefact(
     places = [line.split("│")[3].strip() for line in out.splitlines() if line.count("│") > 4]
     assert places[0].startswith("facesdk-1.0-py3-none-any.whl!facesdk/")
     assert "pypi:facesdk==1.0/" not in out
+
+
+def test_cli_says_what_it_fetches(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    clients: Callable[..., FakeClients],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("ETHICSCAN_CACHE", str(tmp_path / "cache"))
+    clients({"tiny-1.0.0.tgz": _tgz(b"hello\n")})
+    assert main(["scan", "npm:tiny@1.0.0"]) == 0
+    assert "fetching npm:tiny@1.0.0 with npm ..." in capsys.readouterr().err
+    assert main(["scan", "npm:tiny@1.0.0"]) == 0
+    assert "fetching" not in capsys.readouterr().err  # from the cache

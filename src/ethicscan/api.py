@@ -45,6 +45,7 @@ class ScanOptions:
     package_cache: str | None = None
     refresh: bool = False
     progress: ProgressFn | None = field(default=None, compare=False)
+    on_fetch: Callable[[str], None] | None = field(default=None, compare=False)  # "fetching X"
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.min_confidence <= 1.0:
@@ -122,7 +123,10 @@ def _walk_all(
     if not specs:
         return walk(targets, wopts)
     cache = Path(opts.package_cache) if opts.package_cache else None
-    fetched = {f.spec.raw: f for f in packages.fetch_all(specs, cache, refresh=opts.refresh)}
+    fetched = {
+        f.spec.raw: f
+        for f in packages.fetch_all(specs, cache, refresh=opts.refresh, notify=opts.on_fetch)
+    }
     kinds: list[Target] = []
     jobs: list[FileJob] = []
     skipped: list[Skipped] = []

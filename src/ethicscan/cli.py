@@ -266,6 +266,7 @@ def scan_cmd(
         max_entries=max_entries,
         refresh=refresh,
         progress=progress,
+        on_fetch=lambda line: err.print(line + " ...", markup=False, highlight=False),
     )
     try:
         result = scan(targets, opts)

@@ -169,14 +169,18 @@ def fetch(
     refresh: bool = False,
     runner: Runner | None = None,
     timeout: float = FETCH_TIMEOUT,
+    notify: Callable[[str], None] | None = None,
 ) -> Fetched:
     """Obtain ``spec`` into its cache folder with its client; never raises for a package
-    that cannot be had (the reason is in ``Fetched.error``)."""
+    that cannot be had (the reason is in ``Fetched.error``).  ``notify`` hears a line
+    before a client is run."""
     folder = cache_folder(spec, cache)
     if spec.pinned and not refresh:
         found = _artefacts(folder)
         if len(found) == 1:
             return Fetched(spec, str(found[0]), cached=True)
+    if notify:
+        notify(f"fetching {spec.raw} with {_command(spec, folder)[1]}")
     try:
         path = _download(spec, folder, runner or subprocess.run, timeout)
     except FetchError as exc:
@@ -235,11 +239,12 @@ def fetch_all(
     *,
     refresh: bool = False,
     runner: Runner | None = None,
+    notify: Callable[[str], None] | None = None,
 ) -> list[Fetched]:
     """Every package, in order; the same target twice is fetched once."""
     where = cache or default_cache()
     done: dict[str, Fetched] = {}
     for spec in specs:
         if spec.raw not in done:
-            done[spec.raw] = fetch(spec, where, refresh=refresh, runner=runner)
+            done[spec.raw] = fetch(spec, where, refresh=refresh, runner=runner, notify=notify)
     return [done[s.raw] for s in specs]
