@@ -2,7 +2,9 @@
 
 For each dev-set case: obtain and unpack the package (see _devset.py), scan it with
 ``ethicscan.scan``, grep it for every catalogue term, and compare both with the
-hand-checked expected items. Run ``python bench/accuracy.py --help`` for the options.
+hand-checked expected items. With ``--archives``, instead check that scanning each
+downloaded archive itself gives the same findings as scanning its unpacked tree.
+Run ``python bench/accuracy.py --help`` for the options.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import json
 import os
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -167,6 +169,117 @@ def run_grep(root: Path, terms: Sequence[str]) -> list[Hit]:
             if any(t in line for t in present)
         )
     return hits
+
+
+def inner_path(path: str) -> str:
+    """A finding's path in an archive target (``ARTEFACT!inner/path``) as the same file's
+    path in the unpacked tree: the artefact's name goes, and so does a leading ``./``
+    (tar members).  Nested archives keep their own ``!`` chains on both sides."""
+    _, sep, inner = path.partition("!")
+    return (inner if sep else path).removeprefix("./")
+
+
+# --- archive mode -----------------------------------------------------------------------------
+
+Key = tuple[str, int, str]  # inner path, line, rule
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveCheck:
+    """One case scanned twice: as the downloaded archive and as its unpacked tree."""
+
+    case: str
+    artefact: str = ""
+    tree: int = 0
+    archive: int = 0
+    only_tree: tuple[Key, ...] = ()
+    only_archive: tuple[Key, ...] = ()
+    tree_secs: float = 0.0
+    archive_secs: float = 0.0
+    error: str = ""
+
+    @property
+    def same(self) -> bool:
+        return not (self.error or self.only_tree or self.only_archive)
+
+
+def finding_keys(es: ModuleType, target: Path, jobs: int, archive: bool) -> Counter[Key]:
+    result = es.scan([str(target)], es.ScanOptions(jobs=jobs))
+    return Counter(
+        (
+            inner_path(f.location.path) if archive else _relative(f.location.path, target),
+            f.location.line,
+            f.rule,
+        )
+        for f in result.findings
+    )
+
+
+def check_archive(case: Case, args: argparse.Namespace, es: ModuleType) -> ArchiveCheck:
+    try:
+        artifact = obtain(case, args.cache, offline=args.offline)
+        root = unpack(case, artifact, args.cache)
+    except DevsetError as exc:
+        return ArchiveCheck(case.id, error=str(exc))
+    try:
+        start = time.perf_counter()
+        tree = finding_keys(es, root, args.jobs, archive=False)
+        middle = time.perf_counter()
+        packed = finding_keys(es, artifact, args.jobs, archive=True)
+        end = time.perf_counter()
+    except Exception as exc:  # a scanner bug must not hide the other cases
+        return ArchiveCheck(case.id, artifact.name, error=f"ethicscan raised {exc!r}")
+    return ArchiveCheck(
+        case=case.id,
+        artefact=artifact.name,
+        tree=sum(tree.values()),
+        archive=sum(packed.values()),
+        only_tree=tuple(sorted((tree - packed).elements())),
+        only_archive=tuple(sorted((packed - tree).elements())),
+        tree_secs=round(middle - start, 2),
+        archive_secs=round(end - middle, 2),
+    )
+
+
+def format_archive_checks(checks: Sequence[ArchiveCheck], limit: int = 20) -> str:
+    header = ("case", "artefact", "tree", "archive", "same", "tree s", "archive s")
+    rows = [header]
+    for c in checks:
+        rows.append(
+            (c.case, c.artefact, "ERROR", "", "", "", "")
+            if c.error
+            else (
+                c.case,
+                c.artefact,
+                str(c.tree),
+                str(c.archive),
+                "yes" if c.same else "NO",
+                f"{c.tree_secs:.1f}",
+                f"{c.archive_secs:.1f}",
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+    lines = [
+        "  ".join(cell.ljust(w) for cell, w in zip(r, widths, strict=True)).rstrip() for r in rows
+    ]
+    for c in checks:
+        if c.error:
+            lines.append(f"error: {c.case}: {c.error}")
+        for side, keys in (
+            ("only in the tree", c.only_tree),
+            ("only in the archive", c.only_archive),
+        ):
+            lines.extend(f"{c.case}: {side}: {p}:{n} {r}" for p, n, r in keys[:limit])
+            if len(keys) > limit:
+                lines.append(f"{c.case}: {side}: ... {len(keys) - limit} more")
+    same = sum(c.same for c in checks)
+    lines.append("")
+    lines.append(
+        f"archives: {same}/{len(checks)} cases give the same findings (path, line, rule) "
+        f"as their unpacked tree; {sum(c.archive for c in checks)} findings in archives, "
+        f"{sum(c.tree for c in checks)} in trees"
+    )
+    return "\n".join(lines)
 
 
 # --- scoring --------------------------------------------------------------------------------
@@ -409,7 +522,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--check",
         action="store_true",
-        help="exit 1 on any miss, wrong capability, benign flag, control finding or failed case",
+        help="exit 1 on any miss, wrong capability, benign flag, control finding or failed case "
+        "(with --archives: on any difference between an archive and its tree)",
+    )
+    parser.add_argument(
+        "--archives",
+        action="store_true",
+        help="scan each downloaded archive itself and compare its findings with the unpacked tree",
     )
     return parser.parse_args(argv)
 
@@ -453,6 +572,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ImportError, AttributeError) as exc:
         print(f"error: cannot load ethicscan or its catalogue: {exc}", file=sys.stderr)
         return 2
+
+    if args.archives:
+        checks = []
+        for case in cases:
+            print(f"{case.id} ...", file=sys.stderr, flush=True)
+            checks.append(check_archive(case, args, es))
+        print(format_archive_checks(checks))
+        return 1 if args.check and not all(c.same for c in checks) else 0
 
     scores: list[Score] = []
     problems: list[Problem] = []

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from ethicscan import __version__
 from ethicscan.classify.analyse import analyse
 from ethicscan.engine import local
 from ethicscan.errors import ConfigError
 from ethicscan.extract.units import Limits
-from ethicscan.model import Finding, ScanResult, Skipped, Stats, Target
+from ethicscan.model import Finding, ScanResult, Skipped, SkipReason, Stats, Target
 from ethicscan.rules.catalogue import load_catalogue
+from ethicscan.sources import packages
 from ethicscan.sources.fs import FileJob, WalkOptions, walk
 
 _DEFAULT = Limits()
@@ -36,7 +39,13 @@ class ScanOptions:
     max_expanded: int = _DEFAULT.max_expanded
     max_ratio: float = _DEFAULT.max_ratio
     max_entries: int = _DEFAULT.max_entries
+    # Package targets (pypi:/npm:/deb:): where their artefacts are kept (default
+    # $ETHICSCAN_CACHE/packages or ~/.cache/ethicscan/packages), and whether to fetch
+    # pinned versions again instead of reusing them.
+    package_cache: str | None = None
+    refresh: bool = False
     progress: ProgressFn | None = field(default=None, compare=False)
+    on_fetch: Callable[[str], None] | None = field(default=None, compare=False)  # "fetching X"
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.min_confidence <= 1.0:
@@ -63,17 +72,15 @@ class ScanOptions:
 
 
 def scan(targets: Sequence[str], options: ScanOptions | None = None) -> ScanResult:
-    """Scan files and folders; every file is either in a finding's file set, clean,
-    or in ``skipped`` with its reason."""
+    """Scan files, folders and package targets (``pypi:``, ``npm:``, ``deb:``, fetched
+    first, see :mod:`ethicscan.sources.packages`); every file is either in a finding's
+    file set, clean, or in ``skipped`` with its reason."""
     opts = options or ScanOptions()
     if not targets:
         raise ConfigError("nothing to scan: give at least one file or folder")
     started = time.perf_counter()
     catalogue = load_catalogue(opts.rule_dirs)
-    kinds, jobs, skipped = walk(
-        list(targets),
-        WalkOptions(opts.excludes, opts.use_gitignore),
-    )
+    kinds, jobs, skipped = _walk_all(list(targets), opts)
     findings: list[Finding] = []
     more_skipped: list[Skipped] = []
     total_bytes = 0
@@ -103,6 +110,46 @@ def scan(targets: Sequence[str], options: ScanOptions | None = None) -> ScanResu
         catalogue_version=catalogue.version,
         tool_version=__version__,
     )
+
+
+def _walk_all(
+    targets: list[str], opts: ScanOptions
+) -> tuple[list[Target], list[FileJob], list[Skipped]]:
+    """Walk every target in order; package targets are fetched first (all of them, so a
+    malformed one stops the scan before anything is downloaded) and walked as the file
+    obtained, reported under the target as typed, with the artefact named."""
+    wopts = WalkOptions(opts.excludes, opts.use_gitignore)
+    specs = [packages.parse_target(t) for t in targets if packages.is_package_target(t)]
+    if not specs:
+        return walk(targets, wopts)
+    cache = Path(opts.package_cache) if opts.package_cache else None
+    fetched = {
+        f.spec.raw: f
+        for f in packages.fetch_all(specs, cache, refresh=opts.refresh, notify=opts.on_fetch)
+    }
+    kinds: list[Target] = []
+    jobs: list[FileJob] = []
+    skipped: list[Skipped] = []
+    for target in targets:
+        got = fetched.get(target)
+        if got is None:
+            k, j, s = walk([target], wopts)
+        elif got.error:
+            k, j, s = (
+                [Target(target, "package")],
+                [],
+                [Skipped(target, SkipReason.FETCH_FAILED, got.error, target)],
+            )
+        else:
+            k, j, s = walk([got.path], wopts)
+            file = _described(Target(got.path, "file"))
+            k = [Target(target, "package", os.path.basename(got.path), file.sha256, file.size)]
+            j = [replace(x, target=target) for x in j]
+            s = [replace(x, target=target) for x in s]
+        kinds += k
+        jobs += j
+        skipped += s
+    return kinds, jobs, skipped
 
 
 def _described(t: Target) -> Target:

@@ -222,6 +222,11 @@ def cli() -> None:
     show_default=True,
     help="Most archive entries under one file given to the scan.",
 )
+@click.option(
+    "--refresh",
+    is_flag=True,
+    help="Fetch pinned package targets (pypi:, npm:, deb:) again instead of reusing the cache.",
+)
 @click.option("--traceback", "show_traceback", is_flag=True, help="Show the stack on errors.")
 def scan_cmd(
     targets: tuple[str, ...],
@@ -238,9 +243,14 @@ def scan_cmd(
     max_expanded: int,
     max_ratio: float,
     max_entries: int,
+    refresh: bool,
     show_traceback: bool,
 ) -> None:
-    """Scan files and folders and report protected-trait profiling."""
+    """Scan files, folders and packages and report protected-trait profiling.
+
+    A target is a file, a folder, or a package fetched with its own client into
+    $ETHICSCAN_CACHE/packages (default ~/.cache/ethicscan/packages):
+    pypi:NAME[==VERSION] (a wheel), npm:[@SCOPE/]NAME[@VERSION], deb:NAME[=VERSION]."""
     err = Console(stderr=True, highlight=False)
     progress = _LateProgress(err, err.is_terminal)
     opts = ScanOptions(
@@ -254,13 +264,24 @@ def scan_cmd(
         max_expanded=max_expanded,
         max_ratio=max_ratio,
         max_entries=max_entries,
+        refresh=refresh,
         progress=progress,
+        on_fetch=lambda line: err.print(line + " ...", markup=False, highlight=False),
     )
     try:
         result = scan(targets, opts)
     finally:
         progress.stop()
-    if all(t.kind in ("missing", "unreadable") for t in result.targets):
+    for s in result.skipped:
+        if s.reason.value in ("not_found", "unreadable", "fetch_failed"):
+            err.print(
+                f"warning: {safe_text(s.path)}: {s.reason.value} ({safe_text(s.detail)})",
+                markup=False,
+            )
+    if all(
+        t.kind in ("missing", "unreadable") or (t.kind == "package" and not t.artefact)
+        for t in result.targets
+    ):
         raise TargetError("no target could be read: " + ", ".join(targets))
     to_stdout = output is None
     color = to_stdout and fmt == "table" and sys.stdout.isatty()
@@ -270,12 +291,6 @@ def scan_cmd(
         write_atomic(output, text)
     else:
         click.echo(text, nl=False)
-    for s in result.skipped:
-        if s.reason.value in ("not_found", "unreadable"):
-            err.print(
-                f"warning: {safe_text(s.path)}: {s.reason.value} ({safe_text(s.detail)})",
-                markup=False,
-            )
     err.print(_summary(result), markup=False, soft_wrap=True)
     if fail_on != "never" and result.at_or_above(Severity(fail_on)):
         raise SystemExit(ExitStatus.FINDINGS)

@@ -250,12 +250,18 @@ class Document:
 
     @cached_property
     def path_context(self) -> dict[str, list[str]]:
-        """Context words in the path itself (``modules/datastore.py`` -> store)."""
+        """Context words in the path itself (``modules/datastore.py`` -> store).  An
+        archive's own file name is left out, so that a package scanned as its
+        artefact reads as it does unpacked (``x-1.0.whl!pkg/a.py`` as ``pkg/a.py``)."""
         out: dict[str, list[str]] = defaultdict(list)
-        spaced = re.sub(r"[/\\.]+", " ", self.path)
+        path = self.path
+        if "!" in path:
+            outer, inner = path.split("!", 1)
+            path = (outer.rsplit("/", 1)[0] + "/" if "/" in outer else "") + inner
+        spaced = re.sub(r"[/\\.]+", " ", path)
         for m in self.catalogue.context.find(spaced):
             out[m.key.payload.category].append(m.key.payload.text)
-        low = self.path.lower()
+        low = path.lower()
         if re.search(r"(?<!inter)(?<!sur)(?<!type)(?<!pre)face", low):
             out["face"].append("face (in path)")
         return dict(out)

@@ -37,6 +37,8 @@ def render(result: ScanResult, width: int = 160, color: bool = False) -> str:
     )
     if not result.findings:
         console.print("No findings.")
+    # A package's paths start with its artefact's name: the target adds nothing.
+    named = {t.target for t in result.targets if t.kind == "package"}
     for sev in Severity:
         group = [f for f in result.findings if f.severity is sev]
         if not group:
@@ -57,7 +59,7 @@ def render(result: ScanResult, width: int = 160, color: bool = False) -> str:
         for f in group:
             cap = f.capability.value + (f" ({f.basis.value})" if f.basis else "")
             place = f.location.path + f":{f.location.line}"
-            if f.location.target and len(result.targets) > 1:
+            if f.location.target and len(result.targets) > 1 and f.location.target not in named:
                 place = f"{f.location.target.rstrip('/')}/" + place
             gloss = f"{f.evidence.gloss} — " if f.evidence.gloss else ""
             table.add_row(
