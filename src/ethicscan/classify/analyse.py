@@ -147,12 +147,12 @@ def _place(doc: Document, c: Container) -> Place:
 
 def _one_per_enum(decided: list[tuple[Hit, Decision]]) -> list[tuple[Hit, Decision]]:
     """An enum of a schema (``enum RaceType``, ``CREATE TYPE race AS ENUM``) is a code
-    table: one finding per rule, at its first hit."""
-    seen: set[tuple[int, str]] = set()
+    table: one finding per trait (its name and its labels are one thing), at its first hit."""
+    seen: set[tuple[int, Trait]] = set()
     out = []
     for h, d in decided:
         if h.place is not None and h.place.container.kind == "enum":
-            k = (id(h.place.container), h.term.rule_id)
+            k = (id(h.place.container), h.term.trait)
             if k in seen:
                 continue
             seen.add(k)

@@ -16,7 +16,7 @@ from xml.parsers import expat
 
 import yaml
 
-MAX_SCHEMA_CHARS = 4_000_000  # larger texts keep the plain classifier
+MAX_SCHEMA_CHARS = 2_000_000  # larger texts keep the plain classifier
 
 SCHEMA_SUFFIXES = {
     ".sql": "sql",
@@ -80,9 +80,15 @@ class Container:
 class Schema:
     format: str
     containers: list[Container]
+    _at: dict[int, Container | None] = field(default_factory=dict, repr=False)
 
     def container_at(self, line: int) -> Container | None:
         """The innermost container holding ``line`` (or described on it)."""
+        if line not in self._at:
+            self._at[line] = self._innermost(line)
+        return self._at[line]
+
+    def _innermost(self, line: int) -> Container | None:
         best: Container | None = None
         for c in self.containers:
             if line in c.extra_lines:
@@ -378,11 +384,11 @@ _SCHEMA_WORDS = frozenset(
 
 def _parse_openapi(text: str) -> list[Container]:
     # JSON is YAML's flow style; tabs (legal in JSON) become spaces, keeping positions.
-    root = yaml.compose(text.replace("\t", " "), Loader=yaml.SafeLoader)
+    root = yaml.compose(text.replace("\t", " "), Loader=_LOADER)
     out: list[Container] = []
     uses: list[Field] = []
     if root is not None:
-        _walk(root, out, uses, name="", role="", op="", parent=None, under_props=False)
+        _walk(root, (out, uses, set()), name="", role="", op="", parent=None, under_props=False)
     _apply_uses(out, uses)
     return out
 
@@ -447,22 +453,31 @@ def _enum_values(node: yaml.Node | None) -> tuple[str, ...]:
 _MEDIA_OR_STATUS = re.compile(r"^(?:[\w.+-]+/[\w.+*-]+|[1-5]\d\d|[1-5]XX|default)$")
 
 
+# What a walk collects: containers, operation uses, and the nodes already walked (an
+# alias is the same node again: walking it once keeps "billion laughs" files linear).
+_Walk = tuple[list[Container], list[Field], set[int]]
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _walk(
     node: yaml.Node,
-    out: list[Container],
-    uses: list[Field],
+    acc: _Walk,
     name: str,
     role: str,
     op: str,
     parent: Container | None,
     under_props: bool,
 ) -> None:
+    out, uses, seen = acc
+    if id(node) in seen:
+        return
+    seen.add(id(node))
     if isinstance(node, yaml.SequenceNode):
         if name == "parameters":
-            _parameters(node, out, uses, role, op, parent)
+            _parameters(node, acc, role, op, parent)
             return
         for child in node.value:
-            _walk(child, out, uses, name, role, op, parent, False)
+            _walk(child, acc, name, role, op, parent, False)
         return
     if not isinstance(node, yaml.MappingNode):
         return
@@ -513,13 +528,12 @@ def _walk(
         elif low == "parameters" and not under_props:
             child_name = "parameters"
         props_next = low == "properties" and not under_props
-        _walk(v, out, uses, child_name, child_role, child_op, here, props_next)
+        _walk(v, acc, child_name, child_role, child_op, here, props_next)
 
 
 def _parameters(
     node: yaml.SequenceNode,
-    out: list[Container],
-    uses: list[Field],
+    acc: _Walk,
     role: str,
     op: str,
     parent: Container | None,
@@ -551,11 +565,11 @@ def _parameters(
             )
         )
         if where == "body" and sch is not None:
-            _walk(sch, out, uses, _scalar(nm), role or REQUEST, op, parent, False)
+            _walk(sch, acc, _scalar(nm), role or REQUEST, op, parent, False)
     if in_query:
         c.role = FILTER
     if c.fields:
-        out.append(c)
+        acc[0].append(c)
 
 
 # A line handler of a brace-structured SDL: (line, index, open container, doc comment,
