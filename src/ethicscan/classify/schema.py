@@ -9,6 +9,9 @@ None, and never raises.  Lines are 0-based, like :class:`Document`'s.
 
 from __future__ import annotations
 
+import bisect
+import contextlib
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -84,18 +87,15 @@ class Schema:
 
     def container_at(self, line: int) -> Container | None:
         """The innermost container holding ``line`` (or described on it)."""
-        if line not in self._at:
-            self._at[line] = self._innermost(line)
-        return self._at[line]
-
-    def _innermost(self, line: int) -> Container | None:
-        best: Container | None = None
-        for c in self.containers:
-            if line in c.extra_lines:
-                return c
-            if c.line <= line <= c.end and (best is None or c.end - c.line < best.end - best.line):
-                best = c
-        return best
+        if not self._at:
+            # paint lines from the widest container to the narrowest: the last paint wins
+            for c in sorted(self.containers, key=lambda c: c.line - c.end):
+                for i in range(c.line, c.end + 1):
+                    self._at[i] = c
+            for c in self.containers:
+                for i in c.extra_lines:
+                    self._at[i] = c
+        return self._at.get(line)
 
 
 def schema_format(path: str, text: str) -> str | None:
@@ -170,21 +170,11 @@ def _role_from_name(name: str) -> str:
 
 
 def _line_index(text: str) -> list[int]:
-    starts = [0]
-    for m in re.finditer("\n", text):
-        starts.append(m.end())
-    return starts
+    return [0, *(m.end() for m in re.finditer("\n", text))]
 
 
 def _line_of(starts: list[int], pos: int) -> int:
-    lo, hi = 0, len(starts) - 1
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if starts[mid] <= pos:
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
+    return bisect.bisect_right(starts, pos) - 1
 
 
 # -- SQL DDL -----------------------------------------------------------------------------
@@ -202,6 +192,10 @@ _SQL_COMMENT_KW = re.compile(r"(?is)\bcomment\s*(?:=\s*)?'((?:[^']|'')*)'")
 _NOT_COLUMN = re.compile(
     r"(?i)^(?:constraint|primary|key|index|unique|foreign|check|fulltext|spatial|exclude|like)\b"
 )
+_SQL_LINE_COMMENT = re.compile(r"(?m)^\s*--.*$")
+_SQL_COLUMN = re.compile(r"([`\"\[]?[\w\u4e00-\u9fff]+[`\"\]]?)\s*(.*)", re.S)
+_SQL_ENUM_TYPE = re.compile(r"(?is)(?:enum|set)\s*\(([^)]*)\)")
+_SQL_TRAILING = re.compile(r"--\s*(.*)")
 _CHECK_IN = re.compile(r"(?is)\bcheck\s*\(\s*([\w`\"\[\]]+)\s+in\s*\(([^)]*)\)")
 
 
@@ -209,29 +203,38 @@ def _unquote(name: str) -> str:
     return name.strip().strip('`"[]').rsplit(".", 1)[-1].strip('`"[]')
 
 
+_SQL_TOKEN = re.compile(r"'|--|\(|\)|,")
+
+
+def _skip_sql(text: str, tok: str, i: int) -> int:
+    """Index after a string (``tok`` is ``'``) or a ``--`` comment starting at ``i``."""
+    if tok == "'":
+        j = text.find("'", i + 1)
+        while j != -1 and text.startswith("''", j):
+            j = text.find("'", j + 2)
+        return len(text) if j == -1 else j + 1
+    j = text.find("\n", i)
+    return len(text) if j == -1 else j
+
+
 def _sql_body(text: str, start: int) -> int:
     """Index of the parenthesis closing the one before ``start``; len(text) if none."""
-    depth, i, n = 1, start, len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "'":
-            j = text.find("'", i + 1)
-            while j != -1 and text.startswith("''", j):
-                j = text.find("'", j + 2)
-            i = n if j == -1 else j + 1
+    depth, i = 1, start
+    while True:
+        m = _SQL_TOKEN.search(text, i)
+        if m is None:
+            return len(text)
+        tok, i = m.group(), m.start()
+        if tok in ("'", "--"):
+            i = _skip_sql(text, tok, i)
             continue
-        if ch == "-" and text.startswith("--", i):
-            j = text.find("\n", i)
-            i = n if j == -1 else j
-            continue
-        if ch == "(":
+        if tok == "(":
             depth += 1
-        elif ch == ")":
+        elif tok == ")":
             depth -= 1
             if depth == 0:
                 return i
         i += 1
-    return n
 
 
 def _split_items(body: str, offset: int) -> list[tuple[int, str]]:
@@ -239,21 +242,19 @@ def _split_items(body: str, offset: int) -> list[tuple[int, str]]:
     ``-- comment`` after the comma stays with the item before it."""
     items: list[tuple[int, str]] = []
     depth, start, i, n = 0, 0, 0, len(body)
-    while i < n:
-        ch = body[i]
-        if ch == "'":
-            j = body.find("'", i + 1)
-            i = n if j == -1 else j + 1
+    while True:
+        m = _SQL_TOKEN.search(body, i)
+        if m is None:
+            break
+        tok, i = m.group(), m.start()
+        if tok in ("'", "--"):
+            i = _skip_sql(body, tok, i)
             continue
-        if ch == "-" and body.startswith("--", i):
-            j = body.find("\n", i)
-            i = n if j == -1 else j
-            continue
-        if ch == "(":
+        if tok == "(":
             depth += 1
-        elif ch == ")":
+        elif tok == ")":
             depth -= 1
-        elif ch == "," and depth == 0:
+        elif depth == 0:
             eol = body.find("\n", i)
             eol = n if eol == -1 else eol
             tail = body[i + 1 : eol]
@@ -288,25 +289,25 @@ def _parse_sql(text: str) -> list[Container]:
             if not stripped or (stripped.startswith("--") and "\n" not in stripped):
                 continue
             lead = len(item) - len(item.lstrip())
-            body = re.sub(r"(?m)^\s*--.*$", "", stripped).strip()
+            body = _SQL_LINE_COMMENT.sub("", stripped).strip()
             for cm in _CHECK_IN.finditer(body):
                 checks[_unquote(cm.group(1)).lower()] = tuple(_SQL_STRING.findall(cm.group(2)))
             if not body or _NOT_COLUMN.match(body):
                 continue
-            col = re.match(r"([`\"\[]?[\w\u4e00-\u9fff]+[`\"\]]?)\s*(.*)", body, re.S)
+            col = _SQL_COLUMN.match(body)
             if not col:
                 continue
             pos = off + lead + (stripped.find(body[:20]) if body[:20] in stripped else 0)
             rest = col.group(2)
             ctype = rest.split(None, 1)[0] if rest.split() else ""
             enum = ()
-            em = re.match(r"(?is)(?:enum|set)\s*\(([^)]*)\)", rest)
+            em = _SQL_ENUM_TYPE.match(rest)
             if em:
                 enum = tuple(_SQL_STRING.findall(em.group(1)))
                 ctype = "enum"
             cm2 = _SQL_COMMENT_KW.search(rest)
             note = " ".join(
-                x for x in (cm2.group(1) if cm2 else "", *re.findall(r"--\s*(.*)", item)) if x
+                x for x in (cm2.group(1) if cm2 else "", *_SQL_TRAILING.findall(item)) if x
             )
             f = Field(_unquote(col.group(1)), _line_of(starts, pos), ctype, enum, note.strip())
             c.fields.append(f)
@@ -384,13 +385,70 @@ _SCHEMA_WORDS = frozenset(
 
 def _parse_openapi(text: str) -> list[Container]:
     # JSON is YAML's flow style; tabs (legal in JSON) become spaces, keeping positions.
-    root = yaml.compose(text.replace("\t", " "), Loader=_LOADER)
+    root = _json_nodes(text) if text.lstrip()[:1] in ("{", "[") else None
+    if root is None:
+        root = yaml.compose(text.replace("\t", " "), Loader=_LOADER)
     out: list[Container] = []
     uses: list[Field] = []
     if root is not None:
         _walk(root, (out, uses, set()), name="", role="", op="", parent=None, under_props=False)
     _apply_uses(out, uses)
     return out
+
+
+_JSON_TOKEN = re.compile(
+    r'([ \t\r\n]*)("[^"\\\n]*(?:\\.[^"\\\n]*)*"|[{}\[\],:]|-?\d[\d.eE+-]*|true|false|null)'
+)
+
+
+def _json_nodes(text: str) -> yaml.Node | None:
+    """JSON read into PyYAML nodes with line marks by one regex pass: several times
+    faster than composing it as YAML.  None when the text is not plain JSON."""
+    pos, line = 0, 0
+    stack: list[tuple[yaml.Node, list[yaml.Node]]] = []  # (container, pending key)
+    root: list[yaml.Node] = []
+    for m in _JSON_TOKEN.finditer(text):
+        if m.start() != pos:
+            return None  # something JSON does not have (a comment, a bare word)
+        space, tok = m.group(1), m.group(2)
+        if "\n" in space:
+            line += space.count("\n")
+        pos = m.end()
+        c = tok[0]
+        here = yaml.Mark("", pos, line, 0, "", 0)
+        if c in ",:":
+            continue
+        if c in "}]":
+            if not stack:
+                return None
+            stack.pop()[0].end_mark = here
+            continue
+        node: yaml.Node
+        if c == "{":
+            node = yaml.MappingNode("", [], here, here)
+        elif c == "[":
+            node = yaml.SequenceNode("", [], here, here)
+        else:
+            value = tok[1:-1] if c == '"' else tok
+            if c == '"' and "\\" in value:
+                with contextlib.suppress(ValueError):
+                    value = str(json.loads(tok))
+            node = yaml.ScalarNode("", value, here, here)
+        if not stack:
+            root.append(node)
+        else:
+            parent, key = stack[-1]
+            if isinstance(parent, yaml.SequenceNode):
+                parent.value.append(node)
+            elif key:
+                parent.value.append((key.pop(), node))
+            else:
+                key.append(node)
+        if c in "{[":
+            stack.append((node, []))
+    if text[pos:].strip() or stack or len(root) != 1:
+        return None
+    return root[0]
 
 
 def _apply_uses(out: list[Container], uses: list[Field]) -> None:
