@@ -373,10 +373,22 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
             0.05,
             f"code table {hit.place.container.name}" + (f" used by {users}" if users else ""),
         )
+    described = (
+        hit.place is not None
+        and hit.in_comment
+        and structural is None
+        and cap is Capability.MENTION
+        and t.kind is not TermKind.GROUP
+    )
+    if described and hit.place is not None:
+        cap = Capability.RECORD  # a schema's comment describes its container or a field
+        c = hit.place.container
+        add("schema-description", 0.0, f"describes {c.kind} {c.name}")
     if (
         cap is Capability.RECORD
         and hit.in_comment
         and structural is None
+        and not described
         and not doc.documents_field(hit.start)
         and not (declared or hit.table)
     ):

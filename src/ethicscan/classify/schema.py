@@ -279,10 +279,10 @@ def _parse_sql(text: str) -> list[Container]:
         line = _line_of(starts, m.start())
         tail = text[close + 1 : close + 400].split(";", 1)[0]
         tc = _SQL_COMMENT_KW.search(tail)
-        desc = _leading_comments(text, starts, line, "--")
-        if tc:
-            desc = (desc + " " + tc.group(1)).strip()
+        doc = _leading_comments(text, starts, line, "--")
+        desc = " ".join([*doc, tc.group(1) if tc else ""]).strip()
         c = Container("table", name, line, _line_of(starts, min(close, len(text) - 1)), desc)
+        c.extra_lines.update(range(line - len(doc), line))  # the comment above describes it
         checks: dict[str, tuple[str, ...]] = {}
         for off, item in _split_items(text[m.end() : close], m.end()):
             stripped = item.strip()
@@ -342,8 +342,8 @@ def _parse_sql(text: str) -> list[Container]:
     return out
 
 
-def _leading_comments(text: str, starts: list[int], line: int, marker: str) -> str:
-    """The comment lines directly above ``line``."""
+def _leading_comments(text: str, starts: list[int], line: int, marker: str) -> list[str]:
+    """The comment lines directly above ``line``, top first."""
     got: list[str] = []
     i = line - 1
     while i >= 0 and len(got) < 5:
@@ -353,7 +353,7 @@ def _leading_comments(text: str, starts: list[int], line: int, marker: str) -> s
             break
         got.insert(0, s.lstrip(marker + "/*# ").strip())
         i -= 1
-    return " ".join(got)
+    return got
 
 
 # -- JSON Schema / OpenAPI (JSON or YAML) --------------------------------------------------
@@ -698,6 +698,7 @@ def _parse_braced(text: str, handle: _LineHandler) -> list[Container]:
     stack: list[Container] = []
     ops: list[Field] = []  # (type name, line, role, op text) from rpc / root fields
     pending: list[str] = []
+    pending_from = 0  # first line of the doc comment in ``pending``
     lines = text.split("\n")
     in_block_string = False
     for i, raw in enumerate(lines):
@@ -709,26 +710,32 @@ def _parse_braced(text: str, handle: _LineHandler) -> list[Container]:
                 in_block_string = False
             continue
         if st.startswith(("//", "#")):
+            pending_from = pending_from if pending else i
             pending.append(st.lstrip("/#* ").strip())
             continue
         if st.startswith('"""'):
+            pending_from = pending_from if pending else i
             pending.append(st.replace('"""', ""))
             in_block_string = st.count('"""') == 1
             continue
         if st.startswith('"') and st.endswith('"') and len(st) > 1:
+            pending_from = pending_from if pending else i
             pending.append(st.strip('"'))
             continue
         if st.startswith(("/*", "*")):
+            pending_from = pending_from if pending else i
             pending.append(st.lstrip("/* ").rstrip("*/ ").strip())
             continue
         top = stack[-1] if stack else None
         opened = handle(s, i, top, " ".join(p for p in pending if p), out, ops)
-        pending = []
         code = s.split("//", 1)[0].split("#", 1)[0]
         if opened is not None:
+            if pending:  # the doc comment above a declaration describes it
+                opened.extra_lines.update(range(pending_from, i))
             stack.append(opened)
             out.append(opened)
             code = code[code.find("{") + 1 :]
+        pending = []
         depth = code.count("{") - code.count("}")
         if depth < 0:
             for _ in range(-depth):
