@@ -170,6 +170,14 @@ def test_sql_tables_columns_comments_and_enums() -> None:
     assert e.kind == "enum" and [x.name for x in e.fields] == ["asian", "black"]
 
 
+def test_doc_comment_above_a_declaration_belongs_to_it() -> None:
+    s = _parse("db/a.sql", SQL)
+    assert s.container_at(0) is _by_name(s, "captured_person")  # "-- 人员抓拍记录"
+    p = _parse("x.proto", PROTO)
+    assert p.container_at(1) is _by_name(p, "FaceService")  # "// Face service"
+    assert p.container_at(6) is _by_name(p, "DetectResponse")  # a field's comment, inside
+
+
 def test_openapi_yaml_roles_operations_and_refs() -> None:
     s = _parse("api.yaml", OPENAPI_YAML)
     face = _by_name(s, "FaceResult")
@@ -297,3 +305,22 @@ def test_non_schema_text_is_unchanged_by_structure() -> None:
     text = "CREATE TABLE employee (\n  id INT,\n  ethnicity VARCHAR(8)\n);\n"
     as_txt = scan_text(text, "notes.txt")
     assert all(not s.name.startswith("schema-") for f in as_txt for s in f.signals)
+
+
+@pytest.mark.parametrize(
+    ("name", "role"),
+    [
+        ("FaceSearchRequest", "filter"),
+        ("CaptureQuery", "filter"),
+        ("person_query", "filter"),
+        ("SearchPersonsRequest", "request"),
+        ("face_attr_result", "response"),
+        ("DetectFaceResponse", "response"),
+        ("feedback", ""),
+        ("t_freq", ""),
+        ("captures", ""),
+    ],
+)
+def test_role_from_a_container_name(name: str, role: str) -> None:
+    s = _parse("x.proto", f"message {name} {{\n  int32 a = 1;\n}}\n")
+    assert s.containers[0].role == role

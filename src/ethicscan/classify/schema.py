@@ -36,13 +36,19 @@ _YAML_SUFFIXES = frozenset({".yaml", ".yml"})
 
 # Roles a container plays, read from its place in the file or from its name.
 FILTER, REQUEST, RESPONSE = "filter", "request", "response"
-_ROLE_BY_NAME = (
+_ROLE_WORDS = (
+    (FILTER, "Query|Queries|Filter|Filters|Criteria|Condition|Conditions|Search"),
+    (REQUEST, "Request|Req|Input|Params|Param|Args"),
+    (RESPONSE, "Response|Resp|Result|Results|Reply|Output|Ack"),
+)
+# CamelCase (FaceSearchRequest: the last word), or snake_case (face_search_result)
+_ROLE_BY_NAME = tuple(
     (
-        FILTER,
-        re.compile(r"(?i)(?:Query|Filter|Criteria|Condition|Search)s?_?(?:Request|Req|Input)?$"),
-    ),
-    (REQUEST, re.compile(r"(?i)(?:Request|Req|Input|Params|Param|Args)$")),
-    (RESPONSE, re.compile(r"(?i)(?:Response|Resp|Result|Results|Reply|Output|Ack)$")),
+        role,
+        re.compile(rf"(?:{words})(?:Request|Req|Input)?$"),
+        re.compile(rf"(?:^|_)(?:{words.lower()})(?:_?(?:request|req|input))?$"),
+    )
+    for role, words in _ROLE_WORDS
 )
 
 
@@ -163,8 +169,9 @@ def _type_name(t: str) -> str:
 
 
 def _role_from_name(name: str) -> str:
-    for role, pat in _ROLE_BY_NAME:
-        if pat.search(name):
+    low = name.lower()
+    for role, camel, snake in _ROLE_BY_NAME:
+        if camel.search(name) or snake.search(low):
             return role
     return ""
 
