@@ -127,7 +127,9 @@ _RECORD_PARTS = ("record", "capture", "snap", "track", "archive", "log", "histor
 STRUCTURAL_SIGNALS = frozenset({"schema-filter", "schema-response", "schema-container"})
 
 
-def _structural(place: Place, ev: Evidence) -> tuple[Capability, Basis | None, str, str] | None:
+def _structural(
+    place: Place, ev: Evidence, term: str
+) -> tuple[Capability, Basis | None, str, str] | None:
     """The capability a schema's structure shows for a field of ``place``, or None when
     the structure says nothing clear (the line-based decision then stands).
 
@@ -135,6 +137,8 @@ def _structural(place: Place, ev: Evidence) -> tuple[Capability, Basis | None, s
     inference; a capture-record container is a search; a form, patient or employee
     container is a record."""
     c = place.container
+    if c.kind == "operation" and not any(term.lower() in f.name.lower() for f in c.fields):
+        return None  # the operation's own name (``races(season: Int)``), not an argument
     w = ev.of_container
     face = w("face") + w("image")
     surv = w("surveillance")
@@ -362,7 +366,7 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
         and t.capability is None
         and cap is not Capability.TARGETING
     ):
-        structural = _structural(hit.place, ev)
+        structural = _structural(hit.place, ev, doc.text[hit.start : hit.end])
     if structural is not None:
         cap, basis, sig_name, detail = structural
         add(sig_name, 0.1, detail)
