@@ -29,7 +29,6 @@ KNOWN_GAPS = {
     "md-zh-handbook-union-membership": "工会 membership wording not in the catalogue",
     "txt-census-codebook-race-hispanic": "'not' in a codebook category read as negation",
     "json-pedestrian-attr-minzu-score": "pedestrian attribute score without face words",
-    "graphql-f1-races-query-lookalike": "the sport words are in the returned type, not the query",
 }
 
 

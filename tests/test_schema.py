@@ -213,6 +213,7 @@ def test_graphql_arguments_are_filters_and_return_types_responses() -> None:
     s = _parse("x.graphql", GRAPHQL)
     op = next(c for c in s.containers if c.kind == "operation")
     assert op.role == "filter" and _fields(op)["ethnicity"][0] == 2
+    assert op.result is _by_name(s, "Person") and "race" in op.text().split()
     person = _by_name(s, "Person")
     assert person.role == "response" and _fields(person)["race"] == (7, "the race")
     assert [f.name for f in _by_name(s, "Race").fields] == ["WHITE", "BLACK"]

@@ -76,12 +76,18 @@ class Container:
     parent: Container | None = None
     extra_lines: set[int] = field(default_factory=set)  # COMMENT ON lines, outside the span
     used_by: list[Container] = field(default_factory=list)  # containers whose fields use it
+    returns: str = ""  # an operation's result type
+    result: Container | None = None  # ... when the file defines it
 
     def text(self) -> str:
-        """Name, description and operation: what the container says about its fields."""
+        """Name, description and operation: what the container says about its fields; for
+        an operation, also the name and fields of what it returns."""
         parts = [self.name, self.description, self.operation]
         if self.parent is not None:
             parts.append(self.parent.text())
+        if self.result is not None:
+            parts += [self.result.name, self.result.description]
+            parts += [f.name for f in self.result.fields]
         return " ".join(p for p in parts if p)
 
 
@@ -140,6 +146,10 @@ def parse_schema(path: str, text: str) -> Schema | None:
     if not containers:
         return None
     _link_uses(containers)
+    by_name = {c.name.lower(): c for c in containers if c.name}
+    for c in containers:
+        if c.returns:
+            c.result = by_name.get(_type_name(c.returns))
     return Schema(fmt, containers)
 
 
@@ -793,7 +803,7 @@ def _graphql_line(
     if root:
         op = f"{name} {pending}".strip()
         role = FILTER if top.name.lower() == "query" else REQUEST
-        call = Container("operation", name, i, i, pending, role=role, operation=op, parent=None)
+        call = Container("operation", name, i, i, pending, role=role, operation=op, returns=ftype)
         for a in _GQL_ARG.finditer(args):
             call.fields.append(Field(a.group(1), i, a.group(2)))
             ops.append(Field(a.group(2), i, role, (), op))
