@@ -27,7 +27,6 @@ KNOWN_GAPS = {
     "ts-appearance-search-hijab-filter": "hijab as a search filter without surveillance words",
     "sql-face-access-log-union-members": "employee words outweigh the face access log",
     "md-zh-handbook-union-membership": "工会 membership wording not in the catalogue",
-    "sql-gbt3304-ethnic-code-dictionary": "the table header comment is a mention, not the record",
     "txt-census-codebook-race-hispanic": "'not' in a codebook category read as negation",
     "json-pedestrian-attr-minzu-score": "pedestrian attribute score without face words",
 }

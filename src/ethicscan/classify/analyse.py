@@ -4,11 +4,20 @@ hit in context, then anchor findings on the definitions they document."""
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import defaultdict
 from dataclasses import replace
 
-from ethicscan.classify.capability import WINDOW, Decision, Hit, decide, promoted
+from ethicscan.classify.capability import (
+    STRUCTURAL_SIGNALS,
+    WINDOW,
+    Decision,
+    Hit,
+    decide,
+    promoted,
+)
 from ethicscan.classify.document import Document
+from ethicscan.classify.schema import Container, Place, parse_schema
 from ethicscan.model import Basis, Capability, Evidence, Finding, Location, Signal, Trait
 from ethicscan.rules.catalogue import Catalogue, Lookalike, Term, TermKind
 from ethicscan.rules.matcher import Match, drop_contained, lower_same_length
@@ -39,6 +48,7 @@ def analyse(text: str, path: str, catalogue: Catalogue, hint: str = "") -> list[
         for m in term_matches
     ]
     _link_neighbours(hits)
+    _place_in_schema(doc, hits)
 
     decided: list[tuple[Hit, Decision]] = []
     for hit in hits:
@@ -48,6 +58,7 @@ def analyse(text: str, path: str, catalogue: Catalogue, hint: str = "") -> list[
     decided = _promote_within_file(doc, decided)
     decided = _one_per_line_and_rule(decided)
     decided = _one_per_table(decided)
+    decided = _one_per_enum(decided)
     findings = [_finding(doc, h, d, text[h.start : h.end], h.start) for h, d in decided]
     findings += _definition_findings(doc, decided)
     findings += _face_input_findings(doc, decided)
@@ -109,6 +120,46 @@ def _link_neighbours(hits: list[Hit]) -> None:
                 h.table = tuple(sorted(names))
 
 
+def _place_in_schema(doc: Document, hits: list[Hit]) -> None:
+    """In a schema file, give each hit its container: the lines and the names that are
+    its context (docs/classifier.md, "Schemas")."""
+    schema = parse_schema(doc.hint or doc.path, doc.text)
+    if schema is None:
+        return
+    places: dict[int, Place] = {}
+    for h in hits:
+        c = schema.container_at(h.line)
+        if c is None:
+            continue
+        p = places.get(id(c))
+        if p is None:
+            p = places[id(c)] = _place(doc, c)
+        h.place = p
+
+
+def _place(doc: Document, c: Container) -> Place:
+    spaced = re.sub(r"[/\\.{}_:\-]+", " ", " ".join([c.text(), *(u.text() for u in c.used_by)]))
+    words: dict[str, list[str]] = defaultdict(list)
+    for m in doc.catalogue.context.find(spaced):
+        words[m.key.payload.category].append(m.key.payload.text)
+    return Place(c, (c.line, c.end), dict(words))
+
+
+def _one_per_enum(decided: list[tuple[Hit, Decision]]) -> list[tuple[Hit, Decision]]:
+    """An enum of a schema (``enum RaceType``, ``CREATE TYPE race AS ENUM``) is a code
+    table: one finding per trait (its name and its labels are one thing), at its first hit."""
+    seen: set[tuple[int, Trait]] = set()
+    out = []
+    for h, d in decided:
+        if h.place is not None and h.place.container.kind == "enum":
+            k = (id(h.place.container), h.term.trait)
+            if k in seen:
+                continue
+            seen.add(k)
+        out.append((h, d))
+    return out
+
+
 def _one_per_line_and_rule(decided: list[tuple[Hit, Decision]]) -> list[tuple[Hit, Decision]]:
     """``n.race = r.race`` is one finding, the most serious of the line's hits of a rule."""
     best: dict[tuple[int, str], tuple[Hit, Decision]] = {}
@@ -139,7 +190,8 @@ def _promote_within_file(
         caps = serious.get(h.term.trait)
         negated = any(sig.name == "negated-or-removed" for sig in d.signals)
         lower = d.capability in (Capability.RECORD, Capability.MENTION)
-        if caps and lower and not h.table and not h.declared and not negated:
+        structural = any(sig.name in STRUCTURAL_SIGNALS for sig in d.signals)
+        if caps and lower and not h.table and not h.declared and not negated and not structural:
             cap = max(set(caps), key=lambda c: (caps.count(c), c is Capability.INFERENCE))
             d = promoted(d, cap)
         out.append((h, d))

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from ethicscan.classify.document import Document
+from ethicscan.classify.schema import FILTER, REQUEST, RESPONSE, Place
 from ethicscan.model import Basis, Capability, Severity, Signal, Trait
 from ethicscan.rules.catalogue import Term, TermKind
 
@@ -66,6 +67,7 @@ class Hit:
     traits_near: frozenset[Trait] = frozenset()  # traits of other non-value terms nearby
     religion_near: bool = False
     declared: bool = False  # set by decide(): declared or clinical data nearby
+    place: Place | None = None  # its container, when the text is a schema
 
 
 class Evidence:
@@ -75,12 +77,23 @@ class Evidence:
         self.doc = doc
         self.hit = hit
         lo, hi = max(0, hit.line - WINDOW), hit.line + WINDOW
+        if hit.place is not None:  # a schema: the container is the context, not a window
+            lo, hi = hit.place.span
         self._win = {c: doc.words_in(c, lo, hi) for c in doc.context}
         self._line = {c: doc.words_in(c, hit.line, hit.line) for c in doc.context}
         self._path = doc.path_context
+        self._place = hit.place.words if hit.place is not None else {}
 
     def near(self, category: str) -> list[str]:
-        return self._win.get(category, []) + self._path.get(category, [])
+        return (
+            self._win.get(category, [])
+            + self._place.get(category, [])
+            + self._path.get(category, [])
+        )
+
+    def of_container(self, category: str) -> list[str]:
+        """Words of ``category`` in the container's name, description and operation."""
+        return self._place.get(category, [])
 
     def on_line(self, category: str) -> list[str]:
         return self._line.get(category, [])
@@ -107,6 +120,49 @@ def looks_like_domain(doc: Document, hit: Hit) -> bool:
     text = doc.text
     before = text[max(0, hit.start - 8) : hit.start]
     return bool(_DOMAIN_TAIL.match(text[hit.end : hit.end + 6])) or before.endswith(("://", "www."))
+
+
+# Parts of a container name that, beside face words, make it a stored capture record.
+_RECORD_PARTS = ("record", "capture", "snap", "track", "archive", "log", "history", "抓拍", "记录")
+STRUCTURAL_SIGNALS = frozenset({"schema-filter", "schema-response", "schema-container"})
+
+
+def _structural(
+    place: Place, ev: Evidence, term: str
+) -> tuple[Capability, Basis | None, str, str] | None:
+    """The capability a schema's structure shows for a field of ``place``, or None when
+    the structure says nothing clear (the line-based decision then stands).
+
+    A filter or query parameter is a search; an output of a face operation is an
+    inference; a capture-record container is a search; a form, patient or employee
+    container is a record."""
+    c = place.container
+    if c.kind == "operation" and not any(term.lower() in f.name.lower() for f in c.fields):
+        return None  # the operation's own name (``races(season: Int)``), not an argument
+    w = ev.of_container
+    face = w("face") + w("image")
+    surv = w("surveillance")
+    query = w("query")
+    declared = w("declared") + w("clinical_census")
+    analysis = w("model") + w("analysis") + w("attributes")
+    where = " ".join(x for x in (c.kind, c.name, f"({c.operation})" if c.operation else "") if x)
+    if face and not surv and any(p in place.text().lower() for p in _RECORD_PARTS):
+        surv = [f"{face[0]} record"]
+    watched = bool(surv or face or ev.in_file("surveillance") >= 3)
+    if (c.role == FILTER or (c.role == REQUEST and query)) and (watched or not declared):
+        return Capability.SEARCH, None, "schema-filter", f"a filter of {where}"
+    if c.role == RESPONSE and query and watched:
+        return Capability.SEARCH, None, "schema-response", f"search results of {where}"
+    if c.role == RESPONSE and face and not declared:
+        return Capability.INFERENCE, Basis.BIOMETRIC, "schema-response", f"an output of {where}"
+    if surv and not declared:
+        return Capability.SEARCH, None, "schema-container", f"a field of the record {where}"
+    if face and analysis and not declared:
+        basis = Basis.BIOMETRIC
+        return Capability.INFERENCE, basis, "schema-container", f"a field of the result {where}"
+    if declared and not (surv or face):
+        return Capability.RECORD, None, "schema-container", f"a field of the form {where}"
+    return None
 
 
 def decide(doc: Document, hit: Hit) -> Decision | None:
@@ -303,9 +359,40 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
             return None
         cap = Capability.MENTION
 
+    structural = None
+    if (
+        hit.place is not None
+        and t.kind not in (TermKind.GROUP, TermKind.BOOLEAN)
+        and t.capability is None
+        and cap is not Capability.TARGETING
+    ):
+        structural = _structural(hit.place, ev, doc.text[hit.start : hit.end])
+    if structural is not None:
+        cap, basis, sig_name, detail = structural
+        add(sig_name, 0.1, detail)
+    if hit.place is not None and hit.place.container.kind == "enum":
+        users = ", ".join(u.name for u in hit.place.container.used_by[:3])
+        add(
+            "schema-enum",
+            0.05,
+            f"code table {hit.place.container.name}" + (f" used by {users}" if users else ""),
+        )
+    described = (
+        hit.place is not None
+        and hit.in_comment
+        and structural is None
+        and cap is Capability.MENTION
+        and t.kind is not TermKind.GROUP
+    )
+    if described and hit.place is not None:
+        cap = Capability.RECORD  # a schema's comment describes its container or a field
+        c = hit.place.container
+        add("schema-description", 0.0, f"describes {c.kind} {c.name}")
     if (
         cap is Capability.RECORD
         and hit.in_comment
+        and structural is None
+        and not described
         and not doc.documents_field(hit.start)
         and not (declared or hit.table)
     ):
