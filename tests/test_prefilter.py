@@ -121,3 +121,23 @@ def test_compiled_database_round_trips() -> None:
     assert blob
     again = Prefilter(CAT, blob)
     assert again.maybe(b"int emRace;") and not again.maybe(b"trace")
+
+
+def test_large_texts_match_only_candidate_lines_with_equal_results(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Above analyse.LARGE the matcher walks only the lines the prefilter points at;
+    the findings are those of walking the whole text."""
+    from ethicscan.classify import analyse as an
+
+    texts = [text for _, text in _corpus_texts()]
+    big = ("\n".join(texts) + "\n") * 3
+    big = big + "x = 1  # filler without terms\n" * 20_000
+    assert len(big) > an.LARGE
+    for path in ("bundle.py", "bundle.js", "dump.json"):
+        fast = an.analyse(big, path, CAT)
+        monkeypatch.setattr(an, "_candidate_spans", lambda doc: None)
+        full = an.analyse(big, path, CAT)
+        monkeypatch.undo()
+        assert fast == full
+        assert len(fast) > 100

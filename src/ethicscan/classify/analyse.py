@@ -21,8 +21,14 @@ from ethicscan.classify.schema import Container, Place, parse_schema
 from ethicscan.model import Basis, Capability, Evidence, Finding, Location, Signal, Trait
 from ethicscan.rules.catalogue import Catalogue, Lookalike, Term, TermKind
 from ethicscan.rules.matcher import Match, drop_contained, lower_same_length
+from ethicscan.rules.prefilter import prefilter_for
 
 SNIPPET_WIDTH = 200
+# Above this many characters (bundles, data dumps), comments and context words are read
+# only within FOCUS lines of a hit: the rest of the file is not looked at again.
+LARGE = 256 * 1024
+FOCUS = 80
+FOCUS_CHARS = 8000
 TABLE_MIN = 4  # distinct group names that make a code table
 _CAP_RANK = {c: i for i, c in enumerate(reversed(list(Capability)))}
 
@@ -31,7 +37,8 @@ def analyse(text: str, path: str, catalogue: Catalogue, hint: str = "") -> list[
     """Every finding in ``text``; ``path`` is the location reported and, unless
     ``hint`` names another file, what the kind of file is read from."""
     lowered = lower_same_length(text)
-    matches = drop_contained(catalogue.terms.find(text, lowered))
+    doc = Document(text, path, catalogue, lowered, hint)
+    matches = drop_contained(catalogue.terms.find(text, lowered, _candidate_spans(doc)))
     if not matches:
         return []
     spans = [(m.start, m.end) for m in matches if isinstance(m.key.payload, Lookalike)]
@@ -42,7 +49,9 @@ def analyse(text: str, path: str, catalogue: Catalogue, hint: str = "") -> list[
     ]
     if not term_matches:
         return []
-    doc = Document(text, path, catalogue, lowered, hint)
+    if len(text) > LARGE:
+        doc.focus = _focus(doc, [doc.line_of(m.start) for m in term_matches])
+        doc.focus_chars = _focus_chars(doc, [(m.start, m.end) for m in term_matches])
     hits = [
         Hit(m.key.payload, m.start, m.end, doc.line_of(m.start), doc.in_comment(m.start))
         for m in term_matches
@@ -63,6 +72,60 @@ def analyse(text: str, path: str, catalogue: Catalogue, hint: str = "") -> list[
     findings += _definition_findings(doc, decided)
     findings += _face_input_findings(doc, decided)
     return with_fingerprints(findings)
+
+
+def _candidate_spans(doc: Document) -> list[tuple[int, int]] | None:
+    """For a large text, the lines on which a term may end (rules.prefilter), so the
+    matcher walks those and not the megabytes between them; None: walk it all."""
+    text = doc.text
+    if len(text) <= LARGE:
+        return None
+    data = text.encode("utf-8", "surrogatepass")
+    ends = prefilter_for(doc.catalogue).ends(data)
+    if ends is None:
+        return None
+    starts = doc.line_starts
+    spans: list[tuple[int, int]] = []
+    line = 0
+    pos = 0
+    for end in ends:
+        line += data.count(b"\n", pos, end - 1)  # the line of the match's last byte
+        pos = max(pos, end - 1)
+        lo = starts[line]
+        hi = starts[line + 1] - 1 if line + 1 < len(starts) else len(text)
+        if not spans or spans[-1] != (lo, hi):
+            spans.append((lo, hi))
+    return spans
+
+
+def _focus(doc: Document, lines: list[int]) -> list[tuple[int, int]]:
+    """Line ranges around the hits of a large text, merged where they touch."""
+    out: list[tuple[int, int]] = []
+    for line in sorted(set(lines)):
+        lo, hi = max(0, line - FOCUS), min(doc.line_count - 1, line + FOCUS)
+        if out and lo <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
+
+
+def _focus_chars(doc: Document, hits: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Character spans around the hits: FOCUS lines each side, but no more than
+    FOCUS_CHARS characters each side (one minified line can be megabytes)."""
+    starts = doc.line_starts
+    n = len(starts)
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(hits):
+        line = doc.line_of(s)
+        lo = max(starts[max(0, line - FOCUS)], s - FOCUS_CHARS)
+        last = min(n - 1, line + FOCUS)
+        hi = min(starts[last + 1] - 1 if last + 1 < n else len(doc.text), e + FOCUS_CHARS)
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
 
 
 def _overlaps(m: Match[Term | Lookalike], spans: list[tuple[int, int]]) -> bool:

@@ -9,6 +9,8 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import accumulate
+from operator import add
 
 from ethicscan.rules.catalogue import Catalogue, ContextWord
 from ethicscan.rules.matcher import Match, lower_same_length
@@ -63,6 +65,12 @@ class Document:
     catalogue: Catalogue
     lowered: str = ""
     hint: str = ""  # the name the kind of text is read from, when not the path's own
+    # For a large text: the line ranges (inclusive) around its hits that comments and
+    # context words are read from; the rest of the text is never looked at again.
+    focus: list[tuple[int, int]] | None = None
+    # ... and the character spans within those lines (long minified lines are cut
+    # to a few thousand characters around the hits).
+    focus_chars: list[tuple[int, int]] | None = None
 
     def __post_init__(self) -> None:
         if not self.lowered:
@@ -71,12 +79,9 @@ class Document:
     # -- lines ---------------------------------------------------------------------------
     @cached_property
     def line_starts(self) -> list[int]:
-        starts = [0]
-        find = self.text.find
-        i = find("\n")
-        while i != -1:
-            starts.append(i + 1)
-            i = find("\n", i + 1)
+        lengths = accumulate(map(len, self.text.split("\n")), initial=0)
+        starts = list(map(add, lengths, range(self.text.count("\n") + 2)))
+        starts.pop()
         return starts
 
     @property
@@ -111,11 +116,16 @@ class Document:
         if self.is_prose:
             return [True] * n
         flags = [False] * n
+        for first, last in self.focus or [(0, n - 1)]:
+            self._comments(flags, first, min(last, n - 1))
+        return flags
+
+    def _comments(self, flags: list[bool], first: int, last: int) -> None:
         hash_style = self.suffix in HASH_COMMENT
         py = self.suffix in PY_LIKE
         in_block = False
         quote = ""
-        for i in range(n):
+        for i in range(first, last + 1):
             s = self.line_text(i).strip()
             if quote:
                 flags[i] = True
@@ -143,7 +153,6 @@ class Document:
             elif s.startswith("/*"):
                 flags[i] = True
                 in_block = "*/" not in s[2:]
-        return flags
 
     def in_comment(self, pos: int) -> bool:
         """Is the character at ``pos`` in a comment, docstring or prose?"""
@@ -229,9 +238,13 @@ class Document:
     def context(self) -> dict[str, list[tuple[int, str]]]:
         """category -> sorted [(line, word)] for every context word in the text."""
         out: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        matches: list[Match[ContextWord]] = self.catalogue.context.find(self.text, self.lowered)
-        for m in matches:
-            out[m.key.payload.category].append((self.line_of(m.start), m.key.payload.text))
+        spans = self.focus_chars if self.focus_chars is not None else [(0, len(self.text))]
+        for lo, hi in spans:
+            part = self.text[lo:hi] if self.focus_chars is not None else self.text
+            low = self.lowered[lo:hi] if self.focus_chars is not None else self.lowered
+            matches: list[Match[ContextWord]] = self.catalogue.context.find(part, low)
+            for m in matches:
+                out[m.key.payload.category].append((self.line_of(lo + m.start), m.key.payload.text))
         for v in out.values():
             v.sort()
         return dict(out)

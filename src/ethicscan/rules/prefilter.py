@@ -93,7 +93,7 @@ class Prefilter:
             expressions=exprs,
             ids=list(range(len(exprs))),
             elements=len(exprs),
-            flags=[hyperscan.HS_FLAG_SINGLEMATCH] * len(exprs),
+            flags=[0] * len(exprs),
         )
         self._db = db
 
@@ -116,6 +116,19 @@ class Prefilter:
         with contextlib.suppress(self._stop):
             self._db.scan(data, match_event_handler=_first, context=hit)
         return bool(hit)
+
+    def ends(self, data: bytes) -> list[int] | None:
+        """Sorted byte offsets in ``data`` where a term may end, or None when the
+        prefilter is off (anywhere)."""
+        if self._db is None:
+            return None
+        ends: list[int] = []
+        self._db.scan(data, match_event_handler=_collect, context=ends)
+        return sorted(set(ends))
+
+
+def _collect(_id: int, _start: int, end: int, _flags: int, ends: list[int]) -> None:
+    ends.append(end)
 
 
 def _first(_id: int, _start: int, _end: int, _flags: int, hit: list[bool]) -> bool:
