@@ -75,6 +75,22 @@ def _check_version(mine: str, theirs: str) -> None:
         )
 
 
+def local_cluster(workers: int, processes: bool = True) -> LocalCluster:
+    """A cluster on this machine: ``workers`` workers of one thread each, reachable on
+    loopback only, no dashboard (the scheduler's small HTTP server, which it always
+    starts, takes a free loopback port instead of 8787)."""
+    return LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=processes,
+        protocol="tcp",
+        host="127.0.0.1",
+        dashboard_address=None,
+        scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
+        silence_logs=logging.ERROR,
+    )
+
+
 class DaskEngine:
     """Runs units on a dask.distributed cluster (``scheduler`` = ``tcp://HOST:PORT``) or,
     without an address, on a LocalCluster started for the scan."""
@@ -94,17 +110,7 @@ class DaskEngine:
             with client:
                 yield client
             return
-        with (
-            LocalCluster(
-                n_workers=workers,
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address=None,
-                silence_logs=logging.ERROR,
-            ) as cluster,
-            Client(cluster, set_as_default=False) as client,
-        ):
+        with local_cluster(workers) as cluster, Client(cluster, set_as_default=False) as client:
             yield client
 
     def files(
