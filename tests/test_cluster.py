@@ -139,15 +139,17 @@ def test_batches_by_count_and_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_whole_targets_on_the_cluster(
-    tree: Path, tmp_path: Path, cluster: Any, scheduler: str
+    tree: Path, tmp_path: Path, cluster: Any, scheduler: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    other = tmp_path / "other.java"
-    other.write_text("class Face { int skinColor; }\n")
-    targets = [str(tree), str(other), str(tmp_path / "missing")]
+    (tmp_path / "other.java").write_text("class Face { int skinColor; }\n")
+    monkeypatch.chdir(tmp_path)
+    # Relative targets travel absolute (workers have their own working folder) and are
+    # reported as given.
+    targets = [tree.name, "other.java", "missing"]
     local = scan_corpus(targets, ScanOptions(jobs=1)).result
     with tasks_run(cluster) as names:
         on_cluster = scan_corpus(targets, ScanOptions(engine="dask", scheduler=scheduler)).result
-    assert names == ["scan_target"] * 3
+    assert names == ["scan_whole_target"] * 3
     _same(local, on_cluster)
     assert local.findings == scan(targets, ScanOptions(jobs=1)).findings
     assert [t.kind for t in on_cluster.targets] == ["directory", "file", "missing"]

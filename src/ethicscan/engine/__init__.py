@@ -9,6 +9,7 @@ as ``pypi:NAME`` is obtained by the worker that scans it).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Protocol
@@ -52,12 +53,45 @@ class Engine(Protocol):
         ...
 
 
-def scan_target(target: str, options: ScanOptions) -> ScanResult:
+def scan_target(target: str, options: ScanOptions, shown: str = "") -> ScanResult:
     """One whole target scanned in this process by the library (a target unit: what a
-    worker runs).  Anything the library can scan works, package targets included."""
+    worker runs).  Anything the library can scan works, package targets included.
+    ``shown``: the target as the user gave it, when ``target`` is its absolute path (a
+    worker does not share the user's working folder)."""
     from ethicscan.api import scan
 
-    return scan([target], replace(options, engine="local", scheduler="", progress=None))
+    result = scan([target], replace(options, engine="local", scheduler="", progress=None))
+    return relabel(result, target, shown) if shown and shown != target else result
+
+
+def relabel(result: ScanResult, target: str, shown: str) -> ScanResult:
+    """``result`` as if the target had been given as ``shown``."""
+
+    def display(t: str) -> str:
+        return t.replace(os.sep, "/")
+
+    return replace(
+        result,
+        targets=tuple(
+            replace(t, target=shown) if t.target == target else t for t in result.targets
+        ),
+        findings=tuple(
+            replace(f, location=replace(f.location, target=shown))
+            if f.location.target == target
+            else f
+            for f in result.findings
+        ),
+        skipped=tuple(
+            replace(
+                s,
+                target=shown,
+                path=display(shown) if s.path == display(target) else s.path,
+            )
+            if s.target == target
+            else s
+            for s in result.skipped
+        ),
+    )
 
 
 class LocalEngine:

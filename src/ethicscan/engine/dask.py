@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -65,6 +66,11 @@ def scan_batch(
     outcome per file."""
     catalogue = load_catalogue(rule_dirs)
     return catalogue.version, [scan_file(job, catalogue, limits) for job in batch]
+
+
+def scan_whole_target(target: str, shown: str, options: ScanOptions) -> ScanResult:
+    """What a worker runs for a target unit (:func:`ethicscan.engine.scan_target`)."""
+    return scan_target(target, options, shown)
 
 
 def _check_version(mine: str, theirs: str) -> None:
@@ -124,14 +130,18 @@ class DaskEngine:
     ) -> Iterator[tuple[FileJob, FileOutcome]]:
         if not jobs:
             return
-        tasks = batches(jobs)
+        # Workers do not share this process's working folder: paths travel absolute.
+        tasks = batches([replace(j, fs_path=os.path.abspath(j.fs_path)) for j in jobs])
+        starts = [0]
+        for t in tasks[:-1]:
+            starts.append(starts[-1] + len(t))
         ready: dict[int, tuple[tuple[FileJob, ...], list[FileOutcome]]] = {}
         following = 0  # the next batch to hand out, in job order
         with self._client(workers) as client:
             futures = client.map(
                 scan_batch,
                 tasks,
-                rule_dirs=tuple(rule_dirs),
+                rule_dirs=tuple(os.path.abspath(d) for d in rule_dirs),
                 limits=limits or Limits(),
                 pure=False,
             )
@@ -141,7 +151,7 @@ class DaskEngine:
             for fut, (version, outcomes) in finished:
                 _check_version(catalogue.version, version)
                 i = index.pop(fut.key)
-                batch = tasks[i]
+                batch = tuple(jobs[starts[i] : starts[i] + len(tasks[i])])
                 if on_done:
                     for job, out in zip(batch, outcomes, strict=True):
                         on_done(job, out)
@@ -157,9 +167,18 @@ class DaskEngine:
         if not targets:
             return
         mine = load_catalogue(options.rule_dirs).version
-        one = replace(options, jobs=1, engine="local", scheduler="", progress=None)
+        one = replace(
+            options,
+            jobs=1,
+            engine="local",
+            scheduler="",
+            progress=None,
+            rule_dirs=tuple(os.path.abspath(d) for d in options.rule_dirs),
+        )
+        # A target that is a path here travels absolute and is reported as given.
+        sent = [os.path.abspath(t) if os.path.exists(t) else t for t in targets]
         with self._client(workers) as client:
-            futures = client.map(scan_target, list(targets), options=one, pure=False)
+            futures = client.map(scan_whole_target, sent, list(targets), options=one, pure=False)
             index = {fut.key: i for i, fut in enumerate(futures)}
             finished = as_completed(futures, loop=client.loop, with_results=True)
             del futures
