@@ -3,8 +3,10 @@ again gives the report of an uninterrupted run, scanning only what was missing).
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -12,9 +14,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.console import Console
 
 from ethicscan import ScanOptions
-from ethicscan.cli import main
+from ethicscan.cli import _LateProgress, main
 from ethicscan.corpus import (
     MANIFEST,
     finding_from_dict,
@@ -232,3 +235,18 @@ def test_progress_counts_targets(small: Path) -> None:
     ).result
     assert [(d, t) for d, t, _, _ in seen] == [(1, 4), (2, 4), (3, 4), (4, 4)]
     assert seen[-1][2:] == (res.stats.bytes, len(res.findings))
+
+
+def test_progress_bar_shows_files_bytes_findings_and_rate() -> None:
+    buf = io.StringIO()
+    bar = _LateProgress(Console(file=buf, force_terminal=True, width=150), True, "targets")
+    bar.started -= 2  # a scan running for two seconds
+    bar(3, 10, 5_000_000, 7)
+    bar.stop()
+    assert re.search(r"3/10 targets, 5\.0 MB, 7 findings, 2\.\d MB/s", buf.getvalue())
+    quiet = io.StringIO()
+    off = _LateProgress(Console(file=quiet, force_terminal=False), False)
+    off.started -= 2
+    off(3, 10, 5_000_000, 7)
+    off.stop()
+    assert quiet.getvalue() == ""
