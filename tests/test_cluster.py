@@ -29,6 +29,8 @@ from ethicscan.engine import dask as dask_engine  # noqa: E402
 from ethicscan.engine import get_engine  # noqa: E402
 from ethicscan.errors import ConfigError  # noqa: E402
 from ethicscan.model import ScanResult, SkipReason  # noqa: E402
+from ethicscan.rules.catalogue import load_default_catalogue  # noqa: E402
+from ethicscan.sources.fs import FileJob, WalkOptions, walk  # noqa: E402
 
 FACE_JAVA = (
     "package com.acme.face;\n"
@@ -127,8 +129,6 @@ def test_dask_equals_local_in_order(
 
 
 def test_batches_by_count_and_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
-    from ethicscan.sources.fs import FileJob
-
     monkeypatch.setattr(dask_engine, "BATCH_BYTES", 100)
     jobs = [FileJob(f"/x/{i}", str(i), size) for i, size in enumerate([10] * 70 + [500, 10])]
     got = dask_engine.batches(jobs)
@@ -204,3 +204,18 @@ def test_without_distributed_installed_exit_2(
     assert main(["scan", str(tree), "--engine", "dask"]) == 2
     err = capsys.readouterr().err
     assert "--engine dask needs dask.distributed (distributed is not installed)" in err
+
+
+def test_a_worker_with_another_catalogue_stops_the_scan(tree: Path, scheduler: str) -> None:
+    _, jobs, _ = walk([str(tree)], WalkOptions())
+    mine = replace(load_default_catalogue(), version="1999.1.1")
+    with pytest.raises(ConfigError, match=r"rule catalogue 20.* this machine 1999\.1\.1"):
+        list(dask_engine.DaskEngine(scheduler).files(jobs, mine, (), 2))
+
+
+def test_an_unreachable_scheduler_exit_2(
+    tree: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(dask_engine, "CONNECT_TIMEOUT", 0.5)
+    assert main(["scan", str(tree), "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9"]) == 2
+    assert "cannot reach the dask scheduler at tcp://127.0.0.1:9" in capsys.readouterr().err
