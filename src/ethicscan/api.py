@@ -7,6 +7,7 @@ import inspect
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from typing import cast
 
 from ethicscan import __version__
 from ethicscan.classify.analyse import analyse
@@ -18,9 +19,9 @@ from ethicscan.rules.catalogue import load_catalogue
 from ethicscan.sources.fs import FileJob, WalkOptions, walk
 
 _DEFAULT = Limits()
-# Called as units (files, or targets in a corpus job) finish: done, total, bytes read,
-# and, when the callback takes a fourth argument, findings so far.
-ProgressFn = Callable[[int, int, int], None] | Callable[[int, int, int, int], None]
+ProgressFn = Callable[[int, int, int], None]  # files done, files total, bytes done
+# (a callback that takes a fourth argument also gets the findings so far; in a corpus job
+# the units counted are targets)
 
 
 @dataclass(frozen=True)
@@ -121,19 +122,16 @@ def scan(targets: Sequence[str], options: ScanOptions | None = None) -> ScanResu
 
 
 def progress_reporter(fn: ProgressFn | None) -> Callable[[int, int, int, int], None] | None:
-    """``fn`` called with four arguments, or with three when it takes three."""
+    """``fn`` called with four arguments (the fourth: findings so far), or with three
+    when it takes three."""
     if fn is None:
         return None
     try:
         inspect.signature(fn).bind(0, 0, 0, 0)
-    except TypeError:
-        three: Callable[[int, int, int], None] = fn  # type: ignore[assignment]
+    except (TypeError, ValueError):  # takes three (or has no signature: assume three)
+        three = fn
         return lambda done, total, nbytes, _findings: three(done, total, nbytes)
-    except ValueError:  # pragma: no cover - no signature (a builtin): assume three
-        three = fn  # type: ignore[assignment]
-        return lambda done, total, nbytes, _findings: three(done, total, nbytes)
-    four: Callable[[int, int, int, int], None] = fn  # type: ignore[assignment]
-    return four
+    return cast(Callable[[int, int, int, int], None], fn)
 
 
 def _described(t: Target) -> Target:

@@ -115,8 +115,8 @@ class LocalEngine:
     def targets(
         self, targets: Sequence[str], options: ScanOptions, workers: int
     ) -> Iterator[tuple[int, ScanResult]]:
-        if workers <= 1 or len(targets) <= 1:
-            # One target at a time, each with the pool over its files.
+        if workers <= 1 or len(targets) < workers:
+            # Fewer targets than workers: one at a time, each with the pool over its files.
             for i, t in enumerate(targets):
                 yield i, scan_target(t, replace(options, jobs=workers))
             return
