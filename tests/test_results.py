@@ -6,10 +6,12 @@ from __future__ import annotations
 import io
 import json
 import os
+import pickle
 import re
 import subprocess
 import sys
 import time
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +28,7 @@ from ethicscan.corpus import (
     scan_corpus,
     shard_name,
 )
+from ethicscan.engine import portable
 from ethicscan.model import (
     Commit,
     History,
@@ -230,8 +233,9 @@ def test_the_shard_format_round_trips_every_field() -> None:
 def test_progress_counts_targets(small: Path) -> None:
     seen: list[tuple[int, int, int, int]] = []
     targets = read_targets(str(small))  # three folders and a missing one
+    # jobs=2: a pool of processes, to which the options travel without the callback
     res = scan_corpus(
-        targets, ScanOptions(jobs=1, progress=lambda d, t, b, f: seen.append((d, t, b, f)))
+        targets, ScanOptions(jobs=2, progress=lambda d, t, b, f: seen.append((d, t, b, f)))
     ).result
     assert [(d, t) for d, t, _, _ in seen] == [(1, 4), (2, 4), (3, 4), (4, 4)]
     assert seen[-1][2:] == (res.stats.bytes, len(res.findings))
@@ -250,3 +254,10 @@ def test_progress_bar_shows_files_bytes_findings_and_rate() -> None:
     off(3, 10, 5_000_000, 7)
     off.stop()
     assert quiet.getvalue() == ""
+
+
+def test_options_travel_without_callbacks() -> None:
+    opts = ScanOptions(progress=lambda d, t, b: None, min_confidence=0.4, jobs=3)
+    got = pickle.loads(pickle.dumps(portable(opts)))  # a lambda does not pickle
+    assert got == opts and got.min_confidence == 0.4 and got.jobs == 3
+    assert all(getattr(got, f.name) is None for f in fields(got) if not f.compare)

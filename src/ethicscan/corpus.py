@@ -18,13 +18,13 @@ import os
 import tempfile
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ethicscan import __version__
 from ethicscan.api import ScanOptions, progress_reporter
-from ethicscan.engine import get_engine, local
+from ethicscan.engine import get_engine, local, portable
 from ethicscan.errors import ConfigError
 from ethicscan.model import (
     Basis,
@@ -187,7 +187,7 @@ def scan_corpus(
     nbytes = found = 0
     report = progress_reporter(opts.progress)
     for k, (j, res) in enumerate(
-        engine.targets([order[i] for i in todo], replace(opts, progress=None), workers), 1
+        engine.targets([order[i] for i in todo], portable(opts), workers), 1
     ):
         i = todo[j]
         if folder is not None:

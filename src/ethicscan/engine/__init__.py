@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import replace
-from typing import TYPE_CHECKING, Protocol
+from dataclasses import fields, replace
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ethicscan.engine import local
 from ethicscan.engine.local import FileOutcome
@@ -53,6 +53,13 @@ class Engine(Protocol):
         ...
 
 
+def portable(options: ScanOptions) -> ScanOptions:
+    """``options`` without its callbacks (the fields that do not shape results, such as
+    ``progress``), so it can travel to another process or machine."""
+    cleared: dict[str, Any] = {f.name: None for f in fields(options) if not f.compare}
+    return replace(options, **cleared)
+
+
 def scan_target(target: str, options: ScanOptions, shown: str = "") -> ScanResult:
     """One whole target scanned in this process by the library (a target unit: what a
     worker runs).  Anything the library can scan works, package targets included.
@@ -60,7 +67,7 @@ def scan_target(target: str, options: ScanOptions, shown: str = "") -> ScanResul
     worker does not share the user's working folder)."""
     from ethicscan.api import scan
 
-    result = scan([target], replace(options, engine="local", scheduler="", progress=None))
+    result = scan([target], replace(portable(options), engine="local", scheduler=""))
     return relabel(result, target, shown) if shown and shown != target else result
 
 
@@ -122,7 +129,7 @@ class LocalEngine:
             return
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
-        one = replace(options, jobs=1, progress=None)
+        one = replace(portable(options), jobs=1)
         pool = ProcessPoolExecutor(max_workers=workers)
         try:
             futures = {pool.submit(scan_target, t, one): i for i, t in enumerate(targets)}

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from distributed import Client, LocalCluster, as_completed
 
-from ethicscan.engine import OnFile, scan_target
+from ethicscan.engine import OnFile, portable, scan_target
 from ethicscan.engine.local import FileOutcome, scan_file
 from ethicscan.errors import ConfigError, EthicscanError
 from ethicscan.extract.units import Limits
@@ -168,11 +168,10 @@ class DaskEngine:
             return
         mine = load_catalogue(options.rule_dirs).version
         one = replace(
-            options,
+            portable(options),
             jobs=1,
             engine="local",
             scheduler="",
-            progress=None,
             rule_dirs=tuple(os.path.abspath(d) for d in options.rule_dirs),
         )
         # A target that is a path here travels absolute and is reported as given.
