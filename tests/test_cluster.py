@@ -135,7 +135,13 @@ def test_batches_by_count_and_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
     assert [len(b) for b in got] == [10] * 7 + [1, 1]  # 10 files fill 100 bytes; big alone
     assert [j for b in got for j in b] == jobs
     monkeypatch.setattr(dask_engine, "BATCH_BYTES", 10**9)
-    assert [len(b) for b in dask_engine.batches(jobs)] == [64, 8]
+    many = [FileJob(f"/x/{i}", str(i), 10) for i in range(300)]
+    assert [len(b) for b in dask_engine.batches(many)] == [64] * 4 + [44]  # at most 64
+    # four tasks or so for each worker thread
+    assert [len(b) for b in dask_engine.batches(jobs)] == [18] * 4
+    assert [len(b) for b in dask_engine.batches(jobs, threads=3)] == [6] * 12
+    assert [j for b in dask_engine.batches(jobs, threads=3) for j in b] == jobs
+    assert len(dask_engine.batches(jobs, threads=100)) == 72
 
 
 def test_whole_targets_on_the_cluster(

@@ -42,14 +42,16 @@ BATCH_BYTES = 8 * 1024 * 1024
 CONNECT_TIMEOUT = 30  # seconds to reach a scheduler
 
 
-def batches(jobs: Sequence[FileJob]) -> list[tuple[FileJob, ...]]:
+def batches(jobs: Sequence[FileJob], threads: int = 1) -> list[tuple[FileJob, ...]]:
     """Consecutive jobs grouped into tasks of at most BATCH_FILES files and (unless a
-    single file is larger) BATCH_BYTES bytes."""
+    single file is larger) BATCH_BYTES bytes, and small enough that each of ``threads``
+    worker threads gets about four tasks (a few large tasks would leave workers idle)."""
+    most = max(1, min(BATCH_FILES, -(-len(jobs) // (4 * max(1, threads)))))
     out: list[tuple[FileJob, ...]] = []
     cur: list[FileJob] = []
     size = 0
     for job in jobs:
-        if cur and (len(cur) >= BATCH_FILES or size + job.size > BATCH_BYTES):
+        if cur and (len(cur) >= most or size + job.size > BATCH_BYTES):
             out.append(tuple(cur))
             cur, size = [], 0
         cur.append(job)
@@ -130,14 +132,17 @@ class DaskEngine:
     ) -> Iterator[tuple[FileJob, FileOutcome]]:
         if not jobs:
             return
-        # Workers do not share this process's working folder: paths travel absolute.
-        tasks = batches([replace(j, fs_path=os.path.abspath(j.fs_path)) for j in jobs])
-        starts = [0]
-        for t in tasks[:-1]:
-            starts.append(starts[-1] + len(t))
         ready: dict[int, tuple[tuple[FileJob, ...], list[FileOutcome]]] = {}
         following = 0  # the next batch to hand out, in job order
         with self._client(workers) as client:
+            # Workers do not share this process's working folder: paths travel absolute.
+            tasks = batches(
+                [replace(j, fs_path=os.path.abspath(j.fs_path)) for j in jobs],
+                sum(client.nthreads().values()),
+            )
+            starts = [0]
+            for t in tasks[:-1]:
+                starts.append(starts[-1] + len(t))
             futures = client.map(
                 scan_batch,
                 tasks,
