@@ -253,6 +253,7 @@ def cli() -> None:
     "--results",
     "results_dir",
     type=click.Path(file_okay=False),
+    metavar="DIR",
     help="Keep each finished target's result in DIR; a re-run resumes from it.",
 )
 @click.option("--traceback", "show_traceback", is_flag=True, help="Show the stack on errors.")
