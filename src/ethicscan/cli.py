@@ -332,7 +332,7 @@ def scan_cmd(
             )
     if corpus is not None and results_dir:
         err.print(
-            f"results in {results_dir}: {corpus.resumed} targets resumed, "
+            f"results in {safe_text(results_dir)}: {corpus.resumed} targets resumed, "
             f"{corpus.scanned} scanned.",
             markup=False,
             soft_wrap=True,
