@@ -225,3 +225,24 @@ def test_an_unreachable_scheduler_exit_2(
     monkeypatch.setattr(dask_engine, "CONNECT_TIMEOUT", 0.5)
     assert main(["scan", str(tree), "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9"]) == 2
     assert "cannot reach the dask scheduler at tcp://127.0.0.1:9" in capsys.readouterr().err
+
+
+def test_cli_sends_targets_that_are_not_paths_here_whole(
+    tree: Path, cluster: Any, scheduler: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A target that is not a path on this machine (a package target, or a path only the
+    workers see) is sent as a string for a worker to resolve."""
+    args = ["scan", str(tree), "no-such-target", "--format", "json", "--fail-on", "never"]
+    assert main([*args, "-j", "1"]) == 0
+    want = json.loads(capsys.readouterr().out)
+    with tasks_run(cluster) as names:
+        assert main([*args, "--engine", "dask", "--scheduler", scheduler]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert names == ["scan_whole_target"] * 2
+    for d in (got, want):
+        del d["stats"]["seconds"]
+    assert got["findings"] == want["findings"]
+    assert [t["kind"] for t in got["targets"]] == ["directory", "missing"]
+    # per-target units group skipped entries by target; a plain scan lists the walk's first
+    assert [s["path"] for s in got["skipped"]] == ["logo.png", "no-such-target"]
+    assert [s["path"] for s in want["skipped"]] == ["no-such-target", "logo.png"]
