@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import inspect
 import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import cast
 
 from ethicscan import __version__
 from ethicscan.classify.analyse import analyse
-from ethicscan.engine import local
+from ethicscan.engine import ENGINES, get_engine, local
 from ethicscan.errors import ConfigError
 from ethicscan.extract.units import Limits
 from ethicscan.model import Finding, ScanResult, Skipped, SkipReason, Stats, Target
@@ -21,6 +23,8 @@ from ethicscan.sources.fs import FileJob, WalkOptions, walk
 
 _DEFAULT = Limits()
 ProgressFn = Callable[[int, int, int], None]  # files done, files total, bytes done
+# (a callback that takes a fourth argument also gets the findings so far; in a corpus job
+# the units counted are targets)
 
 
 @dataclass(frozen=True)
@@ -46,8 +50,16 @@ class ScanOptions:
     refresh: bool = False
     progress: ProgressFn | None = field(default=None, compare=False)
     on_fetch: Callable[[str], None] | None = field(default=None, compare=False)  # "fetching X"
+    # Where the work runs (see ethicscan.engine): "local" or "dask", and for dask the
+    # scheduler address (tcp://HOST:PORT; empty: a LocalCluster on this machine).
+    engine: str = "local"
+    scheduler: str = ""
 
     def __post_init__(self) -> None:
+        if self.engine not in ENGINES:
+            raise ConfigError(f"unknown engine {self.engine!r} (one of: {', '.join(ENGINES)})")
+        if self.scheduler and self.engine == "local":
+            raise ConfigError("--scheduler needs --engine dask")
         if not 0.0 <= self.min_confidence <= 1.0:
             raise ConfigError(
                 f"--min-confidence must be between 0 and 1, not {self.min_confidence}"
@@ -86,18 +98,22 @@ def scan(targets: Sequence[str], options: ScanOptions | None = None) -> ScanResu
     total_bytes = 0
     texts = 0
     done = 0
+    found = 0
 
     def on_done(job: FileJob, out: local.FileOutcome) -> None:
-        nonlocal done, total_bytes, texts
+        nonlocal done, total_bytes, texts, found
         done += 1
         total_bytes += out.bytes
         texts += out.texts
-        if opts.progress:
-            opts.progress(done, len(jobs), total_bytes)
+        found += sum(f.confidence >= opts.min_confidence for f in out.findings)
+        if report:
+            report(done, len(jobs), total_bytes, found)
 
+    report = progress_reporter(opts.progress)
     workers = opts.jobs or local.default_jobs()
+    engine = get_engine(opts.engine, opts.scheduler)
     # Findings are reported relative to their target; several targets keep their order.
-    for _job, out in local.run(jobs, catalogue, opts.rule_dirs, workers, on_done, opts.limits):
+    for _job, out in engine.files(jobs, catalogue, opts.rule_dirs, workers, on_done, opts.limits):
         findings.extend(f for f in out.findings if f.confidence >= opts.min_confidence)
         more_skipped.extend(out.skipped)
     return ScanResult(
@@ -150,6 +166,19 @@ def _walk_all(
         jobs += j
         skipped += s
     return kinds, jobs, skipped
+
+
+def progress_reporter(fn: ProgressFn | None) -> Callable[[int, int, int, int], None] | None:
+    """``fn`` called with four arguments (the fourth: findings so far), or with three
+    when it takes three."""
+    if fn is None:
+        return None
+    try:
+        inspect.signature(fn).bind(0, 0, 0, 0)
+    except (TypeError, ValueError):  # takes three (or has no signature: assume three)
+        three = fn
+        return lambda done, total, nbytes, _findings: three(done, total, nbytes)
+    return cast(Callable[[int, int, int, int], None], fn)
 
 
 def _described(t: Target) -> Target:

@@ -22,6 +22,8 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 
 from ethicscan import __version__
 from ethicscan.api import ScanOptions, scan
+from ethicscan.corpus import read_targets, scan_corpus
+from ethicscan.engine import ENGINES
 from ethicscan.errors import EthicscanError, TargetError
 from ethicscan.model import ScanResult, Severity
 from ethicscan.report import OutputFormat, reporter
@@ -85,14 +87,15 @@ class _LateProgress:
     """A progress bar on stderr that appears only when a scan runs longer than a
     second and stderr is a terminal."""
 
-    def __init__(self, console: Console, enabled: bool) -> None:
+    def __init__(self, console: Console, enabled: bool, unit: str = "files") -> None:
         self.console = console
         self.enabled = enabled
+        self.unit = unit
         self.started = time.monotonic()
         self.progress: Progress | None = None
         self.task: Any = None
 
-    def __call__(self, done: int, total: int, nbytes: int) -> None:
+    def __call__(self, done: int, total: int, nbytes: int, findings: int = 0) -> None:
         if not self.enabled:
             return
         if self.progress is None:
@@ -102,14 +105,20 @@ class _LateProgress:
                 TextColumn("scanning"),
                 BarColumn(),
                 TaskProgressColumn(),
-                TextColumn("{task.completed}/{task.total} files, {task.fields[mb]:.1f} MB"),
+                TextColumn(
+                    "{task.completed}/{task.total} " + self.unit + ", {task.fields[mb]:.1f} MB, "
+                    "{task.fields[findings]} findings, {task.fields[rate]:.1f} MB/s"
+                ),
                 TimeElapsedColumn(),
                 console=self.console,
                 transient=True,
             )
             self.progress.start()
-            self.task = self.progress.add_task("scan", total=total, mb=0.0)
-        self.progress.update(self.task, completed=done, mb=nbytes / 1e6)
+            self.task = self.progress.add_task("scan", total=total, mb=0.0, findings=0, rate=0.0)
+        rate = nbytes / 1e6 / max(time.monotonic() - self.started, 1e-3)
+        self.progress.update(
+            self.task, completed=done, mb=nbytes / 1e6, findings=findings, rate=rate
+        )
 
     def stop(self) -> None:
         if self.progress is not None:
@@ -140,7 +149,7 @@ def cli() -> None:
 
 
 @cli.command("scan")
-@click.argument("targets", nargs=-1, required=True)
+@click.argument("targets", nargs=-1)
 @click.option(
     "--format",
     "fmt",
@@ -227,6 +236,31 @@ def cli() -> None:
     is_flag=True,
     help="Fetch pinned package targets (pypi:, npm:, deb:) again instead of reusing the cache.",
 )
+@click.option(
+    "--engine",
+    type=click.Choice(list(ENGINES)),
+    default="local",
+    show_default=True,
+    help="Where the work runs: this machine, or a dask.distributed cluster.",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    default="",
+    help="The dask scheduler (tcp://HOST:PORT); without it --engine dask starts a local cluster.",
+)
+@click.option(
+    "--targets-from",
+    type=click.Path(dir_okay=False),
+    help="Read targets from FILE, one a line (# comments); each is scanned as one unit.",
+)
+@click.option(
+    "--results",
+    "results_dir",
+    type=click.Path(file_okay=False),
+    metavar="DIR",
+    help="Keep each finished target's result in DIR; a re-run resumes from it.",
+)
 @click.option("--traceback", "show_traceback", is_flag=True, help="Show the stack on errors.")
 def scan_cmd(
     targets: tuple[str, ...],
@@ -244,6 +278,10 @@ def scan_cmd(
     max_ratio: float,
     max_entries: int,
     refresh: bool,
+    engine: str,
+    scheduler: str,
+    targets_from: str | None,
+    results_dir: str | None,
     show_traceback: bool,
 ) -> None:
     """Scan files, folders and packages and report protected-trait profiling.
@@ -252,7 +290,16 @@ def scan_cmd(
     $ETHICSCAN_CACHE/packages (default ~/.cache/ethicscan/packages):
     pypi:NAME[==VERSION] (a wheel), npm:[@SCOPE/]NAME[@VERSION], deb:NAME[=VERSION]."""
     err = Console(stderr=True, highlight=False)
-    progress = _LateProgress(err, err.is_terminal)
+    if targets_from:
+        targets = (*targets, *read_targets(targets_from))
+    if not targets:
+        raise click.UsageError("give at least one target, or --targets-from FILE")
+    # Each target one unit of work: for --targets-from/--results, and to let cluster
+    # workers obtain targets that are not local paths (pypi:NAME ...) themselves.
+    per_target = bool(targets_from or results_dir) or (
+        engine != "local" and not all(os.path.exists(t) for t in targets)
+    )
+    progress = _LateProgress(err, err.is_terminal, "targets" if per_target else "files")
     opts = ScanOptions(
         jobs=jobs,
         min_confidence=min_confidence,
@@ -267,9 +314,16 @@ def scan_cmd(
         refresh=refresh,
         progress=progress,
         on_fetch=lambda line: err.print(line + " ...", markup=False, highlight=False),
+        engine=engine,
+        scheduler=scheduler,
     )
+    corpus = None
     try:
-        result = scan(targets, opts)
+        if per_target:
+            corpus = scan_corpus(targets, opts, results_dir)
+            result = corpus.result
+        else:
+            result = scan(targets, opts)
     finally:
         progress.stop()
     for s in result.skipped:
@@ -291,6 +345,13 @@ def scan_cmd(
         write_atomic(output, text)
     else:
         click.echo(text, nl=False)
+    if corpus is not None and results_dir:
+        err.print(
+            f"results in {safe_text(results_dir)}: {corpus.resumed} targets resumed, "
+            f"{corpus.scanned} scanned.",
+            markup=False,
+            soft_wrap=True,
+        )
     err.print(_summary(result), markup=False, soft_wrap=True)
     if fail_on != "never" and result.at_or_above(Severity(fail_on)):
         raise SystemExit(ExitStatus.FINDINGS)

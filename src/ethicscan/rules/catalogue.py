@@ -314,7 +314,15 @@ def load_default_catalogue() -> Catalogue:
 
 
 def load_catalogue(rule_dirs: Iterable[str | Path] = ()) -> Catalogue:
+    """The built-in catalogue plus the rules in ``rule_dirs``, compiled once per process
+    for each distinct content of those files (they are read on every call, so an edited
+    rule file is picked up; a pool or cluster worker compiles once, not per task)."""
     dirs = tuple(rule_dirs)
     if not dirs:
         return load_default_catalogue()
-    return build(rule_documents(dirs))
+    return _build_cached(tuple(rule_documents(dirs)))
+
+
+@lru_cache(maxsize=8)
+def _build_cached(rule_docs: tuple[tuple[str, str], ...]) -> Catalogue:
+    return build(rule_docs)

@@ -1,0 +1,284 @@
+"""Corpus jobs: many targets (``--targets-from FILE``), each scanned whole as one unit
+of work, with resumable results (``--results DIR``).
+
+A results folder holds ``manifest.json`` (the options that shape results) and one shard
+per finished target, ``<sha256 of the target string>.json``: the JSON reporter's
+document for that target alone.  A shard is written to a temporary name in the folder
+and renamed into place, so a killed job leaves whole shards or none.  A re-run with the
+same folder checks the manifest (a difference is a :class:`ConfigError` naming it),
+reads the shards that exist and scans only the other targets; the report merges every
+target in the order given, the same as an uninterrupted run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ethicscan import __version__
+from ethicscan.api import ScanOptions, progress_reporter
+from ethicscan.engine import get_engine, local, portable
+from ethicscan.errors import ConfigError
+from ethicscan.model import (
+    Basis,
+    Capability,
+    Commit,
+    Evidence,
+    Finding,
+    History,
+    HistoryStatus,
+    Location,
+    Ref,
+    ScanResult,
+    Severity,
+    Signal,
+    Skipped,
+    SkipReason,
+    Stats,
+    Suppression,
+    Target,
+    Trait,
+)
+from ethicscan.report import json as json_report
+from ethicscan.rules.catalogue import load_catalogue, rule_documents
+
+MANIFEST = "manifest.json"
+RESULTS_FORMAT = 1
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusResult:
+    result: ScanResult
+    resumed: int  # targets read from shards of an earlier run
+    scanned: int  # targets scanned by this run
+
+
+def read_targets(path: str) -> list[str]:
+    """One target a line; blank lines and lines starting with ``#`` are ignored."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            lines = f.read().splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"--targets-from {path}: cannot read it: {exc}") from None
+    return [s for line in lines if (s := line.strip()) and not s.startswith("#")]
+
+
+def shard_name(target: str) -> str:
+    return hashlib.sha256(target.encode("utf-8")).hexdigest() + ".json"
+
+
+def manifest(opts: ScanOptions) -> dict[str, Any]:
+    """The options that shape results (not where or how fast the work runs)."""
+    dirs = [str(Path(d).resolve()) for d in opts.rule_dirs]
+    rules = hashlib.sha256()
+    for source, text in rule_documents(opts.rule_dirs):
+        rules.update(f"{Path(source).name}\0{text}\0".encode())
+    return {
+        "results_format": RESULTS_FORMAT,
+        "tool_version": __version__,
+        "catalogue_version": load_catalogue(opts.rule_dirs).version,
+        "rule_dirs": dirs,
+        "rule_files_sha256": rules.hexdigest(),
+        "min_confidence": opts.min_confidence,
+        "excludes": list(opts.excludes),
+        "use_gitignore": opts.use_gitignore,
+        "max_file_size": opts.max_file_size,
+        "max_depth": opts.max_depth,
+        "max_expanded": opts.max_expanded,
+        "max_ratio": opts.max_ratio,
+        "max_entries": opts.max_entries,
+    }
+
+
+def _write_atomic(folder: Path, name: str, doc: dict[str, Any]) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(doc, f, ensure_ascii=False)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, folder / name)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def open_results(folder: str, opts: ScanOptions) -> Path:
+    """Create the results folder, or check that an existing one was made with the same
+    options; returns it."""
+    path = Path(folder)
+    want = manifest(opts)
+    mf = path / MANIFEST
+    if mf.exists():
+        try:
+            have = json.loads(mf.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise ConfigError(f"--results {folder}: unreadable {MANIFEST}: {exc}") from None
+        diff = [
+            f"{k}: {have.get(k)!r} there, {want[k]!r} now"
+            for k in want
+            if not isinstance(have, dict) or have.get(k) != want[k]
+        ]
+        if diff:
+            raise ConfigError(
+                f"--results {folder} holds results made with other options ("
+                + "; ".join(diff)
+                + "): use the same options to resume, or another folder"
+            )
+        return path
+    if path.exists() and not path.is_dir():
+        raise ConfigError(f"--results {folder}: not a folder")
+    if path.is_dir() and any(p.suffix == ".json" for p in path.iterdir()):
+        raise ConfigError(f"--results {folder}: holds .json files but no {MANIFEST}")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        _write_atomic(path, MANIFEST, want)
+    except OSError as exc:
+        raise ConfigError(f"--results {folder}: cannot write there: {exc}") from None
+    return path
+
+
+def write_shard(folder: Path, target: str, result: ScanResult) -> None:
+    _write_atomic(folder, shard_name(target), {"target": target, **json_report.to_dict(result)})
+
+
+def read_shard(folder: Path, target: str) -> ScanResult | None:
+    """The stored result of ``target``, or None when there is none (or it is not one
+    this version can read: then the target is scanned again)."""
+    try:
+        doc = json.loads((folder / shard_name(target)).read_text(encoding="utf-8"))
+        if doc.get("target") != target:
+            return None
+        return result_from_dict(doc)
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def scan_corpus(
+    targets: Sequence[str], opts: ScanOptions, results: str | None = None
+) -> CorpusResult:
+    """Scan every target as one unit (in parallel over targets, on this machine or a
+    cluster), resuming from and writing to ``results`` when given."""
+    if not targets:
+        raise ConfigError("nothing to scan: give at least one target")
+    started = time.perf_counter()
+    order = list(dict.fromkeys(targets))  # a target listed twice is scanned once
+    folder = open_results(results, opts) if results else None
+    done: dict[int, ScanResult] = {}
+    if folder is not None:
+        for i, t in enumerate(order):
+            got = read_shard(folder, t)
+            if got is not None:
+                done[i] = got
+    resumed = len(done)
+    todo = [i for i in range(len(order)) if i not in done]
+    engine = get_engine(opts.engine, opts.scheduler)
+    workers = opts.jobs or local.default_jobs()
+    nbytes = found = 0
+    report = progress_reporter(opts.progress)
+    for k, (j, res) in enumerate(
+        engine.targets([order[i] for i in todo], portable(opts), workers), 1
+    ):
+        i = todo[j]
+        if folder is not None:
+            write_shard(folder, order[i], res)
+        done[i] = res
+        nbytes += res.stats.bytes
+        found += len(res.findings)
+        if report:
+            report(k, len(todo), nbytes, found)
+    merged = merge([done[i] for i in range(len(order))], time.perf_counter() - started)
+    return CorpusResult(merged, resumed, len(todo))
+
+
+def merge(parts: Sequence[ScanResult], seconds: float) -> ScanResult:
+    """Per-target results joined in order."""
+    versions = {p.catalogue_version for p in parts}
+    return ScanResult(
+        targets=tuple(t for p in parts for t in p.targets),
+        findings=tuple(f for p in parts for f in p.findings),
+        skipped=tuple(s for p in parts for s in p.skipped),
+        stats=Stats(
+            files=sum(p.stats.files for p in parts),
+            bytes=sum(p.stats.bytes for p in parts),
+            seconds=round(seconds, 3),
+        ),
+        catalogue_version=versions.pop() if len(versions) == 1 else ", ".join(sorted(versions)),
+        tool_version=__version__,
+    )
+
+
+# Reading the JSON reporter's document back (shards).
+
+
+def result_from_dict(doc: dict[str, Any]) -> ScanResult:
+    return ScanResult(
+        targets=tuple(
+            Target(t["target"], t["kind"], t["artefact"], t["sha256"], t["size"])
+            for t in doc["targets"]
+        ),
+        findings=tuple(finding_from_dict(f) for f in doc["findings"]),
+        skipped=tuple(
+            Skipped(s["path"], SkipReason(s["reason"]), s["detail"], s["target"])
+            for s in doc["skipped"]
+        ),
+        stats=Stats(doc["stats"]["files"], doc["stats"]["bytes"], doc["stats"]["seconds"]),
+        catalogue_version=doc["tool"]["catalogue_version"],
+        tool_version=doc["tool"]["version"],
+    )
+
+
+def finding_from_dict(d: dict[str, Any]) -> Finding:
+    loc, ev, sup = d["location"], d["evidence"], d["suppression"]
+    return Finding(
+        rule=d["rule"],
+        trait=Trait(d["trait"]),
+        capability=Capability(d["capability"]),
+        basis=Basis(d["basis"]) if d["basis"] else None,
+        severity=Severity(d["severity"]),
+        confidence=d["confidence"],
+        location=Location(
+            loc["path"],
+            loc["line"],
+            loc["column"],
+            loc["target"],
+            loc["page"],
+            loc["offset"],
+            loc["member"],
+        ),
+        evidence=Evidence(ev["term"], ev["snippet"], ev["language"], ev["gloss"]),
+        signals=_signals(d["signals"]),
+        refs=tuple(Ref(r["id"], r["title"], r["url"]) for r in d["refs"]),
+        fingerprint=d["fingerprint"],
+        history=_history(d["history"]),
+        suppression=Suppression(sup["reason"], sup["source"]) if sup else None,
+    )
+
+
+def _signals(items: Iterable[dict[str, Any]]) -> tuple[Signal, ...]:
+    return tuple(Signal(s["name"], s["weight"], s["detail"]) for s in items)
+
+
+def _history(h: dict[str, Any] | None) -> History | None:
+    if h is None:
+        return None
+
+    def commit(c: dict[str, str]) -> Commit:
+        return Commit(c["sha"], c["date"], c["author"])
+
+    return History(
+        commit(h["first_commit"]),
+        commit(h["last_commit"]),
+        HistoryStatus(h["status"]),
+        h["renamed_to"],
+    )

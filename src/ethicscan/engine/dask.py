@@ -1,0 +1,191 @@
+"""The cluster engine: work units shipped to dask.distributed workers, results gathered
+as they finish and put back in job order, so a cluster scan equals a local one.
+
+- Files travel in batches (up to :data:`BATCH_FILES` files or :data:`BATCH_BYTES`
+  bytes a task) so scheduler overhead stays small; a worker reads them by their path,
+  so every worker needs the same file system (a shared one) as this machine.
+- Whole targets travel as their string and are scanned on the worker by the library
+  (:func:`ethicscan.engine.scan_target`): a package target is obtained by the worker.
+- The catalogue never travels: each worker process compiles it once (cached by the
+  content of the rule files, see :func:`ethicscan.rules.catalogue.load_catalogue`) from
+  its own copy of ethicscan and the rule folders.  A worker whose catalogue differs
+  from this machine's stops the scan with an error.
+
+Without a scheduler address a :class:`distributed.LocalCluster` is started on this
+machine: worker processes, one thread each, no dashboard, on loopback only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from distributed import Client, LocalCluster, as_completed
+
+from ethicscan.engine import OnFile, portable, scan_target
+from ethicscan.engine.local import FileOutcome, scan_file
+from ethicscan.errors import ConfigError, EthicscanError
+from ethicscan.extract.units import Limits
+from ethicscan.rules.catalogue import Catalogue, load_catalogue
+from ethicscan.sources.fs import FileJob
+
+if TYPE_CHECKING:  # pragma: no cover - types only
+    from ethicscan.api import ScanOptions
+    from ethicscan.model import ScanResult
+
+BATCH_FILES = 64
+BATCH_BYTES = 8 * 1024 * 1024
+CONNECT_TIMEOUT = 30  # seconds to reach a scheduler
+
+
+def batches(jobs: Sequence[FileJob], threads: int = 1) -> list[tuple[FileJob, ...]]:
+    """Consecutive jobs grouped into tasks of at most BATCH_FILES files and (unless a
+    single file is larger) BATCH_BYTES bytes, and small enough that each of ``threads``
+    worker threads gets about four tasks (a few large tasks would leave workers idle)."""
+    most = max(1, min(BATCH_FILES, -(-len(jobs) // (4 * max(1, threads)))))
+    out: list[tuple[FileJob, ...]] = []
+    cur: list[FileJob] = []
+    size = 0
+    for job in jobs:
+        if cur and (len(cur) >= most or size + job.size > BATCH_BYTES):
+            out.append(tuple(cur))
+            cur, size = [], 0
+        cur.append(job)
+        size += job.size
+    if cur:
+        out.append(tuple(cur))
+    return out
+
+
+def scan_batch(
+    batch: tuple[FileJob, ...], rule_dirs: tuple[str, ...], limits: Limits
+) -> tuple[str, list[FileOutcome]]:
+    """What a worker runs for a batch of files: the catalogue version it used, and one
+    outcome per file."""
+    catalogue = load_catalogue(rule_dirs)
+    return catalogue.version, [scan_file(job, catalogue, limits) for job in batch]
+
+
+def scan_whole_target(target: str, shown: str, options: ScanOptions) -> ScanResult:
+    """What a worker runs for a target unit (:func:`ethicscan.engine.scan_target`)."""
+    return scan_target(target, options, shown)
+
+
+def _check_version(mine: str, theirs: str) -> None:
+    if theirs != mine:
+        raise ConfigError(
+            f"a dask worker compiled rule catalogue {theirs}, this machine {mine}: install "
+            "the same ethicscan version and rule folders on every worker"
+        )
+
+
+def local_cluster(workers: int, processes: bool = True) -> LocalCluster:
+    """A cluster on this machine: ``workers`` workers of one thread each, reachable on
+    loopback only, no dashboard (the scheduler's small HTTP server, which it always
+    starts, takes a free loopback port instead of 8787)."""
+    return LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=processes,
+        protocol="tcp",
+        host="127.0.0.1",
+        dashboard_address=None,
+        scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
+        silence_logs=logging.ERROR,
+    )
+
+
+class DaskEngine:
+    """Runs units on a dask.distributed cluster (``scheduler`` = ``tcp://HOST:PORT``) or,
+    without an address, on a LocalCluster started for the scan."""
+
+    def __init__(self, scheduler: str = "") -> None:
+        self.scheduler = scheduler
+
+    @contextlib.contextmanager
+    def _client(self, workers: int) -> Iterator[Client]:
+        if self.scheduler:
+            try:
+                client = Client(self.scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
+            except (OSError, TimeoutError) as exc:
+                raise EthicscanError(
+                    f"cannot reach the dask scheduler at {self.scheduler}: {exc}"
+                ) from None
+            with client:
+                yield client
+            return
+        with local_cluster(workers) as cluster, Client(cluster, set_as_default=False) as client:
+            yield client
+
+    def files(
+        self,
+        jobs: Sequence[FileJob],
+        catalogue: Catalogue,
+        rule_dirs: tuple[str, ...],
+        workers: int,
+        on_done: OnFile | None = None,
+        limits: Limits | None = None,
+    ) -> Iterator[tuple[FileJob, FileOutcome]]:
+        if not jobs:
+            return
+        ready: dict[int, tuple[tuple[FileJob, ...], list[FileOutcome]]] = {}
+        following = 0  # the next batch to hand out, in job order
+        with self._client(workers) as client:
+            # Workers do not share this process's working folder: paths travel absolute.
+            tasks = batches(
+                [replace(j, fs_path=os.path.abspath(j.fs_path)) for j in jobs],
+                sum(client.nthreads().values()),
+            )
+            starts = [0]
+            for t in tasks[:-1]:
+                starts.append(starts[-1] + len(t))
+            futures = client.map(
+                scan_batch,
+                tasks,
+                rule_dirs=tuple(os.path.abspath(d) for d in rule_dirs),
+                limits=limits or Limits(),
+                pure=False,
+            )
+            index = {fut.key: i for i, fut in enumerate(futures)}
+            finished = as_completed(futures, loop=client.loop, with_results=True)
+            del futures  # as_completed holds each until it is read, then it is released
+            for fut, (version, outcomes) in finished:
+                _check_version(catalogue.version, version)
+                i = index.pop(fut.key)
+                batch = tuple(jobs[starts[i] : starts[i] + len(tasks[i])])
+                if on_done:
+                    for job, out in zip(batch, outcomes, strict=True):
+                        on_done(job, out)
+                ready[i] = (batch, outcomes)
+                while following in ready:
+                    done_batch, done_outcomes = ready.pop(following)
+                    yield from zip(done_batch, done_outcomes, strict=True)
+                    following += 1
+
+    def targets(
+        self, targets: Sequence[str], options: ScanOptions, workers: int
+    ) -> Iterator[tuple[int, ScanResult]]:
+        if not targets:
+            return
+        mine = load_catalogue(options.rule_dirs).version
+        one = replace(
+            portable(options),
+            jobs=1,
+            engine="local",
+            scheduler="",
+            rule_dirs=tuple(os.path.abspath(d) for d in options.rule_dirs),
+        )
+        # A target that is a path here travels absolute and is reported as given.
+        sent = [os.path.abspath(t) if os.path.exists(t) else t for t in targets]
+        with self._client(workers) as client:
+            futures = client.map(scan_whole_target, sent, list(targets), options=one, pure=False)
+            index = {fut.key: i for i, fut in enumerate(futures)}
+            finished = as_completed(futures, loop=client.loop, with_results=True)
+            del futures
+            for fut, result in finished:
+                _check_version(mine, result.catalogue_version)
+                yield index.pop(fut.key), result

@@ -1,0 +1,248 @@
+"""The dask engine gives the local engine's results, in the same order.
+
+One LocalCluster for the module: two workers in this process (processes=False) so it
+starts in a fraction of a second, on the tcp transport, so every task and result is
+pickled across a socket as on a real cluster.  One test starts the cluster the CLI
+starts itself (worker processes), once.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+distributed = pytest.importorskip("distributed")
+
+from ethicscan import ScanOptions, scan  # noqa: E402
+from ethicscan.cli import main  # noqa: E402
+from ethicscan.corpus import scan_corpus  # noqa: E402
+from ethicscan.engine import dask as dask_engine  # noqa: E402
+from ethicscan.engine import get_engine  # noqa: E402
+from ethicscan.errors import ConfigError  # noqa: E402
+from ethicscan.model import ScanResult, SkipReason  # noqa: E402
+from ethicscan.rules.catalogue import load_default_catalogue  # noqa: E402
+from ethicscan.sources.fs import FileJob, WalkOptions, walk  # noqa: E402
+
+FACE_JAVA = (
+    "package com.acme.face;\n"
+    "/** Face attribute analysis result. */\n"
+    "public class FaceAttr {\n"
+    "    private int age;\n"
+    "    private int ethicCode; // 民族\n"
+    "}\n"
+).encode()
+
+
+def zip_bytes(members: list[tuple[str, bytes]]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members:
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[Any]:
+    """A client of the module's cluster (it sees every task the cluster runs)."""
+    with (
+        dask_engine.local_cluster(2, processes=False) as c,
+        distributed.Client(c, set_as_default=False) as client,
+    ):
+        yield client
+
+
+@pytest.fixture
+def scheduler(cluster: Any) -> str:
+    return str(cluster.scheduler.address)
+
+
+@contextmanager
+def tasks_run(client: Any) -> Iterator[list[str]]:
+    """The names of the functions of the tasks the cluster runs meanwhile."""
+    names: list[str] = []
+    with distributed.get_task_stream(client) as ts:
+        yield names
+    names.extend(sorted(str(t["key"]).split("-")[0] for t in ts.data))
+
+
+@pytest.fixture
+def tree(tmp_path: Path, face_header_gbk: bytes) -> Path:
+    root = tmp_path / "sdk"
+    (root / "include").mkdir(parents=True)
+    (root / "include" / "face_attr.h").write_bytes(face_header_gbk)
+    (root / "README.md").write_text("Build with make; avoid a race condition.\n")
+    (root / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(200))
+    inner = zip_bytes([("com/acme/face/FaceAttr.java", FACE_JAVA)])
+    (root / "libs").mkdir()
+    (root / "libs" / "vendor-sdk.zip").write_bytes(
+        zip_bytes([("face-sdk.zip", inner), ("notes.txt", b"skin colour of the face\n")])
+    )
+    for i in range(7):
+        (root / "src" / f"m{i}").mkdir(parents=True)
+        (root / "src" / f"m{i}" / "Person.java").write_text(
+            f"class Person{i} {{ String religion; int raceCode; }}\n"
+        )
+    return root
+
+
+def _same(a: ScanResult, b: ScanResult) -> None:
+    assert a.findings == b.findings  # dataclass equality: fingerprints, order, everything
+    assert a.skipped == b.skipped
+    assert a.targets == b.targets
+    assert replace(a.stats, seconds=0) == replace(b.stats, seconds=0)
+
+
+def test_dask_equals_local_in_order(
+    tree: Path, cluster: Any, scheduler: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dask_engine, "BATCH_FILES", 2)  # several batches, finishing in any order
+    local = scan([str(tree)], ScanOptions(jobs=1))
+    seen: list[tuple[int, int, int, int]] = []
+    with tasks_run(cluster) as names:
+        on_cluster = scan(
+            [str(tree)],
+            ScanOptions(
+                engine="dask",
+                scheduler=scheduler,
+                progress=lambda d, t, b, f: seen.append((d, t, b, f)),
+            ),
+        )
+    assert names == ["scan_batch"] * 6  # 11 files, 2 a batch, on the cluster
+    _same(local, on_cluster)
+    paths = [f.location.path for f in local.findings]
+    assert "libs/vendor-sdk.zip!face-sdk.zip!com/acme/face/FaceAttr.java" in paths
+    assert paths.index("include/face_attr.h") < paths.index("src/m0/Person.java")
+    assert [s.reason for s in local.skipped] == [SkipReason.BINARY]
+    # progress: every file counted once, up to the totals of the result
+    assert sorted(d for d, _, _, _ in seen) == list(range(1, 12))
+    assert max(b for _, _, b, _ in seen) == local.stats.bytes
+    assert max(f for _, _, _, f in seen) == len(local.findings)
+
+
+def test_batches_by_count_and_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(dask_engine, "BATCH_BYTES", 100)
+    jobs = [FileJob(f"/x/{i}", str(i), size) for i, size in enumerate([10] * 70 + [500, 10])]
+    got = dask_engine.batches(jobs)
+    assert [len(b) for b in got] == [10] * 7 + [1, 1]  # 10 files fill 100 bytes; big alone
+    assert [j for b in got for j in b] == jobs
+    monkeypatch.setattr(dask_engine, "BATCH_BYTES", 10**9)
+    many = [FileJob(f"/x/{i}", str(i), 10) for i in range(300)]
+    assert [len(b) for b in dask_engine.batches(many)] == [64] * 4 + [44]  # at most 64
+    # four tasks or so for each worker thread
+    assert [len(b) for b in dask_engine.batches(jobs)] == [18] * 4
+    assert [len(b) for b in dask_engine.batches(jobs, threads=3)] == [6] * 12
+    assert [j for b in dask_engine.batches(jobs, threads=3) for j in b] == jobs
+    assert len(dask_engine.batches(jobs, threads=100)) == 72
+
+
+def test_whole_targets_on_the_cluster(
+    tree: Path, tmp_path: Path, cluster: Any, scheduler: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "other.java").write_text("class Face { int skinColor; }\n")
+    monkeypatch.chdir(tmp_path)
+    # Relative targets travel absolute (workers have their own working folder) and are
+    # reported as given.
+    targets = [tree.name, "other.java", "missing"]
+    local = scan_corpus(targets, ScanOptions(jobs=1)).result
+    with tasks_run(cluster) as names:
+        on_cluster = scan_corpus(targets, ScanOptions(engine="dask", scheduler=scheduler)).result
+    assert names == ["scan_whole_target"] * 3
+    _same(local, on_cluster)
+    assert local.findings == scan(targets, ScanOptions(jobs=1)).findings
+    assert [t.kind for t in on_cluster.targets] == ["directory", "file", "missing"]
+
+
+def test_cli_with_scheduler_equals_local(
+    tree: Path, scheduler: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def run(*extra: str) -> dict[str, Any]:
+        code = main(["scan", str(tree), "--format", "json", "--fail-on", "never", *extra])
+        assert code == 0
+        doc: dict[str, Any] = json.loads(capsys.readouterr().out)
+        del doc["stats"]["seconds"]
+        return doc
+
+    assert run("--engine", "dask", "--scheduler", scheduler) == run("--jobs", "1")
+
+
+def test_cli_starts_a_local_cluster_of_processes(
+    tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No scheduler: a LocalCluster of worker processes (spawned: they import ethicscan
+    afresh and compile the catalogue themselves)."""
+    out = tmp_path / "out.json"
+    code = main(
+        ["scan", str(tree), "--engine", "dask", "-j", "1", "--format", "json", "-o", str(out)]
+    )
+    assert code == 1  # the face header holds high-severity findings
+    doc = json.loads(out.read_text())
+    want = json.loads(
+        (main(["scan", str(tree), "--format", "json", "-j", "1"]), capsys.readouterr().out)[1]
+    )
+    for d in (doc, want):
+        del d["stats"]["seconds"]
+    assert doc == want
+
+
+def test_scheduler_needs_the_dask_engine(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(ConfigError, match="--scheduler needs --engine dask"):
+        ScanOptions(scheduler="tcp://127.0.0.1:8786")
+    assert main(["scan", ".", "--scheduler", "tcp://127.0.0.1:8786"]) == 2
+    assert "--scheduler needs --engine dask" in capsys.readouterr().err
+
+
+def test_without_distributed_installed_exit_2(
+    tree: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delitem(sys.modules, "ethicscan.engine.dask")
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import fails as if not installed
+    with pytest.raises(ConfigError, match=r"pip install 'ethicscan\[cluster\]'"):
+        get_engine("dask")
+    assert main(["scan", str(tree), "--engine", "dask"]) == 2
+    err = capsys.readouterr().err
+    assert "--engine dask needs dask.distributed (distributed is not installed)" in err
+
+
+def test_a_worker_with_another_catalogue_stops_the_scan(tree: Path, scheduler: str) -> None:
+    _, jobs, _ = walk([str(tree)], WalkOptions())
+    mine = replace(load_default_catalogue(), version="1999.1.1")
+    with pytest.raises(ConfigError, match=r"rule catalogue 20.* this machine 1999\.1\.1"):
+        list(dask_engine.DaskEngine(scheduler).files(jobs, mine, (), 2))
+
+
+def test_an_unreachable_scheduler_exit_2(
+    tree: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(dask_engine, "CONNECT_TIMEOUT", 0.5)
+    assert main(["scan", str(tree), "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9"]) == 2
+    assert "cannot reach the dask scheduler at tcp://127.0.0.1:9" in capsys.readouterr().err
+
+
+def test_cli_sends_targets_that_are_not_paths_here_whole(
+    tree: Path, cluster: Any, scheduler: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A target that is not a path on this machine (a package target, or a path only the
+    workers see) is sent as a string for a worker to resolve."""
+    args = ["scan", str(tree), "no-such-target", "--format", "json", "--fail-on", "never"]
+    assert main([*args, "-j", "1"]) == 0
+    want = json.loads(capsys.readouterr().out)
+    with tasks_run(cluster) as names:
+        assert main([*args, "--engine", "dask", "--scheduler", scheduler]) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert names == ["scan_whole_target"] * 2
+    for d in (got, want):
+        del d["stats"]["seconds"]
+    assert got["findings"] == want["findings"]
+    assert [t["kind"] for t in got["targets"]] == ["directory", "missing"]
+    # per-target units group skipped entries by target; a plain scan lists the walk's first
+    assert [s["path"] for s in got["skipped"]] == ["logo.png", "no-such-target"]
+    assert [s["path"] for s in want["skipped"]] == ["no-such-target", "logo.png"]
