@@ -69,6 +69,22 @@ _SEVERITY_ORDER: tuple[Severity, ...] = (
 )
 
 
+def path_text(name: str) -> str:
+    """A file or member name as valid Unicode: bytes that are not UTF-8 (which the
+    file system and tarfile hand over as lone surrogates) become ``\\xNN`` escapes,
+    so every report can be written and a finding's fingerprint computed."""
+    try:
+        name.encode("utf-8")
+        return name
+    except UnicodeEncodeError:
+        pass
+    try:
+        raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate that stands for no byte
+        raw = name.encode("utf-8", "surrogatepass")
+    return raw.decode("utf-8", "backslashreplace")
+
+
 class SkipReason(str, enum.Enum):
     """Why a file was not scanned.  Every value is documented in docs/json-format.md."""
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ethicscan.model import Commit, Finding, History, ScanResult, Skipped
+from ethicscan.model import Commit, Finding, History, ScanResult, Skipped, path_text
 
 SCHEMA_VERSION = "1.0"
 
@@ -95,5 +95,17 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
     }
 
 
+def _valid(value: Any) -> Any:
+    """Every string valid Unicode (a target typed with bytes that are not UTF-8):
+    the report can always be written as UTF-8."""
+    if isinstance(value, str):
+        return path_text(value)
+    if isinstance(value, dict):
+        return {k: _valid(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_valid(v) for v in value]
+    return value
+
+
 def render(result: ScanResult) -> str:
-    return json.dumps(to_dict(result), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(_valid(to_dict(result)), ensure_ascii=False, indent=2) + "\n"

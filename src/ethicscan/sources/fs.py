@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pathspec
 
-from ethicscan.model import Skipped, SkipReason, Target
+from ethicscan.model import Skipped, SkipReason, Target, path_text
 
 VCS_DIRS = frozenset({".git", ".hg", ".svn", ".bzr", "_darcs", "CVS", ".jj"})
 IGNORE_FILE = ".ethicscanignore"
@@ -68,7 +68,7 @@ class _Ignores:
 
 
 def _display(target: str) -> str:
-    return target.replace(os.sep, "/")
+    return path_text(target.replace(os.sep, "/"))
 
 
 def walk(
@@ -103,7 +103,7 @@ def walk(
                     skipped.append(replace(item, target=target))
         elif stat.S_ISREG(st.st_mode):
             kinds.append(Target(target, "file"))
-            name = os.path.basename(target)
+            name = path_text(os.path.basename(target))
             item = _file(target, name, st, opts)
             if isinstance(item, FileJob):
                 jobs.append(replace(item, target=target))
@@ -145,7 +145,8 @@ def _walk_dir(
     names = {e.name for e in entries}
     ign = ign.child(rel_dir, fs_dir, names, opts.use_gitignore)
     for e in entries:
-        rel = f"{rel_dir}/{e.name}" if rel_dir else e.name
+        name = path_text(e.name)
+        rel = f"{rel_dir}/{name}" if rel_dir else name
         try:
             st = e.stat(follow_symlinks=False)
         except OSError as exc:
