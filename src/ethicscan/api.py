@@ -15,7 +15,7 @@ from ethicscan import __version__
 from ethicscan.classify.analyse import analyse
 from ethicscan.engine import ENGINES, get_engine, local
 from ethicscan.errors import ConfigError
-from ethicscan.extract.units import Limits
+from ethicscan.extract.units import MAX_DEPTH, Limits
 from ethicscan.model import Finding, ScanResult, Skipped, SkipReason, Stats, Target
 from ethicscan.rules.catalogue import load_catalogue
 from ethicscan.sources import packages
@@ -68,6 +68,8 @@ class ScanOptions:
             raise ConfigError(f"--jobs must be 0 (one per core) or more, not {self.jobs}")
         if self.max_file_size <= 0:
             raise ConfigError("--max-file-size must be positive")
+        if self.max_depth > MAX_DEPTH:
+            raise ConfigError(f"--max-depth must be at most {MAX_DEPTH}, not {self.max_depth}")
         for name in ("max_depth", "max_expanded", "max_ratio", "max_entries"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"--{name.replace('_', '-')} must be positive")
@@ -116,8 +118,13 @@ def scan(targets: Sequence[str], options: ScanOptions | None = None) -> ScanResu
     for _job, out in engine.files(jobs, catalogue, opts.rule_dirs, workers, on_done, opts.limits):
         findings.extend(f for f in out.findings if f.confidence >= opts.min_confidence)
         more_skipped.extend(out.skipped)
+    # A file target skipped whole (too large, not text) was never read: its identity is
+    # its size, not a hash that would read gigabytes only to report them unread.
+    unread = {
+        s.target for s in more_skipped if s.reason is SkipReason.TOO_LARGE and "!" not in s.path
+    }
     return ScanResult(
-        targets=tuple(_described(t) for t in kinds),
+        targets=tuple(_described(t, t.target not in unread) for t in kinds),
         findings=tuple(findings),
         skipped=tuple(skipped + more_skipped),
         stats=Stats(
@@ -181,10 +188,16 @@ def progress_reporter(fn: ProgressFn | None) -> Callable[[int, int, int, int], N
     return cast(Callable[[int, int, int, int], None], fn)
 
 
-def _described(t: Target) -> Target:
-    """A file target with its size and sha256, so a report names exactly what was read."""
+def _described(t: Target, read: bool = True) -> Target:
+    """A file target with its size and sha256, so a report names exactly what was read
+    (only its size when it was not read)."""
     if t.kind != "file" or t.sha256:
         return t
+    if not read:
+        try:
+            return replace(t, size=os.stat(t.target).st_size)
+        except OSError:
+            return t
     digest = hashlib.sha256()
     size = 0
     try:

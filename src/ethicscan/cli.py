@@ -25,6 +25,7 @@ from ethicscan.api import ScanOptions, scan
 from ethicscan.corpus import read_targets, scan_corpus
 from ethicscan.engine import ENGINES
 from ethicscan.errors import EthicscanError, TargetError
+from ethicscan.extract.units import MAX_DEPTH
 from ethicscan.model import ScanResult, Severity
 from ethicscan.report import OutputFormat, reporter
 from ethicscan.report.table import safe_text
@@ -204,7 +205,7 @@ def cli() -> None:
 )
 @click.option(
     "--max-depth",
-    type=click.IntRange(min=1),
+    type=click.IntRange(min=1, max=MAX_DEPTH),
     default=12,
     show_default=True,
     help="Deepest nesting of archives inside archives that is opened.",

@@ -77,6 +77,10 @@ def scan_file(
         skipped.append(
             Skipped(job.rel_path, SkipReason.UNREADABLE, exc.strerror or str(exc), job.target)
         )
+    except RecursionError:  # defensive: --max-depth is capped well below the stack's limit
+        skipped.append(
+            Skipped(job.rel_path, SkipReason.ERROR, "nested too deep to read", job.target)
+        )
     finally:
         scratch.close()
     if job.part is not None:

@@ -34,6 +34,10 @@ class Limits:
     max_member_size: int = 64 * 1024 * 1024  # largest single file read as text
 
 
+# The deepest --max-depth allowed: each level of nesting costs a few Python stack
+# frames, and 100 levels stay well inside the interpreter's recursion limit.
+MAX_DEPTH = 100
+
 RATIO_FLOOR = 1024 * 1024  # below this, any ratio is fine (a megabyte of zeros is no bomb)
 
 
