@@ -14,12 +14,13 @@ from __future__ import annotations
 import bz2
 import gzip
 import io
+import itertools
 import lzma
 import stat
 import tarfile
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, BinaryIO, cast
 
@@ -42,10 +43,30 @@ from ethicscan.extract.units import (
     Scratch,
     TextUnit,
 )
-from ethicscan.model import Skipped, SkipReason
+from ethicscan.model import Skipped, SkipReason, path_text
 from ethicscan.rules.prefilter import Prefilter
 
 CHUNK = 1024 * 1024
+
+try:
+    from zstandard import ZstdError
+except ImportError:  # pragma: no cover - a declared dependency
+
+    class ZstdError(Exception):  # type: ignore[no-redef]
+        pass
+
+
+# What a damaged compressed stream raises while it is read (zstandard raises its own
+# ZstdError, not an OSError: a corrupt .zst used to end the scan with exit 3).
+STREAM_ERRORS: tuple[type[Exception], ...] = (
+    OSError,
+    EOFError,
+    ValueError,
+    zlib.error,
+    lzma.LZMAError,
+    ZstdError,
+)
+TAR_ERRORS: tuple[type[Exception], ...] = (tarfile.TarError, *STREAM_ERRORS)
 
 
 class _Refused(Exception):
@@ -253,11 +274,20 @@ class Explorer:
                 yield Skipped(path, SkipReason.CORRUPT, f"zip archive: {exc}")
                 return
             with zf:
+                overlapping = _overlapping(zf.infolist())
+                expanded = 0  # declared sizes of the entries read so far
                 for info in zf.infolist():
                     if info.is_dir():
                         continue
-                    name = f"{path}!{info.filename}"
+                    name = f"{path}!{path_text(info.filename)}"
                     budget.entry()
+                    if info in overlapping:
+                        yield Skipped(
+                            name,
+                            SkipReason.LIMIT,
+                            "overlaps another entry's data (an overlapping-entry zip bomb?)",
+                        )
+                        continue
                     mode = info.external_attr >> 16
                     if stat.S_ISLNK(mode):
                         yield Skipped(name, SkipReason.SYMLINK, "link member (not followed)")
@@ -269,6 +299,8 @@ class Explorer:
                     if refusal:
                         yield Skipped(name, *refusal)
                         continue
+                    expanded += info.file_size
+                    self._archive_ratio(expanded, blob.size)
                     try:
                         with zf.open(info) as member:
                             got = self._take(member, info.file_size, budget, info.compress_size)
@@ -290,7 +322,7 @@ class Explorer:
     ) -> Iterator[TextUnit | Skipped]:
         try:
             tf = tarfile.open(fileobj=f, mode="r|")  # noqa: SIM115 - closed below
-        except (tarfile.TarError, OSError, EOFError) as exc:
+        except TAR_ERRORS as exc:
             yield Skipped(path, SkipReason.CORRUPT, f"tar archive: {exc}")
             return
         count = 0
@@ -300,7 +332,7 @@ class Explorer:
                     ti = tf.next()
                 except _Refused:
                     raise
-                except (tarfile.TarError, OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
+                except TAR_ERRORS as exc:
                     yield Skipped(
                         path, SkipReason.CORRUPT, f"tar archive: {exc} (after {count} entries)"
                     )
@@ -310,7 +342,7 @@ class Explorer:
                 count += 1
                 if ti.isdir():
                     continue
-                name = f"{path}!{ti.name}"
+                name = f"{path}!{path_text(ti.name)}"
                 budget.entry()
                 if ti.issym() or ti.islnk():
                     yield Skipped(
@@ -329,7 +361,7 @@ class Explorer:
                     continue
                 try:
                     got = self._take(member, ti.size, budget, None)
-                except (tarfile.TarError, OSError, EOFError, zlib.error, lzma.LZMAError) as exc:
+                except TAR_ERRORS as exc:
                     yield Skipped(name, SkipReason.CORRUPT, f"tar entry: {exc}")
                     return
                 yield from self._member(name, got, budget, depth)
@@ -357,7 +389,7 @@ class Explorer:
                 got = self._take(guarded, None, budget, None, charged=True)
             except _Refused:
                 raise
-            except (OSError, EOFError, zlib.error, lzma.LZMAError, ValueError) as exc:
+            except STREAM_ERRORS as exc:
                 yield Skipped(path, SkipReason.CORRUPT, f"{fmt.value} data: {exc}")
                 return
             yield from self._member(name, got, budget, depth)
@@ -382,11 +414,12 @@ class Explorer:
                 if blob.data is not None
                 else libarchive.file_reader(blob.path or "")
             )
+            expanded = 0  # bytes read out of this archive so far
             with reader as archive:
                 for entry in archive:
                     if entry.isdir:
                         continue
-                    name = f"{path}!{entry.pathname}"
+                    name = f"{path}!{path_text(entry.pathname)}"
                     budget.entry()
                     if entry.issym or entry.islnk:
                         yield Skipped(
@@ -403,7 +436,15 @@ class Explorer:
                     if refusal:
                         yield Skipped(name, *refusal)
                         continue
-                    got = self._take(_Blocks(entry.get_blocks()), size, budget, None)
+                    blocks = _Blocks(
+                        entry.get_blocks(),
+                        expanded,
+                        lambda n: self._archive_ratio(n, blob.size),
+                    )
+                    try:
+                        got = self._take(blocks, size, budget, None)
+                    finally:
+                        expanded = blocks.total
                     yield from self._member(name, got, budget, depth)
         except ArchiveError as exc:
             msg = str(exc)
@@ -414,6 +455,18 @@ class Explorer:
                 yield Skipped(path, SkipReason.CORRUPT, f"{desc}: {msg}")
 
     # -- members -------------------------------------------------------------------------
+    def _archive_ratio(self, expanded: int, size: int) -> None:
+        """Many entries each small enough for the per-entry check (at the 1 MB floor,
+        deflated to 1 KB) still expand a small archive a thousandfold: the ratio
+        limit holds for the archive as a whole too."""
+        lim = self.limits
+        if expanded > RATIO_FLOOR and expanded > lim.max_ratio * max(size, 1):
+            raise _Refused(
+                SkipReason.LIMIT,
+                f"the archive expands more than {lim.max_ratio:g}x (--max-ratio): "
+                "a compression bomb?",
+            )
+
     def _refuse(self, size: int, compressed: int | None) -> tuple[SkipReason, str] | None:
         lim = self.limits
         if size > lim.max_member_size and size > lim.max_expanded:
@@ -474,6 +527,25 @@ class Explorer:
                 self.scratch.remove(got.path)
 
 
+def _overlapping(infos: list[zipfile.ZipInfo]) -> set[zipfile.ZipInfo]:
+    """Entries whose data runs into another entry's local header, or that share a
+    local header: legitimate zips never overlap, bombs do (each entry is the same
+    kernel read again).  Judged from the central directory, conservatively: the
+    local header is at least 30 bytes and the name."""
+    ordered = sorted(infos, key=lambda i: i.header_offset)
+    out: set[zipfile.ZipInfo] = set()
+    for here, after in itertools.pairwise(ordered):
+        if here.header_offset == after.header_offset:
+            out.update((here, after))
+            continue
+        name = len(
+            here.orig_filename.encode("utf-8" if here.flag_bits & 0x800 else "cp437", "replace")
+        )
+        if here.header_offset + 30 + name + here.compress_size > after.header_offset:
+            out.update((here, after))
+    return out
+
+
 def _binary_head(data: bytes) -> bool:
     """Data the decoder would refuse as binary goes to the strings pass, whose
     output the prefilter has not seen (UTF-16 text has its own patterns)."""
@@ -482,18 +554,28 @@ def _binary_head(data: bytes) -> bool:
 
 
 class _Blocks:
-    """libarchive's block iterator as a ``read(n)`` stream."""
+    """libarchive's block iterator as a ``read(n)`` stream that stops when the
+    archive it comes from has expanded more than its ratio allows (``guard``, called
+    with the bytes read from the archive so far, ``start`` before this entry)."""
 
-    def __init__(self, blocks: Iterator[bytes]) -> None:
+    def __init__(
+        self, blocks: Iterator[bytes], start: int = 0, guard: Callable[[int], None] | None = None
+    ) -> None:
         self._blocks = blocks
         self._buf = b""
+        self.total = start
+        self._guard = guard
 
     def read(self, n: int = -1) -> bytes:
         while n < 0 or len(self._buf) < n:
             try:
-                self._buf += bytes(next(self._blocks))
+                block = bytes(next(self._blocks))
             except StopIteration:
                 break
+            self.total += len(block)
+            if self._guard is not None:
+                self._guard(self.total)
+            self._buf += block
         if n < 0:
             out, self._buf = self._buf, b""
         else:
@@ -563,5 +645,34 @@ def _decompressor(fmt: Format, raw: _Counting) -> IO[bytes] | None:
         except ImportError:  # pragma: no cover - a declared dependency
             return None
         reader: IO[bytes] = zstandard.ZstdDecompressor().stream_reader(src)
-        return reader
+        try:
+            declared = zstandard.frame_content_size(src.peek(18)[:18])
+        except zstandard.ZstdError:
+            declared = -1
+        return cast(IO[bytes], _Whole(reader, declared)) if declared >= 0 else reader
     return None  # pragma: no cover - only compressors reach here
+
+
+class _Whole(io.RawIOBase):
+    """A zstd stream that ends before the size its frame header declares is an error
+    (zstandard's reader just stops at a truncated frame, which read as an empty,
+    clean file)."""
+
+    def __init__(self, stream: IO[bytes], declared: int) -> None:
+        self.stream = stream
+        self.declared = declared
+        self.out = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: bytearray | memoryview) -> int:  # type: ignore[override]
+        data = self.stream.read(len(b))
+        n = len(data)
+        b[:n] = data
+        self.out += n
+        if not n and len(b) and self.out < self.declared:
+            raise EOFError(
+                f"zstd data ends after {self.out} of the {self.declared} bytes its frame declares"
+            )
+        return n
