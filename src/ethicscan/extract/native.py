@@ -89,6 +89,8 @@ def _elf_symbols(data: bytes) -> list[Segment]:
     from elftools.elf.elffile import ELFFile
     from elftools.elf.sections import SymbolTableSection
 
+    if data[:4] != b"\x7fELF":
+        raise ValueError("no ELF header")
     elf = ELFFile(io.BytesIO(data))
     sections = list(elf.iter_sections())
     out: list[tuple[str, int | None]] = []
@@ -120,6 +122,9 @@ def _elf_offset(sections: Sequence[object], shndx: object, value: int, data: byt
 def _pe_symbols(data: bytes) -> list[Segment]:
     import pefile
 
+    lfanew = struct.unpack_from("<I", data, 0x3C)[0] if len(data) >= 0x40 else -1
+    if data[:2] != b"MZ" or lfanew <= 0 or data[lfanew : lfanew + 4] != b"PE\x00\x00":
+        raise ValueError("no PE header (an MS-DOS executable, or not an executable)")
     pe = pefile.PE(data=data, fast_load=True)
     try:
         pe.parse_data_directories(

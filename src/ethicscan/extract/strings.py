@@ -88,10 +88,14 @@ def strings(data: bytes, skip: Iterable[str] = ()) -> tuple[list[Segment], bool]
     skipset = set(skip)
     classes = data.translate(_T8)
     spans = _utf8_and_ascii(data, classes) + _utf16(data, classes)
-    spans.sort()
+    spans.sort(key=lambda sp: (sp[0], sp[0] - sp[1]))
     found: list[Segment] = []
     chars = 0
+    reach = 0
     for start, end, enc in spans:
+        if start < reach:
+            continue  # bytes already read as another string (ASCII inside UTF-16 CJK)
+        reach = end
         text = data[start:end].decode(enc, "replace")
         if len(text) <= MAX_STRING:
             pieces = [(start, text)]
@@ -150,9 +154,7 @@ def _utf16(data: bytes, classes: bytes) -> list[tuple[int, int, str]]:
     ended: list[tuple[int, int, str]] = []
     for m in _U16_ENDED.finditer(rev):
         s, e = n - m.end(), n - m.start() - 2  # the string, without its NUL
-        if b"\x00" not in data[s:e] and not data[s:e].translate(_T8).strip(b"AW"):
-            continue  # ASCII text before NUL padding, not UTF-16
-        if _clean(data[s:e].decode("utf-16-le", "replace")):
+        if _utf16_text(data[s:e]):
             ended.append((s, e, "utf-16-le"))
     ended.reverse()
     out: list[tuple[int, int, str]] = []
@@ -165,6 +167,8 @@ def _utf16(data: bytes, classes: bytes) -> list[tuple[int, int, str]]:
             s += 1
         else:
             continue
+        if not _LETTERS.search(data[s:e].decode("utf-16-le", "replace")):
+            continue
         while i < len(ended) and ended[i][1] <= s:
             out.append(ended[i])
             i += 1
@@ -173,6 +177,25 @@ def _utf16(data: bytes, classes: bytes) -> list[tuple[int, int, str]]:
         out.append((s, e, "utf-16-le"))
     out.extend(ended[i:])
     return out
+
+
+_LETTERS = re.compile(f"[A-Za-z_]{{{MIN_ASCII}}}")
+_CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def _utf16_text(raw: bytes) -> bool:
+    """Is ``raw`` (a run of UTF-16LE units that ends in NUL) text, and not ASCII
+    strings read two bytes at a time?  ASCII strings separated by single NULs look
+    like ideographs whose two bytes are both printable ASCII; in Chinese text about
+    a quarter of the ideographs are like that, so a run where most are is refused."""
+    text = raw.decode("utf-16-le", "replace")
+    if not _clean(text):
+        return False
+    cjk = [c for c in text if _CJK.match(c)]
+    if not cjk:
+        return bool(_LETTERS.search(text))
+    ascii_like = sum(1 for c in cjk if 0x20 <= ord(c) & 0xFF < 0x7F and ord(c) >> 8 < 0x7F)
+    return 2 * ascii_like <= len(cjk)
 
 
 def _clean(text: str) -> bool:
