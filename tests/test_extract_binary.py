@@ -373,3 +373,31 @@ def test_strings_skip_and_long_runs() -> None:
     found, _ = strings(b"\x00" + long + b"\x00ethicCode\x00", skip={"ethicCode"})
     assert [s.offset for s in found] == [1, 1 + 4096, 1 + 8192]
     assert "".join(s.text for s in found) == long.decode()
+
+
+# -- how the classifier reads a binary's strings ---------------------------------------
+def _binary(strings_: list[bytes]) -> bytes:
+    return b"\x00\x01\x02" + b"\x00\x9f".join(strings_) + b"\x00\xff"
+
+
+def test_context_in_a_binary_is_the_strings_around_a_hit(tmp_path: Path) -> None:
+    face = [b"FaceAttr", b"detectFace", b"ethicCode", b"faceQuality", b"face_align_model"]
+    filler = [f"config_option_{i:03d}".encode() for i in range(120)]
+    (tmp_path / "near.bin").write_bytes(_binary([*face, b"religion", *filler]))
+    (tmp_path / "far.bin").write_bytes(_binary([*face, *filler, b"religion"]))
+    result = _scan(tmp_path)
+    religion = {f.location.path: f for f in result.findings if f.evidence.term == "religion"}
+    ethic = {f.location.path: f for f in result.findings if f.evidence.term == "ethicCode"}
+    assert ethic["near.bin"].capability is ethic["far.bin"].capability is Capability.INFERENCE
+    # next to the face SDK's names: a field of face data; a module away: a record
+    assert religion["near.bin"].capability is Capability.INFERENCE
+    assert religion["far.bin"].capability is Capability.RECORD
+
+
+def test_a_keyword_table_in_a_binary_is_not_context(tmp_path: Path) -> None:
+    names = [b"smiling face", b"grinning face", b"waving hand", b"thumbs up", b"footprints"]
+    names += [b"light skin tone", b"skin tone", b"type 1", b"medium skin tone", b"skin tone"]
+    names += [b"dark skin tone", b"skin tone", b"type 6", b"church", b"christian", b"religion"]
+    names += [b"mosque", b"islam", b"muslim", b"religion", b"hindu temple", b"hindu"]
+    (tmp_path / "glyphs.bin").write_bytes(_binary(names))
+    assert _scan(tmp_path).findings == ()
