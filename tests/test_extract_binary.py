@@ -329,6 +329,7 @@ def test_truncated_and_corrupt_files_are_skipped_as_corrupt(
         b"\xcf\xfa\xed\xfe",
         b"\xce\xfa\xed\xfe",
     ],
+    ids=lambda prefix: prefix[:4].hex() + (f"-{len(prefix)}" if len(prefix) > 4 else ""),
 )
 def test_random_bytes_never_raise(prefix: bytes) -> None:
     rng = random.Random(20261127 + len(prefix))

@@ -125,28 +125,26 @@ def _pe_symbols(data: bytes) -> list[Segment]:
     lfanew = struct.unpack_from("<I", data, 0x3C)[0] if len(data) >= 0x40 else -1
     if data[:2] != b"MZ" or lfanew <= 0 or data[lfanew : lfanew + 4] != b"PE\x00\x00":
         raise ValueError("no PE header (an MS-DOS executable, or not an executable)")
+    # Given bytes, pefile holds no file or mapping: no close() (which runs gc.collect()).
     pe = pefile.PE(data=data, fast_load=True)
-    try:
-        pe.parse_data_directories(
-            directories=[
-                pefile.DIRECTORY_ENTRY["IMAGE_DIRECTORY_ENTRY_EXPORT"],
-                pefile.DIRECTORY_ENTRY["IMAGE_DIRECTORY_ENTRY_IMPORT"],
-            ]
-        )
-        out: list[tuple[str, int | None]] = []
-        export = getattr(pe, "DIRECTORY_ENTRY_EXPORT", None)
-        for sym in getattr(export, "symbols", ()):
-            if sym.name:
-                off = pe.get_offset_from_rva(sym.address) if sym.address else None
-                ok = isinstance(off, int) and 0 <= off < len(data)
-                out.append((sym.name.decode("ascii", "replace"), off if ok else None))
-        for entry in getattr(pe, "DIRECTORY_ENTRY_IMPORT", ()):
-            for imp in entry.imports:
-                if imp.name:
-                    out.append((imp.name.decode("ascii", "replace"), None))
-        return _unique(out)
-    finally:
-        pe.close()
+    pe.parse_data_directories(
+        directories=[
+            pefile.DIRECTORY_ENTRY["IMAGE_DIRECTORY_ENTRY_EXPORT"],
+            pefile.DIRECTORY_ENTRY["IMAGE_DIRECTORY_ENTRY_IMPORT"],
+        ]
+    )
+    out: list[tuple[str, int | None]] = []
+    export = getattr(pe, "DIRECTORY_ENTRY_EXPORT", None)
+    for sym in getattr(export, "symbols", ()):
+        if sym.name:
+            off = pe.get_offset_from_rva(sym.address) if sym.address else None
+            ok = isinstance(off, int) and 0 <= off < len(data)
+            out.append((sym.name.decode("ascii", "replace"), off if ok else None))
+    for entry in getattr(pe, "DIRECTORY_ENTRY_IMPORT", ()):
+        for imp in entry.imports:
+            if imp.name:
+                out.append((imp.name.decode("ascii", "replace"), None))
+    return _unique(out)
 
 
 # -- Mach-O (the symbol table, read here) ----------------------------------------------
