@@ -289,6 +289,20 @@ def test_macho_symbols() -> None:
     assert "_face_get_skin_color" not in {s.text for s in out.segments if not s.member}
 
 
+def test_universal_macho_symbols_of_each_slice() -> None:
+    thin = _macho([("_face_get_skin_color", 16)])
+    base = 4096
+    fat = struct.pack(">II", 0xCAFEBABE, 1) + struct.pack(
+        ">iiIII", 0x01000007, 3, base, len(thin), 12
+    )
+    data = fat + bytes(base - len(fat)) + thin
+    out = extract_macho(data, "FaceSDK")
+    assert out.skipped == ()
+    assert {s.member: s.offset for s in out.segments if s.member} == {
+        "_face_get_skin_color": base + 32 + 72 + 24 + 16
+    }
+
+
 # -- corrupt and random input ----------------------------------------------------------
 def _elf_with_missing_sections() -> bytes:
     ident = b"\x7fELF\x02\x01\x01" + b"\x00" * 9
@@ -322,6 +336,7 @@ def test_truncated_and_corrupt_files_are_skipped_as_corrupt(
     [
         b"",
         b"\xca\xfe\xba\xbe\x00\x00\x00\x34",
+        b"\xca\xfe\xba\xbe\x00\x00\x00\x02",
         b"dex\n035\x00",
         b"\x7fELF\x02\x01\x01\x00",
         b"MZ",

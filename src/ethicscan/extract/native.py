@@ -41,8 +41,6 @@ def extract_pe(data: bytes, name: str) -> Extracted:
 
 
 def extract_macho(data: bytes, name: str) -> Extracted:
-    if data[:4] == b"\xca\xfe\xba\xbe":  # a universal binary: its slices' strings
-        return _with_strings(data, [], ())
     return _symbols_and_strings(data, "Mach-O", _macho_symbols)
 
 
@@ -152,8 +150,36 @@ _LC_SEGMENT, _LC_SYMTAB, _LC_SEGMENT_64 = 0x1, 0x2, 0x19
 _N_STAB, _N_TYPE, _N_SECT = 0xE0, 0x0E, 0x0E
 
 
+_FAT_MAGIC = b"\xca\xfe\xba\xbe"
+MAX_SLICES = 16
+
+
 def _macho_symbols(data: bytes) -> list[Segment]:
+    if data[:4] != _FAT_MAGIC:
+        return _unique(_thin_symbols(data, 0))
+    # A universal binary: the symbols of each slice, with offsets in the whole file.
+    (count,) = struct.unpack_from(">I", data, 4)
+    if count > MAX_SLICES:
+        raise ValueError(f"{count} slices in a universal binary")
+    out: list[tuple[str, int | None]] = []
+    for i in range(count):
+        _cpu, _sub, offset, size, _align = struct.unpack_from(">iiIII", data, 8 + 20 * i)
+        if offset + size > len(data):
+            raise ValueError(f"slice {i} runs past the end of the file")
+        out += _thin_symbols(data[offset : offset + size], offset)
+    return _unique(out)
+
+
+def _thin_symbols(data: bytes, base: int) -> list[tuple[str, int | None]]:
+    """The symbols of one Mach-O image at ``base`` in its file."""
     magic = data[:4]
+    if magic not in (
+        b"\xcf\xfa\xed\xfe",
+        b"\xce\xfa\xed\xfe",
+        b"\xfe\xed\xfa\xcf",
+        b"\xfe\xed\xfa\xce",
+    ):
+        raise ValueError("no Mach-O header")
     end = "<" if magic in (b"\xcf\xfa\xed\xfe", b"\xce\xfa\xed\xfe") else ">"
     is64 = magic in (b"\xcf\xfa\xed\xfe", b"\xfe\xed\xfa\xcf")
     ncmds, sizeofcmds = struct.unpack_from(end + "II", data, 16)
@@ -196,7 +222,7 @@ def _macho_symbols(data: bytes) -> list[Segment]:
             for vmaddr, vmsize, fileoff in segments:
                 if vmaddr <= value < vmaddr + vmsize:
                     off = fileoff + value - vmaddr
-                    off = off if off < len(data) else None
+                    off = base + off if off < len(data) else None
                     break
         out.append((name, off))
-    return _unique(out)
+    return out
