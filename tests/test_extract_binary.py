@@ -205,6 +205,10 @@ def test_elf_symbols_and_strings(tmp_path: Path) -> None:
     assert wide.location.offset is not None
     assert data[wide.location.offset :].startswith("SkinColor estimate".encode("utf-16-le"))
     assert result.skipped == ()
+    # cut short, its symbols cannot be read (the section headers are at the end)
+    cut = extract_elf(data[: len(data) - 100], "libface.so")
+    assert [reason for reason, _ in cut.skipped] == [SkipReason.CORRUPT]
+    assert "人脸属性: 民族 肤色" in {s.text for s in cut.segments}  # but its strings can
 
 
 @pytest.mark.skipif(CC is None, reason="no C compiler")
