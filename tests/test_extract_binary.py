@@ -307,6 +307,94 @@ def test_universal_macho_symbols_of_each_slice() -> None:
     }
 
 
+def _pe_dll(exports: list[str], extra: bytes) -> bytes:
+    """A PE32+ DLL with one section holding an export table and ``extra`` bytes."""
+    rva, raw = 0x1000, 0x200
+    names_at = 40 + 10 * len(exports)  # directory, functions, names, ordinals
+    strings, name_rvas = b"face.dll\x00", []
+    for name in exports:
+        name_rvas.append(rva + names_at + len(strings))
+        strings += name.encode() + b"\x00"
+    code_at = 0x100
+    n = len(exports)
+    body = struct.pack(
+        "<IIHHIIIIIII",
+        0,
+        0,
+        0,
+        0,
+        rva + names_at,
+        1,
+        n,
+        n,
+        rva + 40,
+        rva + 40 + 4 * n,
+        rva + 40 + 8 * n,
+    )
+    body += b"".join(struct.pack("<I", rva + code_at + 16 * i) for i in range(n))
+    body += b"".join(struct.pack("<I", r) for r in name_rvas)
+    body += b"".join(struct.pack("<H", i) for i in range(n))
+    body += strings
+    body += bytes(code_at - len(body)) + b"\xc3" * 16 * n + extra
+    body += bytes(-len(body) % 0x200)
+    dos = b"MZ" + bytes(0x3A) + struct.pack("<I", 0x40)
+    coff = b"PE\x00\x00" + struct.pack("<HHIIIHH", 0x8664, 1, 0, 0, 0, 240, 0x2022)
+    opt = struct.pack(
+        "<HBBIIIIIQIIHHHHHHIIIIHHQQQQII",
+        0x20B,
+        14,
+        0,
+        0,
+        len(body),
+        0,
+        0,
+        rva,
+        0x180000000,
+        0x1000,
+        0x200,
+        6,
+        0,
+        0,
+        0,
+        6,
+        0,
+        0,
+        rva + 0x1000,
+        raw,
+        0,
+        2,
+        0,
+        0x100000,
+        0x1000,
+        0x100000,
+        0x1000,
+        0,
+        16,
+    )
+    opt += struct.pack("<II", rva, names_at + len(strings)) + bytes(8 * 15)
+    section = struct.pack(
+        "<8sIIIIIIHHI", b".rdata", len(body), rva, len(body), raw, 0, 0, 0, 0, 0x40000040
+    )
+    head = dos + coff + opt + section
+    return head + bytes(raw - len(head)) + body
+
+
+def test_pe_exports_and_wide_strings(tmp_path: Path) -> None:
+    alarm = "维族告警".encode("utf-16-le") + b"\x00\x00"
+    data = _pe_dll(["FaceDetect", "FaceGetSkinColor", "FaceGetEthicCode"], b"\x00\x00" + alarm)
+    out = extract_pe(data, "face.dll")
+    assert out.skipped == ()
+    syms = {s.member: s.offset for s in out.segments if s.member}
+    assert set(syms) == {"FaceDetect", "FaceGetSkinColor", "FaceGetEthicCode"}
+    assert data[syms["FaceDetect"]] == 0xC3  # the first byte of the exported code
+    (tmp_path / "face.dll").write_bytes(data)
+    result = _scan(tmp_path)
+    members = _by_member(result)
+    assert members["FaceGetSkinColor"][0].capability is Capability.INFERENCE
+    alarms = [f for f in result.findings if f.evidence.term == "维族告警"]
+    assert alarms and data[alarms[0].location.offset or 0 :].startswith(alarm)
+
+
 # -- corrupt and random input ----------------------------------------------------------
 def _elf_with_missing_sections() -> bytes:
     ident = b"\x7fELF\x02\x01\x01" + b"\x00" * 9
