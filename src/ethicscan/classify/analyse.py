@@ -242,15 +242,16 @@ def _promote_within_file(
     inference, not a record.  Prose files and negated comments keep their own verdict."""
     if doc.is_prose:
         return decided
-    serious: dict[Trait, list[Capability]] = defaultdict(list)
+    serious: dict[Trait, list[tuple[int, Capability]]] = defaultdict(list)
     for h, d in decided:
         if d.capability in (Capability.INFERENCE, Capability.SEARCH):
-            serious[h.term.trait].append(d.capability)
+            serious[h.term.trait].append((h.line, d.capability))
     if not serious:
         return decided
     out = []
     for h, d in decided:
-        caps = serious.get(h.term.trait)
+        lo, hi = doc.reach(h.line)
+        caps = [c for line, c in serious.get(h.term.trait, ()) if lo <= line <= hi]
         negated = any(sig.name == "negated-or-removed" for sig in d.signals)
         lower = d.capability in (Capability.RECORD, Capability.MENTION)
         structural = any(sig.name in STRUCTURAL_SIGNALS for sig in d.signals)

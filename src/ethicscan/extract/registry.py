@@ -7,11 +7,22 @@ classified as they are.
 
 from __future__ import annotations
 
+from ethicscan.extract.dex import extract_dex
 from ethicscan.extract.formats import Format, suffix
+from ethicscan.extract.javaclass import extract_class
+from ethicscan.extract.native import extract_binary, extract_elf, extract_macho, extract_pe
 from ethicscan.extract.units import Extractor
 
 # Binary and document formats, by content.
-BY_FORMAT: dict[Format, Extractor] = {}
+BY_FORMAT: dict[Format, Extractor] = {
+    # compiled code (docs/extractors.md, "Compiled code")
+    Format.CLASS: extract_class,
+    Format.DEX: extract_dex,
+    Format.ELF: extract_elf,
+    Format.PE: extract_pe,
+    Format.MACHO: extract_macho,
+    Format.BINARY: extract_binary,
+}
 
 # Text formats that need more than decoding (visible text of HTML, cells of CSV ...),
 # by suffix.  The extractor receives the decoded text encoded as UTF-8.
