@@ -8,10 +8,15 @@ classified as they are.
 from __future__ import annotations
 
 from ethicscan.extract.formats import Format, suffix
+from ethicscan.extract.office import extract_office
+from ethicscan.extract.pdf import extract_pdf
 from ethicscan.extract.units import Extractor
 
 # Binary and document formats, by content.
-BY_FORMAT: dict[Format, Extractor] = {}
+BY_FORMAT: dict[Format, Extractor] = {
+    Format.PDF: extract_pdf,
+    Format.OFFICE: extract_office,
+}
 
 # Text formats that need more than decoding (visible text of HTML, cells of CSV ...),
 # by suffix.  The extractor receives the decoded text encoded as UTF-8.

@@ -1,0 +1,393 @@
+"""The text of office documents: Word, Excel and PowerPoint (OOXML) and
+OpenDocument text, spreadsheets and presentations.
+
+The zip is read with :mod:`zipfile` in memory and each XML part with defusedxml
+(no entity expansion, no external references, no network).  What is read:
+
+* paragraphs, one line each; a table row is one line with its cells joined by
+  `` | `` so a header row reads like a list of field names;
+* DOCX/ODT: body, headers and footers, footnotes, endnotes and comments;
+* XLSX/ODS: every sheet, one row a line (``member`` = the sheet name, the line
+  within the sheet = the row number while rows are dense), and cell comments;
+* PPTX/ODP: every slide (``page`` = the slide number) and its speaker notes
+  (``member`` = ``notes``).
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import xml.etree.ElementTree as ET
+import zipfile
+import zlib
+from collections.abc import Iterator
+
+import defusedxml.ElementTree as SafeET
+from defusedxml import DefusedXmlException
+
+from ethicscan.extract.common import clean, prose_hint
+from ethicscan.extract.formats import suffix
+from ethicscan.extract.units import Extracted, ExtractError, Segment
+from ethicscan.model import SkipReason
+
+MAX_PART = 64 * 1024 * 1024  # uncompressed bytes of one XML part
+MAX_TOTAL = 256 * 1024 * 1024  # uncompressed bytes of all parts read from one document
+MAX_RATIO = 200.0  # expanded / compressed, per part above 1 MB
+MAX_ROW_GAP = 1000  # empty rows padded so lines keep row numbers; larger gaps are closed
+CELL_SEP = " | "
+
+Element = ET.Element
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+class _Package:
+    """The parts of one zipped document, read within bounds."""
+
+    def __init__(self, data: bytes) -> None:
+        try:
+            self.zf = zipfile.ZipFile(io.BytesIO(data))
+        except (zipfile.BadZipFile, ValueError, EOFError, OSError) as exc:
+            raise ExtractError(SkipReason.CORRUPT, f"office document: {exc}") from None
+        except NotImplementedError as exc:  # a zip version or feature zipfile lacks
+            raise ExtractError(SkipReason.UNSUPPORTED, f"office document: {exc}") from None
+        self.names = {i.filename: i for i in self.zf.infolist()}
+        self.read_total = 0
+        self.skipped: list[tuple[SkipReason, str]] = []
+
+    def has(self, name: str) -> bool:
+        return name in self.names
+
+    def xml(self, name: str) -> Element | None:
+        """The parsed part, or None (and a skipped entry) when it cannot be read."""
+        info = self.names.get(name)
+        if info is None:
+            return None
+        if info.flag_bits & 0x1:
+            self.skipped.append((SkipReason.ENCRYPTED, f"office part {name}: encrypted"))
+            return None
+        if (
+            info.file_size > MAX_PART
+            or self.read_total + info.file_size > MAX_TOTAL
+            or (
+                info.file_size > 1 << 20 and info.file_size > MAX_RATIO * max(1, info.compress_size)
+            )
+        ):
+            self.skipped.append(
+                (SkipReason.LIMIT, f"office part {name}: {info.file_size} bytes not read")
+            )
+            return None
+        try:
+            with self.zf.open(info) as f:
+                raw = f.read(MAX_PART + 1)
+            self.read_total += len(raw)
+            return SafeET.fromstring(raw)
+        except DefusedXmlException as exc:
+            self.skipped.append((SkipReason.CORRUPT, f"office part {name}: refused: {exc!r}"))
+        except (
+            ET.ParseError,
+            zipfile.BadZipFile,
+            zlib.error,
+            OSError,
+            EOFError,
+            ValueError,
+        ) as exc:
+            self.skipped.append((SkipReason.CORRUPT, f"office part {name}: {exc}"))
+        except NotImplementedError as exc:
+            self.skipped.append((SkipReason.UNSUPPORTED, f"office part {name}: {exc}"))
+        return None
+
+    def rels(self, part: str) -> dict[str, str]:
+        """Relationship id -> target part name, for ``part``."""
+        folder, base = posixpath.split(part)
+        root = self.xml(posixpath.join(folder, "_rels", base + ".rels"))
+        out: dict[str, str] = {}
+        if root is None:
+            return out
+        for rel in root:
+            rid, target = rel.get("Id"), rel.get("Target")
+            if not rid or not target or rel.get("TargetMode") == "External":
+                continue
+            if target.startswith("/"):
+                out[rid] = target.lstrip("/")
+            else:
+                out[rid] = posixpath.normpath(posixpath.join(folder, target))
+        return out
+
+
+def extract_office(data: bytes, name: str) -> Extracted:
+    pkg = _Package(data)
+    with pkg.zf:
+        if pkg.has("word/document.xml"):
+            segments = list(_docx(pkg))
+        elif pkg.has("xl/workbook.xml"):
+            segments = list(_xlsx(pkg))
+        elif pkg.has("ppt/presentation.xml"):
+            segments = list(_pptx(pkg))
+        elif pkg.has("content.xml"):
+            segments = list(_odf(pkg))
+        else:
+            raise ExtractError(
+                SkipReason.UNSUPPORTED,
+                f"office document ({suffix(name) or 'zip'}) without a known main part",
+            )
+    kept = tuple(s for s in segments if s.text.strip())
+    return Extracted(kept, hint=prose_hint(name), skipped=tuple(pkg.skipped))
+
+
+# -- Word ------------------------------------------------------------------------------------
+_W_BREAKS = frozenset({"br", "cr"})
+
+
+def _w_text(el: Element) -> str:
+    """The text of a Word paragraph or run (tabs and breaks as spaces and lines)."""
+    out: list[str] = []
+    for node in el.iter():
+        tag = _local(node.tag)
+        if tag in ("t", "instrText") and node.text:
+            out.append(node.text)
+        elif tag == "tab":
+            out.append("\t")
+        elif tag in _W_BREAKS:
+            out.append("\n")
+    return "".join(out)
+
+
+def _w_lines(el: Element) -> Iterator[str]:
+    """Lines of a Word body, header, comment ...: a paragraph a line, a table row a line."""
+    for child in el:
+        tag = _local(child.tag)
+        if tag == "p":
+            yield _w_text(child)
+        elif tag == "tbl":
+            for tr in child.iter():
+                if _local(tr.tag) == "tr":
+                    cells = [
+                        " ".join(_w_text(p) for p in tc.iter() if _local(p.tag) == "p").strip()
+                        for tc in tr
+                        if _local(tc.tag) == "tc"
+                    ]
+                    yield CELL_SEP.join(cells)
+        else:
+            yield from _w_lines(child)  # sdt, sdtContent, body, comment, hdr ...
+
+
+def _docx(pkg: _Package) -> Iterator[Segment]:
+    order = ["word/document.xml"]
+    extra = sorted(
+        n
+        for n in pkg.names
+        if n.startswith("word/")
+        and n.count("/") == 1
+        and n.endswith(".xml")
+        and n.split("/")[1].startswith(("header", "footer", "footnotes", "endnotes", "comments"))
+    )
+    for part in order + extra:
+        root = pkg.xml(part)
+        if root is None:
+            continue
+        member = "" if part == "word/document.xml" else part[len("word/") : -len(".xml")]
+        yield Segment(clean("\n".join(_w_lines(root))), member=member)
+
+
+# -- Excel -----------------------------------------------------------------------------------
+def _col(ref: str) -> int:
+    n = 0
+    for ch in ref:
+        if "A" <= ch <= "Z":
+            n = n * 26 + ord(ch) - 64
+        else:
+            break
+    return n
+
+
+def _x_text(el: Element) -> str:
+    return "".join(t.text or "" for t in el.iter() if _local(t.tag) == "t")
+
+
+def _xlsx(pkg: _Package) -> Iterator[Segment]:
+    wb = pkg.xml("xl/workbook.xml")
+    if wb is None:
+        return
+    rels = pkg.rels("xl/workbook.xml")
+    shared: list[str] = []
+    sst = pkg.xml("xl/sharedStrings.xml")
+    if sst is not None:
+        shared = [_x_text(si) for si in sst if _local(si.tag) == "si"]
+    for sheet in wb.iter():
+        if _local(sheet.tag) != "sheet":
+            continue
+        title = sheet.get("name") or ""
+        rid = next((v for k, v in sheet.attrib.items() if _local(k) == "id"), "")
+        part = rels.get(rid, "")
+        root = pkg.xml(part) if part else None
+        if root is None:
+            continue
+        yield Segment(clean("\n".join(_x_rows(root, shared))), member=title)
+        for target in pkg.rels(part).values():
+            if posixpath.basename(target).startswith("comments"):
+                comments = pkg.xml(target)
+                if comments is not None:
+                    lines = [_x_text(c) for c in comments.iter() if _local(c.tag) == "comment"]
+                    yield Segment(clean("\n".join(lines)), member=f"{title} (comments)")
+
+
+def _x_rows(root: Element, shared: list[str]) -> Iterator[str]:
+    line = 0
+    for row in root.iter():
+        if _local(row.tag) != "row":
+            continue
+        r = row.get("r")
+        if r and r.isdigit():
+            gap = int(r) - 1 - line
+            if 0 < gap <= MAX_ROW_GAP:
+                yield from [""] * gap
+                line += gap
+        cells: list[str] = []
+        for c in row:
+            if _local(c.tag) != "c":
+                continue
+            kind = c.get("t", "n")
+            value = ""
+            if kind == "inlineStr":
+                value = _x_text(c)
+            else:
+                v = next((x.text or "" for x in c if _local(x.tag) == "v"), "")
+                if kind == "s":
+                    value = shared[int(v)] if v.isdigit() and int(v) < len(shared) else ""
+                else:
+                    value = v
+            cells.append(value.replace("\n", " "))
+        while cells and not cells[-1]:
+            cells.pop()
+        line += 1
+        yield CELL_SEP.join(cells)
+
+
+# -- PowerPoint ------------------------------------------------------------------------------
+def _a_lines(el: Element) -> Iterator[str]:
+    """DrawingML text: a paragraph a line, a table row a line."""
+    for child in el:
+        tag = _local(child.tag)
+        if tag == "p":
+            yield "".join(
+                (n.text or "") if _local(n.tag) == "t" else "\n"
+                for n in child.iter()
+                if _local(n.tag) in ("t", "br")
+            )
+        elif tag == "tbl":
+            for tr in child:
+                if _local(tr.tag) == "tr":
+                    yield CELL_SEP.join(
+                        " ".join(_a_lines(tc)).strip() for tc in tr if _local(tc.tag) == "tc"
+                    )
+        else:
+            yield from _a_lines(child)
+
+
+def _pptx(pkg: _Package) -> Iterator[Segment]:
+    pres = pkg.xml("ppt/presentation.xml")
+    if pres is None:
+        return
+    rels = pkg.rels("ppt/presentation.xml")
+    slides = [
+        rels.get(next((v for k, v in s.attrib.items() if _local(k) == "id" and "}" in k), ""), "")
+        for s in pres.iter()
+        if _local(s.tag) == "sldId"
+    ]
+    for n, part in enumerate(slides, 1):
+        root = pkg.xml(part) if part else None
+        if root is None:
+            continue
+        yield Segment(clean("\n".join(_a_lines(root))), page=n)
+        for target in pkg.rels(part).values():
+            if "notesSlide" in target:
+                notes = pkg.xml(target)
+                if notes is not None:
+                    yield Segment(clean("\n".join(_a_lines(notes))), page=n, member="notes")
+    for part in sorted(
+        n for n in pkg.names if n.startswith("ppt/comments/") and n.endswith(".xml")
+    ):
+        root = pkg.xml(part)
+        if root is not None:
+            lines = [_x_text(c) for c in root.iter() if _local(c.tag) in ("cm", "comment")]
+            yield Segment(clean("\n".join(lines)), member="comments")
+
+
+# -- OpenDocument ----------------------------------------------------------------------------
+def _o_text(el: Element, notes: list[str]) -> str:
+    """The text of an ODF paragraph; annotations (comments) go to ``notes``."""
+    out: list[str] = [el.text or ""]
+    for child in el:
+        tag = _local(child.tag)
+        if tag == "annotation":
+            notes.extend(_o_lines(child))
+        elif tag == "s":
+            out.append(" " * min(int(child.get(_TEXT_C, "1") or 1), 100))
+        elif tag == "tab":
+            out.append("\t")
+        elif tag == "line-break":
+            out.append("\n")
+        elif tag not in ("note-citation", "bookmark", "bookmark-start", "bookmark-end"):
+            out.append(_o_text(child, notes))
+        out.append(child.tail or "")
+    return "".join(out)
+
+
+_TEXT_C = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}c"
+
+
+def _o_lines(el: Element) -> Iterator[str]:
+    for child in el:
+        tag = _local(child.tag)
+        if tag in ("p", "h"):
+            notes: list[str] = []
+            yield _o_text(child, notes)
+            yield from notes
+        elif tag == "table-row":
+            cells = []
+            for cell in child:
+                if _local(cell.tag) in ("table-cell", "covered-table-cell"):
+                    cells.append(" ".join(_o_lines(cell)).strip())
+            while cells and not cells[-1]:
+                cells.pop()
+            yield CELL_SEP.join(cells)
+        else:
+            yield from _o_lines(child)
+
+
+def _odf(pkg: _Package) -> Iterator[Segment]:
+    content = pkg.xml("content.xml")
+    if content is not None:
+        body = next((e for e in content.iter() if _local(e.tag) == "body"), None)
+        kind = next(iter(body), None) if body is not None else None
+        kind_tag = _local(kind.tag) if kind is not None else ""
+        if kind is not None and kind_tag == "spreadsheet":
+            for table in kind:
+                if _local(table.tag) == "table":
+                    yield Segment(clean("\n".join(_o_lines(table))), member=_o_name(table))
+        elif kind is not None and kind_tag == "presentation":
+            n = 0
+            for page in kind:
+                if _local(page.tag) != "page":
+                    continue
+                n += 1
+                notes = [c for c in page if _local(c.tag) == "notes"]
+                for c in notes:
+                    page.remove(c)
+                yield Segment(clean("\n".join(_o_lines(page))), page=n)
+                for c in notes:
+                    yield Segment(clean("\n".join(_o_lines(c))), page=n, member="notes")
+        elif body is not None:
+            yield Segment(clean("\n".join(_o_lines(body))))
+    styles = pkg.xml("styles.xml")  # headers and footers of master pages
+    if styles is not None:
+        masters = [e for e in styles.iter() if _local(e.tag) == "master-styles"]
+        lines = [line for m in masters for line in _o_lines(m)]
+        yield Segment(clean("\n".join(lines)), member="headers and footers")
+
+
+def _o_name(table: Element) -> str:
+    return next((v for k, v in table.attrib.items() if _local(k) == "name"), "")

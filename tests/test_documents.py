@@ -1,0 +1,224 @@
+"""Documents: PDF pages and office files become located text; what cannot be read
+(scans, encryption, corruption) is reported as skipped, never as clean."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from docfixtures import (
+    LOOKALIKE_PAGES,
+    SPEC_PAGES,
+    docx_face_table,
+    mutations,
+    odf,
+    pdf,
+    pptx_deck,
+    scan_files,
+    xlsx_persons,
+)
+from ethicscan.extract.office import extract_office
+from ethicscan.extract.pdf import extract_pdf
+from ethicscan.extract.units import Extracted, ExtractError
+from ethicscan.model import Capability, SkipReason, Trait
+
+
+def _line_in(lines: list[str], needle: str) -> int:
+    return next(i for i, line in enumerate(lines, 1) if needle in line)
+
+
+# -- PDF -------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def spec_pdf() -> bytes:
+    return pdf(SPEC_PAGES)
+
+
+def test_pdf_findings_carry_page_and_line_within_page(tmp_path: Path, spec_pdf: bytes) -> None:
+    result = scan_files(tmp_path, {"spec.pdf": spec_pdf})
+    assert not result.skipped
+    found = result.findings
+    assert {f.location.page for f in found} == {2}
+    terms = {f.evidence.term for f in found}
+    assert {"EthicCode", "SkinColor", "维族告警"} <= terms
+    page2 = SPEC_PAGES[1]
+    for f in found:
+        assert f.location.path == "spec.pdf"
+        assert f.evidence.term in page2[f.location.line - 1], f
+    ethic = next(f for f in found if f.evidence.term == "EthicCode")
+    assert ethic.location.line == _line_in(page2, "EthicCode")
+    assert ethic.trait is Trait.ETHNICITY
+    alarm = next(f for f in found if f.evidence.term == "维族告警")
+    assert alarm.capability is Capability.TARGETING
+
+
+def test_pdf_lookalikes_are_quiet(tmp_path: Path) -> None:
+    result = scan_files(tmp_path, {"notes.pdf": pdf(LOOKALIKE_PAGES)})
+    assert result.findings == ()
+    assert result.skipped == ()
+    assert result.stats.files == 1
+
+
+def test_scanned_pdf_is_skipped_never_clean(tmp_path: Path) -> None:
+    result = scan_files(tmp_path, {"scan.pdf": pdf([["x"], ["y"]], blank=(1, 2))})
+    assert result.findings == ()
+    assert [(s.path, s.reason) for s in result.skipped] == [("scan.pdf", SkipReason.NO_TEXT_LAYER)]
+    assert SkipReason.NO_TEXT_LAYER.value == "no text layer"
+
+
+def test_partly_scanned_pdf_reads_text_and_lists_empty_pages(tmp_path: Path) -> None:
+    pages = [SPEC_PAGES[0], ["x"], SPEC_PAGES[1], ["x"], ["x"]]
+    result = scan_files(tmp_path, {"mixed.pdf": pdf(pages, blank=(2, 4, 5))})
+    assert {f.location.page for f in result.findings} == {3}
+    [skip] = result.skipped
+    assert skip.reason is SkipReason.NO_TEXT_LAYER
+    assert "3 of 5 pages" in skip.detail and "page 2, 4-5" in skip.detail
+
+
+def test_encrypted_pdf(tmp_path: Path) -> None:
+    locked = pdf(SPEC_PAGES, user_password="secret")
+    open_to_all = pdf(SPEC_PAGES, user_password="")
+    result = scan_files(tmp_path, {"locked.pdf": locked, "open.pdf": open_to_all})
+    assert [(s.path, s.reason) for s in result.skipped] == [("locked.pdf", SkipReason.ENCRYPTED)]
+    assert {f.location.path for f in result.findings} == {"open.pdf"}
+    assert {f.location.page for f in result.findings} == {2}
+
+
+def test_truncated_pdf_is_corrupt(tmp_path: Path, spec_pdf: bytes) -> None:
+    result = scan_files(tmp_path, {"cut.pdf": spec_pdf[:400]})
+    assert [(s.path, s.reason) for s in result.skipped] == [("cut.pdf", SkipReason.CORRUPT)]
+
+
+def test_pdf_inside_zip_keeps_chain_and_page(tmp_path: Path, spec_pdf: bytes) -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("readme.txt", "Specifications.\n")
+        z.writestr("spec.pdf", spec_pdf)
+    result = scan_files(tmp_path, {"docs.zip": out.getvalue()})
+    assert result.findings
+    assert {(f.location.path, f.location.page) for f in result.findings} == {
+        ("docs.zip!spec.pdf", 2)
+    }
+
+
+def test_mutated_pdfs_never_raise(spec_pdf: bytes) -> None:
+    for data in mutations(spec_pdf, seed=3, count=40):
+        try:
+            out = extract_pdf(data, "m.pdf")
+        except ExtractError as exc:
+            assert exc.reason in (SkipReason.CORRUPT, SkipReason.NO_TEXT_LAYER)
+        else:
+            assert isinstance(out, Extracted)
+
+
+# -- office documents ------------------------------------------------------------------------
+def test_docx_table_row_and_comment(tmp_path: Path) -> None:
+    result = scan_files(tmp_path, {"design.docx": docx_face_table()})
+    assert not result.skipped
+    body = [f for f in result.findings if f.location.member == ""]
+    assert {f.evidence.term for f in body} == {"民族", "肤色"}
+    # line 1 is the heading, line 2 the header row of the table: 姓名 | 民族 | 肤色
+    assert {f.location.line for f in body} == {2}
+    assert all(f.evidence.snippet == "姓名 | 民族 | 肤色" for f in body)
+    assert all(f.capability is not Capability.MENTION for f in body)
+    comments = [f for f in result.findings if f.location.member == "comments"]
+    assert [f.evidence.term for f in comments] == ["维族告警"]
+    assert comments[0].capability is Capability.TARGETING
+
+
+def test_docx_lookalike(tmp_path: Path) -> None:
+    result = scan_files(tmp_path, {"notes.docx": docx_face_table(lookalike=True)})
+    assert result.findings == ()
+    assert result.skipped == ()
+
+
+def test_xlsx_sheet_rows_keep_row_numbers(tmp_path: Path) -> None:
+    result = scan_files(tmp_path, {"export.xlsx": xlsx_persons()})
+    got = {(f.location.member, f.location.line, f.evidence.term) for f in result.findings}
+    assert {("Persons", 1, "race"), ("Persons", 1, "skin_color")} <= got
+    assert ("Persons", 5, "ethnicity") in got
+    assert all(f.location.member == "Persons" for f in result.findings)
+
+
+def test_xlsx_lookalike(tmp_path: Path) -> None:
+    assert scan_files(tmp_path, {"notes.xlsx": xlsx_persons(lookalike=True)}).findings == ()
+
+
+def test_pptx_slide_number_and_notes(tmp_path: Path) -> None:
+    result = scan_files(tmp_path, {"deck.pptx": pptx_deck()})
+    slide = {(f.location.page, f.location.member, f.evidence.term) for f in result.findings}
+    assert (2, "", "race") in slide
+    assert (2, "", "skin colour") in slide
+    assert (2, "notes", "维族告警") in slide
+    assert {f.location.page for f in result.findings} == {2}
+
+
+def test_odt_and_ods(tmp_path: Path) -> None:
+    odt = odf(
+        "text",
+        "<text:h>人脸识别 布控系统</text:h><text:p>说明</text:p>"
+        "<table:table><table:table-row><table:table-cell><text:p>姓名</text:p></table:table-cell>"
+        "<table:table-cell><text:p>民族</text:p></table:table-cell>"
+        "<table:table-cell><text:p>肤色</text:p></table:table-cell></table:table-row>"
+        "</table:table>",
+        "application/vnd.oasis.opendocument.text",
+    )
+    ods = odf(
+        "spreadsheet",
+        '<table:table table:name="Capture"><table:table-row>'
+        "<table:table-cell><text:p>face_id</text:p></table:table-cell>"
+        "<table:table-cell><text:p>race</text:p></table:table-cell>"
+        "<table:table-cell><text:p>skin_color</text:p></table:table-cell>"
+        "<table:table-cell><text:p>capture_time</text:p></table:table-cell>"
+        "</table:table-row></table:table>",
+        "application/vnd.oasis.opendocument.spreadsheet",
+    )
+    result = scan_files(tmp_path, {"spec.odt": odt, "capture.ods": ods})
+    got = {
+        (f.location.path, f.location.member, f.location.line, f.evidence.term)
+        for f in result.findings
+    }
+    assert {("spec.odt", "", 3, "民族"), ("spec.odt", "", 3, "肤色")} <= got
+    assert {("capture.ods", "Capture", 1, "race"), ("capture.ods", "Capture", 1, "skin_color")} <= (
+        got
+    )
+
+
+def test_office_xml_entities_are_not_expanded(tmp_path: Path) -> None:
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "race race race race">'
+        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        "<w:body><w:p><w:r><w:t>&b;</w:t></w:r></w:p></w:body></w:document>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("word/document.xml", bomb)
+    got = extract_office(out.getvalue(), "bomb.docx")
+    assert got.segments == ()
+    assert [r for r, _ in got.skipped] == [SkipReason.CORRUPT]
+    assert "refused" in got.skipped[0][1]
+
+
+def test_office_without_main_part_and_not_a_zip(tmp_path: Path) -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("other.xml", "<x/>")
+    result = scan_files(tmp_path, {"odd.docx": out.getvalue(), "bad.xlsx": b"PK\x03\x04junk"})
+    reasons = {s.path: s.reason for s in result.skipped}
+    assert reasons == {"odd.docx": SkipReason.UNSUPPORTED, "bad.xlsx": SkipReason.CORRUPT}
+
+
+@pytest.mark.parametrize("make", [docx_face_table, xlsx_persons, pptx_deck])
+def test_mutated_office_files_never_raise(make: object) -> None:
+    assert callable(make)
+    data = make()
+    for i, bad in enumerate(mutations(data, seed=7, count=25)):
+        try:
+            out = extract_office(bad, f"m{i}.docx")
+        except ExtractError as exc:
+            assert exc.reason in (SkipReason.CORRUPT, SkipReason.UNSUPPORTED)
+        else:
+            assert isinstance(out, Extracted)
