@@ -222,3 +222,133 @@ def test_mutated_office_files_never_raise(make: object) -> None:
             assert exc.reason in (SkipReason.CORRUPT, SkipReason.UNSUPPORTED)
         else:
             assert isinstance(out, Extracted)
+
+
+# -- HTML ------------------------------------------------------------------------------------
+SEARCH_HTML = """\
+<!DOCTYPE html>
+<html lang="zh">
+<head><title>人脸检索</title>
+<style>.race-condition { color: red } .skin-dark { background: #000 }</style></head>
+<body class="skin-dark theme-race">
+<h1>人脸抓拍检索 Face capture search</h1>
+<form action="/api/face/search">
+  <select id="ethnic" name="ethnicCode"><option value="05">维吾尔族</option></select>
+  <img src="/img/skin.png" alt="按肤色筛选人脸">
+  <input type="checkbox" name="alarm" title="维族告警">
+</form>
+<script>
+  const query = { faceId: id, skinColor: sel.value };
+</script>
+</body>
+</html>
+"""
+
+LOOKALIKE_HTML = """\
+<html><head><title>Scheduler</title>
+<style>.race { color: red }</style></head>
+<body class="skin-dark">
+<p>We fixed a race condition in the scheduler.</p>
+<a href="/races/2024" class="race-link" data-theme="skin">Results</a>
+<p>Pick a skin theme for the editor; each nation&#39;s flag is shown.</p>
+</body></html>
+"""
+
+
+def test_html_findings_point_at_real_lines_and_columns(tmp_path: Path) -> None:
+    result = scan_files(tmp_path, {"search.html": SEARCH_HTML.encode()})
+    lines = SEARCH_HTML.splitlines()
+    got = {(f.location.line, f.evidence.term) for f in result.findings}
+    assert (_line_in(lines, 'alt="按肤色'), "肤色") in got  # an alt attribute
+    assert (_line_in(lines, 'title="维族告警"'), "维族告警") in got
+    assert (_line_in(lines, "skinColor: sel"), "skinColor") in got  # inline script
+    assert (_line_in(lines, 'name="ethnicCode"'), "ethnicCode") in got
+    for f in result.findings:
+        line = lines[f.location.line - 1]
+        assert line[f.location.column - 1 :].startswith(f.evidence.term), f
+    # class names, style rules and URLs are not read: no finding on those lines
+    quiet = {_line_in(lines, "<style>"), _line_in(lines, "<body class")}
+    assert not quiet & {f.location.line for f in result.findings}
+
+
+def test_html_lookalike_and_markup_only_words(tmp_path: Path) -> None:
+    assert scan_files(tmp_path, {"notes.html": LOOKALIKE_HTML.encode()}).findings == ()
+
+
+def test_html_visible_text_keeps_lines() -> None:
+    from ethicscan.extract.markup import visible_text
+
+    for src in (SEARCH_HTML, LOOKALIKE_HTML, "<p>a &amp; b</p><b>x</b>\n<p title='t &lt; u'>z"):
+        out = visible_text(src)
+        assert out.count("\n") == src.count("\n")
+        assert [len(x) for x in out.split("\n")] == [len(x) for x in src.split("\n")]
+    assert visible_text("<p>a &amp; b</p><b>x</b>").split() == ["a", "&", "b", "x"]
+    assert visible_text('<i data-skin-color="dark" class="race">').split() == [
+        "data-skin-color",
+        "dark",
+    ]
+
+
+# -- RTF -------------------------------------------------------------------------------------
+def _gbk(s: str) -> str:
+    return "".join(f"\\'{b:02x}" for b in s.encode("gbk"))
+
+
+SPEC_RTF = (
+    "{\\rtf1\\ansi\\ansicpg936\\deff0{\\fonttbl{\\f0\\fnil\\fcharset134 "
+    + _gbk("宋体")
+    + ";}}\n{\\*\\generator Riched20;}\\uc1\\pard\\f0 "
+    + _gbk("人脸抓拍 布控系统 人员字段")
+    + "\\par\n"
+    + _gbk("姓名")
+    + "\\cell "
+    + _gbk("民族")
+    + "\\cell "
+    + _gbk("肤色")
+    + "\\cell\\row\n"
+    + "\\u24067?\\u25511? \\u32500?\\u26063?\\u21578?\\u35686? alarm\\par\n"
+    + "{\\pict\\pngblip 89504e47 race}}"
+)
+
+
+def test_rtf_gbk_and_unicode_escapes(tmp_path: Path) -> None:
+    from ethicscan.extract.rtf import rtf_text
+
+    text = rtf_text(SPEC_RTF)
+    assert text.splitlines()[:3] == [
+        "人脸抓拍 布控系统 人员字段",
+        "姓名 | 民族 | 肤色",
+        "布控 维族告警 alarm",
+    ]
+    assert "宋体" not in text and "race" not in text and "Riched" not in text
+    result = scan_files(tmp_path, {"spec.rtf": SPEC_RTF.encode("ascii")})
+    got = {(f.location.line, f.evidence.term) for f in result.findings}
+    assert {(2, "民族"), (2, "肤色"), (3, "维族告警")} <= got
+
+
+def test_rtf_lookalike(tmp_path: Path) -> None:
+    rtf = "{\\rtf1\\ansi{\\fonttbl{\\f0 Race Sans;}}\\pard A race condition in the UI skin.\\par}"
+    assert scan_files(tmp_path, {"n.rtf": rtf.encode()}).findings == ()
+
+
+# -- CSV: read as it is; the header line is a field list to the classifier ---------------------
+def test_csv_header_is_schema_evidence(tmp_path: Path) -> None:
+    csv = "person_id,race,skin_color,capture_time\n1,W,2,2024-01-01\n"
+    tsv = "job\trace_condition_count\tskin_theme\tnation_code\n1\t0\tdark\tUS\n"
+    result = scan_files(tmp_path, {"capture.csv": csv.encode(), "jobs.tsv": tsv.encode()})
+    got = {(f.location.path, f.location.line, f.evidence.term) for f in result.findings}
+    assert got == {("capture.csv", 1, "race"), ("capture.csv", 1, "skin_color")}
+
+
+# -- every extractor survives random and mutated input ---------------------------------------
+def test_text_extractors_never_raise_on_mutations() -> None:
+    from ethicscan.extract.markup import extract_html
+    from ethicscan.extract.rtf import extract_rtf
+
+    for ext, sample in ((extract_html, SEARCH_HTML), (extract_rtf, SPEC_RTF)):
+        for data in mutations(sample.encode("utf-8"), seed=11, count=60):
+            out = ext(data, "m")
+            assert isinstance(out, Extracted)
+            text = data.decode("utf-8", errors="replace")
+            if ext is extract_html:  # markup never moves a line
+                assert out.segments[0].text.count("\n") == text.count("\n")
