@@ -352,3 +352,27 @@ def test_text_extractors_never_raise_on_mutations() -> None:
             text = data.decode("utf-8", errors="replace")
             if ext is extract_html:  # markup never moves a line
                 assert out.segments[0].text.count("\n") == text.count("\n")
+
+
+# -- every output format shows pages and scans --------------------------------------------------
+@pytest.mark.parametrize("fmt", ["json", "table"])
+def test_outputs_show_page_and_no_text_layer(
+    tmp_path: Path, spec_pdf: bytes, fmt: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from ethicscan.cli import main
+
+    root = tmp_path / "docs"
+    root.mkdir()
+    (root / "spec.pdf").write_bytes(spec_pdf)
+    (root / "scan.pdf").write_bytes(pdf([["x"]], blank=(1,)))
+    assert main(["scan", str(root), "--format", fmt, "--jobs", "1"]) == 1
+    out = capsys.readouterr().out
+    if fmt == "json":
+        doc = json.loads(out)
+        assert {f["location"]["page"] for f in doc["findings"]} == {2}
+        assert [(s["path"], s["reason"]) for s in doc["skipped"]] == [("scan.pdf", "no text layer")]
+    else:
+        assert "spec.pdf p.2:" in out
+        assert "scan.pdf" in out and "no text layer" in out
