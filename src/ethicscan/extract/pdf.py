@@ -39,7 +39,8 @@ def extract_pdf(data: bytes, name: str) -> Extracted:
         doc = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         code = getattr(exc, "err_code", None)
-        if code in (_ERR_PASSWORD, _ERR_SECURITY):
+        msg = str(exc).lower()
+        if code in (_ERR_PASSWORD, _ERR_SECURITY) or "password" in msg or "security" in msg:
             raise ExtractError(SkipReason.ENCRYPTED, f"PDF: {exc}") from None
         raise ExtractError(SkipReason.CORRUPT, f"PDF: {exc}") from None
     try:
