@@ -128,6 +128,31 @@ def test_docx_table_row_and_comment(tmp_path: Path) -> None:
     assert comments[0].capability is Capability.TARGETING
 
 
+def test_documents_embedded_in_documents_are_explored(tmp_path: Path) -> None:
+    out = io.BytesIO(docx_face_table(lookalike=True))
+    with zipfile.ZipFile(out, "a") as z:
+        z.writestr("word/embeddings/Microsoft_Excel_Worksheet.xlsx", xlsx_persons())
+        z.writestr("word/embeddings/oleObject1.bin", b"\xd0\xcf\x11\xe0race")
+    result = scan_files(tmp_path, {"report.docx": out.getvalue()})
+    assert result.skipped == ()  # the OLE object is not offered to the scan
+    got = {(f.location.path, f.location.member, f.location.line) for f in result.findings}
+    assert ("report.docx!word/embeddings/Microsoft_Excel_Worksheet.xlsx", "Persons", 1) in got
+    assert {p for p, _, _ in got} == {"report.docx!word/embeddings/Microsoft_Excel_Worksheet.xlsx"}
+
+
+def test_xlsx_empty_cells_keep_their_column() -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws["A1"], ws["C1"], ws["B3"] = "id", "race", "x"
+    buf = io.BytesIO()
+    wb.save(buf)
+    [sheet] = extract_office(buf.getvalue(), "a.xlsx").segments
+    assert sheet.text.split("\n") == ["id |  | race", "", " | x"]
+
+
 def test_docx_lookalike(tmp_path: Path) -> None:
     result = scan_files(tmp_path, {"notes.docx": docx_face_table(lookalike=True)})
     assert result.findings == ()

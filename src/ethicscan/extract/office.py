@@ -26,7 +26,7 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from ethicscan.extract.common import clean, prose_hint
-from ethicscan.extract.formats import suffix
+from ethicscan.extract.formats import OFFICE_SUFFIXES, suffix
 from ethicscan.extract.units import Extracted, ExtractError, Segment
 from ethicscan.model import SkipReason
 
@@ -34,6 +34,7 @@ MAX_PART = 64 * 1024 * 1024  # uncompressed bytes of one XML part
 MAX_TOTAL = 256 * 1024 * 1024  # uncompressed bytes of all parts read from one document
 MAX_RATIO = 200.0  # expanded / compressed, per part above 1 MB
 MAX_ROW_GAP = 1000  # empty rows padded so lines keep row numbers; larger gaps are closed
+MAX_COL_GAP = 100  # empty cells padded so a row's cells keep their columns
 CELL_SEP = " | "
 
 Element = ET.Element
@@ -68,16 +69,7 @@ class _Package:
         if info.flag_bits & 0x1:
             self.skipped.append((SkipReason.ENCRYPTED, f"office part {name}: encrypted"))
             return None
-        if (
-            info.file_size > MAX_PART
-            or self.read_total + info.file_size > MAX_TOTAL
-            or (
-                info.file_size > 1 << 20 and info.file_size > MAX_RATIO * max(1, info.compress_size)
-            )
-        ):
-            self.skipped.append(
-                (SkipReason.LIMIT, f"office part {name}: {info.file_size} bytes not read")
-            )
+        if not self.within_bounds(name, info):
             return None
         try:
             with self.zf.open(info) as f:
@@ -98,6 +90,17 @@ class _Package:
         except NotImplementedError as exc:
             self.skipped.append((SkipReason.UNSUPPORTED, f"office part {name}: {exc}"))
         return None
+
+    def within_bounds(self, name: str, info: zipfile.ZipInfo) -> bool:
+        size = info.file_size
+        if (
+            size > MAX_PART
+            or self.read_total + size > MAX_TOTAL
+            or (size > 1 << 20 and size > MAX_RATIO * max(1, info.compress_size))
+        ):
+            self.skipped.append((SkipReason.LIMIT, f"office part {name}: {size} bytes not read"))
+            return False
+        return True
 
     def rels(self, part: str) -> dict[str, str]:
         """Relationship id -> target part name, for ``part``."""
@@ -133,8 +136,34 @@ def extract_office(data: bytes, name: str) -> Extracted:
                 SkipReason.UNSUPPORTED,
                 f"office document ({suffix(name) or 'zip'}) without a known main part",
             )
+        members = tuple(_embedded(pkg))
     kept = tuple(s for s in segments if s.text.strip())
-    return Extracted(kept, hint=prose_hint(name), skipped=tuple(pkg.skipped))
+    return Extracted(kept, hint=prose_hint(name), skipped=tuple(pkg.skipped), members=members)
+
+
+_EMBEDDED = OFFICE_SUFFIXES | {".pdf"}
+
+
+def _embedded(pkg: _Package) -> Iterator[tuple[str, bytes]]:
+    """Documents embedded in a document (a workbook behind a chart or pasted into a
+    report, a PDF): explored in turn as ``report.docx!word/embeddings/x.xlsx``.
+    OLE objects (``.bin``) and media are left alone."""
+    for part, info in pkg.names.items():
+        if "/embeddings/" not in part or suffix(part) not in _EMBEDDED or info.is_dir():
+            continue
+        if info.flag_bits & 0x1 or not pkg.within_bounds(part, info):
+            continue
+        try:
+            with pkg.zf.open(info) as f:
+                data = f.read(MAX_PART + 1)
+        except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError) as exc:
+            pkg.skipped.append((SkipReason.CORRUPT, f"office part {part}: {exc}"))
+            continue
+        except NotImplementedError as exc:
+            pkg.skipped.append((SkipReason.UNSUPPORTED, f"office part {part}: {exc}"))
+            continue
+        pkg.read_total += len(data)
+        yield part, data
 
 
 # -- Word ------------------------------------------------------------------------------------
@@ -249,6 +278,9 @@ def _x_rows(root: Element, shared: list[str]) -> Iterator[str]:
         for c in row:
             if _local(c.tag) != "c":
                 continue
+            col = _col(c.get("r", ""))  # empty cells are not written: keep their place
+            if len(cells) + 1 < col <= len(cells) + 1 + MAX_COL_GAP:
+                cells.extend([""] * (col - 1 - len(cells)))
             kind = c.get("t", "n")
             value = ""
             if kind == "inlineStr":
@@ -312,8 +344,14 @@ def _pptx(pkg: _Package) -> Iterator[Segment]:
     ):
         root = pkg.xml(part)
         if root is not None:
-            lines = [_x_text(c) for c in root.iter() if _local(c.tag) in ("cm", "comment")]
+            lines = [_p_comment(c) for c in root.iter() if _local(c.tag) in ("cm", "comment")]
             yield Segment(clean("\n".join(lines)), member="comments")
+
+
+def _p_comment(cm: Element) -> str:
+    """A PowerPoint comment: legacy ``p:cm/p:text`` or modern ``a:t`` runs."""
+    legacy = [t.text or "" for t in cm if _local(t.tag) == "text"]
+    return " ".join(legacy) if legacy else _x_text(cm)
 
 
 # -- OpenDocument ----------------------------------------------------------------------------
