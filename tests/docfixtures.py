@@ -74,6 +74,30 @@ def pdf(
     return out.getvalue()
 
 
+def pdf_review_copy() -> bytes:
+    """A one-page PDF with a reviewer's note (a text annotation) and an embedded CSV."""
+    import pypdfium2 as pdfium
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    out = io.BytesIO()
+    c = canvas.Canvas(out, invariant=True)
+    c.setFont("STSong-Light", 11)
+    c.drawString(60, 780, "Review copy of the capture interface")
+    c.textAnnotation("审阅意见: 增加维族告警字段", Rect=(60, 700, 260, 740))
+    c.showPage()
+    c.save()
+    doc = pdfium.PdfDocument(out.getvalue())
+    att = doc.new_attachment("fields.csv")
+    att.set_data(b"person_id,race,skin_color,capture_time\n")
+    final = io.BytesIO()
+    doc.save(final)
+    doc.close()
+    return final.getvalue()
+
+
 def docx_face_table(*, lookalike: bool = False) -> bytes:
     import docx
 

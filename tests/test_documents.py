@@ -16,6 +16,7 @@ from docfixtures import (
     mutations,
     odf,
     pdf,
+    pdf_review_copy,
     pptx_deck,
     scan_files,
     xlsx_persons,
@@ -101,6 +102,17 @@ def test_pdf_inside_zip_keeps_chain_and_page(tmp_path: Path, spec_pdf: bytes) ->
     assert {(f.location.path, f.location.page) for f in result.findings} == {
         ("docs.zip!spec.pdf", 2)
     }
+
+
+def test_pdf_annotations_and_attachments(tmp_path: Path) -> None:
+    result = scan_files(tmp_path, {"review.pdf": pdf_review_copy()})
+    assert result.skipped == ()
+    got = {
+        (f.location.path, f.location.page, f.location.member, f.location.line, f.evidence.term)
+        for f in result.findings
+    }
+    assert ("review.pdf", 1, "annotations", 1, "维族告警") in got
+    assert ("review.pdf!fields.csv", None, "", 1, "race") in got
 
 
 def test_mutated_pdfs_never_raise(spec_pdf: bytes) -> None:

@@ -3,17 +3,22 @@
 Read with pypdfium2 (PDFium: BSD/Apache, fast, maps CJK fonts through their
 CMaps and ToUnicode tables; see docs/dependencies.md for the measurement).
 Each page is one :class:`Segment` with ``page=n`` (1-based), so a finding is
-located by its page and its line within the page.
+located by its page and its line within the page.  The text of a page's
+annotations (reviewers' comments, notes) is a segment of the same page with
+``member="annotations"``; embedded files are explored as ``spec.pdf!name``.
 
 Nothing is inferred from pictures: a PDF whose pages carry no text at all (a
 scan) is skipped with ``no text layer``, never reported clean; when only some
 pages lack text, the rest is scanned and the empty pages are listed in one
-skipped entry.  The work is bounded by :data:`MAX_PAGES` and :data:`MAX_SECONDS`.
+skipped entry.  The work is bounded by :data:`MAX_PAGES`, :data:`MAX_SECONDS`, :data:`MAX_CHARS`
+and the attachment limits.
 """
 
 from __future__ import annotations
 
+import ctypes
 import time
+from typing import Any
 
 from ethicscan.extract.common import clean, prose_hint, ranges
 from ethicscan.extract.units import Extracted, ExtractError, Segment
@@ -22,6 +27,9 @@ from ethicscan.model import SkipReason
 MAX_PAGES = 5000  # pages read from one PDF
 MAX_SECONDS = 60.0  # wall time spent on the text of one PDF
 MAX_CHARS = 32 * 1024 * 1024  # characters of text kept from one PDF
+MAX_ANNOTATION = 1024 * 1024  # bytes of one annotation's text
+MAX_ATTACHMENTS = 100  # embedded files read from one PDF
+MAX_ATTACHMENT_BYTES = 64 * 1024 * 1024  # bytes of embedded files read from one PDF
 
 _ERR_PASSWORD = 4  # FPDF_ERR_PASSWORD
 _ERR_SECURITY = 5  # FPDF_ERR_SECURITY: an unsupported security handler
@@ -44,13 +52,13 @@ def extract_pdf(data: bytes, name: str) -> Extracted:
             raise ExtractError(SkipReason.ENCRYPTED, f"PDF: {exc}") from None
         raise ExtractError(SkipReason.CORRUPT, f"PDF: {exc}") from None
     try:
-        return _pages(doc, pdfium.PdfiumError, prose_hint(name))
+        return _read(doc, pdfium, prose_hint(name))
     finally:
         doc.close()
 
 
-def _pages(doc: object, error: type[Exception], hint: str) -> Extracted:
-    total = len(doc)  # type: ignore[arg-type]
+def _read(doc: Any, pdfium: Any, hint: str) -> Extracted:
+    total = len(doc)
     if total == 0:
         raise ExtractError(SkipReason.NO_TEXT_LAYER, "PDF with no pages")
     segments: list[Segment] = []
@@ -65,15 +73,18 @@ def _pages(doc: object, error: type[Exception], hint: str) -> Extracted:
             last = i
             break
         try:
-            text = _page_text(doc, i)
-        except error:
+            text, notes = _page_text(doc[i], pdfium.raw)
+        except pdfium.PdfiumError:
             broken.append(i + 1)
             continue
-        if not text.strip():
+        if text.strip():
+            chars += len(text)
+            segments.append(Segment(text, page=i + 1))
+        else:
             empty.append(i + 1)
-            continue
-        chars += len(text)
-        segments.append(Segment(text, page=i + 1))
+        if notes.strip():
+            chars += len(notes)
+            segments.append(Segment(notes, page=i + 1, member="annotations"))
     if last < total:
         skipped.append(
             (
@@ -84,9 +95,10 @@ def _pages(doc: object, error: type[Exception], hint: str) -> Extracted:
         )
     if broken:
         skipped.append((SkipReason.CORRUPT, f"PDF: page {ranges(broken)} could not be read"))
-    if not segments:
-        if broken and not empty:
-            raise ExtractError(SkipReason.CORRUPT, f"PDF: no page could be read ({total} pages)")
+    members = _attachments(doc, pdfium, skipped)
+    if len(broken) == last and not members:
+        raise ExtractError(SkipReason.CORRUPT, f"PDF: no page could be read ({total} pages)")
+    if len(empty) + len(broken) == last and not segments and not members and empty:
         raise ExtractError(
             SkipReason.NO_TEXT_LAYER,
             f"PDF: none of its {last} pages has a text layer (scanned images?); not scanned",
@@ -96,20 +108,69 @@ def _pages(doc: object, error: type[Exception], hint: str) -> Extracted:
             (
                 SkipReason.NO_TEXT_LAYER,
                 f"PDF: {len(empty)} of {total} pages have no text layer (scanned images?): "
-                f"page {ranges(empty)}; the other pages were scanned",
+                f"page {ranges(empty)}; the rest was scanned",
             )
         )
-    return Extracted(tuple(segments), hint=hint, skipped=tuple(skipped))
+    return Extracted(tuple(segments), hint=hint, skipped=tuple(skipped), members=members)
 
 
-def _page_text(doc: object, i: int) -> str:
-    page = doc[i]  # type: ignore[index]
+def _page_text(page: Any, raw: Any) -> tuple[str, str]:
+    """The text layer of a page, and the text of its annotations (comments, notes)."""
     try:
         textpage = page.get_textpage()
         try:
-            raw: str = textpage.get_text_range()
+            text: str = textpage.get_text_range()
         finally:
             textpage.close()
+        notes = [_annotation(raw, page.raw, j) for j in range(raw.FPDFPage_GetAnnotCount(page.raw))]
     finally:
         page.close()
-    return clean(raw)
+    return clean(text), clean("\n".join(n for n in notes if n.strip()))
+
+
+def _annotation(raw: Any, page: Any, j: int) -> str:
+    annot = raw.FPDFPage_GetAnnot(page, j)
+    if not annot:
+        return ""
+    try:
+        if raw.FPDFAnnot_GetSubtype(annot) == raw.FPDF_ANNOT_POPUP:
+            return ""  # a popup shows its parent's text
+        size = raw.FPDFAnnot_GetStringValue(annot, b"Contents", None, 0)
+        if size <= 2 or size > MAX_ANNOTATION:
+            return ""
+        buf = (raw.FPDF_WCHAR * (size // 2))()
+        raw.FPDFAnnot_GetStringValue(annot, b"Contents", buf, size)
+        return bytes(memoryview(buf).cast("B")).decode("utf-16-le", "replace").rstrip("\x00")
+    finally:
+        raw.FPDFPage_CloseAnnot(annot)
+
+
+def _attachments(
+    doc: Any, pdfium: Any, skipped: list[tuple[SkipReason, str]]
+) -> tuple[tuple[str, bytes], ...]:
+    """Files embedded in the PDF, explored in turn as ``spec.pdf!name``."""
+    out: list[tuple[str, bytes]] = []
+    count = doc.count_attachments()
+    total = 0
+    for i in range(min(count, MAX_ATTACHMENTS)):
+        try:
+            att = doc.get_attachment(i)
+            name = att.get_name() or f"attachment{i + 1}"
+            size = ctypes.c_ulong()
+            pdfium.raw.FPDFAttachment_GetFile(att.raw, None, 0, size)
+            if size.value > MAX_ATTACHMENT_BYTES or total + size.value > MAX_ATTACHMENT_BYTES:
+                skipped.append(
+                    (SkipReason.LIMIT, f"PDF: attachment {name!r}: {size.value} bytes not read")
+                )
+                continue
+            data = bytes(att.get_data()) if size.value else b""
+        except pdfium.PdfiumError as exc:
+            skipped.append((SkipReason.CORRUPT, f"PDF: attachment {i + 1}: {exc}"))
+            continue
+        total += len(data)
+        out.append((name.replace("!", "_"), data))
+    if count > MAX_ATTACHMENTS:
+        skipped.append(
+            (SkipReason.LIMIT, f"PDF: {count - MAX_ATTACHMENTS} more attachments not read")
+        )
+    return tuple(out)
