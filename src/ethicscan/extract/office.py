@@ -80,6 +80,7 @@ class _Package:
             self.skipped.append((SkipReason.CORRUPT, f"office part {name}: refused: {exc!r}"))
         except (
             ET.ParseError,
+            LookupError,  # an unknown encoding in the XML declaration
             zipfile.BadZipFile,
             zlib.error,
             OSError,
@@ -363,7 +364,8 @@ def _o_text(el: Element, notes: list[str]) -> str:
         if tag == "annotation":
             notes.extend(_o_lines(child))
         elif tag == "s":
-            out.append(" " * min(int(child.get(_TEXT_C, "1") or 1), 100))
+            count = child.get(_TEXT_C, "1")
+            out.append(" " * (min(int(count), 100) if count.isdigit() else 1))
         elif tag == "tab":
             out.append("\t")
         elif tag == "line-break":
