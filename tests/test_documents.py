@@ -413,3 +413,40 @@ def test_outputs_show_page_and_no_text_layer(
     else:
         assert "spec.pdf p.2:" in out
         assert "scan.pdf" in out and "no text layer" in out
+
+
+@pytest.mark.parametrize("make", [docx_face_table, xlsx_persons, pptx_deck])
+def test_mutated_office_xml_parts_never_raise(make: object) -> None:
+    """Mutating the zip's bytes mostly trips its CRCs; this mutates the XML inside."""
+    import random
+
+    assert callable(make)
+    rnd = random.Random(5)
+    src = zipfile.ZipFile(io.BytesIO(make()))
+    parts = {i.filename: src.read(i) for i in src.infolist()}
+    xml = [n for n in parts if n.endswith((".xml", ".rels"))]
+    splices = [b'"', b"<", b"</x>", b' r="ZZ9"', b' t="s"', b"<v>99999</v>", b"\xff", b"&amp;"]
+    for _ in range(40):
+        new = dict(parts)
+        for _ in range(rnd.randint(1, 3)):
+            name = rnd.choice(xml)
+            b = bytearray(new[name])
+            i = rnd.randrange(len(b) + 1)
+            roll = rnd.random()
+            if roll < 0.1:
+                b = bytearray(bytes(b).replace(b"UTF-8", b"UTF-9", 1))  # unknown encoding
+            elif roll < 0.55:
+                b[i:i] = rnd.choice(splices)
+            else:
+                b = b[:i]
+            new[name] = bytes(b)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w") as z:
+            for k, v in new.items():
+                z.writestr(k, v)
+        try:
+            got = extract_office(out.getvalue(), "m.docx")
+        except ExtractError as exc:
+            assert exc.reason in (SkipReason.CORRUPT, SkipReason.UNSUPPORTED)
+        else:
+            assert isinstance(got, Extracted)
