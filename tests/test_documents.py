@@ -223,6 +223,28 @@ def test_odt_and_ods(tmp_path: Path) -> None:
     )
 
 
+def test_office_documents_found_by_content_under_other_names(tmp_path: Path) -> None:
+    odt = odf(
+        "text",
+        "<text:p>人脸抓拍 布控</text:p><text:p>维族告警</text:p>",
+        "application/vnd.oasis.opendocument.text",
+    )
+    opc = io.BytesIO()  # an OPC package that is no office document (a NuGet package)
+    with zipfile.ZipFile(opc, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("lib/readme.txt", "Detects skin colour of each face for search.\n")
+    result = scan_files(
+        tmp_path,
+        {"attachment.bin": docx_face_table(), "spec": odt, "pkg.nupkg": opc.getvalue()},
+    )
+    paths = {f.location.path for f in result.findings}
+    assert paths == {"attachment.bin", "spec", "pkg.nupkg!lib/readme.txt"}
+    assert {f.location.member for f in result.findings if f.location.path == "attachment.bin"} == {
+        "",
+        "comments",
+    }
+
+
 def test_office_xml_entities_are_not_expanded(tmp_path: Path) -> None:
     bomb = (
         '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "race race race race">'
