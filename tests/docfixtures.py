@@ -43,10 +43,12 @@ def pdf(
     pages: Sequence[Sequence[str]],
     *,
     blank: Sequence[int] = (),
+    empty: Sequence[int] = (),
     user_password: str | None = None,
 ) -> bytes:
     """A PDF with one page per entry (lines of text), drawn in the CJK CID font;
-    pages whose 1-based number is in ``blank`` get only a drawn rectangle."""
+    pages whose 1-based number is in ``blank`` get only a drawn rectangle (a
+    "scan"), pages in ``empty`` nothing at all."""
     from reportlab.lib import pdfencrypt
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
@@ -61,7 +63,9 @@ def pdf(
     )
     c = canvas.Canvas(out, encrypt=encrypt, invariant=True)
     for n, lines in enumerate(pages, 1):
-        if n in blank:
+        if n in empty:
+            pass
+        elif n in blank:
             c.rect(72, 72, 300, 400, fill=1)  # a "scanned" page: a picture, no text
         else:
             y = 780

@@ -70,12 +70,20 @@ def test_scanned_pdf_is_skipped_never_clean(tmp_path: Path) -> None:
 
 
 def test_partly_scanned_pdf_reads_text_and_lists_empty_pages(tmp_path: Path) -> None:
-    pages = [SPEC_PAGES[0], ["x"], SPEC_PAGES[1], ["x"], ["x"]]
-    result = scan_files(tmp_path, {"mixed.pdf": pdf(pages, blank=(2, 4, 5))})
+    pages = [SPEC_PAGES[0], ["x"], SPEC_PAGES[1], ["x"], ["x"], ["x"]]
+    result = scan_files(tmp_path, {"mixed.pdf": pdf(pages, blank=(2, 4, 5), empty=(6,))})
     assert {f.location.page for f in result.findings} == {3}
     [skip] = result.skipped
     assert skip.reason is SkipReason.NO_TEXT_LAYER
-    assert "3 of 5 pages" in skip.detail and "page 2, 4-5" in skip.detail
+    # page 6 has nothing on it: blank, not a scan
+    assert "3 of 6 pages" in skip.detail and "page 2, 4-5;" in skip.detail
+
+
+def test_blank_pdf_is_not_clean_either(tmp_path: Path) -> None:
+    result = scan_files(tmp_path, {"blank.pdf": pdf([["x"], ["y"]], empty=(1, 2))})
+    assert [(s.reason, "2 blank" in s.detail) for s in result.skipped] == [
+        (SkipReason.NO_TEXT_LAYER, True)
+    ]
 
 
 def test_encrypted_pdf(tmp_path: Path) -> None:

@@ -9,9 +9,10 @@ annotations (reviewers' comments, notes) is a segment of the same page with
 
 Nothing is inferred from pictures: a PDF whose pages carry no text at all (a
 scan) is skipped with ``no text layer``, never reported clean; when only some
-pages lack text, the rest is scanned and the empty pages are listed in one
-skipped entry.  The work is bounded by :data:`MAX_PAGES`, :data:`MAX_SECONDS`, :data:`MAX_CHARS`
-and the attachment limits.
+pages lack text (a picture or drawing but no text; blank pages do not count),
+the rest is scanned and those pages are listed in one skipped entry.  The work
+is bounded by :data:`MAX_PAGES`, :data:`MAX_SECONDS`, :data:`MAX_CHARS` and the
+attachment limits.
 """
 
 from __future__ import annotations
@@ -62,7 +63,8 @@ def _read(doc: Any, pdfium: Any, hint: str) -> Extracted:
     if total == 0:
         raise ExtractError(SkipReason.NO_TEXT_LAYER, "PDF with no pages")
     segments: list[Segment] = []
-    empty: list[int] = []
+    empty: list[int] = []  # pages with pictures or drawings but no text: scans
+    blank: list[int] = []  # pages with nothing on them
     broken: list[int] = []
     skipped: list[tuple[SkipReason, str]] = []
     chars = 0
@@ -73,15 +75,17 @@ def _read(doc: Any, pdfium: Any, hint: str) -> Extracted:
             last = i
             break
         try:
-            text, notes = _page_text(doc[i], pdfium.raw)
+            text, notes, drawn = _page_text(doc[i], pdfium.raw)
         except pdfium.PdfiumError:
             broken.append(i + 1)
             continue
         if text.strip():
             chars += len(text)
             segments.append(Segment(text, page=i + 1))
-        else:
+        elif drawn:
             empty.append(i + 1)
+        else:
+            blank.append(i + 1)
         if notes.strip():
             chars += len(notes)
             segments.append(Segment(notes, page=i + 1, member="annotations"))
@@ -98,10 +102,12 @@ def _read(doc: Any, pdfium: Any, hint: str) -> Extracted:
     members = _attachments(doc, pdfium, skipped)
     if len(broken) == last and not members:
         raise ExtractError(SkipReason.CORRUPT, f"PDF: no page could be read ({total} pages)")
-    if len(empty) + len(broken) == last and not segments and not members and empty:
+    if not segments and not members:
         raise ExtractError(
             SkipReason.NO_TEXT_LAYER,
-            f"PDF: none of its {last} pages has a text layer (scanned images?); not scanned",
+            f"PDF: no page has a text layer ({last} read: {len(empty)} with pictures or "
+            f"drawings, {len(blank)} blank, {len(broken)} unreadable; scanned images?); "
+            "not scanned",
         )
     if empty:
         skipped.append(
@@ -114,8 +120,10 @@ def _read(doc: Any, pdfium: Any, hint: str) -> Extracted:
     return Extracted(tuple(segments), hint=hint, skipped=tuple(skipped), members=members)
 
 
-def _page_text(page: Any, raw: Any) -> tuple[str, str]:
-    """The text layer of a page, and the text of its annotations (comments, notes)."""
+def _page_text(page: Any, raw: Any) -> tuple[str, str, bool]:
+    """The text layer of a page, the text of its annotations (comments, notes), and
+    whether anything is drawn on it (a page without text but with a picture is a scan;
+    a page with nothing on it is blank)."""
     try:
         textpage = page.get_textpage()
         try:
@@ -123,9 +131,10 @@ def _page_text(page: Any, raw: Any) -> tuple[str, str]:
         finally:
             textpage.close()
         notes = [_annotation(raw, page.raw, j) for j in range(raw.FPDFPage_GetAnnotCount(page.raw))]
+        drawn = raw.FPDFPage_CountObjects(page.raw) > 0
     finally:
         page.close()
-    return clean(text), clean("\n".join(n for n in notes if n.strip()))
+    return clean(text), clean("\n".join(n for n in notes if n.strip())), drawn
 
 
 def _annotation(raw: Any, page: Any, j: int) -> str:
