@@ -388,6 +388,8 @@ def test_rtf_gbk_and_unicode_escapes(tmp_path: Path) -> None:
         "布控 维族告警 alarm",
     ]
     assert "宋体" not in text and "race" not in text and "Riched" not in text
+    info = r"{\rtf1{\info{\title Face search}{\author Zhang}{\creatim\yr2024}}\pard Body\par}"
+    assert rtf_text(info).split("\n") == ["", "Face search", "Body", ""]
     result = scan_files(tmp_path, {"spec.rtf": SPEC_RTF.encode("ascii")})
     got = {(f.location.line, f.evidence.term) for f in result.findings}
     assert {(2, "民族"), (2, "肤色"), (3, "维族告警")} <= got

@@ -5,7 +5,8 @@ Control words are dropped; ``\\'hh`` bytes are decoded with the document's
 bytes are decoded together so double-byte characters survive) and ``\\uN``
 escapes as Unicode (skipping the ``\\ucN`` fallback characters after them).
 Paragraphs (``\\par``, ``\\line``, ``\\row``) become lines and table cells are
-joined by `` | ``.  Font tables, colour tables, style sheets, pictures, objects,
+joined by `` | ``; document properties (title, subject, keywords, comments) are
+lines of their own.  Font tables, colour tables, style sheets, authors, pictures, objects,
 field instructions and every ``{\\*...}`` destination are skipped.  A single
 pass with an explicit group stack: no recursion, linear in the input.
 """
@@ -31,7 +32,8 @@ _SKIP = frozenset(
         "fonttbl",
         "colortbl",
         "stylesheet",
-        "info",
+        "author",
+        "operator",
         "pict",
         "object",
         "objdata",
@@ -55,6 +57,8 @@ _SKIP = frozenset(
     }
 )
 _NEWLINE = frozenset({"par", "line", "row", "sect", "page"})
+# Document properties in \info: each on its own line (title, subject, keywords ...).
+_INFO = frozenset({"title", "subject", "keywords", "doccomm", "category", "company", "manager"})
 _CHARSET_CP = {128: 932, 129: 949, 134: 936, 136: 950, 161: 1253, 162: 1254, 204: 1251}
 
 
@@ -76,6 +80,7 @@ def rtf_text(src: str) -> str:
     pending = bytearray()  # \'hh bytes waiting to be decoded together
     codec = "cp1252"
     skip_depth = 0  # > 0 while inside a skipped destination (its group depth)
+    info_depth = 0  # > 0 while inside \info
     depth = 0
     uc = 1  # fallback characters after a \uN
     uc_stack: list[int] = []
@@ -111,6 +116,9 @@ def rtf_text(src: str) -> str:
             flush()
             if skip_depth and depth <= skip_depth:
                 skip_depth = 0
+            if info_depth and depth <= info_depth:
+                out.append("\n")  # the document properties end before the body
+                info_depth = 0
             depth = max(0, depth - 1)
             uc = uc_stack.pop() if uc_stack else 1
             first_in_group = False
@@ -143,7 +151,9 @@ def rtf_text(src: str) -> str:
                 n = int(param)
                 out.append(chr(n + 65536 if n < 0 else n) if -32768 <= n <= 1114111 else "?")
                 to_skip = uc
-            elif word in _NEWLINE:
+            elif word == "info" and was_first:
+                info_depth = depth
+            elif word in _NEWLINE or word in _INFO:
                 flush()
                 out.append("\n")
             elif word == "cell":
