@@ -253,16 +253,18 @@ def test_office_documents_found_by_content_under_other_names(tmp_path: Path) -> 
     }
 
 
-def test_office_xml_entities_are_not_expanded(tmp_path: Path) -> None:
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_office_xml_entities_are_not_expanded(encoding: str) -> None:
     bomb = (
-        '<?xml version="1.0"?><!DOCTYPE d [<!ENTITY a "race race race race">'
+        f'<?xml version="1.0" encoding="{encoding}"?>'
+        '<!DOCTYPE d [<!ENTITY a "race race race race">'
         '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>'
         '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
         "<w:body><w:p><w:r><w:t>&b;</w:t></w:r></w:p></w:body></w:document>"
     )
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
-        z.writestr("word/document.xml", bomb)
+        z.writestr("word/document.xml", bomb.encode(encoding))
     got = extract_office(out.getvalue(), "bomb.docx")
     assert got.segments == ()
     assert [r for r, _ in got.skipped] == [SkipReason.CORRUPT]
