@@ -358,6 +358,17 @@ def test_html_visible_text_keeps_lines() -> None:
     ]
 
 
+def test_html_unclosed_tags_and_quotes_are_linear() -> None:
+    from ethicscan.extract.markup import visible_text
+
+    # Each "<" would rescan the rest of the text with a backtracking tag pattern.
+    for bad in ('<a title="' + "<b " * 100_000, "<b " * 100_000, "<a\n" * 100_000):
+        out = visible_text(bad)
+        assert len(out) == len(bad) and out.count("\n") == bad.count("\n")
+    # an unclosed quote runs to the end of the file, as in browsers
+    assert visible_text('<p title="race <b>x</b>').split() == ["race", "<b>x</b>"]
+
+
 # -- RTF -------------------------------------------------------------------------------------
 def _gbk(s: str) -> str:
     return "".join(f"\\'{b:02x}" for b in s.encode("gbk"))

@@ -29,8 +29,6 @@ import re
 from ethicscan.extract.units import Extracted, Segment
 from ethicscan.rules.matcher import lower_same_length
 
-_TAG = re.compile(r"<(/?)([A-Za-z][^\s/>]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>")
-_ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+))?""")
 _KEEP = frozenset(
     {
         "title",
@@ -53,7 +51,6 @@ _KEEP = frozenset(
 _KEEP_NAME = ("data-",)  # the attribute's own name is data too: data-skin-color="..."
 _KEEP_PREFIX = ("data-", "on", ":", "v-bind:", "[", "(", "@")
 _RAW = ("script", "style")
-MAX_TAG = 64 * 1024  # a start tag longer than this is read as text
 
 
 def extract_html(data: bytes, name: str) -> Extracted:
@@ -95,20 +92,22 @@ def visible_text(text: str) -> str:
             out.append(_blank(text[i:end]))
             pos = end
             continue
-        m = _TAG.match(text, i, min(n, i + MAX_TAG))
-        if m is None:
-            out.append("<")
+        nxt = text[i + 1 : i + 2]
+        closing = nxt == "/"
+        if not (nxt.isalpha() or (closing and text[i + 2 : i + 3].isalpha())):
+            out.append("<")  # not a tag: a literal "<" in text
             pos = i + 1
             continue
-        out.append(_tag(m))
-        pos = m.end()
-        tag = m.group(2).lower()
-        if not m.group(1) and tag in _RAW and not m.group(3).rstrip().endswith("/"):
+        end, name, attrs = _scan_tag(text, i + (2 if closing else 1))
+        out.append(_tag(text, i, end, attrs if not closing else []))
+        pos = end
+        tag = name.lower()
+        if not closing and tag in _RAW and not text[i:end].rstrip(">").rstrip().endswith("/"):
             j = low.find("</" + tag, pos)
-            end = n if j < 0 else j
-            body = text[pos:end]
+            body_end = n if j < 0 else j
+            body = text[pos:body_end]
             out.append(body if tag == "script" else _blank(body))
-            pos = end
+            pos = body_end
     return "".join(out)
 
 
@@ -126,25 +125,62 @@ def _unescape_line(line: str) -> str:
     return out + " " * (len(line) - len(out)) if len(out) < len(line) else out
 
 
-def _tag(m: re.Match[str]) -> str:
-    whole = m.group(0)
-    if m.group(1):  # an end tag
-        return _blank(whole)
-    start = m.start(3) - m.start(0)
-    out = list(_blank(whole))
-    for a in _ATTR.finditer(m.group(3)):
-        key = a.group(1).lower()
-        value = a.group(2)
-        if value is None:
+_NAME_END = re.compile(r"[\s/>]")
+_SPACE = re.compile(r"[\s/]*")
+_ATTR_NAME = re.compile(r"[^\s/>=]+")
+_UNQUOTED = re.compile(r"[^\s>]*")
+_WS = re.compile(r"\s*")
+
+
+def _scan_tag(text: str, p: int) -> tuple[int, str, list[tuple[int, int, int, int]]]:
+    """A tag from its name at ``p``, the way browsers tokenize it (a quoted value
+    runs to its closing quote, even past ``>``): where it ends, its name, and each
+    attribute with a value as (name start, name end, value start, value end).
+    Linear: nothing is scanned twice."""
+    n = len(text)
+    m = _NAME_END.search(text, p)
+    name_end = m.start() if m else n
+    name = text[p:name_end]
+    attrs: list[tuple[int, int, int, int]] = []
+    pos = name_end
+    while True:
+        pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+        if pos >= n:
+            return n, name, attrs
+        if text[pos] == ">":
+            return pos + 1, name, attrs
+        m = _ATTR_NAME.match(text, pos)
+        if m is None:  # a stray "="
+            pos += 1
             continue
-        keep = key in _KEEP or key.startswith(_KEEP_PREFIX)
-        if not keep:
+        k0, k1 = m.start(), m.end()
+        pos = _WS.match(text, k1).end()  # type: ignore[union-attr]
+        if pos >= n or text[pos] != "=":
+            continue  # an attribute without a value
+        pos = _WS.match(text, pos + 1).end()  # type: ignore[union-attr]
+        if pos < n and text[pos] in "\"'":
+            j = text.find(text[pos], pos + 1)
+            if j < 0:  # an unclosed quote runs to the end, as in browsers
+                attrs.append((k0, k1, pos + 1, n))
+                return n, name, attrs
+            attrs.append((k0, k1, pos + 1, j))
+            pos = j + 1
+        else:
+            v1 = _UNQUOTED.match(text, pos).end()  # type: ignore[union-attr]
+            attrs.append((k0, k1, pos, v1))
+            pos = v1
+
+
+def _tag(text: str, start: int, end: int, attrs: list[tuple[int, int, int, int]]) -> str:
+    """The tag blanked, except the values (and for ``data-*`` the names) of the
+    attributes kept."""
+    out = list(_blank(text[start:end]))
+    for k0, k1, v0, v1 in attrs:
+        key = text[k0:k1].lower()
+        if not (key in _KEEP or key.startswith(_KEEP_PREFIX)):
             continue
         if key.startswith(_KEEP_NAME):
-            k0 = start + a.start(1)
-            out[k0 : k0 + len(a.group(1))] = a.group(1)
-        quoted = value[:1] in ("'", '"')
-        inner = value[1:-1] if quoted else value
-        v0 = start + a.start(2) + (1 if quoted else 0)
-        out[v0 : v0 + len(inner)] = _runs(inner)
+            out[k0 - start : k1 - start] = text[k0:k1]
+        value = _runs(text[v0:v1])
+        out[v0 - start : v1 - start] = value[: v1 - v0].ljust(v1 - v0)  # columns stay
     return "".join(out)
