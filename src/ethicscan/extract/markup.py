@@ -9,7 +9,8 @@ padded, so the rest of their line keeps its columns).  What is kept:
 * the values of attributes people read or that name data: ``title``, ``alt``,
   ``placeholder``, ``value``, ``content``, ``label``, ``name``, ``id``, ``for``,
   ``aria-label``, ``data-*`` (with the attribute's name), form bindings of web
-  frameworks (``v-model``, ``ng-model``, ``formcontrolname``, ``:x``, ``[x]``)
+  templates (``v-model``, ``v-if``, ``:x``, ``@x``, ``ng-*``, ``[x]``, ``(x)``,
+  ``*ngIf``, ``formcontrolname``, ``x-*``, ``th:*``, ``asp-*``)
   and event handlers (``onclick``: JavaScript);
 * the body of inline ``<script>`` elements, as it is (web apps filter and label
   people in their JavaScript);
@@ -41,15 +42,13 @@ _KEEP = frozenset(
         "id",
         "for",
         "aria-label",
-        "v-model",
-        "ng-model",
         "formcontrolname",
-        "th:field",
-        "asp-for",
     }
 )
 _KEEP_NAME = ("data-",)  # the attribute's own name is data too: data-skin-color="..."
-_KEEP_PREFIX = ("data-", "on", ":", "v-bind:", "[", "(", "@")
+# Template bindings are code: Vue (v-if, :x, @x), Angular (ng-*, [x], (x), *ngIf),
+# Alpine (x-*), Thymeleaf (th:*), ASP.NET tag helpers (asp-*); event handlers (on*).
+_KEEP_PREFIX = ("data-", "on", ":", "v-", "ng-", "[", "(", "@", "*", "x-", "th:", "asp-")
 _RAW = ("script", "style")
 
 
