@@ -38,7 +38,7 @@ def analyse(text: str, path: str, catalogue: Catalogue, hint: str = "") -> list[
     ``hint`` names another file, what the kind of file is read from."""
     lowered = lower_same_length(text)
     doc = Document(text, path, catalogue, lowered, hint)
-    matches = drop_contained(catalogue.terms.find(text, lowered, _candidate_spans(doc)))
+    matches = drop_contained(_term_matches(doc))
     if not matches:
         return []
     spans = [(m.start, m.end) for m in matches if isinstance(m.key.payload, Lookalike)]
@@ -72,6 +72,19 @@ def analyse(text: str, path: str, catalogue: Catalogue, hint: str = "") -> list[
     findings += _definition_findings(doc, decided)
     findings += _face_input_findings(doc, decided)
     return with_fingerprints(findings)
+
+
+def _term_matches(doc: Document) -> list[Match[Term | Lookalike]]:
+    """The matcher's matches.  For an ASCII text the prefilter's own pass names the
+    candidates (a term at an identifier start), so the automaton never walks the
+    text; for a large text in other encodings it walks only the candidate lines."""
+    text = doc.text
+    terms = doc.catalogue.terms
+    if text.isascii():
+        cands = prefilter_for(doc.catalogue).candidates(text)
+        if cands is not None:
+            return terms.at(text, cands)
+    return terms.find(text, doc.lowered, _candidate_spans(doc))
 
 
 def _candidate_spans(doc: Document) -> list[tuple[int, int]] | None:
