@@ -360,3 +360,13 @@ def test_inner_names() -> None:
     assert inner_name("a/b.txt.gz", Format.GZIP) == "b.txt"
     assert inner_name("pkg.tgz", Format.GZIP) == "pkg.tar"
     assert inner_name("data", Format.XZ) == "data.out"
+
+
+def test_zip_from_a_future_format_version_is_unsupported_not_a_crash(tmp_path: Path) -> None:
+    data = bytearray(zip_bytes([("a/FaceAttr.java", FACE_JAVA)]))
+    cd = data.find(b"PK\x01\x02")
+    data[cd + 6] = 160  # "version needed to extract": 16.0
+    ok = zip_bytes([("ok/FaceAttr.java", FACE_JAVA)])
+    result = run(tmp_path, {"future.zip": bytes(data), "ok.zip": ok})
+    assert skips(result)["future.zip"][0] is SkipReason.UNSUPPORTED
+    assert {p for p, _, _ in found(result)} == {"ok.zip!ok/FaceAttr.java"}

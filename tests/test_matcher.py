@@ -198,3 +198,39 @@ def test_starts_word(text: str, pos: int, expected: bool) -> None:
 )
 def test_ends_word(text: str, end: int, expected: bool) -> None:
     assert ends_word(text, end) is expected
+
+
+def test_prefilter_candidates_equal_the_automaton() -> None:
+    """For ASCII texts the matcher judges the candidates of the prefilter's pass
+    (identifier starts built in) instead of walking the text; it must find exactly
+    what the automaton finds, in the same order, look-alikes included."""
+    from pathlib import Path
+
+    import yaml
+
+    from ethicscan.rules.catalogue import load_default_catalogue
+    from ethicscan.rules.prefilter import prefilter_for
+
+    pytest.importorskip("hyperscan")
+    cat = load_default_catalogue()
+    pf = prefilter_for(cat)
+    root = Path(__file__).parent
+    texts = []
+    for f in sorted((root / "corpus").glob("*.yaml")):
+        texts += [c["text"] for c in yaml.safe_load(f.read_text(encoding="utf-8"))]
+    src = root.parent / "src"
+    texts += [f.read_text(encoding="utf-8", errors="replace") for f in src.rglob("*.py")]
+    texts.append("RACE_TYPE emRace HTMLRace TRACE raceCode race condition x.race=1 Race\n" * 40)
+    checked = 0
+    for text in texts:
+        if not text.isascii():
+            continue
+        cands = pf.candidates(text)
+        assert cands is not None
+        fast = cat.terms.at(text, cands)
+        low = text.lower()
+        slow: list = []
+        cat.terms._find(text, low, 0, len(low), slow)
+        assert fast == slow
+        checked += 1
+    assert checked > 100

@@ -38,7 +38,7 @@ def analyse(text: str, path: str, catalogue: Catalogue, hint: str = "") -> list[
     ``hint`` names another file, what the kind of file is read from."""
     lowered = lower_same_length(text)
     doc = Document(text, path, catalogue, lowered, hint)
-    matches = drop_contained(catalogue.terms.find(text, lowered, _candidate_spans(doc)))
+    matches = drop_contained(_term_matches(doc))
     if not matches:
         return []
     spans = [(m.start, m.end) for m in matches if isinstance(m.key.payload, Lookalike)]
@@ -72,6 +72,19 @@ def analyse(text: str, path: str, catalogue: Catalogue, hint: str = "") -> list[
     findings += _definition_findings(doc, decided)
     findings += _face_input_findings(doc, decided)
     return with_fingerprints(findings)
+
+
+def _term_matches(doc: Document) -> list[Match[Term | Lookalike]]:
+    """The matcher's matches.  For an ASCII text the prefilter's own pass names the
+    candidates (a term at an identifier start), so the automaton never walks the
+    text; for a large text in other encodings it walks only the candidate lines."""
+    text = doc.text
+    terms = doc.catalogue.terms
+    if text.isascii():
+        cands = prefilter_for(doc.catalogue).candidates(text)
+        if cands is not None:
+            return terms.at(text, cands)
+    return terms.find(text, doc.lowered, _candidate_spans(doc))
 
 
 def _candidate_spans(doc: Document) -> list[tuple[int, int]] | None:
@@ -242,15 +255,16 @@ def _promote_within_file(
     inference, not a record.  Prose files and negated comments keep their own verdict."""
     if doc.is_prose:
         return decided
-    serious: dict[Trait, list[Capability]] = defaultdict(list)
+    serious: dict[Trait, list[tuple[int, Capability]]] = defaultdict(list)
     for h, d in decided:
         if d.capability in (Capability.INFERENCE, Capability.SEARCH):
-            serious[h.term.trait].append(d.capability)
+            serious[h.term.trait].append((h.line, d.capability))
     if not serious:
         return decided
     out = []
     for h, d in decided:
-        caps = serious.get(h.term.trait)
+        lo, hi = doc.reach(h.line)
+        caps = [c for line, c in serious.get(h.term.trait, ()) if lo <= line <= hi]
         negated = any(sig.name == "negated-or-removed" for sig in d.signals)
         lower = d.capability in (Capability.RECORD, Capability.MENTION)
         structural = any(sig.name in STRUCTURAL_SIGNALS for sig in d.signals)

@@ -99,6 +99,9 @@ class Evidence:
         return self._line.get(category, [])
 
     def in_file(self, category: str) -> int:
+        if self.doc.is_strings:  # a binary's strings: the module around the hit
+            near = len(self.doc.words_in(category, *self.doc.reach(self.hit.line)))
+            return near + len(self._path.get(category, []))
         return self.doc.file_count(category) + len(self._path.get(category, []))
 
 
@@ -259,6 +262,12 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
         and doc.is_word_list(hit.line)
     ):
         return None  # one word of a word list: its neighbours are not its context
+    if (
+        doc.is_phrase_list(hit.line)
+        and t.capability is not Capability.TARGETING
+        and t.kind is not TermKind.BOOLEAN
+    ):
+        return None  # a binary's dictionary or keyword table (emoji names, locale names)
 
     # -- capability ---------------------------------------------------------------------
     cap: Capability

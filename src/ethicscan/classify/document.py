@@ -41,6 +41,10 @@ HASH_COMMENT = frozenset(
     }
 )
 PY_LIKE = frozenset({".py", ".pyi"})
+# The hint of a binary's strings and symbols, one a line (extract/native.py).  Such
+# a list holds many modules, so "in this file" means within STRINGS_REACH lines.
+STRINGS_SUFFIX = ".strings"
+STRINGS_REACH = 50
 
 _DEF_PY = re.compile(r"^\s*(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)")
 _DEF_C = re.compile(
@@ -51,6 +55,10 @@ _DEF_C = re.compile(
 )
 
 
+# A lower-case English phrase with nothing of code in it: an entry of a dictionary or
+# keyword table (emoji annotations, locale names) when a binary's strings hold many
+# in a row.
+_PHRASE = re.compile(r"^[a-z][a-z0-9 '&,.:()-]{0,60}$")
 _LIST_ITEM = re.compile(r"""^\s*["'][^"'\n]{1,60}["'],?\s*$""")
 _FIELD_DOC = re.compile(
     r"^\s*(?:[*#/-]+\s*)?(?::param\b|:type\b|@param\b|@property\b|@field\b|:ivar\b"
@@ -108,6 +116,16 @@ class Document:
         name = (self.hint or self.path).rsplit("/", 1)[-1].rsplit("!", 1)[-1].lower()
         stem = name.split(".", 1)[0]
         return self.suffix in PROSE_SUFFIXES or stem in PROSE_NAMES
+
+    @cached_property
+    def is_strings(self) -> bool:
+        return self.suffix == STRINGS_SUFFIX
+
+    def reach(self, line: int) -> tuple[int, int]:
+        """The lines that count as "this file" for a hit on ``line``."""
+        if self.is_strings:
+            return max(0, line - STRINGS_REACH), line + STRINGS_REACH
+        return 0, self.line_count
 
     @cached_property
     def comment_lines(self) -> list[bool]:
@@ -170,6 +188,16 @@ class Document:
             if 0 <= j < col and line[:j].count('"') % 2 == 0 and line[:j].count("'") % 2 == 0:
                 return True
         return False
+
+    def is_phrase_list(self, i: int) -> bool:
+        """In a binary's strings: is line ``i`` a plain phrase among plain phrases (all
+        but one of the 7 lines around it), like ``light skin tone`` in a table of emoji
+        names?  Such neighbours are entries of the same table, not context."""
+        if not self.is_strings or not _PHRASE.match(self.line_text(i)):
+            return False
+        lo, hi = max(0, i - 3), min(self.line_count, i + 4)
+        plain = sum(1 for j in range(lo, hi) if _PHRASE.match(self.line_text(j)))
+        return hi - lo >= 4 and plain >= hi - lo - 1  # all but one, near an end too
 
     def is_word_list(self, i: int) -> bool:
         """Is line ``i`` an item of a plain word list (lorem words, job titles)?  Words

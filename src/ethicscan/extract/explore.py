@@ -270,6 +270,9 @@ class Explorer:
         with blob.open() as f:
             try:
                 zf = zipfile.ZipFile(f)
+            except NotImplementedError as exc:  # e.g. a zip format version from the future
+                yield Skipped(path, SkipReason.UNSUPPORTED, f"zip archive: {exc}")
+                return
             except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
                 yield Skipped(path, SkipReason.CORRUPT, f"zip archive: {exc}")
                 return

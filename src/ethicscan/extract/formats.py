@@ -87,7 +87,7 @@ def identify(name: str, head: bytes) -> tuple[Format, str]:
         return Format.MACHO, "Mach-O universal binary"
     for magic, offset, fmt, desc in _MAGIC:
         if head.startswith(magic, offset) and _plausible(magic, head):
-            if fmt is Format.ZIP and suffix(name) in OFFICE_SUFFIXES:
+            if fmt is Format.ZIP and (suffix(name) in OFFICE_SUFFIXES or _office_zip(head)):
                 return Format.OFFICE, "office document"
             return fmt, desc
     if head.startswith(b"MZ") and b"\x00" in head[:512]:
@@ -105,6 +105,25 @@ def _plausible(magic: bytes, head: bytes) -> bool:
     if magic.startswith(b"0707"):  # a cpio header is 110 ASCII hex digits
         return len(head) >= 110 and all(c in _HEX for c in head[6:110])
     return True
+
+
+_OOXML_MAIN = frozenset({b"word/document.xml", b"xl/workbook.xml", b"ppt/presentation.xml"})
+
+
+def _office_zip(head: bytes) -> bool:
+    """An office document under another name.  OpenDocument stores its ``mimetype``
+    first and uncompressed; Word, Excel and PowerPoint files have the entries
+    ``[Content_Types].xml`` and their main part, whose local headers are usually
+    in the first bytes (entry names are plain text there)."""
+    if head[30:38] == b"mimetype":
+        return b"application/vnd.oasis.opendocument." in head[38:128]
+    names: set[bytes] = set()
+    i = head.find(b"PK\x03\x04")
+    while i != -1 and len(names) < 64:
+        n = int.from_bytes(head[i + 26 : i + 28], "little")
+        names.add(head[i + 30 : i + 30 + n])
+        i = head.find(b"PK\x03\x04", i + 4)
+    return b"[Content_Types].xml" in names and bool(names & _OOXML_MAIN)
 
 
 def suffix(name: str) -> str:

@@ -7,15 +7,37 @@ classified as they are.
 
 from __future__ import annotations
 
+from ethicscan.extract.dex import extract_dex
 from ethicscan.extract.formats import Format, suffix
+from ethicscan.extract.javaclass import extract_class
+from ethicscan.extract.markup import extract_html
+from ethicscan.extract.native import extract_binary, extract_elf, extract_macho, extract_pe
+from ethicscan.extract.office import extract_office
+from ethicscan.extract.pdf import extract_pdf
+from ethicscan.extract.rtf import extract_rtf
 from ethicscan.extract.units import Extractor
 
 # Binary and document formats, by content.
-BY_FORMAT: dict[Format, Extractor] = {}
+BY_FORMAT: dict[Format, Extractor] = {
+    # compiled code (docs/extractors.md, "Compiled code")
+    Format.CLASS: extract_class,
+    Format.DEX: extract_dex,
+    Format.ELF: extract_elf,
+    Format.PE: extract_pe,
+    Format.MACHO: extract_macho,
+    Format.BINARY: extract_binary,
+    Format.PDF: extract_pdf,
+    Format.OFFICE: extract_office,
+}
 
 # Text formats that need more than decoding (visible text of HTML, cells of CSV ...),
 # by suffix.  The extractor receives the decoded text encoded as UTF-8.
-TEXT_BY_SUFFIX: dict[str, Extractor] = {}
+TEXT_BY_SUFFIX: dict[str, Extractor] = {
+    ".html": extract_html,
+    ".htm": extract_html,
+    ".xhtml": extract_html,
+    ".rtf": extract_rtf,
+}
 
 
 def extractor_for(fmt: Format, name: str) -> Extractor | None:

@@ -58,7 +58,12 @@ def render(result: ScanResult, width: int = 160, color: bool = False) -> str:
         table.add_column("conf", justify="right")
         for f in group:
             cap = f.capability.value + (f" ({f.basis.value})" if f.basis else "")
-            place = f.location.path + f":{f.location.line}"
+            place = f.location.path
+            if f.location.member:  # a sheet, a class member, speaker notes ...
+                place += f" [{f.location.member}]"
+            if f.location.page is not None:  # PDF page, slide: the line is within it
+                place += f" p.{f.location.page}"
+            place += f":{f.location.line}"
             if f.location.target and len(result.targets) > 1 and f.location.target not in named:
                 place = f"{f.location.target.rstrip('/')}/" + place
             gloss = f"{f.evidence.gloss} — " if f.evidence.gloss else ""

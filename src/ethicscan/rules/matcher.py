@@ -104,6 +104,7 @@ class Lexicon(Generic[P]):
             if not key.text:
                 raise ValueError("empty key")
             table.setdefault(key.text, []).append(key)
+        self._table = table
         self._automaton = ahocorasick.Automaton()
         for text, ks in table.items():
             self._automaton.add_word(text, (len(text), tuple(ks)))
@@ -129,6 +130,27 @@ class Lexicon(Generic[P]):
         else:
             for lo, hi in spans:
                 self._find(text, low, lo, hi, out)
+        return out
+
+    def at(self, text: str, ends: Iterable[tuple[int, str]]) -> list[Match[P]]:
+        """The matches among candidates ``(end, key text)`` that another pass found
+        (rules.prefilter), judged exactly as :meth:`find` judges its own: the same
+        matches in the same order, for an ASCII text."""
+        out: list[Match[P]] = []
+        for end, key_text in sorted(set(ends), key=lambda e: (e[0], -len(e[1]))):
+            keys = self._table.get(key_text)
+            if not keys:
+                continue
+            start = end - len(key_text)
+            if start < 0 or text[start:end].lower() != key_text:
+                continue
+            for key in keys:
+                if key.word:
+                    if not (starts_word(text, start) and ends_word(text, end)):
+                        continue
+                elif not _touch_ok(text, start, end, key):
+                    continue
+                out.append(Match(start, end, key))
         return out
 
     def _find(self, text: str, low: str, lo: int, hi: int, out: list[Match[P]]) -> None:

@@ -40,34 +40,43 @@ def _esc(text: str | bytes) -> bytes:
 def patterns(catalogue: Catalogue) -> list[bytes]:
     """The Hyperscan expressions for every term of ``catalogue`` (look-alike phrases
     need none: alone they never make a finding)."""
-    out: set[bytes] = set()
+    return [expr for expr, _, term in _patterns(catalogue) if term]
+
+
+def _patterns(catalogue: Catalogue) -> list[tuple[bytes, str | None, bool]]:
+    """Each expression, the ASCII key whose identifier start it matches (the
+    matcher takes those as candidates) or None, and whether it stands for a term
+    (look-alike phrases are candidates for the matcher, never a reason to read)."""
+    out: dict[bytes, tuple[str | None, bool]] = {}
     for key in catalogue.terms.keys:
-        if not isinstance(key.payload, Term):
-            continue
         k = key.text
+        if not isinstance(key.payload, Term):
+            if k.isascii() and re.fullmatch(r"[ -~]+", k):
+                out.setdefault(b"(?:^|[^A-Za-z])(?i:" + _esc(k) + b")", (k, False))
+                if k[0].isalpha():
+                    rest = b"(?i:" + _esc(k[1:]) + b")" if k[1:] else b""
+                    out.setdefault(_esc(k[0].upper()) + rest, (k, False))
+            continue
         if k.isascii():
             if not re.fullmatch(r"[ -~]+", k):
                 continue
-            out.add(b"(?:^|[^A-Za-z])(?i:" + _esc(k) + b")")
+            out[b"(?:^|[^A-Za-z])(?i:" + _esc(k) + b")"] = (k, True)
             if k[0].isalpha():
-                out.add(
-                    _esc(k[0].upper()) + b"(?i:" + _esc(k[1:]) + b")"
-                    if k[1:]
-                    else _esc(k[0].upper())
-                )
+                rest = b"(?i:" + _esc(k[1:]) + b")" if k[1:] else b""
+                out[_esc(k[0].upper()) + rest] = (k, True)
             for enc in WIDE:
-                out.add(b"(?i:" + _esc(k.encode(enc)) + b")")
+                out[b"(?i:" + _esc(k.encode(enc)) + b")"] = (None, True)
         else:
             for enc in ENCODINGS + WIDE:
                 try:
-                    out.add(_esc(key.text.encode(enc)))
+                    out[_esc(key.text.encode(enc))] = (None, True)
                     # the matcher folds case, so a CJK term with Latin letters may be
                     # written in capitals too
                     if key.text != key.text.upper():
-                        out.add(_esc(key.text.upper().encode(enc)))
+                        out[_esc(key.text.upper().encode(enc))] = (None, True)
                 except UnicodeEncodeError:
                     continue
-    return sorted(out)
+    return sorted((e, k, t) for e, (k, t) in out.items())
 
 
 class Prefilter:
@@ -75,6 +84,9 @@ class Prefilter:
 
     def __init__(self, catalogue: Catalogue, compiled: bytes | None = None) -> None:
         self._db: Any = None
+        triples = _patterns(catalogue)
+        self.key_of: list[str | None] = [k for _, k, _ in triples]
+        self._term = [t for _, _, t in triples]
         try:
             import hyperscan
         except ImportError:  # pragma: no cover - hyperscan ships wheels where we run
@@ -85,7 +97,7 @@ class Prefilter:
             db.scratch = hyperscan.Scratch(db)  # a loaded database brings none
             self._db = db
             return
-        exprs = patterns(catalogue)
+        exprs = [e for e, _, _ in triples]
         if not exprs:
             return
         db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
@@ -114,25 +126,40 @@ class Prefilter:
             return True
         hit: list[bool] = []
         with contextlib.suppress(self._stop):
-            self._db.scan(data, match_event_handler=_first, context=hit)
+            self._db.scan(data, match_event_handler=_first, context=(self._term, hit))
         return bool(hit)
+
+    def candidates(self, text: str) -> list[tuple[int, str]] | None:
+        """For an ASCII text: ``(end, term)`` wherever a term may end at an
+        identifier start (the matcher's own candidates); None when off."""
+        if self._db is None:
+            return None
+        hits: list[tuple[int, int]] = []
+        self._db.scan(text.encode("ascii"), match_event_handler=_collect_id, context=hits)
+        key_of = self.key_of
+        return [(end, k) for end, pid in hits if (k := key_of[pid]) is not None]
 
     def ends(self, data: bytes) -> list[int] | None:
         """Sorted byte offsets in ``data`` where a term may end, or None when the
         prefilter is off (anywhere)."""
         if self._db is None:
             return None
-        ends: list[int] = []
-        self._db.scan(data, match_event_handler=_collect, context=ends)
-        return sorted(set(ends))
+        hits: list[tuple[int, int]] = []
+        self._db.scan(data, match_event_handler=_collect_id, context=hits)
+        term = self._term
+        return sorted({end for end, pid in hits if term[pid]})
 
 
-def _collect(_id: int, _start: int, end: int, _flags: int, ends: list[int]) -> None:
-    ends.append(end)
+def _collect_id(pid: int, _start: int, end: int, _flags: int, hits: list[tuple[int, int]]) -> None:
+    hits.append((end, pid))
 
 
-def _first(_id: int, _start: int, _end: int, _flags: int, hit: list[bool]) -> bool:
-    hit.append(True)
+def _first(
+    pid: int, _start: int, _end: int, _flags: int, ctx: tuple[list[bool], list[bool]]
+) -> bool:
+    if not ctx[0][pid]:
+        return False  # a look-alike alone is no reason to read a text
+    ctx[1].append(True)
     return True  # stop at the first candidate
 
 
