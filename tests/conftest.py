@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -70,13 +69,3 @@ def face_header_text() -> str:
 def face_header_gbk() -> bytes:
     """The face header encoded as GBK, as Chinese vendor SDKs ship it."""
     return FACE_HEADER.encode("gbk")
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked ``slow`` run only with ETHICSCAN_SLOW_TESTS=1."""
-    if os.environ.get("ETHICSCAN_SLOW_TESTS") == "1":
-        return
-    skip = pytest.mark.skip(reason="slow: set ETHICSCAN_SLOW_TESTS=1 to run it")
-    for item in items:
-        if "slow" in item.keywords:
-            item.add_marker(skip)
