@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Property tests (tests/test_fuzz.py): a modest default, more with HYPOTHESIS_PROFILE=ci
+# or fuzz.  No example database: nothing is written into the checkout.
+settings.register_profile("default", max_examples=40, deadline=None, database=None)
+settings.register_profile("ci", max_examples=150, deadline=None, database=None)
+settings.register_profile("fuzz", max_examples=5000, deadline=None, database=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

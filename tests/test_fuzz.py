@@ -1,0 +1,288 @@
+"""Property tests (hypothesis) for everything that reads untrusted bytes: decoding,
+matching and the prefilter, archives, and every extractor.  Example counts are
+modest by default; ``HYPOTHESIS_PROFILE=ci`` runs more, ``fuzz`` many more
+(profiles in conftest.py).  The coverage-guided harnesses are in ``fuzz/``."""
+
+from __future__ import annotations
+
+import bz2
+import codecs
+import lzma
+import os
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import zstandard
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+import hostile_corpus as H
+from ethicscan.extract.decode import SAMPLE, NotText, decode, stream_encoding
+from ethicscan.extract.explore import Budget, Explorer
+from ethicscan.extract.registry import BY_FORMAT, TEXT_BY_SUFFIX
+from ethicscan.extract.units import Blob, Extracted, ExtractError, Limits, Scratch, TextUnit
+from ethicscan.model import Skipped
+from ethicscan.rules.catalogue import Term, load_catalogue
+from ethicscan.rules.prefilter import prefilter_for
+
+CAT = load_catalogue(())
+PF = prefilter_for(CAT)
+TERMS = sorted({k.text for k in CAT.terms.keys if isinstance(k.payload, Term)})
+LOOKALIKES = sorted({k.text for k in CAT.terms.keys if not isinstance(k.payload, Term)})
+# What an extractor may raise: the explorer turns these into skipped entries
+TOLERATED = (ExtractError, ValueError, KeyError, IndexError, EOFError, OSError, RecursionError)
+
+# -- decoding ------------------------------------------------------------------------------
+
+ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "gb18030", "big5"]
+
+
+@st.composite
+def encoded_text(draw: st.DrawFn) -> bytes:
+    text = draw(st.text(max_size=200))
+    enc = draw(st.sampled_from(ENCODINGS))
+    data = text.encode(enc, errors="replace")
+    if draw(st.booleans()):  # damage it
+        pos = draw(st.integers(0, max(0, len(data))))
+        data = data[:pos] + draw(st.binary(max_size=8)) + data[pos:]
+    return data
+
+
+BYTES = st.one_of(st.binary(max_size=4096), encoded_text())
+
+
+@given(BYTES)
+def test_decode_gives_text_or_not_text(data: bytes) -> None:
+    try:
+        out = decode(data)
+    except NotText as exc:
+        assert str(exc)
+        return
+    assert isinstance(out.text, str)
+    codecs.lookup(out.encoding.rstrip("?"))
+    out.text.encode("utf-8")  # no lone surrogates: every report can be written
+
+
+@given(BYTES)
+def test_stream_encoding_agrees_with_decode(data: bytes) -> None:
+    """For a text within the sample, the large-text path judges it as the whole-text
+    path does: binary for both, or an encoding that decodes it."""
+    head = data[:SAMPLE]
+    enc = stream_encoding(head)
+    try:
+        decode(data)
+        is_text = True
+    except NotText:
+        is_text = False
+    if enc is None:
+        assert not is_text
+        return
+    encoding, bom = enc
+    assert is_text
+    assert 0 <= bom <= 4 and data[:bom] == head[:bom]
+    dec = codecs.getincrementaldecoder(encoding)(errors="replace")
+    dec.decode(data[bom:], final=True)
+
+
+# -- matching and the prefilter ------------------------------------------------------------
+
+SEPARATORS = [" ", "_", "\n", ".", "(", ")", "-", "x", "X", "é", "中", "1", "\t", "$", "/*", "'"]
+
+
+@st.composite
+def term_text(draw: st.DrawFn) -> str:
+    """Terms and look-alikes in any case, glued with separators, camelCase and noise."""
+    parts = []
+    for _ in range(draw(st.integers(1, 8))):
+        kind = draw(st.integers(0, 3))
+        if kind == 0:
+            word = draw(st.sampled_from(TERMS))
+            case = draw(st.sampled_from([str, str.upper, str.title, str.capitalize, str.lower]))
+            parts.append(case(word))
+        elif kind == 1 and LOOKALIKES:
+            parts.append(draw(st.sampled_from(LOOKALIKES)))
+        elif kind == 2:
+            parts.append(draw(st.sampled_from(SEPARATORS)))
+        else:
+            parts.append(draw(st.text(max_size=4)))
+    return "".join(parts)
+
+
+@given(st.one_of(term_text(), st.text(max_size=300)))
+def test_matches_are_where_they_say(text: str) -> None:
+    for m in CAT.terms.find(text):
+        assert 0 <= m.start < m.end <= len(text)
+        assert text[m.start : m.end].lower() == m.key.text.lower() or not text.isascii()
+
+
+@given(term_text().filter(str.isascii))
+def test_prefilter_candidates_judge_like_the_matcher(text: str) -> None:
+    """For ASCII texts the classifier judges the prefilter's candidates instead of
+    walking the text: the same matches, in the same order."""
+    candidates = PF.candidates(text)
+    assume(candidates is not None)
+    assert candidates is not None
+    assert CAT.terms.at(text, candidates) == CAT.terms.find(text)
+
+
+@given(term_text(), st.sampled_from(["utf-8", "utf-16-le", "utf-16-be", "gb18030"]))
+def test_prefilter_never_says_no_to_a_match(text: str, encoding: str) -> None:
+    """Whenever the matcher finds a term in a text, the prefilter says maybe for the
+    same text's bytes."""
+    found = [m for m in CAT.terms.find(text) if isinstance(m.key.payload, Term)]
+    if found:
+        data = text.encode(encoding)
+        if encoding.startswith("utf-16"):
+            data = codecs.BOM_UTF16_LE + data if encoding.endswith("le") else data
+        assert PF.maybe(data), (text, encoding, [m.key.text for m in found])
+
+
+# -- archives ------------------------------------------------------------------------------
+
+
+def _seeds() -> dict[str, bytes]:
+    members = [("FaceAttr.java", H.TERM_JAVA), ("docs/README.txt", b"notes\n" * 40)]
+    tar = H.tar_of(members, ((("link", "/etc/passwd", b"2"),)))
+    out = {
+        "a.zip": H.zip_of(members),
+        "stored.zip": H.zip_of(members, zipfile.ZIP_STORED),
+        "a.tar": tar,
+        "a.tar.gz": H.gzip_of(tar),
+        "a.tar.bz2": bz2.compress(tar),
+        "a.tar.xz": lzma.compress(tar),
+        "a.tar.zst": zstandard.ZstdCompressor().compress(tar),
+        "nested.zip": H.zip_of([("in.zip", H.zip_of(members)), ("in.tgz", H.gzip_of(tar))]),
+        "enc.zip": H.encrypted_zip(),
+    }
+    try:
+        import libarchive
+
+        folder = tempfile.mkdtemp()
+        try:
+            for fmt, name in (("7zip", "a.7z"), ("cpio", "a.cpio"), ("ar_svr4", "a.ar")):
+                path = os.path.join(folder, name)
+                with libarchive.file_writer(path, fmt) as archive:
+                    for member, data in members:
+                        archive.add_file_from_memory(member.replace("/", "_"), len(data), data)
+                out[name] = Path(path).read_bytes()
+        finally:
+            shutil.rmtree(folder)
+    except ImportError:  # pragma: no cover - a dependency
+        pass
+    return out
+
+
+SEEDS = _seeds()
+
+
+@st.composite
+def mutated(draw: st.DrawFn, seeds: dict[str, bytes]) -> tuple[str, bytes]:
+    """A seed file with bytes flipped, cut, spliced or repeated."""
+    name = draw(st.sampled_from(sorted(seeds)))
+    data = bytearray(seeds[name])
+    for _ in range(draw(st.integers(0, 6))):
+        how = draw(st.integers(0, 3))
+        pos = draw(st.integers(0, max(0, len(data) - 1)))
+        if how == 0 and data:
+            data[pos] = draw(st.integers(0, 255))
+        elif how == 1:
+            data = data[:pos]
+        elif how == 2:
+            data[pos:pos] = draw(st.binary(max_size=32))
+        else:
+            data[pos:pos] = data[pos : pos + draw(st.integers(0, 64))]
+    return name, bytes(data)
+
+
+_SCRATCH_PARENT = tempfile.mkdtemp(prefix="ethicscan-fuzz-")
+
+
+def _explore(name: str, data: bytes, limits: Limits | None = None) -> list[TextUnit | Skipped]:
+    scratch = Scratch()
+    old = tempfile.tempdir
+    tempfile.tempdir = _SCRATCH_PARENT
+    try:
+        explorer = Explorer(limits or Limits(max_expanded=64 * 1024 * 1024), scratch, PF)
+        units = list(explorer.explore(name, Blob(len(data), data), Budget(explorer.limits)))
+    finally:
+        scratch.close()
+        tempfile.tempdir = old
+    assert os.listdir(_SCRATCH_PARENT) == []
+    for unit in units:
+        assert isinstance(unit, (TextUnit, Skipped))
+        assert unit.path.startswith(name)
+        unit.path.encode("utf-8")
+    return units
+
+
+FUZZ = settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+@FUZZ
+@given(mutated(SEEDS))
+def test_mutated_archives_never_raise(case: tuple[str, bytes]) -> None:
+    _explore(*case)
+
+
+@FUZZ
+@given(st.sampled_from(sorted(SEEDS)), st.binary(max_size=2048))
+def test_random_bytes_under_archive_names_never_raise(name: str, data: bytes) -> None:
+    _explore(name, data)
+
+
+@FUZZ
+@given(
+    st.sampled_from([b"PK\x03\x04", b"\x1f\x8b\x08", b"BZh9", b"\xfd7zXZ\x00", b"(\xb5/\xfd"]),
+    st.binary(max_size=1024),
+)
+def test_archive_magic_then_garbage_never_raises(magic: bytes, data: bytes) -> None:
+    _explore("x.bin", magic + data)
+
+
+# -- extractors ----------------------------------------------------------------------------
+
+
+def _extractor_seeds() -> dict[str, bytes]:
+    from test_hostile import _real_files
+
+    return _real_files()
+
+
+EXTRACTOR_SEEDS = _extractor_seeds()
+EXTRACTORS: list[tuple[str, Callable[[bytes, str], Extracted]]] = [
+    *((fmt.value, ext) for fmt, ext in BY_FORMAT.items()),
+    *((suffix, ext) for suffix, ext in TEXT_BY_SUFFIX.items()),
+]
+
+
+@pytest.mark.parametrize(("kind", "extractor"), EXTRACTORS, ids=[k for k, _ in EXTRACTORS])
+@FUZZ
+@given(data=st.binary(max_size=4096))
+def test_extractors_on_random_bytes(
+    kind: str, extractor: Callable[[bytes, str], Extracted], data: bytes
+) -> None:
+    try:
+        out = extractor(data, f"x.{kind}")
+    except TOLERATED:
+        return
+    assert isinstance(out, Extracted)
+
+
+@FUZZ
+@given(mutated(EXTRACTOR_SEEDS))
+def test_mutated_documents_and_binaries_never_raise(case: tuple[str, bytes]) -> None:
+    """Real files for every extractor (PDF, office, class, DEX, ELF, HTML, RTF, CSV),
+    mutated, through the explorer: only texts and skipped entries come out."""
+    _explore(*case)
+
+
+def test_seeds_are_read_as_what_they_are() -> None:
+    """The fuzz seeds are meaningful: unmutated, each archive and document is read."""
+    for name, data in {**SEEDS, **EXTRACTOR_SEEDS}.items():
+        units = _explore(name, data)
+        assert units, name
+        assert any(isinstance(u, TextUnit) for u in units) or name in ("enc.zip",), name
