@@ -6,7 +6,8 @@ bytes answers, and stops at the first candidate.  It is a superset of the matche
 (:mod:`rules.matcher`), never a subset:
 
 * an ASCII term ``race`` becomes ``race`` in any case after a byte that is not an
-  ASCII letter (start of data, ``_``, a digit, a non-ASCII byte), or ``Race`` /
+  ASCII letter (start of data, ``_``, a digit, a non-ASCII byte) or after the ASCII
+  letter that ends a double-byte character (Big5 臉 is ``\\xc1y``), or ``Race`` /
   ``RACE`` with its first letter upper-case after anything (``emRace``,
   ``HTMLRace``); plus its UTF-16 spellings.  That is every start the matcher's
   ``starts_word`` accepts; ends are not checked here.
@@ -32,6 +33,13 @@ WIDE = ("utf-16-le", "utf-16-be")
 _UTF32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
 
 
+# Where an ASCII term in any case may start: the start of data, a byte that is not an
+# ASCII letter, or an ASCII letter that is the second byte of a double-byte character
+# (GBK, Big5, Shift-JIS put 0x40-0x7E there: Big5 人臉 ends in "y", and the matcher,
+# reading the decoded text, sees 臉 before "ethnicity", a word start).
+_START = b"(?:^|[^A-Za-z]|[\\x80-\\xff][A-Za-z])"
+
+
 def _esc(text: str | bytes) -> bytes:
     raw = text.encode("latin-1") if isinstance(text, str) else text
     return b"".join(b"\\x%02x" % c for c in raw)
@@ -52,7 +60,7 @@ def _patterns(catalogue: Catalogue) -> list[tuple[bytes, str | None, bool]]:
         k = key.text
         if not isinstance(key.payload, Term):
             if k.isascii() and re.fullmatch(r"[ -~]+", k):
-                out.setdefault(b"(?:^|[^A-Za-z])(?i:" + _esc(k) + b")", (k, False))
+                out.setdefault(_START + b"(?i:" + _esc(k) + b")", (k, False))
                 if k[0].isalpha():
                     rest = b"(?i:" + _esc(k[1:]) + b")" if k[1:] else b""
                     out.setdefault(_esc(k[0].upper()) + rest, (k, False))
@@ -60,7 +68,7 @@ def _patterns(catalogue: Catalogue) -> list[tuple[bytes, str | None, bool]]:
         if k.isascii():
             if not re.fullmatch(r"[ -~]+", k):
                 continue
-            out[b"(?:^|[^A-Za-z])(?i:" + _esc(k) + b")"] = (k, True)
+            out[_START + b"(?i:" + _esc(k) + b")"] = (k, True)
             if k[0].isalpha():
                 rest = b"(?i:" + _esc(k[1:]) + b")" if k[1:] else b""
                 out[_esc(k[0].upper()) + rest] = (k, True)
