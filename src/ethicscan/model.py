@@ -69,10 +69,13 @@ _SEVERITY_ORDER: tuple[Severity, ...] = (
 )
 
 
-def path_text(name: str) -> str:
+def path_text(name: str | bytes) -> str:
     """A file or member name as valid Unicode: bytes that are not UTF-8 (which the
-    file system and tarfile hand over as lone surrogates) become ``\\xNN`` escapes,
-    so every report can be written and a finding's fingerprint computed."""
+    file system and tarfile hand over as lone surrogates, and libarchive as bytes)
+    become ``\\xNN`` escapes, so every report can be written and a finding's
+    fingerprint computed."""
+    if isinstance(name, bytes):
+        return name.decode("utf-8", "backslashreplace")
     try:
         name.encode("utf-8")
         return name
