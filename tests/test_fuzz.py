@@ -286,3 +286,36 @@ def test_seeds_are_read_as_what_they_are() -> None:
         units = _explore(name, data)
         assert units, name
         assert any(isinstance(u, TextUnit) for u in units) or name in ("enc.zip",), name
+
+
+# -- regressions found by the atheris harnesses -------------------------------------------
+
+
+def test_term_after_a_double_byte_character_ending_in_a_letter(tmp_path: Path) -> None:
+    """fuzz_matcher: Big5 臉 is b"\\xc1y"; the prefilter read "yethnicity" as no word
+    start and skipped a Big5 header whose one finding is "人臉ethnicity"."""
+    from ethicscan import ScanOptions, scan
+
+    assert PF.maybe("臉ethnicity".encode("big5"))
+    assert PF.maybe("猀complexion".encode("gb18030"))
+    header = (
+        "/* 人臉屬性分析介面：每個人臉的屬性結果，包括年齡、性別與表情。 */\n"
+        "typedef struct tagFACE_ATTR {\n"
+        "    int nFaceId;     /* 人臉編號 */\n"
+        "    int nAge;        /* 年齡 */\n"
+        "    int nEth;        /* 人臉ethnicity 屬性 */\n"
+        "} FACE_ATTR;\n"
+    )
+    (tmp_path / "face.h").write_bytes(header.encode("big5"))
+    result = scan([str(tmp_path)], ScanOptions(jobs=1))
+    assert [(f.location.line, f.evidence.term) for f in result.findings] == [(5, "ethnicity")]
+
+
+def test_libarchive_member_name_that_is_not_utf8() -> None:
+    """fuzz_archive: libarchive hands over a name it cannot decode as bytes, which the
+    name cleaning (path_text) did not expect."""
+    name = b"FaceAttr.java\xd1\xe3"
+    head = b"%-16s%-12d%-6d%-6d%-8s%-10d`\n" % (name[:16], 0, 0, 0, b"100644", len(H.TERM_JAVA))
+    data = b"!<arch>\n" + head + H.TERM_JAVA + b"\n" * (len(H.TERM_JAVA) % 2)
+    units = _explore("sdk.a", data)
+    assert any(isinstance(u, TextUnit) and u.path.startswith("sdk.a!FaceAttr.java") for u in units)

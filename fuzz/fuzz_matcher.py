@@ -1,0 +1,41 @@
+"""atheris: matches lie where they say; for ASCII texts the prefilter's candidates
+give the matcher's own matches; the prefilter never says no where the matcher finds a
+term."""
+
+from __future__ import annotations
+
+import atheris
+from _harness import CATALOGUE, PREFILTER, main
+
+with atheris.instrument_imports():
+    from ethicscan.rules.catalogue import Term
+
+TERMS = sorted({k.text for k in CATALOGUE.terms.keys if isinstance(k.payload, Term)})
+
+
+def test_one_input(data: bytes) -> None:
+    fdp = atheris.FuzzedDataProvider(data)
+    parts = []
+    while fdp.remaining_bytes():
+        if fdp.ConsumeBool():
+            term = TERMS[fdp.ConsumeIntInRange(0, len(TERMS) - 1)]
+            parts.append(term.upper() if fdp.ConsumeBool() else term)
+        else:
+            parts.append(fdp.ConsumeUnicodeNoSurrogates(fdp.ConsumeIntInRange(0, 8)))
+    text = "".join(parts)
+    found = CATALOGUE.terms.find(text)
+    for m in found:
+        if not 0 <= m.start < m.end <= len(text):
+            raise AssertionError(f"match outside the text: {m}")
+    if text.isascii():
+        candidates = PREFILTER.candidates(text)
+        if candidates is not None and CATALOGUE.terms.at(text, candidates) != found:
+            raise AssertionError(f"prefilter candidates judge differently: {text!r}")
+    if any(isinstance(m.key.payload, Term) for m in found):
+        for encoding in ("utf-8", "gb18030"):
+            if not PREFILTER.maybe(text.encode(encoding)):
+                raise AssertionError(f"prefilter misses a match in {encoding}: {text!r}")
+
+
+if __name__ == "__main__":
+    main(test_one_input)

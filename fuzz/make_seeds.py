@@ -1,0 +1,62 @@
+"""Write seed inputs for the atheris harnesses: ``python fuzz/make_seeds.py OUTDIR``
+makes ``OUTDIR/<harness>/`` for each harness, from the generators the tests use (the
+hostile corpus, the document fixtures).  Each seed starts with the byte that makes
+its harness read it under the right name."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+TESTS = Path(__file__).resolve().parent.parent / "tests"
+sys.path.insert(0, str(TESTS))
+
+import hostile_corpus as H  # noqa: E402
+
+
+def seeds() -> dict[str, dict[str, bytes]]:
+    import fuzz_archive
+
+    from test_fuzz import SEEDS
+    from test_hostile import _real_files
+
+    real = _real_files()
+    archives = {}
+    for name, data in SEEDS.items():
+        suffix = next((n for n in fuzz_archive.NAMES if name.endswith(n[1:])), "a")
+        archives[name] = bytes([fuzz_archive.NAMES.index(suffix)]) + data
+    text = "int skinColor; // 肤色 face attribute\nvar race = 'x';\n"
+    return {
+        "fuzz_decode": {
+            **{enc: text.encode(enc) for enc in ("utf-8", "utf-8-sig", "utf-16", "gb18030")},
+            "big5": "人臉 膚色".encode("big5"),
+            "binary": b"\x7fELF" + bytes(64),
+            "nul": b"abc\x00def",
+            "line": H.TERM_LINE,
+        },
+        "fuzz_matcher": {"terms": b"\x01\x00skinColor\x01\x00race\x00 face"},
+        "fuzz_archive": archives,
+        "fuzz_javaclass": {"FaceAttr.class": b"\x00" + real["FaceAttr.class"]},
+        "fuzz_dex": {"classes.dex": b"\x00" + real["classes.dex"]},
+        "fuzz_native": {"true.elf": b"\x00" + real.get("true.elf", b"\x7fELF")},
+        "fuzz_pdf": {"spec.pdf": b"\x00" + real["spec.pdf"]},
+        "fuzz_office": {
+            "face.docx": b"\x00" + real["face.docx"],
+            "persons.xlsx": b"\x01" + real["persons.xlsx"],
+            "deck.pptx": b"\x02" + real["deck.pptx"],
+        },
+        "fuzz_markup": {"page.html": b"\x00" + real["page.html"]},
+        "fuzz_rtf": {"doc.rtf": b"\x00" + real["doc.rtf"]},
+    }
+
+
+def main(out: str) -> None:
+    for harness, files in seeds().items():
+        folder = Path(out) / harness
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, data in files.items():
+            (folder / name.replace("/", "_")).write_bytes(data)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
