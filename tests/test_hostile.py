@@ -806,3 +806,13 @@ def test_encrypted_pdf_is_skipped_as_encrypted(tmp_path: Path, hostile: Hostile)
     run = hostile(root)
     assert run.reasons("locked.pdf") == {SkipReason.ENCRYPTED}
     assert not run.found
+
+
+def test_zip_entry_with_an_empty_name(tmp_path: Path, hostile: Hostile) -> None:
+    """fuzz_archive: an entry named "" made zipfile's is_dir() raise IndexError through
+    the scan (exit 3); it is now read like any entry."""
+    data = H.raw_zip([H.entry("", H.TERM_JAVA), H.entry("b/", b""), H.entry("ok.h", b"x\n")])
+    root = tree(tmp_path / "t", {"empty-name.zip": data})
+    run = hostile(root)
+    assert run.found == {"empty-name.zip!"}
+    assert not run.result.skipped

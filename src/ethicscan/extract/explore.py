@@ -280,7 +280,7 @@ class Explorer:
                 overlapping = _overlapping(zf.infolist())
                 expanded = 0  # declared sizes of the entries read so far
                 for info in zf.infolist():
-                    if info.is_dir():
+                    if info.filename.endswith("/"):  # is_dir() raises on an empty name
                         continue
                     name = f"{path}!{path_text(info.filename)}"
                     budget.entry()
