@@ -17,7 +17,7 @@ from ethicscan.extract.units import SPOOL_AT, Blob, Limits, Scratch, TextUnit
 from ethicscan.model import Finding, Skipped, SkipReason
 from ethicscan.rules.catalogue import Catalogue, load_catalogue
 from ethicscan.rules.prefilter import prefilter_for
-from ethicscan.sources.fs import FileJob, read
+from ethicscan.sources.fs import FileJob, NotRegularFile, read, regular_size
 
 POOL_MIN_FILES = 16  # below this a pool costs more than it saves
 
@@ -39,8 +39,12 @@ def scan_file(
     range of a large text, with lines counted from the range's start."""
     limits = limits or Limits()
     try:
-        size = os.stat(job.fs_path).st_size
+        size = regular_size(job.fs_path)
         blob = Blob(size, read(job)) if size <= SPOOL_AT else Blob(size, path=job.fs_path)
+    except NotRegularFile as exc:
+        return FileOutcome(
+            (), (Skipped(job.rel_path, SkipReason.SPECIAL_FILE, str(exc), job.target),), 0
+        )
     except OSError as exc:
         return FileOutcome(
             (),

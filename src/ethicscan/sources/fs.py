@@ -8,7 +8,6 @@ import os
 import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 import pathspec
 
@@ -175,5 +174,33 @@ def _walk_dir(
             yield Skipped(rel, SkipReason.SPECIAL_FILE, _kind(st.st_mode))
 
 
+class NotRegularFile(OSError):
+    """A path that was a regular file when it was walked and is something else now (a
+    FIFO put in its place would block a read forever)."""
+
+
+def open_regular(path: str) -> int:
+    """A read-only descriptor for ``path`` if it is a regular file, never blocking on
+    what has taken its place since the walk; raises :class:`NotRegularFile`."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotRegularFile(f"{_kind(mode)} (was a regular file when walked)")
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def regular_size(path: str) -> int:
+    fd = open_regular(path)
+    try:
+        return os.fstat(fd).st_size
+    finally:
+        os.close(fd)
+
+
 def read(job: FileJob) -> bytes:
-    return Path(job.fs_path).read_bytes()
+    with open(open_regular(job.fs_path), "rb") as f:
+        return f.read()
