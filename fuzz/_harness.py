@@ -28,21 +28,24 @@ TOLERATED = (ExtractError, ValueError, KeyError, IndexError, EOFError, OSError, 
 CATALOGUE = load_catalogue(())
 PREFILTER = prefilter_for(CATALOGUE)
 LIMITS = Limits(max_expanded=64 * 1024 * 1024, max_member_size=8 * 1024 * 1024)
-_TMP = tempfile.mkdtemp(prefix="ethicscan-fuzz-")
-tempfile.tempdir = _TMP  # the explorer's scratch folders go here, and must be gone after
 
 
 def explore(name: str, data: bytes) -> list[TextUnit | Skipped]:
     """Explore ``data`` as the file ``name``: only texts and skipped entries may come
-    out, and the scratch folder must be removed."""
+    out, and the scratch folder (in a temporary folder of its own) must be removed."""
+    parent = tempfile.mkdtemp(prefix="ethicscan-fuzz-")
+    old, tempfile.tempdir = tempfile.tempdir, parent
     scratch = Scratch()
     explorer = Explorer(LIMITS, scratch, PREFILTER)
     try:
         units = list(explorer.explore(name, Blob(len(data), data), Budget(LIMITS)))
     finally:
         scratch.close()
-    if os.listdir(_TMP):
-        raise AssertionError(f"scratch left behind: {os.listdir(_TMP)}")
+        tempfile.tempdir = old
+        left = os.listdir(parent)
+        shutil.rmtree(parent, ignore_errors=True)
+    if left:
+        raise AssertionError(f"scratch left behind: {left}")
     for unit in units:
         if not isinstance(unit, (TextUnit, Skipped)):
             raise AssertionError(f"unexpected {type(unit).__name__}")
@@ -51,8 +54,5 @@ def explore(name: str, data: bytes) -> list[TextUnit | Skipped]:
 
 
 def main(test_one_input: Callable[[bytes], None]) -> None:
-    try:
-        atheris.Setup(sys.argv, test_one_input)
-        atheris.Fuzz()
-    finally:
-        shutil.rmtree(_TMP, ignore_errors=True)
+    atheris.Setup(sys.argv, test_one_input)
+    atheris.Fuzz()

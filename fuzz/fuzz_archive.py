@@ -4,8 +4,7 @@ skipped entries come out, nothing is left in the scratch folder."""
 from __future__ import annotations
 
 from _harness import explore, main
-
-NAMES = ("a.zip", "a.tar", "a.tar.gz", "a.gz", "a.bz2", "a.xz", "a.zst", "a.7z", "a.jar", "a")
+from make_seeds import ARCHIVE_NAMES as NAMES
 
 
 def test_one_input(data: bytes) -> None:

@@ -13,18 +13,30 @@ sys.path.insert(0, str(TESTS))
 
 import hostile_corpus as H  # noqa: E402
 
+# fuzz_archive reads its first byte as an index into these names
+ARCHIVE_NAMES = (
+    "a.zip",
+    "a.tar",
+    "a.tar.gz",
+    "a.gz",
+    "a.bz2",
+    "a.xz",
+    "a.zst",
+    "a.7z",
+    "a.jar",
+    "a",
+)
+
 
 def seeds() -> dict[str, dict[str, bytes]]:
-    import fuzz_archive
-
     from test_fuzz import SEEDS
     from test_hostile import _real_files
 
     real = _real_files()
     archives = {}
     for name, data in SEEDS.items():
-        suffix = next((n for n in fuzz_archive.NAMES if name.endswith(n[1:])), "a")
-        archives[name] = bytes([fuzz_archive.NAMES.index(suffix)]) + data
+        suffix = next((n for n in ARCHIVE_NAMES if name.endswith(n[1:])), "a")
+        archives[name] = bytes([ARCHIVE_NAMES.index(suffix)]) + data
     text = "int skinColor; // 肤色 face attribute\nvar race = 'x';\n"
     return {
         "fuzz_decode": {

@@ -5,6 +5,7 @@ modest by default; ``HYPOTHESIS_PROFILE=ci`` runs more, ``fuzz`` many more
 
 from __future__ import annotations
 
+import atexit
 import bz2
 import codecs
 import lzma
@@ -199,6 +200,7 @@ def mutated(draw: st.DrawFn, seeds: dict[str, bytes]) -> tuple[str, bytes]:
 
 
 _SCRATCH_PARENT = tempfile.mkdtemp(prefix="ethicscan-fuzz-")
+atexit.register(shutil.rmtree, _SCRATCH_PARENT, True)
 
 
 def _explore(name: str, data: bytes, limits: Limits | None = None) -> list[TextUnit | Skipped]:
