@@ -177,8 +177,12 @@ class Document:
         li = self.line_of(pos)
         if self.comment_lines[li]:
             return True
-        line = self.line_text(li)
         col = pos - self.line_starts[li]
+        # Only what precedes the position matters; on a minified line megabytes long,
+        # only the last stretch of it (quote counting there is a fair guess).
+        lo = max(0, col - 2000)
+        line = self.text[self.line_starts[li] + lo : pos]
+        col -= lo
         for marker in ("//", "#", "/*", "--"):
             j = line.find(marker)
             if marker == "#" and self.suffix not in HASH_COMMENT:
@@ -259,7 +263,13 @@ class Document:
         return None
 
     def definitions(self) -> list[tuple[int, str]]:
-        return [(i, n) for i in range(self.line_count) if (n := self.definition_at(i))]
+        ranges = self.focus or [(0, self.line_count - 1)]
+        return [
+            (i, n)
+            for first, last in ranges
+            for i in range(first, min(last, self.line_count - 1) + 1)
+            if (n := self.definition_at(i))
+        ]
 
     # -- context words -------------------------------------------------------------------
     @cached_property

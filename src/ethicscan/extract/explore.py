@@ -449,9 +449,18 @@ class Explorer:
             if not charged:
                 budget.grow(len(data))
             return Blob(len(data), data)
+        if size is None:  # unknown (a compressed stream): small ones stay in memory
+            head = stream.read(SPOOL_AT + 1)
+            if not charged:
+                budget.grow(len(head))
+            if len(head) <= SPOOL_AT:
+                return Blob(len(head), head)
+        else:
+            head = b""
         spool = self.scratch.new_file()
-        total = 0
+        total = len(head)
         with open(spool, "wb") as out:
+            out.write(head)
             while True:
                 chunk = stream.read(CHUNK)
                 if not chunk:

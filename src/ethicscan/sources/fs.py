@@ -8,7 +8,6 @@ import os
 import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 import pathspec
 
@@ -175,4 +174,5 @@ def _walk_dir(
 
 
 def read(job: FileJob) -> bytes:
-    return Path(job.fs_path).read_bytes()
+    with open(job.fs_path, "rb") as f:
+        return f.read()
