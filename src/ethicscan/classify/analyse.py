@@ -20,7 +20,7 @@ from ethicscan.classify.document import Document
 from ethicscan.classify.schema import Container, Place, parse_schema
 from ethicscan.model import Basis, Capability, Evidence, Finding, Location, Signal, Trait
 from ethicscan.rules.catalogue import Catalogue, Lookalike, Term, TermKind
-from ethicscan.rules.matcher import Match, drop_contained, lower_same_length
+from ethicscan.rules.matcher import Match, drop_contained
 from ethicscan.rules.prefilter import prefilter_for
 
 SNIPPET_WIDTH = 200
@@ -36,8 +36,7 @@ _CAP_RANK = {c: i for i, c in enumerate(reversed(list(Capability)))}
 def analyse(text: str, path: str, catalogue: Catalogue, hint: str = "") -> list[Finding]:
     """Every finding in ``text``; ``path`` is the location reported and, unless
     ``hint`` names another file, what the kind of file is read from."""
-    lowered = lower_same_length(text)
-    doc = Document(text, path, catalogue, lowered, hint)
+    doc = Document(text, path, catalogue, "", hint)
     matches = drop_contained(_term_matches(doc))
     if not matches:
         return []
@@ -84,7 +83,7 @@ def _term_matches(doc: Document) -> list[Match[Term | Lookalike]]:
         cands = prefilter_for(doc.catalogue).candidates(text)
         if cands is not None:
             return terms.at(text, cands)
-    return terms.find(text, doc.lowered, _candidate_spans(doc))
+    return terms.find(text, doc.low, _candidate_spans(doc))
 
 
 def _candidate_spans(doc: Document) -> list[tuple[int, int]] | None:

@@ -80,9 +80,14 @@ class Document:
     # to a few thousand characters around the hits).
     focus_chars: list[tuple[int, int]] | None = None
 
-    def __post_init__(self) -> None:
-        if not self.lowered:
+    @property
+    def low(self) -> str:
+        if not self.lowered and self.text:
             self.lowered = lower_same_length(self.text)
+        return self.lowered
+
+    # ``lowered`` is computed on first use, by ``low`` (a large ASCII text never needs
+    # all of it).
 
     # -- lines ---------------------------------------------------------------------------
     @cached_property
@@ -279,7 +284,7 @@ class Document:
         spans = self.focus_chars if self.focus_chars is not None else [(0, len(self.text))]
         for lo, hi in spans:
             part = self.text[lo:hi] if self.focus_chars is not None else self.text
-            low = self.lowered[lo:hi] if self.focus_chars is not None else self.lowered
+            low = lower_same_length(part) if self.focus_chars is not None else self.low
             matches: list[Match[ContextWord]] = self.catalogue.context.find(part, low)
             for m in matches:
                 out[m.key.payload.category].append((self.line_of(lo + m.start), m.key.payload.text))

@@ -128,7 +128,7 @@ class Explorer:
             ext is None
             and self.prefilter is not None
             and not self.prefilter.maybe(data)
-            and not _binary_head(data)
+            and not binary_head(data)
         ):
             yield TextUnit(path, "")  # no term can be in it: read, nothing to classify
             return
@@ -486,7 +486,7 @@ class Explorer:
                 self.scratch.remove(got.path)
 
 
-def _binary_head(data: bytes) -> bool:
+def binary_head(data: bytes) -> bool:
     """Data the decoder would refuse as binary goes to the strings pass, whose
     output the prefilter has not seen (UTF-16 text has its own patterns)."""
     head = data[:SAMPLE]
