@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 
 from ethicscan import __version__
 from ethicscan.classify.analyse import analyse
-from ethicscan.engine import local
+from ethicscan.engine import history, local
 from ethicscan.errors import ConfigError
 from ethicscan.model import Finding, ScanResult, Skipped, Stats
-from ethicscan.rules.catalogue import load_catalogue
+from ethicscan.rules.catalogue import Catalogue, load_catalogue
 from ethicscan.sources.fs import FileJob, WalkOptions, walk
+from ethicscan.sources.history import Selection, parse_date
 
 ProgressFn = Callable[[int, int, int], None]  # files done, files total, bytes done
 
@@ -28,6 +29,11 @@ class ScanOptions:
     use_gitignore: bool = False
     max_file_size: int = 64 * 1024 * 1024
     progress: ProgressFn | None = field(default=None, compare=False)
+    # History scans (--history): each target is a git repository.
+    history: bool = False
+    since: str | None = None  # commit dates, ISO 8601 (``2024-05-01``)
+    until: str | None = None
+    branches: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.min_confidence <= 1.0:
@@ -38,6 +44,18 @@ class ScanOptions:
             raise ConfigError(f"--jobs must be 0 (one per core) or more, not {self.jobs}")
         if self.max_file_size <= 0:
             raise ConfigError("--max-file-size must be positive")
+        if not self.history and (self.since or self.until or self.branches):
+            raise ConfigError("--since, --until and --branch need --history")
+        self.selection()  # validates the dates
+
+    def selection(self) -> Selection:
+        """The part of a repository's history a history scan reads."""
+        try:
+            since = parse_date(self.since) if self.since else None
+            until = parse_date(self.until, end_of_day=True) if self.until else None
+        except ValueError as exc:
+            raise ConfigError(f"--since/--until: not an ISO 8601 date ({exc})") from exc
+        return Selection(self.branches, since, until)
 
 
 def scan(targets: Sequence[str], options: ScanOptions | None = None) -> ScanResult:
@@ -48,6 +66,8 @@ def scan(targets: Sequence[str], options: ScanOptions | None = None) -> ScanResu
         raise ConfigError("nothing to scan: give at least one file or folder")
     started = time.perf_counter()
     catalogue = load_catalogue(opts.rule_dirs)
+    if opts.history:
+        return _scan_history(targets, opts, catalogue, started)
     kinds, jobs, skipped = walk(
         list(targets),
         WalkOptions(opts.excludes, opts.use_gitignore, opts.max_file_size),
@@ -77,6 +97,49 @@ def scan(targets: Sequence[str], options: ScanOptions | None = None) -> ScanResu
         skipped=tuple(skipped + more_skipped),
         stats=Stats(
             files=scanned, bytes=total_bytes, seconds=round(time.perf_counter() - started, 3)
+        ),
+        catalogue_version=catalogue.version,
+        tool_version=__version__,
+    )
+
+
+def _scan_history(
+    targets: Sequence[str], opts: ScanOptions, catalogue: Catalogue, started: float
+) -> ScanResult:
+    """Each target a repository: every distinct blob of its history analysed once."""
+    done = total_bytes = before = 0
+
+    def on_blob(nbytes: int, blobs: int) -> None:
+        nonlocal done, total_bytes
+        done += 1
+        total_bytes += nbytes
+        if opts.progress:
+            opts.progress(done, before + blobs, total_bytes)
+
+    outcomes = []
+    for t in targets:
+        outcomes.append(
+            history.scan_repository(
+                t,
+                opts.selection(),
+                catalogue,
+                opts.rule_dirs,
+                opts.jobs or local.default_jobs(),
+                opts.max_file_size,
+                on_blob,
+            )
+        )
+        before = done
+    return ScanResult(
+        targets=tuple(o.target for o in outcomes),
+        findings=tuple(
+            f for o in outcomes for f in o.findings if f.confidence >= opts.min_confidence
+        ),
+        skipped=tuple(s for o in outcomes for s in o.skipped),
+        stats=Stats(
+            files=sum(o.blobs for o in outcomes),
+            bytes=sum(o.bytes for o in outcomes),
+            seconds=round(time.perf_counter() - started, 3),
         ),
         catalogue_version=catalogue.version,
         tool_version=__version__,

@@ -169,6 +169,21 @@ def cli() -> None:
     show_default=True,
     help="Skip files larger than this many bytes.",
 )
+@click.option(
+    "--history",
+    is_flag=True,
+    help="Treat each target as a git repository (a folder, or a git+https:// / git+file:// "
+    "URL to clone) and scan every version of every file its history holds.",
+)
+@click.option("--since", metavar="DATE", help="With --history: commits from DATE (ISO 8601).")
+@click.option("--until", metavar="DATE", help="With --history: commits up to DATE (ISO 8601).")
+@click.option(
+    "--branch",
+    "branches",
+    multiple=True,
+    metavar="NAME",
+    help="With --history: only these branches (default: every ref); repeatable.",
+)
 @click.option("--traceback", "show_traceback", is_flag=True, help="Show the stack on errors.")
 def scan_cmd(
     targets: tuple[str, ...],
@@ -181,6 +196,10 @@ def scan_cmd(
     rule_dirs: tuple[str, ...],
     jobs: int,
     max_file_size: int,
+    history: bool,
+    since: str | None,
+    until: str | None,
+    branches: tuple[str, ...],
     show_traceback: bool,
 ) -> None:
     """Scan files and folders and report protected-trait profiling."""
@@ -194,6 +213,10 @@ def scan_cmd(
         use_gitignore=gitignore,
         max_file_size=max_file_size,
         progress=progress,
+        history=history,
+        since=since,
+        until=until,
+        branches=branches,
     )
     try:
         result = scan(targets, opts)

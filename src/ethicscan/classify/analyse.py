@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import replace
 
 from ethicscan.classify.capability import WINDOW, Decision, Hit, decide, promoted
@@ -51,7 +52,7 @@ def analyse(text: str, path: str, catalogue: Catalogue) -> list[Finding]:
     findings = [_finding(doc, h, d, text[h.start : h.end], h.start) for h, d in decided]
     findings += _definition_findings(doc, decided)
     findings += _face_input_findings(doc, decided)
-    return _with_fingerprints(doc, findings)
+    return _with_fingerprints(findings)
 
 
 def _overlaps(m: Match[Term | Lookalike], spans: list[tuple[int, int]]) -> bool:
@@ -246,7 +247,16 @@ def _face_input_findings(doc: Document, decided: list[tuple[Hit, Decision]]) -> 
     return out
 
 
-def _with_fingerprints(doc: Document, findings: list[Finding]) -> list[Finding]:
+def relocated(findings: Sequence[Finding], path: str) -> list[Finding]:
+    """The findings of a text as if it were at ``path``: the same text at another
+    path (a blob seen under several names in a repository's history) is analysed
+    once; only its location and fingerprints change."""
+    return _with_fingerprints(
+        [replace(f, location=replace(f.location, path=path)) for f in findings]
+    )
+
+
+def _with_fingerprints(findings: list[Finding]) -> list[Finding]:
     """Stable ids that leave line numbers out, so baselines survive edits above."""
     findings.sort(key=Finding.sort_key)
     counts: dict[str, int] = defaultdict(int)
