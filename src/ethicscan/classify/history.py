@@ -121,20 +121,25 @@ def track(
         by_text.setdefault(_text_key(g.finding), []).append(g)
         by_line.setdefault((g.finding.location.path, g.finding.location.line), []).append(g)
 
-    out: list[Finding] = []
-    for g in sorted(groups.values(), key=lambda g: g.finding.sort_key()):
-        if g.present:
-            continue
+    gone = sorted((g for g in groups.values() if not g.present), key=lambda g: g.finding.sort_key())
+    # First the findings that only moved: they also say where their files went.
+    moved_to: dict[str, str] = {}
+    rest: list[_Group] = []
+    for g in gone:
         host = _moved_to(g, by_text, tip.paths)
-        renamed_to = ""
         if host is None:
-            host, renamed_to = _edited_or_renamed(g, tip, by_line)
+            rest.append(g)
+            continue
+        host.absorb(g)
+        moved_to.setdefault(g.finding.location.path, host.finding.location.path)
+    out: list[Finding] = []
+    for g in rest:
+        host, renamed_to = _edited_or_renamed(g, tip, by_line, moved_to)
         if host is not None:
             host.absorb(g)
             continue
-        out.append(
-            _finished(g, HistoryStatus.RENAMED if renamed_to else HistoryStatus.REMOVED, renamed_to)
-        )
+        status = HistoryStatus.RENAMED if renamed_to else HistoryStatus.REMOVED
+        out.append(_finished(g, status, renamed_to))
     out.extend(_finished(g, HistoryStatus.PRESENT, "") for g in present)
     return sorted(out, key=Finding.sort_key)
 
@@ -187,16 +192,22 @@ def _moved_to(
     return hosts[0]
 
 
-def _moved_path(path: str, tip: Tip) -> list[str]:
-    """Where a file may be in the tip: its own path, or else tip files of the same name."""
+def _moved_path(path: str, tip: Tip, moved_to: dict[str, str]) -> list[str]:
+    """Where a file may be in the tip: its own path; else where its other findings
+    moved to; else tip files of the same name."""
     if path in tip.paths:
         return [path]
+    if path in moved_to:
+        return [moved_to[path]]
     name = posixpath.basename(path)
     return sorted(p for p in tip.paths if posixpath.basename(p) == name)
 
 
 def _edited_or_renamed(
-    g: _Group, tip: Tip, by_line: dict[tuple[str, int], list[_Group]]
+    g: _Group,
+    tip: Tip,
+    by_line: dict[tuple[str, int], list[_Group]],
+    moved_to: dict[str, str],
 ) -> tuple[_Group | None, str]:
     f = g.finding
     snippet = f.evidence.snippet.strip("…").strip()
@@ -204,7 +215,7 @@ def _edited_or_renamed(
     term_tok = _token_of(snippet, f.evidence.term, tokens)
     old = tip.old_text(g.blob)
     old_lines = {_fold(x) for x in old.splitlines()} if old is not None else set()
-    for path in _moved_path(f.location.path, tip):
+    for path in _moved_path(f.location.path, tip, moved_to):
         text = tip.text(path)
         if text is None:
             continue
