@@ -54,7 +54,9 @@ class RepoOutcome:
     skipped: tuple[Skipped, ...]
     blobs: int  # distinct blobs analysed (text)
     bytes: int
-    commits: int = 0
+    commits: int = 0  # in the scanned range
+    distinct_blobs: int = 0  # analysed or skipped
+    trees: int = 0  # distinct trees read to find which commits hold findings
 
 
 def scan_blob(
@@ -62,15 +64,14 @@ def scan_blob(
 ) -> BlobOutcome:
     """Read, decode and analyse one blob as the file ``ref.path``; never raises for a
     bad blob."""
+    tag = f" (blob {ref.blob.decode()[:12]})"
     if ref.symlink:
-        return BlobOutcome(
-            (), Skipped(ref.path, SkipReason.SYMLINK, "link (links are not followed)", target), 0
-        )
+        detail = f"link (links are not followed){tag}"
+        return BlobOutcome((), Skipped(ref.path, SkipReason.SYMLINK, detail, target), 0)
     try:
         data = read_blob(repo, ref.blob)
     except CorruptObject as exc:
         return BlobOutcome((), Skipped(ref.path, SkipReason.CORRUPT, str(exc), target), 0)
-    tag = f" (blob {ref.blob.decode()[:12]})"
     if len(data) > max_size:
         detail = f"{len(data)} bytes > limit {max_size}{tag}"
         return BlobOutcome((), Skipped(ref.path, SkipReason.TOO_LARGE, detail, target), 0)
@@ -226,4 +227,6 @@ def _scan_open(
         analysed,
         total,
         len(history),
+        len(refs),
+        index.trees_read,
     )

@@ -31,7 +31,8 @@ from ethicscan.model import Commit, Skipped, SkipReason
 
 BlobId = bytes  # 40 hex characters, as dulwich names objects
 TreeId = bytes
-REMOTE_PREFIXES = ("git+https://", "git+http://", "git+ssh://", "git+file://")
+# No git+ssh://: dulwich would start an ssh process, and a scan starts none.
+REMOTE_PREFIXES = ("git+https://", "git+http://", "git+file://")
 _GITLINK = 0o160000
 
 
