@@ -377,3 +377,51 @@ def test_a_removed_finding_keeps_its_worst_severity() -> None:
     assert f.severity is Severity.HIGH
     assert f.capability is Capability.INFERENCE
     assert f.signals[-1].name == "history-severity"
+
+
+CODES = """\
+# 民族代码表
+ETHNIC_CODES = {
+    "01": "汉族",
+    "02": "蒙古族",
+    "03": "回族",
+    "04": "藏族",
+    "05": "维吾尔族",
+}
+"""
+
+
+def test_code_table_under_a_new_name_is_renamed(tmp_path: Path) -> None:
+    root = tmp_path / "codes"
+    root.mkdir()
+    g = Git(root)
+    g("init", "-q", "-b", "main")
+    g("config", "user.name", "B")
+    g("config", "user.email", "b@example.org")
+    g.write("codes.py", CODES)
+    g.commit("codes", _day(1))
+    # the name and its comment go, the values stay: the table lives on as TABLE_7
+    g.write("codes.py", CODES.replace("ETHNIC_CODES", "TABLE_7").replace("民族代码表", "t7"))
+    g.commit("hide", _day(2))
+    result = _scan(str(root))
+    name = _one(result, "ETHNIC")
+    assert name.history is not None
+    assert name.history.status is HistoryStatus.RENAMED
+    assert name.history.renamed_to == "TABLE_7"
+    table = _one(result, "汉族")
+    assert table.history is not None
+    assert table.history.status is HistoryStatus.PRESENT
+    # the comment line has no neighbours of its own left to match: removed
+    comment = _one(result, "民族代码")
+    assert comment.history is not None
+    assert comment.history.status is HistoryStatus.REMOVED
+
+
+def test_url_that_cannot_be_cloned(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"git+file://{tmp_path}/none.git"
+    result = _scan(url)
+    assert result.targets[0].kind == "unreadable"
+    assert result.skipped[0].reason is SkipReason.UNREADABLE
+    assert result.skipped[0].detail.startswith(f"could not clone {url}")
+    assert main(["scan", "--history", url, "--jobs", "1"]) == 2
+    assert "no target could be read" in capsys.readouterr().err

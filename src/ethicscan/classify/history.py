@@ -214,7 +214,9 @@ def _edited_or_renamed(
     tokens = list(_IDENT_RE.finditer(snippet))
     term_tok = _token_of(snippet, f.evidence.term, tokens)
     old = tip.old_text(g.blob)
-    old_lines = {_fold(x) for x in old.splitlines()} if old is not None else set()
+    old_all = old.splitlines() if old is not None else []
+    old_lines = {_fold(x) for x in old_all}
+    around = _neighbours(old_all, f.location.line - 1)
     for path in _moved_path(f.location.path, tip, moved_to):
         text = tip.text(path)
         if text is None:
@@ -224,7 +226,7 @@ def _edited_or_renamed(
         for tok in tokens:
             if tok is term_tok:
                 continue
-            pat = _pattern(snippet, tok)
+            pat = _pattern(snippet, tok, MIN_CONTEXT)
             if pat is None:
                 continue
             for i, line in enumerate(lines):
@@ -234,17 +236,50 @@ def _edited_or_renamed(
                             return host, ""
         if term_tok is None:
             continue
-        pat = _pattern(snippet, term_tok)
-        if pat is None:
-            continue
-        for line in lines:
-            m = pat.search(line)
-            if m is None or _fold(line) in old_lines:
+        old_name = term_tok.group(0).lower()
+        # renamed: the same line under a new name; a short line (``ETHNIC_CODES = {``)
+        # counts when the lines around it survive too (a code table under a new name)
+        strict = _pattern(snippet, term_tok, MIN_CONTEXT)
+        loose = _pattern(snippet, term_tok, 0)
+        folded = [_fold(x) for x in lines]
+        for i, line in enumerate(lines):
+            m = strict.search(line) if strict is not None else None
+            if m is None and loose is not None and around is not None:
+                m = loose.search(line)
+                if m is not None and not _same_around(folded, i, around):
+                    m = None
+            if m is None or folded[i] in old_lines:
                 continue
-            new = m.group("name")
-            if new.lower() != term_tok.group(0).lower():
-                return None, new
+            if m.group("name").lower() != old_name:
+                return None, m.group("name")
     return None, ""
+
+
+NEIGHBOURS = 2  # lines before and after a short line that must survive a rename with it
+
+
+def _neighbours(lines: list[str], at: int) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    """The folded lines just before and just after line ``at``, when they say enough."""
+    if not 0 <= at < len(lines):
+        return None
+    before = tuple(_fold(x) for x in lines[max(0, at - NEIGHBOURS) : at])
+    after = tuple(_fold(x) for x in lines[at + 1 : at + 1 + NEIGHBOURS])
+
+    def enough(part: tuple[str, ...]) -> bool:
+        return len(part) == NEIGHBOURS and len("".join(part).replace(" ", "")) >= 2 * MIN_CONTEXT
+
+    if not (enough(before) or enough(after)):
+        return None
+    return (before if enough(before) else (), after if enough(after) else ())
+
+
+def _same_around(
+    folded: list[str], i: int, around: tuple[tuple[str, ...], tuple[str, ...]]
+) -> bool:
+    before, after = around
+    if after and tuple(folded[i + 1 : i + 1 + len(after)]) == after:
+        return True
+    return bool(before) and tuple(folded[max(0, i - len(before)) : i]) == before
 
 
 def _token_of(snippet: str, term: str, tokens: list[re.Match[str]]) -> re.Match[str] | None:
@@ -260,9 +295,11 @@ def _token_of(snippet: str, term: str, tokens: list[re.Match[str]]) -> re.Match[
     return None
 
 
-def _pattern(snippet: str, tok: re.Match[str]) -> re.Pattern[str] | None:
+def _pattern(snippet: str, tok: re.Match[str], min_context: int) -> re.Pattern[str] | None:
+    """``snippet`` as a regular expression, ``tok`` replaced by a name wildcard; None
+    when the rest of the line has fewer than ``min_context`` characters."""
     before, after = snippet[: tok.start()], snippet[tok.end() :]
-    if len((before + after).replace(" ", "")) < MIN_CONTEXT:
+    if len((before + after).replace(" ", "")) < min_context:
         return None
 
     def lit(s: str) -> str:
