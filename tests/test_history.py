@@ -399,6 +399,7 @@ def test_code_table_under_a_new_name_is_renamed(tmp_path: Path) -> None:
     g("config", "user.name", "B")
     g("config", "user.email", "b@example.org")
     g.write("codes.py", CODES)
+    (root / "link.py").symlink_to("codes.py")
     g.commit("codes", _day(1))
     # the name and its comment go, the values stay: the table lives on as TABLE_7
     g.write("codes.py", CODES.replace("ETHNIC_CODES", "TABLE_7").replace("民族代码表", "t7"))
@@ -415,6 +416,7 @@ def test_code_table_under_a_new_name_is_renamed(tmp_path: Path) -> None:
     comment = _one(result, "民族代码")
     assert comment.history is not None
     assert comment.history.status is HistoryStatus.REMOVED
+    assert [(s.path, s.reason) for s in result.skipped] == [("link.py", SkipReason.SYMLINK)]
 
 
 def test_url_that_cannot_be_cloned(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

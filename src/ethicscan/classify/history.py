@@ -13,8 +13,9 @@ is then matched against the tip, in this order:
 4. otherwise removed.
 
 Moved and edited findings are one finding with the tip's; a removed or renamed one
-is reported at its last version and never with a lower severity than it had: a
-deletion is evidence, not a fix.  Pure: reading blobs is the caller's.
+is reported at its last version and never with a lower severity than any version
+had: a deletion is evidence, not a fix.  A present one reads as it does at the tip.
+Pure: reading blobs is the caller's.
 """
 
 from __future__ import annotations
@@ -147,7 +148,7 @@ def track(
 def _finished(g: _Group, status: HistoryStatus, renamed_to: str) -> Finding:
     f = g.finding
     worst = g.worst
-    if worst.severity.rank > f.severity.rank:
+    if status is not HistoryStatus.PRESENT and worst.severity.rank > f.severity.rank:
         # Never milder than it was: report the most serious reading any version had.
         note = Signal(
             "history-severity",

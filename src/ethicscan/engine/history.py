@@ -4,6 +4,7 @@ the findings are traced through the commits that hold them."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -156,12 +157,10 @@ def scan_repository(
     try:
         repo = open_repository(target)
     except TargetError as exc:
-        kind = "unreadable" if is_remote(target) else "missing"
-        reason = SkipReason.UNREADABLE if is_remote(target) else SkipReason.NOT_FOUND
-        from os.path import exists
-
-        if not is_remote(target) and exists(target):
+        if is_remote(target) or os.path.exists(target):
             kind, reason = "unreadable", SkipReason.UNREADABLE
+        else:
+            kind, reason = "missing", SkipReason.NOT_FOUND
         return RepoOutcome(Target(target, kind), (), (Skipped(target, reason, str(exc)),), 0, 0)
     try:
         return _scan_open(repo, selection, catalogue, rule_dirs, workers, max_size, on_blob)
