@@ -20,7 +20,8 @@ from ethicscan.engine import history as engine_history
 from ethicscan.errors import ConfigError
 from ethicscan.model import Commit, Finding, HistoryStatus, ScanResult, Severity, SkipReason
 from ethicscan.report.timeline import timeline
-from ethicscan.sources.history import CommitInfo
+from ethicscan.rules.catalogue import load_default_catalogue
+from ethicscan.sources.history import CommitInfo, Selection
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs the git command")
 
@@ -187,7 +188,7 @@ def test_lookalike_and_each_finding_once(repo: dict[str, str]) -> None:
     assert not result.skipped
 
 
-def _distinct_blobs(path: str) -> int:
+def _distinct(path: str, kind: str) -> int:
     objs = subprocess.run(
         ["git", "-C", path, "rev-list", "--all", "--objects"],
         check=True,
@@ -201,7 +202,7 @@ def _distinct_blobs(path: str) -> int:
         capture_output=True,
         text=True,
     ).stdout.split()
-    return kinds.count("blob")
+    return kinds.count(kind)
 
 
 def test_each_distinct_blob_analysed_once(
@@ -215,9 +216,18 @@ def test_each_distinct_blob_analysed_once(
 
     monkeypatch.setattr(engine_history, "analyse", counting)
     result = _scan(repo["path"])
-    distinct = _distinct_blobs(repo["path"])
-    # 7 commits of 3 to 4 files each, but 5 distinct contents: each analysed once
+    distinct = _distinct(repo["path"], "blob")
+    # 6 commits of 3 to 4 files each, but 5 distinct contents: each analysed once
     assert len(calls) == len(set(calls)) == distinct == result.stats.files == 5
+
+
+def test_each_distinct_tree_read_once(repo: dict[str, str]) -> None:
+    catalogue = load_default_catalogue()
+    out = engine_history.scan_repository(repo["path"], Selection(), catalogue, (), 1, 1 << 20)
+    assert out.commits == 6
+    assert out.distinct_blobs == 5
+    # which commits hold which findings: one read per distinct tree, not per commit
+    assert out.trees == _distinct(repo["path"], "tree")
 
 
 def test_bare_clone_gives_the_same_findings(repo: dict[str, str], tmp_path: Path) -> None:
