@@ -437,3 +437,26 @@ def test_url_that_cannot_be_cloned(tmp_path: Path, capsys: pytest.CaptureFixture
     assert result.skipped[0].detail.startswith(f"could not clone {url}")
     assert main(["scan", "--history", url, "--jobs", "1"]) == 2
     assert "no target could be read" in capsys.readouterr().err
+
+
+def test_present_finding_is_reported_as_at_the_tip(tmp_path: Path) -> None:
+    root = tmp_path / "late"
+    root.mkdir()
+    g = Git(root)
+    g("init", "-q", "-b", "main")
+    g("config", "user.name", "C")
+    g("config", "user.email", "c@example.org")
+    g.write("face.json", FACE_V1)
+    g.commit("one", _day(1))
+    g("checkout", "-q", "-b", "later")
+    g.write("face.json", "\n\n\n" + FACE_V1)  # the same line, three lines lower
+    late = g.commit("later", _day(5))
+    g("checkout", "-q", "main")
+    g.write("README", "hello\n")
+    tip = g.commit("tip", _day(3))
+    race = _one(_scan(str(root)), "race")
+    assert race.history is not None
+    assert race.history.status is HistoryStatus.PRESENT
+    assert race.history.last_commit.sha == late  # the latest commit holding it
+    assert race.location.line == 5  # but where it is at the tip of HEAD
+    assert tip != late

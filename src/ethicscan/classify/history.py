@@ -104,17 +104,21 @@ def track(
 ) -> list[Finding]:
     """Each distinct finding once, with its ``history``."""
     groups: dict[str, _Group] = {}
+    # The version reported is the one at the tip, else the one last seen.
+    rank: dict[str, tuple[bool, tuple[int, bytes]]] = {}
     for s in seen:
+        at_tip = (s.path, s.blob) in tip_pairs
         for f in findings_at(s.path, s.blob):
+            key = (at_tip, s.last.order)
             g = groups.get(f.fingerprint)
             if g is None:
                 g = groups[f.fingerprint] = _Group(f, s.blob, s.first, s.last)
             else:
-                if s.last.order > g.last.order:
-                    g.finding, g.blob = f, s.blob
                 g.absorb(_Group(f, s.blob, s.first, s.last))
-            if (s.path, s.blob) in tip_pairs:
-                g.present = True
+                if key > rank[f.fingerprint]:
+                    g.finding, g.blob = f, s.blob
+            rank[f.fingerprint] = max(key, rank.get(f.fingerprint, key))
+            g.present = g.present or at_tip
     present = [g for g in groups.values() if g.present]
     by_text: dict[tuple[str, str, str], list[_Group]] = {}
     by_line: dict[tuple[str, int], list[_Group]] = {}
