@@ -460,3 +460,19 @@ def test_present_finding_is_reported_as_at_the_tip(tmp_path: Path) -> None:
     assert race.history.last_commit.sha == late  # the latest commit holding it
     assert race.location.line == 5  # but where it is at the tip of HEAD
     assert tip != late
+
+
+def test_corrupt_tree_is_skipped_once(repo: dict[str, str], tmp_path: Path) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(repo["path"], copy)
+    tree = Git(copy)("rev-parse", f"{repo['c3']}:police")  # in 4 commits' trees
+    obj = copy / ".git" / "objects" / tree[:2] / tree[2:]
+    obj.chmod(0o644)
+    obj.write_bytes(b"\x00garbage")
+    result = _scan(str(copy))
+    corrupt = [s for s in result.skipped if s.reason is SkipReason.CORRUPT]
+    assert len(corrupt) == 1
+    assert corrupt[0].path == "police"
+    assert tree in corrupt[0].detail
+    assert "藏族" not in {f.evidence.term for f in result.findings}
+    assert _one(result, "race").history is not None

@@ -209,13 +209,8 @@ def _scan_open(
     for t in tip_infos:
         tip_files.update(file_paths(repo, t.tree))
 
-    cache: dict[tuple[str, BlobId], list[Finding]] = {}
-
     def findings_at(path: str, blob: BlobId) -> list[Finding]:
-        key = (path, blob)
-        if key not in cache:
-            cache[key] = relocated(findings_by_blob[blob], path)
-        return cache[key]
+        return relocated(findings_by_blob[blob], path)  # no new analysis: a new path only
 
     found = track(seen, findings_at, tip_pairs, _TipView(repo, tip_files))
     skipped.extend(repo.skipped)

@@ -102,7 +102,9 @@ class Repository:
         return obj
 
     def corrupt(self, path: str, exc: CorruptObject) -> None:
-        self.skipped.append(Skipped(path, SkipReason.CORRUPT, str(exc), self.target))
+        """Report a bad object once, however many trees or passes meet it."""
+        if all(s.detail != str(exc) for s in self.skipped):
+            self.skipped.append(Skipped(path, SkipReason.CORRUPT, str(exc), self.target))
 
 
 def _lookup(repo: Repo, oid: bytes) -> ShaFile:
