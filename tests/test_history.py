@@ -476,3 +476,16 @@ def test_corrupt_tree_is_skipped_once(repo: dict[str, str], tmp_path: Path) -> N
     assert tree in corrupt[0].detail
     assert "藏族" not in {f.evidence.term for f in result.findings}
     assert _one(result, "race").history is not None
+
+
+def test_exclude_leaves_repository_paths_out(repo: dict[str, str]) -> None:
+    result = _scan(repo["path"], excludes=("legacy/", "api/"))
+    assert "维族告警" not in {f.evidence.term for f in result.findings}
+    assert [(s.path, s.reason) for s in result.skipped] == [
+        ("api/", SkipReason.EXCLUDED),
+        ("legacy/", SkipReason.EXCLUDED),
+    ]
+    # the schema counts only from when it sits at a path that is not excluded
+    race = _one(result, "race")
+    assert race.history is not None
+    assert race.history.first_commit.sha == repo["c5"]

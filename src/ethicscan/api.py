@@ -127,6 +127,7 @@ def _scan_history(
                 opts.jobs or local.default_jobs(),
                 opts.max_file_size,
                 on_blob,
+                opts.excludes,
             )
         )
         before = done

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 
+import pathspec
 from dulwich.repo import Repo
 
 from ethicscan.classify.analyse import analyse, relocated
@@ -23,6 +24,7 @@ from ethicscan.sources.history import (
     BlobRef,
     CommitInfo,
     CorruptObject,
+    Excluded,
     Repository,
     Selection,
     TreeIndex,
@@ -152,8 +154,10 @@ def scan_repository(
     workers: int,
     max_size: int,
     on_blob: BlobDone | None = None,
+    excludes: Sequence[str] = (),
 ) -> RepoOutcome:
-    """Every finding in the history of one repository, each once, with its history."""
+    """Every finding in the history of one repository, each once, with its history.
+    ``excludes`` (gitignore syntax) leave repository paths out."""
     try:
         repo = open_repository(target)
     except TargetError as exc:
@@ -163,9 +167,36 @@ def scan_repository(
             kind, reason = "missing", SkipReason.NOT_FOUND
         return RepoOutcome(Target(target, kind), (), (Skipped(target, reason, str(exc)),), 0, 0)
     try:
-        return _scan_open(repo, selection, catalogue, rule_dirs, workers, max_size, on_blob)
+        return _scan_open(
+            repo,
+            selection,
+            catalogue,
+            rule_dirs,
+            workers,
+            max_size,
+            on_blob,
+            exclusions(excludes),
+        )
     finally:
         repo.close()
+
+
+def exclusions(patterns: Sequence[str]) -> Excluded | None:
+    """``--exclude`` patterns (gitignore syntax) as a test on repository paths."""
+    if not patterns:
+        return None
+    spec = pathspec.GitIgnoreSpec.from_lines(patterns)
+
+    def excluded(path: str, is_dir: bool) -> bool:
+        return bool(spec.match_file(path + "/" if is_dir else path))
+
+    return excluded
+
+
+def _under_excluded(path: str, excluded: Excluded) -> bool:
+    parts = path.split("/")
+    dirs = ("/".join(parts[:i]) for i in range(1, len(parts)))
+    return any(excluded(d, True) for d in dirs) or excluded(path, False)
 
 
 def _scan_open(
@@ -176,6 +207,7 @@ def _scan_open(
     workers: int,
     max_size: int,
     on_blob: BlobDone | None,
+    excluded: Excluded | None,
 ) -> RepoOutcome:
     all_tips = tips(repo, selection.branches)
     history = commits(repo, all_tips.values(), selection)
@@ -184,10 +216,13 @@ def _scan_open(
         info = commit_info(repo, oid)
         if info is not None:
             tip_infos.append(info)
-    refs = distinct_blobs(repo, [c.tree for c in history] + [t.tree for t in tip_infos])
+    roots = [c.tree for c in history] + [t.tree for t in tip_infos]
+    refs, left_out = distinct_blobs(repo, roots, excluded)
 
     findings_by_blob: dict[BlobId, tuple[Finding, ...]] = {}
-    skipped: list[Skipped] = []
+    skipped = [
+        Skipped(p, SkipReason.EXCLUDED, "matched an ignore rule", repo.target) for p in left_out
+    ]
     analysed = total = 0
     for ref, out in zip(
         refs, _run(repo, refs, catalogue, rule_dirs, workers, max_size), strict=True
@@ -205,6 +240,8 @@ def _scan_open(
     index = TreeIndex(repo, findings_by_blob.__contains__)
     seen = sightings(blob_paths_by_commit(index, history))
     tip_pairs = frozenset(p for t in tip_infos for p in index.holds(t.tree))
+    if excluded is not None:  # a blob with findings may also sit at an excluded path
+        seen = [s for s in seen if not _under_excluded(s.path, excluded)]
     tip_files: dict[str, BlobId] = {}
     for t in tip_infos:
         tip_files.update(file_paths(repo, t.tree))

@@ -34,6 +34,7 @@ TreeId = bytes
 # No git+ssh://: dulwich would start an ssh process, and a scan starts none.
 REMOTE_PREFIXES = ("git+https://", "git+http://", "git+file://")
 _GITLINK = 0o160000
+Excluded = Callable[[str, bool], bool]  # (path, is a folder) -> leave it out
 
 
 class CorruptObject(Exception):
@@ -265,9 +266,13 @@ def _entries(repo: Repository, tree: TreeId, where: str) -> list[tuple[str, int,
     return [(_name(e.path), e.mode, e.sha) for e in obj.iteritems()]
 
 
-def distinct_blobs(repo: Repository, roots: Iterable[TreeId]) -> list[BlobRef]:
+def distinct_blobs(
+    repo: Repository, roots: Iterable[TreeId], excluded: Excluded | None = None
+) -> tuple[list[BlobRef], list[str]]:
     """Every distinct blob under ``roots``, each read tree once, sorted by path then
-    id.  Submodule links are left out (their commits live in another repository)."""
+    id, and the paths ``excluded`` left out (folders end in ``/``).  Submodule links
+    are left out (their commits live in another repository)."""
+    left_out: dict[str, None] = {}
     seen_trees: set[TreeId] = set()
     found: dict[BlobId, BlobRef] = {}
     stack: list[tuple[TreeId, str]] = [(t, "") for t in dict.fromkeys(roots)]
@@ -279,15 +284,16 @@ def distinct_blobs(repo: Repository, roots: Iterable[TreeId]) -> list[BlobRef]:
         entries = _entries(repo, tree, prefix.rstrip("/"))
         for name, mode, sha in entries or ():
             path = prefix + name
-            if stat.S_ISDIR(mode):
+            is_dir = stat.S_ISDIR(mode)
+            if excluded is not None and excluded(path, is_dir):
+                left_out[path + "/" if is_dir else path] = None
+            elif is_dir:
                 stack.append((sha, path + "/"))
-            elif mode == _GITLINK:
-                continue
-            else:
+            elif mode != _GITLINK:
                 cur = found.get(sha)
                 if cur is None or path < cur.path:
                     found[sha] = BlobRef(sha, path, stat.S_ISLNK(mode))
-    return sorted(found.values(), key=lambda b: (b.path, b.blob))
+    return sorted(found.values(), key=lambda b: (b.path, b.blob)), sorted(left_out)
 
 
 def file_paths(repo: Repository, tree: TreeId) -> dict[str, BlobId]:
