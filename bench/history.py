@@ -92,6 +92,7 @@ def run(repo: str, since: str | None, jobs: int) -> dict[str, Any]:
         "cpu_seconds": round(cpu, 1),
         "cpu_ms_per_blob": round(1000 * cpu / max(1, out.distinct_blobs), 3),
         "cpu_ms_per_commit": round(1000 * cpu / max(1, out.commits), 3),
+        "cpu_s_per_mb": round(cpu / max(1e-9, out.bytes / 1e6), 4),
         "findings": len(out.findings),
         "statuses": dict(Counter(f.history.status.value for f in out.findings if f.history)),
         "skipped": dict(Counter(s.reason.value for s in out.skipped)),
@@ -129,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
         "cpu_seconds",
         "cpu_ms_per_blob",
         "cpu_ms_per_commit",
+        "cpu_s_per_mb",
         "findings",
     ]
     print(f"repository: {args.repo}   jobs: {jobs}")

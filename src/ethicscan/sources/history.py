@@ -59,8 +59,8 @@ class CommitInfo:
 
 @dataclass(frozen=True, slots=True)
 class BlobRef:
-    """A distinct blob: its id, a path it had (the smallest, for a stable report),
-    its mode kind and size."""
+    """A distinct blob: its id, a path it had (the smallest met, for a stable report)
+    and whether it is a symbolic link."""
 
     blob: BlobId
     path: str
@@ -125,7 +125,7 @@ def open_repository(target: str) -> Repository:
     if not is_remote(target):
         try:
             return Repository(target, target, Repo(target))
-        except (NotGitRepository, FileNotFoundError, NotADirectoryError) as exc:
+        except (NotGitRepository, OSError) as exc:
             raise TargetError(f"{target} is not a git repository") from exc
     url = target[len("git+") :]
     if url.startswith("file://"):
