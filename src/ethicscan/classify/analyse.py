@@ -28,6 +28,11 @@ SNIPPET_WIDTH = 200
 # Above this many characters (bundles, data dumps), comments and context words are read
 # only within FOCUS lines of a hit: the rest of the file is not looked at again.
 LARGE = 256 * 1024
+# Above this many characters, context words are read only near the hits (FOCUS
+# lines, FOCUS_CHARS characters): a long file's far end says little about a line,
+# and reading all of it is most of the cost.  Comments and definitions, whose state
+# runs from the top (a docstring, a block comment), are read whole up to LARGE.
+FOCUSED = 32 * 1024
 FOCUS = 80
 FOCUS_CHARS = 8000
 TABLE_MIN = 4  # distinct group names that make a code table
@@ -49,9 +54,10 @@ def analyse(text: str, path: str, catalogue: Catalogue, hint: str = "") -> list[
     ]
     if not term_matches:
         return []
+    if len(text) > FOCUSED:
+        doc.focus_chars = _focus_chars(doc, [(m.start, m.end) for m in term_matches])
     if len(text) > LARGE:
         doc.focus = _focus(doc, [doc.line_of(m.start) for m in term_matches])
-        doc.focus_chars = _focus_chars(doc, [(m.start, m.end) for m in term_matches])
     hits = [
         Hit(m.key.payload, m.start, m.end, doc.line_of(m.start), doc.in_comment(m.start))
         for m in term_matches
