@@ -30,6 +30,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -154,6 +155,9 @@ def terms_file(dest: Path) -> tuple[Path, list[str]]:
     return dest, terms
 
 
+CPU: dict[str, float] = {}
+
+
 class PeakRSS:
     """Samples the summed resident memory of a process and its descendants."""
 
@@ -197,12 +201,17 @@ class PeakRSS:
 
 
 def time_cmd(cmd: list[str], measure_rss: bool = False) -> tuple[float, int, str]:
+    """Wall seconds, peak RSS of the process tree, stdout; CPU seconds of the tree go
+    to CPU[cmd[0]] (steadier than wall time on a shared machine)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     sampler = PeakRSS(proc.pid) if measure_rss else None
     out, err = proc.communicate()
     elapsed = time.perf_counter() - t
     peak = sampler.stop() if sampler else 0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU[cmd[0]] = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     if proc.returncode not in (0, 1):
         raise SystemExit(f"{cmd[0]} failed ({proc.returncode}): {err[-2000:]}")
     return elapsed, peak, out
@@ -284,22 +293,30 @@ def main() -> int:
     figures: dict[str, object] = {"bytes": size, "files": files, "jobs": args.jobs}
 
     rg_times, es_times, peaks = [], [], []
+    rg_cpu, es_cpu = [], []
     out = work / "out.json"
     for r in range(args.rounds):
         t_rg, _, _ = time_cmd(rg_cmd([corpus], tfile, args.jobs))
+        rg_cpu.append(CPU["rg"])
         t_es, peak, _ = time_cmd(es_cmd([corpus], args.jobs, out), measure_rss=True)
+        es_cpu.append(CPU[sys.executable])
         rg_times.append(t_rg)
         es_times.append(t_es)
         peaks.append(peak)
         print(
-            f"round {r + 1}: ripgrep {t_rg:.2f} s, ethicscan {t_es:.2f} s "
-            f"(peak RSS {peak / 1e6:.0f} MB)"
+            f"round {r + 1}: ripgrep {t_rg:.2f} s ({rg_cpu[-1]:.1f} CPU s), ethicscan "
+            f"{t_es:.2f} s ({es_cpu[-1]:.1f} CPU s, peak RSS {peak / 1e6:.0f} MB)"
         )
     doc = json.loads(out.read_text(encoding="utf-8"))
     rg_m, es_m = statistics.median(rg_times), statistics.median(es_times)
     rate, _ = re_scan(corpus, terms, args.re_budget)
     re_est = size / 1e6 / rate
     print()
+    rgc, esc = statistics.median(rg_cpu), statistics.median(es_cpu)
+    print(
+        f"CPU seconds (all processes): ripgrep {rgc:.1f}, ethicscan {esc:.1f}, "
+        f"ratio {esc / rgc:.2f}"
+    )
     print(f"{'tool':<28}{'median s':>10}{'MB/s':>10}{'x ripgrep':>11}")
     print(f"{'ripgrep -F -i (terms file)':<28}{rg_m:>10.2f}{size / 1e6 / rg_m:>10.0f}{1:>11.2f}")
     print(f"{'ethicscan':<28}{es_m:>10.2f}{size / 1e6 / es_m:>10.0f}{es_m / rg_m:>11.2f}")
@@ -315,6 +332,8 @@ def main() -> int:
         ratio=es_m / rg_m,
         re_mb_s=rate,
         peak_rss=max(peaks),
+        ripgrep_cpu_s=rgc,
+        ethicscan_cpu_s=esc,
         findings=len(doc["findings"]),
     )
 

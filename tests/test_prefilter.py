@@ -141,3 +141,20 @@ def test_large_texts_match_only_candidate_lines_with_equal_results(
         monkeypatch.undo()
         assert fast == full
         assert len(fast) > 100
+
+
+def test_threads_each_get_their_own_scratch() -> None:
+    """Hyperscan's scratch space is per thread (a dask worker runs several threads):
+    sharing it raises ScratchInUseError."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    data = [b"int emRace;" * 2000, b"def trace(): pass\n" * 2000] * 50
+
+    def work(d: bytes) -> tuple[bool, int]:
+        cands = PF.candidates(d.decode())
+        return PF.maybe(d), len(cands or [])
+
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(work, data))
+    assert got == [work(d) for d in data]
+    assert {m for m, _ in got} == {True, False}

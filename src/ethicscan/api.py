@@ -13,13 +13,14 @@ from typing import cast
 
 from ethicscan import __version__
 from ethicscan.classify.analyse import analyse
-from ethicscan.engine import ENGINES, get_engine, local
+from ethicscan.engine import ENGINES, get_engine, history, local
 from ethicscan.errors import ConfigError
 from ethicscan.extract.units import MAX_DEPTH, Limits
 from ethicscan.model import Finding, ScanResult, Skipped, SkipReason, Stats, Target
-from ethicscan.rules.catalogue import load_catalogue
+from ethicscan.rules.catalogue import Catalogue, load_catalogue
 from ethicscan.sources import packages
 from ethicscan.sources.fs import FileJob, WalkOptions, walk
+from ethicscan.sources.history import Selection, parse_date
 
 _DEFAULT = Limits()
 ProgressFn = Callable[[int, int, int], None]  # files done, files total, bytes done
@@ -54,6 +55,11 @@ class ScanOptions:
     # scheduler address (tcp://HOST:PORT; empty: a LocalCluster on this machine).
     engine: str = "local"
     scheduler: str = ""
+    # History scans (--history): each target is a git repository.
+    history: bool = False
+    since: str | None = None  # commit dates, ISO 8601 (``2024-05-01``)
+    until: str | None = None
+    branches: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.engine not in ENGINES:
@@ -73,6 +79,9 @@ class ScanOptions:
         for name in ("max_depth", "max_expanded", "max_ratio", "max_entries"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"--{name.replace('_', '-')} must be positive")
+        if not self.history and (self.since or self.until or self.branches):
+            raise ConfigError("--since, --until and --branch need --history")
+        self.selection()  # validates the dates
 
     @property
     def limits(self) -> Limits:
@@ -84,6 +93,15 @@ class ScanOptions:
             max_member_size=self.max_file_size,
         )
 
+    def selection(self) -> Selection:
+        """The part of a repository's history a history scan reads."""
+        try:
+            since = parse_date(self.since) if self.since else None
+            until = parse_date(self.until, end_of_day=True) if self.until else None
+        except ValueError as exc:
+            raise ConfigError(f"--since/--until: not an ISO 8601 date ({exc})") from exc
+        return Selection(self.branches, since, until)
+
 
 def scan(targets: Sequence[str], options: ScanOptions | None = None) -> ScanResult:
     """Scan files, folders and package targets (``pypi:``, ``npm:``, ``deb:``, fetched
@@ -94,6 +112,8 @@ def scan(targets: Sequence[str], options: ScanOptions | None = None) -> ScanResu
         raise ConfigError("nothing to scan: give at least one file or folder")
     started = time.perf_counter()
     catalogue = load_catalogue(opts.rule_dirs)
+    if opts.history:
+        return _scan_history(targets, opts, catalogue, started)
     kinds, jobs, skipped = _walk_all(list(targets), opts)
     findings: list[Finding] = []
     more_skipped: list[Skipped] = []
@@ -208,6 +228,50 @@ def _described(t: Target, read: bool = True) -> Target:
     except OSError:
         return t
     return replace(t, sha256=digest.hexdigest(), size=size)
+
+
+def _scan_history(
+    targets: Sequence[str], opts: ScanOptions, catalogue: Catalogue, started: float
+) -> ScanResult:
+    """Each target a repository: every distinct blob of its history analysed once."""
+    done = total_bytes = before = 0
+
+    def on_blob(nbytes: int, blobs: int) -> None:
+        nonlocal done, total_bytes
+        done += 1
+        total_bytes += nbytes
+        if opts.progress:
+            opts.progress(done, before + blobs, total_bytes)
+
+    outcomes = []
+    for t in targets:
+        outcomes.append(
+            history.scan_repository(
+                t,
+                opts.selection(),
+                catalogue,
+                opts.rule_dirs,
+                opts.jobs or local.default_jobs(),
+                opts.max_file_size,
+                on_blob,
+                opts.excludes,
+            )
+        )
+        before = done
+    return ScanResult(
+        targets=tuple(o.target for o in outcomes),
+        findings=tuple(
+            f for o in outcomes for f in o.findings if f.confidence >= opts.min_confidence
+        ),
+        skipped=tuple(s for o in outcomes for s in o.skipped),
+        stats=Stats(
+            files=sum(o.blobs for o in outcomes),
+            bytes=sum(o.bytes for o in outcomes),
+            seconds=round(time.perf_counter() - started, 3),
+        ),
+        catalogue_version=catalogue.version,
+        tool_version=__version__,
+    )
 
 
 def scan_text(text: str, path: str = "input.txt", rule_dirs: Sequence[str] = ()) -> list[Finding]:

@@ -262,6 +262,21 @@ def cli() -> None:
     metavar="DIR",
     help="Keep each finished target's result in DIR; a re-run resumes from it.",
 )
+@click.option(
+    "--history",
+    is_flag=True,
+    help="Treat each target as a git repository (a folder, or a git+https:// / git+file:// "
+    "URL to clone) and scan every version of every file its history holds.",
+)
+@click.option("--since", metavar="DATE", help="With --history: commits from DATE (ISO 8601).")
+@click.option("--until", metavar="DATE", help="With --history: commits up to DATE (ISO 8601).")
+@click.option(
+    "--branch",
+    "branches",
+    multiple=True,
+    metavar="NAME",
+    help="With --history: only these branches (default: every ref); repeatable.",
+)
 @click.option("--traceback", "show_traceback", is_flag=True, help="Show the stack on errors.")
 def scan_cmd(
     targets: tuple[str, ...],
@@ -283,6 +298,10 @@ def scan_cmd(
     scheduler: str,
     targets_from: str | None,
     results_dir: str | None,
+    history: bool,
+    since: str | None,
+    until: str | None,
+    branches: tuple[str, ...],
     show_traceback: bool,
 ) -> None:
     """Scan files, folders and packages and report protected-trait profiling.
@@ -317,6 +336,10 @@ def scan_cmd(
         on_fetch=lambda line: err.print(line + " ...", markup=False, highlight=False),
         engine=engine,
         scheduler=scheduler,
+        history=history,
+        since=since,
+        until=until,
+        branches=branches,
     )
     corpus = None
     try:

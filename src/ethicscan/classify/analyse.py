@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import replace
 
 from ethicscan.classify.capability import (
@@ -20,13 +21,18 @@ from ethicscan.classify.document import Document
 from ethicscan.classify.schema import Container, Place, parse_schema
 from ethicscan.model import Basis, Capability, Evidence, Finding, Location, Signal, Trait
 from ethicscan.rules.catalogue import Catalogue, Lookalike, Term, TermKind
-from ethicscan.rules.matcher import Match, drop_contained, lower_same_length
+from ethicscan.rules.matcher import Match, drop_contained
 from ethicscan.rules.prefilter import prefilter_for
 
 SNIPPET_WIDTH = 200
 # Above this many characters (bundles, data dumps), comments and context words are read
 # only within FOCUS lines of a hit: the rest of the file is not looked at again.
 LARGE = 256 * 1024
+# Above this many characters, context words are read only near the hits (FOCUS
+# lines, FOCUS_CHARS characters): a long file's far end says little about a line,
+# and reading all of it is most of the cost.  Comments and definitions, whose state
+# runs from the top (a docstring, a block comment), are read whole up to LARGE.
+FOCUSED = 32 * 1024
 FOCUS = 80
 FOCUS_CHARS = 8000
 TABLE_MIN = 4  # distinct group names that make a code table
@@ -36,8 +42,7 @@ _CAP_RANK = {c: i for i, c in enumerate(reversed(list(Capability)))}
 def analyse(text: str, path: str, catalogue: Catalogue, hint: str = "") -> list[Finding]:
     """Every finding in ``text``; ``path`` is the location reported and, unless
     ``hint`` names another file, what the kind of file is read from."""
-    lowered = lower_same_length(text)
-    doc = Document(text, path, catalogue, lowered, hint)
+    doc = Document(text, path, catalogue, "", hint)
     matches = drop_contained(_term_matches(doc))
     if not matches:
         return []
@@ -49,9 +54,10 @@ def analyse(text: str, path: str, catalogue: Catalogue, hint: str = "") -> list[
     ]
     if not term_matches:
         return []
+    if len(text) > FOCUSED:
+        doc.focus_chars = _focus_chars(doc, [(m.start, m.end) for m in term_matches])
     if len(text) > LARGE:
         doc.focus = _focus(doc, [doc.line_of(m.start) for m in term_matches])
-        doc.focus_chars = _focus_chars(doc, [(m.start, m.end) for m in term_matches])
     hits = [
         Hit(m.key.payload, m.start, m.end, doc.line_of(m.start), doc.in_comment(m.start))
         for m in term_matches
@@ -84,7 +90,7 @@ def _term_matches(doc: Document) -> list[Match[Term | Lookalike]]:
         cands = prefilter_for(doc.catalogue).candidates(text)
         if cands is not None:
             return terms.at(text, cands)
-    return terms.find(text, doc.lowered, _candidate_spans(doc))
+    return terms.find(text, doc.low, _candidate_spans(doc))
 
 
 def _candidate_spans(doc: Document) -> list[tuple[int, int]] | None:
@@ -373,6 +379,15 @@ def _face_input_findings(doc: Document, decided: list[tuple[Hit, Decision]]) -> 
         sig = (Signal("face-input", 0.0, f"{name} finds the faces this module classifies"),)
         out.append(_finding(doc, h, d, name, pos, sig))
     return out
+
+
+def relocated(findings: Sequence[Finding], path: str) -> list[Finding]:
+    """The findings of a text as if it were at ``path``: the same text at another
+    path (a blob seen under several names in a repository's history) is analysed
+    once; only its location and fingerprints change."""
+    return with_fingerprints(
+        [replace(f, location=replace(f.location, path=path)) for f in findings]
+    )
 
 
 def with_fingerprints(findings: list[Finding]) -> list[Finding]:

@@ -80,9 +80,14 @@ class Document:
     # to a few thousand characters around the hits).
     focus_chars: list[tuple[int, int]] | None = None
 
-    def __post_init__(self) -> None:
-        if not self.lowered:
+    @property
+    def low(self) -> str:
+        if not self.lowered and self.text:
             self.lowered = lower_same_length(self.text)
+        return self.lowered
+
+    # ``lowered`` is computed on first use, by ``low`` (a large ASCII text never needs
+    # all of it).
 
     # -- lines ---------------------------------------------------------------------------
     @cached_property
@@ -134,15 +139,37 @@ class Document:
         if self.is_prose:
             return [True] * n
         flags = [False] * n
+        state = ("", False)
+        done = 0  # the first character not yet read
         for first, last in self.focus or [(0, n - 1)]:
-            self._comments(flags, first, min(last, n - 1))
+            start = self.line_starts[first]
+            if start > done:
+                state = self._skim(done, start, state)
+            state = self._comments(flags, first, min(last, n - 1), state)
+            done = self.line_starts[last + 1] if last + 1 < n else len(self.text)
         return flags
 
-    def _comments(self, flags: list[bool], first: int, last: int) -> None:
+    def _skim(self, lo: int, hi: int, state: tuple[str, bool]) -> tuple[str, bool]:
+        """The docstring / block-comment state after ``text[lo:hi]`` (lines between
+        focus ranges), from where the markers last stand, at C speed."""
+        quote, in_block = state
+        gap = self.text[lo:hi]
+        if self.suffix in PY_LIKE:
+            for q in ('"""', "'''"):
+                if (quote == q) != (gap.count(q) % 2 == 1):
+                    return q, False
+            return "", False
+        opened, closed = gap.rfind("/*"), gap.rfind("*/")
+        if opened == closed == -1:
+            return quote, in_block
+        return "", opened > closed
+
+    def _comments(
+        self, flags: list[bool], first: int, last: int, state: tuple[str, bool]
+    ) -> tuple[str, bool]:
         hash_style = self.suffix in HASH_COMMENT
         py = self.suffix in PY_LIKE
-        in_block = False
-        quote = ""
+        quote, in_block = state
         for i in range(first, last + 1):
             s = self.line_text(i).strip()
             if quote:
@@ -171,14 +198,19 @@ class Document:
             elif s.startswith("/*"):
                 flags[i] = True
                 in_block = "*/" not in s[2:]
+        return quote, in_block
 
     def in_comment(self, pos: int) -> bool:
         """Is the character at ``pos`` in a comment, docstring or prose?"""
         li = self.line_of(pos)
         if self.comment_lines[li]:
             return True
-        line = self.line_text(li)
         col = pos - self.line_starts[li]
+        # Only what precedes the position matters; on a minified line megabytes long,
+        # only the last stretch of it (quote counting there is a fair guess).
+        lo = max(0, col - 2000)
+        line = self.text[self.line_starts[li] + lo : pos]
+        col -= lo
         for marker in ("//", "#", "/*", "--"):
             j = line.find(marker)
             if marker == "#" and self.suffix not in HASH_COMMENT:
@@ -259,7 +291,13 @@ class Document:
         return None
 
     def definitions(self) -> list[tuple[int, str]]:
-        return [(i, n) for i in range(self.line_count) if (n := self.definition_at(i))]
+        ranges = self.focus or [(0, self.line_count - 1)]
+        return [
+            (i, n)
+            for first, last in ranges
+            for i in range(first, min(last, self.line_count - 1) + 1)
+            if (n := self.definition_at(i))
+        ]
 
     # -- context words -------------------------------------------------------------------
     @cached_property
@@ -269,7 +307,7 @@ class Document:
         spans = self.focus_chars if self.focus_chars is not None else [(0, len(self.text))]
         for lo, hi in spans:
             part = self.text[lo:hi] if self.focus_chars is not None else self.text
-            low = self.lowered[lo:hi] if self.focus_chars is not None else self.lowered
+            low = lower_same_length(part) if self.focus_chars is not None else self.low
             matches: list[Match[ContextWord]] = self.catalogue.context.find(part, low)
             for m in matches:
                 out[m.key.payload.category].append((self.line_of(lo + m.start), m.key.payload.text))

@@ -10,8 +10,9 @@ from dataclasses import dataclass, replace
 
 from ethicscan.classify.analyse import analyse, with_fingerprints
 from ethicscan.extract.decode import SAMPLE, stream_encoding
-from ethicscan.extract.explore import Budget, Explorer
+from ethicscan.extract.explore import Budget, Explorer, binary_head
 from ethicscan.extract.formats import HEAD, Format, identify
+from ethicscan.extract.registry import extractor_for
 from ethicscan.extract.stream import ranges
 from ethicscan.extract.units import SPOOL_AT, Blob, Limits, Scratch, TextUnit
 from ethicscan.model import Finding, Skipped, SkipReason
@@ -40,7 +41,15 @@ def scan_file(
     limits = limits or Limits()
     try:
         size = regular_size(job.fs_path)
-        blob = Blob(size, read(job)) if size <= SPOOL_AT else Blob(size, path=job.fs_path)
+        data = read(job) if size <= SPOOL_AT else None
+        if (
+            data is not None
+            and job.part is None
+            and prefilter
+            and _clean_text(data, job, catalogue)
+        ):
+            return FileOutcome((), (), len(data), 1)
+        blob = Blob(size, data) if data is not None else Blob(size, path=job.fs_path)
     except NotRegularFile as exc:
         return FileOutcome(
             (), (Skipped(job.rel_path, SkipReason.SPECIAL_FILE, str(exc), job.target),), 0
@@ -95,6 +104,20 @@ def scan_file(
         texts += 1  # a large text counts once, however many pieces it was read in
         findings = _refingerprinted(findings)
     return FileOutcome(tuple(findings), tuple(skipped), size, texts)
+
+
+def _clean_text(data: bytes, job: FileJob, catalogue: Catalogue) -> bool:
+    """The common case, decided without building anything: a plain text file (no
+    container, document or binary magic, no extractor for its suffix) in which
+    the prefilter sees no term.  Same verdict as exploring it."""
+    pf = prefilter_for(catalogue)
+    if not pf.active or pf.maybe(data):
+        return False
+    if identify(job.rel_path, data[:HEAD])[0] is not Format.TEXT:
+        return False
+    if extractor_for(Format.TEXT, job.rel_path) is not None:
+        return False
+    return not binary_head(data)
 
 
 def _own(f: Finding, unit: TextUnit) -> bool:
@@ -163,6 +186,17 @@ def _scan_in_worker(job: FileJob) -> FileOutcome:
     return scan_file(job, _worker_catalogue, _worker_limits)
 
 
+def _scan_batch_in_worker(batch: list[FileJob]) -> list[FileOutcome | int]:
+    """A batch of files; a clean text comes back as its size alone (cheap to send)."""
+    assert _worker_catalogue is not None
+    out: list[FileOutcome | int] = []
+    for job in batch:
+        o = scan_file(job, _worker_catalogue, _worker_limits)
+        clean = not o.findings and not o.skipped and o.texts == 1 and not o.newlines
+        out.append(o.bytes if clean else o)
+    return out
+
+
 def default_jobs() -> int:
     try:
         return max(1, len(os.sched_getaffinity(0)))
@@ -229,13 +263,18 @@ def run(
     if len(units) < POOL_MIN_FILES and len(units) == len(jobs):
         yield from run(jobs, catalogue, rule_dirs, 1, on_done, limits)
         return
-    chunk = max(1, min(64, len(units) // (workers * 8)))
+    size = max(1, min(256, len(units) // (workers * 8)))
+    batches = [[u for _, u in units[k : k + size]] for k in range(0, len(units), size)]
     with ProcessPoolExecutor(
         max_workers=workers,
         initializer=_init_worker,
-        initargs=(rule_dirs, limits, prefilter_for(catalogue).dump()),
+        initargs=(rule_dirs, limits, None),  # each worker compiles the prefilter itself
     ) as pool:
-        results = pool.map(_scan_in_worker, [u for _, u in units], chunksize=chunk)
+        results = (
+            FileOutcome((), (), out, 1) if isinstance(out, int) else out
+            for batch in pool.map(_scan_batch_in_worker, batches)
+            for out in batch
+        )
         pending: list[FileOutcome] = []
         for (i, unit), out in zip(units, results, strict=True):
             job = jobs[i]

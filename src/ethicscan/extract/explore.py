@@ -149,7 +149,7 @@ class Explorer:
             ext is None
             and self.prefilter is not None
             and not self.prefilter.maybe(data)
-            and not _binary_head(data)
+            and not binary_head(data)
         ):
             yield TextUnit(path, "")  # no term can be in it: read, nothing to classify
             return
@@ -502,9 +502,18 @@ class Explorer:
             if not charged:
                 budget.grow(len(data))
             return Blob(len(data), data)
+        if size is None:  # unknown (a compressed stream): small ones stay in memory
+            head = stream.read(SPOOL_AT + 1)
+            if not charged:
+                budget.grow(len(head))
+            if len(head) <= SPOOL_AT:
+                return Blob(len(head), head)
+        else:
+            head = b""
         spool = self.scratch.new_file()
-        total = 0
+        total = len(head)
         with open(spool, "wb") as out:
+            out.write(head)
             while True:
                 chunk = stream.read(CHUNK)
                 if not chunk:
@@ -549,7 +558,7 @@ def _overlapping(infos: list[zipfile.ZipInfo]) -> set[zipfile.ZipInfo]:
     return out
 
 
-def _binary_head(data: bytes) -> bool:
+def binary_head(data: bytes) -> bool:
     """Data the decoder would refuse as binary goes to the strings pass, whose
     output the prefilter has not seen (UTF-16 text has its own patterns)."""
     head = data[:SAMPLE]

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ethicscan.model import ScanResult, Severity
+from ethicscan.report.timeline import timeline
 
 STYLE = {
     Severity.CRITICAL: "bold white on red",
@@ -76,6 +77,7 @@ def render(result: ScanResult, width: int = 160, color: bool = False) -> str:
                 f"{f.confidence:.2f}",
             )
         console.print(table)
+    _timeline(console, result)
     if result.skipped:
         table = Table(title=f"SKIPPED ({len(result.skipped)})", title_justify="left")
         table.add_column("path", overflow="fold")
@@ -85,3 +87,33 @@ def render(result: ScanResult, width: int = 160, color: bool = False) -> str:
             table.add_row(escape(safe_text(s.path)), s.reason.value, escape(safe_text(s.detail)))
         console.print(table)
     return buf.getvalue()
+
+
+def _timeline(console: Console, result: ScanResult) -> None:
+    """For a history scan: when each rule was in each file, and what became of it."""
+    rows = timeline(result)
+    if not rows:
+        return
+    table = Table(title=f"TIMELINE ({len(rows)})", title_justify="left")
+    table.add_column("first → last")
+    table.add_column("status")
+    table.add_column("commits")
+    table.add_column("severity")
+    table.add_column("rule", overflow="fold")
+    table.add_column("place", overflow="fold")
+    table.add_column("terms", overflow="fold", ratio=1)
+    for r in rows:
+        terms = ", ".join(r.terms)
+        if r.renamed_to:
+            terms += " → " + ", ".join(r.renamed_to)
+        place = r.path if len(result.targets) < 2 else f"{r.target.rstrip('/')}/{r.path}"
+        table.add_row(
+            f"{r.first.date[:10]} → {r.last.date[:10]}",
+            r.status.value,
+            f"{r.first.sha[:7]}..{r.last.sha[:7]}",
+            Text(r.severity.value, style=STYLE[r.severity]),
+            r.rule,
+            escape(safe_text(place)),
+            Text(safe_text(terms)),
+        )
+    console.print(table)

@@ -24,6 +24,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import re
+import threading
 from typing import Any
 
 from ethicscan.rules.catalogue import Catalogue, Term
@@ -92,6 +93,8 @@ class Prefilter:
 
     def __init__(self, catalogue: Catalogue, compiled: bytes | None = None) -> None:
         self._db: Any = None
+        self._owner = threading.get_ident()
+        self._local = threading.local()
         triples = _patterns(catalogue)
         self.key_of: list[str | None] = [k for _, k, _ in triples]
         self._term = [t for _, _, t in triples]
@@ -125,6 +128,23 @@ class Prefilter:
 
         return bytes(hyperscan.dumpb(self._db))
 
+    def _mine(self) -> Any:
+        """The database with a scratch space of this thread's own: Hyperscan's scratch
+        is not to be shared between threads (a dask worker runs several)."""
+        if threading.get_ident() == self._owner:
+            return self._db
+        local = self._local
+        db = getattr(local, "db", None)
+        if db is None:
+            import hyperscan
+
+            compiled = self.dump()
+            assert compiled is not None  # only called when a database exists
+            db = hyperscan.loadb(compiled, mode=hyperscan.HS_MODE_BLOCK)
+            db.scratch = hyperscan.Scratch(db)
+            local.db = db
+        return db
+
     @property
     def active(self) -> bool:
         return self._db is not None
@@ -134,7 +154,7 @@ class Prefilter:
             return True
         hit: list[bool] = []
         with contextlib.suppress(self._stop):
-            self._db.scan(data, match_event_handler=_first, context=(self._term, hit))
+            self._mine().scan(data, match_event_handler=_first, context=(self._term, hit))
         return bool(hit)
 
     def candidates(self, text: str) -> list[tuple[int, str]] | None:
@@ -143,7 +163,7 @@ class Prefilter:
         if self._db is None:
             return None
         hits: list[tuple[int, int]] = []
-        self._db.scan(text.encode("ascii"), match_event_handler=_collect_id, context=hits)
+        self._mine().scan(text.encode("ascii"), match_event_handler=_collect_id, context=hits)
         key_of = self.key_of
         return [(end, k) for end, pid in hits if (k := key_of[pid]) is not None]
 
@@ -153,7 +173,7 @@ class Prefilter:
         if self._db is None:
             return None
         hits: list[tuple[int, int]] = []
-        self._db.scan(data, match_event_handler=_collect_id, context=hits)
+        self._mine().scan(data, match_event_handler=_collect_id, context=hits)
         term = self._term
         return sorted({end for end, pid in hits if term[pid]})
 

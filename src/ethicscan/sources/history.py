@@ -1,0 +1,380 @@
+"""Read a git repository's history without starting a process: commits reachable
+from its refs, every distinct blob their trees hold, and which commits hold which
+blobs of interest.
+
+Built on dulwich (pure Python; reads bare, shallow and packed repositories).  Each
+tree object is read at most once per pass (memoised by tree id), so the cost of a
+history scan follows the number of distinct trees and blobs, not commits x files.
+A missing or corrupt object never raises: it becomes a ``Skipped`` entry with the
+reason ``corrupt``.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import stat
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from dulwich.errors import NotGitRepository
+from dulwich.objects import Blob, ShaFile, Tag, Tree
+from dulwich.objects import Commit as GitCommit
+from dulwich.repo import Repo
+
+from ethicscan.errors import ConfigError, TargetError
+from ethicscan.model import Commit, Skipped, SkipReason
+
+BlobId = bytes  # 40 hex characters, as dulwich names objects
+TreeId = bytes
+# No git+ssh://: dulwich would start an ssh process, and a scan starts none.
+REMOTE_PREFIXES = ("git+https://", "git+http://", "git+file://")
+_GITLINK = 0o160000
+Excluded = Callable[[str, bool], bool]  # (path, is a folder) -> leave it out
+
+
+class CorruptObject(Exception):
+    """An object the repository should hold is missing or cannot be parsed."""
+
+
+@dataclass(frozen=True, slots=True)
+class CommitInfo:
+    """One commit of the scanned range: its id, committer time (UTC seconds) and the
+    ``Commit`` a report shows."""
+
+    sha: bytes
+    time: int
+    tree: TreeId
+    commit: Commit
+
+    @property
+    def order(self) -> tuple[int, bytes]:
+        """Earlier commits sort first; ties break on the id, so order is total."""
+        return (self.time, self.sha)
+
+
+@dataclass(frozen=True, slots=True)
+class BlobRef:
+    """A distinct blob: its id, a path it had (the smallest met, for a stable report)
+    and whether it is a symbolic link."""
+
+    blob: BlobId
+    path: str
+    symlink: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Selection:
+    """Which part of the history to read: refs (all when empty) and a commit-date window."""
+
+    branches: tuple[str, ...] = ()
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+@dataclass
+class Repository:
+    """An opened repository, and the temporary clone behind it (removed on close)."""
+
+    target: str
+    path: str
+    repo: Repo
+    clone_dir: str | None = None
+    skipped: list[Skipped] = field(default_factory=list)
+
+    def close(self) -> None:
+        self.repo.close()
+        if self.clone_dir:
+            shutil.rmtree(self.clone_dir, ignore_errors=True)
+
+    def get(self, oid: bytes) -> ShaFile:
+        """The object ``oid``; missing or unparsable objects raise :class:`CorruptObject`."""
+        try:
+            obj = _lookup(self.repo, oid)
+            obj.check()
+        except KeyError as exc:
+            raise CorruptObject(f"object {oid.decode()} is missing") from exc
+        except Exception as exc:  # zlib, format and checksum errors all mean the same
+            raise CorruptObject(f"object {oid.decode()} is corrupt ({exc})") from exc
+        return obj
+
+    def corrupt(self, path: str, exc: CorruptObject) -> None:
+        """Report a bad object once, however many trees or passes meet it."""
+        if all(s.detail != str(exc) for s in self.skipped):
+            self.skipped.append(Skipped(path, SkipReason.CORRUPT, str(exc), self.target))
+
+
+def _lookup(repo: Repo, oid: bytes) -> ShaFile:
+    # dulwich types ids as NewTypes of bytes in recent versions, plain bytes before.
+    store: Any = repo.object_store
+    obj: ShaFile = store[oid]
+    return obj
+
+
+def is_remote(target: str) -> bool:
+    return target.startswith(REMOTE_PREFIXES)
+
+
+def open_repository(target: str) -> Repository:
+    """Open a repository folder (bare or with a work tree), or clone a ``git+...``
+    URL bare into a private temporary folder.  Raises :class:`TargetError`."""
+    if not is_remote(target):
+        try:
+            return Repository(target, target, Repo(target))
+        except (NotGitRepository, OSError) as exc:
+            raise TargetError(f"{target} is not a git repository") from exc
+    url = target[len("git+") :]
+    if url.startswith("file://"):
+        url = unquote(urlparse(url).path)
+    tmp = tempfile.mkdtemp(prefix="ethicscan-clone-")
+    try:
+        from dulwich import porcelain
+
+        repo = porcelain.clone(url, tmp, bare=True, checkout=False, errstream=io.BytesIO())
+    except Exception as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise TargetError(f"could not clone {target}: {exc}") from exc
+    return Repository(target, tmp, repo, clone_dir=tmp)
+
+
+def _peel(repo: Repository, oid: bytes) -> GitCommit | None:
+    obj = repo.get(oid)
+    while isinstance(obj, Tag):
+        obj = repo.get(obj.object[1])
+    return obj if isinstance(obj, GitCommit) else None
+
+
+def _ref_matches(name: bytes, branch: str) -> bool:
+    b = branch.encode()
+    return name in (b, b"refs/heads/" + b, b"refs/remotes/" + b, b"refs/tags/" + b)
+
+
+def tips(repo: Repository, branches: Sequence[str]) -> dict[str, bytes]:
+    """The commits the scan starts from, by ref name: every ref (``git rev-list
+    --all``), or the named branches.  Unknown branch names raise :class:`TargetError`."""
+    refs: dict[bytes, bytes] = {bytes(k): bytes(v) for k, v in repo.repo.get_refs().items()}
+    out: dict[str, bytes] = {}
+    wanted = [(name, oid) for name, oid in sorted(refs.items()) if name != b"HEAD"]
+    if branches:
+        missing = [b for b in branches if not any(_ref_matches(n, b) for n, _ in wanted)]
+        if missing:
+            raise ConfigError(f"{repo.target}: no branch named {', '.join(missing)}")
+        wanted = [(n, o) for n, o in wanted if any(_ref_matches(n, b) for b in branches)]
+    elif b"HEAD" in refs:
+        wanted.append((b"HEAD", refs[b"HEAD"]))
+    for name, oid in wanted:
+        try:
+            c = _peel(repo, oid)
+        except CorruptObject as exc:
+            repo.corrupt(name.decode("utf-8", "replace"), exc)
+            continue
+        if c is not None:
+            out[name.decode("utf-8", "replace")] = c.id
+    return out
+
+
+def head_tips(repo: Repository, branches: Sequence[str], all_tips: dict[str, bytes]) -> set[bytes]:
+    """The tips that define "still present": HEAD (the default branch), or the
+    named branches."""
+    if branches:
+        return set(all_tips.values())
+    if "HEAD" in all_tips:
+        return {all_tips["HEAD"]}
+    return set(all_tips.values())  # a repository without HEAD: every ref is a tip
+
+
+def _commit_info(c: GitCommit) -> CommitInfo:
+    tz = timezone(timedelta(seconds=c.commit_timezone))
+    date = datetime.fromtimestamp(c.commit_time, tz).isoformat()
+    author = c.author.decode("utf-8", "replace")
+    name = author.split(" <", 1)[0]
+    return CommitInfo(c.id, c.commit_time, c.tree, Commit(c.id.decode(), date, name))
+
+
+def commit_info(repo: Repository, oid: bytes) -> CommitInfo | None:
+    """The commit ``oid``, or None (reported as corrupt) when it cannot be read."""
+    try:
+        obj = repo.get(oid)
+    except CorruptObject as exc:
+        repo.corrupt(f"commit {oid.decode()[:12]}", exc)
+        return None
+    return _commit_info(obj) if isinstance(obj, GitCommit) else None
+
+
+def parse_date(value: str, end_of_day: bool = False) -> datetime:
+    """``2024-05-01`` or an ISO 8601 time; without a zone it is UTC.  A bare date
+    as an upper bound means the end of that day.  Raises ``ValueError``."""
+    v = value.strip()
+    if v.endswith(("Z", "z")):
+        v = v[:-1] + "+00:00"
+    dt = datetime.fromisoformat(v)
+    if end_of_day and len(v) == 10:
+        dt += timedelta(days=1, microseconds=-1)
+    return dt if dt.tzinfo else dt.replace(tzinfo=timezone.utc)
+
+
+def commits(repo: Repository, start: Iterable[bytes], selection: Selection) -> list[CommitInfo]:
+    """Every commit reachable from ``start`` whose committer date is in the window,
+    oldest first.  The parents a shallow clone lacks are not an error."""
+    shallow = repo.repo.get_shallow()
+    seen: set[bytes] = set()
+    stack = sorted(set(start))
+    out: list[CommitInfo] = []
+    while stack:
+        oid = stack.pop()
+        if oid in seen:
+            continue
+        seen.add(oid)
+        try:
+            obj = repo.get(oid)
+        except CorruptObject as exc:
+            repo.corrupt(f"commit {oid.decode()[:12]}", exc)
+            continue
+        if not isinstance(obj, GitCommit):
+            continue
+        info = _commit_info(obj)
+        if _in_window(info.time, selection):
+            out.append(info)
+        if oid not in shallow:
+            stack.extend(p for p in obj.parents if p not in seen)
+    out.sort(key=lambda c: c.order)
+    return out
+
+
+def _in_window(t: int, selection: Selection) -> bool:
+    if selection.since and t < selection.since.timestamp():
+        return False
+    return not (selection.until and t > selection.until.timestamp())
+
+
+def _name(entry_path: bytes) -> str:
+    return entry_path.decode("utf-8", "surrogateescape").encode("utf-8", "replace").decode()
+
+
+def _entries(repo: Repository, tree: TreeId, where: str) -> list[tuple[str, int, bytes]] | None:
+    try:
+        obj = repo.get(tree)
+    except CorruptObject as exc:
+        repo.corrupt(where or ".", exc)
+        return None
+    if not isinstance(obj, Tree):
+        return None
+    return [(_name(e.path), e.mode, e.sha) for e in obj.iteritems()]
+
+
+def distinct_blobs(
+    repo: Repository, roots: Iterable[TreeId], excluded: Excluded | None = None
+) -> tuple[list[BlobRef], list[str]]:
+    """Every distinct blob under ``roots``, each read tree once, sorted by path then
+    id, and the paths ``excluded`` left out (folders end in ``/``).  Submodule links
+    are left out (their commits live in another repository)."""
+    left_out: dict[str, None] = {}
+    seen_trees: set[TreeId] = set()
+    found: dict[BlobId, BlobRef] = {}
+    stack: list[tuple[TreeId, str]] = [(t, "") for t in dict.fromkeys(roots)]
+    while stack:
+        tree, prefix = stack.pop()
+        if tree in seen_trees:
+            continue
+        seen_trees.add(tree)
+        entries = _entries(repo, tree, prefix.rstrip("/"))
+        for name, mode, sha in entries or ():
+            path = prefix + name
+            is_dir = stat.S_ISDIR(mode)
+            if excluded is not None and excluded(path, is_dir):
+                left_out[path + "/" if is_dir else path] = None
+            elif is_dir:
+                stack.append((sha, path + "/"))
+            elif mode != _GITLINK:
+                cur = found.get(sha)
+                if cur is None or path < cur.path:
+                    found[sha] = BlobRef(sha, path, stat.S_ISLNK(mode))
+    return sorted(found.values(), key=lambda b: (b.path, b.blob)), sorted(left_out)
+
+
+def file_paths(repo: Repository, tree: TreeId) -> dict[str, BlobId]:
+    """Every file path under one tree (the tip), with its blob."""
+    out: dict[str, BlobId] = {}
+    stack: list[tuple[TreeId, str]] = [(tree, "")]
+    while stack:
+        tid, prefix = stack.pop()
+        for name, mode, sha in _entries(repo, tid, prefix.rstrip("/")) or ():
+            if stat.S_ISDIR(mode):
+                stack.append((sha, f"{prefix}{name}/"))
+            elif stat.S_ISREG(mode):
+                out[prefix + name] = sha
+    return out
+
+
+def read_blob(repo: Repo, blob: BlobId) -> bytes:
+    """A blob's bytes; a missing or corrupt blob raises :class:`CorruptObject`."""
+    try:
+        obj = _lookup(repo, blob)
+        obj.check()
+    except KeyError as exc:
+        raise CorruptObject(f"blob {blob.decode()} is missing") from exc
+    except Exception as exc:
+        raise CorruptObject(f"blob {blob.decode()} is corrupt ({exc})") from exc
+    if not isinstance(obj, Blob):
+        raise CorruptObject(f"object {blob.decode()} is not a blob")
+    return obj.as_raw_string()
+
+
+class TreeIndex:
+    """Which blobs of interest a tree holds, and at which paths: memoised per tree
+    id, so a tree shared by a thousand commits is read once."""
+
+    def __init__(self, repo: Repository, interesting: Callable[[BlobId], bool]) -> None:
+        self._repo = repo
+        self._interesting = interesting
+        self._memo: dict[TreeId, tuple[tuple[str, BlobId], ...]] = {}
+        self.trees_read = 0
+
+    def holds(self, tree: TreeId) -> tuple[tuple[str, BlobId], ...]:
+        """``(path, blob)`` pairs of interest under ``tree``, paths relative to it."""
+        memo = self._memo.get(tree)
+        if memo is not None:
+            return memo
+        # An explicit stack: deep trees never hit the recursion limit.  A tree is
+        # finished after its subtrees; its entries are read once and kept meanwhile.
+        fetched: dict[TreeId, list[tuple[str, int, bytes]]] = {}
+        pending: list[TreeId] = [tree]
+        while pending:
+            tid = pending[-1]
+            if tid in self._memo:
+                pending.pop()
+                continue
+            entries = fetched.get(tid)
+            if entries is None:
+                entries = fetched[tid] = _entries(self._repo, tid, "") or []
+                todo = [
+                    sha
+                    for _, mode, sha in entries
+                    if stat.S_ISDIR(mode) and sha not in self._memo and sha not in fetched
+                ]
+                if todo:
+                    pending.extend(todo)
+                    continue
+            pending.pop()
+            del fetched[tid]
+            self.trees_read += 1
+            out: list[tuple[str, BlobId]] = []
+            for name, mode, sha in entries:
+                if stat.S_ISDIR(mode):
+                    out.extend((f"{name}/{p}", b) for p, b in self._memo.get(sha, ()))
+                elif mode != _GITLINK and self._interesting(sha):
+                    out.append((name, sha))
+            self._memo[tid] = tuple(out)
+        return self._memo[tree]
+
+
+def blob_paths_by_commit(
+    index: TreeIndex, history: Sequence[CommitInfo]
+) -> Iterator[tuple[CommitInfo, tuple[tuple[str, BlobId], ...]]]:
+    """For each commit, the interesting ``(path, blob)`` pairs its tree holds."""
+    for c in history:
+        yield c, index.holds(c.tree)

@@ -1,0 +1,491 @@
+"""History scans (--history) on repositories built here with the git command."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+from dataclasses import replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from ethicscan import Capability, ScanOptions, scan, scan_text
+from ethicscan.classify.analyse import analyse
+from ethicscan.classify.history import Sighting, track
+from ethicscan.cli import main
+from ethicscan.engine import history as engine_history
+from ethicscan.errors import ConfigError
+from ethicscan.model import Commit, Finding, HistoryStatus, ScanResult, Severity, SkipReason
+from ethicscan.report.timeline import timeline
+from ethicscan.rules.catalogue import load_default_catalogue
+from ethicscan.sources.history import CommitInfo, Selection
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs the git command")
+
+FACE_V1 = """\
+{
+  "FaceAttributes": {
+    "properties": {
+      "age": {"type": "integer"},
+      "race": {"type": "string", "description": "race of the detected face: asian, black, white"},
+      "EthicCode": {"type": "string", "description": "GA/T 1400 民族代码 of the face record"}
+    }
+  }
+}
+"""
+FACE_V2 = FACE_V1.replace('"EthicCode"', '"attr7"')
+ALARM = "rules:\n  - name: 维族告警\n    camera: all\n    notify: police\n"
+POOL = "# avoid a race condition in the pool\nlock = None\n"
+TIBET = "alarms:\n  - name: 藏族告警\n    camera: gate\n"
+
+
+class Git:
+    """Run git in one repository with fixed identities and dates."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def __call__(self, *args: str, date: str = "2020-01-01T00:00:00+00:00") -> str:
+        env = {
+            **os.environ,
+            "GIT_AUTHOR_DATE": date,
+            "GIT_COMMITTER_DATE": date,
+            "GIT_CONFIG_NOSYSTEM": "1",
+            "HOME": str(self.root.parent),
+        }
+        done = subprocess.run(
+            ["git", "-C", str(self.root), *args],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return done.stdout.strip()
+
+    def write(self, rel: str, text: str) -> None:
+        p = self.root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, encoding="utf-8")
+
+    def commit(self, msg: str, date: str) -> str:
+        self("add", "-A")
+        self("commit", "-q", "-m", msg, date=date)
+        return self("rev-parse", "HEAD")
+
+
+def _day(n: int) -> str:
+    return f"2020-{n:02d}-01T00:00:00+00:00"
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """main:    c1 (schema, alarm, look-alike) - c2 (EthicCode -> attr7) - merge(c3) - c4
+    (alarm deleted) - c5 (schema moved to schema/); feature: c1 - c3 (Tibetan alarm)."""
+    root = tmp_path_factory.mktemp("hist") / "repo"
+    root.mkdir()
+    g = Git(root)
+    g("init", "-q", "-b", "main")
+    g("config", "user.name", "Ann Author")
+    g("config", "user.email", "ann@example.org")
+    g.write("api/face.json", FACE_V1)
+    g.write("legacy/alarm.yaml", ALARM)
+    g.write("pool.py", POOL)
+    c1 = g.commit("one", _day(1))
+    g.write("api/face.json", FACE_V2)
+    c2 = g.commit("rename", _day(2))
+    g("checkout", "-q", "-b", "feature", c1)
+    g.write("police/tibet.yaml", TIBET)
+    c3 = g.commit("feature", _day(3))
+    g("checkout", "-q", "main")
+    g("merge", "-q", "--no-ff", "-m", "merge", "feature", date=_day(4))
+    merge = g("rev-parse", "HEAD")
+    g("rm", "-q", "legacy/alarm.yaml")
+    c4 = g.commit("delete", _day(5))
+    g("mv", "api/face.json", "schema_face.json")
+    c5 = g.commit("move", _day(6))
+    return {
+        "path": str(root),
+        "c1": c1,
+        "c2": c2,
+        "c3": c3,
+        "merge": merge,
+        "c4": c4,
+        "c5": c5,
+    }
+
+
+def _scan(target: str, **kw: object) -> ScanResult:
+    return scan([target], ScanOptions(jobs=1, history=True, **kw))  # type: ignore[arg-type]
+
+
+def _one(result: ScanResult, term: str) -> Finding:
+    found = [f for f in result.findings if f.evidence.term == term]
+    assert len(found) == 1, [(f.evidence.term, f.location.path) for f in result.findings]
+    return found[0]
+
+
+def _summary(result: ScanResult) -> set[tuple[str, str, str, str]]:
+    out = set()
+    for f in result.findings:
+        assert f.history is not None
+        out.add((f.rule, f.evidence.term, f.history.status.value, f.history.first_commit.sha))
+    return out
+
+
+def test_present_finding_spans_first_to_tip_across_a_move(repo: dict[str, str]) -> None:
+    result = _scan(repo["path"])
+    race = _one(result, "race")
+    assert race.history is not None
+    assert race.history.status is HistoryStatus.PRESENT
+    assert race.history.first_commit.sha == repo["c1"]
+    assert race.history.first_commit.date == "2020-01-01T00:00:00+00:00"
+    assert race.history.first_commit.author == "Ann Author"
+    assert race.history.last_commit.sha == repo["c5"]
+    # reported where it is now, under the repository target
+    assert race.location.path == "schema_face.json"
+    assert race.location.line == 5
+    assert race.location.target == repo["path"]
+    assert result.targets[0].kind == "repository"
+
+
+def test_renamed_field_last_seen_on_a_later_branch(repo: dict[str, str]) -> None:
+    ethic = _one(_scan(repo["path"]), "EthicCode")
+    assert ethic.history is not None
+    assert ethic.history.status is HistoryStatus.RENAMED
+    assert ethic.history.renamed_to == "attr7"
+    assert ethic.history.first_commit.sha == repo["c1"]
+    # the feature branch forked before the rename kept it until its own commit
+    assert ethic.history.last_commit.sha == repo["c3"]
+    assert ethic.location.path == "api/face.json"
+
+
+def test_deleted_file_is_removed_and_keeps_its_severity(repo: dict[str, str]) -> None:
+    alarm = _one(_scan(repo["path"]), "维族告警")
+    assert alarm.history is not None
+    assert alarm.history.status is HistoryStatus.REMOVED
+    assert alarm.severity is Severity.CRITICAL
+    assert alarm.history.first_commit.sha == repo["c1"]
+    assert alarm.history.last_commit.sha == repo["merge"]
+    assert alarm.location.path == "legacy/alarm.yaml"
+
+
+def test_merged_branch_finding_is_present(repo: dict[str, str]) -> None:
+    tibet = _one(_scan(repo["path"]), "藏族")
+    assert tibet.history is not None
+    assert tibet.history.status is HistoryStatus.PRESENT
+    assert tibet.history.first_commit.sha == repo["c3"]
+    assert tibet.history.last_commit.sha == repo["c5"]
+
+
+def test_lookalike_and_each_finding_once(repo: dict[str, str]) -> None:
+    result = _scan(repo["path"])
+    assert not [f for f in result.findings if f.location.path == "pool.py"]
+    fps = [f.fingerprint for f in result.findings]
+    assert len(fps) == len(set(fps))
+    assert not result.skipped
+
+
+def _distinct(path: str, kind: str) -> int:
+    objs = subprocess.run(
+        ["git", "-C", path, "rev-list", "--all", "--objects"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split("\n")
+    kinds = subprocess.run(
+        ["git", "-C", path, "cat-file", "--batch-check=%(objecttype)"],
+        input="\n".join(o.split(" ")[0] for o in objs if o) + "\n",
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    return kinds.count(kind)
+
+
+def test_each_distinct_blob_analysed_once(
+    repo: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+
+    def counting(text: str, path: str, catalogue: object) -> list[Finding]:
+        calls.append(text)
+        return analyse(text, path, catalogue)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine_history, "analyse", counting)
+    result = _scan(repo["path"])
+    distinct = _distinct(repo["path"], "blob")
+    # 6 commits of 3 to 4 files each, but 5 distinct contents: each analysed once
+    assert len(calls) == len(set(calls)) == distinct == result.stats.files == 5
+
+
+def test_each_distinct_tree_read_once(repo: dict[str, str]) -> None:
+    catalogue = load_default_catalogue()
+    out = engine_history.scan_repository(repo["path"], Selection(), catalogue, (), 1, 1 << 20)
+    assert out.commits == 6
+    assert out.distinct_blobs == 5
+    # which commits hold which findings: one read per distinct tree, not per commit
+    assert out.trees == _distinct(repo["path"], "tree")
+
+
+def test_bare_clone_gives_the_same_findings(repo: dict[str, str], tmp_path: Path) -> None:
+    bare = tmp_path / "bare.git"
+    subprocess.run(["git", "clone", "-q", "--bare", repo["path"], str(bare)], check=True)
+    # a bare clone has the branches, and HEAD at main
+    assert _summary(_scan(str(bare))) == _summary(_scan(repo["path"]))
+
+
+def test_git_file_url_is_cloned_and_scanned(repo: dict[str, str]) -> None:
+    result = _scan("git+file://" + repo["path"])
+    assert _summary(result) == _summary(_scan(repo["path"]))
+    assert result.targets[0].target.startswith("git+file://")
+    assert {f.location.target for f in result.findings} == {"git+file://" + repo["path"]}
+
+
+def test_shallow_clone_scans_what_it_has(repo: dict[str, str], tmp_path: Path) -> None:
+    shallow = tmp_path / "shallow"
+    subprocess.run(
+        ["git", "clone", "-q", "--depth", "1", "file://" + repo["path"], str(shallow)],
+        check=True,
+    )
+    result = _scan(str(shallow))
+    assert not result.skipped  # missing parents of a shallow clone are not corrupt
+    race = _one(result, "race")
+    assert race.history is not None
+    assert race.history.first_commit.sha == race.history.last_commit.sha == repo["c5"]
+    assert "维族告警" not in {f.evidence.term for f in result.findings}
+
+
+def test_corrupt_loose_object_is_skipped(repo: dict[str, str], tmp_path: Path) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(repo["path"], copy)
+    blob = Git(copy)("rev-parse", f"{repo['c1']}:legacy/alarm.yaml")
+    obj = copy / ".git" / "objects" / blob[:2] / blob[2:]
+    obj.chmod(0o644)
+    obj.write_bytes(b"not zlib at all")
+    result = _scan(str(copy))
+    corrupt = [s for s in result.skipped if s.reason is SkipReason.CORRUPT]
+    assert [s.path for s in corrupt] == ["legacy/alarm.yaml"]
+    assert blob in corrupt[0].detail
+    assert "维族告警" not in {f.evidence.term for f in result.findings}
+    assert _one(result, "race").history is not None
+
+
+def test_since_window_and_branch(repo: dict[str, str]) -> None:
+    late = _scan(repo["path"], since="2020-05-01")
+    race = _one(late, "race")
+    assert race.history is not None
+    assert race.history.first_commit.sha == repo["c4"]
+    assert "维族告警" not in {f.evidence.term for f in late.findings}
+    early = _scan(repo["path"], until="2020-01-31")
+    assert {f.history.last_commit.sha for f in early.findings if f.history} == {repo["c1"]}
+    feature = _scan(repo["path"], branches=("feature",))
+    # on the feature branch alone, the EthicCode field is still there
+    ethic = _one(feature, "EthicCode")
+    assert ethic.history is not None
+    assert ethic.history.status is HistoryStatus.PRESENT
+    with pytest.raises(ConfigError, match="no branch named nope"):
+        _scan(repo["path"], branches=("nope",))
+
+
+def test_pool_gives_the_same_result(repo: dict[str, str], tmp_path: Path) -> None:
+    copy = tmp_path / "many"
+    shutil.copytree(repo["path"], copy)
+    g = Git(copy)
+    for i in range(20):
+        g.write(f"gen/f{i}.py", f"# file {i}\nrace_{i} = detect_face_race(img)\n")
+    g.commit("many", _day(7))
+    one = scan([str(copy)], ScanOptions(jobs=1, history=True))
+    two = scan([str(copy)], ScanOptions(jobs=2, history=True))
+    assert one.findings == two.findings
+    assert one.stats.files == two.stats.files == 25
+
+
+def test_not_a_repository(tmp_path: Path) -> None:
+    result = _scan(str(tmp_path))
+    assert result.targets[0].kind == "unreadable"
+    assert "not a git repository" in result.skipped[0].detail
+
+
+def test_cli_history_json_and_table(
+    repo: dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["scan", "--history", repo["path"], "--format", "json", "--jobs", "1"])
+    assert code == 1
+    doc = json.loads(capsys.readouterr().out)
+    statuses = {f["evidence"]["term"]: f["history"]["status"] for f in doc["findings"]}
+    assert statuses["EthicCode"] == "renamed"
+    assert statuses["维族告警"] == "removed"
+    assert doc["targets"][0]["kind"] == "repository"
+    code = main(["scan", "--history", repo["path"], "--jobs", "1", "--fail-on", "never"])
+    assert code == 0
+    out = capsys.readouterr().out
+    rows = out.split("TIMELINE", 1)[1].splitlines()
+    alarm = [r for r in rows if "legacy/alarm.yaml" in r]
+    assert len(alarm) == 1
+    for part in ("2020-01-01 → 2020-04-01", "removed", f"{repo['c1'][:7]}..{repo['merge'][:7]}"):
+        assert part in alarm[0]
+    assert "EthicCode → attr7" in out
+
+
+def test_cli_history_options_need_history(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["scan", ".", "--since", "2020-01-01"]) == 2
+    assert "need --history" in capsys.readouterr().err
+    assert main(["scan", "--history", ".", "--since", "yesterday"]) == 2
+
+
+def test_timeline_rows(repo: dict[str, str]) -> None:
+    rows = timeline(_scan(repo["path"]))
+    assert [r.first.date[:10] for r in rows] == sorted(r.first.date[:10] for r in rows)
+    alarm = [r for r in rows if r.path == "legacy/alarm.yaml"]
+    assert len(alarm) == 1
+    assert alarm[0].status is HistoryStatus.REMOVED
+    assert alarm[0].severity is Severity.CRITICAL
+    assert alarm[0].last.sha == repo["merge"]
+
+
+def test_edited_line_is_one_finding_with_the_tip(repo: dict[str, str]) -> None:
+    # "EthicCode" -> "attr7" changed the line that holds 民族代码: still the same finding
+    code = _one(_scan(repo["path"]), "民族代码")
+    assert code.history is not None
+    assert code.history.status is HistoryStatus.PRESENT
+    assert code.history.first_commit.sha == repo["c1"]
+    assert code.location.path == "schema_face.json"
+
+
+def _commit_info(sha: str, day: int) -> CommitInfo:
+    when = datetime(2020, day, 1, tzinfo=timezone.utc)
+    return CommitInfo(sha.encode(), int(when.timestamp()), b"", Commit(sha, when.isoformat(), "A"))
+
+
+class _NoTip:
+    paths: frozenset[str] = frozenset()
+
+    def text(self, path: str) -> str | None:
+        return None
+
+    def old_text(self, blob: bytes) -> str | None:
+        return None
+
+
+def test_a_removed_finding_keeps_its_worst_severity() -> None:
+    found = [f for f in scan_text(FACE_V1, "face.json") if f.evidence.term == "race"]
+    assert found and found[0].severity is Severity.HIGH
+    high = found[0]
+    low = replace(high, severity=Severity.LOW, capability=Capability.RECORD)
+    v1, v2 = _commit_info("a" * 40, 1), _commit_info("b" * 40, 2)
+    seen = [Sighting("face.json", b"1" * 40, v1, v1), Sighting("face.json", b"2" * 40, v2, v2)]
+    by_blob = {b"1" * 40: [high], b"2" * 40: [low]}
+    out = track(seen, lambda _p, b: by_blob[b], frozenset(), _NoTip())
+    assert len(out) == 1
+    f = out[0]
+    assert f.history is not None
+    assert f.history.status is HistoryStatus.REMOVED
+    assert (f.history.first_commit.sha, f.history.last_commit.sha) == ("a" * 40, "b" * 40)
+    assert f.severity is Severity.HIGH
+    assert f.capability is Capability.INFERENCE
+    assert f.signals[-1].name == "history-severity"
+
+
+CODES = """\
+# 民族代码表
+ETHNIC_CODES = {
+    "01": "汉族",
+    "02": "蒙古族",
+    "03": "回族",
+    "04": "藏族",
+    "05": "维吾尔族",
+}
+"""
+
+
+def test_code_table_under_a_new_name_is_renamed(tmp_path: Path) -> None:
+    root = tmp_path / "codes"
+    root.mkdir()
+    g = Git(root)
+    g("init", "-q", "-b", "main")
+    g("config", "user.name", "B")
+    g("config", "user.email", "b@example.org")
+    g.write("codes.py", CODES)
+    (root / "link.py").symlink_to("codes.py")
+    g.commit("codes", _day(1))
+    # the name and its comment go, the values stay: the table lives on as TABLE_7
+    g.write("codes.py", CODES.replace("ETHNIC_CODES", "TABLE_7").replace("民族代码表", "t7"))
+    g.commit("hide", _day(2))
+    result = _scan(str(root))
+    name = _one(result, "ETHNIC")
+    assert name.history is not None
+    assert name.history.status is HistoryStatus.RENAMED
+    assert name.history.renamed_to == "TABLE_7"
+    table = _one(result, "汉族")
+    assert table.history is not None
+    assert table.history.status is HistoryStatus.PRESENT
+    # the comment line has no neighbours of its own left to match: removed
+    comment = _one(result, "民族代码")
+    assert comment.history is not None
+    assert comment.history.status is HistoryStatus.REMOVED
+    assert [(s.path, s.reason) for s in result.skipped] == [("link.py", SkipReason.SYMLINK)]
+
+
+def test_url_that_cannot_be_cloned(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    url = f"git+file://{tmp_path}/none.git"
+    result = _scan(url)
+    assert result.targets[0].kind == "unreadable"
+    assert result.skipped[0].reason is SkipReason.UNREADABLE
+    assert result.skipped[0].detail.startswith(f"could not clone {url}")
+    assert main(["scan", "--history", url, "--jobs", "1"]) == 2
+    assert "no target could be read" in capsys.readouterr().err
+
+
+def test_present_finding_is_reported_as_at_the_tip(tmp_path: Path) -> None:
+    root = tmp_path / "late"
+    root.mkdir()
+    g = Git(root)
+    g("init", "-q", "-b", "main")
+    g("config", "user.name", "C")
+    g("config", "user.email", "c@example.org")
+    g.write("face.json", FACE_V1)
+    g.commit("one", _day(1))
+    g("checkout", "-q", "-b", "later")
+    g.write("face.json", "\n\n\n" + FACE_V1)  # the same line, three lines lower
+    late = g.commit("later", _day(5))
+    g("checkout", "-q", "main")
+    g.write("README", "hello\n")
+    tip = g.commit("tip", _day(3))
+    race = _one(_scan(str(root)), "race")
+    assert race.history is not None
+    assert race.history.status is HistoryStatus.PRESENT
+    assert race.history.last_commit.sha == late  # the latest commit holding it
+    assert race.location.line == 5  # but where it is at the tip of HEAD
+    assert tip != late
+
+
+def test_corrupt_tree_is_skipped_once(repo: dict[str, str], tmp_path: Path) -> None:
+    copy = tmp_path / "copy"
+    shutil.copytree(repo["path"], copy)
+    tree = Git(copy)("rev-parse", f"{repo['c3']}:police")  # in 4 commits' trees
+    obj = copy / ".git" / "objects" / tree[:2] / tree[2:]
+    obj.chmod(0o644)
+    obj.write_bytes(b"\x00garbage")
+    result = _scan(str(copy))
+    corrupt = [s for s in result.skipped if s.reason is SkipReason.CORRUPT]
+    assert len(corrupt) == 1
+    assert corrupt[0].path == "police"
+    assert tree in corrupt[0].detail
+    assert "藏族" not in {f.evidence.term for f in result.findings}
+    assert _one(result, "race").history is not None
+
+
+def test_exclude_leaves_repository_paths_out(repo: dict[str, str]) -> None:
+    result = _scan(repo["path"], excludes=("legacy/", "api/"))
+    assert "维族告警" not in {f.evidence.term for f in result.findings}
+    assert [(s.path, s.reason) for s in result.skipped] == [
+        ("api/", SkipReason.EXCLUDED),
+        ("legacy/", SkipReason.EXCLUDED),
+    ]
+    # the schema counts only from when it sits at a path that is not excluded
+    race = _one(result, "race")
+    assert race.history is not None
+    assert race.history.first_commit.sha == repo["c5"]
