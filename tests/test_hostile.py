@@ -858,3 +858,20 @@ def test_file_replaced_by_a_fifo_after_the_walk(tmp_path: Path) -> None:
     assert [(s.path, s.reason) for s in outcomes[0].skipped] == [("a.h", SkipReason.SPECIAL_FILE)]
     assert "FIFO" in outcomes[0].skipped[0].detail
     assert outcomes[1].findings
+
+
+def test_tar_member_claiming_a_petabyte(tmp_path: Path, hostile: Hostile) -> None:
+    """Regression: a 2 KB tar whose member header claims 100 GiB (a PAX size can claim
+    any) was refused, then skipped over 10 KiB at a time by tarfile's stream reader:
+    10 s for 100 GiB, days for a petabyte.  Passing over a member now counts toward
+    --max-expanded, so the rest of such an archive is refused at once."""
+    for size in (100 * 1024**3, 1024**5):
+        ti = tarfile.TarInfo("huge.bin")
+        ti.size = size
+        data = ti.tobuf(format=tarfile.PAX_FORMAT) + b"x" * 1024
+        root = tree(tmp_path / f"t{size}", {"huge.tar": data, "huge.tgz": H.gzip_of(data)})
+        run = hostile(root, seconds=15)
+        for name in ("huge.tar", "huge.tgz"):
+            assert run.reasons(f"{name}!huge.bin") == {SkipReason.TOO_LARGE}
+            ((reason, detail),) = run.skips[name]
+            assert reason is SkipReason.LIMIT and "--max-expanded" in detail

@@ -358,6 +358,10 @@ class Explorer:
                 refusal = self._refuse(ti.size, None)
                 if refusal:
                     yield Skipped(name, *refusal)
+                    # Passing over a member in a stream reads it: its bytes count, so a
+                    # header that claims a petabyte stops the archive here instead of
+                    # the stream being read (or, truncated, polled) that far.
+                    budget.grow(ti.size)
                     continue
                 member = tf.extractfile(ti)
                 if member is None:  # pragma: no cover - isfile() members always have data
