@@ -51,33 +51,40 @@ def _patterns(catalogue: Catalogue) -> list[tuple[bytes, str | None, bool]]:
     out: dict[bytes, tuple[str | None, bool]] = {}
     for key in catalogue.terms.keys:
         k = key.text
-        if not isinstance(key.payload, Term):
-            if k.isascii() and re.fullmatch(r"[ -~]+", k):
-                out.setdefault(b"(?:^|[^A-Za-z])(?i:" + _esc(k) + b")", (k, False))
-                if k[0].isalpha():
-                    rest = b"(?i:" + _esc(k[1:]) + b")" if k[1:] else b""
-                    out.setdefault(_esc(k[0].upper()) + rest, (k, False))
-            continue
+        term = isinstance(key.payload, Term)
         if k.isascii():
             if not re.fullmatch(r"[ -~]+", k):
                 continue
-            out[b"(?:^|[^A-Za-z])(?i:" + _esc(k) + b")"] = (k, True)
-            if k[0].isalpha():
-                rest = b"(?i:" + _esc(k[1:]) + b")" if k[1:] else b""
-                out[_esc(k[0].upper()) + rest] = (k, True)
-            for enc in WIDE:
-                out[b"(?i:" + _esc(k.encode(enc)) + b")"] = (None, True)
-        else:
-            for enc in ENCODINGS + WIDE:
+            for expr in _starts(k):
+                if term or expr not in out:
+                    out[expr] = (k, term)
+            if term:
+                for enc in WIDE:
+                    out[b"(?i:" + _esc(k.encode(enc)) + b")"] = (None, True)
+            continue
+        # CJK: the UTF-8 spelling is the matcher's candidate (the text is matched as
+        # UTF-8); the other encodings only say a raw file may hold the term.
+        for spelled in dict.fromkeys((k, k.upper())):
+            expr = _esc(spelled.encode("utf-8"))
+            if term or expr not in out:
+                out[expr] = (k, term)
+            if not term:
+                continue
+            for enc in ENCODINGS[1:] + WIDE:
                 try:
-                    out[_esc(key.text.encode(enc))] = (None, True)
-                    # the matcher folds case, so a CJK term with Latin letters may be
-                    # written in capitals too
-                    if key.text != key.text.upper():
-                        out[_esc(key.text.upper().encode(enc))] = (None, True)
+                    out.setdefault(_esc(spelled.encode(enc)), (None, True))
                 except UnicodeEncodeError:
                     continue
     return sorted((e, k, t) for e, (k, t) in out.items())
+
+
+def _starts(k: str) -> list[bytes]:
+    """An ASCII key at every identifier start the matcher accepts: after a byte that
+    is not a letter (in any case), or with its first letter upper-case after anything."""
+    out = [b"(?:^|[^A-Za-z])(?i:" + _esc(k) + b")"]
+    if k[0].isalpha():
+        out.append(_esc(k[0].upper()) + (b"(?i:" + _esc(k[1:]) + b")" if k[1:] else b""))
+    return out
 
 
 class Prefilter:
@@ -150,14 +157,27 @@ class Prefilter:
         return bool(hit)
 
     def candidates(self, text: str) -> list[tuple[int, str]] | None:
-        """For an ASCII text: ``(end, term)`` wherever a term may end at an
-        identifier start (the matcher's own candidates); None when off."""
+        """``(end, key)``, ``end`` in characters, wherever a term or look-alike may end
+        (ASCII keys at an identifier start, CJK keys anywhere): the matcher's own
+        candidates, so that it never walks the text.  None when off."""
         if self._db is None:
             return None
+        data = text.encode("utf-8", "surrogatepass")
         hits: list[tuple[int, int]] = []
-        self._mine().scan(text.encode("ascii"), match_event_handler=_collect_id, context=hits)
+        self._mine().scan(data, match_event_handler=_collect_id, context=hits)
         key_of = self.key_of
-        return [(end, k) for end, pid in hits if (k := key_of[pid]) is not None]
+        pairs = sorted({(end, k) for end, pid in hits if (k := key_of[pid]) is not None})
+        if len(data) == len(text):
+            return pairs
+        # Byte ends to character ends (every candidate ends on a character boundary).
+        out: list[tuple[int, str]] = []
+        byte = char = 0
+        for end, k in pairs:
+            if end != byte:
+                char += len(data[byte:end].decode("utf-8", "surrogatepass"))
+                byte = end
+            out.append((char, k))
+        return out
 
     def ends(self, data: bytes) -> list[int] | None:
         """Sorted byte offsets in ``data`` where a term may end, or None when the
