@@ -201,9 +201,9 @@ def test_ends_word(text: str, end: int, expected: bool) -> None:
 
 
 def test_prefilter_candidates_equal_the_automaton() -> None:
-    """For ASCII texts the matcher judges the candidates of the prefilter's pass
-    (identifier starts built in) instead of walking the text; it must find exactly
-    what the automaton finds, in the same order, look-alikes included."""
+    """The matcher judges the candidates of the prefilter's pass (identifier starts
+    built in) instead of walking the text; it must find exactly what the automaton
+    finds, in the same order, look-alikes and Chinese included."""
     from pathlib import Path
 
     import yaml
@@ -221,16 +221,15 @@ def test_prefilter_candidates_equal_the_automaton() -> None:
     src = root.parent / "src"
     texts += [f.read_text(encoding="utf-8", errors="replace") for f in src.rglob("*.py")]
     texts.append("RACE_TYPE emRace HTMLRace TRACE raceCode race condition x.race=1 Race\n" * 40)
+    texts.append("维族告警 运维族 emRace 民族 中华民族 种族 İstanbul race condition 肤色\n" * 30)
     checked = 0
     for text in texts:
-        if not text.isascii():
-            continue
         cands = pf.candidates(text)
         assert cands is not None
         fast = cat.terms.at(text, cands)
-        low = text.lower()
+        low = lower_same_length(text)
         slow: list = []
         cat.terms._find(text, low, 0, len(low), slow)
         assert fast == slow
         checked += 1
-    assert checked > 100
+    assert checked > 250

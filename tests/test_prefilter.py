@@ -123,24 +123,27 @@ def test_compiled_database_round_trips() -> None:
     assert again.maybe(b"int emRace;") and not again.maybe(b"trace")
 
 
-def test_large_texts_match_only_candidate_lines_with_equal_results(
+def test_analysis_from_candidates_equals_walking_the_text(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Above analyse.LARGE the matcher walks only the lines the prefilter points at;
-    the findings are those of walking the whole text."""
+    """analyse() matches from the prefilter's candidates; the findings are those of
+    walking the whole text with the automaton, for large and small texts."""
     from ethicscan.classify import analyse as an
 
     texts = [text for _, text in _corpus_texts()]
     big = ("\n".join(texts) + "\n") * 3
     big = big + "x = 1  # filler without terms\n" * 20_000
     assert len(big) > an.LARGE
-    for path in ("bundle.py", "bundle.js", "dump.json"):
-        fast = an.analyse(big, path, CAT)
-        monkeypatch.setattr(an, "_candidate_spans", lambda doc: None)
-        full = an.analyse(big, path, CAT)
-        monkeypatch.undo()
-        assert fast == full
-        assert len(fast) > 100
+    for text in (big, "\n".join(texts)):
+        for path in ("bundle.py", "bundle.js", "dump.json"):
+            fast = an.analyse(text, path, CAT)
+            monkeypatch.setattr(
+                an, "_term_matches", lambda doc: doc.catalogue.terms.find(doc.text, doc.low)
+            )
+            full = an.analyse(text, path, CAT)
+            monkeypatch.undo()
+            assert fast == full
+            assert len(fast) > 100
 
 
 def test_threads_each_get_their_own_scratch() -> None:

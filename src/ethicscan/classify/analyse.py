@@ -81,40 +81,15 @@ def analyse(text: str, path: str, catalogue: Catalogue, hint: str = "") -> list[
 
 
 def _term_matches(doc: Document) -> list[Match[Term | Lookalike]]:
-    """The matcher's matches.  For an ASCII text the prefilter's own pass names the
-    candidates (a term at an identifier start), so the automaton never walks the
-    text; for a large text in other encodings it walks only the candidate lines."""
+    """The matcher's matches.  The prefilter's own pass names the candidates (a key
+    at an identifier start), so the automaton never walks the text; without
+    Hyperscan it does."""
     text = doc.text
     terms = doc.catalogue.terms
-    if text.isascii():
-        cands = prefilter_for(doc.catalogue).candidates(text)
-        if cands is not None:
-            return terms.at(text, cands)
-    return terms.find(text, doc.low, _candidate_spans(doc))
-
-
-def _candidate_spans(doc: Document) -> list[tuple[int, int]] | None:
-    """For a large text, the lines on which a term may end (rules.prefilter), so the
-    matcher walks those and not the megabytes between them; None: walk it all."""
-    text = doc.text
-    if len(text) <= LARGE:
-        return None
-    data = text.encode("utf-8", "surrogatepass")
-    ends = prefilter_for(doc.catalogue).ends(data)
-    if ends is None:
-        return None
-    starts = doc.line_starts
-    spans: list[tuple[int, int]] = []
-    line = 0
-    pos = 0
-    for end in ends:
-        line += data.count(b"\n", pos, end - 1)  # the line of the match's last byte
-        pos = max(pos, end - 1)
-        lo = starts[line]
-        hi = starts[line + 1] - 1 if line + 1 < len(starts) else len(text)
-        if not spans or spans[-1] != (lo, hi):
-            spans.append((lo, hi))
-    return spans
+    cands = prefilter_for(doc.catalogue).candidates(text)
+    if cands is not None:
+        return terms.at(text, cands)
+    return terms.find(text, doc.low)
 
 
 def _focus(doc: Document, lines: list[int]) -> list[tuple[int, int]]:

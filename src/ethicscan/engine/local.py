@@ -4,8 +4,9 @@ same results in the same order."""
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 
 from ethicscan.classify.analyse import analyse, with_fingerprints
@@ -223,6 +224,25 @@ def split_large(job: FileJob, limits: Limits) -> list[FileJob]:
     return [replace(job, part=(k, n)) for k in range(n)] if n > 1 else [job]
 
 
+def _bounded_map(
+    pool: ProcessPoolExecutor, batches: list[list[FileJob]], window: int
+) -> Iterator[list[FileOutcome | int]]:
+    """``pool.map`` in order, with at most ``window`` batches in flight, so memory
+    does not grow with the number of files (``map`` submits everything at once)."""
+    inflight: deque[Future[list[FileOutcome | int]]] = deque()
+    it = iter(batches)
+    for batch in it:
+        inflight.append(pool.submit(_scan_batch_in_worker, batch))
+        if len(inflight) >= window:
+            break
+    while inflight:
+        done = inflight.popleft().result()
+        nxt = next(it, None)
+        if nxt is not None:
+            inflight.append(pool.submit(_scan_batch_in_worker, nxt))
+        yield done
+
+
 def merge_parts(job: FileJob, parts: list[FileOutcome]) -> FileOutcome:
     """One outcome for a large text read in ranges: lines counted from the file's
     start, fingerprints over the whole file."""
@@ -272,7 +292,7 @@ def run(
     ) as pool:
         results = (
             FileOutcome((), (), out, 1) if isinstance(out, int) else out
-            for batch in pool.map(_scan_batch_in_worker, batches)
+            for batch in _bounded_map(pool, batches, 4 * workers)
             for out in batch
         )
         pending: list[FileOutcome] = []

@@ -135,14 +135,14 @@ class Lexicon(Generic[P]):
     def at(self, text: str, ends: Iterable[tuple[int, str]]) -> list[Match[P]]:
         """The matches among candidates ``(end, key text)`` that another pass found
         (rules.prefilter), judged exactly as :meth:`find` judges its own: the same
-        matches in the same order, for an ASCII text."""
+        matches in the same order."""
         out: list[Match[P]] = []
         for end, key_text in sorted(set(ends), key=lambda e: (e[0], -len(e[1]))):
             keys = self._table.get(key_text)
             if not keys:
                 continue
             start = end - len(key_text)
-            if start < 0 or text[start:end].lower() != key_text:
+            if start < 0 or lower_same_length(text[start:end]) != key_text:
                 continue
             for key in keys:
                 if key.word:

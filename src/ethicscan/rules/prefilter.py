@@ -6,8 +6,7 @@ bytes answers, and stops at the first candidate.  It is a superset of the matche
 (:mod:`rules.matcher`), never a subset:
 
 * an ASCII term ``race`` becomes ``race`` in any case after a byte that is not an
-  ASCII letter (start of data, ``_``, a digit, a non-ASCII byte) or after the ASCII
-  letter that ends a double-byte character (Big5 臉 is ``\\xc1y``), or ``Race`` /
+  ASCII letter (start of data, ``_``, a digit, a non-ASCII byte), or ``Race`` /
   ``RACE`` with its first letter upper-case after anything (``emRace``,
   ``HTMLRace``); plus its UTF-16 spellings.  That is every start the matcher's
   ``starts_word`` accepts; ends are not checked here.
@@ -34,13 +33,6 @@ WIDE = ("utf-16-le", "utf-16-be")
 _UTF32_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
 
 
-# Where an ASCII term in any case may start: the start of data, a byte that is not an
-# ASCII letter, or an ASCII letter that is the second byte of a double-byte character
-# (GBK, Big5, Shift-JIS put 0x40-0x7E there: Big5 人臉 ends in "y", and the matcher,
-# reading the decoded text, sees 臉 before "ethnicity", a word start).
-_START = b"(?:^|[^A-Za-z]|[\\x80-\\xff][A-Za-z])"
-
-
 def _esc(text: str | bytes) -> bytes:
     raw = text.encode("latin-1") if isinstance(text, str) else text
     return b"".join(b"\\x%02x" % c for c in raw)
@@ -59,33 +51,48 @@ def _patterns(catalogue: Catalogue) -> list[tuple[bytes, str | None, bool]]:
     out: dict[bytes, tuple[str | None, bool]] = {}
     for key in catalogue.terms.keys:
         k = key.text
-        if not isinstance(key.payload, Term):
-            if k.isascii() and re.fullmatch(r"[ -~]+", k):
-                out.setdefault(_START + b"(?i:" + _esc(k) + b")", (k, False))
-                if k[0].isalpha():
-                    rest = b"(?i:" + _esc(k[1:]) + b")" if k[1:] else b""
-                    out.setdefault(_esc(k[0].upper()) + rest, (k, False))
-            continue
+        term = isinstance(key.payload, Term)
         if k.isascii():
             if not re.fullmatch(r"[ -~]+", k):
                 continue
-            out[_START + b"(?i:" + _esc(k) + b")"] = (k, True)
-            if k[0].isalpha():
-                rest = b"(?i:" + _esc(k[1:]) + b")" if k[1:] else b""
-                out[_esc(k[0].upper()) + rest] = (k, True)
-            for enc in WIDE:
-                out[b"(?i:" + _esc(k.encode(enc)) + b")"] = (None, True)
-        else:
-            for enc in ENCODINGS + WIDE:
+            for expr in _starts(k):
+                if term or expr not in out:
+                    out[expr] = (k, term)
+            if term:
+                for enc in WIDE:
+                    out[b"(?i:" + _esc(k.encode(enc)) + b")"] = (None, True)
+            continue
+        # CJK: the UTF-8 spelling is the matcher's candidate (the text is matched as
+        # UTF-8); the other encodings only say a raw file may hold the term.
+        for spelled in dict.fromkeys((k, k.upper())):
+            expr = _esc(spelled.encode("utf-8"))
+            if term or expr not in out:
+                out[expr] = (k, term)
+            if not term:
+                continue
+            for enc in ENCODINGS[1:] + WIDE:
                 try:
-                    out[_esc(key.text.encode(enc))] = (None, True)
-                    # the matcher folds case, so a CJK term with Latin letters may be
-                    # written in capitals too
-                    if key.text != key.text.upper():
-                        out[_esc(key.text.upper().encode(enc))] = (None, True)
+                    out.setdefault(_esc(spelled.encode(enc)), (None, True))
                 except UnicodeEncodeError:
                     continue
     return sorted((e, k, t) for e, (k, t) in out.items())
+
+
+# After the start of data, a byte that is not an ASCII letter, or an ASCII letter that
+# is the second byte of a double-byte character (GBK, Big5, Shift-JIS put 0x40-0x7E
+# there: Big5 人臉 ends in "y", and the matcher, reading the decoded text, sees 臉
+# before "ethnicity", a word start).
+_START = b"(?:^|[^A-Za-z]|[\\x80-\\xff][A-Za-z])"
+
+
+def _starts(k: str) -> list[bytes]:
+    """An ASCII key at every identifier start the matcher accepts: after a byte that
+    is not a letter or after a letter that ends a double-byte character (in any case),
+    or with its first letter upper-case after anything."""
+    out = [_START + b"(?i:" + _esc(k) + b")"]
+    if k[0].isalpha():
+        out.append(_esc(k[0].upper()) + (b"(?i:" + _esc(k[1:]) + b")" if k[1:] else b""))
+    return out
 
 
 class Prefilter:
@@ -158,14 +165,27 @@ class Prefilter:
         return bool(hit)
 
     def candidates(self, text: str) -> list[tuple[int, str]] | None:
-        """For an ASCII text: ``(end, term)`` wherever a term may end at an
-        identifier start (the matcher's own candidates); None when off."""
+        """``(end, key)``, ``end`` in characters, wherever a term or look-alike may end
+        (ASCII keys at an identifier start, CJK keys anywhere): the matcher's own
+        candidates, so that it never walks the text.  None when off."""
         if self._db is None:
             return None
+        data = text.encode("utf-8", "surrogatepass")
         hits: list[tuple[int, int]] = []
-        self._mine().scan(text.encode("ascii"), match_event_handler=_collect_id, context=hits)
+        self._mine().scan(data, match_event_handler=_collect_id, context=hits)
         key_of = self.key_of
-        return [(end, k) for end, pid in hits if (k := key_of[pid]) is not None]
+        pairs = sorted({(end, k) for end, pid in hits if (k := key_of[pid]) is not None})
+        if len(data) == len(text):
+            return pairs
+        # Byte ends to character ends (every candidate ends on a character boundary).
+        out: list[tuple[int, str]] = []
+        byte = char = 0
+        for end, k in pairs:
+            if end != byte:
+                char += len(data[byte:end].decode("utf-8", "surrogatepass"))
+                byte = end
+            out.append((char, k))
+        return out
 
     def ends(self, data: bytes) -> list[int] | None:
         """Sorted byte offsets in ``data`` where a term may end, or None when the
