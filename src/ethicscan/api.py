@@ -8,6 +8,7 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import cast
 
@@ -16,7 +17,7 @@ from ethicscan.classify.analyse import analyse
 from ethicscan.engine import ENGINES, get_engine, local
 from ethicscan.errors import ConfigError
 from ethicscan.extract.units import Limits
-from ethicscan.model import Finding, ScanResult, Skipped, SkipReason, Stats, Target
+from ethicscan.model import Finding, Notice, ScanResult, Skipped, SkipReason, Stats, Target
 from ethicscan.rules.catalogue import load_catalogue
 from ethicscan.sources import packages
 from ethicscan.sources.fs import FileJob, WalkOptions, walk
@@ -91,10 +92,12 @@ def scan(targets: Sequence[str], options: ScanOptions | None = None) -> ScanResu
     if not targets:
         raise ConfigError("nothing to scan: give at least one file or folder")
     started = time.perf_counter()
+    started_at = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     catalogue = load_catalogue(opts.rule_dirs)
     kinds, jobs, skipped = _walk_all(list(targets), opts)
     findings: list[Finding] = []
     more_skipped: list[Skipped] = []
+    notices: list[Notice] = []
     total_bytes = 0
     texts = 0
     done = 0
@@ -115,6 +118,7 @@ def scan(targets: Sequence[str], options: ScanOptions | None = None) -> ScanResu
     # Findings are reported relative to their target; several targets keep their order.
     for _job, out in engine.files(jobs, catalogue, opts.rule_dirs, workers, on_done, opts.limits):
         findings.extend(f for f in out.findings if f.confidence >= opts.min_confidence)
+        notices.extend(out.notices)
         more_skipped.extend(out.skipped)
     return ScanResult(
         targets=tuple(_described(t) for t in kinds),
@@ -125,6 +129,8 @@ def scan(targets: Sequence[str], options: ScanOptions | None = None) -> ScanResu
         ),
         catalogue_version=catalogue.version,
         tool_version=__version__,
+        warnings=tuple(notices),
+        started=started_at,
     )
 
 

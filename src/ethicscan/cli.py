@@ -352,8 +352,10 @@ def scan_cmd(
             markup=False,
             soft_wrap=True,
         )
+    for n in result.warnings:
+        err.print(f"warning: {safe_text(n.path)}:{n.line}: {safe_text(n.message)}", markup=False)
     err.print(_summary(result), markup=False, soft_wrap=True)
-    if fail_on != "never" and result.at_or_above(Severity(fail_on)):
+    if fail_on != "never" and result.failing(Severity(fail_on)):
         raise SystemExit(ExitStatus.FINDINGS)
 
 

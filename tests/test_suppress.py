@@ -1,0 +1,123 @@
+"""Inline suppressions: parsed in any comment syntax, marked on findings, never dropped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ethicscan import ScanOptions, scan
+from ethicscan.api import scan_text
+from ethicscan.cli import main
+from ethicscan.model import Severity
+from ethicscan.rules.catalogue import load_default_catalogue
+from ethicscan.suppress import apply_inline, known_ids, parse
+
+KNOWN = known_ids(load_default_catalogue())
+
+
+@pytest.mark.parametrize(
+    ("line", "ids", "reason"),
+    [
+        (
+            "# ethicscan: ignore[race] census form, reviewed 2026-11",
+            ("race",),
+            "census form, reviewed 2026-11",
+        ),
+        (
+            "// ethicscan: ignore[race,skin_colour] vendor enum we never call",
+            ("race", "skin_colour"),
+            "vendor enum we never call",
+        ),
+        ("/* ethicscan: ignore[religion] chaplaincy roster */", ("religion",), "chaplaincy roster"),
+        ("<!-- ethicscan:ignore[race] - test fixture -->", ("race",), "test fixture"),
+        (
+            "-- ethicscan: ignore[ethnicity] reporting view, legal ok",
+            ("ethnicity",),
+            "reporting view, legal ok",
+        ),
+    ],
+)
+def test_parse_valid(line: str, ids: tuple[str, ...], reason: str) -> None:
+    valid, problems = parse(f"x = 1\n{line}\n", KNOWN)
+    assert problems == []
+    assert [(s.line, s.ids, s.reason) for s in valid] == [(2, ids, reason)]
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("# ethicscan: ignore[race]", "has no reason"),
+        ("/* ethicscan: ignore[race] */", "has no reason"),
+        ("# ethicscan: ignore[caste] not a rule", "unknown rule or trait 'caste'"),
+        ("# ethicscan: ignore[] why", "names no rule or trait"),
+    ],
+)
+def test_parse_invalid(line: str, problem: str) -> None:
+    valid, problems = parse(line + "\n", KNOWN)
+    assert valid == []
+    assert len(problems) == 1 and problem in problems[0][1] and problems[0][0] == 1
+
+
+SOURCE = """\
+class Face:
+    # ethicscan: ignore[race] output of the vendor SDK, field unused since 2025
+    race: str
+    skin_color: str
+"""
+
+
+def test_apply_marks_line_below_and_same_line() -> None:
+    cat = load_default_catalogue()
+    findings = scan_text(SOURCE, "face.py")
+    assert {f.trait.value for f in findings} >= {"race", "skin_colour"}
+    marked, notices = apply_inline(SOURCE, findings, cat, "face.py")
+    assert notices == []
+    assert len(marked) == len(findings)  # kept, never dropped
+    by_trait = {f.trait.value: f for f in marked}
+    assert by_trait["race"].suppression is not None
+    assert (
+        by_trait["race"].suppression.reason == "output of the vendor SDK, field unused since 2025"
+    )
+    assert by_trait["race"].suppression.source == "inline"
+    assert by_trait["skin_colour"].suppression is None  # two lines below: not covered
+    same_line = "class Face:\n    race: str  # ethicscan: ignore[race] reviewed\n"
+    marked2, _ = apply_inline(same_line, scan_text(same_line, "face.py"), cat, "face.py")
+    assert marked2 and all(f.suppression is not None for f in marked2 if f.trait.value == "race")
+
+
+def test_scan_marks_and_gates(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    root = tmp_path / "src"
+    root.mkdir()
+    (root / "face.py").write_text(
+        "def analyse(face_image):\n"
+        "    # ethicscan: ignore[race] research fixture, reviewed\n"
+        "    race = model.predict_race(face_image)\n"
+        "    # ethicscan: ignore[race]\n"
+        "    return race\n",
+        encoding="utf-8",
+    )
+    result = scan([str(root)], ScanOptions(jobs=1))
+    suppressed = [f for f in result.findings if f.suppression]
+    # The comment's own line and the line below; the reasonless one suppresses nothing.
+    assert {f.location.line for f in suppressed} == {2, 3}
+    assert {f.location.line for f in result.findings if not f.suppression} == {4, 5}
+    assert [(n.path, n.line) for n in result.warnings] == [("face.py", 4)]
+    assert "has no reason" in result.warnings[0].message
+    assert main(["scan", str(root), "-j", "1", "--fail-on", "info"]) == 1
+    err = capsys.readouterr().err
+    assert "face.py:4: inline suppression ignore[race] has no reason" in err
+
+
+def test_fully_suppressed_file_passes_the_gate(tmp_path: Path) -> None:
+    f = tmp_path / "face.py"
+    f.write_text(
+        "# ethicscan: ignore[race] vendor enum kept for wire compatibility\n"
+        "EM_RACE_TYPE = face_attr.race\n",
+        encoding="utf-8",
+    )
+    result = scan([str(f)], ScanOptions(jobs=1))
+    assert result.findings and all(x.suppression for x in result.findings)
+    assert result.failing(Severity.INFO) == ()
+    assert result.at_or_above(Severity.INFO) == result.findings
+    assert main(["scan", str(f), "-j", "1", "--fail-on", "info"]) == 0
