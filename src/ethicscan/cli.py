@@ -340,7 +340,8 @@ def scan_cmd(
     to_stdout = output is None
     color = to_stdout and fmt == "table" and sys.stdout.isatty()
     width = Console().width if color else 160
-    text = reporter(OutputFormat(fmt), color=color, width=width)(result)
+    catalogue = load_catalogue(rule_dirs)
+    text = reporter(OutputFormat(fmt), color=color, width=width, catalogue=catalogue)(result)
     if output:
         write_atomic(output, text)
     else:
