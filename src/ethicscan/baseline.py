@@ -1,0 +1,128 @@
+"""Baselines: the findings a team has reviewed, so that a scan reports only new ones.
+
+A baseline holds finding fingerprints, which leave line numbers out (a finding
+survives edits above it) and count occurrences of the same text (one entry never
+hides a second, identical finding).  The file is versioned JSON, sorted by path,
+rule and fingerprint, one entry per line, so that merges rarely conflict.
+Pure functions: reading and filtering never touch a reporter.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from ethicscan.errors import ConfigError
+from ethicscan.model import ScanResult
+
+FORMAT = "ethicscan-baseline"
+VERSION = 1
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Entry:
+    path: str
+    rule: str
+    fingerprint: str
+    term: str = ""  # for the human reading a diff of the file
+
+    def to_dict(self) -> dict[str, str]:
+        return {
+            "fingerprint": self.fingerprint,
+            "path": self.path,
+            "rule": self.rule,
+            "term": self.term,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    entries: tuple[Entry, ...]
+
+    @property
+    def fingerprints(self) -> frozenset[str]:
+        return frozenset(e.fingerprint for e in self.entries)
+
+
+def from_result(result: ScanResult) -> Baseline:
+    """The findings of ``result`` that are not suppressed (a suppression removed
+    later then shows its finding again)."""
+    entries = {
+        Entry(f.location.path, f.rule, f.fingerprint, f.evidence.term)
+        for f in result.findings
+        if f.suppression is None
+    }
+    return Baseline(tuple(sorted(entries)))
+
+
+def dumps(baseline: Baseline) -> str:
+    lines = [json.dumps(e.to_dict(), ensure_ascii=False, sort_keys=True) for e in baseline.entries]
+    body = ",\n".join(f"    {x}" for x in lines)
+    return (
+        "{\n"
+        f'  "format": "{FORMAT}",\n'
+        f'  "version": {VERSION},\n'
+        '  "findings": [\n' + (body + "\n" if body else "") + "  ]\n}\n"
+    )
+
+
+def loads(text: str, source: str) -> Baseline:
+    try:
+        doc: Any = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{source}: not a baseline file: {exc}") from None
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise ConfigError(f'{source}: not an ethicscan baseline (no "format": "{FORMAT}")')
+    if doc.get("version") != VERSION:
+        raise ConfigError(
+            f"{source}: baseline version {doc.get('version')!r} is not supported "
+            f"(this ethicscan reads version {VERSION})"
+        )
+    raw = doc.get("findings")
+    if not isinstance(raw, list):
+        raise ConfigError(f"{source}: 'findings' must be a list")
+    entries = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict) or not isinstance(item.get("fingerprint"), str):
+            raise ConfigError(f"{source}: findings[{i}] has no 'fingerprint'")
+        entries.append(
+            Entry(
+                str(item.get("path", "")),
+                str(item.get("rule", "")),
+                item["fingerprint"],
+                str(item.get("term", "")),
+            )
+        )
+    return Baseline(tuple(sorted(entries)))
+
+
+def load(path: str | Path) -> Baseline:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"baseline {path}: cannot read: {exc.strerror or exc}") from None
+    return loads(text, str(path))
+
+
+def without_known(result: ScanResult, baseline: Baseline) -> ScanResult:
+    """``result`` with only the findings that are not in ``baseline``."""
+    known = baseline.fingerprints
+    return replace(result, findings=tuple(f for f in result.findings if f.fingerprint not in known))
+
+
+def exclude_patterns(files: Iterable[str], targets: Iterable[str]) -> tuple[str, ...]:
+    """Patterns (gitignore syntax, anchored to a target) that leave the baseline files
+    themselves out of a scan: a baseline names rules and terms, so it would otherwise
+    report itself.  They show up under ``skipped`` as excluded."""
+    out: list[str] = []
+    for f in files:
+        fp = os.path.realpath(f)
+        for t in targets:
+            tp = os.path.realpath(t)
+            if os.path.isdir(tp) and fp.startswith(tp.rstrip(os.sep) + os.sep):
+                out.append("/" + os.path.relpath(fp, tp).replace(os.sep, "/"))
+    return tuple(dict.fromkeys(out))
