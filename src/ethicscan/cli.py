@@ -21,7 +21,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-from ethicscan import __version__, config
+from ethicscan import __version__, config, diff
 from ethicscan import baseline as baseline_mod
 from ethicscan.api import ScanOptions, scan
 from ethicscan.corpus import read_targets, scan_corpus
@@ -412,6 +412,35 @@ def scan_cmd(
         summary += f" {n_before - len(result.findings)} known from the baseline, not shown."
     err.print(summary, markup=False, soft_wrap=True)
     if fail_on != "never" and result.failing(Severity(fail_on)):
+        raise SystemExit(ExitStatus.FINDINGS)
+
+
+@cli.command("diff")
+@click.argument("old", type=click.Path(dir_okay=False))
+@click.argument("new", type=click.Path(dir_okay=False))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "markdown"]),
+    default="table",
+    show_default=True,
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the diff to FILE.")
+def diff_cmd(old: str, new: str, fmt: str, output: str | None) -> None:
+    """Compare two JSON scans: what appeared, disappeared, moved or was renamed.
+    Exit status 1 when something appeared."""
+    d = diff.compare(diff.load(old), diff.load(new), old, new)
+    if fmt == "json":
+        text = diff.render_json(d)
+    elif fmt == "markdown":
+        text = diff.render_markdown(d)
+    else:
+        text = diff.render_table(d)
+    if output:
+        write_atomic(output, text)
+    else:
+        click.echo(text, nl=False)
+    if d.appeared:
         raise SystemExit(ExitStatus.FINDINGS)
 
 
