@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from ethicscan.model import ScanResult
 from ethicscan.report import github as github_report
+from ethicscan.report import html as html_report
 from ethicscan.report import json as json_report
 from ethicscan.report import sarif as sarif_report
 from ethicscan.report import table as table_report
@@ -18,6 +19,7 @@ class OutputFormat(str, enum.Enum):
     JSON = "json"
     SARIF = "sarif"
     GITHUB = "github"
+    HTML = "html"
 
 
 def reporter(
@@ -36,4 +38,6 @@ def reporter(
         return lambda r: sarif_report.render(r, catalogue)
     if fmt is OutputFormat.GITHUB:
         return github_report.render
+    if fmt is OutputFormat.HTML:
+        return html_report.render
     raise AssertionError(f"no reporter for {fmt}")  # pragma: no cover - tested exhaustively
