@@ -30,6 +30,7 @@ from ethicscan.errors import EthicscanError, TargetError
 from ethicscan.model import ScanResult, Severity
 from ethicscan.report import OutputFormat, reporter
 from ethicscan.report.table import safe_text
+from ethicscan.rules import reference
 from ethicscan.rules.catalogue import load_catalogue
 
 
@@ -446,7 +447,11 @@ def diff_cmd(old: str, new: str, fmt: str, output: str | None) -> None:
 
 @cli.command("rules")
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "markdown"]),
+    default="table",
+    show_default=True,
 )
 @click.option(
     "--rules",
@@ -458,6 +463,9 @@ def diff_cmd(old: str, new: str, fmt: str, output: str | None) -> None:
 def rules_cmd(fmt: str, rule_dirs: tuple[str, ...]) -> None:
     """List the rule catalogue."""
     cat = load_catalogue(rule_dirs)
+    if fmt == "markdown":
+        click.echo(reference.markdown(cat), nl=False)
+        return
     if fmt == "json":
         doc = {
             "catalogue_version": cat.version,
