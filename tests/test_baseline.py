@@ -35,9 +35,8 @@ def test_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert before and code == 1
     doc = json.loads(base.read_text(encoding="utf-8"))
     assert doc["format"] == "ethicscan-baseline" and doc["version"] == 1
-    assert sorted(e["fingerprint"] for e in doc["findings"]) == sorted(
-        f["fingerprint"] for f in before
-    )
+    assert len(doc["findings"]) == len(before)
+    assert {e["path"] for e in doc["findings"]} == {f"{root}/face.py"}
     # One entry per line, sorted: merge-friendly.
     lines = base.read_text(encoding="utf-8").splitlines()
     entries = [x for x in lines if x.strip().startswith('{"fingerprint"')]
@@ -58,6 +57,25 @@ def test_round_trip(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     src.write_text(MODEL + "    religion: str\n", encoding="utf-8")
     _, new = _scan_json(capsys, str(root), "--baseline", str(base))
     assert [f["trait"] for f in new] == ["religion"]
+
+
+def test_directory_baseline_matches_file_targets(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A baseline of `ethicscan scan .` holds for the single files a pre-commit hook passes."""
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "face.py").write_text(MODEL, encoding="utf-8")
+    (tmp_path / "face.py").write_text(MODEL, encoding="utf-8")  # same name, other folder
+    monkeypatch.chdir(tmp_path)
+    assert main(["scan", ".", "-j", "1", "--write-baseline", "b.json"]) == 1
+    doc = json.loads(Path("b.json").read_text(encoding="utf-8"))
+    assert sorted({e["path"] for e in doc["findings"]}) == ["face.py", "src/face.py"]
+    capsys.readouterr()
+    code, new = _scan_json(capsys, "src/face.py", "--baseline", "b.json")
+    assert (code, new) == (0, [])
+    (tmp_path / "src" / "other.py").write_text(MODEL, encoding="utf-8")  # same text, new file
+    code, new = _scan_json(capsys, "src/other.py", "face.py", "--baseline", "b.json")
+    assert code == 1 and {f["location"]["target"] for f in new} == {"src/other.py"}
 
 
 def test_summary_counts_known(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

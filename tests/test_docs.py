@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -35,3 +36,5 @@ def test_pre_commit_hook(repo_root: Path) -> None:
     hook = hooks[0]
     assert hook["entry"] == "ethicscan scan" and hook["language"] == "python"
     assert hook["pass_filenames"] is True
+    assert re.search(hook["exclude"], "sub/.ethicscan-baseline.json")
+    assert not re.search(hook["exclude"], "src/ethicscan_baseline.py")

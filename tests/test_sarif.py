@@ -16,7 +16,7 @@ import jsonschema
 import pytest
 
 from ethicscan import ScanOptions, scan
-from ethicscan.model import Location, ScanResult, Suppression
+from ethicscan.model import Location, ScanResult, Severity, Suppression
 from ethicscan.report import sarif
 from ethicscan.rules.catalogue import load_default_catalogue
 
@@ -123,16 +123,32 @@ def test_archive_chain_suppression_and_member(
     ]
 
 
-def test_github_result_limit(validator: jsonschema.Draft4Validator, result: ScanResult) -> None:
+def test_github_result_limit(
+    validator: jsonschema.Draft4Validator, result: ScanResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert sarif.MAX_RESULTS == 25_000  # GitHub's limit per run
+    monkeypatch.setattr(sarif, "MAX_RESULTS", 10)  # the same logic, on a small scale
     f = result.findings[0]
     many = tuple(
-        replace(f, location=Location(f"f{i}.h", 1, 1, ""), fingerprint=f"{i:020d}")
-        for i in range(sarif.MAX_RESULTS + 3)
+        replace(
+            f,
+            location=Location(f"f{i}.h", 1, 1, ""),
+            fingerprint=f"{i:020d}",
+            severity=Severity.CRITICAL if i % 4 == 0 else Severity.LOW,
+        )
+        for i in range(13)
     )
     doc = sarif.to_dict(replace(result, findings=many, targets=()))
+    assert _errors(validator, doc) == []
     run = doc["runs"][0]
-    assert len(run["results"]) == sarif.MAX_RESULTS
+    assert len(run["results"]) == 10
     assert run["properties"]["results_left_out"] == 3
+    # The most severe are kept, in their order.
+    kept = [
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]
+    ]
+    assert {f"f{i}.h" for i in (0, 4, 8, 12)} <= set(kept)
+    assert kept == sorted(kept, key=lambda u: int(u[1:-2]))
     assert run["invocations"][0]["toolExecutionNotifications"][-1]["descriptor"]["id"] == (
         "truncated"
     )

@@ -2,22 +2,29 @@
 
 A baseline holds finding fingerprints, which leave line numbers out (a finding
 survives edits above it) and count occurrences of the same text (one entry never
-hides a second, identical finding).  The file is versioned JSON, sorted by path,
+hides a second, identical finding).  They are computed like a finding's fingerprint
+(rule, path, term, the line's text, occurrence) but over the path as seen from the
+folder ethicscan runs in (the target joined to the path inside it), so that a
+baseline written by ``ethicscan scan .`` also matches ``ethicscan scan src/face.py``
+(a pre-commit hook passes single files).  The file is versioned JSON, sorted by path,
 rule and fingerprint, one entry per line, so that merges rarely conflict.
 Pure functions: reading and filtering never touch a reporter.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ethicscan.errors import ConfigError
-from ethicscan.model import ScanResult
+from ethicscan.model import Location, ScanResult
+from ethicscan.report.paths import file_path, inner_path, target_kinds
 
 FORMAT = "ethicscan-baseline"
 VERSION = 1
@@ -48,12 +55,35 @@ class Baseline:
         return frozenset(e.fingerprint for e in self.entries)
 
 
+def _path(loc: Location, kinds: dict[str, str]) -> str:
+    kind = kinds.get(loc.target, "directory")
+    if loc.target and kind not in ("file", "directory"):  # a package or repository target
+        return f"{loc.target}:{loc.path}"
+    inner = inner_path(loc)
+    return file_path(loc, kinds) + (f"!{inner}" if inner else "")
+
+
+def fingerprints(result: ScanResult) -> list[tuple[str, str]]:
+    """(path, baseline fingerprint) of each finding of ``result``, in order."""
+    kinds = target_kinds(result.targets)
+    counts: dict[str, int] = defaultdict(int)
+    out = []
+    for f in result.findings:
+        path = _path(f.location, kinds)
+        snippet = " ".join(f.evidence.snippet.split())
+        basis = "\x1f".join((f.rule, path, f.evidence.term.lower(), snippet))
+        n = counts[basis]
+        counts[basis] += 1
+        out.append((path, hashlib.sha256(f"{basis}\x1f{n}".encode()).hexdigest()[:20]))
+    return out
+
+
 def from_result(result: ScanResult) -> Baseline:
     """The findings of ``result`` that are not suppressed (a suppression removed
     later then shows its finding again)."""
     entries = {
-        Entry(f.location.path, f.rule, f.fingerprint, f.evidence.term)
-        for f in result.findings
+        Entry(path, f.rule, fp, f.evidence.term)
+        for f, (path, fp) in zip(result.findings, fingerprints(result), strict=True)
         if f.suppression is None
     }
     return Baseline(tuple(sorted(entries)))
@@ -111,7 +141,12 @@ def load(path: str | Path) -> Baseline:
 def without_known(result: ScanResult, baseline: Baseline) -> ScanResult:
     """``result`` with only the findings that are not in ``baseline``."""
     known = baseline.fingerprints
-    return replace(result, findings=tuple(f for f in result.findings if f.fingerprint not in known))
+    keep = tuple(
+        f
+        for f, (_, fp) in zip(result.findings, fingerprints(result), strict=True)
+        if fp not in known
+    )
+    return replace(result, findings=keep)
 
 
 def exclude_patterns(files: Iterable[str], targets: Iterable[str]) -> tuple[str, ...]:
