@@ -37,7 +37,10 @@ def browser() -> Iterator[Any]:
         if in_ci:
             pytest.fail(f"CI=true but {CHROMIUM} is missing: .ci/run installs the chromium package")
         pytest.skip(f"{CHROMIUM} not installed (apt-get install chromium); required when CI=true")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]'")
+    if in_ci:
+        from playwright import sync_api  # CI must have it: an ImportError fails the tests
+    else:
+        sync_api = pytest.importorskip("playwright.sync_api", reason="pip install -e '.[test]'")
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b
