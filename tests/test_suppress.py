@@ -107,6 +107,7 @@ def test_scan_marks_and_gates(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert main(["scan", str(root), "-j", "1", "--fail-on", "info"]) == 1
     err = capsys.readouterr().err
     assert "face.py:4: inline suppression ignore[race] has no reason" in err
+    assert "4 high), 2 suppressed;" in err
 
 
 def test_fully_suppressed_file_passes_the_gate(tmp_path: Path) -> None:

@@ -133,11 +133,13 @@ def _summary(result: ScanResult) -> str:
     for f in result.findings:
         counts[f.severity] += 1
     parts = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
+    n_supp = sum(1 for f in result.findings if f.suppression is not None)
     st = result.stats
     return (
         f"ethicscan {result.tool_version}: {st.files} files ({st.bytes / 1e6:.1f} MB) in "
         f"{st.seconds:.2f}s; {len(result.findings)} findings"
         + (f" ({parts})" if parts else "")
+        + (f", {n_supp} suppressed" if n_supp else "")
         + f"; {len(result.skipped)} skipped."
     )
 
@@ -386,7 +388,7 @@ def scan_cmd(
         raise TargetError("no target could be read: " + ", ".join(targets))
     if write_baseline:
         write_atomic(write_baseline, baseline_mod.dumps(baseline_mod.from_result(result)))
-        err.print(f"baseline written: {write_baseline}", markup=False)
+        err.print(f"baseline written: {safe_text(write_baseline)}", markup=False)
     n_before = len(result.findings)
     if known is not None:
         result = baseline_mod.without_known(result, known)
