@@ -1,16 +1,17 @@
-"""Golden JSON and SARIF for the demo tree in examples/.
+"""Golden JSON, SARIF and HTML for the demo tree in examples/.
 
 Regenerate after an intended change with::
 
     ETHICSCAN_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py
 
-and review the diff of tests/golden/examples.json and examples.sarif before committing.
+and review the diff of tests/golden/examples.{json,sarif,html} before committing.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +19,12 @@ import pytest
 
 from ethicscan import ScanOptions, scan
 from ethicscan.model import ScanResult
-from ethicscan.report import sarif
+from ethicscan.report import html, sarif
 from ethicscan.report.json import to_dict
 
 GOLDEN = Path(__file__).parent / "golden" / "examples.json"
 GOLDEN_SARIF = Path(__file__).parent / "golden" / "examples.sarif"
+GOLDEN_HTML = Path(__file__).parent / "golden" / "examples.html"
 UPDATE = os.environ.get("ETHICSCAN_UPDATE_GOLDEN") == "1"
 
 # Files of examples/ that must produce findings, and the folder that must produce none.
@@ -74,6 +76,17 @@ def test_examples_sarif_golden(examples_result: ScanResult) -> None:
     doc = sarif.to_dict(examples_result)
     del doc["runs"][0]["invocations"][0]["startTimeUtc"]
     _check_golden(GOLDEN_SARIF, doc)
+
+
+def test_examples_html_golden(examples_result: ScanResult) -> None:
+    fixed = replace(examples_result, started="", stats=replace(examples_result.stats, seconds=0.0))
+    page = html.render(fixed)
+    if UPDATE:
+        GOLDEN_HTML.write_text(page, encoding="utf-8")
+    assert page == GOLDEN_HTML.read_text(encoding="utf-8"), (
+        "the HTML report of examples/ changed; if intended, rerun with ETHICSCAN_UPDATE_GOLDEN=1 "
+        "and review the diff of tests/golden/examples.html"
+    )
 
 
 def test_examples_golden(examples_doc: dict[str, Any]) -> None:

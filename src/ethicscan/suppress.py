@@ -1,5 +1,6 @@
-"""Inline suppressions: ``ethicscan: ignore[rule-or-trait,...] reason`` in a comment of
-any syntax, on a finding's line or the line directly above it.
+"""Inline suppressions in a comment of any syntax, on a finding's line or the line
+directly above it: ``ethicscan: ignore[race] reason``, with one or more rule ids or
+traits, comma-separated, in the brackets.
 
 A suppression needs a reason and known ids (rule ids of the catalogue or trait
 names); otherwise it suppresses nothing and becomes a :class:`Notice`.  Suppressed
