@@ -409,7 +409,11 @@ def scan_cmd(
             soft_wrap=True,
         )
     for n in result.warnings:
-        err.print(f"warning: {safe_text(n.path)}:{n.line}: {safe_text(n.message)}", markup=False)
+        err.print(
+            f"warning: {safe_text(n.path)}:{n.line}: {safe_text(n.message)}",
+            markup=False,
+            soft_wrap=True,
+        )
     summary = _summary(result)
     if known is not None:
         summary += f" {n_before - len(result.findings)} known from the baseline, not shown."
