@@ -164,3 +164,29 @@ def test_golden_sarif_is_valid(validator: jsonschema.Draft4Validator) -> None:
     }
     assert "examples/police-app/config/alarm_rules.yaml" in uris  # relative, as GitHub needs
     assert all(not u.startswith("/") for u in uris)
+
+
+def test_real_archive_member(
+    validator: jsonschema.Draft4Validator,
+    tmp_path: Path,
+    face_header_text: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import zipfile
+
+    (tmp_path / "vendor").mkdir()
+    with zipfile.ZipFile(tmp_path / "vendor" / "sdk.zip", "w") as z:
+        z.writestr("include/face_attr.h", face_header_text)
+    monkeypatch.chdir(tmp_path)
+    doc = sarif.to_dict(scan(["vendor"], ScanOptions(jobs=1)))
+    assert _errors(validator, doc) == []
+    results = doc["runs"][0]["results"]
+    assert results
+    for res in results:
+        loc = res["locations"][0]
+        assert loc["physicalLocation"]["artifactLocation"] == {
+            "uri": "vendor/sdk.zip",
+            "uriBaseId": "%SRCROOT%",
+        }
+        assert loc["logicalLocations"][0]["fullyQualifiedName"] == "sdk.zip!include/face_attr.h"
+        assert res["properties"]["location"]["path"] == "sdk.zip!include/face_attr.h"

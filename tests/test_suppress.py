@@ -122,3 +122,46 @@ def test_fully_suppressed_file_passes_the_gate(tmp_path: Path) -> None:
     assert result.failing(Severity.INFO) == ()
     assert result.at_or_above(Severity.INFO) == result.findings
     assert main(["scan", str(f), "-j", "1", "--fail-on", "info"]) == 0
+
+
+def _suppressed_source(n_filler: int) -> str:
+    filler = "".join(f"x{i} = {i}\n" for i in range(n_filler))
+    return (
+        filler
+        + "def analyse(face_image):\n"
+        + "    # ethicscan: ignore[race] research fixture, reviewed\n"
+        + "    race = model.predict_race(face_image)\n"
+        + "    # ethicscan: ignore[race]\n"
+        + "    return race\n"
+    )
+
+
+def test_inside_an_archive_member(tmp_path: Path) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "sdk.zip", "w") as z:
+        z.writestr("src/face.py", _suppressed_source(3))
+    result = scan([str(tmp_path)], ScanOptions(jobs=1))
+    by_line = {f.location.line: f for f in result.findings}
+    assert {f.location.path for f in result.findings} == {"sdk.zip!src/face.py"}
+    assert by_line[6].suppression is not None and by_line[8].suppression is None
+    assert [(n.path, n.line) for n in result.warnings] == [("sdk.zip!src/face.py", 7)]
+
+
+def test_in_a_large_text_read_in_pieces(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pieces and ranges of a large text are classified apart (ranges in a pool):
+    suppressions and their warnings keep the file's own line numbers."""
+    from ethicscan.extract import stream
+
+    for name, value in (("RANGE", 4096), ("PIECE", 1500), ("EDGE", 200), ("BLOCK", 700)):
+        monkeypatch.setattr(stream, name, value)
+    (tmp_path / "big.py").write_text(_suppressed_source(3000), encoding="utf-8")
+    whole = ScanOptions(jobs=1)
+    pieces = ScanOptions(jobs=1, max_file_size=1024)
+    ranges = ScanOptions(jobs=2, max_file_size=1024)
+    for opts in (whole, pieces, ranges):
+        result = scan([str(tmp_path)], opts)
+        lines = {f.location.line: f.suppression is not None for f in result.findings}
+        assert lines[3002] and lines[3003], opts
+        assert not [n for n, s in lines.items() if s and n not in (3002, 3003)], opts
+        assert [(n.path, n.line) for n in result.warnings] == [("big.py", 3004)], opts
