@@ -298,7 +298,8 @@ def render(result: ScanResult) -> str:
 <dt>tool</dt><dd>ethicscan {e(result.tool_version)}</dd>
 <dt>rule catalogue</dt><dd>{e(result.catalogue_version)}</dd>
 <dt>scan started</dt><dd>{e(result.started or "not recorded")}</dd>
-<dt>files scanned</dt><dd>{st.files:,} ({st.bytes:,} bytes in {st.seconds:.2f} s)</dd>
+<dt>texts classified</dt><dd>{st.files:,} (files, archive members, pages)</dd>
+<dt>bytes read</dt><dd>{st.bytes:,} in {st.seconds:.2f} s</dd>
 <dt>findings</dt><dd>{len(result.findings)} ({n_supp} suppressed)</dd>
 <dt>not scanned</dt><dd>{len(result.skipped)} (listed at the end)</dd>
 </dl>
