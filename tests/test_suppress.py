@@ -165,3 +165,22 @@ def test_in_a_large_text_read_in_pieces(tmp_path: Path, monkeypatch: pytest.Monk
         assert lines[3002] and lines[3003], opts
         assert not [n for n, s in lines.items() if s and n not in (3002, 3003)], opts
         assert [(n.path, n.line) for n in result.warnings] == [("big.py", 3004)], opts
+
+
+def test_warnings_survive_shards_relabel_and_merge(tmp_path: Path) -> None:
+    """Corpus jobs and cluster target units carry suppression warnings like findings."""
+    from dataclasses import replace
+
+    from ethicscan.corpus import merge, result_from_dict
+    from ethicscan.engine import relabel
+    from ethicscan.report.json import to_dict
+
+    (tmp_path / "face.py").write_text(_suppressed_source(0), encoding="utf-8")
+    result = scan([str(tmp_path)], ScanOptions(jobs=1))
+    assert len(result.warnings) == 1 and result.started
+    assert result_from_dict(to_dict(result)) == result
+    shown = relabel(result, str(tmp_path), "repo/")
+    assert [n.target for n in shown.warnings] == ["repo/"]
+    other = replace(result, started="2000-01-01T00:00:00Z")
+    merged = merge([result, other], 1.0)
+    assert len(merged.warnings) == 2 and merged.started == "2000-01-01T00:00:00Z"
