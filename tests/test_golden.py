@@ -1,25 +1,30 @@
-"""Golden JSON for the demo tree in examples/.
+"""Golden JSON, SARIF and HTML for the demo tree in examples/.
 
 Regenerate after an intended change with::
 
     ETHICSCAN_UPDATE_GOLDEN=1 python -m pytest tests/test_golden.py
 
-and review the diff of tests/golden/examples.json before committing it.
+and review the diff of tests/golden/examples.{json,sarif,html} before committing.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ethicscan import ScanOptions, scan
+from ethicscan.model import ScanResult
+from ethicscan.report import html, sarif
 from ethicscan.report.json import to_dict
 
 GOLDEN = Path(__file__).parent / "golden" / "examples.json"
+GOLDEN_SARIF = Path(__file__).parent / "golden" / "examples.sarif"
+GOLDEN_HTML = Path(__file__).parent / "golden" / "examples.html"
 UPDATE = os.environ.get("ETHICSCAN_UPDATE_GOLDEN") == "1"
 
 # Files of examples/ that must produce findings, and the folder that must produce none.
@@ -36,28 +41,56 @@ EXPECTED_WITH_FINDINGS = (
 )
 
 
-def _examples_document() -> dict[str, Any]:
-    doc = to_dict(scan(["examples"], ScanOptions(jobs=1)))
-    del doc["stats"]["seconds"]  # the only volatile value
-    return doc
+@pytest.fixture(scope="module")
+def examples_result() -> ScanResult:
+    old = os.getcwd()
+    os.chdir(Path(__file__).resolve().parent.parent)  # the repository root
+    try:
+        return scan(["examples"], ScanOptions(jobs=1))
+    finally:
+        os.chdir(old)
 
 
 @pytest.fixture
-def examples_doc(in_repo_root: Path) -> dict[str, Any]:
-    return _examples_document()
+def examples_doc(examples_result: ScanResult) -> dict[str, Any]:
+    doc = to_dict(examples_result)
+    del doc["stats"]["seconds"]  # the only volatile values
+    del doc["started"]
+    return doc
+
+
+def _check_golden(path: Path, doc: dict[str, Any]) -> None:
+    rendered = json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    if UPDATE:
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(rendered, encoding="utf-8")
+    assert path.exists(), f"no golden file {path.name}: run with ETHICSCAN_UPDATE_GOLDEN=1"
+    golden = json.loads(path.read_text(encoding="utf-8"))
+    assert doc == golden, (
+        f"examples/ no longer renders as tests/golden/{path.name} says; if the change is "
+        "intended, rerun with ETHICSCAN_UPDATE_GOLDEN=1 and review the diff"
+    )
+
+
+def test_examples_sarif_golden(examples_result: ScanResult) -> None:
+    doc = sarif.to_dict(examples_result)
+    del doc["runs"][0]["invocations"][0]["startTimeUtc"]
+    _check_golden(GOLDEN_SARIF, doc)
+
+
+def test_examples_html_golden(examples_result: ScanResult) -> None:
+    fixed = replace(examples_result, started="", stats=replace(examples_result.stats, seconds=0.0))
+    page = html.render(fixed)
+    if UPDATE:
+        GOLDEN_HTML.write_text(page, encoding="utf-8")
+    assert page == GOLDEN_HTML.read_text(encoding="utf-8"), (
+        "the HTML report of examples/ changed; if intended, rerun with ETHICSCAN_UPDATE_GOLDEN=1 "
+        "and review the diff of tests/golden/examples.html"
+    )
 
 
 def test_examples_golden(examples_doc: dict[str, Any]) -> None:
-    rendered = json.dumps(examples_doc, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-    if UPDATE:
-        GOLDEN.parent.mkdir(exist_ok=True)
-        GOLDEN.write_text(rendered, encoding="utf-8")
-    assert GOLDEN.exists(), "no golden file: run with ETHICSCAN_UPDATE_GOLDEN=1"
-    golden = json.loads(GOLDEN.read_text(encoding="utf-8"))
-    assert examples_doc == golden, (
-        "examples/ no longer scans as tests/golden/examples.json says; if the change is "
-        "intended, rerun with ETHICSCAN_UPDATE_GOLDEN=1 and review the diff"
-    )
+    _check_golden(GOLDEN, examples_doc)
 
 
 def test_examples_sanity(examples_doc: dict[str, Any]) -> None:

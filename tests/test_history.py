@@ -489,3 +489,24 @@ def test_exclude_leaves_repository_paths_out(repo: dict[str, str]) -> None:
     race = _one(result, "race")
     assert race.history is not None
     assert race.history.first_commit.sha == repo["c5"]
+
+
+def test_html_report_draws_the_timeline(repo: dict[str, str]) -> None:
+    from ethicscan.report.html import render
+
+    result = _scan(repo["path"])
+    page = render(result)
+    assert '<section id="timeline">' in page
+    rows = timeline(result)
+    assert page.count('<svg class="bar"') == len(rows) > 0
+    for row in rows:
+        assert row.first.sha[:10] in page and row.last.sha[:10] in page
+    assert "attr7" in page  # the new name of the renamed field
+    # a scan without --history has no timeline
+    assert '<section id="timeline">' not in render(_scan_plain(repo["path"]))
+
+
+def _scan_plain(path: str) -> ScanResult:
+    from ethicscan import ScanOptions, scan
+
+    return scan([path], ScanOptions(jobs=1))

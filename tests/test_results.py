@@ -84,6 +84,7 @@ def _shards(folder: Path) -> list[Path]:
 def _report(path: Path) -> dict[str, Any]:
     doc: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     del doc["stats"]["seconds"]
+    doc.pop("started", None)  # when the scan ran
     return doc
 
 

@@ -8,6 +8,7 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import cast
 
@@ -16,7 +17,7 @@ from ethicscan.classify.analyse import analyse
 from ethicscan.engine import ENGINES, get_engine, history, local
 from ethicscan.errors import ConfigError
 from ethicscan.extract.units import MAX_DEPTH, Limits
-from ethicscan.model import Finding, ScanResult, Skipped, SkipReason, Stats, Target
+from ethicscan.model import Finding, Notice, ScanResult, Skipped, SkipReason, Stats, Target
 from ethicscan.rules.catalogue import Catalogue, load_catalogue
 from ethicscan.sources import packages
 from ethicscan.sources.fs import FileJob, WalkOptions, walk
@@ -111,12 +112,14 @@ def scan(targets: Sequence[str], options: ScanOptions | None = None) -> ScanResu
     if not targets:
         raise ConfigError("nothing to scan: give at least one file or folder")
     started = time.perf_counter()
+    started_at = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     catalogue = load_catalogue(opts.rule_dirs)
     if opts.history:
         return _scan_history(targets, opts, catalogue, started)
     kinds, jobs, skipped = _walk_all(list(targets), opts)
     findings: list[Finding] = []
     more_skipped: list[Skipped] = []
+    notices: list[Notice] = []
     total_bytes = 0
     texts = 0
     done = 0
@@ -137,6 +140,7 @@ def scan(targets: Sequence[str], options: ScanOptions | None = None) -> ScanResu
     # Findings are reported relative to their target; several targets keep their order.
     for _job, out in engine.files(jobs, catalogue, opts.rule_dirs, workers, on_done, opts.limits):
         findings.extend(f for f in out.findings if f.confidence >= opts.min_confidence)
+        notices.extend(out.notices)
         more_skipped.extend(out.skipped)
     # A file target skipped whole (too large, not text) was never read: its identity is
     # its size, not a hash that would read gigabytes only to report them unread.
@@ -152,6 +156,8 @@ def scan(targets: Sequence[str], options: ScanOptions | None = None) -> ScanResu
         ),
         catalogue_version=catalogue.version,
         tool_version=__version__,
+        warnings=tuple(notices),
+        started=started_at,
     )
 
 

@@ -14,13 +14,15 @@ import tempfile
 import time
 import traceback
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, ClassVar
 
 import click
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
-from ethicscan import __version__
+from ethicscan import __version__, config, diff
+from ethicscan import baseline as baseline_mod
 from ethicscan.api import ScanOptions, scan
 from ethicscan.corpus import read_targets, scan_corpus
 from ethicscan.engine import ENGINES
@@ -29,6 +31,7 @@ from ethicscan.extract.units import MAX_DEPTH
 from ethicscan.model import ScanResult, Severity
 from ethicscan.report import OutputFormat, reporter
 from ethicscan.report.table import safe_text
+from ethicscan.rules import reference
 from ethicscan.rules.catalogue import load_catalogue
 
 
@@ -131,13 +134,28 @@ def _summary(result: ScanResult) -> str:
     for f in result.findings:
         counts[f.severity] += 1
     parts = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
+    n_supp = sum(1 for f in result.findings if f.suppression is not None)
     st = result.stats
     return (
         f"ethicscan {result.tool_version}: {st.files} files ({st.bytes / 1e6:.1f} MB) in "
         f"{st.seconds:.2f}s; {len(result.findings)} findings"
         + (f" ({parts})" if parts else "")
+        + (f", {n_supp} suppressed" if n_supp else "")
         + f"; {len(result.skipped)} skipped."
     )
+
+
+def _settings(cli_values: config.Settings, config_file: str | None) -> config.Settings:
+    """Merge the config file (given or found in the current folder) under the options
+    the user typed."""
+    path = config_file or config.discover(Path.cwd())
+    cfg = config.load(path) if path else None
+    ctx = click.get_current_context()
+    names = {"exclude", "fail_on", "min_confidence", "rule_dirs", "baseline", "gitignore"}
+    given = frozenset(
+        n for n in names if ctx.get_parameter_source(n) is not click.core.ParameterSource.DEFAULT
+    )
+    return config.effective(cli_values, given, cfg)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -277,6 +295,23 @@ def cli() -> None:
     metavar="NAME",
     help="With --history: only these branches (default: every ref); repeatable.",
 )
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False),
+    help="Read settings from FILE (default: .ethicscan.toml or [tool.ethicscan] in "
+    "pyproject.toml in the current folder).",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False),
+    help="Report only findings that are not in this baseline file.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False),
+    help="Record the current findings (not suppressed) as a baseline file.",
+)
 @click.option("--traceback", "show_traceback", is_flag=True, help="Show the stack on errors.")
 def scan_cmd(
     targets: tuple[str, ...],
@@ -302,6 +337,9 @@ def scan_cmd(
     since: str | None,
     until: str | None,
     branches: tuple[str, ...],
+    config_file: str | None,
+    baseline: str | None,
+    write_baseline: str | None,
     show_traceback: bool,
 ) -> None:
     """Scan files, folders and packages and report protected-trait profiling.
@@ -320,12 +358,23 @@ def scan_cmd(
         engine != "local" and not all(os.path.exists(t) for t in targets)
     )
     progress = _LateProgress(err, err.is_terminal, "targets" if per_target else "files")
+    settings = _settings(
+        config.Settings(exclude, fail_on, min_confidence, rule_dirs, baseline, gitignore),
+        config_file,
+    )
+    fail_on, rule_dirs = settings.fail_on, settings.rule_dirs
+    known = (
+        baseline_mod.load(settings.baseline) if settings.baseline and not write_baseline else None
+    )
     opts = ScanOptions(
         jobs=jobs,
-        min_confidence=min_confidence,
-        excludes=exclude,
+        min_confidence=settings.min_confidence,
+        excludes=settings.exclude
+        + baseline_mod.exclude_patterns(
+            [b for b in (settings.baseline, write_baseline) if b], targets
+        ),
         rule_dirs=rule_dirs,
-        use_gitignore=gitignore,
+        use_gitignore=settings.gitignore,
         max_file_size=max_file_size,
         max_depth=max_depth,
         max_expanded=max_expanded,
@@ -361,10 +410,17 @@ def scan_cmd(
         for t in result.targets
     ):
         raise TargetError("no target could be read: " + ", ".join(targets))
+    if write_baseline:
+        write_atomic(write_baseline, baseline_mod.dumps(baseline_mod.from_result(result)))
+        err.print(f"baseline written: {safe_text(write_baseline)}", markup=False)
+    n_before = len(result.findings)
+    if known is not None:
+        result = baseline_mod.without_known(result, known)
     to_stdout = output is None
     color = to_stdout and fmt == "table" and sys.stdout.isatty()
     width = Console().width if color else 160
-    text = reporter(OutputFormat(fmt), color=color, width=width)(result)
+    catalogue = load_catalogue(rule_dirs)
+    text = reporter(OutputFormat(fmt), color=color, width=width, catalogue=catalogue)(result)
     if output:
         write_atomic(output, text)
     else:
@@ -376,14 +432,56 @@ def scan_cmd(
             markup=False,
             soft_wrap=True,
         )
-    err.print(_summary(result), markup=False, soft_wrap=True)
-    if fail_on != "never" and result.at_or_above(Severity(fail_on)):
+    for n in result.warnings:
+        err.print(
+            f"warning: {safe_text(n.path)}:{n.line}: {safe_text(n.message)}",
+            markup=False,
+            soft_wrap=True,
+        )
+    summary = _summary(result)
+    if known is not None:
+        summary += f" {n_before - len(result.findings)} known from the baseline, not shown."
+    err.print(summary, markup=False, soft_wrap=True)
+    if fail_on != "never" and result.failing(Severity(fail_on)):
+        raise SystemExit(ExitStatus.FINDINGS)
+
+
+@cli.command("diff")
+@click.argument("old", type=click.Path(dir_okay=False))
+@click.argument("new", type=click.Path(dir_okay=False))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "markdown"]),
+    default="table",
+    show_default=True,
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the diff to FILE.")
+def diff_cmd(old: str, new: str, fmt: str, output: str | None) -> None:
+    """Compare two JSON scans: what appeared, disappeared, moved or was renamed.
+    Exit status 1 when something appeared."""
+    d = diff.compare(diff.load(old), diff.load(new), old, new)
+    if fmt == "json":
+        text = diff.render_json(d)
+    elif fmt == "markdown":
+        text = diff.render_markdown(d)
+    else:
+        text = diff.render_table(d)
+    if output:
+        write_atomic(output, text)
+    else:
+        click.echo(text, nl=False)
+    if d.appeared:
         raise SystemExit(ExitStatus.FINDINGS)
 
 
 @cli.command("rules")
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "markdown"]),
+    default="table",
+    show_default=True,
 )
 @click.option(
     "--rules",
@@ -395,6 +493,9 @@ def scan_cmd(
 def rules_cmd(fmt: str, rule_dirs: tuple[str, ...]) -> None:
     """List the rule catalogue."""
     cat = load_catalogue(rule_dirs)
+    if fmt == "markdown":
+        click.echo(reference.markdown(cat), nl=False)
+        return
     if fmt == "json":
         doc = {
             "catalogue_version": cat.version,

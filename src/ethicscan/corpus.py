@@ -35,6 +35,7 @@ from ethicscan.model import (
     History,
     HistoryStatus,
     Location,
+    Notice,
     Ref,
     ScanResult,
     Severity,
@@ -215,6 +216,8 @@ def merge(parts: Sequence[ScanResult], seconds: float) -> ScanResult:
         ),
         catalogue_version=versions.pop() if len(versions) == 1 else ", ".join(sorted(versions)),
         tool_version=__version__,
+        warnings=tuple(w for p in parts for w in p.warnings),
+        started=min((p.started for p in parts if p.started), default=""),
     )
 
 
@@ -235,6 +238,10 @@ def result_from_dict(doc: dict[str, Any]) -> ScanResult:
         stats=Stats(doc["stats"]["files"], doc["stats"]["bytes"], doc["stats"]["seconds"]),
         catalogue_version=doc["tool"]["catalogue_version"],
         tool_version=doc["tool"]["version"],
+        warnings=tuple(
+            Notice(w["path"], w["line"], w["message"], w["target"]) for w in doc.get("warnings", [])
+        ),
+        started=doc.get("started", ""),
     )
 
 

@@ -226,6 +226,17 @@ class Target:
 
 
 @dataclass(frozen=True, slots=True)
+class Notice:
+    """Something about the input the user should fix that is not a finding, e.g. an
+    inline suppression with no reason or an unknown rule id (it then suppresses nothing)."""
+
+    path: str
+    line: int
+    message: str
+    target: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Stats:
     files: int
     bytes: int
@@ -240,6 +251,13 @@ class ScanResult:
     stats: Stats
     catalogue_version: str
     tool_version: str = field(default="")
+    warnings: tuple[Notice, ...] = ()
+    started: str = ""  # ISO 8601 UTC time the scan started, e.g. 2026-11-27T01:45:06Z
 
     def at_or_above(self, severity: Severity) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.severity.rank >= severity.rank)
+
+    def failing(self, severity: Severity) -> tuple[Finding, ...]:
+        """The findings that fail a ``--fail-on severity`` gate: at or above it and
+        not suppressed."""
+        return tuple(f for f in self.at_or_above(severity) if f.suppression is None)

@@ -98,6 +98,9 @@ def relabel(result: ScanResult, target: str, shown: str) -> ScanResult:
             else s
             for s in result.skipped
         ),
+        warnings=tuple(
+            replace(n, target=shown) if n.target == target else n for n in result.warnings
+        ),
     )
 
 

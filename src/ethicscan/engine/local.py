@@ -16,10 +16,11 @@ from ethicscan.extract.formats import HEAD, Format, identify
 from ethicscan.extract.registry import extractor_for
 from ethicscan.extract.stream import ranges
 from ethicscan.extract.units import SPOOL_AT, Blob, Limits, Scratch, TextUnit
-from ethicscan.model import Finding, Skipped, SkipReason
+from ethicscan.model import Finding, Notice, Skipped, SkipReason
 from ethicscan.rules.catalogue import Catalogue, load_catalogue
 from ethicscan.rules.prefilter import prefilter_for
 from ethicscan.sources.fs import FileJob, NotRegularFile, read, regular_size
+from ethicscan.suppress import apply_inline
 
 POOL_MIN_FILES = 16  # below this a pool costs more than it saves
 
@@ -31,6 +32,7 @@ class FileOutcome:
     bytes: int  # read from the file given to the scan
     texts: int = 0  # texts classified: the file itself, or its members and pages
     newlines: int = 0  # for one range of a large text: the line breaks it holds
+    notices: tuple[Notice, ...] = ()  # problems with inline suppressions
 
 
 def scan_file(
@@ -63,6 +65,7 @@ def scan_file(
         )
     findings: list[Finding] = []
     skipped: list[Skipped] = []
+    notices: list[Notice] = []
     texts = 0
     pieces = False
     scratch = Scratch()
@@ -86,6 +89,9 @@ def scan_file(
             except RecursionError as exc:  # pragma: no cover - defensive: report, never die
                 skipped.append(Skipped(unit.path, SkipReason.ERROR, repr(exc), job.target))
                 continue
+            # Suppressions apply on the unit's own lines, before they are relocated.
+            found, notes = apply_inline(unit.text, found, catalogue, unit.path, job.target)
+            notices.extend(_notice_located(n, unit) for n in notes)
             findings.extend(_located(f, unit, job.target) for f in found if _own(f, unit))
     except OSError as exc:
         skipped.append(
@@ -99,12 +105,26 @@ def scan_file(
         scratch.close()
     if job.part is not None:
         return FileOutcome(
-            tuple(findings), tuple(skipped), size if job.part[0] == 0 else 0, 0, explorer.newlines
+            tuple(findings),
+            tuple(skipped),
+            size if job.part[0] == 0 else 0,
+            0,
+            explorer.newlines,
+            tuple(dict.fromkeys(notices)),
         )
     if pieces:
         texts += 1  # a large text counts once, however many pieces it was read in
         findings = _refingerprinted(findings)
-    return FileOutcome(tuple(findings), tuple(skipped), size, texts)
+    return FileOutcome(
+        tuple(findings), tuple(skipped), size, texts, 0, tuple(dict.fromkeys(notices))
+    )
+
+
+def _notice_located(n: Notice, unit: TextUnit) -> Notice:
+    if unit.piece:
+        return replace(n, line=unit.line_base + n.line)
+    line, _seg = unit.origin(n.line)
+    return replace(n, line=line)
 
 
 def _clean_text(data: bytes, job: FileJob, catalogue: Catalogue) -> bool:
@@ -248,17 +268,21 @@ def merge_parts(job: FileJob, parts: list[FileOutcome]) -> FileOutcome:
     start, fingerprints over the whole file."""
     findings: list[Finding] = []
     skipped: list[Skipped] = []
+    notices: list[Notice] = []
     lines = 0
     for out in parts:
         for f in out.findings:
             findings.append(replace(f, location=replace(f.location, line=f.location.line + lines)))
         skipped.extend(out.skipped)
+        notices.extend(replace(n, line=n.line + lines) for n in out.notices)
         lines += out.newlines
     return FileOutcome(
         tuple(_refingerprinted(findings)),
         tuple(dict.fromkeys(skipped)),
         sum(o.bytes for o in parts),
         1,
+        0,
+        tuple(dict.fromkeys(notices)),
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ethicscan.model import Commit, Finding, History, ScanResult, Skipped, path_text
+from ethicscan.model import Commit, Finding, History, Notice, ScanResult, Skipped, path_text
 
 SCHEMA_VERSION = "1.0"
 
@@ -65,6 +65,10 @@ def skipped_dict(s: Skipped) -> dict[str, Any]:
     return {"target": s.target, "path": s.path, "reason": s.reason.value, "detail": s.detail}
 
 
+def notice_dict(n: Notice) -> dict[str, Any]:
+    return {"target": n.target, "path": n.path, "line": n.line, "message": n.message}
+
+
 def to_dict(result: ScanResult) -> dict[str, Any]:
     return {
         "schema_version": SCHEMA_VERSION,
@@ -73,6 +77,7 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
             "version": result.tool_version,
             "catalogue_version": result.catalogue_version,
         },
+        "started": result.started,
         "targets": [
             {
                 "target": t.target,
@@ -85,6 +90,7 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
         ],
         "findings": [finding_dict(f) for f in result.findings],
         "skipped": [skipped_dict(s) for s in result.skipped],
+        "warnings": [notice_dict(n) for n in result.warnings],
         "stats": {
             "files": result.stats.files,
             "bytes": result.stats.bytes,

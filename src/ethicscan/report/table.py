@@ -68,6 +68,8 @@ def render(result: ScanResult, width: int = 160, color: bool = False) -> str:
             if f.location.target and len(result.targets) > 1 and f.location.target not in named:
                 place = f"{f.location.target.rstrip('/')}/" + place
             gloss = f"{f.evidence.gloss} — " if f.evidence.gloss else ""
+            if f.suppression is not None:
+                gloss = f"[suppressed: {safe_text(f.suppression.reason)}] " + gloss
             table.add_row(
                 f.trait.value,
                 cap,
@@ -85,6 +87,13 @@ def render(result: ScanResult, width: int = 160, color: bool = False) -> str:
         table.add_column("detail", overflow="fold")
         for s in result.skipped:
             table.add_row(escape(safe_text(s.path)), s.reason.value, escape(safe_text(s.detail)))
+        console.print(table)
+    if result.warnings:
+        table = Table(title=f"WARNINGS ({len(result.warnings)})", title_justify="left")
+        table.add_column("place", overflow="fold")
+        table.add_column("warning", overflow="fold")
+        for n in result.warnings:
+            table.add_row(escape(safe_text(f"{n.path}:{n.line}")), escape(safe_text(n.message)))
         console.print(table)
     return buf.getvalue()
 

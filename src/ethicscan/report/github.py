@@ -1,0 +1,86 @@
+"""GitHub Actions workflow commands: one annotation per finding on its file and line.
+
+``::error file=F,line=L,col=C,title=T::message``; critical and high findings are
+errors, medium warnings, low and info notices.  Suppressed findings and skipped files
+are notices.  Values are escaped as the Actions runner requires.
+"""
+
+from __future__ import annotations
+
+from ethicscan.model import Finding, Location, ScanResult, Severity
+from ethicscan.report.paths import file_path, is_text_line, target_kinds
+
+COMMAND = {
+    Severity.CRITICAL: "error",
+    Severity.HIGH: "error",
+    Severity.MEDIUM: "warning",
+    Severity.LOW: "notice",
+    Severity.INFO: "notice",
+}
+
+
+def escape_data(s: str) -> str:
+    """The message part, after ``::``.  Control characters from scanned names (ANSI
+    escapes, tabs) are shown escaped, never passed to the log raw."""
+    s = "".join(c if c.isprintable() or c in " \r\n" else repr(c)[1:-1] for c in s)
+    return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(s: str) -> str:
+    """A ``key=value`` property before ``::``."""
+    return escape_data(s).replace(":", "%3A").replace(",", "%2C")
+
+
+def _command(kind: str, props: dict[str, str], message: str) -> str:
+    head = ",".join(f"{k}={escape_property(v)}" for k, v in props.items())
+    return f"::{kind} {head}::{escape_data(message)}"
+
+
+def _finding(f: Finding, kinds: dict[str, str]) -> str:
+    loc = f.location
+    props = {"file": file_path(loc, kinds)}
+    if is_text_line(loc):
+        props["line"] = str(loc.line)
+        props["col"] = str(loc.column)
+    gloss = f" ({f.evidence.gloss})" if f.evidence.gloss else ""
+    where = "" if is_text_line(loc) else f" in {loc.path}:{loc.line}"
+    message = (
+        f"{f.trait.value} {f.capability.value}: '{f.evidence.term}'{gloss}{where}; "
+        f"{f.severity.value}, confidence {f.confidence:.2f}; "
+        + "; ".join(r.title for r in f.refs[:2])
+    )
+    kind = COMMAND[f.severity]
+    title = f"ethicscan {f.rule} ({f.severity.value})"
+    if f.suppression is not None:
+        kind = "notice"
+        title = f"ethicscan {f.rule} (suppressed)"
+        message = f"suppressed ({f.suppression.source}): {f.suppression.reason}; {message}"
+    props["title"] = title
+    return _command(kind, props, message)
+
+
+def render(result: ScanResult) -> str:
+    kinds = target_kinds(result.targets)
+    lines = [_finding(f, kinds) for f in result.findings]
+    for n in result.warnings:
+        props = {"file": file_path_of(n.target, n.path, kinds), "line": str(n.line)}
+        props["title"] = "ethicscan suppression"
+        lines.append(_command("warning", props, n.message))
+    for s in result.skipped:
+        lines.append(
+            _command(
+                "notice",
+                {"title": "ethicscan: not scanned"},
+                f"{s.path}: {s.reason.value}" + (f" ({s.detail})" if s.detail else ""),
+            )
+        )
+    failing = len(result.findings) - sum(1 for f in result.findings if f.suppression)
+    lines.append(
+        f"ethicscan {result.tool_version}: {len(result.findings)} findings "
+        f"({failing} not suppressed), {len(result.skipped)} skipped"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def file_path_of(target: str, path: str, kinds: dict[str, str]) -> str:
+    return file_path(Location(path, 0, 0, target), kinds)

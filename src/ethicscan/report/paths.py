@@ -1,0 +1,43 @@
+"""Where a finding's file is, for reports that link to files (SARIF, GitHub, HTML)."""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Iterable
+
+from ethicscan.model import Location, Target
+
+
+def target_kinds(targets: Iterable[Target]) -> dict[str, str]:
+    return {t.target: t.kind for t in targets}
+
+
+def file_path(loc: Location, kinds: dict[str, str]) -> str:
+    """The file on disk that holds ``loc``, as a ``/`` path joined to its target:
+    ``examples/police-app/x.yaml`` for the target ``examples``; the outer archive
+    for a chain (``sdk.zip`` for ``sdk.zip!libs/a.jar!B.class``).  Relative when the
+    target was given relative (the usual case in CI), absolute when it was absolute."""
+    outer = loc.path.split("!", 1)[0]
+    if not loc.target:
+        return outer
+    kind = kinds.get(loc.target, "directory")
+    target = loc.target.replace("\\", "/")
+    if kind == "file":
+        base = target
+    elif kind == "directory":
+        base = posixpath.join(target, outer)
+    else:  # a package or repository target: only the path inside it is a path
+        return outer
+    return posixpath.normpath(base)
+
+
+def inner_path(loc: Location) -> str:
+    """The part of an archive chain after the outer file ("" for a plain file)."""
+    _, _, rest = loc.path.partition("!")
+    return rest
+
+
+def is_text_line(loc: Location) -> bool:
+    """True when ``line``/``column`` count lines of the file on disk itself (not of a
+    member of an archive, a page of a document or the strings of a binary)."""
+    return "!" not in loc.path and loc.page is None and loc.offset is None

