@@ -31,7 +31,7 @@ from ethicscan.rules.catalogue import Term, load_catalogue
 from ethicscan.rules.prefilter import prefilter_for
 
 CAT = load_catalogue(())
-PF = prefilter_for(CAT)
+PF = prefilter_for(CAT).warm_up()
 TERMS = sorted({k.text for k in CAT.terms.keys if isinstance(k.payload, Term)})
 LOOKALIKES = sorted({k.text for k in CAT.terms.keys if not isinstance(k.payload, Term)})
 # What an extractor may raise: the explorer turns these into skipped entries

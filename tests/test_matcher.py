@@ -213,7 +213,7 @@ def test_prefilter_candidates_equal_the_automaton() -> None:
 
     pytest.importorskip("hyperscan")
     cat = load_default_catalogue()
-    pf = prefilter_for(cat)
+    pf = prefilter_for(cat).warm_up()
     root = Path(__file__).parent
     texts = []
     for f in sorted((root / "corpus").glob("*.yaml")):

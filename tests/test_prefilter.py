@@ -17,7 +17,7 @@ from ethicscan.sources.fs import FileJob
 pytest.importorskip("hyperscan")
 
 CAT = load_default_catalogue()
-PF = prefilter_for(CAT)
+PF = prefilter_for(CAT).warm_up()
 CORPUS = Path(__file__).parent / "corpus"
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -161,3 +161,18 @@ def test_threads_each_get_their_own_scratch() -> None:
         got = list(pool.map(work, data))
     assert got == [work(d) for d in data]
     assert {m for m, _ in got} == {True, False}
+
+
+def test_compiled_only_after_enough_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A small scan never pays for compiling; a large one compiles once it has read
+    WARM bytes, and says "maybe" to everything until then (same results)."""
+    from ethicscan.rules import prefilter
+
+    monkeypatch.setattr(prefilter, "WARM", 10_000)
+    pf = Prefilter(CAT)
+    assert not pf.active
+    assert pf.maybe(b"def trace(): pass\n" * 100)  # not compiled yet: read everything
+    assert pf.candidates("x" * 100) is None
+    pf.maybe(b"def trace(): pass\n" * 1000)
+    assert pf.active
+    assert not pf.maybe(b"def trace(): pass\n")

@@ -131,8 +131,7 @@ def _clean_text(data: bytes, job: FileJob, catalogue: Catalogue) -> bool:
     """The common case, decided without building anything: a plain text file (no
     container, document or binary magic, no extractor for its suffix) in which
     the prefilter sees no term.  Same verdict as exploring it."""
-    pf = prefilter_for(catalogue)
-    if not pf.active or pf.maybe(data):
+    if prefilter_for(catalogue).maybe(data):  # True also while not compiled
         return False
     if identify(job.rel_path, data[:HEAD])[0] is not Format.TEXT:
         return False

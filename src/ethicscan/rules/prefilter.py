@@ -95,37 +95,63 @@ def _starts(k: str) -> list[bytes]:
     return out
 
 
+WARM = 8 * 1024 * 1024  # bytes a process reads before compiling (about a second's work)
+
+
 class Prefilter:
-    """``maybe(data)``: False only when no term can be in ``data``."""
+    """``maybe(data)``: False only when no term can be in ``data``.
+
+    Compiling the database takes about a second, more than scanning a small tree costs,
+    so a process compiles it only once it has seen :data:`WARM` bytes (or when
+    :meth:`warm_up` is called); until then every text gets the full pass.  Results
+    are the same either way (tests/test_prefilter.py)."""
 
     def __init__(self, catalogue: Catalogue, compiled: bytes | None = None) -> None:
         self._db: Any = None
         self._owner = threading.get_ident()
         self._local = threading.local()
+        self._lock = threading.Lock()
         triples = _patterns(catalogue)
         self.key_of: list[str | None] = [k for _, k, _ in triples]
         self._term = [t for _, _, t in triples]
+        self._exprs: list[bytes] | None = [e for e, _, _ in triples]
+        self._seen = 0
         try:
             import hyperscan
         except ImportError:  # pragma: no cover - hyperscan ships wheels where we run
+            self._exprs = None
             return
         self._stop = hyperscan.ScanTerminated
         if compiled:
             db = hyperscan.loadb(compiled, mode=hyperscan.HS_MODE_BLOCK)
             db.scratch = hyperscan.Scratch(db)  # a loaded database brings none
             self._db = db
-            return
-        exprs = [e for e, _, _ in triples]
-        if not exprs:
-            return
-        db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-        db.compile(
-            expressions=exprs,
-            ids=list(range(len(exprs))),
-            elements=len(exprs),
-            flags=[0] * len(exprs),
-        )
-        self._db = db
+            self._exprs = None
+
+    def warm_up(self) -> Prefilter:
+        """Compile now (if Hyperscan is installed)."""
+        with self._lock:
+            exprs, self._exprs = self._exprs, None
+            if not exprs:
+                return self
+            import hyperscan
+
+            db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+            db.compile(
+                expressions=exprs,
+                ids=list(range(len(exprs))),
+                elements=len(exprs),
+                flags=[0] * len(exprs),
+            )
+            self._owner = threading.get_ident()
+            self._db = db
+        return self
+
+    def _count(self, n: int) -> None:
+        if self._exprs is not None:
+            self._seen += n
+            if self._seen > WARM:
+                self.warm_up()
 
     def dump(self) -> bytes | None:
         """The compiled database, for worker processes (loading beats compiling)."""
@@ -157,6 +183,7 @@ class Prefilter:
         return self._db is not None
 
     def maybe(self, data: bytes) -> bool:
+        self._count(len(data))
         if self._db is None or data.startswith(_UTF32_BOMS):
             return True
         hit: list[bool] = []
@@ -168,6 +195,7 @@ class Prefilter:
         """``(end, key)``, ``end`` in characters, wherever a term or look-alike may end
         (ASCII keys at an identifier start, CJK keys anywhere): the matcher's own
         candidates, so that it never walks the text.  None when off."""
+        self._count(len(text))
         if self._db is None:
             return None
         data = text.encode("utf-8", "surrogatepass")
