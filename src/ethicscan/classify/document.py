@@ -92,10 +92,15 @@ class Document:
     # -- lines ---------------------------------------------------------------------------
     @cached_property
     def line_starts(self) -> list[int]:
-        lengths = accumulate(map(len, self.text.split("\n")), initial=0)
-        starts = list(map(add, lengths, range(self.text.count("\n") + 2)))
+        lengths = accumulate(map(len, self.lines), initial=0)
+        starts = list(map(add, lengths, range(len(self.lines) + 1)))
         starts.pop()
         return starts
+
+    @cached_property
+    def lines(self) -> list[str]:
+        """The lines, without their ``\n`` (a ``\r`` before it is kept)."""
+        return self.text.split("\n")
 
     @property
     def line_count(self) -> int:
@@ -106,9 +111,7 @@ class Document:
         return bisect.bisect_right(self.line_starts, pos) - 1
 
     def line_text(self, i: int) -> str:
-        starts = self.line_starts
-        end = starts[i + 1] - 1 if i + 1 < len(starts) else len(self.text)
-        return self.text[starts[i] : end].rstrip("\r")
+        return self.lines[i].rstrip("\r")
 
     # -- kind of file and of line --------------------------------------------------------
     @cached_property

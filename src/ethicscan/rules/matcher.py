@@ -142,8 +142,8 @@ class Lexicon(Generic[P]):
             if not keys:
                 continue
             start = end - len(key_text)
-            if start < 0 or lower_same_length(text[start:end]) != key_text:
-                continue
+            if start < 0:
+                continue  # (the other pass matched the key itself, case folded)
             for key in keys:
                 if key.word:
                     if not (starts_word(text, start) and ends_word(text, end)):
