@@ -25,6 +25,7 @@ class Format(str, enum.Enum):
     PE = "pe"
     MACHO = "macho"
     PDF = "pdf"
+    GETTEXT = "gettext"  # compiled gettext catalogue (.mo)
     IMAGE = "image"  # pictures: never read (ethicscan reads text, not faces)
     BINARY = "binary"  # any other binary: printable strings
     TEXT = "text"
@@ -64,6 +65,8 @@ _MAGIC: tuple[tuple[bytes, int, Format, str], ...] = (
     (b"\xfe\xed\xfa\xcf", 0, Format.MACHO, "Mach-O binary"),
     (b"\xfe\xed\xfa\xce", 0, Format.MACHO, "Mach-O binary"),
     (b"%PDF", 0, Format.PDF, "PDF document"),
+    (b"\xde\x12\x04\x95", 0, Format.GETTEXT, "gettext catalogue"),
+    (b"\x95\x04\x12\xde", 0, Format.GETTEXT, "gettext catalogue"),
     (b"\x89PNG", 0, Format.IMAGE, "PNG image"),
     (b"\xff\xd8\xff", 0, Format.IMAGE, "JPEG image"),
     (b"GIF8", 0, Format.IMAGE, "GIF image"),

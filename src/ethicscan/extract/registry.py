@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from ethicscan.extract.dex import extract_dex
 from ethicscan.extract.formats import Format, suffix
+from ethicscan.extract.gettext_mo import extract_mo
 from ethicscan.extract.javaclass import extract_class
 from ethicscan.extract.markup import extract_html
 from ethicscan.extract.native import extract_binary, extract_elf, extract_macho, extract_pe
@@ -28,6 +29,7 @@ BY_FORMAT: dict[Format, Extractor] = {
     Format.BINARY: extract_binary,
     Format.PDF: extract_pdf,
     Format.OFFICE: extract_office,
+    Format.GETTEXT: extract_mo,
 }
 
 # Text formats that need more than decoding (visible text of HTML, cells of CSV ...),
