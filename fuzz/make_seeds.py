@@ -59,7 +59,15 @@ def seeds() -> dict[str, dict[str, bytes]]:
         },
         "fuzz_markup": {"page.html": b"\x00" + real["page.html"]},
         "fuzz_rtf": {"doc.rtf": b"\x00" + real["doc.rtf"]},
+        "fuzz_gettext": {"django.mo": b"\x00" + _mo()},
     }
+
+
+def _mo() -> bytes:
+    """A small catalogue, written by the tests' own .mo writer."""
+    from test_gettext_mo import HEADER, mo_bytes
+
+    return mo_bytes({"": HEADER, "Uyghur alarm": "维族告警", "Tibetan": "Tibet"})
 
 
 def main(out: str) -> None:
