@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 
 from ethicscan.classify.analyse import analyse, with_fingerprints
 from ethicscan.extract.decode import SAMPLE, stream_encoding
-from ethicscan.extract.explore import Budget, Explorer, binary_head
+from ethicscan.extract.explore import Budget, Explorer, binary_head, streamable
 from ethicscan.extract.formats import HEAD, Format, identify
 from ethicscan.extract.registry import extractor_for
 from ethicscan.extract.stream import ranges
@@ -227,7 +227,7 @@ def default_jobs() -> int:
 def split_large(job: FileJob, limits: Limits) -> list[FileJob]:
     """A large text as one job per range, so several workers share it; anything
     else as itself."""
-    if job.size <= limits.max_member_size or job.part is not None:
+    if job.size <= limits.stream_above or job.part is not None:
         return [job]
     try:
         with open(job.fs_path, "rb") as f:
@@ -235,6 +235,8 @@ def split_large(job: FileJob, limits: Limits) -> list[FileJob]:
     except OSError:
         return [job]
     if identify(job.rel_path, head)[0] is not Format.TEXT:
+        return [job]
+    if job.size <= limits.max_member_size and not streamable(job.rel_path, head[:SAMPLE]):
         return [job]
     enc = stream_encoding(head[:SAMPLE])
     if enc is None:

@@ -127,10 +127,14 @@ class Explorer:
                 return
             yield from self._container(path, fmt, desc, blob, budget, depth)
             return
+        if (
+            fmt is Format.TEXT
+            and blob.size > self.limits.stream_above
+            and (blob.size > self.limits.max_member_size or streamable(path, blob.head(SAMPLE)))
+        ):
+            yield from self.stream(path, blob)
+            return
         if blob.size > self.limits.max_member_size:
-            if fmt is Format.TEXT:
-                yield from self.stream(path, blob)
-                return
             yield Skipped(
                 path,
                 SkipReason.TOO_LARGE,
@@ -192,6 +196,7 @@ class Explorer:
                     if self.prefilter is not None and not self.prefilter.maybe(
                         p.text.encode("utf-8", "replace")
                     ):
+                        yield TextUnit(path, "", piece=True)  # read; nothing to classify
                         continue
                     yield TextUnit(
                         path,
@@ -560,6 +565,12 @@ def _overlapping(infos: list[zipfile.ZipInfo]) -> set[zipfile.ZipInfo]:
         if here.header_offset + 30 + name + here.compress_size > after.header_offset:
             out.update((here, after))
     return out
+
+
+def streamable(path: str, head: bytes) -> bool:
+    """A text that can be read in pieces: one the decoder takes for text, with no
+    extractor that needs all of it at once (HTML, RTF)."""
+    return extractor_for(Format.TEXT, path) is None and stream_encoding(head) is not None
 
 
 def binary_head(data: bytes) -> bool:

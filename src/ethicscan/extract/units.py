@@ -31,7 +31,15 @@ class Limits:
     max_expanded: int = 4 * 1024**3  # bytes expanded from one file given to the scan
     max_ratio: float = 200.0  # expanded / compressed, per entry (checked above 1 MB)
     max_entries: int = 200_000  # archive entries under one file given to the scan
-    max_member_size: int = 64 * 1024 * 1024  # largest single file read as text
+    max_member_size: int = 64 * 1024 * 1024  # largest binary or document read whole
+    # Texts above this are read in pieces (extract.stream), whatever max_member_size
+    # says: memory stays bounded by a few pieces, and one large text can be shared
+    # between workers.
+    whole_text: int = 4 * 1024 * 1024
+
+    @property
+    def stream_above(self) -> int:
+        return min(self.whole_text, self.max_member_size)
 
 
 # The deepest --max-depth allowed: each level of nesting costs a few Python stack
