@@ -159,11 +159,15 @@ CPU: dict[str, float] = {}
 
 
 class PeakRSS:
-    """Samples the summed resident memory of a process and its descendants."""
+    """Samples the memory of a process and its descendants, summed: resident size
+    (RSS, which counts pages the forked workers share with the parent once per
+    process) and proportional size (PSS, which splits shared pages between the
+    processes that share them: what the scan really costs the machine)."""
 
     def __init__(self, pid: int) -> None:
         self.pid = pid
         self.peak = 0
+        self.peak_pss = 0
         self._stop = threading.Event()
         self._t = threading.Thread(target=self._run, daemon=True)
         self._t.start()
@@ -179,11 +183,11 @@ class PeakRSS:
             pass
         return out
 
-    def _rss(self, pid: int) -> int:
+    def _field(self, path: str, name: str) -> int:
         try:
-            with open(f"/proc/{pid}/status") as f:
+            with open(path) as f:
                 for line in f:
-                    if line.startswith("VmRSS:"):
+                    if line.startswith(name):
                         return int(line.split()[1]) * 1024
         except OSError:
             pass
@@ -191,13 +195,21 @@ class PeakRSS:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            self.peak = max(self.peak, sum(self._rss(p) for p in self._tree(self.pid)))
+            tree = self._tree(self.pid)
+            rss = sum(self._field(f"/proc/{p}/status", "VmRSS:") for p in tree)
+            pss = sum(self._field(f"/proc/{p}/smaps_rollup", "Pss:") for p in tree)
+            self.peak = max(self.peak, rss)
+            self.peak_pss = max(self.peak_pss, pss)
             time.sleep(0.05)
 
     def stop(self) -> int:
         self._stop.set()
         self._t.join()
+        PSS["last"] = self.peak_pss
         return self.peak
+
+
+PSS: dict[str, int] = {}
 
 
 def time_cmd(cmd: list[str], measure_rss: bool = False) -> tuple[float, int, str]:
@@ -294,6 +306,7 @@ def main() -> int:
 
     rg_times, es_times, peaks = [], [], []
     rg_cpu, es_cpu = [], []
+    psss: list[int] = []
     out = work / "out.json"
     for r in range(args.rounds):
         t_rg, _, _ = time_cmd(rg_cmd([corpus], tfile, args.jobs))
@@ -303,9 +316,11 @@ def main() -> int:
         rg_times.append(t_rg)
         es_times.append(t_es)
         peaks.append(peak)
+        psss.append(PSS["last"])
         print(
             f"round {r + 1}: ripgrep {t_rg:.2f} s ({rg_cpu[-1]:.1f} CPU s), ethicscan "
-            f"{t_es:.2f} s ({es_cpu[-1]:.1f} CPU s, peak RSS {peak / 1e6:.0f} MB)"
+            f"{t_es:.2f} s ({es_cpu[-1]:.1f} CPU s, peak RSS {peak / 1e6:.0f} MB, "
+            f"PSS {psss[-1] / 1e6:.0f} MB)"
         )
     doc = json.loads(out.read_text(encoding="utf-8"))
     rg_m, es_m = statistics.median(rg_times), statistics.median(es_times)
@@ -323,8 +338,8 @@ def main() -> int:
     print(f"{'python re (1 process, est.)':<28}{re_est:>10.1f}{rate:>10.1f}{re_est / rg_m:>11.1f}")
     print(
         f"ethicscan: {len(doc['findings'])} findings, {len(doc['skipped'])} skipped, "
-        f"{doc['stats']['files']:,} texts; peak RSS {max(peaks) / 1e6:.0f} MB "
-        f"(median {statistics.median(peaks) / 1e6:.0f} MB)"
+        f"{doc['stats']['files']:,} texts; peak of the process tree: "
+        f"RSS {max(peaks) / 1e6:.0f} MB, PSS {max(psss) / 1e6:.0f} MB"
     )
     figures.update(
         ripgrep_s=rg_m,
@@ -332,23 +347,27 @@ def main() -> int:
         ratio=es_m / rg_m,
         re_mb_s=rate,
         peak_rss=max(peaks),
+        peak_pss=max(psss),
         ripgrep_cpu_s=rgc,
         ethicscan_cpu_s=esc,
         findings=len(doc["findings"]),
     )
 
-    print("\nscaling (ethicscan, one round each, peak RSS of the process tree):")
-    print(f"{'fraction':>9}{'GB':>8}{'s':>8}{'MB/s':>8}{'RSS MB':>8}{'rg s':>8}")
+    print("\nscaling (ethicscan, one round each, peaks of the process tree):")
+    print(f"{'fraction':>9}{'GB':>8}{'s':>8}{'MB/s':>8}{'RSS MB':>8}{'PSS MB':>8}{'rg s':>8}")
     curve = []
     for frac in [float(x) for x in args.sizes.split(",")]:
         roots = subset(tops, frac) if frac < 1 else [corpus]
         sz = size if frac >= 1 else sum(tree_size(t)[1] for t in roots)
         t_es, peak, _ = time_cmd(es_cmd(roots, args.jobs, out), measure_rss=True)
         t_rg, _, _ = time_cmd(rg_cmd(roots, tfile, args.jobs))
-        curve.append({"fraction": frac, "bytes": sz, "seconds": t_es, "rss": peak, "rg": t_rg})
+        pss = PSS["last"]
+        curve.append(
+            {"fraction": frac, "bytes": sz, "seconds": t_es, "rss": peak, "pss": pss, "rg": t_rg}
+        )
         print(
             f"{frac:>9.2f}{sz / 1e9:>8.2f}{t_es:>8.2f}{sz / 1e6 / t_es:>8.0f}"
-            f"{peak / 1e6:>8.0f}{t_rg:>8.2f}"
+            f"{peak / 1e6:>8.0f}{pss / 1e6:>8.0f}{t_rg:>8.2f}"
         )
     figures["curve"] = curve
     if args.json:

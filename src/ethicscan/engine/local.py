@@ -3,11 +3,13 @@ same results in the same order."""
 
 from __future__ import annotations
 
+import ctypes
 import os
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
+from typing import Any
 
 from ethicscan.classify.analyse import analyse, with_fingerprints
 from ethicscan.extract.decode import SAMPLE, stream_encoding
@@ -214,7 +216,26 @@ def _scan_batch_in_worker(batch: list[FileJob]) -> list[FileOutcome | int]:
         o = scan_file(job, _worker_catalogue, _worker_limits)
         clean = not o.findings and not o.skipped and o.texts == 1 and not o.newlines
         out.append(o.bytes if clean else o)
+    if sum(job.size for job in batch) > 4 * 1024 * 1024:
+        _trim()
     return out
+
+
+def _trim() -> None:
+    """Give memory freed by large texts back to the system (glibc keeps it in its
+    heap otherwise, and a long-lived worker's resident size only grows)."""
+    global _libc
+    if _libc is None:
+        try:
+            _libc = ctypes.CDLL("libc.so.6")
+            _libc.malloc_trim.argtypes = [ctypes.c_size_t]
+        except (OSError, AttributeError):  # not glibc
+            _libc = False
+    if _libc:
+        _libc.malloc_trim(0)
+
+
+_libc: Any = None
 
 
 def default_jobs() -> int:
