@@ -610,35 +610,12 @@ class _Blocks:
         return out
 
 
-class _Counting(io.RawIOBase):
-    """Counts the compressed bytes a decompressor consumes."""
+class _Passing(io.RawIOBase):
+    """A read-only stream over another that counts what passes (``out``) and lets a
+    subclass look at each read (:meth:`passed`)."""
 
-    def __init__(self, raw: BinaryIO) -> None:
-        self.raw = raw
-        self.count = 0
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, b: bytearray | memoryview) -> int:  # type: ignore[override]
-        data = self.raw.read(len(b))
-        n = len(data)
-        b[:n] = data
-        self.count += n
-        return n
-
-
-class _Guarded(io.RawIOBase):
-    """A decompressed stream that stops at the expansion limits."""
-
-    def __init__(
-        self, stream: IO[bytes], counted: _Counting, budget: Budget, limits: Limits, path: str
-    ) -> None:
+    def __init__(self, stream: IO[bytes] | BinaryIO) -> None:
         self.stream = stream
-        self.counted = counted
-        self.budget = budget
-        self.limits = limits
-        self.path = path
         self.out = 0
 
     def readable(self) -> bool:
@@ -649,13 +626,40 @@ class _Guarded(io.RawIOBase):
         n = len(data)
         b[:n] = data
         self.out += n
+        self.passed(n, len(b))
+        return n
+
+    def passed(self, n: int, asked: int) -> None:
+        """Called after each read of ``n`` bytes (of ``asked``)."""
+
+
+class _Counting(_Passing):
+    """Counts the compressed bytes a decompressor consumes."""
+
+    @property
+    def count(self) -> int:
+        return self.out
+
+
+class _Guarded(_Passing):
+    """A decompressed stream that stops at the expansion limits."""
+
+    def __init__(
+        self, stream: IO[bytes], counted: _Counting, budget: Budget, limits: Limits, path: str
+    ) -> None:
+        super().__init__(stream)
+        self.counted = counted
+        self.budget = budget
+        self.limits = limits
+        self.path = path
+
+    def passed(self, n: int, asked: int) -> None:
         self.budget.grow(n)
         if self.out > RATIO_FLOOR and self.out > self.limits.max_ratio * max(self.counted.count, 1):
             raise _Refused(
                 SkipReason.LIMIT,
                 f"expands more than {self.limits.max_ratio:g}x (--max-ratio): a compression bomb?",
             )
-        return n
 
 
 def _decompressor(fmt: Format, raw: _Counting) -> IO[bytes] | None:
@@ -680,26 +684,17 @@ def _decompressor(fmt: Format, raw: _Counting) -> IO[bytes] | None:
     return None  # pragma: no cover - only compressors reach here
 
 
-class _Whole(io.RawIOBase):
+class _Whole(_Passing):
     """A zstd stream that ends before the size its frame header declares is an error
     (zstandard's reader just stops at a truncated frame, which read as an empty,
     clean file)."""
 
     def __init__(self, stream: IO[bytes], declared: int) -> None:
-        self.stream = stream
+        super().__init__(stream)
         self.declared = declared
-        self.out = 0
 
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, b: bytearray | memoryview) -> int:  # type: ignore[override]
-        data = self.stream.read(len(b))
-        n = len(data)
-        b[:n] = data
-        self.out += n
-        if not n and len(b) and self.out < self.declared:
+    def passed(self, n: int, asked: int) -> None:
+        if not n and asked and self.out < self.declared:
             raise EOFError(
                 f"zstd data ends after {self.out} of the {self.declared} bytes its frame declares"
             )
-        return n
