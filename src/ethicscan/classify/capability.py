@@ -17,7 +17,15 @@ from ethicscan.model import Basis, Capability, Severity, Signal, Trait
 from ethicscan.rules.catalogue import Term, TermKind
 
 WINDOW = 3  # lines each side that count as "near"
-LOOKALIKE_CATEGORIES = ("concurrency", "game_sport", "ui_theme", "emoji", "country", "cosmetics")
+LOOKALIKE_CATEGORIES = (
+    "concurrency",
+    "game_sport",
+    "ui_theme",
+    "emoji",
+    "icon_set",
+    "country",
+    "cosmetics",
+)
 _CONDITION = re.compile(
     r"==|!=|\bequals(?:IgnoreCase)?\s*\(|\bcase\b|\bin\s*[\[(]|\.contains\s*\(|\bif\b|\bswitch\b"
     r"|\bwhen\b|===|\bWHERE\b|\bwhere\b"

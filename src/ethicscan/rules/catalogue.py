@@ -92,6 +92,7 @@ CONTEXT_CATEGORIES = (
     "fairness",
     "moderation",
     "negation",
+    "icon_set",
 )
 
 
