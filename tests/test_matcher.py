@@ -229,7 +229,7 @@ def test_prefilter_candidates_equal_the_automaton() -> None:
         fast = cat.terms.at(text, cands)
         low = lower_same_length(text)
         slow: list = []
-        cat.terms._find(text, low, 0, len(low), slow)
+        cat.terms._find(text, low, slow)
         assert fast == slow
         checked += 1
     assert checked > 250

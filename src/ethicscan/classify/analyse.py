@@ -25,8 +25,8 @@ from ethicscan.rules.matcher import Match, drop_contained
 from ethicscan.rules.prefilter import prefilter_for
 
 SNIPPET_WIDTH = 200
-# Above this many characters (bundles, data dumps), comments and context words are read
-# only within FOCUS lines of a hit: the rest of the file is not looked at again.
+# Above this many characters (bundles, data dumps), comments and definitions are read
+# only within FOCUS lines of a hit (their state carried across the gaps).
 LARGE = 256 * 1024
 # Above this many characters, context words are read only near the hits (FOCUS
 # lines, FOCUS_CHARS characters): a long file's far end says little about a line,

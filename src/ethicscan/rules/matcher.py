@@ -112,24 +112,13 @@ class Lexicon(Generic[P]):
         if table:
             self._automaton.make_automaton()
 
-    def find(
-        self,
-        text: str,
-        lowered: str | None = None,
-        spans: Sequence[tuple[int, int]] | None = None,
-    ) -> list[Match[P]]:
-        """Every boundary-respecting match in ``text`` (or, given ``spans``, every
-        match that starts and ends inside one of them, boundaries judged on the
-        whole text), in order of end then start."""
+    def find(self, text: str, lowered: str | None = None) -> list[Match[P]]:
+        """Every boundary-respecting match in ``text``, in order of end then start."""
         if self.size == 0:
             return []
         low = lower_same_length(text) if lowered is None else lowered
         out: list[Match[P]] = []
-        if spans is None:
-            self._find(text, low, 0, len(low), out)
-        else:
-            for lo, hi in spans:
-                self._find(text, low, lo, hi, out)
+        self._find(text, low, out)
         return out
 
     def at(self, text: str, ends: Iterable[tuple[int, str]]) -> list[Match[P]]:
@@ -153,12 +142,9 @@ class Lexicon(Generic[P]):
                 out.append(Match(start, end, key))
         return out
 
-    def _find(self, text: str, low: str, lo: int, hi: int, out: list[Match[P]]) -> None:
-        # A slice, not iter(low, lo, hi): pyahocorasick converts the whole string on
-        # every call, which is quadratic over many spans of a large text.
-        part = low if (lo, hi) == (0, len(low)) else low[lo:hi]
-        for end_incl, (length, keys) in self._automaton.iter(part):
-            end = lo + end_incl + 1
+    def _find(self, text: str, low: str, out: list[Match[P]]) -> None:
+        for end_incl, (length, keys) in self._automaton.iter(low):
+            end = end_incl + 1
             start = end - length
             for key in keys:
                 if key.word:

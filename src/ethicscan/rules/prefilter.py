@@ -215,16 +215,6 @@ class Prefilter:
             out.append((char, k))
         return out
 
-    def ends(self, data: bytes) -> list[int] | None:
-        """Sorted byte offsets in ``data`` where a term may end, or None when the
-        prefilter is off (anywhere)."""
-        if self._db is None:
-            return None
-        hits: list[tuple[int, int]] = []
-        self._mine().scan(data, match_event_handler=_collect_id, context=hits)
-        term = self._term
-        return sorted({end for end, pid in hits if term[pid]})
-
 
 def _collect_id(pid: int, _start: int, end: int, _flags: int, hits: list[tuple[int, int]]) -> None:
     hits.append((end, pid))
