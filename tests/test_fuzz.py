@@ -22,13 +22,14 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import hostile_corpus as H
+from ethicscan.classify.analyse import analyse
 from ethicscan.extract.decode import SAMPLE, NotText, decode, stream_encoding
 from ethicscan.extract.explore import Budget, Explorer
 from ethicscan.extract.registry import BY_FORMAT, TEXT_BY_SUFFIX
 from ethicscan.extract.units import Blob, Extracted, ExtractError, Limits, Scratch, TextUnit
 from ethicscan.model import Skipped
 from ethicscan.rules.catalogue import Term, load_catalogue
-from ethicscan.rules.prefilter import prefilter_for
+from ethicscan.rules.prefilter import prefilter_for, reason
 
 CAT = load_catalogue(())
 PF = prefilter_for(CAT).warm_up()
@@ -132,14 +133,35 @@ def test_prefilter_candidates_judge_like_the_matcher(text: str) -> None:
 
 @given(term_text(), st.sampled_from(["utf-8", "utf-16-le", "utf-16-be", "gb18030"]))
 def test_prefilter_never_says_no_to_a_match(text: str, encoding: str) -> None:
-    """Whenever the matcher finds a term in a text, the prefilter says maybe for the
-    same text's bytes."""
-    found = [m for m in CAT.terms.find(text) if isinstance(m.key.payload, Term)]
+    """Whenever the matcher finds a term that is a reason to read in a text, the
+    prefilter says maybe for the same text's bytes."""
+    found = [m for m in CAT.terms.find(text) if reason(m.key.payload)]
     if found:
         data = text.encode(encoding)
         if encoding.startswith("utf-16"):
             data = codecs.BOM_UTF16_LE + data if encoding.endswith("le") else data
         assert PF.maybe(data), (text, encoding, [m.key.text for m in found])
+
+
+CONTEXT = ["face", "skin", "color", "colour", "attribute", "predict", "camera", "肤色", "人脸"]
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(TERMS),
+            st.sampled_from(CONTEXT),
+            st.sampled_from(SEPARATORS),
+            st.text(max_size=3),
+        ),
+        max_size=24,
+    ).map("".join)
+)
+def test_prefilter_never_says_no_to_a_finding(text: str) -> None:
+    """The invariant the fast path rests on: a text that gives any finding is a
+    text the prefilter would read (plain value labels alone are not reasons)."""
+    if analyse(text, "attrs.py", CAT):
+        assert PF.maybe(text.encode("utf-8")), text
 
 
 # -- archives ------------------------------------------------------------------------------

@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from ethicscan.engine.local import scan_file
-from ethicscan.rules.catalogue import Term, load_default_catalogue
-from ethicscan.rules.prefilter import ENCODINGS, WIDE, Prefilter, patterns, prefilter_for
+from ethicscan.rules.catalogue import load_default_catalogue
+from ethicscan.rules.prefilter import ENCODINGS, WIDE, Prefilter, patterns, prefilter_for, reason
 from ethicscan.sources.fs import FileJob
 
 pytest.importorskip("hyperscan")
@@ -42,6 +42,12 @@ def test_active_and_compact() -> None:
         ("SkinColor".encode("utf-16-be"), True),
         (b"def trace(): return brace + grace", False),
         (b"embrace the traceback? no: Trace", False),
+        # plain colour labels alone cannot make a finding (the value gate) ...
+        (b"palette = ['white', 'black', 'yellow', 'brown']", False),
+        (b"WHITE = '#fff'; Black = '#000'", False),
+        # ... a distinctive label or a word of the trait can
+        (b"labels = ['white', 'black', 'asian']", True),
+        (b"skin_color: white | black | yellow | brown", True),
         (b"", False),
     ],
 )
@@ -50,7 +56,7 @@ def test_examples(data: bytes, maybe: bool) -> None:
 
 
 def _term_keys() -> list[str]:
-    return sorted({k.text for k in CAT.terms.keys if isinstance(k.payload, Term)})
+    return sorted({k.text for k in CAT.terms.keys if reason(k.payload)})
 
 
 def test_every_term_in_every_encoding_and_spelling_passes() -> None:

@@ -26,7 +26,7 @@ import re
 import threading
 from typing import Any
 
-from ethicscan.rules.catalogue import Catalogue, Term
+from ethicscan.rules.catalogue import Catalogue, Term, TermKind
 
 ENCODINGS = ("utf-8", "gb18030", "big5hkscs", "shift_jis", "euc_jp", "euc_kr")
 WIDE = ("utf-16-le", "utf-16-be")
@@ -46,36 +46,51 @@ def patterns(catalogue: Catalogue) -> list[bytes]:
 
 def _patterns(catalogue: Catalogue) -> list[tuple[bytes, str | None, bool]]:
     """Each expression, the ASCII key whose identifier start it matches (the
-    matcher takes those as candidates) or None, and whether it stands for a term
-    (look-alike phrases are candidates for the matcher, never a reason to read)."""
+    matcher takes those as candidates) or None, and whether it is a reason to read
+    a text (:func:`reason`; look-alike phrases and plain colour labels are
+    candidates for the matcher, never a reason to read)."""
     out: dict[bytes, tuple[str | None, bool]] = {}
+
+    def put(expr: bytes, k: str | None, why: bool) -> None:
+        had = out.get(expr)
+        out[expr] = (k if had is None or why else had[0], why or (had is not None and had[1]))
+
     for key in catalogue.terms.keys:
         k = key.text
-        term = isinstance(key.payload, Term)
+        why = reason(key.payload)
         if k.isascii():
             if not re.fullmatch(r"[ -~]+", k):
                 continue
             for expr in _starts(k):
-                if term or expr not in out:
-                    out[expr] = (k, term)
-            if term:
+                put(expr, k, why)
+            if why:
                 for enc in WIDE:
-                    out[b"(?i:" + _esc(k.encode(enc)) + b")"] = (None, True)
+                    put(b"(?i:" + _esc(k.encode(enc)) + b")", None, True)
             continue
         # CJK: the UTF-8 spelling is the matcher's candidate (the text is matched as
         # UTF-8); the other encodings only say a raw file may hold the term.
         for spelled in dict.fromkeys((k, k.upper())):
-            expr = _esc(spelled.encode("utf-8"))
-            if term or expr not in out:
-                out[expr] = (k, term)
-            if not term:
+            put(_esc(spelled.encode("utf-8")), k, why)
+            if not why:
                 continue
             for enc in ENCODINGS[1:] + WIDE:
                 try:
-                    out.setdefault(_esc(spelled.encode(enc)), (None, True))
+                    expr = _esc(spelled.encode(enc))
                 except UnicodeEncodeError:
                     continue
+                if expr not in out:
+                    out[expr] = (None, True)
     return sorted((e, k, t) for e, (k, t) in out.items())
+
+
+def reason(payload: object) -> bool:
+    """Whether a key, found alone in a text, could make a finding.  Look-alike
+    phrases never do; nor do the plain labels of a value set (``white``,
+    ``yellow``): the classifier reports one only beside a word of its own trait
+    (classify/capability.py, the value gate), and that word is a reason itself."""
+    if not isinstance(payload, Term):
+        return False
+    return payload.kind is not TermKind.VALUE or payload.distinctive
 
 
 # After the start of data, a byte that is not an ASCII letter, or an ASCII letter that
