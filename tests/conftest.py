@@ -15,6 +15,18 @@ settings.register_profile("ci", max_examples=150, deadline=None, database=None)
 settings.register_profile("fuzz", max_examples=5000, deadline=None, database=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
+# The prefilter keeps its compiled databases under $ETHICSCAN_CACHE; the suite (and
+# the scans it starts in subprocesses, which inherit this) keeps them in a folder of
+# its own, so it neither reads nor writes the user's cache.
+if "ETHICSCAN_CACHE" not in os.environ:
+    import atexit
+    import shutil
+    import tempfile
+
+    _cache = tempfile.mkdtemp(prefix="ethicscan-test-cache-")
+    os.environ["ETHICSCAN_CACHE"] = _cache
+    atexit.register(shutil.rmtree, _cache, True)
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 # A camera-SDK style C header: a race enum and a skin-colour enum inside a per-face

@@ -121,6 +121,29 @@ def test_matches_are_where_they_say(text: str) -> None:
         assert text[m.start : m.end].lower() == m.key.text.lower() or not text.isascii()
 
 
+CONTEXT_KEYS = sorted({k.text for k in CAT.context.keys})
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(CONTEXT_KEYS),
+            st.sampled_from(CONTEXT_KEYS).map(str.upper),
+            st.sampled_from(CONTEXT_KEYS).map(str.title),
+            st.sampled_from(SEPARATORS),
+            st.text(max_size=3),
+        ),
+        max_size=16,
+    ).map("".join)
+)
+def test_context_candidates_judge_like_the_matcher(text: str) -> None:
+    """Context words from the prefilter's candidates are those of walking the text
+    with the automaton, in any script."""
+    candidates = PF.context_candidates(text)
+    assert candidates is not None
+    assert CAT.context.at(text, candidates) == CAT.context.find(text)
+
+
 @given(term_text().filter(str.isascii))
 def test_prefilter_candidates_judge_like_the_matcher(text: str) -> None:
     """For ASCII texts the classifier judges the prefilter's candidates instead of

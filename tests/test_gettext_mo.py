@@ -54,6 +54,18 @@ def test_alarm_string_in_an_app_catalogue_is_found(tmp_path: Path) -> None:
 
 def test_corrupt_catalogue_is_skipped(tmp_path: Path) -> None:
     mo = mo_bytes({"": HEADER, "Uyghur": "Uyğur"})
-    (tmp_path / "cut.mo").write_bytes(mo[:40])
+    (tmp_path / "cut.mo").write_bytes(mo[:-4])  # its last string runs past the end
+    assert b"Uyghur" in mo[:-4]
     result = scan([str(tmp_path)], ScanOptions(jobs=1))
     assert [s.reason for s in result.skipped] == [SkipReason.CORRUPT]
+
+
+def test_catalogue_with_no_term_in_its_bytes_is_read_without_parsing(tmp_path: Path) -> None:
+    """Its strings are its bytes: when no term is in the bytes (the prefilter reads
+    them all, in every encoding), none can be in the strings, corrupt or not."""
+    mo = mo_bytes({"": HEADER, "Save": "Saxla"})
+    (tmp_path / "cut.mo").write_bytes(mo[:-4])
+    (tmp_path / "whole.mo").write_bytes(mo)
+    result = scan([str(tmp_path)], ScanOptions(jobs=1))
+    assert result.skipped == () and result.findings == ()
+    assert result.stats.files == 2

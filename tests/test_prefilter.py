@@ -122,11 +122,38 @@ def test_random_bytes_never_raise() -> None:
         PF.maybe(rng.randbytes(rng.randint(0, 4096)))
 
 
-def test_compiled_database_round_trips() -> None:
-    blob = PF.dump()
-    assert blob
-    again = Prefilter(CAT, blob)
+def test_compiled_databases_are_kept_and_loaded(tmp_path: Path) -> None:
+    """The first process compiles and keeps both databases; the next loads them
+    (milliseconds, not seconds) and answers the same."""
+    first = Prefilter(CAT, tmp_path)
+    assert not first.active and not first.loaded_from_disk
+    first.warm_up()
+    kept = list(tmp_path.iterdir())
+    assert len(kept) == 1 and kept[0].suffix == ".hsdb"
+    again = Prefilter(CAT, tmp_path)
+    assert again.active and again.loaded_from_disk
     assert again.maybe(b"int emRace;") and not again.maybe(b"trace")
+    text = "int emRace; skin_color = WHITE"
+    assert again.candidates(text) == first.candidates(text)
+    # a damaged copy is not trusted: that process compiles again
+    kept[0].write_bytes(kept[0].read_bytes()[:-100])
+    assert not Prefilter(CAT, tmp_path).active
+
+
+def test_no_cache_folder_still_works(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """ETHICSCAN_CACHE=off keeps nothing; a cache that cannot be written is no error."""
+    monkeypatch.setenv("ETHICSCAN_CACHE", "off")
+    assert Prefilter(CAT)._cache is None
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("ETHICSCAN_CACHE", str(blocker))
+    pf = Prefilter(CAT)
+    assert not pf.loaded_from_disk
+    pf._dbs = PF._dbs  # as if compiled here
+    import hyperscan
+
+    pf._keep(hyperscan)  # cannot keep: no error
+    assert blocker.read_text() == "not a folder"
 
 
 def test_analysis_from_candidates_equals_walking_the_text(
@@ -167,18 +194,3 @@ def test_threads_each_get_their_own_scratch() -> None:
         got = list(pool.map(work, data))
     assert got == [work(d) for d in data]
     assert {m for m, _ in got} == {True, False}
-
-
-def test_compiled_only_after_enough_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A small scan never pays for compiling; a large one compiles once it has read
-    WARM bytes, and says "maybe" to everything until then (same results)."""
-    from ethicscan.rules import prefilter
-
-    monkeypatch.setattr(prefilter, "WARM", 10_000)
-    pf = Prefilter(CAT)
-    assert not pf.active
-    assert pf.maybe(b"def trace(): pass\n" * 100)  # not compiled yet: read everything
-    assert pf.candidates("x" * 100) is None
-    pf.maybe(b"def trace(): pass\n" * 1000)
-    assert pf.active
-    assert not pf.maybe(b"def trace(): pass\n")

@@ -128,53 +128,63 @@ def _overlaps(m: Match[Term | Lookalike], spans: list[tuple[int, int]]) -> bool:
 
 def _link_neighbours(hits: list[Hit]) -> None:
     """Tell each hit about the other hits near it: value-set clusters, ethnic-group
-    code tables, words of the same trait, religion words."""
+    code tables, words of the same trait, religion words.  What the hits around a
+    line hold is gathered once per line (a minified line holds hundreds of hits)."""
     by_line: dict[int, list[Hit]] = defaultdict(list)
     for h in hits:
         by_line[h.line].append(h)
+    around: dict[int, _Around] = {}
     for h in hits:
-        near = [
-            o for ln in range(h.line - WINDOW, h.line + WINDOW + 1) for o in by_line.get(ln, ())
-        ]
-        close = [o for o in near if abs(o.line - h.line) <= 2]
-        if h.term.kind is TermKind.VALUE:
+        ar = around.get(h.line)
+        if ar is None:
+            ar = around[h.line] = _Around(by_line, h.line)
+        t = h.term
+        if t.kind is TermKind.VALUE:
+            labels = ar.labels.get(t.rule_id, {})
+            own = t.text.lower()
             h.cluster = tuple(
-                sorted(
-                    {
-                        o.term.text.lower()
-                        for o in close
-                        if o is not h
-                        and o.term.rule_id == h.term.rule_id
-                        and o.term.kind is TermKind.VALUE
-                    }
-                )
-            )
-        h.trait_words_near = tuple(
-            sorted(
-                {
-                    o.term.text
-                    for o in near
-                    if o.term.trait is h.term.trait
-                    and o.term.kind is not TermKind.VALUE
-                    and o.term.text.lower() != h.term.text.lower()
-                }
-            )
-        )
-        h.traits_near = frozenset(
-            o.term.trait for o in near if o.term.kind is not TermKind.VALUE and o is not h
-        )
-        h.religion_near = any(
-            o.term.trait is Trait.RELIGION and o.term.kind is not TermKind.MARKER for o in near
-        )
-        if h.term.kind in (TermKind.TABLE, TermKind.GROUP):
-            names = {
-                o.term.text
-                for o in near
-                if o.term.kind in (TermKind.TABLE, TermKind.GROUP)
-                and o.term.trait in (Trait.ETHNIC_GROUP, Trait.ETHNICITY)
-            }
-            if len(names) >= TABLE_MIN:
-                h.table = tuple(sorted(names))
+                sorted(w for w, n in labels.items() if w != own or n > 1)
+            )  # another hit of the same label counts; the hit itself does not
+        else:
+            own = t.text.lower()
+        h.trait_words_near = tuple(sorted(w for w in ar.words.get(t.trait, ()) if w.lower() != own))
+        traits = ar.traits
+        if t.kind is not TermKind.VALUE and traits.get(t.trait) == 1:
+            h.traits_near = frozenset(k for k in traits if k is not t.trait)
+        else:
+            h.traits_near = frozenset(traits)
+        h.religion_near = ar.religion
+        if t.kind in (TermKind.TABLE, TermKind.GROUP) and len(ar.names) >= TABLE_MIN:
+            h.table = tuple(sorted(ar.names))
+
+
+class _Around:
+    """What the hits within WINDOW lines of a line (two lines for value clusters) hold."""
+
+    def __init__(self, by_line: dict[int, list[Hit]], line: int) -> None:
+        self.labels: dict[str, dict[str, int]] = {}  # rule -> label -> hits, 2 lines
+        self.words: dict[Trait, set[str]] = {}  # trait -> its non-value terms
+        self.traits: dict[Trait, int] = {}  # trait -> non-value hits
+        self.religion = False
+        self.names: set[str] = set()  # ethnic-group names
+        for ln in range(line - WINDOW, line + WINDOW + 1):
+            for o in by_line.get(ln, ()):
+                t = o.term
+                if t.kind is TermKind.VALUE:
+                    if abs(ln - line) <= 2:
+                        by_label = self.labels.setdefault(t.rule_id, {})
+                        w = t.text.lower()
+                        by_label[w] = by_label.get(w, 0) + 1
+                    continue
+                self.words.setdefault(t.trait, set()).add(t.text)
+                self.traits[t.trait] = self.traits.get(t.trait, 0) + 1
+                if t.trait is Trait.RELIGION and t.kind is not TermKind.MARKER:
+                    self.religion = True
+                if t.kind in (TermKind.TABLE, TermKind.GROUP) and t.trait in (
+                    Trait.ETHNIC_GROUP,
+                    Trait.ETHNICITY,
+                ):
+                    self.names.add(t.text)
 
 
 def _place_in_schema(doc: Document, hits: list[Hit]) -> None:

@@ -87,8 +87,8 @@ class Evidence:
         lo, hi = max(0, hit.line - WINDOW), hit.line + WINDOW
         if hit.place is not None:  # a schema: the container is the context, not a window
             lo, hi = hit.place.span
-        self._win = {c: doc.words_in(c, lo, hi) for c in doc.context}
-        self._line = {c: doc.words_in(c, hit.line, hit.line) for c in doc.context}
+        self._win = doc.window(lo, hi)
+        self._line = doc.window(hit.line, hit.line)
         self._path = doc.path_context
         self._place = hit.place.words if hit.place is not None else {}
 
@@ -176,10 +176,26 @@ def _structural(
     return None
 
 
+def _value_may_count(hit: Hit) -> bool:
+    """The gates of a value label that need no context: it counts in a cluster of at
+    least two other labels with a distinctive one among them, or beside a word of its
+    own trait (a plain colour word only then)."""
+    t = hit.term
+    distinctive = t.distinctive or any(hit.cluster)
+    if not ((len(hit.cluster) >= 2 and distinctive) or hit.trait_words_near):
+        return False
+    if not t.distinctive and not hit.trait_words_near:
+        return False  # plain colour words only support a cluster, never stand alone
+    # the labels of another trait's attribute: that word is the finding
+    return bool(hit.trait_words_near or not hit.traits_near & {Trait.ETHNICITY, Trait.RACE})
+
+
 def decide(doc: Document, hit: Hit) -> Decision | None:
     """The finding a hit makes, or None when its context says it is a look-alike or
     shows nothing protected."""
     t = hit.term
+    if t.kind is TermKind.VALUE and not _value_may_count(hit):
+        return None  # first, before any context is read: most value labels stop here
     ev = Evidence(doc, hit)
     sig: list[Signal] = []
 
@@ -231,13 +247,6 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
 
     # -- gates: is this the protected sense at all? -------------------------------------
     if t.kind is TermKind.VALUE:
-        distinctive = t.distinctive or any(hit.cluster)
-        if not ((len(hit.cluster) >= 2 and distinctive) or hit.trait_words_near):
-            return None
-        if not t.distinctive and not hit.trait_words_near:
-            return None  # plain colour words only support a cluster, never stand alone
-        if not hit.trait_words_near and hit.traits_near & {Trait.ETHNICITY, Trait.RACE}:
-            return None  # the labels of another trait's attribute: that word is the finding
         if not (
             hit.trait_words_near
             or face_words

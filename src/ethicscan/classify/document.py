@@ -14,6 +14,7 @@ from operator import add
 
 from ethicscan.rules.catalogue import Catalogue, ContextWord
 from ethicscan.rules.matcher import Match, lower_same_length
+from ethicscan.rules.prefilter import prefilter_for
 
 PROSE_SUFFIXES = frozenset(
     {".md", ".markdown", ".rst", ".txt", ".adoc", ".html", ".htm", ".tex", ".org", ".rtf"}
@@ -308,10 +309,16 @@ class Document:
         """category -> sorted [(line, word)] for every context word in the text."""
         out: dict[str, list[tuple[int, str]]] = defaultdict(list)
         spans = self.focus_chars if self.focus_chars is not None else [(0, len(self.text))]
+        pf = prefilter_for(self.catalogue)
         for lo, hi in spans:
             part = self.text[lo:hi] if self.focus_chars is not None else self.text
-            low = lower_same_length(part) if self.focus_chars is not None else self.low
-            matches: list[Match[ContextWord]] = self.catalogue.context.find(part, low)
+            cands = pf.context_candidates(part)
+            matches: list[Match[ContextWord]]
+            if cands is not None:  # Hyperscan found where the words may be
+                matches = self.catalogue.context.at(part, cands)
+            else:
+                low = lower_same_length(part) if self.focus_chars is not None else self.low
+                matches = self.catalogue.context.find(part, low)
             for m in matches:
                 out[m.key.payload.category].append((self.line_of(lo + m.start), m.key.payload.text))
         for v in out.values():
@@ -326,6 +333,29 @@ class Document:
         lo = bisect.bisect_left(events, (first, ""))
         hi = bisect.bisect_right(events, (last, "\U0010ffff"))
         return [w for _, w in events[lo:hi]]
+
+    @cached_property
+    def _events(self) -> tuple[list[int], list[tuple[str, str]]]:
+        """Every context word as (line), (category, word), sorted by line then word."""
+        rows = sorted((ln, w, c) for c, v in self.context.items() for ln, w in v)
+        return [r[0] for r in rows], [(r[2], r[1]) for r in rows]
+
+    def window(self, first: int, last: int) -> dict[str, list[str]]:
+        """category -> context words on lines ``first..last`` (inclusive): what
+        :meth:`words_in` gives for each category, in one look."""
+        got = self._windows.get((first, last))
+        if got is not None:
+            return got  # hits on one long line share it (callers only read it)
+        lines, words = self._events
+        out: dict[str, list[str]] = {}
+        for c, w in words[bisect.bisect_left(lines, first) : bisect.bisect_right(lines, last)]:
+            out.setdefault(c, []).append(w)
+        self._windows[(first, last)] = out
+        return out
+
+    @cached_property
+    def _windows(self) -> dict[tuple[int, int], dict[str, list[str]]]:
+        return {}
 
     def file_count(self, category: str) -> int:
         return len(self.context.get(category, ()))

@@ -133,7 +133,7 @@ def _clean_text(data: bytes, job: FileJob, catalogue: Catalogue) -> bool:
     """The common case, decided without building anything: a plain text file (no
     container, document or binary magic, no extractor for its suffix) in which
     the prefilter sees no term.  Same verdict as exploring it."""
-    if prefilter_for(catalogue).maybe(data):  # True also while not compiled
+    if prefilter_for(catalogue).maybe(data):  # True also without Hyperscan
         return False
     if identify(job.rel_path, data[:HEAD])[0] is not Format.TEXT:
         return False
@@ -196,11 +196,11 @@ _worker_catalogue: Catalogue | None = None
 _worker_limits: Limits | None = None
 
 
-def _init_worker(rule_dirs: tuple[str, ...], limits: Limits, compiled: bytes | None) -> None:
+def _init_worker(rule_dirs: tuple[str, ...], limits: Limits) -> None:
     global _worker_catalogue, _worker_limits
     _worker_catalogue = load_catalogue(rule_dirs)
     _worker_limits = limits
-    prefilter_for(_worker_catalogue, compiled)
+    prefilter_for(_worker_catalogue)  # loads the kept databases, if any
 
 
 def _scan_in_worker(job: FileJob) -> FileOutcome:
@@ -329,12 +329,15 @@ def run(
     if len(units) < POOL_MIN_FILES and len(units) == len(jobs):
         yield from run(jobs, catalogue, rule_dirs, 1, on_done, limits)
         return
+    pf = prefilter_for(catalogue)
+    if pf.keeps:
+        pf.warm_up()  # compiled once, here, and kept: the workers load it
     size = max(1, min(256, len(units) // (workers * 8)))
     batches = [[u for _, u in units[k : k + size]] for k in range(0, len(units), size)]
     with ProcessPoolExecutor(
         max_workers=workers,
         initializer=_init_worker,
-        initargs=(rule_dirs, limits, None),  # each worker compiles the prefilter itself
+        initargs=(rule_dirs, limits),
     ) as pool:
         results = (
             FileOutcome((), (), out, 1) if isinstance(out, int) else out

@@ -218,7 +218,12 @@ class Explorer:
         if ext is None:
             yield Skipped(path, SkipReason.BINARY, desc)
             return
-        yield from self._run(ext, path, fmt, blob.read(), budget, depth)
+        data = blob.read()
+        if fmt in LITERAL and self.prefilter is not None and not self.prefilter.maybe(data):
+            # Its strings are its own bytes: none of them can hold a term.
+            yield TextUnit(path, "")
+            return
+        yield from self._run(ext, path, fmt, data, budget, depth)
 
     def _run(
         self,
@@ -565,6 +570,14 @@ def _overlapping(infos: list[zipfile.ZipInfo]) -> set[zipfile.ZipInfo]:
         if here.header_offset + 30 + name + here.compress_size > after.header_offset:
             out.update((here, after))
     return out
+
+
+# Formats whose extractor gives back strings that stand in the file's bytes as they
+# are, each after a byte that is not a letter (NUL-separated string tables, the
+# strings pass, gettext catalogues): when the prefilter finds no term in the bytes,
+# the extractor cannot find one in the strings.  Not class files or DEX, whose
+# strings follow a length that may be a letter, nor documents, which are compressed.
+LITERAL = frozenset({Format.ELF, Format.PE, Format.MACHO, Format.BINARY, Format.GETTEXT})
 
 
 def streamable(path: str, head: bytes) -> bool:

@@ -22,8 +22,13 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import hashlib
+import os
 import re
+import tempfile
 import threading
+from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from ethicscan.rules.catalogue import Catalogue, Term, TermKind
@@ -110,147 +115,247 @@ def _starts(k: str) -> list[bytes]:
     return out
 
 
-WARM = 8 * 1024 * 1024  # bytes a process reads before compiling (about a second's work)
+_MAGIC = b"ethicscan-prefilter-1\n"
 
 
 class Prefilter:
-    """``maybe(data)``: False only when no term can be in ``data``.
+    """``maybe(data)``: False only when no term can be in ``data``;
+    ``candidates(text)`` and ``context_candidates(text)``: where the matcher should
+    look for terms and for context words.
 
-    Compiling the database takes about a second, more than scanning a small tree costs,
-    so a process compiles it only once it has seen :data:`WARM` bytes (or when
-    :meth:`warm_up` is called); until then every text gets the full pass.  Results
-    are the same either way (tests/test_prefilter.py)."""
+    Three Hyperscan databases: the reasons to read (:func:`reason`) in every
+    encoding, which stops at its first match; every term key's UTF-8 spellings;
+    every context word's.  Compiling them takes a few seconds, so they are kept on
+    disk (:func:`cache_folder`) and loaded in milliseconds by every later process;
+    a process with no kept copy compiles them on first use."""
 
-    def __init__(self, catalogue: Catalogue, compiled: bytes | None = None) -> None:
-        self._db: Any = None
+    def __init__(self, catalogue: Catalogue, cache: Path | bool | None = True) -> None:
+        self._dbs: tuple[Any, ...] = ()
         self._owner = threading.get_ident()
         self._local = threading.local()
         self._lock = threading.Lock()
         triples = _patterns(catalogue)
-        self.key_of: list[str | None] = [k for _, k, _ in triples]
-        self._term = [t for _, _, t in triples]
-        self._exprs: list[bytes] | None = [e for e, _, _ in triples]
-        self._seen = 0
+        cands = [(e, k) for e, k, _ in triples if k is not None]
+        ctx = _candidate_patterns(k.text for k in catalogue.context.keys)
+        self._exprs: tuple[tuple[list[bytes], int], ...] = (
+            ([e for e, _, t in triples if t], _SINGLEMATCH),
+            ([e for e, _ in cands], 0),
+            ([e for e, _ in ctx], 0),
+        )
+        self.key_of: list[str] = [k for _, k in cands]
+        self.context_key_of: list[str] = [k for _, k in ctx]
+        self._pending = True
+        self._cache = cache_folder() if cache is True else (cache or None)
+        self.loaded_from_disk = False
         try:
             import hyperscan
         except ImportError:  # pragma: no cover - hyperscan ships wheels where we run
-            self._exprs = None
+            self._pending = False
             return
         self._stop = hyperscan.ScanTerminated
-        if compiled:
-            db = hyperscan.loadb(compiled, mode=hyperscan.HS_MODE_BLOCK)
-            db.scratch = hyperscan.Scratch(db)  # a loaded database brings none
-            self._db = db
-            self._exprs = None
+        with contextlib.suppress(OSError, ValueError):
+            kept = self._load(hyperscan)
+            if kept is not None:
+                self._dbs = kept
+                self._pending = False
+                self.loaded_from_disk = True
+
+    # -- compiling and keeping ----------------------------------------------------------
+    def _key(self, hyperscan: Any) -> str:
+        h = hashlib.sha256()
+        h.update(_MAGIC + str(getattr(hyperscan, "__version__", "")).encode())
+        for exprs, flag in self._exprs:
+            h.update(b"\0%d\0" % flag + b"\n".join(exprs))
+        return h.hexdigest()[:32]
+
+    def _path(self, hyperscan: Any) -> Path | None:
+        return None if self._cache is None else self._cache / f"{self._key(hyperscan)}.hsdb"
+
+    def _load(self, hyperscan: Any) -> tuple[Any, ...] | None:
+        path = self._path(hyperscan)
+        if path is None or not path.is_file():
+            return None
+        raw = path.read_bytes()
+        if not raw.startswith(_MAGIC):
+            return None
+        body = raw[len(_MAGIC) :]
+        digest, body = body[:32], body[32:]
+        if hashlib.sha256(body).digest() != digest:
+            return None  # truncated or damaged: compile again
+        dbs = []
+        pos = 0
+        try:
+            for _ in self._exprs:
+                n = int.from_bytes(body[pos : pos + 8], "little")
+                db = hyperscan.loadb(body[pos + 8 : pos + 8 + n], mode=hyperscan.HS_MODE_BLOCK)
+                db.scratch = hyperscan.Scratch(db)  # a loaded database brings none
+                dbs.append(db)
+                pos += 8 + n
+        except hyperscan.HyperscanError:
+            return None  # another Hyperscan build or CPU: compile again
+        return tuple(dbs) if pos == len(body) else None
+
+    def _keep(self, hyperscan: Any) -> None:
+        """Write the databases for the next process; quietly not if it cannot."""
+        path = self._path(hyperscan)
+        if path is None:
+            return
+        blobs = [bytes(hyperscan.dumpb(db)) for db in self._dbs]
+        body = b"".join(len(b).to_bytes(8, "little") + b for b in blobs)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".hsdb-")
+            try:
+                with os.fdopen(fd, "wb") as f:
+                    f.write(_MAGIC + hashlib.sha256(body).digest() + body)
+                os.replace(tmp, path)  # atomic: a reader sees all of it or none
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+        except OSError:
+            return
 
     def warm_up(self) -> Prefilter:
-        """Compile now (if Hyperscan is installed)."""
+        """Compile now (if Hyperscan is installed and nothing was kept)."""
         with self._lock:
-            exprs, self._exprs = self._exprs, None
-            if not exprs:
+            if not self._pending:
                 return self
             import hyperscan
 
-            db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-            db.compile(
-                expressions=exprs,
-                ids=list(range(len(exprs))),
-                elements=len(exprs),
-                flags=[0] * len(exprs),
+            self._pending = False
+            self._dbs = tuple(
+                _compile(hyperscan, exprs, flag and hyperscan.HS_FLAG_SINGLEMATCH)
+                for exprs, flag in self._exprs
             )
             self._owner = threading.get_ident()
-            self._db = db
+            self._keep(hyperscan)
         return self
 
-    def _count(self, n: int) -> None:
-        if self._exprs is not None:
-            self._seen += n
-            if self._seen > WARM:
-                self.warm_up()
-
-    def dump(self) -> bytes | None:
-        """The compiled database, for worker processes (loading beats compiling)."""
-        if self._db is None:
-            return None
-        import hyperscan
-
-        return bytes(hyperscan.dumpb(self._db))
-
-    def _mine(self) -> Any:
-        """The database with a scratch space of this thread's own: Hyperscan's scratch
-        is not to be shared between threads (a dask worker runs several)."""
+    def _mine(self) -> tuple[Any, ...]:
+        """The databases with a scratch space of this thread's own: Hyperscan's
+        scratch is not to be shared between threads (a dask worker runs several)."""
+        if self._pending:
+            self.warm_up()
         if threading.get_ident() == self._owner:
-            return self._db
+            return self._dbs
         local = self._local
-        db = getattr(local, "db", None)
-        if db is None:
+        dbs = getattr(local, "dbs", None)
+        if dbs is None:
             import hyperscan
 
-            compiled = self.dump()
-            assert compiled is not None  # only called when a database exists
-            db = hyperscan.loadb(compiled, mode=hyperscan.HS_MODE_BLOCK)
-            db.scratch = hyperscan.Scratch(db)
-            local.db = db
-        return db
+            dbs = local.dbs = tuple(_clone(hyperscan, db) for db in self._dbs)
+        return dbs  # type: ignore[no-any-return]
+
+    @property
+    def keeps(self) -> bool:
+        """Whether compiled databases are kept on disk for other processes."""
+        return self._cache is not None
 
     @property
     def active(self) -> bool:
-        return self._db is not None
+        return bool(self._dbs)
 
     def maybe(self, data: bytes) -> bool:
-        self._count(len(data))
-        if self._db is None or data.startswith(_UTF32_BOMS):
+        dbs = self._mine()
+        if not dbs or data.startswith(_UTF32_BOMS):
             return True
         hit: list[bool] = []
         with contextlib.suppress(self._stop):
-            self._mine().scan(data, match_event_handler=_first, context=(self._term, hit))
+            dbs[0].scan(data, match_event_handler=_first, context=hit)
         return bool(hit)
 
     def candidates(self, text: str) -> list[tuple[int, str]] | None:
         """``(end, key)``, ``end`` in characters, wherever a term or look-alike may end
         (ASCII keys at an identifier start, CJK keys anywhere): the matcher's own
         candidates, so that it never walks the text.  None when off."""
-        self._count(len(text))
-        if self._db is None:
-            return None
-        data = text.encode("utf-8", "surrogatepass")
-        hits: list[tuple[int, int]] = []
-        self._mine().scan(data, match_event_handler=_collect_id, context=hits)
-        key_of = self.key_of
-        pairs = sorted({(end, k) for end, pid in hits if (k := key_of[pid]) is not None})
-        if len(data) == len(text):
-            return pairs
-        # Byte ends to character ends (every candidate ends on a character boundary).
-        out: list[tuple[int, str]] = []
-        byte = char = 0
-        for end, k in pairs:
-            if end != byte:
-                char += len(data[byte:end].decode("utf-8", "surrogatepass"))
-                byte = end
-            out.append((char, k))
-        return out
+        dbs = self._mine()
+        return _ends(dbs[1], text, self.key_of) if dbs else None
+
+    def context_candidates(self, text: str) -> list[tuple[int, str]] | None:
+        """The same for the context words (``face``, ``camera``, ``人脸`` ...)."""
+        dbs = self._mine()
+        return _ends(dbs[2], text, self.context_key_of) if dbs else None
+
+
+def _ends(db: Any, text: str, key_of: list[str]) -> list[tuple[int, str]]:
+    data = text.encode("utf-8", "surrogatepass")
+    hits: list[tuple[int, int]] = []
+    db.scan(data, match_event_handler=_collect_id, context=hits)
+    pairs = sorted({(end, key_of[pid]) for end, pid in hits})
+    if len(data) == len(text):
+        return pairs
+    # Byte ends to character ends (every candidate ends on a character boundary).
+    out: list[tuple[int, str]] = []
+    byte = char = 0
+    for end, k in pairs:
+        if end != byte:
+            char += len(data[byte:end].decode("utf-8", "surrogatepass"))
+            byte = end
+        out.append((char, k))
+    return out
+
+
+def _candidate_patterns(keys: Iterable[str]) -> list[tuple[bytes, str]]:
+    """Each key where the matcher may find it: ASCII keys at an identifier start,
+    others in UTF-8 as they are and upper-cased."""
+    out: dict[bytes, str] = {}
+    for k in keys:
+        if k.isascii():
+            if re.fullmatch(r"[ -~]+", k):
+                for expr in _starts(k):
+                    out.setdefault(expr, k)
+            continue
+        for spelled in dict.fromkeys((k, k.upper())):
+            out.setdefault(_esc(spelled.encode("utf-8")), k)
+    return sorted(out.items())
+
+
+_SINGLEMATCH = 1  # placeholder for hyperscan.HS_FLAG_SINGLEMATCH, read when compiling
+
+
+def cache_folder() -> Path | None:
+    """Where compiled databases are kept: ``$ETHICSCAN_CACHE/prefilter`` (default
+    ``~/.cache/ethicscan/prefilter``); None when ``ETHICSCAN_CACHE`` is ``off``."""
+    root = os.environ.get("ETHICSCAN_CACHE")
+    if root == "off":
+        return None
+    return (Path(root) if root else Path.home() / ".cache" / "ethicscan") / "prefilter"
+
+
+def _compile(hyperscan: Any, exprs: list[bytes], flag: int) -> Any:
+    db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    db.compile(
+        expressions=exprs,
+        ids=list(range(len(exprs))),
+        elements=len(exprs),
+        flags=[flag] * len(exprs),
+    )
+    return db
+
+
+def _clone(hyperscan: Any, db: Any) -> Any:
+    copy = hyperscan.loadb(hyperscan.dumpb(db), mode=hyperscan.HS_MODE_BLOCK)
+    copy.scratch = hyperscan.Scratch(copy)
+    return copy
 
 
 def _collect_id(pid: int, _start: int, end: int, _flags: int, hits: list[tuple[int, int]]) -> None:
     hits.append((end, pid))
 
 
-def _first(
-    pid: int, _start: int, _end: int, _flags: int, ctx: tuple[list[bool], list[bool]]
-) -> bool:
-    if not ctx[0][pid]:
-        return False  # a look-alike alone is no reason to read a text
-    ctx[1].append(True)
-    return True  # stop at the first candidate
+def _first(_pid: int, _start: int, _end: int, _flags: int, hit: list[bool]) -> bool:
+    hit.append(True)
+    return True  # stop at the first reason to read
 
 
 _CACHE: dict[tuple[str, tuple[str, ...]], Prefilter] = {}
 
 
-def prefilter_for(catalogue: Catalogue, compiled: bytes | None = None) -> Prefilter:
-    """One compiled database per catalogue and process."""
+def prefilter_for(catalogue: Catalogue) -> Prefilter:
+    """One prefilter per catalogue and process."""
     key = (catalogue.version, tuple(catalogue.sources))
     pf = _CACHE.get(key)
     if pf is None:
-        pf = _CACHE[key] = Prefilter(catalogue, compiled)
+        pf = _CACHE[key] = Prefilter(catalogue)
     return pf
