@@ -245,7 +245,7 @@ class Prefilter:
             import hyperscan
 
             dbs = local.dbs = tuple(_clone(hyperscan, db) for db in self._dbs)
-        return dbs  # type: ignore[no-any-return]
+        return dbs
 
     @property
     def keeps(self) -> bool:
