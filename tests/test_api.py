@@ -185,7 +185,8 @@ def test_progress_is_called(sdk_tree: Path) -> None:
     calls: list[tuple[int, int, int]] = []
     scan([str(sdk_tree)], ScanOptions(jobs=1, progress=lambda d, t, b: calls.append((d, t, b))))
     assert [c[0] for c in calls] == [1, 2, 3]
-    assert {c[1] for c in calls} == {3}
+    # the total is the files the walk has found so far: never below done, all at the end
+    assert all(done <= total <= 3 for done, total, _ in calls) and calls[-1][1] == 3
 
 
 def test_scan_text(face_header_text: str) -> None:

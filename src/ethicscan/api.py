@@ -3,25 +3,34 @@
 from __future__ import annotations
 
 import hashlib
-import inspect
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, Any, cast
 
 from ethicscan import __version__
 from ethicscan.classify.analyse import analyse
-from ethicscan.engine import ENGINES, get_engine, history, local
+from ethicscan.engine import ENGINES, get_engine, local
 from ethicscan.errors import ConfigError
 from ethicscan.extract.units import MAX_DEPTH, Limits
 from ethicscan.model import Finding, Notice, ScanResult, Skipped, SkipReason, Stats, Target
 from ethicscan.rules.catalogue import Catalogue, load_catalogue
 from ethicscan.sources import packages
-from ethicscan.sources.fs import FileJob, WalkOptions, walk
-from ethicscan.sources.history import Selection, parse_date
+from ethicscan.sources.fs import FileJob, WalkOptions, walk_iter
+
+if TYPE_CHECKING:  # pragma: no cover - types only: git support loads when a scan asks
+    from ethicscan.sources.history import Selection
+
+
+def _history() -> Any:
+    """The history engine (and dulwich, which it needs), imported on first use."""
+    from ethicscan.engine import history
+
+    return history
+
 
 _DEFAULT = Limits()
 ProgressFn = Callable[[int, int, int], None]  # files done, files total, bytes done
@@ -95,6 +104,8 @@ class ScanOptions:
         )
 
     def selection(self) -> Selection:
+        from ethicscan.sources.history import Selection, parse_date  # git: only when asked
+
         """The part of a repository's history a history scan reads."""
         try:
             since = parse_date(self.since) if self.since else None
@@ -116,7 +127,16 @@ def scan(targets: Sequence[str], options: ScanOptions | None = None) -> ScanResu
     catalogue = load_catalogue(opts.rule_dirs)
     if opts.history:
         return _scan_history(targets, opts, catalogue, started)
-    kinds, jobs, skipped = _walk_all(list(targets), opts)
+    kinds, walked, skipped = _walk_all(list(targets), opts)
+    listed = 0  # files the walk has found so far (the progress bar's total)
+
+    def counted() -> Iterator[FileJob]:
+        nonlocal listed
+        for job in walked:
+            listed += 1
+            yield job
+
+    jobs = counted()
     findings: list[Finding] = []
     more_skipped: list[Skipped] = []
     notices: list[Notice] = []
@@ -132,7 +152,7 @@ def scan(targets: Sequence[str], options: ScanOptions | None = None) -> ScanResu
         texts += out.texts
         found += sum(f.confidence >= opts.min_confidence for f in out.findings)
         if report:
-            report(done, len(jobs), total_bytes, found)
+            report(done, listed, total_bytes, found)
 
     report = progress_reporter(opts.progress)
     workers = opts.jobs or local.default_jobs()
@@ -163,42 +183,44 @@ def scan(targets: Sequence[str], options: ScanOptions | None = None) -> ScanResu
 
 def _walk_all(
     targets: list[str], opts: ScanOptions
-) -> tuple[list[Target], list[FileJob], list[Skipped]]:
+) -> tuple[list[Target], Iterator[FileJob], list[Skipped]]:
     """Walk every target in order; package targets are fetched first (all of them, so a
     malformed one stops the scan before anything is downloaded) and walked as the file
-    obtained, reported under the target as typed, with the artefact named."""
+    obtained, reported under the target as typed, with the artefact named.  The files
+    come as a stream (scanning starts while the walk goes on); the targets' kinds and
+    what is skipped fill the two lists as it goes, complete once it ends."""
     wopts = WalkOptions(opts.excludes, opts.use_gitignore)
+    kinds: list[Target] = []
+    skipped: list[Skipped] = []
     specs = [packages.parse_target(t) for t in targets if packages.is_package_target(t)]
     if not specs:
-        return walk(targets, wopts)
+        return kinds, walk_iter(targets, wopts, kinds, skipped), skipped
     cache = Path(opts.package_cache) if opts.package_cache else None
     fetched = {
         f.spec.raw: f
         for f in packages.fetch_all(specs, cache, refresh=opts.refresh, notify=opts.on_fetch)
     }
-    kinds: list[Target] = []
-    jobs: list[FileJob] = []
-    skipped: list[Skipped] = []
-    for target in targets:
-        got = fetched.get(target)
-        if got is None:
-            k, j, s = walk([target], wopts)
-        elif got.error:
-            k, j, s = (
-                [Target(target, "package")],
-                [],
-                [Skipped(target, SkipReason.FETCH_FAILED, got.error, target)],
-            )
-        else:
-            k, j, s = walk([got.path], wopts)
-            file = _described(Target(got.path, "file"))
-            k = [Target(target, "package", os.path.basename(got.path), file.sha256, file.size)]
-            j = [replace(x, target=target) for x in j]
-            s = [replace(x, target=target) for x in s]
-        kinds += k
-        jobs += j
-        skipped += s
-    return kinds, jobs, skipped
+
+    def files() -> Iterator[FileJob]:
+        for target in targets:
+            got = fetched.get(target)
+            if got is None:
+                yield from walk_iter([target], wopts, kinds, skipped)
+            elif got.error:
+                kinds.append(Target(target, "package"))
+                skipped.append(Skipped(target, SkipReason.FETCH_FAILED, got.error, target))
+            else:
+                k: list[Target] = []
+                s: list[Skipped] = []
+                for job in walk_iter([got.path], wopts, k, s):
+                    yield replace(job, target=target)
+                file = _described(Target(got.path, "file"))
+                kinds.append(
+                    Target(target, "package", os.path.basename(got.path), file.sha256, file.size)
+                )
+                skipped.extend(replace(x, target=target) for x in s)
+
+    return kinds, files(), skipped
 
 
 def progress_reporter(fn: ProgressFn | None) -> Callable[[int, int, int, int], None] | None:
@@ -207,6 +229,8 @@ def progress_reporter(fn: ProgressFn | None) -> Callable[[int, int, int, int], N
     if fn is None:
         return None
     try:
+        import inspect
+
         inspect.signature(fn).bind(0, 0, 0, 0)
     except (TypeError, ValueError):  # takes three (or has no signature: assume three)
         three = fn
@@ -252,7 +276,7 @@ def _scan_history(
     outcomes = []
     for t in targets:
         outcomes.append(
-            history.scan_repository(
+            _history().scan_repository(
                 t,
                 opts.selection(),
                 catalogue,

@@ -120,8 +120,9 @@ class _LateProgress:
             self.progress.start()
             self.task = self.progress.add_task("scan", total=total, mb=0.0, findings=0, rate=0.0)
         rate = nbytes / 1e6 / max(time.monotonic() - self.started, 1e-3)
+        # The total is what the walk has found so far: it grows until the walk ends.
         self.progress.update(
-            self.task, completed=done, mb=nbytes / 1e6, findings=findings, rate=rate
+            self.task, completed=done, total=total, mb=nbytes / 1e6, findings=findings, rate=rate
         )
 
     def stop(self) -> None:

@@ -9,9 +9,12 @@ findings are kept and marked, never dropped.
 
 from __future__ import annotations
 
+import contextlib
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from ethicscan.model import Finding, Notice, Suppression, Trait
 from ethicscan.rules.catalogue import Catalogue
@@ -34,7 +37,7 @@ def parse(
     text: str, known_ids: frozenset[str]
 ) -> tuple[list[InlineSuppression], list[tuple[int, str]]]:
     """Valid suppressions in ``text``, and (line, problem) for the invalid ones."""
-    if MARKER not in text.lower():
+    if not _mentions_marker(text):
         return [], []
     valid: list[InlineSuppression] = []
     problems: list[tuple[int, str]] = []
@@ -60,6 +63,46 @@ def parse(
             else:
                 valid.append(InlineSuppression(i, ids, reason))
     return valid, problems
+
+
+def _mentions_marker(text: str) -> bool:
+    """Whether ``ethicscan:`` is in ``text`` in any case: a Hyperscan pass (lower-casing
+    a large text costs more than the rest of its analysis), or lower-casing."""
+    global _marker_db
+    if _marker_db is None:
+        try:
+            import hyperscan
+
+            db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+            db.compile(expressions=[MARKER.encode()], flags=[hyperscan.HS_FLAG_CASELESS])
+            _marker_db = (db, hyperscan.ScanTerminated, threading.local())
+        except ImportError:  # pragma: no cover - hyperscan ships wheels where we run
+            _marker_db = False
+    if not _marker_db:  # pragma: no cover
+        return MARKER in text.lower()
+    db, stop, local = _marker_db
+    scratch = getattr(local, "scratch", None)
+    if scratch is None:
+        import hyperscan
+
+        scratch = local.scratch = hyperscan.Scratch(db)  # one per thread
+    found: list[bool] = []
+    with contextlib.suppress(stop):
+        db.scan(
+            text.encode("utf-8", "surrogatepass"),
+            match_event_handler=_found,
+            context=found,
+            scratch=scratch,
+        )
+    return bool(found)
+
+
+def _found(_id: int, _start: int, _end: int, _flags: int, found: list[bool]) -> bool:
+    found.append(True)
+    return True
+
+
+_marker_db: Any = None
 
 
 def known_ids(catalogue: Catalogue) -> frozenset[str]:

@@ -10,7 +10,7 @@ as ``pypi:NAME`` is obtained by the worker that scans it).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import fields, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -34,7 +34,7 @@ class Engine(Protocol):
 
     def files(
         self,
-        jobs: Sequence[FileJob],
+        jobs: Iterable[FileJob],
         catalogue: Catalogue,
         rule_dirs: tuple[str, ...],
         workers: int,
@@ -113,7 +113,7 @@ class LocalEngine:
 
     def files(
         self,
-        jobs: Sequence[FileJob],
+        jobs: Iterable[FileJob],
         catalogue: Catalogue,
         rule_dirs: tuple[str, ...],
         workers: int,

@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -123,13 +123,14 @@ class DaskEngine:
 
     def files(
         self,
-        jobs: Sequence[FileJob],
+        jobs: Iterable[FileJob],
         catalogue: Catalogue,
         rule_dirs: tuple[str, ...],
         workers: int,
         on_done: OnFile | None = None,
         limits: Limits | None = None,
     ) -> Iterator[tuple[FileJob, FileOutcome]]:
+        jobs = list(jobs)  # batched by count before anything is sent
         if not jobs:
             return
         ready: dict[int, tuple[tuple[FileJob, ...], list[FileOutcome]]] = {}

@@ -4,9 +4,12 @@ same results in the same order."""
 from __future__ import annotations
 
 import ctypes
+import itertools
 import os
+import queue
+import threading
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any
@@ -266,23 +269,84 @@ def split_large(job: FileJob, limits: Limits) -> list[FileJob]:
     return [replace(job, part=(k, n)) for k in range(n)] if n > 1 else [job]
 
 
+AHEAD = 65_536  # files the walk may be ahead of the scan (about 20 MB of jobs)
+
+
+def _ahead(jobs: Iterable[FileJob], limit: int = AHEAD) -> Iterator[FileJob]:
+    """``jobs`` pulled by a thread of its own up to ``limit`` ahead: the walk runs
+    while files are scanned, its count (the progress bar's total) is soon complete,
+    and memory stays bounded however many files there are."""
+    q: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=limit)
+    stop = threading.Event()
+
+    def pull() -> None:
+        try:
+            for job in jobs:
+                while not stop.is_set():
+                    try:
+                        q.put(("job", job), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            q.put(("end", None))
+        except BaseException as exc:  # handed to the consumer, raised there
+            q.put(("error", exc))
+
+    t = threading.Thread(target=pull, name="ethicscan-walk", daemon=True)
+    t.start()
+    try:
+        while True:
+            kind, item = q.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise item
+            yield item
+    finally:
+        stop.set()
+        t.join(timeout=1)
+
+
+BATCH_FILES = 128  # files per batch sent to a worker ...
+BATCH_BYTES = 16 * 1024 * 1024  # ... or bytes, whichever comes first
+
+
+def _batches(jobs: Iterable[FileJob], limits: Limits) -> Iterator[list[tuple[FileJob, FileJob]]]:
+    """(job, unit) pairs in batches, a large text as several units (split_large)."""
+    batch: list[tuple[FileJob, FileJob]] = []
+    size = 0
+    for job in jobs:
+        units = split_large(job, limits)
+        for unit in units:
+            batch.append((job, unit))
+            size += job.size // len(units)
+            if len(batch) >= BATCH_FILES or size >= BATCH_BYTES:
+                yield batch
+                batch, size = [], 0
+    if batch:
+        yield batch
+
+
 def _bounded_map(
-    pool: ProcessPoolExecutor, batches: list[list[FileJob]], window: int
-) -> Iterator[list[FileOutcome | int]]:
-    """``pool.map`` in order, with at most ``window`` batches in flight, so memory
-    does not grow with the number of files (``map`` submits everything at once)."""
-    inflight: deque[Future[list[FileOutcome | int]]] = deque()
-    it = iter(batches)
-    for batch in it:
-        inflight.append(pool.submit(_scan_batch_in_worker, batch))
+    pool: ProcessPoolExecutor, batches: Iterator[list[tuple[FileJob, FileJob]]], window: int
+) -> Iterator[tuple[list[tuple[FileJob, FileJob]], list[FileOutcome | int]]]:
+    """Each batch with its outcomes, in order, with at most ``window`` batches in
+    flight, so memory does not grow with the number of files (``map`` submits
+    everything at once)."""
+    inflight: deque[tuple[list[tuple[FileJob, FileJob]], Future[list[FileOutcome | int]]]] = deque()
+    for batch in batches:
+        inflight.append((batch, pool.submit(_scan_batch_in_worker, [u for _, u in batch])))
         if len(inflight) >= window:
             break
     while inflight:
-        done = inflight.popleft().result()
-        nxt = next(it, None)
+        batch, fut = inflight.popleft()
+        done = fut.result()
+        nxt = next(batches, None)
         if nxt is not None:
-            inflight.append(pool.submit(_scan_batch_in_worker, nxt))
-        yield done
+            inflight.append((nxt, pool.submit(_scan_batch_in_worker, [u for _, u in nxt])))
+        yield batch, done
 
 
 def merge_parts(job: FileJob, parts: list[FileOutcome]) -> FileOutcome:
@@ -309,52 +373,48 @@ def merge_parts(job: FileJob, parts: list[FileOutcome]) -> FileOutcome:
 
 
 def run(
-    jobs: Sequence[FileJob],
+    jobs: Iterable[FileJob],
     catalogue: Catalogue,
     rule_dirs: tuple[str, ...],
     workers: int,
     on_done: Callable[[FileJob, FileOutcome], None] | None = None,
     limits: Limits | None = None,
 ) -> Iterator[tuple[FileJob, FileOutcome]]:
-    """Outcomes in the order of ``jobs``, whatever the number of workers."""
+    """Outcomes in the order of ``jobs``, whatever the number of workers.  ``jobs``
+    may be a stream (the walk): work starts with its first files."""
     limits = limits or Limits()
-    if workers <= 1:
-        for job in jobs:
+    it = _ahead(jobs) if not isinstance(jobs, Sequence) else iter(jobs)
+    first = list(itertools.islice(it, POOL_MIN_FILES)) if workers > 1 else []
+    if workers <= 1 or (
+        len(first) < POOL_MIN_FILES and all(j.size <= limits.stream_above for j in first)
+    ):
+        for job in itertools.chain(first, it):
             out = scan_file(job, catalogue, limits)
             if on_done:
                 on_done(job, out)
             yield job, out
         return
-    units = [(i, unit) for i, job in enumerate(jobs) for unit in split_large(job, limits)]
-    if len(units) < POOL_MIN_FILES and len(units) == len(jobs):
-        yield from run(jobs, catalogue, rule_dirs, 1, on_done, limits)
-        return
     pf = prefilter_for(catalogue)
     if pf.keeps:
         pf.warm_up()  # compiled once, here, and kept: the workers load it
-    size = max(1, min(256, len(units) // (workers * 8)))
-    batches = [[u for _, u in units[k : k + size]] for k in range(0, len(units), size)]
     with ProcessPoolExecutor(
         max_workers=workers,
         initializer=_init_worker,
         initargs=(rule_dirs, limits),
     ) as pool:
-        results = (
-            FileOutcome((), (), out, 1) if isinstance(out, int) else out
-            for batch in _bounded_map(pool, batches, 4 * workers)
-            for out in batch
-        )
         pending: list[FileOutcome] = []
-        for (i, unit), out in zip(units, results, strict=True):
-            job = jobs[i]
-            if unit.part is None:
-                merged = out
-            else:
-                pending.append(out)
-                if unit.part[0] + 1 < unit.part[1]:
-                    continue
-                merged = merge_parts(job, pending)
-                pending = []
-            if on_done:
-                on_done(job, merged)
-            yield job, merged
+        batches = _batches(itertools.chain(first, it), limits)
+        for batch, outs in _bounded_map(pool, batches, 4 * workers):
+            for (job, unit), raw in zip(batch, outs, strict=True):
+                out = FileOutcome((), (), raw, 1) if isinstance(raw, int) else raw
+                if unit.part is None:
+                    merged = out
+                else:
+                    pending.append(out)
+                    if unit.part[0] + 1 < unit.part[1]:
+                        continue
+                    merged = merge_parts(job, pending)
+                    pending = []
+                if on_done:
+                    on_done(job, merged)
+                yield job, merged

@@ -12,8 +12,6 @@ from __future__ import annotations
 import codecs
 from dataclasses import dataclass
 
-from charset_normalizer import from_bytes
-
 SAMPLE = 64 * 1024
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -98,6 +96,8 @@ def decode(data: bytes) -> Decoded:
         first = exc.start
     # Sample where the non-ASCII text is: a long ASCII licence header must not drown it.
     sample = data[max(0, first - 256) : first + SAMPLE]
+    from charset_normalizer import from_bytes  # only for text that is not UTF-8
+
     best = from_bytes(sample).best()
     if best is None:
         # Not a known encoding; GB18030 maps every byte sequence, so text is never lost.
@@ -127,6 +127,8 @@ def stream_encoding(head: bytes) -> tuple[str, int] | None:
         if exc.start >= len(head) - 4:  # a character cut by the end of the sample
             return "utf-8", 0
         first = exc.start
+    from charset_normalizer import from_bytes
+
     best = from_bytes(head[max(0, first - 256) :]).best()
     if best is None:
         return "gb18030", 0

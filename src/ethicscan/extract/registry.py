@@ -7,38 +7,47 @@ classified as they are.
 
 from __future__ import annotations
 
-from ethicscan.extract.dex import extract_dex
+import importlib
+
 from ethicscan.extract.formats import Format, suffix
-from ethicscan.extract.gettext_mo import extract_mo
-from ethicscan.extract.javaclass import extract_class
-from ethicscan.extract.markup import extract_html
-from ethicscan.extract.native import extract_binary, extract_elf, extract_macho, extract_pe
-from ethicscan.extract.office import extract_office
-from ethicscan.extract.pdf import extract_pdf
-from ethicscan.extract.rtf import extract_rtf
-from ethicscan.extract.units import Extractor
+from ethicscan.extract.units import Extracted, Extractor
+
+
+def _lazy(module: str, name: str) -> Extractor:
+    """The extractor ``module.name``, imported when first called: a scan of source
+    code never loads the PDF, office or binary readers (nor their libraries)."""
+    loaded: list[Extractor] = []
+
+    def extract(data: bytes, path: str) -> Extracted:
+        if not loaded:
+            loaded.append(getattr(importlib.import_module(f"ethicscan.extract.{module}"), name))
+        return loaded[0](data, path)
+
+    extract.__name__ = extract.__qualname__ = name
+    return extract
+
 
 # Binary and document formats, by content.
 BY_FORMAT: dict[Format, Extractor] = {
     # compiled code (docs/extractors.md, "Compiled code")
-    Format.CLASS: extract_class,
-    Format.DEX: extract_dex,
-    Format.ELF: extract_elf,
-    Format.PE: extract_pe,
-    Format.MACHO: extract_macho,
-    Format.BINARY: extract_binary,
-    Format.PDF: extract_pdf,
-    Format.OFFICE: extract_office,
-    Format.GETTEXT: extract_mo,
+    Format.CLASS: _lazy("javaclass", "extract_class"),
+    Format.DEX: _lazy("dex", "extract_dex"),
+    Format.ELF: _lazy("native", "extract_elf"),
+    Format.PE: _lazy("native", "extract_pe"),
+    Format.MACHO: _lazy("native", "extract_macho"),
+    Format.BINARY: _lazy("native", "extract_binary"),
+    Format.PDF: _lazy("pdf", "extract_pdf"),
+    Format.OFFICE: _lazy("office", "extract_office"),
+    Format.GETTEXT: _lazy("gettext_mo", "extract_mo"),
 }
 
 # Text formats that need more than decoding (visible text of HTML, cells of CSV ...),
 # by suffix.  The extractor receives the decoded text encoded as UTF-8.
 TEXT_BY_SUFFIX: dict[str, Extractor] = {
-    ".html": extract_html,
-    ".htm": extract_html,
-    ".xhtml": extract_html,
-    ".rtf": extract_rtf,
+    ".html": _lazy("markup", "extract_html"),
+    ".htm": _lazy("markup", "extract_html"),
+    ".xhtml": _lazy("markup", "extract_html"),
+    ".rtf": _lazy("rtf", "extract_rtf"),
 }
 
 

@@ -28,6 +28,7 @@ import re
 import tempfile
 import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,21 +45,45 @@ def _esc(text: str | bytes) -> bytes:
 
 
 def patterns(catalogue: Catalogue) -> list[bytes]:
-    """The Hyperscan expressions for every term of ``catalogue`` (look-alike phrases
-    need none: alone they never make a finding)."""
-    return [expr for expr, _, term in _patterns(catalogue) if term]
+    """The Hyperscan expressions that say a raw file may hold a term of
+    ``catalogue`` (look-alike phrases need none: alone they never make a finding)."""
+    return [e.expr for e in _patterns(catalogue) if e.reason]
 
 
-def _patterns(catalogue: Catalogue) -> list[tuple[bytes, str | None, bool]]:
-    """Each expression, the ASCII key whose identifier start it matches (the
-    matcher takes those as candidates) or None, and whether it is a reason to read
-    a text (:func:`reason`; look-alike phrases and plain colour labels are
-    candidates for the matcher, never a reason to read)."""
-    out: dict[bytes, tuple[str | None, bool]] = {}
+@dataclass(frozen=True, slots=True)
+class _Expr:
+    expr: bytes
+    key: str | None  # the key the matcher takes it as a candidate for, if any
+    reason: bool  # a reason to read a text (see reason())
+    form: str  # START | DBCS | WIDE | UTF8 | OTHER (see _patterns)
 
-    def put(expr: bytes, k: str | None, why: bool) -> None:
+
+START, DBCS, WIDE_FORM, UTF8, OTHER = "start", "dbcs", "wide", "utf8", "other"
+
+
+def _patterns(catalogue: Catalogue) -> list[_Expr]:
+    """Every expression, in one of five forms:
+
+    * START: an ASCII key at an identifier start (:func:`_starts`); the matcher's
+      candidates, and what says ASCII text may hold a term;
+    * DBCS: an ASCII key after an ASCII letter that ends a double-byte character
+      (GBK, Big5, Shift-JIS put 0x40-0x7E there: Big5 人臉 ends in "y", and the
+      matcher, reading the decoded text, sees 臉 before "ethnicity", a word start);
+      only in data with a byte above 0x7F;
+    * WIDE: a key in UTF-16 (its bytes may all be below 0x80: U+4E00 is 00 4E);
+    * UTF8: a CJK key in UTF-8, as it is and upper-cased: the matcher's candidates;
+    * OTHER: a CJK key in GB18030, Big5-HKSCS, Shift-JIS, EUC-JP or EUC-KR.
+
+    Look-alike phrases and plain colour labels are candidates for the matcher,
+    never a reason to read (:func:`reason`)."""
+    out: dict[bytes, _Expr] = {}
+
+    def put(expr: bytes, k: str | None, why: bool, form: str) -> None:
         had = out.get(expr)
-        out[expr] = (k if had is None or why else had[0], why or (had is not None and had[1]))
+        if had is None:
+            out[expr] = _Expr(expr, k, why, form)
+        elif why and not had.reason:
+            out[expr] = _Expr(expr, had.key or k, True, had.form)
 
     for key in catalogue.terms.keys:
         k = key.text
@@ -67,15 +92,14 @@ def _patterns(catalogue: Catalogue) -> list[tuple[bytes, str | None, bool]]:
             if not re.fullmatch(r"[ -~]+", k):
                 continue
             for expr in _starts(k):
-                put(expr, k, why)
+                put(expr, k, why, START)
             if why:
+                put(b"[\\x80-\\xff][A-Za-z](?i:" + _esc(k) + b")", None, True, DBCS)
                 for enc in WIDE:
-                    put(b"(?i:" + _esc(k.encode(enc)) + b")", None, True)
+                    put(b"(?i:" + _esc(k.encode(enc)) + b")", None, True, WIDE_FORM)
             continue
-        # CJK: the UTF-8 spelling is the matcher's candidate (the text is matched as
-        # UTF-8); the other encodings only say a raw file may hold the term.
         for spelled in dict.fromkeys((k, k.upper())):
-            put(_esc(spelled.encode("utf-8")), k, why)
+            put(_esc(spelled.encode("utf-8")), k, why, UTF8)
             if not why:
                 continue
             for enc in ENCODINGS[1:] + WIDE:
@@ -83,9 +107,8 @@ def _patterns(catalogue: Catalogue) -> list[tuple[bytes, str | None, bool]]:
                     expr = _esc(spelled.encode(enc))
                 except UnicodeEncodeError:
                     continue
-                if expr not in out:
-                    out[expr] = (None, True)
-    return sorted((e, k, t) for e, (k, t) in out.items())
+                put(expr, None, True, WIDE_FORM if enc in WIDE else OTHER)
+    return sorted(out.values(), key=lambda e: e.expr)
 
 
 def reason(payload: object) -> bool:
@@ -98,24 +121,20 @@ def reason(payload: object) -> bool:
     return payload.kind is not TermKind.VALUE or payload.distinctive
 
 
-# After the start of data, a byte that is not an ASCII letter, or an ASCII letter that
-# is the second byte of a double-byte character (GBK, Big5, Shift-JIS put 0x40-0x7E
-# there: Big5 人臉 ends in "y", and the matcher, reading the decoded text, sees 臉
-# before "ethnicity", a word start).
-_START = b"(?:^|[^A-Za-z]|[\\x80-\\xff][A-Za-z])"
-
-
 def _starts(k: str) -> list[bytes]:
-    """An ASCII key at every identifier start the matcher accepts: after a byte that
-    is not a letter or after a letter that ends a double-byte character (in any case),
-    or with its first letter upper-case after anything."""
-    out = [_START + b"(?i:" + _esc(k) + b")"]
+    """An ASCII key at every identifier start the matcher accepts: at the start of
+    the data or after a byte that is not an ASCII letter (in any case), or with its
+    first letter upper-case after anything.  (One expression with the start and the
+    class as alternatives scans five times slower: Hyperscan then finds no literal
+    to lead with.)"""
+    caseless = b"(?i:" + _esc(k) + b")"
+    out = [b"[^A-Za-z]" + caseless, b"^" + caseless]
     if k[0].isalpha():
         out.append(_esc(k[0].upper()) + (b"(?i:" + _esc(k[1:]) + b")" if k[1:] else b""))
     return out
 
 
-_MAGIC = b"ethicscan-prefilter-1\n"
+_MAGIC = b"ethicscan-prefilter-2\n"
 
 
 class Prefilter:
@@ -134,15 +153,21 @@ class Prefilter:
         self._owner = threading.get_ident()
         self._local = threading.local()
         self._lock = threading.Lock()
-        triples = _patterns(catalogue)
-        cands = [(e, k) for e, k, _ in triples if k is not None]
+        exprs = _patterns(catalogue)
+        why = [e for e in exprs if e.reason]
+        cands = [e for e in exprs if e.key is not None and e.form in (START, UTF8)]
         ctx = _candidate_patterns(k.text for k in catalogue.context.keys)
         self._exprs: tuple[tuple[list[bytes], int], ...] = (
-            ([e for e, _, t in triples if t], _SINGLEMATCH),
-            ([e for e, _ in cands], 0),
+            # 0: may ASCII-only data hold a term?  1: may any data?  2: the rest for
+            # data that is not UTF-8 (kept apart: these scan five times slower)
+            ([e.expr for e in why if e.form in (START, WIDE_FORM)], _SINGLEMATCH),
+            ([e.expr for e in why if e.form != DBCS], _SINGLEMATCH),
+            ([e.expr for e in why if e.form == DBCS], _SINGLEMATCH),
+            # 3, 4: where the matcher should look for terms, for context words
+            ([e.expr for e in cands], 0),
             ([e for e, _ in ctx], 0),
         )
-        self.key_of: list[str] = [k for _, k in cands]
+        self.key_of: list[str] = [e.key for e in cands if e.key is not None]
         self.context_key_of: list[str] = [k for _, k in ctx]
         self._pending = True
         self._cache = cache_folder() if cache is True else (cache or None)
@@ -187,8 +212,10 @@ class Prefilter:
         try:
             for _ in self._exprs:
                 n = int.from_bytes(body[pos : pos + 8], "little")
-                db = hyperscan.loadb(body[pos + 8 : pos + 8 + n], mode=hyperscan.HS_MODE_BLOCK)
-                db.scratch = hyperscan.Scratch(db)  # a loaded database brings none
+                db = None
+                if n:
+                    db = hyperscan.loadb(body[pos + 8 : pos + 8 + n], mode=hyperscan.HS_MODE_BLOCK)
+                    db.scratch = hyperscan.Scratch(db)  # a loaded database brings none
                 dbs.append(db)
                 pos += 8 + n
         except hyperscan.HyperscanError:
@@ -200,7 +227,7 @@ class Prefilter:
         path = self._path(hyperscan)
         if path is None:
             return
-        blobs = [bytes(hyperscan.dumpb(db)) for db in self._dbs]
+        blobs = [b"" if db is None else bytes(hyperscan.dumpb(db)) for db in self._dbs]
         body = b"".join(len(b).to_bytes(8, "little") + b for b in blobs)
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -260,9 +287,22 @@ class Prefilter:
         dbs = self._mine()
         if not dbs or data.startswith(_UTF32_BOMS):
             return True
+        if data.isascii():
+            return self._any(dbs[0], data)
+        if self._any(dbs[1], data):
+            return True
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return self._any(dbs[2], data)  # GBK, Big5, Shift-JIS ... (or binary)
+        return False
+
+    def _any(self, db: Any, data: bytes) -> bool:
+        if db is None:
+            return False  # no expression of this kind in the catalogue
         hit: list[bool] = []
         with contextlib.suppress(self._stop):
-            dbs[0].scan(data, match_event_handler=_first, context=hit)
+            db.scan(data, match_event_handler=_first, context=hit)
         return bool(hit)
 
     def candidates(self, text: str) -> list[tuple[int, str]] | None:
@@ -270,15 +310,17 @@ class Prefilter:
         (ASCII keys at an identifier start, CJK keys anywhere): the matcher's own
         candidates, so that it never walks the text.  None when off."""
         dbs = self._mine()
-        return _ends(dbs[1], text, self.key_of) if dbs else None
+        return _ends(dbs[3], text, self.key_of) if dbs else None
 
     def context_candidates(self, text: str) -> list[tuple[int, str]] | None:
         """The same for the context words (``face``, ``camera``, ``人脸`` ...)."""
         dbs = self._mine()
-        return _ends(dbs[2], text, self.context_key_of) if dbs else None
+        return _ends(dbs[4], text, self.context_key_of) if dbs else None
 
 
 def _ends(db: Any, text: str, key_of: list[str]) -> list[tuple[int, str]]:
+    if db is None:
+        return []
     data = text.encode("utf-8", "surrogatepass")
     hits: list[tuple[int, int]] = []
     db.scan(data, match_event_handler=_collect_id, context=hits)
@@ -335,6 +377,8 @@ def _compile(hyperscan: Any, exprs: list[bytes], flag: int) -> Any:
 
 
 def _clone(hyperscan: Any, db: Any) -> Any:
+    if db is None:
+        return None
     copy = hyperscan.loadb(hyperscan.dumpb(db), mode=hyperscan.HS_MODE_BLOCK)
     copy.scratch = hyperscan.Scratch(copy)
     return copy

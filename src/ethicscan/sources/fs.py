@@ -6,12 +6,21 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
-
-import pathspec
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from ethicscan.model import Skipped, SkipReason, Target, path_text
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pathspec import GitIgnoreSpec
+
+
+def _spec(lines: Iterable[str]) -> GitIgnoreSpec:
+    import pathspec  # only when there are rules to match
+
+    return pathspec.GitIgnoreSpec.from_lines(lines)
+
 
 VCS_DIRS = frozenset({".git", ".hg", ".svn", ".bzr", "_darcs", "CVS", ".jj"})
 IGNORE_FILE = ".ethicscanignore"
@@ -40,20 +49,26 @@ class _Ignores:
     .gitignore files, each relative to the folder it was found in."""
 
     def __init__(self, excludes: Sequence[str]) -> None:
-        self._specs: list[tuple[str, pathspec.GitIgnoreSpec]] = []
+        self._specs: list[tuple[str, GitIgnoreSpec]] = []
         if excludes:
-            self._specs.append(("", pathspec.GitIgnoreSpec.from_lines(excludes)))
+            self._specs.append(("", _spec(excludes)))
 
     def child(self, rel_dir: str, fs_dir: str, names: set[str], gitignore: bool) -> _Ignores:
+        found = [
+            fname
+            for fname in ((IGNORE_FILE, ".gitignore") if gitignore else (IGNORE_FILE,))
+            if fname in names
+        ]
+        if not found:
+            return self  # nothing new in this folder: the same rules
         new = _Ignores(())
         new._specs = list(self._specs)
-        for fname in (IGNORE_FILE, ".gitignore") if gitignore else (IGNORE_FILE,):
-            if fname in names:
-                try:
-                    with open(os.path.join(fs_dir, fname), encoding="utf-8", errors="replace") as f:
-                        new._specs.append((rel_dir, pathspec.GitIgnoreSpec.from_lines(f)))
-                except OSError:
-                    pass  # an unreadable ignore file ignores nothing; the file is reported itself
+        for fname in found:
+            try:
+                with open(os.path.join(fs_dir, fname), encoding="utf-8", errors="replace") as f:
+                    new._specs.append((rel_dir, _spec(f)))
+            except OSError:
+                pass  # an unreadable ignore file ignores nothing; the file is reported itself
         return new
 
     def match(self, rel: str, is_dir: bool) -> bool:
@@ -75,8 +90,17 @@ def walk(
 ) -> tuple[list[Target], list[FileJob], list[Skipped]]:
     """Every file under ``targets``, in a stable order, and everything skipped."""
     kinds: list[Target] = []
-    jobs: list[FileJob] = []
     skipped: list[Skipped] = []
+    jobs = list(walk_iter(targets, opts, kinds, skipped))
+    return kinds, jobs, skipped
+
+
+def walk_iter(
+    targets: Sequence[str], opts: WalkOptions, kinds: list[Target], skipped: list[Skipped]
+) -> Iterator[FileJob]:
+    """:func:`walk` as a stream, so that scanning starts before the walk ends: the
+    files one by one; the targets' kinds and what is skipped are appended to
+    ``kinds`` and ``skipped`` as they are met (complete once the stream ends)."""
     for target in targets:
         try:
             st = os.stat(target)  # the user named it: follow a link given on the command line
@@ -94,26 +118,15 @@ def walk(
             continue
         if stat.S_ISDIR(st.st_mode):
             kinds.append(Target(target, "directory"))
-            ign = _Ignores(opts.excludes)
-            for item in _walk_dir(target, "", ign, opts):
-                if isinstance(item, FileJob):
-                    jobs.append(replace(item, target=target))
-                else:
-                    skipped.append(replace(item, target=target))
+            yield from _walk_tree(target, _Ignores(opts.excludes), opts, skipped)
         elif stat.S_ISREG(st.st_mode):
             kinds.append(Target(target, "file"))
-            name = path_text(os.path.basename(target))
-            item = _file(target, name, st, opts)
-            if isinstance(item, FileJob):
-                jobs.append(replace(item, target=target))
-            else:
-                skipped.append(replace(item, target=target))
+            yield FileJob(target, path_text(os.path.basename(target)), st.st_size, target)
         else:
             kinds.append(Target(target, "special"))
             skipped.append(
                 Skipped(_display(target), SkipReason.SPECIAL_FILE, _kind(st.st_mode), target)
             )
-    return kinds, jobs, skipped
 
 
 def _kind(mode: int) -> str:
@@ -126,52 +139,81 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
-def _file(fs_path: str, rel: str, st: os.stat_result, opts: WalkOptions) -> FileJob | Skipped:
-    # Size is judged when the file is read: archives are opened whatever their size,
-    # large texts are read in pieces, large binaries are skipped (extract.explore).
-    return FileJob(fs_path, rel, st.st_size)
+def _walk_tree(
+    root: str, ign: _Ignores, opts: WalkOptions, skipped: list[Skipped]
+) -> Iterator[FileJob]:
+    """Depth first, each folder's entries by name; a stack of folders being listed
+    in place of recursion (a deep tree costs no generator chain per file)."""
+    stack = [_listing(root, "", ign, opts, root, skipped)]
+    while stack:
+        item = next(stack[-1], None)
+        if item is None:
+            stack.pop()
+        elif isinstance(item, FileJob):
+            yield item
+        else:
+            stack.append(item)
 
 
-def _walk_dir(
-    fs_dir: str, rel_dir: str, ign: _Ignores, opts: WalkOptions
-) -> Iterator[FileJob | Skipped]:
+def _listing(
+    fs_dir: str,
+    rel_dir: str,
+    ign: _Ignores,
+    opts: WalkOptions,
+    target: str,
+    skipped: list[Skipped],
+) -> Iterator[FileJob | Iterator[Any]]:
+    """One folder's files, and for each subfolder the listing of it (walked by the
+    caller before the next entry)."""
     try:
         with os.scandir(fs_dir) as it:
             entries = sorted(it, key=lambda e: e.name)
     except OSError as exc:
-        yield Skipped(rel_dir or ".", SkipReason.UNREADABLE, exc.strerror or str(exc))
+        skipped.append(
+            Skipped(rel_dir or ".", SkipReason.UNREADABLE, exc.strerror or str(exc), target)
+        )
         return
     names = {e.name for e in entries}
     ign = ign.child(rel_dir, fs_dir, names, opts.use_gitignore)
+    matching = bool(ign._specs)
     for e in entries:
         name = path_text(e.name)
         rel = f"{rel_dir}/{name}" if rel_dir else name
         try:
             st = e.stat(follow_symlinks=False)
         except OSError as exc:
-            yield Skipped(rel, SkipReason.UNREADABLE, exc.strerror or str(exc))
+            skipped.append(Skipped(rel, SkipReason.UNREADABLE, exc.strerror or str(exc), target))
             continue
-        is_dir = stat.S_ISDIR(st.st_mode)
+        mode = st.st_mode
+        if stat.S_ISREG(mode) and not (matching and ign.match(rel, False)):
+            yield FileJob(e.path, rel, st.st_size, target)
+            continue
+        is_dir = stat.S_ISDIR(mode)
         if is_dir and e.name in VCS_DIRS:
-            yield Skipped(rel + "/", SkipReason.EXCLUDED, "version-control metadata")
-            continue
-        if ign.match(rel, is_dir):
-            yield Skipped(
-                rel + ("/" if is_dir else ""), SkipReason.EXCLUDED, "matched an ignore rule"
+            skipped.append(
+                Skipped(rel + "/", SkipReason.EXCLUDED, "version-control metadata", target)
             )
-            continue
-        if stat.S_ISLNK(st.st_mode):
+        elif matching and ign.match(rel, is_dir):
+            skipped.append(
+                Skipped(
+                    rel + ("/" if is_dir else ""),
+                    SkipReason.EXCLUDED,
+                    "matched an ignore rule",
+                    target,
+                )
+            )
+        elif stat.S_ISLNK(mode):
             try:
                 dest = os.readlink(e.path)
             except OSError:
                 dest = "?"
-            yield Skipped(rel, SkipReason.SYMLINK, f"link to {dest} (links are not followed)")
+            skipped.append(
+                Skipped(rel, SkipReason.SYMLINK, f"link to {dest} (links are not followed)", target)
+            )
         elif is_dir:
-            yield from _walk_dir(e.path, rel, ign, opts)
-        elif stat.S_ISREG(st.st_mode):
-            yield _file(e.path, rel, st, opts)
+            yield _listing(e.path, rel, ign, opts, target, skipped)
         else:
-            yield Skipped(rel, SkipReason.SPECIAL_FILE, _kind(st.st_mode))
+            skipped.append(Skipped(rel, SkipReason.SPECIAL_FILE, _kind(mode), target))
 
 
 class NotRegularFile(OSError):
