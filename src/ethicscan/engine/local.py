@@ -24,7 +24,7 @@ from ethicscan.extract.units import SPOOL_AT, Blob, Limits, Scratch, TextUnit
 from ethicscan.model import Finding, Notice, Skipped, SkipReason
 from ethicscan.rules.catalogue import Catalogue, load_catalogue
 from ethicscan.rules.prefilter import prefilter_for
-from ethicscan.sources.fs import FileJob, NotRegularFile, read, regular_size
+from ethicscan.sources.fs import FileJob, NotRegularFile, read_regular
 from ethicscan.suppress import apply_inline
 
 POOL_MIN_FILES = 16  # below this a pool costs more than it saves
@@ -48,8 +48,7 @@ def scan_file(
     range of a large text, with lines counted from the range's start."""
     limits = limits or Limits()
     try:
-        size = regular_size(job.fs_path)
-        data = read(job) if size <= SPOOL_AT else None
+        size, data = read_regular(job.fs_path, SPOOL_AT)
         if (
             data is not None
             and job.part is None
@@ -138,7 +137,7 @@ def _clean_text(data: bytes, job: FileJob, catalogue: Catalogue) -> bool:
     the prefilter sees no term.  Same verdict as exploring it."""
     if prefilter_for(catalogue).maybe(data):  # True also without Hyperscan
         return False
-    if identify(job.rel_path, data[:HEAD])[0] is not Format.TEXT:
+    if identify(job.rel_path, data)[0] is not Format.TEXT:  # reads its head only
         return False
     if extractor_for(Format.TEXT, job.rel_path) is not None:
         return False

@@ -78,6 +78,14 @@ _MAGIC: tuple[tuple[bytes, int, Format, str], ...] = (
 
 HEAD = 0x8006  # bytes needed to identify every format above
 
+# The entries a file may match, by its first byte, in the order of _MAGIC (which
+# decides between two that match): those at offset 0 that start with that byte, and
+# every entry at another offset.
+_BY_FIRST: dict[int, tuple[tuple[bytes, int, Format, str], ...]] = {
+    b: tuple(m for m in _MAGIC if m[1] != 0 or m[0][0] == b) for b in range(256)
+}
+_NOT_FIRST = tuple(m for m in _MAGIC if m[1] != 0)
+
 
 def identify(name: str, head: bytes) -> tuple[Format, str]:
     """The format of a file whose first bytes are ``head`` (at least :data:`HEAD`
@@ -88,7 +96,7 @@ def identify(name: str, head: bytes) -> tuple[Format, str]:
         if int.from_bytes(head[4:8], "big") >= 45:
             return Format.CLASS, "Java class file"
         return Format.MACHO, "Mach-O universal binary"
-    for magic, offset, fmt, desc in _MAGIC:
+    for magic, offset, fmt, desc in _BY_FIRST[head[0]] if head else _NOT_FIRST:
         if head.startswith(magic, offset) and _plausible(magic, head):
             if fmt is Format.ZIP and (suffix(name) in OFFICE_SUFFIXES or _office_zip(head)):
                 return Format.OFFICE, "office document"
@@ -118,6 +126,7 @@ def _office_zip(head: bytes) -> bool:
     first and uncompressed; Word, Excel and PowerPoint files have the entries
     ``[Content_Types].xml`` and their main part, whose local headers are usually
     in the first bytes (entry names are plain text there)."""
+    head = head[:HEAD]  # (a caller may pass the whole file)
     if head[30:38] == b"mimetype":
         return b"application/vnd.oasis.opendocument." in head[38:128]
     names: set[bytes] = set()

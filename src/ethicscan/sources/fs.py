@@ -235,14 +235,21 @@ def open_regular(path: str) -> int:
     return fd
 
 
-def regular_size(path: str) -> int:
+def read_regular(path: str, limit: int) -> tuple[int, bytes | None]:
+    """The size of the regular file ``path`` and, when it is at most ``limit`` bytes,
+    its content: one open (the common case of a scan, kept cheap)."""
     fd = open_regular(path)
     try:
-        return os.fstat(fd).st_size
+        size = os.fstat(fd).st_size
+        if size > limit:
+            return size, None
+        first = os.read(fd, size + 1)
+        if not first:
+            return size, first
+        parts = [first]
+        while more := os.read(fd, 1 << 20):  # it grew since: read it all, as read() does
+            parts.append(more)
+        return size, first if len(parts) == 1 else b"".join(parts)
     finally:
         os.close(fd)
 
-
-def read(job: FileJob) -> bytes:
-    with open(open_regular(job.fs_path), "rb") as f:
-        return f.read()
