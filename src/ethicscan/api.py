@@ -150,7 +150,8 @@ def scan(targets: Sequence[str], options: ScanOptions | None = None) -> ScanResu
         done += 1
         total_bytes += out.bytes
         texts += out.texts
-        found += sum(f.confidence >= opts.min_confidence for f in out.findings)
+        if out.findings:
+            found += sum(f.confidence >= opts.min_confidence for f in out.findings)
         if report:
             report(done, listed, total_bytes, found)
 
@@ -159,9 +160,12 @@ def scan(targets: Sequence[str], options: ScanOptions | None = None) -> ScanResu
     engine = get_engine(opts.engine, opts.scheduler)
     # Findings are reported relative to their target; several targets keep their order.
     for _job, out in engine.files(jobs, catalogue, opts.rule_dirs, workers, on_done, opts.limits):
-        findings.extend(f for f in out.findings if f.confidence >= opts.min_confidence)
-        notices.extend(out.notices)
-        more_skipped.extend(out.skipped)
+        if out.findings:
+            findings.extend(f for f in out.findings if f.confidence >= opts.min_confidence)
+        if out.notices:
+            notices.extend(out.notices)
+        if out.skipped:
+            more_skipped.extend(out.skipped)
     # A file target skipped whole (too large, not text) was never read: its identity is
     # its size, not a hash that would read gigabytes only to report them unread.
     unread = {
