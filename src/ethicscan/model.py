@@ -76,6 +76,8 @@ def path_text(name: str | bytes) -> str:
     fingerprint computed."""
     if isinstance(name, bytes):
         return name.decode("utf-8", "backslashreplace")
+    if name.isascii():
+        return name  # the common case, decided without encoding
     try:
         name.encode("utf-8")
         return name

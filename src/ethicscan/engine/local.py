@@ -8,6 +8,7 @@ import itertools
 import os
 import queue
 import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -274,24 +275,37 @@ AHEAD = 65_536  # files the walk may be ahead of the scan (about 20 MB of jobs)
 def _ahead(jobs: Iterable[FileJob], limit: int = AHEAD) -> Iterator[FileJob]:
     """``jobs`` pulled by a thread of its own up to ``limit`` ahead: the walk runs
     while files are scanned, its count (the progress bar's total) is soon complete,
-    and memory stays bounded however many files there are."""
-    q: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=limit)
+    and memory stays bounded however many files there are.  Jobs cross in chunks
+    (a queue's locks cost more than a job's walk), flushed every 20 ms on a slow
+    file system."""
+    q: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=max(1, limit // CHUNK_JOBS))
     stop = threading.Event()
+
+    def put(item: tuple[str, Any]) -> bool:
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
 
     def pull() -> None:
         try:
+            chunk: list[FileJob] = []
+            flushed = time.monotonic()
             for job in jobs:
-                while not stop.is_set():
-                    try:
-                        q.put(("job", job), timeout=0.1)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
-                    return
-            q.put(("end", None))
+                chunk.append(job)
+                if len(chunk) >= CHUNK_JOBS or time.monotonic() - flushed > 0.02:
+                    if not put(("jobs", chunk)):
+                        return
+                    chunk = []
+                    flushed = time.monotonic()
+            if chunk and not put(("jobs", chunk)):
+                return
+            put(("end", None))
         except BaseException as exc:  # handed to the consumer, raised there
-            q.put(("error", exc))
+            put(("error", exc))
 
     t = threading.Thread(target=pull, name="ethicscan-walk", daemon=True)
     t.start()
@@ -302,10 +316,13 @@ def _ahead(jobs: Iterable[FileJob], limit: int = AHEAD) -> Iterator[FileJob]:
                 return
             if kind == "error":
                 raise item
-            yield item
+            yield from item
     finally:
         stop.set()
         t.join(timeout=1)
+
+
+CHUNK_JOBS = 256  # jobs handed from the walk's thread at a time
 
 
 BATCH_FILES = 128  # files per batch sent to a worker ...

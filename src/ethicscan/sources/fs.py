@@ -8,6 +8,7 @@ import os
 import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from ethicscan.model import Skipped, SkipReason, Target, path_text
@@ -21,6 +22,8 @@ def _spec(lines: Iterable[str]) -> GitIgnoreSpec:
 
     return pathspec.GitIgnoreSpec.from_lines(lines)
 
+
+_NAME = attrgetter("name")
 
 VCS_DIRS = frozenset({".git", ".hg", ".svn", ".bzr", "_darcs", "CVS", ".jj"})
 IGNORE_FILE = ".ethicscanignore"
@@ -172,13 +175,13 @@ def _listing(
     caller before the next entry)."""
     try:
         with os.scandir(fs_dir) as it:
-            entries = sorted(it, key=lambda e: e.name)
+            entries = sorted(it, key=_NAME)
     except OSError as exc:
         skipped.append(
             Skipped(rel_dir or ".", SkipReason.UNREADABLE, exc.strerror or str(exc), target)
         )
         return
-    names = {e.name for e in entries}
+    names = set(map(_NAME, entries))
     ign = ign.child(rel_dir, fs_dir, names, opts.use_gitignore)
     matching = bool(ign._specs)
     for e in entries:
