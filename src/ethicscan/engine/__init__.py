@@ -133,7 +133,7 @@ class LocalEngine:
         from concurrent.futures import ProcessPoolExecutor, as_completed
 
         one = replace(portable(options), jobs=1)
-        pool = ProcessPoolExecutor(max_workers=workers)
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=local.die_with_parent)
         try:
             futures = {pool.submit(scan_target, t, one): i for i, t in enumerate(targets)}
             for fut in as_completed(futures):

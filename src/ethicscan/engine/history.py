@@ -14,7 +14,7 @@ from dulwich.repo import Repo
 
 from ethicscan.classify.analyse import analyse, relocated
 from ethicscan.classify.history import sightings, track
-from ethicscan.engine.local import POOL_MIN_FILES
+from ethicscan.engine.local import POOL_MIN_FILES, die_with_parent
 from ethicscan.errors import TargetError
 from ethicscan.extract.decode import NotText, decode
 from ethicscan.model import Finding, Skipped, SkipReason, Target
@@ -97,6 +97,7 @@ _worker: tuple[Repo, Catalogue] | None = None
 
 def _init_worker(repo_path: str, rule_dirs: tuple[str, ...]) -> None:
     global _worker
+    die_with_parent()
     _worker = (Repo(repo_path), load_catalogue(rule_dirs))
 
 

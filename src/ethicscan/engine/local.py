@@ -7,6 +7,7 @@ import ctypes
 import itertools
 import os
 import queue
+import signal
 import threading
 import time
 from collections import deque
@@ -199,8 +200,32 @@ _worker_catalogue: Catalogue | None = None
 _worker_limits: Limits | None = None
 
 
+def die_with_parent() -> None:
+    """Make this pool worker end when the process that started it dies, even by
+    SIGKILL (the OOM killer, ``kill -9``): otherwise it waits for work forever.  On
+    Linux the kernel sends the signal (``PR_SET_PDEATHSIG``); elsewhere a thread
+    watches for the parent to change."""
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        if libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0:  # PR_SET_PDEATHSIG
+            if os.getppid() != parent:  # it died before the call
+                os._exit(1)
+            return
+    except (OSError, AttributeError):  # not Linux with glibc
+        pass
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="ethicscan-parent-watch", daemon=True).start()
+
+
 def _init_worker(rule_dirs: tuple[str, ...], limits: Limits) -> None:
     global _worker_catalogue, _worker_limits
+    die_with_parent()
     _worker_catalogue = load_catalogue(rule_dirs)
     _worker_limits = limits
     prefilter_for(_worker_catalogue)  # loads the kept databases, if any
