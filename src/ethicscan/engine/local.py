@@ -294,7 +294,7 @@ def split_large(job: FileJob, limits: Limits) -> list[FileJob]:
     return [replace(job, part=(k, n)) for k in range(n)] if n > 1 else [job]
 
 
-AHEAD = 65_536  # files the walk may be ahead of the scan (about 20 MB of jobs)
+AHEAD = 16_384  # files the walk may be ahead of the scan (about 5 MB of jobs)
 
 
 def _ahead(jobs: Iterable[FileJob], limit: int = AHEAD) -> Iterator[FileJob]:
