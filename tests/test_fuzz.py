@@ -13,8 +13,10 @@ import os
 import shutil
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import zstandard
@@ -366,3 +368,47 @@ def test_libarchive_member_name_that_is_not_utf8() -> None:
     data = b"!<arch>\n" + head + H.TERM_JAVA + b"\n" * (len(H.TERM_JAVA) % 2)
     units = _explore("sdk.a", data)
     assert any(isinstance(u, TextUnit) and u.path.startswith("sdk.a!FaceAttr.java") for u in units)
+
+
+# -- gzip ----------------------------------------------------------------------------------
+
+
+def _read_all(stream: Any, step: int) -> bytes | str:
+    out = []
+    try:
+        while chunk := stream.read(step):
+            out.append(chunk)
+    except (OSError, EOFError, zlib.error):  # all of them skip the file as corrupt
+        return "error"
+    return b"".join(out)
+
+
+@given(
+    st.lists(st.binary(max_size=3000), min_size=1, max_size=3),
+    st.sampled_from([b"", b"\x00" * 7, b"junk", b"\x1f", b"\x00\x00\x1f\x8bxx"]),
+    st.one_of(st.none(), st.integers(0, 400)),
+    st.booleans(),
+    st.sampled_from([1, 7, 4096, 1 << 20]),
+)
+def test_gzip_reader_reads_as_gzipfile_does(
+    members: list[bytes], trailer: bytes, cut: int | None, flip: bool, step: int
+) -> None:
+    """explore._Gunzip (zlib in large steps) gives what gzip.GzipFile gives: the same
+    bytes, or an error where it errs (multiple members, zero padding, junk after a
+    member, truncation, a damaged member)."""
+    import gzip as gz
+    import io
+
+    from ethicscan.extract.explore import _Gunzip
+
+    data = b"".join(gz.compress(m, mtime=0) for m in members) + trailer
+    if cut is not None:
+        data = data[: max(2, len(data) - cut)]
+    if flip and len(data) > 12:
+        data = data[:-5] + bytes([data[-5] ^ 0xFF]) + data[-4:]
+    ours = _read_all(_Gunzip(io.BytesIO(data)), step)
+    theirs = _read_all(gz.GzipFile(fileobj=io.BytesIO(data)), step)
+    if isinstance(theirs, bytes):
+        assert ours == theirs
+    else:
+        assert not isinstance(ours, bytes)

@@ -22,7 +22,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import IO, BinaryIO, cast
+from typing import IO, Any, BinaryIO, cast
 
 from ethicscan.extract.decode import (
     SAMPLE,
@@ -678,7 +678,7 @@ class _Guarded(_Passing):
 def _decompressor(fmt: Format, raw: _Counting) -> IO[bytes] | None:
     src = io.BufferedReader(raw, CHUNK)
     if fmt is Format.GZIP:
-        return cast(IO[bytes], gzip.GzipFile(fileobj=src, mode="rb"))
+        return cast(IO[bytes], _Gunzip(src))
     if fmt is Format.BZIP2:
         return cast(IO[bytes], bz2.BZ2File(src, mode="rb"))
     if fmt is Format.XZ:
@@ -695,6 +695,59 @@ def _decompressor(fmt: Format, raw: _Counting) -> IO[bytes] | None:
             declared = -1
         return cast(IO[bytes], _Whole(reader, declared)) if declared >= 0 else reader
     return None  # pragma: no cover - only compressors reach here
+
+
+class _Gunzip(io.RawIOBase):
+    """gzip data as ``gzip.GzipFile`` reads it (members one after another, zero bytes
+    between or after them skipped, anything else after a member an error, a stream
+    that ends inside a member an error), with zlib fed in large steps: GzipFile feeds
+    it 8 KB at a time through Python, twice the cost.  zlib checks each member's CRC
+    and size."""
+
+    STEP = 256 * 1024
+
+    def __init__(self, src: IO[bytes]) -> None:
+        self.src = src
+        self.d: Any = zlib.decompressobj(31)
+        self.in_member = True  # the data starts with a member (identified by its magic)
+        self.tail = b""  # compressed bytes read but not yet given to zlib
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b: bytearray | memoryview) -> int:  # type: ignore[override]
+        while True:
+            if self.in_member:
+                data = self.d.unconsumed_tail or self.tail or self.src.read(self.STEP)
+                self.tail = b""
+                if not data:
+                    raise EOFError(
+                        "Compressed file ended before the end-of-stream marker was reached"
+                    )
+                try:
+                    out = self.d.decompress(data, len(b))
+                except zlib.error as exc:
+                    raise gzip.BadGzipFile(str(exc)) from None
+                if self.d.eof:
+                    self.tail = self.d.unused_data
+                    self.in_member = False
+                if out:
+                    b[: len(out)] = out
+                    return len(out)
+                continue
+            if not self.tail:
+                self.tail = self.src.read(self.STEP)
+                if not self.tail:
+                    return 0  # the end, after a whole member
+            self.tail = self.tail.lstrip(b"\x00")
+            if not self.tail:
+                continue
+            if len(self.tail) < 2:
+                self.tail += self.src.read(self.STEP)
+            if not self.tail.startswith(b"\x1f\x8b"):
+                raise gzip.BadGzipFile(f"Not a gzipped file ({self.tail[:2]!r})")
+            self.d = zlib.decompressobj(31)
+            self.in_member = True
 
 
 class _Whole(_Passing):
