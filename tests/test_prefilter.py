@@ -141,9 +141,13 @@ def test_compiled_databases_are_kept_and_loaded(tmp_path: Path) -> None:
 
 
 def test_no_cache_folder_still_works(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """ETHICSCAN_CACHE=off keeps nothing; a cache that cannot be written is no error."""
-    monkeypatch.setenv("ETHICSCAN_CACHE", "off")
+    """ETHICSCAN_PREFILTER_CACHE=off keeps nothing; a cache that cannot be written is no
+    error."""
+    monkeypatch.setenv("ETHICSCAN_PREFILTER_CACHE", "off")
     assert Prefilter(CAT)._cache is None
+    monkeypatch.setenv("ETHICSCAN_PREFILTER_CACHE", str(tmp_path / "mine"))
+    assert Prefilter(CAT)._cache == tmp_path / "mine"
+    monkeypatch.delenv("ETHICSCAN_PREFILTER_CACHE")
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     monkeypatch.setenv("ETHICSCAN_CACHE", str(blocker))

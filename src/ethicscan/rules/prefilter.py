@@ -357,11 +357,13 @@ _SINGLEMATCH = 1  # placeholder for hyperscan.HS_FLAG_SINGLEMATCH, read when com
 
 
 def cache_folder() -> Path | None:
-    """Where compiled databases are kept: ``$ETHICSCAN_CACHE/prefilter`` (default
-    ``~/.cache/ethicscan/prefilter``); None when ``ETHICSCAN_CACHE`` is ``off``."""
+    """Where compiled databases are kept: ``$ETHICSCAN_PREFILTER_CACHE`` if set (``off``
+    keeps nothing), else ``$ETHICSCAN_CACHE/prefilter`` (default
+    ``~/.cache/ethicscan/prefilter``)."""
+    own = os.environ.get("ETHICSCAN_PREFILTER_CACHE")
+    if own:
+        return None if own == "off" else Path(own)
     root = os.environ.get("ETHICSCAN_CACHE")
-    if root == "off":
-        return None
     return (Path(root) if root else Path.home() / ".cache" / "ethicscan") / "prefilter"
 
 
