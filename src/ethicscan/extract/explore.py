@@ -589,8 +589,9 @@ def streamable(path: str, head: bytes) -> bool:
 def binary_head(data: bytes) -> bool:
     """Data the decoder would refuse as binary goes to the strings pass, whose
     output the prefilter has not seen (UTF-16 text has its own patterns)."""
-    head = data[:SAMPLE]
-    return b"\x00" in head and utf16_without_bom(head) is None
+    if data.find(b"\x00", 0, SAMPLE) == -1:
+        return False  # the common case, decided without copying the head
+    return utf16_without_bom(data[:SAMPLE]) is None
 
 
 class _Blocks:
