@@ -35,7 +35,8 @@ def _history() -> Any:
 _DEFAULT = Limits()
 ProgressFn = Callable[[int, int, int], None]  # files done, files total, bytes done
 # (a callback that takes a fourth argument also gets the findings so far; in a corpus job
-# the units counted are targets)
+# the units counted are targets).  The walk runs while files are scanned: the total is the
+# files found so far, and grows until the walk ends.
 
 
 @dataclass(frozen=True)
