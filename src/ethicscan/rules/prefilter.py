@@ -157,15 +157,16 @@ class Prefilter:
         why = [e for e in exprs if e.reason]
         cands = [e for e in exprs if e.key is not None and e.form in (START, UTF8)]
         ctx = _candidate_patterns(k.text for k in catalogue.context.keys)
-        self._exprs: tuple[tuple[list[bytes], int], ...] = (
+        # (expressions, whether a scan only asks if any matches: each reports once)
+        self._exprs: tuple[tuple[list[bytes], bool], ...] = (
             # 0: may ASCII-only data hold a term?  1: may any data?  2: the rest for
             # data that is not UTF-8 (kept apart: these scan five times slower)
-            ([e.expr for e in why if e.form in (START, WIDE_FORM)], _SINGLEMATCH),
-            ([e.expr for e in why if e.form != DBCS], _SINGLEMATCH),
-            ([e.expr for e in why if e.form == DBCS], _SINGLEMATCH),
+            ([e.expr for e in why if e.form in (START, WIDE_FORM)], True),
+            ([e.expr for e in why if e.form != DBCS], True),
+            ([e.expr for e in why if e.form == DBCS], True),
             # 3, 4: where the matcher should look for terms, for context words
-            ([e.expr for e in cands], 0),
-            ([e for e, _ in ctx], 0),
+            ([e.expr for e in cands], False),
+            ([e for e, _ in ctx], False),
         )
         self.key_of: list[str] = [e.key for e in cands if e.key is not None]
         self.context_key_of: list[str] = [k for _, k in ctx]
@@ -189,8 +190,8 @@ class Prefilter:
     def _key(self, hyperscan: Any) -> str:
         h = hashlib.sha256()
         h.update(_MAGIC + str(getattr(hyperscan, "__version__", "")).encode())
-        for exprs, flag in self._exprs:
-            h.update(b"\0%d\0" % flag + b"\n".join(exprs))
+        for exprs, once in self._exprs:
+            h.update(b"\0%d\0" % once + b"\n".join(exprs))
         return h.hexdigest()[:32]
 
     def _path(self, hyperscan: Any) -> Path | None:
@@ -252,8 +253,8 @@ class Prefilter:
 
             self._pending = False
             self._dbs = tuple(
-                _compile(hyperscan, exprs, flag and hyperscan.HS_FLAG_SINGLEMATCH)
-                for exprs, flag in self._exprs
+                _compile(hyperscan, exprs, hyperscan.HS_FLAG_SINGLEMATCH if once else 0)
+                for exprs, once in self._exprs
             )
             self._owner = threading.get_ident()
             self._keep(hyperscan)
@@ -351,9 +352,6 @@ def _candidate_patterns(keys: Iterable[str]) -> list[tuple[bytes, str]]:
         for spelled in dict.fromkeys((k, k.upper())):
             out.setdefault(_esc(spelled.encode("utf-8")), k)
     return sorted(out.items())
-
-
-_SINGLEMATCH = 1  # placeholder for hyperscan.HS_FLAG_SINGLEMATCH, read when compiling
 
 
 def cache_folder() -> Path | None:
