@@ -12,7 +12,8 @@ What it does:
    without using that much disk).
 2. Writes the catalogue's terms (every spelling the matcher looks for) to a
    pattern file, and times, over several rounds after a warm-up, the median of:
-   ``rg -uu -F -i -c -f terms`` (Debian's ripgrep), ethicscan (``--jobs`` = cores,
+   ``rg -uu -F -i -c -f terms`` (Debian's ripgrep), the same with ``-z`` (ripgrep then
+   reads compressed files too, as ethicscan does), ethicscan (``--jobs`` = cores,
    JSON to a file), and a plain Python ``re`` alternation of the same terms
    (single process; on a time budget, extrapolated to the corpus: it is slow).
 3. Samples the resident memory of ethicscan's whole process tree (the parent and
@@ -229,8 +230,14 @@ def time_cmd(cmd: list[str], measure_rss: bool = False) -> tuple[float, int, str
     return elapsed, peak, out
 
 
-def rg_cmd(roots: list[Path], terms: Path, jobs: int) -> list[str]:
-    return ["rg", "-uu", "-F", "-i", "-c", "-j", str(jobs), "-f", str(terms), *map(str, roots)]
+def rg_cmd(roots: list[Path], terms: Path, jobs: int, z: bool = False) -> list[str]:
+    """ripgrep with the term list; ``z``: also inside gzip, bzip2, xz and zstd files
+    (``-z``, through their decompressors), as ethicscan reads them."""
+    flags = ["-z"] if z else []
+    return [
+        "rg", *flags, "-uu", "-F", "-i", "-c", "-j", str(jobs), "-f", str(terms),
+        *map(str, roots),
+    ]  # fmt: skip
 
 
 def es_cmd(roots: list[Path], jobs: int, out: Path) -> list[str]:
@@ -312,15 +319,19 @@ def main() -> int:
     time_cmd(es_cmd([min(tops, key=lambda t: tree_size(t)[1])], args.jobs, work / "warm.json"))
     # warm the page cache for both tools
     time_cmd(rg_cmd([corpus], tfile, args.jobs))
+    time_cmd(rg_cmd([corpus], tfile, args.jobs, z=True))
     figures: dict[str, object] = {"bytes": size, "files": files, "jobs": args.jobs}
 
-    rg_times, es_times, peaks = [], [], []
-    rg_cpu, es_cpu = [], []
+    rg_times, rgz_times, es_times, peaks = [], [], [], []
+    rg_cpu, rgz_cpu, es_cpu = [], [], []
     psss: list[int] = []
     out = work / "out.json"
     for r in range(args.rounds):
         t_rg, _, _ = time_cmd(rg_cmd([corpus], tfile, args.jobs))
         rg_cpu.append(CPU["rg"])
+        t_rgz, _, _ = time_cmd(rg_cmd([corpus], tfile, args.jobs, z=True))
+        rgz_cpu.append(CPU["rg"])
+        rgz_times.append(t_rgz)
         t_es, peak, _ = time_cmd(es_cmd([corpus], args.jobs, out), measure_rss=True)
         es_cpu.append(CPU[sys.executable])
         rg_times.append(t_rg)
@@ -328,23 +339,28 @@ def main() -> int:
         peaks.append(peak)
         psss.append(PSS["last"])
         print(
-            f"round {r + 1}: ripgrep {t_rg:.2f} s ({rg_cpu[-1]:.1f} CPU s), ethicscan "
+            f"round {r + 1}: ripgrep {t_rg:.2f} s ({rg_cpu[-1]:.1f} CPU s), ripgrep -z "
+            f"{t_rgz:.2f} s ({rgz_cpu[-1]:.1f} CPU s), ethicscan "
             f"{t_es:.2f} s ({es_cpu[-1]:.1f} CPU s, peak RSS {peak / 1e6:.0f} MB, "
             f"PSS {psss[-1] / 1e6:.0f} MB)"
         )
     doc = json.loads(out.read_text(encoding="utf-8"))
     rg_m, es_m = statistics.median(rg_times), statistics.median(es_times)
+    rgz_m, rgzc = statistics.median(rgz_times), statistics.median(rgz_cpu)
     rate, _ = re_scan(corpus, terms, args.re_budget)
     re_est = size / 1e6 / rate
     print()
     rgc, esc = statistics.median(rg_cpu), statistics.median(es_cpu)
     print(
-        f"CPU seconds (all processes): ripgrep {rgc:.1f}, ethicscan {esc:.1f}, "
-        f"ratio {esc / rgc:.2f}"
+        f"CPU seconds (all processes): ripgrep {rgc:.1f}, ripgrep -z {rgzc:.1f}, "
+        f"ethicscan {esc:.1f}, ratio {esc / rgc:.2f} ({esc / rgzc:.2f} to -z)"
     )
     print(f"{'tool':<28}{'median s':>10}{'MB/s':>10}{'x ripgrep':>11}")
     print(f"{'ripgrep -F -i (terms file)':<28}{rg_m:>10.2f}{size / 1e6 / rg_m:>10.0f}{1:>11.2f}")
+    z_row = f"{'ripgrep -z (compressed too)':<28}{rgz_m:>10.2f}{size / 1e6 / rgz_m:>10.0f}"
+    print(f"{z_row}{rgz_m / rg_m:>11.2f}")
     print(f"{'ethicscan':<28}{es_m:>10.2f}{size / 1e6 / es_m:>10.0f}{es_m / rg_m:>11.2f}")
+    print(f"ethicscan / ripgrep -z: {es_m / rgz_m:.2f} (both read inside compressed files)")
     print(f"{'python re (1 process, est.)':<28}{re_est:>10.1f}{rate:>10.1f}{re_est / rg_m:>11.1f}")
     print(
         f"ethicscan: {len(doc['findings'])} findings, {len(doc['skipped'])} skipped, "
@@ -355,6 +371,9 @@ def main() -> int:
         ripgrep_s=rg_m,
         ethicscan_s=es_m,
         ratio=es_m / rg_m,
+        ripgrep_z_s=rgz_m,
+        ratio_z=es_m / rgz_m,
+        ripgrep_z_cpu_s=rgzc,
         re_mb_s=rate,
         peak_rss=max(peaks),
         peak_pss=max(psss),
