@@ -42,10 +42,6 @@ def test_active_and_compact() -> None:
         ("SkinColor".encode("utf-16-be"), True),
         (b"def trace(): return brace + grace", False),
         (b"embrace the traceback? no: Trace", False),
-        # inside an upper-case word is no start: TRACE, not T + RACE ...
-        (b"SET_TRACE_ID = OTEL_TRACES", False),
-        # ... but the end of an acronym is: HTML + Race
-        (b"XRace", True),
         # plain colour labels alone cannot make a finding (the value gate) ...
         (b"palette = ['white', 'black', 'yellow', 'brown']", False),
         (b"WHITE = '#fff'; Black = '#000'", False),
