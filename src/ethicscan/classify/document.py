@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import accumulate
 from operator import add
+from typing import Protocol
 
 from ethicscan.rules.catalogue import Catalogue, ContextWord
 from ethicscan.rules.matcher import Match, lower_same_length
@@ -137,11 +138,14 @@ class Document:
         return 0, self.line_count
 
     @cached_property
-    def comment_lines(self) -> list[bool]:
+    def comment_lines(self) -> LineFlags:
         """True for lines that are wholly comment or docstring (code files only)."""
         n = self.line_count
         if self.is_prose:
             return [True] * n
+        py = self.suffix in PY_LIKE
+        if "/*" not in self.text and not (py and ('"""' in self.text or "'''" in self.text)):
+            return _LineFlags(self)  # no state runs from line to line
         flags = [False] * n
         state = ("", False)
         done = 0  # the first character not yet read
@@ -193,11 +197,7 @@ class Document:
                 if q not in body:
                     quote = q
                 continue
-            if (
-                (hash_style and s.startswith("#"))
-                or s.startswith(("//", "--", "<!--", ";", "* ", "*/"))
-                or s == "*"
-            ):
+            if _one_line_comment(s, hash_style):
                 flags[i] = True
             elif s.startswith("/*"):
                 flags[i] = True
@@ -377,3 +377,48 @@ class Document:
         if re.search(r"(?<!inter)(?<!sur)(?<!type)(?<!pre)face", low):
             out["face"].append("face (in path)")
         return dict(out)
+
+
+class LineFlags(Protocol):
+    """A flag a line, read by index (a list, or computed when asked)."""
+
+    def __getitem__(self, i: int, /) -> bool: ...
+
+    def __len__(self) -> int: ...
+
+
+def _one_line_comment(s: str, hash_style: bool) -> bool:
+    """Is the stripped line ``s`` a comment on its own (no block or docstring open)?"""
+    return (
+        (hash_style and s.startswith("#"))
+        or s.startswith(("//", "--", "<!--", ";", "* ", "*/"))
+        or s == "*"
+    )
+
+
+class _LineFlags:
+    """:attr:`Document.comment_lines` of a text in which no block comment or docstring
+    can open: no state runs from line to line, so a line is judged on its own when
+    asked (most lines never are), as reading every line would judge it."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.hash_style = doc.suffix in HASH_COMMENT
+        self.n = doc.line_count
+        self.ranges = doc.focus
+        self.known: dict[int, bool] = {}
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, i: int) -> bool:
+        if not 0 <= i < self.n:
+            raise IndexError(i)
+        got = self.known.get(i)
+        if got is None:
+            if self.ranges and not any(a <= i <= b for a, b in self.ranges):
+                got = False  # outside the focus of a large text, as when read in order
+            else:
+                got = _one_line_comment(self.doc.line_text(i).strip(), self.hash_style)
+            self.known[i] = got
+        return got
