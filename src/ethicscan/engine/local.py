@@ -295,6 +295,7 @@ def split_large(job: FileJob, limits: Limits) -> list[FileJob]:
 
 
 AHEAD = 16_384  # files the walk may be ahead of the scan (about 5 MB of jobs)
+CHUNK_JOBS = 256  # jobs handed from the walk's thread at a time
 
 
 def _ahead(jobs: Iterable[FileJob], limit: int = AHEAD) -> Iterator[FileJob]:
@@ -345,9 +346,6 @@ def _ahead(jobs: Iterable[FileJob], limit: int = AHEAD) -> Iterator[FileJob]:
     finally:
         stop.set()
         t.join(timeout=1)
-
-
-CHUNK_JOBS = 256  # jobs handed from the walk's thread at a time
 
 
 BATCH_FILES = 128  # files per batch sent to a worker ...
@@ -437,7 +435,7 @@ def run(
         return
     pf = prefilter_for(catalogue)
     if pf.keeps:
-        pf.warm_up()  # compiled once, here, and kept: the workers load it
+        pf.warm_up()  # compiled (or loaded) once, here: the forked workers inherit it
     with ProcessPoolExecutor(
         max_workers=workers,
         initializer=_init_worker,
