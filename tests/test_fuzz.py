@@ -160,12 +160,25 @@ def test_prefilter_candidates_judge_like_the_matcher(text: str) -> None:
 def test_prefilter_never_says_no_to_a_match(text: str, encoding: str) -> None:
     """Whenever the matcher finds a term that is a reason to read in a text, the
     prefilter says maybe for the same text's bytes."""
-    found = [m for m in CAT.terms.find(text) if reason(m.key.payload)]
+    data = text.encode(encoding)
+    if encoding.startswith("utf-16"):
+        data = codecs.BOM_UTF16_LE + data if encoding.endswith("le") else data
+    try:
+        seen = decode(data).text  # what the scanner reads (GB18030 bytes may be UTF-8)
+    except NotText:
+        return
+    found = [m for m in CAT.terms.find(seen) if reason(m.key.payload)]
     if found:
-        data = text.encode(encoding)
-        if encoding.startswith("utf-16"):
-            data = codecs.BOM_UTF16_LE + data if encoding.endswith("le") else data
         assert PF.maybe(data), (text, encoding, [m.key.text for m in found])
+
+
+def test_gb18030_bytes_that_are_also_utf8_are_judged_as_read() -> None:
+    """GB18030 bytes can be valid UTF-8 (銒歩 -> ㋚i); the scanner then reads them as
+    UTF-8, where "religious" follows a letter: no term, and the prefilter agrees."""
+    data = "銒歩religious belief".encode("gb18030")
+    assert decode(data).encoding == "utf-8"
+    assert not [m for m in CAT.terms.find(decode(data).text) if reason(m.key.payload)]
+    assert not PF.maybe(data)
 
 
 CONTEXT = ["face", "skin", "color", "colour", "attribute", "predict", "camera", "肤色", "人脸"]
