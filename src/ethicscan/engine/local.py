@@ -4,7 +4,6 @@ same results in the same order."""
 from __future__ import annotations
 
 import ctypes
-import gc
 import itertools
 import os
 import queue
@@ -230,11 +229,6 @@ def _init_worker(rule_dirs: tuple[str, ...], limits: Limits) -> None:
     _worker_catalogue = load_catalogue(rule_dirs)
     _worker_limits = limits
     prefilter_for(_worker_catalogue)  # loads the kept databases, if any
-    # A worker allocates a few objects a file, hundreds of thousands of times, and
-    # makes almost no reference cycles: what it inherited is never collected again
-    # (freeze), and the collector runs a hundred times less often.
-    gc.freeze()
-    gc.set_threshold(50_000, 50, 50)
 
 
 def _scan_in_worker(job: FileJob) -> FileOutcome:
