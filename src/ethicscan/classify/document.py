@@ -402,7 +402,9 @@ class _LineFlags:
     asked (most lines never are), as reading every line would judge it."""
 
     def __init__(self, doc: Document) -> None:
-        self.doc = doc
+        # The lines, not the document: the document keeps this object, and a cycle
+        # would keep a large text alive until the collector's rare full pass.
+        self.lines = doc.lines
         self.hash_style = doc.suffix in HASH_COMMENT
         self.n = doc.line_count
         self.ranges = doc.focus
@@ -419,6 +421,6 @@ class _LineFlags:
             if self.ranges and not any(a <= i <= b for a, b in self.ranges):
                 got = False  # outside the focus of a large text, as when read in order
             else:
-                got = _one_line_comment(self.doc.line_text(i).strip(), self.hash_style)
+                got = _one_line_comment(self.lines[i].strip(), self.hash_style)
             self.known[i] = got
         return got
