@@ -1,21 +1,25 @@
-"""A byte-level yes/no before any decoding: could this file hold a term?
+"""A byte-level yes/no before any decoding: could this file hold a term?  And, for a
+text that is read, where the matcher should look.
 
 Most bytes of a corpus hold no term, and a file that cannot hold one need not be
-decoded, lower-cased, matched or classified.  One Hyperscan database over the raw
-bytes answers, and stops at the first candidate.  It is a superset of the matcher
-(:mod:`rules.matcher`), never a subset:
+decoded, lower-cased, matched or classified.  Hyperscan answers over the raw bytes
+and stops at the first candidate.  In the text the scanner decodes from them, it is
+a superset of the matcher (:mod:`rules.matcher`) for every *reason to read*
+(:func:`reason`: look-alike phrases and plain value labels are not), never a subset:
 
-* an ASCII term ``race`` becomes ``race`` in any case after a byte that is not an
-  ASCII letter (start of data, ``_``, a digit, a non-ASCII byte), or ``Race`` /
-  ``RACE`` with its first letter upper-case after anything (``emRace``,
-  ``HTMLRace``); plus its UTF-16 spellings.  That is every start the matcher's
+* an ASCII term ``race`` becomes ``race`` in any case at the start of the data or
+  after a byte that is not an ASCII letter (``_``, a digit, a non-ASCII byte), or
+  ``Race`` / ``RACE`` with its first letter upper-case after anything (``emRace``,
+  ``HTMLRace``); plus its UTF-16 spellings; and, in data that is not UTF-8, after an
+  ASCII letter that ends a double-byte character.  That is every start the matcher's
   ``starts_word`` accepts; ends are not checked here.
 * a CJK term becomes its bytes in every encoding the scanner decodes: UTF-8,
   GB18030 (so GBK and GB2312), Big5-HKSCS, Shift-JIS, EUC-JP, EUC-KR, UTF-16.
 
-UTF-32 files (rare; they carry a BOM) always get the full pass.  Without the
-``hyperscan`` package (it ships wheels for Linux and macOS on x86-64 and ARM64)
-every file gets the full pass: slower, never different.
+The compiled databases are kept on disk (:func:`cache_folder`).  UTF-32 files (rare;
+they carry a BOM) always get the full pass.  Without the ``hyperscan`` package (it
+ships wheels for Linux and macOS on x86-64 and ARM64) every file gets the full pass:
+slower, never different.
 """
 
 from __future__ import annotations
