@@ -92,20 +92,17 @@ def _patterns(catalogue: Catalogue) -> list[_Expr]:
     for key in catalogue.terms.keys:
         k = key.text
         why = reason(key.payload)
+        for expr, form in _matcher_forms(k):
+            put(expr, k, why, form)
+        if not why:
+            continue
         if k.isascii():
-            if not re.fullmatch(r"[ -~]+", k):
-                continue
-            for expr in _starts(k):
-                put(expr, k, why, START)
-            if why:
+            if re.fullmatch(r"[ -~]+", k):
                 put(b"[\\x80-\\xff][A-Za-z](?i:" + _esc(k) + b")", None, True, DBCS)
                 for enc in WIDE:
                     put(b"(?i:" + _esc(k.encode(enc)) + b")", None, True, WIDE_FORM)
             continue
         for spelled in dict.fromkeys((k, k.upper())):
-            put(_esc(spelled.encode("utf-8")), k, why, UTF8)
-            if not why:
-                continue
             for enc in ENCODINGS[1:] + WIDE:
                 try:
                     expr = _esc(spelled.encode(enc))
@@ -343,18 +340,20 @@ def _ends(db: Any, text: str, key_of: list[str]) -> list[tuple[int, str]]:
     return out
 
 
+def _matcher_forms(k: str) -> list[tuple[bytes, str]]:
+    """Where the matcher may find key ``k`` in UTF-8 text: an ASCII key at an
+    identifier start (START), any other as it is and upper-cased (UTF8)."""
+    if k.isascii():
+        return [(e, START) for e in _starts(k)] if re.fullmatch(r"[ -~]+", k) else []
+    return [(_esc(s.encode("utf-8")), UTF8) for s in dict.fromkeys((k, k.upper()))]
+
+
 def _candidate_patterns(keys: Iterable[str]) -> list[tuple[bytes, str]]:
-    """Each key where the matcher may find it: ASCII keys at an identifier start,
-    others in UTF-8 as they are and upper-cased."""
+    """Each key where the matcher may find it (:func:`_matcher_forms`)."""
     out: dict[bytes, str] = {}
     for k in keys:
-        if k.isascii():
-            if re.fullmatch(r"[ -~]+", k):
-                for expr in _starts(k):
-                    out.setdefault(expr, k)
-            continue
-        for spelled in dict.fromkeys((k, k.upper())):
-            out.setdefault(_esc(spelled.encode("utf-8")), k)
+        for expr, _ in _matcher_forms(k):
+            out.setdefault(expr, k)
     return sorted(out.items())
 
 
