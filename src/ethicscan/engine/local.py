@@ -206,14 +206,11 @@ def die_with_parent() -> None:
     Linux the kernel sends the signal (``PR_SET_PDEATHSIG``); elsewhere a thread
     watches for the parent to change."""
     parent = os.getppid()
-    try:
-        libc = ctypes.CDLL("libc.so.6", use_errno=True)
-        if libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0:  # PR_SET_PDEATHSIG
-            if os.getppid() != parent:  # it died before the call
-                os._exit(1)
-            return
-    except (OSError, AttributeError):  # not Linux with glibc
-        pass
+    libc = _glibc()
+    if libc and libc.prctl(1, signal.SIGKILL, 0, 0, 0) == 0:  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # it died before the call
+            os._exit(1)
+        return
 
     def watch() -> None:
         while os.getppid() == parent:
@@ -252,15 +249,22 @@ def _scan_batch_in_worker(batch: list[FileJob]) -> list[FileOutcome | int]:
 def _trim() -> None:
     """Give memory freed by large texts back to the system (glibc keeps it in its
     heap otherwise, and a long-lived worker's resident size only grows)."""
+    libc = _glibc()
+    if libc:
+        libc.malloc_trim(0)
+
+
+def _glibc() -> Any:
+    """The C library when it is glibc (``prctl``, ``malloc_trim``), else False."""
     global _libc
     if _libc is None:
         try:
             _libc = ctypes.CDLL("libc.so.6")
             _libc.malloc_trim.argtypes = [ctypes.c_size_t]
-        except (OSError, AttributeError):  # not glibc
+            _libc.prctl  # noqa: B018 - Linux glibc has both
+        except (OSError, AttributeError):  # not Linux with glibc
             _libc = False
-    if _libc:
-        _libc.malloc_trim(0)
+    return _libc
 
 
 _libc: Any = None
