@@ -1,7 +1,8 @@
 """atheris: matches lie where they say; for ASCII texts the prefilter's candidates
 give the matcher's own matches; the prefilter never says no where the matcher finds a
 term that is a reason to read, nor where the classifier finds anything, in the text
-the scanner decodes from the bytes."""
+the scanner decodes from the bytes; confirming a plain text's reasons never says no
+where the classifier judges one, nor where it finds anything."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from _harness import CATALOGUE, PREFILTER, main
 with atheris.instrument_imports():
     from ethicscan.classify.analyse import analyse
     from ethicscan.extract.decode import NotText, decode
-    from ethicscan.rules.catalogue import Term
+    from ethicscan.rules.catalogue import Term, standing_terms
     from ethicscan.rules.prefilter import reason
 
 TERMS = sorted({k.text for k in CATALOGUE.terms.keys if isinstance(k.payload, Term)})
@@ -37,17 +38,22 @@ def test_one_input(data: bytes) -> None:
             raise AssertionError(f"prefilter candidates judge differently: {text!r}")
     for encoding in ("utf-8", "gb18030"):
         data = text.encode(encoding)
-        if PREFILTER.maybe(data):
+        maybe = PREFILTER.maybe(data)
+        plain = PREFILTER.maybe(data, plain=True)
+        if plain and not maybe:
+            raise AssertionError(f"a plain text read where its bytes hold no reason: {text!r}")
+        if plain:
             continue
         # No: then the text the scanner reads from these bytes (GB18030 bytes may be
-        # valid UTF-8, and are then read as that) holds no reason to read, no finding.
+        # valid UTF-8, and are then read as that) holds no finding, no reason to read
+        # that the classifier would judge, and (when the bytes alone say no) none at all.
         try:
             seen = decode(data).text
         except NotText:
             continue
-        if any(reason(m.key.payload) for m in CATALOGUE.terms.find(seen)) or analyse(
-            seen, "attrs.py", CATALOGUE
-        ):
+        found = CATALOGUE.terms.find(seen)
+        judged = standing_terms(found) if maybe else found
+        if any(reason(m.key.payload) for m in judged) or analyse(seen, "attrs.py", CATALOGUE):
             raise AssertionError(f"prefilter misses a match in {encoding}: {text!r}")
 
 

@@ -25,12 +25,12 @@ from hypothesis import strategies as st
 
 import hostile_corpus as H
 from ethicscan.classify.analyse import analyse
-from ethicscan.extract.decode import SAMPLE, NotText, decode, stream_encoding
+from ethicscan.extract.decode import SAMPLE, NotText, decode, read_as_utf8, stream_encoding
 from ethicscan.extract.explore import Budget, Explorer
 from ethicscan.extract.registry import BY_FORMAT, TEXT_BY_SUFFIX
 from ethicscan.extract.units import Blob, Extracted, ExtractError, Limits, Scratch, TextUnit
 from ethicscan.model import Skipped
-from ethicscan.rules.catalogue import Term, load_catalogue
+from ethicscan.rules.catalogue import Term, load_catalogue, standing_terms
 from ethicscan.rules.prefilter import prefilter_for, reason
 
 CAT = load_catalogue(())
@@ -69,6 +69,16 @@ def test_decode_gives_text_or_not_text(data: bytes) -> None:
     assert isinstance(out.text, str)
     codecs.lookup(out.encoding.rstrip("?"))
     out.text.encode("utf-8")  # no lone surrogates: every report can be written
+
+
+@given(BYTES)
+def test_read_as_utf8_agrees_with_decode(data: bytes) -> None:
+    """When the prefilter takes bytes as the UTF-8 text the scanner reads, they are."""
+    if read_as_utf8(data):
+        body = data[3:] if data.startswith(codecs.BOM_UTF8) else data
+        assert decode(data) == decode(data) and decode(data).text == body.decode("utf-8")
+    if data.isascii():
+        assert read_as_utf8(data, ascii_only=True) == read_as_utf8(data)
 
 
 @given(BYTES)
@@ -200,6 +210,42 @@ def test_prefilter_never_says_no_to_a_finding(text: str) -> None:
     text the prefilter would read (plain value labels alone are not reasons)."""
     if analyse(text, "attrs.py", CAT):
         assert PF.maybe(text.encode("utf-8")), text
+
+
+FILLER = st.text(st.one_of(st.sampled_from("abcXYZ _.-\n()é中族"), st.characters()), max_size=700)
+
+
+@given(FILLER, term_text(), FILLER, st.booleans())
+def test_confirming_a_reason_is_exact_for_the_term_there(
+    before: str, middle: str, after: str, bom: bool
+) -> None:
+    """For every term the classifier would judge that is a reason to read, the text
+    around its end confirms it, however long the text on either side (the window
+    holds every match that could touch it)."""
+    text = before + middle + after
+    data = text.encode("utf-8", "surrogatepass")
+    assume(read_as_utf8(data))
+    prefix = codecs.BOM_UTF8 if bom else b""
+    for m in standing_terms(CAT.terms.find(text)):
+        if reason(m.key.payload):
+            end = len(prefix) + len(text[: m.end].encode("utf-8"))
+            assert PF.confirms(prefix + data, end), (text, m.key.text)
+            assert PF.maybe(prefix + data, plain=True)
+
+
+@given(FILLER, term_text(), FILLER, st.sampled_from(["app.js", "attrs.py", "notes.md"]))
+def test_plain_prefilter_never_says_no_to_a_finding(
+    before: str, middle: str, after: str, path: str
+) -> None:
+    """The invariant of the fast path for plain texts: a text that gives any finding
+    is one the prefilter, confirming its reasons, would read."""
+    text = before + middle + after
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        return
+    if analyse(decode(data).text if read_as_utf8(data) else text, path, CAT):
+        assert PF.maybe(data, plain=True), text
 
 
 # -- archives ------------------------------------------------------------------------------

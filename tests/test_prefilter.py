@@ -3,6 +3,7 @@ finds something: it must never hide a finding, in any encoding the scanner reads
 
 from __future__ import annotations
 
+import codecs
 import random
 from pathlib import Path
 
@@ -53,6 +54,42 @@ def test_active_and_compact() -> None:
 )
 def test_examples(data: bytes, maybe: bool) -> None:
     assert PF.maybe(data) is maybe
+
+
+@pytest.mark.parametrize(
+    ("data", "maybe"),
+    [
+        # A plain text's reasons count only where the matcher finds a term it keeps.
+        (b"const winner = await Promise.race([a, b]);", False),
+        (b"case LBRACE: case RBRACE: log('%cTRACE')", False),
+        (b"avoid a race condition here", False),
+        ("// 避免 race condition: 加锁".encode(), False),
+        (b"int emRace;", True),
+        (b"Promise.race(p); person.race = 'x'", True),
+        ("人脸属性: 民族".encode(), True),
+        (codecs.BOM_UTF8 + b"race: str", True),
+        # Not read as UTF-8 as it is (not valid, NUL bytes): every reason counts.
+        (b"race condition \xff\xfe", True),
+        (b"race condition\x00", True),
+        ("race condition".encode("utf-16"), True),
+        # Far from the start, far apart: each judged in its own window.
+        (b"x" * 5000 + b" race condition " + b"y" * 5000 + b" ethnicity ", True),
+        (b"x" * 5000 + b" race condition " + b"y" * 5000 + b" Promise.race ", False),
+    ],
+)
+def test_plain_texts_confirm_their_reasons(data: bytes, maybe: bool) -> None:
+    assert PF.maybe(data, plain=True) is maybe
+    if not maybe:
+        assert PF.maybe(data)  # the bytes alone hold a reason
+
+
+def test_many_unconfirmed_reasons_read_the_text() -> None:
+    """Past a few dozen reasons that the matcher does not keep (plus one per 4 KB),
+    confirming costs more than reading: the text is read."""
+    few = b"".join(b"x = Promise.race(p%d);\n" % i for i in range(20))
+    many = b"".join(b"x = Promise.race(p%d);\n" % i for i in range(200))
+    assert not PF.maybe(few, plain=True)
+    assert PF.maybe(many, plain=True)
 
 
 def _term_keys() -> list[str]:

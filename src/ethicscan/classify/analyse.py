@@ -20,8 +20,8 @@ from ethicscan.classify.capability import (
 from ethicscan.classify.document import Document
 from ethicscan.classify.schema import Container, Place, parse_schema
 from ethicscan.model import Basis, Capability, Evidence, Finding, Location, Signal, Trait
-from ethicscan.rules.catalogue import Catalogue, Lookalike, Term, TermKind
-from ethicscan.rules.matcher import Match, drop_contained
+from ethicscan.rules.catalogue import Catalogue, Lookalike, Term, TermKind, standing_terms
+from ethicscan.rules.matcher import Match
 from ethicscan.rules.prefilter import prefilter_for
 
 SNIPPET_WIDTH = 200
@@ -43,15 +43,7 @@ def analyse(text: str, path: str, catalogue: Catalogue, hint: str = "") -> list[
     """Every finding in ``text``; ``path`` is the location reported and, unless
     ``hint`` names another file, what the kind of file is read from."""
     doc = Document(text, path, catalogue, "", hint)
-    matches = drop_contained(_term_matches(doc))
-    if not matches:
-        return []
-    spans = [(m.start, m.end) for m in matches if isinstance(m.key.payload, Lookalike)]
-    term_matches: list[Match[Term]] = [
-        m  # type: ignore[misc]
-        for m in matches
-        if isinstance(m.key.payload, Term) and not _overlaps(m, spans)
-    ]
+    term_matches = standing_terms(_term_matches(doc))
     if not term_matches:
         return []
     if len(text) > FOCUSED:
@@ -120,10 +112,6 @@ def _focus_chars(doc: Document, hits: list[tuple[int, int]]) -> list[tuple[int, 
         else:
             out.append((lo, hi))
     return out
-
-
-def _overlaps(m: Match[Term | Lookalike], spans: list[tuple[int, int]]) -> bool:
-    return any(s < m.end and m.start < e for s, e in spans)
 
 
 def _link_neighbours(hits: list[Hit]) -> None:

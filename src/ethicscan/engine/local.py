@@ -137,7 +137,7 @@ def _clean_text(data: bytes, job: FileJob, catalogue: Catalogue) -> bool:
     """The common case, decided without building anything: a plain text file (no
     container, document or binary magic, no extractor for its suffix) in which
     the prefilter sees no term.  Same verdict as exploring it."""
-    if prefilter_for(catalogue).maybe(data):  # True also without Hyperscan
+    if prefilter_for(catalogue).maybe(data, plain=True):  # True also without Hyperscan
         return False
     if identify(job.rel_path, data)[0] is not Format.TEXT:  # reads its head only
         return False

@@ -106,6 +106,29 @@ def decode(data: bytes) -> Decoded:
     return Decoded(data.decode(enc, errors="replace"), enc)
 
 
+def read_as_utf8(data: bytes, ascii_only: bool = False) -> bool:
+    """Whether :func:`decode` reads ``data`` as valid UTF-8, so that any slice of it
+    decodes to the text decode gives there (a UTF-8 byte-order mark included: it
+    is a character that is no letter).  ``ascii_only``: the caller knows the data
+    is ASCII."""
+    if data.startswith(codecs.BOM_UTF8):
+        body = data[len(codecs.BOM_UTF8) :]
+    else:
+        if any(data.startswith(bom) for bom, _ in _BOMS):
+            return False
+        head = data[:SAMPLE]
+        if b"\x00" in head or sniff_binary(head):  # (UTF-16 without a BOM has NULs)
+            return False
+        body = data
+    if ascii_only:
+        return True
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def stream_encoding(head: bytes) -> tuple[str, int] | None:
     """For a text too large to read whole: its encoding, judged from the first
     bytes as :func:`decode` would, and the length of its byte-order mark; None

@@ -152,7 +152,7 @@ class Explorer:
         if (
             ext is None
             and self.prefilter is not None
-            and not self.prefilter.maybe(data)
+            and not self.prefilter.maybe(data, plain=True)
             and not binary_head(data)
         ):
             yield TextUnit(path, "")  # no term can be in it: read, nothing to classify
@@ -194,7 +194,7 @@ class Explorer:
                 reader = RangeReader(f, start, end, encoding, bom)
                 for p in reader.pieces():
                     if self.prefilter is not None and not self.prefilter.maybe(
-                        p.text.encode("utf-8", "replace")
+                        p.text.encode("utf-8", "replace"), plain=True
                     ):
                         yield TextUnit(path, "", piece=True)  # read; nothing to classify
                         continue

@@ -8,7 +8,7 @@ compiled :class:`Catalogue`.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -19,7 +19,7 @@ import yaml
 
 from ethicscan.errors import ConfigError
 from ethicscan.model import Capability, Ref, Trait
-from ethicscan.rules.matcher import Key, Lexicon, variants
+from ethicscan.rules.matcher import Key, Lexicon, Match, drop_contained, variants
 
 
 class TermKind(str, enum.Enum):
@@ -110,6 +110,20 @@ class Catalogue:
             if r.id == rule_id:
                 return r
         raise KeyError(rule_id)
+
+
+def standing_terms(matches: Sequence[Match[Term | Lookalike]]) -> list[Match[Term]]:
+    """The term matches the classifier judges: not inside a longer match (``维族告警``
+    over ``维族``) and not touching a look-alike (``Promise.race``, ``race
+    condition``).  One definition, shared by the classifier and the prefilter's
+    confirmation of its reasons to read."""
+    kept = drop_contained(matches)
+    spans = [(m.start, m.end) for m in kept if isinstance(m.key.payload, Lookalike)]
+    return [
+        m  # type: ignore[misc]
+        for m in kept
+        if isinstance(m.key.payload, Term) and not any(s < m.end and m.start < e for s, e in spans)
+    ]
 
 
 _RULE_KEYS = {"id", "trait", "name", "summary", "rationale", "refs", "kind", "terms"}

@@ -36,7 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ethicscan.rules.catalogue import Catalogue, Term, TermKind
+from ethicscan.extract.decode import read_as_utf8
+from ethicscan.rules.catalogue import Catalogue, Term, TermKind, standing_terms
 
 ENCODINGS = ("utf-8", "gb18030", "big5hkscs", "shift_jis", "euc_jp", "euc_kr")
 WIDE = ("utf-16-le", "utf-16-be")
@@ -162,13 +163,25 @@ class Prefilter:
         self._exprs: tuple[tuple[list[bytes], bool], ...] = (
             # 0: may ASCII-only data hold a term?  1: may any data?  2: the rest for
             # data that is not UTF-8 (kept apart: these scan five times slower)
-            ([e.expr for e in why if e.form in (START, WIDE_FORM)], True),
-            ([e.expr for e in why if e.form != DBCS], True),
+            # (every match of 0 and 1 is reported: a plain text's are confirmed one by one)
+            ([e.expr for e in why if e.form in (START, WIDE_FORM)], False),
+            ([e.expr for e in why if e.form != DBCS], False),
             ([e.expr for e in why if e.form == DBCS], True),
             # 3, 4: where the matcher should look for terms, for context words
             ([e.expr for e in cands], False),
             ([e for e, _ in ctx], False),
         )
+        self._terms = catalogue.terms
+        # Bytes read each side of a reason's end to confirm it: enough characters (at
+        # most 4 bytes each) for the term ending there and for every match that could
+        # touch it, with the characters each one's boundaries look at.
+        longest = max((len(k.text) for k in catalogue.terms.keys), default=0)
+        touch = max(
+            (len(t) for k in catalogue.terms.keys for t in k.not_after + k.not_before),
+            default=0,
+        )
+        self._before = 4 * (2 * longest + touch + 2)
+        self._after = 4 * (longest + touch + 2)
         self.key_of: list[str] = [e.key for e in cands if e.key is not None]
         self.context_key_of: list[str] = [k for _, k in ctx]
         self._pending = True
@@ -285,13 +298,20 @@ class Prefilter:
     def active(self) -> bool:
         return bool(self._dbs)
 
-    def maybe(self, data: bytes) -> bool:
+    def maybe(self, data: bytes, plain: bool = False) -> bool:
+        """False only when no term that is a reason to read can be in ``data``.
+
+        ``plain``: ``data`` is a whole text analysed as it is decoded
+        (:func:`extract.decode.decode`; not a binary's strings, not a document).  When
+        that decoding is UTF-8 as it is, a reason then counts only where the matcher,
+        reading the text around it, finds a term there that the classifier judges
+        (:func:`confirms`): ``Promise.race``, ``LBRACE`` and ``TRACE`` do not."""
         dbs = self._mine()
         if not dbs or data.startswith(_UTF32_BOMS):
             return True
         if data.isascii():
-            return self._any(dbs[0], data)
-        if self._any(dbs[1], data):
+            return self._confirmed(dbs[0], data, True) if plain else self._any(dbs[0], data)
+        if self._confirmed(dbs[1], data, False) if plain else self._any(dbs[1], data):
             return True
         try:
             data.decode("utf-8")
@@ -306,6 +326,27 @@ class Prefilter:
         with contextlib.suppress(self._stop):
             db.scan(data, match_event_handler=_first, context=hit)
         return bool(hit)
+
+    def _confirmed(self, db: Any, data: bytes, ascii: bool) -> bool:
+        if db is None:
+            return False
+        state = _Confirming(self, data, ascii)
+        with contextlib.suppress(self._stop):
+            db.scan(data, match_event_handler=_confirm, context=state)
+        return state.found
+
+    def confirms(self, data: bytes, end: int) -> bool:
+        """Whether a term that is a reason to read and that the classifier judges
+        (:func:`catalogue.standing_terms`) ends at byte ``end`` of ``data`` (UTF-8, on
+        a character boundary).  Read in a window around ``end``: it holds every match
+        that could touch such a term, with the characters their boundaries look at,
+        so the answer is the one the whole text gives."""
+        start = max(0, end - self._before)
+        text = data[start : end + self._after].decode("utf-8", "replace")
+        at = len(data[start:end].decode("utf-8", "replace"))
+        return any(
+            m.end == at and reason(m.key.payload) for m in standing_terms(self._terms.find(text))
+        )
 
     def candidates(self, text: str) -> list[tuple[int, str]] | None:
         """``(end, key)``, ``end`` in characters, wherever a term or look-alike may end
@@ -389,6 +430,38 @@ def _clone(hyperscan: Any, db: Any) -> Any:
 
 def _collect_id(pid: int, _start: int, end: int, _flags: int, hits: list[tuple[int, int]]) -> None:
     hits.append((end, pid))
+
+
+CONFIRM_FEW = 32  # reasons confirmed one by one in any text; then one per 4 KB more
+
+
+class _Confirming:
+    """A scan's state while confirming the reasons in one plain text."""
+
+    __slots__ = ("ascii", "data", "found", "last", "left", "pf", "readable")
+
+    def __init__(self, pf: Prefilter, data: bytes, ascii: bool) -> None:
+        self.pf = pf
+        self.data = data
+        self.ascii = ascii
+        self.readable: bool | None = None  # read as UTF-8 as it is? (asked at a first reason)
+        self.found = False
+        self.last = -1
+        # Past this many unconfirmed reasons, reading the text costs less than more.
+        self.left = CONFIRM_FEW + len(data) // 4096
+
+
+def _confirm(_pid: int, _start: int, end: int, _flags: int, st: _Confirming) -> bool:
+    if end == st.last:
+        return False  # another expression for the same place: already judged
+    st.last = end
+    st.left -= 1
+    if st.readable is None:
+        st.readable = read_as_utf8(st.data, st.ascii)
+    if not st.readable or st.left < 0 or st.pf.confirms(st.data, end):
+        st.found = True
+        return True  # stop: the text is read
+    return False
 
 
 def _first(_pid: int, _start: int, _end: int, _flags: int, hit: list[bool]) -> bool:
