@@ -10,9 +10,13 @@ from pathlib import Path
 import pytest
 
 from ethicscan import ScanOptions, scan
+from ethicscan.engine import local
 from ethicscan.extract import stream
 from ethicscan.extract.stream import RangeReader, ranges
+from ethicscan.extract.units import Limits
 from ethicscan.model import Finding, ScanResult, SkipReason
+from ethicscan.rules.catalogue import load_default_catalogue
+from ethicscan.sources.fs import FolderFiles
 
 LINE = "    private int ethicCode;  // 民族 of the captured face, line {n}\n"
 FILLER = "    // nothing to see on line {n}: a trace of the build, brace yourself\n"
@@ -112,6 +116,45 @@ def test_jobs_do_not_change_results(tmp_path: Path) -> None:
     assert one.findings == two.findings
     assert one.skipped == two.skipped
     assert (one.stats.files, one.stats.bytes) == (two.stats.files, two.stats.bytes)
+
+
+def test_large_texts_in_a_busy_folder_are_shared_and_in_order(tmp_path: Path) -> None:
+    """A folder of many files is read by the pool's workers, which learn sizes only
+    as they open each file: a large text among them comes back as ranges for the pool,
+    and everything still arrives in walk order, as with one process."""
+    text, _ = _source(600)
+    root = tmp_path / "t"
+    (root / "sub").mkdir(parents=True)
+    for i in range(24):
+        folder = root if i % 3 else root / "sub"
+        if i % 8 == 4:  # large texts, to be read in ranges
+            (folder / f"f{i:02d}_Face.java").write_text(text, encoding="utf-8")
+        elif i == 9:  # a large binary: skipped, not streamed
+            (folder / f"f{i:02d}.bin").write_bytes(b"\x00\x01race\x00" * 400)
+        else:
+            (folder / f"f{i:02d}.java").write_text(text[: 200 + 40 * i], encoding="utf-8")
+    one = scan([str(root)], ScanOptions(jobs=1, max_file_size=1024))
+    two = scan([str(root)], ScanOptions(jobs=2, max_file_size=1024))
+    assert one.findings == two.findings
+    assert one.skipped == two.skipped
+    assert (one.stats.files, one.stats.bytes) == (two.stats.files, two.stats.bytes)
+    assert one.stats.files == 24 - 1
+    big = {f.location.path for f in two.findings if f.location.line > 100}
+    assert big == {"f04_Face.java", "f20_Face.java", "sub/f12_Face.java"}
+
+
+def test_a_worker_gives_a_large_text_back_as_ranges(tmp_path: Path) -> None:
+    text, _ = _source(600)
+    (tmp_path / "Big.java").write_text(text, encoding="utf-8")
+    (tmp_path / "small.txt").write_text("nothing\n", encoding="utf-8")
+    folder = FolderFiles(str(tmp_path), "", ("Big.java", "small.txt"), "t")
+    limits = Limits(max_member_size=1024)
+    split = local._scan_named(folder.job("Big.java"), load_default_catalogue(), limits)
+    assert isinstance(split, local.Split)
+    assert split.job.size == len(text.encode()) and len(split.parts) > 1
+    assert [p.part for p in split.parts] == [(k, len(split.parts)) for k in range(len(split.parts))]
+    small = local._scan_named(folder.job("small.txt"), load_default_catalogue(), limits)
+    assert small == len(b"nothing\n")  # a clean text: its size alone
 
 
 def test_large_binary_is_skipped_not_streamed(tmp_path: Path) -> None:

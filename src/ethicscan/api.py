@@ -19,7 +19,7 @@ from ethicscan.extract.units import MAX_DEPTH, Limits
 from ethicscan.model import Finding, Notice, ScanResult, Skipped, SkipReason, Stats, Target
 from ethicscan.rules.catalogue import Catalogue, load_catalogue
 from ethicscan.sources import packages
-from ethicscan.sources.fs import FileJob, WalkOptions, walk_iter
+from ethicscan.sources.fs import FileJob, FolderFiles, WalkOptions, walk_iter, walk_units
 
 if TYPE_CHECKING:  # pragma: no cover - types only: git support loads when a scan asks
     from ethicscan.sources.history import Selection
@@ -131,11 +131,11 @@ def scan(targets: Sequence[str], options: ScanOptions | None = None) -> ScanResu
     kinds, walked, skipped = _walk_all(list(targets), opts)
     listed = 0  # files the walk has found so far (the progress bar's total)
 
-    def counted() -> Iterator[FileJob]:
+    def counted() -> Iterator[FileJob | FolderFiles]:
         nonlocal listed
-        for job in walked:
-            listed += 1
-            yield job
+        for unit in walked:
+            listed += len(unit.names) if isinstance(unit, FolderFiles) else 1
+            yield unit
 
     jobs = counted()
     findings: list[Finding] = []
@@ -146,9 +146,9 @@ def scan(targets: Sequence[str], options: ScanOptions | None = None) -> ScanResu
     done = 0
     found = 0
 
-    def on_done(job: FileJob, out: local.FileOutcome) -> None:
+    def on_done(_unit: FileJob | FolderFiles, out: local.FileOutcome) -> None:
         nonlocal done, total_bytes, texts, found
-        done += 1
+        done += out.files
         total_bytes += out.bytes
         texts += out.texts
         if out.findings:
@@ -188,7 +188,7 @@ def scan(targets: Sequence[str], options: ScanOptions | None = None) -> ScanResu
 
 def _walk_all(
     targets: list[str], opts: ScanOptions
-) -> tuple[list[Target], Iterator[FileJob], list[Skipped]]:
+) -> tuple[list[Target], Iterator[FileJob | FolderFiles], list[Skipped]]:
     """Walk every target in order; package targets are fetched first (all of them, so a
     malformed one stops the scan before anything is downloaded) and walked as the file
     obtained, reported under the target as typed, with the artefact named.  The files
@@ -199,18 +199,18 @@ def _walk_all(
     skipped: list[Skipped] = []
     specs = [packages.parse_target(t) for t in targets if packages.is_package_target(t)]
     if not specs:
-        return kinds, walk_iter(targets, wopts, kinds, skipped), skipped
+        return kinds, walk_units(targets, wopts, kinds, skipped), skipped
     cache = Path(opts.package_cache) if opts.package_cache else None
     fetched = {
         f.spec.raw: f
         for f in packages.fetch_all(specs, cache, refresh=opts.refresh, notify=opts.on_fetch)
     }
 
-    def files() -> Iterator[FileJob]:
+    def files() -> Iterator[FileJob | FolderFiles]:
         for target in targets:
             got = fetched.get(target)
             if got is None:
-                yield from walk_iter([target], wopts, kinds, skipped)
+                yield from walk_units([target], wopts, kinds, skipped)
             elif got.error:
                 kinds.append(Target(target, "package"))
                 skipped.append(Skipped(target, SkipReason.FETCH_FAILED, got.error, target))

@@ -1,10 +1,11 @@
 """Engines run the work of a scan somewhere: on this machine (``local``) or on a
 dask.distributed cluster (``dask``).  Both give the same results in the same order.
 
-A unit of work is a file (a :class:`~ethicscan.sources.fs.FileJob`, read where the
-engine runs it, so a cluster needs the files on a shared file system) or a whole
-target string (scanned on the worker by the library itself, so a package target such
-as ``pypi:NAME`` is obtained by the worker that scans it).
+A unit of work is a file (a :class:`~ethicscan.sources.fs.FileJob`, or a folder's run
+of files, :class:`~ethicscan.sources.fs.FolderFiles`, read where the engine runs it, so
+a cluster needs the files on a shared file system) or a whole target string (scanned on
+the worker by the library itself, so a package target such as ``pypi:NAME`` is obtained
+by the worker that scans it).
 """
 
 from __future__ import annotations
@@ -19,13 +20,13 @@ from ethicscan.engine.local import FileOutcome
 from ethicscan.errors import ConfigError
 from ethicscan.extract.units import Limits
 from ethicscan.rules.catalogue import Catalogue
-from ethicscan.sources.fs import FileJob
+from ethicscan.sources.fs import FileJob, FolderFiles
 
 if TYPE_CHECKING:  # pragma: no cover - types only: api imports this package
     from ethicscan.api import ScanOptions
     from ethicscan.model import ScanResult
 
-OnFile = Callable[[FileJob, FileOutcome], None]
+OnFile = Callable[[FileJob | FolderFiles, FileOutcome], None]
 OnTarget = Callable[[int, str, "ScanResult"], None]
 
 
@@ -34,15 +35,17 @@ class Engine(Protocol):
 
     def files(
         self,
-        jobs: Iterable[FileJob],
+        jobs: Iterable[FileJob | FolderFiles],
         catalogue: Catalogue,
         rule_dirs: tuple[str, ...],
         workers: int,
         on_done: OnFile | None = None,
         limits: Limits | None = None,
-    ) -> Iterator[tuple[FileJob, FileOutcome]]:
-        """Scan files; outcomes in the order of ``jobs``.  ``on_done`` is called as
-        each file is finished (in any order)."""
+    ) -> Iterator[tuple[FileJob | FolderFiles, FileOutcome]]:
+        """Scan files (a folder's run of files, :class:`FolderFiles`, is read file by
+        file); outcomes in the order of ``jobs``, one per file, except that the clean
+        files of a folder's run may come as one (``FileOutcome.files``).  ``on_done``
+        is called with each outcome as it is finished (in any order)."""
         ...
 
     def targets(
@@ -113,13 +116,13 @@ class LocalEngine:
 
     def files(
         self,
-        jobs: Iterable[FileJob],
+        jobs: Iterable[FileJob | FolderFiles],
         catalogue: Catalogue,
         rule_dirs: tuple[str, ...],
         workers: int,
         on_done: OnFile | None = None,
         limits: Limits | None = None,
-    ) -> Iterator[tuple[FileJob, FileOutcome]]:
+    ) -> Iterator[tuple[FileJob | FolderFiles, FileOutcome]]:
         return local.run(jobs, catalogue, rule_dirs, workers, on_done, limits)
 
     def targets(

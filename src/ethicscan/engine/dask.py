@@ -31,7 +31,7 @@ from ethicscan.engine.local import FileOutcome, scan_file
 from ethicscan.errors import ConfigError, EthicscanError
 from ethicscan.extract.units import Limits
 from ethicscan.rules.catalogue import Catalogue, load_catalogue
-from ethicscan.sources.fs import FileJob
+from ethicscan.sources.fs import FileJob, FolderFiles, file_jobs
 
 if TYPE_CHECKING:  # pragma: no cover - types only
     from ethicscan.api import ScanOptions
@@ -123,14 +123,14 @@ class DaskEngine:
 
     def files(
         self,
-        jobs: Iterable[FileJob],
+        units: Iterable[FileJob | FolderFiles],
         catalogue: Catalogue,
         rule_dirs: tuple[str, ...],
         workers: int,
         on_done: OnFile | None = None,
         limits: Limits | None = None,
-    ) -> Iterator[tuple[FileJob, FileOutcome]]:
-        jobs = list(jobs)  # batched by count before anything is sent
+    ) -> Iterator[tuple[FileJob | FolderFiles, FileOutcome]]:
+        jobs = list(file_jobs(units))  # sized, and batched by count before anything is sent
         if not jobs:
             return
         ready: dict[int, tuple[tuple[FileJob, ...], list[FileOutcome]]] = {}

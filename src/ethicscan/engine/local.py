@@ -12,7 +12,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -26,7 +26,7 @@ from ethicscan.extract.units import SPOOL_AT, Blob, Limits, Scratch, TextUnit
 from ethicscan.model import Finding, Notice, Skipped, SkipReason
 from ethicscan.rules.catalogue import Catalogue, load_catalogue
 from ethicscan.rules.prefilter import prefilter_for
-from ethicscan.sources.fs import FileJob, NotRegularFile, read_regular
+from ethicscan.sources.fs import FileJob, FolderFiles, NotRegularFile, file_jobs, read_regular
 from ethicscan.suppress import apply_inline
 
 POOL_MIN_FILES = 16  # below this a pool costs more than it saves
@@ -40,6 +40,7 @@ class FileOutcome:
     texts: int = 0  # texts classified: the file itself, or its members and pages
     newlines: int = 0  # for one range of a large text: the line breaks it holds
     notices: tuple[Notice, ...] = ()  # problems with inline suppressions
+    files: int = 1  # files it stands for (several clean files of one folder: their count)
 
 
 def scan_file(
@@ -49,16 +50,16 @@ def scan_file(
     text in it; never raises for a bad file.  A job with a ``part`` reads only that
     range of a large text, with lines counted from the range's start."""
     limits = limits or Limits()
+    got = _read(job, SPOOL_AT)
+    if isinstance(got, FileOutcome):
+        return got
+    return _scan_read(job, got[0], got[1], catalogue, limits, prefilter)
+
+
+def _read(job: FileJob, limit: int) -> tuple[int, bytes | None] | FileOutcome:
+    """The file's size and, up to ``limit`` bytes, its content; or why it cannot be read."""
     try:
-        size, data = read_regular(job.fs_path, SPOOL_AT)
-        if (
-            data is not None
-            and job.part is None
-            and prefilter
-            and _clean_text(data, job, catalogue)
-        ):
-            return FileOutcome((), (), len(data), 1)
-        blob = Blob(size, data) if data is not None else Blob(size, path=job.fs_path)
+        return read_regular(job.fs_path, limit)
     except NotRegularFile as exc:
         return FileOutcome(
             (), (Skipped(job.rel_path, SkipReason.SPECIAL_FILE, str(exc), job.target),), 0
@@ -69,6 +70,19 @@ def scan_file(
             (Skipped(job.rel_path, SkipReason.UNREADABLE, exc.strerror or str(exc), job.target),),
             0,
         )
+
+
+def _scan_read(
+    job: FileJob,
+    size: int,
+    data: bytes | None,
+    catalogue: Catalogue,
+    limits: Limits,
+    prefilter: bool,
+) -> FileOutcome:
+    if data is not None and job.part is None and prefilter and _clean_text(data, job, catalogue):
+        return FileOutcome((), (), len(data), 1)
+    blob = Blob(size, data) if data is not None else Blob(size, path=job.fs_path)
     findings: list[Finding] = []
     skipped: list[Skipped] = []
     notices: list[Notice] = []
@@ -228,22 +242,65 @@ def _init_worker(rule_dirs: tuple[str, ...], limits: Limits) -> None:
     prefilter_for(_worker_catalogue)  # loads the kept databases, if any
 
 
-def _scan_in_worker(job: FileJob) -> FileOutcome:
-    assert _worker_catalogue is not None
-    return scan_file(job, _worker_catalogue, _worker_limits)
+@dataclass(frozen=True, slots=True)
+class Split:
+    """A worker's answer for a file of a folder that is a large text: its ranges, for
+    the pool to share (:func:`split_large`)."""
+
+    job: FileJob
+    parts: tuple[FileJob, ...]
 
 
-def _scan_batch_in_worker(batch: list[FileJob]) -> list[FileOutcome | int]:
-    """A batch of files; a clean text comes back as its size alone (cheap to send)."""
-    assert _worker_catalogue is not None
-    out: list[FileOutcome | int] = []
-    for job in batch:
-        o = scan_file(job, _worker_catalogue, _worker_limits)
-        clean = not o.findings and not o.skipped and o.texts == 1 and not o.newlines
-        out.append(o.bytes if clean else o)
-    if sum(job.size for job in batch) > 4 * 1024 * 1024:
+Raw = FileOutcome | int  # a clean text comes back as its size alone (cheap to send)
+Unit = FileJob | FolderFiles
+
+
+def _scan_batch_in_worker(batch: list[Unit]) -> list[Raw | list[Raw | Split]]:
+    """A batch of files and folders' files: one answer per file, a list per folder."""
+    assert _worker_catalogue is not None and _worker_limits is not None
+    cat, limits = _worker_catalogue, _worker_limits
+    out: list[Raw | list[Raw | Split]] = []
+    read = 0
+    for unit in batch:
+        if isinstance(unit, FolderFiles):
+            answers: list[Raw | Split] = []
+            for name in unit.names:
+                a = _scan_named(unit.job(name), cat, limits)
+                read += a.job.size if isinstance(a, Split) else _size(a)
+                answers.append(a)
+            out.append(answers)
+        else:
+            o = _compact(scan_file(unit, cat, limits))
+            read += _size(o)
+            out.append(o)
+    if read > 4 * 1024 * 1024:
         _trim()
     return out
+
+
+def _scan_named(job: FileJob, catalogue: Catalogue, limits: Limits) -> Raw | Split:
+    """A file found by a folder's listing, its size not yet known: read and scanned
+    here, or, if it is a large text to read in ranges, those ranges."""
+    got = _read(job, limits.stream_above)
+    if isinstance(got, FileOutcome):
+        return got
+    size, data = got
+    job = replace(job, size=size)
+    if data is None:  # larger than stream_above
+        parts = split_large(job, limits)
+        if len(parts) > 1:
+            return Split(job, tuple(parts))
+        return _compact(scan_file(job, catalogue, limits))
+    return _compact(_scan_read(job, size, data, catalogue, limits, True))
+
+
+def _compact(o: FileOutcome) -> Raw:
+    clean = not o.findings and not o.skipped and o.texts == 1 and not o.newlines
+    return o.bytes if clean else o
+
+
+def _size(raw: Raw) -> int:
+    return raw if isinstance(raw, int) else raw.bytes
 
 
 def _trim() -> None:
@@ -298,16 +355,20 @@ def split_large(job: FileJob, limits: Limits) -> list[FileJob]:
     return [replace(job, part=(k, n)) for k in range(n)] if n > 1 else [job]
 
 
-AHEAD = 16_384  # files the walk may be ahead of the scan (about 5 MB of jobs)
-CHUNK_JOBS = 256  # jobs handed from the walk's thread at a time
+AHEAD = 16_384  # files the walk may be ahead of the scan
+CHUNK_JOBS = 256  # files handed from the walk's thread at a time
 
 
-def _ahead(jobs: Iterable[FileJob], limit: int = AHEAD) -> Iterator[FileJob]:
-    """``jobs`` pulled by a thread of its own up to ``limit`` ahead: the walk runs
-    while files are scanned, its count (the progress bar's total) is soon complete,
-    and memory stays bounded however many files there are.  Jobs cross in chunks
-    (a queue's locks cost more than a job's walk), flushed every 20 ms on a slow
-    file system."""
+def _files(unit: Unit) -> int:
+    return len(unit.names) if isinstance(unit, FolderFiles) else 1
+
+
+def _ahead(jobs: Iterable[Unit], limit: int = AHEAD) -> Iterator[Unit]:
+    """``jobs`` pulled by a thread of its own up to about ``limit`` files ahead: the
+    walk runs while files are scanned, its count (the progress bar's total) is soon
+    complete, and memory stays bounded however many files there are.  Units cross in
+    chunks (a queue's locks cost more than a unit's walk), flushed every 20 ms on a
+    slow file system."""
     q: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=max(1, limit // CHUNK_JOBS))
     stop = threading.Event()
 
@@ -322,14 +383,16 @@ def _ahead(jobs: Iterable[FileJob], limit: int = AHEAD) -> Iterator[FileJob]:
 
     def pull() -> None:
         try:
-            chunk: list[FileJob] = []
+            chunk: list[Unit] = []
+            files = 0
             flushed = time.monotonic()
             for job in jobs:
                 chunk.append(job)
-                if len(chunk) >= CHUNK_JOBS or time.monotonic() - flushed > 0.02:
+                files += _files(job)
+                if files >= CHUNK_JOBS or time.monotonic() - flushed > 0.02:
                     if not put(("jobs", chunk)):
                         return
-                    chunk = []
+                    chunk, files = [], 0
                     flushed = time.monotonic()
             if chunk and not put(("jobs", chunk)):
                 return
@@ -353,43 +416,33 @@ def _ahead(jobs: Iterable[FileJob], limit: int = AHEAD) -> Iterator[FileJob]:
 
 
 BATCH_FILES = 128  # files per batch sent to a worker ...
-BATCH_BYTES = 16 * 1024 * 1024  # ... or bytes, whichever comes first
+BATCH_BYTES = 16 * 1024 * 1024  # ... or bytes (when known), whichever comes first
+# Batches finished but not yet given out, in order, at most (a slow file at the head
+# holds the ones after it; memory stays bounded).
+HELD_BATCHES = 64
+
+Item = tuple[Unit, Unit]  # (what the walk gave, what a worker is sent: it, or a range)
 
 
-def _batches(jobs: Iterable[FileJob], limits: Limits) -> Iterator[list[tuple[FileJob, FileJob]]]:
-    """(job, unit) pairs in batches, a large text as several units (split_large)."""
-    batch: list[tuple[FileJob, FileJob]] = []
-    size = 0
+def _batches(jobs: Iterable[Unit], limits: Limits) -> Iterator[list[Item]]:
+    """Units in batches: a large text of known size as several ranges (split_large),
+    a folder's files as they are."""
+    batch: list[Item] = []
+    files = size = 0
     for job in jobs:
-        units = split_large(job, limits)
+        units: list[Unit] = (
+            [job] if isinstance(job, FolderFiles) else list(split_large(job, limits))
+        )
         for unit in units:
             batch.append((job, unit))
-            size += job.size // len(units)
-            if len(batch) >= BATCH_FILES or size >= BATCH_BYTES:
+            files += _files(unit)
+            if isinstance(job, FileJob):
+                size += max(0, job.size) // len(units)
+            if files >= BATCH_FILES or size >= BATCH_BYTES:
                 yield batch
-                batch, size = [], 0
+                batch, files, size = [], 0, 0
     if batch:
         yield batch
-
-
-def _bounded_map(
-    pool: ProcessPoolExecutor, batches: Iterator[list[tuple[FileJob, FileJob]]], window: int
-) -> Iterator[tuple[list[tuple[FileJob, FileJob]], list[FileOutcome | int]]]:
-    """Each batch with its outcomes, in order, with at most ``window`` batches in
-    flight, so memory does not grow with the number of files (``map`` submits
-    everything at once)."""
-    inflight: deque[tuple[list[tuple[FileJob, FileJob]], Future[list[FileOutcome | int]]]] = deque()
-    for batch in batches:
-        inflight.append((batch, pool.submit(_scan_batch_in_worker, [u for _, u in batch])))
-        if len(inflight) >= window:
-            break
-    while inflight:
-        batch, fut = inflight.popleft()
-        done = fut.result()
-        nxt = next(batches, None)
-        if nxt is not None:
-            inflight.append((nxt, pool.submit(_scan_batch_in_worker, [u for _, u in nxt])))
-        yield batch, done
 
 
 def merge_parts(job: FileJob, parts: list[FileOutcome]) -> FileOutcome:
@@ -415,23 +468,39 @@ def merge_parts(job: FileJob, parts: list[FileOutcome]) -> FileOutcome:
     )
 
 
+def _outcome(raw: Raw) -> FileOutcome:
+    return FileOutcome((), (), raw, 1) if isinstance(raw, int) else raw
+
+
 def run(
-    jobs: Iterable[FileJob],
+    jobs: Iterable[Unit],
     catalogue: Catalogue,
     rule_dirs: tuple[str, ...],
     workers: int,
-    on_done: Callable[[FileJob, FileOutcome], None] | None = None,
+    on_done: Callable[[Unit, FileOutcome], None] | None = None,
     limits: Limits | None = None,
-) -> Iterator[tuple[FileJob, FileOutcome]]:
+) -> Iterator[tuple[Unit, FileOutcome]]:
     """Outcomes in the order of ``jobs``, whatever the number of workers.  ``jobs``
-    may be a stream (the walk): work starts with its first files."""
+    may be a stream (the walk): work starts with its first files.  The clean files of
+    a folder's run (:class:`FolderFiles`) may come as one outcome (``files`` says how
+    many); every other file as its own."""
     limits = limits or Limits()
     it = _ahead(jobs) if not isinstance(jobs, Sequence) else iter(jobs)
-    first = list(itertools.islice(it, POOL_MIN_FILES)) if workers > 1 else []
+    first: list[Unit] = []
+    if workers > 1:
+        count = 0
+        for unit in it:
+            first.append(unit)
+            count += _files(unit)
+            if count >= POOL_MIN_FILES:
+                break
+        else:  # a small scan: sizes decide whether a pool is worth it
+            first = list(file_jobs(first))
     if workers <= 1 or (
-        len(first) < POOL_MIN_FILES and all(j.size <= limits.stream_above for j in first)
+        sum(map(_files, first)) < POOL_MIN_FILES
+        and all(isinstance(j, FileJob) and j.size <= limits.stream_above for j in first)
     ):
-        for job in itertools.chain(first, it):
+        for job in file_jobs(itertools.chain(first, it)):
             out = scan_file(job, catalogue, limits)
             if on_done:
                 on_done(job, out)
@@ -445,19 +514,86 @@ def run(
         initializer=_init_worker,
         initargs=(rule_dirs, limits),
     ) as pool:
-        pending: list[FileOutcome] = []
-        batches = _batches(itertools.chain(first, it), limits)
-        for batch, outs in _bounded_map(pool, batches, 4 * workers):
-            for (job, unit), raw in zip(batch, outs, strict=True):
-                out = FileOutcome((), (), raw, 1) if isinstance(raw, int) else raw
-                if unit.part is None:
-                    merged = out
-                else:
-                    pending.append(out)
-                    if unit.part[0] + 1 < unit.part[1]:
-                        continue
-                    merged = merge_parts(job, pending)
-                    pending = []
-                if on_done:
-                    on_done(job, merged)
-                yield job, merged
+        for unit, out in _in_order(pool, _batches(itertools.chain(first, it), limits), workers):
+            if on_done:
+                on_done(unit, out)
+            yield unit, out
+
+
+def _in_order(
+    pool: ProcessPoolExecutor, batches: Iterator[list[Item]], workers: int
+) -> Iterator[tuple[Unit, FileOutcome]]:
+    """Each file's outcome, in the order of the batches, with at most ``4 * workers``
+    batches running and HELD_BATCHES finished ones held (``map`` would submit
+    everything at once).  A large text a worker finds in a folder comes back as its
+    ranges, sent to the pool in turn; the pool is kept fed while they run."""
+    window = 4 * workers
+    slots: deque[tuple[list[Item], Future[list[Raw | list[Raw | Split]]]]] = deque()
+    running: set[Future[Any]] = set()
+    more = True
+
+    def feed() -> None:
+        nonlocal more
+        running.difference_update([f for f in running if f.done()])
+        while more and len(running) < window and len(slots) < HELD_BATCHES:
+            batch = next(batches, None)
+            if batch is None:
+                more = False
+                return
+            fut = pool.submit(_scan_batch_in_worker, [u for _, u in batch])
+            slots.append((batch, fut))
+            running.add(fut)
+
+    def wait_for(futs: Sequence[Future[Any]]) -> None:
+        while True:
+            feed()
+            if all(f.done() for f in futs):
+                return
+            wait([*futs, *running], return_when=FIRST_COMPLETED)
+
+    def ranges(split: Split) -> FileOutcome:
+        futs = [pool.submit(_scan_batch_in_worker, [p]) for p in split.parts]
+        running.update(futs)
+        wait_for(futs)
+        return merge_parts(split.job, [_outcome(f.result()[0]) for f in futs])  # type: ignore[arg-type]
+
+    feed()
+    pending: list[FileOutcome] = []
+    while slots:
+        batch, fut = slots[0]
+        wait_for([fut])
+        slots.popleft()
+        for (job, unit), raw in zip(batch, fut.result(), strict=True):
+            if isinstance(unit, FolderFiles):
+                assert isinstance(raw, list)
+                yield from _folder_outcomes(unit, raw, ranges)
+                continue
+            assert not isinstance(raw, list)
+            out = _outcome(raw)
+            if unit.part is None:
+                yield job, out
+                continue
+            pending.append(out)
+            if unit.part[0] + 1 == unit.part[1]:
+                assert isinstance(job, FileJob)
+                yield job, merge_parts(job, pending)
+                pending = []
+        feed()
+
+
+def _folder_outcomes(
+    folder: FolderFiles, raws: list[Raw | Split], ranges: Callable[[Split], FileOutcome]
+) -> Iterator[tuple[Unit, FileOutcome]]:
+    """A folder's answers in order: its clean files as one outcome, the others each
+    with its own job."""
+    clean = size = 0
+    for name, raw in zip(folder.names, raws, strict=True):
+        if isinstance(raw, int):
+            clean += 1
+            size += raw
+        elif isinstance(raw, Split):
+            yield raw.job, ranges(raw)
+        else:
+            yield folder.job(name, raw.bytes), raw
+    if clean:
+        yield folder, FileOutcome((), (), size, clean, files=clean)

@@ -47,6 +47,49 @@ class FileJob:
 
 
 @dataclass(frozen=True, slots=True)
+class FolderFiles:
+    """Regular files of one folder, consecutive in walk order, not yet looked at: a
+    pool worker opens each by name and learns its size then (the walk itself makes
+    no system call per file).  ``names`` are the names on disk."""
+
+    fs_dir: str
+    rel_dir: str
+    names: tuple[str, ...]
+    target: str = ""
+
+    def job(self, name: str, size: int = -1) -> FileJob:
+        rel = path_text(name)
+        return FileJob(
+            os.path.join(self.fs_dir, name),
+            f"{self.rel_dir}/{rel}" if self.rel_dir else rel,
+            size,
+            self.target,
+        )
+
+    def jobs(self) -> Iterator[FileJob]:
+        """Each file as a job with its size (-1 if it cannot be had: the scan then
+        reports why it could not read the file)."""
+        for name in self.names:
+            try:
+                size = os.lstat(os.path.join(self.fs_dir, name)).st_size
+            except OSError:
+                size = -1
+            yield self.job(name, size)
+
+
+def file_jobs(units: Iterable[FileJob | FolderFiles]) -> Iterator[FileJob]:
+    """A walk's units file by file, each with its size."""
+    for unit in units:
+        if isinstance(unit, FolderFiles):
+            yield from unit.jobs()
+        else:
+            yield unit
+
+
+FOLDER_CHUNK = 128  # most names in one FolderFiles
+
+
+@dataclass(frozen=True, slots=True)
 class WalkOptions:
     excludes: tuple[str, ...] = ()
     use_gitignore: bool = False
@@ -109,6 +152,14 @@ def walk_iter(
     """:func:`walk` as a stream, so that scanning starts before the walk ends: the
     files one by one; the targets' kinds and what is skipped are appended to
     ``kinds`` and ``skipped`` as they are met (complete once the stream ends)."""
+    return file_jobs(walk_units(targets, opts, kinds, skipped))
+
+
+def walk_units(
+    targets: Sequence[str], opts: WalkOptions, kinds: list[Target], skipped: list[Skipped]
+) -> Iterator[FileJob | FolderFiles]:
+    """:func:`walk_iter` with the files inside folders as :class:`FolderFiles`, not
+    looked at one by one (a file named as a target is a :class:`FileJob`)."""
     for target in targets:
         try:
             st = os.stat(target)  # the user named it: follow a link given on the command line
@@ -149,7 +200,7 @@ def _kind(mode: int) -> str:
 
 def _walk_tree(
     root: str, ign: _Ignores, opts: WalkOptions, skipped: list[Skipped]
-) -> Iterator[FileJob]:
+) -> Iterator[FolderFiles]:
     """Depth first, each folder's entries by name; a stack of folders being listed
     in place of recursion (a deep tree costs no generator chain per file)."""
     stack = [_listing(root, "", ign, opts, root, skipped)]
@@ -157,7 +208,7 @@ def _walk_tree(
         item = next(stack[-1], None)
         if item is None:
             stack.pop()
-        elif isinstance(item, FileJob):
+        elif isinstance(item, FolderFiles):
             yield item
         else:
             stack.append(item)
@@ -170,9 +221,10 @@ def _listing(
     opts: WalkOptions,
     target: str,
     skipped: list[Skipped],
-) -> Iterator[FileJob | Iterator[Any]]:
-    """One folder's files, and for each subfolder the listing of it (walked by the
-    caller before the next entry)."""
+) -> Iterator[FolderFiles | Iterator[Any]]:
+    """One folder's files, in runs of at most FOLDER_CHUNK, and for each subfolder the
+    listing of it (walked by the caller before the next entry).  A file is known as
+    one by the folder's listing (no stat, unless the file system does not say)."""
     try:
         with os.scandir(fs_dir) as it:
             entries = sorted(it, key=_NAME)
@@ -184,17 +236,26 @@ def _listing(
     names = set(map(_NAME, entries))
     ign = ign.child(rel_dir, fs_dir, names, opts.use_gitignore)
     matching = bool(ign._specs)
+    files: list[str] = []
     for e in entries:
-        name = path_text(e.name)
-        rel = f"{rel_dir}/{name}" if rel_dir else name
+        if e.is_file(follow_symlinks=False) and not (
+            matching and ign.match(_rel(rel_dir, e.name), False)
+        ):
+            files.append(e.name)
+            if len(files) >= FOLDER_CHUNK:
+                yield FolderFiles(fs_dir, rel_dir, tuple(files), target)
+                files = []
+            continue
+        rel = _rel(rel_dir, e.name)
         try:
             st = e.stat(follow_symlinks=False)
         except OSError as exc:
             skipped.append(Skipped(rel, SkipReason.UNREADABLE, exc.strerror or str(exc), target))
             continue
         mode = st.st_mode
+        # (a file the listing did not name as one)
         if stat.S_ISREG(mode) and not (matching and ign.match(rel, False)):
-            yield FileJob(e.path, rel, st.st_size, target)
+            files.append(e.name)
             continue
         is_dir = stat.S_ISDIR(mode)
         if is_dir and e.name in VCS_DIRS:
@@ -219,9 +280,19 @@ def _listing(
                 Skipped(rel, SkipReason.SYMLINK, f"link to {dest} (links are not followed)", target)
             )
         elif is_dir:
+            if files:
+                yield FolderFiles(fs_dir, rel_dir, tuple(files), target)
+                files = []
             yield _listing(e.path, rel, ign, opts, target, skipped)
         else:
             skipped.append(Skipped(rel, SkipReason.SPECIAL_FILE, _kind(mode), target))
+    if files:
+        yield FolderFiles(fs_dir, rel_dir, tuple(files), target)
+
+
+def _rel(rel_dir: str, name: str) -> str:
+    shown = path_text(name)
+    return f"{rel_dir}/{shown}" if rel_dir else shown
 
 
 class NotRegularFile(OSError):
