@@ -54,3 +54,16 @@ def test_scanning_leaves_no_cycle(tmp_path: Path, no_collector: None) -> None:
     assert found > 20  # the texts were classified, not passed over
     assert gc.collect() == 0
 
+
+def test_workers_know_their_resident_size() -> None:
+    """Pool workers hand freed memory back only past TRIM_ABOVE: they must be able to
+    tell their resident size (Linux: /proc/self/statm)."""
+    from ethicscan.engine import local
+
+    size = local._resident()
+    assert 1024 * 1024 < size < 64 * 1024**3
+    before = local._resident()
+    block = bytearray(64 * 1024 * 1024)
+    block[::4096] = b"x" * (len(block) // 4096)  # every page touched: resident
+    assert local._resident() > before + 32 * 1024 * 1024
+    del block
