@@ -99,14 +99,14 @@ def _focus(doc: Document, lines: list[int]) -> list[tuple[int, int]]:
 def _focus_chars(doc: Document, hits: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Character spans around the hits: FOCUS lines each side, but no more than
     FOCUS_CHARS characters each side (one minified line can be megabytes)."""
-    starts = doc.line_starts
-    n = len(starts)
+    lines = doc.lines
+    n = lines.count
     out: list[tuple[int, int]] = []
     for s, e in sorted(hits):
         line = doc.line_of(s)
-        lo = max(starts[max(0, line - FOCUS)], s - FOCUS_CHARS)
+        lo = max(lines.start(max(0, line - FOCUS)), s - FOCUS_CHARS)
         last = min(n - 1, line + FOCUS)
-        hi = min(starts[last + 1] - 1 if last + 1 < n else len(doc.text), e + FOCUS_CHARS)
+        hi = min(lines.end(last), e + FOCUS_CHARS)
         if out and lo <= out[-1][1]:
             out[-1] = (out[-1][0], max(out[-1][1], hi))
         else:
@@ -274,7 +274,7 @@ def _finding(
 ) -> Finding:
     line = doc.line_of(pos)
     text = doc.line_text(line)
-    col = pos - doc.line_starts[line]
+    col = pos - doc.line_start(line)
     return Finding(
         rule=h.term.rule_id,
         trait=h.term.trait,
@@ -323,7 +323,7 @@ def _definition_findings(doc: Document, decided: list[tuple[Hit, Decision]]) -> 
         if (line, h.term.rule_id) in seen or name.startswith("__") or name in _GENERIC_NAMES:
             continue
         seen.add((line, h.term.rule_id))
-        pos = doc.line_starts[line] + doc.line_text(line).find(name)
+        pos = doc.line_start(line) + doc.line_text(line).find(name)
         sig = (Signal("documented-definition", 0.0, f"doc of {name} at line {h.line + 1}"),)
         out.append(_finding(doc, h, d, name, pos, sig))
     return out
@@ -348,7 +348,7 @@ def _face_input_findings(doc: Document, decided: list[tuple[Hit, Decision]]) -> 
             continue
         if not any(v in low for v in ("detect", "extract", "find", "crop", "align", "locate")):
             continue
-        pos = doc.line_starts[line] + doc.line_text(line).find(name)
+        pos = doc.line_start(line) + doc.line_text(line).find(name)
         sig = (Signal("face-input", 0.0, f"{name} finds the faces this module classifies"),)
         out.append(_finding(doc, h, d, name, pos, sig))
     return out

@@ -5,6 +5,7 @@ context word stands.  Built only for texts that have at least one hit."""
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -93,27 +94,24 @@ class Document:
 
     # -- lines ---------------------------------------------------------------------------
     @cached_property
-    def line_starts(self) -> list[int]:
-        lengths = accumulate(map(len, self.lines), initial=0)
-        starts = list(map(add, lengths, range(len(self.lines) + 1)))
-        starts.pop()
-        return starts
-
-    @cached_property
-    def lines(self) -> list[str]:
-        """The lines, without their ``\n`` (a ``\r`` before it is kept)."""
-        return self.text.split("\n")
+    def lines(self) -> Lines:
+        return Lines(self.text)
 
     @property
     def line_count(self) -> int:
-        return len(self.line_starts)
+        return self.lines.count
+
+    def line_start(self, i: int) -> int:
+        """Where line ``i`` (0-based) starts."""
+        return self.lines.start(i)
 
     def line_of(self, pos: int) -> int:
         """0-based line index of a character offset."""
-        return bisect.bisect_right(self.line_starts, pos) - 1
+        return self.lines.of(pos)
 
     def line_text(self, i: int) -> str:
-        return self.lines[i].rstrip("\r")
+        """Line ``i`` without its line break (``\n`` or ``\r\n``)."""
+        return self.lines.text_of(i).rstrip("\r")
 
     # -- kind of file and of line --------------------------------------------------------
     @cached_property
@@ -150,11 +148,11 @@ class Document:
         state = ("", False)
         done = 0  # the first character not yet read
         for first, last in self.focus or [(0, n - 1)]:
-            start = self.line_starts[first]
+            start = self.line_start(first)
             if start > done:
                 state = self._skim(done, start, state)
             state = self._comments(flags, first, min(last, n - 1), state)
-            done = self.line_starts[last + 1] if last + 1 < n else len(self.text)
+            done = self.line_start(last + 1) if last + 1 < n else len(self.text)
         return flags
 
     def _skim(self, lo: int, hi: int, state: tuple[str, bool]) -> tuple[str, bool]:
@@ -178,8 +176,8 @@ class Document:
         hash_style = self.suffix in HASH_COMMENT
         py = self.suffix in PY_LIKE
         quote, in_block = state
-        for i in range(first, last + 1):
-            s = self.line_text(i).strip()
+        for i, line in enumerate(self.lines.between(first, last), first):
+            s = line.strip()  # (a "\r" before the "\n" too)
             if quote:
                 flags[i] = True
                 if quote in s:
@@ -209,11 +207,12 @@ class Document:
         li = self.line_of(pos)
         if self.comment_lines[li]:
             return True
-        col = pos - self.line_starts[li]
+        start = self.line_start(li)
+        col = pos - start
         # Only what precedes the position matters; on a minified line megabytes long,
         # only the last stretch of it (quote counting there is a fair guess).
         lo = max(0, col - 2000)
-        line = self.text[self.line_starts[li] + lo : pos]
+        line = self.text[start + lo : pos]
         col -= lo
         for marker in ("//", "#", "/*", "--"):
             j = line.find(marker)
@@ -396,6 +395,63 @@ def _one_line_comment(s: str, hash_style: bool) -> bool:
     )
 
 
+class Lines:
+    """Where the lines of a text start, split out a block at a time as they are asked
+    for: in a large text with a few hits, most of its lines never are (counting the
+    line breaks of each block is all it costs)."""
+
+    BLOCK = 8 * 1024  # characters
+
+    def __init__(self, text: str, block: int = BLOCK) -> None:
+        self.text = text
+        self.block = block
+        count = text.count
+        before = [0]  # line breaks before each block, and in all
+        for lo in range(0, len(text), block):
+            before.append(before[-1] + count("\n", lo, lo + block))
+        self._before = before
+        self._breaks: dict[int, list[int]] = {}
+        self.count = before[-1] + 1
+
+    def _in_block(self, b: int) -> list[int]:
+        """Where the line breaks of block ``b`` stand."""
+        got = self._breaks.get(b)
+        if got is None:
+            lo = b * self.block
+            parts = self.text[lo : lo + self.block].split("\n")
+            got = self._breaks[b] = list(
+                map(add, accumulate(map(len, parts[:-1])), itertools.count(lo))
+            )
+        return got
+
+    def start(self, i: int) -> int:
+        """Where line ``i`` starts (just after the ``i``-th line break)."""
+        if i <= 0:
+            return 0
+        b = bisect.bisect_left(self._before, i) - 1
+        return self._in_block(b)[i - self._before[b] - 1] + 1
+
+    def end(self, i: int) -> int:
+        """Where line ``i``'s line break stands (the text's end for the last line)."""
+        return self.start(i + 1) - 1 if i + 1 < self.count else len(self.text)
+
+    def of(self, pos: int) -> int:
+        """The line of character ``pos``: the line breaks before it."""
+        blocks = len(self._before) - 1
+        if blocks == 0:
+            return 0
+        b = min(max(pos, 0) // self.block, blocks - 1)
+        return self._before[b] + bisect.bisect_left(self._in_block(b), pos)
+
+    def text_of(self, i: int) -> str:
+        """Line ``i`` without its ``\n`` (a ``\r`` before it is kept)."""
+        return self.text[self.start(i) : self.end(i)]
+
+    def between(self, first: int, last: int) -> list[str]:
+        """Lines ``first..last`` (inclusive), as :meth:`text_of` gives them."""
+        return self.text[self.start(first) : self.end(last)].split("\n")
+
+
 class _LineFlags:
     """:attr:`Document.comment_lines` of a text in which no block comment or docstring
     can open: no state runs from line to line, so a line is judged on its own when
@@ -421,6 +477,6 @@ class _LineFlags:
             if self.ranges and not any(a <= i <= b for a, b in self.ranges):
                 got = False  # outside the focus of a large text, as when read in order
             else:
-                got = _one_line_comment(self.lines[i].strip(), self.hash_style)
+                got = _one_line_comment(self.lines.text_of(i).strip(), self.hash_style)
             self.known[i] = got
         return got
