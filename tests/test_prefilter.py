@@ -235,3 +235,39 @@ def test_threads_each_get_their_own_scratch() -> None:
         got = list(pool.map(work, data))
     assert got == [work(d) for d in data]
     assert {m for m, _ in got} == {True, False}
+
+
+def test_texts_carry_their_own_bytes_only_when_they_are_them(tmp_path: Path) -> None:
+    """A plain UTF-8 file's text comes with its bytes (the candidate pass then does not
+    encode it again); a text decoded any other way does not."""
+    from ethicscan.extract.explore import Budget, Explorer
+    from ethicscan.extract.units import Blob, Limits, Scratch, TextUnit
+
+    cases = {
+        "plain.py": "race = face.predict()  # 人脸\n".encode(),
+        "bom.py": codecs.BOM_UTF8 + b"race = face.predict()\n",
+        "gbk.h": "int EthicCode; // 民族\n".encode("gb18030"),
+    }
+    limits = Limits()
+    for name, data in cases.items():
+        explorer = Explorer(limits, Scratch(), None)
+        [unit] = list(explorer.explore(name, Blob(len(data), data), Budget(limits)))
+        assert isinstance(unit, TextUnit)
+        if name == "plain.py":
+            assert unit.utf8 == unit.text.encode("utf-8")
+        else:
+            assert unit.utf8 is None
+
+
+def test_findings_are_the_same_with_the_bytes_at_hand() -> None:
+    from ethicscan.classify.analyse import analyse
+
+    for path in sorted(EXAMPLES.rglob("*")):
+        if not path.is_file() or path.stat().st_size > 1_000_000:
+            continue
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            continue
+        name = str(path.relative_to(EXAMPLES))
+        assert analyse(text, name, CAT, utf8=text.encode("utf-8")) == analyse(text, name, CAT)

@@ -39,10 +39,13 @@ TABLE_MIN = 4  # distinct group names that make a code table
 _CAP_RANK = {c: i for i, c in enumerate(reversed(list(Capability)))}
 
 
-def analyse(text: str, path: str, catalogue: Catalogue, hint: str = "") -> list[Finding]:
+def analyse(
+    text: str, path: str, catalogue: Catalogue, hint: str = "", utf8: bytes | None = None
+) -> list[Finding]:
     """Every finding in ``text``; ``path`` is the location reported and, unless
-    ``hint`` names another file, what the kind of file is read from."""
-    doc = Document(text, path, catalogue, "", hint)
+    ``hint`` names another file, what the kind of file is read from.  ``utf8``: the
+    text's own UTF-8 bytes, if at hand (``text.encode("utf-8", "surrogatepass")``)."""
+    doc = Document(text, path, catalogue, "", hint, utf8=utf8)
     term_matches = standing_terms(_term_matches(doc))
     if not term_matches:
         return []
@@ -78,7 +81,7 @@ def _term_matches(doc: Document) -> list[Match[Term | Lookalike]]:
     Hyperscan it does."""
     text = doc.text
     terms = doc.catalogue.terms
-    cands = prefilter_for(doc.catalogue).candidates(text)
+    cands = prefilter_for(doc.catalogue).candidates(text, doc.utf8)
     if cands is not None:
         return terms.at(text, cands)
     return terms.find(text, doc.low)

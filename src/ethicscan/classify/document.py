@@ -82,6 +82,7 @@ class Document:
     # ... and the character spans within those lines (long minified lines are cut
     # to a few thousand characters around the hits).
     focus_chars: list[tuple[int, int]] | None = None
+    utf8: bytes | None = None  # the text's UTF-8 bytes, when at hand
 
     @property
     def low(self) -> str:
@@ -311,7 +312,7 @@ class Document:
         pf = prefilter_for(self.catalogue)
         for lo, hi in spans:
             part = self.text[lo:hi] if self.focus_chars is not None else self.text
-            cands = pf.context_candidates(part)
+            cands = pf.context_candidates(part, None if self.focus_chars else self.utf8)
             matches: list[Match[ContextWord]]
             if cands is not None:  # Hyperscan found where the words may be
                 matches = self.catalogue.context.at(part, cands)

@@ -12,6 +12,7 @@ yielded as a :class:`Skipped` with its reason, and the rest is still read.
 from __future__ import annotations
 
 import bz2
+import codecs
 import gzip
 import io
 import itertools
@@ -158,12 +159,15 @@ class Explorer:
             yield TextUnit(path, "")  # no term can be in it: read, nothing to classify
             return
         try:
-            text = decode(data).text
+            decoded = decode(data)
         except NotText as exc:
             yield from self._extract(path, Format.BINARY, str(exc), blob, budget, depth)
             return
+        text = decoded.text
         if ext is None:
-            yield TextUnit(path, text)
+            # Read as it is (strict UTF-8, no byte-order mark): the bytes are the text's.
+            as_is = decoded.encoding == "utf-8" and not data.startswith(codecs.BOM_UTF8)
+            yield TextUnit(path, text, utf8=data if as_is else None)
             return
         yield from self._run(ext, path, Format.TEXT, text.encode("utf-8"), budget, depth)
 
@@ -193,9 +197,8 @@ class Explorer:
             for start, end in spans:
                 reader = RangeReader(f, start, end, encoding, bom)
                 for p in reader.pieces():
-                    if self.prefilter is not None and not self.prefilter.maybe(
-                        p.text.encode("utf-8", "replace"), plain=True
-                    ):
+                    raw = p.text.encode("utf-8", "surrogatepass")
+                    if self.prefilter is not None and not self.prefilter.maybe(raw, plain=True):
                         yield TextUnit(path, "", piece=True)  # read; nothing to classify
                         continue
                     yield TextUnit(
@@ -206,6 +209,7 @@ class Explorer:
                         col_base=p.column,
                         keep_from=p.keep_from,
                         keep_before=p.keep_before,
+                        utf8=raw,
                     )
                 line_base += reader.newlines
             self.newlines = line_base

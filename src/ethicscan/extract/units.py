@@ -105,6 +105,9 @@ class TextUnit:
     col_base: int = 0
     keep_from: int = 0
     keep_before: int | None = None
+    # The text's own UTF-8 bytes, when they are at hand (a UTF-8 file read as it is):
+    # the prefilter's candidate pass then need not encode the text again.
+    utf8: bytes | None = None
 
     @staticmethod
     def joined(path: str, extracted: Extracted) -> TextUnit:

@@ -348,23 +348,28 @@ class Prefilter:
             m.end == at and reason(m.key.payload) for m in standing_terms(self._terms.find(text))
         )
 
-    def candidates(self, text: str) -> list[tuple[int, str]] | None:
+    def candidates(self, text: str, utf8: bytes | None = None) -> list[tuple[int, str]] | None:
         """``(end, key)``, ``end`` in characters, wherever a term or look-alike may end
         (ASCII keys at an identifier start, CJK keys anywhere): the matcher's own
-        candidates, so that it never walks the text.  None when off."""
+        candidates, so that it never walks the text.  None when off.  ``utf8``: the
+        text's own bytes, ``text.encode("utf-8", "surrogatepass")``, if at hand."""
         dbs = self._mine()
-        return _ends(dbs[3], text, self.key_of) if dbs else None
+        return _ends(dbs[3], text, self.key_of, utf8) if dbs else None
 
-    def context_candidates(self, text: str) -> list[tuple[int, str]] | None:
+    def context_candidates(
+        self, text: str, utf8: bytes | None = None
+    ) -> list[tuple[int, str]] | None:
         """The same for the context words (``face``, ``camera``, ``人脸`` ...)."""
         dbs = self._mine()
-        return _ends(dbs[4], text, self.context_key_of) if dbs else None
+        return _ends(dbs[4], text, self.context_key_of, utf8) if dbs else None
 
 
-def _ends(db: Any, text: str, key_of: list[str]) -> list[tuple[int, str]]:
+def _ends(
+    db: Any, text: str, key_of: list[str], utf8: bytes | None = None
+) -> list[tuple[int, str]]:
     if db is None:
         return []
-    data = text.encode("utf-8", "surrogatepass")
+    data = text.encode("utf-8", "surrogatepass") if utf8 is None else utf8
     hits: list[tuple[int, int]] = []
     db.scan(data, match_event_handler=_collect_id, context=hits)
     pairs = sorted({(end, key_of[pid]) for end, pid in hits})
