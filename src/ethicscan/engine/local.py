@@ -56,10 +56,13 @@ def scan_file(
     return _scan_read(job, got[0], got[1], catalogue, limits, prefilter)
 
 
-def _read(job: FileJob, limit: int) -> tuple[int, bytes | None] | FileOutcome:
-    """The file's size and, up to ``limit`` bytes, its content; or why it cannot be read."""
+def _read(
+    job: FileJob, limit: int, at: tuple[int, str] | None = None
+) -> tuple[int, bytes | None] | FileOutcome:
+    """The file's size and, up to ``limit`` bytes, its content; or why it cannot be
+    read.  ``at``: its open folder and name there (the folder's path is not walked again)."""
     try:
-        return read_regular(job.fs_path, limit)
+        return read_regular(at[1], limit, at[0]) if at else read_regular(job.fs_path, limit)
     except NotRegularFile as exc:
         return FileOutcome(
             (), (Skipped(job.rel_path, SkipReason.SPECIAL_FILE, str(exc), job.target),), 0
@@ -264,10 +267,16 @@ def _scan_batch_in_worker(batch: list[Unit]) -> list[Raw | list[Raw | Split]]:
     for unit in batch:
         if isinstance(unit, FolderFiles):
             answers: list[Raw | Split] = []
-            for name in unit.names:
-                a = _scan_named(unit.job(name), cat, limits)
-                read += a.job.size if isinstance(a, Split) else _size(a)
-                answers.append(a)
+            folder = _open_folder(unit.fs_dir)
+            try:
+                for name in unit.names:
+                    at = None if folder is None else (folder, name)
+                    a = _scan_named(unit.job(name), cat, limits, at)
+                    read += a.job.size if isinstance(a, Split) else _size(a)
+                    answers.append(a)
+            finally:
+                if folder is not None:
+                    os.close(folder)
             out.append(answers)
         else:
             o = _compact(scan_file(unit, cat, limits))
@@ -278,19 +287,35 @@ def _scan_batch_in_worker(batch: list[Unit]) -> list[Raw | list[Raw | Split]]:
     return out
 
 
-def _scan_named(job: FileJob, catalogue: Catalogue, limits: Limits) -> Raw | Split:
+def _open_folder(path: str) -> int | None:
+    """A descriptor of the folder ``path``, to open its files by name; None if it
+    cannot be had (each file is then opened by its path, and says why not)."""
+    if os.open not in os.supports_dir_fd:  # pragma: no cover - Windows
+        return None
+    try:
+        return os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return None
+
+
+def _scan_named(
+    job: FileJob, catalogue: Catalogue, limits: Limits, at: tuple[int, str] | None = None
+) -> Raw | Split:
     """A file found by a folder's listing, its size not yet known: read and scanned
-    here, or, if it is a large text to read in ranges, those ranges."""
-    got = _read(job, limits.stream_above)
+    here, or, if it is a large text to read in ranges, those ranges.  ``at``: its
+    open folder and name there."""
+    got = _read(job, limits.stream_above, at)
     if isinstance(got, FileOutcome):
         return got
     size, data = got
-    job = replace(job, size=size)
+    job = FileJob(job.fs_path, job.rel_path, size, job.target)
     if data is None:  # larger than stream_above
         parts = split_large(job, limits)
         if len(parts) > 1:
             return Split(job, tuple(parts))
         return _compact(scan_file(job, catalogue, limits))
+    if _clean_text(data, job, catalogue):
+        return size  # the common case: no outcome built
     return _compact(_scan_read(job, size, data, catalogue, limits, True))
 
 

@@ -300,10 +300,13 @@ class NotRegularFile(OSError):
     FIFO put in its place would block a read forever)."""
 
 
-def open_regular(path: str) -> tuple[int, os.stat_result]:
-    """A read-only descriptor for ``path`` and its status if it is a regular file, never
-    blocking on what has taken its place since the walk; raises :class:`NotRegularFile`."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+def open_regular(path: str, dir_fd: int | None = None) -> tuple[int, os.stat_result]:
+    """A read-only descriptor for ``path`` (relative to the open folder ``dir_fd``, if
+    given) and its status if it is a regular file, never blocking on what has taken
+    its place since the walk; raises :class:`NotRegularFile`."""
+    fd = os.open(
+        path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0), dir_fd=dir_fd
+    )
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
@@ -314,10 +317,11 @@ def open_regular(path: str) -> tuple[int, os.stat_result]:
     return fd, st
 
 
-def read_regular(path: str, limit: int) -> tuple[int, bytes | None]:
-    """The size of the regular file ``path`` and, when it is at most ``limit`` bytes,
-    its content: one open, one stat (the common case of a scan, kept cheap)."""
-    fd, st = open_regular(path)
+def read_regular(path: str, limit: int, dir_fd: int | None = None) -> tuple[int, bytes | None]:
+    """The size of the regular file ``path`` (relative to ``dir_fd``, if given) and,
+    when it is at most ``limit`` bytes, its content: one open, one stat (the common
+    case of a scan, kept cheap)."""
+    fd, st = open_regular(path, dir_fd)
     try:
         size = st.st_size
         if size > limit:
