@@ -310,8 +310,12 @@ class Prefilter:
         if not dbs or data.startswith(_UTF32_BOMS):
             return True
         if data.isascii():
-            return self._confirmed(dbs[0], data, True) if plain else self._any(dbs[0], data)
-        if self._confirmed(dbs[1], data, False) if plain else self._any(dbs[1], data):
+            return self._confirmed(dbs[0], data, True).found if plain else self._any(dbs[0], data)
+        if plain:
+            state = self._confirmed(dbs[1], data, False)
+            if state.found or state.readable:  # (valid UTF-8: the rest is for other data)
+                return state.found
+        elif self._any(dbs[1], data):
             return True
         try:
             data.decode("utf-8")
@@ -327,13 +331,12 @@ class Prefilter:
             db.scan(data, match_event_handler=_first, context=hit)
         return bool(hit)
 
-    def _confirmed(self, db: Any, data: bytes, ascii: bool) -> bool:
-        if db is None:
-            return False
+    def _confirmed(self, db: Any, data: bytes, ascii: bool) -> _Confirming:
         state = _Confirming(self, data, ascii)
-        with contextlib.suppress(self._stop):
-            db.scan(data, match_event_handler=_confirm, context=state)
-        return state.found
+        if db is not None:
+            with contextlib.suppress(self._stop):
+                db.scan(data, match_event_handler=_confirm, context=state)
+        return state
 
     def confirms(self, data: bytes, end: int) -> bool:
         """Whether a term that is a reason to read and that the classifier judges
