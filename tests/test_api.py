@@ -219,3 +219,19 @@ def test_scan_result_at_or_above(sdk_tree: Path) -> None:
     result: ScanResult = scan([str(sdk_tree)], ScanOptions(jobs=1))
     assert result.at_or_above(Severity.HIGH) == result.findings
     assert result.at_or_above(Severity.CRITICAL) == ()
+
+
+def test_batches_start_small_and_grow() -> None:
+    """The pool's batches: the first small, so a small scan still feeds every worker,
+    then doubling up to BATCH_FILES; a folder's run of files travels whole."""
+    from ethicscan.engine import local
+    from ethicscan.extract.units import Limits
+    from ethicscan.sources.fs import FileJob, FolderFiles
+
+    jobs = [FileJob(f"/t/f{i}", f"f{i}", 10) for i in range(5000)]
+    sizes = [len(b) for b in local._batches(jobs, Limits())]
+    assert sizes[:5] == [64, 128, 256, 512, 1024] and max(sizes) == local.BATCH_FILES
+    assert sum(sizes) == 5000
+    folder = FolderFiles("/t", "", tuple(f"n{i}" for i in range(100)))
+    [first, second] = local._batches([folder, folder], Limits())
+    assert first == [(folder, folder)] and second == [(folder, folder)]

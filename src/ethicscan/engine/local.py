@@ -454,7 +454,11 @@ def _ahead(jobs: Iterable[Unit], limit: int = AHEAD) -> Iterator[Unit]:
         t.join(timeout=1)
 
 
-BATCH_FILES = 128  # files per batch sent to a worker ...
+# Files per batch sent to a worker: the first batches small (a small scan still has
+# one for each worker), then doubling up to BATCH_FILES (each batch costs both sides
+# a round of messages: 1,024 files a batch took 7% less CPU than 128) ...
+BATCH_FIRST = 64
+BATCH_FILES = 1024
 BATCH_BYTES = 16 * 1024 * 1024  # ... or bytes (when known), whichever comes first
 # Batches finished but not yet given out, in order, at most (a slow file at the head
 # holds the ones after it; memory stays bounded).
@@ -468,6 +472,7 @@ def _batches(jobs: Iterable[Unit], limits: Limits) -> Iterator[list[Item]]:
     a folder's files as they are."""
     batch: list[Item] = []
     files = size = 0
+    most = BATCH_FIRST
     for job in jobs:
         units: list[Unit] = (
             [job] if isinstance(job, FolderFiles) else list(split_large(job, limits))
@@ -477,9 +482,10 @@ def _batches(jobs: Iterable[Unit], limits: Limits) -> Iterator[list[Item]]:
             files += _files(unit)
             if isinstance(job, FileJob):
                 size += max(0, job.size) // len(units)
-            if files >= BATCH_FILES or size >= BATCH_BYTES:
+            if files >= most or size >= BATCH_BYTES:
                 yield batch
                 batch, files, size = [], 0, 0
+                most = min(BATCH_FILES, 2 * most)
     if batch:
         yield batch
 
