@@ -149,12 +149,35 @@ def test_a_worker_gives_a_large_text_back_as_ranges(tmp_path: Path) -> None:
     (tmp_path / "small.txt").write_text("nothing\n", encoding="utf-8")
     folder = FolderFiles(str(tmp_path), "", ("Big.java", "small.txt"), "t")
     limits = Limits(max_member_size=1024)
-    split = local._scan_named(folder.job("Big.java"), load_default_catalogue(), limits)
+    split = local._scan_named(folder, "Big.java", load_default_catalogue(), limits, None)
     assert isinstance(split, local.Split)
     assert split.job.size == len(text.encode()) and len(split.parts) > 1
     assert [p.part for p in split.parts] == [(k, len(split.parts)) for k in range(len(split.parts))]
-    small = local._scan_named(folder.job("small.txt"), load_default_catalogue(), limits)
+    small = local._scan_named(folder, "small.txt", load_default_catalogue(), limits, None)
     assert small == len(b"nothing\n")  # a clean text: its size alone
+
+
+def test_a_file_gone_since_the_listing_is_reported(tmp_path: Path) -> None:
+    """A worker opens a folder's files by name in the open folder (or by path); a file
+    removed or replaced since the listing is skipped with its reason and path."""
+    import os
+
+    os.mkfifo(tmp_path / "pipe")
+    folder = FolderFiles(str(tmp_path), "sub", ("gone.txt", "pipe"), "t")
+    dir_fd = os.open(tmp_path, os.O_RDONLY)
+    try:
+        for fd in (dir_fd, None):
+            gone, pipe = (
+                local._scan_named(folder, n, load_default_catalogue(), Limits(), fd)
+                for n in folder.names
+            )
+            assert isinstance(gone, local.FileOutcome) and isinstance(pipe, local.FileOutcome)
+            [s] = gone.skipped
+            assert (s.path, s.reason, s.target) == ("sub/gone.txt", SkipReason.UNREADABLE, "t")
+            [p] = pipe.skipped
+            assert (p.path, p.reason) == ("sub/pipe", SkipReason.SPECIAL_FILE)
+    finally:
+        os.close(dir_fd)
 
 
 def test_large_binary_is_skipped_not_streamed(tmp_path: Path) -> None:

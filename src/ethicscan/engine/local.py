@@ -23,7 +23,7 @@ from ethicscan.extract.formats import HEAD, Format, identify
 from ethicscan.extract.registry import extractor_for
 from ethicscan.extract.stream import ranges
 from ethicscan.extract.units import SPOOL_AT, Blob, Limits, Scratch, TextUnit
-from ethicscan.model import Finding, Notice, Skipped, SkipReason
+from ethicscan.model import Finding, Notice, Skipped, SkipReason, path_text
 from ethicscan.rules.catalogue import Catalogue, load_catalogue
 from ethicscan.rules.prefilter import prefilter_for
 from ethicscan.sources.fs import FileJob, FolderFiles, NotRegularFile, file_jobs, read_regular
@@ -56,23 +56,20 @@ def scan_file(
     return _scan_read(job, got[0], got[1], catalogue, limits, prefilter)
 
 
-def _read(
-    job: FileJob, limit: int, at: tuple[int, str] | None = None
-) -> tuple[int, bytes | None] | FileOutcome:
-    """The file's size and, up to ``limit`` bytes, its content; or why it cannot be
-    read.  ``at``: its open folder and name there (the folder's path is not walked again)."""
+def _read(job: FileJob, limit: int) -> tuple[int, bytes | None] | FileOutcome:
+    """The file's size and, up to ``limit`` bytes, its content; or why it cannot be read."""
     try:
-        return read_regular(at[1], limit, at[0]) if at else read_regular(job.fs_path, limit)
-    except NotRegularFile as exc:
-        return FileOutcome(
-            (), (Skipped(job.rel_path, SkipReason.SPECIAL_FILE, str(exc), job.target),), 0
-        )
+        return read_regular(job.fs_path, limit)
     except OSError as exc:
-        return FileOutcome(
-            (),
-            (Skipped(job.rel_path, SkipReason.UNREADABLE, exc.strerror or str(exc), job.target),),
-            0,
-        )
+        return _unreadable(job, exc)
+
+
+def _unreadable(job: FileJob, exc: OSError) -> FileOutcome:
+    if isinstance(exc, NotRegularFile):
+        reason, detail = SkipReason.SPECIAL_FILE, str(exc)
+    else:
+        reason, detail = SkipReason.UNREADABLE, exc.strerror or str(exc)
+    return FileOutcome((), (Skipped(job.rel_path, reason, detail, job.target),), 0)
 
 
 def _scan_read(
@@ -83,7 +80,12 @@ def _scan_read(
     limits: Limits,
     prefilter: bool,
 ) -> FileOutcome:
-    if data is not None and job.part is None and prefilter and _clean_text(data, job, catalogue):
+    if (
+        data is not None
+        and job.part is None
+        and prefilter
+        and _clean_text(data, job.rel_path, catalogue)
+    ):
         return FileOutcome((), (), len(data), 1)
     blob = Blob(size, data) if data is not None else Blob(size, path=job.fs_path)
     findings: list[Finding] = []
@@ -150,15 +152,16 @@ def _notice_located(n: Notice, unit: TextUnit) -> Notice:
     return replace(n, line=line)
 
 
-def _clean_text(data: bytes, job: FileJob, catalogue: Catalogue) -> bool:
+def _clean_text(data: bytes, name: str, catalogue: Catalogue) -> bool:
     """The common case, decided without building anything: a plain text file (no
     container, document or binary magic, no extractor for its suffix) in which
-    the prefilter sees no term.  Same verdict as exploring it."""
+    the prefilter sees no term.  Same verdict as exploring it.  ``name``: the file's
+    name (or path), as reported."""
     if prefilter_for(catalogue).maybe(data, plain=True):  # True also without Hyperscan
         return False
-    if identify(job.rel_path, data)[0] is not Format.TEXT:  # reads its head only
+    if identify(name, data)[0] is not Format.TEXT:  # reads its head only
         return False
-    if extractor_for(Format.TEXT, job.rel_path) is not None:
+    if extractor_for(Format.TEXT, name) is not None:
         return False
     return not binary_head(data)
 
@@ -267,16 +270,15 @@ def _scan_batch_in_worker(batch: list[Unit]) -> list[Raw | list[Raw | Split]]:
     for unit in batch:
         if isinstance(unit, FolderFiles):
             answers: list[Raw | Split] = []
-            folder = _open_folder(unit.fs_dir)
+            dir_fd = _open_folder(unit.fs_dir)
             try:
                 for name in unit.names:
-                    at = None if folder is None else (folder, name)
-                    a = _scan_named(unit.job(name), cat, limits, at)
+                    a = _scan_named(unit, name, cat, limits, dir_fd)
                     read += a.job.size if isinstance(a, Split) else _size(a)
                     answers.append(a)
             finally:
-                if folder is not None:
-                    os.close(folder)
+                if dir_fd is not None:
+                    os.close(dir_fd)
             out.append(answers)
         else:
             o = _compact(scan_file(unit, cat, limits))
@@ -299,23 +301,26 @@ def _open_folder(path: str) -> int | None:
 
 
 def _scan_named(
-    job: FileJob, catalogue: Catalogue, limits: Limits, at: tuple[int, str] | None = None
+    folder: FolderFiles, name: str, catalogue: Catalogue, limits: Limits, dir_fd: int | None
 ) -> Raw | Split:
     """A file found by a folder's listing, its size not yet known: read and scanned
-    here, or, if it is a large text to read in ranges, those ranges.  ``at``: its
-    open folder and name there."""
-    got = _read(job, limits.stream_above, at)
-    if isinstance(got, FileOutcome):
-        return got
-    size, data = got
-    job = FileJob(job.fs_path, job.rel_path, size, job.target)
+    here, or, if it is a large text to read in ranges, those ranges.  ``dir_fd``: the
+    folder, open (its files are opened by name there)."""
+    try:
+        if dir_fd is None:
+            size, data = read_regular(os.path.join(folder.fs_dir, name), limits.stream_above)
+        else:
+            size, data = read_regular(name, limits.stream_above, dir_fd)
+    except OSError as exc:
+        return _unreadable(folder.job(name), exc)
+    if data is not None and _clean_text(data, path_text(name), catalogue):
+        return size  # the common case: nothing built
+    job = folder.job(name, size)
     if data is None:  # larger than stream_above
         parts = split_large(job, limits)
         if len(parts) > 1:
             return Split(job, tuple(parts))
         return _compact(scan_file(job, catalogue, limits))
-    if _clean_text(data, job, catalogue):
-        return size  # the common case: no outcome built
     return _compact(_scan_read(job, size, data, catalogue, limits, True))
 
 
