@@ -333,7 +333,7 @@ def _size(raw: Raw) -> int:
     return raw if isinstance(raw, int) else raw.bytes
 
 
-TRIM_ABOVE = 128 * 1024 * 1024  # a worker's resident size above which freed memory goes back
+TRIM_ABOVE = 96 * 1024 * 1024  # a worker's resident size above which freed memory goes back
 
 
 def _resident() -> int:
