@@ -57,6 +57,9 @@ class FolderFiles:
     names: tuple[str, ...]
     target: str = ""
 
+    def __reduce__(self) -> tuple[type[FolderFiles], tuple[object, ...]]:
+        return FolderFiles, (self.fs_dir, self.rel_dir, self.names, self.target)  # as FileJob
+
     def job(self, name: str, size: int = -1) -> FileJob:
         rel = path_text(name)
         return FileJob(
@@ -247,16 +250,22 @@ def _listing(
                 files = []
             continue
         rel = _rel(rel_dir, e.name)
-        try:
-            st = e.stat(follow_symlinks=False)
-        except OSError as exc:
-            skipped.append(Skipped(rel, SkipReason.UNREADABLE, exc.strerror or str(exc), target))
-            continue
-        mode = st.st_mode
-        # (a file the listing did not name as one)
-        if stat.S_ISREG(mode) and not (matching and ign.match(rel, False)):
-            files.append(e.name)
-            continue
+        if e.is_dir(follow_symlinks=False):  # folders and links as listed: no stat
+            mode = stat.S_IFDIR
+        elif e.is_symlink():
+            mode = stat.S_IFLNK
+        else:
+            try:
+                mode = e.stat(follow_symlinks=False).st_mode
+            except OSError as exc:
+                skipped.append(
+                    Skipped(rel, SkipReason.UNREADABLE, exc.strerror or str(exc), target)
+                )
+                continue
+            # (a file the listing did not name as one)
+            if stat.S_ISREG(mode) and not (matching and ign.match(rel, False)):
+                files.append(e.name)
+                continue
         is_dir = stat.S_ISDIR(mode)
         if is_dir and e.name in VCS_DIRS:
             skipped.append(
