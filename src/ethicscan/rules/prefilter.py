@@ -336,6 +336,10 @@ class Prefilter:
         if db is not None:
             with contextlib.suppress(self._stop):
                 db.scan(data, match_event_handler=_confirm, context=state)
+        if state.last >= 0 and not state.found:
+            # Reasons, none confirmed: that holds only for the text read as UTF-8.
+            state.readable = read_as_utf8(data, ascii)
+            state.found = not state.readable
         return state
 
     def confirms(self, data: bytes, end: int) -> bool:
@@ -452,7 +456,7 @@ class _Confirming:
         self.pf = pf
         self.data = data
         self.ascii = ascii
-        self.readable: bool | None = None  # read as UTF-8 as it is? (asked at a first reason)
+        self.readable: bool | None = None  # read as UTF-8 as it is? (asked at the end)
         self.found = False
         self.last = -1
         # Past this many unconfirmed reasons, reading the text costs less than more.
@@ -464,9 +468,7 @@ def _confirm(_pid: int, _start: int, end: int, _flags: int, st: _Confirming) -> 
         return False  # another expression for the same place: already judged
     st.last = end
     st.left -= 1
-    if st.readable is None:
-        st.readable = read_as_utf8(st.data, st.ascii)
-    if not st.readable or st.left < 0 or st.pf.confirms(st.data, end):
+    if st.left < 0 or st.pf.confirms(st.data, end):
         st.found = True
         return True  # stop: the text is read
     return False
