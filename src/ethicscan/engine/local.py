@@ -597,9 +597,11 @@ def _in_order(
     def wait_for(futs: Sequence[Future[Any]]) -> None:
         while True:
             feed()
-            if all(f.done() for f in futs):
+            left = [f for f in futs if not f.done()]
+            if not left:
                 return
-            wait([*futs, *running], return_when=FIRST_COMPLETED)
+            # (only futures not done: one that is would end the wait at once, a spin)
+            wait([*left, *running], return_when=FIRST_COMPLETED)
 
     def ranges(split: Split) -> FileOutcome:
         futs = [pool.submit(_scan_batch_in_worker, [p]) for p in split.parts]
