@@ -53,7 +53,15 @@ def scan_file(
     got = _read(job, SPOOL_AT)
     if isinstance(got, FileOutcome):
         return got
-    return _scan_read(job, got[0], got[1], catalogue, limits, prefilter)
+    size, data = got
+    if (
+        data is not None
+        and job.part is None
+        and prefilter
+        and _clean_text(data, job.rel_path, catalogue)
+    ):
+        return FileOutcome((), (), len(data), 1)
+    return _scan_read(job, size, data, catalogue, limits, prefilter)
 
 
 def _read(job: FileJob, limit: int) -> tuple[int, bytes | None] | FileOutcome:
@@ -80,13 +88,8 @@ def _scan_read(
     limits: Limits,
     prefilter: bool,
 ) -> FileOutcome:
-    if (
-        data is not None
-        and job.part is None
-        and prefilter
-        and _clean_text(data, job.rel_path, catalogue)
-    ):
-        return FileOutcome((), (), len(data), 1)
+    """Explore and analyse a file read (``data``, or at its path when large) and found
+    not to be a clean plain text."""
     blob = Blob(size, data) if data is not None else Blob(size, path=job.fs_path)
     findings: list[Finding] = []
     skipped: list[Skipped] = []
