@@ -16,6 +16,10 @@ a superset of the matcher (:mod:`rules.matcher`) for every *reason to read*
 * a CJK term becomes its bytes in every encoding the scanner decodes: UTF-8,
   GB18030 (so GBK and GB2312), Big5-HKSCS, Shift-JIS, EUC-JP, EUC-KR, UTF-16.
 
+In a plain text that is UTF-8 as it is, each reason is then confirmed where it stands
+(:meth:`Prefilter.confirms`): the matcher reads a window around it, and only a term that
+the classifier would judge counts (``Promise.race``, ``LBRACE``, ``race condition`` do not).
+
 The compiled databases are kept on disk (:func:`cache_folder`).  UTF-32 files (rare;
 they carry a BOM) always get the full pass.  Without the ``hyperscan`` package (it
 ships wheels for Linux and macOS on x86-64 and ARM64) every file gets the full pass:
@@ -140,15 +144,16 @@ _MAGIC = b"ethicscan-prefilter-2\n"
 
 
 class Prefilter:
-    """``maybe(data)``: False only when no term can be in ``data``;
-    ``candidates(text)`` and ``context_candidates(text)``: where the matcher should
-    look for terms and for context words.
+    """``maybe(data)``: False only when no term that is a reason to read can be in
+    ``data`` (``plain=True``: confirmed where it stands); ``candidates(text)`` and
+    ``context_candidates(text)``: where the matcher should look for terms and for
+    context words.
 
-    Three Hyperscan databases: the reasons to read (:func:`reason`) in every
-    encoding, which stops at its first match; every term key's UTF-8 spellings;
-    every context word's.  Compiling them takes a few seconds, so they are kept on
-    disk (:func:`cache_folder`) and loaded in milliseconds by every later process;
-    a process with no kept copy compiles them on first use."""
+    Five Hyperscan databases: the reasons to read (:func:`reason`) in every encoding,
+    split three ways by what the data can be (ASCII, other, not UTF-8); every term
+    key's UTF-8 spellings; every context word's.  Compiling them takes a few seconds,
+    so they are kept on disk (:func:`cache_folder`) and loaded in milliseconds by
+    every later process; a process with no kept copy compiles them on first use."""
 
     def __init__(self, catalogue: Catalogue, cache: Path | bool | None = True) -> None:
         self._dbs: tuple[Any, ...] = ()
@@ -332,7 +337,7 @@ class Prefilter:
         return bool(hit)
 
     def _confirmed(self, db: Any, data: bytes, ascii: bool) -> _Confirming:
-        state = _Confirming(self, data, ascii)
+        state = _Confirming(self, data)
         if db is not None:
             with contextlib.suppress(self._stop):
                 db.scan(data, match_event_handler=_confirm, context=state)
@@ -450,12 +455,11 @@ CONFIRM_FEW = 32  # reasons confirmed one by one in any text; then one per 4 KB 
 class _Confirming:
     """A scan's state while confirming the reasons in one plain text."""
 
-    __slots__ = ("ascii", "data", "found", "last", "left", "pf", "readable")
+    __slots__ = ("data", "found", "last", "left", "pf", "readable")
 
-    def __init__(self, pf: Prefilter, data: bytes, ascii: bool) -> None:
+    def __init__(self, pf: Prefilter, data: bytes) -> None:
         self.pf = pf
         self.data = data
-        self.ascii = ascii
         self.readable: bool | None = None  # read as UTF-8 as it is? (asked at the end)
         self.found = False
         self.last = -1
