@@ -277,6 +277,24 @@ def test_progress_bar_shows_files_bytes_findings_and_rate() -> None:
     assert quiet.getvalue() == ""
 
 
+def test_progress_bar_updates_at_most_twenty_times_a_second() -> None:
+    """A scan reports every outcome; the bar is redrawn from a few of them, and always
+    from the last."""
+    bar = _LateProgress(Console(file=io.StringIO(), force_terminal=True, width=150), True)
+    bar.started -= 2
+    bar(1, 100_000, 10, 0)
+    assert bar.progress is not None
+    updates: list[int] = []
+    real = bar.progress.update
+    bar.progress.update = lambda task, **kw: (updates.append(kw["completed"]), real(task, **kw))  # type: ignore[method-assign]
+    for done in range(2, 100_000):
+        bar(done, 100_000, 10 * done, 0)
+    bar(100_000, 100_000, 1_000_000, 3)
+    bar.stop()
+    assert updates[-1] == 100_000
+    assert len(updates) < 100
+
+
 def test_options_travel_without_callbacks() -> None:
     opts = ScanOptions(progress=lambda d, t, b: None, min_confidence=0.4, jobs=3)
     got = pickle.loads(pickle.dumps(portable(opts)))  # a lambda does not pickle

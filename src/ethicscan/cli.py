@@ -89,7 +89,8 @@ def write_atomic(path: str, text: str) -> None:
 
 class _LateProgress:
     """A progress bar on stderr that appears only when a scan runs longer than a
-    second and stderr is a terminal."""
+    second and stderr is a terminal; updated at most 20 times a second (a scan reports
+    tens of thousands of outcomes, and each update of the bar takes locks)."""
 
     def __init__(self, console: Console, enabled: bool, unit: str = "files") -> None:
         self.console = console
@@ -98,6 +99,7 @@ class _LateProgress:
         self.started = time.monotonic()
         self.progress: Progress | None = None
         self.task: Any = None
+        self.shown = 0.0  # when the bar was last updated
 
     def __call__(self, done: int, total: int, nbytes: int, findings: int = 0) -> None:
         if not self.enabled:
@@ -119,7 +121,11 @@ class _LateProgress:
             )
             self.progress.start()
             self.task = self.progress.add_task("scan", total=total, mb=0.0, findings=0, rate=0.0)
-        rate = nbytes / 1e6 / max(time.monotonic() - self.started, 1e-3)
+        now = time.monotonic()
+        if now - self.shown < 0.05 and done < total:
+            return
+        self.shown = now
+        rate = nbytes / 1e6 / max(now - self.started, 1e-3)
         # The total is what the walk has found so far: it grows until the walk ends.
         self.progress.update(
             self.task, completed=done, total=total, mb=nbytes / 1e6, findings=findings, rate=rate
