@@ -105,9 +105,9 @@ class ScanOptions:
         )
 
     def selection(self) -> Selection:
+        """The part of a repository's history a history scan reads."""
         from ethicscan.sources.history import Selection, parse_date  # git: only when asked
 
-        """The part of a repository's history a history scan reads."""
         try:
             since = parse_date(self.since) if self.since else None
             until = parse_date(self.until, end_of_day=True) if self.until else None

@@ -61,13 +61,7 @@ class FolderFiles:
         return FolderFiles, (self.fs_dir, self.rel_dir, self.names, self.target)  # as FileJob
 
     def job(self, name: str, size: int = -1) -> FileJob:
-        rel = path_text(name)
-        return FileJob(
-            os.path.join(self.fs_dir, name),
-            f"{self.rel_dir}/{rel}" if self.rel_dir else rel,
-            size,
-            self.target,
-        )
+        return FileJob(os.path.join(self.fs_dir, name), _rel(self.rel_dir, name), size, self.target)
 
     def jobs(self) -> Iterator[FileJob]:
         """Each file as a job with its size (-1 if it cannot be had: the scan then
