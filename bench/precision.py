@@ -1,0 +1,533 @@
+"""Precision, capability accuracy and calibration of ethicscan on real packages.
+
+The corpus is ``bench/corpus/packages.txt``: real PyPI, npm and Debian packages pinned to
+a version, fetched at bench time by ethicscan's own package targets (never committed).
+Each package is in the tuning part or the held-out part, decided by a hash of its
+ecosystem and name, so the split is fixed before any tuning and never moves.
+
+Findings are judged by hand (two independent judgments, a third where they differ) and
+kept as labels only, in ``bench/corpus/labels.jsonl``: package, path, line, term,
+verdict, the right capability and the judges' note; never the third-party text.
+
+A package with many findings is judged on a sample: a finding is in the sample when the
+hash of its key (package, path, line, term) falls below the package's rate, kept in
+``bench/corpus/sampling.json``.  The sample is drawn from the key alone, so for any
+version of the classifier the judged findings are a uniform sample of what it reports;
+each counts with weight 1/rate.  Findings in the sample that no label covers yet are
+reported as unjudged (``export`` writes them out for judging).
+
+    python bench/precision.py                  # figures on both parts
+    python bench/precision.py --part held-out  # one part
+    python bench/precision.py export DIR       # unjudged findings in the sample, with context
+    python bench/precision.py merge DIR...     # judges' files -> labels.jsonl
+    python bench/precision.py fit              # calibration table from the tuning part
+
+Run ``python bench/precision.py --help`` for the options.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import itertools
+import json
+import os
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO / "bench" / "corpus"
+PACKAGES = CORPUS / "packages.txt"
+LABELS = CORPUS / "labels.jsonl"
+SAMPLING = CORPUS / "sampling.json"
+CALIBRATION = REPO / "src" / "ethicscan" / "rules" / "data" / "calibration.yml"
+HELD_OUT_PERCENT = 35
+PER_PACKAGE = 30  # findings judged per package at most (the rate is set from this)
+CONTEXT = 6  # lines each side given to a judge
+CAPABILITIES = ("targeting", "inference", "search", "record", "mention")
+SERIOUS = ("critical", "high")
+BANDS = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0001)
+
+sys.path.insert(0, str(REPO / "src"))
+
+
+@dataclass(frozen=True, slots=True)
+class Package:
+    ecosystem: str
+    name: str
+    version: str
+    category: str
+
+    @property
+    def id(self) -> str:
+        return f"{self.ecosystem}:{self.name}=={self.version}"
+
+    @property
+    def target(self) -> str:
+        """The ethicscan target that fetches it."""
+        sep = {"pypi": "==", "npm": "@", "deb": "="}[self.ecosystem]
+        return f"{self.ecosystem}:{self.name}{sep}{self.version}"
+
+    @property
+    def part(self) -> str:
+        return split_of(self.ecosystem, self.name)
+
+
+def split_of(ecosystem: str, name: str) -> str:
+    """``held-out`` or ``tune``: by package, from a hash of its ecosystem and name (not its
+    version, so a new version stays on its side)."""
+    h = int(hashlib.sha256(f"split\x1f{ecosystem}:{name.lower()}".encode()).hexdigest()[:8], 16)
+    return "held-out" if h % 100 < HELD_OUT_PERCENT else "tune"
+
+
+def load_packages(path: Path = PACKAGES) -> list[Package]:
+    out: list[Package] = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        spec, *rest = line.split()
+        eco, _, nv = spec.partition(":")
+        name, _, version = nv.rpartition("==")
+        if eco not in ("pypi", "npm", "deb") or not name or not version:
+            raise SystemExit(f"{path}: not ECOSYSTEM:NAME==VERSION: {raw!r}")
+        out.append(Package(eco, name, version, rest[0] if rest else "other"))
+    return out
+
+
+Key = tuple[str, str, int, str]  # package id, path, line, term (lower case)
+
+
+def key_hash(key: Key) -> float:
+    digest = hashlib.sha256("\x1f".join(map(str, key)).encode()).hexdigest()
+    return int(digest[:12], 16) / float(1 << 48)
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """One finding of the current ethicscan, reduced to what scoring needs."""
+
+    key: Key
+    capability: str
+    severity: str
+    confidence: float
+    score: float
+    trait: str
+    rule: str
+    signals: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    key: Key
+    verdict: bool
+    capability: str  # the right capability, for a true finding
+    note: str = ""
+
+
+def load_labels(path: Path = LABELS) -> dict[Key, Label]:
+    out: dict[Key, Label] = {}
+    if not path.exists():
+        return out
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        if not raw.strip():
+            continue
+        d = json.loads(raw)
+        key = (d["package"], d["path"], int(d["line"]), d["term"].lower())
+        out[key] = Label(key, d["verdict"] == "true", d.get("capability", ""), d.get("note", ""))
+    return out
+
+
+def load_rates(path: Path = SAMPLING) -> dict[str, float]:
+    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+
+
+# -- scanning ----------------------------------------------------------------------------
+
+
+def scan_package(pkg: Package, cache: str | None, jobs: int) -> list[Found] | str:
+    """The findings of ethicscan on one package, or the reason it could not be scanned."""
+    import ethicscan
+
+    opts = ethicscan.ScanOptions(jobs=jobs, package_cache=cache)
+    result = ethicscan.scan([pkg.target], opts)
+    failed = [s for s in result.skipped if s.reason.value == "fetch_failed"]
+    if failed:
+        return failed[0].detail
+    out = []
+    for f in result.findings:
+        out.append(
+            Found(
+                key=(pkg.id, f.location.path, f.location.line, f.evidence.term.lower()),
+                capability=f.capability.value,
+                severity=f.severity.value,
+                confidence=f.confidence,
+                score=getattr(f, "score", f.confidence),
+                trait=f.trait.value,
+                rule=f.rule,
+                signals=tuple(s.name for s in f.signals),
+            )
+        )
+    return out
+
+
+def scan_all(
+    pkgs: Sequence[Package], args: argparse.Namespace
+) -> Iterator[tuple[Package, list[Found] | str]]:
+    for i, pkg in enumerate(pkgs, 1):
+        print(f"[{i}/{len(pkgs)}] {pkg.id}", file=sys.stderr, flush=True)
+        yield pkg, scan_package(pkg, args.cache, args.jobs)
+
+
+# -- figures -----------------------------------------------------------------------------
+
+
+@dataclass
+class Tally:
+    """Weighted counts: judged findings, true ones, and true ones with the right capability."""
+
+    judged: float = 0.0
+    true: float = 0.0
+    right: float = 0.0
+    n: int = 0
+
+    def add(self, w: float, label: Label, capability: str) -> None:
+        self.judged += w
+        self.n += 1
+        if label.verdict:
+            self.true += w
+            self.right += w * (label.capability == capability)
+
+    def precision(self) -> str:
+        return f"{100 * self.true / self.judged:5.1f}% (n={self.n})" if self.n else "   -"
+
+    def capability(self) -> str:
+        return f"{100 * self.right / self.true:5.1f}%" if self.true else "   -"
+
+
+@dataclass
+class PartFigures:
+    packages: int = 0
+    failed: list[str] = field(default_factory=list)
+    findings: int = 0
+    in_sample: int = 0
+    unjudged: int = 0
+    overall: Tally = field(default_factory=Tally)
+    serious: Tally = field(default_factory=Tally)
+    by_capability: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    by_category: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    serious_by_package: Counter[str] = field(default_factory=Counter)
+    true_labels: int = 0
+    true_kept: int = 0
+    points: list[tuple[float, bool, float]] = field(default_factory=list)  # conf, true, w
+    wrong: list[tuple[Found, Label]] = field(default_factory=list)
+
+
+def figures(
+    scanned: Iterable[tuple[Package, list[Found] | str]],
+    labels: dict[Key, Label],
+    rates: dict[str, float],
+) -> dict[str, PartFigures]:
+    parts: dict[str, PartFigures] = defaultdict(PartFigures)
+    by_pkg: dict[str, list[Label]] = defaultdict(list)
+    for lab in labels.values():
+        by_pkg[lab.key[0]].append(lab)
+    for pkg, found in scanned:
+        fig = parts[pkg.part]
+        fig.packages += 1
+        if isinstance(found, str):
+            fig.failed.append(f"{pkg.id}: {found}")
+            continue
+        fig.findings += len(found)
+        rate = rates.get(pkg.id, 1.0)
+        reported = {f.key for f in found}
+        for lab in by_pkg.get(pkg.id, ()):
+            if lab.verdict:
+                fig.true_labels += 1
+                fig.true_kept += lab.key in reported
+        for f in found:
+            if f.severity in SERIOUS:
+                fig.serious_by_package[pkg.id] += 1
+            if key_hash(f.key) >= rate:
+                continue
+            fig.in_sample += 1
+            lab = labels.get(f.key)
+            if lab is None:
+                fig.unjudged += 1
+                continue
+            w = 1.0 / rate
+            fig.overall.add(w, lab, f.capability)
+            fig.by_capability[f.capability].add(w, lab, f.capability)
+            fig.by_category[pkg.category].add(w, lab, f.capability)
+            if f.severity in SERIOUS:
+                fig.serious.add(w, lab, f.capability)
+            fig.points.append((f.confidence, lab.verdict, w))
+            if not lab.verdict or lab.capability != f.capability:
+                fig.wrong.append((f, lab))
+    return parts
+
+
+def reliability(points: Sequence[tuple[float, bool, float]]) -> tuple[list[str], float]:
+    """Rows of the reliability table (band, findings, mean confidence, observed
+    precision) and the expected calibration error (weighted)."""
+    rows = []
+    total = sum(w for _, _, w in points) or 1.0
+    ece = 0.0
+    for lo, hi in itertools.pairwise(BANDS):
+        inside = [(c, t, w) for c, t, w in points if lo <= c < hi]
+        if not inside:
+            continue
+        wsum = sum(w for _, _, w in inside)
+        conf = sum(c * w for c, _, w in inside) / wsum
+        obs = sum(w for _, t, w in inside if t) / wsum
+        ece += wsum / total * abs(conf - obs)
+        rows.append(f"  {lo:.1f}-{min(hi, 1.0):.1f}  {len(inside):5d}  {conf:5.2f}  {obs:5.2f}")
+    return rows, ece
+
+
+def print_part(name: str, fig: PartFigures, verbose: bool) -> None:
+    print(f"== {name}: {fig.packages} packages, {fig.findings} findings, {fig.in_sample} in the")
+    print(f"   judged sample ({fig.unjudged} not judged yet)")
+    for failed in fig.failed:
+        print(f"   not scanned: {failed}")
+    print(f"precision, all findings:      {fig.overall.precision()}")
+    print(f"precision, high+critical:     {fig.serious.precision()}")
+    print(f"right capability (true ones): {fig.overall.capability()}")
+    print(f"right capability, high+crit.: {fig.serious.capability()}")
+    kept = f"{fig.true_kept}/{fig.true_labels}" if fig.true_labels else "-"
+    print(f"true labelled findings still reported: {kept}")
+    print("per capability reported:")
+    for cap in CAPABILITIES:
+        t = fig.by_capability.get(cap)
+        if t:
+            print(f"  {cap:10s} precision {t.precision()}  right capability {t.capability()}")
+    print("per category:")
+    for cat, t in sorted(fig.by_category.items()):
+        print(f"  {cat:22s} precision {t.precision()}  right capability {t.capability()}")
+    rows, ece = reliability(fig.points)
+    print("reliability (band, judged, mean confidence, observed precision):")
+    print("\n".join(rows))
+    print(f"expected calibration error: {ece:.3f}")
+    if verbose:
+        for f, lab in sorted(fig.wrong, key=lambda fl: fl[0].key):
+            what = "FALSE" if not lab.verdict else f"cap {lab.capability}"
+            print(
+                f"  {what:14s} {f.capability}/{f.severity} {f.confidence:.2f} "
+                f"{f.key[0]} {f.key[1]}:{f.key[2]} {f.key[3]!r} [{', '.join(f.signals)}]"
+                f"  -- {lab.note}"
+            )
+
+
+# -- export, merge, fit ------------------------------------------------------------------
+
+
+def export(pkgs: Sequence[Package], args: argparse.Namespace) -> int:
+    """Write the unjudged findings of the sample, with their context lines, for judges.
+    A package not yet in ``sampling.json`` gets its rate from its findings now."""
+    labels = load_labels()
+    rates = load_rates()
+    out_dir = Path(args.dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    items: list[dict[str, Any]] = []
+    for pkg, found in scan_all(pkgs, args):
+        if isinstance(found, str):
+            print(f"  not scanned: {found}", file=sys.stderr)
+            continue
+        if pkg.id not in rates:
+            rates[pkg.id] = min(1.0, PER_PACKAGE / len(found)) if found else 1.0
+        rate = rates[pkg.id]
+        want = [f for f in found if key_hash(f.key) < rate and f.key not in labels]
+        if want:
+            items.extend(_with_context(pkg, want, args))
+    SAMPLING.write_text(json.dumps(rates, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    for n, i in enumerate(items):
+        i["id"] = n
+    with (out_dir / "items.jsonl").open("w", encoding="utf-8") as fh:
+        for i in items:
+            fh.write(json.dumps(i, ensure_ascii=False) + "\n")
+    print(f"{len(items)} findings to judge in {out_dir / 'items.jsonl'}")
+    return 0
+
+
+def _with_context(
+    pkg: Package, found: list[Found], args: argparse.Namespace
+) -> list[dict[str, Any]]:
+    """Each finding with the lines around it, read from the text ethicscan classified."""
+    texts = _unit_texts(pkg, {f.key[1] for f in found}, args.cache)
+    out = []
+    for f in found:
+        _, path, line, term = f.key
+        ctx: list[str] = []
+        for base, lines in texts.get(path, ()):
+            if not base < line <= base + len(lines):
+                continue
+            lo, hi = max(base + 1, line - CONTEXT), min(base + len(lines), line + CONTEXT)
+            for n in range(lo, hi + 1):
+                text = lines[n - base - 1]
+                if len(text) > 300:
+                    text = text[:300] + " …"
+                ctx.append(f"{'>>' if n == line else '  '}{n:6d}| {text}")
+            break
+        out.append(
+            {
+                "package": pkg.id,
+                "category": pkg.category,
+                "path": path,
+                "line": line,
+                "term": term,
+                "trait": f.trait,
+                "context": ctx,
+                "tool": {"capability": f.capability, "severity": f.severity, "rule": f.rule},
+            }
+        )
+    return out
+
+
+def _unit_texts(
+    pkg: Package, paths: set[str], cache: str | None
+) -> dict[str, list[tuple[int, list[str]]]]:
+    """The lines of each text ``paths`` names, as the scan read them: for a large text
+    read in pieces, each piece with the lines before it."""
+    from ethicscan.extract.explore import Budget, Explorer
+    from ethicscan.extract.units import Blob, Limits, Scratch
+    from ethicscan.sources import packages
+
+    spec = packages.parse_target(pkg.target)
+    (got,) = packages.fetch_all([spec], Path(cache) if cache else None)
+    if got.error:
+        return {}
+    limits = Limits()
+    scratch = Scratch()
+    out: dict[str, list[tuple[int, list[str]]]] = defaultdict(list)
+    try:
+        explorer = Explorer(limits, scratch, None)
+        blob = Blob(os.path.getsize(got.path), path=got.path)
+        for unit in explorer.explore(os.path.basename(got.path), blob, Budget(limits)):
+            text = getattr(unit, "text", None)
+            if text is None:
+                continue
+            base = unit.path
+            if base in paths:
+                out[base].append((unit.line_base if unit.piece else 0, text.split("\n")))
+    finally:
+        scratch.close()
+    return out
+
+
+def merge(dirs: Sequence[str]) -> int:
+    """Judges' files (``judge-*.jsonl``: id, verdict, capability, note) over the items
+    they judged: two agreeing judgments make a label; a third decides a disagreement."""
+    labels = load_labels()
+    added = 0
+    disputed = 0
+    for d in map(Path, dirs):
+        items = {
+            i["id"]: i
+            for i in map(json.loads, (d / "items.jsonl").read_text(encoding="utf-8").splitlines())
+        }
+        votes: dict[int, list[dict[str, Any]]] = defaultdict(list)
+        for jf in sorted(d.glob("judge-*.jsonl")):
+            for raw in jf.read_text(encoding="utf-8").splitlines():
+                if raw.strip():
+                    v = json.loads(raw)
+                    votes[int(v["id"])].append(v)
+        for i, vs in votes.items():
+            if i not in items:
+                continue
+            decided = _decide(vs)
+            if decided is None:
+                disputed += 1
+                continue
+            it = items[i]
+            key = (it["package"], it["path"], int(it["line"]), it["term"].lower())
+            verdict, cap, note = decided
+            labels[key] = Label(key, verdict, cap if verdict else "", note)
+            added += 1
+    _write_labels(labels)
+    print(f"{added} labels merged, {disputed} items still need a third judgment")
+    return 0
+
+
+def _decide(votes: list[dict[str, Any]]) -> tuple[bool, str, str] | None:
+    """The label that at least two judgments agree on (verdict, and capability for a true
+    finding), or None."""
+    tally: Counter[tuple[bool, str]] = Counter()
+    notes: dict[tuple[bool, str], str] = {}
+    for v in votes:
+        verdict = str(v["verdict"]).lower() == "true"
+        k = (verdict, str(v.get("capability", "")) if verdict else "")
+        tally[k] += 1
+        notes.setdefault(k, str(v.get("note", ""))[:200])
+    if not tally:
+        return None
+    (best, n), *_ = tally.most_common()
+    if n < 2:
+        return None
+    return best[0], best[1], notes[best]
+
+
+def _write_labels(labels: dict[Key, Label]) -> None:
+    with LABELS.open("w", encoding="utf-8") as fh:
+        for key in sorted(labels):
+            lab = labels[key]
+            row = {
+                "package": key[0],
+                "path": key[1],
+                "line": key[2],
+                "term": key[3],
+                "verdict": "true" if lab.verdict else "false",
+                "capability": lab.capability,
+                "note": lab.note,
+            }
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+# -- command line ------------------------------------------------------------------------
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument(
+        "command", nargs="?", default="report", choices=("report", "export", "merge", "fit")
+    )
+    p.add_argument("dir", nargs="*", help="export: the folder to write; merge: judged folders")
+    p.add_argument("--part", choices=("tune", "held-out", "both"), default="both")
+    p.add_argument("--packages", default=str(PACKAGES), help="the package list")
+    p.add_argument("--only", help="comma-separated package ids or names to run")
+    p.add_argument("--cache", default=None, help="ethicscan's package cache (ETHICSCAN_CACHE)")
+    p.add_argument("--jobs", type=int, default=2)
+    p.add_argument(
+        "--verbose", action="store_true", help="list every false or mis-classified finding"
+    )
+    p.add_argument("--check", action="store_true", help="exit 1 unless the held-out floors hold")
+    return p.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    pkgs = load_packages(Path(args.packages))
+    if args.only:
+        wanted = set(args.only.split(","))
+        pkgs = [p for p in pkgs if p.id in wanted or p.name in wanted]
+    if args.part != "both":
+        pkgs = [p for p in pkgs if p.part == args.part]
+    if args.command == "export":
+        if len(args.dir) != 1:
+            raise SystemExit("export takes one folder")
+        args.dir = args.dir[0]
+        return export(pkgs, args)
+    if args.command == "merge":
+        return merge(args.dir)
+    parts = figures(scan_all(pkgs, args), load_labels(), load_rates())
+    for name in ("tune", "held-out"):
+        if name in parts:
+            print_part(name, parts[name], args.verbose)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
