@@ -20,7 +20,7 @@ from ethicscan.model import Finding, Notice, Suppression, Trait
 from ethicscan.rules.catalogue import Catalogue
 
 MARKER = "ethicscan:"
-_PATTERN = re.compile(r"ethicscan:\s*ignore\[([^\]\n]*)\]([^\n]*)", re.IGNORECASE)
+DIRECTIVE = re.compile(r"ethicscan:\s*ignore\[([^\]\n]*)\]([^\n]*)", re.IGNORECASE)
 # What may close a comment after the reason: */ --> %> #} *) and quotes of docstrings.
 _CLOSERS = re.compile(r"""\s*(?:\*/|-->|--\}\}|%>|#\}|\*\)|\|#|"{3}|'{3})\s*$""")
 _LEADERS = " \t:-—–"
@@ -44,7 +44,7 @@ def parse(
     for i, line in enumerate(text.split("\n"), start=1):
         if MARKER not in line.lower():
             continue
-        for m in _PATTERN.finditer(line):
+        for m in DIRECTIVE.finditer(line):
             ids = tuple(x.strip() for x in m.group(1).split(",") if x.strip())
             reason = _CLOSERS.sub("", m.group(2)).strip(_LEADERS).strip()
             unknown = [x for x in ids if x not in known_ids]

@@ -23,6 +23,7 @@ from ethicscan.model import Basis, Capability, Evidence, Finding, Location, Sign
 from ethicscan.rules.catalogue import Catalogue, Lookalike, Term, TermKind, standing_terms
 from ethicscan.rules.matcher import Match
 from ethicscan.rules.prefilter import prefilter_for
+from ethicscan.suppress import DIRECTIVE
 
 SNIPPET_WIDTH = 200
 # Above this many characters (bundles, data dumps), comments and definitions are read
@@ -46,7 +47,7 @@ def analyse(
     ``hint`` names another file, what the kind of file is read from.  ``utf8``: the
     text's own UTF-8 bytes, if at hand (``text.encode("utf-8", "surrogatepass")``)."""
     doc = Document(text, path, catalogue, "", hint, utf8=utf8)
-    term_matches = standing_terms(_term_matches(doc))
+    term_matches = _outside_directives(text, standing_terms(_term_matches(doc)))
     if not term_matches:
         return []
     if len(text) > FOCUSED:
@@ -85,6 +86,17 @@ def _term_matches(doc: Document) -> list[Match[Term | Lookalike]]:
     if cands is not None:
         return terms.at(text, cands)
     return terms.find(text, doc.low)
+
+
+def _outside_directives(text: str, matches: list[Match[Term]]) -> list[Match[Term]]:
+    """The matches that are not part of an inline suppression (``ethicscan:
+    ignore[race] reviewed``): a directive about a trait is not a use of it."""
+    if "thicscan:" not in text and "THICSCAN:" not in text:
+        return matches
+    spans = [m.span() for m in DIRECTIVE.finditer(text)]
+    if not spans:
+        return matches
+    return [m for m in matches if not any(a <= m.start < b for a, b in spans)]
 
 
 def _focus(doc: Document, lines: list[int]) -> list[tuple[int, int]]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from ethicscan.classify.document import Document
 from ethicscan.classify.schema import FILTER, REQUEST, RESPONSE, Place
+from ethicscan.classify.shape import TRANSLATION_SUFFIXES, has_emoji, is_entry
 from ethicscan.model import Basis, Capability, Severity, Signal, Trait
 from ethicscan.rules.catalogue import Term, TermKind
 
@@ -78,13 +79,48 @@ class Hit:
     place: Place | None = None  # its container, when the text is a schema
 
 
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Where a hit's evidence may come from: the lines each side of it that count as
+    near, and whether the rest of the file counts (docs/classifier.md, "Scope")."""
+
+    reach: int
+    file_wide: bool
+    kind: str  # "code", "entry" (of a data text), "sentence" (natural language)
+
+
+CODE_SCOPE = Scope(WINDOW, True, "code")
+ENTRY_SCOPE = Scope(0, False, "entry")
+SENTENCE_SCOPE = Scope(0, False, "sentence")
+PROSE_SCOPE = Scope(1, False, "sentence")  # a prose file's sentences wrap across lines
+
+
+def scope_of(doc: Document, hit: Hit) -> Scope:
+    """The structure a hit sits in: a schema's container (see ``Evidence``), an entry
+    of a data text, a sentence of prose, or a statement of code with its file."""
+    if hit.place is not None:
+        return CODE_SCOPE
+    line = doc.line_text(hit.line)
+    if hit.in_comment and not doc.is_prose and not doc.documents_field(hit.start):
+        return PROSE_SCOPE if doc.is_sentence(hit.line, comment=True) else CODE_SCOPE
+    if doc.is_data and (is_entry(line) or doc.suffix in TRANSLATION_SUFFIXES):
+        return ENTRY_SCOPE
+    if doc.is_prose:
+        # a row of a table in a document is a field of that table, not a sentence
+        return CODE_SCOPE if line.lstrip().startswith("|") else PROSE_SCOPE
+    if doc.is_sentence(hit.line):
+        return SENTENCE_SCOPE
+    return CODE_SCOPE
+
+
 class Evidence:
     """Counts of context words around one hit, from the line to the whole file."""
 
-    def __init__(self, doc: Document, hit: Hit) -> None:
+    def __init__(self, doc: Document, hit: Hit, scope: Scope) -> None:
         self.doc = doc
         self.hit = hit
-        lo, hi = max(0, hit.line - WINDOW), hit.line + WINDOW
+        self.scope = scope
+        lo, hi = max(0, hit.line - scope.reach), hit.line + scope.reach
         if hit.place is not None:  # a schema: the container is the context, not a window
             lo, hi = hit.place.span
         self._win = doc.window(lo, hi)
@@ -107,6 +143,8 @@ class Evidence:
         return self._line.get(category, [])
 
     def in_file(self, category: str) -> int:
+        if not self.scope.file_wide:  # an entry or a sentence: its file is not its context
+            return 0
         if self.doc.is_strings:  # a binary's strings: the module around the hit
             near = len(self.doc.words_in(category, *self.doc.reach(self.hit.line)))
             return near + len(self._path.get(category, []))
@@ -190,13 +228,66 @@ def _value_may_count(hit: Hit) -> bool:
     return bool(hit.trait_words_near or not hit.traits_near & {Trait.ETHNICITY, Trait.RACE})
 
 
+_PLACE_KINDS = (TermKind.GROUP, TermKind.TABLE, TermKind.WORD)
+_IDENT_KEY = re.compile(r"""^[\w]*["']?\s*[:=]""")
+
+
+def _names_no_people(doc: Document, hit: Hit) -> bool:
+    """Is a group's name part of the name of a place, language or script here?"""
+    t = hit.term
+    if t.kind not in _PLACE_KINDS or t.capability is Capability.TARGETING:
+        return False
+    if t.trait not in (Trait.ETHNIC_GROUP, Trait.ETHNICITY, Trait.RELIGION):
+        return False
+    text = doc.text
+    before = text[max(0, hit.start - 24) : hit.start]
+    after = text[hit.end : hit.end + 24]
+    return doc.catalogue.entities.names_no_people(before, after, t.lang)
+
+
+def _entry_may_count(doc: Document, hit: Hit) -> bool:
+    """In a data text, an entry counts only as a field of a table of people: the key of
+    a ``key: value`` entry that is an identifier (``"race": "asian"``), the header row of
+    a delimited table (``surname,pctwhite,pctblack``), or a member of a code table of
+    ethnic groups that carries codes (GB/T 3304: ``01 汉族``).  A targeting term keeps
+    its meaning in any entry: a camera's translated UI string ``维族告警`` is an alarm
+    the product offers.  Any other word, phrase or translation entry sorts no one."""
+    t = hit.term
+    if t.capability is Capability.TARGETING or t.kind is TermKind.BOOLEAN:
+        return True
+    if hit.table:
+        lines = doc.lines.between(max(0, hit.line - 2), hit.line + 2)
+        return sum(any(c.isdigit() for c in ln) for ln in lines) >= 3
+    text = doc.text
+    if not text[hit.start : hit.end].isascii():
+        return False
+    start = hit.start
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        start -= 1
+    if start > 0 and text[start - 1] not in "\"' \t{,":
+        return False
+    if _IDENT_KEY.match(text[hit.end : hit.end + 64]) and t.kind is not TermKind.VALUE:
+        return True
+    line = doc.line_text(hit.line)
+    first = next((i for i in range(hit.line + 1) if doc.line_text(i).strip()), hit.line)
+    return first == hit.line and (line.count(",") >= 2 or line.count("\t") >= 2)
+
+
 def decide(doc: Document, hit: Hit) -> Decision | None:
     """The finding a hit makes, or None when its context says it is a look-alike or
     shows nothing protected."""
     t = hit.term
     if t.kind is TermKind.VALUE and not _value_may_count(hit):
         return None  # first, before any context is read: most value labels stop here
-    ev = Evidence(doc, hit)
+    if _names_no_people(doc, hit):
+        return None  # 广西壮族自治区, 维吾尔语, Language-Team: Uyghur
+    scope = scope_of(doc, hit)
+    if scope is ENTRY_SCOPE and not _entry_may_count(doc, hit):
+        return None  # a word of a dictionary, word list or translation: sorts no one
+    line_text = doc.line_text(hit.line)
+    if has_emoji(line_text) and t.capability is not Capability.TARGETING:
+        return None  # an emoji's name or table row (skin tones, person with turban)
+    ev = Evidence(doc, hit, scope)
     sig: list[Signal] = []
 
     def add(name: str, weight: float, words: list[str] | str = "") -> None:
@@ -302,7 +393,7 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
         cap = Capability.TARGETING
         add("targeting-term", 0.2, t.text)
     elif t.kind is TermKind.GROUP and not hit.table:
-        cond = not hit.in_comment and bool(_CONDITION.search(doc.line_text(hit.line)))
+        cond = scope.kind == "code" and not hit.in_comment and bool(_CONDITION.search(line_text))
         if alert:
             cap = Capability.TARGETING
             add("alert-action", 0.2, alert)

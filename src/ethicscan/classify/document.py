@@ -14,6 +14,7 @@ from itertools import accumulate
 from operator import add
 from typing import Protocol
 
+from ethicscan.classify import shape
 from ethicscan.rules.catalogue import Catalogue, ContextWord
 from ethicscan.rules.matcher import Match, lower_same_length
 from ethicscan.rules.prefilter import prefilter_for
@@ -65,7 +66,7 @@ _PHRASE = re.compile(r"^[a-z][a-z0-9 '&,.:()-]{0,60}$")
 _LIST_ITEM = re.compile(r"""^\s*["'][^"'\n]{1,60}["'],?\s*$""")
 _FIELD_DOC = re.compile(
     r"^\s*(?:[*#/-]+\s*)?(?::param\b|:type\b|@param\b|@property\b|@field\b|:ivar\b"
-    r"|[A-Za-z_]\w*\s*(?:\([^)]*\))?\s*[:：-]\s*\S)"
+    r"|[A-Za-z_]\w*\s*(?:\([^)]*\))?(?:\s*[:：]|\s+-)\s*\S)"
 )
 
 
@@ -129,6 +130,20 @@ class Document:
     @cached_property
     def is_strings(self) -> bool:
         return self.suffix == STRINGS_SUFFIX
+
+    @cached_property
+    def is_data(self) -> bool:
+        """Is the text a table of entries (a dictionary, word list, translation
+        catalogue, emoji or locale table, a module that is one big literal)?  Its
+        entries are not each other's context (:mod:`ethicscan.classify.shape`)."""
+        if self.is_strings or (self.is_prose and self.suffix != ".txt"):
+            return False  # a binary's strings have their own reach; a document has prose
+        return shape.is_data_text(self.suffix, self.line_count, self.line_text)
+
+    def is_sentence(self, i: int, comment: bool = False) -> bool:
+        """Is line ``i`` natural language: a sentence of prose, in any kind of file
+        (``comment``: a line of a comment, which needs no punctuation to be one)?"""
+        return self.is_prose or shape.is_sentence(self.line_text(i), comment)
 
     def reach(self, line: int) -> tuple[int, int]:
         """The lines that count as "this file" for a hit on ``line``."""

@@ -8,8 +8,9 @@ compiled :class:`Catalogue`.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -97,6 +98,49 @@ CONTEXT_CATEGORIES = (
 
 
 @dataclass(frozen=True)
+class Entities:
+    """Names of places, languages and scripts that hold a group's name (广西壮族自治区,
+    维吾尔语, ``Language-Team: Uyghur``): the group's name there names no people.  Read
+    from ``entities`` in context.yml; the classifier tests what touches a hit."""
+
+    zh_after: tuple[str, ...] = ()  # Chinese: what may follow a (chain of) group name(s)
+    en_after: tuple[str, ...] = ()  # English words that may follow a group name
+    en_before: tuple[str, ...] = ()  # ... or stand just before it
+    _zh: re.Pattern[str] = field(default=re.compile(r"(?!)"), repr=False, compare=False)
+    _en_after: re.Pattern[str] = field(default=re.compile(r"(?!)"), repr=False, compare=False)
+    _en_before: re.Pattern[str] = field(default=re.compile(r"(?!)"), repr=False, compare=False)
+
+    @staticmethod
+    def of(raw: Mapping[str, Any]) -> Entities:
+        zh = tuple(str(w) for w in raw.get("zh_after") or ())
+        after = tuple(str(w).lower() for w in raw.get("en_after") or ())
+        before = tuple(str(w).lower() for w in raw.get("en_before") or ())
+
+        def alt(ws: tuple[str, ...]) -> str:
+            return "|".join(map(re.escape, sorted(ws, key=len, reverse=True))) or "(?!)"
+
+        # after the hit: other group names (…族), a part-of-speech tag (/nz), then the word
+        return Entities(
+            zh,
+            after,
+            before,
+            re.compile(
+                rf"^(?:/[a-z]+)?\s*(?:[\u4e00-\u9fff]{{0,4}}族)*(?:/[a-z]+\s*)?(?:{alt(zh)})"
+                r"|^[\u4e00-\u9fff]{0,3}[文语語](?![\u4e00-\u9fff])"  # 穆斯林塔特文: a script
+            ),
+            re.compile(rf"^[\s_\-(]*(?:{alt(after)})(?![a-z])", re.IGNORECASE),
+            re.compile(rf"(?<![a-z])(?:{alt(before)})[\s:=_\-\"']*$", re.IGNORECASE),
+        )
+
+    def names_no_people(self, before: str, after: str, lang: str) -> bool:
+        """Does the text around a group name (``before`` and ``after`` it, a few
+        characters each) make it part of a place, language or script name?"""
+        if lang == "zh":
+            return bool(self._zh.match(after))
+        return bool(self._en_after.match(after) or self._en_before.search(before))
+
+
+@dataclass(frozen=True)
 class Catalogue:
     version: str
     rules: tuple[Rule, ...]
@@ -104,6 +148,7 @@ class Catalogue:
     terms: Lexicon[Term | Lookalike]
     context: Lexicon[ContextWord]
     sources: tuple[str, ...]
+    entities: Entities = Entities()
 
     def rule(self, rule_id: str) -> Rule:
         for r in self.rules:
@@ -309,6 +354,7 @@ def build(rule_docs: Iterable[tuple[str, str]] = ()) -> Catalogue:
         terms=Lexicon(term_keys),
         context=Lexicon(ctx_keys),
         sources=tuple(sources),
+        entities=Entities.of(ctx_doc.get("entities") or {}),
     )
 
 

@@ -1,0 +1,91 @@
+"""What kind of text a hit stands in, read from the shape of its lines, not its name.
+
+A **data** text is made of entries: a dictionary, word list, phrase table, translation
+catalogue, emoji or locale table, vocabulary, a source module that is one big literal
+table.  Its entries say nothing about each other, so a hit in it has no context beyond
+its own entry (docs/classifier.md, "Scope").  A **sentence** is a line of natural
+language: prose about people is a mention unless the same statement acts on them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+# Catalogues of translations: every line is an entry, whatever its length.
+TRANSLATION_SUFFIXES = frozenset({".po", ".pot", ".xliff", ".xlf", ".resx", ".arb"})
+SAMPLE = 400  # lines read to judge a text's shape
+MIN_LINES = 30  # fewer non-blank lines: too few to call it a table
+DATA_SHARE = 0.85  # entries among the lines read that make a data text
+
+_QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
+# What may stand between the literals of an entry line: punctuation, digits, and the
+# literal words of data formats.
+_BETWEEN = re.compile(
+    r"^(?:[\s\d.,:;\[\]{}()+\-/|#=>]|\b(?:true|false|null|none|True|False|None|nil|u|r|b)\b)*$"
+)
+_CODE_CHARS = re.compile(r"[(){};=<>]|\b(?:def|function|return|import|class|var|let|const)\b")
+_FIELD = re.compile(r"[^\s,|\t]{1,48}")
+_SEPARATOR = re.compile(r"[\s,|\t:]+")
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_SENTENCE_PUNCT = re.compile(r"[，。；！？、]|[.!?;:,]\s+\S")
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
+# Emoji, skin-tone modifiers, zero-width joiners, variation selectors, ``:shortcode:``.
+_EMOJI = re.compile(
+    r"[\U0001F300-\U0001FAFF\U00002600-\U000027BF\U0001F3FB-\U0001F3FF\u200d\ufe0f]"
+    r"|\\u(?:200d|fe0f)|\\U0001f[3-9a-f][0-9a-f]{2}|(?:^|[\s\"']):[a-z0-9_+\-]+:(?:$|[\s\"',])",
+    re.IGNORECASE,
+)
+
+
+def is_entry(line: str) -> bool:
+    """A line of a table of entries: literals with nothing of code between them
+    (``"Trade union research officer",``, ``"人种": [``), or a few short fields with no
+    code syntax (``性倾向 性傾向``, ``维吾尔族 27 nz``, ``SMITH,0.73,0.22``)."""
+    s = line.strip()
+    if not s:
+        return False
+    rest = _QUOTED.sub("", s)
+    if rest != s:
+        return bool(_BETWEEN.match(rest))
+    if _CODE_CHARS.search(s):
+        return False
+    fields = [f for f in _SEPARATOR.split(s) if f]
+    return 0 < len(fields) <= 6 and all(_FIELD.fullmatch(f) for f in fields)
+
+
+def is_data_text(suffix: str, line_count: int, line: Callable[[int], str]) -> bool:
+    """Is a text of ``line_count`` lines (``line(i)`` reads one) a table of entries?
+    Translation catalogues are, by name; anything else by the share of its lines that
+    are entries, read at up to SAMPLE places spread over the text."""
+    if suffix in TRANSLATION_SUFFIXES:
+        return True
+    if line_count < MIN_LINES:
+        return False
+    step = max(1, line_count // SAMPLE)
+    seen = entries = 0
+    for i in range(0, line_count, step):
+        s = line(i).strip()
+        if not s or not any(c.isalnum() for c in s):
+            continue  # blank or punctuation alone: says nothing
+        seen += 1
+        entries += is_entry(s)
+    return seen >= MIN_LINES and entries >= DATA_SHARE * seen
+
+
+def is_sentence(line: str, comment: bool = False) -> bool:
+    """A line of natural language (a news sentence, a paragraph of documentation), not
+    a statement of code or an entry: six words or more, or fifteen Chinese characters,
+    with the punctuation of a sentence (a line of a comment needs none: it is wrapped
+    prose, or a label)."""
+    s = _QUOTED.sub(lambda m: m.group(0)[1:-1], line.strip())
+    punct = comment or bool(_SENTENCE_PUNCT.search(s))
+    if len(_CJK.findall(s)) >= 15 and punct:
+        return True
+    words = _WORD.findall(s)
+    return len(words) >= 6 and punct and (comment or not _CODE_CHARS.search(s))
+
+
+def has_emoji(line: str) -> bool:
+    """Does the line hold an emoji, a skin-tone modifier or an emoji short code?"""
+    return bool(_EMOJI.search(line))
