@@ -45,7 +45,7 @@ PACKAGES = CORPUS / "packages.txt"
 LABELS = CORPUS / "labels.jsonl"
 SAMPLING = CORPUS / "sampling.json"
 CALIBRATION = REPO / "src" / "ethicscan" / "rules" / "data" / "calibration.yml"
-HELD_OUT_PERCENT = 35
+HELD_OUT_PERCENT = 40
 PER_PACKAGE = 30  # findings judged per package at most (the rate is set from this)
 CONTEXT = 6  # lines each side given to a judge
 CAPABILITIES = ("targeting", "inference", "search", "record", "mention")
@@ -503,6 +503,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--verbose", action="store_true", help="list every false or mis-classified finding"
     )
+    p.add_argument("--dump", help="also write every finding, one JSON object a line, here")
     p.add_argument("--check", action="store_true", help="exit 1 unless the held-out floors hold")
     return p.parse_args(argv)
 
@@ -522,7 +523,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return export(pkgs, args)
     if args.command == "merge":
         return merge(args.dir)
-    parts = figures(scan_all(pkgs, args), load_labels(), load_rates())
+    scanned: Iterable[tuple[Package, list[Found] | str]] = scan_all(pkgs, args)
+    if args.dump:
+        scanned = list(scanned)
+        with open(args.dump, "w", encoding="utf-8") as fh:
+            for pkg, found in scanned:
+                for f in found if not isinstance(found, str) else ():
+                    row = {"package": pkg.id, "part": pkg.part, "category": pkg.category}
+                    row.update(
+                        path=f.key[1],
+                        line=f.key[2],
+                        term=f.key[3],
+                        capability=f.capability,
+                        severity=f.severity,
+                        confidence=f.confidence,
+                        score=f.score,
+                        trait=f.trait,
+                        rule=f.rule,
+                        signals=f.signals,
+                    )
+                    fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    parts = figures(scanned, load_labels(), load_rates())
     for name in ("tune", "held-out"):
         if name in parts:
             print_part(name, parts[name], args.verbose)
