@@ -254,6 +254,7 @@ def finding_from_dict(d: dict[str, Any]) -> Finding:
         basis=Basis(d["basis"]) if d["basis"] else None,
         severity=Severity(d["severity"]),
         confidence=d["confidence"],
+        score=d.get("score", d["confidence"]),
         location=Location(
             loc["path"],
             loc["line"],

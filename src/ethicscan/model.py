@@ -201,6 +201,10 @@ class Finding:
     fingerprint: str
     history: History | None = None
     suppression: Suppression | None = None
+    # The evidence score the signals add up to (the term kind's base plus the signals'
+    # weights); ``confidence`` is this score calibrated to the probability that such a
+    # finding is true (rules/data/calibration.yml).
+    score: float = 0.0
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.location.path, self.location.line, self.location.column, self.rule)

@@ -296,7 +296,8 @@ def _finding(
         capability=d.capability,
         basis=d.basis if d.capability is Capability.INFERENCE else None,
         severity=d.severity,
-        confidence=d.confidence,
+        confidence=doc.catalogue.calibration.confidence(d.score),
+        score=d.score,
         location=Location(doc.path, line + 1, col + 1),
         evidence=Evidence(
             term=term,

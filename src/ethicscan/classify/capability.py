@@ -11,9 +11,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ethicscan.classify.document import Document
+from ethicscan.classify.document import LOCAL, Document
 from ethicscan.classify.schema import FILTER, REQUEST, RESPONSE, Place
-from ethicscan.classify.shape import TRANSLATION_SUFFIXES, has_emoji, is_entry
+from ethicscan.classify.shape import (
+    TRANSLATION_SUFFIXES,
+    has_emoji,
+    is_packed_list,
+    is_sentence,
+    is_statement,
+    quoted,
+)
 from ethicscan.model import Basis, Capability, Severity, Signal, Trait
 from ethicscan.rules.catalogue import Term, TermKind
 
@@ -57,7 +64,7 @@ class Decision:
     capability: Capability
     basis: Basis | None
     severity: Severity
-    confidence: float
+    score: float  # the evidence score: the term kind's base plus the signals' weights
     signals: tuple[Signal, ...]
 
 
@@ -91,24 +98,29 @@ class Scope:
 
 CODE_SCOPE = Scope(WINDOW, True, "code")
 ENTRY_SCOPE = Scope(0, False, "entry")
+RECORD_SCOPE = Scope(WINDOW, False, "entry")  # an entry that is a field: its record
 SENTENCE_SCOPE = Scope(0, False, "sentence")
 PROSE_SCOPE = Scope(1, False, "sentence")  # a prose file's sentences wrap across lines
 
 
-def scope_of(doc: Document, hit: Hit) -> Scope:
-    """The structure a hit sits in: a schema's container (see ``Evidence``), an entry
-    of a data text, a sentence of prose, or a statement of code with its file."""
+def scope_of(doc: Document, hit: Hit, line: str) -> Scope:
+    """The structure a hit on ``line`` sits in: a schema's container (see
+    ``Evidence``), an entry of a data text, a sentence of prose, or a statement of code
+    with its file."""
     if hit.place is not None:
         return CODE_SCOPE
-    line = doc.line_text(hit.line)
     if hit.in_comment and not doc.is_prose and not doc.documents_field(hit.start):
-        return PROSE_SCOPE if doc.is_sentence(hit.line, comment=True) else CODE_SCOPE
-    if doc.is_data and (is_entry(line) or doc.suffix in TRANSLATION_SUFFIXES):
+        if doc.owning_definition(hit.line) is not None:
+            return CODE_SCOPE  # a docstring: its definition is its context
+        return PROSE_SCOPE if is_sentence(line, comment=True) else CODE_SCOPE
+    if doc.is_data and (not is_statement(line) or doc.suffix in TRANSLATION_SUFFIXES):
         return ENTRY_SCOPE
+    if len(line) >= 2 * LOCAL and is_packed_list(line):
+        return ENTRY_SCOPE  # a long line of packed words (a binary word list)
     if doc.is_prose:
         # a row of a table in a document is a field of that table, not a sentence
         return CODE_SCOPE if line.lstrip().startswith("|") else PROSE_SCOPE
-    if doc.is_sentence(hit.line):
+    if is_sentence(line):
         return SENTENCE_SCOPE
     return CODE_SCOPE
 
@@ -145,8 +157,9 @@ class Evidence:
     def in_file(self, category: str) -> int:
         if not self.scope.file_wide:  # an entry or a sentence: its file is not its context
             return 0
-        if self.doc.is_strings:  # a binary's strings: the module around the hit
-            near = len(self.doc.words_in(category, *self.doc.reach(self.hit.line)))
+        spans = self.doc.connected(self.hit.line)
+        if spans != [(0, self.doc.line_count)]:  # a binary's module, Python definitions
+            near = sum(len(self.doc.words_in(category, lo, hi)) for lo, hi in spans)
             return near + len(self._path.get(category, []))
         return self.doc.file_count(category) + len(self._path.get(category, []))
 
@@ -161,7 +174,7 @@ def promoted(d: Decision, cap: Capability) -> Decision:
     """``d`` raised to ``cap`` because the rest of its file shows that capability."""
     basis = Basis.BIOMETRIC if cap is Capability.INFERENCE else None
     sig = (*d.signals, Signal("same-trait-capability-in-file", 0.05, cap.value))
-    return Decision(cap, basis, SEVERITY[cap], min(0.99, round(d.confidence + 0.05, 2)), sig)
+    return Decision(cap, basis, SEVERITY[cap], min(0.99, round(d.score + 0.05, 2)), sig)
 
 
 def looks_like_domain(doc: Document, hit: Hit) -> bool:
@@ -230,6 +243,12 @@ def _value_may_count(hit: Hit) -> bool:
 
 _PLACE_KINDS = (TermKind.GROUP, TermKind.TABLE, TermKind.WORD)
 _IDENT_KEY = re.compile(r"""^[\w]*["']?\s*[:=]""")
+# An identifier that names a field: snake case or camel case, no spaces.
+_IDENTIFIER = re.compile(
+    r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+|[A-Z]?[a-z0-9]+(?:[A-Z][a-z0-9]+)+"
+)
+# Codes of a code set, quoted: ``'1002-5'``, ``"413773004"``, ``'ABC'``.
+_CODES = re.compile(r"""['"](?:\d[\d.\-]{1,11}|[A-Z]{1,4}\d{0,3})['"]""")
 
 
 def _names_no_people(doc: Document, hit: Hit) -> bool:
@@ -245,32 +264,53 @@ def _names_no_people(doc: Document, hit: Hit) -> bool:
     return doc.catalogue.entities.names_no_people(before, after, t.lang)
 
 
-def _entry_may_count(doc: Document, hit: Hit) -> bool:
-    """In a data text, an entry counts only as a field of a table of people: the key of
-    a ``key: value`` entry that is an identifier (``"race": "asian"``), the header row of
-    a delimited table (``surname,pctwhite,pctblack``), or a member of a code table of
-    ethnic groups that carries codes (GB/T 3304: ``01 汉族``).  A targeting term keeps
-    its meaning in any entry: a camera's translated UI string ``维族告警`` is an alarm
-    the product offers.  Any other word, phrase or translation entry sorts no one."""
+def _entry_scope(doc: Document, hit: Hit, line: str) -> Scope | None:
+    """The scope of an entry of a data text that is about people, or None for a word,
+    phrase or translation entry, which sorts no one.  An entry counts as:
+
+    - a sentence, when its value is prose (``"All Jordanians, regardless of ethnicity
+      or religion, ..."``): a mention unless the sentence acts on people;
+    - a field of a table of people, with its record (the lines around it) as context:
+      a targeting term in any entry (a camera's translated UI string ``维族告警`` is an
+      alarm the product offers); a member of a code table of ethnic groups that carries
+      codes (GB/T 3304: ``01 汉族``); a label of a value set among its other labels
+      (``"api", "black", "hispanic", "white"``); a field's name, as the identifier key of
+      a ``key: value`` entry (``"race": "asian"``) or an identifier literal
+      (``'RACE_SUBSPECIES'``, ``"CaucasianRace"``); a word of the trait naming a code
+      set (``('Race', ('1002-5', '2028-9', ...))``, ``"Caucasian (racial group)"`` with
+      its code); the header row of a delimited table (``surname,pctwhite,pctblack``).
+    """
     t = hit.term
     if t.capability is Capability.TARGETING or t.kind is TermKind.BOOLEAN:
-        return True
+        return RECORD_SCOPE
+    if any(is_sentence(q) for q in quoted(line)):
+        return SENTENCE_SCOPE  # a value that is prose: a note, a description
+    around = "\n".join(doc.lines.between(max(0, hit.line - 2), hit.line + 2))
+    if has_emoji(around):
+        return None  # a record of an emoji table (its name, its skin-tone support)
     if hit.table:
-        lines = doc.lines.between(max(0, hit.line - 2), hit.line + 2)
-        return sum(any(c.isdigit() for c in ln) for ln in lines) >= 3
+        lines = around.split("\n")
+        return RECORD_SCOPE if sum(any(c.isdigit() for c in ln) for ln in lines) >= 3 else None
+    if t.kind is TermKind.VALUE:
+        return RECORD_SCOPE if len(hit.cluster) >= 2 else None
     text = doc.text
     if not text[hit.start : hit.end].isascii():
-        return False
-    start = hit.start
+        return RECORD_SCOPE if t.kind is TermKind.WORD and _CODES.search(around) else None
+    start, end = hit.start, hit.end
     while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
         start -= 1
-    if start > 0 and text[start - 1] not in "\"' \t{,":
-        return False
-    if _IDENT_KEY.match(text[hit.end : hit.end + 64]) and t.kind is not TermKind.VALUE:
-        return True
-    line = doc.line_text(hit.line)
-    first = next((i for i in range(hit.line + 1) if doc.line_text(i).strip()), hit.line)
-    return first == hit.line and (line.count(",") >= 2 or line.count("\t") >= 2)
+    while end < len(text) and (text[end].isalnum() or text[end] == "_"):
+        end += 1
+    if start > 0 and text[start - 1] not in "\"' \t{,(":
+        return None
+    token = text[start:end]
+    if _IDENT_KEY.match(text[hit.end : hit.end + 64]) or _IDENTIFIER.fullmatch(token):
+        return RECORD_SCOPE
+    if t.kind is TermKind.WORD and _CODES.search(around):
+        return RECORD_SCOPE
+    if doc.first_line == hit.line and (line.count(",") >= 2 or line.count("\t") >= 2):
+        return RECORD_SCOPE
+    return None
 
 
 def decide(doc: Document, hit: Hit) -> Decision | None:
@@ -281,10 +321,13 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
         return None  # first, before any context is read: most value labels stop here
     if _names_no_people(doc, hit):
         return None  # 广西壮族自治区, 维吾尔语, Language-Team: Uyghur
-    scope = scope_of(doc, hit)
-    if scope is ENTRY_SCOPE and not _entry_may_count(doc, hit):
-        return None  # a word of a dictionary, word list or translation: sorts no one
-    line_text = doc.line_text(hit.line)
+    line_text = doc.local_line(hit.line, hit.start)
+    scope = scope_of(doc, hit, line_text)
+    if scope is ENTRY_SCOPE:
+        entry = _entry_scope(doc, hit, line_text)
+        if entry is None:
+            return None  # a word of a dictionary, word list or translation: sorts no one
+        scope = entry
     if has_emoji(line_text) and t.capability is not Capability.TARGETING:
         return None  # an emoji's name or table row (skin tones, person with turban)
     ev = Evidence(doc, hit, scope)
@@ -412,8 +455,16 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
         elif declared or clinical:
             cap = Capability.RECORD
             add("declared-data", 0.05, declared + clinical)
-        elif t.trait is Trait.ETHNIC_GROUP and t.lang != "zh" and not hit.in_comment:
-            return None  # Tibetan, Uyghur as a language, breed or label: no people sorted
+        elif (
+            t.trait is Trait.ETHNIC_GROUP
+            and t.lang != "zh"
+            and (
+                not hit.in_comment or (t.language and not (hit.trait_words_near or hit.traits_near))
+            )
+        ):
+            # Tibetan, Uyghur as a language, script, breed or label: no people sorted; in
+            # prose, a mention only beside another word about people's traits
+            return None
         elif not hit.in_comment and t.trait is Trait.ETHNIC_GROUP:
             cap = Capability.RECORD
             add("group-as-data", 0.0, "named in code or data")
@@ -537,6 +588,6 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
         add("ambiguous-term", -0.1, t.text)
     if hit.in_comment and cap is not Capability.MENTION:
         add("in-comment-or-doc", -0.05, "")
-    confidence = BASE_CONFIDENCE[t.kind] + sum(s.weight for s in sig)
-    confidence = round(min(0.99, max(0.05, confidence)), 2)
-    return Decision(cap, basis, severity, confidence, tuple(sig))
+    score = BASE_CONFIDENCE[t.kind] + sum(s.weight for s in sig)
+    score = round(min(0.99, max(0.05, score)), 2)
+    return Decision(cap, basis, severity, score, tuple(sig))

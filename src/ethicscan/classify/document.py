@@ -49,7 +49,10 @@ PY_LIKE = frozenset({".py", ".pyi"})
 # a list holds many modules, so "in this file" means within STRINGS_REACH lines.
 STRINGS_SUFFIX = ".strings"
 STRINGS_REACH = 50
+CALL_DEPTH = 2  # how far up the callers of a definition its evidence reaches
+LOCAL = 240  # characters each side of a hit that stand for its line on a long line
 
+_TOP_LEVEL = re.compile(r"^(?:(@)|(async\s+def\b|def\b|class\b)|[^\s#)\]}\"'])", re.MULTILINE)
 _DEF_PY = re.compile(r"^\s*(?:async\s+)?(?:def|class)\s+([A-Za-z_]\w*)")
 _DEF_C = re.compile(
     r"^\s*(?:(?:public|private|protected|internal|static|final|abstract|export|default|"
@@ -140,16 +143,88 @@ class Document:
             return False  # a binary's strings have their own reach; a document has prose
         return shape.is_data_text(self.suffix, self.line_count, self.line_text)
 
-    def is_sentence(self, i: int, comment: bool = False) -> bool:
-        """Is line ``i`` natural language: a sentence of prose, in any kind of file
-        (``comment``: a line of a comment, which needs no punctuation to be one)?"""
-        return self.is_prose or shape.is_sentence(self.line_text(i), comment)
+    def local_line(self, i: int, pos: int) -> str:
+        """Line ``i`` as the shape of the statement at ``pos`` is read from: the whole
+        line, or LOCAL characters each side of ``pos`` on a long (minified) line, so
+        that a line's hundreds of hits do not each read all of it."""
+        start, end = self.line_start(i), self.lines.end(i)
+        if end - start <= 2 * LOCAL:
+            return self.line_text(i)
+        return self.text[max(start, pos - LOCAL) : min(end, pos + LOCAL)]
+
+    @cached_property
+    def first_line(self) -> int:
+        """The first line that is not blank (a table's header row)."""
+        for i in range(self.line_count):
+            if self.line_text(i).strip():
+                return i
+        return 0
 
     def reach(self, line: int) -> tuple[int, int]:
-        """The lines that count as "this file" for a hit on ``line``."""
+        """The lines that count as "this file" for a hit on ``line``: in a binary's
+        strings, the strings around it; in a Python module, the top-level function or
+        class it stands in, or the whole module for a statement at its top level
+        (:meth:`connected` adds what calls that definition); elsewhere the whole file."""
         if self.is_strings:
             return max(0, line - STRINGS_REACH), line + STRINGS_REACH
+        if self.suffix in PY_LIKE:
+            return self._enclosing(line)[:2]
         return 0, self.line_count
+
+    def connected(self, line: int) -> list[tuple[int, int]]:
+        """The spans of lines whose words are evidence for a hit on ``line``: its
+        :meth:`reach`, and in a Python module the top-level definitions that use the
+        definition it stands in (a function that classifies the faces another finds)."""
+        lo, hi, name = self._enclosing(line) if self.suffix in PY_LIKE else (*self.reach(line), "")
+        if not name:
+            return [(lo, hi)]
+        got = self._callers.get(name)
+        if got is None:
+            spans = {(lo, hi)}
+            names, seen = [name], {name}
+            for _ in range(CALL_DEPTH):  # callers, their callers ...
+                found = []
+                for callee in names:
+                    for m in re.finditer(rf"\b{re.escape(callee)}\b", self.text):
+                        a, b, caller = self._enclosing(self.line_of(m.start()))
+                        if caller and caller not in seen:
+                            seen.add(caller)
+                            found.append(caller)
+                            spans.add((a, b))
+                names = found
+            got = self._callers[name] = sorted(spans)
+        return got
+
+    @cached_property
+    def _callers(self) -> dict[str, list[tuple[int, int]]]:
+        return {}
+
+    def _enclosing(self, line: int) -> tuple[int, int, str]:
+        """The top-level definition line ``line`` stands in: its first and last line
+        and its name, or the whole module and no name."""
+        starts, defs = self._top_level
+        i = bisect.bisect_right(starts, line) - 1
+        if i < 0 or not defs[i]:
+            return 0, self.line_count, ""
+        first = i
+        while first > 0 and defs[first - 1] == 2:  # decorators above it
+            first -= 1
+        j = i
+        while j + 1 < len(starts) and defs[j] == 2:  # a decorator: its definition follows
+            j += 1
+        last = starts[j + 1] - 1 if j + 1 < len(starts) else self.line_count
+        return starts[first], last, self.definition_at(starts[j]) or ""
+
+    @cached_property
+    def _top_level(self) -> tuple[list[int], list[int]]:
+        """Lines that start at column 0 in a Python module (not blank, not a comment),
+        and for each: 1 a def or class, 2 a decorator, 0 another statement."""
+        starts: list[int] = []
+        defs: list[int] = []
+        for m in _TOP_LEVEL.finditer(self.text):
+            starts.append(self.line_of(m.start()))
+            defs.append(2 if m.group(1) else 1 if m.group(2) else 0)
+        return starts, defs
 
     @cached_property
     def comment_lines(self) -> LineFlags:

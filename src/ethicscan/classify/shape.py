@@ -10,6 +10,7 @@ language: prose about people is a mention unless the same statement acts on them
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable
 
 # Catalogues of translations: every line is an entry, whatever its length.
@@ -17,6 +18,16 @@ TRANSLATION_SUFFIXES = frozenset({".po", ".pot", ".xliff", ".xlf", ".resx", ".ar
 SAMPLE = 400  # lines read to judge a text's shape
 MIN_LINES = 30  # fewer non-blank lines: too few to call it a table
 DATA_SHARE = 0.85  # entries among the lines read that make a data text
+SHAPE_SHARE = 0.6  # ... or lines of one structured shape
+CODE_SHARE = 0.05  # ... with at most this share of statements of code
+TEMPLATE = 6  # symbols of a line's shape compared
+_SEPARATORS = ("\t", "|", "[", "/", ",", " ")
+_TEMPLATE_RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[A-Za-z]+|\d+|\s+")
+# A statement of code: a call, an assignment, a block, a keyword that starts one.
+_STATEMENT = re.compile(
+    r"\w\(|[;{]\s*$|^\s*}|(?<![=!<>])=(?!=)\s|=>|->|^\s*(?:def|function|return|import|"
+    r"class|var|let|const|if|for|while|public|private|static|package|from|#include)\b"
+)
 
 _QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
 # What may stand between the literals of an entry line: punctuation, digits, and the
@@ -30,6 +41,8 @@ _SEPARATOR = re.compile(r"[\s,|\t:]+")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SENTENCE_PUNCT = re.compile(r"[，。；！？、]|[.!?;:,]\s+\S")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
+# What separates the entries of a packed list: commas, bars, control characters.
+_PACK_SPLIT = re.compile(r"[,;|\x00-\x1f\x7f-\x9f\ufffd]+")
 # Emoji, skin-tone modifiers, zero-width joiners, variation selectors, ``:shortcode:``.
 _EMOJI = re.compile(
     r"[\U0001F300-\U0001FAFF\U00002600-\U000027BF\U0001F3FB-\U0001F3FF\u200d\ufe0f]"
@@ -54,23 +67,54 @@ def is_entry(line: str) -> bool:
     return 0 < len(fields) <= 6 and all(_FIELD.fullmatch(f) for f in fields)
 
 
+def is_statement(line: str) -> bool:
+    """Does the line hold a statement of code (a call, an assignment, a block, a
+    keyword that starts one)?"""
+    return bool(_STATEMENT.search(line))
+
+
+def template(line: str) -> str:
+    """The shape a line starts with: runs of Chinese characters, letters and digits as
+    ``H``, ``a`` and ``0``, white space as one space, other characters as they are
+    (``乌\t丿\t0\t27127...`` -> ``H\tH\t0\t0``; ``一把手 一把手 [yi1`` -> ``H H [a0``)."""
+    return _TEMPLATE_RUNS.sub(_template_symbol, line.strip()[:48])[:TEMPLATE]
+
+
+def _template_symbol(m: re.Match[str]) -> str:
+    c = m.group(0)[0]
+    if c.isspace():
+        return "\t" if "\t" in m.group(0) else " "
+    return "0" if c.isdigit() else "H" if _CJK.match(c) else "a"
+
+
 def is_data_text(suffix: str, line_count: int, line: Callable[[int], str]) -> bool:
     """Is a text of ``line_count`` lines (``line(i)`` reads one) a table of entries?
-    Translation catalogues are, by name; anything else by the share of its lines that
-    are entries, read at up to SAMPLE places spread over the text."""
+    Translation catalogues are, by name; anything else by its lines, read at up to
+    SAMPLE places spread over the text: most of them entries (literals, a few short
+    fields), or most of them of one structured shape (a headword, a separator, more
+    fields: a dictionary with glosses) with no statement of code among them."""
     if suffix in TRANSLATION_SUFFIXES:
         return True
     if line_count < MIN_LINES:
         return False
     step = max(1, line_count // SAMPLE)
-    seen = entries = 0
+    seen = entries = code = 0
+    shapes: Counter[str] = Counter()
     for i in range(0, line_count, step):
         s = line(i).strip()
         if not s or not any(c.isalnum() for c in s):
             continue  # blank or punctuation alone: says nothing
         seen += 1
         entries += is_entry(s)
-    return seen >= MIN_LINES and entries >= DATA_SHARE * seen
+        code += is_statement(s)
+        shapes[template(s)] += 1
+    if seen < MIN_LINES:
+        return False
+    if entries >= DATA_SHARE * seen:
+        return True
+    top, n = shapes.most_common(1)[0]
+    structured = any(sep in top for sep in _SEPARATORS)
+    return structured and n >= SHAPE_SHARE * seen and code <= CODE_SHARE * seen
 
 
 def is_sentence(line: str, comment: bool = False) -> bool:
@@ -84,6 +128,23 @@ def is_sentence(line: str, comment: bool = False) -> bool:
         return True
     words = _WORD.findall(s)
     return len(words) >= 6 and punct and (comment or not _CODE_CHARS.search(s))
+
+
+def quoted(line: str) -> list[str]:
+    """The string literals of a line, without their quotes."""
+    return [m.group(0)[1:-1] for m in _QUOTED.finditer(line)]
+
+
+def is_packed_list(text: str) -> bool:
+    """Is ``text`` (the stretch of a long line around a hit) a run of entries: a
+    minified JSON table (``"1F9D5":"woman_with_headscarf",...``), a ``|``-joined phrase
+    list, words packed into a binary (a msgpack word-frequency table)?  Its pieces
+    between separators are read as lines would be."""
+    pieces = [p for p in _PACK_SPLIT.split(text)[1:-1] if p.strip(" {}[]")]
+    if len(pieces) < 8:
+        return False
+    entries = sum(is_entry(p.strip(" {}[]")) for p in pieces)
+    return entries >= DATA_SHARE * len(pieces)
 
 
 def has_emoji(line: str) -> bool:

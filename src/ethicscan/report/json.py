@@ -19,6 +19,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "basis": f.basis.value if f.basis else None,
         "severity": f.severity.value,
         "confidence": f.confidence,
+        "score": f.score,
         "location": {
             "target": f.location.target,
             "path": f.location.path,

@@ -7,6 +7,7 @@ compiled :class:`Catalogue`.
 
 from __future__ import annotations
 
+import bisect
 import enum
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -46,6 +47,7 @@ class Term:
     capability: Capability | None  # what the term alone implies, if anything
     not_after: tuple[str, ...]
     not_before: tuple[str, ...]
+    language: bool = False  # the group's name is also a language's or script's name
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +143,29 @@ class Entities:
 
 
 @dataclass(frozen=True)
+class Calibration:
+    """From a finding's evidence score to its confidence: the probability, measured on
+    the tuning part of the labelled corpus, that a finding with that score is true.
+    A step function fitted by isotonic regression (bench/precision.py fit): a score
+    takes the probability of the highest point at or below it."""
+
+    points: tuple[tuple[float, float], ...] = ()  # (score, probability), rising in both
+
+    def confidence(self, score: float) -> float:
+        if not self.points:
+            return score  # no fitted table (a catalogue built without one): the score
+        i = bisect.bisect_right([s for s, _ in self.points], score) - 1
+        return self.points[max(i, 0)][1]
+
+    @staticmethod
+    def of(raw: Mapping[str, Any]) -> Calibration:
+        pts = tuple((float(s), float(p)) for s, p in raw.get("points") or ())
+        if any(not 0.0 <= p <= 1.0 for _, p in pts) or list(pts) != sorted(pts):
+            raise ConfigError("calibration.yml: points must rise, probabilities in 0..1")
+        return Calibration(pts)
+
+
+@dataclass(frozen=True)
 class Catalogue:
     version: str
     rules: tuple[Rule, ...]
@@ -149,6 +174,7 @@ class Catalogue:
     context: Lexicon[ContextWord]
     sources: tuple[str, ...]
     entities: Entities = Entities()
+    calibration: Calibration = Calibration()
 
     def rule(self, rule_id: str) -> Rule:
         for r in self.rules:
@@ -182,6 +208,7 @@ _TERM_KEYS = {
     "kind",
     "not_after",
     "not_before",
+    "language",
 }
 
 
@@ -241,6 +268,7 @@ def _parse_term(raw: Any, rule: Mapping[str, Any], rule_id: str, trait: Trait, w
         capability=_enum(Capability, cap, where) if cap is not None else None,
         not_after=_str_list(raw.get("not_after"), where),
         not_before=_str_list(raw.get("not_before"), where),
+        language=bool(raw.get("language", False)),
     )
 
 
@@ -355,6 +383,7 @@ def build(rule_docs: Iterable[tuple[str, str]] = ()) -> Catalogue:
         context=Lexicon(ctx_keys),
         sources=tuple(sources),
         entities=Entities.of(ctx_doc.get("entities") or {}),
+        calibration=Calibration.of(_load_yaml(_builtin("calibration.yml"), "calibration.yml")),
     )
 
 
