@@ -224,6 +224,7 @@ class PartFigures:
     true_labels: int = 0
     true_kept: int = 0
     points: list[tuple[float, bool, float]] = field(default_factory=list)  # conf, true, w
+    scores: list[float] = field(default_factory=list)  # the evidence score of each point
     wrong: list[tuple[Found, Label]] = field(default_factory=list)
 
 
@@ -266,6 +267,7 @@ def figures(
             if f.severity in SERIOUS:
                 fig.serious.add(w, lab, f.capability)
             fig.points.append((f.confidence, lab.verdict, w))
+            fig.scores.append(f.score)
             if not lab.verdict or lab.capability != f.capability:
                 fig.wrong.append((f, lab))
     return parts
@@ -337,8 +339,11 @@ def export(pkgs: Sequence[Package], args: argparse.Namespace) -> int:
         if isinstance(found, str):
             print(f"  not scanned: {found}", file=sys.stderr)
             continue
-        if pkg.id not in rates:
-            rates[pkg.id] = min(1.0, PER_PACKAGE / len(found)) if found else 1.0
+        # a new package gets its rate from its findings now; --per-package N raises the
+        # rate of a package whose sample is smaller than N (never lowers one: the
+        # findings judged before stay in the sample)
+        want_rate = min(1.0, args.per_package / len(found)) if found else 1.0
+        rates[pkg.id] = max(rates.get(pkg.id, 0.0), want_rate)
         rate = rates[pkg.id]
         want = [f for f in found if key_hash(f.key) < rate and f.key not in labels]
         if want:
@@ -416,6 +421,47 @@ def _unit_texts(
     finally:
         scratch.close()
     return out
+
+
+def isotonic(points: Sequence[tuple[float, bool, float]]) -> list[tuple[float, float]]:
+    """Weighted isotonic regression (pool adjacent violators) of truth on score: the
+    lowest score of each block and the block's smoothed share of true findings."""
+    by_x: dict[float, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    for x, y, w in points:
+        by_x[x][0] += w * y
+        by_x[x][1] += w
+    blocks: list[list[float]] = []  # [sum of w*y, sum of w, lowest score]
+    for x in sorted(by_x):
+        wy, w = by_x[x]
+        blocks.append([wy, w, x])
+        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] >= blocks[-1][0] / blocks[-1][1]:
+            b = blocks.pop()
+            blocks[-1][0] += b[0]
+            blocks[-1][1] += b[1]
+    # half a finding of each kind more: a block of a few findings says "likely", not "always"
+    return [(b[2], round((b[0] + 0.5) / (b[1] + 1.0), 3)) for b in blocks]
+
+
+def fit(pkgs: Sequence[Package], args: argparse.Namespace) -> int:
+    """The calibration table from the tuning part's judged findings, written to
+    rules/data/calibration.yml: what ``confidence`` is in every report."""
+    tune = [p for p in pkgs if p.part == "tune"]
+    parts = figures(scan_all(tune, args), load_labels(), load_rates())
+    fig = parts["tune"]
+    raw = [(score, t, w) for (_, t, w), score in zip(fig.points, fig.scores, strict=True)]
+    points = isotonic(raw)
+    lines = [
+        "# Written by `python bench/precision.py fit`; do not edit by hand.",
+        "# From a finding's evidence score to the probability that it is true: isotonic",
+        f"# regression over {len(raw)} judged findings of the labelled corpus's tuning part",
+        f"# ({fig.packages} packages).  A score takes the probability of the highest point at",
+        "# or below it.",
+        "points:",
+        *(f"  - [{s}, {p}]" for s, p in points),
+    ]
+    CALIBRATION.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"{len(points)} points from {len(raw)} judged findings -> {CALIBRATION}")
+    return 0
 
 
 def merge(dirs: Sequence[str]) -> int:
@@ -503,6 +549,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument(
         "--verbose", action="store_true", help="list every false or mis-classified finding"
     )
+    p.add_argument(
+        "--per-package",
+        type=int,
+        default=PER_PACKAGE,
+        help="export: judge up to this many findings of a package (raises its rate)",
+    )
     p.add_argument("--dump", help="also write every finding, one JSON object a line, here")
     p.add_argument("--check", action="store_true", help="exit 1 unless the held-out floors hold")
     return p.parse_args(argv)
@@ -523,6 +575,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return export(pkgs, args)
     if args.command == "merge":
         return merge(args.dir)
+    if args.command == "fit":
+        return fit(pkgs, args)
     scanned: Iterable[tuple[Package, list[Found] | str]] = scan_all(pkgs, args)
     if args.dump:
         scanned = list(scanned)

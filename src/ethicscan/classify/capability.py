@@ -103,6 +103,20 @@ SENTENCE_SCOPE = Scope(0, False, "sentence")
 PROSE_SCOPE = Scope(1, False, "sentence")  # a prose file's sentences wrap across lines
 
 
+_SENTENCE_END = ("。", "！", "？", ".", "!", "?", "：", ":", "；")
+
+
+def _sentence_lines(doc: Document, line: int) -> tuple[int, int]:
+    """The lines of the sentence that line ``line`` of a prose text is part of: the
+    line, and its neighbours when a sentence runs over the line break (wrapped prose)."""
+    before = doc.line_text(line - 1).rstrip() if line > 0 else ""
+    after = doc.line_text(line + 1).strip() if line + 1 < doc.line_count else ""
+    runs_on = not doc.line_text(line).rstrip().endswith(_SENTENCE_END)
+    lo = line - 1 if before.strip() and not before.endswith(_SENTENCE_END) else line
+    hi = line + 1 if after and runs_on else line
+    return lo, hi
+
+
 def scope_of(doc: Document, hit: Hit, line: str) -> Scope:
     """The structure a hit on ``line`` sits in: a schema's container (see
     ``Evidence``), an entry of a data text, a sentence of prose, or a statement of code
@@ -133,6 +147,8 @@ class Evidence:
         self.hit = hit
         self.scope = scope
         lo, hi = max(0, hit.line - scope.reach), hit.line + scope.reach
+        if scope is PROSE_SCOPE:
+            lo, hi = _sentence_lines(doc, hit.line)
         if hit.place is not None:  # a schema: the container is the context, not a window
             lo, hi = hit.place.span
         self._win = doc.window(lo, hi)

@@ -1,0 +1,211 @@
+"""A hit's context has a scope (docs/classifier.md, "Scope"): the entry of a data text,
+the sentence of prose, the statement of code with what connects to it.  The texts are
+generated here, in the shapes of real dictionaries, word lists, tables and modules."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from ethicscan import scan_text
+from ethicscan.classify import shape
+from ethicscan.errors import ConfigError
+from ethicscan.model import Capability, Finding, Severity
+from ethicscan.rules.catalogue import Calibration, load_default_catalogue
+
+FILLER_ZH = "天地人山水火木金土日月风云雨雪花草树林石田家国学生老师工作生活时间问题方法"
+FILLER_EN = ["apple", "river", "window", "garden", "pencil", "orange", "silver", "ladder"]
+
+
+def _word(rng: random.Random, n: int = 2) -> str:
+    return "".join(rng.choice(FILLER_ZH) for _ in range(n))
+
+
+def _serious(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity.rank >= Severity.HIGH.rank]
+
+
+def segmentation_dictionary(entries: list[str], n: int = 400, seed: int = 1) -> str:
+    """A word-segmentation lexicon: ``word frequency tag`` a line, the given entries
+    spread among filler words, one face word and one surveillance word among them."""
+    rng = random.Random(seed)
+    lines = [f"{_word(rng)} {rng.randint(1, 9999)} n" for _ in range(n)]
+    for i, e in enumerate([*entries, "人脸", "行人", "告警"]):
+        lines[(i + 1) * n // (len(entries) + 4)] = f"{e} {rng.randint(1, 999)} nz"
+    return "\n".join(lines) + "\n"
+
+
+def glossed_dictionary(heads: list[tuple[str, str]], n: int = 300, seed: int = 2) -> str:
+    """A bilingual dictionary: headword, pinyin, glosses between slashes."""
+    rng = random.Random(seed)
+    lines = []
+    for _ in range(n):
+        w = _word(rng, 3)
+        lines.append(f"{w} {w} [ba1 ba2 ba3] /{rng.choice(FILLER_EN)}; a {rng.choice(FILLER_EN)}/")
+    for i, (w, gloss) in enumerate(heads):
+        lines[(i + 1) * n // (len(heads) + 1)] = f"{w} {w} [xx1 yy2] /{gloss}/"
+    return "\n".join(lines) + "\n"
+
+
+def test_dictionary_entries_sort_no_one() -> None:
+    text = segmentation_dictionary(["维吾尔族", "哈萨克族", "民族", "种族", "宗教", "肤色"])
+    assert shape.is_data_text(".txt", text.count("\n"), text.split("\n").__getitem__)
+    assert scan_text(text, "dict/jieba.dict.utf8") == []
+    glossed = glossed_dictionary(
+        [("回族", "Hui ethnic group"), ("人种", "race (of people)"), ("穆斯林", "Muslim")]
+    )
+    assert scan_text(glossed, "data/cedict_ts.u8") == []
+
+
+def test_a_coded_table_of_ethnic_groups_is_a_record() -> None:
+    """GB/T 3304 as data: codes beside the names make a table that classifies people."""
+    groups = ["汉族", "蒙古族", "回族", "藏族", "维吾尔族", "苗族", "彝族", "壮族", "布依族"]
+    rows = [f'  "{i + 1:02d}": "{g}",' for i, g in enumerate(groups)]
+    rng = random.Random(3)
+    filler = [f'  "{100 + i}": "{_word(rng, 3)}",' for i in range(40)]
+    text = "{\n" + "\n".join(filler[:20] + rows + filler[20:]) + "\n}\n"
+    findings = scan_text(text, "dict/codes.json")
+    assert {(f.trait.value, f.capability) for f in findings} == {
+        ("ethnicity", Capability.RECORD)
+    } or {f.capability for f in findings} == {Capability.RECORD}
+    assert findings, "the coded table is reported"
+
+
+def test_a_targeting_term_in_a_translation_catalogue_stays_targeting() -> None:
+    lines = ['msgid ""', 'msgstr ""', '"Language-Team: Uyghur\\n"', ""]
+    rng = random.Random(4)
+    for _ in range(40):
+        w = rng.choice(FILLER_EN)
+        lines += [f'msgid "{w}"', f'msgstr "{_word(rng)}"', ""]
+    lines += ['msgid "Uyghur alarm"', 'msgstr "维族告警"', ""]
+    findings = scan_text("\n".join(lines), "locale/zh/camera.po")
+    assert {f.capability for f in findings} == {Capability.TARGETING}
+    assert all(f.evidence.term != "Uyghur" for f in findings)  # the language header
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "广西壮族自治区 南宁市",
+        "黔东南苗族侗族自治州 凯里市",
+        "维吾尔/nz 自治区/n 的/u",
+        "乌什塔拉回族乡",
+        "烏什塔拉回族鄉",
+        "维吾尔语 维吾尔文",
+        "Language-Team: Uyghur <team@example.org>",
+        "Uyghur_language",
+    ],
+)
+def test_group_names_inside_place_and_language_names(line: str) -> None:
+    text = f"# regions and languages\nitems = [\n    {line!r},\n]\n"
+    assert scan_text(text, "geo/names.py") == []
+
+
+def test_a_named_group_in_news_prose_is_a_mention() -> None:
+    text = (
+        "新闻摘要\n\n"
+        "今天上午，一位维吾尔族老大爷在市场上卖葡萄干，他说今年的收成很好，价格也不错。\n"
+        "另据报道，本市的视频监控系统已经完成升级，行人抓拍的清晰度提高了。\n"
+    )
+    findings = scan_text(text, "corpus/news.txt")
+    assert [(f.trait.value, f.capability) for f in findings] == [
+        ("ethnic_group", Capability.MENTION)
+    ]
+
+
+def test_the_same_sentence_acting_on_the_group_is_targeting() -> None:
+    text = "def check(person):\n    if person.minzu == '维吾尔族':\n        raise_alarm(person)\n"
+    findings = scan_text(text, "police/rules.py")
+    assert Capability.TARGETING in {f.capability for f in findings}
+
+
+def test_emoji_rows_are_never_findings() -> None:
+    rows = [
+        '    "bearded_person_dark_skin_tone": "\U0001f9d4\U0001f3ff",',
+        '    "woman_with_headscarf": "\U0001f9d5",',
+        '    "person_wearing_turban_medium_skin_tone": "\U0001f473\U0001f3fd",',
+    ]
+    filler = [f'    "{w}_{i}": "\U0001f600",' for i, w in enumerate(FILLER_EN * 5)]
+    text = "EMOJI = {\n" + "\n".join(filler[:20] + rows + filler[20:]) + "\n}\n"
+    text += "def face_of(name):\n    return EMOJI[name]  # face emoji\n"
+    assert _serious(scan_text(text, "ui/_emoji_codes.py")) == []
+    assert scan_text(text, "ui/_emoji_codes.py") == []
+
+
+def test_face_words_elsewhere_in_a_module_do_not_reach_an_unrelated_function() -> None:
+    """The context of a hit in a Python module is its definition and its callers."""
+    text = (
+        "def fetch_faces(path):\n"
+        '    """Load the face images of the dataset."""\n'
+        "    return load_images(path, kind='face')\n"
+        "\n\n"
+        "def load_housing():\n"
+        '    """The housing data set.\n\n'
+        "    Its column B was built assuming racial self-segregation in the area.\n"
+        '    """\n'
+        "    return read_csv('housing.csv')\n"
+    )
+    findings = scan_text(text, "datasets/loaders.py")
+    assert [f.capability for f in findings] in ([], [Capability.MENTION])
+
+
+def test_a_helper_called_by_a_face_function_takes_its_context() -> None:
+    text = (
+        "def skin_tone(colors, palette):\n"
+        "    tone = nearest(colors, palette)\n"
+        "    return tone\n"
+        "\n\n"
+        "def classify(image):\n"
+        "    face = detect_face(image)\n"
+        "    colors = dominant_colors(face)\n"
+        "    return skin_tone(colors, PALETTE)\n"
+    )
+    findings = scan_text(text, "tone/image.py")
+    line1 = [f for f in findings if f.location.line == 1]
+    assert line1 and line1[0].capability is Capability.INFERENCE
+
+
+def test_a_suppression_directive_is_not_itself_a_finding() -> None:
+    text = "# ethicscan: ignore[race] reviewed fixture\nrace = model.predict_race(face)\n"
+    findings = scan_text(text, "face.py")
+    assert [f.location.line for f in findings] == [2]
+
+
+@pytest.mark.parametrize(
+    ("text", "data"),
+    [
+        ('"Trade union research officer",', True),
+        ("性倾向 性傾向", True),
+        ("维吾尔族 27 nz", True),
+        ("SMITH,0.73,0.22,0.01", True),
+        ("    race = model.predict(face)", False),
+        ("def classify(image):", False),
+    ],
+)
+def test_entry_lines(text: str, data: bool) -> None:
+    assert shape.is_entry(text) is data
+
+
+def test_packed_lists_and_sentences() -> None:
+    minified = ",".join(f'"1F{600 + i}":"{w}_{i}"' for i, w in enumerate(FILLER_EN * 3))
+    assert shape.is_packed_list(minified)
+    code = ",".join(f"function(a{i}){{return b(a{i})}}" for i in range(12))
+    assert not shape.is_packed_list(code)
+    assert shape.is_sentence("All people here, regardless of ethnicity or religion, speak it.")
+    assert not shape.is_sentence("ethnicity = row['ethnicity']")
+    assert shape.has_emoji("\U0001f473\U0001f3fd turban") and not shape.has_emoji("turban")
+
+
+def test_calibration_is_a_rising_step_function() -> None:
+    cal = Calibration(((0.3, 0.1), (0.6, 0.5), (0.8, 0.9)))
+    assert [cal.confidence(s) for s in (0.1, 0.3, 0.59, 0.6, 0.85)] == [0.1, 0.1, 0.1, 0.5, 0.9]
+    assert Calibration().confidence(0.42) == 0.42
+    with pytest.raises(ConfigError):
+        Calibration.of({"points": [[0.6, 0.5], [0.3, 0.9]]})
+
+
+def test_findings_carry_score_and_calibrated_confidence() -> None:
+    cal = load_default_catalogue().calibration
+    (f,) = scan_text("face_attrs = ['age', 'gender', 'race']\n", "face/attrs.py")
+    assert f.confidence == cal.confidence(f.score)
