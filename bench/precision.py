@@ -555,6 +555,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         default=PER_PACKAGE,
         help="export: judge up to this many findings of a package (raises its rate)",
     )
+    p.add_argument("--no-devset", action="store_true", help="skip the dev-set recall line")
     p.add_argument("--dump", help="also write every finding, one JSON object a line, here")
     p.add_argument("--check", action="store_true", help="exit 1 unless the held-out floors hold")
     return p.parse_args(argv)
@@ -601,7 +602,54 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name in ("tune", "held-out"):
         if name in parts:
             print_part(name, parts[name], args.verbose)
+    if not args.no_devset:
+        print(f"dev set recall: {devset_recall(args.jobs)}")
+    if args.check and "held-out" in parts:
+        failed = floors(parts["held-out"])
+        for f in failed:
+            print(f"floor not met (held-out): {f}")
+        return 1 if failed else 0
     return 0
+
+
+def devset_recall(jobs: int) -> str:
+    """Expected items found, and found with the right capability, on the dev set
+    (bench/accuracy.py's scoring, from its cache: run accuracy.py once to fill it)."""
+    sys.path.insert(0, str(REPO / "bench"))
+    import accuracy
+
+    args = accuracy.parse_args(["--offline", "--jobs", str(jobs)])
+    es = accuracy.import_ethicscan()
+    terms = accuracy.catalogue_terms()
+    scores = [accuracy.evaluate(c, args, es, terms)[0] for c in accuracy.load_cases(args.devset)]
+    total = accuracy.add_up(scores)
+    errors = sum(1 for s in scores if s.error)
+    note = f" ({errors} cases not in the cache)" if errors else ""
+    return (
+        f"{total.found}/{total.expected} found, {total.right_capability}/{total.expected} "
+        f"right capability, {total.benign_flagged}/{total.benign} benign flagged{note}"
+    )
+
+
+FLOORS = {"high+critical precision": 0.95, "right capability": 0.90, "precision": 0.85}
+MAX_ECE = 0.05
+
+
+def floors(fig: PartFigures) -> list[str]:
+    """The issue's floors that the held-out figures do not meet."""
+    out = []
+    got = {
+        "high+critical precision": fig.serious.true / fig.serious.judged if fig.serious.n else 1.0,
+        "right capability": fig.overall.right / fig.overall.true if fig.overall.true else 1.0,
+        "precision": fig.overall.true / fig.overall.judged if fig.overall.n else 1.0,
+    }
+    for name, floor in FLOORS.items():
+        if got[name] < floor:
+            out.append(f"{name} {got[name]:.3f} < {floor}")
+    ece = reliability(fig.points)[1]
+    if ece > MAX_ECE:
+        out.append(f"expected calibration error {ece:.3f} > {MAX_ECE}")
+    return out
 
 
 if __name__ == "__main__":

@@ -37,7 +37,7 @@ def parse(
     text: str, known_ids: frozenset[str]
 ) -> tuple[list[InlineSuppression], list[tuple[int, str]]]:
     """Valid suppressions in ``text``, and (line, problem) for the invalid ones."""
-    if not _mentions_marker(text):
+    if not mentions_marker(text):
         return [], []
     valid: list[InlineSuppression] = []
     problems: list[tuple[int, str]] = []
@@ -65,9 +65,10 @@ def parse(
     return valid, problems
 
 
-def _mentions_marker(text: str) -> bool:
-    """Whether ``ethicscan:`` is in ``text`` in any case: a Hyperscan pass (lower-casing
-    a large text costs more than the rest of its analysis), or lower-casing."""
+def mentions_marker(text: str, utf8: bytes | None = None) -> bool:
+    """Whether ``ethicscan:`` is in ``text`` in any case: a Hyperscan pass over its
+    UTF-8 bytes (``utf8``, when at hand; lower-casing a large text costs more than the
+    rest of its analysis), or lower-casing."""
     global _marker_db
     if _marker_db is None:
         try:
@@ -89,7 +90,7 @@ def _mentions_marker(text: str) -> bool:
     found: list[bool] = []
     with contextlib.suppress(stop):
         db.scan(
-            text.encode("utf-8", "surrogatepass"),
+            utf8 if utf8 is not None else text.encode("utf-8", "surrogatepass"),
             match_event_handler=_found,
             context=found,
             scratch=scratch,

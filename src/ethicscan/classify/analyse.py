@@ -23,7 +23,7 @@ from ethicscan.model import Basis, Capability, Evidence, Finding, Location, Sign
 from ethicscan.rules.catalogue import Catalogue, Lookalike, Term, TermKind, standing_terms
 from ethicscan.rules.matcher import Match
 from ethicscan.rules.prefilter import prefilter_for
-from ethicscan.suppress import DIRECTIVE
+from ethicscan.suppress import DIRECTIVE, mentions_marker
 
 SNIPPET_WIDTH = 200
 # Above this many characters (bundles, data dumps), comments and definitions are read
@@ -47,7 +47,7 @@ def analyse(
     ``hint`` names another file, what the kind of file is read from.  ``utf8``: the
     text's own UTF-8 bytes, if at hand (``text.encode("utf-8", "surrogatepass")``)."""
     doc = Document(text, path, catalogue, "", hint, utf8=utf8)
-    term_matches = _outside_directives(text, standing_terms(_term_matches(doc)))
+    term_matches = _outside_directives(doc, standing_terms(_term_matches(doc)))
     if not term_matches:
         return []
     if len(text) > FOCUSED:
@@ -88,12 +88,12 @@ def _term_matches(doc: Document) -> list[Match[Term | Lookalike]]:
     return terms.find(text, doc.low)
 
 
-def _outside_directives(text: str, matches: list[Match[Term]]) -> list[Match[Term]]:
+def _outside_directives(doc: Document, matches: list[Match[Term]]) -> list[Match[Term]]:
     """The matches that are not part of an inline suppression (``ethicscan:
     ignore[race] reviewed``): a directive about a trait is not a use of it."""
-    if "thicscan:" not in text and "THICSCAN:" not in text:
+    if not matches or not mentions_marker(doc.text, doc.utf8):
         return matches
-    spans = [m.span() for m in DIRECTIVE.finditer(text)]
+    spans = [m.span() for m in DIRECTIVE.finditer(doc.text)]
     if not spans:
         return matches
     return [m for m in matches if not any(a <= m.start < b for a, b in spans)]
@@ -241,17 +241,21 @@ def _one_per_line_and_rule(decided: list[tuple[Hit, Decision]]) -> list[tuple[Hi
     return sorted(best.values(), key=lambda hd: hd[0].start)
 
 
+_PROMOTING = ("code", "prose")  # scopes whose hits take their file's capability
+
+
 def _promote_within_file(
     doc: Document, decided: list[tuple[Hit, Decision]]
 ) -> list[tuple[Hit, Decision]]:
     """In code that infers (or searches by) a trait, the fields and enums of that
     trait are the same capability: the ``race`` field of a face-attribute result is
-    inference, not a record.  Prose files and negated comments keep their own verdict."""
+    inference, not a record.  Prose, sentences, entries of data and negated comments keep
+    their own verdict."""
     if doc.is_prose:
         return decided
     serious: dict[Trait, list[tuple[int, Capability]]] = defaultdict(list)
     for h, d in decided:
-        if d.capability in (Capability.INFERENCE, Capability.SEARCH):
+        if d.capability in (Capability.INFERENCE, Capability.SEARCH) and d.scope in _PROMOTING:
             serious[h.term.trait].append((h.line, d.capability))
     if not serious:
         return decided
@@ -262,7 +266,16 @@ def _promote_within_file(
         negated = any(sig.name == "negated-or-removed" for sig in d.signals)
         lower = d.capability in (Capability.RECORD, Capability.MENTION)
         structural = any(sig.name in STRUCTURAL_SIGNALS for sig in d.signals)
-        if caps and lower and not h.table and not h.declared and not negated and not structural:
+        code = d.scope in _PROMOTING  # an entry or a sentence keeps its own verdict
+        if (
+            caps
+            and lower
+            and code
+            and not h.table
+            and not h.declared
+            and not negated
+            and not structural
+        ):
             cap = max(set(caps), key=lambda c: (caps.count(c), c is Capability.INFERENCE))
             d = promoted(d, cap)
         out.append((h, d))

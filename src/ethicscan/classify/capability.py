@@ -66,6 +66,7 @@ class Decision:
     severity: Severity
     score: float  # the evidence score: the term kind's base plus the signals' weights
     signals: tuple[Signal, ...]
+    scope: str = "code"  # the kind of scope it was decided in (Scope.kind)
 
 
 @dataclass
@@ -100,7 +101,7 @@ CODE_SCOPE = Scope(WINDOW, True, "code")
 ENTRY_SCOPE = Scope(0, False, "entry")
 RECORD_SCOPE = Scope(WINDOW, False, "entry")  # an entry that is a field: its record
 SENTENCE_SCOPE = Scope(0, False, "sentence")
-PROSE_SCOPE = Scope(1, False, "sentence")  # a prose file's sentences wrap across lines
+PROSE_SCOPE = Scope(1, False, "prose")  # a prose file's or comment's sentence, wrapped
 
 
 _SENTENCE_END = ("。", "！", "？", ".", "!", "?", "：", ":", "；")
@@ -190,7 +191,8 @@ def promoted(d: Decision, cap: Capability) -> Decision:
     """``d`` raised to ``cap`` because the rest of its file shows that capability."""
     basis = Basis.BIOMETRIC if cap is Capability.INFERENCE else None
     sig = (*d.signals, Signal("same-trait-capability-in-file", 0.05, cap.value))
-    return Decision(cap, basis, SEVERITY[cap], min(0.99, round(d.score + 0.05, 2)), sig)
+    score = min(0.99, round(d.score + 0.05, 2))
+    return Decision(cap, basis, SEVERITY[cap], score, sig, d.scope)
 
 
 def looks_like_domain(doc: Document, hit: Hit) -> bool:
@@ -298,10 +300,12 @@ def _entry_scope(doc: Document, hit: Hit, line: str) -> Scope | None:
     """
     t = hit.term
     if t.capability is Capability.TARGETING or t.kind is TermKind.BOOLEAN:
-        return RECORD_SCOPE
+        # a UI string, a rule, a record: yes; the headword of a vocabulary: no
+        headword = line.lstrip(" \t\"'[{-").startswith(doc.text[hit.start : hit.end])
+        return None if headword and doc.suffix not in TRANSLATION_SUFFIXES else RECORD_SCOPE
     if any(is_sentence(q) for q in quoted(line)):
         return SENTENCE_SCOPE  # a value that is prose: a note, a description
-    around = "\n".join(doc.lines.between(max(0, hit.line - 2), hit.line + 2))
+    around = doc.record_text(hit.line, hit.start)
     if has_emoji(around):
         return None  # a record of an emoji table (its name, its skin-tone support)
     if hit.table:
@@ -606,4 +610,4 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
         add("in-comment-or-doc", -0.05, "")
     score = BASE_CONFIDENCE[t.kind] + sum(s.weight for s in sig)
     score = round(min(0.99, max(0.05, score)), 2)
-    return Decision(cap, basis, severity, score, tuple(sig))
+    return Decision(cap, basis, severity, score, tuple(sig), scope.kind)

@@ -66,6 +66,7 @@ _DEF_C = re.compile(
 # keyword table (emoji annotations, locale names) when a binary's strings hold many
 # in a row.
 _PHRASE = re.compile(r"^[a-z][a-z0-9 '&,.:()-]{0,60}$")
+_CJK_WORD = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]{1,8}$")
 _LIST_ITEM = re.compile(r"""^\s*["'][^"'\n]{1,60}["'],?\s*$""")
 _FIELD_DOC = re.compile(
     r"^\s*(?:[*#/-]+\s*)?(?::param\b|:type\b|@param\b|@property\b|@field\b|:ivar\b"
@@ -151,6 +152,18 @@ class Document:
         if end - start <= 2 * LOCAL:
             return self.line_text(i)
         return self.text[max(start, pos - LOCAL) : min(end, pos + LOCAL)]
+
+    def record_text(self, i: int, pos: int, reach: int = 2) -> str:
+        """The lines ``reach`` each side of line ``i`` (the record an entry of a data text
+        belongs to), each cut to 2 * LOCAL characters (around ``pos`` on line ``i``)."""
+        lines = []
+        for j in range(max(0, i - reach), min(self.line_count, i + reach + 1)):
+            if j == i:
+                lines.append(self.local_line(i, pos))
+            else:
+                start = self.line_start(j)
+                lines.append(self.text[start : min(self.lines.end(j), start + 2 * LOCAL)])
+        return "\n".join(lines)
 
     @cached_property
     def first_line(self) -> int:
@@ -319,7 +332,13 @@ class Document:
         """In a binary's strings: is line ``i`` a plain phrase among plain phrases (all
         but one of the 7 lines around it), like ``light skin tone`` in a table of emoji
         names?  Such neighbours are entries of the same table, not context."""
-        if not self.is_strings or not _PHRASE.match(self.line_text(i)):
+        if not self.is_strings:
+            return False
+        if _CJK_WORD.match(self.line_text(i)):  # a Chinese word among 15 lines of words
+            lo, hi = max(0, i - 7), min(self.line_count, i + 8)
+            words = sum(1 for j in range(lo, hi) if _CJK_WORD.match(self.line_text(j)))
+            return hi - lo >= 8 and words >= hi - lo - 1
+        if not _PHRASE.match(self.line_text(i)):
             return False
         lo, hi = max(0, i - 3), min(self.line_count, i + 4)
         plain = sum(1 for j in range(lo, hi) if _PHRASE.match(self.line_text(j)))

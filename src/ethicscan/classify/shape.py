@@ -15,14 +15,15 @@ from collections.abc import Callable
 
 # Catalogues of translations: every line is an entry, whatever its length.
 TRANSLATION_SUFFIXES = frozenset({".po", ".pot", ".xliff", ".xlf", ".resx", ".arb"})
-SAMPLE = 400  # lines read to judge a text's shape
+SAMPLE = 160  # lines read to judge a text's shape
+CLIP = 240  # characters of a line read for its shape
 MIN_LINES = 30  # fewer non-blank lines: too few to call it a table
 DATA_SHARE = 0.85  # entries among the lines read that make a data text
 SHAPE_SHARE = 0.6  # ... or lines of one structured shape
 CODE_SHARE = 0.05  # ... with at most this share of statements of code
 TEMPLATE = 6  # symbols of a line's shape compared
 _SEPARATORS = ("\t", "|", "[", "/", ",", " ")
-_TEMPLATE_RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|[A-Za-z]+|\d+|\s+")
+_TEMPLATE_RUNS = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+|\d+(?![A-Za-z_])|\w+|\s+")
 # A statement of code: a call, an assignment, a block, a keyword that starts one.
 _STATEMENT = re.compile(
     r"\w\(|[;{]\s*$|^\s*}|(?<![=!<>])=(?!=)\s|=>|->|^\s*(?:def|function|return|import|"
@@ -46,8 +47,8 @@ _PACK_SPLIT = re.compile(r"[,;|\x00-\x1f\x7f-\x9f\ufffd]+")
 # Emoji, skin-tone modifiers, zero-width joiners, variation selectors, ``:shortcode:``.
 _EMOJI = re.compile(
     r"[\U0001F300-\U0001FAFF\U00002600-\U000027BF\U0001F3FB-\U0001F3FF\u200d\ufe0f]"
-    r"|\\u(?:200d|fe0f)|\\U0001f[3-9a-f][0-9a-f]{2}|(?:^|[\s\"']):[a-z0-9_+\-]+:(?:$|[\s\"',])",
-    re.IGNORECASE,
+    r"|\\u(?:200[dD]|[fF][eE]0[fF])|\\U0001[fF][3-9a-fA-F][0-9a-fA-F]{2}"
+    r"|(?:^|[\s\"']):[a-z0-9_+\-]+:(?:$|[\s\"',])"
 )
 
 
@@ -74,9 +75,10 @@ def is_statement(line: str) -> bool:
 
 
 def template(line: str) -> str:
-    """The shape a line starts with: runs of Chinese characters, letters and digits as
-    ``H``, ``a`` and ``0``, white space as one space, other characters as they are
-    (``乌\t丿\t0\t27127...`` -> ``H\tH\t0\t0``; ``一把手 一把手 [yi1`` -> ``H H [a0``)."""
+    """The shape a line starts with: runs of Chinese characters, of digits and of other
+    word characters (names, code points) as ``H``, ``0`` and ``a``, white space as one
+    space or tab, other characters as they are (``乌\t丿\t0\t27127...`` ->
+    ``H\tH\t0\t``; ``<U0F40>     /xe0/xbd/x80`` -> ``<a> /a``)."""
     return _TEMPLATE_RUNS.sub(_template_symbol, line.strip()[:48])[:TEMPLATE]
 
 
@@ -101,20 +103,32 @@ def is_data_text(suffix: str, line_count: int, line: Callable[[int], str]) -> bo
     seen = entries = code = 0
     shapes: Counter[str] = Counter()
     for i in range(0, line_count, step):
-        s = line(i).strip()
+        s = line(i)[:CLIP].strip()
         if not s or not any(c.isalnum() for c in s):
             continue  # blank or punctuation alone: says nothing
         seen += 1
-        entries += is_entry(s)
         code += is_statement(s)
+        if code > CODE_SHARE * SAMPLE and entries < seen - (1 - DATA_SHARE) * SAMPLE:
+            return False  # code, and too few entries to be data whatever follows
+        entries += is_entry(s)
         shapes[template(s)] += 1
     if seen < MIN_LINES:
         return False
     if entries >= DATA_SHARE * seen:
         return True
+    if code > CODE_SHARE * seen:
+        return False
     top, n = shapes.most_common(1)[0]
-    structured = any(sep in top for sep in _SEPARATORS)
-    return structured and n >= SHAPE_SHARE * seen and code <= CODE_SHARE * seen
+    if any(sep in top for sep in _SEPARATORS) and n >= SHAPE_SHARE * seen:
+        return True
+    # a headword and a tab or bar, then anything: a dictionary whose definitions vary;
+    # or lines that all open alike with structure (``<U0F40> ...``, ``"key": ...``)
+    for width, marks in ((2, "\t|"), (3, "<[{\"'|\t:=")):
+        heads: Counter[str] = Counter(s[:width] for s in shapes.elements())
+        top, n = heads.most_common(1)[0]
+        if any(m in top[1:] or m == top[0] for m in marks) and n >= DATA_SHARE * seen:
+            return True
+    return False
 
 
 def is_sentence(line: str, comment: bool = False) -> bool:
