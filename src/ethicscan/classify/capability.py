@@ -99,6 +99,7 @@ class Scope:
 
 CODE_SCOPE = Scope(WINDOW, True, "code")
 ENTRY_SCOPE = Scope(0, False, "entry")
+PACKED_SCOPE = Scope(0, False, "entry")  # an entry of a long line of packed entries
 RECORD_SCOPE = Scope(WINDOW, False, "entry")  # an entry that is a field: its record
 SENTENCE_SCOPE = Scope(0, False, "sentence")
 PROSE_SCOPE = Scope(1, False, "prose")  # a prose file's or comment's sentence, wrapped
@@ -131,7 +132,7 @@ def scope_of(doc: Document, hit: Hit, line: str) -> Scope:
     if doc.is_data and (not is_statement(line) or doc.suffix in TRANSLATION_SUFFIXES):
         return ENTRY_SCOPE
     if len(line) >= 2 * LOCAL and is_packed_list(line):
-        return ENTRY_SCOPE  # a long line of packed words (a binary word list)
+        return PACKED_SCOPE  # a long line of packed entries (a minified table, a word list)
     if doc.is_prose:
         # a row of a table in a document is a field of that table, not a sentence
         return CODE_SCOPE if line.lstrip().startswith("|") else PROSE_SCOPE
@@ -282,7 +283,7 @@ def _names_no_people(doc: Document, hit: Hit) -> bool:
     return doc.catalogue.entities.names_no_people(before, after, t.lang)
 
 
-def _entry_scope(doc: Document, hit: Hit, line: str) -> Scope | None:
+def _entry_scope(doc: Document, hit: Hit, line: str, packed: bool = False) -> Scope | None:
     """The scope of an entry of a data text that is about people, or None for a word,
     phrase or translation entry, which sorts no one.  An entry counts as:
 
@@ -294,9 +295,12 @@ def _entry_scope(doc: Document, hit: Hit, line: str) -> Scope | None:
       codes (GB/T 3304: ``01 汉族``); a label of a value set among its other labels
       (``"api", "black", "hispanic", "white"``); a field's name, as the identifier key of
       a ``key: value`` entry (``"race": "asian"``) or an identifier literal
-      (``'RACE_SUBSPECIES'``, ``"CaucasianRace"``); a word of the trait naming a code
-      set (``('Race', ('1002-5', '2028-9', ...))``, ``"Caucasian (racial group)"`` with
-      its code); the header row of a delimited table (``surname,pctwhite,pctblack``).
+      (``'RACE_SUBSPECIES'``, ``"CaucasianRace"``; not in a packed line, where such
+      literals are ids of a vocabulary: ``"person_with_headscarf",...``); a word of the
+      trait naming a code set (``('Race', ('1002-5', '2028-9', ...))``, ``"Caucasian
+      (racial group)"`` with its code); the header row of a delimited table
+      (``surname,pctwhite,pctblack``).  A religious marker (headscarf, veil) in an entry
+      is a word of a vocabulary.
     """
     t = hit.term
     if t.capability is Capability.TARGETING or t.kind is TermKind.BOOLEAN:
@@ -313,6 +317,8 @@ def _entry_scope(doc: Document, hit: Hit, line: str) -> Scope | None:
         return RECORD_SCOPE if sum(any(c.isdigit() for c in ln) for ln in lines) >= 3 else None
     if t.kind is TermKind.VALUE:
         return RECORD_SCOPE if len(hit.cluster) >= 2 else None
+    if t.kind is TermKind.MARKER:
+        return None
     text = doc.text
     if not text[hit.start : hit.end].isascii():
         return RECORD_SCOPE if t.kind is TermKind.WORD and _CODES.search(around) else None
@@ -324,7 +330,9 @@ def _entry_scope(doc: Document, hit: Hit, line: str) -> Scope | None:
     if start > 0 and text[start - 1] not in "\"' \t{,(":
         return None
     token = text[start:end]
-    if _IDENT_KEY.match(text[hit.end : hit.end + 64]) or _IDENTIFIER.fullmatch(token):
+    if _IDENT_KEY.match(text[hit.end : hit.end + 64]):
+        return RECORD_SCOPE
+    if not packed and _IDENTIFIER.fullmatch(token):
         return RECORD_SCOPE
     if t.kind is TermKind.WORD and _CODES.search(around):
         return RECORD_SCOPE
@@ -343,14 +351,17 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
         return None  # 广西壮族自治区, 维吾尔语, Language-Team: Uyghur
     line_text = doc.local_line(hit.line, hit.start)
     scope = scope_of(doc, hit, line_text)
-    if scope is ENTRY_SCOPE:
-        entry = _entry_scope(doc, hit, line_text)
+    if scope is ENTRY_SCOPE or scope is PACKED_SCOPE:
+        entry = _entry_scope(doc, hit, line_text, packed=scope is PACKED_SCOPE)
         if entry is None:
             return None  # a word of a dictionary, word list or translation: sorts no one
         scope = entry
     if has_emoji(line_text) and t.capability is not Capability.TARGETING:
         return None  # an emoji's name or table row (skin tones, person with turban)
     ev = Evidence(doc, hit, scope)
+    prose = scope is SENTENCE_SCOPE  # a line of natural language: a statement of no code
+    if t.language and ev.on_line("language"):
+        return None  # Uyghur, Tibetan as a language or script on this very line
     sig: list[Signal] = []
 
     def add(name: str, weight: float, words: list[str] | str = "") -> None:
@@ -485,7 +496,7 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
             # Tibetan, Uyghur as a language, script, breed or label: no people sorted; in
             # prose, a mention only beside another word about people's traits
             return None
-        elif not hit.in_comment and t.trait is Trait.ETHNIC_GROUP:
+        elif not hit.in_comment and not prose and t.trait is Trait.ETHNIC_GROUP:
             cap = Capability.RECORD
             add("group-as-data", 0.0, "named in code or data")
         else:
@@ -539,7 +550,7 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
     elif (any_face or doc.path_context.get("face")) and not doc.is_prose and not hit.in_comment:
         cap, basis = Capability.INFERENCE, Basis.BIOMETRIC
         add("field-of-face-data", 0.05, "a field or value of face data")
-    elif t.kind is TermKind.FIELD or not hit.in_comment:
+    elif t.kind is TermKind.FIELD or not (hit.in_comment or prose):
         cap = Capability.RECORD
         add("field-in-code-or-data", 0.0, "no inference or surveillance context")
     else:

@@ -49,6 +49,9 @@ _EMOJI = re.compile(
     r"[\U0001F300-\U0001FAFF\U00002600-\U000027BF\U0001F3FB-\U0001F3FF\u200d\ufe0f]"
     r"|\\u(?:200[dD]|[fF][eE]0[fF])|\\U0001[fF][3-9a-fA-F][0-9a-fA-F]{2}"
     r"|(?:^|[\s\"']):[a-z0-9_+\-]+:(?:$|[\s\"',])"
+    # an emoji's code point written out: "1f9d5", U+1F9D5, &#x1F9D5;
+    r"|[\"'](?:1[fF][3-9a-fA-F][0-9a-fA-F]{2})(?:-[0-9a-fA-F]{4,5})*[\"']|[uU]\+1F[3-9A-F][0-9A-F]{2}"
+    r"|&#x1[fF][3-9a-fA-F][0-9a-fA-F]{2};"
 )
 
 

@@ -90,6 +90,7 @@ CONTEXT_CATEGORIES = (
     "game_sport",
     "ui_theme",
     "emoji",
+    "language",
     "country",
     "cosmetics",
     "fairness",
