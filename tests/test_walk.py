@@ -223,3 +223,20 @@ def test_read_error_is_reported_as_unreadable(
         ("locked.py", SkipReason.UNREADABLE, "Permission denied", str(tmp_path))
     ]
     assert result.stats.files == 1
+
+
+def test_compiled_copies_beside_their_source_are_skipped(tmp_path: Path) -> None:
+    """``__pycache__/x.cpython-311.pyc`` is the source ``x.py`` compiled: the source is
+    scanned, the copy listed as skipped; a compiled module with no source is read."""
+    (tmp_path / "face.py").write_text("race = predict_race(face)\n", encoding="utf-8")
+    cache = tmp_path / "__pycache__"
+    cache.mkdir()
+    (cache / "face.cpython-311.pyc").write_bytes(b"\x00race\x00")
+    (cache / "face.cpython-311.opt-1.pyc").write_bytes(b"\x00race\x00")
+    (cache / "gone.cpython-311.pyc").write_bytes(b"\x00race\x00")
+    result = scan([str(tmp_path)], ScanOptions(jobs=1))
+    skipped = {s.path: s for s in result.skipped}
+    for name in ("face.cpython-311.pyc", "face.cpython-311.opt-1.pyc"):
+        s = skipped[f"__pycache__/{name}"]
+        assert s.reason is SkipReason.EXCLUDED and "face.py" in s.detail
+    assert "__pycache__/gone.cpython-311.pyc" not in skipped

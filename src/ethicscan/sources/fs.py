@@ -5,6 +5,7 @@ links inside a tree are reported, never followed; special files are reported."""
 from __future__ import annotations
 
 import os
+import re
 import stat
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -218,10 +219,13 @@ def _listing(
     opts: WalkOptions,
     target: str,
     skipped: list[Skipped],
+    sources: frozenset[str] = frozenset(),
 ) -> Iterator[FolderFiles | Iterator[Any]]:
     """One folder's files, in runs of at most FOLDER_CHUNK, and for each subfolder the
     listing of it (walked by the caller before the next entry).  A file is known as
-    one by the folder's listing (no stat, unless the file system does not say)."""
+    one by the folder's listing (no stat, unless the file system does not say).  In a
+    ``__pycache__`` folder, ``sources`` names the modules whose source is beside it: their
+    compiled copies are skipped (the source is what is scanned)."""
     try:
         with os.scandir(fs_dir) as it:
             entries = sorted(it, key=_NAME)
@@ -238,6 +242,17 @@ def _listing(
         if e.is_file(follow_symlinks=False) and not (
             matching and ign.match(_rel(rel_dir, e.name), False)
         ):
+            module = _compiled_module(e.name) if sources else None
+            if module is not None and module in sources:
+                skipped.append(
+                    Skipped(
+                        _rel(rel_dir, e.name),
+                        SkipReason.EXCLUDED,
+                        f"compiled copy of {module}.py, which is scanned",
+                        target,
+                    )
+                )
+                continue
             files.append(e.name)
             if len(files) >= FOLDER_CHUNK:
                 yield FolderFiles(fs_dir, rel_dir, tuple(files), target)
@@ -286,11 +301,23 @@ def _listing(
             if files:
                 yield FolderFiles(fs_dir, rel_dir, tuple(files), target)
                 files = []
-            yield _listing(e.path, rel, ign, opts, target, skipped)
+            compiled: frozenset[str] = frozenset()
+            if e.name == "__pycache__":
+                compiled = frozenset(n[:-3] for n in names if n.endswith(".py"))
+            yield _listing(e.path, rel, ign, opts, target, skipped, compiled)
         else:
             skipped.append(Skipped(rel, SkipReason.SPECIAL_FILE, _kind(mode), target))
     if files:
         yield FolderFiles(fs_dir, rel_dir, tuple(files), target)
+
+
+_PYC = re.compile(r"^(?P<module>[^.]+)\.[a-z]+-\d+(?:\.opt-\d)?\.pyc$")
+
+
+def _compiled_module(name: str) -> str | None:
+    """``x`` for ``x.cpython-311.pyc`` (or ``x.cpython-311.opt-1.pyc``), else None."""
+    m = _PYC.match(name)
+    return m.group("module") if m else None
 
 
 def _rel(rel_dir: str, name: str) -> str:
