@@ -209,3 +209,25 @@ def test_findings_carry_score_and_calibrated_confidence() -> None:
     cal = load_default_catalogue().calibration
     (f,) = scan_text("face_attrs = ['age', 'gender', 'race']\n", "face/attrs.py")
     assert f.confidence == cal.confidence(f.score)
+
+
+def test_a_glossary_entry_defines_a_term_without_using_it() -> None:
+    text = (
+        "terms:\n"
+        '  - {text: 维族告警, gloss: "Uyghur alarm"}\n'
+        '  - {text: skin colour, gloss: "skin colour of a person"}\n'
+        "alarms:\n"
+        "  - {name: 维族告警, level: 1}\n"
+    )
+    findings = scan_text(text, "config/lexicon.yml")
+    assert [(f.location.line, f.capability) for f in findings] == [(5, Capability.TARGETING)]
+
+
+def test_a_term_cited_in_a_code_span_of_a_comment_is_a_mention() -> None:
+    text = (
+        "def alarm_types(face_api):\n"
+        '    """Kinds of alarm, as in ``维族告警`` of the vendor\'s list."""\n'
+        "    return face_api.alarms()\n"
+    )
+    findings = scan_text(text, "app/alarms.py")
+    assert [f.capability for f in findings if f.location.line == 2] == [Capability.MENTION]

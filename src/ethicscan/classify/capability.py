@@ -260,6 +260,32 @@ def _value_may_count(hit: Hit) -> bool:
     return bool(hit.trait_words_near or not hit.traits_near & {Trait.ETHNICITY, Trait.RACE})
 
 
+# A gloss of the entry a term stands in, on its line: ``{text: 维族告警, gloss: ...}``,
+# ``"word": "...", "definition": ...``.  The term is being defined, not used.
+_GLOSSED = re.compile(
+    r"""[^\n]*?[,;{\s]["']?(?:gloss|glosses|translation|meaning|definition|释义|解释)["']?\s*[:=]"""
+)
+
+_GLOSS = re.compile(
+    r"""(?:gloss|glosses|translation|meaning|definition|释义|解释)["']?\s*[:=]\s*["']?[^\n"']*$"""
+)
+
+
+def _cited(doc: Document, hit: Hit) -> bool:
+    """Is the term inside a code span of a comment (``EthicCode``, `维族`): an
+    example cited by documentation, not a statement of what the code does?"""
+    text = doc.text
+    before = text[max(0, hit.start - 40) : hit.start]
+    after = text[hit.end : hit.end + 40]
+    for tick in ("``", "`"):
+        i = before.rfind(tick)
+        if i >= 0 and tick not in before[i + len(tick) :] and "\n" not in before[i:]:
+            j = after.find(tick)
+            if j >= 0 and "\n" not in after[:j]:
+                return True
+    return False
+
+
 _PLACE_KINDS = (TermKind.GROUP, TermKind.TABLE, TermKind.WORD)
 _IDENT_KEY = re.compile(r"""^[\w]*["']?\s*[:=]""")
 # An identifier that names a field: snake case or camel case, no spaces.
@@ -358,6 +384,9 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
         scope = entry
     if has_emoji(line_text) and t.capability is not Capability.TARGETING:
         return None  # an emoji's name or table row (skin tones, person with turban)
+    before = doc.text[max(0, hit.start - 80) : hit.start]
+    if _GLOSSED.match(doc.text, hit.end, min(len(doc.text), hit.end + 80)) or _GLOSS.search(before):
+        return None  # a glossary entry: the term with its gloss, defined, not used
     ev = Evidence(doc, hit, scope)
     prose = scope is SENTENCE_SCOPE  # a line of natural language: a statement of no code
     if t.language and ev.on_line("language"):
@@ -599,6 +628,9 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
     if negated and cap is not Capability.TARGETING:
         cap, basis = Capability.MENTION, None
         add("negated-or-removed", -0.1, ev.on_line("negation"))
+    if hit.in_comment and not doc.is_prose and _cited(doc, hit):
+        cap, basis = Capability.MENTION, None  # ``维族告警`` quoted as an example
+        add("cited-in-documentation", -0.1, "a code span in a comment")
     if doc.is_prose and fairness and cap is Capability.INFERENCE:
         cap, basis = Capability.MENTION, None
         add("research-or-fairness-prose", 0.0, fairness)
