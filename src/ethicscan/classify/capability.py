@@ -94,7 +94,8 @@ class Scope:
 
     reach: int
     file_wide: bool
-    kind: str  # "code", "entry" (of a data text), "sentence" (natural language)
+    kind: str  # "code", "entry" (of a data text), "prose" (a prose file or comment),
+    # "sentence" (a line of natural language elsewhere)
 
 
 CODE_SCOPE = Scope(WINDOW, True, "code")
