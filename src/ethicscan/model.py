@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
+from datetime import datetime
 
 
 class Trait(str, enum.Enum):
@@ -160,6 +161,12 @@ class Commit:
     sha: str
     date: str  # ISO 8601, as recorded in the commit
     author: str
+
+    def when(self) -> datetime:
+        """The date as a time (a ``Z`` zone is read on every Python: 3.10's
+        ``fromisoformat`` does not take one)."""
+        d = self.date
+        return datetime.fromisoformat(d[:-1] + "+00:00" if d.endswith(("Z", "z")) else d)
 
 
 class HistoryStatus(str, enum.Enum):

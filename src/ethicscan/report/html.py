@@ -259,13 +259,13 @@ def _timeline(result: ScanResult) -> str:
     rows = timeline(result)
     if not rows:
         return ""
-    times = [datetime.fromisoformat(c.date).timestamp() for r in rows for c in (r.first, r.last)]
+    times = [c.when().timestamp() for r in rows for c in (r.first, r.last)]
     lo, hi = min(times), max(times)
     span = (hi - lo) or 1.0
     width = 320
 
     def x(c: Commit) -> float:
-        return 4 + (datetime.fromisoformat(c.date).timestamp() - lo) / span * (width - 8)
+        return 4 + (c.when().timestamp() - lo) / span * (width - 8)
 
     body = []
     for r in rows:

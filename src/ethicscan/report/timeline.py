@@ -27,7 +27,7 @@ class TimelineRow:
 
 
 def _when(c: Commit) -> datetime:
-    return datetime.fromisoformat(c.date)
+    return c.when()
 
 
 def timeline(result: ScanResult) -> list[TimelineRow]:
