@@ -263,13 +263,10 @@ def _value_may_count(hit: Hit) -> bool:
 
 # A gloss of the entry a term stands in, on its line: ``{text: 维族告警, gloss: ...}``,
 # ``"word": "...", "definition": ...``.  The term is being defined, not used.
-_GLOSSED = re.compile(
-    r"""[^\n]*?[,;{\s]["']?(?:gloss|glosses|translation|meaning|definition|释义|解释)["']?\s*[:=]"""
-)
+_GLOSS_KEYS = "gloss|glosses|translation|meaning|definition|释义|解释"
+_GLOSSED = re.compile(rf"""[^\n]*?[,;{{\s]["']?(?:{_GLOSS_KEYS})["']?\s*[:=]""")  # after a term
 
-_GLOSS = re.compile(
-    r"""(?:gloss|glosses|translation|meaning|definition|释义|解释)["']?\s*[:=]\s*["']?[^\n"']*$"""
-)
+_GLOSS = re.compile(rf"""(?:{_GLOSS_KEYS})["']?\s*[:=]\s*["']?[^\n"']*$""")  # before: in the gloss
 
 
 def _cited(doc: Document, hit: Hit) -> bool:
@@ -316,18 +313,19 @@ def _entry_scope(doc: Document, hit: Hit, line: str, packed: bool = False) -> Sc
 
     - a sentence, when its value is prose (``"All Jordanians, regardless of ethnicity
       or religion, ..."``): a mention unless the sentence acts on people;
-    - a field of a table of people, with its record (the lines around it) as context:
-      a targeting term in any entry (a camera's translated UI string ``维族告警`` is an
-      alarm the product offers); a member of a code table of ethnic groups that carries
-      codes (GB/T 3304: ``01 汉族``); a label of a value set among its other labels
-      (``"api", "black", "hispanic", "white"``); a field's name, as the identifier key of
-      a ``key: value`` entry (``"race": "asian"``) or an identifier literal
-      (``'RACE_SUBSPECIES'``, ``"CaucasianRace"``; not in a packed line, where such
-      literals are ids of a vocabulary: ``"person_with_headscarf",...``); a word of the
-      trait naming a code set (``('Race', ('1002-5', '2028-9', ...))``, ``"Caucasian
-      (racial group)"`` with its code); the header row of a delimited table
-      (``surname,pctwhite,pctblack``).  A religious marker (headscarf, veil) in an entry
-      is a word of a vocabulary.
+    - a field of a table of people, with its record (the lines around it) as context: a
+      targeting term in a translation catalogue or a record, not as the headword of a
+      vocabulary (a camera's translated UI string ``维族告警`` is an alarm the product
+      offers; the same word in a word-frequency list is a word); a member of a code
+      table of ethnic groups that carries codes (GB/T 3304: ``01 汉族``); a label of a
+      value set among its other labels (``"api", "black", "hispanic", "white"``); a
+      field's name, as the identifier key of a ``key: value`` entry (``"race":
+      "asian"``) or an identifier literal (``'RACE_SUBSPECIES'``, ``"CaucasianRace"``;
+      not in a packed line, where such literals are ids of a vocabulary:
+      ``"person_with_headscarf",...``); a word of the trait naming a code set
+      (``('Race', ('1002-5', '2028-9', ...))``, ``"Caucasian (racial group)"`` with its
+      code); the header row of a delimited table (``surname,pctwhite,pctblack``). A
+      religious marker (headscarf, veil) in an entry is a word of a vocabulary.
     """
     t = hit.term
     if t.capability is Capability.TARGETING or t.kind is TermKind.BOOLEAN:
