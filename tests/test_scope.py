@@ -231,3 +231,103 @@ def test_a_term_cited_in_a_code_span_of_a_comment_is_a_mention() -> None:
     )
     findings = scan_text(text, "app/alarms.py")
     assert [f.capability for f in findings if f.location.line == 2] == [Capability.MENTION]
+
+
+def test_docstrings_elsewhere_are_not_what_a_module_does() -> None:
+    """File-wide evidence is read from lines of code: the docstrings of the functions
+    that use a class, talking of cameras and faces, show nothing about its field."""
+    text = "class Member:\n    ethnicity: str = ''\n\n\n" + "".join(
+        f"def {verb.lower()}_members(path):\n"
+        f'    """{verb} the members seen by the surveillance camera, face by face."""\n'
+        "    return [Member() for _ in read_rows(path)]\n\n\n"
+        for verb in ("Lists", "Counts", "Sorts")
+    )
+    (f,) = scan_text(text, "club/members.py")
+    assert f.location.line == 2 and f.capability is Capability.RECORD
+    coded = text.replace("read_rows(path)", "face_crops(camera_frames(path))")
+    (g,) = scan_text(coded, "club/members.py")
+    assert g.capability is not Capability.RECORD  # the code itself reads faces
+
+
+def test_a_configuration_has_records_not_a_module() -> None:
+    """In YAML, JSON or TOML, a hit's context is the lines around it, never the file."""
+    far = "\n".join(f"face_model_{i}: predict faces from camera {i}" for i in range(12))
+    text = far + "\n\n\n\n\nmember:\n  ethnicity: string\n"
+    findings = scan_text(text, "deploy/settings.yaml")
+    assert [(f.capability, f.severity) for f in findings] == [(Capability.RECORD, Severity.LOW)]
+
+
+def test_prose_values_and_quoted_names_are_mentions() -> None:
+    refs = (
+        "refs:\n"
+        "  art-9:\n"
+        '    title: "Art. 9(1): special categories of personal data (racial or ethnic origin,'
+        ' religious beliefs) used in biometric systems"\n'
+    )
+    assert {f.capability for f in scan_text(refs, "docs/refs.yaml")} == {Capability.MENTION}
+    news = (
+        "# Report\n\nCamera vendors shipped so-called \u201c维族告警\u201d to police bureaus in"
+        " several provinces, the investigation found.\n"
+    )
+    assert {f.capability for f in scan_text(news, "notes/report.md")} == {Capability.MENTION}
+    assert not shape.is_sentence('for attribute in ("gender", "emotion", "race"):')
+    assert not shape.is_sentence("    race: str  # reviewed, see the notes for the reason")
+    assert not shape.is_sentence('"Black", "Asian", "Latino/Hispanic", "Middle Eastern", "White"')
+    assert shape.is_sentence('title: "The rule (race, religion) applies to all biometric systems."')
+
+
+def test_an_example_in_documentation_is_a_mention() -> None:
+    """A doctest, a literal block after ``::`` or a fenced block shows text, it does
+    not say what the code does."""
+    text = (
+        "def read_alarms(face_api):\n"
+        '    """Alarms of the face API, one a line::\n'
+        "\n"
+        "        维族告警\n"
+        "        陌生人告警\n"
+        "\n"
+        "    >>> read_alarms(api)[0]\n"
+        "    '维族告警'\n"
+        '    """\n'
+        "    return face_api.alarms()\n"
+    )
+    findings = scan_text(text, "app/alarms.py")
+    assert {(f.location.line, f.capability) for f in findings} <= {
+        (4, Capability.MENTION),
+        (8, Capability.MENTION),
+    }
+    assert findings
+
+
+def test_yaml_block_scalars_of_prose_are_documentation() -> None:
+    text = (
+        "- id: group-alarm\n"
+        "  description: >\n"
+        "    The name of a group written in a description is a word of the text, like\n"
+        "    维吾尔族 here.\n"
+        "  script: |\n"
+        "    if person.group == 'Uyghur': alarm(person)\n"
+    )
+    findings = scan_text(text, "catalogue/entries.yml")
+    by_line = {f.location.line: f.capability for f in findings}
+    assert by_line.get(4) is Capability.MENTION
+    assert by_line.get(6) is Capability.TARGETING  # a script is code, not prose
+
+
+def test_a_catalogue_of_protected_categories_is_a_mention() -> None:
+    """A text that names most protected traits lists the categories (a law, a data
+    protection rule set): it acts on no one by them."""
+    text = (
+        "categories:\n"
+        "  - {name: racial origin, field: race}\n"
+        "  - {name: ethnic origin, field: ethnicity}\n"
+        "  - {name: skin colour, field: skin_color}\n"
+        "  - {name: religious beliefs, field: religion}\n"
+        "  - {name: political opinions, field: political_opinion}\n"
+        "  - {name: trade-union membership, field: trade_union}\n"
+        "  - {name: sexual orientation, field: sexual_orientation}\n"
+        "detector: face attribute model\n"
+    )
+    findings = scan_text(text, "dlp/special_categories.yml")
+    assert findings and {f.capability for f in findings} == {Capability.MENTION}
+    assert all("catalogue-of-protected-categories" in {s.name for s in f.signals} for f in findings)

@@ -17,9 +17,9 @@ from ethicscan.classify.capability import (
     decide,
     promoted,
 )
-from ethicscan.classify.document import Document
+from ethicscan.classify.document import CONFIG_SUFFIXES, Document
 from ethicscan.classify.schema import Container, Place, parse_schema
-from ethicscan.model import Basis, Capability, Evidence, Finding, Location, Signal, Trait
+from ethicscan.model import Basis, Capability, Evidence, Finding, Location, Severity, Signal, Trait
 from ethicscan.rules.catalogue import Catalogue, Lookalike, Term, TermKind, standing_terms
 from ethicscan.rules.matcher import Match
 from ethicscan.rules.prefilter import prefilter_for
@@ -67,6 +67,7 @@ def analyse(
         if d is not None:
             decided.append((hit, d))
     decided = _promote_within_file(doc, decided)
+    decided = _in_catalogue(decided, {m.key.payload.trait for m in term_matches})
     decided = _one_per_line_and_rule(decided)
     decided = _one_per_table(decided)
     decided = _one_per_enum(decided)
@@ -242,6 +243,28 @@ def _one_per_line_and_rule(decided: list[tuple[Hit, Decision]]) -> list[tuple[Hi
 
 
 _PROMOTING = ("code", "prose")  # scopes whose hits take their file's capability
+# Traits named in one text that make it a catalogue of protected categories (a law's
+# list of special categories, a data-protection classifier's rules, a detector's term
+# list): software that sorts people asks for one or two traits, not for most of them.
+CATALOGUE_TRAITS = 6
+
+
+def _in_catalogue(
+    decided: list[tuple[Hit, Decision]], traits: set[Trait]
+) -> list[tuple[Hit, Decision]]:
+    """In a text that names CATALOGUE_TRAITS or more of the protected traits, every hit
+    is a mention: the text lists the categories, it does not act on people by them."""
+    if len(traits) < CATALOGUE_TRAITS:
+        return decided
+    sig = Signal("catalogue-of-protected-categories", -0.2, f"{len(traits)} traits named")
+    out = []
+    for h, d in decided:
+        if d.capability is not Capability.MENTION:
+            score = max(0.05, round(d.score - 0.2, 2))
+            signals = (*d.signals, sig)
+            d = Decision(Capability.MENTION, None, Severity.INFO, score, signals, d.scope)
+        out.append((h, d))
+    return out
 
 
 def _promote_within_file(
@@ -251,8 +274,8 @@ def _promote_within_file(
     trait are the same capability: the ``race`` field of a face-attribute result is
     inference, not a record.  Prose, sentences, entries of data and negated comments keep
     their own verdict."""
-    if doc.is_prose:
-        return decided
+    if doc.is_prose or doc.suffix in CONFIG_SUFFIXES:
+        return decided  # a document or a configuration is no module of code
     serious: dict[Trait, list[tuple[int, Capability]]] = defaultdict(list)
     for h, d in decided:
         if d.capability in (Capability.INFERENCE, Capability.SEARCH) and d.scope in _PROMOTING:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ethicscan.classify.document import LOCAL, Document
+from ethicscan.classify.document import CONFIG_SUFFIXES, LOCAL, Document
 from ethicscan.classify.schema import FILTER, REQUEST, RESPONSE, Place
 from ethicscan.classify.shape import (
     TRANSLATION_SUFFIXES,
@@ -120,6 +120,15 @@ def _sentence_lines(doc: Document, line: int) -> tuple[int, int]:
     return lo, hi
 
 
+def _runs_on(doc: Document, line: int) -> bool:
+    """Is comment line ``line`` the end of a sentence that the comment line above it
+    starts (wrapped prose: ``... written in a`` / ``description, like this.``)?"""
+    if line == 0 or not doc.comment_lines[line - 1]:
+        return False
+    above = doc.line_text(line - 1).rstrip()
+    return is_sentence(above, comment=True) and not above.endswith(_SENTENCE_END)
+
+
 def scope_of(doc: Document, hit: Hit, line: str) -> Scope:
     """The structure a hit on ``line`` sits in: a schema's container (see
     ``Evidence``), an entry of a data text, a sentence of prose, or a statement of code
@@ -129,7 +138,9 @@ def scope_of(doc: Document, hit: Hit, line: str) -> Scope:
     if hit.in_comment and not doc.is_prose and not doc.documents_field(hit.start):
         if doc.owning_definition(hit.line) is not None:
             return CODE_SCOPE  # a docstring: its definition is its context
-        return PROSE_SCOPE if is_sentence(line, comment=True) else CODE_SCOPE
+        if is_sentence(line, comment=True) or _runs_on(doc, hit.line):
+            return PROSE_SCOPE
+        return RECORD_SCOPE if doc.suffix in CONFIG_SUFFIXES else CODE_SCOPE
     if doc.is_data and (not is_statement(line) or doc.suffix in TRANSLATION_SUFFIXES):
         return ENTRY_SCOPE
     if len(line) >= 2 * LOCAL and is_packed_list(line):
@@ -139,6 +150,8 @@ def scope_of(doc: Document, hit: Hit, line: str) -> Scope:
         return CODE_SCOPE if line.lstrip().startswith("|") else PROSE_SCOPE
     if is_sentence(line):
         return SENTENCE_SCOPE
+    if doc.suffix in CONFIG_SUFFIXES:
+        return RECORD_SCOPE  # a setting or a record of a configuration: no module around it
     return CODE_SCOPE
 
 
@@ -178,7 +191,7 @@ class Evidence:
             return 0
         spans = self.doc.connected(self.hit.line)
         if spans != [(0, self.doc.line_count)]:  # a binary's module, Python definitions
-            near = sum(len(self.doc.words_in(category, lo, hi)) for lo, hi in spans)
+            near = sum(len(self.doc.code_words_in(category, lo, hi)) for lo, hi in spans)
             return near + len(self._path.get(category, []))
         return self.doc.file_count(category) + len(self._path.get(category, []))
 
@@ -270,8 +283,12 @@ _GLOSS = re.compile(rf"""(?:{_GLOSS_KEYS})["']?\s*[:=]\s*["']?[^\n"']*$""")  # b
 
 
 def _cited(doc: Document, hit: Hit) -> bool:
-    """Is the term inside a code span of a comment (``EthicCode``, `维族`): an
-    example cited by documentation, not a statement of what the code does?"""
+    """Is the term inside a code span of a comment (``EthicCode``, `维族`) or on a
+    line of an example in it (a doctest, a reStructuredText literal block after
+    ``::``, a fenced block): an example cited by documentation, not a statement of
+    what the code does?"""
+    if doc.in_example(hit.line):
+        return True
     text = doc.text
     before = text[max(0, hit.start - 40) : hit.start]
     after = text[hit.end : hit.end + 40]
@@ -282,6 +299,33 @@ def _cited(doc: Document, hit: Hit) -> bool:
             if j >= 0 and "\n" not in after[:j]:
                 return True
     return False
+
+
+# Quotation marks of prose, opening and closing.
+_QUOTES = (('"', '"'), ("\u201c", "\u201d"), ("\u300c", "\u300d"), ("\u300e", "\u300f"))
+QUOTED_MAX = 60  # characters of a quoted phrase; a longer quotation is a sentence
+
+
+def _quoted_in_sentence(doc: Document, hit: Hit) -> str:
+    """The phrase a sentence quotes the term in (所谓“维族告警”, vendors shipped "Uyghur
+    alarms"), or "": a quoted name is a name reported, not what the sentence does."""
+    text = doc.text
+    start, end = doc.line_start(hit.line), text.find("\n", hit.end)
+    before, after = text[max(start, hit.start - LOCAL) : hit.start], text[hit.end : end][:LOCAL]
+    for opening, closing in _QUOTES:
+        i = before.rfind(opening)
+        if i < 0 or (opening == closing and before.count(opening) % 2 == 0):
+            continue
+        if closing in before[i + 1 :]:
+            continue
+        j = after.find(closing)
+        if j < 0:
+            continue
+        phrase = before[i + 1 :] + text[hit.start : hit.end] + after[:j]
+        outside = before[:i] + " " + after[j + 1 :]
+        if len(phrase) <= QUOTED_MAX and not is_sentence(phrase) and len(outside.split()) >= 3:
+            return phrase
+    return ""
 
 
 _PLACE_KINDS = (TermKind.GROUP, TermKind.TABLE, TermKind.WORD)
@@ -403,7 +447,7 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
     face_words = ev.near("face")
     face = face_words + ev.near("image")
     file_face = ev.in_file("face") >= 3 or bool(doc.path_context.get("face"))
-    any_face = ev.in_file("face") >= 1
+    any_face = bool(face_words) or ev.in_file("face") >= 1
     attrs = sorted(set(ev.near("attributes")))
     model = ev.near("model")
     model_line = ev.on_line("model")
@@ -411,7 +455,8 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
     surv = ev.near("surveillance")
     file_surv = ev.in_file("surveillance") >= 3
     alert = ev.near("alert")
-    store = ev.near("store") + ev.near("query")
+    # a sentence searches when it says so; a store it names is a noun, not an act
+    store = ev.near("query") if scope is SENTENCE_SCOPE else ev.near("store") + ev.near("query")
     declared = ev.near("declared")
     clinical = ev.near("clinical_census")
     name = ev.near("name")
@@ -575,7 +620,9 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
     elif file_face and file_model and not doc.is_prose:
         cap, basis = Capability.INFERENCE, Basis.BIOMETRIC
         add("module-infers-from-faces", 0.05, "face and prediction words throughout this file")
-    elif (any_face or doc.path_context.get("face")) and not doc.is_prose and not hit.in_comment:
+    elif (any_face or doc.path_context.get("face")) and not (
+        doc.is_prose or hit.in_comment or prose
+    ):
         cap, basis = Capability.INFERENCE, Basis.BIOMETRIC
         add("field-of-face-data", 0.05, "a field or value of face data")
     elif t.kind is TermKind.FIELD or not (hit.in_comment or prose):
@@ -630,6 +677,11 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
     if hit.in_comment and not doc.is_prose and _cited(doc, hit):
         cap, basis = Capability.MENTION, None  # ``维族告警`` quoted as an example
         add("cited-in-documentation", -0.1, "a code span in a comment")
+    if scope.kind in ("sentence", "prose") and cap is not Capability.MENTION:
+        phrase = _quoted_in_sentence(doc, hit)
+        if phrase:
+            cap, basis = Capability.MENTION, None
+            add("quoted-in-prose", -0.1, phrase)
     if doc.is_prose and fairness and cap is Capability.INFERENCE:
         cap, basis = Capability.MENTION, None
         add("research-or-fairness-prose", 0.0, fairness)

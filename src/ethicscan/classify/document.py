@@ -45,6 +45,16 @@ HASH_COMMENT = frozenset(
     }
 )
 PY_LIKE = frozenset({".py", ".pyi"})
+# Configuration and data formats: records and settings, not modules of code, so a hit
+# in one has the lines around it as context, never the rest of the file.
+CONFIG_SUFFIXES = frozenset(
+    {".json", ".yaml", ".yml", ".toml", ".ini", ".cfg", ".conf", ".properties", ".xml", ".plist"}
+)
+YAML_SUFFIXES = frozenset({".yaml", ".yml"})
+YAML_TEXT_LINES = 200_000  # a larger YAML text is read a line at a time, without block scalars
+# A key whose value is a block scalar (``description: >``, ``- note: |-``).
+_BLOCK_SCALAR = re.compile(r"^(\s*)(?:-\s+)?[^\s#][^#\n]*?:\s*([|>])[-+0-9]*[ \t]*(?:#.*)?$", re.M)
+EXAMPLE_REACH = 40  # lines looked back for the start of an example in documentation
 # The hint of a binary's strings and symbols, one a line (extract/native.py).  Such
 # a list holds many modules, so "in this file" means within STRINGS_REACH lines.
 STRINGS_SUFFIX = ".strings"
@@ -246,6 +256,12 @@ class Document:
         if self.is_prose:
             return [True] * n
         py = self.suffix in PY_LIKE
+        if (
+            self.suffix in YAML_SUFFIXES
+            and n <= YAML_TEXT_LINES
+            and _BLOCK_SCALAR.search(self.text)
+        ):
+            return self._yaml_text()
         if "/*" not in self.text and not (py and ('"""' in self.text or "'''" in self.text)):
             return _LineFlags(self)  # no state runs from line to line
         flags = [False] * n
@@ -257,6 +273,33 @@ class Document:
                 state = self._skim(done, start, state)
             state = self._comments(flags, first, min(last, n - 1), state)
             done = self.line_start(last + 1) if last + 1 < n else len(self.text)
+        return flags
+
+    def _yaml_text(self) -> list[bool]:
+        """Comment lines of a YAML text, and the lines of its block scalars that hold
+        prose (a folded ``>`` block, or a ``|`` block that opens with a sentence): a
+        ``description: >`` is documentation, as a comment is, not a setting."""
+        n = self.line_count
+        flags = [False] * n
+        i = 0
+        while i < n:
+            line = self.line_text(i)
+            if line.lstrip().startswith("#"):
+                flags[i] = True
+            m = _BLOCK_SCALAR.match(line)
+            if not m:
+                i += 1
+                continue
+            indent, j = len(m.group(1)), i + 1
+            while j < n:
+                body = self.line_text(j)
+                if body.strip() and len(body) - len(body.lstrip()) <= indent:
+                    break
+                j += 1
+            first = next((t for k in range(i + 1, j) if (t := self.line_text(k)).strip()), "")
+            if m.group(2) == ">" or shape.is_sentence(first):
+                flags[i + 1 : j] = [True] * (j - i - 1)
+            i = j
         return flags
 
     def _skim(self, lo: int, hi: int, state: tuple[str, bool]) -> tuple[str, bool]:
@@ -352,6 +395,27 @@ class Document:
         lo, hi = max(0, i - 3), min(self.line_count, i + 4)
         return sum(1 for j in range(lo, hi) if _LIST_ITEM.match(self.line_text(j))) >= 6
 
+    def in_example(self, i: int) -> bool:
+        """Is line ``i`` of a comment or docstring a line of an example: a doctest
+        (``>>> ``), a reStructuredText literal block (indented under a line that ends
+        with ``::``) or a fenced block (``\u0060\u0060\u0060``)?"""
+        indent, s = _doc_line(self.line_text(i))
+        if s.startswith((">>>", "... ")):
+            return True
+        fences, output = 0, bool(s)
+        for j in range(i - 1, max(-1, i - EXAMPLE_REACH), -1):
+            if not self.comment_lines[j]:
+                break  # the comment or docstring began below
+            at, t = _doc_line(self.line_text(j))
+            output = output and bool(t)
+            if output and t.startswith(">>>"):
+                return True  # what a doctest prints, up to the next blank line
+            if t.startswith(("```", "~~~")):
+                fences += 1
+            if t and not fences and at < indent:
+                return t.rstrip().endswith("::")
+        return fences % 2 == 1
+
     def documents_field(self, pos: int) -> bool:
         """Is the comment at ``pos`` the description of a field or parameter
         (``:param _Nation: 民族``, ``int race; // 种族``, ``race (str): ...``)?"""
@@ -434,15 +498,6 @@ class Document:
             v.sort()
         return dict(out)
 
-    def words_in(self, category: str, first: int, last: int) -> list[str]:
-        """Context words of ``category`` on lines ``first..last`` (inclusive)."""
-        events = self.context.get(category)
-        if not events:
-            return []
-        lo = bisect.bisect_left(events, (first, ""))
-        hi = bisect.bisect_right(events, (last, "\U0010ffff"))
-        return [w for _, w in events[lo:hi]]
-
     @cached_property
     def _events(self) -> tuple[list[int], list[tuple[str, str]]]:
         """Every context word as (line), (category, word), sorted by line then word."""
@@ -451,7 +506,7 @@ class Document:
 
     def window(self, first: int, last: int) -> dict[str, list[str]]:
         """category -> context words on lines ``first..last`` (inclusive): what
-        :meth:`words_in` gives for each category, in one look."""
+        :meth:`code_words_in` gives, comments included, for each category, in one look."""
         got = self._windows.get((first, last))
         if got is not None:
             return got  # hits on one long line share it (callers only read it)
@@ -467,7 +522,27 @@ class Document:
         return {}
 
     def file_count(self, category: str) -> int:
-        return len(self.context.get(category, ()))
+        """Words of ``category`` on the file's lines of code (see :meth:`code_words_in`)."""
+        return len(self._code_context.get(category, ()))
+
+    def code_words_in(self, category: str, first: int, last: int) -> list[str]:
+        """Context words of ``category`` on lines ``first..last`` that are code, not wholly
+        comment or docstring.  What the rest of a file *does* is in its code: a
+        docstring elsewhere that talks of cameras or faces shows nothing about the
+        code a hit stands in."""
+        events = self._code_context.get(category)
+        if not events:
+            return []
+        lo = bisect.bisect_left(events, (first, ""))
+        hi = bisect.bisect_right(events, (last, "\U0010ffff"))
+        return [w for _, w in events[lo:hi]]
+
+    @cached_property
+    def _code_context(self) -> dict[str, list[tuple[int, str]]]:
+        if self.is_prose or self.is_strings:
+            return self.context
+        flags = self.comment_lines
+        return {c: [e for e in v if not flags[e[0]]] for c, v in self.context.items()}
 
     @cached_property
     def path_context(self) -> dict[str, list[str]]:
@@ -494,6 +569,17 @@ class LineFlags(Protocol):
     def __getitem__(self, i: int, /) -> bool: ...
 
     def __len__(self) -> int: ...
+
+
+_COMMENT_MARK = re.compile(r"\s*(?:#+|//+|/?\*+(?!/))?")
+
+
+def _doc_line(line: str) -> tuple[int, str]:
+    """A line of a comment or docstring as (its indent after any comment mark, its text)."""
+    m = _COMMENT_MARK.match(line)
+    rest = line[m.end() :] if m else line
+    text = rest.lstrip()
+    return len(line) - len(text), text.rstrip()
 
 
 def _one_line_comment(s: str, hash_style: bool) -> bool:

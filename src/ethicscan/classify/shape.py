@@ -30,6 +30,7 @@ _STATEMENT = re.compile(
     r"class|var|let|const|if|for|while|public|private|static|package|from|#include)\b"
 )
 
+_TRAILING_COMMENT = re.compile(r"\s(?:#|//)\s.*$")
 _QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
 # What may stand between the literals of an entry line: punctuation, digits, and the
 # literal words of data formats.
@@ -37,6 +38,14 @@ _BETWEEN = re.compile(
     r"^(?:[\s\d.,:;\[\]{}()+\-/|#=>]|\b(?:true|false|null|none|True|False|None|nil|u|r|b)\b)*$"
 )
 _CODE_CHARS = re.compile(r"[(){};=<>]|\b(?:def|function|return|import|class|var|let|const)\b")
+# Code in a line that may be prose: a call (``f(``), a block, an assignment, a keyword.
+# A parenthesis after a space or a digit is prose's (``categories (race, religion)``).
+_CODE_IN_PROSE = re.compile(
+    r"[A-Za-z_\]]\(|[{};<>]|(?<![=!<>])=|\b(?:def|function|return|import|class|var|let|const)\b"
+    r"|\b(?:SELECT|INSERT|UPDATE|DELETE|CREATE|VALUES|WHERE)\b"
+    r"|^\s*(?:for|if|elif|else|while|with|try|except|switch|case|foreach|yield|raise|throw)\b"
+    r"|\)\s*:\s*$"
+)
 _FIELD = re.compile(r"[^\s,|\t]{1,48}")
 _SEPARATOR = re.compile(r"[\s,|\t:]+")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -139,12 +148,16 @@ def is_sentence(line: str, comment: bool = False) -> bool:
     a statement of code or an entry: six words or more, or fifteen Chinese characters,
     with the punctuation of a sentence (a line of a comment needs none: it is wrapped
     prose, or a label)."""
+    if not comment and len(_QUOTED.findall(line)) >= 2 and is_entry(line):
+        return False  # literals one after another: a list of values, not a sentence
     s = _QUOTED.sub(lambda m: m.group(0)[1:-1], line.strip())
+    if not comment:
+        s = _TRAILING_COMMENT.sub("", s)  # ``race: str  # reviewed, see notes``: code
     punct = comment or bool(_SENTENCE_PUNCT.search(s))
     if len(_CJK.findall(s)) >= 15 and punct:
         return True
     words = _WORD.findall(s)
-    return len(words) >= 6 and punct and (comment or not _CODE_CHARS.search(s))
+    return len(words) >= 6 and punct and (comment or not _CODE_IN_PROSE.search(s))
 
 
 def quoted(line: str) -> list[str]:
