@@ -331,3 +331,38 @@ def test_a_catalogue_of_protected_categories_is_a_mention() -> None:
     findings = scan_text(text, "dlp/special_categories.yml")
     assert findings and {f.capability for f in findings} == {Capability.MENTION}
     assert all("catalogue-of-protected-categories" in {s.name for s in f.signals} for f in findings)
+
+
+def test_an_attribute_docstring_documents_its_field() -> None:
+    q = '"' * 3
+    text = (
+        "class Population(BackboneElement):\n"
+        "    def __init__(self):\n"
+        "        self.race = None\n"
+        f"        {q} Race of the specific population.\n"
+        f"        Type `CodeableConcept` (represented as `dict` in JSON). {q}\n"
+    )
+    caps = {f.location.line: f.capability for f in scan_text(text, "models/population.py")}
+    assert caps.get(4) is Capability.RECORD
+
+
+def test_prose_in_markup_and_tuples_in_code() -> None:
+    assert shape.is_sentence(
+        '<reference type="R1">All people here, regardless of ethnicity or religion, speak it.'
+        "</reference>"
+    )
+    assert not shape.is_sentence('("race", "race", codeable.CodeableConcept, False, None, False),')
+
+
+def test_race_probabilities_given_a_name_are_inference_by_name() -> None:
+    """A probability of race given a surname (BISG) says "predict" nowhere."""
+    text = (
+        "def bisg(last_name, zcta):\n"
+        "    prob_race_given_surname = load_table(last_name)\n"
+        "    prob_zcta_given_race = geo_table(zcta)\n"
+        "    numer = prob_race_given_surname * prob_zcta_given_race\n"
+        "    return numer / numer.sum()\n"
+    )
+    findings = scan_text(text, "names/bayes.py")
+    assert findings and {f.capability for f in findings} == {Capability.INFERENCE}
+    assert {f.basis.value for f in findings if f.basis} == {"name"}

@@ -67,10 +67,10 @@ def analyse(
         if d is not None:
             decided.append((hit, d))
     decided = _promote_within_file(doc, decided)
-    decided = _in_catalogue(decided, {m.key.payload.trait for m in term_matches})
     decided = _one_per_line_and_rule(decided)
     decided = _one_per_table(decided)
     decided = _one_per_enum(decided)
+    decided = _in_catalogue(decided, {m.key.payload.trait for m in term_matches})
     findings = [_finding(doc, h, d, text[h.start : h.end], h.start) for h, d in decided]
     findings += _definition_findings(doc, decided)
     findings += _face_input_findings(doc, decided)

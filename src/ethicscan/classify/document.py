@@ -78,6 +78,11 @@ _DEF_C = re.compile(
 _PHRASE = re.compile(r"^[a-z][a-z0-9 '&,.:()-]{0,60}$")
 _CJK_WORD = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]{1,8}$")
 _LIST_ITEM = re.compile(r"""^\s*["'][^"'\n]{1,60}["'],?\s*$""")
+# An attribute assigned or annotated: ``self.race = None``, ``race: str = ""``.
+_ASSIGNMENT = re.compile(
+    r"^\s*[A-Za-z_][\w.]*\s*(?::[^=\n]+)?=(?!=)|^\s*[A-Za-z_]\w*\s*:\s*[\w\[\]., |]+\s*$"
+)
+_DOCSTRING_QUOTES = ('"' * 3, "'" * 3, "r" + '"' * 3)
 _FIELD_DOC = re.compile(
     r"^\s*(?:[*#/-]+\s*)?(?::param\b|:type\b|@param\b|@property\b|@field\b|:ivar\b"
     r"|[A-Za-z_]\w*\s*(?:\([^)]*\))?(?:\s*[:：]|\s+-)\s*\S)"
@@ -423,7 +428,19 @@ class Document:
         line = self.line_text(li)
         if not self.comment_lines[li]:
             return True  # a trailing comment on a line of code
-        return bool(_FIELD_DOC.match(line))
+        return bool(_FIELD_DOC.match(line)) or self._attribute_docstring(li)
+
+    def _attribute_docstring(self, li: int) -> bool:
+        """Is comment line ``li`` part of the docstring of an attribute: a string right
+        below an assignment: ``self.race = None``, then a docstring ``Race of the people.``?"""
+        if self.suffix not in PY_LIKE:
+            return False
+        first = li
+        while first > 0 and self.comment_lines[first - 1] and li - first < EXAMPLE_REACH:
+            first -= 1
+        if not self.line_text(first).lstrip().startswith(_DOCSTRING_QUOTES):
+            return False
+        return first > 0 and bool(_ASSIGNMENT.match(self.line_text(first - 1)))
 
     # -- definitions ---------------------------------------------------------------------
     def definition_at(self, i: int) -> str | None:

@@ -30,6 +30,8 @@ _STATEMENT = re.compile(
     r"class|var|let|const|if|for|while|public|private|static|package|from|#include)\b"
 )
 
+# A tag of markup: the text of its element may be prose.
+_MARKUP = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>")
 _TRAILING_COMMENT = re.compile(r"\s(?:#|//)\s.*$")
 _QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
 # What may stand between the literals of an entry line: punctuation, digits, and the
@@ -44,7 +46,7 @@ _CODE_IN_PROSE = re.compile(
     r"[A-Za-z_\]]\(|[{};<>]|(?<![=!<>])=|\b(?:def|function|return|import|class|var|let|const)\b"
     r"|\b(?:SELECT|INSERT|UPDATE|DELETE|CREATE|VALUES|WHERE)\b"
     r"|^\s*(?:for|if|elif|else|while|with|try|except|switch|case|foreach|yield|raise|throw)\b"
-    r"|\)\s*:\s*$"
+    r"|\)\s*:\s*$|^\s*[(\[{]|\b(?:True|False|None)\b"
 )
 _FIELD = re.compile(r"[^\s,|\t]{1,48}")
 _SEPARATOR = re.compile(r"[\s,|\t:]+")
@@ -150,7 +152,7 @@ def is_sentence(line: str, comment: bool = False) -> bool:
     prose, or a label)."""
     if not comment and len(_QUOTED.findall(line)) >= 2 and is_entry(line):
         return False  # literals one after another: a list of values, not a sentence
-    s = _QUOTED.sub(lambda m: m.group(0)[1:-1], line.strip())
+    s = _QUOTED.sub(lambda m: m.group(0)[1:-1], _MARKUP.sub(" ", line).strip())
     if not comment:
         s = _TRAILING_COMMENT.sub("", s)  # ``race: str  # reviewed, see notes``: code
     punct = comment or bool(_SENTENCE_PUNCT.search(s))
