@@ -366,3 +366,30 @@ def test_race_probabilities_given_a_name_are_inference_by_name() -> None:
     findings = scan_text(text, "names/bayes.py")
     assert findings and {f.capability for f in findings} == {Capability.INFERENCE}
     assert {f.basis.value for f in findings if f.basis} == {"name"}
+
+
+def test_a_long_line_is_read_around_each_hit() -> None:
+    """On a minified line, a hit's evidence is the stretch around it; what says the line
+    is a look-alike table (emoji) is read from all of it."""
+    far = ",".join(f'"k{i}":"v{i}"' for i in range(200))
+    bundle = '{"face_detect":{"race":"asian","race_confidence":0.9},' + far + ',"skin_color":1}\n'
+    findings = {f.location.column: f for f in scan_text(bundle, "dist/app.min.js")}
+    near, far_away = findings[min(findings)], findings[max(findings)]
+    assert max(findings) > len(bundle) // 2
+    assert "face-context" in {s.name for s in near.signals}  # face words beside it
+    assert "face-context" not in {s.name for s in far_away.signals}  # none beside it
+    emoji = '{"emoji":"\U0001f9d1","skin_tone":"light"},' + far + ',{"race":"asian","face":1}\n'
+    assert all(f.capability is not Capability.INFERENCE for f in scan_text(emoji, "dist/e.min.js"))
+
+
+def test_promotion_counts_by_line_range() -> None:
+    """Many inference findings of one trait promote the record findings of that trait in
+    their reach, the most common capability winning (inference on a tie)."""
+    from ethicscan.classify.analyse import _CapabilityCounts
+
+    counts = _CapabilityCounts(
+        [(5, Capability.SEARCH), (1, Capability.INFERENCE), (9, Capability.SEARCH)]
+    )
+    assert counts.most_common(0, 10) is Capability.SEARCH
+    assert counts.most_common(0, 5) is Capability.INFERENCE  # one each: inference
+    assert counts.most_common(6, 8) is None

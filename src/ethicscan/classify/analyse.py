@@ -3,6 +3,7 @@ hit in context, then anchor findings on the definitions they document."""
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from collections import defaultdict
@@ -282,27 +283,47 @@ def _promote_within_file(
             serious[h.term.trait].append((h.line, d.capability))
     if not serious:
         return decided
+    counts = {trait: _CapabilityCounts(rows) for trait, rows in serious.items()}
     out = []
     for h, d in decided:
-        lo, hi = doc.reach(h.line)
-        caps = [c for line, c in serious.get(h.term.trait, ()) if lo <= line <= hi]
         negated = any(sig.name == "negated-or-removed" for sig in d.signals)
         lower = d.capability in (Capability.RECORD, Capability.MENTION)
         structural = any(sig.name in STRUCTURAL_SIGNALS for sig in d.signals)
         code = d.scope in _PROMOTING  # an entry or a sentence keeps its own verdict
+        here = counts.get(h.term.trait)
+        cap = here.most_common(*doc.reach(h.line)) if here is not None and lower else None
         if (
-            caps
-            and lower
+            cap is not None
             and code
             and not h.table
             and not h.declared
             and not negated
             and not structural
         ):
-            cap = max(set(caps), key=lambda c: (caps.count(c), c is Capability.INFERENCE))
             d = promoted(d, cap)
         out.append((h, d))
     return out
+
+
+class _CapabilityCounts:
+    """Inference and search findings of one trait by line, counted between any two
+    lines in O(log n): promotion reads them once per hit, so a file of n hits costs
+    n log n, not n squared."""
+
+    def __init__(self, rows: list[tuple[int, Capability]]) -> None:
+        rows = sorted(rows, key=lambda r: r[0])
+        self.lines = [line for line, _ in rows]
+        self.inference = [0]
+        for _, cap in rows:
+            self.inference.append(self.inference[-1] + (cap is Capability.INFERENCE))
+
+    def most_common(self, lo: int, hi: int) -> Capability | None:
+        """The capability most of lines ``lo..hi`` show (inference on a tie), or None."""
+        i, j = bisect.bisect_left(self.lines, lo), bisect.bisect_right(self.lines, hi)
+        if i == j:
+            return None
+        inference = self.inference[j] - self.inference[i]
+        return Capability.INFERENCE if 2 * inference >= j - i else Capability.SEARCH
 
 
 def _one_per_table(decided: list[tuple[Hit, Decision]]) -> list[tuple[Hit, Decision]]:

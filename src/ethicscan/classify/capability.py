@@ -34,6 +34,10 @@ LOOKALIKE_CATEGORIES = (
     "country",
     "cosmetics",
 )
+# Categories whose words say a text is not about people; on a long line they count from
+# all of it (at most SHADOW_WORDS of each), the rest from the stretch around a hit.
+SHADOWING = (*LOOKALIKE_CATEGORIES, "moderation", "language")
+SHADOW_WORDS = 16
 _CONDITION = re.compile(
     r"==|!=|\bequals(?:IgnoreCase)?\s*\(|\bcase\b|\bin\s*[\[(]|\.contains\s*\(|\bif\b|\bswitch\b"
     r"|\bwhen\b|===|\bWHERE\b|\bwhere\b"
@@ -169,6 +173,14 @@ class Evidence:
             lo, hi = hit.place.span
         self._win = doc.window(lo, hi)
         self._line = doc.window(hit.line, hit.line)
+        local = doc.local_words(hit.line, hit.start) if hit.place is None else None
+        if local is not None:  # a long line: the stretch around the hit stands for it
+            # ... for what shows a use; what shows a look-alike (an emoji table, a game's
+            # data) is said once for the whole line, so it is read from all of it
+            whole = self._line
+            local = {**local, **{c: whole[c][:SHADOW_WORDS] for c in SHADOWING if c in whole}}
+            self._line = local
+            self._win = _merged(doc.window(lo, hit.line - 1), local, doc.window(hit.line + 1, hi))
         self._path = doc.path_context
         self._place = hit.place.words if hit.place is not None else {}
 
@@ -194,6 +206,14 @@ class Evidence:
             near = sum(len(self.doc.code_words_in(category, lo, hi)) for lo, hi in spans)
             return near + len(self._path.get(category, []))
         return self.doc.file_count(category) + len(self._path.get(category, []))
+
+
+def _merged(*windows: dict[str, list[str]]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for w in windows:
+        for category, words in w.items():
+            out.setdefault(category, []).extend(words)
+    return out
 
 
 def _fmt(words: list[str], limit: int = 4) -> str:

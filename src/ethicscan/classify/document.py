@@ -510,10 +510,36 @@ class Document:
                 low = lower_same_length(part) if self.focus_chars is not None else self.low
                 matches = self.catalogue.context.find(part, low)
             for m in matches:
-                out[m.key.payload.category].append((self.line_of(lo + m.start), m.key.payload.text))
+                w = m.key.payload
+                out[w.category].append((self.line_of(lo + m.start), w.text))
+                self._placed.append((lo + m.start, w.category, w.text))
         for v in out.values():
             v.sort()
+        self._placed.sort()
         return dict(out)
+
+    @cached_property
+    def _placed(self) -> list[tuple[int, str, str]]:
+        """Every context word as (position, category, word), sorted once :attr:`context`
+        is read: a long line's words are read by position, not by line."""
+        return []
+
+    def local_words(self, i: int, pos: int) -> dict[str, list[str]] | None:
+        """On a long (minified) line ``i``: category -> the context words within LOCAL
+        characters of ``pos``, the stretch that stands for the line (see
+        :meth:`local_line`); None for a line of ordinary length.  Each hit then reads a
+        bounded stretch, so a line of n hits costs n, not n squared."""
+        start, end = self.line_start(i), self.lines.end(i)
+        if end - start <= 2 * LOCAL:
+            return None
+        self.context  # noqa: B018 - reading it places the words
+        placed = self._placed
+        a = bisect.bisect_left(placed, (max(start, pos - LOCAL), "", ""))
+        b = bisect.bisect_right(placed, (min(end, pos + LOCAL), "\U0010ffff", ""))
+        out: dict[str, list[str]] = {}
+        for _, category, word in placed[a:b]:
+            out.setdefault(category, []).append(word)
+        return out
 
     @cached_property
     def _events(self) -> tuple[list[int], list[tuple[str, str]]]:

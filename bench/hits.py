@@ -1,0 +1,88 @@
+"""Cost per hit as a file holds more hits: classification must be linear in hits.
+
+Generated files in the shapes where findings are dense (a face SDK's module with one
+long function, a JSON-lines log of face records, a Chinese alarm log, a minified
+bundle on one line, a module repeating two finding lines), each with 10², 10³, 10⁴
+and 10⁵ hits (``--max`` lowers the top).  For each shape the script prints the time
+per hit at each size and the ratio of the slowest to the fastest per-hit time of the
+sizes from 10³ up (10² is dominated by fixed costs); a ratio above 2 means some stage
+does work per hit that grows with the number of hits.  The previous version's figure
+is in bench/README.md.
+
+    python bench/hits.py            # sizes 10^2 .. 10^5
+    python bench/hits.py --max 10000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections.abc import Callable
+
+from ethicscan import scan_text
+
+RATIO_LIMIT = 2.0
+
+
+def _py_function(n: int) -> str:
+    body = "".join(f"    r{i} = model.predict_race(face)  # race\n" for i in range(n))
+    return "def analyse(face):\n" + body
+
+
+def _jsonl_log(n: int) -> str:
+    rows = (
+        json.dumps({"camera": f"c{i % 40}", "face_id": i, "race": "asian", "race_confidence": 0.9})
+        for i in range(n)
+    )
+    return "\n".join(rows) + "\n"
+
+
+def _zh_alarm_log(n: int) -> str:
+    return "".join(f"{i} 抓拍 人脸 维族告警 民族:维吾尔族\n" for i in range(n))
+
+
+def _minified(n: int) -> str:
+    return "var a=[" + ",".join('{"race":"white","face":1}' for _ in range(n)) + "];\n"
+
+
+def _repeated_lines(n: int) -> str:
+    pair = "race = model.predict_race(face)\nethnicity_code = row['ethnicity']\n"
+    return pair * (n // 2)
+
+
+SHAPES: dict[str, tuple[Callable[[int], str], str]] = {
+    "module, one function": (_py_function, "sdk/analyse.py"),
+    "JSON-lines face log": (_jsonl_log, "logs/faces.jsonl"),
+    "Chinese alarm log": (_zh_alarm_log, "logs/alarm.log"),
+    "minified bundle": (_minified, "dist/app.min.js"),
+    "repeated finding lines": (_repeated_lines, "app/repeat.js"),
+}
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--max", type=int, default=100_000, help="largest number of hits")
+    args = p.parse_args()
+    sizes = [n for n in (100, 1_000, 10_000, 100_000) if n <= args.max]
+    print(f"{'shape':<24}" + "".join(f"{n:>12,}" for n in sizes) + "   ratio (µs per hit)")
+    worst = 0.0
+    for name, (make, path) in SHAPES.items():
+        per_hit = []
+        for n in sizes:
+            text = make(n)
+            t = time.perf_counter()
+            scan_text(text, path)
+            per_hit.append((time.perf_counter() - t) * 1e6 / n)
+        steady = per_hit[1:] or per_hit
+        ratio = max(steady) / min(steady)
+        worst = max(worst, ratio)
+        cells = "".join(f"{u:>12.1f}" for u in per_hit)
+        print(f"{name:<24}{cells}   {ratio:.2f}")
+    verdict = "flat" if worst <= RATIO_LIMIT else "NOT flat"
+    print(f"worst ratio {worst:.2f} (limit {RATIO_LIMIT}): {verdict}")
+    return 0 if worst <= RATIO_LIMIT else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
