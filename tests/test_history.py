@@ -244,6 +244,22 @@ def test_git_file_url_is_cloned_and_scanned(repo: dict[str, str]) -> None:
     assert {f.location.target for f in result.findings} == {"git+file://" + repo["path"]}
 
 
+def test_git_file_url_with_a_colon_is_a_local_path(
+    repo: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``user@host:path`` is ssh's syntax; inside a git+file:// URL it is a folder's name,
+    and no process is ever started to read it."""
+    odd = tmp_path / "u@127.0.0.1:repo.git"
+    subprocess.run(["git", "clone", "-q", "--bare", repo["path"], str(odd)], check=True)
+
+    def no_process(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"a process was started: {args}")
+
+    monkeypatch.setattr(subprocess, "Popen", no_process)
+    result = _scan("git+file://" + str(odd))
+    assert _summary(result) == _summary(_scan(repo["path"]))
+
+
 def test_shallow_clone_scans_what_it_has(repo: dict[str, str], tmp_path: Path) -> None:
     shallow = tmp_path / "shallow"
     subprocess.run(
@@ -429,12 +445,12 @@ def test_code_table_under_a_new_name_is_renamed(tmp_path: Path) -> None:
     assert [(s.path, s.reason) for s in result.skipped] == [("link.py", SkipReason.SYMLINK)]
 
 
-def test_url_that_cannot_be_cloned(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_url_that_cannot_be_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     url = f"git+file://{tmp_path}/none.git"
     result = _scan(url)
     assert result.targets[0].kind == "unreadable"
     assert result.skipped[0].reason is SkipReason.UNREADABLE
-    assert result.skipped[0].detail.startswith(f"could not clone {url}")
+    assert result.skipped[0].detail == f"{url}: {tmp_path}/none.git is not a git repository"
     assert main(["scan", "--history", url, "--jobs", "1"]) == 2
     assert "no target could be read" in capsys.readouterr().err
 

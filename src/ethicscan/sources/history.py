@@ -129,7 +129,13 @@ def open_repository(target: str) -> Repository:
             raise TargetError(f"{target} is not a git repository") from exc
     url = target[len("git+") :]
     if url.startswith("file://"):
-        url = unquote(urlparse(url).path)
+        # a local path, always, opened where it is: never a URL for a transport, so a
+        # path holding ``user@host:repo`` cannot reach ssh
+        path = unquote(urlparse(url).path)
+        try:
+            return Repository(target, path, Repo(path))
+        except (NotGitRepository, OSError) as exc:
+            raise TargetError(f"{target}: {path} is not a git repository") from exc
     tmp = tempfile.mkdtemp(prefix="ethicscan-clone-")
     try:
         from dulwich import porcelain
