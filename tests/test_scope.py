@@ -393,3 +393,17 @@ def test_promotion_counts_by_line_range() -> None:
     assert counts.most_common(0, 10) is Capability.SEARCH
     assert counts.most_common(0, 5) is Capability.INFERENCE  # one each: inference
     assert counts.most_common(6, 8) is None
+
+
+def test_a_list_of_quoted_values_in_a_docstring_is_not_a_quoted_name() -> None:
+    text = (
+        "def analyse(face):\n"
+        '    """The dominant race of the detected face.\n\n'
+        '    Possible values include "indian," "asian," "latino hispanic,"\n'
+        '    "black," "middle eastern," and "white."\n'
+        '    """\n'
+        "    return model.predict_race(face)\n"
+    )
+    findings = scan_text(text, "sdk/analyse.py")
+    assert all("quoted-in-prose" not in {s.name for s in f.signals} for f in findings)
+    assert Capability.INFERENCE in {f.capability for f in findings if f.location.line == 4}

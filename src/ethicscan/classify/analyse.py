@@ -244,6 +244,10 @@ def _one_per_line_and_rule(decided: list[tuple[Hit, Decision]]) -> list[tuple[Hi
 
 
 _PROMOTING = ("code", "prose")  # scopes whose hits take their file's capability
+# Signals of a hit that says nothing the code does (negated, a name quoted in prose): it
+# keeps its own verdict.  (A term cited in a docstring, ``race``, often names the very
+# output of the function it documents, so it does take the file's capability.)
+_KEEPS_OWN_VERDICT = frozenset({"negated-or-removed", "quoted-in-prose"})
 # Traits named in one text that make it a catalogue of protected categories (a law's
 # list of special categories, a data-protection classifier's rules, a detector's term
 # list): software that sorts people asks for one or two traits, not for most of them.
@@ -286,7 +290,7 @@ def _promote_within_file(
     counts = {trait: _CapabilityCounts(rows) for trait, rows in serious.items()}
     out = []
     for h, d in decided:
-        negated = any(sig.name == "negated-or-removed" for sig in d.signals)
+        negated = any(sig.name in _KEEPS_OWN_VERDICT for sig in d.signals)
         lower = d.capability in (Capability.RECORD, Capability.MENTION)
         structural = any(sig.name in STRUCTURAL_SIGNALS for sig in d.signals)
         code = d.scope in _PROMOTING  # an entry or a sentence keeps its own verdict

@@ -323,6 +323,10 @@ def _cited(doc: Document, hit: Hit) -> bool:
 
 # Quotation marks of prose, opening and closing.
 _QUOTES = (('"', '"'), ("\u201c", "\u201d"), ("\u300c", "\u300d"), ("\u300e", "\u300f"))
+# Another literal right after or before the quoted one: a list of values ("age",
+# "gender", "race"; "indian," "asian," and "white.").
+_LISTED_AFTER = re.compile(r"\s*(?:,|and\b|or\b)?\s*[\"'\u201c]")
+_LISTED_BEFORE = re.compile(r"[\"'\u201d]\s*,?\s*(?:and|or)?\s*$")
 QUOTED_MAX = 60  # characters of a quoted phrase; a longer quotation is a sentence
 
 
@@ -343,6 +347,9 @@ def _quoted_in_sentence(doc: Document, hit: Hit) -> str:
             continue
         phrase = before[i + 1 :] + text[hit.start : hit.end] + after[:j]
         outside = before[:i] + " " + after[j + 1 :]
+        listed = phrase.rstrip(" .").endswith(",") or _LISTED_AFTER.match(after, j + 1)
+        if listed or _LISTED_BEFORE.search(before[:i]):
+            continue  # one of a list of literals ("age", "gender", "race"): values, not a name
         if len(phrase) <= QUOTED_MAX and not is_sentence(phrase) and len(outside.split()) >= 3:
             return phrase
     return ""
@@ -616,9 +623,11 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
         add("data-store-or-query", 0.1, store)
         if surv:
             add("surveillance-context", 0.1, surv)
-    elif (surv or (file_surv and not hit.in_comment)) and not model_line and not declared:
+    elif surv and not model_line and not declared:
+        # surveillance words beside the field; elsewhere in the file they make a record of
+        # surveillance software (below), not a search
         cap = Capability.SEARCH
-        add("surveillance-context", 0.1, surv or "surveillance words in this file")
+        add("surveillance-context", 0.1, surv)
     elif model and biometric:
         cap, basis = Capability.INFERENCE, Basis.BIOMETRIC
         add("model-output", 0.15, model)
@@ -697,7 +706,7 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
     if hit.in_comment and not doc.is_prose and _cited(doc, hit):
         cap, basis = Capability.MENTION, None  # ``维族告警`` quoted as an example
         add("cited-in-documentation", -0.1, "a code span in a comment")
-    if scope.kind in ("sentence", "prose") and cap is not Capability.MENTION:
+    if (scope.kind in ("sentence", "prose") or hit.in_comment) and cap is not Capability.MENTION:
         phrase = _quoted_in_sentence(doc, hit)
         if phrase:
             cap, basis = Capability.MENTION, None
