@@ -430,16 +430,20 @@ def isotonic(points: Sequence[tuple[float, bool, float]]) -> list[tuple[float, f
     for x, y, w in points:
         by_x[x][0] += w * y
         by_x[x][1] += w
+    # half a finding of each kind more: a block of a few findings says "likely", not
+    # "always"; blocks are pooled on these smoothed shares, so the table still rises
+    def share(b: list[float]) -> float:
+        return (b[0] + 0.5) / (b[1] + 1.0)
+
     blocks: list[list[float]] = []  # [sum of w*y, sum of w, lowest score]
     for x in sorted(by_x):
         wy, w = by_x[x]
         blocks.append([wy, w, x])
-        while len(blocks) > 1 and blocks[-2][0] / blocks[-2][1] >= blocks[-1][0] / blocks[-1][1]:
+        while len(blocks) > 1 and share(blocks[-2]) >= share(blocks[-1]):
             b = blocks.pop()
             blocks[-1][0] += b[0]
             blocks[-1][1] += b[1]
-    # half a finding of each kind more: a block of a few findings says "likely", not "always"
-    return [(b[2], round((b[0] + 0.5) / (b[1] + 1.0), 3)) for b in blocks]
+    return [(b[2], round(share(b), 3)) for b in blocks]
 
 
 def fit(pkgs: Sequence[Package], args: argparse.Namespace) -> int:
