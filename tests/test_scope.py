@@ -407,3 +407,23 @@ def test_a_list_of_quoted_values_in_a_docstring_is_not_a_quoted_name() -> None:
     findings = scan_text(text, "sdk/analyse.py")
     assert all("quoted-in-prose" not in {s.name for s in f.signals} for f in findings)
     assert Capability.INFERENCE in {f.capability for f in findings if f.location.line == 4}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        'df["group_a"] = df["race"] == "White"',
+        'if race != "Caucasian":',
+        'df = df[df.race.isin(["African-American", "Caucasian"])]',
+        "rows = [r for r in rows if r.race in ('Hispanic', 'Asian')]",
+    ],
+)
+def test_a_group_label_compared_in_code_is_targeting(line: str) -> None:
+    caps = {f.capability for f in scan_text(line + "\n", "fair/data.py")}
+    assert Capability.TARGETING in caps
+
+
+def test_a_label_set_or_a_mapping_is_not_a_comparison() -> None:
+    for line in ('RACES = ("asian", "black", "hispanic", "white")', 'm = {"White": 1, "Black": 0}'):
+        caps = {f.capability for f in scan_text(line + "  # race\n", "fair/data.py")}
+        assert Capability.TARGETING not in caps

@@ -355,6 +355,32 @@ def _quoted_in_sentence(doc: Document, hit: Hit) -> str:
     return ""
 
 
+# What tests a string literal against a value, read back from the literal's opening
+# quote: ``race == "White"``, ``.equals("Caucasian")``, ``isin(["African-American", ``,
+# ``race in ("White", ``, ``WHERE race IN ('Black'``.
+_COMPARED_BEFORE = re.compile(
+    r"(?:===?|!==?|\bequals(?:IgnoreCase)?\s*\(|(?:\bisin\s*\(\s*|\b(?:in|IN|not in)\s*)[\[(]"
+    r"(?:\s*[\"'][^\"'\n]{0,40}[\"']\s*,)*)\s*$"
+)
+_COMPARED_AFTER = re.compile(r"\s*(?:===?|!==?)")
+
+
+def _compared(doc: Document, hit: Hit) -> bool:
+    """Is the label of a value set at ``hit`` a string literal that code compares a value
+    with, or filters records for (a group singled out: ``race == "White"``)?"""
+    text = doc.text
+    start = doc.line_start(hit.line)
+    before = text[max(start, hit.start - 48) : hit.start]
+    q = max(before.rfind('"'), before.rfind("'"))
+    if q < 0 or not re.fullmatch(r"[\w .\-/]*", before[q + 1 :]):
+        return False  # not inside a string literal
+    quote = before[q]
+    close = text.find(quote, hit.end, hit.end + 48)
+    if close < 0 or "\n" in text[hit.end : close]:
+        return False
+    return bool(_COMPARED_BEFORE.search(before[:q]) or _COMPARED_AFTER.match(text, close + 1))
+
+
 _PLACE_KINDS = (TermKind.GROUP, TermKind.TABLE, TermKind.WORD)
 _IDENT_KEY = re.compile(r"""^[\w]*["']?\s*[:=]""")
 # An identifier that names a field: snake case or camel case, no spaces.
@@ -601,6 +627,14 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
             add("group-as-data", 0.0, "named in code or data")
         else:
             cap = Capability.MENTION
+    elif (
+        t.kind is TermKind.VALUE
+        and scope.kind == "code"
+        and not hit.in_comment
+        and _compared(doc, hit)
+    ):
+        cap = Capability.TARGETING
+        add("group-compared", 0.15, "a group's label is compared or filtered for in code")
     elif t.capability is Capability.INFERENCE:
         cap, basis = (
             Capability.INFERENCE,
