@@ -430,6 +430,7 @@ def isotonic(points: Sequence[tuple[float, bool, float]]) -> list[tuple[float, f
     for x, y, w in points:
         by_x[x][0] += w * y
         by_x[x][1] += w
+
     # half a finding of each kind more: a block of a few findings says "likely", not
     # "always"; blocks are pooled on these smoothed shares, so the table still rises
     def share(b: list[float]) -> float:
