@@ -110,6 +110,7 @@ class SkipReason(str, enum.Enum):
     UNSUPPORTED = "unsupported"  # e.g. a compression method no library here reads
     NO_TEXT_LAYER = "no text layer"  # a scanned PDF: pictures of text, never "clean"
     FETCH_FAILED = "fetch_failed"  # a pypi:/npm:/deb: target could not be obtained
+    ETHICSCAN_REPORT = "ethicscan_report"  # a report ethicscan wrote: its evidence, quoted
 
 
 @dataclass(frozen=True, slots=True)

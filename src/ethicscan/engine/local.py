@@ -24,6 +24,8 @@ from ethicscan.extract.registry import extractor_for
 from ethicscan.extract.stream import ranges
 from ethicscan.extract.units import SPOOL_AT, Blob, Limits, Scratch, TextUnit
 from ethicscan.model import Finding, Notice, Skipped, SkipReason, path_text
+from ethicscan.report.own import HEAD as OWN_HEAD
+from ethicscan.report.own import own_report
 from ethicscan.rules.catalogue import Catalogue, load_catalogue
 from ethicscan.rules.prefilter import prefilter_for
 from ethicscan.sources.fs import FileJob, FolderFiles, NotRegularFile, file_jobs, read_regular
@@ -61,7 +63,31 @@ def scan_file(
         and _clean_text(data, job.rel_path, catalogue)
     ):
         return FileOutcome((), (), len(data), 1)
+    mine = _own_report(job, data)
+    if mine is not None:
+        return mine
     return _scan_read(job, size, data, catalogue, limits, prefilter)
+
+
+def _own_report(job: FileJob, data: bytes | None) -> FileOutcome | None:
+    """A report ethicscan wrote (JSON, SARIF, HTML, a baseline), as skipped; else None.
+    ``data``: the file's content, or None for a large file (its head is read).  A large
+    text read in ranges is never one (:func:`split_large` keeps a report whole)."""
+    if job.part is not None:
+        return None
+    if data is None:
+        try:
+            with open(job.fs_path, "rb") as f:
+                data = f.read(OWN_HEAD)
+        except OSError:
+            return None
+    kind = own_report(data)
+    if not kind:
+        return None
+    detail = f"an ethicscan {kind}: its evidence is quoted from what it scanned"
+    return FileOutcome(
+        (), (Skipped(job.rel_path, SkipReason.ETHICSCAN_REPORT, detail, job.target),), 0
+    )
 
 
 def _read(job: FileJob, limit: int) -> tuple[int, bytes | None] | FileOutcome:
@@ -319,6 +345,8 @@ def _scan_named(
     if data is not None and _clean_text(data, path_text(name), catalogue):
         return size  # the common case: nothing built
     job = folder.job(name, size)
+    if data is not None and (mine := _own_report(job, data)) is not None:
+        return _compact(mine)
     if data is None:  # larger than stream_above
         parts = split_large(job, limits)
         if len(parts) > 1:
@@ -388,10 +416,10 @@ def split_large(job: FileJob, limits: Limits) -> list[FileJob]:
         return [job]
     try:
         with open(job.fs_path, "rb") as f:
-            head = f.read(max(HEAD, SAMPLE))
+            head = f.read(max(HEAD, SAMPLE, OWN_HEAD))
     except OSError:
         return [job]
-    if identify(job.rel_path, head)[0] is not Format.TEXT:
+    if identify(job.rel_path, head)[0] is not Format.TEXT or own_report(head):
         return [job]
     if job.size <= limits.max_member_size and not streamable(job.rel_path, head[:SAMPLE]):
         return [job]

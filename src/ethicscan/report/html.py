@@ -330,6 +330,7 @@ def render(result: ScanResult) -> str:
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta name="generator" content="ethicscan {e(result.tool_version)}">
 <meta http-equiv="Content-Security-Policy" content="{CSP}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
