@@ -497,7 +497,20 @@ class Document:
     @cached_property
     def context(self) -> dict[str, list[tuple[int, str]]]:
         """category -> sorted [(line, word)] for every context word in the text."""
+        return self._context_words[0]
+
+    @cached_property
+    def _placed(self) -> list[tuple[int, str, str]]:
+        """Every context word as (position, category, word), sorted: a long line's words
+        are read by position, not by line."""
+        return self._context_words[1]
+
+    @cached_property
+    def _context_words(
+        self,
+    ) -> tuple[dict[str, list[tuple[int, str]]], list[tuple[int, str, str]]]:
         out: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        placed: list[tuple[int, str, str]] = []
         spans = self.focus_chars if self.focus_chars is not None else [(0, len(self.text))]
         pf = prefilter_for(self.catalogue)
         for lo, hi in spans:
@@ -512,17 +525,11 @@ class Document:
             for m in matches:
                 w = m.key.payload
                 out[w.category].append((self.line_of(lo + m.start), w.text))
-                self._placed.append((lo + m.start, w.category, w.text))
+                placed.append((lo + m.start, w.category, w.text))
         for v in out.values():
             v.sort()
-        self._placed.sort()
-        return dict(out)
-
-    @cached_property
-    def _placed(self) -> list[tuple[int, str, str]]:
-        """Every context word as (position, category, word), sorted once :attr:`context`
-        is read: a long line's words are read by position, not by line."""
-        return []
+        placed.sort()
+        return dict(out), placed
 
     def local_words(self, i: int, pos: int) -> dict[str, list[str]] | None:
         """On a long (minified) line ``i``: category -> the context words within LOCAL
@@ -532,7 +539,6 @@ class Document:
         start, end = self.line_start(i), self.lines.end(i)
         if end - start <= 2 * LOCAL:
             return None
-        self.context  # noqa: B018 - reading it places the words
         placed = self._placed
         a = bisect.bisect_left(placed, (max(start, pos - LOCAL), "", ""))
         b = bisect.bisect_right(placed, (min(end, pos + LOCAL), "\U0010ffff", ""))
