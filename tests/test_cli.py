@@ -216,6 +216,28 @@ def test_table_output(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert "\x1b" not in out  # not a terminal: no colour
 
 
+def test_table_places_open_as_path_line_column(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each place is ``path:line:col`` as the file is reached from the current folder,
+    one line, whether the file was a target of its own, one of several, or in a folder."""
+    src = tmp_path / "src" / "deep"
+    src.mkdir(parents=True)
+    for name in ("face_client.py", "other.py"):
+        (src / name).write_text("x = 1\nrace = model.predict_race(face)\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("COLUMNS", "80")
+    main(["scan", "src/deep/face_client.py", "-j", "1"])
+    out = capsys.readouterr().out
+    assert "src/deep/face_client.py:2:1 " in out
+    main(["scan", "src/deep/face_client.py", "src/deep/other.py", "-j", "1"])
+    out = capsys.readouterr().out
+    assert "src/deep/face_client.py:2:1 " in out and "src/deep/other.py:2:1 " in out
+    assert "face_client.py/face_client.py" not in out
+    main(["scan", str(tmp_path / "src"), "-j", "1"])
+    assert "src/deep/face_client.py:2:1 " in capsys.readouterr().out  # absolute, made relative
+
+
 def test_table_escapes_hostile_file_names(
     tmp_path: Path, face_header_text: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import io
+import os
 
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from ethicscan.model import ScanResult, Severity
+from ethicscan.model import Location, ScanResult, Severity
+from ethicscan.report.paths import file_path, inner_path, is_text_line, target_kinds
 from ethicscan.report.timeline import timeline
 
 STYLE = {
@@ -26,6 +28,30 @@ def safe_text(s: str) -> str:
     return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in s)
 
 
+def place_of(loc: Location, kinds: dict[str, str]) -> str:
+    """Where a finding is, as compilers, ruff and ripgrep print it: ``path:line:col`` for
+    a line of a file on disk, the path as the target was given (relative to the current
+    folder when it lies below it); a member of an archive, a page or a binary's strings
+    after a ``!`` chain, with the line it is counted in."""
+    path = file_path(loc, kinds)
+    if os.path.isabs(path):
+        try:
+            rel = os.path.relpath(path)
+        except ValueError:  # another drive
+            rel = path
+        path = rel if not rel.startswith("..") else path
+    inner = inner_path(loc)
+    if inner:
+        path += "!" + inner
+    if loc.member:  # a sheet, a class member, speaker notes ...
+        path += f" [{loc.member}]"
+    if loc.page is not None:  # PDF page, slide: the line is within it
+        path += f" p.{loc.page}"
+    if is_text_line(loc) and loc.column:
+        return f"{path}:{loc.line}:{loc.column}"
+    return f"{path}:{loc.line}"
+
+
 def render(result: ScanResult, width: int = 160, color: bool = False) -> str:
     buf = io.StringIO()
     console = Console(
@@ -38,8 +64,9 @@ def render(result: ScanResult, width: int = 160, color: bool = False) -> str:
     )
     if not result.findings:
         console.print("No findings.")
-    # A package's paths start with its artefact's name: the target adds nothing.
-    named = {t.target for t in result.targets if t.kind == "package"}
+    kinds = target_kinds(result.targets)
+    places = {id(f): place_of(f.location, kinds) for f in result.findings}
+    longest = max((len(p) for p in places.values()), default=0)
     for sev in Severity:
         group = [f for f in result.findings if f.severity is sev]
         if not group:
@@ -53,20 +80,14 @@ def render(result: ScanResult, width: int = 160, color: bool = False) -> str:
         )
         table.add_column("trait")
         table.add_column("capability")
-        table.add_column("place", overflow="fold")
+        # a place is one line that a terminal or an editor can open; the evidence wraps
+        table.add_column("place", no_wrap=True, min_width=min(longest, max(12, width - 60)))
         table.add_column("term", overflow="fold")
         table.add_column("gloss / evidence", overflow="fold", ratio=1)
         table.add_column("conf", justify="right")
         for f in group:
             cap = f.capability.value + (f" ({f.basis.value})" if f.basis else "")
-            place = f.location.path
-            if f.location.member:  # a sheet, a class member, speaker notes ...
-                place += f" [{f.location.member}]"
-            if f.location.page is not None:  # PDF page, slide: the line is within it
-                place += f" p.{f.location.page}"
-            place += f":{f.location.line}"
-            if f.location.target and len(result.targets) > 1 and f.location.target not in named:
-                place = f"{f.location.target.rstrip('/')}/" + place
+            place = places[id(f)]
             gloss = f"{f.evidence.gloss} — " if f.evidence.gloss else ""
             if f.suppression is not None:
                 gloss = f"[suppressed: {safe_text(f.suppression.reason)}] " + gloss
@@ -90,7 +111,8 @@ def render(result: ScanResult, width: int = 160, color: bool = False) -> str:
         console.print(table)
     if result.warnings:
         table = Table(title=f"WARNINGS ({len(result.warnings)})", title_justify="left")
-        table.add_column("place", overflow="fold")
+        # a place is one line that a terminal or an editor can open; the evidence wraps
+        table.add_column("place", no_wrap=True, min_width=min(longest, max(12, width - 60)))
         table.add_column("warning", overflow="fold")
         for n in result.warnings:
             table.add_row(escape(safe_text(f"{n.path}:{n.line}")), escape(safe_text(n.message)))
