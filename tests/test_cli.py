@@ -289,3 +289,19 @@ def test_every_output_format_renders(
     assert reporter(fmt)(empty).strip()
     assert main(["scan", str(tree), "-j", "1", "--format", fmt.value]) == 1
     assert "face_attr.h" in capsys.readouterr().out
+
+
+def test_error_messages_escape_what_a_rule_file_put_in_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A rule id with an escape sequence (OSC: set the terminal's title) is shown escaped."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "evil.yml").write_text(
+        'rules:\n  - id: "bad\\e]0;pwned\\aid"\n    trait: race\n', encoding="utf-8"
+    )
+    (tmp_path / "a.py").write_text("x = 1\n", encoding="utf-8")
+    assert main(["scan", str(tmp_path / "a.py"), "--rules", str(rules)]) == 2
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\x07" not in err
+    assert "bad\\x1b]0;pwned\\x07id" in err

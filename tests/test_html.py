@@ -104,3 +104,14 @@ def test_highlight() -> None:
         "int <mark>EthicCode</mark>; &lt;x&gt;"
     )
     assert html.highlight("a\x1bb", "zz") == "a\\x1bb"
+
+
+def test_a_forged_shard_cannot_put_markup_in_numbers(result: ScanResult) -> None:
+    """Line, column, page and offset are numbers in ethicscan's results, but a results
+    shard read back from disk can hold anything: they are escaped like every text."""
+    evil = "<meta http-equiv=refresh content=0;url=https://example.org>"
+    f = result.findings[0]
+    loc = replace(f.location, line=evil, column=evil, page=evil, offset=evil)  # type: ignore[arg-type]
+    out = html.render(replace(result, findings=(replace(f, location=loc),)))
+    assert "<meta http-equiv=refresh" not in out
+    assert "&lt;meta http-equiv=refresh" in out

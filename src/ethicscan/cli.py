@@ -534,6 +534,12 @@ def rules_cmd(fmt: str, rule_dirs: tuple[str, ...]) -> None:
     Console(width=160 if not sys.stdout.isatty() else None).print(table)
 
 
+def _message(exc: BaseException) -> str:
+    """An error's text for the terminal: what a rule file, a config or a scanned name put
+    in it (an escape sequence) is shown escaped, its line breaks kept."""
+    return "\n".join(safe_text(line) for line in str(exc).split("\n"))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the exit status instead of exiting."""
     args = list(sys.argv[1:] if argv is None else argv)
@@ -554,13 +560,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except EthicscanError as exc:
         if show_tb:
             traceback.print_exc()
-        click.echo(f"ethicscan: error: {exc}", err=True)
+        click.echo(f"ethicscan: error: {_message(exc)}", err=True)
         return ExitStatus.USAGE
     except Exception as exc:  # the one boundary where anything becomes a message
         if show_tb:
             traceback.print_exc()
         click.echo(
-            f"ethicscan: internal error: {type(exc).__name__}: {exc} "
+            f"ethicscan: internal error: {type(exc).__name__}: {_message(exc)} "
             "(run with --traceback and report it)",
             err=True,
         )

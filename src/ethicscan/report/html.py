@@ -168,7 +168,7 @@ def _options(name: str, values: list[str]) -> str:
 
 def _place(f: Finding) -> str:
     loc = f.location
-    out = f'<span class="mono">{e(loc.path)}:{loc.line}:{loc.column}</span>'
+    out = f'<span class="mono">{e(loc.path)}:{e(loc.line)}:{e(loc.column)}</span>'
     if loc.target:
         out += f'<div class="tag">in {e(loc.target)}</div>'
     return out
@@ -184,9 +184,9 @@ def _details(f: Finding) -> str:
     if f.basis is not None:
         rows.append(("basis", e(f.basis.value)))
     if loc.page is not None:
-        rows.append(("page", str(loc.page)))
+        rows.append(("page", e(loc.page)))
     if loc.offset is not None:
-        rows.append(("offset", f"{loc.offset} (byte offset in the innermost file)"))
+        rows.append(("offset", f"{e(loc.offset)} (byte offset in the innermost file)"))
     if loc.member:
         rows.append(("member", f'<span class="mono">{e(loc.member)}</span>'))
     if f.signals:
@@ -320,7 +320,7 @@ def render(result: ScanResult) -> str:
         for s in result.skipped
     )
     warnings = "".join(
-        f"<tr><td class='mono'>{e(n.path)}:{n.line}</td><td>{e(n.message)}</td></tr>"
+        f"<tr><td class='mono'>{e(n.path)}:{e(n.line)}</td><td>{e(n.message)}</td></tr>"
         for n in result.warnings
     )
     traits = [t.value for t in Trait]
