@@ -363,6 +363,7 @@ _COMPARED_BEFORE = re.compile(
     r"(?:\s*[\"'][^\"'\n]{0,40}[\"']\s*,)*)\s*$"
 )
 _COMPARED_AFTER = re.compile(r"\s*(?:===?|!==?)")
+_IN_LITERAL = re.compile(r"[\w .\-/]*")  # what precedes a label inside its literal
 
 
 def _compared(doc: Document, hit: Hit) -> bool:
@@ -372,7 +373,7 @@ def _compared(doc: Document, hit: Hit) -> bool:
     start = doc.line_start(hit.line)
     before = text[max(start, hit.start - 48) : hit.start]
     q = max(before.rfind('"'), before.rfind("'"))
-    if q < 0 or not re.fullmatch(r"[\w .\-/]*", before[q + 1 :]):
+    if q < 0 or not _IN_LITERAL.fullmatch(before[q + 1 :]):
         return False  # not inside a string literal
     quote = before[q]
     close = text.find(quote, hit.end, hit.end + 48)

@@ -82,7 +82,6 @@ _LIST_ITEM = re.compile(r"""^\s*["'][^"'\n]{1,60}["'],?\s*$""")
 _ASSIGNMENT = re.compile(
     r"^\s*[A-Za-z_][\w.]*\s*(?::[^=\n]+)?=(?!=)|^\s*[A-Za-z_]\w*\s*:\s*[\w\[\]., |]+\s*$"
 )
-_DOCSTRING_QUOTES = ('"' * 3, "'" * 3, "r" + '"' * 3)
 _FIELD_DOC = re.compile(
     r"^\s*(?:[*#/-]+\s*)?(?::param\b|:type\b|@param\b|@property\b|@field\b|:ivar\b"
     r"|[A-Za-z_]\w*\s*(?:\([^)]*\))?(?:\s*[:：]|\s+-)\s*\S)"
@@ -433,14 +432,10 @@ class Document:
     def _attribute_docstring(self, li: int) -> bool:
         """Is comment line ``li`` part of the docstring of an attribute: a string right
         below an assignment: ``self.race = None``, then a docstring ``Race of the people.``?"""
-        if self.suffix not in PY_LIKE:
-            return False
-        first = li
-        while first > 0 and self.comment_lines[first - 1] and li - first < EXAMPLE_REACH:
-            first -= 1
-        if not self.line_text(first).lstrip().startswith(_DOCSTRING_QUOTES):
-            return False
-        return first > 0 and bool(_ASSIGNMENT.match(self.line_text(first - 1)))
+        top = self._docstring_top(li)
+        if top is None or top == 0 or li - top > EXAMPLE_REACH:
+            return False  # no docstring, or a long string literal (a word list), not a note
+        return bool(_ASSIGNMENT.match(self.line_text(top - 1)))
 
     # -- definitions ---------------------------------------------------------------------
     def definition_at(self, i: int) -> str | None:
@@ -461,11 +456,9 @@ class Document:
         flags = self.comment_lines
         if self.is_prose or not flags[i]:
             return None
-        top = i
-        while top > 0 and flags[top - 1]:
-            top -= 1
         if self.suffix in PY_LIKE:
-            if not self.line_text(top).lstrip().lstrip("rbuRBU").startswith(('"""', "'''")):
+            top = self._docstring_top(i)
+            if top is None:
                 return None  # a '#' comment documents no definition
             for j in range(top - 1, max(top - 40, -1), -1):
                 name = self.definition_at(j)
@@ -483,6 +476,17 @@ class Document:
             name = self.definition_at(j)
             return (j, name) if name else None
         return None
+
+    def _docstring_top(self, i: int) -> int | None:
+        """The first line of the Python docstring that line ``i`` stands in, or None."""
+        flags = self.comment_lines
+        if self.suffix not in PY_LIKE or not flags[i]:
+            return None
+        top = i
+        while top > 0 and flags[top - 1]:
+            top -= 1
+        opens = self.line_text(top).lstrip().lstrip("rbuRBU").startswith(('"""', "'''"))
+        return top if opens else None
 
     def definitions(self) -> list[tuple[int, str]]:
         ranges = self.focus or [(0, self.line_count - 1)]
@@ -625,9 +629,8 @@ _COMMENT_MARK = re.compile(r"\s*(?:#+|//+|/?\*+(?!/))?")
 
 def _doc_line(line: str) -> tuple[int, str]:
     """A line of a comment or docstring as (its indent after any comment mark, its text)."""
-    m = _COMMENT_MARK.match(line)
-    rest = line[m.end() :] if m else line
-    text = rest.lstrip()
+    mark = _COMMENT_MARK.match(line)
+    text = (line[mark.end() :] if mark else line).lstrip()
     return len(line) - len(text), text.rstrip()
 
 
