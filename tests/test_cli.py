@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -157,12 +158,90 @@ def test_missing_target_only_exits_2(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "no target could be read" in err
 
 
-def test_missing_target_beside_a_good_one(
-    clean_tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+def test_missing_target_beside_a_good_one_exits_2_after_the_report(
+    tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, doc = _json(capsys, str(clean_tree), str(tmp_path / "nope"))
-    assert code == 0
-    assert [s["reason"] for s in doc["skipped"]] == ["not_found"]
+    """CI must not pass on a scan that silently read less than it was asked to: the other
+    targets are scanned and reported, the missing one is listed, and the status is 2."""
+    missing = str(tmp_path / "nope")
+    code = main(["scan", str(tree), missing, "--format", "json", "-j", "1"])
+    out, err = capsys.readouterr()
+    assert code == 2
+    doc = json.loads(out)
+    assert doc["findings"]  # the good target was scanned
+    assert [(s["path"], s["reason"]) for s in doc["skipped"]] == [(missing, "not_found")]
+    assert "ethicscan: error: 1 of 2 targets could not be read or fetched: " + missing in err
+    # Into a file too: the report is written before the status says the scan is incomplete.
+    report = tmp_path / "report.json"
+    assert main(["scan", str(tree), missing, "-j", "1", "--format", "json", "-o", str(report)]) == 2
+    assert json.loads(report.read_text(encoding="utf-8"))["skipped"][0]["reason"] == "not_found"
+
+
+def test_keep_going_exits_on_the_findings_alone(
+    tree: Path, clean_tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = str(tmp_path / "nope")
+    assert main(["scan", str(tree), missing, "-j", "1", "--keep-going"]) == 1
+    assert main(["scan", str(clean_tree), missing, "-j", "1", "--keep-going"]) == 0
+    err = capsys.readouterr().err
+    assert "not_found" in err and "ethicscan: error" not in err
+    # Nothing readable at all is still an error, --keep-going or not.
+    assert main(["scan", missing, "--keep-going"]) == 2
+    assert "no target could be read" in capsys.readouterr().err
+
+
+def _unwritable(tmp_path: Path, case: str) -> tuple[str, str]:
+    """An --output path that cannot be written, and the message that says why."""
+    if case == "missing-folder":
+        return str(tmp_path / "no-such-dir" / "r.json"), "no-such-dir does not exist"
+    if case == "is-a-folder":
+        return str(tmp_path), "is a folder, not a file"
+    (tmp_path / "file.txt").write_text("x", encoding="utf-8")
+    return str(tmp_path / "file.txt" / "r.json"), "file.txt is not a folder"
+
+
+@pytest.mark.parametrize("case", ["missing-folder", "is-a-folder", "parent-is-a-file"])
+@pytest.mark.parametrize("option", ["--output", "--write-baseline"])
+def test_unwritable_output_exits_2_before_the_scan(
+    case: str, option: str, tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path, why = _unwritable(tmp_path, case)
+    assert main(["scan", str(tree), "-j", "1", option, path]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert len(err.splitlines()) == 1
+    assert err.startswith(f"ethicscan: error: {option} {path}: ")
+    assert err.rstrip().endswith(why)
+    assert "files (" not in err  # no summary: the scan never started
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes in any folder")
+def test_output_in_a_read_only_folder_exits_2(
+    tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o555)
+    try:
+        assert main(["scan", str(tree), "-o", str(locked / "r.json")]) == 2
+    finally:
+        locked.chmod(0o755)
+    err = capsys.readouterr().err
+    assert err.startswith(f"ethicscan: error: --output {locked / 'r.json'}: cannot write in")
+
+
+def test_write_baseline_exits_0_whatever_the_findings(
+    tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = tmp_path / "baseline.json"
+    assert (
+        main(["scan", str(tree), "-j", "1", "--fail-on", "info", "--write-baseline", str(base)])
+        == 0
+    )
+    assert json.loads(base.read_text(encoding="utf-8"))["findings"]
+    assert "baseline written" in capsys.readouterr().err
+    # Without it, the same scan fails the gate.
+    assert main(["scan", str(tree), "-j", "1", "--fail-on", "info"]) == 1
 
 
 def test_bad_rules_folder_exits_2(

@@ -101,8 +101,19 @@ def _args(listing: Path, results: Path, out: Path, *extra: str) -> list[str]:
         "never",
         "-o",
         str(out),
+        "--keep-going",  # the listing names a missing target, which would make the status 2
         *extra,
     ]
+
+
+def test_a_missing_target_in_the_listing_exits_2_after_the_report(
+    small: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "o.json"
+    args = [a for a in _args(small, tmp_path / "r", out) if a != "--keep-going"]
+    assert main(args) == 2
+    assert "1 of 4 targets could not be read or fetched" in capsys.readouterr().err
+    assert [t["kind"] for t in _report(out)["targets"]] == ["directory"] * 3 + ["missing"]
 
 
 def test_read_targets(tmp_path: Path) -> None:

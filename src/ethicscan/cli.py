@@ -1,7 +1,8 @@
 """Thin command line: parse, call the library, pick a reporter, map to an exit status.
 
-Exit status: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage or
-configuration error, 3 internal error, 130 interrupted.
+Exit status: 0 nothing at or above --fail-on (or a baseline written), 1 findings at or
+above it, 2 usage or configuration error or a target that could not be read or fetched
+(unless --keep-going), 3 internal error, 130 interrupted.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from ethicscan import baseline as baseline_mod
 from ethicscan.api import ScanOptions, scan
 from ethicscan.corpus import read_targets, scan_corpus
 from ethicscan.engine import ENGINES
-from ethicscan.errors import EthicscanError, TargetError
+from ethicscan.errors import ConfigError, EthicscanError, TargetError
 from ethicscan.extract.units import MAX_DEPTH
 from ethicscan.model import ScanResult, Severity
 from ethicscan.report import OutputFormat, reporter
@@ -68,6 +69,26 @@ class _ByteSize(click.ParamType):  # type: ignore[type-arg]
 BYTES = _ByteSize()
 
 FAIL_ON = [s.value for s in Severity] + ["never"]
+
+
+def check_writable(path: str, option: str) -> None:
+    """Fail before any work when ``path`` cannot be written as :func:`write_atomic`
+    writes it (a temporary file beside it, then renamed over it)."""
+    if os.path.isdir(path):
+        raise ConfigError(f"{option} {path}: is a folder, not a file")
+    folder = os.path.dirname(path) or "."
+    if not os.path.exists(folder):
+        raise ConfigError(f"{option} {path}: folder {folder} does not exist")
+    if not os.path.isdir(folder):
+        raise ConfigError(f"{option} {path}: {folder} is not a folder")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".ethicscan-", dir=folder)
+    except OSError as exc:
+        raise ConfigError(
+            f"{option} {path}: cannot write in folder {folder}: {exc.strerror or exc}"
+        ) from None
+    os.close(fd)
+    os.unlink(probe)
 
 
 def write_atomic(path: str, text: str) -> None:
@@ -184,13 +205,19 @@ def cli() -> None:
     show_default=True,
     help="Output format.",
 )
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report to FILE.")
+@click.option("--output", "-o", type=click.Path(), help="Write the report to FILE.")
 @click.option(
     "--fail-on",
     type=click.Choice(FAIL_ON),
     default="high",
     show_default=True,
     help="Exit 1 when a finding is at or above this severity.",
+)
+@click.option(
+    "--keep-going",
+    is_flag=True,
+    help="Exit on the findings alone when a target cannot be read or fetched "
+    "(default: exit 2 once the others are scanned and reported).",
 )
 @click.option(
     "--min-confidence",
@@ -316,8 +343,8 @@ def cli() -> None:
 )
 @click.option(
     "--write-baseline",
-    type=click.Path(dir_okay=False),
-    help="Record the current findings (not suppressed) as a baseline file.",
+    type=click.Path(),
+    help="Record the current findings (not suppressed) as a baseline file; exit 0 once written.",
 )
 @click.option("--traceback", "show_traceback", is_flag=True, help="Show the stack on errors.")
 def scan_cmd(
@@ -325,6 +352,7 @@ def scan_cmd(
     fmt: str,
     output: str | None,
     fail_on: str,
+    keep_going: bool,
     min_confidence: float,
     exclude: tuple[str, ...],
     gitignore: bool,
@@ -370,6 +398,10 @@ def scan_cmd(
         config_file,
     )
     fail_on, rule_dirs = settings.fail_on, settings.rule_dirs
+    if output:
+        check_writable(output, "--output")
+    if write_baseline:
+        check_writable(write_baseline, "--write-baseline")
     known = (
         baseline_mod.load(settings.baseline) if settings.baseline and not write_baseline else None
     )
@@ -412,10 +444,8 @@ def scan_cmd(
                 f"warning: {safe_text(s.path)}: {s.reason.value} ({safe_text(s.detail)})",
                 markup=False,
             )
-    if all(
-        t.kind in ("missing", "unreadable") or (t.kind == "package" and not t.artefact)
-        for t in result.targets
-    ):
+    unread = result.unread_targets()
+    if len(unread) == len(result.targets):
         raise TargetError("no target could be read: " + ", ".join(targets))
     if write_baseline:
         write_atomic(write_baseline, baseline_mod.dumps(baseline_mod.from_result(result)))
@@ -449,6 +479,15 @@ def scan_cmd(
     if known is not None:
         summary += f" {n_before - len(result.findings)} known from the baseline, not shown."
     err.print(summary, markup=False, soft_wrap=True)
+    if unread and not keep_going:
+        raise TargetError(
+            f"{len(unread)} of {len(result.targets)} targets could not be read or fetched: "
+            + ", ".join(t.target for t in unread[:5])
+            + (f" and {len(unread) - 5} more" if len(unread) > 5 else "")
+            + " (listed as skipped; --keep-going exits on the findings alone)"
+        )
+    if write_baseline:
+        return  # a baseline written is the job done, whatever the findings
     if fail_on != "never" and result.failing(Severity(fail_on)):
         raise SystemExit(ExitStatus.FINDINGS)
 
@@ -463,10 +502,12 @@ def scan_cmd(
     default="table",
     show_default=True,
 )
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the diff to FILE.")
+@click.option("--output", "-o", type=click.Path(), help="Write the diff to FILE.")
 def diff_cmd(old: str, new: str, fmt: str, output: str | None) -> None:
     """Compare two JSON scans: what appeared, disappeared, moved or was renamed.
     Exit status 1 when something appeared."""
+    if output:
+        check_writable(output, "--output")
     d = diff.compare(diff.load(old), diff.load(new), old, new)
     if fmt == "json":
         text = diff.render_json(d)

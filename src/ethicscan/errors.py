@@ -12,4 +12,4 @@ class ConfigError(EthicscanError):
 
 
 class TargetError(EthicscanError):
-    """A target that cannot be scanned at all (exit status 2)."""
+    """A target that cannot be read or fetched (exit status 2)."""

@@ -271,6 +271,16 @@ class ScanResult:
     def at_or_above(self, severity: Severity) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.severity.rank >= severity.rank)
 
+    def unread_targets(self) -> tuple[Target, ...]:
+        """The targets the user named that could not be read at all: missing,
+        unreadable, or a package that could not be fetched (each is also in
+        ``skipped`` with its reason)."""
+        return tuple(
+            t
+            for t in self.targets
+            if t.kind in ("missing", "unreadable") or (t.kind == "package" and not t.artefact)
+        )
+
     def failing(self, severity: Severity) -> tuple[Finding, ...]:
         """The findings that fail a ``--fail-on severity`` gate: at or above it and
         not suppressed."""
