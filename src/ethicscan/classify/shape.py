@@ -30,6 +30,9 @@ _STATEMENT = re.compile(
     r"class|var|let|const|if|for|while|public|private|static|package|from|#include)\b"
 )
 
+# A quoted key opening a nested literal: ``"AsianRace": {``, ``'人种': [``.
+_KEY_OPENS = re.compile(r"""\s*(?:"[^"]*"|'[^']*')\s*:\s*[\[{(]\s*$""")
+
 # A tag of markup: the text of its element may be prose.
 _MARKUP = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>")
 _TRAILING_COMMENT = re.compile(r"\s(?:#|//)\s.*$")
@@ -84,8 +87,9 @@ def is_entry(line: str) -> bool:
 
 def is_statement(line: str) -> bool:
     """Does the line hold a statement of code (a call, an assignment, a block, a
-    keyword that starts one)?"""
-    return bool(_STATEMENT.search(line))
+    keyword that starts one)?  A quoted key that opens a nested literal
+    (``"CaucasianRace": {``) is an entry of a table, not a block of code."""
+    return not _KEY_OPENS.match(line) and bool(_STATEMENT.search(line))
 
 
 def template(line: str) -> str:
