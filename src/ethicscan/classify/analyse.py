@@ -272,6 +272,11 @@ def _in_catalogue(
     return out
 
 
+# A capability shown by one statement alone: records split by race in one function make
+# no other column of the module a search.
+_STATEMENT_ONLY = frozenset({"records-split-by-trait"})
+
+
 def _promote_within_file(
     doc: Document, decided: list[tuple[Hit, Decision]]
 ) -> list[tuple[Hit, Decision]]:
@@ -283,7 +288,11 @@ def _promote_within_file(
         return decided  # a document or a configuration is no module of code
     serious: dict[Trait, list[tuple[int, Capability]]] = defaultdict(list)
     for h, d in decided:
-        if d.capability in (Capability.INFERENCE, Capability.SEARCH) and d.scope in _PROMOTING:
+        if (
+            d.capability in (Capability.INFERENCE, Capability.SEARCH)
+            and d.scope in _PROMOTING
+            and not any(sig.name in _STATEMENT_ONLY for sig in d.signals)
+        ):
             serious[h.term.trait].append((h.line, d.capability))
     if not serious:
         return decided

@@ -139,6 +139,8 @@ def scope_of(doc: Document, hit: Hit, line: str) -> Scope:
     with its file."""
     if hit.place is not None:
         return CODE_SCOPE
+    if hit.in_comment and not doc.is_prose and doc.doc_block_of_field(hit.line):
+        return CODE_SCOPE  # the doc block of a field: its declaration is its context
     if hit.in_comment and not doc.is_prose and not doc.documents_field(hit.start):
         if doc.owning_definition(hit.line) is not None:
             return CODE_SCOPE  # a docstring: its definition is its context
@@ -363,6 +365,21 @@ _COMPARED_BEFORE = re.compile(
     r"(?:\s*[\"'][^\"'\n]{0,40}[\"']\s*,)*)\s*$"
 )
 _COMPARED_AFTER = re.compile(r"\s*(?:===?|!==?)")
+# A label assigned as one side of a comparison of groups (``ga_label = "White"``,
+# ``group_b = "Non-Caucasian"``, ``unprivileged_groups = [{"race": "Black"``): the group is
+# singled out as the one measured against the other.
+_GROUP_SIDE = re.compile(
+    r"\b(?:g[ab]_?label|group_?[ab](?:_?(?:label|name|value))?|(?:un)?privileged_?(?:group|class)"
+    r"(?:es|s)?)[\"']?\s*[=:]\s*[\[({\s]*(?:[\"'][^\"'\n]{0,24}[\"']\s*:\s*)?$",
+    re.IGNORECASE,
+)
+# The trait named as what records are split or grouped by: ``group="RAC1P"``,
+# ``df.groupby("race")``, ``protected_attribute == "race"``.
+_SPLIT_BY = re.compile(
+    r"(?:\bgroup(?:_?by|_?col(?:umn)?|_?attr(?:ibute)?)?\s*[=(:]\s*\[?\s*"
+    r"|\b(?:protected|sensitive)_?(?:attribute|attr|feature)s?\s*===?\s*)[\"']?[\w ]{0,24}$",
+    re.IGNORECASE,
+)
 _IN_LITERAL = re.compile(r"[\w .\-/]*")  # what precedes a label inside its literal
 
 
@@ -379,7 +396,17 @@ def _compared(doc: Document, hit: Hit) -> bool:
     close = text.find(quote, hit.end, hit.end + 48)
     if close < 0 or "\n" in text[hit.end : close]:
         return False
-    return bool(_COMPARED_BEFORE.search(before[:q]) or _COMPARED_AFTER.match(text, close + 1))
+    return bool(
+        _COMPARED_BEFORE.search(before[:q])
+        or _COMPARED_AFTER.match(text, close + 1)
+        or _GROUP_SIDE.search(before[:q])
+    )
+
+
+def _split_by(doc: Document, hit: Hit) -> bool:
+    """Is the trait named, in code, as what records are split or grouped by?"""
+    start = doc.line_start(hit.line)
+    return bool(_SPLIT_BY.search(doc.text, max(start, hit.start - 64), hit.start))
 
 
 _PLACE_KINDS = (TermKind.GROUP, TermKind.TABLE, TermKind.WORD)
@@ -555,6 +582,8 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
         if not (hit.religion_near or alert or (surv and t.text != "beard")):
             return None
         add("religion-or-alert-near", 0.1, "religion" if hit.religion_near else alert)
+    if t.trait is Trait.SKIN_COLOUR and ev.near("emoji") and not (model or surv or alert):
+        return None  # an emoji's skin tone; its names (grinning face, smile) are no face data
     if moderation and not alert:
         add("moderation-or-compliance-list", -0.3, moderation)
         return None
@@ -650,6 +679,15 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
         cap, basis = Capability.INFERENCE, Basis.NAME
         add("name-input", 0.1, name or "name columns in this file")
         add("model-output", 0.1, model or "prediction words in this file")
+    elif (
+        t.kind is not TermKind.VALUE
+        and scope.kind == "code"
+        and not hit.in_comment
+        and not biometric
+        and _split_by(doc, hit)
+    ):
+        cap = Capability.SEARCH
+        add("records-split-by-trait", 0.1, "records are grouped or split by the trait")
     elif (declared or clinical) and not (surv or model or alert):
         cap = Capability.RECORD
         add("declared-data" if declared else "clinical-or-census", 0.05, declared or clinical)

@@ -82,6 +82,15 @@ _LIST_ITEM = re.compile(r"""^\s*["'][^"'\n]{1,60}["'],?\s*$""")
 _ASSIGNMENT = re.compile(
     r"^\s*[A-Za-z_][\w.]*\s*(?::[^=\n]+)?=(?!=)|^\s*[A-Za-z_]\w*\s*:\s*[\w\[\]., |]+\s*$"
 )
+# The declaration of a field: ``race?: CodeableConcept;`` (TypeScript), ``private String
+# race;`` (Java, C#), ``std::string race;`` (C++), ``Race string `json:"race"``` (Go).
+_FIELD_DECL = re.compile(
+    r"^\s*(?!(?:return|throw|break|continue|goto|delete|import|package|using|case)\b)"
+    r"(?:(?:public|private|protected|internal|readonly|static|final|export|declare)\s+)*"
+    r"(?:[A-Za-z_$][\w$]*\??\s*:\s*[^=;(){}]+;?"
+    r"|[A-Za-z_][\w:<>\[\], .?*]*\s+[A-Za-z_$][\w$]*\s*(?:=[^;{}]*)?;"
+    r"|[A-Z]\w*\s+[\w.*\[\]]+\s+`[^`]*`)\s*$"
+)
 _FIELD_DOC = re.compile(
     r"^\s*(?:[*#/-]+\s*)?(?::param\b|:type\b|@param\b|@property\b|@field\b|:ivar\b"
     r"|[A-Za-z_]\w*\s*(?:\([^)]*\))?(?:\s*[:：]|\s+-)\s*\S)"
@@ -427,7 +436,34 @@ class Document:
         line = self.line_text(li)
         if not self.comment_lines[li]:
             return True  # a trailing comment on a line of code
-        return bool(_FIELD_DOC.match(line)) or self._attribute_docstring(li)
+        return (
+            bool(_FIELD_DOC.match(line))
+            or self._attribute_docstring(li)
+            or self.doc_block_of_field(li)
+        )
+
+    def doc_block_of_field(self, li: int) -> bool:
+        """Is comment line ``li`` in a doc block (``/** ... */``, ``///``) right above a
+        field's declaration (``race?: CodeableConcept;``, ``private String race;``)?"""
+        if self.suffix in PY_LIKE:
+            return False  # a Python field's docstring stands below it
+        flags = self.comment_lines
+        top = li
+        while top > 0 and flags[top - 1] and li - top < EXAMPLE_REACH:
+            top -= 1
+        if not self.line_text(top).lstrip().startswith(("/*", "//")):
+            return False  # not a comment block of a C-like language (YAML prose, a string)
+        end = li
+        while end + 1 < self.line_count and flags[end + 1] and end - li < EXAMPLE_REACH:
+            end += 1
+        nxt = end + 1
+        while nxt < self.line_count and not self.line_text(nxt).strip():
+            nxt += 1
+        return (
+            nxt < self.line_count
+            and not flags[nxt]
+            and bool(_FIELD_DECL.match(self.line_text(nxt)))
+        )
 
     def _attribute_docstring(self, li: int) -> bool:
         """Is comment line ``li`` part of the docstring of an attribute: a string right
