@@ -52,9 +52,12 @@ def _json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str
     return code, json.loads(capsys.readouterr().out)
 
 
-def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+def test_version_names_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
+    cat = load_default_catalogue()
     assert main(["--version"]) == 0
-    assert capsys.readouterr().out.strip() == f"ethicscan {__version__}"
+    out = capsys.readouterr().out
+    assert out == f"ethicscan {__version__} (catalogue {cat.version}, {len(cat.rules)} rules)\n"
+    assert cat.version[:4].isdigit() and len(cat.rules) > 10
 
 
 def test_help(capsys: pytest.CaptureFixture[str]) -> None:
@@ -273,6 +276,58 @@ def test_custom_rules_folder(
     _, doc = _json(capsys, str(clean_tree), "--rules", str(rules))
     assert doc["tool"]["catalogue_version"].endswith("+custom")
     assert [f["rule"] for f in doc["findings"]] == ["custom-caste"]
+
+
+def _rules(doc: dict[str, Any]) -> set[str]:
+    return {f["rule"] for f in doc["findings"]}
+
+
+def test_disable_drops_a_rules_findings_and_records_it(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _, everything = _json(capsys, str(tree))
+    assert {"race-attribute", "skin-colour-attribute"} <= _rules(everything)
+    assert everything["tool"]["disabled_rules"] == []
+    _, doc = _json(capsys, str(tree), "--disable", "race-attribute")
+    assert "race-attribute" not in _rules(doc)
+    assert _rules(doc) == _rules(everything) - {"race-attribute"}  # the others untouched
+    assert doc["tool"]["disabled_rules"] == ["race-attribute"]
+    _, doc = _json(
+        capsys, str(tree), *("--disable", "race-attribute", "--disable", "skin-colour-attribute")
+    )
+    assert "skin-colour-attribute" not in _rules(doc)
+    assert doc["tool"]["disabled_rules"] == ["race-attribute", "skin-colour-attribute"]
+
+
+@pytest.mark.parametrize("args", [["--disable", "race-atribute"], ["--disable", "race"]])
+def test_disable_unknown_rule_exits_2_before_the_scan(
+    args: list[str], tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["scan", str(tree), "-j", "1", *args]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err == (
+        f"ethicscan: error: --disable: unknown rule id '{args[1]}' "
+        "(`ethicscan rules` lists the ids)\n"
+    )
+
+
+def test_disable_a_custom_rule(
+    clean_tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "caste.yml").write_text(
+        "rules:\n  - id: custom-caste\n    trait: ethnicity\n    name: Caste\n"
+        "    rationale: Descent-based.\n    refs: [gdpr-9]\n    kind: field\n"
+        "    terms: [caste]\n",
+        encoding="utf-8",
+    )
+    (clean_tree / "person.py").write_text("class Person:\n    caste: str\n", encoding="utf-8")
+    _, doc = _json(capsys, str(clean_tree), "--rules", str(rules))
+    assert _rules(doc) == {"custom-caste"}
+    _, doc = _json(capsys, str(clean_tree), "--rules", str(rules), "--disable", "custom-caste")
+    assert doc["findings"] == []
 
 
 def test_output_file(tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

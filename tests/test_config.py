@@ -49,6 +49,18 @@ def test_pyproject_table(project: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert _paths(capsys, "--min-confidence", "0") == (1, {"src/face.py", "vendor/face.py"})
 
 
+def test_disable_in_the_config_file(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def rules(*args: str) -> set[str]:
+        main(["scan", ".", "-j", "1", "--format", "json", *args])
+        return {f["rule"] for f in json.loads(capsys.readouterr().out)["findings"]}
+
+    assert "race-attribute" in rules()
+    (project / ".ethicscan.toml").write_text('disable = ["race-attribute"]\n', encoding="utf-8")
+    assert "race-attribute" not in rules()
+    # --disable replaces the file's list, like every list option.
+    assert "race-attribute" in rules("--disable", "religion-attribute")
+
+
 def test_pyproject_without_table_is_ignored(project: Path) -> None:
     (project / "pyproject.toml").write_text('[project]\nname = "x"\n', encoding="utf-8")
     assert config.discover(project) is None
@@ -75,6 +87,8 @@ def test_config_option_and_baseline_path(
         ('min-confidence = "high"\n', "expected a number"),
         ("gitignore = 1\n", "expected true or false"),
         ("exclude = [1]\n", "expected a string or a list of strings"),
+        ("disable = 3\n", "key 'disable': expected a string or a list of strings"),
+        ('disable = ["race-atribute"]\n', "key 'disable': unknown rule id 'race-atribute'"),
         ("fail-on = \n", "not valid TOML"),
     ],
 )

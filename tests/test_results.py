@@ -106,6 +106,22 @@ def _args(listing: Path, results: Path, out: Path, *extra: str) -> list[str]:
     ]
 
 
+def test_disable_filters_the_report_not_the_stored_results(
+    small: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A rule disabled in one run comes back when the next run over the same results
+    does not disable it: the shards hold every rule's findings."""
+    out = tmp_path / "o.json"
+    assert main(_args(small, tmp_path / "r", out, "--disable", "gat1400-ethic-code")) == 0
+    doc = _report(out)
+    assert doc["findings"] and doc["tool"]["disabled_rules"] == ["gat1400-ethic-code"]
+    assert "gat1400-ethic-code" not in {f["rule"] for f in doc["findings"]}
+    capsys.readouterr()
+    assert main(_args(small, tmp_path / "r", out)) == 0
+    assert "4 targets resumed, 0 scanned" in capsys.readouterr().err
+    assert "gat1400-ethic-code" in {f["rule"] for f in _report(out)["findings"]}
+
+
 def test_a_missing_target_in_the_listing_exits_2_after_the_report(
     small: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -47,6 +47,7 @@ class ScanOptions:
     min_confidence: float = 0.0
     excludes: tuple[str, ...] = ()
     rule_dirs: tuple[str, ...] = ()
+    disabled_rules: tuple[str, ...] = ()  # rule ids whose findings are not reported
     use_gitignore: bool = False
     max_file_size: int = 64 * 1024 * 1024
     # Archive limits (see extract.units.Limits): nesting depth, bytes expanded from
@@ -94,6 +95,10 @@ class ScanOptions:
             raise ConfigError("--since, --until and --branch need --history")
         self.selection()  # validates the dates
 
+    def keeps(self, finding: Finding) -> bool:
+        """Whether ``finding`` is reported: confident enough, of a rule not disabled."""
+        return finding.confidence >= self.min_confidence and finding.rule not in self.disabled_rules
+
     @property
     def limits(self) -> Limits:
         return Limits(
@@ -126,6 +131,7 @@ def scan(targets: Sequence[str], options: ScanOptions | None = None) -> ScanResu
     started = time.perf_counter()
     started_at = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     catalogue = load_catalogue(opts.rule_dirs)
+    check_disabled(opts.disabled_rules, catalogue)
     if opts.history:
         return _scan_history(targets, opts, catalogue, started)
     kinds, walked, skipped = _walk_all(list(targets), opts)
@@ -152,7 +158,7 @@ def scan(targets: Sequence[str], options: ScanOptions | None = None) -> ScanResu
         total_bytes += out.bytes
         texts += out.texts
         if out.findings:
-            found += sum(f.confidence >= opts.min_confidence for f in out.findings)
+            found += sum(opts.keeps(f) for f in out.findings)
         if report:
             report(done, listed, total_bytes, found)
 
@@ -162,7 +168,7 @@ def scan(targets: Sequence[str], options: ScanOptions | None = None) -> ScanResu
     # Findings are reported relative to their target; several targets keep their order.
     for _job, out in engine.files(jobs, catalogue, opts.rule_dirs, workers, on_done, opts.limits):
         if out.findings:
-            findings.extend(f for f in out.findings if f.confidence >= opts.min_confidence)
+            findings.extend(f for f in out.findings if opts.keeps(f))
         if out.notices:
             notices.extend(out.notices)
         if out.skipped:
@@ -183,6 +189,7 @@ def scan(targets: Sequence[str], options: ScanOptions | None = None) -> ScanResu
         tool_version=__version__,
         warnings=tuple(notices),
         started=started_at,
+        disabled_rules=opts.disabled_rules,
     )
 
 
@@ -295,9 +302,7 @@ def _scan_history(
         before = done
     return ScanResult(
         targets=tuple(o.target for o in outcomes),
-        findings=tuple(
-            f for o in outcomes for f in o.findings if f.confidence >= opts.min_confidence
-        ),
+        findings=tuple(f for o in outcomes for f in o.findings if opts.keeps(f)),
         skipped=tuple(s for o in outcomes for s in o.skipped),
         stats=Stats(
             files=sum(o.blobs for o in outcomes),
@@ -306,7 +311,20 @@ def _scan_history(
         ),
         catalogue_version=catalogue.version,
         tool_version=__version__,
+        disabled_rules=opts.disabled_rules,
     )
+
+
+def check_disabled(rule_ids: Sequence[str], catalogue: Catalogue, where: str = "--disable") -> None:
+    """Every rule to disable is in the catalogue (a typo would silently disable nothing);
+    ``where`` names the setting in the error."""
+    known = {r.id for r in catalogue.rules}
+    unknown = [r for r in rule_ids if r not in known]
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown rule id {', '.join(map(repr, unknown))} "
+            "(`ethicscan rules` lists the ids)"
+        )
 
 
 def scan_text(text: str, path: str = "input.txt", rule_dirs: Sequence[str] = ()) -> list[Finding]:

@@ -24,7 +24,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 
 from ethicscan import __version__, config, diff
 from ethicscan import baseline as baseline_mod
-from ethicscan.api import ScanOptions, scan
+from ethicscan.api import ScanOptions, check_disabled, scan
 from ethicscan.corpus import read_targets, scan_corpus
 from ethicscan.engine import ENGINES
 from ethicscan.errors import ConfigError, EthicscanError, TargetError
@@ -33,7 +33,7 @@ from ethicscan.model import ScanResult, Severity
 from ethicscan.report import OutputFormat, reporter
 from ethicscan.report.table import safe_text
 from ethicscan.rules import reference
-from ethicscan.rules.catalogue import load_catalogue
+from ethicscan.rules.catalogue import load_catalogue, load_default_catalogue
 
 
 class ExitStatus(enum.IntEnum):
@@ -175,20 +175,53 @@ def _summary(result: ScanResult) -> str:
 
 def _settings(cli_values: config.Settings, config_file: str | None) -> config.Settings:
     """Merge the config file (given or found in the current folder) under the options
-    the user typed."""
+    the user typed; the rules to disable are checked against the catalogue here, so an
+    unknown id in either stops the scan before it starts, naming where it was set."""
     path = config_file or config.discover(Path.cwd())
     cfg = config.load(path) if path else None
     ctx = click.get_current_context()
-    names = {"exclude", "fail_on", "min_confidence", "rule_dirs", "baseline", "gitignore"}
+    names = {
+        "exclude",
+        "fail_on",
+        "min_confidence",
+        "rule_dirs",
+        "baseline",
+        "gitignore",
+        "disable",
+    }
     given = frozenset(
         n for n in names if ctx.get_parameter_source(n) is not click.core.ParameterSource.DEFAULT
     )
-    return config.effective(cli_values, given, cfg)
+    settings = config.effective(cli_values, given, cfg)
+    if settings.disable:
+        where = (
+            "--disable"
+            if "disable" in given or cfg is None
+            else f"config {cfg.source}: key 'disable'"
+        )
+        check_disabled(settings.disable, load_catalogue(settings.rule_dirs), where)
+    return settings
+
+
+def _version_text() -> str:
+    cat = load_default_catalogue()
+    return f"ethicscan {__version__} (catalogue {cat.version}, {len(cat.rules)} rules)"
+
+
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    if value and not ctx.resilient_parsing:
+        click.echo(_version_text())
+        ctx.exit()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(
-    __version__, "--version", prog_name="ethicscan", message="%(prog)s %(version)s"
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_print_version,
+    help="Show the version and the rule catalogue's version, and exit.",
 )
 def cli() -> None:
     """Find where software sorts people by race, skin colour, ethnicity, religion and
@@ -239,6 +272,12 @@ def cli() -> None:
     multiple=True,
     type=click.Path(file_okay=False),
     help="A folder of extra rule files (*.yml); repeatable.",
+)
+@click.option(
+    "--disable",
+    multiple=True,
+    metavar="RULE",
+    help="Turn off the rule with this id (`ethicscan rules` lists them); repeatable.",
 )
 @click.option(
     "--jobs",
@@ -357,6 +396,7 @@ def scan_cmd(
     exclude: tuple[str, ...],
     gitignore: bool,
     rule_dirs: tuple[str, ...],
+    disable: tuple[str, ...],
     jobs: int,
     max_file_size: int,
     max_depth: int,
@@ -394,7 +434,7 @@ def scan_cmd(
     )
     progress = _LateProgress(err, err.is_terminal, "targets" if per_target else "files")
     settings = _settings(
-        config.Settings(exclude, fail_on, min_confidence, rule_dirs, baseline, gitignore),
+        config.Settings(exclude, fail_on, min_confidence, rule_dirs, baseline, gitignore, disable),
         config_file,
     )
     fail_on, rule_dirs = settings.fail_on, settings.rule_dirs
@@ -413,6 +453,7 @@ def scan_cmd(
             [b for b in (settings.baseline, write_baseline) if b], targets
         ),
         rule_dirs=rule_dirs,
+        disabled_rules=tuple(dict.fromkeys(settings.disable)),
         use_gitignore=settings.gitignore,
         max_file_size=max_file_size,
         max_depth=max_depth,

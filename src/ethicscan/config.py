@@ -9,6 +9,7 @@ Keys (all optional)::
     rules = ["ethicscan-rules"]           # like --rules; relative to the config file
     baseline = ".ethicscan-baseline.json" # like --baseline; relative to the config file
     gitignore = true                      # like --gitignore
+    disable = ["race-attribute"]          # like --disable: rule ids turned off
 
 Options given on the command line win.  An unknown key is an error naming the key and
 the file.
@@ -43,6 +44,7 @@ class Settings:
     rule_dirs: tuple[str, ...] = ()
     baseline: str | None = None
     gitignore: bool = False
+    disable: tuple[str, ...] = ()
 
 
 # config key -> Settings field
@@ -53,6 +55,7 @@ KEYS = {
     "rules": "rule_dirs",
     "baseline": "baseline",
     "gitignore": "gitignore",
+    "disable": "disable",
 }
 
 
@@ -107,7 +110,7 @@ def load(path: str | Path) -> Config:
         if key not in KEYS:
             raise ConfigError(f"config {p}: unknown key '{key}' (known: {', '.join(KEYS)})")
         name = KEYS[key]
-        if name == "exclude":
+        if name in ("exclude", "disable"):
             values[name] = _str_list(value, where)
         elif name == "rule_dirs":
             values[name] = tuple(str(base / d) for d in _str_list(value, where))

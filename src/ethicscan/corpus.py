@@ -18,12 +18,12 @@ import os
 import tempfile
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ethicscan import __version__
-from ethicscan.api import ScanOptions, progress_reporter
+from ethicscan.api import ScanOptions, check_disabled, progress_reporter
 from ethicscan.engine import get_engine, local, portable
 from ethicscan.errors import ConfigError
 from ethicscan.model import (
@@ -173,6 +173,7 @@ def scan_corpus(
     if not targets:
         raise ConfigError("nothing to scan: give at least one target")
     started = time.perf_counter()
+    check_disabled(opts.disabled_rules, load_catalogue(opts.rule_dirs))
     order = list(dict.fromkeys(targets))  # a target listed twice is scanned once
     folder = open_results(results, opts) if results else None
     done: dict[int, ScanResult] = {}
@@ -187,9 +188,10 @@ def scan_corpus(
     workers = opts.jobs or local.default_jobs()
     nbytes = found = 0
     report = progress_reporter(opts.progress)
-    for k, (j, res) in enumerate(
-        engine.targets([order[i] for i in todo], portable(opts), workers), 1
-    ):
+    # Shards hold every rule's findings (a re-run may disable other rules); the merged
+    # result drops the disabled ones.
+    whole = replace(portable(opts), disabled_rules=())
+    for k, (j, res) in enumerate(engine.targets([order[i] for i in todo], whole, workers), 1):
         i = todo[j]
         if folder is not None:
             write_shard(folder, order[i], res)
@@ -199,6 +201,12 @@ def scan_corpus(
         if report:
             report(k, len(todo), nbytes, found)
     merged = merge([done[i] for i in range(len(order))], time.perf_counter() - started)
+    if opts.disabled_rules:
+        merged = replace(
+            merged,
+            findings=tuple(f for f in merged.findings if f.rule not in opts.disabled_rules),
+            disabled_rules=opts.disabled_rules,
+        )
     return CorpusResult(merged, resumed, len(todo))
 
 
@@ -242,6 +250,7 @@ def result_from_dict(doc: dict[str, Any]) -> ScanResult:
             Notice(w["path"], w["line"], w["message"], w["target"]) for w in doc.get("warnings", [])
         ),
         started=doc.get("started", ""),
+        disabled_rules=tuple(doc["tool"].get("disabled_rules", ())),
     )
 
 

@@ -267,6 +267,7 @@ class ScanResult:
     tool_version: str = field(default="")
     warnings: tuple[Notice, ...] = ()
     started: str = ""  # ISO 8601 UTC time the scan started, e.g. 2026-11-27T01:45:06Z
+    disabled_rules: tuple[str, ...] = ()  # rule ids turned off for this scan (--disable)
 
     def at_or_above(self, severity: Severity) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.severity.rank >= severity.rank)

@@ -77,6 +77,7 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
             "name": "ethicscan",
             "version": result.tool_version,
             "catalogue_version": result.catalogue_version,
+            "disabled_rules": list(result.disabled_rules),
         },
         "started": result.started,
         "targets": [
