@@ -427,3 +427,10 @@ def test_a_label_set_or_a_mapping_is_not_a_comparison() -> None:
     for line in ('RACES = ("asian", "black", "hispanic", "white")', 'm = {"White": 1, "Black": 0}'):
         caps = {f.capability for f in scan_text(line + "  # race\n", "fair/data.py")}
         assert Capability.TARGETING not in caps
+
+
+def test_a_quoted_key_opening_a_literal_is_an_entry_not_a_block() -> None:
+    assert not shape.is_statement('    "CaucasianMountainDogBreed": {')
+    assert not shape.is_statement("    '人种': [")
+    assert shape.is_statement("    if race in groups: {")
+    assert shape.is_statement("function race() {")
