@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from ethicscan import __version__
 from ethicscan.classify.analyse import analyse
+from ethicscan.classify.package import name_model_data
 from ethicscan.engine import ENGINES, get_engine, local
 from ethicscan.errors import ConfigError
 from ethicscan.extract.units import MAX_DEPTH, Limits
@@ -173,6 +174,7 @@ def scan(targets: Sequence[str], options: ScanOptions | None = None) -> ScanResu
             notices.extend(out.notices)
         if out.skipped:
             more_skipped.extend(out.skipped)
+    findings = name_model_data(findings)  # a name model's labels and tables: its data
     # A file target skipped whole (too large, not text) was never read: its identity is
     # its size, not a hash that would read gigabytes only to report them unread.
     unread = {

@@ -1,0 +1,107 @@
+"""Evidence across the files of one package.
+
+A file is classified on its own, from the structure it sits in.  One thing only shows
+across files: a model's data.  A package whose code infers race or ethnicity from
+people's names keeps the model's class labels, priors and surname tables in data files
+beside it (``models/lstm/labels.json``, ``data/census/surnames.parquet``) and its label
+set in a module (``RACES = ("asian", "black", "hispanic", "white")``).  Read alone,
+such a table is a record of race; in that package it is the data the inference runs on,
+and the judges of the labelled corpus call it inference.  This pass, run once over a
+scan's findings, says so.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import replace
+
+from ethicscan.model import Basis, Capability, Finding, Severity, Signal, Trait
+
+# Traits a model over names predicts together: race, ethnicity, named groups, and
+# religion (a class of such models: "Jewish", "Muslim").
+NAME_MODEL_TRAITS = frozenset({Trait.RACE, Trait.ETHNICITY, Trait.ETHNIC_GROUP, Trait.RELIGION})
+# Inference-by-name findings in a package's code that make it a name model's package.
+MIN_CODE_FINDINGS = 3
+# Files of data a model is shipped with: tables, label maps, serialised arrays.
+DATA_SUFFIXES = frozenset(
+    {
+        ".json",
+        ".yaml",
+        ".yml",
+        ".toml",
+        ".csv",
+        ".tsv",
+        ".parquet",
+        ".feather",
+        ".arrow",
+        ".pkl",
+        ".pickle",
+        ".joblib",
+        ".npy",
+        ".npz",
+        ".h5",
+        ".hdf5",
+    }
+)
+CODE_SUFFIXES = frozenset(
+    {".py", ".pyx", ".js", ".mjs", ".cjs", ".ts", ".java", ".kt", ".go", ".rs", ".r", ".jl"}
+)
+SIGNAL = "data-of-a-name-model"
+
+
+def package_of(f: Finding) -> str:
+    """The package a finding belongs to: its target and the archive it is in, or the
+    first folder of its path in a folder target."""
+    path = f.location.path
+    head = path.split("!", 1)[0] if "!" in path else path.split("/", 1)[0]
+    return f"{f.location.target}\x1f{head}"
+
+
+def _suffix(path: str) -> str:
+    name = path.rsplit("!", 1)[-1].rsplit("/", 1)[-1].lower()
+    return name[name.rfind(".") :] if "." in name else ""
+
+
+def _model_data(f: Finding) -> bool:
+    """Is ``f`` a record or mention in a data file, or a label of a value set recorded
+    in code (the model's label set)?"""
+    suffix = _suffix(f.location.path)
+    if suffix in DATA_SUFFIXES:
+        return f.capability in (Capability.RECORD, Capability.MENTION)
+    return (
+        suffix in CODE_SUFFIXES
+        and f.capability is Capability.RECORD
+        and any(s.name == "value-set" for s in f.signals)
+    )
+
+
+def name_model_data(findings: Sequence[Finding]) -> list[Finding]:
+    """``findings`` with the records and mentions of race or ethnicity in the data
+    files of a package whose code infers them from names, and the labels its code
+    records, raised to inference by name."""
+    inferring: dict[str, int] = defaultdict(int)
+    for f in findings:
+        if (
+            f.capability is Capability.INFERENCE
+            and f.basis is Basis.NAME
+            and f.trait in NAME_MODEL_TRAITS
+            and _suffix(f.location.path) in CODE_SUFFIXES
+        ):
+            inferring[package_of(f)] += 1
+    models = {p for p, n in inferring.items() if n >= MIN_CODE_FINDINGS}
+    if not models:
+        return list(findings)
+    out = []
+    for f in findings:
+        if f.trait in NAME_MODEL_TRAITS and package_of(f) in models and _model_data(f):
+            n = inferring[package_of(f)]
+            f = replace(
+                f,
+                capability=Capability.INFERENCE,
+                basis=Basis.NAME,
+                severity=Severity.MEDIUM,
+                signals=(*f.signals, Signal(SIGNAL, 0.0, f"{n} inferences by name in its code")),
+            )
+        out.append(f)
+    return out

@@ -1,0 +1,70 @@
+"""Evidence across the files of one package: a name model's data (classify/package.py).
+
+The texts are written here, in the shape of a package that estimates race from surnames
+and of a survey package that only records it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ethicscan.api import ScanOptions, scan
+from ethicscan.classify.package import SIGNAL
+from ethicscan.model import Basis, Capability
+
+PREDICT = '''"""Estimate race and ethnicity from a person's last name with a trained model."""
+
+
+def predict_race(last_name, model, labels):
+    """Predict the race of each last name: one probability per race label."""
+    probs = model.predict_proba([last_name])[0]
+    race = labels[int(probs.argmax())]
+    return {"last_name": last_name, "race": race, "race_probability": float(probs.max())}
+'''
+
+SURVEY = '''def save_answers(db, respondent_id, answers):
+    """Store one respondent's answers to the census questionnaire."""
+    db.insert("answers", {"respondent": respondent_id, "race": answers["race"]})
+'''
+
+LABELS = """{
+  "classes": ["asian", "black", "hispanic", "white"],
+  "race": ["asian", "black", "hispanic", "white"]
+}
+"""
+
+
+def _scan(root: Path) -> dict[str, set[tuple[Capability, Basis | None]]]:
+    result = scan([str(root)], ScanOptions(jobs=1))
+    out: dict[str, set[tuple[Capability, Basis | None]]] = {}
+    for f in result.findings:
+        out.setdefault(f.location.path, set()).add((f.capability, f.basis))
+    return out
+
+
+def _package(root: Path, name: str, code: str) -> None:
+    (root / name / "models").mkdir(parents=True)
+    (root / name / "model.py").write_text(code, encoding="utf-8")
+    (root / name / "models" / "labels.json").write_text(LABELS, encoding="utf-8")
+
+
+def test_the_labels_of_a_name_model_are_its_inference(tmp_path: Path) -> None:
+    _package(tmp_path, "namerace", PREDICT)
+    found = _scan(tmp_path)
+    assert found["namerace/models/labels.json"] == {(Capability.INFERENCE, Basis.NAME)}
+    result = scan([str(tmp_path)], ScanOptions(jobs=1))
+    labels = [f for f in result.findings if f.location.path.endswith("labels.json")]
+    assert all(SIGNAL in {s.name for s in f.signals} for f in labels)
+
+
+def test_the_same_labels_beside_code_that_only_records_stay_records(tmp_path: Path) -> None:
+    _package(tmp_path, "survey", SURVEY)
+    found = _scan(tmp_path)
+    assert found["survey/models/labels.json"] == {(Capability.RECORD, None)}
+
+
+def test_a_name_model_in_one_package_leaves_another_package_alone(tmp_path: Path) -> None:
+    _package(tmp_path, "namerace", PREDICT)
+    _package(tmp_path, "survey", SURVEY)
+    found = _scan(tmp_path)
+    assert found["namerace/models/labels.json"] == {(Capability.INFERENCE, Basis.NAME)}
+    assert found["survey/models/labels.json"] == {(Capability.RECORD, None)}
