@@ -68,3 +68,35 @@ def test_a_name_model_in_one_package_leaves_another_package_alone(tmp_path: Path
     found = _scan(tmp_path)
     assert found["namerace/models/labels.json"] == {(Capability.INFERENCE, Basis.NAME)}
     assert found["survey/models/labels.json"] == {(Capability.RECORD, None)}
+
+
+CATALOGUE = """traits:
+  - race: racial or ethnic origin
+  - skin colour: colour of the skin
+  - ethnicity: ethnic group
+  - religion: religious or philosophical beliefs
+  - political opinion: political views
+  - trade union: trade union membership
+  - sexual orientation: sex life or sexual orientation
+"""
+
+
+def test_a_catalogue_of_categories_in_a_name_model_package_stays_a_catalogue(
+    tmp_path: Path,
+) -> None:
+    _package(tmp_path, "namerace", PREDICT)
+    (tmp_path / "namerace" / "categories.yml").write_text(CATALOGUE, encoding="utf-8")
+    found = _scan(tmp_path)
+    assert found["namerace/categories.yml"] == {(Capability.MENTION, None)}
+
+
+def test_documentation_alone_does_not_make_a_name_model_package(tmp_path: Path) -> None:
+    doc = "".join(
+        f"def check_{i}(findings):\n"
+        f'    """Does a package predict race from a last name with a trained model?"""\n'
+        f"    return len(findings) > {i}\n\n\n"
+        for i in range(4)
+    )
+    _package(tmp_path, "labels_only", doc)
+    found = _scan(tmp_path)
+    assert (Capability.INFERENCE, Basis.NAME) not in found["labels_only/models/labels.json"]

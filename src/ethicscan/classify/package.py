@@ -48,6 +48,7 @@ CODE_SUFFIXES = frozenset(
     {".py", ".pyx", ".js", ".mjs", ".cjs", ".ts", ".java", ".kt", ".go", ".rs", ".r", ".jl"}
 )
 SIGNAL = "data-of-a-name-model"
+CATALOGUE = "catalogue-of-protected-categories"
 
 
 def package_of(f: Finding) -> str:
@@ -66,14 +67,16 @@ def _suffix(path: str) -> str:
 def _model_data(f: Finding) -> bool:
     """Is ``f`` a record or mention in a data file, or a label of a value set recorded
     in code (the model's label set)?"""
+    if _has(f, CATALOGUE):
+        return False  # a list of the protected categories is no model's label set
     suffix = _suffix(f.location.path)
     if suffix in DATA_SUFFIXES:
         return f.capability in (Capability.RECORD, Capability.MENTION)
-    return (
-        suffix in CODE_SUFFIXES
-        and f.capability is Capability.RECORD
-        and any(s.name == "value-set" for s in f.signals)
-    )
+    return suffix in CODE_SUFFIXES and f.capability is Capability.RECORD and _has(f, "value-set")
+
+
+def _has(f: Finding, signal: str) -> bool:
+    return any(s.name == signal for s in f.signals)
 
 
 def name_model_data(findings: Sequence[Finding]) -> list[Finding]:
@@ -87,6 +90,7 @@ def name_model_data(findings: Sequence[Finding]) -> list[Finding]:
             and f.basis is Basis.NAME
             and f.trait in NAME_MODEL_TRAITS
             and _suffix(f.location.path) in CODE_SUFFIXES
+            and not _has(f, "in-comment-or-doc")  # code that runs, not its documentation
         ):
             inferring[package_of(f)] += 1
     models = {p for p, n in inferring.items() if n >= MIN_CODE_FINDINGS}
