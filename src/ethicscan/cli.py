@@ -31,6 +31,7 @@ from ethicscan.errors import ConfigError, EthicscanError, TargetError
 from ethicscan.extract.units import MAX_DEPTH
 from ethicscan.model import ScanResult, Severity
 from ethicscan.report import OutputFormat, reporter
+from ethicscan.report import json as json_report
 from ethicscan.report.table import safe_text
 from ethicscan.rules import reference
 from ethicscan.rules.catalogue import load_catalogue, load_default_catalogue
@@ -236,7 +237,9 @@ def cli() -> None:
     type=click.Choice([f.value for f in OutputFormat]),
     default="table",
     show_default=True,
-    help="Output format.",
+    help="Output format: table, json (schema: `ethicscan schema`), jsonl (a finding a line, "
+    "then a summary line), csv (a row per finding, then skipped files and warnings), sarif, "
+    "html, github (annotations).",
 )
 @click.option("--output", "-o", type=click.Path(), help="Write the report to FILE.")
 @click.option(
@@ -614,6 +617,13 @@ def rules_cmd(fmt: str, rule_dirs: tuple[str, ...]) -> None:
     for r in cat.rules:
         table.add_row(r.id, r.trait.value, str(len(r.terms)), r.summary)
     Console(width=160 if not sys.stdout.isatty() else None).print(table)
+
+
+@cli.command("schema")
+def schema_cmd() -> None:
+    """Print the JSON Schema (draft 2020-12) of the JSON report (--format json); its
+    $defs/finding and $defs/jsonlSummary describe the lines of --format jsonl."""
+    click.echo(json_report.schema_text(), nl=False)
 
 
 def _message(exc: BaseException) -> str:

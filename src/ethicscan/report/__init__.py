@@ -6,9 +6,11 @@ import enum
 from collections.abc import Callable
 
 from ethicscan.model import ScanResult
+from ethicscan.report import csv as csv_report
 from ethicscan.report import github as github_report
 from ethicscan.report import html as html_report
 from ethicscan.report import json as json_report
+from ethicscan.report import jsonl as jsonl_report
 from ethicscan.report import sarif as sarif_report
 from ethicscan.report import table as table_report
 from ethicscan.rules.catalogue import Catalogue
@@ -17,6 +19,8 @@ from ethicscan.rules.catalogue import Catalogue
 class OutputFormat(str, enum.Enum):
     TABLE = "table"
     JSON = "json"
+    JSONL = "jsonl"
+    CSV = "csv"
     SARIF = "sarif"
     GITHUB = "github"
     HTML = "html"
@@ -34,6 +38,10 @@ def reporter(
         return lambda r: table_report.render(r, width=width, color=color)
     if fmt is OutputFormat.JSON:
         return json_report.render
+    if fmt is OutputFormat.JSONL:
+        return jsonl_report.render
+    if fmt is OutputFormat.CSV:
+        return csv_report.render
     if fmt is OutputFormat.SARIF:
         return lambda r: sarif_report.render(r, catalogue)
     if fmt is OutputFormat.GITHUB:

@@ -4,6 +4,7 @@ never filters or rescans."""
 from __future__ import annotations
 
 import json
+from importlib import resources
 from typing import Any
 
 from ethicscan.model import Commit, Finding, History, Notice, ScanResult, Skipped, path_text
@@ -103,17 +104,22 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
     }
 
 
-def _valid(value: Any) -> Any:
+def valid(value: Any) -> Any:
     """Every string valid Unicode (a target typed with bytes that are not UTF-8):
     the report can always be written as UTF-8."""
     if isinstance(value, str):
         return path_text(value)
     if isinstance(value, dict):
-        return {k: _valid(v) for k, v in value.items()}
+        return {k: valid(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_valid(v) for v in value]
+        return [valid(v) for v in value]
     return value
 
 
 def render(result: ScanResult) -> str:
-    return json.dumps(_valid(to_dict(result)), ensure_ascii=False, indent=2) + "\n"
+    return json.dumps(valid(to_dict(result)), ensure_ascii=False, indent=2) + "\n"
+
+
+def schema_text() -> str:
+    """The JSON Schema (draft 2020-12) of the report, as shipped in the package."""
+    return resources.files("ethicscan.report").joinpath("schema.json").read_text(encoding="utf-8")

@@ -21,9 +21,19 @@ _MARKS = (
 )
 
 
+# Reports that do not name ethicscan in their first lines: the CSV header, and a JSON
+# Lines report's first finding (the summary that names the tool is its last line).
+_HEADERS = (
+    ("CSV report", re.compile(rb"severity,capability,trait,confidence,path,line,column,rule,")),
+    ("JSON Lines report", re.compile(rb'\{"rule": "[^"\n]*", "trait": "[a-z_]+", "capability": ')),
+)
+
+
 def own_report(head: bytes) -> str:
     """What kind of ethicscan report ``head`` (a file's first bytes) opens, or ""."""
     head = head[:HEAD]
+    if head.startswith((b"severity,", b'{"rule": ')):
+        return next((kind for kind, mark in _HEADERS if mark.match(head)), "")
     if b"ethicscan" not in head:
         return ""
     return next((kind for kind, mark in _MARKS if mark.search(head)), "")
