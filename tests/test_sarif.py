@@ -16,6 +16,7 @@ import jsonschema
 import pytest
 
 from ethicscan import ScanOptions, scan
+from ethicscan.cli import main
 from ethicscan.model import Location, ScanResult, Severity, Suppression
 from ethicscan.report import sarif
 from ethicscan.rules.catalogue import load_default_catalogue
@@ -44,6 +45,14 @@ def result(tmp_path: Path, face_header_gbk: bytes) -> ScanResult:
     (root / "include" / "face_attr.h").write_bytes(face_header_gbk)
     (root / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     return scan([str(root)], ScanOptions(jobs=1))
+
+
+@pytest.fixture
+def tree_with_finding(tmp_path: Path, face_header_gbk: bytes) -> Path:
+    root = tmp_path / "sdk"
+    root.mkdir()
+    (root / "face_attr.h").write_bytes(face_header_gbk)
+    return root
 
 
 def _errors(validator: jsonschema.Draft4Validator, doc: dict[str, Any]) -> list[str]:
@@ -192,3 +201,112 @@ def test_real_archive_member(
         }
         assert loc["logicalLocations"][0]["fullyQualifiedName"] == "sdk.zip!include/face_attr.h"
         assert res["properties"]["location"]["path"] == "sdk.zip!include/face_attr.h"
+
+
+# GitHub code scanning: a security severity per rule, in GitHub's bands.
+GITHUB_BAND = {
+    Severity.CRITICAL: (9.0, 10.0),
+    Severity.HIGH: (7.0, 8.9),
+    Severity.MEDIUM: (4.0, 6.9),
+    Severity.LOW: (0.1, 3.9),
+}
+
+
+def _rules(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {r["id"]: r for r in doc["runs"][0]["tool"]["driver"]["rules"]}
+
+
+def test_every_rule_is_a_security_rule_with_its_worst_severity(
+    validator: jsonschema.Draft4Validator,
+    tree_with_finding: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["scan", str(tree_with_finding), "-j", "1", "--format", "sarif"]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert _errors(validator, doc) == []
+    rules = _rules(doc)
+    assert len(rules) == len(load_default_catalogue().rules)
+    assert all("security" in r["properties"]["tags"] for r in rules.values())
+    found = {res["ruleId"] for res in doc["runs"][0]["results"]}
+    assert found >= {"race-attribute", "skin-colour-attribute"}  # biometric inference: high
+    for rule_id, rule in rules.items():
+        if rule_id in found:
+            assert rule["properties"]["security-severity"] == "7.0"
+        else:
+            assert "security-severity" not in rule["properties"]
+
+
+@pytest.mark.parametrize("severity", list(Severity), ids=lambda s: s.value)
+def test_rule_security_severity_is_its_most_severe_result(
+    validator: jsonschema.Draft4Validator, result: ScanResult, severity: Severity
+) -> None:
+    f = result.findings[0]
+    one = replace(f, severity=severity, fingerprint="1" * 20)
+    below = replace(f, severity=Severity.INFO, fingerprint="2" * 20)
+    doc = sarif.to_dict(replace(result, findings=(below, one, below)), repository="")
+    assert _errors(validator, doc) == []
+    props = _rules(doc)[f.rule]["properties"]
+    if severity is Severity.INFO:  # nothing for GitHub to rank: its level says "note"
+        assert "security-severity" not in props
+    else:
+        low, high = GITHUB_BAND[severity]
+        assert isinstance(props["security-severity"], str)
+        assert low <= float(props["security-severity"]) <= high
+    by_result = [r["properties"]["security-severity"] for r in doc["runs"][0]["results"]]
+    assert by_result[1] == sarif.SECURITY_SEVERITY[severity]
+
+
+def test_help_uri_is_the_rules_section_in_the_repository(
+    validator: jsonschema.Draft4Validator, result: ScanResult, repo_root: Path
+) -> None:
+    repo = "https://github.com/acme/ethicscan"
+    doc = sarif.to_dict(result, repository=repo + "/")
+    assert _errors(validator, doc) == []
+    driver = doc["runs"][0]["tool"]["driver"]
+    assert driver["informationUri"] == repo
+    headings = (repo_root / "docs" / "rules.md").read_text(encoding="utf-8")
+    for rule in driver["rules"]:
+        assert rule["helpUri"] == f"{repo}/blob/main/docs/rules.md#{rule['id']}"
+        assert f"\n## `{rule['id']}`\n" in headings  # GitHub's anchor for that heading
+    # Without a known repository: the first legal reference, and no informationUri.
+    doc = sarif.to_dict(result, repository="")
+    driver = doc["runs"][0]["tool"]["driver"]
+    assert "informationUri" not in driver
+    assert all(r["helpUri"].startswith("https://eur-lex.") for r in driver["rules"][:2])
+
+
+@pytest.mark.parametrize(
+    ("entries", "url"),
+    [
+        (["Homepage, https://example.org/", "Repository, https://github.com/a/b/"], "https://github.com/a/b"),
+        (["Source, https://codeberg.org/a/b"], "https://codeberg.org/a/b"),
+        (["Homepage, https://example.org"], "https://example.org"),
+        (["Repository, http://insecure.example/a"], ""),
+        ([], ""),
+    ],
+)  # fmt: skip
+def test_repository_url_from_project_urls(entries: list[str], url: str) -> None:
+    assert sarif.repository_url(entries) == url
+
+
+def test_disabled_rules_are_rule_configuration_overrides(
+    validator: jsonschema.Draft4Validator,
+    tree_with_finding: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    args = ["scan", str(tree_with_finding), "-j", "1", "--format", "sarif"]
+    main([*args, "--disable", "religion-attribute"])
+    doc = json.loads(capsys.readouterr().out)
+    assert _errors(validator, doc) == []
+    index = list(_rules(doc)).index("religion-attribute")
+    assert doc["runs"][0]["invocations"][0]["ruleConfigurationOverrides"] == [
+        {
+            "descriptor": {"id": "religion-attribute", "index": index},
+            "configuration": {"enabled": False},
+        }
+    ]
+    main(args)
+    assert (
+        "ruleConfigurationOverrides"
+        not in json.loads(capsys.readouterr().out)["runs"][0]["invocations"][0]
+    )

@@ -5,11 +5,20 @@ its rule, a level from its severity, a physical location (the file on disk; for 
 file inside an archive the outer archive, with the chain as a logical location), a
 partial fingerprint and the trait, capability, confidence and signals as properties.
 Skipped files and suppression warnings are tool execution notifications.
+
+GitHub code scanning reads a severity per rule, not per result: a rule is tagged
+``security`` and its ``security-severity`` is that of its most severe result in the run
+(none when its results are all ``info``, or it has none); each result keeps its own
+severity as its ``level`` and in its properties.  When the package's metadata names its
+repository (``[project.urls]`` Repository, Source or Homepage), ``informationUri`` is
+that and each built-in rule's ``helpUri`` is its section of ``docs/rules.md`` there.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from importlib import metadata
 from typing import Any
 
 from ethicscan.model import Finding, ScanResult, Severity
@@ -28,17 +37,45 @@ LEVEL = {
     Severity.LOW: "note",
     Severity.INFO: "note",
 }
-# GitHub shows "security-severity" (0.0-10.0) as critical/high/medium/low.
+# GitHub shows "security-severity" (0.0-10.0) as critical (9.0 and above), high (7.0-8.9),
+# medium (4.0-6.9) and low (0.1-3.9).
 SECURITY_SEVERITY = {
-    Severity.CRITICAL: "9.5",
-    Severity.HIGH: "8.0",
-    Severity.MEDIUM: "5.0",
+    Severity.CRITICAL: "9.0",
+    Severity.HIGH: "7.0",
+    Severity.MEDIUM: "4.0",
     Severity.LOW: "2.0",
-    Severity.INFO: "0.5",
+    Severity.INFO: "0.0",
 }
+RULES_DOC = "docs/rules.md"
 
 
-def _rule_descriptor(rule: Rule) -> dict[str, Any]:
+def repository_url(project_urls: Iterable[str] | None = None) -> str:
+    """The repository's address from the package's metadata (``[project.urls]``:
+    Repository, Source or Homepage; ``project_urls`` as ``Label, URL`` entries, default
+    the installed package's), or "" when it names none."""
+    if project_urls is None:
+        try:
+            project_urls = metadata.metadata("ethicscan").get_all("Project-URL") or []
+        except metadata.PackageNotFoundError:
+            project_urls = []
+    urls = {}
+    for entry in project_urls:
+        label, _, url = entry.partition(",")
+        urls[label.strip().lower()] = url.strip()
+    for label in ("repository", "source", "source code", "homepage"):
+        if urls.get(label, "").startswith("https://"):
+            return urls[label].rstrip("/")
+    return ""
+
+
+def _security(worst: Severity | None) -> dict[str, str]:
+    """A rule's GitHub severity: that of its most severe result, none for info."""
+    if worst is None or worst is Severity.INFO:
+        return {}
+    return {"security-severity": SECURITY_SEVERITY[worst]}
+
+
+def _rule_descriptor(rule: Rule, worst: Severity | None, doc_url: str) -> dict[str, Any]:
     refs_md = "\n".join(f"- [{r.title}]({r.url})" if r.url else f"- {r.title}" for r in rule.refs)
     refs_txt = "\n".join(f"- {r.title}" + (f" <{r.url}>" if r.url else "") for r in rule.refs)
     desc: dict[str, Any] = {
@@ -53,24 +90,29 @@ def _rule_descriptor(rule: Rule) -> dict[str, Any]:
         "defaultConfiguration": {"level": "warning"},
         "properties": {
             "trait": rule.trait.value,
-            "tags": ["ethicscan", "protected-trait", rule.trait.value],
+            "tags": ["security", "ethicscan", "protected-trait", rule.trait.value],
             "refs": [r.id for r in rule.refs],
+            **_security(worst),
         },
     }
-    urls = [r.url for r in rule.refs if r.url]
+    urls = [doc_url] if doc_url else [r.url for r in rule.refs if r.url]
     if urls:
         desc["helpUri"] = urls[0]
     return desc
 
 
-def _unknown_rule(rule_id: str, f: Finding) -> dict[str, Any]:
+def _unknown_rule(rule_id: str, f: Finding, worst: Severity | None) -> dict[str, Any]:
     """A result's rule that is not in the catalogue given (e.g. from ``--rules``)."""
     return {
         "id": rule_id,
         "name": rule_id,
         "shortDescription": {"text": rule_id},
         "defaultConfiguration": {"level": "warning"},
-        "properties": {"trait": f.trait.value, "tags": ["ethicscan", f.trait.value]},
+        "properties": {
+            "trait": f.trait.value,
+            "tags": ["security", "ethicscan", f.trait.value],
+            **_security(worst),
+        },
     }
 
 
@@ -162,14 +204,13 @@ def _result(f: Finding, rule_index: int, kinds: dict[str, str]) -> dict[str, Any
     return res
 
 
-def to_dict(result: ScanResult, catalogue: Catalogue | None = None) -> dict[str, Any]:
+def to_dict(
+    result: ScanResult, catalogue: Catalogue | None = None, repository: str | None = None
+) -> dict[str, Any]:
+    """``repository``: the address rule docs are linked to (default: from the package's
+    metadata; "" links none)."""
     cat = catalogue or load_default_catalogue()
-    rules = [_rule_descriptor(r) for r in cat.rules]
-    index = {r.id: i for i, r in enumerate(cat.rules)}
-    for f in result.findings:
-        if f.rule not in index:
-            index[f.rule] = len(rules)
-            rules.append(_unknown_rule(f.rule, f))
+    repo = repository_url() if repository is None else repository.rstrip("/")
     kinds = target_kinds(result.targets)
     findings = list(result.findings)
     dropped = 0
@@ -178,6 +219,21 @@ def to_dict(result: ScanResult, catalogue: Catalogue | None = None) -> dict[str,
         chosen = sorted(keep[:MAX_RESULTS])
         dropped = len(findings) - MAX_RESULTS
         findings = [findings[i] for i in chosen]
+    worst: dict[str, Severity] = {}
+    for f in findings:
+        if f.rule not in worst or f.severity.rank > worst[f.rule].rank:
+            worst[f.rule] = f.severity
+    builtin = {r.id for r in load_default_catalogue().rules}
+
+    def doc_url(rule: Rule) -> str:
+        return f"{repo}/blob/main/{RULES_DOC}#{rule.id}" if repo and rule.id in builtin else ""
+
+    rules = [_rule_descriptor(r, worst.get(r.id), doc_url(r)) for r in cat.rules]
+    index = {r.id: i for i, r in enumerate(cat.rules)}
+    for f in result.findings:
+        if f.rule not in index:
+            index[f.rule] = len(rules)
+            rules.append(_unknown_rule(f.rule, f, worst.get(f.rule)))
     notes: list[dict[str, Any]] = []
     for s in result.skipped:
         notes.append(
@@ -213,16 +269,24 @@ def to_dict(result: ScanResult, catalogue: Catalogue | None = None) -> dict[str,
         invocation["startTimeUtc"] = result.started
     if notes:
         invocation["toolExecutionNotifications"] = notes
+    overrides = [
+        {"descriptor": {"id": r, "index": index[r]}, "configuration": {"enabled": False}}
+        for r in result.disabled_rules
+        if r in index
+    ]
+    if overrides:  # --disable
+        invocation["ruleConfigurationOverrides"] = overrides
+    driver: dict[str, Any] = {
+        "name": "ethicscan",
+        "version": result.tool_version,
+        "semanticVersion": result.tool_version,
+        "rules": rules,
+        "properties": {"catalogue_version": result.catalogue_version},
+    }
+    if repo:
+        driver["informationUri"] = repo
     run: dict[str, Any] = {
-        "tool": {
-            "driver": {
-                "name": "ethicscan",
-                "version": result.tool_version,
-                "semanticVersion": result.tool_version,
-                "rules": rules,
-                "properties": {"catalogue_version": result.catalogue_version},
-            }
-        },
+        "tool": {"driver": driver},
         "invocations": [invocation],
         "originalUriBaseIds": {
             "%SRCROOT%": {"description": {"text": "The folder ethicscan was run from."}}
@@ -240,5 +304,7 @@ def to_dict(result: ScanResult, catalogue: Catalogue | None = None) -> dict[str,
     return {"$schema": SCHEMA_URI, "version": VERSION, "runs": [run]}
 
 
-def render(result: ScanResult, catalogue: Catalogue | None = None) -> str:
-    return json.dumps(to_dict(result, catalogue), ensure_ascii=False, indent=2) + "\n"
+def render(
+    result: ScanResult, catalogue: Catalogue | None = None, repository: str | None = None
+) -> str:
+    return json.dumps(to_dict(result, catalogue, repository), ensure_ascii=False, indent=2) + "\n"
