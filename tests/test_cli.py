@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from ethicscan.report import OutputFormat, reporter
 from ethicscan.report.csv import COLUMNS, cell
 from ethicscan.report.json import schema_text
 from ethicscan.rules.catalogue import load_default_catalogue
+from unprivileged import run_ethicscan
 
 FINDING_KEYS = {
     "rule",
@@ -237,19 +239,28 @@ def test_unwritable_output_exits_2_before_the_scan(
     assert "files (" not in err  # no summary: the scan never started
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root writes in any folder")
-def test_output_in_a_read_only_folder_exits_2(
-    tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    locked = tmp_path / "locked"
-    locked.mkdir()
-    locked.chmod(0o555)
+def test_output_in_a_read_only_folder_exits_2(face_header_text: str) -> None:
+    """A folder the user may not write in (as root, where chmod denies nothing, the scan
+    runs as 'nobody')."""
+    base = Path(tempfile.mkdtemp(prefix="ethicscan-ro-"))
     try:
-        assert main(["scan", str(tree), "-o", str(locked / "r.json")]) == 2
+        base.chmod(0o755)
+        (base / "src").mkdir()
+        (base / "src" / "face_attr.h").write_text(face_header_text, encoding="utf-8")
+        locked = base / "locked"
+        locked.mkdir(mode=0o555)
+        locked.chmod(0o555)
+        done = run_ethicscan(["scan", "src", "-o", "locked/r.json"], base)
+        assert done.returncode == 2, done.stderr
+        assert done.stdout == ""
+        assert done.stderr == (
+            "ethicscan: error: --output locked/r.json: cannot write in folder locked: "
+            "Permission denied\n"
+        )
+        assert not list(locked.iterdir())
     finally:
-        locked.chmod(0o755)
-    err = capsys.readouterr().err
-    assert err.startswith(f"ethicscan: error: --output {locked / 'r.json'}: cannot write in")
+        (base / "locked").chmod(0o755)
+        shutil.rmtree(base)
 
 
 def test_write_baseline_exits_0_whatever_the_findings(
@@ -316,6 +327,14 @@ def test_disable_drops_a_rules_findings_and_records_it(
     )
     assert "skin-colour-attribute" not in _rules(doc)
     assert doc["tool"]["disabled_rules"] == ["race-attribute", "skin-colour-attribute"]
+    # Said to the person too: on stderr, and in the HTML report's "What was scanned".
+    main(["scan", str(tree), "-j", "1", "--format", "html", "--disable", "race-attribute"])
+    out, err = capsys.readouterr()
+    assert "Rules turned off: race-attribute." in err
+    assert "; rules turned off: race-attribute</dd>" in out
+    main(["scan", str(tree), "-j", "1", "--format", "html"])
+    out, err = capsys.readouterr()
+    assert "turned off" not in err and "turned off" not in out
 
 
 @pytest.mark.parametrize("args", [["--disable", "race-atribute"], ["--disable", "race"]])

@@ -19,9 +19,6 @@ import json
 import os
 import shutil
 import socket
-import subprocess
-import sys
-import sysconfig
 import tarfile
 import tempfile
 import time
@@ -38,6 +35,7 @@ from ethicscan import cli as cli_module
 from ethicscan.cli import main
 from ethicscan.model import ScanResult, SkipReason, path_text
 from ethicscan.report import OutputFormat, reporter
+from unprivileged import run_ethicscan
 
 MB = 1024 * 1024
 DEFAULT_SECONDS = 20.0  # a case on a shared, busy two-core machine (most take under 1 s)
@@ -671,50 +669,6 @@ def test_permission_denied_paths_monkeypatched(
     assert "warning: secret.h: unreadable (Permission denied)" in run.err
 
 
-def _as_nobody() -> dict[str, Any]:
-    """subprocess arguments that run a command as an unprivileged user, when root."""
-    import pwd
-
-    try:
-        nobody = pwd.getpwnam("nobody")
-    except KeyError:
-        pytest.skip("running as root and there is no 'nobody' user to drop to")
-    return {"user": nobody.pw_uid, "group": nobody.pw_gid, "extra_groups": []}
-
-
-def _python_for_nobody(kw: dict[str, Any], env: dict[str, str], cwd: Path) -> str:
-    """An interpreter of this Python version with which the unprivileged user can
-    import ethicscan (this one may sit in root's home; the system one, with this
-    environment's packages on its path, may not)."""
-    version = f"python{sys.version_info.major}.{sys.version_info.minor}"
-    why = "none found"
-    for python in (sys.executable, shutil.which(version) or "", f"/usr/bin/{version}"):
-        if not python:
-            continue
-        try:
-            done = subprocess.run(
-                [python, "-c", "import ethicscan.cli"],
-                capture_output=True,
-                text=True,
-                timeout=60,
-                env=env,
-                cwd=cwd,
-                check=False,
-                **kw,
-            )
-        except (OSError, subprocess.SubprocessError) as exc:
-            why = f"{python}: {exc}"
-            continue
-        if done.returncode == 0:
-            return python
-        why = f"{python}: {done.stderr.strip().splitlines()[-1:]}"
-    pytest.skip(
-        "running as root, where chmod 000 denies nothing, and 'nobody' cannot run "
-        f"ethicscan ({why}); the code paths are tested by "
-        "test_permission_denied_paths_monkeypatched"
-    )
-
-
 def test_permission_denied_for_real(tmp_path: Path) -> None:
     """chmod 000 files and folders, scanned by a user they deny.  As root (CI), chmod
     does not deny: the scan then runs as 'nobody' in a subprocess."""
@@ -726,30 +680,7 @@ def test_permission_denied_for_real(tmp_path: Path) -> None:
         (root / "shut" / "in.h").write_bytes(H.TERM_LINE)
         (root / "closed.h").chmod(0)
         (root / "shut").chmod(0)
-        kw: dict[str, Any] = {}
-        python = sys.executable
-        path = [str(Path(__file__).resolve().parent.parent / "src")]
-        if hasattr(os, "geteuid") and os.geteuid() == 0:
-            kw = _as_nobody()
-            path += [sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]]
-        env = {
-            **os.environ,
-            "PYTHONPATH": os.pathsep.join(path),
-            "HOME": str(base),
-            "TMPDIR": str(base),
-        }
-        if kw:
-            python = _python_for_nobody(kw, env, base)
-        done = subprocess.run(
-            [python, "-m", "ethicscan", "scan", str(root), "--format", "json"],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            env=env,
-            cwd=base,
-            check=False,
-            **kw,
-        )
+        done = run_ethicscan(["scan", str(root), "--format", "json"], base)
         assert done.returncode in (0, 1), done.stderr
         result = json.loads(done.stdout)
         skipped = {s["path"]: s["reason"] for s in result["skipped"]}

@@ -171,6 +171,11 @@ def _summary(result: ScanResult) -> str:
         + (f" ({parts})" if parts else "")
         + (f", {n_supp} suppressed" if n_supp else "")
         + f"; {len(result.skipped)} skipped."
+        + (
+            f" Rules turned off: {', '.join(result.disabled_rules)}."
+            if result.disabled_rules
+            else ""
+        )
     )
 
 

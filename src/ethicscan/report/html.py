@@ -300,6 +300,11 @@ renamed capability is evidence, not a fix.</p>
 def render(result: ScanResult) -> str:
     sev_counts = Counter(f.severity for f in result.findings)
     n_supp = sum(1 for f in result.findings if f.suppression is not None)
+    disabled = (
+        "; rules turned off: " + ", ".join(e(r) for r in result.disabled_rules)
+        if result.disabled_rules
+        else ""
+    )
     st = result.stats
     targets = "".join(
         f"<tr><td class='mono'>{e(t.target)}</td><td>{e(t.kind)}</td>"
@@ -343,7 +348,7 @@ def render(result: ScanResult) -> str:
 <h2>What was scanned</h2>
 <dl>
 <dt>tool</dt><dd>ethicscan {e(result.tool_version)}</dd>
-<dt>rule catalogue</dt><dd>{e(result.catalogue_version)}</dd>
+<dt>rule catalogue</dt><dd>{e(result.catalogue_version)}{disabled}</dd>
 <dt>scan started</dt><dd>{e(result.started or "not recorded")}</dd>
 <dt>texts classified</dt><dd>{st.files:,} (files, archive members, pages)</dd>
 <dt>bytes read</dt><dd>{st.bytes:,} in {st.seconds:.2f} s</dd>
