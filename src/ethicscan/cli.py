@@ -246,7 +246,7 @@ def cli() -> None:
     "then a summary line), csv (a row per finding, then skipped files and warnings), sarif, "
     "html, github (annotations).",
 )
-@click.option("--output", "-o", type=click.Path(), help="Write the report to FILE.")
+@click.option("--output", "-o", type=click.Path(), metavar="FILE", help="Write the report to FILE.")
 @click.option(
     "--fail-on",
     type=click.Choice(FAIL_ON),
@@ -391,6 +391,7 @@ def cli() -> None:
 @click.option(
     "--write-baseline",
     type=click.Path(),
+    metavar="FILE",
     help="Record the current findings (not suppressed) as a baseline file; exit 0 once written.",
 )
 @click.option("--traceback", "show_traceback", is_flag=True, help="Show the stack on errors.")
@@ -551,7 +552,7 @@ def scan_cmd(
     default="table",
     show_default=True,
 )
-@click.option("--output", "-o", type=click.Path(), help="Write the diff to FILE.")
+@click.option("--output", "-o", type=click.Path(), metavar="FILE", help="Write the diff to FILE.")
 def diff_cmd(old: str, new: str, fmt: str, output: str | None) -> None:
     """Compare two JSON scans: what appeared, disappeared, moved or was renamed.
     Exit status 1 when something appeared."""
