@@ -172,7 +172,7 @@ def _summary(result: ScanResult) -> str:
         + (f", {n_supp} suppressed" if n_supp else "")
         + f"; {len(result.skipped)} skipped."
         + (
-            f" Rules turned off: {', '.join(result.disabled_rules)}."
+            f" Rules turned off: {safe_text(', '.join(result.disabled_rules))}."
             if result.disabled_rules
             else ""
         )
