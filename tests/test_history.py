@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from ethicscan import Capability, ScanOptions, scan, scan_text
@@ -19,6 +20,7 @@ from ethicscan.cli import main
 from ethicscan.engine import history as engine_history
 from ethicscan.errors import ConfigError
 from ethicscan.model import Commit, Finding, HistoryStatus, ScanResult, Severity, SkipReason
+from ethicscan.report.json import schema_text
 from ethicscan.report.timeline import timeline
 from ethicscan.rules.catalogue import load_default_catalogue
 from ethicscan.sources.history import CommitInfo, Selection
@@ -331,6 +333,7 @@ def test_cli_history_json_and_table(
     code = main(["scan", "--history", repo["path"], "--format", "json", "--jobs", "1"])
     assert code == 1
     doc = json.loads(capsys.readouterr().out)
+    jsonschema.Draft202012Validator(json.loads(schema_text())).validate(doc)  # history too
     statuses = {f["evidence"]["term"]: f["history"]["status"] for f in doc["findings"]}
     assert statuses["EthicCode"] == "renamed"
     assert statuses["维族告警"] == "removed"
