@@ -349,6 +349,20 @@ def test_cli_history_json_and_table(
     assert "EthicCode → attr7" in out
 
 
+def test_cli_history_target_that_is_not_a_repository_exits_2(
+    repo: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    args = ["scan", "--history", repo["path"], str(plain), "--format", "json", "--jobs", "1"]
+    assert main(args) == 2
+    out, err = capsys.readouterr()
+    doc = json.loads(out)  # the repository is still scanned and reported
+    assert doc["findings"] and [t["kind"] for t in doc["targets"]] == ["repository", "unreadable"]
+    assert "1 of 2 targets could not be read or fetched" in err
+    assert main([*args, "--keep-going"]) == 1
+
+
 def test_cli_history_options_need_history(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["scan", ".", "--since", "2020-01-01"]) == 2
     assert "need --history" in capsys.readouterr().err
