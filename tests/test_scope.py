@@ -434,3 +434,17 @@ def test_a_quoted_key_opening_a_literal_is_an_entry_not_a_block() -> None:
     assert not shape.is_statement("    '人种': [")
     assert shape.is_statement("    if race in groups: {")
     assert shape.is_statement("function race() {")
+
+
+def test_a_binary_word_list_with_tabbed_fragments_is_a_phrase_table() -> None:
+    # the strings of a prefix-compressed word list: fragments, some holding tabs
+    words = ["lanetary", "olate", "ing\ttion", "ret\tation", "racial", "gnum", "late"]
+    words += ["face", "facial", "reactor", "rhythm\t's\ts", "partisan", "ship"]
+    text = "\n".join(words * 3) + "\n"
+    assert scan_text(text, "en-common.cwl.strings") == []
+
+
+def test_words_joined_by_dots_are_a_packed_list_and_member_chains_are_not() -> None:
+    verbs = ".".join(["abate", "abide", "abjure", "absolve", "accrue", "adorn", "amend"] * 3)
+    assert shape.is_packed_list(f'var verbs = "{verbs}.battle.beard.beep".split(".");')
+    assert not shape.is_packed_list("self.config.options.values.get(name).strip().lower()")

@@ -27,6 +27,7 @@ from ethicscan.rules.catalogue import Term, TermKind
 WINDOW = 3  # lines each side that count as "near"
 LOOKALIKE_CATEGORIES = (
     "concurrency",
+    "topic",
     "game_sport",
     "ui_theme",
     "emoji",
@@ -373,10 +374,12 @@ _GROUP_SIDE = re.compile(
     r"(?:es|s)?)[\"']?\s*[=:]\s*[\[({\s]*(?:[\"'][^\"'\n]{0,24}[\"']\s*:\s*)?$",
     re.IGNORECASE,
 )
-# The trait named as what records are split or grouped by: ``group="RAC1P"``,
-# ``df.groupby("race")``, ``protected_attribute == "race"``.
+# Code that splits or groups records by the trait: ``df.groupby("race")``,
+# ``protected_attribute == "race"`` (a branch that picks the column to split by).  A
+# declaration of a column's role (``group="RAC1P"`` in a task definition) is a record of
+# the data's schema, not an act on the records.
 _SPLIT_BY = re.compile(
-    r"(?:\bgroup(?:_?by|_?col(?:umn)?|_?attr(?:ibute)?)?\s*[=(:]\s*\[?\s*"
+    r"(?:\.groupby\(\s*\[?\s*"
     r"|\b(?:protected|sensitive)_?(?:attribute|attr|feature)s?\s*===?\s*)[\"']?[\w ]{0,24}$",
     re.IGNORECASE,
 )
@@ -696,9 +699,10 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
         add("data-store-or-query", 0.1, store)
         if surv:
             add("surveillance-context", 0.1, surv)
-    elif surv and not model_line and not declared:
+    elif surv and not model_line and not declared and not prose:
         # surveillance words beside the field; elsewhere in the file they make a record of
-        # surveillance software (below), not a search
+        # surveillance software (below), not a search.  A sentence searches only when it
+        # says so (a query word): a novel's pedestrians (行人) and police search no one
         cap = Capability.SEARCH
         add("surveillance-context", 0.1, surv)
     elif model and biometric:

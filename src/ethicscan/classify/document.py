@@ -75,7 +75,7 @@ _DEF_C = re.compile(
 # A lower-case English phrase with nothing of code in it: an entry of a dictionary or
 # keyword table (emoji annotations, locale names) when a binary's strings hold many
 # in a row.
-_PHRASE = re.compile(r"^[a-z][a-z0-9 '&,.:()-]{0,60}$")
+_PHRASE = re.compile(r"^[a-z][a-z0-9 \t'&,.:()-]{0,60}$")  # tabs: fields of one entry
 _CJK_WORD = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]{1,8}$")
 _LIST_ITEM = re.compile(r"""^\s*["'][^"'\n]{1,60}["'],?\s*$""")
 # An attribute assigned or annotated: ``self.race = None``, ``race: str = ""``.

@@ -51,12 +51,18 @@ _CODE_IN_PROSE = re.compile(
     r"|^\s*(?:for|if|elif|else|while|with|try|except|switch|case|foreach|yield|raise|throw)\b"
     r"|\)\s*:\s*$|^\s*[(\[{]|\b(?:True|False|None)\b"
 )
+# A row of a table delimited by semicolons, four fields or more, nothing of code in them:
+# ``1F470;BRIDE WITH VEIL;So;0;ON;;;;;N;;;;;``.
+_SEMICOLON_ROW = re.compile(r"^[^;(){}=\"']{0,80}(?:;[^;(){}=\"']{0,80}){3,}$")
 _FIELD = re.compile(r"[^\s,|\t]{1,48}")
 _SEPARATOR = re.compile(r"[\s,|\t:]+")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SENTENCE_PUNCT = re.compile(r"[，。；！？、]|[.!?;:,]\s+\S")
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 # What separates the entries of a packed list: commas, bars, control characters.
+# Sixteen or more plain words joined by dots (``"battle.beard.beep.behold..."``): a packed
+# word list, not a chain of members (those are few, and carry calls and capitals).
+_DOT_WORDS = re.compile(r"(?<![\w.])(?:[a-z][a-z'-]{1,30}\.){15,}[a-z][a-z'-]{1,30}(?![\w(])")
 _PACK_SPLIT = re.compile(r"[,;|\x00-\x1f\x7f-\x9f\ufffd]+")
 # Emoji, skin-tone modifiers, zero-width joiners, variation selectors, ``:shortcode:``.
 _EMOJI = re.compile(
@@ -79,6 +85,8 @@ def is_entry(line: str) -> bool:
     rest = _QUOTED.sub("", s)
     if rest != s:
         return bool(_BETWEEN.match(rest))
+    if _SEMICOLON_ROW.match(s):
+        return True  # a row of a semicolon-delimited table (a character database)
     if _CODE_CHARS.search(s):
         return False
     fields = [f for f in _SEPARATOR.split(s) if f]
@@ -88,8 +96,11 @@ def is_entry(line: str) -> bool:
 def is_statement(line: str) -> bool:
     """Does the line hold a statement of code (a call, an assignment, a block, a
     keyword that starts one)?  A quoted key that opens a nested literal
-    (``"CaucasianRace": {``) is an entry of a table, not a block of code."""
-    return not _KEY_OPENS.match(line) and bool(_STATEMENT.search(line))
+    (``"CaucasianRace": {``) and a row of a semicolon-delimited table are entries of a
+    table, not code."""
+    if _KEY_OPENS.match(line) or _SEMICOLON_ROW.match(line.strip()):
+        return False
+    return bool(_STATEMENT.search(line))
 
 
 def template(line: str) -> str:
@@ -176,6 +187,8 @@ def is_packed_list(text: str) -> bool:
     minified JSON table (``"1F9D5":"woman_with_headscarf",...``), a ``|``-joined phrase
     list, words packed into a binary (a msgpack word-frequency table)?  Its pieces
     between separators are read as lines would be."""
+    if _DOT_WORDS.search(text):
+        return True  # words joined by dots: a word list a bundle splits at run time
     pieces = [p for p in _PACK_SPLIT.split(text)[1:-1] if p.strip(" {}[]")]
     if len(pieces) < 8:
         return False

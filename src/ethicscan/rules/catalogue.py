@@ -88,6 +88,7 @@ CONTEXT_CATEGORIES = (
     "name",
     "concurrency",
     "game_sport",
+    "topic",
     "ui_theme",
     "emoji",
     "language",
