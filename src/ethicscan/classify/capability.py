@@ -18,8 +18,10 @@ from ethicscan.classify.shape import (
     has_emoji,
     is_packed_list,
     is_sentence,
+    is_sentence_value,
     is_statement,
     quoted,
+    quoted_at,
 )
 from ethicscan.model import Basis, Capability, Severity, Signal, Trait
 from ethicscan.rules.catalogue import Term, TermKind
@@ -107,6 +109,10 @@ CODE_SCOPE = Scope(WINDOW, True, "code")
 ENTRY_SCOPE = Scope(0, False, "entry")
 PACKED_SCOPE = Scope(0, False, "entry")  # an entry of a long line of packed entries
 RECORD_SCOPE = Scope(WINDOW, False, "entry")  # an entry that is a field: its record
+# a row of a table of records (CSV, TSV, JSON lines): the row is the record, the rows
+# around it are other people's
+ROW_SCOPE = Scope(0, False, "entry")
+ROW_SUFFIXES = frozenset({".csv", ".tsv", ".jsonl", ".ndjson"})
 SENTENCE_SCOPE = Scope(0, False, "sentence")
 PROSE_SCOPE = Scope(1, False, "prose")  # a prose file's or comment's sentence, wrapped
 
@@ -152,6 +158,8 @@ def scope_of(doc: Document, hit: Hit, line: str) -> Scope:
         return ENTRY_SCOPE
     if len(line) >= 2 * LOCAL and is_packed_list(line):
         return PACKED_SCOPE  # a long line of packed entries (a minified table, a word list)
+    if not doc.is_prose and _in_quoted_sentence(doc, hit, line):
+        return SENTENCE_SCOPE  # a sentence in a literal: a dataset's text, a message
     if doc.is_prose:
         # a row of a table in a document is a field of that table, not a sentence
         return CODE_SCOPE if line.lstrip().startswith("|") else PROSE_SCOPE
@@ -160,6 +168,54 @@ def scope_of(doc: Document, hit: Hit, line: str) -> Scope:
     if doc.suffix in CONFIG_SUFFIXES:
         return RECORD_SCOPE  # a setting or a record of a configuration: no module around it
     return CODE_SCOPE
+
+
+_DELIMITERS = {".csv": ",", ".tsv": "\t"}
+
+
+# The key of a vocabulary entry's word: ``text = "abbot"``, ``"lemma": "imam"``.
+_WORD_KEY = re.compile(
+    r"""^\s*["']?(?:text|word|term|lemma|headword|token)["']?\s*[=:]\s*["'][^"'\s]{1,40}["']\s*,?$""",
+    re.MULTILINE,
+)
+_IS_KEY = re.compile(r"""["']?\s*[=:]""")
+
+
+def _tags_a_word(doc: Document, hit: Hit) -> bool:
+    """Is the hit the key of a tag on an entry of a vocabulary (``[[word]] text =
+    "abbot"``, then ``religious = { gender = "m" }``)?  The tag sorts the word."""
+    return bool(_IS_KEY.match(doc.text, hit.end)) and bool(
+        _WORD_KEY.search(doc.record_text(hit.line, hit.start))
+    )
+
+
+def _row_with_sentence(doc: Document, hit: Hit, line: str) -> bool:
+    """Is the hit in a row of a table of records (CSV, JSON lines) that holds a
+    sentence: a dataset of texts, whose labels go with the text?"""
+    if doc.suffix not in ROW_SUFFIXES:
+        return False
+    if any(is_sentence_value(q) for q in quoted(line)):
+        return True
+    delimiter = _DELIMITERS.get(doc.suffix)
+    return delimiter is not None and any(is_sentence_value(c) for c in line.split(delimiter))
+
+
+def _in_quoted_sentence(doc: Document, hit: Hit, line: str) -> bool:
+    """Does the hit stand in a string literal that is a sentence (a message, a dataset's
+    text), or in a cell of a delimited table that is a sentence (a dataset of
+    sentences)?  ``line`` is the line as ``local_line`` reads it."""
+    base = doc.line_start(hit.line)
+    if doc.lines.end(hit.line) - base > 2 * LOCAL:
+        base = max(base, hit.start - LOCAL)
+    q = quoted_at(line, hit.start - base)
+    if q is not None and is_sentence_value(q):
+        return True
+    delimiter = _DELIMITERS.get(doc.suffix)  # a cell of a dataset of sentences
+    if delimiter is None:
+        return False
+    off = hit.start - base
+    end = line.find(delimiter, off)
+    return is_sentence_value(line[line.rfind(delimiter, 0, off) + 1 : end if end >= 0 else None])
 
 
 class Evidence:
@@ -460,7 +516,7 @@ def _entry_scope(doc: Document, hit: Hit, line: str, packed: bool = False) -> Sc
         # a UI string, a rule, a record: yes; the headword of a vocabulary: no
         headword = line.lstrip(" \t\"'[{-").startswith(doc.text[hit.start : hit.end])
         return None if headword and doc.suffix not in TRANSLATION_SUFFIXES else RECORD_SCOPE
-    if any(is_sentence(q) for q in quoted(line)):
+    if any(is_sentence_value(q) for q in quoted(line)):
         return SENTENCE_SCOPE  # a value that is prose: a note, a description
     around = doc.record_text(hit.line, hit.start)
     if has_emoji(around):
@@ -509,6 +565,10 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
         if entry is None:
             return None  # a word of a dictionary, word list or translation: sorts no one
         scope = entry
+    if scope is RECORD_SCOPE and doc.suffix in ROW_SUFFIXES:
+        scope = ROW_SCOPE
+    if doc.suffix in CONFIG_SUFFIXES and _tags_a_word(doc, hit):
+        return None  # religious = {...} of a title word in a vocabulary: no person's trait
     if has_emoji(line_text) and t.capability is not Capability.TARGETING:
         return None  # an emoji's name or table row (skin tones, person with turban)
     before = doc.text[max(0, hit.start - 80) : hit.start]
@@ -530,6 +590,10 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
     # -- what surrounds the hit ---------------------------------------------------------
     face_words = ev.near("face")
     face = face_words + ev.near("image")
+    if (prose or _row_with_sentence(doc, hit, line_text)) and not (
+        ev.near("model") or ev.near("analysis")
+    ):
+        face_words = face = []  # a sentence's "face" is a person's, not face data
     file_face = ev.in_file("face") >= 3 or bool(doc.path_context.get("face"))
     any_face = bool(face_words) or ev.in_file("face") >= 1
     attrs = sorted(set(ev.near("attributes")))

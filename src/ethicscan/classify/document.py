@@ -47,8 +47,25 @@ HASH_COMMENT = frozenset(
 PY_LIKE = frozenset({".py", ".pyi"})
 # Configuration and data formats: records and settings, not modules of code, so a hit
 # in one has the lines around it as context, never the rest of the file.
+# Texts of settings and records (configurations, JSON lines, delimited tables): their
+# records are not a module's statements.
 CONFIG_SUFFIXES = frozenset(
-    {".json", ".yaml", ".yml", ".toml", ".ini", ".cfg", ".conf", ".properties", ".xml", ".plist"}
+    {
+        ".json",
+        ".jsonl",
+        ".ndjson",
+        ".yaml",
+        ".yml",
+        ".toml",
+        ".ini",
+        ".cfg",
+        ".conf",
+        ".properties",
+        ".xml",
+        ".plist",
+        ".csv",
+        ".tsv",
+    }
 )
 YAML_SUFFIXES = frozenset({".yaml", ".yml"})
 YAML_TEXT_LINES = 200_000  # a larger YAML text is read a line at a time, without block scalars

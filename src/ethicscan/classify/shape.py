@@ -177,6 +177,28 @@ def is_sentence(line: str, comment: bool = False) -> bool:
     return len(words) >= 6 and punct and (comment or not _CODE_IN_PROSE.search(s))
 
 
+def is_sentence_value(value: str) -> bool:
+    """Is a string literal or a table's cell a sentence?  As ``is_sentence``, or six
+    words or more that end as a sentence ends (``Suddenly the group of men left.``)."""
+    if is_sentence(value):
+        return True
+    s = value.strip()
+    return (
+        s.endswith((".", "!", "?", "。", "！", "？"))
+        and len(_WORD.findall(s)) >= 6
+        and not _CODE_IN_PROSE.search(s)
+    )
+
+
+def quoted_at(line: str, offset: int) -> str | None:
+    """The string literal of ``line`` that holds character ``offset``, without its
+    quotes, or None."""
+    for m in _QUOTED.finditer(line):
+        if m.start() < offset < m.end() - 1:
+            return m.group(0)[1:-1]
+    return None
+
+
 def quoted(line: str) -> list[str]:
     """The string literals of a line, without their quotes."""
     return [m.group(0)[1:-1] for m in _QUOTED.finditer(line)]
