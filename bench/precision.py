@@ -225,6 +225,7 @@ class PartFigures:
     true_kept: int = 0
     points: list[tuple[float, bool, float]] = field(default_factory=list)  # conf, true, w
     scores: list[float] = field(default_factory=list)  # the evidence score of each point
+    capabilities: list[str] = field(default_factory=list)  # the capability of each point
     wrong: list[tuple[Found, Label]] = field(default_factory=list)
 
 
@@ -268,6 +269,7 @@ def figures(
                 fig.serious.add(w, lab, f.capability)
             fig.points.append((f.confidence, lab.verdict, w))
             fig.scores.append(f.score)
+            fig.capabilities.append(f.capability)
             if not lab.verdict or lab.capability != f.capability:
                 fig.wrong.append((f, lab))
     return parts
@@ -453,19 +455,25 @@ def fit(pkgs: Sequence[Package], args: argparse.Namespace) -> int:
     tune = [p for p in pkgs if p.part == "tune"]
     parts = figures(scan_all(tune, args), load_labels(), load_rates())
     fig = parts["tune"]
-    raw = [(score, t, w) for (_, t, w), score in zip(fig.points, fig.scores, strict=True)]
-    points = isotonic(raw)
+    rows = list(zip(fig.points, fig.scores, fig.capabilities, strict=True))
+    raw = [(score, t, w) for (_, t, w), score, cap in rows if cap != "mention"]
+    raw_mention = [(score, t, w) for (_, t, w), score, cap in rows if cap == "mention"]
+    points, mention = isotonic(raw), isotonic(raw_mention)
     lines = [
         "# Written by `python bench/precision.py fit`; do not edit by hand.",
         "# From a finding's evidence score to the probability that it is true: isotonic",
-        f"# regression over {len(raw)} judged findings of the labelled corpus's tuning part",
-        f"# ({fig.packages} packages).  A score takes the probability of the highest point at",
+        f"# regression over {len(rows)} judged findings of the labelled corpus's tuning part",
+        f"# ({fig.packages} packages), one table for mentions ({len(raw_mention)} findings:",
+        "# prose is judged true less often at the same evidence) and one for the other",
+        f"# capabilities ({len(raw)}).  A score takes the probability of the highest point at",
         "# or below it.",
         "points:",
         *(f"  - [{s}, {p}]" for s, p in points),
+        "mention:",
+        *(f"  - [{s}, {p}]" for s, p in mention),
     ]
     CALIBRATION.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print(f"{len(points)} points from {len(raw)} judged findings -> {CALIBRATION}")
+    print(f"{len(points)} + {len(mention)} points from {len(rows)} judged findings")
     return 0
 
 

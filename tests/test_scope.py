@@ -205,10 +205,29 @@ def test_calibration_is_a_rising_step_function() -> None:
         Calibration.of({"points": [[0.6, 0.5], [0.3, 0.9]]})
 
 
+def test_mentions_have_their_own_calibration_table() -> None:
+    cal = Calibration.of({"points": [[0.3, 0.2], [0.8, 0.95]], "mention": [[0.3, 0.1], [0.8, 0.7]]})
+    assert cal.confidence(0.85, "inference") == 0.95
+    assert cal.confidence(0.85, "mention") == 0.7
+    assert cal.confidence(0.85) == 0.95  # no capability: the table of the others
+    assert Calibration.of({"points": [[0.3, 0.2]]}).confidence(0.5, "mention") == 0.2
+    with pytest.raises(ConfigError):
+        Calibration.of({"points": [[0.3, 0.2]], "mention": [[0.6, 0.5], [0.3, 0.9]]})
+
+
+def test_a_mention_takes_the_mention_table() -> None:
+    cal = load_default_catalogue().calibration
+    text = "Uyghur people were asked about their ethnicity in the survey, the paper reported.\n"
+    found = scan_text(text, "README.md")
+    assert found and all(f.capability is Capability.MENTION for f in found)
+    assert all(f.confidence == cal.confidence(f.score, "mention") for f in found)
+    assert any(f.confidence != cal.confidence(f.score) for f in found)
+
+
 def test_findings_carry_score_and_calibrated_confidence() -> None:
     cal = load_default_catalogue().calibration
     (f,) = scan_text("face_attrs = ['age', 'gender', 'race']\n", "face/attrs.py")
-    assert f.confidence == cal.confidence(f.score)
+    assert f.confidence == cal.confidence(f.score, f.capability.value)
 
 
 def test_a_glossary_entry_defines_a_term_without_using_it() -> None:

@@ -366,7 +366,7 @@ def _finding(
         capability=d.capability,
         basis=d.basis if d.capability is Capability.INFERENCE else None,
         severity=d.severity,
-        confidence=doc.catalogue.calibration.confidence(d.score),
+        confidence=doc.catalogue.calibration.confidence(d.score, d.capability.value),
         score=d.score,
         location=Location(doc.path, line + 1, col + 1),
         evidence=Evidence(

@@ -189,6 +189,12 @@ def _tags_a_word(doc: Document, hit: Hit) -> bool:
     )
 
 
+def _segment(line: str, off: int) -> str:
+    """The text between the double quotes around ``off`` (or the ends of ``line``)."""
+    end = line.find('"', off)
+    return line[line.rfind('"', 0, off) + 1 : end if end >= 0 else len(line)]
+
+
 def _row_with_sentence(doc: Document, hit: Hit, line: str) -> bool:
     """Is the hit in a row of a table of records (CSV, JSON lines) that holds a
     sentence: a dataset of texts, whose labels go with the text?"""
@@ -196,6 +202,8 @@ def _row_with_sentence(doc: Document, hit: Hit, line: str) -> bool:
         return False
     if any(is_sentence_value(q) for q in quoted(line)):
         return True
+    if len(line) >= 2 * LOCAL and is_sentence_value(_segment(line, len(line) // 2)):
+        return True  # a long row read around the hit: the text the hit stands in
     delimiter = _DELIMITERS.get(doc.suffix)
     return delimiter is not None and any(is_sentence_value(c) for c in line.split(delimiter))
 
@@ -207,13 +215,15 @@ def _in_quoted_sentence(doc: Document, hit: Hit, line: str) -> bool:
     base = doc.line_start(hit.line)
     if doc.lines.end(hit.line) - base > 2 * LOCAL:
         base = max(base, hit.start - LOCAL)
-    q = quoted_at(line, hit.start - base)
+    off = hit.start - base
+    q = quoted_at(line, off)
+    if q is None and len(line) >= 2 * LOCAL:
+        q = _segment(line, off)  # a long line read in part: its literal may run past it
     if q is not None and is_sentence_value(q):
         return True
     delimiter = _DELIMITERS.get(doc.suffix)  # a cell of a dataset of sentences
     if delimiter is None:
         return False
-    off = hit.start - base
     end = line.find(delimiter, off)
     return is_sentence_value(line[line.rfind(delimiter, 0, off) + 1 : end if end >= 0 else None])
 
@@ -576,6 +586,8 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
         return None  # a glossary entry: the term with its gloss, defined, not used
     ev = Evidence(doc, hit, scope)
     prose = scope is SENTENCE_SCOPE  # a line of natural language: a statement of no code
+    # text of people: a sentence, or a row of a dataset of sentences (its labels go with it)
+    textual = prose or _row_with_sentence(doc, hit, line_text)
     if t.language and ev.on_line("language"):
         return None  # Uyghur, Tibetan as a language or script on this very line
     sig: list[Signal] = []
@@ -590,9 +602,7 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
     # -- what surrounds the hit ---------------------------------------------------------
     face_words = ev.near("face")
     face = face_words + ev.near("image")
-    if (prose or _row_with_sentence(doc, hit, line_text)) and not (
-        ev.near("model") or ev.near("analysis")
-    ):
+    if textual and not (ev.near("model") or ev.near("analysis")):
         face_words = face = []  # a sentence's "face" is a person's, not face data
     file_face = ev.in_file("face") >= 3 or bool(doc.path_context.get("face"))
     any_face = bool(face_words) or ev.in_file("face") >= 1
@@ -763,7 +773,7 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
         add("data-store-or-query", 0.1, store)
         if surv:
             add("surveillance-context", 0.1, surv)
-    elif surv and not model_line and not declared and not prose:
+    elif surv and not model_line and not declared and not textual:
         # surveillance words beside the field; elsewhere in the file they make a record of
         # surveillance software (below), not a search.  A sentence searches only when it
         # says so (a query word): a novel's pedestrians (行人) and police search no one

@@ -152,19 +152,26 @@ class Calibration:
     takes the probability of the highest point at or below it."""
 
     points: tuple[tuple[float, float], ...] = ()  # (score, probability), rising in both
+    # the table of mentions: prose is judged true less often than a record or an inference
+    # with the same evidence score
+    mention: tuple[tuple[float, float], ...] = ()
 
-    def confidence(self, score: float) -> float:
-        if not self.points:
+    def confidence(self, score: float, capability: str = "") -> float:
+        table = self.mention if capability == "mention" and self.mention else self.points
+        if not table:
             return score  # no fitted table (a catalogue built without one): the score
-        i = bisect.bisect_right([s for s, _ in self.points], score) - 1
-        return self.points[max(i, 0)][1]
+        i = bisect.bisect_right([s for s, _ in table], score) - 1
+        return table[max(i, 0)][1]
 
     @staticmethod
     def of(raw: Mapping[str, Any]) -> Calibration:
-        pts = tuple((float(s), float(p)) for s, p in raw.get("points") or ())
-        if any(not 0.0 <= p <= 1.0 for _, p in pts) or list(pts) != sorted(pts):
-            raise ConfigError("calibration.yml: points must rise, probabilities in 0..1")
-        return Calibration(pts)
+        tables = []
+        for key in ("points", "mention"):
+            pts = tuple((float(s), float(p)) for s, p in raw.get(key) or ())
+            if any(not 0.0 <= p <= 1.0 for _, p in pts) or list(pts) != sorted(pts):
+                raise ConfigError(f"calibration.yml: {key} must rise, probabilities in 0..1")
+            tables.append(pts)
+        return Calibration(tables[0], tables[1])
 
 
 @dataclass(frozen=True)
