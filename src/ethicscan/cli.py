@@ -32,6 +32,7 @@ from ethicscan.extract.units import MAX_DEPTH
 from ethicscan.model import ScanResult, Severity
 from ethicscan.report import OutputFormat, reporter
 from ethicscan.report import json as json_report
+from ethicscan.report.redact import redact as redact_result
 from ethicscan.report.table import safe_text
 from ethicscan.rules import reference
 from ethicscan.rules.catalogue import load_catalogue, load_default_catalogue
@@ -248,6 +249,12 @@ def cli() -> None:
 )
 @click.option("--output", "-o", type=click.Path(), metavar="FILE", help="Write the report to FILE.")
 @click.option(
+    "--redact",
+    is_flag=True,
+    help="Mask each snippet but its matched term (every other character that is not white "
+    "space becomes *), in every format; fingerprints do not change.",
+)
+@click.option(
     "--fail-on",
     type=click.Choice(FAIL_ON),
     default="high",
@@ -399,6 +406,7 @@ def scan_cmd(
     targets: tuple[str, ...],
     fmt: str,
     output: str | None,
+    redact: bool,
     fail_on: str,
     keep_going: bool,
     min_confidence: float,
@@ -503,6 +511,8 @@ def scan_cmd(
     n_before = len(result.findings)
     if known is not None:
         result = baseline_mod.without_known(result, known)
+    if redact:  # once, after the baseline (whose fingerprints read the snippet)
+        result = redact_result(result)
     to_stdout = output is None
     color = to_stdout and fmt == "table" and sys.stdout.isatty()
     width = Console().width if color else 160
