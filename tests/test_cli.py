@@ -284,11 +284,11 @@ def test_bad_rules_folder_exits_2(
     assert "not a folder" in capsys.readouterr().err
     bad = tmp_path / "bad-rules"
     bad.mkdir()
-    (bad / "x.yml").write_text("rules:\n  - id: x\n    trait: caste\n", encoding="utf-8")
+    (bad / "x.yml").write_text("rules:\n  - id: x\n    trait: disability\n", encoding="utf-8")
     assert main(["scan", str(clean_tree), "--rules", str(bad)]) == 2
     out, err = capsys.readouterr()
     assert out == ""
-    assert "'caste' is not one of" in err
+    assert "'disability' is not one of" in err
 
 
 def test_custom_rules_folder(
@@ -296,16 +296,16 @@ def test_custom_rules_folder(
 ) -> None:
     rules = tmp_path / "rules"
     rules.mkdir()
-    (rules / "caste.yml").write_text(
-        "rules:\n  - id: custom-caste\n    trait: ethnicity\n    name: Caste\n"
+    (rules / "clan.yml").write_text(
+        "rules:\n  - id: custom-clan\n    trait: ethnicity\n    name: Clan\n"
         "    rationale: Descent-based.\n    refs: [gdpr-9]\n    kind: field\n"
-        "    terms: [caste]\n",
+        "    terms: [clan]\n",
         encoding="utf-8",
     )
-    (clean_tree / "person.py").write_text("class Person:\n    caste: str\n", encoding="utf-8")
+    (clean_tree / "person.py").write_text("class Person:\n    clan: str\n", encoding="utf-8")
     _, doc = _json(capsys, str(clean_tree), "--rules", str(rules))
     assert doc["tool"]["catalogue_version"].endswith("+custom")
-    assert [f["rule"] for f in doc["findings"]] == ["custom-caste"]
+    assert [f["rule"] for f in doc["findings"]] == ["custom-clan"]
 
 
 def _rules(doc: dict[str, Any]) -> set[str]:
@@ -355,16 +355,16 @@ def test_disable_a_custom_rule(
 ) -> None:
     rules = tmp_path / "rules"
     rules.mkdir()
-    (rules / "caste.yml").write_text(
-        "rules:\n  - id: custom-caste\n    trait: ethnicity\n    name: Caste\n"
+    (rules / "clan.yml").write_text(
+        "rules:\n  - id: custom-clan\n    trait: ethnicity\n    name: Clan\n"
         "    rationale: Descent-based.\n    refs: [gdpr-9]\n    kind: field\n"
-        "    terms: [caste]\n",
+        "    terms: [clan]\n",
         encoding="utf-8",
     )
-    (clean_tree / "person.py").write_text("class Person:\n    caste: str\n", encoding="utf-8")
+    (clean_tree / "person.py").write_text("class Person:\n    clan: str\n", encoding="utf-8")
     _, doc = _json(capsys, str(clean_tree), "--rules", str(rules))
-    assert _rules(doc) == {"custom-caste"}
-    _, doc = _json(capsys, str(clean_tree), "--rules", str(rules), "--disable", "custom-caste")
+    assert _rules(doc) == {"custom-clan"}
+    _, doc = _json(capsys, str(clean_tree), "--rules", str(rules), "--disable", "custom-clan")
     assert doc["findings"] == []
 
 

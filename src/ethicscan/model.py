@@ -22,6 +22,7 @@ class Trait(str, enum.Enum):
     POLITICAL_OPINION = "political_opinion"
     TRADE_UNION = "trade_union"
     SEXUAL_ORIENTATION = "sexual_orientation"
+    CASTE = "caste"  # descent-based (ICERD Art. 1(1)): caste, jati, varna, Dalit
 
 
 class Capability(str, enum.Enum):

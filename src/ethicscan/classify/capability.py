@@ -587,7 +587,7 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
     ev = Evidence(doc, hit, scope)
     prose = scope is SENTENCE_SCOPE  # a line of natural language: a statement of no code
     # text of people: a sentence, or a row of a dataset of sentences (its labels go with it)
-    textual = prose or _row_with_sentence(doc, hit, line_text)
+    textual = prose or scope is PROSE_SCOPE or _row_with_sentence(doc, hit, line_text)
     if t.language and ev.on_line("language"):
         return None  # Uyghur, Tibetan as a language or script on this very line
     sig: list[Signal] = []

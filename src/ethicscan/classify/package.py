@@ -18,9 +18,11 @@ from dataclasses import replace
 
 from ethicscan.model import Basis, Capability, Finding, Severity, Signal, Trait
 
-# Traits a model over names predicts together: race, ethnicity, named groups, and
-# religion (a class of such models: "Jewish", "Muslim").
-NAME_MODEL_TRAITS = frozenset({Trait.RACE, Trait.ETHNICITY, Trait.ETHNIC_GROUP, Trait.RELIGION})
+# Traits a model over names predicts together: race, ethnicity, named groups, religion
+# (a class of such models: "Jewish", "Muslim") and caste (from Indian surnames).
+NAME_MODEL_TRAITS = frozenset(
+    {Trait.RACE, Trait.ETHNICITY, Trait.ETHNIC_GROUP, Trait.RELIGION, Trait.CASTE}
+)
 # Inference-by-name findings in a package's code that make it a name model's package.
 MIN_CODE_FINDINGS = 3
 # Files of data a model is shipped with: tables, label maps, serialised arrays.
