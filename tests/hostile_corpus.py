@@ -254,3 +254,20 @@ def libarchive_bomb(path: str, size: int = 64 * 1024 * 1024) -> None:
 
     with libarchive.file_writer(path, "7zip", options="compression=deflate") as archive:
         archive.add_file_from_memory("zeros.bin", size, blocks())
+
+
+def yaml_alias_bomb(width: int = 9, levels: int = 9) -> bytes:
+    """A rule file of about 500 bytes whose aliases of aliases stand for ``width **
+    levels`` strings ("billion laughs"), given as a rule's trait: turned into text (an
+    error message), it is gigabytes.  The anchors sit under a key rule files may have."""
+    lines = ["catalogue_version:", f"  - &a0 [{', '.join(['lol'] * width)}]"]
+    for i in range(1, levels):
+        lines.append(f"  - &a{i} [{', '.join([f'*a{i - 1}'] * width)}]")
+    rule = f"rules:\n  - id: bomb\n    trait: *a{levels - 1}\n    name: bomb\n    terms: [x]\n"
+    return ("\n".join(lines) + "\n" + rule).encode()
+
+
+def deep_toml(depth: int = 5000) -> bytes:
+    """A ``[tool.ethicscan]`` table with an array nested ``depth`` deep (valid TOML;
+    Python's tomllib recurses once per level)."""
+    return f"[tool.ethicscan]\nexclude = {'[' * depth}{']' * depth}\n".encode()

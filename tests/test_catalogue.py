@@ -134,6 +134,11 @@ def test_rules_folder_must_be_a_folder(tmp_path: Path) -> None:
     [
         pytest.param("rules: [\n  - id: x\n", "not valid YAML", id="bad-yaml"),
         pytest.param("- a\n- b\n", "expected a mapping at the top", id="top-level-list"),
+        pytest.param(
+            CUSTOM.replace("[gdpr-9]", "[&law gdpr-9, *law]"),
+            "YAML aliases (*name) are not allowed in rule files",
+            id="alias",
+        ),
         pytest.param("rulez: []\n", "unknown key(s): rulez", id="unknown-top-key"),
         pytest.param(
             CUSTOM.replace("    summary:", "    colour: red\n    summary:"),

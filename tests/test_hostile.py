@@ -17,8 +17,11 @@ import errno
 import io
 import json
 import os
+import resource
 import shutil
 import socket
+import subprocess
+import sys
 import tarfile
 import tempfile
 import time
@@ -817,3 +820,68 @@ def test_tar_member_claiming_a_petabyte(tmp_path: Path, hostile: Hostile) -> Non
             assert run.reasons(f"{name}!huge.bin") == {SkipReason.TOO_LARGE}
             ((reason, detail),) = run.skips[name]
             assert reason is SkipReason.LIMIT and "--max-expanded" in detail
+
+
+# -- the user's own rule files and configs --------------------------------------------------
+
+
+def bounded_cli(
+    args: list[str], cwd: Path, seconds: float = DEFAULT_SECONDS, memory_mb: int = 1024
+) -> tuple[subprocess.CompletedProcess[str], float]:
+    """``python -m ethicscan ARGS`` in ``cwd``, its address space capped at
+    ``memory_mb`` (a runaway fails with MemoryError, exit 3, instead of taking the
+    machine) and killed after twice ``seconds``; returns it and the time it took."""
+
+    def cap() -> None:
+        limit = memory_mb * MB
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "ethicscan", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=2 * seconds,
+        preexec_fn=cap,
+        check=False,
+    )
+    return done, time.perf_counter() - started
+
+
+def test_yaml_alias_bomb_in_a_rule_file_is_refused(tmp_path: Path) -> None:
+    """Regression: 459 bytes of YAML aliases ("billion laughs") in a --rules file, or in
+    a rules folder named by .ethicscan.toml, hung the scan and took 2.9 GB (the 9**9
+    strings were turned into an error message).  Rule files may not use aliases: exit
+    2 with a message, at once."""
+    root = tree(tmp_path / "t", {"a.h": H.TERM_LINE})
+    bomb = H.yaml_alias_bomb()
+    assert len(bomb) < 600
+    tree(tmp_path / "rules", {"bomb.yml": bomb})
+    for args, config in (
+        (["scan", "t", "--rules", "rules"], None),
+        (["scan", "t"], b'rules = ["rules"]\n'),
+    ):
+        if config is not None:
+            (tmp_path / ".ethicscan.toml").write_bytes(config)
+        done, seconds = bounded_cli(args, tmp_path)
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.startswith("ethicscan: error: ")
+        assert "bomb.yml: YAML aliases (*name) are not allowed in rule files" in done.stderr
+        assert seconds < DEFAULT_SECONDS
+    assert root.is_dir()
+
+
+def test_deeply_nested_config_is_a_usage_error(tmp_path: Path) -> None:
+    """Regression: a pyproject.toml nested 5,000 deep (in the current folder, or given
+    with --config) was an internal error (RecursionError, exit 3); it is the user's file
+    to fix: exit 2 with a message."""
+    tree(tmp_path / "t", {"a.h": H.TERM_LINE})
+    tree(tmp_path / "cfg", {"pyproject.toml": H.deep_toml()})
+    for args, cwd in (
+        (["scan", "../t"], tmp_path / "cfg"),
+        (["scan", "t", "--config", "cfg/pyproject.toml"], tmp_path),
+    ):
+        done, _ = bounded_cli(args, cwd)
+        assert done.returncode == 2, done.stderr
+        assert "pyproject.toml: not valid TOML: nested too deeply" in done.stderr

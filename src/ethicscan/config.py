@@ -73,12 +73,22 @@ def discover(folder: Path) -> Path | None:
     pyproject = folder / "pyproject.toml"
     if pyproject.is_file():
         try:
-            doc = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+            doc = _toml(pyproject.read_text(encoding="utf-8"), pyproject)
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
             return None  # not ours to judge: it has no usable [tool.ethicscan]
         if isinstance(doc.get("tool"), dict) and "ethicscan" in doc["tool"]:
             return pyproject
     return None
+
+
+def _toml(text: str, path: Path) -> dict[str, Any]:
+    """``text`` parsed; nesting deeper than Python's stack (tomllib recurses) is the
+    user's file to fix, not an internal error."""
+    try:
+        doc: dict[str, Any] = tomllib.loads(text)
+    except RecursionError:
+        raise ConfigError(f"config {path}: not valid TOML: nested too deeply") from None
+    return doc
 
 
 def _str_list(value: Any, where: str) -> tuple[str, ...]:
@@ -92,7 +102,7 @@ def _str_list(value: Any, where: str) -> tuple[str, ...]:
 def load(path: str | Path) -> Config:
     p = Path(path)
     try:
-        doc = tomllib.loads(p.read_text(encoding="utf-8"))
+        doc = _toml(p.read_text(encoding="utf-8"), p)
     except OSError as exc:
         raise ConfigError(f"config {p}: cannot read: {exc.strerror or exc}") from None
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

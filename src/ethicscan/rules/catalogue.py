@@ -325,11 +325,42 @@ def _parse_rules(doc: Mapping[str, Any], refs: Mapping[str, Ref], source: str) -
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def _no_aliases(root: yaml.Node, source: str) -> None:
+    """Refuse a document that uses an alias (``*name``): an alias is the node it names
+    again, so a few hundred bytes of aliases of aliases stand for gigabytes once a value
+    is turned into text (a "billion laughs"), or for a loop.  Rule files have no use for
+    them; every node must be reached once."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            raise ConfigError(
+                f"{source}: YAML aliases (*name) are not allowed in rule files; "
+                "write each value out"
+            )
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+
+
 def _load_yaml(text: str, source: str) -> dict[str, Any]:
+    loader = _Loader(text)  # a safe loader (see _Loader)
     try:
-        doc = yaml.load(text, Loader=_Loader)  # a safe loader (see _Loader)
+        node = loader.get_single_node()
+        if node is None:
+            return {}
+        _no_aliases(node, source)
+        doc = loader.construct_document(node)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{source}: not valid YAML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{source}: not valid YAML: nested too deeply") from None
+    finally:
+        loader.dispose()
     if doc is None:
         return {}
     if not isinstance(doc, dict):
