@@ -14,7 +14,7 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -108,6 +108,78 @@ def write_atomic(path: str, text: str) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+COLOR_CHOICES = ("auto", "always", "never")
+
+
+def use_color(choice: str | None, is_tty: bool, environ: Mapping[str, str]) -> bool:
+    """Whether to colour a stream: ``--color always|never`` wins; then ``NO_COLOR`` (any
+    non-empty value: no colour, https://no-color.org), then ``FORCE_COLOR`` (any non-empty
+    value but ``0``: colour, also when piped); else colour on a terminal only."""
+    if choice == "always":
+        return True
+    if choice == "never":
+        return False
+    if environ.get("NO_COLOR", ""):
+        return False
+    if environ.get("FORCE_COLOR", "") not in ("", "0"):
+        return True
+    return is_tty
+
+
+def table_width(is_tty: bool, environ: Mapping[str, str]) -> int:
+    """The table's width: the terminal's (rich reads ``COLUMNS`` there too); when piped,
+    ``COLUMNS`` if it is a positive number, else 160."""
+    if is_tty:
+        return Console().width
+    try:
+        columns = int(environ.get("COLUMNS", ""))
+    except ValueError:
+        return 160
+    return columns if columns > 0 else 160
+
+
+class _Say:
+    """What goes to stderr besides errors: the summary and notes (not with ``-q``), and
+    with ``-v`` what was read, what was skipped and why, and how long each step took."""
+
+    def __init__(self, console: Console, quiet: bool, verbose: bool) -> None:
+        self.console = console
+        self.quiet = quiet
+        self.verbose = verbose
+        self.started = time.perf_counter()
+
+    def __call__(self, text: str) -> None:
+        if not self.quiet:
+            self.console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+    def detail(self, text: str) -> None:
+        if self.verbose:
+            self.console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+    def timing(self, step: str, since: float) -> float:
+        now = time.perf_counter()
+        self.detail(f"time: {step} {now - since:.2f}s")
+        return now
+
+
+def _describe_read(say: _Say, result: ScanResult) -> None:
+    """``-v``: each target as read, then every file not scanned with its reason."""
+    for t in result.targets:
+        extra = ""
+        if t.artefact:
+            extra += f", artefact {t.artefact}"
+        if t.size is not None:
+            extra += f", {t.size} bytes"
+        if t.sha256:
+            extra += f", sha256 {t.sha256[:16]}"
+        say.detail(f"read: {safe_text(t.target)} ({t.kind}{safe_text(extra)})")
+    st = result.stats
+    say.detail(f"read: {st.files} texts classified, {st.bytes} bytes read")
+    for s in result.skipped:
+        detail = f" ({safe_text(s.detail)})" if s.detail else ""
+        say.detail(f"skipped: {safe_text(s.path)}: {s.reason.value}{detail}")
 
 
 class _LateProgress:
@@ -253,6 +325,26 @@ def cli() -> None:
     is_flag=True,
     help="Mask each snippet but its matched term (every other character that is not white "
     "space becomes *), in every format; fingerprints do not change.",
+)
+@click.option(
+    "--color",
+    "color_choice",
+    type=click.Choice(COLOR_CHOICES),
+    default=None,
+    help="Colour the table and stderr: auto (on a terminal; NO_COLOR turns it off, "
+    "FORCE_COLOR on), always, never. Default: auto.",
+)
+@click.option(
+    "--quiet",
+    "-q",
+    is_flag=True,
+    help="Print the report only: no summary, progress or notes on stderr (errors still are).",
+)
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Also say on stderr what was read, what was skipped and why, and how long each step took.",
 )
 @click.option(
     "--fail-on",
@@ -407,6 +499,9 @@ def scan_cmd(
     fmt: str,
     output: str | None,
     redact: bool,
+    color_choice: str | None,
+    quiet: bool,
+    verbose: bool,
     fail_on: str,
     keep_going: bool,
     min_confidence: float,
@@ -439,7 +534,17 @@ def scan_cmd(
     A target is a file, a folder, or a package fetched with its own client into
     $ETHICSCAN_CACHE/packages (default ~/.cache/ethicscan/packages):
     pypi:NAME[==VERSION] (a wheel), npm:[@SCOPE/]NAME[@VERSION], deb:NAME[=VERSION]."""
-    err = Console(stderr=True, highlight=False)
+    if quiet and verbose:
+        raise click.UsageError("-q/--quiet and -v/--verbose cannot go together")
+    env = os.environ
+    err_color = use_color(color_choice, sys.stderr.isatty(), env)
+    err = Console(
+        stderr=True,
+        highlight=False,
+        no_color=not err_color,
+        force_terminal=True if err_color else None,
+    )
+    say = _Say(err, quiet, verbose)
     if targets_from:
         targets = (*targets, *read_targets(targets_from))
     if not targets:
@@ -449,7 +554,9 @@ def scan_cmd(
     per_target = bool(targets_from or results_dir) or (
         engine != "local" and not all(os.path.exists(t) for t in targets)
     )
-    progress = _LateProgress(err, err.is_terminal, "targets" if per_target else "files")
+    progress = _LateProgress(
+        err, sys.stderr.isatty() and not quiet, "targets" if per_target else "files"
+    )
     settings = _settings(
         config.Settings(exclude, fail_on, min_confidence, rule_dirs, baseline, gitignore, disable),
         config_file,
@@ -479,7 +586,7 @@ def scan_cmd(
         max_entries=max_entries,
         refresh=refresh,
         progress=progress,
-        on_fetch=lambda line: err.print(line + " ...", markup=False, highlight=False),
+        on_fetch=lambda line: say(line + " ..."),
         engine=engine,
         scheduler=scheduler,
         history=history,
@@ -487,6 +594,14 @@ def scan_cmd(
         until=until,
         branches=branches,
     )
+    if verbose:
+        where = config_file or config.discover(Path.cwd())
+        say.detail(f"config: {safe_text(str(where)) if where else 'none found'}")
+        if known is not None:
+            say.detail(
+                f"baseline: {safe_text(str(settings.baseline))}, {len(known.entries)} entries"
+            )
+    step = say.timing("settings", say.started)
     corpus = None
     try:
         if per_target:
@@ -496,49 +611,45 @@ def scan_cmd(
             result = scan(targets, opts)
     finally:
         progress.stop()
+    step = say.timing("scan", step)
+    _describe_read(say, result)
     for s in result.skipped:
         if s.reason.value in ("not_found", "unreadable", "fetch_failed"):
-            err.print(
-                f"warning: {safe_text(s.path)}: {s.reason.value} ({safe_text(s.detail)})",
-                markup=False,
-            )
+            say(f"warning: {safe_text(s.path)}: {s.reason.value} ({safe_text(s.detail)})")
     unread = result.unread_targets()
     if len(unread) == len(result.targets):
         raise TargetError("no target could be read: " + ", ".join(targets))
     if write_baseline:
         write_atomic(write_baseline, baseline_mod.dumps(baseline_mod.from_result(result)))
-        err.print(f"baseline written: {safe_text(write_baseline)}", markup=False)
+        say(f"baseline written: {safe_text(write_baseline)}")
     n_before = len(result.findings)
     if known is not None:
         result = baseline_mod.without_known(result, known)
     if redact:  # once, after the baseline (whose fingerprints read the snippet)
         result = redact_result(result)
     to_stdout = output is None
-    color = to_stdout and fmt == "table" and sys.stdout.isatty()
-    width = Console().width if color else 160
+    out_tty = to_stdout and sys.stdout.isatty()
+    color = to_stdout and fmt == "table" and use_color(color_choice, out_tty, env)
+    width = table_width(out_tty, env)
     catalogue = load_catalogue(rule_dirs)
     text = reporter(OutputFormat(fmt), color=color, width=width, catalogue=catalogue)(result)
     if output:
         write_atomic(output, text)
     else:
-        click.echo(text, nl=False)
+        click.echo(text, nl=False, color=color)  # click strips colour when piped, unless told
+    step = say.timing("report", step)
     if corpus is not None and results_dir:
-        err.print(
+        say(
             f"results in {safe_text(results_dir)}: {corpus.resumed} targets resumed, "
-            f"{corpus.scanned} scanned.",
-            markup=False,
-            soft_wrap=True,
+            f"{corpus.scanned} scanned."
         )
     for n in result.warnings:
-        err.print(
-            f"warning: {safe_text(n.path)}:{n.line}: {safe_text(n.message)}",
-            markup=False,
-            soft_wrap=True,
-        )
+        say(f"warning: {safe_text(n.path)}:{n.line}: {safe_text(n.message)}")
     summary = _summary(result)
     if known is not None:
         summary += f" {n_before - len(result.findings)} known from the baseline, not shown."
-    err.print(summary, markup=False, soft_wrap=True)
+    say.timing("total", say.started)
+    say(summary)
     if unread and not keep_going:
         raise TargetError(
             f"{len(unread)} of {len(result.targets)} targets could not be read or fetched: "
