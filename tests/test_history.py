@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
 import os
 import shutil
+import socket
 import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -260,6 +269,133 @@ def test_git_file_url_with_a_colon_is_a_local_path(
     monkeypatch.setattr(subprocess, "Popen", no_process)
     result = _scan("git+file://" + str(odd))
     assert _summary(result) == _summary(_scan(repo["path"]))
+
+
+@contextmanager
+def _server(answer: Callable[[socket.socket, threading.Event], None]) -> Iterator[str]:
+    """A server on 127.0.0.1 that gives each connection to ``answer`` (with the event
+    set when the test is done) and gives up after 20 s, so a clone that would wait for
+    ever fails the test instead of hanging it; yields its base URL."""
+    done = threading.Event()
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.1)
+    threads: list[threading.Thread] = []
+
+    def serve() -> None:
+        while not done.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            t = threading.Thread(target=_answer, args=(answer, conn, done), daemon=True)
+            threads.append(t)
+            t.start()
+        listener.close()  # from now on a connection is refused, not left waiting
+
+    def _answer(
+        answer: Callable[[socket.socket, threading.Event], None],
+        conn: socket.socket,
+        done: threading.Event,
+    ) -> None:
+        with conn:
+            answer(conn, done)
+
+    accepting = threading.Thread(target=serve, daemon=True)
+    accepting.start()
+    give_up = threading.Timer(20, done.set)
+    give_up.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        give_up.cancel()
+        done.set()
+        accepting.join()
+        for t in threads:
+            t.join()
+
+
+def _silent(conn: socket.socket, done: threading.Event) -> None:
+    """Accept, read the request, never answer."""
+    conn.recv(65536)
+    done.wait()
+
+
+def _trickle(conn: socket.socket, done: threading.Event) -> None:
+    """Answer the ref advertisement with a header and a packet line of 4,000 bytes,
+    sent one byte every 50 ms."""
+    conn.recv(65536)
+    conn.sendall(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/x-git-upload-pack-advertisement\r\n\r\n0fa4"
+    )
+    while not done.wait(0.05):
+        try:
+            conn.sendall(b"x")
+        except OSError:
+            return
+
+
+@pytest.mark.parametrize("answer", [_silent, _trickle], ids=["silent", "trickle"])
+def test_clone_from_a_server_that_does_not_answer_times_out(
+    answer: Callable[[socket.socket, threading.Event], None],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Regression: a git+http:// server that accepted the connection and never
+    answered (or trickled its answer) hung the scan for ever.  The clone now ends after
+    $ETHICSCAN_CLONE_TIMEOUT seconds (600 by default): the target is unreadable, with
+    the reason, exit 2, and its temporary clone is removed."""
+    scratch = tmp_path / "tmpdir"
+    scratch.mkdir()
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    monkeypatch.setenv("ETHICSCAN_CLONE_TIMEOUT", "1.5")
+    with _server(answer) as base:
+        url = f"git+{base}/repo.git"
+        started = time.monotonic()
+        result = _scan(url)
+        seconds = time.monotonic() - started
+        assert main(["scan", "--history", url, "--jobs", "1"]) == 2
+    assert seconds < 6
+    detail = f"could not clone {url}: timed out after 1.5s ($ETHICSCAN_CLONE_TIMEOUT)"
+    assert [(s.reason, s.detail) for s in result.skipped] == [(SkipReason.UNREADABLE, detail)]
+    assert result.targets[0].kind == "unreadable"
+    assert f"unreadable ({detail})" in capsys.readouterr().err
+    assert os.listdir(scratch) == []
+
+
+def test_clone_over_http(
+    repo: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A repository served over http (git's "dumb" protocol: files, as a static
+    server gives them) is cloned and scanned like the folder."""
+    bare = tmp_path / "served" / "repo.git"
+    subprocess.run(["git", "clone", "-q", "--bare", repo["path"], str(bare)], check=True)
+    subprocess.run(["git", "-C", str(bare), "update-server-info"], check=True)
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    handler = functools.partial(Quiet, directory=str(tmp_path / "served"))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as httpd:
+        serving = threading.Thread(target=httpd.serve_forever, daemon=True)
+        serving.start()
+        try:
+            result = _scan(f"git+http://127.0.0.1:{httpd.server_address[1]}/repo.git")
+        finally:
+            httpd.shutdown()
+    assert _summary(result) == _summary(_scan(repo["path"]))
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "soon", "inf", "nan"])
+def test_clone_timeout_must_be_seconds(
+    value: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ETHICSCAN_CLONE_TIMEOUT", value)
+    assert main(["scan", "--history", "git+http://127.0.0.1:9/repo.git", "--jobs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert f"ETHICSCAN_CLONE_TIMEOUT={value}: expected a number of seconds above 0" in err
 
 
 def test_shallow_clone_scans_what_it_has(repo: dict[str, str], tmp_path: Path) -> None:

@@ -11,10 +11,15 @@ reason ``corrupt``.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import math
+import os
 import shutil
+import socket
 import stat
 import tempfile
+import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -136,15 +141,144 @@ def open_repository(target: str) -> Repository:
             return Repository(target, path, Repo(path))
         except (NotGitRepository, OSError) as exc:
             raise TargetError(f"{target}: {path} is not a git repository") from exc
+    timeout = clone_timeout()
     tmp = tempfile.mkdtemp(prefix="ethicscan-clone-")
     try:
-        from dulwich import porcelain
-
-        repo = porcelain.clone(url, tmp, bare=True, checkout=False, errstream=io.BytesIO())
+        repo = _clone(url, tmp, timeout)
     except Exception as exc:
         shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, _CloneTimeout):
+            raise TargetError(
+                f"could not clone {target}: timed out after {timeout:g}s "
+                f"(${CLONE_TIMEOUT_VARIABLE})"
+            ) from None
         raise TargetError(f"could not clone {target}: {exc}") from exc
     return Repository(target, tmp, repo, clone_dir=tmp)
+
+
+CLONE_TIMEOUT = 600.0  # seconds, like a package client's run
+CLONE_TIMEOUT_VARIABLE = "ETHICSCAN_CLONE_TIMEOUT"
+
+
+class _CloneTimeout(Exception):
+    """The clone ran past its deadline."""
+
+
+def clone_timeout() -> float:
+    """Seconds a clone may take: ``$ETHICSCAN_CLONE_TIMEOUT``, else
+    :data:`CLONE_TIMEOUT`.  Raises :class:`ConfigError` for a value that is not a
+    number of seconds above 0."""
+    raw = os.environ.get(CLONE_TIMEOUT_VARIABLE, "").strip()
+    if not raw:
+        return CLONE_TIMEOUT
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not 0 < value < math.inf:
+        raise ConfigError(f"{CLONE_TIMEOUT_VARIABLE}={raw}: expected a number of seconds above 0")
+    return value
+
+
+class _Sockets:
+    """The sockets of one clone; :meth:`expire` shuts them (a read blocked in one
+    returns at once) and any opened later."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._open: list[socket.socket] = []
+        self.expired = False
+
+    def add(self, sock: socket.socket) -> None:
+        with self._lock:
+            self._open.append(sock)
+            if self.expired:
+                _shut(sock)
+
+    def expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._open:
+                _shut(sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    with contextlib.suppress(OSError):  # closed already
+        sock.shutdown(socket.SHUT_RDWR)
+
+
+def _clone(url: str, folder: str, timeout: float) -> Repo:
+    """Clone ``url`` (http or https) bare into ``folder`` within ``timeout`` seconds:
+    each connect and read waits at most that long, and at the deadline the clone's
+    sockets are shut, so a server that never answers, or trickles its answer, ends it.
+    Raises :class:`_CloneTimeout` then."""
+    import urllib3
+    from dulwich import porcelain
+    from dulwich.client import default_urllib3_manager
+    from dulwich.config import StackedConfig
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+    sockets = _Sockets()
+
+    class Connection(HTTPConnection):
+        def _new_conn(self) -> socket.socket:
+            sock = super()._new_conn()
+            sockets.add(sock)
+            return sock
+
+    class SecureConnection(HTTPSConnection):
+        def _new_conn(self) -> socket.socket:
+            sock = super()._new_conn()
+            sockets.add(sock)
+            return sock
+
+    class Pool(HTTPConnectionPool):
+        ConnectionCls = Connection
+
+    class SecurePool(HTTPSConnectionPool):
+        ConnectionCls = SecureConnection
+
+    config = StackedConfig.default()
+    pool = default_urllib3_manager(config, base_url=url, timeout=timeout)
+    assert isinstance(pool, urllib3.PoolManager)  # a proxy's too; no auth callback given
+    pool.pool_classes_by_scheme = {"http": Pool, "https": SecurePool}
+    # no retry after a timeout (urllib3 retries a GET three times: four waits)
+    pool.connection_pool_kw["retries"] = urllib3.Retry(
+        total=None, connect=0, read=0, status=0, other=0, redirect=5
+    )
+    transport: dict[str, Any] = {"pool_manager": pool}  # typed as refspecs by dulwich
+    timer = threading.Timer(timeout, sockets.expire)
+    timer.daemon = True
+    timer.start()
+    try:
+        return porcelain.clone(
+            url,
+            folder,
+            bare=True,
+            checkout=False,
+            errstream=io.BytesIO(),
+            config=config,
+            **transport,
+        )
+    except Exception as exc:
+        if sockets.expired or _timed_out(exc):
+            raise _CloneTimeout from exc
+        raise
+    finally:
+        timer.cancel()
+        pool.clear()
+
+
+def _timed_out(exc: BaseException | None) -> bool:
+    """Whether ``exc``, or an exception it was raised from, is a timeout."""
+    for _ in range(20):
+        if exc is None:
+            return False
+        if isinstance(exc, TimeoutError) or "timed out" in str(exc).lower():
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def _peel(repo: Repository, oid: bytes) -> GitCommit | None:
