@@ -24,6 +24,7 @@ from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, T
 
 from ethicscan import __version__, config, diff
 from ethicscan import baseline as baseline_mod
+from ethicscan import spool as spool_mod
 from ethicscan.api import ScanOptions, check_disabled, scan
 from ethicscan.corpus import read_targets, scan_corpus
 from ethicscan.engine import ENGINES
@@ -451,7 +452,8 @@ def cli() -> None:
 @click.option(
     "--targets-from",
     type=click.Path(dir_okay=False),
-    help="Read targets from FILE, one a line (# comments); each is scanned as one unit.",
+    help="Read targets from FILE (- for standard input), one a line (# comments); each is "
+    "scanned as one unit.",
 )
 @click.option(
     "--results",
@@ -531,6 +533,9 @@ def scan_cmd(
 ) -> None:
     """Scan files, folders and packages and report protected-trait profiling.
 
+    A target - reads standard input (text, or an archive recognised by its content); a
+    named pipe or /dev/stdin named as a target is read the same way.
+
     A target is a file, a folder, or a package fetched with its own client into
     $ETHICSCAN_CACHE/packages (default ~/.cache/ethicscan/packages):
     pypi:NAME[==VERSION] (a wheel), npm:[@SCOPE/]NAME[@VERSION], deb:NAME[=VERSION]."""
@@ -546,7 +551,13 @@ def scan_cmd(
     )
     say = _Say(err, quiet, verbose)
     if targets_from:
-        targets = (*targets, *read_targets(targets_from))
+        stdin_list = targets_from == spool_mod.STDIN
+        more = spool_mod.read_targets_stdin() if stdin_list else read_targets(targets_from)
+        if stdin_list and spool_mod.STDIN in (*targets, *more):
+            raise click.UsageError(
+                "standard input is read once: --targets-from - and the target - cannot go together"
+            )
+        targets = (*targets, *more)
     if not targets:
         raise click.UsageError("give at least one target, or --targets-from FILE")
     # Each target one unit of work: for --targets-from/--results, and to let cluster
@@ -602,15 +613,31 @@ def scan_cmd(
                 f"baseline: {safe_text(str(settings.baseline))}, {len(known.entries)} entries"
             )
     step = say.timing("settings", say.started)
+    if history and spool_mod.STDIN in targets:
+        raise click.UsageError("--history reads repositories, not standard input (-)")
+    if spool_mod.STDIN in targets and sys.stdin.isatty():
+        say("reading standard input (end it with Ctrl-D) ...")
+    scan_targets, streams = (
+        (list(targets), spool_mod.Spool()) if history else spool_mod.spool(targets, max_expanded)
+    )
+    for name, size in streams.sizes.items():
+        say.detail(f"read: {safe_text(name)}: {size} bytes from the stream, copied to scan")
     corpus = None
-    try:
-        if per_target:
-            corpus = scan_corpus(targets, opts, results_dir)
-            result = corpus.result
-        else:
-            result = scan(targets, opts)
-    finally:
-        progress.stop()
+    with streams:
+        try:
+            if per_target:
+                corpus = scan_corpus(scan_targets, opts, results_dir)
+                result = corpus.result
+            else:
+                result = scan(scan_targets, opts)
+        finally:
+            progress.stop()
+    result = spool_mod.rename(result, streams)
+    for name in streams.no_writer:
+        say(
+            f"warning: {safe_text(name)}: no writer connected to the named pipe within "
+            f"{streams.wait:g} s; listed as skipped"
+        )
     step = say.timing("scan", step)
     _describe_read(say, result)
     for s in result.skipped:
