@@ -467,3 +467,13 @@ def test_words_joined_by_dots_are_a_packed_list_and_member_chains_are_not() -> N
     verbs = ".".join(["abate", "abide", "abjure", "absolve", "accrue", "adorn", "amend"] * 3)
     assert shape.is_packed_list(f'var verbs = "{verbs}.battle.beard.beep".split(".");')
     assert not shape.is_packed_list("self.config.options.values.get(name).strip().lower()")
+
+
+def test_a_term_across_the_names_of_a_mangled_symbol_is_no_hit() -> None:
+    # pybind11's type_caster<FaceFlags>::cast(...): "4cast" then the codes "ES2_"
+    symbol = "_ZN8pybind116detail11type_casterI9FaceFlagsvE4castES2_NS_19return_value_policyE"
+    text = "\n".join(["FT_Face", "FT_Load_Glyph", symbol, "face_index", "PyInit_ft2font"]) + "\n"
+    assert scan_text(text, "ft2font.so.strings") == []
+    # a name inside the symbol still counts: GetRaceEstimates of a face engine
+    text = "\n".join(["_ZN4acme10FaceEngine16GetRaceEstimatesEv", "FaceEngine", "detect"]) + "\n"
+    assert {f.trait.value for f in scan_text(text, "libface.so.strings")} == {"race"}

@@ -488,6 +488,32 @@ _IDENTIFIER = re.compile(
 _CODES = re.compile(r"""['"](?:\d[\d.\-]{1,11}|[A-Z]{1,4}\d{0,3})['"]""")
 
 
+_MANGLED_NAME = re.compile(r"(\d+)")
+
+
+def _across_mangled_names(text: str, start: int, end: int) -> bool:
+    """Does the hit stand in a C++ mangled symbol (``_ZN8pybind116detail...``) without
+    being inside one of its length-prefixed names?  ``_ZN4acme10FaceEngine16GetRace
+    EstimatesEv`` holds ``GetRaceEstimates``; ``...4castES2_`` holds ``cast``, not
+    "castes"."""
+    lo = start
+    while lo > 0 and (text[lo - 1].isalnum() or text[lo - 1] in "_.$"):
+        lo -= 1
+    if not text.startswith("_Z", lo):
+        return False
+    i = lo + 2
+    while i < start:
+        m = _MANGLED_NAME.match(text, i)
+        if m is None:
+            i += 1
+            continue
+        name_start, n = m.end(), int(m.group(1)[:6])
+        if name_start <= start and end <= name_start + n:
+            return False  # inside one name
+        i = name_start + n if name_start + n > i and name_start <= start else m.end()
+    return True
+
+
 def _names_no_people(doc: Document, hit: Hit) -> bool:
     """Is a group's name part of the name of a place, language or script here?"""
     t = hit.term
@@ -553,7 +579,7 @@ def _entry_scope(doc: Document, hit: Hit, line: str, packed: bool = False) -> Sc
         return RECORD_SCOPE
     if not packed and _IDENTIFIER.fullmatch(token):
         return RECORD_SCOPE
-    if t.kind is TermKind.WORD and _CODES.search(around):
+    if t.kind is TermKind.WORD and not t.ambiguous and _CODES.search(around):
         return RECORD_SCOPE
     if doc.first_line == hit.line and (line.count(",") >= 2 or line.count("\t") >= 2):
         return RECORD_SCOPE
@@ -568,6 +594,8 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
         return None  # first, before any context is read: most value labels stop here
     if _names_no_people(doc, hit):
         return None  # 广西壮族自治区, 维吾尔语, Language-Team: Uyghur
+    if _across_mangled_names(doc.text, hit.start, hit.end):
+        return None  # type_caster...4castES2_: "cast" then mangling codes, not "castes"
     line_text = doc.local_line(hit.line, hit.start)
     scope = scope_of(doc, hit, line_text)
     if scope is ENTRY_SCOPE or scope is PACKED_SCOPE:
