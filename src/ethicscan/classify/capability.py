@@ -579,7 +579,7 @@ def _entry_scope(doc: Document, hit: Hit, line: str, packed: bool = False) -> Sc
         return RECORD_SCOPE
     if not packed and _IDENTIFIER.fullmatch(token):
         return RECORD_SCOPE
-    if t.kind is TermKind.WORD and not t.ambiguous and _CODES.search(around):
+    if t.kind is TermKind.WORD and _CODES.search(around):
         return RECORD_SCOPE
     if doc.first_line == hit.line and (line.count(",") >= 2 or line.count("\t") >= 2):
         return RECORD_SCOPE
