@@ -35,6 +35,7 @@ import pytest
 
 import hostile_corpus as H
 from ethicscan import cli as cli_module
+from ethicscan import spool
 from ethicscan.cli import main
 from ethicscan.model import ScanResult, SkipReason, path_text
 from ethicscan.report import OutputFormat, reporter
@@ -392,7 +393,12 @@ def test_links_loops_fifos_and_sockets_in_the_tree(tmp_path: Path, hostile: Host
     assert run.found == {"real.h", "hardlink.h"}  # a hard link is an ordinary file
 
 
-def test_fifo_given_as_target_does_not_block(tmp_path: Path, hostile: Hostile) -> None:
+def test_fifo_given_as_target_does_not_block(
+    tmp_path: Path, hostile: Hostile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A named pipe given as a target is read when a writer comes (tests/test_stdin.py);
+    one nobody writes to is given FIFO_WAIT seconds, then skipped."""
+    monkeypatch.setattr(spool, "FIFO_WAIT", 0.5)
     os.mkfifo(tmp_path / "fifo")
     (tmp_path / "ok.h").write_bytes(H.TERM_LINE)
     run = hostile(tmp_path / "fifo", tmp_path / "ok.h", seconds=15)
