@@ -49,7 +49,7 @@ def test_parse_valid(line: str, ids: tuple[str, ...], reason: str) -> None:
     [
         ("# ethicscan: ignore[race]", "has no reason"),
         ("/* ethicscan: ignore[race] */", "has no reason"),
-        ("# ethicscan: ignore[caste] not a rule", "unknown rule or trait 'caste'"),
+        ("# ethicscan: ignore[disability] not a rule", "unknown rule or trait 'disability'"),
         ("# ethicscan: ignore[] why", "names no rule or trait"),
     ],
 )

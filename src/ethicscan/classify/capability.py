@@ -162,7 +162,8 @@ def scope_of(doc: Document, hit: Hit, line: str) -> Scope:
         return SENTENCE_SCOPE  # a sentence in a literal: a dataset's text, a message
     if doc.is_prose:
         # a row of a table in a document is a field of that table, not a sentence
-        return CODE_SCOPE if line.lstrip().startswith("|") else PROSE_SCOPE
+        table_row = line.lstrip().startswith("|") or line.count(" | ") >= 2  # docx: a | b | c
+        return CODE_SCOPE if table_row else PROSE_SCOPE
     if is_sentence(line):
         return SENTENCE_SCOPE
     if doc.suffix in CONFIG_SUFFIXES:
