@@ -100,3 +100,17 @@ def test_documentation_alone_does_not_make_a_name_model_package(tmp_path: Path) 
     _package(tmp_path, "labels_only", doc)
     found = _scan(tmp_path)
     assert (Capability.INFERENCE, Basis.NAME) not in found["labels_only/models/labels.json"]
+
+
+def test_one_line_of_code_is_not_a_name_model(tmp_path: Path) -> None:
+    one_line = (
+        "RESULT = {'race': model.predict(last_name), 'ethnicity': model.predict(last_name),"
+        " 'religion': model.predict(last_name)}\n"
+    )
+    _package(tmp_path, "oneliner", one_line)
+    result = scan([str(tmp_path)], ScanOptions(jobs=1))
+    code = [f for f in result.findings if f.location.path.endswith("model.py")]
+    assert len(code) >= 3 and {f.location.line for f in code} == {1}
+    assert all(f.basis is Basis.NAME for f in code)
+    found = _scan(tmp_path)
+    assert found["oneliner/models/labels.json"] == {(Capability.RECORD, None)}

@@ -23,7 +23,8 @@ from ethicscan.model import Basis, Capability, Finding, Severity, Signal, Trait
 NAME_MODEL_TRAITS = frozenset(
     {Trait.RACE, Trait.ETHNICITY, Trait.ETHNIC_GROUP, Trait.RELIGION, Trait.CASTE}
 )
-# Inference-by-name findings in a package's code that make it a name model's package.
+# Lines of a package's code with an inference by name that make it a name model's package
+# (lines, not findings: one line listing four traits is one line).
 MIN_CODE_FINDINGS = 3
 # Files of data a model is shipped with: tables, label maps, serialised arrays.
 DATA_SUFFIXES = frozenset(
@@ -85,7 +86,7 @@ def name_model_data(findings: Sequence[Finding]) -> list[Finding]:
     """``findings`` with the records and mentions of race or ethnicity in the data
     files of a package whose code infers them from names, and the labels its code
     records, raised to inference by name."""
-    inferring: dict[str, int] = defaultdict(int)
+    lines: dict[str, set[tuple[str, int]]] = defaultdict(set)
     for f in findings:
         if (
             f.capability is Capability.INFERENCE
@@ -94,7 +95,8 @@ def name_model_data(findings: Sequence[Finding]) -> list[Finding]:
             and _suffix(f.location.path) in CODE_SUFFIXES
             and not _has(f, "in-comment-or-doc")  # code that runs, not its documentation
         ):
-            inferring[package_of(f)] += 1
+            lines[package_of(f)].add((f.location.path, f.location.line))
+    inferring = {p: len(at) for p, at in lines.items()}
     models = {p for p, n in inferring.items() if n >= MIN_CODE_FINDINGS}
     if not models:
         return list(findings)
@@ -107,7 +109,10 @@ def name_model_data(findings: Sequence[Finding]) -> list[Finding]:
                 capability=Capability.INFERENCE,
                 basis=Basis.NAME,
                 severity=Severity.MEDIUM,
-                signals=(*f.signals, Signal(SIGNAL, 0.0, f"{n} inferences by name in its code")),
+                signals=(
+                    *f.signals,
+                    Signal(SIGNAL, 0.0, f"inferences by name on {n} lines of its code"),
+                ),
             )
         out.append(f)
     return out
