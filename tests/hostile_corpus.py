@@ -271,3 +271,16 @@ def deep_toml(depth: int = 5000) -> bytes:
     """A ``[tool.ethicscan]`` table with an array nested ``depth`` deep (valid TOML;
     Python's tomllib recurses once per level)."""
     return f"[tool.ethicscan]\nexclude = {'[' * depth}{']' * depth}\n".encode()
+
+
+def noise_text_zip(path: str, members: int = 2, size: int = 24 * 1024 * 1024) -> None:
+    """A zip of ``members`` texts of ``size`` random lowercase words each (deflated about
+    1.6 to 1: under every ratio limit, and spooled to disk when read, being over 8 MiB),
+    each ending in :data:`TERM_LINE`; written to ``path``."""
+    import os
+
+    alphabet = b"abcdefghijklmnopqrstuvwxyz     \n"
+    table = bytes(alphabet[b % len(alphabet)] for b in range(256))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        for i in range(members):
+            z.writestr(f"m{i}.txt", os.urandom(size).translate(table) + TERM_LINE)

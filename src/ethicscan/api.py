@@ -17,6 +17,7 @@ from ethicscan.classify.package import name_model_data
 from ethicscan.engine import ENGINES, get_engine, local
 from ethicscan.errors import ConfigError
 from ethicscan.extract.units import MAX_DEPTH, Limits
+from ethicscan.interrupt import terminating
 from ethicscan.model import Finding, Notice, ScanResult, Skipped, SkipReason, Stats, Target
 from ethicscan.rules.catalogue import Catalogue, load_catalogue
 from ethicscan.sources import packages
@@ -125,7 +126,13 @@ class ScanOptions:
 def scan(targets: Sequence[str], options: ScanOptions | None = None) -> ScanResult:
     """Scan files, folders and package targets (``pypi:``, ``npm:``, ``deb:``, fetched
     first, see :mod:`ethicscan.sources.packages`); every file is either in a finding's
-    file set, clean, or in ``skipped`` with its reason."""
+    file set, clean, or in ``skipped`` with its reason.  SIGTERM and SIGHUP stop it
+    like Ctrl-C, cleaning up (:mod:`ethicscan.interrupt`)."""
+    with terminating():
+        return _scan(targets, options)
+
+
+def _scan(targets: Sequence[str], options: ScanOptions | None) -> ScanResult:
     opts = options or ScanOptions()
     if not targets:
         raise ConfigError("nothing to scan: give at least one file or folder")
@@ -167,13 +174,19 @@ def scan(targets: Sequence[str], options: ScanOptions | None = None) -> ScanResu
     workers = opts.jobs or local.default_jobs()
     engine = get_engine(opts.engine, opts.scheduler)
     # Findings are reported relative to their target; several targets keep their order.
-    for _job, out in engine.files(jobs, catalogue, opts.rule_dirs, workers, on_done, opts.limits):
-        if out.findings:
-            findings.extend(f for f in out.findings if opts.keeps(f))
-        if out.notices:
-            notices.extend(out.notices)
-        if out.skipped:
-            more_skipped.extend(out.skipped)
+    outcomes = engine.files(jobs, catalogue, opts.rule_dirs, workers, on_done, opts.limits)
+    try:
+        for _job, out in outcomes:
+            if out.findings:
+                findings.extend(f for f in out.findings if opts.keeps(f))
+            if out.notices:
+                notices.extend(out.notices)
+            if out.skipped:
+                more_skipped.extend(out.skipped)
+    finally:
+        close = getattr(outcomes, "close", None)
+        if close:  # a generator: its pool and scratch go now, not when it is collected
+            close()
     findings = name_model_data(findings)  # a name model's labels and tables: its data
     # A file target skipped whole (too large, not text) was never read: its identity is
     # its size, not a hash that would read gigabytes only to report them unread.

@@ -3,6 +3,7 @@ same results in the same order."""
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import itertools
 import os
@@ -16,6 +17,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, replace
 from typing import Any
 
+from ethicscan import interrupt
 from ethicscan.classify.analyse import analyse, with_fingerprints
 from ethicscan.extract.decode import SAMPLE, stream_encoding
 from ethicscan.extract.explore import Budget, Explorer, binary_head, streamable
@@ -272,6 +274,7 @@ def die_with_parent() -> None:
 def _init_worker(rule_dirs: tuple[str, ...], limits: Limits) -> None:
     global _worker_catalogue, _worker_limits
     die_with_parent()
+    interrupt.worker_handlers()
     _worker_catalogue = load_catalogue(rule_dirs)
     _worker_limits = limits
     prefilter_for(_worker_catalogue)  # loads the kept databases, if any
@@ -291,7 +294,13 @@ Unit = FileJob | FolderFiles
 
 
 def _scan_batch_in_worker(batch: list[Unit]) -> list[Raw | list[Raw | Split]]:
-    """A batch of files and folders' files: one answer per file, a list per folder."""
+    """A batch of files and folders' files: one answer per file, a list per folder.
+    A SIGTERM or SIGHUP stops it as an exception (:func:`interrupt.task`)."""
+    with interrupt.task():
+        return _scan_batch(batch)
+
+
+def _scan_batch(batch: list[Unit]) -> list[Raw | list[Raw | Split]]:
     assert _worker_catalogue is not None and _worker_limits is not None
     cat, limits = _worker_catalogue, _worker_limits
     out: list[Raw | list[Raw | Split]] = []
@@ -595,10 +604,24 @@ def run(
         initializer=_init_worker,
         initargs=(rule_dirs, limits),
     ) as pool:
-        for unit, out in _in_order(pool, _batches(itertools.chain(first, it), limits), workers):
-            if on_done:
-                on_done(unit, out)
-            yield unit, out
+        try:
+            for unit, out in _in_order(pool, _batches(itertools.chain(first, it), limits), workers):
+                if on_done:
+                    on_done(unit, out)
+                yield unit, out
+        except BaseException:
+            if interrupt.stopping():  # SIGTERM or SIGHUP: the workers stop and clean up
+                _stop_workers(pool)
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """SIGTERM to each of the pool's workers (only the main process got the signal)."""
+    processes: dict[int, Any] = getattr(pool, "_processes", None) or {}
+    for pid in list(processes):
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGTERM)
 
 
 def _in_order(

@@ -145,8 +145,10 @@ def open_repository(target: str) -> Repository:
     tmp = tempfile.mkdtemp(prefix="ethicscan-clone-")
     try:
         repo = _clone(url, tmp, timeout)
-    except Exception as exc:
+    except BaseException as exc:  # an interrupt too: the clone goes
         shutil.rmtree(tmp, ignore_errors=True)
+        if not isinstance(exc, Exception):
+            raise
         if isinstance(exc, _CloneTimeout):
             raise TargetError(
                 f"could not clone {target}: timed out after {timeout:g}s "
