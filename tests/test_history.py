@@ -679,3 +679,87 @@ def _scan_plain(path: str) -> ScanResult:
     from ethicscan import ScanOptions, scan
 
     return scan([path], ScanOptions(jobs=1))
+
+
+def _forged_commit(g: Git, tree: str, when: str) -> str:
+    """A commit whose author and committer lines carry ``when`` ("SECONDS ZONE") as
+    written, whatever git would accept; on a branch of its own."""
+    body = f"tree {tree}\nauthor A <a@b> {when}\ncommitter A <a@b> {when}\n\nforged\n"
+    done = subprocess.run(
+        ["git", "-C", str(g.root), "hash-object", "-t", "commit", "-w", "--literally", "--stdin"],
+        input=body,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    sha = done.stdout.strip()
+    g("update-ref", f"refs/heads/forged-{sha[:8]}", sha)
+    return sha
+
+
+def test_commit_dates_no_calendar_holds(tmp_path: Path) -> None:
+    """Regression: a commit zone of +9999 (git reads 99:99, over 24 hours) or a time
+    beyond year 9999 was an internal error (ValueError, exit 3).  Such a commit is
+    scanned; its date is shown in UTC, or as the nearest one a date can show."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    g = Git(root)
+    g("init", "-q", "-b", "main")
+    g("config", "user.name", "Ann Author")
+    g("config", "user.email", "ann@example.org")
+    g.write("api/face.json", FACE_V1)
+    g.commit("one", _day(1))
+    tree = g("rev-parse", "HEAD^{tree}")
+    for when in ("1600000000 +9999", "1600000000 -9999", "99999999999999999 +0000"):
+        _forged_commit(g, tree, when)
+    for fmt in ("json", "sarif", "html", "table", "csv", "jsonl", "github"):
+        assert main(["scan", "--history", str(root), "--jobs", "1", "--format", fmt]) == 1
+    dates = {
+        c.date
+        for f in _scan(str(root)).findings
+        if f.history
+        for c in (f.history.first_commit, f.history.last_commit)
+    }
+    assert dates == {"2020-01-01T00:00:00+00:00", "9999-12-30T23:59:59+00:00"}
+    from ethicscan.sources.history import commit_date
+
+    assert commit_date(1600000000, 99 * 3600 + 99 * 60) == "2020-09-13T12:26:40+00:00"
+    assert commit_date(10**17, 0) == "9999-12-30T23:59:59+00:00"
+    assert commit_date(-(10**17), 3600) == "0001-01-02T01:00:00+01:00"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("packed-refs", b"garbage line here\n\xff\xfe\n", "cannot read the repository's refs"),
+        ("packed-refs", b"# pack-refs with: peeled\nzz refs/heads/x\n", "refs: Invalid hex"),
+        ("packed-refs", b"0" * 40 + b" refs/heads/x\n^a\n^b\n", "cannot read the repository's"),
+        ("shallow", b"not a sha\n", "shallow or info/grafts file: Invalid graftpoint"),
+        ("shallow", b"\xff\xff\xff\n", "shallow or info/grafts file: Invalid graftpoint"),
+    ],
+    ids=["packed-refs-garbage", "packed-refs-bad-sha", "packed-refs-peeled", "shallow", "bytes"],
+)
+def test_corrupt_refs_or_shallow_file_makes_the_repository_unreadable(
+    repo: dict[str, str],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    content: bytes,
+    message: str,
+) -> None:
+    """Regression: a corrupt packed-refs or shallow file was an internal error (exit 3).
+    Without its refs nothing in the repository can be found: it is an unreadable target,
+    with the reason, and the other targets are still scanned (exit 2, as for a target
+    that cannot be read)."""
+    bare = tmp_path / "bare.git"
+    subprocess.run(["git", "clone", "-q", "--bare", repo["path"], str(bare)], check=True)
+    (bare / name).write_bytes(content)
+    result = _scan(str(bare))
+    assert result.targets[0].kind == "unreadable"
+    ((skipped,),) = [result.skipped]
+    assert skipped.reason is SkipReason.UNREADABLE and message in skipped.detail
+    args = ["scan", "--history", str(bare), repo["path"], "--jobs", "1", "--format", "json"]
+    assert main(args) == 2
+    out, err = capsys.readouterr()
+    assert json.loads(out)["findings"]  # the sound repository is scanned and reported
+    assert message in err and "internal error" not in err

@@ -327,3 +327,26 @@ def test_options_travel_without_callbacks() -> None:
     got = pickle.loads(pickle.dumps(portable(opts)))  # a lambda does not pickle
     assert got == opts and got.min_confidence == 0.4 and got.jobs == 3
     assert all(getattr(got, f.name) is None for f in fields(got) if not f.compare)
+
+
+def test_a_shard_holding_a_lone_surrogate_renders_in_every_format(
+    small: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Regression: a shard whose JSON holds the escape ``\\ud800`` (a lone surrogate,
+    which no UTF-8 can hold) made --format sarif an internal error (exit 3,
+    UnicodeEncodeError); the other formats showed it escaped, as SARIF now does."""
+    from ethicscan.report import OutputFormat
+
+    results = tmp_path / "r"
+    assert main(_args(small, results, tmp_path / "first.json")) == 0
+    shard = next(p for p in _shards(results) if '"snippet": "' in p.read_text("utf-8"))
+    text = shard.read_text(encoding="utf-8")
+    shard.write_text(text.replace('"snippet": "', '"snippet": "\\ud800', 1), encoding="utf-8")
+    for fmt in OutputFormat:
+        out = tmp_path / f"out.{fmt.value}"
+        args = _args(small, results, out)
+        args[args.index("--format") + 1] = fmt.value
+        assert main(args) == 0, (fmt, capsys.readouterr().err)
+        written = out.read_bytes().decode("utf-8")  # valid UTF-8, whatever the format
+        if fmt.value in ("json", "jsonl", "sarif"):
+            assert r"\\xed\\xa0\\x80" in written, fmt  # the snippet, escaped (as \xNN)

@@ -22,6 +22,7 @@ from importlib import metadata
 from typing import Any
 
 from ethicscan.model import Finding, ScanResult, Severity
+from ethicscan.report.json import valid
 from ethicscan.report.paths import file_path, inner_path, is_text_line, target_kinds
 from ethicscan.rules.catalogue import Catalogue, Rule, load_default_catalogue
 
@@ -307,4 +308,7 @@ def to_dict(
 def render(
     result: ScanResult, catalogue: Catalogue | None = None, repository: str | None = None
 ) -> str:
-    return json.dumps(to_dict(result, catalogue, repository), ensure_ascii=False, indent=2) + "\n"
+    # every string valid Unicode, as in the JSON report: a lone surrogate (a "\ud800"
+    # escape in a --results shard) would make the report unwritable as UTF-8
+    doc = valid(to_dict(result, catalogue, repository))
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

@@ -26,7 +26,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from dulwich.errors import NotGitRepository
+from dulwich.errors import FileFormatException, NotGitRepository
 from dulwich.objects import Blob, ShaFile, Tag, Tree
 from dulwich.objects import Commit as GitCommit
 from dulwich.repo import Repo
@@ -128,19 +128,13 @@ def open_repository(target: str) -> Repository:
     """Open a repository folder (bare or with a work tree), or clone a ``git+...``
     URL bare into a private temporary folder.  Raises :class:`TargetError`."""
     if not is_remote(target):
-        try:
-            return Repository(target, target, Repo(target))
-        except (NotGitRepository, OSError) as exc:
-            raise TargetError(f"{target} is not a git repository") from exc
+        return _open_local(target, target, f"{target} is not a git repository")
     url = target[len("git+") :]
     if url.startswith("file://"):
         # a local path, always, opened where it is: never a URL for a transport, so a
         # path holding ``user@host:repo`` cannot reach ssh
         path = unquote(urlparse(url).path)
-        try:
-            return Repository(target, path, Repo(path))
-        except (NotGitRepository, OSError) as exc:
-            raise TargetError(f"{target}: {path} is not a git repository") from exc
+        return _open_local(target, path, f"{target}: {path} is not a git repository")
     timeout = clone_timeout()
     tmp = tempfile.mkdtemp(prefix="ethicscan-clone-")
     try:
@@ -283,6 +277,27 @@ def _timed_out(exc: BaseException | None) -> bool:
     return False
 
 
+def _open_local(target: str, path: str, not_a_repository: str) -> Repository:
+    """The repository at ``path``, its refs readable.  A corrupt ``shallow``,
+    ``info/grafts`` or ``packed-refs`` file makes it unreadable (:class:`TargetError`,
+    saying which): without its refs nothing in it can be found."""
+    try:
+        repo = Repo(path)
+    except (NotGitRepository, OSError) as exc:
+        raise TargetError(not_a_repository) from exc
+    except (FileFormatException, ValueError) as exc:  # shallow or info/grafts
+        raise TargetError(
+            f"{target}: cannot read the repository's shallow or info/grafts file: {exc}"
+        ) from exc
+    try:
+        repo.get_refs()
+        repo.get_shallow()
+    except (FileFormatException, ValueError, OSError) as exc:
+        repo.close()
+        raise TargetError(f"{target}: cannot read the repository's refs: {exc}") from exc
+    return Repository(target, path, repo)
+
+
 def _peel(repo: Repository, oid: bytes) -> GitCommit | None:
     obj = repo.get(oid)
     while isinstance(obj, Tag):
@@ -329,9 +344,29 @@ def head_tips(repo: Repository, branches: Sequence[str], all_tips: dict[str, byt
     return set(all_tips.values())  # a repository without HEAD: every ref is a tip
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+# the first and last times a date can show in any zone (a day inside datetime's range)
+_FIRST = datetime(1, 1, 2, tzinfo=timezone.utc)
+_LAST = datetime(9999, 12, 30, 23, 59, 59, tzinfo=timezone.utc)
+
+
+def commit_date(seconds: int, offset: int) -> str:
+    """A commit's time (UTC seconds) in its zone (seconds east of UTC), ISO 8601.  A
+    zone 24 hours or more away from UTC (``+9999``: git reads it as 99:99) is shown as
+    UTC; a time before year 1 or after 9999 as the nearest one a date can show."""
+    try:
+        tz = timezone(timedelta(seconds=offset))
+    except (ValueError, OverflowError):
+        tz = timezone.utc
+    try:
+        when = _EPOCH + timedelta(seconds=seconds)
+    except OverflowError:
+        when = _LAST if seconds > 0 else _FIRST
+    return min(max(when, _FIRST), _LAST).astimezone(tz).isoformat()
+
+
 def _commit_info(c: GitCommit) -> CommitInfo:
-    tz = timezone(timedelta(seconds=c.commit_timezone))
-    date = datetime.fromtimestamp(c.commit_time, tz).isoformat()
+    date = commit_date(c.commit_time, c.commit_timezone)
     author = c.author.decode("utf-8", "replace")
     name = author.split(" <", 1)[0]
     return CommitInfo(c.id, c.commit_time, c.tree, Commit(c.id.decode(), date, name))
