@@ -891,3 +891,28 @@ def test_deeply_nested_config_is_a_usage_error(tmp_path: Path) -> None:
         done, _ = bounded_cli(args, cwd)
         assert done.returncode == 2, done.stderr
         assert "pyproject.toml: not valid TOML: nested too deeply" in done.stderr
+
+
+def test_deeply_nested_json_given_by_the_user(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Regression: JSON nested 100,000 deep given to ``diff``, to --baseline, or as a
+    --results shard or manifest was an internal error (RecursionError, exit 3).  The
+    first three are the user's files: exit 2 with a message; a shard that cannot be read
+    is scanned again."""
+    root = tree(tmp_path / "t", {"a.h": H.TERM_LINE})
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"findings": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    for args in (["diff", str(deep), str(deep)], ["scan", str(root), "--baseline", str(deep)]):
+        assert main(args) == 2
+        assert "nested too deeply" in capsys.readouterr().err
+    results = tmp_path / "results"
+    assert main(["scan", str(root), "--results", str(results), "--jobs", "1"]) == 1
+    shards = [p for p in results.glob("*.json") if p.name != "manifest.json"]
+    assert len(shards) == 1
+    shards[0].write_bytes(deep.read_bytes())
+    assert main(["scan", str(root), "--results", str(results), "--jobs", "1"]) == 1
+    assert "0 targets resumed, 1 scanned" in capsys.readouterr().err
+    (results / "manifest.json").write_bytes(deep.read_bytes())
+    assert main(["scan", str(root), "--results", str(results), "--jobs", "1"]) == 2
+    assert "unreadable manifest.json" in capsys.readouterr().err

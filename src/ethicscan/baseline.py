@@ -105,6 +105,8 @@ def loads(text: str, source: str) -> Baseline:
         doc: Any = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ConfigError(f"{source}: not a baseline file: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{source}: not a baseline file: nested too deeply") from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise ConfigError(f'{source}: not an ethicscan baseline (no "format": "{FORMAT}")')
     if doc.get("version") != VERSION:

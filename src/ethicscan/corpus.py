@@ -121,7 +121,7 @@ def open_results(folder: str, opts: ScanOptions) -> Path:
     if mf.exists():
         try:
             have = json.loads(mf.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+        except (OSError, ValueError, RecursionError) as exc:  # RecursionError: too deep
             raise ConfigError(f"--results {folder}: unreadable {MANIFEST}: {exc}") from None
         diff = [
             f"{k}: {have.get(k)!r} there, {want[k]!r} now"
@@ -161,8 +161,8 @@ def read_shard(folder: Path, target: str) -> ScanResult | None:
         return result_from_dict(doc)
     except FileNotFoundError:
         return None
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
+        return None  # RecursionError: JSON nested deeper than the stack
 
 
 def scan_corpus(

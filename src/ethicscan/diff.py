@@ -100,6 +100,8 @@ def load(path: str | Path) -> list[Item]:
         raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ConfigError(f"{path}: not a JSON report: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: not a JSON report: nested too deeply") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("findings"), list):
         raise ConfigError(f"{path}: not an ethicscan JSON report (no 'findings' list)")
     version = str(doc.get("schema_version", ""))
