@@ -291,9 +291,9 @@ def test_bad_rules_folder_exits_2(
     assert "'disability' is not one of" in err
 
 
-def test_custom_rules_folder(
-    clean_tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def _clan_rule(tmp_path: Path, tree: Path) -> Path:
+    """A folder with one custom rule (a clan field, a trait the catalogue lacks) and a
+    person record in ``tree`` that only it finds."""
     rules = tmp_path / "rules"
     rules.mkdir()
     (rules / "clan.yml").write_text(
@@ -302,7 +302,14 @@ def test_custom_rules_folder(
         "    terms: [clan]\n",
         encoding="utf-8",
     )
-    (clean_tree / "person.py").write_text("class Person:\n    clan: str\n", encoding="utf-8")
+    (tree / "person.py").write_text("class Person:\n    clan: str\n", encoding="utf-8")
+    return rules
+
+
+def test_custom_rules_folder(
+    clean_tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rules = _clan_rule(tmp_path, clean_tree)
     _, doc = _json(capsys, str(clean_tree), "--rules", str(rules))
     assert doc["tool"]["catalogue_version"].endswith("+custom")
     assert [f["rule"] for f in doc["findings"]] == ["custom-clan"]
@@ -353,15 +360,7 @@ def test_disable_unknown_rule_exits_2_before_the_scan(
 def test_disable_a_custom_rule(
     clean_tree: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    rules = tmp_path / "rules"
-    rules.mkdir()
-    (rules / "clan.yml").write_text(
-        "rules:\n  - id: custom-clan\n    trait: ethnicity\n    name: Clan\n"
-        "    rationale: Descent-based.\n    refs: [gdpr-9]\n    kind: field\n"
-        "    terms: [clan]\n",
-        encoding="utf-8",
-    )
-    (clean_tree / "person.py").write_text("class Person:\n    clan: str\n", encoding="utf-8")
+    rules = _clan_rule(tmp_path, clean_tree)
     _, doc = _json(capsys, str(clean_tree), "--rules", str(rules))
     assert _rules(doc) == {"custom-clan"}
     _, doc = _json(capsys, str(clean_tree), "--rules", str(rules), "--disable", "custom-clan")
