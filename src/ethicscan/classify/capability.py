@@ -213,10 +213,7 @@ def _in_quoted_sentence(doc: Document, hit: Hit, line: str) -> bool:
     """Does the hit stand in a string literal that is a sentence (a message, a dataset's
     text), or in a cell of a delimited table that is a sentence (a dataset of
     sentences)?  ``line`` is the line as ``local_line`` reads it."""
-    base = doc.line_start(hit.line)
-    if doc.lines.end(hit.line) - base > 2 * LOCAL:
-        base = max(base, hit.start - LOCAL)
-    off = hit.start - base
+    off = hit.start - doc.local_start(hit.line, hit.start)
     q = quoted_at(line, off)
     if q is None and len(line) >= 2 * LOCAL:
         q = _segment(line, off)  # a long line read in part: its literal may run past it
@@ -503,15 +500,17 @@ def _across_mangled_names(text: str, start: int, end: int) -> bool:
     if not text.startswith("_Z", lo):
         return False
     i = lo + 2
-    while i < start:
+    while i < start:  # names one after another: <length><name>, codes between them
         m = _MANGLED_NAME.match(text, i)
         if m is None:
             i += 1
             continue
         name_start, n = m.end(), int(m.group(1)[:6])
-        if name_start <= start and end <= name_start + n:
+        if name_start > start:
+            break  # the next name begins after the hit: the hit is in codes
+        if end <= name_start + n:
             return False  # inside one name
-        i = name_start + n if name_start + n > i and name_start <= start else m.end()
+        i = name_start + n
     return True
 
 

@@ -191,7 +191,12 @@ class Document:
         start, end = self.line_start(i), self.lines.end(i)
         if end - start <= 2 * LOCAL:
             return self.line_text(i)
-        return self.text[max(start, pos - LOCAL) : min(end, pos + LOCAL)]
+        return self.text[self.local_start(i, pos) : min(end, pos + LOCAL)]
+
+    def local_start(self, i: int, pos: int) -> int:
+        """Where ``local_line(i, pos)`` starts in the text."""
+        start = self.line_start(i)
+        return start if self.lines.end(i) - start <= 2 * LOCAL else max(start, pos - LOCAL)
 
     def record_text(self, i: int, pos: int, reach: int = 2) -> str:
         """The lines ``reach`` each side of line ``i`` (the record an entry of a data text
