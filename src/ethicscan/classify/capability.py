@@ -289,12 +289,16 @@ def _fmt(words: list[str], limit: int = 4) -> str:
     return ", ".join(uniq[:limit]) + more
 
 
-def promoted(d: Decision, cap: Capability) -> Decision:
-    """``d`` raised to ``cap`` because the rest of its file shows that capability."""
-    basis = Basis.BIOMETRIC if cap is Capability.INFERENCE else None
+def promoted(d: Decision, cap: Capability, basis: Basis | None = None) -> Decision:
+    """``d`` raised to ``cap`` because the rest of its file shows that capability, on
+    the basis the rest of the file shows (an inference that is not from faces or bodies
+    is of medium severity, as it is where it is decided)."""
     sig = (*d.signals, Signal("same-trait-capability-in-file", 0.05, cap.value))
     score = min(0.99, round(d.score + 0.05, 2))
-    return Decision(cap, basis, SEVERITY[cap], score, sig, d.scope)
+    severity = SEVERITY[cap]
+    if cap is Capability.INFERENCE and basis is not Basis.BIOMETRIC:
+        severity = Severity.MEDIUM
+    return Decision(cap, basis, severity, score, sig, d.scope)
 
 
 def looks_like_domain(doc: Document, hit: Hit) -> bool:

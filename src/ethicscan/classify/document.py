@@ -586,12 +586,25 @@ class Document:
                 matches = self.catalogue.context.find(part, low)
             for m in matches:
                 w = m.key.payload
-                out[w.category].append((self.line_of(lo + m.start), w.text))
+                line = self.line_of(lo + m.start)
+                if self._in_cited_span(line, lo + m.start):
+                    continue
+                out[w.category].append((line, w.text))
                 placed.append((lo + m.start, w.category, w.text))
         for v in out.values():
             v.sort()
         placed.sort()
         return dict(out), placed
+
+    def _in_cited_span(self, line: int, pos: int) -> bool:
+        """Is ``pos`` inside a code span of a comment (``FaceAttributes``)?  Documentation
+        that cites a name says nothing of what the code around it does: the name is
+        context where it is code, not where it is quoted."""
+        start = self.line_start(line)
+        text = self.line_text(line)
+        if "`" not in text or self.is_prose or not self.comment_lines[line]:
+            return False
+        return any(a <= pos - start < b for a, b in _code_spans(text))
 
     def local_words(self, i: int, pos: int) -> dict[str, list[str]] | None:
         """On a long (minified) line ``i``: category -> the context words within LOCAL
@@ -672,6 +685,14 @@ class Document:
         if re.search(r"(?<!inter)(?<!sur)(?<!type)(?<!pre)face", low):
             out["face"].append("face (in path)")
         return dict(out)
+
+
+_CODE_SPAN = re.compile(r"``[^`\n]+``|`[^`\n]+`")
+
+
+def _code_spans(line: str) -> list[tuple[int, int]]:
+    """The code spans of a line of documentation, as (start, end) offsets."""
+    return [m.span() for m in _CODE_SPAN.finditer(line)]
 
 
 class LineFlags(Protocol):
