@@ -519,16 +519,18 @@ def _across_mangled_names(text: str, start: int, end: int) -> bool:
 
 
 def _names_no_people(doc: Document, hit: Hit) -> bool:
-    """Is a group's name part of the name of a place, language or script here?"""
+    """Is a group's name part of the name of a place, language, script or organisation
+    here?"""
     t = hit.term
     if t.kind not in _PLACE_KINDS or t.capability is Capability.TARGETING:
         return False
     if t.trait not in (Trait.ETHNIC_GROUP, Trait.ETHNICITY, Trait.RELIGION):
         return False
     text = doc.text
-    before = text[max(0, hit.start - 24) : hit.start]
-    after = text[hit.end : hit.end + 24]
-    return doc.catalogue.entities.names_no_people(before, after, t.lang)
+    before = text[max(0, hit.start - 40) : hit.start]
+    after = text[hit.end : hit.end + 48]
+    capital = text[hit.start : hit.start + 1].isupper()
+    return doc.catalogue.entities.names_no_people(before, after, t.lang, capital)
 
 
 def _entry_scope(doc: Document, hit: Hit, line: str, packed: bool = False) -> Scope | None:

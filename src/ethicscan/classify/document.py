@@ -169,7 +169,10 @@ class Document:
     def is_prose(self) -> bool:
         name = (self.hint or self.path).rsplit("/", 1)[-1].rsplit("!", 1)[-1].lower()
         stem = name.split(".", 1)[0]
-        return self.suffix in PROSE_SUFFIXES or stem in PROSE_NAMES
+        if self.suffix in PROSE_SUFFIXES or stem in PROSE_NAMES:
+            return True
+        # a text with no suffix is read by its lines: a fortune file, a changelog
+        return not self.suffix and shape.is_prose_text(self.line_count, self.line_text)
 
     @cached_property
     def is_strings(self) -> bool:
