@@ -319,9 +319,9 @@ def _structural(
     """The capability a schema's structure shows for a field of ``place``, or None when
     the structure says nothing clear (the line-based decision then stands).
 
-    A filter or query parameter is a search; an output of a face operation is an
-    inference; a capture-record container is a search; a form, patient or employee
-    container is a record."""
+    A filter or query parameter is a search, of patients as of captures; an output of
+    a face operation is an inference; a capture-record container is a search; a form,
+    patient or employee container is a record."""
     c = place.container
     if c.kind == "operation" and not any(term.lower() in f.name.lower() for f in c.fields):
         return None  # the operation's own name (``races(season: Int)``), not an argument
@@ -335,7 +335,9 @@ def _structural(
     if face and not surv and any(p in place.text().lower() for p in _RECORD_PARTS):
         surv = [f"{face[0]} record"]
     watched = bool(surv or face or ev.in_file("surveillance") >= 3)
-    if (c.role == FILTER or (c.role == REQUEST and query)) and (watched or not declared):
+    if c.role == FILTER or (c.role == REQUEST and query and (watched or not declared)):
+        # retrieving people by a trait is a search in any domain: a query parameter
+        # over patients' race as much as over a camera's captures
         return Capability.SEARCH, None, "schema-filter", f"a filter of {where}"
     if c.role == RESPONSE and query and watched:
         return Capability.SEARCH, None, "schema-response", f"search results of {where}"
@@ -478,6 +480,38 @@ def _split_by(doc: Document, hit: Hit) -> bool:
     """Is the trait named, in code, as what records are split or grouped by?"""
     start = doc.line_start(hit.line)
     return bool(_SPLIT_BY.search(doc.text, max(start, hit.start - 64), hit.start))
+
+
+# What declares or reads a parameter of a query, in any domain: a FHIR SearchParameter,
+# an OpenAPI parameter ``in: query``, a web framework's request arguments.
+_QUERY_PARAM = re.compile(
+    r"\bSearchParameter\b|\bsearch_?param(?:eter)?s?\b"
+    r"|[\"']?\bin[\"']?\s*[:=]\s*[\"']?query\b"
+    r"|@(?:RequestParam|QueryParam)\b"
+    r"|\b(?:req|request)\.(?:query|args|GET|query_params)\b",
+    re.IGNORECASE,
+)
+QUERY_REACH = 5  # lines after a parameter's name that its declaration spans
+
+
+def _query_parameter(doc: Document, hit: Hit) -> str:
+    """What makes the trait at ``hit`` a parameter of a query (``race: {type: 'token',
+    definition: '.../SearchParameter/us-core-Patient-race'}``; ``name: ethnicity`` with
+    ``in: query``; ``req.query.race``), or "": retrieving people by a trait is a search
+    in any domain, with or without a camera."""
+    line = doc.line_text(hit.line)
+    m = _QUERY_PARAM.search(line)
+    if m:
+        return m.group(0)
+    opens = line.rstrip().endswith(("{", "(", ":", "["))
+    if not opens and not _IDENT_KEY.match(line.strip(" -\t")):
+        return ""  # no declaration opens here: a parameter's lines are its own
+    last = min(doc.line_count - 1, hit.line + QUERY_REACH)
+    for i in range(hit.line + 1, last + 1):
+        m = _QUERY_PARAM.search(doc.line_text(i))
+        if m:
+            return m.group(0)
+    return ""
 
 
 _PLACE_KINDS = (TermKind.GROUP, TermKind.TABLE, TermKind.WORD)
@@ -799,6 +833,13 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
     ):
         cap = Capability.SEARCH
         add("records-split-by-trait", 0.1, "records are grouped or split by the trait")
+    elif (
+        t.kind is not TermKind.VALUE
+        and not (textual or hit.in_comment)
+        and (query := _query_parameter(doc, hit))
+    ):
+        cap = Capability.SEARCH
+        add("query-parameter", 0.1, query)
     elif (declared or clinical) and not (surv or model or alert):
         cap = Capability.RECORD
         add("declared-data" if declared else "clinical-or-census", 0.05, declared or clinical)
