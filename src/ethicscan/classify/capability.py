@@ -514,6 +514,40 @@ def _query_parameter(doc: Document, hit: Hit) -> str:
     return ""
 
 
+# A person's name as an identifier's part: ``ETHNIC_SURNAMES``, ``race_by_last_name``,
+# ``ethnicity_from_name``, ``name2ethnicity``.
+_NAME_PART = (
+    r"(?:sur_?names?|last_?names?|first_?names?|given_?names?|fore_?names?|full_?names?"
+    r"|from_?names?|by_?names?|names?_?to|name2|2name)"
+)
+_NAME_IN_IDENT = re.compile(rf"{_NAME_PART}", re.IGNORECASE)
+# The trait assigned what a call returns for a name: ``race = self.search_race(_surname)``.
+_TRAIT_OF_NAME = re.compile(
+    rf"^\s*[\w.\[\]'\"]*\s*=\s*[\w.]+\([^()\n]*\b_?(?:{_NAME_PART}|name)\b", re.IGNORECASE
+)
+
+
+def _name_lookup(doc: Document, hit: Hit) -> str:
+    """What shows the trait at ``hit`` is looked up for a person's name, without a word
+    of prediction: one identifier joins the trait and a name (``ETHNIC_SURNAMES``,
+    ``surname_ethnicities``), or the trait is assigned what a call returns for a name
+    (``race = self.search_race(_surname)``): a table of groups by surname is a model."""
+    text = doc.text
+    start, end = hit.start, hit.end
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        start -= 1
+    while end < len(text) and (text[end].isalnum() or text[end] == "_"):
+        end += 1
+    ident = text[start:end]
+    if ident != text[hit.start : hit.end] and _NAME_IN_IDENT.search(ident):
+        return ident
+    line = doc.line_text(hit.line)
+    eq = line.find("=")
+    if eq >= 0 and doc.line_start(hit.line) + eq > hit.start and _TRAIT_OF_NAME.match(line):
+        return line.strip()[:60]
+    return ""
+
+
 _PLACE_KINDS = (TermKind.GROUP, TermKind.TABLE, TermKind.WORD)
 _IDENT_KEY = re.compile(r"""^[\w]*["']?\s*[:=]""")
 # An identifier that names a field: snake case or camel case, no spaces.
@@ -824,6 +858,9 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
         cap, basis = Capability.INFERENCE, Basis.NAME
         add("name-input", 0.1, name or "name columns in this file")
         add("model-output", 0.1, model or "prediction words in this file")
+    elif not (textual or hit.in_comment or biometric) and (lookup := _name_lookup(doc, hit)):
+        cap, basis = Capability.INFERENCE, Basis.NAME
+        add("looked-up-by-name", 0.1, lookup)
     elif (
         t.kind is not TermKind.VALUE
         and scope.kind == "code"
