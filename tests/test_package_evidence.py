@@ -114,3 +114,20 @@ def test_one_line_of_code_is_not_a_name_model(tmp_path: Path) -> None:
     assert all(f.basis is Basis.NAME for f in code)
     found = _scan(tmp_path)
     assert found["oneliner/models/labels.json"] == {(Capability.RECORD, None)}
+
+
+README = """# {name}
+
+This package ships with the data its examples use. Each row of the sample holds a
+respondent's answers, race among them, as the questionnaire asked it.
+"""
+
+
+def test_the_readme_of_a_name_model_documents_its_inference(tmp_path: Path) -> None:
+    """The package's description is about the model's output: inference, not a mention."""
+    for name, code in (("namerace", PREDICT), ("survey", SURVEY)):
+        _package(tmp_path, name, code)
+        (tmp_path / name / "README.md").write_text(README.format(name=name), encoding="utf-8")
+    found = _scan(tmp_path)
+    assert found["namerace/README.md"] == {(Capability.INFERENCE, Basis.NAME)}
+    assert found["survey/README.md"] == {(Capability.RECORD, None)}  # as it reads alone

@@ -6,7 +6,8 @@ people's names keeps the model's class labels, priors and surname tables in data
 beside it (``models/lstm/labels.json``, ``data/census/surnames.parquet``) and its label
 set in a module (``RACES = ("asian", "black", "hispanic", "white")``).  Read alone,
 such a table is a record of race; in that package it is the data the inference runs on,
-and the judges of the labelled corpus call it inference.  This pass, run once over a
+and the judges of the labelled corpus call it inference; so is the package's README, which
+documents the inference ("predicts race from a last name").  This pass, run once over a
 scan's findings, says so.
 """
 
@@ -50,6 +51,10 @@ DATA_SUFFIXES = frozenset(
 CODE_SUFFIXES = frozenset(
     {".py", ".pyx", ".js", ".mjs", ".cjs", ".ts", ".java", ".kt", ".go", ".rs", ".r", ".jl"}
 )
+# The package's own description: its README and the metadata that carries it (a wheel's
+# METADATA, an sdist's PKG-INFO), and its documentation pages.
+DOC_SUFFIXES = frozenset({".md", ".rst", ".markdown"})
+DOC_NAMES = frozenset({"metadata", "pkg-info", "readme", "description"})
 SIGNAL = "data-of-a-name-model"
 CATALOGUE = "catalogue-of-protected-categories"
 
@@ -73,9 +78,17 @@ def _model_data(f: Finding) -> bool:
     if _has(f, CATALOGUE):
         return False  # a list of the protected categories is no model's label set
     suffix = _suffix(f.location.path)
-    if suffix in DATA_SUFFIXES:
+    if suffix in DATA_SUFFIXES or _describes_package(f.location.path):
         return f.capability in (Capability.RECORD, Capability.MENTION)
     return suffix in CODE_SUFFIXES and f.capability is Capability.RECORD and _has(f, "value-set")
+
+
+def _describes_package(path: str) -> bool:
+    """Is ``path`` the package's description (README, METADATA, PKG-INFO) or a page of
+    its documentation?  There the model's output is what the text is about: "guesses a
+    person's race from the last name" documents the inference, it mentions no one."""
+    name = path.rsplit("!", 1)[-1].rsplit("/", 1)[-1].lower()
+    return _suffix(path) in DOC_SUFFIXES or name.split(".", 1)[0] in DOC_NAMES
 
 
 def _has(f: Finding, signal: str) -> bool:
@@ -84,8 +97,8 @@ def _has(f: Finding, signal: str) -> bool:
 
 def name_model_data(findings: Sequence[Finding]) -> list[Finding]:
     """``findings`` with the records and mentions of race or ethnicity in the data
-    files of a package whose code infers them from names, and the labels its code
-    records, raised to inference by name."""
+    files and the description of a package whose code infers them from names, and the
+    labels its code records, raised to inference by name."""
     lines: dict[str, set[tuple[str, int]]] = defaultdict(set)
     for f in findings:
         if (
