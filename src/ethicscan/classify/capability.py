@@ -454,6 +454,12 @@ _SPLIT_BY = re.compile(
     re.IGNORECASE,
 )
 _IN_LITERAL = re.compile(r"[\w .\-/]*")  # what precedes a label inside its literal
+# An SQL GROUP BY clause, and what would end it before a hit: the hit is a grouping column
+_GROUP_BY = re.compile(r"\bgroup\s+by\b", re.IGNORECASE)
+_CLAUSE_END = re.compile(
+    r";|\b(?:select|from|where|having|order\s+by|limit|union|window|qualify)\b", re.IGNORECASE
+)
+GROUP_BY_REACH = 8  # lines a GROUP BY clause's columns may run over
 
 
 def _compared(doc: Document, hit: Hit) -> bool:
@@ -477,9 +483,14 @@ def _compared(doc: Document, hit: Hit) -> bool:
 
 
 def _split_by(doc: Document, hit: Hit) -> bool:
-    """Is the trait named, in code, as what records are split or grouped by?"""
+    """Is the trait named, in code, as what records are split or grouped by (a
+    ``groupby``, a column in an SQL ``GROUP BY``, ``cube(...)`` or ``rollup(...)``)?"""
     start = doc.line_start(hit.line)
-    return bool(_SPLIT_BY.search(doc.text, max(start, hit.start - 64), hit.start))
+    if _SPLIT_BY.search(doc.text, max(start, hit.start - 64), hit.start):
+        return True
+    lo = doc.line_start(max(0, hit.line - GROUP_BY_REACH))
+    ends = [m.end() for m in _GROUP_BY.finditer(doc.text, lo, hit.start)]
+    return bool(ends) and not _CLAUSE_END.search(doc.text, ends[-1], hit.start)
 
 
 # What declares or reads a parameter of a query, in any domain: a FHIR SearchParameter,
@@ -492,13 +503,24 @@ _QUERY_PARAM = re.compile(
     re.IGNORECASE,
 )
 QUERY_REACH = 5  # lines after a parameter's name that its declaration spans
+RESOURCE_REACH = 40  # lines back to the ``resourceType`` of the resource a field is in
+_RESOURCE_TYPE = re.compile(r'"resourceType"\s*:\s*"(\w+)"')
 
 
-def _query_parameter(doc: Document, hit: Hit) -> str:
+def _query_parameter(doc: Document, hit: Hit, sentence: bool = False) -> str:
     """What makes the trait at ``hit`` a parameter of a query (``race: {type: 'token',
     definition: '.../SearchParameter/us-core-Patient-race'}``; ``name: ethnicity`` with
-    ``in: query``; ``req.query.race``), or "": retrieving people by a trait is a search
-    in any domain, with or without a camera."""
+    ``in: query``; ``req.query.race``; a field of a FHIR ``SearchParameter`` resource,
+    its description included), or "": retrieving people by a trait is a search in any
+    domain, with or without a camera.  A ``sentence`` counts only in such a resource."""
+    for i in range(hit.line, max(-1, hit.line - RESOURCE_REACH), -1):
+        m = _RESOURCE_TYPE.search(doc.line_text(i))
+        if m:
+            if m.group(1) == "SearchParameter":
+                return "a field of a SearchParameter resource"
+            break
+    if sentence:
+        return ""
     line = doc.line_text(hit.line)
     m = _QUERY_PARAM.search(line)
     if m:
@@ -872,8 +894,8 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
         add("records-split-by-trait", 0.1, "records are grouped or split by the trait")
     elif (
         t.kind is not TermKind.VALUE
-        and not (textual or hit.in_comment)
-        and (query := _query_parameter(doc, hit))
+        and not hit.in_comment
+        and (query := _query_parameter(doc, hit, sentence=textual))
     ):
         cap = Capability.SEARCH
         add("query-parameter", 0.1, query)

@@ -681,6 +681,9 @@ class Document:
         if "!" in path:
             outer, inner = path.split("!", 1)
             path = (outer.rsplit("/", 1)[0] + "/" if "/" in outer else "") + inner
+        # a folder or file named ``models`` holds data models as often as trained ones
+        # (a cloud SDK's ``models.py``, Django's ``models.py``): the name says neither
+        path = _GENERIC_PARTS.sub("", path)
         spaced = re.sub(r"[/\\.]+", " ", path)
         for m in self.catalogue.context.find(spaced):
             out[m.key.payload.category].append(m.key.payload.text)
@@ -690,6 +693,7 @@ class Document:
         return dict(out)
 
 
+_GENERIC_PARTS = re.compile(r"(?i)(?<![^/\\!])(models?)(?=(?:\.\w+)?(?:[/\\]|$))")
 _CODE_SPAN = re.compile(r"``[^`\n]+``|`[^`\n]+`")
 
 
