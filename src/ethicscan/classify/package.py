@@ -13,6 +13,7 @@ scan's findings, says so.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
@@ -55,6 +56,11 @@ CODE_SUFFIXES = frozenset(
 # METADATA, an sdist's PKG-INFO), and its documentation pages.
 DOC_SUFFIXES = frozenset({".md", ".rst", ".markdown"})
 DOC_NAMES = frozenset({"metadata", "pkg-info", "readme", "description"})
+# What a line of the description says of the model: its input (names) or its output.
+_OF_THE_MODEL = re.compile(
+    r"(?i)\b(?:(?:sur|last[ _-]?|first[ _-]?|given[ _-]?|full[ _-]?)?names?|model\w*|classif\w*"
+    r"|predict\w*|estimat\w*|guess\w*|infer\w*|scores?|probabilit\w*|precision|recall)\b"
+)
 SIGNAL = "data-of-a-name-model"
 CATALOGUE = "catalogue-of-protected-categories"
 
@@ -78,8 +84,13 @@ def _model_data(f: Finding) -> bool:
     if _has(f, CATALOGUE):
         return False  # a list of the protected categories is no model's label set
     suffix = _suffix(f.location.path)
-    if suffix in DATA_SUFFIXES or _describes_package(f.location.path):
+    if suffix in DATA_SUFFIXES:
         return f.capability in (Capability.RECORD, Capability.MENTION)
+    if _describes_package(f.location.path):
+        # a line of the description that itself speaks of the model or of names
+        return f.capability in (Capability.RECORD, Capability.MENTION) and bool(
+            _OF_THE_MODEL.search(f.evidence.snippet)
+        )
     return suffix in CODE_SUFFIXES and f.capability is Capability.RECORD and _has(f, "value-set")
 
 
