@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 from ethicscan import __version__
 from ethicscan.classify.analyse import analyse
 from ethicscan.classify.package import name_model_data
-from ethicscan.engine import ENGINES, get_engine, local
+from ethicscan.engine import ENGINES, TLSFiles, get_engine, local
 from ethicscan.errors import ConfigError
 from ethicscan.extract.units import MAX_DEPTH, Limits
 from ethicscan.interrupt import terminating
@@ -66,9 +66,15 @@ class ScanOptions:
     progress: ProgressFn | None = field(default=None, compare=False)
     on_fetch: Callable[[str], None] | None = field(default=None, compare=False)  # "fetching X"
     # Where the work runs (see ethicscan.engine): "local" or "dask", and for dask the
-    # scheduler address (tcp://HOST:PORT; empty: a LocalCluster on this machine).
+    # scheduler address (tcp://HOST:PORT or tls://HOST:PORT; empty: a LocalCluster on
+    # this machine, reachable only with a certificate made for the scan), and for a tls://
+    # scheduler the PEM files of its certificate authority and of this client's
+    # certificate and key (empty: dask's configuration, distributed.comm.tls.*).
     engine: str = "local"
     scheduler: str = ""
+    tls_ca_file: str = ""
+    tls_cert: str = ""
+    tls_key: str = ""
     # History scans (--history): each target is a git repository.
     history: bool = False
     since: str | None = None  # commit dates, ISO 8601 (``2024-05-01``)
@@ -80,6 +86,11 @@ class ScanOptions:
             raise ConfigError(f"unknown engine {self.engine!r} (one of: {', '.join(ENGINES)})")
         if self.scheduler and self.engine == "local":
             raise ConfigError("--scheduler needs --engine dask")
+        if self.tls and not self.scheduler.startswith("tls://"):
+            raise ConfigError(
+                "--tls-ca-file, --tls-cert and --tls-key are for a scheduler given as "
+                f"--scheduler tls://HOST:PORT, not {self.scheduler or 'none'!r}"
+            )
         if not 0.0 <= self.min_confidence <= 1.0:
             raise ConfigError(
                 f"--min-confidence must be between 0 and 1, not {self.min_confidence}"
@@ -100,6 +111,11 @@ class ScanOptions:
     def keeps(self, finding: Finding) -> bool:
         """Whether ``finding`` is reported: confident enough, of a rule not disabled."""
         return finding.confidence >= self.min_confidence and finding.rule not in self.disabled_rules
+
+    @property
+    def tls(self) -> TLSFiles:
+        """The certificates that reach a ``tls://`` scheduler."""
+        return TLSFiles(self.tls_ca_file, self.tls_cert, self.tls_key)
 
     @property
     def limits(self) -> Limits:
@@ -172,7 +188,7 @@ def _scan(targets: Sequence[str], options: ScanOptions | None) -> ScanResult:
 
     report = progress_reporter(opts.progress)
     workers = opts.jobs or local.default_jobs()
-    engine = get_engine(opts.engine, opts.scheduler)
+    engine = get_engine(opts.engine, opts.scheduler, opts.tls)
     # Findings are reported relative to their target; several targets keep their order.
     outcomes = engine.files(jobs, catalogue, opts.rule_dirs, workers, on_done, opts.limits)
     try:

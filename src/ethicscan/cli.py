@@ -447,7 +447,26 @@ def cli() -> None:
     "--scheduler",
     metavar="ADDRESS",
     default="",
-    help="The dask scheduler (tcp://HOST:PORT); without it --engine dask starts a local cluster.",
+    help="The dask scheduler (tcp://HOST:PORT, or tls://HOST:PORT with --tls-*); without it "
+    "--engine dask starts a local cluster only this scan can reach.",
+)
+@click.option(
+    "--tls-ca-file",
+    type=click.Path(dir_okay=False),
+    default="",
+    help="With --scheduler tls://...: the certificate authority (PEM) of the cluster.",
+)
+@click.option(
+    "--tls-cert",
+    type=click.Path(dir_okay=False),
+    default="",
+    help="With --scheduler tls://...: this client's certificate (PEM).",
+)
+@click.option(
+    "--tls-key",
+    type=click.Path(dir_okay=False),
+    default="",
+    help="With --scheduler tls://...: this client's private key (PEM), unless in --tls-cert.",
 )
 @click.option(
     "--targets-from",
@@ -520,6 +539,9 @@ def scan_cmd(
     refresh: bool,
     engine: str,
     scheduler: str,
+    tls_ca_file: str,
+    tls_cert: str,
+    tls_key: str,
     targets_from: str | None,
     results_dir: str | None,
     history: bool,
@@ -600,6 +622,9 @@ def scan_cmd(
         on_fetch=lambda line: say(line + " ..."),
         engine=engine,
         scheduler=scheduler,
+        tls_ca_file=tls_ca_file,
+        tls_cert=tls_cert,
+        tls_key=tls_key,
         history=history,
         since=since,
         until=until,

@@ -184,7 +184,7 @@ def scan_corpus(
                 done[i] = got
     resumed = len(done)
     todo = [i for i in range(len(order)) if i not in done]
-    engine = get_engine(opts.engine, opts.scheduler)
+    engine = get_engine(opts.engine, opts.scheduler, opts.tls)
     workers = opts.jobs or local.default_jobs()
     nbytes = found = 0
     report = progress_reporter(opts.progress)

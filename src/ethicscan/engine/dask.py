@@ -12,7 +12,14 @@ as they finish and put back in job order, so a cluster scan equals a local one.
   from this machine's stops the scan with an error.
 
 Without a scheduler address a :class:`distributed.LocalCluster` is started on this
-machine: worker processes, one thread each, no dashboard, on loopback only.
+machine: worker processes, one thread each, on loopback only, and on TLS with a key and
+certificate made for this scan alone (:func:`private_security`): a scheduler or worker
+runs whatever it is sent, so another user of the machine must not be able to send it
+anything.  No dashboard, and the small HTTP servers dask starts anyway serve no page.
+
+A scheduler given by address is trusted: its workers run the code this client sends, and
+this client unpickles what they send back.  A ``tls://`` address is reached with the
+certificates in :class:`~ethicscan.engine.TLSFiles` (or dask's configuration).
 """
 
 from __future__ import annotations
@@ -24,9 +31,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+import dask.config
 from distributed import Client, LocalCluster, as_completed
+from distributed.security import Security
 
-from ethicscan.engine import OnFile, portable, scan_target
+from ethicscan.engine import NO_TLS, OnFile, TLSFiles, here, scan_target
 from ethicscan.engine.local import FileOutcome, scan_file
 from ethicscan.errors import ConfigError, EthicscanError
 from ethicscan.extract.units import Limits
@@ -83,34 +92,104 @@ def _check_version(mine: str, theirs: str) -> None:
         )
 
 
+def private_security() -> Security:
+    """A self-signed key and certificate made now, for one cluster: its scheduler,
+    workers and nannies listen on TLS and accept only a peer that holds them (mutual
+    TLS), so nothing can connect without them.  They are kept in memory and handed to
+    the worker processes through their private pipes; dask writes them to a private
+    temporary folder (mode 0700) for the instant it loads them."""
+    try:
+        security: Security = Security.temporary()
+    except ImportError:
+        raise ConfigError(
+            "--engine dask without --scheduler needs the cryptography package to make the "
+            "local cluster's certificate: pip install 'ethicscan[cluster]'"
+        ) from None
+    return security
+
+
+# The HTTP servers a scheduler and each worker start whatever they are told serve these
+# pages (health, metrics, worker lists, call stacks): a local cluster serves none.
+NO_PAGES: dict[str, list[str]] = {
+    "distributed.scheduler.http.routes": [],
+    "distributed.worker.http.routes": [],
+}
+
+
 def local_cluster(workers: int, processes: bool = True) -> LocalCluster:
     """A cluster on this machine: ``workers`` workers of one thread each, reachable on
-    loopback only, no dashboard (the scheduler's small HTTP server, which it always
-    starts, takes a free loopback port instead of 8787)."""
-    return LocalCluster(
-        n_workers=workers,
-        threads_per_worker=1,
-        processes=processes,
-        protocol="tcp",
-        host="127.0.0.1",
-        dashboard_address=None,
-        scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
-        silence_logs=logging.ERROR,
+    loopback only and only with the cluster's own certificate (:func:`private_security`;
+    a :class:`Client` given the cluster uses it), no dashboard (the scheduler's HTTP
+    server, which it always starts, takes a free loopback port instead of 8787 and serves
+    no page)."""
+    with dask.config.set(NO_PAGES):  # read as the servers start, and by each nanny
+        return LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=processes,
+            protocol="tls",
+            security=private_security(),
+            host="127.0.0.1",
+            dashboard_address=None,
+            scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
+            silence_logs=logging.ERROR,
+        )
+
+
+def security_for(scheduler: str, tls: TLSFiles) -> Security | None:
+    """How to reach ``scheduler``: for a ``tls://`` address, the certificates given, or
+    dask's configuration when none is; None (dask's configuration) otherwise."""
+    if not scheduler.startswith("tls://"):
+        return None
+    for option, path in (
+        ("--tls-ca-file", tls.ca_file),
+        ("--tls-cert", tls.cert),
+        ("--tls-key", tls.key),
+    ):
+        if path and not os.path.isfile(path):
+            raise ConfigError(f"{option} {path}: no such file")
+    if not tls:
+        security = Security()  # dask's configuration, distributed.comm.tls.*
+        mine = security.get_tls_config_for_role("client")
+        if not (mine["ca_file"] and mine["cert"]):
+            raise ConfigError(
+                f"--scheduler {scheduler}: a tls:// scheduler needs --tls-ca-file and "
+                "--tls-cert (and --tls-key unless the certificate file holds the key), or "
+                "dask's distributed.comm.tls configuration"
+            )
+        return security
+    if not (tls.ca_file and tls.cert):
+        raise ConfigError(
+            "--tls-ca-file and --tls-cert go together (--tls-key too, unless the "
+            "certificate file holds the key)"
+        )
+    return Security(
+        require_encryption=True,
+        tls_ca_file=tls.ca_file,
+        tls_client_cert=tls.cert,
+        tls_client_key=tls.key or None,
     )
 
 
 class DaskEngine:
-    """Runs units on a dask.distributed cluster (``scheduler`` = ``tcp://HOST:PORT``) or,
-    without an address, on a LocalCluster started for the scan."""
+    """Runs units on a dask.distributed cluster (``scheduler`` = ``tcp://HOST:PORT`` or
+    ``tls://HOST:PORT`` with ``tls``) or, without an address, on a LocalCluster started
+    for the scan."""
 
-    def __init__(self, scheduler: str = "") -> None:
+    def __init__(self, scheduler: str = "", tls: TLSFiles = NO_TLS) -> None:
         self.scheduler = scheduler
+        self.security = security_for(scheduler, tls)
 
     @contextlib.contextmanager
     def _client(self, workers: int) -> Iterator[Client]:
         if self.scheduler:
             try:
-                client = Client(self.scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
+                client = Client(
+                    self.scheduler,
+                    timeout=CONNECT_TIMEOUT,
+                    set_as_default=False,
+                    security=self.security,
+                )
             except (OSError, TimeoutError) as exc:
                 raise EthicscanError(
                     f"cannot reach the dask scheduler at {self.scheduler}: {exc}"
@@ -174,10 +253,8 @@ class DaskEngine:
             return
         mine = load_catalogue(options.rule_dirs).version
         one = replace(
-            portable(options),
+            here(options),
             jobs=1,
-            engine="local",
-            scheduler="",
             rule_dirs=tuple(os.path.abspath(d) for d in options.rule_dirs),
         )
         # A target that is a path here travels absolute and is reported as given.
