@@ -255,6 +255,39 @@ def test_a_damaged_shard_is_scanned_again(small: Path, tmp_path: Path) -> None:
     assert again.result.findings == first.result.findings
 
 
+def test_a_forged_shard_is_scanned_again(small: Path, tmp_path: Path) -> None:
+    """A shard is checked against the published schema when read: one whose fields do not
+    have the type or form ethicscan writes (markup for a line number, a confidence that
+    is text, a field of its own) is not trusted, and the target is scanned again."""
+    from ethicscan.report import html
+
+    targets = read_targets(str(small))[:2]
+    opts = ScanOptions(jobs=1)
+    first = scan_corpus(targets, opts, str(tmp_path / "r"))
+    shard = tmp_path / "r" / shard_name(targets[0])
+    good = json.loads(shard.read_text(encoding="utf-8"))
+    evil = "<meta http-equiv=refresh content=0;url=https://example.org>"
+    forgeries = [
+        ("location", "line", evil),
+        ("location", "column", evil),
+        ("location", "page", "7"),
+        ("evidence", "term", 7),
+        (None, "confidence", "high"),
+        (None, "severity", "urgent"),
+        (None, "fingerprint", evil),
+        (None, "note", evil),  # a field of its own
+    ]
+    for part, key, value in forgeries:
+        doc = json.loads(json.dumps(good))
+        finding = doc["findings"][0]
+        (finding[part] if part else finding)[key] = value
+        shard.write_text(json.dumps(doc), encoding="utf-8")
+        again = scan_corpus(targets, opts, str(tmp_path / "r"))
+        assert (again.resumed, again.scanned) == (1, 1), (part, key)
+        assert again.result.findings == first.result.findings
+        assert "http-equiv=refresh" not in html.render(again.result)
+
+
 def test_targets_listed_twice_are_scanned_once(small: Path) -> None:
     t = read_targets(str(small))[0]
     got = scan_corpus([t, t], ScanOptions(jobs=1))

@@ -47,6 +47,7 @@ from ethicscan.model import (
     Target,
     Trait,
 )
+from ethicscan.report import conform
 from ethicscan.report import json as json_report
 from ethicscan.rules.catalogue import load_catalogue, rule_documents
 
@@ -152,17 +153,20 @@ def write_shard(folder: Path, target: str, result: ScanResult) -> None:
 
 
 def read_shard(folder: Path, target: str) -> ScanResult | None:
-    """The stored result of ``target``, or None when there is none (or it is not one
-    this version can read: then the target is scanned again)."""
+    """The stored result of ``target``, or None when there is none (or it is not a
+    report as ``ethicscan schema`` describes it: then the target is scanned again)."""
     try:
         doc = json.loads((folder / shard_name(target)).read_text(encoding="utf-8"))
-        if doc.get("target") != target:
+        if not isinstance(doc, dict) or doc.get("target") != target:
             return None
+        # Anyone who can write the folder can forge a shard: every field must have the
+        # type and form ethicscan writes (a line that is a number, not markup).
+        conform.check({k: v for k, v in doc.items() if k != "target"})
         return result_from_dict(doc)
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError, RecursionError):
-        return None  # RecursionError: JSON nested deeper than the stack
+        return None  # ValueError: not JSON, or not a report; RecursionError: too deep
 
 
 def scan_corpus(
