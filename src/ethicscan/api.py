@@ -41,6 +41,28 @@ ProgressFn = Callable[[int, int, int], None]  # files done, files total, bytes d
 # files found so far, and grows until the walk ends.
 
 
+# The fields of ScanOptions that do not shape what a scan finds: where and how fast the
+# work runs, where fetched packages are kept, callbacks, and the rules whose findings a
+# report leaves out (a corpus job stores every rule's findings and drops them when it
+# merges).  Every other field is recorded in a --results manifest, so a job is resumed
+# only by a command that would find the same (tests/test_results.py checks each field).
+RUNS_NOT_RESULTS = frozenset(
+    {
+        "jobs",
+        "engine",
+        "scheduler",
+        "tls_ca_file",
+        "tls_cert",
+        "tls_key",
+        "package_cache",
+        "refresh",
+        "progress",
+        "on_fetch",
+        "disabled_rules",
+    }
+)
+
+
 @dataclass(frozen=True)
 class ScanOptions:
     """Everything that shapes a scan.  Frozen and passed explicitly: no globals."""

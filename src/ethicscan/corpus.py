@@ -18,12 +18,12 @@ import os
 import tempfile
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
 from ethicscan import __version__
-from ethicscan.api import ScanOptions, check_disabled, progress_reporter
+from ethicscan.api import RUNS_NOT_RESULTS, ScanOptions, check_disabled, progress_reporter
 from ethicscan.engine import get_engine, local, portable
 from ethicscan.errors import ConfigError
 from ethicscan.model import (
@@ -52,7 +52,7 @@ from ethicscan.report import json as json_report
 from ethicscan.rules.catalogue import load_catalogue, rule_documents
 
 MANIFEST = "manifest.json"
-RESULTS_FORMAT = 1
+RESULTS_FORMAT = 2  # 2: the manifest records every option that shapes results
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,25 +77,25 @@ def shard_name(target: str) -> str:
 
 
 def manifest(opts: ScanOptions) -> dict[str, Any]:
-    """The options that shape results (not where or how fast the work runs)."""
+    """The options that shape results: every field of :class:`ScanOptions` but those in
+    :data:`~ethicscan.api.RUNS_NOT_RESULTS` (where or how fast the work runs), with the
+    rule folders resolved and the content of their files hashed."""
     dirs = [str(Path(d).resolve()) for d in opts.rule_dirs]
     rules = hashlib.sha256()
     for source, text in rule_documents(opts.rule_dirs):
         rules.update(f"{Path(source).name}\0{text}\0".encode())
+    shaping = {
+        f.name: list(value) if isinstance(value := getattr(opts, f.name), tuple) else value
+        for f in fields(opts)
+        if f.name not in RUNS_NOT_RESULTS
+    }
     return {
         "results_format": RESULTS_FORMAT,
         "tool_version": __version__,
         "catalogue_version": load_catalogue(opts.rule_dirs).version,
+        **shaping,
         "rule_dirs": dirs,
         "rule_files_sha256": rules.hexdigest(),
-        "min_confidence": opts.min_confidence,
-        "excludes": list(opts.excludes),
-        "use_gitignore": opts.use_gitignore,
-        "max_file_size": opts.max_file_size,
-        "max_depth": opts.max_depth,
-        "max_expanded": opts.max_expanded,
-        "max_ratio": opts.max_ratio,
-        "max_entries": opts.max_entries,
     }
 
 
