@@ -33,7 +33,7 @@ from ethicscan.engine import dask as dask_engine  # noqa: E402
 from ethicscan.engine import get_engine  # noqa: E402
 from ethicscan.errors import ConfigError  # noqa: E402
 from ethicscan.model import ScanResult, SkipReason  # noqa: E402
-from ethicscan.rules.catalogue import load_default_catalogue  # noqa: E402
+from ethicscan.rules.catalogue import load_catalogue, load_default_catalogue  # noqa: E402
 from ethicscan.sources.fs import FileJob, WalkOptions, walk  # noqa: E402
 
 FACE_JAVA = (
@@ -323,14 +323,41 @@ def test_without_distributed_installed_exit_2(
     assert "--engine dask needs dask.distributed (distributed is not installed)" in err
 
 
+def _gone(tmp_path: Path) -> Any:
+    """Jobs of a file removed since the walk: a worker loads its catalogue, reports the
+    file unreadable, and compiles no prefilter (seconds)."""
+    (tmp_path / "gone.txt").write_text("race\n")
+    _, jobs, _ = walk([str(tmp_path / "gone.txt")], WalkOptions())
+    (tmp_path / "gone.txt").unlink()
+    return jobs
+
+
 def test_a_worker_with_another_catalogue_stops_the_scan(
-    tree: Path, scheduler: dict[str, str]
+    tmp_path: Path, scheduler: dict[str, str]
 ) -> None:
-    _, jobs, _ = walk([str(tree)], WalkOptions())
-    mine = replace(load_default_catalogue(), version="1999.1.1")
+    jobs = _gone(tmp_path)
+    mine = replace(load_default_catalogue(), version="1999.1.1", digest="0" * 64)
     with pytest.raises(ConfigError, match=r"rule catalogue 20.* this machine 1999\.1\.1"):
         opts = ScanOptions(engine="dask", **scheduler)
         list(dask_engine.DaskEngine(opts.scheduler, opts.tls).files(jobs, mine, (), 2))
+
+
+def test_a_worker_whose_rule_files_differ_stops_the_scan(
+    tmp_path: Path, scheduler: dict[str, str]
+) -> None:
+    """Regression: workers were compared on the catalogue's version alone, which a rule
+    file edited in place keeps; they are compared on the content of the rules."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    rule = "rules:\n  - id: c\n    trait: ethnicity\n    name: C\n    rationale: R.\n"
+    (rules / "c.yml").write_text(rule + "    refs: [gdpr-9]\n    terms: [wyrdkin]\n")
+    mine = load_catalogue([rules])
+    (rules / "c.yml").write_text(rule + "    refs: [gdpr-9]\n    terms: [wyrdkith]\n")
+    jobs = _gone(tmp_path)
+    opts = ScanOptions(engine="dask", **scheduler)
+    engine = dask_engine.DaskEngine(opts.scheduler, opts.tls)
+    with pytest.raises(ConfigError, match=r"\+custom \(\w+\) of the same version but other"):
+        list(engine.files(jobs, mine, (str(rules),), 2))
 
 
 def test_an_unreachable_scheduler_exit_2(

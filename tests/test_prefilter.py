@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from ethicscan.engine.local import scan_file
-from ethicscan.rules.catalogue import load_default_catalogue
+from ethicscan.rules.catalogue import load_catalogue, load_default_catalogue
 from ethicscan.rules.prefilter import ENCODINGS, WIDE, Prefilter, patterns, prefilter_for, reason
 from ethicscan.sources.fs import FileJob
 
@@ -175,6 +175,42 @@ def test_compiled_databases_are_kept_and_loaded(tmp_path: Path) -> None:
     # a damaged copy is not trusted: that process compiles again
     kept[0].write_bytes(kept[0].read_bytes()[:-100])
     assert not Prefilter(CAT, tmp_path).active
+
+
+CLAN_RULE = (
+    "rules:\n  - id: custom-clan\n    trait: ethnicity\n    name: Clan\n"
+    "    rationale: Descent-based.\n    refs: [gdpr-9]\n    kind: field\n"
+    "    terms: [{term}]\n"
+)
+
+
+def test_a_rule_file_edited_in_place_gets_its_own_prefilter(tmp_path: Path) -> None:
+    """Regression: a long-lived process kept one prefilter per rule file path and
+    version, so a term added to a rule file in place was never a reason to read a file.
+    Catalogues and their prefilters are keyed by the content of the rules."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "clan.yml").write_text(CLAN_RULE.format(term="clan"), encoding="utf-8")
+    before = load_catalogue([rules])
+    old = prefilter_for(before)
+    (rules / "clan.yml").write_text(CLAN_RULE.format(term="wyrdkin"), encoding="utf-8")
+    after = load_catalogue([rules])
+    assert (after.version, after.sources) == (before.version, before.sources)
+    new = prefilter_for(after)
+    assert new is not old
+    assert after.digest != before.digest
+    wyrdkin = "".join(f"\\x{ord(c):02x}" for c in "wyrdkin").encode()  # as expressions spell it
+    assert any(wyrdkin in e for e in patterns(after))
+    assert not any(wyrdkin in e for e in patterns(before))
+    import hyperscan
+
+    assert new._key(hyperscan) != old._key(hyperscan)  # the kept databases' name too
+    # The same rules in another folder are the same catalogue: content, not path.
+    elsewhere = tmp_path / "copy"
+    elsewhere.mkdir()
+    (elsewhere / "clan.yml").write_text(CLAN_RULE.format(term="wyrdkin"), encoding="utf-8")
+    assert load_catalogue([elsewhere]).digest == after.digest
+    assert prefilter_for(load_catalogue([elsewhere])) is new
 
 
 def test_no_cache_folder_still_works(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -9,7 +9,8 @@ as they finish and put back in job order, so a cluster scan equals a local one.
 - The catalogue never travels: each worker process compiles it once (cached by the
   content of the rule files, see :func:`ethicscan.rules.catalogue.load_catalogue`) from
   its own copy of ethicscan and the rule folders.  A worker whose catalogue differs
-  from this machine's stops the scan with an error.
+  from this machine's (its content digest, not only its version) stops the scan with an
+  error.
 
 Without a scheduler address a :class:`distributed.LocalCluster` is started on this
 machine: worker processes, one thread each, on loopback only, and on TLS with a key and
@@ -72,23 +73,33 @@ def batches(jobs: Sequence[FileJob], threads: int = 1) -> list[tuple[FileJob, ..
 
 def scan_batch(
     batch: tuple[FileJob, ...], rule_dirs: tuple[str, ...], limits: Limits
-) -> tuple[str, list[FileOutcome]]:
-    """What a worker runs for a batch of files: the catalogue version it used, and one
-    outcome per file."""
+) -> tuple[tuple[str, str], list[FileOutcome]]:
+    """What a worker runs for a batch of files: the catalogue it used (version and
+    content digest), and one outcome per file."""
     catalogue = load_catalogue(rule_dirs)
-    return catalogue.version, [scan_file(job, catalogue, limits) for job in batch]
+    used = (catalogue.version, catalogue.digest)
+    return used, [scan_file(job, catalogue, limits) for job in batch]
 
 
-def scan_whole_target(target: str, shown: str, options: ScanOptions) -> ScanResult:
-    """What a worker runs for a target unit (:func:`ethicscan.engine.scan_target`)."""
-    return scan_target(target, options, shown)
+def scan_whole_target(
+    target: str, shown: str, options: ScanOptions
+) -> tuple[tuple[str, str], ScanResult]:
+    """What a worker runs for a target unit (:func:`ethicscan.engine.scan_target`), with
+    the catalogue it used (version and content digest)."""
+    catalogue = load_catalogue(options.rule_dirs)
+    return (catalogue.version, catalogue.digest), scan_target(target, options, shown)
 
 
-def _check_version(mine: str, theirs: str) -> None:
-    if theirs != mine:
+def _check_catalogue(mine: Catalogue, theirs: tuple[str, str]) -> None:
+    """A worker's catalogue is this machine's: the same content of every rule file, not
+    only the same version (a rule file edited in place keeps it)."""
+    version, digest = theirs
+    if digest != mine.digest:
+        differ = "" if version != mine.version else " of the same version but other rules"
         raise ConfigError(
-            f"a dask worker compiled rule catalogue {theirs}, this machine {mine}: install "
-            "the same ethicscan version and rule folders on every worker"
+            f"a dask worker compiled rule catalogue {version} ({digest[:12]}){differ}, this "
+            f"machine {mine.version} ({mine.digest[:12]}): install the same ethicscan "
+            "version and rule folders (the same files) on every worker"
         )
 
 
@@ -233,8 +244,8 @@ class DaskEngine:
             index = {fut.key: i for i, fut in enumerate(futures)}
             finished = as_completed(futures, loop=client.loop, with_results=True)
             del futures  # as_completed holds each until it is read, then it is released
-            for fut, (version, outcomes) in finished:
-                _check_version(catalogue.version, version)
+            for fut, (used, outcomes) in finished:
+                _check_catalogue(catalogue, used)
                 i = index.pop(fut.key)
                 batch = tuple(jobs[starts[i] : starts[i] + len(tasks[i])])
                 if on_done:
@@ -251,7 +262,7 @@ class DaskEngine:
     ) -> Iterator[tuple[int, ScanResult]]:
         if not targets:
             return
-        mine = load_catalogue(options.rule_dirs).version
+        mine = load_catalogue(options.rule_dirs)
         one = replace(
             here(options),
             jobs=1,
@@ -264,6 +275,6 @@ class DaskEngine:
             index = {fut.key: i for i, fut in enumerate(futures)}
             finished = as_completed(futures, loop=client.loop, with_results=True)
             del futures
-            for fut, result in finished:
-                _check_version(mine, result.catalogue_version)
+            for fut, (used, result) in finished:
+                _check_catalogue(mine, used)
                 yield index.pop(fut.key), result

@@ -483,12 +483,13 @@ def _first(_pid: int, _start: int, _end: int, _flags: int, hit: list[bool]) -> b
     return True  # stop at the first reason to read
 
 
-_CACHE: dict[tuple[str, tuple[str, ...]], Prefilter] = {}
+_CACHE: dict[tuple[str, ...], Prefilter] = {}
 
 
 def prefilter_for(catalogue: Catalogue) -> Prefilter:
-    """One prefilter per catalogue and process."""
-    key = (catalogue.version, tuple(catalogue.sources))
+    """One prefilter per catalogue content and process: a rule file edited in place (same
+    path, same version) gets a prefilter of its own terms."""
+    key = (catalogue.digest,) if catalogue.digest else (catalogue.version, *catalogue.sources)
     pf = _CACHE.get(key)
     if pf is None:
         pf = _CACHE[key] = Prefilter(catalogue)
