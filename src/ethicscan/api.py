@@ -80,6 +80,9 @@ class ScanOptions:
     max_expanded: int = _DEFAULT.max_expanded
     max_ratio: float = _DEFAULT.max_ratio
     max_entries: int = _DEFAULT.max_entries
+    # Whether inline ``ethicscan: ignore[...]`` comments in third-party artefacts (archive
+    # members, packages, compiled files) suppress findings; a file of the tree always may.
+    trust_inline_suppressions: bool = False
     # Package targets (pypi:/npm:/deb:): where their artefacts are kept (default
     # $ETHICSCAN_CACHE/packages or ~/.cache/ethicscan/packages), and whether to fetch
     # pinned versions again instead of reusing them.
@@ -147,6 +150,7 @@ class ScanOptions:
             max_ratio=self.max_ratio,
             max_entries=self.max_entries,
             max_member_size=self.max_file_size,
+            trust_inline_suppressions=self.trust_inline_suppressions,
         )
 
     def selection(self) -> Selection:

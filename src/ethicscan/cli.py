@@ -432,6 +432,12 @@ def cli() -> None:
     help="Most archive entries under one file given to the scan.",
 )
 @click.option(
+    "--trust-inline-suppressions",
+    is_flag=True,
+    help="Let inline ethicscan: ignore[...] comments in archive members, packages and "
+    "compiled files suppress findings (by default only the tree's own files may).",
+)
+@click.option(
     "--refresh",
     is_flag=True,
     help="Fetch pinned package targets (pypi:, npm:, deb:) again instead of reusing the cache.",
@@ -536,6 +542,7 @@ def scan_cmd(
     max_expanded: int,
     max_ratio: float,
     max_entries: int,
+    trust_inline_suppressions: bool,
     refresh: bool,
     engine: str,
     scheduler: str,
@@ -617,6 +624,7 @@ def scan_cmd(
         max_expanded=max_expanded,
         max_ratio=max_ratio,
         max_entries=max_entries,
+        trust_inline_suppressions=trust_inline_suppressions,
         refresh=refresh,
         progress=progress,
         on_fetch=lambda line: say(line + " ..."),
