@@ -247,6 +247,7 @@ def _scan(targets: Sequence[str], options: ScanOptions | None) -> ScanResult:
         warnings=tuple(notices),
         started=started_at,
         disabled_rules=opts.disabled_rules,
+        min_confidence=opts.min_confidence,
     )
 
 
@@ -369,6 +370,7 @@ def _scan_history(
         catalogue_version=catalogue.version,
         tool_version=__version__,
         disabled_rules=opts.disabled_rules,
+        min_confidence=opts.min_confidence,
     )
 
 

@@ -15,6 +15,7 @@ import tempfile
 import time
 import traceback
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -250,6 +251,12 @@ def _summary(result: ScanResult) -> str:
             if result.disabled_rules
             else ""
         )
+        + (
+            f" Findings below confidence {result.min_confidence:g} not reported."
+            if result.min_confidence > 0
+            else ""
+        )
+        + (f" Configuration: {safe_text(result.config_file)}." if result.config_file else "")
     )
 
 
@@ -281,6 +288,23 @@ def _settings(cli_values: config.Settings, config_file: str | None) -> config.Se
         )
         check_disabled(settings.disable, load_catalogue(settings.rule_dirs), where)
     return settings
+
+
+def _config_dropping(config_file: str | None) -> str:
+    """The configuration file in force when it set min-confidence or disable (and the
+    command line did not): it drops findings, so every report names it."""
+    path = config_file or config.discover(Path.cwd())
+    if not path:
+        return ""
+    cfg = config.load(path)
+    ctx = click.get_current_context()
+    typed = click.core.ParameterSource.COMMANDLINE
+    dropping = [
+        k
+        for k in ("min_confidence", "disable")
+        if cfg.values.get(k) and ctx.get_parameter_source(k) is not typed
+    ]
+    return cfg.source if dropping else ""
 
 
 def _version_text() -> str:
@@ -665,7 +689,7 @@ def scan_cmd(
                 result = scan(scan_targets, opts)
         finally:
             progress.stop()
-    result = spool_mod.rename(result, streams)
+    result = replace(spool_mod.rename(result, streams), config_file=_config_dropping(config_file))
     for name in streams.no_writer:
         say(
             f"warning: {safe_text(name)}: no writer connected to the named pipe within "

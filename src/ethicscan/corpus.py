@@ -205,6 +205,7 @@ def scan_corpus(
         if report:
             report(k, len(todo), nbytes, found)
     merged = merge([done[i] for i in range(len(order))], time.perf_counter() - started)
+    merged = replace(merged, min_confidence=opts.min_confidence)
     if opts.disabled_rules:
         merged = replace(
             merged,
@@ -255,6 +256,8 @@ def result_from_dict(doc: dict[str, Any]) -> ScanResult:
         ),
         started=doc.get("started", ""),
         disabled_rules=tuple(doc["tool"].get("disabled_rules", ())),
+        min_confidence=doc["tool"].get("min_confidence", 0.0),
+        config_file=doc["tool"].get("config_file", ""),
     )
 
 
