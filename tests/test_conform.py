@@ -10,6 +10,8 @@ from typing import Any
 
 import jsonschema
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ethicscan import ScanOptions, scan
 from ethicscan.model import Commit, History, HistoryStatus, Suppression
@@ -142,3 +144,38 @@ def test_refuses_a_schema_keyword_it_does_not_apply(monkeypatch: pytest.MonkeyPa
     finally:
         monkeypatch.undo()
         conform.report_schema.cache_clear()
+
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=30),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@given(data=st.data())
+def test_what_passes_the_check_reads_and_renders_in_every_format(
+    doc: dict[str, Any], data: st.DataObject
+) -> None:
+    """A shard with any field replaced by any JSON value is refused by the check, or read
+    into a result that every output format renders: a shard is never an internal
+    error."""
+    from ethicscan.corpus import result_from_dict
+    from ethicscan.report import OutputFormat, reporter
+
+    path = data.draw(st.sampled_from(list(_paths(doc))[1:]))
+    value = data.draw(JSON_VALUES | st.sampled_from(FORGERIES))
+    with _forged(doc, path, value):
+        try:
+            conform.check(doc)
+        except conform.SchemaError:
+            return
+        result = result_from_dict(json.loads(json.dumps(doc)))
+        for fmt in OutputFormat:
+            reporter(fmt)(result)
