@@ -16,7 +16,8 @@ Without a scheduler address a :class:`distributed.LocalCluster` is started on th
 machine: worker processes, one thread each, on loopback only, and on TLS with a key and
 certificate made for this scan alone (:func:`private_security`): a scheduler or worker
 runs whatever it is sent, so another user of the machine must not be able to send it
-anything.  No dashboard, and the small HTTP servers dask starts anyway serve no page.
+anything.  No dashboard, and the small HTTP servers dask starts anyway serve no page (only an
+empty site map).
 
 A scheduler given by address is trusted: its workers run the code this client sends, and
 this client unpickles what they send back.  A ``tls://`` address is reached with the
