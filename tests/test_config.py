@@ -112,3 +112,35 @@ def test_unknown_key_in_pyproject(project: Path) -> None:
 def test_missing_config_file_exits_2(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["scan", ".", "--config", "nope.toml"]) == 2
     assert "nope.toml: cannot read" in capsys.readouterr().err
+
+
+def test_a_config_that_drops_findings_is_named_in_every_format(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A configuration file in the folder a scan runs from can leave findings out (a
+    vendor's tree can ship one): every report format says what was left out and names
+    the file."""
+    from ethicscan.corpus import result_from_dict
+    from ethicscan.report import OutputFormat, reporter
+
+    (project / ".ethicscan.toml").write_text(
+        'min-confidence = 0.35\ndisable = ["skin-colour-attribute"]\n', encoding="utf-8"
+    )
+    assert main(["scan", ".", "-j", "1", "--fail-on", "never", "--format", "json"]) == 0
+    out, err = capsys.readouterr()
+    doc = json.loads(out)
+    assert doc["tool"]["min_confidence"] == 0.35
+    assert doc["tool"]["config_file"].endswith(".ethicscan.toml")
+    assert "Configuration: " in err and ".ethicscan.toml." in err
+    assert "below confidence 0.35" in err
+    result = result_from_dict(doc)
+    for fmt in OutputFormat:
+        text = reporter(fmt)(result)
+        assert ".ethicscan.toml" in text, fmt
+        assert "0.35" in text and "skin-colour-attribute" in text, fmt
+    # Given on the command line, the settings are the user's own: no file is named.
+    (project / ".ethicscan.toml").unlink()
+    args = ["--min-confidence", "0.35", "--disable", "skin-colour-attribute"]
+    assert main(["scan", ".", "-j", "1", "--format", "json", *args]) == 1
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["tool"]["config_file"] == "" and doc["tool"]["min_confidence"] == 0.35

@@ -6,12 +6,14 @@ from __future__ import annotations
 import codecs
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
 from ethicscan.engine.local import scan_file
-from ethicscan.rules.catalogue import load_default_catalogue
+from ethicscan.rules import prefilter as pf_mod
+from ethicscan.rules.catalogue import load_catalogue, load_default_catalogue
 from ethicscan.rules.prefilter import ENCODINGS, WIDE, Prefilter, patterns, prefilter_for, reason
 from ethicscan.sources.fs import FileJob
 
@@ -175,6 +177,98 @@ def test_compiled_databases_are_kept_and_loaded(tmp_path: Path) -> None:
     # a damaged copy is not trusted: that process compiles again
     kept[0].write_bytes(kept[0].read_bytes()[:-100])
     assert not Prefilter(CAT, tmp_path).active
+
+
+CLAN_RULE = (
+    "rules:\n  - id: custom-clan\n    trait: ethnicity\n    name: Clan\n"
+    "    rationale: Descent-based.\n    refs: [gdpr-9]\n    kind: field\n"
+    "    terms: [{term}]\n"
+)
+
+
+def test_a_rule_file_edited_in_place_gets_its_own_prefilter(tmp_path: Path) -> None:
+    """Regression: a long-lived process kept one prefilter per rule file path and
+    version, so a term added to a rule file in place was never a reason to read a file.
+    Catalogues and their prefilters are keyed by the content of the rules."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "clan.yml").write_text(CLAN_RULE.format(term="clan"), encoding="utf-8")
+    before = load_catalogue([rules])
+    old = prefilter_for(before)
+    (rules / "clan.yml").write_text(CLAN_RULE.format(term="wyrdkin"), encoding="utf-8")
+    after = load_catalogue([rules])
+    assert (after.version, after.sources) == (before.version, before.sources)
+    new = prefilter_for(after)
+    assert new is not old
+    assert after.digest != before.digest
+    wyrdkin = "".join(f"\\x{ord(c):02x}" for c in "wyrdkin").encode()  # as expressions spell it
+    assert any(wyrdkin in e for e in patterns(after))
+    assert not any(wyrdkin in e for e in patterns(before))
+    import hyperscan
+
+    assert new._key(hyperscan) != old._key(hyperscan)  # the kept databases' name too
+    # The same rules in another folder are the same catalogue: content, not path.
+    elsewhere = tmp_path / "copy"
+    elsewhere.mkdir()
+    (elsewhere / "clan.yml").write_text(CLAN_RULE.format(term="wyrdkin"), encoding="utf-8")
+    assert load_catalogue([elsewhere]).digest == after.digest
+    assert prefilter_for(load_catalogue([elsewhere])) is new
+
+
+def _kept(folder: Path, catalogue: Any, dbs: tuple[Any, ...]) -> Path:
+    """``dbs`` written to ``folder`` as the kept databases of ``catalogue`` (no compiling:
+    seconds)."""
+    import hyperscan
+
+    pf = Prefilter(catalogue, folder)
+    pf._dbs = dbs
+    pf._keep(hyperscan)
+    path = pf._path(hyperscan)
+    assert path is not None and path.is_file()
+    return path
+
+
+def test_a_restored_or_shared_cache_cannot_make_files_read_as_clean(tmp_path: Path) -> None:
+    """Kept databases are loaded only when they are this catalogue's: a copy of another
+    catalogue's under this one's name (a cache restored or shared), databases that miss
+    its reasons to read (forged: a file would read as clean), or a file that another
+    user may write, are refused and the databases compiled again."""
+    import hyperscan
+
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "clan.yml").write_text(CLAN_RULE.format(term="wyrdkin"), encoding="utf-8")
+    custom = load_catalogue([rules])
+    cache = tmp_path / "cache"
+    builtin = _kept(cache, CAT, PF._dbs)
+    assert Prefilter(CAT, cache).loaded_from_disk  # the genuine article is used
+    # 1. The built-in catalogue's databases under the custom catalogue's name: they
+    #    lack "wyrdkin", so a file holding it would read as clean.
+    pf = Prefilter(custom, cache)
+    named = pf._path(hyperscan)
+    assert named is not None and named != builtin
+    named.write_bytes(builtin.read_bytes())
+    assert not Prefilter(custom, cache).loaded_from_disk
+    # 2. Forged: databases that find nothing, written with a valid header and digest.
+    nothing = tuple(
+        None if db is None else pf_mod._compile(hyperscan, [b"qqqzzzxxx"], 0) for db in PF._dbs
+    )
+    _kept(cache, CAT, nothing)
+    assert not Prefilter(CAT, cache).loaded_from_disk
+    # 3. A folder or file others may write is neither read nor written.
+    _kept(cache, CAT, PF._dbs)
+    assert Prefilter(CAT, cache).loaded_from_disk
+    builtin.chmod(0o666)
+    assert not Prefilter(CAT, cache).loaded_from_disk
+    builtin.chmod(0o600)
+    cache.chmod(0o777)
+    assert not Prefilter(CAT, cache).loaded_from_disk
+    builtin.unlink()
+    pf = Prefilter(CAT, cache)
+    pf._dbs = PF._dbs
+    pf._keep(hyperscan)
+    assert not builtin.exists()
+    cache.chmod(0o700)
 
 
 def test_no_cache_folder_still_works(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, cast
 from ethicscan import __version__
 from ethicscan.classify.analyse import analyse
 from ethicscan.classify.package import name_model_data
-from ethicscan.engine import ENGINES, get_engine, local
+from ethicscan.engine import ENGINES, TLSFiles, get_engine, local
 from ethicscan.errors import ConfigError
 from ethicscan.extract.units import MAX_DEPTH, Limits
 from ethicscan.interrupt import terminating
@@ -41,6 +41,28 @@ ProgressFn = Callable[[int, int, int], None]  # files done, files total, bytes d
 # files found so far, and grows until the walk ends.
 
 
+# The fields of ScanOptions that do not shape what a scan finds: where and how fast the
+# work runs, where fetched packages are kept, callbacks, and the rules whose findings a
+# report leaves out (a corpus job stores every rule's findings and drops them when it
+# merges).  Every other field is recorded in a --results manifest, so a job is resumed
+# only by a command that would find the same (tests/test_results.py checks each field).
+RUNS_NOT_RESULTS = frozenset(
+    {
+        "jobs",
+        "engine",
+        "scheduler",
+        "tls_ca_file",
+        "tls_cert",
+        "tls_key",
+        "package_cache",
+        "refresh",
+        "progress",
+        "on_fetch",
+        "disabled_rules",
+    }
+)
+
+
 @dataclass(frozen=True)
 class ScanOptions:
     """Everything that shapes a scan.  Frozen and passed explicitly: no globals."""
@@ -58,6 +80,9 @@ class ScanOptions:
     max_expanded: int = _DEFAULT.max_expanded
     max_ratio: float = _DEFAULT.max_ratio
     max_entries: int = _DEFAULT.max_entries
+    # Whether inline ``ethicscan: ignore[...]`` comments in third-party artefacts (archive
+    # members, packages, compiled files) suppress findings; a file of the tree always may.
+    trust_inline_suppressions: bool = False
     # Package targets (pypi:/npm:/deb:): where their artefacts are kept (default
     # $ETHICSCAN_CACHE/packages or ~/.cache/ethicscan/packages), and whether to fetch
     # pinned versions again instead of reusing them.
@@ -66,9 +91,15 @@ class ScanOptions:
     progress: ProgressFn | None = field(default=None, compare=False)
     on_fetch: Callable[[str], None] | None = field(default=None, compare=False)  # "fetching X"
     # Where the work runs (see ethicscan.engine): "local" or "dask", and for dask the
-    # scheduler address (tcp://HOST:PORT; empty: a LocalCluster on this machine).
+    # scheduler address (tcp://HOST:PORT or tls://HOST:PORT; empty: a LocalCluster on
+    # this machine, reachable only with a certificate made for the scan), and for a tls://
+    # scheduler the PEM files of its certificate authority and of this client's
+    # certificate and key (empty: dask's configuration, distributed.comm.tls.*).
     engine: str = "local"
     scheduler: str = ""
+    tls_ca_file: str = ""
+    tls_cert: str = ""
+    tls_key: str = ""
     # History scans (--history): each target is a git repository.
     history: bool = False
     since: str | None = None  # commit dates, ISO 8601 (``2024-05-01``)
@@ -80,6 +111,11 @@ class ScanOptions:
             raise ConfigError(f"unknown engine {self.engine!r} (one of: {', '.join(ENGINES)})")
         if self.scheduler and self.engine == "local":
             raise ConfigError("--scheduler needs --engine dask")
+        if self.tls and not self.scheduler.startswith("tls://"):
+            raise ConfigError(
+                "--tls-ca-file, --tls-cert and --tls-key are for a scheduler given as "
+                f"--scheduler tls://HOST:PORT, not {self.scheduler or 'none'!r}"
+            )
         if not 0.0 <= self.min_confidence <= 1.0:
             raise ConfigError(
                 f"--min-confidence must be between 0 and 1, not {self.min_confidence}"
@@ -102,6 +138,11 @@ class ScanOptions:
         return finding.confidence >= self.min_confidence and finding.rule not in self.disabled_rules
 
     @property
+    def tls(self) -> TLSFiles:
+        """The certificates that reach a ``tls://`` scheduler."""
+        return TLSFiles(self.tls_ca_file, self.tls_cert, self.tls_key)
+
+    @property
     def limits(self) -> Limits:
         return Limits(
             max_depth=self.max_depth,
@@ -109,6 +150,7 @@ class ScanOptions:
             max_ratio=self.max_ratio,
             max_entries=self.max_entries,
             max_member_size=self.max_file_size,
+            trust_inline_suppressions=self.trust_inline_suppressions,
         )
 
     def selection(self) -> Selection:
@@ -172,7 +214,7 @@ def _scan(targets: Sequence[str], options: ScanOptions | None) -> ScanResult:
 
     report = progress_reporter(opts.progress)
     workers = opts.jobs or local.default_jobs()
-    engine = get_engine(opts.engine, opts.scheduler)
+    engine = get_engine(opts.engine, opts.scheduler, opts.tls)
     # Findings are reported relative to their target; several targets keep their order.
     outcomes = engine.files(jobs, catalogue, opts.rule_dirs, workers, on_done, opts.limits)
     try:
@@ -205,6 +247,7 @@ def _scan(targets: Sequence[str], options: ScanOptions | None) -> ScanResult:
         warnings=tuple(notices),
         started=started_at,
         disabled_rules=opts.disabled_rules,
+        min_confidence=opts.min_confidence,
     )
 
 
@@ -327,6 +370,7 @@ def _scan_history(
         catalogue_version=catalogue.version,
         tool_version=__version__,
         disabled_rules=opts.disabled_rules,
+        min_confidence=opts.min_confidence,
     )
 
 

@@ -15,6 +15,7 @@ import tempfile
 import time
 import traceback
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -250,6 +251,12 @@ def _summary(result: ScanResult) -> str:
             if result.disabled_rules
             else ""
         )
+        + (
+            f" Findings below confidence {result.min_confidence:g} not reported."
+            if result.min_confidence > 0
+            else ""
+        )
+        + (f" Configuration: {safe_text(result.config_file)}." if result.config_file else "")
     )
 
 
@@ -281,6 +288,23 @@ def _settings(cli_values: config.Settings, config_file: str | None) -> config.Se
         )
         check_disabled(settings.disable, load_catalogue(settings.rule_dirs), where)
     return settings
+
+
+def _config_dropping(config_file: str | None) -> str:
+    """The configuration file in force when it set min-confidence or disable (and the
+    command line did not): it drops findings, so every report names it."""
+    path = config_file or config.discover(Path.cwd())
+    if not path:
+        return ""
+    cfg = config.load(path)
+    ctx = click.get_current_context()
+    typed = click.core.ParameterSource.COMMANDLINE
+    dropping = [
+        k
+        for k in ("min_confidence", "disable")
+        if cfg.values.get(k) and ctx.get_parameter_source(k) is not typed
+    ]
+    return cfg.source if dropping else ""
 
 
 def _version_text() -> str:
@@ -432,6 +456,12 @@ def cli() -> None:
     help="Most archive entries under one file given to the scan.",
 )
 @click.option(
+    "--trust-inline-suppressions",
+    is_flag=True,
+    help="Let inline ethicscan: ignore[...] comments in archive members, packages and "
+    "compiled files suppress findings (by default only the tree's own files may).",
+)
+@click.option(
     "--refresh",
     is_flag=True,
     help="Fetch pinned package targets (pypi:, npm:, deb:) again instead of reusing the cache.",
@@ -447,7 +477,26 @@ def cli() -> None:
     "--scheduler",
     metavar="ADDRESS",
     default="",
-    help="The dask scheduler (tcp://HOST:PORT); without it --engine dask starts a local cluster.",
+    help="The dask scheduler (tcp://HOST:PORT, or tls://HOST:PORT with --tls-*); without it "
+    "--engine dask starts a local cluster only this scan can reach.",
+)
+@click.option(
+    "--tls-ca-file",
+    type=click.Path(dir_okay=False),
+    default="",
+    help="With --scheduler tls://...: the certificate authority (PEM) of the cluster.",
+)
+@click.option(
+    "--tls-cert",
+    type=click.Path(dir_okay=False),
+    default="",
+    help="With --scheduler tls://...: this client's certificate (PEM).",
+)
+@click.option(
+    "--tls-key",
+    type=click.Path(dir_okay=False),
+    default="",
+    help="With --scheduler tls://...: this client's private key (PEM), unless in --tls-cert.",
 )
 @click.option(
     "--targets-from",
@@ -517,9 +566,13 @@ def scan_cmd(
     max_expanded: int,
     max_ratio: float,
     max_entries: int,
+    trust_inline_suppressions: bool,
     refresh: bool,
     engine: str,
     scheduler: str,
+    tls_ca_file: str,
+    tls_cert: str,
+    tls_key: str,
     targets_from: str | None,
     results_dir: str | None,
     history: bool,
@@ -595,11 +648,15 @@ def scan_cmd(
         max_expanded=max_expanded,
         max_ratio=max_ratio,
         max_entries=max_entries,
+        trust_inline_suppressions=trust_inline_suppressions,
         refresh=refresh,
         progress=progress,
         on_fetch=lambda line: say(line + " ..."),
         engine=engine,
         scheduler=scheduler,
+        tls_ca_file=tls_ca_file,
+        tls_cert=tls_cert,
+        tls_key=tls_key,
         history=history,
         since=since,
         until=until,
@@ -632,7 +689,7 @@ def scan_cmd(
                 result = scan(scan_targets, opts)
         finally:
             progress.stop()
-    result = spool_mod.rename(result, streams)
+    result = replace(spool_mod.rename(result, streams), config_file=_config_dropping(config_file))
     for name in streams.no_writer:
         say(
             f"warning: {safe_text(name)}: no writer connected to the named pipe within "

@@ -74,6 +74,8 @@ def render(result: ScanResult) -> str:
                 f"{s.path}: {s.reason.value}" + (f" ({s.detail})" if s.detail else ""),
             )
         )
+    for line in result.not_reported():
+        lines.append(_command("notice", {"title": "ethicscan: not reported"}, line))
     failing = len(result.findings) - sum(1 for f in result.findings if f.suppression)
     lines.append(
         f"ethicscan {result.tool_version}: {len(result.findings)} findings "

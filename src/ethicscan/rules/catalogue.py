@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import enum
+import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -208,6 +209,11 @@ class Catalogue:
     sources: tuple[str, ...]
     entities: Entities = Entities()
     calibration: Calibration = Calibration()
+    # SHA-256 of the text of every rule document the catalogue was built from (the
+    # built-in ones and the user's, in order; not their paths): what compiled databases
+    # and workers are keyed by and compared on, since an edited rule file keeps its path
+    # and the version.
+    digest: str = ""
 
     def rule(self, rule_id: str) -> Rule:
         for r in self.rules:
@@ -399,6 +405,12 @@ def _builtin(name: str) -> str:
 
 def build(rule_docs: Iterable[tuple[str, str]] = ()) -> Catalogue:
     """Compile the built-in catalogue plus extra rule documents ``(source, yaml_text)``."""
+    rule_docs = list(rule_docs)
+    texts = [_builtin(n) for n in ("refs.yml", "rules.yml", "context.yml", "calibration.yml")]
+    digest = hashlib.sha256()
+    for text in texts + [text for _, text in rule_docs]:
+        data = text.encode("utf-8", "surrogatepass")
+        digest.update(len(data).to_bytes(8, "little") + data)
     refs_doc = _load_yaml(_builtin("refs.yml"), "refs.yml")
     refs = {
         rid: Ref(id=rid, title=str(v["title"]), url=str(v.get("url", "")))
@@ -448,6 +460,7 @@ def build(rule_docs: Iterable[tuple[str, str]] = ()) -> Catalogue:
         sources=tuple(sources),
         entities=Entities.of(ctx_doc.get("entities") or {}),
         calibration=Calibration.of(_load_yaml(_builtin("calibration.yml"), "calibration.yml")),
+        digest=digest.hexdigest(),
     )
 
 

@@ -32,6 +32,7 @@ import codecs
 import contextlib
 import hashlib
 import os
+import random
 import re
 import tempfile
 import threading
@@ -140,7 +141,8 @@ def _starts(k: str) -> list[bytes]:
     return out
 
 
-_MAGIC = b"ethicscan-prefilter-2\n"
+_MAGIC = b"ethicscan-prefilter-3\n"
+CANARIES = 64  # reasons to read checked in databases loaded from disk, chosen at random
 
 
 class Prefilter:
@@ -187,6 +189,8 @@ class Prefilter:
         )
         self._before = 4 * (2 * longest + touch + 2)
         self._after = 4 * (longest + touch + 2)
+        # Reasons to read that must be found, alone, in databases loaded from disk.
+        self._canaries = sorted({e.key for e in why if e.key and e.form in (START, UTF8)})
         self.key_of: list[str] = [e.key for e in cands if e.key is not None]
         self.context_key_of: list[str] = [k for _, k in ctx]
         self._pending = True
@@ -217,13 +221,18 @@ class Prefilter:
         return None if self._cache is None else self._cache / f"{self._key(hyperscan)}.hsdb"
 
     def _load(self, hyperscan: Any) -> tuple[Any, ...] | None:
+        """The kept databases, if they can be trusted to be this catalogue's: in a folder
+        and file only this user can write, made from these expressions (their hash is in
+        the file, not only in its name: a cache restored or copied under another name
+        is refused), whole, and finding every reason to read tried on them."""
         path = self._path(hyperscan)
-        if path is None or not path.is_file():
+        if path is None or not path.is_file() or not _private(path):
             return None
         raw = path.read_bytes()
-        if not raw.startswith(_MAGIC):
-            return None
-        body = raw[len(_MAGIC) :]
+        head = _MAGIC + self._key(hyperscan).encode() + b"\n"
+        if not raw.startswith(head):
+            return None  # another format, or another catalogue's databases
+        body = raw[len(head) :]
         digest, body = body[:32], body[32:]
         if hashlib.sha256(body).digest() != digest:
             return None  # truncated or damaged: compile again
@@ -240,7 +249,24 @@ class Prefilter:
                 pos += 8 + n
         except hyperscan.HyperscanError:
             return None  # another Hyperscan build or CPU: compile again
-        return tuple(dbs) if pos == len(body) else None
+        if pos != len(body) or not self._finds_canaries(dbs):
+            return None
+        return tuple(dbs)
+
+    def _finds_canaries(self, dbs: list[Any]) -> bool:
+        """Whether the databases that say a file may be clean find reasons to read of
+        this catalogue (a random sample each time, so no file can be made to pass only
+        the ones it knows)."""
+        if len(dbs) != len(self._exprs):
+            return False
+        sample = random.SystemRandom().sample(self._canaries, min(CANARIES, len(self._canaries)))
+        for key in sample:
+            probe = b"\n" + key.encode("utf-8") + b"\n"
+            if not self._any(dbs[1], probe):
+                return False
+            if probe.isascii() and not self._any(dbs[0], probe):
+                return False
+        return True
 
     def _keep(self, hyperscan: Any) -> None:
         """Write the databases for the next process; quietly not if it cannot."""
@@ -249,12 +275,15 @@ class Prefilter:
             return
         blobs = [b"" if db is None else bytes(hyperscan.dumpb(db)) for db in self._dbs]
         body = b"".join(len(b).to_bytes(8, "little") + b for b in blobs)
+        head = _MAGIC + self._key(hyperscan).encode() + b"\n"
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if not _private(path.parent):
+                return  # others could replace it: what is kept there is never loaded
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".hsdb-")
             try:
                 with os.fdopen(fd, "wb") as f:
-                    f.write(_MAGIC + hashlib.sha256(body).digest() + body)
+                    f.write(head + hashlib.sha256(body).digest() + body)
                 os.replace(tmp, path)  # atomic: a reader sees all of it or none
             except BaseException:
                 with contextlib.suppress(OSError):
@@ -415,6 +444,17 @@ def _candidate_patterns(keys: Iterable[str]) -> list[tuple[bytes, str]]:
     return sorted(out.items())
 
 
+def _private(path: Path) -> bool:
+    """Whether ``path`` (and, for a file, its folder) belongs to this user and no one
+    else may write it: what another user could write is never loaded."""
+    getuid = getattr(os, "getuid", None)
+    for p in (path, path.parent) if path.is_file() else (path,):
+        st = p.stat()
+        if (getuid is not None and st.st_uid != getuid()) or st.st_mode & 0o022:
+            return False
+    return True
+
+
 def cache_folder() -> Path | None:
     """Where compiled databases are kept: ``$ETHICSCAN_PREFILTER_CACHE`` if set (``off``
     keeps nothing), else ``$ETHICSCAN_CACHE/prefilter`` (default
@@ -483,12 +523,13 @@ def _first(_pid: int, _start: int, _end: int, _flags: int, hit: list[bool]) -> b
     return True  # stop at the first reason to read
 
 
-_CACHE: dict[tuple[str, tuple[str, ...]], Prefilter] = {}
+_CACHE: dict[tuple[str, ...], Prefilter] = {}
 
 
 def prefilter_for(catalogue: Catalogue) -> Prefilter:
-    """One prefilter per catalogue and process."""
-    key = (catalogue.version, tuple(catalogue.sources))
+    """One prefilter per catalogue content and process: a rule file edited in place (same
+    path, same version) gets a prefilter of its own terms."""
+    key = (catalogue.digest,) if catalogue.digest else (catalogue.version, *catalogue.sources)
     pf = _CACHE.get(key)
     if pf is None:
         pf = _CACHE[key] = Prefilter(catalogue)
