@@ -275,7 +275,7 @@ def _in_catalogue(
 
 # A capability shown by one statement alone: records split by race in one function make
 # no other column of the module a search.
-_STATEMENT_ONLY = frozenset({"records-split-by-trait"})
+_STATEMENT_ONLY = frozenset({"records-split-by-trait", "records-filtered-by-trait"})
 
 
 def _promote_within_file(

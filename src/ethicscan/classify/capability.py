@@ -460,6 +460,15 @@ _CLAUSE_END = re.compile(
     r";|\b(?:select|from|where|having|order\s+by|limit|union|window|qualify)\b", re.IGNORECASE
 )
 GROUP_BY_REACH = 8  # lines a GROUP BY clause's columns may run over
+_WHERE = re.compile(r"\b(?:where|having)\b", re.IGNORECASE)
+_WHERE_END = re.compile(
+    r";|\b(?:select|from|group\s+by|order\s+by|limit|union|window|qualify)\b", re.IGNORECASE
+)
+# the rest of a column's name, a closing quote, then a comparison
+_SQL_COMPARISON = re.compile(
+    r"""\w*["'`\]]?\s*(?:=|!=|<>|>=|<=|\bin\b|\bnot\s+in\b|\blike\b|\bilike\b)""",
+    re.IGNORECASE,
+)
 
 
 def _compared(doc: Document, hit: Hit) -> bool:
@@ -482,15 +491,29 @@ def _compared(doc: Document, hit: Hit) -> bool:
     )
 
 
-def _split_by(doc: Document, hit: Hit) -> bool:
-    """Is the trait named, in code, as what records are split or grouped by (a
-    ``groupby``, a column in an SQL ``GROUP BY``, ``cube(...)`` or ``rollup(...)``)?"""
+def _split_by(doc: Document, hit: Hit) -> str:
+    """How the trait is named, in code, as what records are split, grouped or filtered
+    by: "split" (a ``groupby``, a column in an SQL ``GROUP BY``, ``cube(...)`` or
+    ``rollup(...)``), "filtered" (a condition of an SQL ``WHERE``), or ""."""
     start = doc.line_start(hit.line)
     if _SPLIT_BY.search(doc.text, max(start, hit.start - 64), hit.start):
-        return True
+        return "split"
     lo = doc.line_start(max(0, hit.line - GROUP_BY_REACH))
     ends = [m.end() for m in _GROUP_BY.finditer(doc.text, lo, hit.start)]
-    return bool(ends) and not _CLAUSE_END.search(doc.text, ends[-1], hit.start)
+    if ends and not _CLAUSE_END.search(doc.text, ends[-1], hit.start):
+        return "split"
+    return "filtered" if _in_where(doc, hit, lo) else ""
+
+
+def _in_where(doc: Document, hit: Hit, lo: int) -> bool:
+    """Is the trait's column a condition of an SQL query's WHERE (or HAVING) clause,
+    compared with a value (``race_source_value IN ('2106-3', '2054-5')``)?  A cohort
+    selected by the trait: records filtered by it."""
+    ends = [m.end() for m in _WHERE.finditer(doc.text, lo, hit.start)]
+    if not ends or _WHERE_END.search(doc.text, ends[-1], hit.start):
+        return False
+    rest = doc.text[hit.end : hit.end + 48]
+    return bool(_SQL_COMPARISON.match(rest))
 
 
 # What declares or reads a parameter of a query, in any domain: a FHIR SearchParameter,
@@ -888,10 +911,13 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
         and scope.kind == "code"
         and not hit.in_comment
         and not biometric
-        and _split_by(doc, hit)
+        and (how := _split_by(doc, hit))
     ):
         cap = Capability.SEARCH
-        add("records-split-by-trait", 0.1, "records are grouped or split by the trait")
+        if how == "filtered":
+            add("records-filtered-by-trait", 0.1, "a query's condition on the trait")
+        else:
+            add("records-split-by-trait", 0.1, "records are grouped or split by the trait")
     elif (
         t.kind is not TermKind.VALUE
         and not hit.in_comment
