@@ -157,7 +157,7 @@ def test_verbose_says_what_was_read_skipped_and_how_long(
     err = got.err.splitlines()
     assert f"read: {people} (directory)" in err
     assert "skipped: photo.png: binary (PNG image (pictures are not read))" in err
-    assert "read: 1 texts classified, " in got.err
+    assert "read: 1 text classified, from " in got.err
     for step in ("settings", "scan", "report", "total"):
         assert any(line.startswith(f"time: {step} ") for line in err), step
     assert "config: " in got.err

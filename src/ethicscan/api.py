@@ -50,7 +50,10 @@ class ScanOptions:
     excludes: tuple[str, ...] = ()
     rule_dirs: tuple[str, ...] = ()
     disabled_rules: tuple[str, ...] = ()  # rule ids whose findings are not reported
-    use_gitignore: bool = False
+    # What a git repository ignores (.gitignore, .git/info/exclude, virtual environments,
+    # node_modules) is left out: None (default) inside a git work tree only, True also
+    # outside one (the .gitignore files under a target), False never.
+    use_gitignore: bool | None = None
     max_file_size: int = 64 * 1024 * 1024
     # Archive limits (see extract.units.Limits): nesting depth, bytes expanded from
     # one file, expansion ratio of one entry, number of entries under one file.

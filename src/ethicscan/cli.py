@@ -30,7 +30,7 @@ from ethicscan.corpus import read_targets, scan_corpus
 from ethicscan.engine import ENGINES
 from ethicscan.errors import ConfigError, EthicscanError, TargetError
 from ethicscan.extract.units import MAX_DEPTH
-from ethicscan.model import ScanResult, Severity
+from ethicscan.model import ScanResult, Severity, SkipReason
 from ethicscan.report import OutputFormat, reporter
 from ethicscan.report import json as json_report
 from ethicscan.report.redact import redact as redact_result
@@ -177,7 +177,10 @@ def _describe_read(say: _Say, result: ScanResult) -> None:
             extra += f", sha256 {t.sha256[:16]}"
         say.detail(f"read: {safe_text(t.target)} ({t.kind}{safe_text(extra)})")
     st = result.stats
-    say.detail(f"read: {st.files} texts classified, {st.bytes} bytes read")
+    say.detail(
+        f"read: {plural(st.files, 'text')} classified, from {plural(st.bytes, 'byte')} of files "
+        "(an archive counts its size on disk, not what it expands to)"
+    )
     for s in result.skipped:
         detail = f" ({safe_text(s.detail)})" if s.detail else ""
         say.detail(f"skipped: {safe_text(s.path)}: {s.reason.value}{detail}")
@@ -232,6 +235,43 @@ class _LateProgress:
             self.progress.stop()
 
 
+def plural(n: int, word: str, many: str = "") -> str:
+    """``1 finding``, ``2 findings``, ``0 findings``."""
+    return f"{n} {word if n == 1 else many or word + 's'}"
+
+
+def size_text(nbytes: int) -> str:
+    """A size as people read it: ``512 bytes``, ``9.2 KB``, ``3.4 MB``, ``1.2 GB``
+    (powers of 1000, as the progress bar's MB)."""
+    if nbytes < 1000:
+        return plural(nbytes, "byte")
+    for unit, scale in (("KB", 1e3), ("MB", 1e6), ("GB", 1e9)):
+        if nbytes < scale * 999.95 or unit == "GB":
+            return f"{nbytes / scale:.1f} {unit}"
+    raise AssertionError  # pragma: no cover - the loop returns
+
+
+def ignored_note(result: ScanResult) -> str:
+    """How many paths were left out because the git repository ignores them, and how
+    to scan them; "" when none were."""
+    ignored = [s for s in result.skipped if s.reason is SkipReason.IGNORED_BY_GIT]
+    if not ignored:
+        return ""
+    folders = sum(1 for s in ignored if s.path.endswith("/"))
+    kinds = ", ".join(
+        part
+        for part in (
+            plural(folders, "folder") if folders else "",
+            plural(len(ignored) - folders, "file") if len(ignored) > folders else "",
+        )
+        if part
+    )
+    return (
+        f"{len(ignored)} of them ignored by git ({kinds}; listed as ignored_by_git, "
+        "--no-ignore scans them)"
+    )
+
+
 def _summary(result: ScanResult) -> str:
     counts = {s: 0 for s in Severity}
     for f in result.findings:
@@ -239,12 +279,16 @@ def _summary(result: ScanResult) -> str:
     parts = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
     n_supp = sum(1 for f in result.findings if f.suppression is not None)
     st = result.stats
+    ignored = ignored_note(result)
     return (
-        f"ethicscan {result.tool_version}: {st.files} files ({st.bytes / 1e6:.1f} MB) in "
-        f"{st.seconds:.2f}s; {len(result.findings)} findings"
+        f"ethicscan {result.tool_version}: {plural(st.files, 'text')} read from "
+        f"{size_text(st.bytes)} of files in {st.seconds:.2f}s; "
+        f"{plural(len(result.findings), 'finding')}"
         + (f" ({parts})" if parts else "")
         + (f", {n_supp} suppressed" if n_supp else "")
-        + f"; {len(result.skipped)} skipped."
+        + f"; {len(result.skipped)} skipped"
+        + (f", {ignored}" if ignored else "")
+        + "."
         + (
             f" Rules turned off: {safe_text(', '.join(result.disabled_rules))}."
             if result.disabled_rules
@@ -272,6 +316,8 @@ def _settings(cli_values: config.Settings, config_file: str | None) -> config.Se
     given = frozenset(
         n for n in names if ctx.get_parameter_source(n) is not click.core.ParameterSource.DEFAULT
     )
+    if ctx.get_parameter_source("no_ignore") is not click.core.ParameterSource.DEFAULT:
+        given |= {"gitignore"}
     settings = config.effective(cli_values, given, cfg)
     if settings.disable:
         where = (
@@ -373,7 +419,17 @@ def cli() -> None:
     metavar="GLOB",
     help="Skip paths matching GLOB (gitignore syntax); repeatable.",
 )
-@click.option("--gitignore", is_flag=True, help="Also honour .gitignore files.")
+@click.option(
+    "--no-ignore",
+    is_flag=True,
+    help="Also scan what a git repository ignores (.gitignore, .git/info/exclude, virtual "
+    "environments, node_modules), which is left out inside a git work tree by default.",
+)
+@click.option(
+    "--gitignore",
+    is_flag=True,
+    help="Honour .gitignore files also outside a git work tree.",
+)
 @click.option(
     "--rules",
     "rule_dirs",
@@ -508,6 +564,7 @@ def scan_cmd(
     keep_going: bool,
     min_confidence: float,
     exclude: tuple[str, ...],
+    no_ignore: bool,
     gitignore: bool,
     rule_dirs: tuple[str, ...],
     disable: tuple[str, ...],
@@ -568,8 +625,18 @@ def scan_cmd(
     progress = _LateProgress(
         err, sys.stderr.isatty() and not quiet, "targets" if per_target else "files"
     )
+    if no_ignore and gitignore:
+        raise click.UsageError("--no-ignore and --gitignore cannot go together")
     settings = _settings(
-        config.Settings(exclude, fail_on, min_confidence, rule_dirs, baseline, gitignore, disable),
+        config.Settings(
+            exclude,
+            fail_on,
+            min_confidence,
+            rule_dirs,
+            baseline,
+            True if gitignore else False if no_ignore else None,
+            disable,
+        ),
         config_file,
     )
     fail_on, rule_dirs = settings.fail_on, settings.rule_dirs

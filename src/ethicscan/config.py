@@ -8,7 +8,7 @@ Keys (all optional)::
     min-confidence = 0.5                  # like --min-confidence
     rules = ["ethicscan-rules"]           # like --rules; relative to the config file
     baseline = ".ethicscan-baseline.json" # like --baseline; relative to the config file
-    gitignore = true                      # like --gitignore
+    gitignore = false                     # like --no-ignore (true: like --gitignore)
     disable = ["race-attribute"]          # like --disable: rule ids turned off
 
 Options given on the command line win.  An unknown key is an error naming the key and
@@ -43,7 +43,7 @@ class Settings:
     min_confidence: float = 0.0
     rule_dirs: tuple[str, ...] = ()
     baseline: str | None = None
-    gitignore: bool = False
+    gitignore: bool | None = None  # None: what git ignores, inside a work tree only
     disable: tuple[str, ...] = ()
 
 
