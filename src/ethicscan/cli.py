@@ -297,11 +297,10 @@ def _summary(result: ScanResult) -> str:
     )
 
 
-def _settings(cli_values: config.Settings, config_file: str | None) -> config.Settings:
-    """Merge the config file (given or found in the current folder) under the options
+def _settings(cli_values: config.Settings, path: str | Path | None) -> config.Settings:
+    """Merge the config file ``path`` (given, or found; None: none) under the options
     the user typed; the rules to disable are checked against the catalogue here, so an
     unknown id in either stops the scan before it starts, naming where it was set."""
-    path = config_file or config.discover(Path.cwd())
     cfg = config.load(path) if path else None
     ctx = click.get_current_context()
     names = {
@@ -327,6 +326,16 @@ def _settings(cli_values: config.Settings, config_file: str | None) -> config.Se
         )
         check_disabled(settings.disable, load_catalogue(settings.rule_dirs), where)
     return settings
+
+
+def _shown(path: str | Path) -> str:
+    """A path as the user can open it: relative to the current folder when under it."""
+    text = str(path)
+    try:
+        rel = os.path.relpath(text)
+    except ValueError:  # another drive (Windows)
+        return text
+    return text if rel.startswith("..") else rel
 
 
 def _version_text() -> str:
@@ -538,7 +547,13 @@ def cli() -> None:
     "config_file",
     type=click.Path(dir_okay=False),
     help="Read settings from FILE (default: .ethicscan.toml or [tool.ethicscan] in "
-    "pyproject.toml in the current folder).",
+    "pyproject.toml, in the targets' folder or the nearest above it, up to the git "
+    "repository's root).",
+)
+@click.option(
+    "--isolated",
+    is_flag=True,
+    help="Read no config file (for a tree you do not trust: its own config would apply).",
 )
 @click.option(
     "--baseline",
@@ -584,6 +599,7 @@ def scan_cmd(
     until: str | None,
     branches: tuple[str, ...],
     config_file: str | None,
+    isolated: bool,
     baseline: str | None,
     write_baseline: str | None,
     show_traceback: bool,
@@ -627,6 +643,13 @@ def scan_cmd(
     )
     if no_ignore and gitignore:
         raise click.UsageError("--no-ignore and --gitignore cannot go together")
+    if isolated and config_file:
+        raise click.UsageError("--isolated and --config cannot go together")
+    config_path: str | Path | None = config_file
+    if not config_file and not isolated:
+        config_path = config.find(config.start_folder(targets, Path.cwd()))
+        if config_path is not None:
+            say(f"config: {safe_text(_shown(config_path))} (--isolated reads none)")
     settings = _settings(
         config.Settings(
             exclude,
@@ -637,7 +660,7 @@ def scan_cmd(
             True if gitignore else False if no_ignore else None,
             disable,
         ),
-        config_file,
+        config_path,
     )
     fail_on, rule_dirs = settings.fail_on, settings.rule_dirs
     if output:
@@ -673,8 +696,10 @@ def scan_cmd(
         branches=branches,
     )
     if verbose:
-        where = config_file or config.discover(Path.cwd())
-        say.detail(f"config: {safe_text(str(where)) if where else 'none found'}")
+        if not config_path:
+            say.detail("config: " + ("none read (--isolated)" if isolated else "none found"))
+        elif config_file:
+            say.detail(f"config: {safe_text(config_file)}")
         if known is not None:
             say.detail(
                 f"baseline: {safe_text(str(settings.baseline))}, {len(known.entries)} entries"
