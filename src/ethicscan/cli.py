@@ -688,6 +688,7 @@ def scan_cmd(
         refresh=refresh,
         progress=progress,
         on_fetch=lambda line: say(line + " ..."),
+        on_note=say,
         engine=engine,
         scheduler=scheduler,
         history=history,
