@@ -648,8 +648,6 @@ def scan_cmd(
     config_path: str | Path | None = config_file
     if not config_file and not isolated:
         config_path = config.find(config.start_folder(targets, Path.cwd()))
-        if config_path is not None:
-            say(f"config: {safe_text(_shown(config_path))} (--isolated reads none)")
     settings = _settings(
         config.Settings(
             exclude,
@@ -662,6 +660,8 @@ def scan_cmd(
         ),
         config_path,
     )
+    if config_path is not None and not config_file:
+        say(f"config: {safe_text(_shown(config_path))} (--isolated reads none)")
     fail_on, rule_dirs = settings.fail_on, settings.rule_dirs
     if output:
         check_writable(output, "--output")
