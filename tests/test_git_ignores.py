@@ -191,3 +191,38 @@ def test_config_gitignore_false_is_no_ignore(
     assert not [s for s in doc["skipped"] if s["reason"] == "ignored_by_git"]
     assert main(["scan", ".", "--no-ignore", "--gitignore"]) == 2
     assert "--no-ignore and --gitignore cannot go together" in capsys.readouterr().err
+
+
+def test_a_file_the_repository_tracks_is_never_ignored(tmp_path: Path) -> None:
+    """git ignores no file it tracks (one added with ``git add -f``), nor a folder that
+    holds one: the index, read with dulwich, decides before the patterns."""
+    from dulwich.repo import Repo
+
+    root = tmp_path / "repo"
+    _write(
+        root,
+        {
+            ".gitignore": "*.log\nbuild/\n",
+            "audit.log": TERM,
+            "debug.log": TERM,
+            "build/keep.py": TERM,
+            "build/out.log": TERM,
+            "build/gen.py": TERM,
+        },
+    )
+    with Repo.init(str(root)) as repo:
+        tree = repo.get_worktree() if hasattr(repo, "get_worktree") else repo
+        tree.stage([".gitignore", "audit.log", "build/keep.py"])
+    result = scan([str(root)], ScanOptions(jobs=1))
+    # build/ holds a tracked file: walked; its untracked files are still ignored, as
+    # under any excluded folder (git check-ignore says so too).
+    assert _found(result) == {"audit.log", "build/keep.py"}
+    assert _ignored(result) == {
+        "build/gen.py": "matched build/ in .gitignore",
+        "build/out.log": "matched *.log in .gitignore",
+        "debug.log": "matched *.log in .gitignore",
+    }
+    # A damaged index leaves the patterns alone to decide.
+    (root / ".git" / "index").write_bytes(b"DIRC\x00\x00\x00\x02garbage")
+    result = scan([str(root)], ScanOptions(jobs=1))
+    assert set(_ignored(result)) == {"audit.log", "build/", "debug.log"}

@@ -141,19 +141,68 @@ class _GitLevel:
     source: str
 
 
+class _Tracked:
+    """The paths a repository's index holds: git never ignores a file it tracks, nor
+    a folder that holds one, whatever the patterns say.  The index is read with
+    dulwich the first time a pattern matches (most paths match none)."""
+
+    __slots__ = ("_dirs", "_files", "folder", "index")
+
+    def __init__(self, index: str, folder: str) -> None:
+        self.index = index  # the index file
+        self.folder = folder  # the repository's root, as a path from the walk's root
+        self._files: set[str] | None = None
+        self._dirs: set[str] = set()
+
+    def _load(self) -> set[str]:
+        files: set[str] = set()
+        dirs: set[str] = set()
+        try:
+            from dulwich.index import Index  # git support: only when a pattern matches
+
+            paths = list(Index(self.index).paths()) if os.path.isfile(self.index) else []
+        except Exception:  # damaged, or a format dulwich does not read: the patterns decide
+            paths = []
+        for raw in paths:
+            path = path_text(raw).rstrip("/")  # (a sparse index lists whole folders)
+            (dirs if raw.endswith(b"/") else files).add(path)
+            while "/" in path:
+                path = path.rsplit("/", 1)[0]
+                if path in dirs:
+                    break
+                dirs.add(path)
+        self._dirs = dirs
+        self._files = files
+        return files
+
+    def holds(self, path: str) -> bool:
+        """Whether the index holds the file ``path``, or a file under the folder
+        ``path/`` (paths from the walk's root)."""
+        files = self._files if self._files is not None else self._load()
+        if self.folder:
+            path = path[len(self.folder) + 1 :]
+        if path.endswith("/"):
+            return path[:-1] in self._dirs
+        return path in files
+
+
 class _GitIgnores:
     """What a git repository ignores, as git judges it: ``.git/info/exclude``, then
     each ``.gitignore`` from the work tree's root down, a deeper file overriding a
     higher one and, within a file, the last pattern that matches deciding (so ``!keep``
-    re-includes).  Paths are matched from the work tree's root: ``here`` is the
-    target's path from it.  Outside a work tree (``--gitignore``) the root is the
-    target and only the ``.gitignore`` files under it count."""
+    re-includes); never a path its index holds (``tracked``).  Paths are matched from
+    the work tree's root: ``here`` is the target's path from it.  Outside a work tree
+    (``--gitignore``) the root is the target and only the ``.gitignore`` files under
+    it count."""
 
-    __slots__ = ("here", "levels")
+    __slots__ = ("here", "levels", "tracked")
 
-    def __init__(self, here: str, levels: tuple[_GitLevel, ...] = ()) -> None:
+    def __init__(
+        self, here: str, levels: tuple[_GitLevel, ...] = (), tracked: _Tracked | None = None
+    ) -> None:
         self.here = here
         self.levels = levels
+        self.tracked = tracked
 
     def _path(self, rel: str) -> str:
         return f"{self.here}/{rel}" if self.here and rel else (rel or self.here)
@@ -166,7 +215,8 @@ class _GitIgnores:
                 spec = _spec(f)
         except OSError:
             return self  # an unreadable ignore file ignores nothing (it is reported itself)
-        return _GitIgnores(self.here, (*self.levels, _GitLevel(folder, spec, source)))
+        level = _GitLevel(folder, spec, source)
+        return _GitIgnores(self.here, (*self.levels, level), self.tracked)
 
     def child(self, rel_dir: str, fs_dir: str, names: set[str]) -> _GitIgnores:
         """The rules in force in the folder ``rel_dir`` whose entries are ``names``: a
@@ -175,7 +225,9 @@ class _GitIgnores:
         folder = self._path(rel_dir)
         rules = self
         if rel_dir and ".git" in names:  # a repository of its own: git judges it alone
-            rules = _GitIgnores(self.here)
+            dirs = _git_dirs(fs_dir)
+            tracked = _Tracked(os.path.join(dirs[0], "index"), folder) if dirs else None
+            rules = _GitIgnores(self.here, (), tracked)
             exclude = _info_exclude(fs_dir)
             if exclude:
                 rules = rules.with_file(folder, exclude, f"{folder}/.git/info/exclude")
@@ -202,6 +254,8 @@ class _GitIgnores:
                 continue
             if not result.include:
                 return None  # a negation (!pattern) re-includes it
+            if self.tracked is not None and self.tracked.holds(path):
+                return None  # tracked: git ignores no file it tracks
             index = result.index
             found = level.spec.patterns[index] if index is not None else None
             pattern = str(getattr(found, "pattern", None) or "?").rstrip("\r\n")
@@ -222,27 +276,34 @@ def work_tree_root(path: str) -> str | None:
         folder = parent
 
 
-def _info_exclude(root: str) -> str | None:
-    """The ``info/exclude`` file of the repository whose work tree is ``root``: in
-    ``.git/``, or for a linked work tree or a submodule (``.git`` a file saying
-    ``gitdir: ...``) in that git folder's common folder."""
+def _git_dirs(root: str) -> tuple[str, str] | None:
+    """The git folder of the work tree ``root`` (its index is there) and the common
+    git folder (``info/exclude`` is there): both ``.git/``, or for a linked work tree
+    or a submodule (``.git`` a file saying ``gitdir: ...``) that folder and the one
+    its ``commondir`` names.  None when ``.git`` says nothing usable."""
     dot_git = os.path.join(root, ".git")
-    git_dir = dot_git
+    git_dir = common = dot_git
     try:
         if os.path.isfile(dot_git):
             with open(dot_git, encoding="utf-8", errors="replace") as f:
                 first = f.readline().strip()
             if not first.startswith("gitdir:"):
                 return None
-            git_dir = os.path.join(root, first[len("gitdir:") :].strip())
-            common = os.path.join(git_dir, "commondir")
-            if os.path.isfile(common):
-                with open(common, encoding="utf-8", errors="replace") as f:
-                    git_dir = os.path.join(git_dir, f.readline().strip())
+            git_dir = common = os.path.join(root, first[len("gitdir:") :].strip())
+            named = os.path.join(git_dir, "commondir")
+            if os.path.isfile(named):
+                with open(named, encoding="utf-8", errors="replace") as f:
+                    common = os.path.join(git_dir, f.readline().strip())
     except OSError:
         return None
-    exclude = os.path.join(git_dir, "info", "exclude")
-    return exclude if os.path.isfile(exclude) else None
+    return git_dir, common
+
+
+def _info_exclude(root: str) -> str | None:
+    """The ``info/exclude`` file of the repository whose work tree is ``root``."""
+    dirs = _git_dirs(root)
+    exclude = os.path.join(dirs[1], "info", "exclude") if dirs else ""
+    return exclude if dirs and os.path.isfile(exclude) else None
 
 
 def _git_rules(target: str, mode: bool | None) -> _GitIgnores | None:
@@ -259,7 +320,9 @@ def _git_rules(target: str, mode: bool | None) -> _GitIgnores | None:
         return _GitIgnores("") if mode else None
     path = os.path.abspath(target)
     parts = [] if path == root else os.path.relpath(path, root).split(os.sep)
-    rules = _GitIgnores("/".join(path_text(p) for p in parts))
+    dirs = _git_dirs(root)
+    tracked = _Tracked(os.path.join(dirs[0], "index"), "") if dirs else None
+    rules = _GitIgnores("/".join(path_text(p) for p in parts), (), tracked)
     exclude = _info_exclude(root)
     if exclude:
         rules = rules.with_file("", exclude, ".git/info/exclude")
