@@ -275,13 +275,13 @@ def test_findings_are_the_same_with_the_bytes_at_hand() -> None:
 
 
 def _small_trees(root: Path) -> list[Path]:
-    """The corpus texts in UTF-8, GB18030 and UTF-16, and the example files, as folders
-    of at most SMALL_SCAN_FILES files (each a small scan)."""
+    """The corpus texts in UTF-8 and, in turn, GB18030 or UTF-16, and the example
+    files, as folders of at most SMALL_SCAN_FILES files (each a small scan)."""
     from ethicscan.api import SMALL_SCAN_FILES
 
     files: list[tuple[str, bytes]] = []
     for i, (path, text) in enumerate(_corpus_texts()):
-        for enc in ("utf-8", "gb18030", "utf-16"):
+        for enc in ("utf-8", ("gb18030", "utf-16")[i % 2]):
             with contextlib.suppress(UnicodeEncodeError):
                 files.append((f"{i}-{enc}-{Path(path).name}", text.encode(enc)))
     for f in sorted(EXAMPLES.rglob("*")):
@@ -356,3 +356,33 @@ def test_a_large_scan_says_it_compiles(
     # Once kept (here: compiled in this process), no note.
     assert main(["scan", str(tmp_path), "-j", "1", "--fail-on", "never"]) == 0
     assert "compiling" not in capsys.readouterr().err
+
+
+def test_an_archive_or_a_document_is_never_a_small_scan(tmp_path: Path) -> None:
+    """A few KB of zip may expand to gigabytes, which the prefilter passes over and the
+    automata would read: a scan holding an archive or a document uses the prefilter."""
+    import gzip
+    import io
+    import zipfile
+
+    from ethicscan.api import small_scan
+    from ethicscan.sources.fs import WalkOptions, file_jobs, walk_units
+
+    def small(files: dict[str, bytes]) -> bool:
+        root = tmp_path / f"t{len(list(tmp_path.iterdir()))}"
+        root.mkdir()
+        for name, data in files.items():
+            (root / name).write_bytes(data)
+        answer, units = small_scan(walk_units([str(root)], WalkOptions(), [], []))
+        assert sorted(j.rel_path for j in file_jobs(units)) == sorted(files)  # nothing lost
+        return answer
+
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as z:
+        z.writestr("a.txt", "x" * 1000)
+    assert small({"a.py": b"ethnicity = 1\n", "b.bin": b"\x7fELF" + bytes(64)})
+    assert not small({"a.py": b"x\n", "lib.jar": packed.getvalue()})
+    assert not small({"notes.txt.gz": gzip.compress(b"x" * 1000)})
+    assert not small({"spec.pdf": b"%PDF-1.4\n"})
+    assert not small({f"f{i}.py": b"x\n" for i in range(65)})  # more than 64 files
+    assert not small({"big.txt": b"x" * (4 * 1024 * 1024 + 1)})

@@ -18,6 +18,7 @@ from ethicscan.classify.analyse import analyse
 from ethicscan.classify.package import name_model_data
 from ethicscan.engine import ENGINES, get_engine, local
 from ethicscan.errors import ConfigError
+from ethicscan.extract.formats import CONTAINERS, HEAD, Format, identify
 from ethicscan.extract.units import MAX_DEPTH, Limits
 from ethicscan.interrupt import terminating
 from ethicscan.model import Finding, Notice, ScanResult, Skipped, SkipReason, Stats, Target
@@ -29,6 +30,7 @@ from ethicscan.sources.fs import (
     FolderFiles,
     WalkOptions,
     file_jobs,
+    open_regular,
     walk_iter,
     walk_units,
 )
@@ -232,11 +234,13 @@ def _scan(targets: Sequence[str], options: ScanOptions | None) -> ScanResult:
     )
 
 
-# A scan of at most this many files and bytes (on disk) is small: it runs in this
-# process without the prefilter, whose databases take seconds to compile and 0.1 s to
-# load, while reading a few files whole takes milliseconds (same findings either way).
+# A scan of at most this many files and bytes (on disk), none of them an archive or a
+# document (whose few bytes may expand to gigabytes), is small: it runs in this process
+# without the prefilter, whose databases take seconds to compile and 0.1 s to load,
+# while reading a few files whole takes milliseconds (same findings either way).
 SMALL_SCAN_FILES = 64
 SMALL_SCAN_BYTES = 4 * 1024 * 1024
+EXPANDS = CONTAINERS | {Format.OFFICE, Format.PDF}
 
 Units = Iterator[FileJob | FolderFiles]
 
@@ -252,7 +256,24 @@ def small_scan(units: Units) -> tuple[bool, Units]:
         if count > SMALL_SCAN_FILES:
             return False, itertools.chain(head, units)
     sized = list(file_jobs(head))
-    return sum(max(j.size, 0) for j in sized) <= SMALL_SCAN_BYTES, iter(sized)
+    small = sum(max(j.size, 0) for j in sized) <= SMALL_SCAN_BYTES
+    return small and not any(map(_expands, sized)), iter(sized)
+
+
+def _expands(job: FileJob) -> bool:
+    """Whether the file is an archive or a document, by its first bytes (one that
+    cannot be read is not: the scan says why)."""
+    try:
+        fd, _ = open_regular(job.fs_path)
+    except OSError:
+        return False
+    try:
+        head = os.read(fd, HEAD)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return identify(job.rel_path, head)[0] in EXPANDS
 
 
 def compile_note() -> str:
