@@ -211,7 +211,7 @@ class _LateProgress:
                 BarColumn(),
                 TaskProgressColumn(),
                 TextColumn(
-                    "{task.completed}/{task.total} " + self.unit + ", {task.fields[mb]:.1f} MB, "
+                    "{task.completed}/{task.total} " + self.unit + ", {task.fields[size]}, "
                     "{task.fields[findings]} findings, {task.fields[rate]:.1f} MB/s"
                 ),
                 TimeElapsedColumn(),
@@ -219,7 +219,9 @@ class _LateProgress:
                 transient=True,
             )
             self.progress.start()
-            self.task = self.progress.add_task("scan", total=total, mb=0.0, findings=0, rate=0.0)
+            self.task = self.progress.add_task(
+                "scan", total=total, size=size_text(0), findings=0, rate=0.0
+            )
         now = time.monotonic()
         if now - self.shown < 0.05 and done < total:
             return
@@ -227,7 +229,12 @@ class _LateProgress:
         rate = nbytes / 1e6 / max(now - self.started, 1e-3)
         # The total is what the walk has found so far: it grows until the walk ends.
         self.progress.update(
-            self.task, completed=done, total=total, mb=nbytes / 1e6, findings=findings, rate=rate
+            self.task,
+            completed=done,
+            total=total,
+            size=size_text(nbytes),
+            findings=findings,
+            rate=rate,
         )
 
     def stop(self) -> None:
