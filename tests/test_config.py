@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -144,3 +145,59 @@ def test_a_config_that_drops_findings_is_named_in_every_format(
     assert main(["scan", ".", "-j", "1", "--format", "json", *args]) == 1
     doc = json.loads(capsys.readouterr().out)
     assert doc["tool"]["config_file"] == "" and doc["tool"]["min_confidence"] == 0.35
+
+
+def _found_in(
+    capsys: pytest.CaptureFixture[str], *args: str, stdin: str | None = None
+) -> tuple[set[str], str]:
+    """The files with findings of a scan of ``args``, and its stderr."""
+    main(["scan", *args, "-j", "1", "--format", "json", "--fail-on", "never"])
+    got = capsys.readouterr()
+    return {f["location"]["path"] for f in json.loads(got.out)["findings"]}, got.err
+
+
+def test_config_is_found_above_the_target_up_to_the_repository_root(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As ruff and black: from the targets' folder up; the first folder that holds a
+    config wins; the search stops at the git work tree's root."""
+    outer = tmp_path / "outer"
+    repo = outer / "repo"
+    for sub in ("src/gen", "src/app"):
+        (repo / sub).mkdir(parents=True)
+        (repo / sub / "face.py").write_text(FACE, encoding="utf-8")
+    (repo / ".git").mkdir()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)  # the current folder holds no config, as before
+    target = str(repo / "src")
+    assert _found_in(capsys, target)[0] == {"gen/face.py", "app/face.py"}
+    (repo / ".ethicscan.toml").write_text('exclude = ["gen/"]\n', encoding="utf-8")
+    found, err = _found_in(capsys, target)
+    assert found == {"app/face.py"}
+    assert f"config: {repo / '.ethicscan.toml'} (--isolated reads none)" in err
+    assert _found_in(capsys, target, "--isolated")[0] == {"gen/face.py", "app/face.py"}
+    assert _found_in(capsys, str(repo / "src" / "app" / "face.py"), "-q")[0] == {"face.py"}
+    # A pyproject.toml without [tool.ethicscan] on the way is passed over.
+    (repo / "src" / "pyproject.toml").write_text('[project]\nname = "x"\n', encoding="utf-8")
+    assert _found_in(capsys, target)[0] == {"app/face.py"}
+    # Nearer wins; a config above the repository's root is not the repository's.
+    (repo / "src" / "pyproject.toml").write_text(
+        '[tool.ethicscan]\nexclude = ["app/"]\n', encoding="utf-8"
+    )
+    assert _found_in(capsys, target)[0] == {"gen/face.py"}
+    (repo / "src" / "pyproject.toml").unlink()
+    (repo / ".ethicscan.toml").unlink()
+    (outer / ".ethicscan.toml").write_text('exclude = ["app/"]\n', encoding="utf-8")
+    assert _found_in(capsys, target)[0] == {"gen/face.py", "app/face.py"}
+    # Outside any repository the search goes on up.
+    (repo / ".git").rmdir()
+    assert _found_in(capsys, target)[0] == {"gen/face.py"}
+    # Standard input has no folder: the current folder's config applies.
+    monkeypatch.chdir(repo)
+    (repo / ".ethicscan.toml").write_text('disable = ["race-attribute"]\n', encoding="utf-8")
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(FACE.encode())))
+    err = _found_in(capsys, "-")[1]
+    assert "config: .ethicscan.toml" in err and "Rules turned off: race-attribute" in err
+    assert main(["scan", ".", "--isolated", "--config", ".ethicscan.toml"]) == 2
+    assert "--isolated and --config cannot go together" in capsys.readouterr().err

@@ -4,6 +4,7 @@ finds something: it must never hide a finding, in any encoding the scanner reads
 from __future__ import annotations
 
 import codecs
+import contextlib
 import random
 from pathlib import Path
 from typing import Any
@@ -365,3 +366,117 @@ def test_findings_are_the_same_with_the_bytes_at_hand() -> None:
             continue
         name = str(path.relative_to(EXAMPLES))
         assert analyse(text, name, CAT, utf8=text.encode("utf-8")) == analyse(text, name, CAT)
+
+
+def _small_trees(root: Path) -> list[Path]:
+    """The corpus texts in UTF-8 and, in turn, GB18030 or UTF-16, and the example
+    files, as folders of at most SMALL_SCAN_FILES files (each a small scan)."""
+    from ethicscan.api import SMALL_SCAN_FILES
+
+    files: list[tuple[str, bytes]] = []
+    for i, (path, text) in enumerate(_corpus_texts()):
+        for enc in ("utf-8", ("gb18030", "utf-16")[i % 2]):
+            with contextlib.suppress(UnicodeEncodeError):
+                files.append((f"{i}-{enc}-{Path(path).name}", text.encode(enc)))
+    for f in sorted(EXAMPLES.rglob("*")):
+        if f.is_file():
+            files.append(("-".join(f.relative_to(EXAMPLES).parts), f.read_bytes()))
+    trees = []
+    for n in range(0, len(files), SMALL_SCAN_FILES):
+        tree = root / f"t{n}"
+        tree.mkdir(parents=True)
+        for name, data in files[n : n + SMALL_SCAN_FILES]:
+            (tree / name).write_bytes(data)
+        trees.append(tree)
+    return trees
+
+
+def test_a_small_scan_compiles_nothing_and_finds_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a machine with no compiled databases, a small scan (pre-commit over a few
+    files) starts at once: it neither compiles nor loads the prefilter, and its
+    findings and skipped files are exactly those of a scan through the prefilter."""
+    from ethicscan import ScanOptions, api, scan
+    from ethicscan.rules import prefilter as prefilter_mod
+
+    trees = _small_trees(tmp_path / "trees")
+    assert len(trees) > 5
+    empty = tmp_path / "empty-cache"
+    monkeypatch.setenv("ETHICSCAN_PREFILTER_CACHE", str(empty))
+    monkeypatch.setattr(prefilter_mod, "_CACHE", {})
+
+    def no_compile(*_args: object) -> None:
+        raise AssertionError("a small scan compiled the prefilter")
+
+    monkeypatch.setattr(prefilter_mod, "_compile", no_compile)
+    small = [scan([str(t)], ScanOptions(jobs=2)) for t in trees]
+    assert not empty.exists() and prefilter_mod._CACHE == {}  # nothing built, nothing kept
+    monkeypatch.undo()
+    monkeypatch.setattr(api, "SMALL_SCAN_FILES", 0)  # every scan large: through the prefilter
+    assert prefilter_for(CAT) is PF and PF.active
+    through = [scan([str(t)], ScanOptions(jobs=1)) for t in trees]
+    for a, b in zip(small, through, strict=True):
+        assert a.findings == b.findings
+        assert a.skipped == b.skipped
+        assert a.stats.files == b.stats.files
+    assert sum(len(r.findings) for r in small) > 100
+
+
+def test_a_large_scan_says_it_compiles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The first large scan on a machine says on stderr why it waits."""
+    from ethicscan import api
+    from ethicscan.cli import main
+    from ethicscan.rules import prefilter as prefilter_mod
+
+    (tmp_path / "a.py").write_text("ethnicity = 1\n", encoding="utf-8")
+    monkeypatch.setenv("ETHICSCAN_PREFILTER_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(prefilter_mod, "_CACHE", {})
+    monkeypatch.setattr(api, "SMALL_SCAN_FILES", 0)
+    compiled: list[int] = []
+
+    def warm_up(self: Prefilter) -> Prefilter:  # (the compile itself is tested above)
+        compiled.append(1)
+        self._pending = False
+        return self
+
+    monkeypatch.setattr(Prefilter, "warm_up", warm_up)
+    assert main(["scan", str(tmp_path), "-j", "1", "--fail-on", "never"]) == 0
+    err = capsys.readouterr().err
+    assert f"compiling rule databases, once (a few seconds; kept in {tmp_path / 'cache'}" in err
+    assert compiled
+    # Once kept (here: compiled in this process), no note.
+    assert main(["scan", str(tmp_path), "-j", "1", "--fail-on", "never"]) == 0
+    assert "compiling" not in capsys.readouterr().err
+
+
+def test_an_archive_or_a_document_is_never_a_small_scan(tmp_path: Path) -> None:
+    """A few KB of zip may expand to gigabytes, which the prefilter passes over and the
+    automata would read: a scan holding an archive or a document uses the prefilter."""
+    import gzip
+    import io
+    import zipfile
+
+    from ethicscan.api import small_scan
+    from ethicscan.sources.fs import WalkOptions, file_jobs, walk_units
+
+    def small(files: dict[str, bytes]) -> bool:
+        root = tmp_path / f"t{len(list(tmp_path.iterdir()))}"
+        root.mkdir()
+        for name, data in files.items():
+            (root / name).write_bytes(data)
+        answer, units = small_scan(walk_units([str(root)], WalkOptions(), [], []))
+        assert sorted(j.rel_path for j in file_jobs(units)) == sorted(files)  # nothing lost
+        return answer
+
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as z:
+        z.writestr("a.txt", "x" * 1000)
+    assert small({"a.py": b"ethnicity = 1\n", "b.bin": b"\x7fELF" + bytes(64)})
+    assert not small({"a.py": b"x\n", "lib.jar": packed.getvalue()})
+    assert not small({"notes.txt.gz": gzip.compress(b"x" * 1000)})
+    assert not small({"spec.pdf": b"%PDF-1.4\n"})
+    assert not small({f"f{i}.py": b"x\n" for i in range(65)})  # more than 64 files
+    assert not small({"big.txt": b"x" * (4 * 1024 * 1024 + 1)})

@@ -389,6 +389,12 @@ def test_progress_bar_shows_files_bytes_findings_and_rate() -> None:
     bar(3, 10, 5_000_000, 7)
     bar.stop()
     assert re.search(r"3/10 targets, 5\.0 MB, 7 findings, 2\.\d MB/s", buf.getvalue())
+    small = io.StringIO()
+    bar = _LateProgress(Console(file=small, force_terminal=True, width=150), True)
+    bar.started -= 2
+    bar(1, 2, 9_280, 0)
+    bar.stop()
+    assert "1/2 files, 9.3 KB, 0 findings" in small.getvalue()  # not "0.0 MB"
     quiet = io.StringIO()
     off = _LateProgress(Console(file=quiet, force_terminal=False), False)
     off.started -= 2

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import itertools
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -16,12 +18,22 @@ from ethicscan.classify.analyse import analyse
 from ethicscan.classify.package import name_model_data
 from ethicscan.engine import ENGINES, TLSFiles, get_engine, local
 from ethicscan.errors import ConfigError
+from ethicscan.extract.formats import CONTAINERS, HEAD, Format, identify
 from ethicscan.extract.units import MAX_DEPTH, Limits
 from ethicscan.interrupt import terminating
 from ethicscan.model import Finding, Notice, ScanResult, Skipped, SkipReason, Stats, Target
+from ethicscan.rules import prefilter
 from ethicscan.rules.catalogue import Catalogue, load_catalogue
 from ethicscan.sources import packages
-from ethicscan.sources.fs import FileJob, FolderFiles, WalkOptions, walk_iter, walk_units
+from ethicscan.sources.fs import (
+    FileJob,
+    FolderFiles,
+    WalkOptions,
+    file_jobs,
+    open_regular,
+    walk_iter,
+    walk_units,
+)
 
 if TYPE_CHECKING:  # pragma: no cover - types only: git support loads when a scan asks
     from ethicscan.sources.history import Selection
@@ -58,6 +70,7 @@ RUNS_NOT_RESULTS = frozenset(
         "refresh",
         "progress",
         "on_fetch",
+        "on_note",
         "disabled_rules",
     }
 )
@@ -72,7 +85,10 @@ class ScanOptions:
     excludes: tuple[str, ...] = ()
     rule_dirs: tuple[str, ...] = ()
     disabled_rules: tuple[str, ...] = ()  # rule ids whose findings are not reported
-    use_gitignore: bool = False
+    # What a git repository ignores (.gitignore, .git/info/exclude, virtual environments,
+    # node_modules) is left out: None (default) inside a git work tree only, True also
+    # outside one (the .gitignore files under a target), False never.
+    use_gitignore: bool | None = None
     max_file_size: int = 64 * 1024 * 1024
     # Archive limits (see extract.units.Limits): nesting depth, bytes expanded from
     # one file, expansion ratio of one entry, number of entries under one file.
@@ -90,6 +106,8 @@ class ScanOptions:
     refresh: bool = False
     progress: ProgressFn | None = field(default=None, compare=False)
     on_fetch: Callable[[str], None] | None = field(default=None, compare=False)  # "fetching X"
+    # What the scan is doing when it makes the user wait ("compiling rule databases, once")
+    on_note: Callable[[str], None] | None = field(default=None, compare=False)
     # Where the work runs (see ethicscan.engine): "local" or "dask", and for dask the
     # scheduler address (tcp://HOST:PORT or tls://HOST:PORT; empty: a LocalCluster on
     # this machine, reachable only with a certificate made for the scan), and for a tls://
@@ -131,7 +149,8 @@ class ScanOptions:
                 raise ConfigError(f"--{name.replace('_', '-')} must be positive")
         if not self.history and (self.since or self.until or self.branches):
             raise ConfigError("--since, --until and --branch need --history")
-        self.selection()  # validates the dates
+        if self.since or self.until:
+            self.selection()  # validates the dates (git support loads only then)
 
     def keeps(self, finding: Finding) -> bool:
         """Whether ``finding`` is reported: confident enough, of a rule not disabled."""
@@ -214,17 +233,25 @@ def _scan(targets: Sequence[str], options: ScanOptions | None) -> ScanResult:
 
     report = progress_reporter(opts.progress)
     workers = opts.jobs or local.default_jobs()
+    small = False
+    if opts.engine == "local":
+        small, jobs = small_scan(jobs)
+        if small:
+            workers = 1  # (a pool's workers would each load the prefilter)
+        elif opts.on_note and not prefilter.ready(catalogue):
+            opts.on_note(compile_note())
     engine = get_engine(opts.engine, opts.scheduler, opts.tls)
     # Findings are reported relative to their target; several targets keep their order.
     outcomes = engine.files(jobs, catalogue, opts.rule_dirs, workers, on_done, opts.limits)
     try:
-        for _job, out in outcomes:
-            if out.findings:
-                findings.extend(f for f in out.findings if opts.keeps(f))
-            if out.notices:
-                notices.extend(out.notices)
-            if out.skipped:
-                more_skipped.extend(out.skipped)
+        with prefilter.without_prefilter() if small else contextlib.nullcontext():
+            for _job, out in outcomes:
+                if out.findings:
+                    findings.extend(f for f in out.findings if opts.keeps(f))
+                if out.notices:
+                    notices.extend(out.notices)
+                if out.skipped:
+                    more_skipped.extend(out.skipped)
     finally:
         close = getattr(outcomes, "close", None)
         if close:  # a generator: its pool and scratch go now, not when it is collected
@@ -249,6 +276,59 @@ def _scan(targets: Sequence[str], options: ScanOptions | None) -> ScanResult:
         disabled_rules=opts.disabled_rules,
         min_confidence=opts.min_confidence,
     )
+
+
+# A scan of at most this many files and bytes (on disk), none of them an archive or a
+# document (whose few bytes may expand to gigabytes), is small: it runs in this process
+# without the prefilter, whose databases take seconds to compile and 0.1 s to load,
+# while reading a few files whole takes milliseconds (same findings either way).
+SMALL_SCAN_FILES = 64
+SMALL_SCAN_BYTES = 4 * 1024 * 1024
+EXPANDS = CONTAINERS | {Format.OFFICE, Format.PDF}
+
+Units = Iterator[FileJob | FolderFiles]
+
+
+def small_scan(units: Units) -> tuple[bool, Units]:
+    """Whether the walk ``units`` is a small scan (see SMALL_SCAN_FILES), and the same
+    units to scan: the first few are looked at (and sized) to tell."""
+    head: list[FileJob | FolderFiles] = []
+    count = 0
+    for unit in units:
+        head.append(unit)
+        count += len(unit.names) if isinstance(unit, FolderFiles) else 1
+        if count > SMALL_SCAN_FILES:
+            return False, itertools.chain(head, units)
+    sized = list(file_jobs(head))
+    small = sum(max(j.size, 0) for j in sized) <= SMALL_SCAN_BYTES
+    return small and not any(map(_expands, sized)), iter(sized)
+
+
+def _expands(job: FileJob) -> bool:
+    """Whether the file is an archive or a document, by its first bytes (one that
+    cannot be read is not: the scan says why)."""
+    try:
+        fd, _ = open_regular(job.fs_path)
+    except OSError:
+        return False
+    try:
+        head = os.read(fd, HEAD)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return identify(job.rel_path, head)[0] in EXPANDS
+
+
+def compile_note() -> str:
+    """What to tell the user while the prefilter's databases are compiled."""
+    folder = prefilter.cache_folder()
+    if folder is None:
+        return (
+            "compiling rule databases for this scan (a few seconds; "
+            "ETHICSCAN_PREFILTER_CACHE=off keeps none)"
+        )
+    return f"compiling rule databases, once (a few seconds; kept in {folder} for later scans)"
 
 
 def _walk_all(

@@ -112,6 +112,9 @@ class SkipReason(str, enum.Enum):
     NO_TEXT_LAYER = "no text layer"  # a scanned PDF: pictures of text, never "clean"
     FETCH_FAILED = "fetch_failed"  # a pypi:/npm:/deb: target could not be obtained
     ETHICSCAN_REPORT = "ethicscan_report"  # a report ethicscan wrote: its evidence, quoted
+    # In a git work tree: what the repository ignores (.gitignore, .git/info/exclude), and
+    # virtual environments and node_modules (``--no-ignore`` scans them).
+    IGNORED_BY_GIT = "ignored_by_git"
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,7 +36,7 @@ import random
 import re
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -157,17 +157,29 @@ class Prefilter:
     so they are kept on disk (:func:`cache_folder`) and loaded in milliseconds by
     every later process; a process with no kept copy compiles them on first use."""
 
-    def __init__(self, catalogue: Catalogue, cache: Path | bool | None = True) -> None:
+    def __init__(
+        self, catalogue: Catalogue, cache: Path | bool | None = True, off: bool = False
+    ) -> None:
+        """``off``: a prefilter that says yes to every text and names no candidates
+        (the matcher's automata then walk the text), built at no cost."""
         self._dbs: tuple[Any, ...] = ()
         self._owner = threading.get_ident()
         self._local = threading.local()
         self._lock = threading.Lock()
+        self._pending = False
+        self._cache: Path | None = None
+        self.loaded_from_disk = False
+        # (expressions, whether a scan only asks if any matches: each reports once)
+        self._exprs: tuple[tuple[list[bytes], bool], ...] = ()
+        self.key_of: list[str] = []
+        self.context_key_of: list[str] = []
+        if off:
+            return
         exprs = _patterns(catalogue)
         why = [e for e in exprs if e.reason]
         cands = [e for e in exprs if e.key is not None and e.form in (START, UTF8)]
         ctx = _candidate_patterns(k.text for k in catalogue.context.keys)
-        # (expressions, whether a scan only asks if any matches: each reports once)
-        self._exprs: tuple[tuple[list[bytes], bool], ...] = (
+        self._exprs = (
             # 0: may ASCII-only data hold a term?  1: may any data?  2: the rest for
             # data that is not UTF-8 (kept apart: these scan five times slower)
             # (every match of 0 and 1 is reported: a plain text's are confirmed one by one)
@@ -191,11 +203,10 @@ class Prefilter:
         self._after = 4 * (longest + touch + 2)
         # Reasons to read that must be found, alone, in databases loaded from disk.
         self._canaries = sorted({e.key for e in why if e.key and e.form in (START, UTF8)})
-        self.key_of: list[str] = [e.key for e in cands if e.key is not None]
-        self.context_key_of: list[str] = [k for _, k in ctx]
+        self.key_of = [e.key for e in cands if e.key is not None]
+        self.context_key_of = [k for _, k in ctx]
         self._pending = True
         self._cache = cache_folder() if cache is True else (cache or None)
-        self.loaded_from_disk = False
         try:
             import hyperscan
         except ImportError:  # pragma: no cover - hyperscan ships wheels where we run
@@ -524,13 +535,37 @@ def _first(_pid: int, _start: int, _end: int, _flags: int, hit: list[bool]) -> b
 
 
 _CACHE: dict[tuple[str, ...], Prefilter] = {}
+_THREAD = threading.local()  # .off: how many without_prefilter() blocks this thread is in
 
 
 def prefilter_for(catalogue: Catalogue) -> Prefilter:
-    """One prefilter per catalogue content and process: a rule file edited in place (same
-    path, same version) gets a prefilter of its own terms."""
+    """One prefilter per catalogue content and process (one that is off inside
+    :func:`without_prefilter`): a rule file edited in place (same path, same version)
+    gets a prefilter of its own terms."""
+    if getattr(_THREAD, "off", 0):
+        return Prefilter(catalogue, off=True)
     key = (catalogue.digest,) if catalogue.digest else (catalogue.version, *catalogue.sources)
     pf = _CACHE.get(key)
     if pf is None:
         pf = _CACHE[key] = Prefilter(catalogue)
     return pf
+
+
+def ready(catalogue: Catalogue) -> bool:
+    """Whether the prefilter for ``catalogue`` can be used at once: Hyperscan is not
+    installed, or its databases are compiled or kept on disk (else the first use
+    compiles them, for a few seconds)."""
+    return not prefilter_for(catalogue)._pending
+
+
+@contextlib.contextmanager
+def without_prefilter() -> Iterator[None]:
+    """In this thread, while inside, :func:`prefilter_for` gives a prefilter that is
+    off, as if Hyperscan were not installed: every text is read and the automata walk
+    it, which gives the same findings (``tests/test_prefilter.py``), and nothing is
+    compiled or loaded.  For scans too small to repay a compile or a load."""
+    _THREAD.off = getattr(_THREAD, "off", 0) + 1
+    try:
+        yield
+    finally:
+        _THREAD.off -= 1
