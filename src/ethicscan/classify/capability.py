@@ -460,6 +460,9 @@ _CLAUSE_END = re.compile(
     r";|\b(?:select|from|where|having|order\s+by|limit|union|window|qualify)\b", re.IGNORECASE
 )
 GROUP_BY_REACH = 8  # lines a GROUP BY clause's columns may run over
+# a data frame's query string opened before the hit, and a column compared after it
+_QUERY_OPEN = re.compile(r"""\.query\(\s*[rf]?["'][^"'\n]*$""")
+_MASK_AFTER = re.compile(r"""\w*["']?\]?\s*(?:==|!=|<=|>=|<|>|\.isin\(|\.eq\(|\.ne\()""")
 _WHERE = re.compile(r"\b(?:where|having)\b", re.IGNORECASE)
 _WHERE_END = re.compile(
     r";|\b(?:select|from|group\s+by|order\s+by|limit|union|window|qualify)\b", re.IGNORECASE
@@ -502,7 +505,20 @@ def _split_by(doc: Document, hit: Hit) -> str:
     ends = [m.end() for m in _GROUP_BY.finditer(doc.text, lo, hit.start)]
     if ends and not _CLAUSE_END.search(doc.text, ends[-1], hit.start):
         return "split"
-    return "filtered" if _in_where(doc, hit, lo) else ""
+    return "filtered" if _in_where(doc, hit, lo) or _masked_by(doc, hit) else ""
+
+
+def _masked_by(doc: Document, hit: Hit) -> bool:
+    """Is the trait's column compared inside a mask that selects rows of a data frame
+    (``df[(df["SEX"] == 0) & (df["RACE"] != 0)]``, ``df.loc[df.race.isin(groups)]``,
+    ``df.query("race == @group")``)?"""
+    start = doc.line_start(hit.line)
+    before = doc.text[max(start, hit.start - 160) : hit.start]
+    if _QUERY_OPEN.search(before):
+        return True
+    after = doc.text[hit.end : hit.end + 24]
+    nested = before.count("[") >= 2 or ".loc[" in before
+    return nested and bool(_MASK_AFTER.match(after))
 
 
 def _in_where(doc: Document, hit: Hit, lo: int) -> bool:
