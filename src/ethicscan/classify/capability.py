@@ -575,24 +575,51 @@ def _query_parameter(doc: Document, hit: Hit, sentence: bool = False) -> str:
     return ""
 
 
-# A person's name as an identifier's part: ``ETHNIC_SURNAMES``, ``race_by_last_name``,
-# ``ethnicity_from_name``, ``name2ethnicity``.
-_NAME_PART = (
-    r"(?:sur_?names?|last_?names?|first_?names?|given_?names?|fore_?names?|full_?names?"
-    r"|from_?names?|by_?names?|names?_?to|name2|2name)"
-)
-_NAME_IN_IDENT = re.compile(rf"{_NAME_PART}", re.IGNORECASE)
+# A person's name, as a call's argument: ``search_race(_surname)``.
+_NAME_PART = r"(?:sur_?names?|last_?names?|first_?names?|given_?names?|fore_?names?|full_?names?)"
 # The trait assigned what a call returns for a name: ``race = self.search_race(_surname)``.
 _TRAIT_OF_NAME = re.compile(
     rf"^\s*[\w.\[\]'\"]*\s*=\s*[\w.]+\([^()\n]*\b_?(?:{_NAME_PART}|name)\b", re.IGNORECASE
 )
+_IDENT_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+_NAME_WORDS = frozenset({"name", "names", "surname", "surnames", "forename", "forenames"})
+_NAME_QUALIFIERS = frozenset({"first", "last", "given", "full", "family", "sur"})
+_OF = frozenset({"by", "from", "given", "of", "for", "per", "with"})
+_TO = frozenset({"to", "2"})
+
+
+def _head_of_name_table(ident: str, term: str) -> str:
+    """In an identifier that joins the trait and a person's name, which one is its head
+    noun: ``"trait"`` (``surname_ethnicities``, ``race_by_last_name``, ``name2race``: the
+    trait of a name, a lookup), ``"name"`` (``surnames_by_race``, ``ETHNIC_SURNAMES``,
+    ``white_first_names``: names of a group, a generator's list), or ``""`` when the
+    identifier does not join the two."""
+    words = [w.lower() for w in _IDENT_WORDS.findall(ident)]
+    trait = term.lower().split()[-1]
+    kinds = [
+        "name" if w in _NAME_WORDS else "trait" if w == trait or w.startswith(trait) else ""
+        for w in words
+    ]
+    if "name" not in kinds or "trait" not in kinds:
+        return ""
+    if any(w in _TO for w in words):  # name_to_race: the head follows "to"
+        cut = max(k for k, w in enumerate(words) if w in _TO)
+        after = [k for k in kinds[cut + 1 :] if k]
+        return after[0] if after else ""
+    if any(w in _OF for w in words):  # race_by_surname: the head comes before "by"
+        cut = min(k for k, w in enumerate(words) if w in _OF)
+        before = [k for k in kinds[:cut] if k]
+        return before[-1] if before else ""
+    return [k for k in kinds if k][-1]  # the last noun: surname_ethnicities
 
 
 def _name_lookup(doc: Document, hit: Hit) -> str:
     """What shows the trait at ``hit`` is looked up for a person's name, without a word
-    of prediction: one identifier joins the trait and a name (``ETHNIC_SURNAMES``,
-    ``surname_ethnicities``), or the trait is assigned what a call returns for a name
-    (``race = self.search_race(_surname)``): a table of groups by surname is a model."""
+    of prediction: one identifier whose head is the trait of a name
+    (``surname_ethnicities``, ``race_by_last_name``), or the trait assigned what a call
+    returns for a name (``race = self.search_race(_surname)``): a table of groups by
+    surname is a model.  A list of names by group (``surnames_by_race``) is a
+    generator's data, not a lookup."""
     text = doc.text
     start, end = hit.start, hit.end
     while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
@@ -600,7 +627,8 @@ def _name_lookup(doc: Document, hit: Hit) -> str:
     while end < len(text) and (text[end].isalnum() or text[end] == "_"):
         end += 1
     ident = text[start:end]
-    if ident != text[hit.start : hit.end] and _NAME_IN_IDENT.search(ident):
+    term = text[hit.start : hit.end]
+    if ident != term and _head_of_name_table(ident, term) == "trait":
         return ident
     line = doc.line_text(hit.line)
     eq = line.find("=")
