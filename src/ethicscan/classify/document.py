@@ -681,9 +681,10 @@ class Document:
         if "!" in path:
             outer, inner = path.split("!", 1)
             path = (outer.rsplit("/", 1)[0] + "/" if "/" in outer else "") + inner
-        # a folder or file named ``models`` holds data models as often as trained ones
-        # (a cloud SDK's ``models.py``, Django's ``models.py``): the name says neither
-        path = _GENERIC_PARTS.sub("", path)
+        # a source file named ``models`` declares data models as often as trained ones (a
+        # cloud SDK's ``models.py``, Django's): its name says neither.  A folder of that
+        # name (``models/race/labels.json``) holds trained ones and still counts
+        path = _MODELS_SOURCE.sub("", path)
         spaced = re.sub(r"[/\\.]+", " ", path)
         for m in self.catalogue.context.find(spaced):
             out[m.key.payload.category].append(m.key.payload.text)
@@ -693,7 +694,7 @@ class Document:
         return dict(out)
 
 
-_GENERIC_PARTS = re.compile(r"(?i)(?<![^/\\!])(models?)(?=(?:\.\w+)?(?:[/\\]|$))")
+_MODELS_SOURCE = re.compile(r"(?i)(?<![^/\\!])models?(?=\.(?:py|go|ts|js|java|cs|rb|php)$)")
 _CODE_SPAN = re.compile(r"``[^`\n]+``|`[^`\n]+`")
 
 
