@@ -22,6 +22,7 @@ reported as unjudged (``export`` writes them out for judging).
     python bench/precision.py merge DIR...     # judges' files -> labels.jsonl
     python bench/precision.py fit              # calibration table from the tuning part
     python bench/precision.py --from-dump F    # figures from an earlier --dump F, no scan
+    python bench/precision.py cv               # fit's calibration error on unseen packages
 
 Run ``python bench/precision.py --help`` for the options.
 """
@@ -262,6 +263,7 @@ class PartFigures:
     points: list[tuple[float, bool, float]] = field(default_factory=list)  # conf, true, w
     scores: list[float] = field(default_factory=list)  # the evidence score of each point
     capabilities: list[str] = field(default_factory=list)  # the capability of each point
+    packages_of: list[str] = field(default_factory=list)  # the package of each point
     wrong: list[tuple[Found, Label]] = field(default_factory=list)
 
 
@@ -306,6 +308,7 @@ def figures(
             fig.points.append((f.confidence, lab.verdict, w))
             fig.scores.append(f.score)
             fig.capabilities.append(f.capability)
+            fig.packages_of.append(pkg.id)
             if not lab.verdict or lab.capability != f.capability:
                 fig.wrong.append((f, lab))
     return parts
@@ -513,6 +516,34 @@ def fit(pkgs: Sequence[Package], args: argparse.Namespace) -> int:
     return 0
 
 
+def cross_validate(pkgs: Sequence[Package], args: argparse.Namespace, folds: int = 5) -> int:
+    """How well ``fit`` carries to packages it did not see: the tuning part split into
+    ``folds`` by package, each fold's confidences read from tables fitted on the others,
+    and the calibration error of all of them together."""
+    tune = [p for p in pkgs if p.part == "tune"]
+    fig = figures(scan_all(tune, args), load_labels(), load_rates())["tune"]
+    rows = list(zip(fig.points, fig.scores, fig.capabilities, fig.packages_of, strict=True))
+
+    def fold(pkg: str) -> int:
+        return int(hashlib.sha256(f"fold\x1f{pkg}".encode()).hexdigest()[:8], 16) % folds
+
+    out: list[tuple[float, bool, float]] = []
+    for k in range(folds):
+        train = [r for r in rows if fold(r[3]) != k]
+        tables = {
+            m: isotonic([(s, t, w) for (_, t, w), s, c, _ in train if (c == "mention") == m])
+            for m in (True, False)
+        }
+        for (_, t, w), s, c, pkg in rows:
+            if fold(pkg) == k:
+                table = tables[c == "mention"]
+                i = max(0, sum(1 for x, _ in table if x <= s) - 1)
+                out.append((table[i][1] if table else s, t, w))
+    _, ece = reliability(out)
+    print(f"{folds}-fold cross-validation by package over the tuning part: ECE {ece:.3f}")
+    return 0
+
+
 def merge(dirs: Sequence[str]) -> int:
     """Judges' files (``judge-*.jsonl``: id, verdict, capability, note) over the items
     they judged: two agreeing judgments make a label; a third decides a disagreement."""
@@ -587,7 +618,7 @@ def _write_labels(labels: dict[Key, Label]) -> None:
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument(
-        "command", nargs="?", default="report", choices=("report", "export", "merge", "fit")
+        "command", nargs="?", default="report", choices=("report", "export", "merge", "fit", "cv")
     )
     p.add_argument("dir", nargs="*", help="export: the folder to write; merge: judged folders")
     p.add_argument("--part", choices=("tune", "held-out", "both"), default="both")
@@ -632,6 +663,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return merge(args.dir)
     if args.command == "fit":
         return fit(pkgs, args)
+    if args.command == "cv":
+        return cross_validate(pkgs, args)
     scanned: Iterable[tuple[Package, list[Found] | str]] = scan_all(pkgs, args)
     if args.dump:
         scanned = list(scanned)
