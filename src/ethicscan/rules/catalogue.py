@@ -102,6 +102,14 @@ CONTEXT_CATEGORIES = (
 )
 
 
+# The rest of a Unicode character's name after its script's (``TIBETAN LETTER KA``,
+# ``TIBETAN SUBJOINED LETTER FIXED-FORM RA``, ``TIBETAN VOWEL SIGN OO``): capitals only.
+_CHARACTER_NAME = re.compile(
+    r"^(?: [A-Z][A-Z-]*){0,2}? (?:LETTER|LETTERS|VOWEL|SIGN|DIGIT|MARK|SYLLABLE|LIGATURE"
+    r"|NUMBER|PUNCTUATION|SYMBOL|CHARACTER|FRACTION|ASTROLOGICAL)\b"
+)
+
+
 @dataclass(frozen=True)
 class Entities:
     """Names of places, languages, scripts and organisations that hold a group's name
@@ -166,6 +174,8 @@ class Entities:
             return bool(self._zh.match(after))
         if capital and (self._org_after.match(after) or self._org_before.search(before)):
             return True
+        if _CHARACTER_NAME.match(after):
+            return True  # TIBETAN SUBJOINED LETTER RA: a character of the script
         return bool(self._en_after.match(after) or self._en_before.search(before))
 
 
