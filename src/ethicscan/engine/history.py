@@ -171,7 +171,7 @@ class _TipView:
         scratch = Scratch()
         try:
             _size, data, _spooled = open_blob(
-                self._repo.repo, self._repo.headers, blob, self._repo.limits, scratch
+                self._repo.repo, self._repo.headers, blob, self._repo.limits, scratch, spool=False
             )
             return None if data is None else decode(data).text
         except (CorruptObject, Unread, NotText):

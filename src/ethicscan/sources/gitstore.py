@@ -52,6 +52,11 @@ class Stored:
     file: str  # the loose object's file, or the pack
     offset: int  # where its entry starts in the pack; -1 for a loose object
     delta: bool
+    base: Stored | None = None  # a delta's base
+    data_at: int = 0  # where its zlib data starts in the pack
+
+
+Location = tuple[str, int]  # (pack, offset), or (loose object file, -1)
 
 
 class Headers:
@@ -60,8 +65,9 @@ class Headers:
 
     def __init__(self, repo: Repo) -> None:
         self._repo = repo
-        self._entries: dict[tuple[str, int], Stored] = {}
+        self._entries: dict[Location, Stored] = {}
         self._files: dict[str, BinaryIO] = {}
+        self._stores: list[tuple[list[tuple[Any, str]], str | None]] | None = None
 
     def close(self) -> None:
         for f in self._files.values():
@@ -78,64 +84,86 @@ class Headers:
     def stored(self, oid: bytes) -> Stored | None:
         """``oid``'s header; None when the repository does not hold it.  Raises
         :class:`ObjectError` for a header that cannot be read."""
-        return self._find(oid, 0)
+        at = self._locate(oid)
+        return None if at is None else self._at(at)
 
-    def _find(self, oid: bytes, hops: int) -> Stored | None:
-        return _find(self._repo.object_store, oid, lambda f, o: self._packed(f, o, hops))
+    def _locate(self, oid: bytes) -> Location | None:
+        """Packs first, then a loose file, then alternates: dulwich's own order.  The
+        packs are listed once (listing them is a folder read)."""
+        if self._stores is None:
+            self._stores = _stores(self._repo.object_store)
+        for packs, root in self._stores:
+            for index, path in packs:
+                try:
+                    return path, int(index.object_offset(oid))
+                except KeyError:
+                    continue
+            if root is not None:
+                hexsha = oid.decode("ascii")
+                loose = os.path.join(root, hexsha[:2], hexsha[2:])
+                if os.path.isfile(loose):
+                    return loose, -1
+        return None
 
-    def _packed(self, pack: str, offset: int, hops: int) -> Stored:
-        key = (pack, offset)
-        got = self._entries.get(key)
-        if got is not None:
-            return got
-        if hops >= MAX_CHAIN:
-            raise ObjectError(f"a delta chain longer than {MAX_CHAIN} in {os.path.basename(pack)}")
-        try:
-            kind, size, base, data_at = _pack_header(self._read(pack, offset, 64), offset)
-            delta_head = self._read(pack, data_at, 512) if base is not None else b""
-        except OSError as exc:
-            raise ObjectError(f"cannot read {os.path.basename(pack)} ({exc})") from exc
-        if base is None:
-            got = Stored(kind, size, size, pack, offset, False)
-        else:
+    def _at(self, start: Location) -> Stored:
+        """The object at ``start`` and its chain of bases, walked down (no recursion:
+        a chain may be thousands long) until a base already known or stored whole."""
+        chain: list[tuple[Location, int, int, int]] = []  # (where, size, base size, data at)
+        at = start
+        while True:
+            under = self._entries.get(at)
+            if under is not None:
+                break
+            if len(chain) >= MAX_CHAIN:
+                raise ObjectError(f"a delta chain longer than {MAX_CHAIN}")
+            path, offset = at
+            if offset < 0:
+                kind, size = _loose_header(path)
+                under = Stored(kind, size, size, path, -1, False)
+                break
+            try:
+                kind, size, base, data_at = _pack_header(self._read(path, offset, 64), offset)
+                delta_head = self._read(path, data_at, 512) if base is not None else b""
+            except OSError as exc:
+                raise ObjectError(f"cannot read {os.path.basename(path)} ({exc})") from exc
+            if base is None:
+                under = Stored(kind, size, size, path, offset, False, None, data_at)
+                self._entries[at] = under
+                break
             base_size, size = _delta_sizes(delta_head)
+            chain.append((at, size, base_size, data_at))
             if isinstance(base, int):
-                under = self._packed(pack, base, hops + 1)
+                at = (path, base)
             else:
-                found = self._find(base, hops + 1)
+                found = self._locate(base)
                 if found is None:
                     raise ObjectError(f"the delta base {base.decode()} is missing")
-                under = found
+                at = found
+        for where, size, base_size, data_at in reversed(chain):
             if under.size != base_size:
                 raise ObjectError(
                     f"a delta on a base of {base_size} bytes, but the base has {under.size}"
                 )
-            got = Stored(under.kind, size, max(size, under.largest), pack, offset, True)
-        self._entries[key] = got
-        return got
+            under = Stored(
+                under.kind, size, max(size, under.largest), where[0], where[1], True, under, data_at
+            )
+            self._entries[where] = under
+        return under
 
 
-def _find(store: Any, oid: bytes, packed: Callable[[str, int], Stored]) -> Stored | None:
-    """Packs first, then a loose file, then alternates: dulwich's own order."""
+def _stores(store: Any, depth: int = 0) -> list[tuple[list[tuple[Any, str]], str | None]]:
+    """Each object store (the repository's, then its alternates): its packs' indexes
+    and data files, and its folder of loose objects."""
+    packs = []
     for pack in store.packs:
-        try:
-            offset = pack.index.object_offset(oid)
-        except KeyError:
-            continue
         path = getattr(pack, "_data_path", None) or pack._basename + ".pack"
-        return packed(os.fspath(path), int(offset))
+        packs.append((pack.index, os.fspath(path)))
     root = getattr(store, "path", None)
-    if root is not None:
-        hexsha = oid.decode("ascii")
-        loose = os.path.join(os.fspath(root), hexsha[:2], hexsha[2:])
-        if os.path.isfile(loose):
-            kind, size = _loose_header(loose)
-            return Stored(kind, size, size, loose, -1, False)
-    for alternate in getattr(store, "alternates", ()):
-        got = _find(alternate, oid, packed)
-        if got is not None:
-            return got
-    return None
+    out = [(packs, None if root is None else os.fspath(root))]
+    if depth < 5:  # git follows alternates five deep
+        for alternate in getattr(store, "alternates", ()):
+            out.extend(_stores(alternate, depth + 1))
+    return out
 
 
 def _loose_header(path: str) -> tuple[int, int]:
@@ -222,66 +250,199 @@ def _delta_sizes(start: bytes) -> tuple[int, int]:
     return base, result
 
 
+class _Budget:
+    """What inflating one blob has read and written, against the limits: the bytes
+    expanded in all (a delta chain writes each of its steps) and the expansion
+    ratio over the compressed bytes read (above 1 MiB)."""
+
+    def __init__(self, max_ratio: float, max_expanded: int) -> None:
+        self.max_ratio = max_ratio
+        self.max_expanded = max_expanded
+        self.consumed = 0
+        self.written = 0
+
+    def wrote(self, n: int, step: int) -> None:
+        """``n`` more bytes written, ``step`` so far by this step of the chain."""
+        self.written += n
+        if self.written > self.max_expanded:
+            raise Refused(f"more than {self.max_expanded} bytes expanded (--max-expanded)")
+        if step > RATIO_FLOOR and step > self.max_ratio * max(self.consumed, 1):
+            raise Refused(
+                f"expands more than {self.max_ratio:g} times (--max-ratio): "
+                f"{step} bytes from {self.consumed}"
+            )
+
+
+class _Inflater:
+    """The zlib data of one object, from ``at`` in ``src``, read by exact counts."""
+
+    def __init__(self, src: BinaryIO, at: int, budget: _Budget) -> None:
+        src.seek(at)
+        self._src = src
+        self._budget = budget
+        self._d = zlib.decompressobj()
+        self._pending = b""
+        self._buf = b""
+
+    def read(self, n: int, exact: bool = True) -> bytes:
+        """``n`` bytes (fewer only at the end, when not ``exact``)."""
+        while len(self._buf) < n and not self._d.eof:
+            if not self._pending:
+                self._pending = self._src.read(64 * 1024)
+                if not self._pending:
+                    raise ObjectError("the object's data ends early")
+                self._budget.consumed += len(self._pending)
+            self._buf += self._d.decompress(self._pending, max(n - len(self._buf), CHUNK))
+            self._pending = self._d.unconsumed_tail
+            if self._d.eof:
+                self._budget.consumed -= len(self._d.unused_data)
+        if exact and len(self._buf) < n:
+            raise ObjectError("the object's data ends early")
+        out, self._buf = self._buf[:n], self._buf[n:]
+        return out
+
+    def byte(self) -> int:
+        return self.read(1)[0]
+
+    def at_end(self) -> bool:
+        return not self._buf and (self._d.eof or not self.read(1, exact=False))
+
+
+class _Out:
+    """The file a step of the chain writes, counted (and, for the last step,
+    hashed as git names objects)."""
+
+    def __init__(self, path: str, budget: _Budget, digest: Any) -> None:
+        self.f = open(path, "wb")  # noqa: SIM115 - closed by the caller's with
+        self.budget = budget
+        self.digest = digest
+        self.count = 0
+
+    def write(self, data: bytes) -> None:
+        self.count += len(data)
+        self.budget.wrote(len(data), self.count)
+        if self.digest is not None:
+            self.digest.update(data)
+        self.f.write(data)
+
+
 def inflate_to(
     stored: Stored,
     oid: bytes,
     out_path: str,
+    new_file: Callable[[], str],
+    remove: Callable[[str], None],
     max_ratio: float,
     max_expanded: int,
 ) -> int:
-    """Inflate a whole (not delta) object's data into the file ``out_path``, a
-    megabyte at a time, checking the expansion ratio (above 1 MiB) and the bytes
-    expanded as it goes, then its size and id.  Returns its size.  Raises
+    """Inflate an object (a delta too, step by step through files from
+    ``new_file``: bases are read back by offset, never held in memory) into the
+    file ``out_path``, a megabyte at a time, checking ``max_expanded`` and the
+    expansion ratio as it goes, then its size and id.  Returns its size.  Raises
     :class:`Refused` past a limit, :class:`ObjectError` for damaged data."""
-    assert not stored.delta
-    d = zlib.decompressobj()
+    budget = _Budget(max_ratio, max_expanded)
+    chain: list[Stored] = []
+    whole = stored
+    while whole.base is not None:
+        chain.append(whole)
+        whole = whole.base
     digest = hashlib.sha1() if len(oid) == 40 else hashlib.sha256()  # git ids
-    skip_header = stored.offset < 0  # a loose object's data follows "blob N\0"
-    if not skip_header:
-        digest.update(f"{KIND_NAMES[stored.kind]} {stored.size}\0".encode())
-    consumed = written = 0
+    digest.update(f"{KIND_NAMES[stored.kind]} {stored.size}\0".encode())
+    path = out_path if not chain else new_file()
     try:
-        with open(stored.file, "rb") as src, open(out_path, "wb") as dst:
-            if stored.offset >= 0:
-                src.seek(stored.offset)
-                _kind, _size, _base, data_at = _pack_header(src.read(64), stored.offset)
-                src.seek(data_at)
-            pending = b""
-            while not d.eof:
-                if not pending:
-                    pending = src.read(64 * 1024)
-                    if not pending:
-                        raise ObjectError("the object's data ends early")
-                    consumed += len(pending)
-                piece = d.decompress(pending, CHUNK)
-                pending = d.unconsumed_tail
-                if d.eof:
-                    consumed -= len(d.unused_data)
-                digest.update(piece)
-                if skip_header:
-                    _head, nul, piece = piece.partition(b"\0")
-                    if not nul:
-                        raise ObjectError("a loose object with a malformed header")
-                    skip_header = False
-                written += len(piece)
-                if written > stored.size:
-                    raise ObjectError(
-                        f"the object holds more than the {stored.size} bytes it declares"
-                    )
-                if written > max_expanded:
-                    raise Refused(f"more than {max_expanded} bytes expanded (--max-expanded)")
-                if written > RATIO_FLOOR and written > max_ratio * max(consumed, 1):
-                    raise Refused(
-                        f"expands more than {max_ratio:g} times (--max-ratio): "
-                        f"{written} bytes from {consumed}"
-                    )
-                dst.write(piece)
+        _inflate_whole(whole, path, budget, None if chain else digest)
+        for n, step in enumerate(reversed(chain), 1):
+            target = out_path if n == len(chain) else new_file()
+            _apply_delta(step, path, target, budget, digest if n == len(chain) else None)
+            remove(path)
+            path = target
     except OSError as exc:
         raise ObjectError(f"cannot read the object ({exc})") from exc
     except zlib.error as exc:
         raise ObjectError(f"the object's data is damaged ({exc})") from exc
-    if written != stored.size:
-        raise ObjectError(f"the object holds {written} bytes, its header says {stored.size}")
+    finally:
+        if path != out_path:
+            remove(path)
     if digest.hexdigest().encode() != oid:
         raise ObjectError("the object's content does not match its id")
-    return written
+    return stored.size
+
+
+def _inflate_whole(stored: Stored, path: str, budget: _Budget, digest: Any) -> None:
+    with open(stored.file, "rb") as src:
+        reader = _Inflater(src, max(stored.data_at, 0), budget)
+        if stored.offset < 0:  # a loose object's data follows "blob N\0"
+            head = reader.read(64, exact=False)
+            _header, nul, rest = head.partition(b"\0")
+            if not nul:
+                raise ObjectError("a loose object with a malformed header")
+        else:
+            rest = b""
+        out = _Out(path, budget, digest)
+        with out.f:
+            if rest:
+                out.write(rest)
+            while out.count <= stored.size:
+                piece = reader.read(CHUNK, exact=False)
+                if not piece:
+                    break
+                if out.count + len(piece) > stored.size:
+                    raise ObjectError(
+                        f"the object holds more than the {stored.size} bytes it declares"
+                    )
+                out.write(piece)
+        if out.count != stored.size:
+            raise ObjectError(f"the object holds {out.count} bytes, its header says {stored.size}")
+
+
+def _apply_delta(step: Stored, base_path: str, path: str, budget: _Budget, digest: Any) -> None:
+    """Write ``step``'s result into ``path``: its delta's copies read from the base
+    in ``base_path``, its inserts from the delta itself."""
+    with open(step.file, "rb") as src, open(base_path, "rb") as base:
+        base_size = base.seek(0, os.SEEK_END)
+        reader = _Inflater(src, step.data_at, budget)
+        _varint_from(reader)
+        target = _varint_from(reader)
+        if target != step.size:
+            raise ObjectError("a delta whose header changed while it was read")
+        out = _Out(path, budget, digest)
+        with out.f:
+            while out.count < target:
+                op = reader.byte()
+                if op & 0x80:
+                    off = size = 0
+                    for i in range(4):
+                        if op & (1 << i):
+                            off |= reader.byte() << (8 * i)
+                    for i in range(3):
+                        if op & (1 << (4 + i)):
+                            size |= reader.byte() << (8 * i)
+                    size = size or 0x10000
+                    if off + size > base_size or out.count + size > target:
+                        raise ObjectError("a delta that copies past its base or its size")
+                    base.seek(off)
+                    while size:
+                        piece = base.read(min(size, CHUNK))
+                        if not piece:
+                            raise ObjectError("a delta's base ends early")
+                        out.write(piece)
+                        size -= len(piece)
+                elif op:
+                    if out.count + op > target:
+                        raise ObjectError("a delta that inserts past its size")
+                    out.write(reader.read(op))
+                else:
+                    raise ObjectError("a delta with a reserved instruction")
+        if not reader.at_end():
+            raise ObjectError("a delta with data past its end")
+
+
+def _varint_from(reader: _Inflater) -> int:
+    value = shift = 0
+    while shift <= 70:
+        b = reader.byte()
+        value |= (b & 0x7F) << shift
+        shift += 7
+        if not b & 0x80:
+            return value
+    raise ObjectError("a delta with a malformed header")

@@ -38,7 +38,7 @@ from dulwich.objects import Commit as GitCommit
 from dulwich.repo import Repo
 
 from ethicscan.errors import ConfigError, TargetError
-from ethicscan.extract.units import Limits, Scratch
+from ethicscan.extract.units import SPOOL_AT, Limits, Scratch
 from ethicscan.model import Commit, Skipped, SkipReason
 from ethicscan.sources.gitstore import (
     BLOB,
@@ -62,6 +62,12 @@ Excluded = Callable[[str, bool], bool]  # (path, is a folder) -> leave it out
 # (core.maxTreeDepth), and a chain of trees a hundred thousand deep, a few
 # megabytes packed, would otherwise cost memory with the square of its depth.
 MAX_TREE_DEPTH = 4096
+# One commit's tree may hold the same folder (the same tree object) at several
+# paths: two vendored copies, folders holding one empty file.  Each is listed, up to
+# this many paths for one folder; past it, like zip entries that share their data,
+# the other copies are refused: ten objects nesting ten copies of one folder nine
+# deep stand for a billion paths.
+SHARED_TREE_PATHS = 256
 
 
 class CorruptObject(Exception):
@@ -133,6 +139,7 @@ class Repository:
     # (ref name, object id, is a tree).
     ref_objects: list[tuple[str, bytes, bool]] = field(default_factory=list)
     _headers: Headers | None = None
+    _reported: set[tuple[str, str]] = field(default_factory=set)
 
     @property
     def headers(self) -> Headers:
@@ -165,7 +172,8 @@ class Repository:
 
     def skip(self, path: str, reason: SkipReason, detail: str) -> None:
         """Report what is not read once, however many trees or passes meet it."""
-        if all(s.detail != detail or s.path != path for s in self.skipped):
+        if (path, detail) not in self._reported:
+            self._reported.add((path, detail))
             self.skipped.append(Skipped(path, reason, detail, self.target))
 
     def tree(self, oid: TreeId, where: str) -> list[tuple[str, int, bytes]] | BlobId | None:
@@ -662,18 +670,45 @@ def distinct_blobs(
     return sorted(found.values(), key=lambda b: (b.path, b.blob)), sorted(left_out)
 
 
+class _Shared:
+    """The folders of one commit's tree met so far, and at how many paths: a folder
+    met at more than SHARED_TREE_PATHS paths is refused there (once, with a reason)."""
+
+    def __init__(self, repo: Repository) -> None:
+        self._repo = repo
+        self._met: dict[TreeId, tuple[str, int]] = {}
+
+    def refused(self, tree: TreeId, path: str) -> bool:
+        first, times = self._met.get(tree, (path, 0))
+        if times >= SHARED_TREE_PATHS:
+            self._repo.skip(
+                first,
+                SkipReason.LIMIT,
+                f"folder {tree.decode()[:12]} recurs at more than {SHARED_TREE_PATHS} paths "
+                "of one tree (shared subtrees): the other copies are not read",
+            )
+            return True
+        self._met[tree] = (first, times + 1)
+        return False
+
+
 def file_paths(repo: Repository, tree: TreeId) -> dict[str, BlobId]:
     """Every file path under one tree (the tip), with its blob: at most
-    ``--max-archive-entries`` of them (past that the rest is listed as skipped)."""
+    ``--max-archive-entries`` of them, a folder shared by several paths at most
+    SHARED_TREE_PATHS of them (past that the rest is listed as skipped)."""
     out: dict[str, BlobId] = {}
     stack: list[tuple[TreeId, str, int]] = [(tree, "", 1)]
     most = repo.limits.max_entries
+    read: dict[TreeId, list[tuple[str, int, bytes]] | BlobId | None] = {}
+    shared = _Shared(repo)
     while stack:
         tid, prefix, depth = stack.pop()
         where = prefix.rstrip("/")
-        if _too_deep(repo, where, depth):
+        if _too_deep(repo, where, depth) or shared.refused(tid, where or "."):
             continue
-        entries = repo.tree(tid, where)
+        if tid not in read:
+            read[tid] = repo.tree(tid, where)
+        entries = read[tid]
         if isinstance(entries, bytes):
             out[where] = entries
             continue
@@ -709,14 +744,21 @@ def read_blob(repo: Repo, blob: BlobId) -> bytes:
 
 
 def open_blob(
-    repo: Repo, headers: Headers, blob: BlobId, limits: Limits, scratch: Scratch
+    repo: Repo,
+    headers: Headers,
+    blob: BlobId,
+    limits: Limits,
+    scratch: Scratch,
+    spool: bool = True,
 ) -> tuple[int, bytes | None, str | None]:
-    """A blob's size and content: in memory when reading it (and the delta chain
-    it is stored in) takes at most ``--max-file-size``; else, when it is stored
-    whole, inflated as a stream into a file of ``scratch`` (the expansion ratio
-    and ``--max-expanded`` checked as it goes), returned as its path.  The header
-    is read first: nothing too large is inflated in memory.  Raises
-    :class:`CorruptObject`, or :class:`Unread` for a blob not read."""
+    """A blob's size and content: in memory when reading it (and the delta chain it
+    is stored in) takes at most 8 MiB, as a plain scan holds a file; else inflated
+    as a stream into a file of ``scratch`` (a delta's bases too, read back by
+    offset), ``--max-expanded`` and the expansion ratio checked as it goes, and
+    returned as that file's path, to be read like a large file (unless not
+    ``spool``: then it is not read, :class:`Unread`).  The header is read
+    first: nothing large is ever inflated in memory.  Raises
+    :class:`CorruptObject`, or :class:`Unread` for a blob stopped at a limit."""
     name = blob.decode()
     try:
         stored = headers.stored(blob)
@@ -726,17 +768,21 @@ def open_blob(
         raise CorruptObject(f"blob {name} is missing")
     if stored.kind != BLOB:
         raise CorruptObject(f"object {name} is a {KIND_NAMES.get(stored.kind, '?')}, not a blob")
-    if stored.largest <= limits.max_member_size:
+    if stored.largest <= SPOOL_AT:
         return stored.size, read_blob(repo, blob), None
-    if stored.delta:
-        raise Unread(
-            SkipReason.TOO_LARGE,
-            f"{stored.size} bytes, stored as a delta on a chain holding {stored.largest} "
-            f"bytes > limit {limits.max_member_size} (--max-file-size): not inflated",
-        )
+    if not spool:
+        raise Unread(SkipReason.TOO_LARGE, f"{stored.size} bytes: not read into memory")
     path = scratch.new_file()
     try:
-        size = inflate_to(stored, blob, path, limits.max_ratio, limits.max_expanded)
+        size = inflate_to(
+            stored,
+            blob,
+            path,
+            scratch.new_file,
+            scratch.remove,
+            limits.max_ratio,
+            limits.max_expanded,
+        )
     except Refused as exc:
         scratch.remove(path)
         raise Unread(SkipReason.LIMIT, f"{stored.size} bytes declared: {exc}") from None
@@ -769,11 +815,14 @@ class TreeIndex:
         most = self._repo.limits.max_entries
         out: list[tuple[str, BlobId]] = []
         stack: list[tuple[TreeId, str, int]] = [(tree, "", 1)]
+        shared = _Shared(self._repo)
         while stack:
             tid, prefix, depth = stack.pop()
             own, subs, _count = self._memo[tid]
             if depth > MAX_TREE_DEPTH:
                 continue  # listed as skipped when its blobs were looked for
+            if shared.refused(tid, prefix.rstrip("/") or "."):
+                continue
             for name, blob in own:
                 if len(out) >= most:
                     self._repo.skip(

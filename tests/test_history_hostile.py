@@ -1,0 +1,312 @@
+"""Hostile repositories for history scans: trees that share subtrees a billion ways,
+blobs and deltas that declare gigabytes, folders nested past git's own limit, and
+what a repository holds outside its commits' files (submodules, objects that only
+a ref names, a blob where a folder should be).  Each is built here; each scan must
+finish within the hostile suite's bounds, and nothing may be dropped silently."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import zlib
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import ethicscan.sources.history as source
+import test_hostile
+from ethicscan import ScanOptions, scan
+from ethicscan.model import HistoryStatus, ScanResult, SkipReason
+from gitpack import (
+    BLOB,
+    MIB,
+    OFS_DELTA,
+    Entry,
+    fake_id,
+    tree_data,
+    varint,
+    write_loose,
+    write_pack,
+    zeros_deflated,
+)
+from test_history import Git
+from test_hostile import Hostile
+
+hostile = test_hostile.hostile  # the hostile suite's fixture: bounds and checks
+
+pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs the git command")
+
+ALARM = "rules:\n  - name: 维族告警\n    camera: all\n    notify: police\n"
+WHEN = "2021-03-01T00:00:00+00:00"
+
+
+def _init(root: Path) -> Git:
+    root.mkdir()
+    g = Git(root)
+    g("init", "-q", "-b", "main")
+    g("config", "user.name", "Ann Author")
+    g("config", "user.email", "ann@example.org")
+    return g
+
+
+def _objects(root: Path) -> Path:
+    return root / ".git" / "objects"
+
+
+def _commit_tree(g: Git, tree: str, parent: str | None = None) -> str:
+    args = ["commit-tree", tree, "-m", "x"] + (["-p", parent] if parent else [])
+    commit = g(*args, date=WHEN)
+    g("update-ref", "refs/heads/main", commit)
+    return commit
+
+
+def _bomb(root: Path, leaf: bytes, wide: int = 10, deep: int = 9) -> Git:
+    """One commit whose tree nests ``deep`` levels of ``wide`` entries, every entry of
+    a level the same subtree: ``deep`` + 1 objects, ``wide ** deep`` paths."""
+    g = _init(root)
+    objects = _objects(root)
+    oid = write_loose(objects, "blob", leaf)
+    mode = "100644"
+    for _ in range(deep):
+        oid = write_loose(objects, "tree", tree_data([(mode, f"d{i}", oid) for i in range(wide)]))
+        mode = "40000"
+    _commit_tree(g, oid)
+    return g
+
+
+def test_git_bomb_of_shared_subtrees_is_bounded(tmp_path: Path, hostile: Hostile) -> None:
+    """A billion paths in ten objects: each distinct tree is read once, and a folder
+    shared by more than 256 paths of the tree is refused past that, with a reason."""
+    root = tmp_path / "bomb"
+    _bomb(root, b"nothing to see\n")
+    run = hostile(root, args=("--history",), seconds=5, rss_mb=60)
+    assert run.status == 0
+    limits = [s for s in run.result.skipped if s.reason is SkipReason.LIMIT]
+    assert limits and all("shared subtrees" in s.detail for s in limits), run.result.skipped
+    assert run.result.stats.files == 1
+
+
+def test_git_bomb_with_a_finding_traces_at_most_the_entry_limit(
+    tmp_path: Path, hostile: Hostile
+) -> None:
+    """The shared leaf holds a finding: it is analysed once, and traced at no more
+    paths than --max-archive-entries allows; the rest is a skipped entry."""
+    root = tmp_path / "bomb"
+    _bomb(root, ALARM.encode())
+    run = hostile(root, args=("--history", "--max-archive-entries", "500"), seconds=5, rss_mb=60)
+    assert run.status == 1
+    assert 0 < len(run.found) <= 500
+    assert run.result.stats.files == 1  # one blob, read once
+    limits = [s for s in run.result.skipped if s.reason is SkipReason.LIMIT]
+    assert any("more than 500 paths" in s.detail for s in limits), run.result.skipped
+
+
+def test_git_bomb_with_a_finding_at_the_default_limits(tmp_path: Path, hostile: Hostile) -> None:
+    """With the default limits: the leaf folder is traced at 256 paths, its copies
+    beyond are one skipped entry each (not a billion findings)."""
+    root = tmp_path / "bomb"
+    _bomb(root, ALARM.encode())
+    run = hostile(root, args=("--history",), seconds=10, rss_mb=100)
+    assert run.status == 1
+    assert 0 < len(run.found) <= 256 * 10
+    shared = [s for s in run.result.skipped if "shared subtrees" in s.detail]
+    assert 0 < len(shared) <= 2 * 9  # a level at most, tracing and listing the tip
+
+
+def test_folders_nested_past_gits_limit_are_skipped(tmp_path: Path, hostile: Hostile) -> None:
+    """A chain of 5,000 folders (git refuses more than 4,096): read to that depth,
+    the rest listed as skipped, memory not growing with the square of the depth."""
+    root = tmp_path / "deep"
+    g = _init(root)
+    objects = _objects(root)
+    oid = write_loose(objects, "blob", ALARM.encode())
+    oid = write_loose(objects, "tree", tree_data([("100644", "alarm.yaml", oid)]))
+    for _ in range(5000):
+        oid = write_loose(objects, "tree", tree_data([("40000", "a", oid)]))
+    _commit_tree(g, oid)
+    run = hostile(root, args=("--history",), seconds=15, rss_mb=100)
+    deep = [s for s in run.result.skipped if "core.maxTreeDepth" in s.detail]
+    assert deep and all(s.reason is SkipReason.LIMIT for s in deep)
+
+
+def _pack_repo(root: Path, entries: list[Entry], name: str) -> Git:
+    g = _init(root)
+    write_pack(_objects(root), entries)
+    blob = entries[-1].oid
+    tree = write_loose(_objects(root), "tree", tree_data([("100644", name, blob)]))
+    _commit_tree(g, tree)
+    return g
+
+
+def test_blob_declaring_2_gib_in_a_small_pack_is_never_inflated_whole(
+    tmp_path: Path, hostile: Hostile
+) -> None:
+    """2 GiB of zeros packed into 2 MB: its header is read first, and it is inflated
+    as a stream that stops at the expansion ratio, never into memory."""
+    root = tmp_path / "big"
+    size = 2048 * MIB
+    _pack_repo(root, [Entry(fake_id("zeros"), BLOB, size, zeros_deflated(size))], "zeros.bin")
+    run = hostile(root, args=("--history",), seconds=10, rss_mb=60)
+    assert run.reasons("zeros.bin") == {SkipReason.LIMIT}
+    (detail,) = [d for _r, d in run.skips["zeros.bin"]]
+    assert "--max-ratio" in detail and str(size) in detail
+
+
+def test_delta_copying_its_base_thousands_of_times_is_stopped(
+    tmp_path: Path, hostile: Hostile
+) -> None:
+    """A delta of a few kilobytes that copies a 64 KiB base 32,768 times (2 GiB): its
+    header is read first, and it is applied as a stream that stops at the ratio."""
+    root = tmp_path / "delta"
+    base = (b"row,value\n" * 6554)[: 64 * 1024]
+    target = 2048 * MIB
+    ops = b"\x80" * (target // (64 * 1024))  # copy 64 KiB from offset 0, each one byte
+    delta = varint(len(base)) + varint(target) + ops
+    entries = [
+        Entry(fake_id("base"), BLOB, len(base), zlib_of(base)),
+        Entry(fake_id("delta"), OFS_DELTA, len(delta), zlib_of(delta), base=0),
+    ]
+    _pack_repo(root, entries, "table.csv")
+    run = hostile(root, args=("--history",), seconds=10, rss_mb=60)
+    assert run.reasons("table.csv") == {SkipReason.LIMIT}
+    (detail,) = [d for _r, d in run.skips["table.csv"]]
+    assert "--max-ratio" in detail and str(target) in detail
+
+
+def zlib_of(data: bytes) -> bytes:
+    return zlib.compress(data, 9)
+
+
+def _text(lines: int, finding_at: int) -> str:
+    rows = [f"row {i}: the quick brown fox jumps over the lazy dog" for i in range(lines)]
+    rows[finding_at] = "  - name: 维族告警"
+    return "\n".join(rows) + "\n"
+
+
+@pytest.mark.parametrize("packed", [False, True], ids=["loose", "packed-delta"])
+def test_large_blobs_are_streamed_like_large_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, packed: bool
+) -> None:
+    """Blobs above the in-memory threshold (lowered here to 64 KiB) are inflated into
+    a temporary file, deltas applied from files, and read as a plain scan reads a
+    large file: the tip's findings are the plain scan's, and no such blob passes
+    through the whole-object reader."""
+    monkeypatch.setattr(source, "SPOOL_AT", 64 * 1024)
+    whole: list[bytes] = []
+    real = source.read_blob
+
+    def read_blob(repo: Any, blob: bytes) -> bytes:
+        data = real(repo, blob)
+        whole.append(data)
+        return data
+
+    monkeypatch.setattr(source, "read_blob", read_blob)
+    root = tmp_path / "repo"
+    g = _init(root)
+    g.write("log.txt", _text(6000, 10))
+    g.commit("one", WHEN)
+    g.write("log.txt", _text(6000, 5000).replace("维族告警", "藏族告警"))
+    g.commit("two", "2021-03-02T00:00:00+00:00")
+    if packed:
+        _pack_all(root)
+        verify = subprocess.run(
+            [
+                "git",
+                "-C",
+                str(root),
+                "verify-pack",
+                "-v",
+                *map(str, _objects(root).glob("pack/*.idx")),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert any(len(line.split()) >= 7 for line in verify.splitlines()), "a delta"
+    history = scan([str(root)], ScanOptions(history=True, jobs=1))
+    plain = scan([str(root)], ScanOptions(jobs=1))
+    assert all(len(d) <= 64 * 1024 for d in whole)
+    present = [
+        f for f in history.findings if f.history and f.history.status is HistoryStatus.PRESENT
+    ]
+    assert [(f.rule, f.location.line) for f in present] == [
+        (f.rule, f.location.line) for f in plain.findings
+    ]
+    gone = [
+        f for f in history.findings if f.history and f.history.status is not HistoryStatus.PRESENT
+    ]
+    assert [f.location.line for f in gone] == [11]
+    assert not [s for s in history.skipped if s.path == "log.txt"]
+
+
+def _pack_all(root: Path) -> None:
+    """Every object into one pack (deltas where git finds them), none left loose."""
+    objects = subprocess.run(
+        ["git", "-C", str(root), "rev-list", "--objects", "--all"],
+        capture_output=True,
+        check=True,
+    ).stdout
+    subprocess.run(
+        ["git", "-C", str(root), "pack-objects", "-q", str(_objects(root) / "pack" / "pack")],
+        input=objects,
+        capture_output=True,
+        check=True,
+    )
+    subprocess.run(["git", "-C", str(root), "prune-packed"], check=True)
+    assert not any(_objects(root).glob("??/*"))
+
+
+def _scan(root: Path, **kw: Any) -> ScanResult:
+    return scan([str(root)], ScanOptions(history=True, jobs=1, **kw))
+
+
+def test_submodules_are_listed_as_skipped(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    g = _init(root)
+    g.write("README.md", "# app\n")
+    g("add", "README.md")
+    g("update-index", "--add", "--cacheinfo", f"160000,{'ab' * 20},vendor/face-sdk")
+    g("commit", "-q", "-m", "submodule", date=WHEN)
+    result = _scan(root)
+    (sub,) = [s for s in result.skipped if s.path == "vendor/face-sdk"]
+    assert sub.reason is SkipReason.UNSUPPORTED
+    assert "submodule" in sub.detail and "abababababab" in sub.detail
+
+
+def test_objects_only_a_ref_names_are_read(tmp_path: Path) -> None:
+    """A blob and a tree that no commit holds, named by a lightweight tag, an
+    annotated tag and a ref of another namespace: read, their findings reported
+    (without a history: no commit held them)."""
+    root = tmp_path / "repo"
+    g = _init(root)
+    g.write("README.md", "# app\n")
+    g.commit("one", WHEN)
+    objects = _objects(root)
+    blob = write_loose(objects, "blob", ALARM.encode())
+    other = write_loose(objects, "blob", ALARM.replace("维族", "藏族").encode())
+    tree = write_loose(objects, "tree", tree_data([("100644", "alarm.yaml", other)]))
+    third = write_loose(objects, "blob", ALARM.replace("维族", "回族").encode())
+    g("tag", "loose-blob", blob)
+    g("tag", "-a", "-m", "a tree", "a-tree", tree, date=WHEN)
+    g("update-ref", "refs/hidden/data", third)
+    result = _scan(root)
+    paths = {f.location.path: f for f in result.findings}
+    assert {"refs/tags/loose-blob", "refs/tags/a-tree:alarm.yaml", "refs/hidden/data"} <= set(paths)
+    assert all(f.history is None for f in paths.values())
+
+
+def test_a_blob_where_a_folder_should_be_is_read(tmp_path: Path) -> None:
+    """A tree entry with a folder's mode that names a blob: read as the file it is."""
+    root = tmp_path / "repo"
+    g = _init(root)
+    objects = _objects(root)
+    blob = write_loose(objects, "blob", ALARM.encode())
+    readme = write_loose(objects, "blob", b"# app\n")
+    tree = write_loose(
+        objects, "tree", tree_data([("100644", "README.md", readme), ("40000", "alarm", blob)])
+    )
+    commit = _commit_tree(g, tree)
+    result = _scan(root)
+    (f,) = [f for f in result.findings if f.location.path == "alarm"]
+    assert f.history is not None and f.history.first_commit.sha == commit
