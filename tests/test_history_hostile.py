@@ -6,6 +6,8 @@ finish within the hostile suite's bounds, and nothing may be dropped silently.""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import shutil
 import subprocess
 import zlib
@@ -13,11 +15,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import ethicscan.sources.history as source
 import test_hostile
 from ethicscan import ScanOptions, scan
+from ethicscan.extract.units import Scratch
 from ethicscan.model import HistoryStatus, ScanResult, SkipReason
+from ethicscan.sources import gitstore
 from gitpack import (
     BLOB,
     MIB,
@@ -310,3 +316,126 @@ def test_a_blob_where_a_folder_should_be_is_read(tmp_path: Path) -> None:
     result = _scan(root)
     (f,) = [f for f in result.findings if f.location.path == "alarm"]
     assert f.history is not None and f.history.first_commit.sha == commit
+
+
+def test_commit_and_tag_objects_are_read_only_when_their_header_allows(tmp_path: Path) -> None:
+    """A tag whose message is larger than --max-file-size is not read (a reason in
+    ``skipped``); the commits other refs reach still are."""
+    root = tmp_path / "repo"
+    g = _init(root)
+    g.write("alarm.yaml", ALARM)
+    g.commit("one", WHEN)
+    g("tag", "-a", "huge", "-m", "x" * 4096, date=WHEN)
+    result = _scan(root, max_file_size=2048)
+    (tag,) = [s for s in result.skipped if s.path == "refs/tags/huge"]
+    assert tag.reason is SkipReason.LIMIT and "--max-file-size" in tag.detail
+    assert any(f.location.path == "alarm.yaml" for f in result.findings)
+
+
+@given(st.binary(max_size=80), st.integers(min_value=0, max_value=1 << 40))
+def test_pack_entry_headers_of_any_bytes_raise_only_object_errors(head: bytes, at: int) -> None:
+    try:
+        kind, size, base, data_at = gitstore._pack_header(head, at)
+    except gitstore.ObjectError:
+        return
+    assert kind in gitstore.KIND_NAMES or base is not None
+    assert size >= 0 and data_at > at
+    assert base is None or isinstance(base, bytes) or 0 <= base < at
+
+
+@given(st.binary(max_size=600))
+def test_loose_and_delta_headers_of_any_bytes_raise_only_object_errors(data: bytes) -> None:
+    for read in (gitstore._parse_loose, gitstore._delta_sizes):
+        with contextlib.suppress(gitstore.ObjectError):
+            read(data)
+    with contextlib.suppress(gitstore.ObjectError):
+        gitstore._delta_sizes(zlib.compress(data))
+
+
+def test_damaged_packs_raise_only_object_errors(tmp_path: Path) -> None:
+    """A pack holding a blob and a delta on it, its bytes damaged 200 ways (seeded):
+    reading headers and inflating raise only ObjectError or Refused, and whatever
+    inflates in full is the object its id names."""
+    import random
+
+    root = tmp_path / "repo"
+    base = b"".join(b"line %d of the table\n" % i for i in range(400))
+    result = base.replace(b"line 7 ", b"LINE 7 ")
+    delta = varint(len(base)) + varint(len(result)) + _delta_ops(base, result)
+    blob_id = _git_id(base)
+    delta_id = _git_id(result)
+    entries = [
+        Entry(blob_id, BLOB, len(base), zlib_of(base)),
+        Entry(delta_id, OFS_DELTA, len(delta), zlib_of(delta), base=0),
+    ]
+    _pack_repo(root, entries, "table.txt")
+    (pack,) = _objects(root).glob("pack/*.pack")
+    good = pack.read_bytes()
+    rnd = random.Random(7)
+    scratch = Scratch()
+    try:
+        for n in range(-1, 200):  # -1: undamaged, which must read in full
+            damaged = bytearray(good)
+            for _ in range(0 if n < 0 else 1 + n % 4):
+                damaged[rnd.randrange(12, len(good) - 20)] = rnd.randrange(256)
+            pack.write_bytes(bytes(damaged))
+            read = _read_both(root, blob_id, delta_id, scratch)
+            if n < 0:
+                assert read == [base, result]
+            else:
+                assert all(r in (None, base, result) for r in read)
+    finally:
+        scratch.close()
+
+
+def _read_both(root: Path, blob_id: str, delta_id: str, scratch: Scratch) -> list[bytes | None]:
+    """Each object inflated through its header, or None when it raised ObjectError or
+    Refused (anything else fails the test)."""
+    from dulwich.repo import Repo
+
+    repo = Repo(str(root))
+    headers = gitstore.Headers(repo)
+    out: list[bytes | None] = []
+    try:
+        for oid in (blob_id, delta_id):
+            try:
+                stored = headers.stored(oid.encode())
+                assert stored is not None
+                path = scratch.new_file()
+                gitstore.inflate_to(
+                    stored, oid.encode(), path, scratch.new_file, scratch.remove, 200.0, 1 << 30
+                )
+                out.append(Path(path).read_bytes())
+            except (gitstore.ObjectError, gitstore.Refused):
+                out.append(None)
+    finally:
+        headers.close()
+        repo.close()
+    return out
+
+
+def _git_id(data: bytes) -> str:
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def _delta_ops(base: bytes, result: bytes) -> bytes:
+    """Copy the common head and tail of ``base``, insert the middle of ``result``."""
+    head = 0
+    while head < min(len(base), len(result)) and base[head] == result[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(base), len(result)) - head and base[-1 - tail] == result[-1 - tail]:
+        tail += 1
+    ops = b""
+    if head:
+        ops += bytes([0x80 | 0x10 | 0x20, head & 0xFF, head >> 8])
+    middle = result[head : len(result) - tail]
+    while middle:
+        ops += bytes([min(len(middle), 127)]) + middle[:127]
+        middle = middle[127:]
+    if tail:
+        off = len(base) - tail
+        ops += bytes(
+            [0x80 | 0x01 | 0x02 | 0x10 | 0x20, off & 0xFF, off >> 8, tail & 0xFF, tail >> 8]
+        )
+    return ops

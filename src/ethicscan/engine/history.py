@@ -88,7 +88,7 @@ def scan_blob(
         try:
             size, data, spooled = open_blob(repo, headers, ref.blob, limits, scratch)
         except CorruptObject as exc:
-            return FileOutcome((), (Skipped(ref.path, SkipReason.CORRUPT, str(exc), target),), 0, 0)
+            return FileOutcome((), (Skipped(ref.path, exc.reason, str(exc), target),), 0, 0)
         except Unread as exc:
             return skipped(exc.reason, exc.detail)
         out = scan_content(

@@ -73,6 +73,14 @@ SHARED_TREE_PATHS = 256
 class CorruptObject(Exception):
     """An object the repository should hold is missing or cannot be parsed."""
 
+    reason = SkipReason.CORRUPT
+
+
+class ObjectTooLarge(CorruptObject):
+    """An object whose header declares more than it may take in memory: not read."""
+
+    reason = SkipReason.LIMIT
+
 
 class Unread(Exception):
     """An object that is not read, and why (a ``SkipReason`` and a detail)."""
@@ -155,7 +163,19 @@ class Repository:
             shutil.rmtree(self.clone_dir, ignore_errors=True)
 
     def get(self, oid: bytes) -> ShaFile:
-        """The object ``oid``; missing or unparsable objects raise :class:`CorruptObject`."""
+        """The object ``oid`` (a commit, tag or tree: read whole), its header read
+        first; missing or unparsable objects raise :class:`CorruptObject`, one whose
+        delta chain holds more than ``--max-file-size`` :class:`ObjectTooLarge`."""
+        try:
+            stored = self.headers.stored(oid)
+        except ObjectError as exc:
+            raise CorruptObject(f"object {oid.decode()} is corrupt ({exc})") from exc
+        if stored is not None and stored.largest > self.limits.max_member_size:
+            raise ObjectTooLarge(
+                f"{KIND_NAMES.get(stored.kind, 'object')} {oid.decode()} of {stored.size} bytes "
+                f"(its delta chain {stored.largest}) > limit {self.limits.max_member_size} "
+                "(--max-file-size): not read"
+            )
         try:
             obj = _lookup(self.repo, oid)
             obj.check()
@@ -168,7 +188,7 @@ class Repository:
     def corrupt(self, path: str, exc: CorruptObject) -> None:
         """Report a bad object once, however many trees or passes meet it."""
         if all(s.detail != str(exc) for s in self.skipped):
-            self.skipped.append(Skipped(path, SkipReason.CORRUPT, str(exc), self.target))
+            self.skipped.append(Skipped(path, exc.reason, str(exc), self.target))
 
     def skip(self, path: str, reason: SkipReason, detail: str) -> None:
         """Report what is not read once, however many trees or passes meet it."""
@@ -195,14 +215,6 @@ class Repository:
         if stored.kind != TREE:
             kind = KIND_NAMES.get(stored.kind, "object")
             self.corrupt(label, CorruptObject(f"object {oid.decode()} is a {kind}, not a tree"))
-            return None
-        if stored.largest > self.limits.max_member_size:
-            self.skip(
-                label,
-                SkipReason.LIMIT,
-                f"tree {oid.decode()[:12]} of {stored.size} bytes (its delta chain "
-                f"{stored.largest}) > limit {self.limits.max_member_size} (--max-file-size)",
-            )
             return None
         entries = _entries(self, oid, where)
         if entries is not None and len(entries) > self.limits.max_entries:
