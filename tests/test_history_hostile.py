@@ -69,14 +69,18 @@ def _commit_tree(g: Git, tree: str, parent: str | None = None) -> str:
 
 def _bomb(root: Path, leaf: bytes, wide: int = 10, deep: int = 9) -> Git:
     """One commit whose tree nests ``deep`` levels of ``wide`` entries, every entry of
-    a level the same subtree: ``deep`` + 1 objects, ``wide ** deep`` paths."""
+    a level the same subtree (in the last level, ``leaf`` once and a clean file):
+    ``deep`` + 2 objects, ``wide ** deep`` paths."""
     g = _init(root)
     objects = _objects(root)
-    oid = write_loose(objects, "blob", leaf)
-    mode = "100644"
-    for _ in range(deep):
-        oid = write_loose(objects, "tree", tree_data([(mode, f"d{i}", oid) for i in range(wide)]))
-        mode = "40000"
+    clean = write_loose(objects, "blob", b"nothing to see\n")
+    first = write_loose(objects, "blob", leaf)
+    files = [("100644", f"d{i}", first if i == 0 else clean) for i in range(wide)]
+    oid = write_loose(objects, "tree", tree_data(files))
+    for _ in range(deep - 1):
+        oid = write_loose(
+            objects, "tree", tree_data([("40000", f"d{i}", oid) for i in range(wide)])
+        )
     _commit_tree(g, oid)
     return g
 
@@ -90,7 +94,7 @@ def test_git_bomb_of_shared_subtrees_is_bounded(tmp_path: Path, hostile: Hostile
     assert run.status == 0
     limits = [s for s in run.result.skipped if s.reason is SkipReason.LIMIT]
     assert limits and all("shared subtrees" in s.detail for s in limits), run.result.skipped
-    assert run.result.stats.files == 1
+    assert run.result.stats.files == 1  # one distinct blob
 
 
 def test_git_bomb_with_a_finding_traces_at_most_the_entry_limit(
@@ -100,35 +104,35 @@ def test_git_bomb_with_a_finding_traces_at_most_the_entry_limit(
     paths than --max-archive-entries allows; the rest is a skipped entry."""
     root = tmp_path / "bomb"
     _bomb(root, ALARM.encode())
-    run = hostile(root, args=("--history", "--max-archive-entries", "500"), seconds=5, rss_mb=60)
+    run = hostile(root, args=("--history", "--max-archive-entries", "100"), seconds=5, rss_mb=60)
     assert run.status == 1
-    assert 0 < len(run.found) <= 500
-    assert run.result.stats.files == 1  # one blob, read once
+    assert 0 < len(run.found) <= 100
+    assert run.result.stats.files == 2  # two distinct blobs, each read once
     limits = [s for s in run.result.skipped if s.reason is SkipReason.LIMIT]
-    assert any("more than 500 paths" in s.detail for s in limits), run.result.skipped
+    assert any("more than 100 paths" in s.detail for s in limits), run.result.skipped
 
 
 def test_git_bomb_with_a_finding_at_the_default_limits(tmp_path: Path, hostile: Hostile) -> None:
     """With the default limits: the leaf folder is traced at 256 paths, its copies
-    beyond are one skipped entry each (not a billion findings)."""
+    beyond are one skipped entry a level (not a hundred million findings)."""
     root = tmp_path / "bomb"
     _bomb(root, ALARM.encode())
     run = hostile(root, args=("--history",), seconds=10, rss_mb=100)
     assert run.status == 1
-    assert 0 < len(run.found) <= 256 * 10
+    assert 0 < len(run.found) <= 256
     shared = [s for s in run.result.skipped if "shared subtrees" in s.detail]
     assert 0 < len(shared) <= 2 * 9  # a level at most, tracing and listing the tip
 
 
 def test_folders_nested_past_gits_limit_are_skipped(tmp_path: Path, hostile: Hostile) -> None:
-    """A chain of 5,000 folders (git refuses more than 4,096): read to that depth,
+    """A chain of 4,200 folders (git refuses more than 4,096): read to that depth,
     the rest listed as skipped, memory not growing with the square of the depth."""
     root = tmp_path / "deep"
     g = _init(root)
     objects = _objects(root)
     oid = write_loose(objects, "blob", ALARM.encode())
     oid = write_loose(objects, "tree", tree_data([("100644", "alarm.yaml", oid)]))
-    for _ in range(5000):
+    for _ in range(4200):
         oid = write_loose(objects, "tree", tree_data([("40000", "a", oid)]))
     _commit_tree(g, oid)
     run = hostile(root, args=("--history",), seconds=15, rss_mb=100)
