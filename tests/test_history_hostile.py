@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import os
 import shutil
+import signal
 import subprocess
 import zlib
 from pathlib import Path
@@ -19,6 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import ethicscan.sources.history as source
+import hostile_corpus as H
 import test_hostile
 from ethicscan import ScanOptions, scan
 from ethicscan.extract.units import Scratch
@@ -38,6 +41,7 @@ from gitpack import (
 )
 from test_history import Git
 from test_hostile import Hostile
+from test_interrupt import _interrupted
 
 hostile = test_hostile.hostile  # the hostile suite's fixture: bounds and checks
 
@@ -443,3 +447,21 @@ def _delta_ops(base: bytes, result: bytes) -> bytes:
             [0x80 | 0x01 | 0x02 | 0x10 | 0x20, off & 0xFF, off >> 8, tail & 0xFF, tail >> 8]
         )
     return ops
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_signal_mid_history_scan_removes_inflated_blobs(tmp_path: Path, jobs: str) -> None:
+    """A blob over 8 MiB is inflated into the scan's temporary folder; SIGTERM in the
+    middle (in the main process, or with a pool of workers) removes it and exits 130."""
+    root = tmp_path / "repo"
+    g = _init(root)
+    H.noise_text_zip(str(root / "big.zip"))
+    for i in range(16):  # enough blobs for the pool
+        g.write(f"notes/{i:02}.txt", f"note {i}\n")
+    g.commit("one", WHEN)
+    scratch = tmp_path / "tmpdir"
+    scratch.mkdir()
+    args = ["scan", "--history", str(root), "--jobs", jobs]
+    status, err = _interrupted(args, scratch, signal.SIGTERM)
+    assert status == 130, err
+    assert os.listdir(scratch) == []

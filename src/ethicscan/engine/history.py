@@ -14,10 +14,17 @@ from dataclasses import dataclass, replace
 import pathspec
 from dulwich.repo import Repo
 
+from ethicscan import interrupt
 from ethicscan.classify.analyse import with_fingerprints
 from ethicscan.classify.history import sightings, track
 from ethicscan.classify.package import name_model_data
-from ethicscan.engine.local import POOL_MIN_FILES, FileOutcome, die_with_parent, scan_content
+from ethicscan.engine.local import (
+    POOL_MIN_FILES,
+    FileOutcome,
+    die_with_parent,
+    scan_content,
+    stop_workers,
+)
 from ethicscan.errors import TargetError
 from ethicscan.extract.decode import NotText, decode
 from ethicscan.extract.units import Limits, Scratch
@@ -107,6 +114,7 @@ _worker: tuple[Repo, Headers, Catalogue, Limits] | None = None
 def _init_worker(repo_path: str, rule_dirs: tuple[str, ...], limits: Limits) -> None:
     global _worker
     die_with_parent()
+    interrupt.worker_handlers()
     repo = Repo(repo_path)
     _worker = (repo, Headers(repo), load_catalogue(rule_dirs), limits)
 
@@ -115,7 +123,8 @@ def _blob_in_worker(args: tuple[BlobRef, str]) -> FileOutcome:
     assert _worker is not None
     ref, target = args
     repo, headers, catalogue, limits = _worker
-    return scan_blob(repo, headers, ref, catalogue, limits, target)
+    with interrupt.task():  # SIGTERM or SIGHUP: stops here, its temporary files removed
+        return scan_blob(repo, headers, ref, catalogue, limits, target)
 
 
 def _run(
@@ -137,7 +146,13 @@ def _run(
         initializer=_init_worker,
         initargs=(repo.path, rule_dirs, repo.limits),
     ) as pool:
-        yield from pool.map(_blob_in_worker, args, chunksize=chunk)
+        try:
+            yield from pool.map(_blob_in_worker, args, chunksize=chunk)
+        except BaseException:
+            if interrupt.stopping():  # SIGTERM or SIGHUP: the workers stop and clean up
+                stop_workers(pool)
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
 
 
 def moved(findings: Sequence[Finding], old: str, new: str) -> list[Finding]:

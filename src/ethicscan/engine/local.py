@@ -627,12 +627,12 @@ def run(
                 yield unit, out
         except BaseException:
             if interrupt.stopping():  # SIGTERM or SIGHUP: the workers stop and clean up
-                _stop_workers(pool)
+                stop_workers(pool)
             pool.shutdown(wait=True, cancel_futures=True)
             raise
 
 
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
+def stop_workers(pool: ProcessPoolExecutor) -> None:
     """SIGTERM to each of the pool's workers (only the main process got the signal)."""
     processes: dict[int, Any] = getattr(pool, "_processes", None) or {}
     for pid in list(processes):
