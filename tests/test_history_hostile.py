@@ -465,3 +465,21 @@ def test_signal_mid_history_scan_removes_inflated_blobs(tmp_path: Path, jobs: st
     status, err = _interrupted(args, scratch, signal.SIGTERM)
     assert status == 130, err
     assert os.listdir(scratch) == []
+
+
+def test_a_tree_where_a_file_should_be_is_listed(tmp_path: Path) -> None:
+    """A tree entry with a file's mode that names a tree: listed as corrupt, saying
+    so, never passed over without a word."""
+    root = tmp_path / "repo"
+    g = _init(root)
+    objects = _objects(root)
+    inner = write_loose(
+        objects,
+        "tree",
+        tree_data([("100644", "alarm.yaml", write_loose(objects, "blob", ALARM.encode()))]),
+    )
+    tree = write_loose(objects, "tree", tree_data([("100644", "data.bin", inner)]))
+    _commit_tree(g, tree)
+    result = _scan(root)
+    (entry,) = [s for s in result.skipped if s.path == "data.bin"]
+    assert entry.reason is SkipReason.CORRUPT and "is a tree, not a blob" in entry.detail
