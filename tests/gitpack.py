@@ -76,6 +76,16 @@ def zeros_deflated(size: int) -> bytes:
 
 def write_pack(objects: Path, entries: list[Entry]) -> None:
     """``entries`` as a pack and its index (version 2) in the folder ``objects/pack``."""
+    pack, idx = pack_and_index(entries)
+    folder = objects / "pack"
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"pack-{pack[-20:].hex()}"
+    (folder / f"{name}.pack").write_bytes(pack)
+    (folder / f"{name}.idx").write_bytes(idx)
+
+
+def pack_and_index(entries: list[Entry]) -> tuple[bytes, bytes]:
+    """``entries`` as a pack and its index (version 2)."""
     body = bytearray(b"PACK" + struct.pack(">II", 2, len(entries)))
     offsets: list[int] = []
     crcs: list[int] = []
@@ -99,11 +109,7 @@ def write_pack(objects: Path, entries: list[Entry]) -> None:
     idx += b"".join(struct.pack(">I", offsets[i]) for i in order)
     idx += checksum
     idx += hashlib.sha1(idx).digest()
-    folder = objects / "pack"
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"pack-{checksum.hex()}"
-    (folder / f"{name}.pack").write_bytes(pack)
-    (folder / f"{name}.idx").write_bytes(bytes(idx))
+    return pack, bytes(idx)
 
 
 def fake_id(label: str) -> str:
