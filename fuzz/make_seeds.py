@@ -5,6 +5,7 @@ its harness read it under the right name."""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -60,6 +61,7 @@ def seeds() -> dict[str, dict[str, bytes]]:
         "fuzz_markup": {"page.html": b"\x00" + real["page.html"]},
         "fuzz_rtf": {"doc.rtf": b"\x00" + real["doc.rtf"]},
         "fuzz_gettext": {"django.mo": b"\x00" + _mo()},
+        "fuzz_shard": {"shard.json": _shard(text)},
         "fuzz_gitpack": _packs(),
     }
 
@@ -84,6 +86,25 @@ def _packs() -> dict[str, bytes]:
         "blob.pack": b"\x00\x00" + whole[12:-20],
         "delta.pack": at.to_bytes(2, "big") + chain[12:-20],
     }
+
+
+def _shard(text: str) -> bytes:
+    """A results shard's JSON: the report of one file."""
+    from ethicscan import __version__
+    from ethicscan.api import scan_text
+    from ethicscan.model import ScanResult, Stats, Target
+    from ethicscan.report import json as json_report
+    from ethicscan.rules.catalogue import load_default_catalogue
+
+    result = ScanResult(
+        (Target("face.java", "file"),),
+        tuple(scan_text(text, "face.java")),
+        (),
+        Stats(1, len(text), 0.1),
+        load_default_catalogue().version,
+        __version__,
+    )
+    return json.dumps(json_report.to_dict(result)).encode()
 
 
 def _mo() -> bytes:
