@@ -463,7 +463,7 @@ def tips(repo: Repository, branches: Sequence[str]) -> dict[str, bytes]:
             continue
         if kind == COMMIT:
             out[ref] = peeled
-        elif kind in (TREE, BLOB) and name != b"HEAD":
+        elif kind in (TREE, BLOB):
             # a tree or a blob no commit may hold: read too (git gc keeps it)
             repo.ref_objects.append((ref, peeled, kind == TREE))
     return out
