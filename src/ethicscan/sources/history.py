@@ -7,11 +7,12 @@ tree object is read at most once per pass (memoised by tree id), so the cost of 
 history scan follows the number of distinct trees and blobs, not commits x files.
 An object's header is read before the object (:mod:`sources.gitstore`): a tree or
 blob too large to hold in memory is never inflated whole.  The paths a tree expands
-to are counted as they are listed, with the archive limits (entries) and git's own
-limit on tree depth, so a few kilobytes of trees that share subtrees cannot stand
-for a billion paths.  A missing or corrupt object never raises: it becomes a
-``Skipped`` entry with the reason ``corrupt``; what is not read (a submodule, an
-object past a limit) is a ``Skipped`` entry too.
+to are counted as they are listed, with the archive limit on entries, a limit on
+the paths one shared folder may stand for, and git's own limit on tree depth, so a
+few kilobytes of trees that share subtrees cannot stand for a billion paths.  A
+missing or corrupt object never raises: it becomes a ``Skipped`` entry with the
+reason ``corrupt``; what is not read (a submodule, an object past a limit) is a
+``Skipped`` entry too.
 """
 
 from __future__ import annotations
@@ -414,8 +415,8 @@ def _open_local(target: str, path: str, not_a_repository: str) -> Repository:
 
 
 def _peel(repo: Repository, oid: bytes) -> tuple[int, bytes]:
-    """What a ref names, tags peeled: its kind and id.  Only commits and tags are
-    read (a tree or a blob is known by its header)."""
+    """What a ref names, tags peeled: its kind and id.  Only tags are read here
+    (anything else is known by its header)."""
     for _ in range(MAX_TAG_CHAIN):
         try:
             stored = repo.headers.stored(oid)
