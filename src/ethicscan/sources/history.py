@@ -684,8 +684,9 @@ def distinct_blobs(
 
 
 class _Shared:
-    """The folders of one commit's tree met so far, and at how many paths: a folder
-    met at more than SHARED_TREE_PATHS paths is refused there (once, with a reason)."""
+    """The folders of one commit's tree met so far while tracing findings, and at how
+    many paths: a folder met at more than SHARED_TREE_PATHS paths is refused there
+    (once, with a reason)."""
 
     def __init__(self, repo: Repository) -> None:
         self._repo = repo
@@ -706,18 +707,17 @@ class _Shared:
 
 
 def file_paths(repo: Repository, tree: TreeId) -> dict[str, BlobId]:
-    """Every file path under one tree (the tip), with its blob: at most
-    ``--max-archive-entries`` of them, a folder shared by several paths at most
-    SHARED_TREE_PATHS of them (past that the rest is listed as skipped)."""
+    """Every file path under one tree (the tip), with its blob, to match gone
+    findings against: at most ``--max-archive-entries`` of them (past that the rest
+    is listed as skipped).  Each tree is read once, however many paths it has."""
     out: dict[str, BlobId] = {}
     stack: list[tuple[TreeId, str, int]] = [(tree, "", 1)]
     most = repo.limits.max_entries
     read: dict[TreeId, list[tuple[str, int, bytes]] | BlobId | None] = {}
-    shared = _Shared(repo)
     while stack:
         tid, prefix, depth = stack.pop()
         where = prefix.rstrip("/")
-        if _too_deep(repo, where, depth) or shared.refused(tid, where or "."):
+        if _too_deep(repo, where, depth):
             continue
         if tid not in read:
             read[tid] = repo.tree(tid, where)
