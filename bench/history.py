@@ -29,6 +29,7 @@ sys.path.insert(0, str(REPO / "src"))
 
 from ethicscan.engine import history  # noqa: E402
 from ethicscan.engine.local import default_jobs  # noqa: E402
+from ethicscan.extract.units import Limits  # noqa: E402
 from ethicscan.rules.catalogue import load_catalogue  # noqa: E402
 from ethicscan.sources.history import (  # noqa: E402
     Selection,
@@ -74,7 +75,7 @@ def run(repo: str, since: str | None, jobs: int) -> dict[str, Any]:
     naive = file_versions(repo, selection)
     cpu0 = _cpu()
     started = time.perf_counter()
-    out = history.scan_repository(repo, selection, catalogue, (), jobs, 64 * 1024 * 1024)
+    out = history.scan_repository(repo, selection, catalogue, (), jobs, Limits())
     secs = time.perf_counter() - started
     cpu = _cpu() - cpu0
     return {

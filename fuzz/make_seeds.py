@@ -62,6 +62,29 @@ def seeds() -> dict[str, dict[str, bytes]]:
         "fuzz_rtf": {"doc.rtf": b"\x00" + real["doc.rtf"]},
         "fuzz_gettext": {"django.mo": b"\x00" + _mo()},
         "fuzz_shard": {"shard.json": _shard(text)},
+        "fuzz_gitpack": _packs(),
+    }
+
+
+def _packs() -> dict[str, bytes]:
+    """Pack entries after two bytes saying where the one to read starts: a whole blob,
+    and an offset delta on it."""
+    import zlib
+
+    from gitpack import BLOB, OFS_DELTA, Entry, pack_and_index, varint
+
+    base = b"".join(b"row %d\n" % i for i in range(200))
+    copy = bytes([0x80 | 0x10 | 0x20, len(base) & 0xFF, len(base) >> 8])
+    delta = varint(len(base)) + varint(len(base) + 4) + b"\x04race" + copy
+    blob = Entry("2" * 40, BLOB, len(base), zlib.compress(base))
+    whole, _ = pack_and_index([blob])
+    chain, _ = pack_and_index(
+        [blob, Entry("3" * 40, OFS_DELTA, len(delta), zlib.compress(delta), base=0)]
+    )
+    at = len(whole) - 32  # the delta follows the blob's entry
+    return {
+        "blob.pack": b"\x00\x00" + whole[12:-20],
+        "delta.pack": at.to_bytes(2, "big") + chain[12:-20],
     }
 
 

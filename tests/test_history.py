@@ -23,15 +23,17 @@ import jsonschema
 import pytest
 
 from ethicscan import Capability, ScanOptions, scan, scan_text
-from ethicscan.classify.analyse import analyse
 from ethicscan.classify.history import Sighting, track
 from ethicscan.cli import main
 from ethicscan.engine import history as engine_history
+from ethicscan.engine.local import FileOutcome
 from ethicscan.errors import ConfigError
+from ethicscan.extract.units import Limits
 from ethicscan.model import Commit, Finding, HistoryStatus, ScanResult, Severity, SkipReason
 from ethicscan.report.json import schema_text
 from ethicscan.report.timeline import timeline
 from ethicscan.rules.catalogue import load_default_catalogue
+from ethicscan.sources.fs import FileJob
 from ethicscan.sources.history import CommitInfo, Selection
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs the git command")
@@ -219,22 +221,24 @@ def _distinct(path: str, kind: str) -> int:
 def test_each_distinct_blob_analysed_once(
     repo: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    calls: list[str] = []
+    calls: list[bytes | None] = []
+    scan_content = engine_history.scan_content
 
-    def counting(text: str, path: str, catalogue: object) -> list[Finding]:
-        calls.append(text)
-        return analyse(text, path, catalogue)  # type: ignore[arg-type]
+    def counting(job: FileJob, size: int, data: bytes | None, *args: Any) -> FileOutcome:
+        calls.append(data)
+        return scan_content(job, size, data, *args)
 
-    monkeypatch.setattr(engine_history, "analyse", counting)
+    monkeypatch.setattr(engine_history, "scan_content", counting)
     result = _scan(repo["path"])
     distinct = _distinct(repo["path"], "blob")
-    # 6 commits of 3 to 4 files each, but 5 distinct contents: each analysed once
+    # 6 commits of 3 to 4 files each, but 5 distinct contents: each read once, by the
+    # per-file pipeline of a plain scan
     assert len(calls) == len(set(calls)) == distinct == result.stats.files == 5
 
 
 def test_each_distinct_tree_read_once(repo: dict[str, str]) -> None:
     catalogue = load_default_catalogue()
-    out = engine_history.scan_repository(repo["path"], Selection(), catalogue, (), 1, 1 << 20)
+    out = engine_history.scan_repository(repo["path"], Selection(), catalogue, (), 1, Limits())
     assert out.commits == 6
     assert out.distinct_blobs == 5
     # which commits hold which findings: one read per distinct tree, not per commit
@@ -526,7 +530,8 @@ def test_edited_line_is_one_finding_with_the_tip(repo: dict[str, str]) -> None:
 
 def _commit_info(sha: str, day: int) -> CommitInfo:
     when = datetime(2020, day, 1, tzinfo=timezone.utc)
-    return CommitInfo(sha.encode(), int(when.timestamp()), b"", Commit(sha, when.isoformat(), "A"))
+    commit = Commit(sha, when.isoformat(), "A")
+    return CommitInfo(sha.encode(), int(when.timestamp()), b"", commit, rank=day)
 
 
 class _NoTip:

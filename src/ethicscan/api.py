@@ -432,7 +432,7 @@ def _scan_history(
                 catalogue,
                 opts.rule_dirs,
                 opts.jobs or local.default_jobs(),
-                opts.max_file_size,
+                opts.limits,
                 on_blob,
                 opts.excludes,
             )
@@ -449,6 +449,7 @@ def _scan_history(
         ),
         catalogue_version=catalogue.version,
         tool_version=__version__,
+        warnings=tuple(n for o in outcomes for n in o.notices),
         disabled_rules=opts.disabled_rules,
         min_confidence=opts.min_confidence,
     )

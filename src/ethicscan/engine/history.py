@@ -1,6 +1,8 @@
-"""History scans (``--history``): every distinct blob a repository's history holds is
-read, decoded and analysed once (in one process or a pool, same results), then
-the findings are traced through the commits that hold them."""
+"""History scans (``--history``): every distinct blob a repository's history holds goes
+once through the per-file pipeline of a plain scan (``engine.local.scan_content``:
+archives, documents and binaries opened, suppressions applied; in one process or a
+pool, same results), then the findings are traced through the commits that hold
+them, in the order of the commit graph."""
 
 from __future__ import annotations
 
@@ -12,13 +14,24 @@ from dataclasses import dataclass, replace
 import pathspec
 from dulwich.repo import Repo
 
-from ethicscan.classify.analyse import analyse, relocated
+from ethicscan import interrupt
+from ethicscan.classify.analyse import with_fingerprints
 from ethicscan.classify.history import sightings, track
-from ethicscan.engine.local import POOL_MIN_FILES, die_with_parent
+from ethicscan.classify.package import name_model_data
+from ethicscan.engine.local import (
+    POOL_MIN_FILES,
+    FileOutcome,
+    die_with_parent,
+    scan_content,
+    stop_workers,
+)
 from ethicscan.errors import TargetError
 from ethicscan.extract.decode import NotText, decode
-from ethicscan.model import Finding, Skipped, SkipReason, Target
+from ethicscan.extract.units import Limits, Scratch
+from ethicscan.model import Finding, Notice, Skipped, SkipReason, Target
 from ethicscan.rules.catalogue import Catalogue, load_catalogue
+from ethicscan.sources.fs import FileJob
+from ethicscan.sources.gitstore import Headers
 from ethicscan.sources.history import (
     BlobId,
     BlobRef,
@@ -28,6 +41,7 @@ from ethicscan.sources.history import (
     Repository,
     Selection,
     TreeIndex,
+    Unread,
     blob_paths_by_commit,
     commit_info,
     commits,
@@ -35,8 +49,8 @@ from ethicscan.sources.history import (
     file_paths,
     head_tips,
     is_remote,
+    open_blob,
     open_repository,
-    read_blob,
     tips,
 )
 
@@ -44,67 +58,73 @@ BlobDone = Callable[[int, int], None]  # bytes of the blob just analysed, blobs 
 
 
 @dataclass(frozen=True, slots=True)
-class BlobOutcome:
-    findings: tuple[Finding, ...]
-    skipped: Skipped | None
-    bytes: int
-
-
-@dataclass(frozen=True, slots=True)
 class RepoOutcome:
     target: Target
     findings: tuple[Finding, ...]
     skipped: tuple[Skipped, ...]
-    blobs: int  # distinct blobs analysed (text)
+    blobs: int  # texts analysed: blobs, and the members and pages inside them
     bytes: int
     commits: int = 0  # in the scanned range
     distinct_blobs: int = 0  # analysed or skipped
     trees: int = 0  # distinct trees read to find which commits hold findings
+    notices: tuple[Notice, ...] = ()  # problems with inline suppressions
 
 
 def scan_blob(
-    repo: Repo, ref: BlobRef, catalogue: Catalogue, max_size: int, target: str
-) -> BlobOutcome:
-    """Read, decode and analyse one blob as the file ``ref.path``; never raises for a
-    bad blob."""
+    repo: Repo,
+    headers: Headers,
+    ref: BlobRef,
+    catalogue: Catalogue,
+    limits: Limits,
+    target: str,
+) -> FileOutcome:
+    """One blob through the per-file pipeline of a plain scan, as the file
+    ``ref.path`` (archives, documents and binaries opened, large texts read in
+    pieces, inline suppressions applied); never raises for a bad blob.  Its header
+    is read first: a blob too large to hold is inflated into a private temporary
+    file, or not at all."""
     tag = f" (blob {ref.blob.decode()[:12]})"
+
+    def skipped(reason: SkipReason, detail: str) -> FileOutcome:
+        return FileOutcome((), (Skipped(ref.path, reason, detail + tag, target),), 0, 0)
+
     if ref.symlink:
-        detail = f"link (links are not followed){tag}"
-        return BlobOutcome((), Skipped(ref.path, SkipReason.SYMLINK, detail, target), 0)
+        return skipped(SkipReason.SYMLINK, "link (links are not followed)")
+    scratch = Scratch()
     try:
-        data = read_blob(repo, ref.blob)
-    except CorruptObject as exc:
-        return BlobOutcome((), Skipped(ref.path, SkipReason.CORRUPT, str(exc), target), 0)
-    if len(data) > max_size:
-        detail = f"{len(data)} bytes > limit {max_size}{tag}"
-        return BlobOutcome((), Skipped(ref.path, SkipReason.TOO_LARGE, detail, target), 0)
-    try:
-        text = decode(data).text
-    except NotText as exc:
-        return BlobOutcome(
-            (), Skipped(ref.path, SkipReason.BINARY, f"{exc}{tag}", target), len(data)
+        try:
+            size, data, spooled = open_blob(repo, headers, ref.blob, limits, scratch)
+        except CorruptObject as exc:
+            return FileOutcome((), (Skipped(ref.path, exc.reason, str(exc), target),), 0, 0)
+        except Unread as exc:
+            return skipped(exc.reason, exc.detail)
+        out = scan_content(
+            FileJob(spooled or "", ref.path, size, target), size, data, catalogue, limits
         )
-    try:
-        found = analyse(text, ref.path, catalogue)
-    except RecursionError as exc:  # pragma: no cover - defensive: report, never die
-        return BlobOutcome((), Skipped(ref.path, SkipReason.ERROR, repr(exc), target), len(data))
-    located = tuple(replace(f, location=replace(f.location, target=target)) for f in found)
-    return BlobOutcome(located, None, len(data))
+    finally:
+        scratch.close()
+    if not out.skipped:
+        return out
+    return replace(out, skipped=tuple(replace(s, detail=s.detail + tag) for s in out.skipped))
 
 
-_worker: tuple[Repo, Catalogue] | None = None
+_worker: tuple[Repo, Headers, Catalogue, Limits] | None = None
 
 
-def _init_worker(repo_path: str, rule_dirs: tuple[str, ...]) -> None:
+def _init_worker(repo_path: str, rule_dirs: tuple[str, ...], limits: Limits) -> None:
     global _worker
     die_with_parent()
-    _worker = (Repo(repo_path), load_catalogue(rule_dirs))
+    interrupt.worker_handlers()
+    repo = Repo(repo_path)
+    _worker = (repo, Headers(repo), load_catalogue(rule_dirs), limits)
 
 
-def _blob_in_worker(args: tuple[BlobRef, int, str]) -> BlobOutcome:
+def _blob_in_worker(args: tuple[BlobRef, str]) -> FileOutcome:
     assert _worker is not None
-    ref, max_size, target = args
-    return scan_blob(_worker[0], ref, _worker[1], max_size, target)
+    ref, target = args
+    repo, headers, catalogue, limits = _worker
+    with interrupt.task():  # SIGTERM or SIGHUP: stops here, its temporary files removed
+        return scan_blob(repo, headers, ref, catalogue, limits, target)
 
 
 def _run(
@@ -113,23 +133,45 @@ def _run(
     catalogue: Catalogue,
     rule_dirs: tuple[str, ...],
     workers: int,
-    max_size: int,
-) -> Iterator[BlobOutcome]:
+) -> Iterator[FileOutcome]:
     """Outcomes in the order of ``refs``, whatever the number of workers."""
     if workers <= 1 or len(refs) < POOL_MIN_FILES:
         for ref in refs:
-            yield scan_blob(repo.repo, ref, catalogue, max_size, repo.target)
+            yield scan_blob(repo.repo, repo.headers, ref, catalogue, repo.limits, repo.target)
         return
     chunk = max(1, min(64, len(refs) // (workers * 8)))
-    args = [(ref, max_size, repo.target) for ref in refs]
+    args = [(ref, repo.target) for ref in refs]
     with ProcessPoolExecutor(
-        max_workers=workers, initializer=_init_worker, initargs=(repo.path, rule_dirs)
+        max_workers=workers,
+        initializer=_init_worker,
+        initargs=(repo.path, rule_dirs, repo.limits),
     ) as pool:
-        yield from pool.map(_blob_in_worker, args, chunksize=chunk)
+        try:
+            yield from pool.map(_blob_in_worker, args, chunksize=chunk)
+        except BaseException:
+            if interrupt.stopping():  # SIGTERM or SIGHUP: the workers stop and clean up
+                stop_workers(pool)
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+
+
+def moved(findings: Sequence[Finding], old: str, new: str) -> list[Finding]:
+    """The findings of a blob read as the file ``old`` as if it were at ``new``: the
+    same text at another path is analysed once; only locations (an archive's members
+    too: ``old!a/b`` becomes ``new!a/b``) and fingerprints change."""
+    if old == new:
+        return list(findings)
+    out = []
+    for f in findings:
+        p = f.location.path
+        at = new + p[len(old) :] if p == old or p.startswith(old + "!") else new
+        out.append(replace(f, location=replace(f.location, path=at)))
+    return with_fingerprints(out)
 
 
 class _TipView:
-    """The tip's files and any version's text, read and decoded on demand."""
+    """The tip's files and any version's text, read and decoded on demand (a blob
+    too large to hold in memory has no text here)."""
 
     def __init__(self, repo: Repository, files: dict[str, BlobId]) -> None:
         self._repo = repo
@@ -141,10 +183,16 @@ class _TipView:
         return None if blob is None else self.old_text(blob)
 
     def old_text(self, blob: BlobId) -> str | None:
+        scratch = Scratch()
         try:
-            return decode(read_blob(self._repo.repo, blob)).text
-        except (CorruptObject, NotText):
+            _size, data, _spooled = open_blob(
+                self._repo.repo, self._repo.headers, blob, self._repo.limits, scratch, spool=False
+            )
+            return None if data is None else decode(data).text
+        except (CorruptObject, Unread, NotText):
             return None
+        finally:
+            scratch.close()
 
 
 def scan_repository(
@@ -153,12 +201,14 @@ def scan_repository(
     catalogue: Catalogue,
     rule_dirs: tuple[str, ...],
     workers: int,
-    max_size: int,
+    limits: Limits,
     on_blob: BlobDone | None = None,
     excludes: Sequence[str] = (),
 ) -> RepoOutcome:
     """Every finding in the history of one repository, each once, with its history.
-    ``excludes`` (gitignore syntax) leave repository paths out."""
+    ``limits`` bound each blob as they bound a file, and the paths a tree expands
+    to as they bound an archive's entries; ``excludes`` (gitignore syntax) leave
+    repository paths out."""
     try:
         repo = open_repository(target)
     except TargetError as exc:
@@ -167,16 +217,10 @@ def scan_repository(
         else:
             kind, reason = "missing", SkipReason.NOT_FOUND
         return RepoOutcome(Target(target, kind), (), (Skipped(target, reason, str(exc)),), 0, 0)
+    repo.limits = limits
     try:
         return _scan_open(
-            repo,
-            selection,
-            catalogue,
-            rule_dirs,
-            workers,
-            max_size,
-            on_blob,
-            exclusions(excludes),
+            repo, selection, catalogue, rule_dirs, workers, on_blob, exclusions(excludes)
         )
     finally:
         repo.close()
@@ -206,7 +250,6 @@ def _scan_open(
     catalogue: Catalogue,
     rule_dirs: tuple[str, ...],
     workers: int,
-    max_size: int,
     on_blob: BlobDone | None,
     excluded: Excluded | None,
 ) -> RepoOutcome:
@@ -224,15 +267,13 @@ def _scan_open(
     skipped = [
         Skipped(p, SkipReason.EXCLUDED, "matched an ignore rule", repo.target) for p in left_out
     ]
-    analysed = total = 0
-    for ref, out in zip(
-        refs, _run(repo, refs, catalogue, rule_dirs, workers, max_size), strict=True
-    ):
+    notices: list[Notice] = []
+    texts = total = 0
+    for ref, out in zip(refs, _run(repo, refs, catalogue, rule_dirs, workers), strict=True):
         total += out.bytes
-        if out.skipped:
-            skipped.append(out.skipped)
-        else:
-            analysed += 1
+        texts += out.texts
+        skipped.extend(out.skipped)
+        notices.extend(out.notices)
         if out.findings:
             findings_by_blob[ref.blob] = out.findings
         if on_blob:
@@ -246,19 +287,24 @@ def _scan_open(
     tip_files: dict[str, BlobId] = {}
     for t in tip_infos:
         tip_files.update(file_paths(repo, t.tree))
+    read_as = {ref.blob: ref.path for ref in refs}
 
     def findings_at(path: str, blob: BlobId) -> list[Finding]:
-        return relocated(findings_by_blob[blob], path)  # no new analysis: a new path only
+        # no new analysis: a new path only
+        return moved(findings_by_blob[blob], read_as[blob], path)
 
     found = track(seen, findings_at, tip_pairs, _TipView(repo, tip_files))
+    # A tree or blob that only a ref names has no commit, so no history: as read.
+    found.extend(f for r in refs if r.by_ref for f in findings_by_blob.get(r.blob, ()))
     skipped.extend(repo.skipped)
     return RepoOutcome(
         Target(repo.target, "repository"),
-        tuple(found),
+        tuple(name_model_data(found)),
         tuple(dict.fromkeys(skipped)),
-        analysed,
+        texts,
         total,
         len(history),
         len(refs),
         index.trees_read,
+        tuple(dict.fromkeys(notices)),
     )

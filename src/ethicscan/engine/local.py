@@ -58,6 +58,22 @@ def scan_file(
     if isinstance(got, FileOutcome):
         return got
     size, data = got
+    return scan_content(job, size, data, catalogue, limits, prefilter)
+
+
+def scan_content(
+    job: FileJob,
+    size: int,
+    data: bytes | None,
+    catalogue: Catalogue,
+    limits: Limits,
+    prefilter: bool = True,
+) -> FileOutcome:
+    """The per-file pipeline once a file is read: the clean-text fast path, a report
+    ethicscan wrote, then explore, analyse, suppress and locate.  ``data``: the
+    file's ``size`` bytes, or None when it is large (it is then read at
+    ``job.fs_path``).  Every source of files ends here: the walk (:func:`scan_file`)
+    and a repository's blobs (``engine.history``)."""
     if (
         data is not None
         and job.part is None
@@ -620,12 +636,12 @@ def run(
                 yield unit, out
         except BaseException:
             if interrupt.stopping():  # SIGTERM or SIGHUP: the workers stop and clean up
-                _stop_workers(pool)
+                stop_workers(pool)
             pool.shutdown(wait=True, cancel_futures=True)
             raise
 
 
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
+def stop_workers(pool: ProcessPoolExecutor) -> None:
     """SIGTERM to each of the pool's workers (only the main process got the signal)."""
     processes: dict[int, Any] = getattr(pool, "_processes", None) or {}
     for pid in list(processes):

@@ -5,13 +5,20 @@ blobs of interest.
 Built on dulwich (pure Python; reads bare, shallow and packed repositories).  Each
 tree object is read at most once per pass (memoised by tree id), so the cost of a
 history scan follows the number of distinct trees and blobs, not commits x files.
-A missing or corrupt object never raises: it becomes a ``Skipped`` entry with the
-reason ``corrupt``.
+An object's header is read before the object (:mod:`sources.gitstore`): a tree or
+blob too large to hold in memory is never inflated whole.  The paths a tree expands
+to are counted as they are listed, with the archive limit on entries, a limit on
+the paths one shared folder may stand for, and git's own limit on tree depth, so a
+few kilobytes of trees that share subtrees cannot stand for a billion paths.  A
+missing or corrupt object never raises: it becomes a ``Skipped`` entry with the
+reason ``corrupt``; what is not read (a submodule, an object past a limit) is a
+``Skipped`` entry too.
 """
 
 from __future__ import annotations
 
 import contextlib
+import heapq
 import io
 import math
 import os
@@ -21,7 +28,7 @@ import stat
 import tempfile
 import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import unquote, urlparse
@@ -32,7 +39,19 @@ from dulwich.objects import Commit as GitCommit
 from dulwich.repo import Repo
 
 from ethicscan.errors import ConfigError, TargetError
+from ethicscan.extract.units import SPOOL_AT, Limits, Scratch
 from ethicscan.model import Commit, Skipped, SkipReason
+from ethicscan.sources.gitstore import (
+    BLOB,
+    COMMIT,
+    KIND_NAMES,
+    TAG,
+    TREE,
+    Headers,
+    ObjectError,
+    Refused,
+    inflate_to,
+)
 
 BlobId = bytes  # 40 hex characters, as dulwich names objects
 TreeId = bytes
@@ -40,10 +59,37 @@ TreeId = bytes
 REMOTE_PREFIXES = ("git+https://", "git+http://", "git+file://")
 _GITLINK = 0o160000
 Excluded = Callable[[str, bool], bool]  # (path, is a folder) -> leave it out
+# Folders nested deeper than this are not read: git itself refuses them
+# (core.maxTreeDepth), and a chain of trees a hundred thousand deep, a few
+# megabytes packed, would otherwise cost memory with the square of its depth.
+MAX_TREE_DEPTH = 4096
+# One commit's tree may hold the same folder (the same tree object) at several
+# paths: two vendored copies, folders holding one empty file.  Each is listed, up to
+# this many paths for one folder; past it, like zip entries that share their data,
+# the other copies are refused: ten objects nesting ten copies of one folder nine
+# deep stand for a billion paths.
+SHARED_TREE_PATHS = 256
 
 
 class CorruptObject(Exception):
     """An object the repository should hold is missing or cannot be parsed."""
+
+    reason = SkipReason.CORRUPT
+
+
+class ObjectTooLarge(CorruptObject):
+    """An object whose header declares more than it may take in memory: not read."""
+
+    reason = SkipReason.LIMIT
+
+
+class Unread(Exception):
+    """An object that is not read, and why (a ``SkipReason`` and a detail)."""
+
+    def __init__(self, reason: SkipReason, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+        self.detail = detail
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,11 +101,15 @@ class CommitInfo:
     time: int
     tree: TreeId
     commit: Commit
+    # Its place in the order of the commit graph (:func:`commits`): after its
+    # parents, whatever the dates say; -1 until placed.
+    rank: int = -1
 
     @property
     def order(self) -> tuple[int, bytes]:
-        """Earlier commits sort first; ties break on the id, so order is total."""
-        return (self.time, self.sha)
+        """Parents sort before their children; ranks are distinct, the id only
+        breaks ties between commits not placed."""
+        return (self.rank, self.sha)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +120,9 @@ class BlobRef:
     blob: BlobId
     path: str
     symlink: bool
+    # Reached only through a ref that names a tree or a blob (no commit holds it):
+    # its findings have no history.
+    by_ref: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,14 +143,40 @@ class Repository:
     repo: Repo
     clone_dir: str | None = None
     skipped: list[Skipped] = field(default_factory=list)
+    limits: Limits = field(default_factory=Limits)
+    # Refs (as selected) whose object, tags peeled, is a tree or a blob, not a commit:
+    # (ref name, object id, is a tree).
+    ref_objects: list[tuple[str, bytes, bool]] = field(default_factory=list)
+    _headers: Headers | None = None
+    _reported: set[tuple[str, str]] = field(default_factory=set)
+
+    @property
+    def headers(self) -> Headers:
+        if self._headers is None:
+            self._headers = Headers(self.repo)
+        return self._headers
 
     def close(self) -> None:
+        if self._headers is not None:
+            self._headers.close()
         self.repo.close()
         if self.clone_dir:
             shutil.rmtree(self.clone_dir, ignore_errors=True)
 
     def get(self, oid: bytes) -> ShaFile:
-        """The object ``oid``; missing or unparsable objects raise :class:`CorruptObject`."""
+        """The object ``oid`` (a commit, tag or tree: read whole), its header read
+        first; missing or unparsable objects raise :class:`CorruptObject`, one whose
+        delta chain holds more than ``--max-file-size`` :class:`ObjectTooLarge`."""
+        try:
+            stored = self.headers.stored(oid)
+        except ObjectError as exc:
+            raise CorruptObject(f"object {oid.decode()} is corrupt ({exc})") from exc
+        if stored is not None and stored.largest > self.limits.max_member_size:
+            raise ObjectTooLarge(
+                f"{KIND_NAMES.get(stored.kind, 'object')} {oid.decode()} of {stored.size} bytes "
+                f"(its delta chain {stored.largest}) > limit {self.limits.max_member_size} "
+                "(--max-file-size): not read"
+            )
         try:
             obj = _lookup(self.repo, oid)
             obj.check()
@@ -110,7 +189,44 @@ class Repository:
     def corrupt(self, path: str, exc: CorruptObject) -> None:
         """Report a bad object once, however many trees or passes meet it."""
         if all(s.detail != str(exc) for s in self.skipped):
-            self.skipped.append(Skipped(path, SkipReason.CORRUPT, str(exc), self.target))
+            self.skipped.append(Skipped(path, exc.reason, str(exc), self.target))
+
+    def skip(self, path: str, reason: SkipReason, detail: str) -> None:
+        """Report what is not read once, however many trees or passes meet it."""
+        if (path, detail) not in self._reported:
+            self._reported.add((path, detail))
+            self.skipped.append(Skipped(path, reason, detail, self.target))
+
+    def tree(self, oid: TreeId, where: str) -> list[tuple[str, int, bytes]] | BlobId | None:
+        """The entries of the tree ``oid`` (met at ``where``): its header read first,
+        so a tree too large to hold is never inflated.  A blob where a tree should
+        be comes back as its id (it is read as the file ``where``); anything else
+        that cannot be read is reported and gives None."""
+        label = where or "."
+        try:
+            stored = self.headers.stored(oid)
+        except ObjectError as exc:
+            self.corrupt(label, CorruptObject(f"object {oid.decode()} is corrupt ({exc})"))
+            return None
+        if stored is None:
+            self.corrupt(label, CorruptObject(f"object {oid.decode()} is missing"))
+            return None
+        if stored.kind == BLOB:
+            return oid
+        if stored.kind != TREE:
+            kind = KIND_NAMES.get(stored.kind, "object")
+            self.corrupt(label, CorruptObject(f"object {oid.decode()} is a {kind}, not a tree"))
+            return None
+        entries = _entries(self, oid, where)
+        if entries is not None and len(entries) > self.limits.max_entries:
+            self.skip(
+                label,
+                SkipReason.LIMIT,
+                f"tree {oid.decode()[:12]} holds {len(entries)} entries, more than "
+                f"{self.limits.max_entries} (--max-archive-entries)",
+            )
+            return None
+        return entries
 
 
 def _lookup(repo: Repo, oid: bytes) -> ShaFile:
@@ -298,11 +414,26 @@ def _open_local(target: str, path: str, not_a_repository: str) -> Repository:
     return Repository(target, path, repo)
 
 
-def _peel(repo: Repository, oid: bytes) -> GitCommit | None:
-    obj = repo.get(oid)
-    while isinstance(obj, Tag):
-        obj = repo.get(obj.object[1])
-    return obj if isinstance(obj, GitCommit) else None
+def _peel(repo: Repository, oid: bytes) -> tuple[int, bytes]:
+    """What a ref names, tags peeled: its kind and id.  Only tags are read here
+    (anything else is known by its header)."""
+    for _ in range(MAX_TAG_CHAIN):
+        try:
+            stored = repo.headers.stored(oid)
+        except ObjectError as exc:
+            raise CorruptObject(f"object {oid.decode()} is corrupt ({exc})") from exc
+        if stored is None:
+            raise CorruptObject(f"object {oid.decode()} is missing")
+        if stored.kind != TAG:
+            return stored.kind, oid
+        obj = repo.get(oid)
+        if not isinstance(obj, Tag):
+            raise CorruptObject(f"object {oid.decode()} is not a tag")
+        oid = obj.object[1]
+    raise CorruptObject(f"tags nested more than {MAX_TAG_CHAIN} deep at {oid.decode()}")
+
+
+MAX_TAG_CHAIN = 1000  # tags of tags of ...
 
 
 def _ref_matches(name: bytes, branch: str) -> bool:
@@ -323,14 +454,19 @@ def tips(repo: Repository, branches: Sequence[str]) -> dict[str, bytes]:
         wanted = [(n, o) for n, o in wanted if any(_ref_matches(n, b) for b in branches)]
     elif b"HEAD" in refs:
         wanted.append((b"HEAD", refs[b"HEAD"]))
+    repo.ref_objects.clear()
     for name, oid in wanted:
+        ref = name.decode("utf-8", "replace")
         try:
-            c = _peel(repo, oid)
+            kind, peeled = _peel(repo, oid)
         except CorruptObject as exc:
-            repo.corrupt(name.decode("utf-8", "replace"), exc)
+            repo.corrupt(ref, exc)
             continue
-        if c is not None:
-            out[name.decode("utf-8", "replace")] = c.id
+        if kind == COMMIT:
+            out[ref] = peeled
+        elif kind in (TREE, BLOB):
+            # a tree or a blob no commit may hold: read too (git gc keeps it)
+            repo.ref_objects.append((ref, peeled, kind == TREE))
     return out
 
 
@@ -396,11 +532,15 @@ def parse_date(value: str, end_of_day: bool = False) -> datetime:
 
 def commits(repo: Repository, start: Iterable[bytes], selection: Selection) -> list[CommitInfo]:
     """Every commit reachable from ``start`` whose committer date is in the window,
-    oldest first.  The parents a shallow clone lacks are not an error."""
+    in the order of the commit graph: a commit after its parents, whatever the
+    dates say (commits of one second, rebases, clocks that were wrong); commits
+    the graph leaves unordered (two branches) by date, then id.  The parents a
+    shallow clone lacks are not an error."""
     shallow = repo.repo.get_shallow()
     seen: set[bytes] = set()
     stack = sorted(set(start))
-    out: list[CommitInfo] = []
+    infos: dict[bytes, CommitInfo] = {}
+    parents: dict[bytes, list[bytes]] = {}
     while stack:
         oid = stack.pop()
         if oid in seen:
@@ -413,12 +553,39 @@ def commits(repo: Repository, start: Iterable[bytes], selection: Selection) -> l
             continue
         if not isinstance(obj, GitCommit):
             continue
-        info = _commit_info(obj)
-        if _in_window(info.time, selection):
-            out.append(info)
-        if oid not in shallow:
-            stack.extend(p for p in obj.parents if p not in seen)
-    out.sort(key=lambda c: c.order)
+        infos[oid] = _commit_info(obj)
+        parents[oid] = [] if oid in shallow else list(dict.fromkeys(obj.parents))
+        stack.extend(p for p in parents[oid] if p not in seen)
+    ranked = _graph_order(infos, parents)
+    return [c for c in ranked if _in_window(c.time, selection)]
+
+
+def _graph_order(
+    infos: dict[bytes, CommitInfo], parents: dict[bytes, list[bytes]]
+) -> list[CommitInfo]:
+    """``infos`` ranked parents first (Kahn's algorithm); of the commits whose
+    parents are all placed, the earliest by date (then id) goes next."""
+    waiting: dict[bytes, int] = {}
+    children: dict[bytes, list[bytes]] = {}
+    for oid, ps in parents.items():
+        known = [p for p in ps if p in infos]  # a missing or corrupt parent orders nothing
+        waiting[oid] = len(known)
+        for p in known:
+            children.setdefault(p, []).append(oid)
+    ready = [(infos[o].time, o) for o, n in waiting.items() if n == 0]
+    heapq.heapify(ready)
+    out: list[CommitInfo] = []
+    while ready:
+        _, oid = heapq.heappop(ready)
+        out.append(replace(infos[oid], rank=len(out)))
+        for child in children.get(oid, ()):
+            waiting[child] -= 1
+            if waiting[child] == 0:
+                heapq.heappush(ready, (infos[child].time, child))
+    if len(out) < len(infos):  # a cycle, which only grafts could make: by date
+        placed = {c.sha for c in out}
+        rest = sorted((i for o, i in infos.items() if o not in placed), key=lambda c: c.order)
+        out.extend(replace(c, rank=len(out) + k) for k, c in enumerate(rest))
     return out
 
 
@@ -443,52 +610,140 @@ def _entries(repo: Repository, tree: TreeId, where: str) -> list[tuple[str, int,
     return [(_name(e.path), e.mode, e.sha) for e in obj.iteritems()]
 
 
+def _too_deep(repo: Repository, path: str, depth: int) -> bool:
+    if depth <= MAX_TREE_DEPTH:
+        return False
+    repo.skip(
+        path,
+        SkipReason.LIMIT,
+        f"folders nested more than {MAX_TREE_DEPTH} deep (git's core.maxTreeDepth): not read",
+    )
+    return True
+
+
+def _submodule(repo: Repository, path: str, commit: bytes) -> None:
+    repo.skip(
+        path,
+        SkipReason.UNSUPPORTED,
+        "a submodule: its files live in another repository (not read; "
+        f"scan that repository), here at commit {commit.decode()[:12]}",
+    )
+
+
 def distinct_blobs(
     repo: Repository, roots: Iterable[TreeId], excluded: Excluded | None = None
 ) -> tuple[list[BlobRef], list[str]]:
-    """Every distinct blob under ``roots``, each read tree once, sorted by path then
-    id, and the paths ``excluded`` left out (folders end in ``/``).  Submodule links
-    are left out (their commits live in another repository)."""
+    """Every distinct blob under ``roots`` (commit trees), and under the trees and
+    blobs that refs name without a commit (``repo.ref_objects``, at ``REF:path``),
+    each read tree once, sorted by path then id, and the paths ``excluded`` left out
+    (folders end in ``/``).  Submodules are listed as skipped (their commits live in
+    another repository)."""
     left_out: dict[str, None] = {}
     seen_trees: set[TreeId] = set()
     found: dict[BlobId, BlobRef] = {}
-    stack: list[tuple[TreeId, str]] = [(t, "") for t in dict.fromkeys(roots)]
-    while stack:
-        tree, prefix = stack.pop()
-        if tree in seen_trees:
-            continue
-        seen_trees.add(tree)
-        entries = _entries(repo, tree, prefix.rstrip("/"))
-        for name, mode, sha in entries or ():
-            path = prefix + name
-            is_dir = stat.S_ISDIR(mode)
-            if excluded is not None and excluded(path, is_dir):
-                left_out[path + "/" if is_dir else path] = None
-            elif is_dir:
-                stack.append((sha, path + "/"))
-            elif mode != _GITLINK:
-                cur = found.get(sha)
-                if cur is None or path < cur.path:
-                    found[sha] = BlobRef(sha, path, stat.S_ISLNK(mode))
+
+    def walk(stack: list[tuple[TreeId, str, int]], by_ref: bool) -> None:
+        while stack:
+            tree, prefix, depth = stack.pop()
+            if tree in seen_trees:
+                continue
+            seen_trees.add(tree)
+            where = prefix.rstrip("/")
+            if _too_deep(repo, where, depth):
+                continue
+            entries = repo.tree(tree, where)
+            if isinstance(entries, bytes):  # a blob where a folder should be: a file
+                add(entries, where, False, by_ref)
+                continue
+            for name, mode, sha in entries or ():
+                path = prefix + name
+                is_dir = stat.S_ISDIR(mode)
+                if excluded is not None and excluded(path, is_dir):
+                    left_out[path + "/" if is_dir else path] = None
+                elif is_dir:
+                    stack.append((sha, path + "/", depth + 1))
+                elif mode == _GITLINK:
+                    _submodule(repo, path, sha)
+                else:
+                    add(sha, path, stat.S_ISLNK(mode), by_ref)
+
+    def add(sha: BlobId, path: str, symlink: bool, by_ref: bool) -> None:
+        cur = found.get(sha)
+        if cur is None or (by_ref, path) < (cur.by_ref, cur.path):
+            found[sha] = BlobRef(sha, path, symlink, by_ref)
+
+    walk([(t, "", 1) for t in dict.fromkeys(roots)], False)
+    for ref, oid, is_tree in repo.ref_objects:
+        if is_tree:
+            walk([(oid, f"{ref}:", 1)], True)
+        elif excluded is not None and excluded(ref, False):
+            left_out[ref] = None
+        else:
+            add(oid, ref, False, True)
     return sorted(found.values(), key=lambda b: (b.path, b.blob)), sorted(left_out)
 
 
+class _Shared:
+    """The folders of one commit's tree met so far while tracing findings, and at how
+    many paths: a folder met at more than SHARED_TREE_PATHS paths is refused there
+    (once, with a reason)."""
+
+    def __init__(self, repo: Repository) -> None:
+        self._repo = repo
+        self._met: dict[TreeId, tuple[str, int]] = {}
+
+    def refused(self, tree: TreeId, path: str) -> bool:
+        first, times = self._met.get(tree, (path, 0))
+        if times >= SHARED_TREE_PATHS:
+            self._repo.skip(
+                first,
+                SkipReason.LIMIT,
+                f"folder {tree.decode()[:12]} recurs at more than {SHARED_TREE_PATHS} paths "
+                "of one tree (shared subtrees): the other copies are not read",
+            )
+            return True
+        self._met[tree] = (first, times + 1)
+        return False
+
+
 def file_paths(repo: Repository, tree: TreeId) -> dict[str, BlobId]:
-    """Every file path under one tree (the tip), with its blob."""
+    """Every file path under one tree (the tip), with its blob, to match gone
+    findings against: at most ``--max-archive-entries`` of them (past that the rest
+    is listed as skipped).  Each tree is read once, however many paths it has."""
     out: dict[str, BlobId] = {}
-    stack: list[tuple[TreeId, str]] = [(tree, "")]
+    stack: list[tuple[TreeId, str, int]] = [(tree, "", 1)]
+    most = repo.limits.max_entries
+    read: dict[TreeId, list[tuple[str, int, bytes]] | BlobId | None] = {}
     while stack:
-        tid, prefix = stack.pop()
-        for name, mode, sha in _entries(repo, tid, prefix.rstrip("/")) or ():
+        tid, prefix, depth = stack.pop()
+        where = prefix.rstrip("/")
+        if _too_deep(repo, where, depth):
+            continue
+        if tid not in read:
+            read[tid] = repo.tree(tid, where)
+        entries = read[tid]
+        if isinstance(entries, bytes):
+            out[where] = entries
+            continue
+        for name, mode, sha in entries or ():
+            if len(out) >= most:
+                repo.skip(
+                    f"tree {tree.decode()[:12]}",
+                    SkipReason.LIMIT,
+                    f"the tip's tree holds more than {most} files (--max-archive-entries): "
+                    "the rest are not compared with the history",
+                )
+                return out
             if stat.S_ISDIR(mode):
-                stack.append((sha, f"{prefix}{name}/"))
+                stack.append((sha, f"{prefix}{name}/", depth + 1))
             elif stat.S_ISREG(mode):
                 out[prefix + name] = sha
     return out
 
 
 def read_blob(repo: Repo, blob: BlobId) -> bytes:
-    """A blob's bytes; a missing or corrupt blob raises :class:`CorruptObject`."""
+    """A blob's bytes; a missing or corrupt blob raises :class:`CorruptObject`.
+    Whole, in memory: for a blob whose header :func:`open_blob` has checked."""
     try:
         obj = _lookup(repo, blob)
         obj.check()
@@ -501,23 +756,103 @@ def read_blob(repo: Repo, blob: BlobId) -> bytes:
     return obj.as_raw_string()
 
 
+def open_blob(
+    repo: Repo,
+    headers: Headers,
+    blob: BlobId,
+    limits: Limits,
+    scratch: Scratch,
+    spool: bool = True,
+) -> tuple[int, bytes | None, str | None]:
+    """A blob's size and content: in memory when reading it (and the delta chain it
+    is stored in) takes at most 8 MiB, as a plain scan holds a file; else inflated
+    as a stream into a file of ``scratch`` (a delta's bases too, read back by
+    offset), ``--max-expanded`` and the expansion ratio checked as it goes, and
+    returned as that file's path, to be read like a large file (unless not
+    ``spool``: then it is not read, :class:`Unread`).  The header is read
+    first: nothing large is ever inflated in memory.  Raises
+    :class:`CorruptObject`, or :class:`Unread` for a blob stopped at a limit."""
+    name = blob.decode()
+    try:
+        stored = headers.stored(blob)
+    except ObjectError as exc:
+        raise CorruptObject(f"blob {name} is corrupt ({exc})") from exc
+    if stored is None:
+        raise CorruptObject(f"blob {name} is missing")
+    if stored.kind != BLOB:
+        raise CorruptObject(f"object {name} is a {KIND_NAMES.get(stored.kind, '?')}, not a blob")
+    if stored.largest <= SPOOL_AT:
+        return stored.size, read_blob(repo, blob), None
+    if not spool:
+        raise Unread(SkipReason.TOO_LARGE, f"{stored.size} bytes: not read into memory")
+    path = scratch.new_file()
+    try:
+        size = inflate_to(
+            stored,
+            blob,
+            path,
+            scratch.new_file,
+            scratch.remove,
+            limits.max_ratio,
+            limits.max_expanded,
+        )
+    except Refused as exc:
+        scratch.remove(path)
+        raise Unread(SkipReason.LIMIT, f"{stored.size} bytes declared: {exc}") from None
+    except ObjectError as exc:
+        scratch.remove(path)
+        raise CorruptObject(f"blob {name} is corrupt ({exc})") from None
+    return size, None, path
+
+
+Node = tuple[tuple[tuple[str, BlobId], ...], tuple[tuple[str, TreeId], ...], int]
+
+
 class TreeIndex:
-    """Which blobs of interest a tree holds, and at which paths: memoised per tree
-    id, so a tree shared by a thousand commits is read once."""
+    """Which blobs of interest a tree holds, and at which paths.  Memoised per tree
+    id as the blobs of interest in the tree itself and the subtrees that hold any,
+    never as the paths they expand to: a tree shared by a thousand commits, or
+    shared by a thousand folders of one commit, is read and kept once.  The paths
+    of one commit's tree are listed up to ``--max-archive-entries``."""
 
     def __init__(self, repo: Repository, interesting: Callable[[BlobId], bool]) -> None:
         self._repo = repo
         self._interesting = interesting
-        self._memo: dict[TreeId, tuple[tuple[str, BlobId], ...]] = {}
+        self._memo: dict[TreeId, Node] = {}
+        self._blobs: set[TreeId] = set()  # blobs where a folder should be
         self.trees_read = 0
 
     def holds(self, tree: TreeId) -> tuple[tuple[str, BlobId], ...]:
         """``(path, blob)`` pairs of interest under ``tree``, paths relative to it."""
-        memo = self._memo.get(tree)
-        if memo is not None:
-            return memo
-        # An explicit stack: deep trees never hit the recursion limit.  A tree is
-        # finished after its subtrees; its entries are read once and kept meanwhile.
+        self._node(tree)
+        most = self._repo.limits.max_entries
+        out: list[tuple[str, BlobId]] = []
+        stack: list[tuple[TreeId, str, int]] = [(tree, "", 1)]
+        shared = _Shared(self._repo)
+        while stack:
+            tid, prefix, depth = stack.pop()
+            own, subs, _count = self._memo[tid]
+            if depth > MAX_TREE_DEPTH:
+                continue  # listed as skipped when its blobs were looked for
+            if shared.refused(tid, prefix.rstrip("/") or "."):
+                continue
+            for name, blob in own:
+                if len(out) >= most:
+                    self._repo.skip(
+                        f"tree {tree.decode()[:12]}",
+                        SkipReason.LIMIT,
+                        f"expands to more than {most} paths (--max-archive-entries): "
+                        "the rest are not traced",
+                    )
+                    return tuple(out)
+                out.append((prefix + name, blob))
+            stack.extend((sub, f"{prefix}{name}/", depth + 1) for name, sub in reversed(subs))
+        return tuple(out)
+
+    def _node(self, tree: TreeId) -> None:
+        """Fill the memo for ``tree`` and every tree under it.  An explicit stack:
+        deep trees never hit the recursion limit.  A tree is finished after its
+        subtrees; its entries are read once and kept meanwhile."""
         fetched: dict[TreeId, list[tuple[str, int, bytes]]] = {}
         pending: list[TreeId] = [tree]
         while pending:
@@ -527,7 +862,11 @@ class TreeIndex:
                 continue
             entries = fetched.get(tid)
             if entries is None:
-                entries = fetched[tid] = _entries(self._repo, tid, "") or []
+                got = self._repo.tree(tid, "")
+                if isinstance(got, bytes):
+                    self._blobs.add(tid)
+                    got = []
+                entries = fetched[tid] = got or []
                 todo = [
                     sha
                     for _, mode, sha in entries
@@ -539,14 +878,19 @@ class TreeIndex:
             pending.pop()
             del fetched[tid]
             self.trees_read += 1
-            out: list[tuple[str, BlobId]] = []
+            own: list[tuple[str, BlobId]] = []
+            subs: list[tuple[str, TreeId]] = []
+            count = 0
             for name, mode, sha in entries:
-                if stat.S_ISDIR(mode):
-                    out.extend((f"{name}/{p}", b) for p, b in self._memo.get(sha, ()))
+                if stat.S_ISDIR(mode) and sha not in self._blobs:
+                    n = self._memo[sha][2]
+                    if n:
+                        subs.append((name, sha))
+                        count += n
                 elif mode != _GITLINK and self._interesting(sha):
-                    out.append((name, sha))
-            self._memo[tid] = tuple(out)
-        return self._memo[tree]
+                    own.append((name, sha))
+                    count += 1
+            self._memo[tid] = (tuple(own), tuple(subs), count)
 
 
 def blob_paths_by_commit(
