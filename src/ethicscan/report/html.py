@@ -20,7 +20,7 @@ from html import escape
 
 from ethicscan.model import Capability, Commit, Finding, ScanResult, Severity, Trait
 from ethicscan.report.table import safe_text
-from ethicscan.report.timeline import timeline
+from ethicscan.report.timeline import timeline, when_of
 
 CSS = """
 :root{--fg:#1d1d1f;--muted:#5f6368;--line:#d9dce1;--bg:#fff;--soft:#f5f6f8}
@@ -259,13 +259,13 @@ def _timeline(result: ScanResult) -> str:
     rows = timeline(result)
     if not rows:
         return ""
-    times = [c.when().timestamp() for r in rows for c in (r.first, r.last)]
+    times = [when_of(c).timestamp() for r in rows for c in (r.first, r.last)]
     lo, hi = min(times), max(times)
     span = (hi - lo) or 1.0
     width = 320
 
     def x(c: Commit) -> float:
-        return 4 + (c.when().timestamp() - lo) / span * (width - 8)
+        return 4 + (when_of(c).timestamp() - lo) / span * (width - 8)
 
     body = []
     for r in rows:

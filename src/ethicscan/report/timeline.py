@@ -5,7 +5,7 @@ table report prints it; an HTML report can draw it)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 
 from ethicscan.model import Commit, Finding, History, HistoryStatus, ScanResult, Severity
 
@@ -26,8 +26,17 @@ class TimelineRow:
     findings: int
 
 
-def _when(c: Commit) -> datetime:
-    return c.when()
+def when_of(c: Commit) -> datetime:
+    """The commit's time; a date that cannot be read (a report read back from a shard
+    or another tool) sorts first rather than stopping the report."""
+    try:
+        when = c.when()
+    except (ValueError, OverflowError):
+        return _EARLIEST
+    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+
+
+_EARLIEST = datetime.min.replace(tzinfo=timezone.utc)
 
 
 def timeline(result: ScanResult) -> list[TimelineRow]:
@@ -41,10 +50,10 @@ def timeline(result: ScanResult) -> list[TimelineRow]:
         groups.setdefault(key, []).append((f, f.history))
     rows = []
     for (target, path, rule, status), found in groups.items():
-        found.sort(key=lambda fh: (_when(fh[1].first_commit), fh[0].sort_key()))
+        found.sort(key=lambda fh: (when_of(fh[1].first_commit), fh[0].sort_key()))
         hist = [h for _, h in found]
-        first = min((h.first_commit for h in hist), key=lambda c: (_when(c), c.sha))
-        last = max((h.last_commit for h in hist), key=lambda c: (_when(c), c.sha))
+        first = min((h.first_commit for h in hist), key=lambda c: (when_of(c), c.sha))
+        last = max((h.last_commit for h in hist), key=lambda c: (when_of(c), c.sha))
         rows.append(
             TimelineRow(
                 target=target,
@@ -60,6 +69,6 @@ def timeline(result: ScanResult) -> list[TimelineRow]:
             )
         )
     rows.sort(
-        key=lambda r: (_when(r.first), _when(r.last), r.target, r.path, r.rule, r.status.value)
+        key=lambda r: (when_of(r.first), when_of(r.last), r.target, r.path, r.rule, r.status.value)
     )
     return rows
