@@ -12,6 +12,7 @@ TESTS = Path(__file__).resolve().parent.parent / "tests"
 sys.path.insert(0, str(TESTS))
 
 import hostile_corpus as H  # noqa: E402
+import reader_corpus as R  # noqa: E402
 
 # fuzz_archive reads its first byte as an index into these names
 ARCHIVE_NAMES = (
@@ -48,8 +49,14 @@ def seeds() -> dict[str, dict[str, bytes]]:
         },
         "fuzz_matcher": {"terms": b"\x01\x00skinColor\x01\x00race\x00 face"},
         "fuzz_archive": archives,
-        "fuzz_javaclass": {"FaceAttr.class": b"\x00" + real["FaceAttr.class"]},
-        "fuzz_dex": {"classes.dex": b"\x00" + real["classes.dex"]},
+        "fuzz_javaclass": {
+            "FaceAttr.class": b"\x00" + real["FaceAttr.class"],
+            "shared.class": b"\x00" + R.shared_descriptor_class(8, 400),
+        },
+        "fuzz_dex": {
+            "classes.dex": b"\x00" + real["classes.dex"],
+            "shared.dex": b"\x00" + R.shared_table_dex(8, 400, 8),
+        },
         "fuzz_native": {"true.elf": b"\x00" + real.get("true.elf", b"\x7fELF")},
         "fuzz_pdf": {"spec.pdf": b"\x00" + real["spec.pdf"]},
         "fuzz_office": {
