@@ -4,7 +4,10 @@ readers must not drop in silence.  Nothing here is committed as a binary."""
 
 from __future__ import annotations
 
+import io
 import struct
+import zipfile
+from collections.abc import Iterable, Iterator
 
 # -- compiled code whose tables share entries ------------------------------------------------
 
@@ -104,3 +107,130 @@ def shared_table_dex(methods: int = 4000, params: int = 30000, ids: int = 10000)
         classes=[0],
         lists=[[1] * params],
     )
+
+
+# -- office documents written part by part --------------------------------------------------
+
+_SHEET_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+
+
+def _rels(*rels: tuple[str, str, str]) -> str:
+    """A relationships part: (id, type's last word, target)."""
+    body = "".join(
+        f'<Relationship Id="{rid}" Type="{_REL_NS}/{kind}" Target="{target}"/>'
+        for rid, kind, target in rels
+    )
+    return f'<?xml version="1.0"?><Relationships xmlns="{_PKG_REL_NS}">{body}</Relationships>'
+
+
+def _content_types(overrides: dict[str, str]) -> str:
+    body = "".join(f'<Override PartName="/{p}" ContentType="{t}"/>' for p, t in overrides.items())
+    return (
+        '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+        f'content-types">{body}</Types>'
+    )
+
+
+def office_zip(parts: dict[str, str | bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return out.getvalue()
+
+
+def xlsx(rows: Iterable[str], shared: list[str], shared_part: str = "sharedStrings.xml") -> bytes:
+    """A workbook of one sheet (``rows``: the XML of each ``<row>``) whose shared
+    strings are ``shared``, in ``xl/<shared_part>`` named by the workbook's
+    relationships."""
+    sst = "".join(f"<si><t>{s}</t></si>" for s in shared)
+    return office_zip(
+        {
+            "[Content_Types].xml": _content_types(
+                {
+                    "xl/workbook.xml": "application/vnd.openxmlformats-officedocument."
+                    "spreadsheetml.sheet.main+xml"
+                }
+            ),
+            "_rels/.rels": _rels(("r1", "officeDocument", "xl/workbook.xml")),
+            "xl/workbook.xml": f'<workbook xmlns="{_SHEET_NS}" xmlns:r="{_REL_NS}"><sheets>'
+            '<sheet name="People" sheetId="1" r:id="rId1"/></sheets></workbook>',
+            "xl/_rels/workbook.xml.rels": _rels(
+                ("rId1", "worksheet", "worksheets/sheet1.xml"),
+                ("rId2", "sharedStrings", shared_part),
+            ),
+            f"xl/{shared_part}": f'<sst xmlns="{_SHEET_NS}">{sst}</sst>',
+            "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{_SHEET_NS}"><sheetData>'
+            + "".join(rows)
+            + "</sheetData></worksheet>",
+        }
+    )
+
+
+def column(n: int) -> str:
+    """1 -> A, 27 -> AA."""
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+def gappy_rows(rows: int, every: int = 100, last: int = 16384) -> Iterator[str]:
+    """Rows with a cell (shared string 0) every ``every`` columns: each empty run is
+    padded, so a row of 164 cells used to become 16,000."""
+    cols = [column(c) for c in range(1, last + 1, every)]
+    for r in range(1, rows + 1):
+        cells = "".join(f'<c r="{c}{r}" t="s"><v>0</v></c>' for c in cols)
+        yield f'<row r="{r}">{cells}</row>'
+
+
+# -- PDFs written object by object ---------------------------------------------------------
+
+
+def pdf_of(objects: list[bytes], page_annots: list[int]) -> bytes:
+    """A one-page PDF: objects 1-3 are the catalogue, the page tree and the page (with
+    the text "Annotated page" and ``page_annots`` as its annotations); ``objects``
+    follow from number 5 (object 4 is the page's content)."""
+    annots = b" ".join(b"%d 0 R" % n for n in page_annots)
+    content = b"BT /F1 12 Tf 72 720 Td (Annotated page) Tj ET"
+    body = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 << /Type /Font /Subtype /Type1 /BaseFont /Helvetica >> "
+        b">> >> /Annots [" + annots + b"] >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        *objects,
+    ]
+    out = bytearray(b"%PDF-1.7\n")
+    offsets = []
+    for n, obj in enumerate(body, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + obj + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(body) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(body) + 1, xref)
+    return bytes(out)
+
+
+def shared_annotation_pdf(annotations: int = 300, chars: int = 400_000) -> bytes:
+    """``annotations`` text annotations whose contents are one string object of
+    ``chars`` characters (read once per annotation, 120 M characters by default)."""
+    text = b"a" * (chars - 20) + b" face skin colour"
+    first = 6
+    annots = [
+        b"<< /Type /Annot /Subtype /Text /Rect [72 %d 90 %d] /Contents 5 0 R >>" % (i, i + 10)
+        for i in range(annotations)
+    ]
+    return pdf_of([b"(" + text + b")", *annots], list(range(first, first + annotations)))
+
+
+def long_annotation_pdf(chars: int = 600_000) -> bytes:
+    """One annotation of ``chars`` characters (more than 512 K), the term at its end."""
+    text = b"a " * ((chars - 20) // 2) + b" face skin colour"
+    annot = b"<< /Type /Annot /Subtype /Text /Rect [72 700 90 710] /Contents (" + text + b") >>"
+    return pdf_of([annot], [5])

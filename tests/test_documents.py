@@ -154,7 +154,14 @@ def test_documents_embedded_in_documents_are_explored(tmp_path: Path) -> None:
         z.writestr("word/embeddings/Microsoft_Excel_Worksheet.xlsx", xlsx_persons())
         z.writestr("word/embeddings/oleObject1.bin", b"\xd0\xcf\x11\xe0race")
     result = scan_files(tmp_path, {"report.docx": out.getvalue()})
-    assert result.skipped == ()  # the OLE object is not offered to the scan
+    # the OLE object is not read, and is listed
+    assert [(s.path, s.reason, s.detail) for s in result.skipped] == [
+        (
+            "report.docx",
+            SkipReason.UNSUPPORTED,
+            "office part word/embeddings/oleObject1.bin: embedded object (OLE) not read",
+        )
+    ]
     got = {(f.location.path, f.location.member, f.location.line) for f in result.findings}
     assert ("report.docx!word/embeddings/Microsoft_Excel_Worksheet.xlsx", "Persons", 1) in got
     assert {p for p, _, _ in got} == {"report.docx!word/embeddings/Microsoft_Excel_Worksheet.xlsx"}

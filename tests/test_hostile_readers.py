@@ -12,6 +12,9 @@ from pathlib import Path
 import reader_corpus as R
 from ethicscan.extract.dex import extract_dex
 from ethicscan.extract.javaclass import extract_class
+from ethicscan.extract.office import MAX_CHARS, extract_office
+from ethicscan.extract.pdf import extract_pdf
+from ethicscan.model import SkipReason
 from test_hostile import Hostile, hostile, tree
 
 __all__ = ["hostile"]
@@ -30,13 +33,47 @@ def test_class_and_dex_whose_members_share_one_descriptor(tmp_path: Path, hostil
     cls = R.shared_descriptor_class()
     dex = R.shared_table_dex()
     assert len(cls) < 80_000 and len(dex) < 200_000
+    root = tree(tmp_path / "t", {"Bomb.class": cls, "classes.dex": dex})
+    run = hostile(root, seconds=10, rss_mb=100)
+    assert not run.result.skipped
+    assert run.found == {"Bomb.class", "classes.dex"}
     for data, read in ((cls, extract_class), (dex, extract_dex)):
         out = read(data, "x")
         assert _chars(out.segments) < 8 * len(data)
         assert not out.skipped
     methods = {s.member for s in extract_class(cls, "x").segments}
     assert len(methods) == 501  # the class and its 500 methods
-    root = tree(tmp_path / "t", {"Bomb.class": cls, "classes.dex": dex})
+
+
+def test_xlsx_with_column_gaps_stays_bounded(tmp_path: Path, hostile: Hostile) -> None:
+    """Regression: a sheet of rows with a cell every 100 columns was read as a tree
+    (every cell an element) and each gap padded with empty cells: a 1.4 MB workbook
+    took 544 MB and became 147 M characters (6.4 MB took 2.9 GB).  Sheets are now read
+    as a stream, and the text of a document stops at its limit with a reason."""
+    data = R.xlsx(R.gappy_rows(3000), ["x"])
+    assert len(data) < 2_000_000
+    root = tree(tmp_path / "t", {"gaps.xlsx": data})
+    run = hostile(root, rss_mb=120)
+    assert run.reasons("gaps.xlsx") == {SkipReason.LIMIT}
+    out = extract_office(data, "gaps.xlsx")
+    assert _chars(out.segments) <= MAX_CHARS
+    [(reason, detail)] = out.skipped
+    assert reason is SkipReason.LIMIT and f"passed {MAX_CHARS} characters" in detail
+
+
+def test_pdf_annotations_sharing_one_string_stay_bounded(tmp_path: Path, hostile: Hostile) -> None:
+    """Regression: annotations whose contents are one string object were each read in
+    full (2,000 sharing a string of 500 K characters died with MemoryError; 300 here
+    took 265 MB and became 120 M characters).  Annotations now count toward the PDF's
+    character limit as they are read, a long text that comes back is written in full
+    once, and the annotations not read are a limit entry."""
+    data = R.shared_annotation_pdf()
+    assert len(data) < 500_000
+    root = tree(tmp_path / "t", {"notes.pdf": data})
     run = hostile(root, seconds=10, rss_mb=100)
-    assert not run.result.skipped
-    assert run.found == {"Bomb.class", "classes.dex"}
+    assert run.reasons("notes.pdf") == {SkipReason.LIMIT}
+    assert run.found == {"notes.pdf"}
+    out = extract_pdf(data, "notes.pdf")
+    assert _chars(out.segments) < 1_000_000
+    [(reason, detail)] = out.skipped
+    assert reason is SkipReason.LIMIT and "annotations on page 1 not read" in detail

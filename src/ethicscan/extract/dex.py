@@ -22,7 +22,8 @@ import json
 import struct
 from collections import defaultdict
 
-from ethicscan.extract.javaclass import ACCESS, Lines, Once, java_type, label, mutf8
+from ethicscan.extract.common import Once, label
+from ethicscan.extract.javaclass import ACCESS, Lines, java_type, mutf8
 from ethicscan.extract.units import Extracted, ExtractError, Segment
 from ethicscan.model import SkipReason
 

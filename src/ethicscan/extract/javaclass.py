@@ -31,6 +31,7 @@ from __future__ import annotations
 import json
 import struct
 
+from ethicscan.extract.common import Once, label
 from ethicscan.extract.units import Extracted, ExtractError, Segment
 from ethicscan.model import SkipReason
 
@@ -42,8 +43,6 @@ _SIZES = {3: 4, 4: 4, 5: 8, 6: 8, 7: 2, 8: 2, 9: 4, 10: 4, 11: 4, 12: 4, 15: 3, 
 _SIZES.update({17: 4, 18: 4, 19: 2, 20: 2})
 _UTF8, _CLASS, _STRING, _LONG, _DOUBLE = 1, 7, 8, 5, 6
 
-LONG = 256  # characters: a name or type list longer than this is written in full once
-SHORT = 64  # ... and cut to this (and an ellipsis) wherever else it is used
 MAX_CHARS = 32 * 1024 * 1024  # characters of declarations and constants from one file
 MAX_LINES = 1_000_000  # lines (segments) from one file
 
@@ -248,34 +247,6 @@ def method_signature(desc: str) -> tuple[str, list[str]]:
 
 def _modifiers(access: int) -> str:
     return "".join(word + " " for bit, word in ACCESS if access & bit)
-
-
-class Once:
-    """Text read from one entry of a file's tables (a name, a descriptor's types), as
-    a line shows it: in full the first time and, when longer than :data:`LONG`
-    characters, cut to :data:`SHORT` and an ellipsis every later time.  A descriptor
-    or name shared by many members costs its length once, not once per member; the
-    text was read (and scanned) where it was written in full."""
-
-    def __init__(self) -> None:
-        self._seen: set[str] = set()
-
-    def __call__(self, text: str) -> str:
-        if len(text) <= LONG:
-            return text
-        if text in self._seen:  # (a str caches its hash: shared entries hash once)
-            return text[:SHORT] + "\u2026"
-        self._seen.add(text)
-        return text
-
-
-def label(text: str, name: str = "") -> str:
-    """A member label (``Class`` or ``Class.method``, given as ``text`` and ``name``)
-    of at most :data:`LONG` characters and an ellipsis: labels are repeated on every
-    line of a class."""
-    if name:
-        text = f"{text[: LONG + 1]}.{name[: LONG + 1]}"
-    return text if len(text) <= LONG else text[:LONG] + "\u2026"
 
 
 class Lines:

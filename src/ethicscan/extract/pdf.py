@@ -12,7 +12,10 @@ scan) is skipped with ``no text layer``, never reported clean; when only some
 pages lack text (a picture or drawing but no text; blank pages do not count),
 the rest is scanned and those pages are listed in one skipped entry.  The work
 is bounded by :data:`MAX_PAGES`, :data:`MAX_SECONDS`, :data:`MAX_CHARS` and the
-attachment limits.
+attachment limits.  Annotations count toward :data:`MAX_CHARS` as they are read,
+whatever their length (one over the limit is a ``limit`` entry, never dropped), and a
+long annotation text that comes back (annotations may share one string) is written
+in full once.
 """
 
 from __future__ import annotations
@@ -21,14 +24,13 @@ import ctypes
 import time
 from typing import Any
 
-from ethicscan.extract.common import clean, prose_hint, ranges
+from ethicscan.extract.common import Once, clean, prose_hint, ranges
 from ethicscan.extract.units import Extracted, ExtractError, Segment
 from ethicscan.model import SkipReason
 
 MAX_PAGES = 5000  # pages read from one PDF
 MAX_SECONDS = 60.0  # wall time spent on the text of one PDF
 MAX_CHARS = 32 * 1024 * 1024  # characters of text kept from one PDF
-MAX_ANNOTATION = 1024 * 1024  # bytes of one annotation's text
 MAX_ATTACHMENTS = 100  # embedded files read from one PDF
 MAX_ATTACHMENT_BYTES = 64 * 1024 * 1024  # bytes of embedded files read from one PDF
 
@@ -58,6 +60,48 @@ def extract_pdf(data: bytes, name: str) -> Extracted:
         doc.close()
 
 
+class _Notes:
+    """Reads annotations within the PDF's character budget: each text's length is
+    asked first, and a text is fetched only while the characters read (repeats
+    included) stay under :data:`MAX_CHARS`; a repeated long text is shortened."""
+
+    def __init__(self) -> None:
+        self.read = 0  # characters fetched from annotations, repeats included
+        self.once = Once()
+        self.refused: list[int] = []  # pages with an annotation not read
+
+    def page(self, raw: Any, page: Any, number: int, kept: int) -> str:
+        notes: list[str] = []
+        refused = False
+        for j in range(raw.FPDFPage_GetAnnotCount(page)):
+            annot = raw.FPDFPage_GetAnnot(page, j)
+            if not annot:
+                continue
+            try:
+                if raw.FPDFAnnot_GetSubtype(annot) == raw.FPDF_ANNOT_POPUP:
+                    continue  # a popup shows its parent's text
+                size = raw.FPDFAnnot_GetStringValue(annot, b"Contents", None, 0)
+                if size <= 2:
+                    continue
+                chars = size // 2
+                if self.read + chars > MAX_CHARS or kept + chars > MAX_CHARS:
+                    refused = True
+                    continue
+                self.read += chars
+                buf = (raw.FPDF_WCHAR * chars)()
+                raw.FPDFAnnot_GetStringValue(annot, b"Contents", buf, size)
+                text = bytes(memoryview(buf).cast("B")).decode("utf-16-le", "replace")
+                del buf
+                text = self.once(text.rstrip("\x00"))
+                kept += len(text)
+                notes.append(text)
+            finally:
+                raw.FPDFPage_CloseAnnot(annot)
+        if refused:
+            self.refused.append(number)
+        return clean("\n".join(n for n in notes if n.strip()))
+
+
 def _read(doc: Any, pdfium: Any, hint: str) -> Extracted:
     total = len(doc)
     if total == 0:
@@ -70,12 +114,13 @@ def _read(doc: Any, pdfium: Any, hint: str) -> Extracted:
     chars = 0
     start = time.monotonic()
     last = min(total, MAX_PAGES)
+    annotations = _Notes()
     for i in range(last):
         if time.monotonic() - start > MAX_SECONDS or chars > MAX_CHARS:
             last = i
             break
         try:
-            text, notes, drawn = _page_text(doc[i], pdfium.raw)
+            text, notes, drawn = _page_text(doc[i], pdfium.raw, annotations, i + 1, chars)
         except pdfium.PdfiumError:
             broken.append(i + 1)
             continue
@@ -95,6 +140,14 @@ def _read(doc: Any, pdfium: Any, hint: str) -> Extracted:
                 SkipReason.LIMIT,
                 f"PDF: pages {last + 1}-{total} of {total} not read (limits: {MAX_PAGES} pages, "
                 f"{MAX_SECONDS:g} s, {MAX_CHARS} characters per PDF)",
+            )
+        )
+    if annotations.refused:
+        skipped.append(
+            (
+                SkipReason.LIMIT,
+                f"PDF: annotations on page {ranges(annotations.refused)} not read (limit: "
+                f"{MAX_CHARS} characters per PDF)",
             )
         )
     if broken:
@@ -120,7 +173,9 @@ def _read(doc: Any, pdfium: Any, hint: str) -> Extracted:
     return Extracted(tuple(segments), hint=hint, skipped=tuple(skipped), members=members)
 
 
-def _page_text(page: Any, raw: Any) -> tuple[str, str, bool]:
+def _page_text(
+    page: Any, raw: Any, annotations: _Notes, number: int, kept: int
+) -> tuple[str, str, bool]:
     """The text layer of a page, the text of its annotations (comments, notes), and
     whether anything is drawn on it (a page without text but with a picture is a scan;
     a page with nothing on it is blank)."""
@@ -130,28 +185,11 @@ def _page_text(page: Any, raw: Any) -> tuple[str, str, bool]:
             text: str = textpage.get_text_range()
         finally:
             textpage.close()
-        notes = [_annotation(raw, page.raw, j) for j in range(raw.FPDFPage_GetAnnotCount(page.raw))]
+        notes = annotations.page(raw, page.raw, number, kept + len(text))
         drawn = raw.FPDFPage_CountObjects(page.raw) > 0
     finally:
         page.close()
-    return clean(text), clean("\n".join(n for n in notes if n.strip())), drawn
-
-
-def _annotation(raw: Any, page: Any, j: int) -> str:
-    annot = raw.FPDFPage_GetAnnot(page, j)
-    if not annot:
-        return ""
-    try:
-        if raw.FPDFAnnot_GetSubtype(annot) == raw.FPDF_ANNOT_POPUP:
-            return ""  # a popup shows its parent's text
-        size = raw.FPDFAnnot_GetStringValue(annot, b"Contents", None, 0)
-        if size <= 2 or size > MAX_ANNOTATION:
-            return ""
-        buf = (raw.FPDF_WCHAR * (size // 2))()
-        raw.FPDFAnnot_GetStringValue(annot, b"Contents", buf, size)
-        return bytes(memoryview(buf).cast("B")).decode("utf-16-le", "replace").rstrip("\x00")
-    finally:
-        raw.FPDFPage_CloseAnnot(annot)
+    return clean(text), notes, drawn
 
 
 def _attachments(
