@@ -234,3 +234,20 @@ def long_annotation_pdf(chars: int = 600_000) -> bytes:
     text = b"a " * ((chars - 20) // 2) + b" face skin colour"
     annot = b"<< /Type /Annot /Subtype /Text /Rect [72 700 90 710] /Contents (" + text + b") >>"
     return pdf_of([annot], [5])
+
+
+# -- archives ------------------------------------------------------------------------------
+
+
+def zip_listing(entries: int) -> bytes:
+    """A zip whose central directory lists ``entries`` entries (distinct names, every
+    one pointing at the same small local header): zipfile makes an object of each
+    before the first is read."""
+    local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 0, 0, 0x21, 0, 0, 0, 1, 0) + b"a"
+    record = struct.pack(
+        "<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 0, 0, 0x21, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0
+    )
+    cd = b"".join(record + b"%08x" % i for i in range(entries))
+    n = min(entries, 0xFFFF)
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, n, n, len(cd), len(local), 0)
+    return local + cd + end

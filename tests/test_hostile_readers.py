@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import hostile_corpus as H
 import reader_corpus as R
 from ethicscan.extract.dex import extract_dex
 from ethicscan.extract.javaclass import extract_class
@@ -77,3 +78,23 @@ def test_pdf_annotations_sharing_one_string_stay_bounded(tmp_path: Path, hostile
     assert _chars(out.segments) < 1_000_000
     [(reason, detail)] = out.skipped
     assert reason is SkipReason.LIMIT and "annotations on page 1 not read" in detail
+
+
+def test_zip_listing_more_entries_than_the_limit_is_read_only_to_it(
+    tmp_path: Path, hostile: Hostile
+) -> None:
+    """Regression: a 1 MB zip holding a zip whose central directory lists 400,000
+    entries (1.5 M in the report: 877 MB) made zipfile build an object for each before
+    the entry limit applied.  The directory's records are now counted first, a
+    megabyte at a time, and zipfile is shown only those the limit leaves."""
+    inner = R.zip_listing(400_000)
+    outer = R.office_zip({"FaceAttr.java": H.TERM_JAVA, "inner.zip": inner})
+    assert len(outer) < 1_500_000
+    root = tree(tmp_path / "t", {"listing.zip": outer})
+    run = hostile(root, args=("--max-archive-entries", "1000"), seconds=10, rss_mb=100)
+    assert run.found == {"listing.zip!FaceAttr.java"}
+    [(reason, detail)] = run.skips["listing.zip!inner.zip"]
+    assert reason is SkipReason.LIMIT and "more than 1000 archive entries" in detail
+    # the first entries the limit leaves were read (each overlaps the others' data)
+    read = [p for p in run.skips if p.startswith("listing.zip!inner.zip!")]
+    assert len(read) == 998
