@@ -251,3 +251,93 @@ def zip_listing(entries: int) -> bytes:
     n = min(entries, 0xFFFF)
     end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, n, n, len(cd), len(local), 0)
     return local + cd + end
+
+
+# -- OLE compound files --------------------------------------------------------------------
+
+
+def compound_file(streams: dict[str, bytes]) -> bytes:
+    """A version 3 compound file (512-byte sectors) holding ``streams`` (each of 4096
+    bytes or more, so none goes to the mini stream), the way an Office document
+    encrypted with a password holds ``EncryptionInfo`` and ``EncryptedPackage``."""
+    free, end, fatsect = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
+    fat = [fatsect, end]  # sector 0: this table; sector 1: the directory
+    body = b""
+    starts = []
+    for data in streams.values():
+        n = -(-len(data) // 512)
+        first = len(fat)
+        starts.append(first)
+        fat += [first + k + 1 for k in range(n - 1)] + [end]
+        body += data.ljust(n * 512, b"\x00")
+    assert len(fat) <= 128 and len(streams) <= 3
+    fat += [free] * (128 - len(fat))
+
+    def entry(name: str, kind: int, child: int, right: int, start: int, size: int) -> bytes:
+        raw = (name + "\x00").encode("utf-16-le")
+        return (
+            raw.ljust(64, b"\x00")
+            + struct.pack("<HBBIII", len(raw), kind, 1, free, right, child)
+            + bytes(16 + 4 + 16)
+            + struct.pack("<IQ", start, size)
+        )
+
+    names = list(streams)
+    directory = entry("Root Entry", 5, 1, free, end, 0)
+    for i, name in enumerate(names):
+        right = i + 2 if i + 1 < len(names) else free
+        directory += entry(name, 2, free, right, starts[i], len(streams[name]))
+    directory = directory.ljust(512, b"\x00")
+    header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(16)
+    header += struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6) + bytes(6)
+    header += struct.pack("<IIIIIIIII", 0, 1, 1, 0, 4096, end, 0, end, 0)
+    header += struct.pack("<109I", 0, *([free] * 108))
+    return header + struct.pack("<128I", *fat) + directory + body
+
+
+def encrypted_docx() -> bytes:
+    """What Word writes for a document saved with a password: no zip, a compound file."""
+    import os
+
+    return compound_file({"EncryptionInfo": os.urandom(4096), "EncryptedPackage": os.urandom(8192)})
+
+
+_WORD_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_WORD_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+
+
+def word_xml(*paragraphs: str, deleted: str = "") -> str:
+    """A Word body of ``paragraphs``; ``deleted``: a tracked deletion in the last one."""
+    body = "".join(f"<w:p><w:r><w:t>{p}</w:t></w:r></w:p>" for p in paragraphs)
+    if deleted:
+        body += f"<w:p><w:del><w:r><w:delText>{deleted}</w:delText></w:r></w:del></w:p>"
+    return f'<w:document xmlns:w="{_WORD_NS}"><w:body>{body}</w:body></w:document>'
+
+
+def docx(main: str, parts: dict[str, str | bytes]) -> bytes:
+    """A Word document whose package relationships name ``main`` as its main part;
+    ``parts`` are written as they are (the main part among them)."""
+    return office_zip(
+        {
+            "[Content_Types].xml": _content_types({main: _WORD_MAIN}),
+            "_rels/.rels": _rels(("r1", "officeDocument", main)),
+            **parts,
+        }
+    )
+
+
+def v7_tar(members: list[tuple[str, bytes]]) -> bytes:
+    """A tar in the old V7 format: no "ustar" magic, only a checksum says it is a tar."""
+    out = bytearray()
+    for name, data in members:
+        header = bytearray(512)
+        header[: len(name)] = name.encode()
+        header[100:108] = b"0000644\x00"
+        header[108:116] = header[116:124] = b"0000000\x00"
+        header[124:136] = b"%011o\x00" % len(data)
+        header[136:148] = b"00000000000\x00"
+        header[148:156] = b" " * 8
+        header[156:157] = b"0"
+        header[148:156] = b"%06o\x00 " % sum(header)
+        out += header + data + bytes(-len(data) % 512)
+    return bytes(out + bytes(1024))

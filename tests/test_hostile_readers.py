@@ -7,6 +7,7 @@ generated (tests/reader_corpus.py)."""
 
 from __future__ import annotations
 
+import lzma
 from pathlib import Path
 
 import hostile_corpus as H
@@ -98,3 +99,90 @@ def test_zip_listing_more_entries_than_the_limit_is_read_only_to_it(
     # the first entries the limit leaves were read (each overlaps the others' data)
     read = [p for p in run.skips if p.startswith("listing.zip!inner.zip!")]
     assert len(read) == 998
+
+
+def _silent_drop_cases() -> dict[str, bytes]:
+    """Files each reader used to read as clean without a word: the term is in each."""
+    term = H.TERM_JAVA
+    zipped = H.zip_of([("FaceAttr.java", term)])
+    return {
+        # a zip after a launcher script or a "#!" line
+        "launcher.jar": b'#!/bin/sh\nexec java -jar "$0" "$@"\n' + zipped,
+        "app.pyz": b"#!/usr/bin/env python3\n" + zipped,
+        "notes.h.lzma": lzma.compress(H.TERM_LINE, format=lzma.FORMAT_ALONE),
+        "old.tar": R.v7_tar([("a.h.gz", H.gzip_of(H.TERM_LINE))]),
+        "wide.h": H.TERM_LINE.decode().encode("utf-32-le"),
+        "folder.zip": H.zip_of([("dir/", term)]),
+        "relmain.docx": R.docx(
+            "word/main.xml",
+            {
+                "word/main.xml": R.word_xml("人脸比对 维族告警"),
+                "word/document.xml": R.word_xml("Meeting agenda"),
+            },
+        ),
+        "renamed.xlsx": R.xlsx(
+            ['<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'],
+            ["person_id", "ethnicity"],
+            shared_part="strings2.xml",
+        ),
+        "long-note.pdf": R.long_annotation_pdf(),
+    }
+
+
+def test_nothing_is_read_as_clean_in_silence(tmp_path: Path, hostile: Hostile) -> None:
+    """Regression: each of these gave no finding and no skipped entry (exit 0): a jar
+    behind its launcher script, a zipapp behind "#!", a .lzma file, a V7 tar (no
+    "ustar" magic) holding a .gz, UTF-32 text without a byte-order mark, a zip entry
+    named like a folder that holds data, a DOCX whose relationships name another main
+    part than word/document.xml (a clean decoy), an XLSX whose shared strings have
+    another name, a PDF annotation over 512 K characters."""
+    cases = _silent_drop_cases()
+    root = tree(tmp_path / "t", cases)
+    run = hostile(root)
+    assert not run.result.skipped
+    assert run.found == {
+        "launcher.jar!FaceAttr.java",
+        "app.pyz!FaceAttr.java",
+        "notes.h.lzma!notes.h",
+        "old.tar!a.h.gz!a.h",
+        "wide.h",
+        "folder.zip!dir/",
+        "relmain.docx",
+        "renamed.xlsx",
+        "long-note.pdf",
+    }
+
+
+def test_password_protected_docx_is_encrypted(tmp_path: Path, hostile: Hostile) -> None:
+    """Regression: a DOCX saved with a password (a compound file holding the encrypted
+    package) went to the strings pass and was reported clean."""
+    root = tree(tmp_path / "t", {"locked.docx": R.encrypted_docx()})
+    run = hostile(root)
+    [(reason, detail)] = run.skips["locked.docx"]
+    assert reason is SkipReason.ENCRYPTED and "EncryptedPackage" in detail
+    # an Office 97-2003 file is still read by its strings
+    plain = R.compound_file({"WordDocument": H.TERM_LINE.ljust(4096, b"\x00")})
+    root = tree(tmp_path / "u", {"old.doc": plain})
+    run = hostile(root)
+    assert run.found == {"old.doc"} and not run.result.skipped
+
+
+def test_office_parts_not_read_are_listed(tmp_path: Path, hostile: Hostile) -> None:
+    """Charts, OLE objects and tracked deletions were passed over in silence; each is
+    now an unsupported entry naming the part."""
+    data = R.docx(
+        "word/document.xml",
+        {
+            "word/document.xml": R.word_xml("Quarterly figures", deleted="ethnicity column"),
+            "word/charts/chart1.xml": "<c:chartSpace/>",
+            "word/embeddings/oleObject1.bin": R.compound_file({"Ole10Native": bytes(4096)}),
+        },
+    )
+    root = tree(tmp_path / "t", {"report.docx": data})
+    run = hostile(root)
+    details = sorted(d for r, d in run.skips["report.docx"] if r is SkipReason.UNSUPPORTED)
+    assert details == [
+        "office part word/charts/chart1.xml: chart not read",
+        "office part word/document.xml: 1 tracked deletions not read (deleted text)",
+        "office part word/embeddings/oleObject1.bin: embedded object (OLE) not read",
+    ]

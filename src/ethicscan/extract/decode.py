@@ -1,6 +1,7 @@
 """Bytes to text without ever aborting a scan.
 
-Order: a byte-order mark; UTF-16 without a BOM (NUL bytes in alternate places);
+Order: a byte-order mark; UTF-16 without a BOM (NUL bytes in alternate places),
+UTF-32 without a BOM (two NUL bytes in every four);
 a NUL byte means binary; strict UTF-8; then charset-normalizer on a bounded
 sample taken where the non-ASCII bytes are (GB18030/GBK, Big5, Shift-JIS ...).
 Chinese vendor headers are often GBK; GBK and GB2312 are decoded as GB18030,
@@ -64,6 +65,24 @@ def sniff_binary(data: bytes) -> str | None:
     return None
 
 
+def utf32_without_bom(head: bytes) -> str | None:
+    """UTF-32 text without a byte-order mark: in every four bytes, the two high ones
+    are NUL (nearly every character is in the first plane) and the lowest is not."""
+    if len(head) < 16:
+        return None
+    cols = [head[k::4] for k in range(4)]
+    n = len(cols[3])
+
+    def zeros(col: bytes) -> float:
+        return col.count(0) / max(1, len(col))
+
+    if zeros(cols[3]) > 0.99 and zeros(cols[2]) > 0.9 and zeros(cols[0]) < 0.05 and n >= 4:
+        return "utf-32-le"
+    if zeros(cols[0]) > 0.99 and zeros(cols[1]) > 0.9 and zeros(cols[3]) < 0.05 and n >= 4:
+        return "utf-32-be"
+    return None
+
+
 def utf16_without_bom(head: bytes) -> str | None:
     if len(head) < 8:
         return None
@@ -85,7 +104,7 @@ def decode(data: bytes) -> Decoded:
     kind = sniff_binary(head)
     if kind:
         raise NotText(kind)
-    wide = utf16_without_bom(head)
+    wide = utf16_without_bom(head) or utf32_without_bom(head[: len(head) - len(head) % 4])
     if wide:
         return Decoded(data.decode(wide, errors="replace"), wide)
     if b"\x00" in head:
@@ -138,7 +157,7 @@ def stream_encoding(head: bytes) -> tuple[str, int] | None:
             return enc, len(bom)
     if sniff_binary(head):
         return None
-    wide = utf16_without_bom(head)
+    wide = utf16_without_bom(head) or utf32_without_bom(head[: len(head) - len(head) % 4])
     if wide:
         return wide, 0
     if b"\x00" in head:

@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any, BinaryIO, cast
 
+from ethicscan.extract import ole
 from ethicscan.extract.decode import (
     SAMPLE,
     NotText,
@@ -35,7 +36,7 @@ from ethicscan.extract.decode import (
 )
 from ethicscan.extract.formats import CONTAINERS, HEAD, Format, identify, inner_name
 from ethicscan.extract.registry import extractor_for
-from ethicscan.extract.stream import RangeReader, ranges
+from ethicscan.extract.stream import RangeReader, ranges, unit_of
 from ethicscan.extract.units import (
     RATIO_FLOOR,
     SPOOL_AT,
@@ -119,6 +120,9 @@ class Explorer:
         """Every text in ``blob`` (named ``path``) and every part not read."""
         head = blob.head(HEAD)
         fmt, desc = identify(path, head)
+        if fmt is Format.TEXT and b"PK\x03\x04" in head and _zip_at_end(blob):
+            # An executable jar behind its launcher script, a zipapp behind its "#!"
+            fmt, desc = Format.ZIP, "zip archive after a script"
         if fmt in CONTAINERS:
             if depth >= self.limits.max_depth:
                 yield Skipped(
@@ -191,7 +195,7 @@ class Explorer:
                 )
                 return
             encoding, bom = enc
-            spans = ranges(blob.size, bom, encoding.startswith("utf-16"))
+            spans = ranges(blob.size, bom, unit_of(encoding))
             if only is not None:
                 spans = [spans[only[0]]] if only[0] < len(spans) else []
             line_base = 0
@@ -224,6 +228,14 @@ class Explorer:
             yield Skipped(path, SkipReason.BINARY, desc)
             return
         data = blob.read()
+        if fmt is Format.BINARY and data.startswith(ole.MAGIC) and ole.encrypted_package(data):
+            yield Skipped(
+                path,
+                SkipReason.ENCRYPTED,
+                "office document encrypted with a password (an OLE compound file holding "
+                "EncryptionInfo and EncryptedPackage)",
+            )
+            return
         if fmt in LITERAL and self.prefilter is not None and not self.prefilter.maybe(data):
             # Its strings are its own bytes: none of them can hold a term.
             yield TextUnit(path, "")
@@ -306,10 +318,10 @@ class Explorer:
                 overlapping = _overlapping(zf.infolist())
                 expanded = 0  # declared sizes of the entries read so far
                 for info in zf.infolist():
-                    if info.filename.endswith("/"):  # is_dir() raises on an empty name
-                        continue
+                    budget.entry()  # (a folder too: the central directory lists it)
+                    if info.filename.endswith("/") and not info.file_size:
+                        continue  # a folder (is_dir() raises on an empty name)
                     name = f"{path}!{path_text(info.filename)}"
-                    budget.entry()
                     if info in overlapping:
                         yield Skipped(
                             name,
@@ -572,6 +584,36 @@ class Explorer:
                 self.scratch.remove(got.path)
 
 
+def _zip_at_end(blob: Blob) -> bool:
+    """Whether ``blob`` ends with a zip's end record whose central directory starts
+    with a record: a zip with something before it (zipfile reads those)."""
+    n = min(blob.size, 22 + 0xFFFF)
+    if blob.data is not None:
+        tail = blob.data[blob.size - n :]
+    else:
+        with blob.open() as f:
+            f.seek(blob.size - n)
+            tail = f.read(n)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < 22:
+        return False
+    size, offset = struct.unpack_from("<II", tail, at + 12)
+    if size == 0xFFFFFFFF or offset == 0xFFFFFFFF:
+        return True  # zip64: zipfile checks the rest
+    start = blob.size - n + at - size
+    if start < 0 or offset > start:
+        return False
+    if size == 0:
+        return True
+    if blob.data is not None:
+        first = blob.data[start : start + 4]
+    else:
+        with blob.open() as f:
+            f.seek(start)
+            first = f.read(4)
+    return first == b"PK\x01\x02"
+
+
 _CENTRAL = struct.Struct("<4s4B4HL2L5H2L")  # a central directory record, 46 bytes
 
 
@@ -579,7 +621,7 @@ _CENTRAL = struct.Struct("<4s4B4HL2L5H2L")  # a central directory record, 46 byt
 class _Listing:
     """What a zip's central directory lists, counted before zipfile reads it."""
 
-    count: int  # entries (records but folders), counted up to one past the most asked for
+    count: int  # records, counted up to one past the most asked for
     start: int  # where the directory starts in the file
     kept: int  # bytes of the records up to the most asked for
     offset: int  # the directory's offset as the end record gives it
@@ -624,9 +666,7 @@ def _listing(f: IO[bytes] | BinaryIO, most: int) -> _Listing | None:
             head = _CENTRAL.unpack_from(buf, i)
             if head[0] != b"PK\x01\x02":
                 break
-            name_end = i + _CENTRAL.size + head[12]
-            if not (head[12] and name_end <= len(buf) and buf[name_end - 1] == 0x2F):
-                count += 1  # folders ("x/") are not entries the limit counts
+            count += 1  # (folders too: zipfile makes an object of each)
             i += _CENTRAL.size + head[12] + head[13] + head[14]  # name, extra, comment
             if count <= most:
                 kept = done + i
