@@ -34,6 +34,7 @@ def seeds() -> dict[str, dict[str, bytes]]:
     from test_hostile import _real_files
 
     real = _real_files()
+    docs = R.document_seeds()
     archives = {}
     for name, data in SEEDS.items():
         suffix = next((n for n in ARCHIVE_NAMES if name.endswith(n[1:])), "a")
@@ -48,7 +49,7 @@ def seeds() -> dict[str, dict[str, bytes]]:
             "line": H.TERM_LINE,
         },
         "fuzz_matcher": {"terms": b"\x01\x00skinColor\x01\x00race\x00 face"},
-        "fuzz_archive": archives,
+        "fuzz_archive": {**archives, **_reader_archives()},
         "fuzz_javaclass": {
             "FaceAttr.class": b"\x00" + real["FaceAttr.class"],
             "shared.class": b"\x00" + R.shared_descriptor_class(8, 400),
@@ -58,16 +59,29 @@ def seeds() -> dict[str, dict[str, bytes]]:
             "shared.dex": b"\x00" + R.shared_table_dex(8, 400, 8),
         },
         "fuzz_native": {"true.elf": b"\x00" + real.get("true.elf", b"\x7fELF")},
-        "fuzz_pdf": {"spec.pdf": b"\x00" + real["spec.pdf"]},
+        "fuzz_pdf": {
+            "spec.pdf": b"\x00" + real["spec.pdf"],
+            "shared-notes.pdf": b"\x00" + docs["shared-notes.pdf"],
+            "long-note.pdf": b"\x00" + docs["long-note.pdf"],
+        },
         "fuzz_office": {
             "face.docx": b"\x00" + real["face.docx"],
             "persons.xlsx": b"\x01" + real["persons.xlsx"],
             "deck.pptx": b"\x02" + real["deck.pptx"],
+            "relmain.docx": b"\x00" + docs["relmain.docx"],
+            "gaps.xlsx": b"\x01" + docs["gaps.xlsx"],
         },
         "fuzz_markup": {"page.html": b"\x00" + real["page.html"]},
         "fuzz_rtf": {"doc.rtf": b"\x00" + real["doc.rtf"]},
         "fuzz_gettext": {"django.mo": b"\x00" + _mo()},
     }
+
+
+def _reader_archives() -> dict[str, bytes]:
+    """Shapes the readers learned (a zip behind a script, .lzma, a V7 tar, a zip
+    listing more entries than it holds, OLE files ...), read by their content."""
+    last = bytes([ARCHIVE_NAMES.index("a")])
+    return {name: last + data for name, data in R.archive_seeds().items()}
 
 
 def _mo() -> bytes:

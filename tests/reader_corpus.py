@@ -341,3 +341,39 @@ def v7_tar(members: list[tuple[str, bytes]]) -> bytes:
         header[148:156] = b"%06o\x00 " % sum(header)
         out += header + data + bytes(-len(data) % 512)
     return bytes(out + bytes(1024))
+
+
+def archive_seeds() -> dict[str, bytes]:
+    """Small files of the shapes above, for the fuzzers to mutate (named so the
+    explorer identifies them by content, as it must)."""
+    import gzip
+    import lzma
+
+    term = b"int detectSkinColor(Face face); // face attribute: skin colour\n"
+    zipped = office_zip({"FaceAttr.java": term, "dir/": b"data"})
+    return {
+        "launcher.jar": b"#!/bin/sh\nexec java -jar $0\n" + zipped,
+        "notes.h.lzma": lzma.compress(term, format=lzma.FORMAT_ALONE),
+        "v7.tar": v7_tar([("a.h.gz", gzip.compress(term, mtime=0))]),
+        "listing.zip": zip_listing(64),
+        "locked.docx": encrypted_docx(),
+        "old.doc": compound_file({"WordDocument": term.ljust(4096, b"\x00")}),
+        "wide.h": term.decode().encode("utf-32-le"),
+    }
+
+
+def document_seeds() -> dict[str, bytes]:
+    """Small documents of the shapes above, for the fuzzers to mutate."""
+    return {
+        "relmain.docx": docx(
+            "word/main.xml",
+            {
+                "word/main.xml": word_xml("人脸比对 维族告警", deleted="race"),
+                "word/document.xml": word_xml("agenda"),
+                "word/charts/chart1.xml": "<c/>",
+            },
+        ),
+        "gaps.xlsx": xlsx(gappy_rows(2, 300, 1000), ["ethnicity"], "s2.xml"),
+        "shared-notes.pdf": shared_annotation_pdf(4, 2000),
+        "long-note.pdf": long_annotation_pdf(4000),
+    }
