@@ -45,8 +45,17 @@ CHUNK = 64 * 1024  # compressed XML fed to the parser at a time
 Element = ET.Element
 
 
+_LOCAL: dict[str, str] = {}
+
+
 def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
+    """The tag without its namespace (remembered: a part repeats a few tags)."""
+    got = _LOCAL.get(tag)
+    if got is None:
+        got = tag.rsplit("}", 1)[-1]
+        if len(_LOCAL) < 4096:
+            _LOCAL[tag] = got
+    return got
 
 
 _DOCTYPE = (b"<!DOCTYPE", "<!DOCTYPE".encode("utf-16-le"), "<!DOCTYPE".encode("utf-16-be"))
@@ -133,10 +142,10 @@ class _Package:
         return info
 
     def events(self, name: str, tree: bool = False) -> Iterator[tuple[str, Element]]:
-        """The part as a stream of ``("start" | "end", element)`` events.  Each
-        element is dropped from the tree after its end event (unless ``tree``), so
-        memory holds only the open elements; ``tree`` keeps them, up to
-        :data:`MAX_ELEMENTS`.  A part that cannot be read ends its stream with a
+        """The part as a stream of ``("start" | "end", element)`` events.  Elements
+        that have ended are dropped from the tree (unless ``tree``) a few dozen at a
+        time, so memory holds the open elements and little more; ``tree`` keeps them,
+        up to :data:`MAX_ELEMENTS`.  A part that cannot be read ends its stream with a
         skipped entry (what was read before stays read)."""
         info = self._part(name)
         if info is None:
@@ -167,17 +176,20 @@ class _Package:
                         parser.close()
                     for event, el in cast(Iterator[tuple[str, Element]], parser.read_events()):
                         if event == "start":
-                            prolog = None
-                            count += 1
-                            if tree and count > MAX_ELEMENTS:
-                                raise _TooMany
+                            if prolog is not None:
+                                prolog = None
+                            if tree:
+                                count += 1
+                                if count > MAX_ELEMENTS:
+                                    raise _TooMany
                             stack.append(el)
                             yield "start", el
                         else:
                             stack.pop()
                             yield "end", el
-                            if stack and not tree:
-                                stack[-1].remove(el)
+                            # Every child of the parent has ended now: none is needed.
+                            if not tree and stack and len(stack[-1]) > 64:
+                                del stack[-1][:]
                     if not chunk:
                         return
         except _TooMany:
@@ -580,11 +592,20 @@ def _x_rows(events: Iterable[tuple[str, Element]], shared: list[str], once: Once
     cells = 0  # cells written in this row (empty ones not yet written: ``pending``)
     pending = 0
     kind, col = "n", 0
-    value: _Line | None = None  # the cell being read
+    value: list[str] | None = None  # the text of the cell being read
+    ns = ""
+    row_tag = c_tag = v_tag = t_tag = ""
     for event, el in events:
-        tag = _local(el.tag)
+        tag = el.tag
+        if not row_tag:  # the root: its namespace is the sheet's
+            ns = tag[: tag.index("}") + 1] if tag.startswith("{") else ""
+            row_tag, c_tag, v_tag, t_tag = ns + "row", ns + "c", ns + "v", ns + "t"
         if event == "start":
-            if tag == "row":
+            if tag == c_tag:
+                kind = el.get("t", "n")
+                col = _col(el.get("r", ""))  # empty cells are not written: keep their place
+                value = []
+            elif tag == row_tag:
                 r = el.get("r")
                 if r and r.isdigit():
                     gap = int(r) - 1 - line
@@ -593,16 +614,14 @@ def _x_rows(events: Iterable[tuple[str, Element]], shared: list[str], once: Once
                             yield ""
                         line += gap
                 row, cells, pending = _Line(), 0, 0
-            elif tag == "c":
-                kind = el.get("t", "n")
-                col = _col(el.get("r", ""))  # empty cells are not written: keep their place
-                value = _Line()
             continue
-        if value is not None and tag in ("v", "t"):
-            if el.text and (tag == "v" or kind == "inlineStr"):
-                value.add(el.text)
-        elif tag == "c" and value is not None:
-            v = value.take()
+        if value is not None and (tag == v_tag or tag == t_tag):
+            if el.text and (tag == v_tag or kind == "inlineStr"):
+                value.append(el.text)
+                if len(value) > 1024:
+                    value[:] = ["".join(value)[:MAX_CHARS]]
+        elif tag == c_tag and value is not None:
+            v = "".join(value)
             value = None
             if kind == "s":
                 v = once(shared[int(v)]) if v.isdigit() and int(v) < len(shared) else ""
@@ -615,10 +634,10 @@ def _x_rows(events: Iterable[tuple[str, Element]], shared: list[str], once: Once
                 pending += 1
                 continue
             seps = pending + (1 if cells else 0)
-            row.add(CELL_SEP * seps + v.replace("\n", " "))
+            row.add(CELL_SEP * seps + v.replace("\n", " ") if seps else v.replace("\n", " "))
             cells += pending + 1
             pending = 0
-        elif tag == "row":
+        elif tag == row_tag:
             line += 1
             yield row.take()
 
