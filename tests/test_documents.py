@@ -502,3 +502,24 @@ def test_mutated_office_xml_parts_never_raise(make: object) -> None:
             assert exc.reason in (SkipReason.CORRUPT, SkipReason.UNSUPPORTED)
         else:
             assert isinstance(got, Extracted)
+
+
+def test_large_ods_is_read_as_a_stream() -> None:
+    """A sheet of more elements than a part read as a tree may hold (30,000 rows of
+    three cells: 210,000 elements) is read whole: OpenDocument content is
+    streamed a paragraph or row at a time, like OOXML sheets."""
+    from ethicscan.extract.office import MAX_ELEMENTS
+
+    cell = "<table:table-cell><text:p>{}</text:p></table:table-cell>"
+    rows = "".join(
+        f"<table:table-row>{cell.format(i)}{cell.format('name')}{cell.format('x')}</table:table-row>"
+        for i in range(30_000)
+    )
+    last = f"<table:table-row>{cell.format('ethnicity')}</table:table-row>"
+    body = f'<table:table table:name="People">{rows}{last}</table:table>'
+    assert body.count("<") // 2 > MAX_ELEMENTS
+    data = odf("spreadsheet", body, "application/vnd.oasis.opendocument.spreadsheet")
+    [sheet] = extract_office(data, "people.ods").segments
+    lines = sheet.text.split("\n")
+    assert sheet.member == "People" and len(lines) == 30_001
+    assert lines[0] == "0 | name | x" and lines[-1] == "ethnicity"

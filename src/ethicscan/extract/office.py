@@ -16,6 +16,7 @@ The zip is read with :mod:`zipfile` in memory and each XML part with defusedxml
 from __future__ import annotations
 
 import io
+import itertools
 import posixpath
 import xml.etree.ElementTree as ET
 import zipfile
@@ -34,7 +35,7 @@ from ethicscan.model import SkipReason
 MAX_PART = 64 * 1024 * 1024  # uncompressed bytes of one XML part
 MAX_TOTAL = 256 * 1024 * 1024  # uncompressed bytes of all parts read from one document
 MAX_RATIO = 200.0  # expanded / compressed, per part above 1 MB
-MAX_ELEMENTS = 500_000  # elements of a part read as a tree (sheets and text are streamed)
+MAX_ELEMENTS = 200_000  # elements of a part read as a tree (sheets and text are streamed)
 MAX_CHARS = 16 * 1024 * 1024  # characters of text kept from one document
 MAX_ROW_GAP = 1000  # empty rows padded so lines keep row numbers; larger gaps are closed
 MAX_COL_GAP = 100  # empty cells padded so a row's cells keep their columns
@@ -141,17 +142,22 @@ class _Package:
             return None
         return info
 
-    def events(self, name: str, tree: bool = False) -> Iterator[tuple[str, Element]]:
+    def events(
+        self, name: str, tree: bool = False, keep: frozenset[str] = frozenset()
+    ) -> Iterator[tuple[str, Element]]:
         """The part as a stream of ``("start" | "end", element)`` events.  Elements
         that have ended are dropped from the tree (unless ``tree``) a few dozen at a
         time, so memory holds the open elements and little more; ``tree`` keeps them,
-        up to :data:`MAX_ELEMENTS`.  A part that cannot be read ends its stream with a
-        skipped entry (what was read before stays read)."""
+        up to :data:`MAX_ELEMENTS`.  An element whose tag (without namespace) is in
+        ``keep`` keeps its subtree, up to :data:`MAX_ELEMENTS` elements, until it
+        ends.  A part that cannot be read ends its stream with a skipped entry (what
+        was read before stays read)."""
         info = self._part(name)
         if info is None:
             return
         stack: list[Element] = []
         count = 0
+        kept = -1  # where in the stack an element whose subtree is kept is, or -1
         try:
             with self.zf.open(info) as f:
                 parser = _pull_parser(False)
@@ -178,7 +184,9 @@ class _Package:
                         if event == "start":
                             if prolog is not None:
                                 prolog = None
-                            if tree:
+                            if kept < 0 and keep and _local(el.tag) in keep:
+                                kept, count = len(stack), 0
+                            if tree or kept >= 0:
                                 count += 1
                                 if count > MAX_ELEMENTS:
                                     raise _TooMany
@@ -187,8 +195,10 @@ class _Package:
                         else:
                             stack.pop()
                             yield "end", el
+                            if kept == len(stack):
+                                kept = -1
                             # Every child of the parent has ended now: none is needed.
-                            if not tree and stack and len(stack[-1]) > 64:
+                            if not tree and kept < 0 and stack and len(stack[-1]) > 64:
                                 del stack[-1][:]
                     if not chunk:
                         return
@@ -221,6 +231,8 @@ class _Package:
         first line that would pass it ends the part (and the document's text) with a
         ``limit`` entry."""
         out: list[str] = []
+        if self.full:
+            return ""
         for line in lines:
             if self.chars + len(line) + 1 > MAX_CHARS:
                 self.full = True
@@ -615,7 +627,7 @@ def _x_rows(events: Iterable[tuple[str, Element]], shared: list[str], once: Once
                         line += gap
                 row, cells, pending = _Line(), 0, 0
             continue
-        if value is not None and (tag == v_tag or tag == t_tag):
+        if value is not None and tag in (v_tag, t_tag):
             if el.text and (tag == v_tag or kind == "inlineStr"):
                 value.append(el.text)
                 if len(value) > 1024:
@@ -718,35 +730,70 @@ def _o_lines(el: Element) -> Iterator[str]:
             yield from _o_lines(child)
 
 
+_O_UNITS = frozenset({"p", "h", "table-row"})
+_O_KINDS = frozenset({"text", "spreadsheet", "presentation"})
+
+
+def _o_unit(el: Element) -> Iterator[str]:
+    """The lines of one paragraph, heading or table row (and its annotations)."""
+    if _local(el.tag) == "table-row":
+        cells = []
+        for cell in el:
+            if _local(cell.tag) in ("table-cell", "covered-table-cell"):
+                cells.append(" ".join(_o_lines(cell)).strip())
+        while cells and not cells[-1]:
+            cells.pop()
+        yield CELL_SEP.join(cells)
+        return
+    notes: list[str] = []
+    yield _o_text(el, notes)
+    yield from notes
+
+
+def _o_content(pkg: _Package) -> Iterator[tuple[tuple[int, str, int | None], str]]:
+    """The lines of ``content.xml`` read as a stream, each with the segment it goes to:
+    (a number that changes with the segment, member, page).  Each paragraph, heading
+    and table row is read whole when it ends, the rest of the tree is dropped."""
+    kind = ""
+    tables = pages = notes = 0
+    member, page = "", None
+    unit: Element | None = None
+    for event, el in pkg.events("content.xml", keep=_O_UNITS):
+        if unit is not None:
+            if event == "end" and el is unit:
+                unit = None
+                group = tables if kind == "spreadsheet" else 2 * pages + (notes > 0)
+                for line in _o_unit(el):
+                    yield (group, "notes" if notes else member, page), line
+            continue
+        tag = _local(el.tag)
+        if event == "start":
+            if tag in _O_UNITS:
+                unit = el
+            elif not kind and tag in _O_KINDS:
+                kind = tag
+            elif tag == "table" and kind == "spreadsheet":
+                tables += 1
+                member = _o_name(el)
+            elif tag == "page" and kind == "presentation":
+                pages += 1
+                page = pages
+            elif tag == "notes":
+                notes += 1
+        elif tag == "notes":
+            notes -= 1
+
+
 def _odf(pkg: _Package) -> Iterator[Segment]:
-    content = pkg.xml("content.xml")
-    if content is not None:
-        body = next((e for e in content.iter() if _local(e.tag) == "body"), None)
-        kind = next(iter(body), None) if body is not None else None
-        kind_tag = _local(kind.tag) if kind is not None else ""
-        if kind is not None and kind_tag == "spreadsheet":
-            for table in kind:
-                if _local(table.tag) == "table":
-                    yield Segment(pkg.text(_o_lines(table), "content.xml"), member=_o_name(table))
-        elif kind is not None and kind_tag == "presentation":
-            n = 0
-            for page in kind:
-                if _local(page.tag) != "page":
-                    continue
-                n += 1
-                notes = [c for c in page if _local(c.tag) == "notes"]
-                for c in notes:
-                    page.remove(c)
-                yield Segment(pkg.text(_o_lines(page), "content.xml"), page=n)
-                for c in notes:
-                    yield Segment(pkg.text(_o_lines(c), "content.xml"), page=n, member="notes")
-        elif body is not None:
-            yield Segment(pkg.text(_o_lines(body), "content.xml"))
+    for (_, member, page), lines in itertools.groupby(_o_content(pkg), key=lambda kv: kv[0]):
+        if pkg.full:
+            break
+        yield Segment(pkg.text((line for _, line in lines), "content.xml"), page, None, member)
     styles = pkg.xml("styles.xml")  # headers and footers of master pages
     if styles is not None:
         masters = [e for e in styles.iter() if _local(e.tag) == "master-styles"]
-        lines = (line for m in masters for line in _o_lines(m))
-        yield Segment(pkg.text(lines, "styles.xml"), member="headers and footers")
+        text = pkg.text((line for m in masters for line in _o_lines(m)), "styles.xml")
+        yield Segment(text, member="headers and footers")
 
 
 def _o_name(table: Element) -> str:
