@@ -109,6 +109,8 @@ def _silent_drop_cases() -> dict[str, bytes]:
         # a zip after a launcher script or a "#!" line
         "launcher.jar": b'#!/bin/sh\nexec java -jar "$0" "$@"\n' + zipped,
         "app.pyz": b"#!/usr/bin/env python3\n" + zipped,
+        "long-launcher.jar": b"#!/bin/sh\n" + b"# set up the class path\n" * 4000 + zipped,
+        "big-launcher.jar": b"#!/bin/sh\n" + b"# the class path\n" * 300_000 + zipped,
         "notes.h.lzma": lzma.compress(H.TERM_LINE, format=lzma.FORMAT_ALONE),
         "old.tar": R.v7_tar([("a.h.gz", H.gzip_of(H.TERM_LINE))]),
         "wide.h": H.TERM_LINE.decode().encode("utf-32-le"),
@@ -131,7 +133,9 @@ def _silent_drop_cases() -> dict[str, bytes]:
 
 def test_nothing_is_read_as_clean_in_silence(tmp_path: Path, hostile: Hostile) -> None:
     """Regression: each of these gave no finding and no skipped entry (exit 0): a jar
-    behind its launcher script, a zipapp behind "#!", a .lzma file, a V7 tar (no
+    behind its launcher script (short, longer than the first 64 KiB, or making a file
+    large enough to be read in pieces), a zipapp
+    behind "#!", a .lzma file, a V7 tar (no
     "ustar" magic) holding a .gz, UTF-32 text without a byte-order mark, a zip entry
     named like a folder that holds data, a DOCX whose relationships name another main
     part than word/document.xml (a clean decoy), an XLSX whose shared strings have
@@ -143,6 +147,8 @@ def test_nothing_is_read_as_clean_in_silence(tmp_path: Path, hostile: Hostile) -
     assert run.found == {
         "launcher.jar!FaceAttr.java",
         "app.pyz!FaceAttr.java",
+        "long-launcher.jar!FaceAttr.java",
+        "big-launcher.jar!FaceAttr.java",
         "notes.h.lzma!notes.h",
         "old.tar!a.h.gz!a.h",
         "wide.h",
@@ -186,3 +192,21 @@ def test_office_parts_not_read_are_listed(tmp_path: Path, hostile: Hostile) -> N
         "office part word/document.xml: 1 tracked deletions not read (deleted text)",
         "office part word/embeddings/oleObject1.bin: embedded object (OLE) not read",
     ]
+
+
+def test_a_large_text_ending_in_a_zip_is_not_split_into_ranges(tmp_path: Path) -> None:
+    """A file large enough to be read in ranges by several workers is one job when it
+    ends with a zip (a jar behind a long launcher script): it is opened as a zip."""
+    from ethicscan.engine.local import split_large
+    from ethicscan.extract.units import Limits
+    from ethicscan.sources.fs import FileJob
+
+    zipped = H.zip_of([("FaceAttr.java", H.TERM_JAVA)])
+    script = b"#!/bin/sh\n" + b"# the class path\n" * 1_200_000
+    jar, text = tmp_path / "big-launcher.jar", tmp_path / "big.sh"
+    jar.write_bytes(script + zipped)
+    text.write_bytes(script)
+    limits = Limits()
+    for path, parts in ((jar, 1), (text, 3)):
+        job = FileJob(str(path), path.name, path.stat().st_size)
+        assert len(split_large(job, limits)) == parts, path.name

@@ -120,18 +120,15 @@ class Explorer:
         """Every text in ``blob`` (named ``path``) and every part not read."""
         head = blob.head(HEAD)
         fmt, desc = identify(path, head)
-        if fmt is Format.TEXT and b"PK\x03\x04" in head and _zip_at_end(blob):
+        if (
+            fmt is Format.TEXT
+            and (b"PK\x03\x04" in head or blob.size > self.limits.stream_above)
+            and zip_at_end(blob)
+        ):
             # An executable jar behind its launcher script, a zipapp behind its "#!"
             fmt, desc = Format.ZIP, "zip archive after a script"
         if fmt in CONTAINERS:
-            if depth >= self.limits.max_depth:
-                yield Skipped(
-                    path,
-                    SkipReason.LIMIT,
-                    f"{desc} nested {depth} deep (--max-depth {self.limits.max_depth})",
-                )
-                return
-            yield from self._container(path, fmt, desc, blob, budget, depth)
+            yield from self._open(path, fmt, desc, blob, budget, depth)
             return
         if (
             fmt is Format.TEXT
@@ -154,6 +151,10 @@ class Explorer:
             yield from self._extract(path, fmt, desc, blob, budget, depth)
             return
         data = blob.read()
+        if ends_like_zip(data) and zip_at_end(blob):
+            # a zip behind a script or stub longer than the head
+            yield from self._open(path, Format.ZIP, "zip archive after a stub", blob, budget, depth)
+            return
         ext = extractor_for(Format.TEXT, path)
         if (
             ext is None
@@ -175,6 +176,19 @@ class Explorer:
             yield TextUnit(path, text, utf8=data if as_is else None)
             return
         yield from self._run(ext, path, Format.TEXT, text.encode("utf-8"), budget, depth)
+
+    def _open(
+        self, path: str, fmt: Format, desc: str, blob: Blob, budget: Budget, depth: int
+    ) -> Iterator[TextUnit | Skipped]:
+        """An archive or compressed file, unless it is nested too deep."""
+        if depth >= self.limits.max_depth:
+            yield Skipped(
+                path,
+                SkipReason.LIMIT,
+                f"{desc} nested {depth} deep (--max-depth {self.limits.max_depth})",
+            )
+            return
+        yield from self._container(path, fmt, desc, blob, budget, depth)
 
     # -- texts too large to read whole ---------------------------------------------------
     def stream(
@@ -584,34 +598,41 @@ class Explorer:
                 self.scratch.remove(got.path)
 
 
-def _zip_at_end(blob: Blob) -> bool:
+_END_SEARCH = 22 + 0xFFFF  # a zip's end record is within this many bytes of its end
+
+
+def ends_like_zip(data: bytes) -> bool:
+    """Whether ``data`` may end with a zip (an end record signature near its end): a
+    text that does is looked at again (:func:`_zip_at_end`)."""
+    return data.find(b"PK\x05\x06", max(0, len(data) - _END_SEARCH)) >= 0
+
+
+def zip_at_end(blob: Blob) -> bool:
     """Whether ``blob`` ends with a zip's end record whose central directory starts
     with a record: a zip with something before it (zipfile reads those)."""
-    n = min(blob.size, 22 + 0xFFFF)
-    if blob.data is not None:
-        tail = blob.data[blob.size - n :]
-    else:
-        with blob.open() as f:
-            f.seek(blob.size - n)
-            tail = f.read(n)
-    at = tail.rfind(b"PK\x05\x06")
-    if at < 0 or len(tail) - at < 22:
+    n = min(blob.size, _END_SEARCH)
+    try:
+        tail = _read_at(blob, blob.size - n, n)
+        at = tail.rfind(b"PK\x05\x06")
+        if at < 0 or len(tail) - at < 22:
+            return False
+        size, offset = struct.unpack_from("<II", tail, at + 12)
+        if size == 0xFFFFFFFF or offset == 0xFFFFFFFF:
+            return True  # zip64: zipfile checks the rest
+        start = blob.size - n + at - size
+        if start < 0 or offset > start:
+            return False
+        return size == 0 or _read_at(blob, start, 4) == b"PK\x01\x02"
+    except OSError:
         return False
-    size, offset = struct.unpack_from("<II", tail, at + 12)
-    if size == 0xFFFFFFFF or offset == 0xFFFFFFFF:
-        return True  # zip64: zipfile checks the rest
-    start = blob.size - n + at - size
-    if start < 0 or offset > start:
-        return False
-    if size == 0:
-        return True
+
+
+def _read_at(blob: Blob, at: int, n: int) -> bytes:
     if blob.data is not None:
-        first = blob.data[start : start + 4]
-    else:
-        with blob.open() as f:
-            f.seek(start)
-            first = f.read(4)
-    return first == b"PK\x01\x02"
+        return blob.data[at : at + n]
+    with blob.open() as f:
+        f.seek(at)
+        return f.read(n)
 
 
 _CENTRAL = struct.Struct("<4s4B4HL2L5H2L")  # a central directory record, 46 bytes
