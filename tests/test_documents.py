@@ -523,3 +523,30 @@ def test_large_ods_is_read_as_a_stream() -> None:
     lines = sheet.text.split("\n")
     assert sheet.member == "People" and len(lines) == 30_001
     assert lines[0] == "0 | name | x" and lines[-1] == "ethnicity"
+
+
+def test_shared_strings_are_kept_compact_and_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A table of many short shared strings (a 2.5 MB workbook can list a million) is
+    held as joined chunks, not one object each, and stops at the text limit with a
+    reason."""
+    import sys
+
+    import reader_corpus as R
+    from ethicscan.extract import office
+
+    shared = office._Shared()
+    texts = [format(i, "x") for i in range(200_000)]
+    for t in texts:
+        assert shared.add(t)
+    held = sum(map(sys.getsizeof, [*shared.chunks, *shared.ends, *shared.pending]))
+    assert held < 2_000_000 < sum(map(sys.getsizeof, texts))
+    assert [shared[i] for i in (0, 4095, 4096, 199_999)] == [
+        texts[i] for i in (0, 4095, 4096, 199_999)
+    ]
+
+    monkeypatch.setattr(office, "MAX_CHARS", 100)
+    row = '<row r="1"><c r="A1" t="s"><v>0</v></c></row>'
+    out = extract_office(R.xlsx([row], [f"name {i}" for i in range(50)]), "a.xlsx")
+    [(reason, detail)] = out.skipped
+    assert reason is SkipReason.LIMIT
+    assert detail.startswith("office part xl/sharedStrings.xml: shared strings after the first")

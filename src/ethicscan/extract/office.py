@@ -21,6 +21,7 @@ import posixpath
 import xml.etree.ElementTree as ET
 import zipfile
 import zlib
+from array import array
 from collections.abc import Iterable, Iterator
 from typing import cast
 
@@ -548,9 +549,48 @@ def _x_text(el: Element) -> str:
     return "".join(t.text or "" for t in el.iter() if _local(t.tag) == "t")
 
 
-def _shared_strings(pkg: _Package, part: str) -> list[str]:
+class _Shared:
+    """A workbook's shared strings, kept compact: a few thousand at a time joined into
+    one string with an array of where each ends (a table of millions of one-letter
+    strings is not millions of objects), and no more than :data:`MAX_CHARS`
+    characters in all."""
+
+    STEP = 4096
+
+    def __init__(self) -> None:
+        self.chunks: list[str] = []
+        self.ends: list[array[int]] = []
+        self.pending: list[str] = []
+        self.count = 0
+        self.chars = 0
+
+    def add(self, text: str) -> bool:
+        """Keep ``text``; False (and nothing kept) once the table passes its limit."""
+        if self.chars + len(text) > MAX_CHARS:
+            return False
+        self.chars += len(text)
+        self.pending.append(text)
+        self.count += 1
+        if len(self.pending) == self.STEP:
+            self.ends.append(array("I", itertools.accumulate(map(len, self.pending))))
+            self.chunks.append("".join(self.pending))
+            self.pending = []
+        return True
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, i: int) -> str:
+        chunk, k = divmod(i, self.STEP)
+        if chunk >= len(self.chunks):
+            return self.pending[k]
+        ends = self.ends[chunk]
+        return self.chunks[chunk][ends[k - 1] if k else 0 : ends[k]]
+
+
+def _shared_strings(pkg: _Package, part: str) -> _Shared:
     """The shared strings, read as a stream (a string's runs joined)."""
-    out: list[str] = []
+    out = _Shared()
     cur: _Line | None = None
     for event, el in pkg.events(part):
         tag = _local(el.tag)
@@ -558,7 +598,15 @@ def _shared_strings(pkg: _Package, part: str) -> list[str]:
             if event == "start":
                 cur = _Line()
             elif cur is not None:
-                out.append(cur.take())
+                if not out.add(cur.take()):
+                    pkg.skipped.append(
+                        (
+                            SkipReason.LIMIT,
+                            f"office part {part}: shared strings after the first {len(out)} "
+                            f"not read (more than {MAX_CHARS} characters)",
+                        )
+                    )
+                    break
                 cur = None
         elif event == "end" and tag == "t" and cur is not None and el.text:
             cur.add(el.text)
@@ -567,7 +615,7 @@ def _shared_strings(pkg: _Package, part: str) -> list[str]:
 
 def _xlsx(pkg: _Package, main: str) -> Iterator[Segment]:
     rels = pkg.rels(main)
-    shared: list[str] = []
+    shared = _Shared()
     for target, kind in rels.values():
         if kind == "sharedStrings":
             shared = _shared_strings(pkg, target)
@@ -594,7 +642,7 @@ def _xlsx(pkg: _Package, main: str) -> Iterator[Segment]:
                     yield Segment(pkg.text(lines, target), member=f"{title} (comments)")
 
 
-def _x_rows(events: Iterable[tuple[str, Element]], shared: list[str], once: Once) -> Iterator[str]:
+def _x_rows(events: Iterable[tuple[str, Element]], shared: _Shared, once: Once) -> Iterator[str]:
     """The rows of a sheet read as a stream, one line each; empty rows (up to
     :data:`MAX_ROW_GAP`) and empty cells (up to :data:`MAX_COL_GAP` at a time, within
     :data:`MAX_COLUMN`) are padded so lines keep row numbers and cells their columns;
