@@ -377,3 +377,17 @@ def document_seeds() -> dict[str, bytes]:
         "shared-notes.pdf": shared_annotation_pdf(4, 2000),
         "long-note.pdf": long_annotation_pdf(4000),
     }
+
+
+def with_listing(data: bytes, extra: int) -> bytes:
+    """The zip ``data`` (no comment) with ``extra`` more records in its central
+    directory, each naming a new entry that points at the first local header."""
+    size, offset = struct.unpack_from("<II", data, len(data) - 10)
+    record = struct.pack(
+        "<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 0, 0, 0x21, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0
+    )
+    more = b"".join(record + b"%08x" % i for i in range(extra))
+    cd = data[offset : offset + size] + more
+    n = min(0xFFFF, len(zipfile.ZipFile(io.BytesIO(data)).infolist()) + extra)
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, n, n, len(cd), offset, 0)
+    return data[:offset] + cd + end

@@ -210,3 +210,20 @@ def test_a_large_text_ending_in_a_zip_is_not_split_into_ranges(tmp_path: Path) -
     for path, parts in ((jar, 1), (text, 3)):
         job = FileJob(str(path), path.name, path.stat().st_size)
         assert len(split_large(job, limits)) == parts, path.name
+
+
+def test_office_document_listing_many_parts_is_read_only_to_its_limit(
+    tmp_path: Path, hostile: Hostile
+) -> None:
+    """An office document is a zip too: one whose central directory lists 400,000
+    entries made zipfile build an object for each (183 MB) before a part was read.
+    Only the first 10,000 are shown to zipfile, and the rest is a limit entry."""
+    from ethicscan.extract.office import MAX_PARTS
+
+    doc = R.docx("word/document.xml", {"word/document.xml": R.word_xml("人脸比对 维族告警")})
+    data = R.with_listing(doc, 400_000)
+    root = tree(tmp_path / "t", {"many.docx": data})
+    run = hostile(root, seconds=10, rss_mb=100)
+    assert run.found == {"many.docx"}
+    [(reason, detail)] = run.skips["many.docx"]
+    assert reason is SkipReason.LIMIT and f"more than {MAX_PARTS} parts" in detail

@@ -23,11 +23,12 @@ import zipfile
 import zlib
 from array import array
 from collections.abc import Iterable, Iterator
-from typing import cast
+from typing import IO, cast
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
+from ethicscan.extract import zipdir
 from ethicscan.extract.common import Once, clean, prose_hint
 from ethicscan.extract.formats import OFFICE_SUFFIXES, suffix
 from ethicscan.extract.units import Extracted, ExtractError, Segment
@@ -36,6 +37,7 @@ from ethicscan.model import SkipReason
 MAX_PART = 64 * 1024 * 1024  # uncompressed bytes of one XML part
 MAX_TOTAL = 256 * 1024 * 1024  # uncompressed bytes of all parts read from one document
 MAX_RATIO = 200.0  # expanded / compressed, per part above 1 MB
+MAX_PARTS = 10_000  # zip entries of one document (a large workbook has a few thousand)
 MAX_ELEMENTS = 200_000  # elements of a part read as a tree (sheets and text are streamed)
 MAX_CHARS = 16 * 1024 * 1024  # characters of text kept from one document
 MAX_ROW_GAP = 1000  # empty rows padded so lines keep row numbers; larger gaps are closed
@@ -105,8 +107,20 @@ class _Package:
     (:class:`common.Once`)."""
 
     def __init__(self, data: bytes) -> None:
+        self.skipped: list[tuple[SkipReason, str]] = []
+        f: IO[bytes] = io.BytesIO(data)
+        listed = zipdir.listing(f, MAX_PARTS)
+        if listed is not None and listed.count > MAX_PARTS:
+            # zipfile would make an object of every entry first: show it the first ones
+            f = cast(IO[bytes], zipdir.Cut(f, listed, MAX_PARTS))
+            self.skipped.append(
+                (
+                    SkipReason.LIMIT,
+                    f"office document: lists more than {MAX_PARTS} parts; the rest not read",
+                )
+            )
         try:
-            self.zf = zipfile.ZipFile(io.BytesIO(data))
+            self.zf = zipfile.ZipFile(f)
         except (zipfile.BadZipFile, ValueError, EOFError, OSError) as exc:
             raise ExtractError(SkipReason.CORRUPT, f"office document: {exc}") from None
         except NotImplementedError as exc:  # a zip version or feature zipfile lacks
@@ -116,7 +130,6 @@ class _Package:
         self.chars = 0  # characters of text kept so far
         self.full = False  # the text limit was reached
         self.once = Once()
-        self.skipped: list[tuple[SkipReason, str]] = []
         self.read: set[str] = set()  # the parts read (or tried)
 
     def has(self, name: str) -> bool:
