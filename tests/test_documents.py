@@ -550,3 +550,16 @@ def test_shared_strings_are_kept_compact_and_bounded(monkeypatch: pytest.MonkeyP
     [(reason, detail)] = out.skipped
     assert reason is SkipReason.LIMIT
     assert detail.startswith("office part xl/sharedStrings.xml: shared strings after the first")
+
+
+def test_office_xml_nested_too_deep_is_a_limit() -> None:
+    """A part nested 50,000 deep would hold as many open elements (and a tree of
+    them would overflow the readers' recursion): past 256 the part stops there."""
+    import reader_corpus as R
+
+    deep = "<w:r>" * 50_000 + "</w:r>" * 50_000
+    body = R.word_xml("人脸比对 维族告警").replace("</w:body>", f"<w:p>{deep}</w:p></w:body>")
+    out = extract_office(R.docx("word/document.xml", {"word/document.xml": body}), "deep.docx")
+    assert [s.text for s in out.segments] == ["人脸比对 维族告警"]
+    [(reason, detail)] = out.skipped
+    assert reason is SkipReason.LIMIT and "nested more than 256 deep" in detail

@@ -603,13 +603,15 @@ _END_SEARCH = 22 + 0xFFFF  # a zip's end record is within this many bytes of its
 
 def ends_like_zip(data: bytes) -> bool:
     """Whether ``data`` may end with a zip (an end record signature near its end): a
-    text that does is looked at again (:func:`_zip_at_end`)."""
+    text that does is looked at again (:func:`zip_at_end`)."""
     return data.find(b"PK\x05\x06", max(0, len(data) - _END_SEARCH)) >= 0
 
 
 def zip_at_end(blob: Blob) -> bool:
-    """Whether ``blob`` ends with a zip's end record whose central directory starts
-    with a record: a zip with something before it (zipfile reads those)."""
+    """Whether ``blob`` ends with a zip's end record whose central directory lists
+    entries and starts with a record where it says: a zip with something before it
+    (zipfile reads those).  An empty directory is not enough: a binary that happens
+    to end that way keeps its strings."""
     n = min(blob.size, _END_SEARCH)
     try:
         tail = _read_at(blob, blob.size - n, n)
@@ -617,12 +619,12 @@ def zip_at_end(blob: Blob) -> bool:
         if at < 0 or len(tail) - at < 22:
             return False
         size, offset = struct.unpack_from("<II", tail, at + 12)
-        if size == 0xFFFFFFFF or offset == 0xFFFFFFFF:
-            return True  # zip64: zipfile checks the rest
+        if size == 0xFFFFFFFF or offset == 0xFFFFFFFF:  # zip64: its locator comes first
+            return at >= 20 and tail[at - 20 : at - 16] == b"PK\x06\x07"
         start = blob.size - n + at - size
-        if start < 0 or offset > start:
+        if size == 0 or start < 0 or offset > start:
             return False
-        return size == 0 or _read_at(blob, start, 4) == b"PK\x01\x02"
+        return _read_at(blob, start, 4) == b"PK\x01\x02"
     except OSError:
         return False
 

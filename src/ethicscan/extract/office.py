@@ -1,8 +1,12 @@
 """The text of office documents: Word, Excel and PowerPoint (OOXML) and
 OpenDocument text, spreadsheets and presentations.
 
-The zip is read with :mod:`zipfile` in memory and each XML part with defusedxml
-(no entity expansion, no external references, no network).  What is read:
+The zip is read with :mod:`zipfile` in memory and each XML part as a stream of
+parser events, through defusedxml when it declares a document type (no entity
+expansion, no external references, no network): memory holds the elements open
+at the moment, not the part's tree, and the text kept from one document is
+bounded (:class:`_Package`).  The main part is the one the package's relationships
+name.  What is read:
 
 * paragraphs, one line each; a table row is one line with its cells joined by
   `` | `` so a header row reads like a list of field names;
@@ -11,6 +15,9 @@ The zip is read with :mod:`zipfile` in memory and each XML part with defusedxml
   within the sheet = the row number while rows are dense), and cell comments;
 * PPTX/ODP: every slide (``page`` = the slide number) and its speaker notes
   (``member`` = ``notes``).
+
+Parts that hold text ethicscan does not read (charts, OLE objects, SmartArt,
+ActiveX, tracked deletions) are listed as ``unsupported``, never passed over.
 """
 
 from __future__ import annotations
@@ -40,11 +47,12 @@ MAX_RATIO = 200.0  # expanded / compressed, per part above 1 MB
 MAX_PARTS = 10_000  # zip entries of one document (a large workbook has a few thousand)
 MAX_ELEMENTS = 200_000  # elements of a part read as a tree (sheets and text are streamed)
 MAX_CHARS = 16 * 1024 * 1024  # characters of text kept from one document
+MAX_NESTING = 256  # elements open at once (office XML nests a few dozen deep)
 MAX_ROW_GAP = 1000  # empty rows padded so lines keep row numbers; larger gaps are closed
 MAX_COL_GAP = 100  # empty cells padded so a row's cells keep their columns
 MAX_COLUMN = 16384  # Excel's last column (XFD): no padding beyond it
 CELL_SEP = " | "
-CHUNK = 64 * 1024  # compressed XML fed to the parser at a time
+CHUNK = 64 * 1024  # bytes of XML fed to the parser at a time
 
 Element = ET.Element
 
@@ -65,18 +73,12 @@ def _local(tag: str) -> str:
 _DOCTYPE = (b"<!DOCTYPE", "<!DOCTYPE".encode("utf-16-le"), "<!DOCTYPE".encode("utf-16-be"))
 
 
-def parse_xml(raw: bytes) -> Element:
-    """Parse an XML part safely.  Entity expansion and external references need a
-    document type declaration; a part with one goes through defusedxml, which
-    refuses entity declarations and external references.  Office parts have none
-    and go through the C parser of the standard library, about twice as fast (it
-    resolves nothing external either)."""
-    if any(d in raw for d in _DOCTYPE):
-        return SafeET.fromstring(raw)
-    return ET.fromstring(raw)
-
-
 def _pull_parser(doctype: bool) -> ET.XMLPullParser[Element]:
+    """A parser of XML events.  Entity expansion and external references need a
+    document type declaration; a part with one goes through defusedxml's parser,
+    which refuses entity declarations and external references.  Office parts have
+    none and go through the C parser of the standard library, about twice as fast
+    (it resolves nothing external either)."""
     if doctype:
         return ET.XMLPullParser(
             ("start", "end"), _parser=SafeET.DefusedXMLParser(target=ET.TreeBuilder())
@@ -85,6 +87,10 @@ def _pull_parser(doctype: bool) -> ET.XMLPullParser[Element]:
 
 
 class _TooMany(Exception):
+    pass
+
+
+class _TooDeep(Exception):
     pass
 
 
@@ -205,6 +211,8 @@ class _Package:
                                 if count > MAX_ELEMENTS:
                                     raise _TooMany
                             stack.append(el)
+                            if len(stack) > MAX_NESTING:
+                                raise _TooDeep
                             yield "start", el
                         else:
                             stack.pop()
@@ -216,6 +224,13 @@ class _Package:
                                 del stack[-1][:]
                     if not chunk:
                         return
+        except _TooDeep:
+            self.skipped.append(
+                (
+                    SkipReason.LIMIT,
+                    f"office part {name}: elements nested more than {MAX_NESTING} deep not read",
+                )
+            )
         except _TooMany:
             self.skipped.append(
                 (
