@@ -173,43 +173,44 @@ def test_password_protected_docx_is_encrypted(tmp_path: Path, hostile: Hostile) 
     assert run.found == {"old.doc"} and not run.result.skipped
 
 
-def test_office_parts_not_read_are_listed(tmp_path: Path, hostile: Hostile) -> None:
-    """Charts, OLE objects and tracked deletions were passed over in silence; each is
-    now an unsupported entry naming the part."""
+_CHART = (
+    '<c:chartSpace xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" '
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main"><c:chart><c:title>'
+    "<c:tx><c:rich><a:p><a:r><a:t>Alerts by group</a:t></a:r></a:p></c:rich></c:tx></c:title>"
+    "<c:plotArea><c:barChart><c:ser><c:cat><c:strRef><c:strCache><c:pt><c:v>维族告警</c:v>"
+    "</c:pt></c:strCache></c:strRef></c:cat><c:val><c:numRef><c:numCache><c:pt><c:v>12</c:v>"
+    "</c:pt></c:numCache></c:numRef></c:val></c:ser></c:barChart></c:plotArea></c:chart>"
+    "</c:chartSpace>"
+)
+
+
+def test_office_charts_are_read_and_parts_not_read_are_listed(
+    tmp_path: Path, hostile: Hostile
+) -> None:
+    """Charts, OLE objects and tracked deletions were passed over in silence: a chart's
+    text is now read (its title, and the category names it caches), and an OLE object
+    and tracked deletions are each an unsupported entry naming the part."""
     data = R.docx(
         "word/document.xml",
         {
             "word/document.xml": R.word_xml("Quarterly figures", deleted="ethnicity column"),
-            "word/charts/chart1.xml": "<c:chartSpace/>",
+            "word/charts/chart1.xml": _CHART,
+            "word/charts/style1.xml": "<cs:chartStyle/>",
             "word/embeddings/oleObject1.bin": R.compound_file({"Ole10Native": bytes(4096)}),
         },
     )
+    chart = [s for s in extract_office(data, "report.docx").segments if s.member]
+    assert [(s.member, s.text) for s in chart] == [("charts/chart1", "Alerts by group\n维族告警")]
     root = tree(tmp_path / "t", {"report.docx": data})
     run = hostile(root)
+    assert {(f.location.member, f.evidence.term) for f in run.result.findings} == {
+        ("charts/chart1", "维族告警")
+    }
     details = sorted(d for r, d in run.skips["report.docx"] if r is SkipReason.UNSUPPORTED)
     assert details == [
-        "office part word/charts/chart1.xml: chart not read",
         "office part word/document.xml: 1 tracked deletions not read (deleted text)",
         "office part word/embeddings/oleObject1.bin: embedded object (OLE) not read",
     ]
-
-
-def test_a_large_text_ending_in_a_zip_is_not_split_into_ranges(tmp_path: Path) -> None:
-    """A file large enough to be read in ranges by several workers is one job when it
-    ends with a zip (a jar behind a long launcher script): it is opened as a zip."""
-    from ethicscan.engine.local import split_large
-    from ethicscan.extract.units import Limits
-    from ethicscan.sources.fs import FileJob
-
-    zipped = H.zip_of([("FaceAttr.java", H.TERM_JAVA)])
-    script = b"#!/bin/sh\n" + b"# the class path\n" * 1_200_000
-    jar, text = tmp_path / "big-launcher.jar", tmp_path / "big.sh"
-    jar.write_bytes(script + zipped)
-    text.write_bytes(script)
-    limits = Limits()
-    for path, parts in ((jar, 1), (text, 3)):
-        job = FileJob(str(path), path.name, path.stat().st_size)
-        assert len(split_large(job, limits)) == parts, path.name
 
 
 def test_office_document_listing_many_parts_is_read_only_to_its_limit(

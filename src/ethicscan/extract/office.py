@@ -16,8 +16,9 @@ name.  What is read:
 * PPTX/ODP: every slide (``page`` = the slide number) and its speaker notes
   (``member`` = ``notes``).
 
-Parts that hold text ethicscan does not read (charts, OLE objects, SmartArt,
-ActiveX, tracked deletions) are listed as ``unsupported``, never passed over.
+The text of charts, SmartArt diagrams and a workbook's drawings is read too; what
+is not read (OLE objects, ActiveX controls, tracked deletions) is listed as
+``unsupported``, never passed over.
 """
 
 from __future__ import annotations
@@ -373,6 +374,7 @@ def extract_office(data: bytes, name: str) -> Extracted:
                 SkipReason.UNSUPPORTED,
                 f"office document ({suffix(name) or 'zip'}) without a known main part",
             )
+        segments += _figures(pkg)
         members = tuple(_embedded(pkg))
         _not_read(pkg)
     kept = tuple(s for s in segments if s.text.strip())
@@ -408,26 +410,62 @@ def _embedded(pkg: _Package) -> Iterator[tuple[str, bytes]]:
         yield part, data
 
 
-# Parts that hold text ethicscan does not read, listed so that none is passed over in
-# silence: (what the name holds, why).
-_UNREAD = (
-    ("/embeddings/", "embedded object (OLE) not read"),
-    ("/charts/", "chart not read"),
-    ("/diagrams/data", "diagram (SmartArt) text not read"),
-    ("/activeX/", "ActiveX control not read"),
-)
+def _figures(pkg: _Package) -> Iterator[Segment]:
+    """The text of charts (titles, labels, series and category names), SmartArt
+    diagrams and a workbook's drawings (text boxes, shapes), each a segment whose
+    ``member`` names the part (``charts/chart1``)."""
+    for part in sorted(pkg.names):
+        folder, base = posixpath.split(part)
+        folder = posixpath.basename(folder)
+        if part in pkg.read or not base.endswith(".xml"):
+            continue
+        if folder == "charts" and base.startswith("chart"):
+            lines = _chart_lines(pkg.events(part))
+        elif (folder, base[:4]) in (("diagrams", "data"), ("drawings", "draw")):
+            lines = _flow_lines(pkg.events(part), _A_TEXT, _NO_TAB, _A_BREAKS)
+        else:
+            continue
+        yield Segment(pkg.text(lines, part), member=f"{folder}/{base[:-4]}")
+
+
+def _chart_lines(events: Iterable[tuple[str, Element]]) -> Iterator[str]:
+    """A chart's rich text (titles, labels), a line a paragraph, and the strings its
+    series and categories cache (``c:strCache``), a line each; numbers are left."""
+    strings = 0  # open c:strCache elements
+    para: _Line | None = None
+    for event, el in events:
+        tag = _local(el.tag)
+        if event == "start":
+            if tag == "strCache":
+                strings += 1
+            elif tag == "p" and para is None:
+                para = _Line()
+            continue
+        if tag == "strCache":
+            strings -= 1
+        elif tag == "t" and para is not None:
+            if el.text:
+                para.add(el.text)
+        elif tag == "p" and para is not None:
+            yield para.take()
+            para = None
+        elif tag == "v" and strings and el.text:
+            yield el.text
 
 
 def _not_read(pkg: _Package) -> None:
-    """One ``unsupported`` entry per part that holds text ethicscan does not read
-    (embedded OLE objects, charts, SmartArt): listed, never ignored."""
+    """One ``unsupported`` entry per part that holds what ethicscan does not read
+    (embedded OLE objects, ActiveX controls): listed, never ignored."""
     for part, info in pkg.names.items():
-        if part in pkg.read or info.is_dir() or part.endswith(".rels"):
+        if part in pkg.read or info.is_dir():
             continue
-        for where, why in _UNREAD:
-            if where in part:
-                pkg.skipped.append((SkipReason.UNSUPPORTED, f"office part {part}: {why}"))
-                break
+        if "/embeddings/" in part and not part.endswith(".rels"):
+            why = "embedded object (OLE) not read"
+        elif "/activeX/" in part and part.endswith(".bin"):
+            why = "ActiveX control not read"
+        else:
+            continue
+        pkg.skipped.append((SkipReason.UNSUPPORTED, f"office part {part}: {why}"))
 
 
 # -- Word and DrawingML text, as a stream ----------------------------------------------------
