@@ -391,3 +391,22 @@ def with_listing(data: bytes, extra: int) -> bytes:
     n = min(0xFFFF, len(zipfile.ZipFile(io.BytesIO(data)).infolist()) + extra)
     end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, n, n, len(cd), offset, 0)
     return data[:offset] + cd + end
+
+
+def shared_name_class(entries: int = 20_000, length: int = 60_000) -> bytes:
+    """A class file whose ``entries`` Class constants all name one class of ``length``
+    characters, every one of them an interface of the class."""
+    pool = [
+        _class_utf8("com/acme/face/Many"),
+        b"\x07" + struct.pack(">H", 1),
+        _class_utf8("java/lang/Object"),
+        b"\x07" + struct.pack(">H", 3),
+        _class_utf8("com/acme/" + "X" * length),
+    ]
+    pool += [b"\x07" + struct.pack(">H", 5)] * entries  # constants 6 ...
+    out = bytearray(b"\xca\xfe\xba\xbe" + struct.pack(">HHH", 0, 52, len(pool) + 1))
+    out += b"".join(pool)
+    out += struct.pack(">HHHH", 0x21, 2, 4, entries)
+    out += struct.pack(f">{entries}H", *range(6, 6 + entries))
+    out += struct.pack(">HHH", 0, 0, 0)  # no fields, methods, attributes
+    return bytes(out)

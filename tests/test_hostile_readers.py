@@ -228,3 +228,16 @@ def test_office_document_listing_many_parts_is_read_only_to_its_limit(
     assert run.found == {"many.docx"}
     [(reason, detail)] = run.skips["many.docx"]
     assert reason is SkipReason.LIMIT and f"more than {MAX_PARTS} parts" in detail
+
+
+def test_class_whose_class_entries_share_one_long_name(tmp_path: Path, hostile: Hostile) -> None:
+    """Each Class constant was made into a dotted name of its own: 20,000 Class entries
+    naming one 60,000-character name (the interfaces of a 200 KB class) were 1.2 G
+    characters.  A name is now made once per Utf8 entry, and written in full once."""
+    data = R.shared_name_class(20_000, 60_000)
+    assert len(data) < 250_000
+    root = tree(tmp_path / "t", {"Many.class": data})
+    run = hostile(root, seconds=10, rss_mb=100)
+    assert not run.result.skipped
+    out = extract_class(data, "Many.class")
+    assert _chars(out.segments) < 8 * len(data)

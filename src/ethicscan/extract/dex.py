@@ -87,6 +87,7 @@ class DexFile:
         self._types: dict[int, str] = {}  # type index -> Java type
         self._classes: dict[int, str] = {}  # type index -> dotted class name
         self._lists: dict[int, str] = {}  # type list offset -> "int, String"
+        self._simple: dict[int, str] = {}  # type index -> class name without package
 
     def _table(self, n: int, off: int, size: int, fmt: str, what: str) -> list[int]:
         return [row[0] for row in self._rows(n, off, size, fmt, what)]
@@ -133,6 +134,13 @@ class DexFile:
             self._classes[idx] = got
         return got
 
+    def simple_name(self, idx: int) -> str:
+        """The class name without its package (``FaceAttr``), made once."""
+        got = self._simple.get(idx)
+        if got is None:
+            got = self._simple[idx] = self.class_name(idx).rsplit(".", 1)[-1]
+        return got
+
     def params(self, off: int, once: Once) -> str:
         """The parameter list at ``off``, written as ``int, String``: each list read
         once, each type in it shortened where it was written in full before."""
@@ -164,6 +172,7 @@ def dex_segments(dex: DexFile) -> Lines:
     once = Once()
     names: set[int] = set(dex.type_ids)
     members: dict[int, list[tuple[str, str]]] = defaultdict(list)  # class -> (line, name)
+    ctors: dict[int, str] = {}  # class -> the name its constructors have
     for cls, type_idx, name_idx in dex.fields:
         names.add(name_idx)
         fname = dex.string(name_idx)
@@ -177,8 +186,10 @@ def dex_segments(dex: DexFile) -> Lines:
         mname = dex.string(name_idx)
         params = once(dex.params(params_off, once))
         if mname == "<init>":
-            cname = dex.class_name(cls)
-            decl = f"{once(cname[cname.rfind('.') + 1 :].rsplit('$', 1)[-1])}({params})"
+            ctor = ctors.get(cls)
+            if ctor is None:
+                ctor = ctors[cls] = dex.simple_name(cls).rsplit("$", 1)[-1]
+            decl = f"{once(ctor)}({params})"
         elif mname == "<clinit>":
             decl = "static {}"
         else:
@@ -197,10 +208,8 @@ def dex_segments(dex: DexFile) -> Lines:
             access = "".join(w + " " for bit, w in ACCESS if row[1] & bit)
             kind = "interface" if row[1] & 0x200 else "class"
             head = f"{access}{kind} {once(simple.replace('$', '.'))}"
-            if row[2] != NO_INDEX:
-                sup = dex.class_name(row[2])
-                if sup != "java.lang.Object":
-                    head += " extends " + once(sup.rsplit(".", 1)[-1])
+            if row[2] != NO_INDEX and dex.class_name(row[2]) != "java.lang.Object":
+                head += " extends " + once(dex.simple_name(row[2]))
             if row[4] != NO_INDEX:
                 names.add(row[4])  # the source file name
         else:

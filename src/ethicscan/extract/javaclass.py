@@ -112,7 +112,7 @@ class ClassFile:
         count = r.u2()
         self.utf8: dict[int, tuple[str, int]] = {}  # index -> (text, file offset)
         self.refs: dict[int, tuple[int, int]] = {}  # Class / String index -> (tag, utf8 index)
-        self._names: dict[int, str] = {}  # Class index -> dotted name, made once
+        self._names: dict[int, str] = {}  # Utf8 index -> dotted class name, made once
         i = 1
         while i < count:
             tag = r.u1()
@@ -146,13 +146,12 @@ class ClassFile:
         return got[0]
 
     def class_name(self, index: int) -> str:
-        got = self._names.get(index)
-        if got is not None:
-            return got
         ref = self.refs.get(index)
         if ref is None or ref[0] != _CLASS:
             raise _corrupt(f"constant {index} is not a Class entry")
-        got = self._names[index] = self.text(ref[1]).replace("/", ".")
+        got = self._names.get(ref[1])  # (Class entries may share one name)
+        if got is None:
+            got = self._names[ref[1]] = self.text(ref[1]).replace("/", ".")
         return got
 
     def string(self, index: int) -> tuple[str, int] | None:
@@ -306,11 +305,9 @@ def class_segments(cf: ClassFile) -> Lines:
     if cf.super and cf.super != "java.lang.Object":
         head += " extends " + once(cf.super.rsplit(".", 1)[-1])
     if cf.interfaces:
-        simple_names: dict[str, str] = {}  # (the same interface may be named many times)
-        for i in cf.interfaces:
-            if i not in simple_names:
-                simple_names[i] = i.rsplit(".", 1)[-1]
-        head += " implements " + ", ".join(once(simple_names[i]) for i in cf.interfaces)
+        # each interface once (a class file may name one many times)
+        named = [once(i.rsplit(".", 1)[-1]) for i in dict.fromkeys(cf.interfaces)]
+        head += " implements " + ", ".join(named)
     lines.add(Segment(head, member=cls))
     used: set[int] = set()  # offsets of the Utf8 entries written (String entries may share one)
 
