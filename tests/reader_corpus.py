@@ -44,7 +44,7 @@ def shared_descriptor_class(methods: int = 500, params: int = 65000) -> bytes:
 
 def _dex(
     strings: list[bytes],
-    string_ids: list[int],
+    string_ids: list[int | tuple[int, int]],
     type_ids: list[int],
     protos: list[tuple[int, int, int]],
     fields: list[tuple[int, int, int]],
@@ -55,7 +55,7 @@ def _dex(
     """A DEX file from its tables, sharing whatever they share: ``string_ids`` index
     ``strings`` (several ids may name one string's data), a proto's third value
     indexes ``lists`` (type lists, one of which may serve every proto), 1-based (0:
-    no parameters)."""
+    no parameters); a string id ``(i, k)`` points ``k`` bytes into string ``i``'s data."""
     counts = [len(string_ids), len(type_ids), len(protos), len(fields), len(methods), len(classes)]
     sizes = [4, 4, 12, 8, 8, 32]
     offs = []
@@ -74,7 +74,10 @@ def _dex(
     for s in strings:
         str_offs.append(off + len(data))
         data += bytes([min(len(s), 127)]) + s + b"\x00"  # (the length is not checked)
-    body = struct.pack(f"<{len(string_ids)}I", *(str_offs[i] for i in string_ids))
+    body = struct.pack(
+        f"<{len(string_ids)}I",
+        *(str_offs[i[0]] + i[1] if isinstance(i, tuple) else str_offs[i] for i in string_ids),
+    )
     body += struct.pack(f"<{len(type_ids)}I", *type_ids)
     for shorty, ret, params in protos:
         body += struct.pack("<III", shorty, ret, list_offs[params - 1] if params else 0)
@@ -410,3 +413,19 @@ def shared_name_class(entries: int = 20_000, length: int = 60_000) -> bytes:
     out += struct.pack(f">{entries}H", *range(6, 6 + entries))
     out += struct.pack(">HHH", 0, 0, 0)  # no fields, methods, attributes
     return bytes(out)
+
+
+def overlapping_strings_dex(ids: int = 20_000, run: int = 100_000) -> bytes:
+    """A DEX file whose ``ids`` string ids point one byte apart into a run of ``run``
+    letters with no NUL byte: each string is read to the end of the run (2 G bytes
+    with the defaults, from a 180 KB file)."""
+    return _dex(
+        [b"LBomb;", b"a" * run],
+        [0] + [(1, k + 1) for k in range(ids)],
+        type_ids=[0],
+        protos=[],
+        fields=[],
+        methods=[],
+        classes=[0],
+        lists=[],
+    )

@@ -241,3 +241,15 @@ def test_class_whose_class_entries_share_one_long_name(tmp_path: Path, hostile: 
     assert not run.result.skipped
     out = extract_class(data, "Many.class")
     assert _chars(out.segments) < 8 * len(data)
+
+
+def test_dex_whose_string_ids_point_into_each_other(tmp_path: Path, hostile: Hostile) -> None:
+    """String ids one byte apart in a run of 100,000 letters were each read to the run's
+    end: 20,000 of them, 2 G bytes from a 180 KB file.  Reading string data past four
+    times the file's size is a limit."""
+    data = R.overlapping_strings_dex()
+    assert len(data) < 200_000
+    root = tree(tmp_path / "t", {"classes.dex": data})
+    run = hostile(root, seconds=10, rss_mb=100)
+    [(reason, detail)] = run.skips["classes.dex"]
+    assert reason is SkipReason.LIMIT and "string data overlap" in detail

@@ -76,6 +76,7 @@ class DexFile:
         self.methods = self._rows(n_methods, methods_off, 8, "HHI", "method_ids")
         self.classes = self._rows(n_classes, classes_off, 32, "8I", "class_defs")
         # Each string's data is decoded once, however many ids point at it.
+        self._read = 0  # bytes of string data read
         by_offset: dict[int, str] = {}
         self.strings = []
         for off in string_offs:
@@ -104,6 +105,15 @@ class DexFile:
         end = self.data.find(b"\x00", start)
         if end < 0:
             raise _corrupt(f"string at {off} has no end")
+        # String data never overlap in a DEX file; ids that point into each other's
+        # data would be read over and over (each to the next NUL byte).
+        self._read += end - start
+        if self._read > 4 * len(self.data) + (1 << 20):
+            raise ExtractError(
+                SkipReason.LIMIT,
+                "DEX file: its string data overlap (more than four times the file's size "
+                "read); not read",
+            )
         raw = self.data[start:end]
         try:
             return mutf8(raw)
