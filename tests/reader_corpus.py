@@ -443,3 +443,45 @@ def shared_translation_mo(entries: int = 20_000, length: int = 100_000) -> bytes
     head = struct.pack("<IIIIIII", 0x950412DE, 0, entries, 28, 28 + 8 * entries, 0, 0)
     shared = b"x" * (length - 20) + b" face skin colour"  # (a term: the file is read)
     return head + originals + translations + ids + shared.ljust(length, b" ") + b"\x00"
+
+
+def overlapping_names_macho(symbols: int = 20_000, run: int = 100_000) -> bytes:
+    """A 64-bit Mach-O whose ``symbols`` symbols name strings one byte apart in a run
+    of ``run`` letters: each name is read to the end of the run (2 G bytes from a
+    420 KB file with the defaults)."""
+    header, sym_cmd = 32, 24
+    symoff = header + sym_cmd
+    names = b"\x00" + b"a" * (run - 12) + b"SkinColor" + b"\x00"
+    stroff = symoff + 16 * symbols
+    nlist = b"".join(struct.pack("<IBBHQ", 1 + k, 0x0F, 0, 0, 0) for k in range(symbols))
+    out = struct.pack("<IiiIIIII", 0xFEEDFACF, 0x01000007, 3, 6, 1, sym_cmd, 0, 0)
+    out += struct.pack("<IIIIII", 0x2, sym_cmd, symoff, symbols, stroff, len(names))
+    return out + nlist + names
+
+
+def overlapping_names_elf(symbols: int = 20_000, run: int = 100_000) -> bytes:
+    """A 64-bit ELF whose ``symbols`` symbols name strings one byte apart in a run of
+    ``run`` letters (sections: .symtab, .strtab, .shstrtab; no program)."""
+    strtab = b"\x00" + b"a" * (run - 12) + b"SkinColor" + b"\x00"
+    shstrtab = b"\x00.symtab\x00.strtab\x00.shstrtab\x00"
+    symtab = bytes(24)  # the null symbol
+    symtab += b"".join(struct.pack("<IBBHQQ", 1 + k, 0x11, 0, 0, 0, 0) for k in range(symbols))
+    symoff = 64
+    stroff = symoff + len(symtab)
+    shstroff = stroff + len(strtab)
+    shoff = shstroff + len(shstrtab)
+    shoff += -shoff % 8
+    header = b"\x7fELF\x02\x01\x01" + bytes(9)
+    header += struct.pack("<HHIQQQIHHHHHH", 1, 62, 1, 0, 0, shoff, 0, 64, 0, 0, 64, 4, 3)
+
+    def section(
+        name: int, kind: int, off: int, size: int, link: int = 0, entsize: int = 0
+    ) -> bytes:
+        return struct.pack("<IIQQQQIIQQ", name, kind, 0, 0, off, size, link, 1, 1, entsize)
+
+    sections = bytes(64)
+    sections += section(1, 2, symoff, len(symtab), link=2, entsize=24)  # .symtab
+    sections += section(9, 3, stroff, len(strtab))  # .strtab
+    sections += section(17, 3, shstroff, len(shstrtab))  # .shstrtab
+    body = header + symtab + strtab + shstrtab
+    return body + bytes(shoff - len(body)) + sections

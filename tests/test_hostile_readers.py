@@ -260,11 +260,26 @@ def test_gettext_catalogue_whose_entries_share_one_translation(
 ) -> None:
     """20,000 messages of a .mo catalogue whose translations name one string of 100,000
     bytes were each decoded anew by the standard library's parser (2 G characters from
-    a 580 KB file; 2,000 of them took 221 MB).  A catalogue whose tables name more than four times its size is a
-    limit, before it is parsed."""
+    a 580 KB file; 2,000 of them took 221 MB).  A catalogue whose tables name more than
+    four times its size is a limit, before it is parsed."""
     data = R.shared_translation_mo()
     assert len(data) < 600_000
     root = tree(tmp_path / "t", {"messages.mo": data})
     run = hostile(root, seconds=10, rss_mb=100)
     [(reason, detail)] = run.skips["messages.mo"]
     assert reason is SkipReason.LIMIT and "gettext catalogue" in detail
+
+
+def test_elf_and_macho_whose_symbol_names_overlap(tmp_path: Path, hostile: Hostile) -> None:
+    """20,000 symbols naming strings one byte apart in a run of 100,000 letters were
+    each read to the run's end (2 G bytes from a 420 KB Mach-O or a 580 KB ELF file;
+    2,000 took 220 MB).  Mach-O names are now read once per string index, and names
+    past four times the file's size are a limit; the strings pass still reads the
+    file."""
+    macho, elf = R.overlapping_names_macho(), R.overlapping_names_elf()
+    assert len(macho) < 450_000 and len(elf) < 600_000
+    root = tree(tmp_path / "t", {"libbomb.dylib": macho, "libbomb.so": elf})
+    run = hostile(root, seconds=10, rss_mb=100)
+    for name, kind in (("libbomb.dylib", "Mach-O"), ("libbomb.so", "ELF")):
+        [(reason, detail)] = run.skips[name]
+        assert reason is SkipReason.LIMIT and f"{kind} symbols after the first" in detail
