@@ -384,16 +384,18 @@ def document_seeds() -> dict[str, bytes]:
 
 def with_listing(data: bytes, extra: int) -> bytes:
     """The zip ``data`` (no comment) with ``extra`` more records in its central
-    directory, each naming a new entry that points at the first local header."""
+    directory, each naming a new entry that points at one more (empty) local header."""
     size, offset = struct.unpack_from("<II", data, len(data) - 10)
+    local = struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 0, 0, 0x21, 0, 0, 0, 1, 0) + b"p"
     record = struct.pack(
-        "<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 0, 0, 0x21, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0
+        "<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 0, 0, 0x21, 0, 0, 0, 8, 0, 0, 0, 0, 0, offset
     )
     more = b"".join(record + b"%08x" % i for i in range(extra))
     cd = data[offset : offset + size] + more
     n = min(0xFFFF, len(zipfile.ZipFile(io.BytesIO(data)).infolist()) + extra)
-    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, n, n, len(cd), offset, 0)
-    return data[:offset] + cd + end
+    start = offset + len(local)
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, n, n, len(cd), start, 0)
+    return data[:offset] + local + cd + end
 
 
 def shared_name_class(entries: int = 20_000, length: int = 60_000) -> bytes:
@@ -485,3 +487,13 @@ def overlapping_names_elf(symbols: int = 20_000, run: int = 100_000) -> bytes:
     sections += section(17, 3, shstroff, len(shstrtab))  # .shstrtab
     body = header + symtab + strtab + shstrtab
     return body + bytes(shoff - len(body)) + sections
+
+
+def nested_listings(levels: int = 10, entries: int = 19_990) -> bytes:
+    """Zips inside zips, ``levels`` deep, each listing ``entries`` entries besides the
+    zip inside it (the first entry): opened one inside the other, every level's entry
+    objects are in memory at once."""
+    data = zip_listing(entries)
+    for _ in range(levels - 1):
+        data = with_listing(office_zip({"inner.zip": data}), entries)
+    return data

@@ -283,3 +283,15 @@ def test_elf_and_macho_whose_symbol_names_overlap(tmp_path: Path, hostile: Hosti
     for name, kind in (("libbomb.dylib", "Mach-O"), ("libbomb.so", "ELF")):
         [(reason, detail)] = run.skips[name]
         assert reason is SkipReason.LIMIT and f"{kind} symbols after the first" in detail
+
+
+def test_zips_inside_zips_share_one_entry_budget(tmp_path: Path, hostile: Hostile) -> None:
+    """Each zip's central directory was checked against what the limit left after the
+    entries read so far, not after the entries of the zips open around it: ten zips
+    one inside the other, each listing just under the limit, held ten times the limit's
+    entry objects at once.  A zip's entries are now counted when it is opened."""
+    data = R.nested_listings()
+    root = tree(tmp_path / "t", {"nested.zip": data})
+    run = hostile(root, args=("--max-archive-entries", "20000"), seconds=15, rss_mb=60)
+    assert run.reasons("nested.zip!inner.zip") == {SkipReason.LIMIT}
+    assert "more than 20000 archive entries" in run.skips["nested.zip!inner.zip"][0][1]

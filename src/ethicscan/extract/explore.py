@@ -311,6 +311,8 @@ class Explorer:
         with blob.open() as raw:
             # zipfile makes an object of every entry before the first is read: a zip
             # that lists more entries than the limit leaves is read only up to it.
+            # Its entries are counted when it is opened, so a zip inside it has only
+            # what is left after them (the objects of every open zip stay in memory).
             left = max(0, self.limits.max_entries - budget.entries)
             listing = zipdir.listing(raw, left)
             cut = listing is not None and listing.count > left
@@ -320,6 +322,9 @@ class Explorer:
                     budget.entries = self.limits.max_entries
                     budget.entry()  # (refuses the zip: too large to cut)
                 f = cast(BinaryIO, zipdir.Cut(raw, listing, left))
+            counted = listing is not None
+            if listing is not None:
+                budget.entries += min(listing.count, left)
             try:
                 zf = zipfile.ZipFile(f)
             except NotImplementedError as exc:  # e.g. a zip format version from the future
@@ -332,7 +337,8 @@ class Explorer:
                 overlapping = _overlapping(zf.infolist())
                 expanded = 0  # declared sizes of the entries read so far
                 for info in zf.infolist():
-                    budget.entry()  # (a folder too: the central directory lists it)
+                    if not counted:  # (a folder too: the central directory lists it)
+                        budget.entry()
                     if info.filename.endswith("/") and not info.file_size:
                         continue  # a folder (is_dir() raises on an empty name)
                     name = f"{path}!{path_text(info.filename)}"
