@@ -63,6 +63,7 @@ def seeds() -> dict[str, dict[str, bytes]]:
             "spec.pdf": b"\x00" + real["spec.pdf"],
             "shared-notes.pdf": b"\x00" + docs["shared-notes.pdf"],
             "long-note.pdf": b"\x00" + docs["long-note.pdf"],
+            "form.pdf": b"\x00" + docs["form.pdf"],
         },
         "fuzz_office": {
             "face.docx": b"\x00" + real["face.docx"],

@@ -379,6 +379,7 @@ def document_seeds() -> dict[str, bytes]:
         "gaps.xlsx": xlsx(gappy_rows(2, 300, 1000), ["ethnicity"], "s2.xml"),
         "shared-notes.pdf": shared_annotation_pdf(4, 2000),
         "long-note.pdf": long_annotation_pdf(4000),
+        "form.pdf": form_pdf(),
     }
 
 
@@ -497,3 +498,17 @@ def nested_listings(levels: int = 10, entries: int = 19_990) -> bytes:
     for _ in range(levels - 1):
         data = with_listing(office_zip({"inner.zip": data}), entries)
     return data
+
+
+def form_pdf() -> bytes:
+    """A one-page PDF form (AcroForm) whose filled-in field says what a visitor is."""
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    c = canvas.Canvas(out, invariant=True)
+    c.drawString(60, 780, "Visitor registration")
+    c.acroForm.textfield(name="ethnicity", value="Uyghur", x=60, y=700, width=200, height=20)
+    c.acroForm.textfield(name="visitor_name", value="", x=60, y=650, width=200, height=20)
+    c.showPage()
+    c.save()
+    return out.getvalue()

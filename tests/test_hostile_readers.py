@@ -78,7 +78,7 @@ def test_pdf_annotations_sharing_one_string_stay_bounded(tmp_path: Path, hostile
     out = extract_pdf(data, "notes.pdf")
     assert _chars(out.segments) < 1_000_000
     [(reason, detail)] = out.skipped
-    assert reason is SkipReason.LIMIT and "annotations on page 1 not read" in detail
+    assert reason is SkipReason.LIMIT and "annotations or form fields on page 1 not read" in detail
 
 
 def test_zip_listing_more_entries_than_the_limit_is_read_only_to_it(
@@ -128,6 +128,7 @@ def _silent_drop_cases() -> dict[str, bytes]:
             shared_part="strings2.xml",
         ),
         "long-note.pdf": R.long_annotation_pdf(),
+        "form.pdf": R.form_pdf(),
     }
 
 
@@ -139,7 +140,7 @@ def test_nothing_is_read_as_clean_in_silence(tmp_path: Path, hostile: Hostile) -
     "ustar" magic) holding a .gz, UTF-32 text without a byte-order mark, a zip entry
     named like a folder that holds data, a DOCX whose relationships name another main
     part than word/document.xml (a clean decoy), an XLSX whose shared strings have
-    another name, a PDF annotation over 512 K characters."""
+    another name, a PDF annotation over 512 K characters, the fields of a PDF form."""
     cases = _silent_drop_cases()
     root = tree(tmp_path / "t", cases)
     run = hostile(root)
@@ -156,6 +157,7 @@ def test_nothing_is_read_as_clean_in_silence(tmp_path: Path, hostile: Hostile) -
         "relmain.docx",
         "renamed.xlsx",
         "long-note.pdf",
+        "form.pdf",
     }
 
 

@@ -4,8 +4,9 @@ Read with pypdfium2 (PDFium: BSD/Apache, fast, maps CJK fonts through their
 CMaps and ToUnicode tables; see docs/dependencies.md for the measurement).
 Each page is one :class:`Segment` with ``page=n`` (1-based), so a finding is
 located by its page and its line within the page.  The text of a page's
-annotations (reviewers' comments, notes) is a segment of the same page with
-``member="annotations"``; embedded files are explored as ``spec.pdf!name``.
+annotations (reviewers' comments, notes) and of its form fields (``name: value``)
+is a segment of the same page with ``member="annotations"``; embedded files are
+explored as ``spec.pdf!name``.
 
 Nothing is inferred from pictures: a PDF whose pages carry no text at all (a
 scan) is skipped with ``no text layer``, never reported clean; when only some
@@ -55,54 +56,98 @@ def extract_pdf(data: bytes, name: str) -> Extracted:
             raise ExtractError(SkipReason.ENCRYPTED, f"PDF: {exc}") from None
         raise ExtractError(SkipReason.CORRUPT, f"PDF: {exc}") from None
     try:
-        return _read(doc, pdfium, prose_hint(name))
+        form, skipped = _form(doc, pdfium)
+        return _read(doc, pdfium, prose_hint(name), form, skipped)
     finally:
         doc.close()
 
 
-class _Notes:
-    """Reads annotations within the PDF's character budget: each text's length is
-    asked first, and a text is fetched only while the characters read (repeats
-    included) stay under :data:`MAX_CHARS`; a repeated long text is shortened."""
+def _form(doc: Any, pdfium: Any) -> tuple[Any, list[tuple[SkipReason, str]]]:
+    """The handle of the PDF's form (its fields' names and values are read with the
+    annotations), before any page is loaded; and an entry for an XFA form, which
+    PDFium as built here does not read.  No script is run: this PDFium has no
+    JavaScript engine."""
+    raw = pdfium.raw
+    kind = doc.get_formtype()
+    if kind == raw.FORMTYPE_NONE:
+        return None, []
+    skipped: list[tuple[SkipReason, str]] = []
+    if kind in (raw.FORMTYPE_XFA_FULL, raw.FORMTYPE_XFA_FOREGROUND):
+        skipped.append((SkipReason.UNSUPPORTED, "PDF: XFA form not read"))
+    try:
+        doc.init_forms()
+    except pdfium.PdfiumError as exc:
+        skipped.append((SkipReason.CORRUPT, f"PDF: form not read ({exc})"))
+        return None, skipped
+    env = doc.formenv
+    return (env.raw if env else None), skipped
 
-    def __init__(self) -> None:
-        self.read = 0  # characters fetched from annotations, repeats included
+
+class _Notes:
+    """Reads annotations, and the names and values of form fields, within the PDF's
+    character budget: each text's length is asked first, and a text is fetched only
+    while the characters read (repeats included) stay under :data:`MAX_CHARS`; a
+    repeated long text is shortened."""
+
+    def __init__(self, form: Any = None) -> None:
+        self.form = form  # the form environment's handle, when the PDF has a form
+        self.read = 0  # characters fetched, repeats included
         self.once = Once()
         self.refused: list[int] = []  # pages with an annotation not read
+        self._full = False
+
+    def _text(self, get: Any, kept: int) -> str:
+        """A UTF-16 text that ``get(buffer, size)`` gives (its size, with ``None``)."""
+        size = get(None, 0)
+        if size <= 2:
+            return ""
+        chars = size // 2
+        if self.read + chars > MAX_CHARS or kept + chars > MAX_CHARS:
+            self._full = True
+            return ""
+        self.read += chars
+        buf = (ctypes.c_ushort * chars)()
+        get(buf, size)
+        text = bytes(memoryview(buf).cast("B")).decode("utf-16-le", "replace")
+        return self.once(text.rstrip("\x00"))
 
     def page(self, raw: Any, page: Any, number: int, kept: int) -> str:
         notes: list[str] = []
-        refused = False
+        self._full = False
         for j in range(raw.FPDFPage_GetAnnotCount(page)):
             annot = raw.FPDFPage_GetAnnot(page, j)
             if not annot:
                 continue
             try:
-                if raw.FPDFAnnot_GetSubtype(annot) == raw.FPDF_ANNOT_POPUP:
+                kind = raw.FPDFAnnot_GetSubtype(annot)
+                if kind == raw.FPDF_ANNOT_POPUP:
                     continue  # a popup shows its parent's text
-                size = raw.FPDFAnnot_GetStringValue(annot, b"Contents", None, 0)
-                if size <= 2:
-                    continue
-                chars = size // 2
-                if self.read + chars > MAX_CHARS or kept + chars > MAX_CHARS:
-                    refused = True
-                    continue
-                self.read += chars
-                buf = (raw.FPDF_WCHAR * chars)()
-                raw.FPDFAnnot_GetStringValue(annot, b"Contents", buf, size)
-                text = bytes(memoryview(buf).cast("B")).decode("utf-16-le", "replace")
-                del buf
-                text = self.once(text.rstrip("\x00"))
+                text = self._text(
+                    lambda b, n, a=annot: raw.FPDFAnnot_GetStringValue(a, b"Contents", b, n), kept
+                )
+                if kind == raw.FPDF_ANNOT_WIDGET and self.form:
+                    name = self._text(
+                        lambda b, n, a=annot: raw.FPDFAnnot_GetFormFieldName(self.form, a, b, n),
+                        kept,
+                    )
+                    value = self._text(
+                        lambda b, n, a=annot: raw.FPDFAnnot_GetFormFieldValue(self.form, a, b, n),
+                        kept,
+                    )
+                    field = f"{name}: {value}" if value else name
+                    text = f"{field}\n{text}" if text else field
                 kept += len(text)
                 notes.append(text)
             finally:
                 raw.FPDFPage_CloseAnnot(annot)
-        if refused:
+        if self._full:
             self.refused.append(number)
         return clean("\n".join(n for n in notes if n.strip()))
 
 
-def _read(doc: Any, pdfium: Any, hint: str) -> Extracted:
+def _read(
+    doc: Any, pdfium: Any, hint: str, form: Any, skipped: list[tuple[SkipReason, str]]
+) -> Extracted:
     total = len(doc)
     if total == 0:
         raise ExtractError(SkipReason.NO_TEXT_LAYER, "PDF with no pages")
@@ -110,11 +155,10 @@ def _read(doc: Any, pdfium: Any, hint: str) -> Extracted:
     empty: list[int] = []  # pages with pictures or drawings but no text: scans
     blank: list[int] = []  # pages with nothing on them
     broken: list[int] = []
-    skipped: list[tuple[SkipReason, str]] = []
     chars = 0
     start = time.monotonic()
     last = min(total, MAX_PAGES)
-    annotations = _Notes()
+    annotations = _Notes(form)
     for i in range(last):
         if time.monotonic() - start > MAX_SECONDS or chars > MAX_CHARS:
             last = i
@@ -146,8 +190,8 @@ def _read(doc: Any, pdfium: Any, hint: str) -> Extracted:
         skipped.append(
             (
                 SkipReason.LIMIT,
-                f"PDF: annotations on page {ranges(annotations.refused)} not read (limit: "
-                f"{MAX_CHARS} characters per PDF)",
+                f"PDF: annotations or form fields on page {ranges(annotations.refused)} not "
+                f"read (limit: {MAX_CHARS} characters per PDF)",
             )
         )
     if broken:
