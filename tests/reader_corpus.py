@@ -144,10 +144,15 @@ def office_zip(parts: dict[str, str | bytes]) -> bytes:
     return out.getvalue()
 
 
-def xlsx(rows: Iterable[str], shared: list[str], shared_part: str = "sharedStrings.xml") -> bytes:
+def xlsx(
+    rows: Iterable[str],
+    shared: list[str],
+    shared_part: str = "sharedStrings.xml",
+    extra: dict[str, str] | None = None,
+) -> bytes:
     """A workbook of one sheet (``rows``: the XML of each ``<row>``) whose shared
     strings are ``shared``, in ``xl/<shared_part>`` named by the workbook's
-    relationships."""
+    relationships; ``extra`` parts are added as they are (nothing names them)."""
     sst = "".join(f"<si><t>{s}</t></si>" for s in shared)
     return office_zip(
         {
@@ -165,10 +170,15 @@ def xlsx(rows: Iterable[str], shared: list[str], shared_part: str = "sharedStrin
                 ("rId2", "sharedStrings", shared_part),
             ),
             f"xl/{shared_part}": f'<sst xmlns="{_SHEET_NS}">{sst}</sst>',
-            "xl/worksheets/sheet1.xml": f'<worksheet xmlns="{_SHEET_NS}"><sheetData>'
-            + "".join(rows)
-            + "</sheetData></worksheet>",
+            "xl/worksheets/sheet1.xml": sheet_xml(rows),
+            **(extra or {}),
         }
+    )
+
+
+def sheet_xml(rows: Iterable[str]) -> str:
+    return (
+        f'<worksheet xmlns="{_SHEET_NS}"><sheetData>' + "".join(rows) + "</sheetData></worksheet>"
     )
 
 

@@ -129,7 +129,22 @@ def _silent_drop_cases() -> dict[str, bytes]:
         ),
         "long-note.pdf": R.long_annotation_pdf(),
         "form.pdf": R.form_pdf(),
+        "unlisted.xlsx": R.xlsx(
+            ['<row r="1"><c r="A1" t="s"><v>0</v></c></row>'],
+            ["notes", "ethnicity"],
+            extra={"xl/worksheets/sheet9.xml": R.sheet_xml([_ROW])},
+        ),
+        "unlisted.docx": R.docx(
+            "word/document.xml",
+            {
+                "word/document.xml": R.word_xml("Meeting agenda"),
+                "word/archive.xml": R.word_xml("人脸比对 维族告警"),
+            },
+        ),
     }
+
+
+_ROW = '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
 
 
 def test_nothing_is_read_as_clean_in_silence(tmp_path: Path, hostile: Hostile) -> None:
@@ -140,7 +155,8 @@ def test_nothing_is_read_as_clean_in_silence(tmp_path: Path, hostile: Hostile) -
     "ustar" magic) holding a .gz, UTF-32 text without a byte-order mark, a zip entry
     named like a folder that holds data, a DOCX whose relationships name another main
     part than word/document.xml (a clean decoy), an XLSX whose shared strings have
-    another name, a PDF annotation over 512 K characters, the fields of a PDF form."""
+    another name, a PDF annotation over 512 K characters, the fields of a PDF form, a
+    sheet or Word document that no relationship names."""
     cases = _silent_drop_cases()
     root = tree(tmp_path / "t", cases)
     run = hostile(root)
@@ -158,6 +174,8 @@ def test_nothing_is_read_as_clean_in_silence(tmp_path: Path, hostile: Hostile) -
         "renamed.xlsx",
         "long-note.pdf",
         "form.pdf",
+        "unlisted.xlsx",
+        "unlisted.docx",
     }
 
 

@@ -30,7 +30,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 import zlib
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from typing import IO, cast
 
 import defusedxml.ElementTree as SafeET
@@ -138,6 +138,7 @@ class _Package:
         self.full = False  # the text limit was reached
         self.once = Once()
         self.read: set[str] = set()  # the parts read (or tried)
+        self.shared: _Shared | None = None  # a workbook's shared strings, once read
 
     def has(self, name: str) -> bool:
         return name in self.names
@@ -165,7 +166,7 @@ class _Package:
 
     def events(
         self, name: str, tree: bool = False, keep: frozenset[str] = frozenset()
-    ) -> Iterator[tuple[str, Element]]:
+    ) -> Generator[tuple[str, Element], None, None]:
         """The part as a stream of ``("start" | "end", element)`` events.  Elements
         that have ended are dropped from the tree (unless ``tree``) a few dozen at a
         time, so memory holds the open elements and little more; ``tree`` keeps them,
@@ -375,6 +376,7 @@ def extract_office(data: bytes, name: str) -> Extracted:
                 f"office document ({suffix(name) or 'zip'}) without a known main part",
             )
         segments += _figures(pkg)
+        segments += _unlisted(pkg)
         members = tuple(_embedded(pkg))
         _not_read(pkg)
     kept = tuple(s for s in segments if s.text.strip())
@@ -414,6 +416,8 @@ def _figures(pkg: _Package) -> Iterator[Segment]:
     """The text of charts (titles, labels, series and category names), SmartArt
     diagrams and a workbook's drawings (text boxes, shapes), each a segment whose
     ``member`` names the part (``charts/chart1``)."""
+    if pkg.full:
+        return
     for part in sorted(pkg.names):
         folder, base = posixpath.split(part)
         folder = posixpath.basename(folder)
@@ -426,6 +430,39 @@ def _figures(pkg: _Package) -> Iterator[Segment]:
         else:
             continue
         yield Segment(pkg.text(lines, part), member=f"{folder}/{base[:-4]}")
+
+
+_WORD_ROOTS = frozenset(
+    {"document", "glossaryDocument", "hdr", "ftr", "footnotes", "endnotes", "comments"}
+)
+
+
+def _unlisted(pkg: _Package) -> Iterator[Segment]:
+    """Word documents, headers, comments, sheets, slides and notes that nothing names
+    (no relationship leads to them: Word, Excel and PowerPoint never show them), read
+    all the same, each a segment whose ``member`` is the part's name.  A part is known
+    by its root element; other parts (styles, settings, themes) are left alone."""
+    if pkg.full:
+        return  # (the document's text passed its limit: that is said once)
+    for part in sorted(pkg.names):
+        if part in pkg.read or not part.endswith(".xml") or part.startswith("customXml/"):
+            continue
+        events = pkg.events(part)
+        first = next(events, None)
+        if first is None:
+            continue
+        root = _local(first[1].tag)
+        stream = itertools.chain([first], events)
+        if root in _WORD_ROOTS:
+            lines = _flow_lines(stream, _W_TEXT, _TAB, _W_BREAKS)
+        elif root in ("sld", "notes"):
+            lines = _flow_lines(stream, _A_TEXT, _NO_TAB, _A_BREAKS)
+        elif root == "worksheet":
+            lines = _x_rows(stream, pkg.shared or _Shared(), pkg.once)
+        else:
+            events.close()
+            continue
+        yield Segment(pkg.text(lines, part), member=part)
 
 
 def _chart_lines(events: Iterable[tuple[str, Element]]) -> Iterator[str]:
@@ -690,6 +727,7 @@ def _xlsx(pkg: _Package, main: str) -> Iterator[Segment]:
         fallback = posixpath.join(posixpath.dirname(main), "sharedStrings.xml")
         if pkg.has(fallback):
             shared = _shared_strings(pkg, fallback)
+    pkg.shared = shared
     sheets: list[tuple[str, str]] = []  # (title, part)
     for event, el in pkg.events(main):
         if event == "start" and _local(el.tag) == "sheet":
