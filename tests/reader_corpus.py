@@ -522,3 +522,40 @@ def form_pdf() -> bytes:
     c.showPage()
     c.save()
     return out.getvalue()
+
+
+_ODF_NS = (
+    'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+    'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" '
+    'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+    'xmlns:chart="urn:oasis:names:tc:opendocument:xmlns:chart:1.0"'
+)
+
+
+def odt_with_chart(title: str, categories: list[str]) -> bytes:
+    """A text document holding a chart object (``Object 1/content.xml``: its title
+    and the table of its data), the way Writer stores one."""
+    cells = "".join(
+        "<table:table-row><table:table-cell><text:p>"
+        f"{c}</text:p></table:table-cell></table:table-row>"
+        for c in categories
+    )
+    chart = (
+        f"<office:document-content {_ODF_NS}><office:body><office:chart><chart:chart>"
+        f"<chart:title><text:p>{title}</text:p></chart:title>"
+        f"<table:table table:name='local-table'><table:table-rows>{cells}</table:table-rows>"
+        "</table:table></chart:chart></office:chart></office:body></office:document-content>"
+    )
+    content = (
+        f"<office:document-content {_ODF_NS}><office:body><office:text>"
+        "<text:p>Quarterly figures</text:p></office:text></office:body>"
+        "</office:document-content>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr(
+            "mimetype", "application/vnd.oasis.opendocument.text", compress_type=zipfile.ZIP_STORED
+        )
+        z.writestr("content.xml", content)
+        z.writestr("Object 1/content.xml", chart)
+    return out.getvalue()

@@ -141,6 +141,7 @@ def _silent_drop_cases() -> dict[str, bytes]:
                 "word/archive.xml": R.word_xml("人脸比对 维族告警"),
             },
         ),
+        "chart.odt": R.odt_with_chart("Alerts by group", ["维族告警", "other"]),
     }
 
 
@@ -156,7 +157,7 @@ def test_nothing_is_read_as_clean_in_silence(tmp_path: Path, hostile: Hostile) -
     named like a folder that holds data, a DOCX whose relationships name another main
     part than word/document.xml (a clean decoy), an XLSX whose shared strings have
     another name, a PDF annotation over 512 K characters, the fields of a PDF form, a
-    sheet or Word document that no relationship names."""
+    sheet or Word document that no relationship names, a chart in an OpenDocument text."""
     cases = _silent_drop_cases()
     root = tree(tmp_path / "t", cases)
     run = hostile(root)
@@ -176,6 +177,7 @@ def test_nothing_is_read_as_clean_in_silence(tmp_path: Path, hostile: Hostile) -
         "form.pdf",
         "unlisted.xlsx",
         "unlisted.docx",
+        "chart.odt",
     }
 
 

@@ -902,15 +902,18 @@ def _o_unit(el: Element) -> Iterator[str]:
     yield from notes
 
 
-def _o_content(pkg: _Package) -> Iterator[tuple[tuple[int, str, int | None], str]]:
-    """The lines of ``content.xml`` read as a stream, each with the segment it goes to:
+def _o_content(
+    pkg: _Package, part: str = "content.xml"
+) -> Iterator[tuple[tuple[int, str, int | None], str]]:
+    """The lines of ``content.xml`` (or of an embedded object's ``part``) read as a
+    stream, each with the segment it goes to:
     (a number that changes with the segment, member, page).  Each paragraph, heading
     and table row is read whole when it ends, the rest of the tree is dropped."""
     kind = ""
     tables = pages = notes = 0
     member, page = "", None
     unit: Element | None = None
-    for event, el in pkg.events("content.xml", keep=_O_UNITS):
+    for event, el in pkg.events(part, keep=_O_UNITS):
         if unit is not None:
             if event == "end" and el is unit:
                 unit = None
@@ -937,10 +940,19 @@ def _o_content(pkg: _Package) -> Iterator[tuple[tuple[int, str, int | None], str
 
 
 def _odf(pkg: _Package) -> Iterator[Segment]:
-    for (_, member, page), lines in itertools.groupby(_o_content(pkg), key=lambda kv: kv[0]):
-        if pkg.full:
-            break
-        yield Segment(pkg.text((line for _, line in lines), "content.xml"), page, None, member)
+    # The document, then the objects embedded in it (charts, formulas, other documents:
+    # "Object 1/content.xml"), each its own member.
+    objects = sorted(n for n in pkg.names if n.endswith("/content.xml"))
+    for part in ["content.xml", *objects]:
+        folder = posixpath.dirname(part)
+        for (_, member, page), lines in itertools.groupby(
+            _o_content(pkg, part), key=lambda kv: kv[0]
+        ):
+            if pkg.full:
+                return
+            if folder:
+                member = f"{folder}: {member}" if member else folder
+            yield Segment(pkg.text((line for _, line in lines), part), page, None, member)
     styles = pkg.xml("styles.xml")  # headers and footers of master pages
     if styles is not None:
         masters = [e for e in styles.iter() if _local(e.tag) == "master-styles"]
