@@ -47,6 +47,7 @@ def seeds() -> dict[str, dict[str, bytes]]:
             "binary": b"\x7fELF" + bytes(64),
             "nul": b"abc\x00def",
             "line": H.TERM_LINE,
+            "utf-32": text.encode("utf-32-le"),  # without a byte-order mark
         },
         "fuzz_matcher": {"terms": b"\x01\x00skinColor\x01\x00race\x00 face"},
         "fuzz_archive": {**archives, **_reader_archives()},
@@ -58,7 +59,11 @@ def seeds() -> dict[str, dict[str, bytes]]:
             "classes.dex": b"\x00" + real["classes.dex"],
             "shared.dex": b"\x00" + R.shared_table_dex(8, 400, 8),
         },
-        "fuzz_native": {"true.elf": b"\x00" + real.get("true.elf", b"\x7fELF")},
+        "fuzz_native": {
+            "true.elf": b"\x00" + real.get("true.elf", b"\x7fELF"),
+            "names.elf": b"\x00" + R.overlapping_names_elf(8, 200),
+            "names.dylib": b"\x02" + R.overlapping_names_macho(8, 200),
+        },
         "fuzz_pdf": {
             "spec.pdf": b"\x00" + real["spec.pdf"],
             "shared-notes.pdf": b"\x00" + docs["shared-notes.pdf"],
@@ -74,7 +79,10 @@ def seeds() -> dict[str, dict[str, bytes]]:
         },
         "fuzz_markup": {"page.html": b"\x00" + real["page.html"]},
         "fuzz_rtf": {"doc.rtf": b"\x00" + real["doc.rtf"]},
-        "fuzz_gettext": {"django.mo": b"\x00" + _mo()},
+        "fuzz_gettext": {
+            "django.mo": b"\x00" + _mo(),
+            "shared.mo": b"\x00" + R.shared_translation_mo(8, 200),
+        },
     }
 
 

@@ -43,7 +43,17 @@ TOLERATED = (ExtractError, ValueError, KeyError, IndexError, EOFError, OSError, 
 
 # -- decoding ------------------------------------------------------------------------------
 
-ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "gb18030", "big5"]
+ENCODINGS = [
+    "utf-8",
+    "utf-8-sig",
+    "utf-16",
+    "utf-16-le",
+    "utf-16-be",
+    "utf-32-le",
+    "utf-32-be",
+    "gb18030",
+    "big5",
+]
 
 
 @st.composite
