@@ -16,14 +16,16 @@ from ethicscan.extract.dex import extract_dex
 from ethicscan.extract.javaclass import extract_class
 from ethicscan.extract.office import MAX_CHARS, extract_office
 from ethicscan.extract.pdf import extract_pdf
+from ethicscan.extract.units import Segment
 from ethicscan.model import SkipReason
 from test_hostile import Hostile, hostile, tree
 
-__all__ = ["hostile"]
+__all__ = ["hostile"]  # the fixture, used here by name
 
 
-def _chars(segments: tuple[object, ...]) -> int:
-    return sum(len(s.text) + len(s.member) for s in segments)  # type: ignore[attr-defined]
+def _chars(segments: tuple[Segment, ...]) -> int:
+    """The characters an extractor gave: its lines and their member labels."""
+    return sum(len(s.text) + len(s.member) for s in segments)
 
 
 def test_class_and_dex_whose_members_share_one_descriptor(tmp_path: Path, hostile: Hostile) -> None:
