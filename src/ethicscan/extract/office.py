@@ -515,24 +515,30 @@ _TAB = frozenset({"tab"})
 
 
 class _Line:
-    """The text of one paragraph or row as it is read: pieces joined now and then (a
-    paragraph of a million runs is not a million strings), at most :data:`MAX_CHARS`."""
+    """The text of one paragraph, cell or row as it is read, at most :data:`MAX_CHARS`:
+    every 1,024 pieces are joined into a chunk (a paragraph of a million runs is not a
+    million strings, and no piece is copied more than twice)."""
 
     def __init__(self) -> None:
+        self.chunks: list[str] = []
         self.parts: list[str] = []
         self.size = 0
+
+    def __bool__(self) -> bool:
+        return self.size > 0 or bool(self.parts)
 
     def add(self, text: str) -> None:
         if self.size > MAX_CHARS:
             return
         self.parts.append(text)
         self.size += len(text)
-        if len(self.parts) > 1024:
-            self.parts = ["".join(self.parts)]
+        if len(self.parts) >= 1024:
+            self.chunks.append("".join(self.parts))
+            self.parts = []
 
     def take(self) -> str:
-        out = "".join(self.parts)
-        self.parts, self.size = [], 0
+        out = "".join([*self.chunks, *self.parts])
+        self.chunks, self.parts, self.size = [], [], 0
         return out
 
 
@@ -551,7 +557,7 @@ def _flow_lines(
     tables = 0  # open tables
     line = _Line()
     row: _Line | None = None
-    cell: list[str] | None = None
+    cell: _Line | None = None
     cells = 0
     for event, el in events:
         tag = _local(el.tag)
@@ -565,7 +571,7 @@ def _flow_lines(
             elif tables == 1 and tag == "tr":
                 row, cells = _Line(), 0
             elif tables == 1 and tag == "tc":
-                cell = []
+                cell = _Line()
             continue
         if para:
             if tag in text_tags:
@@ -582,16 +588,14 @@ def _flow_lines(
                 if not para:
                     text = line.take()
                     if tables and cell is not None:
-                        if len(cell) > 1024:
-                            cell[:] = [" ".join(cell)]
-                        cell.append(text)
+                        cell.add(f" {text}" if cell else text)
                     else:
                         yield text
             continue
         if tag == "tbl":
             tables = max(0, tables - 1)
         elif tables == 1 and tag == "tc" and row is not None and cell is not None:
-            row.add((CELL_SEP if cells else "") + " ".join(cell).strip())
+            row.add((CELL_SEP if cells else "") + cell.take().strip())
             cells += 1
             cell = None
         elif tables == 1 and tag == "tr" and row is not None:
@@ -756,7 +760,7 @@ def _x_rows(events: Iterable[tuple[str, Element]], shared: _Shared, once: Once) 
     cells = 0  # cells written in this row (empty ones not yet written: ``pending``)
     pending = 0
     kind, col = "n", 0
-    value: list[str] | None = None  # the text of the cell being read
+    value: _Line | None = None  # the text of the cell being read
     ns = ""
     row_tag = c_tag = v_tag = t_tag = ""
     for event, el in events:
@@ -768,7 +772,7 @@ def _x_rows(events: Iterable[tuple[str, Element]], shared: _Shared, once: Once) 
             if tag == c_tag:
                 kind = el.get("t", "n")
                 col = _col(el.get("r", ""))  # empty cells are not written: keep their place
-                value = []
+                value = _Line()
             elif tag == row_tag:
                 r = el.get("r")
                 if r and r.isdigit():
@@ -781,11 +785,9 @@ def _x_rows(events: Iterable[tuple[str, Element]], shared: _Shared, once: Once) 
             continue
         if value is not None and tag in (v_tag, t_tag):
             if el.text and (tag == v_tag or kind == "inlineStr"):
-                value.append(el.text)
-                if len(value) > 1024:
-                    value[:] = ["".join(value)[:MAX_CHARS]]
+                value.add(el.text)
         elif tag == c_tag and value is not None:
-            v = "".join(value)
+            v = value.take()
             value = None
             if kind == "s":
                 v = once(shared[int(v)]) if v.isdigit() and int(v) < len(shared) else ""
