@@ -563,3 +563,18 @@ def test_office_xml_nested_too_deep_is_a_limit() -> None:
     assert [s.text for s in out.segments] == ["人脸比对 维族告警"]
     [(reason, detail)] = out.skipped
     assert reason is SkipReason.LIMIT and "nested more than 256 deep" in detail
+
+
+def test_numbers_too_long_for_int_are_not_an_error() -> None:
+    """A shared-string index or row number of 5,000 digits made int() raise (Python
+    refuses to convert such strings), and the whole workbook was reported corrupt."""
+    import reader_corpus as R
+
+    huge = "9" * 5000
+    rows = [
+        f'<row r="{huge}"><c r="A1" t="s"><v>{huge}</v></c></row>',
+        '<row r="2"><c r="A2" t="s"><v>0</v></c></row>',
+    ]
+    out = extract_office(R.xlsx(rows, ["ethnicity"]), "a.xlsx")
+    assert out.skipped == ()
+    assert [s.text for s in out.segments] == ["\nethnicity"]

@@ -775,7 +775,7 @@ def _x_rows(events: Iterable[tuple[str, Element]], shared: _Shared, once: Once) 
                 value = _Line()
             elif tag == row_tag:
                 r = el.get("r")
-                if r and r.isdigit():
+                if r and r.isdigit() and len(r) < 10:
                     gap = int(r) - 1 - line
                     if 0 < gap <= MAX_ROW_GAP:
                         for _ in range(gap):
@@ -790,7 +790,8 @@ def _x_rows(events: Iterable[tuple[str, Element]], shared: _Shared, once: Once) 
             v = value.take()
             value = None
             if kind == "s":
-                v = once(shared[int(v)]) if v.isdigit() and int(v) < len(shared) else ""
+                ok = v.isdigit() and len(v) < 10 and int(v) < len(shared)
+                v = once(shared[int(v)]) if ok else ""
             elif kind == "inlineStr":
                 v = once(v)
             at = cells + pending
@@ -851,7 +852,7 @@ def _o_text(el: Element, notes: list[str]) -> str:
             notes.extend(_o_lines(child))
         elif tag == "s":
             count = child.get(_TEXT_C, "1")
-            out.append(" " * (min(int(count), 100) if count.isdigit() else 1))
+            out.append(" " * (min(int(count), 100) if count.isdigit() and len(count) < 4 else 1))
         elif tag == "tab":
             out.append("\t")
         elif tag == "line-break":
