@@ -68,6 +68,24 @@ class Problem:
 
 
 @dataclass(frozen=True, slots=True)
+class ItemResult:
+    """How one expected item fared: for the figures per capability and per language."""
+
+    capability: str  # the expected capability (``group-targeting`` read as ``targeting``)
+    language: str  # ``zh`` when the item's token holds Chinese characters, else ``en``
+    found: bool
+    right: bool
+    grep_found: bool
+
+
+def language_of(token: str) -> str:
+    """``zh`` for a token with Chinese characters (民族, 是否维族), ``en`` otherwise."""
+    return (
+        "zh" if any("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in token) else "en"
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class Score:
     case: str
     expected: int = 0
@@ -83,6 +101,7 @@ class Score:
     control: bool = False
     seconds: float = 0.0
     error: str = ""
+    items: tuple[ItemResult, ...] = ()
 
 
 class HitIndex:
@@ -297,6 +316,7 @@ def score_case(
         return Problem(case.id, kind, item, nearby, grep_hit, skipped.get(item.path, ""))
 
     found = right = grep_found = benign = flagged = grep_flagged = 0
+    items: list[ItemResult] = []
     for item in case.expected:
         close = found_by.near(item.path, item.line, WINDOW)
         grep_hit = bool(grepped.near(item.path, item.line, WINDOW))
@@ -311,6 +331,15 @@ def score_case(
         grep_found += grep_hit
         found += bool(close)
         right += any(h.capability == want for h in close)
+        items.append(
+            ItemResult(
+                want,
+                language_of(item.token),
+                bool(close),
+                any(h.capability == want for h in close),
+                grep_hit,
+            )
+        )
         if not close:
             problems.append(problem("missed", item, grep_hit))
         elif all(h.capability != want for h in close):
@@ -343,6 +372,7 @@ def score_case(
         grep_lines=len(grep),
         control=control,
         seconds=round(seconds, 2),
+        items=tuple(items),
     )
     return score, problems
 
@@ -368,7 +398,44 @@ def add_up(scores: Iterable[Score]) -> Score:
     total = Score(case="TOTAL")
     for name in SUMMED:
         total = dataclasses.replace(total, **{name: sum(getattr(s, name) for s in ran)})
-    return dataclasses.replace(total, seconds=round(total.seconds, 2))
+    items = tuple(i for s in ran for i in s.items)
+    return dataclasses.replace(total, seconds=round(total.seconds, 2), items=items)
+
+
+def breakdown(scores: Sequence[Score]) -> list[tuple[str, int, int, int, int]]:
+    """(group, expected, found, right capability, grep found) for each expected
+    capability, then for each language of the items (``zh``, ``en``)."""
+    items = add_up(scores).items
+    groups: dict[str, list[ItemResult]] = defaultdict(list)
+    for i in items:
+        groups[i.capability].append(i)
+    for i in items:
+        groups[f"language {i.language}"].append(i)
+    order = [c for c in ("targeting", "inference", "search", "record", "mention") if c in groups]
+    order += sorted(g for g in groups if g not in order)
+    return [
+        (
+            g,
+            len(groups[g]),
+            sum(i.found for i in groups[g]),
+            sum(i.right for i in groups[g]),
+            sum(i.grep_found for i in groups[g]),
+        )
+        for g in order
+    ]
+
+
+def format_breakdown(scores: Sequence[Score]) -> str:
+    rows = [("items", "found", "right capability", "grep found")]
+    rows += [(g, f"{f}/{n}", f"{r}/{n}", f"{gf}/{n}") for g, n, f, r, gf in breakdown(scores)]
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    return "\n".join(
+        "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w)
+            for i, (c, w) in enumerate(zip(r, widths, strict=True))
+        )
+        for r in rows
+    )
 
 
 def control_lines(scores: Iterable[Score]) -> tuple[int, int]:
@@ -469,6 +536,16 @@ def to_json(
         "window": WINDOW,
         "cases": [dataclasses.asdict(s) for s in scores],
         "total": dataclasses.asdict(add_up(scores)),
+        "breakdown": [
+            dict(
+                zip(
+                    ("group", "expected", "found", "right_capability", "grep_found"),
+                    row,
+                    strict=True,
+                )
+            )
+            for row in breakdown(scores)
+        ],
         "verdict": verdict(scores),
         "problems": [
             {
@@ -590,6 +667,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         problems.extend(found)
 
     print(format_table(scores))
+    print()
+    print(format_breakdown(scores))
     for s in scores:
         if s.error:
             print(f"error: {s.error}")

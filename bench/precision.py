@@ -21,6 +21,7 @@ reported as unjudged (``export`` writes them out for judging).
     python bench/precision.py export DIR       # unjudged findings in the sample, with context
     python bench/precision.py merge DIR...     # judges' files -> labels.jsonl
     python bench/precision.py fit              # calibration table from the tuning part
+    python bench/precision.py --from-dump F    # figures from an earlier --dump F, no scan
 
 Run ``python bench/precision.py --help`` for the options.
 """
@@ -95,7 +96,10 @@ def load_packages(path: Path = PACKAGES) -> list[Package]:
         name, _, version = nv.rpartition("==")
         if eco not in ("pypi", "npm", "deb") or not name or not version:
             raise SystemExit(f"{path}: not ECOSYSTEM:NAME==VERSION: {raw!r}")
-        out.append(Package(eco, name, version, rest[0] if rest else "other"))
+        pkg = Package(eco, name, version, rest[0] if rest else "other")
+        if any(p.id == pkg.id for p in out):
+            raise SystemExit(f"{path}: {pkg.id} is listed twice (it would count twice)")
+        out.append(pkg)
     return out
 
 
@@ -178,9 +182,41 @@ def scan_package(pkg: Package, cache: str | None, jobs: int) -> list[Found] | st
 def scan_all(
     pkgs: Sequence[Package], args: argparse.Namespace
 ) -> Iterator[tuple[Package, list[Found] | str]]:
+    if getattr(args, "from_dump", None):
+        yield from read_dump(pkgs, Path(args.from_dump))
+        return
     for i, pkg in enumerate(pkgs, 1):
         print(f"[{i}/{len(pkgs)}] {pkg.id}", file=sys.stderr, flush=True)
         yield pkg, scan_package(pkg, args.cache, args.jobs)
+
+
+def read_dump(pkgs: Sequence[Package], path: Path) -> Iterator[tuple[Package, list[Found]]]:
+    """The findings a ``--dump`` file holds, instead of a scan: figures and ``fit`` in
+    seconds for a classifier already run.  Each confidence is read again from the
+    calibration table as it is now, so a refit shows its calibration error at once."""
+    import yaml
+
+    from ethicscan.rules.catalogue import Calibration
+
+    table = Calibration.of(yaml.safe_load(CALIBRATION.read_text(encoding="utf-8")) or {})
+    by_package: dict[str, list[Found]] = defaultdict(list)
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        row = json.loads(raw)
+        key: Key = (row["package"], row["path"], row["line"], row["term"])
+        by_package[row["package"]].append(
+            Found(
+                key=key,
+                capability=row["capability"],
+                severity=row["severity"],
+                confidence=table.confidence(row["score"], row["capability"]),
+                score=row["score"],
+                trait=row["trait"],
+                rule=row["rule"],
+                signals=tuple(row["signals"]),
+            )
+        )
+    for pkg in pkgs:
+        yield pkg, by_package.get(pkg.id, [])
 
 
 # -- figures -----------------------------------------------------------------------------
@@ -570,6 +606,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     p.add_argument("--no-devset", action="store_true", help="skip the dev-set recall line")
     p.add_argument("--dump", help="also write every finding, one JSON object a line, here")
+    p.add_argument(
+        "--from-dump",
+        metavar="FILE",
+        help="read the findings of an earlier --dump instead of scanning (report and fit)",
+    )
     p.add_argument("--check", action="store_true", help="exit 1 unless the held-out floors hold")
     return p.parse_args(argv)
 

@@ -5,6 +5,7 @@ its harness read it under the right name."""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -83,6 +84,7 @@ def seeds() -> dict[str, dict[str, bytes]]:
             "django.mo": b"\x00" + _mo(),
             "shared.mo": b"\x00" + R.shared_translation_mo(8, 200),
         },
+        "fuzz_shard": {"shard.json": _shard(text)},
     }
 
 
@@ -91,6 +93,25 @@ def _reader_archives() -> dict[str, bytes]:
     listing more entries than it holds, OLE files ...), read by their content."""
     last = bytes([ARCHIVE_NAMES.index("a")])
     return {name: last + data for name, data in R.archive_seeds().items()}
+
+
+def _shard(text: str) -> bytes:
+    """A results shard's JSON: the report of one file."""
+    from ethicscan import __version__
+    from ethicscan.api import scan_text
+    from ethicscan.model import ScanResult, Stats, Target
+    from ethicscan.report import json as json_report
+    from ethicscan.rules.catalogue import load_default_catalogue
+
+    result = ScanResult(
+        (Target("face.java", "file"),),
+        tuple(scan_text(text, "face.java")),
+        (),
+        Stats(1, len(text), 0.1),
+        load_default_catalogue().version,
+        __version__,
+    )
+    return json.dumps(json_report.to_dict(result)).encode()
 
 
 def _mo() -> bytes:

@@ -57,3 +57,20 @@ def test_levels_and_suppressed(tmp_path: Path, face_header_text: str) -> None:
         assert out.startswith(prefix)
     out = github.render(replace(result, findings=(cases[-1][0],)))
     assert "(suppressed)::suppressed (inline): reviewed;" in out
+
+
+def test_annotations_name_laws_by_short_id(tmp_path: Path, face_header_text: str) -> None:
+    """Each annotation names the laws and standards by id, not by their long titles
+    (which repeated some 400 characters on every line of a CI log)."""
+    f = tmp_path / "face.h"
+    f.write_text(face_header_text, encoding="utf-8")
+    result = scan([str(f)], ScanOptions(jobs=1))
+    lines = [x for x in github.render(result).splitlines() if x.startswith("::")]
+    with_refs = [(f, x) for f, x in zip(result.findings, lines, strict=False) if f.refs]
+    assert with_refs
+    for finding, line in with_refs:
+        assert line.endswith("; refs " + ", ".join(r.id for r in finding.refs))
+        assert not any(r.title in line for r in finding.refs)
+        assert len(line) < 400
+    one = replace(result, findings=result.findings[:1])
+    assert github.render(one).endswith(": 1 finding (1 not suppressed), 0 skipped\n")

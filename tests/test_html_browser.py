@@ -8,12 +8,14 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ethicscan import ScanOptions, scan
+from ethicscan.model import Notice, ScanResult
 from ethicscan.report import html
 from test_html import HOSTILE_BINARY, HOSTILE_NAME, hostile_tree
 
@@ -75,10 +77,16 @@ class Page:
 
 
 @pytest.fixture(scope="module")
-def report(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Page]:
+def result(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> ScanResult:
     tmp = tmp_path_factory.mktemp("browser")
-    result = scan([str(hostile_tree(tmp / "tree"))], ScanOptions(jobs=1))
-    path = tmp / "report.html"
+    return scan([str(hostile_tree(tmp / "tree"))], ScanOptions(jobs=1))
+
+
+@pytest.fixture(scope="module")
+def report(
+    browser: Any, result: ScanResult, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Page]:
+    path = tmp_path_factory.mktemp("browser") / "report.html"
     path.write_text(html.render(result), encoding="utf-8")
     page = Page(browser, path)
     yield page
@@ -133,6 +141,50 @@ def test_filters_and_search(report: Page) -> None:
     p.fill("#q", "no such text anywhere")
     assert report.visible_rows() == []
     p.fill("#q", "")
+
+
+def test_a_meta_refresh_anywhere_stays_text(
+    browser: Any, result: ScanResult, tmp_path: Path
+) -> None:
+    """The Content-Security-Policy does not stop ``<meta http-equiv=refresh>``: only
+    escaping does.  A refresh in every field a forged results shard or a scanned file
+    could fill (numbers included) leaves the page where it is; the same tag written raw
+    does navigate (the check can fail)."""
+    evil = '<meta http-equiv="refresh" content="0;url=about:blank">'
+    control = tmp_path / "control.html"
+    control.write_text(f"<!DOCTYPE html><html><head>{evil}</head><body>x</body></html>")
+    page = Page(browser, control)
+    page.page.wait_for_url("about:blank", timeout=5000)
+    page.page.close()
+    f = result.findings[0]
+    forged = replace(
+        f,
+        location=replace(f.location, line=evil, column=evil, page=evil, offset=evil, path=evil),  # type: ignore[arg-type]
+        evidence=replace(f.evidence, snippet=evil, term=evil, gloss=evil),
+        fingerprint=evil,
+    )
+    notice = Notice(evil, evil, evil, evil)  # type: ignore[arg-type]
+    path = tmp_path / "forged.html"
+    path.write_text(
+        html.render(
+            replace(
+                result,
+                findings=(forged,),
+                warnings=(notice,),
+                started=evil,
+                tool_version=evil,
+                catalogue_version=evil,
+            )
+        ),
+        encoding="utf-8",
+    )
+    page = Page(browser, path)
+    page.page.wait_for_timeout(300)
+    assert page.page.url == page.url
+    assert page.requests == [page.url]
+    assert page.page.locator('meta[http-equiv="refresh" i]').count() == 0
+    assert evil in page.page.inner_text("body")
+    page.page.close()
 
 
 def test_screenshot(report: Page, tmp_path: Path) -> None:

@@ -114,3 +114,32 @@ def test_one_line_of_code_is_not_a_name_model(tmp_path: Path) -> None:
     assert all(f.basis is Basis.NAME for f in code)
     found = _scan(tmp_path)
     assert found["oneliner/models/labels.json"] == {(Capability.RECORD, None)}
+
+
+README = """# Sample data
+
+This package ships with the data its examples use. Each row of the sample holds a
+respondent's answers, race among them, as the questionnaire asked it.
+
+The output table gives the ethnicity score of each last name.
+"""
+
+
+def test_the_readme_of_a_name_model_documents_its_inference(tmp_path: Path) -> None:
+    """A line of the package's description that speaks of the model's input or output
+    documents the inference; a line that does not stays what it reads as alone."""
+    for name, code in (("namerace", PREDICT), ("survey", SURVEY)):
+        _package(tmp_path, name, code)
+        (tmp_path / name / "README.md").write_text(README, encoding="utf-8")
+    result = scan([str(tmp_path)], ScanOptions(jobs=1))
+
+    def at(path: str, line: int) -> set[tuple[Capability, Basis | None]]:
+        return {
+            (f.capability, f.basis)
+            for f in result.findings
+            if f.location.path == path and f.location.line == line
+        }
+
+    assert at("namerace/README.md", 6) == {(Capability.INFERENCE, Basis.NAME)}
+    assert Capability.INFERENCE not in {c for c, _ in at("namerace/README.md", 4)}
+    assert Capability.INFERENCE not in {c for c, _ in at("survey/README.md", 4)}

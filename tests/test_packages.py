@@ -284,6 +284,29 @@ def test_fetch_failure_is_skipped_and_the_scan_goes_on(
     assert not (tmp_path / "cache/pypi/nosuch").exists()
 
 
+@pytest.mark.parametrize(
+    ("versions", "said", "not_said"),
+    [
+        ("0.1, 0.2", "(versions of nosuch with a wheel: 0.1, 0.2)", "sdist"),
+        ("none", "no wheel of nosuch at all: no such package, or it publishes sdists only", ""),
+    ],
+)
+def test_pip_no_matching_distribution_says_what_it_can_mean(
+    tmp_path: Path, clients: Callable[..., FakeClients], versions: str, said: str, not_said: str
+) -> None:
+    """A version that does not exist is not sent off to look for an sdist: pip names
+    the versions it found wheels of; only when there are none may it be sdists only."""
+    clients(
+        returncode=1,
+        stderr="ERROR: Could not find a version that satisfies the requirement nosuch==1.0 "
+        f"(from versions: {versions})\nERROR: No matching distribution found for nosuch==1.0\n",
+    )
+    result = scan(["pypi:nosuch==1.0"], _opts(tmp_path))
+    (skip,) = result.skipped
+    assert said in skip.detail
+    assert not not_said or not_said not in skip.detail
+
+
 def test_npm_missing_names_itself(tmp_path: Path, clients: Callable[..., FakeClients]) -> None:
     clients(raise_=FileNotFoundError(2, "No such file or directory: 'npm'"))
     result = scan(["npm:left-pad@1.3.0", str(tmp_path)], _opts(tmp_path))

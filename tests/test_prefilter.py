@@ -4,14 +4,17 @@ finds something: it must never hide a finding, in any encoding the scanner reads
 from __future__ import annotations
 
 import codecs
+import contextlib
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 
 from ethicscan.engine.local import scan_file
-from ethicscan.rules.catalogue import load_default_catalogue
+from ethicscan.rules import prefilter as pf_mod
+from ethicscan.rules.catalogue import load_catalogue, load_default_catalogue
 from ethicscan.rules.prefilter import ENCODINGS, WIDE, Prefilter, patterns, prefilter_for, reason
 from ethicscan.sources.fs import FileJob
 
@@ -177,6 +180,98 @@ def test_compiled_databases_are_kept_and_loaded(tmp_path: Path) -> None:
     assert not Prefilter(CAT, tmp_path).active
 
 
+CLAN_RULE = (
+    "rules:\n  - id: custom-clan\n    trait: ethnicity\n    name: Clan\n"
+    "    rationale: Descent-based.\n    refs: [gdpr-9]\n    kind: field\n"
+    "    terms: [{term}]\n"
+)
+
+
+def test_a_rule_file_edited_in_place_gets_its_own_prefilter(tmp_path: Path) -> None:
+    """Regression: a long-lived process kept one prefilter per rule file path and
+    version, so a term added to a rule file in place was never a reason to read a file.
+    Catalogues and their prefilters are keyed by the content of the rules."""
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "clan.yml").write_text(CLAN_RULE.format(term="clan"), encoding="utf-8")
+    before = load_catalogue([rules])
+    old = prefilter_for(before)
+    (rules / "clan.yml").write_text(CLAN_RULE.format(term="wyrdkin"), encoding="utf-8")
+    after = load_catalogue([rules])
+    assert (after.version, after.sources) == (before.version, before.sources)
+    new = prefilter_for(after)
+    assert new is not old
+    assert after.digest != before.digest
+    wyrdkin = "".join(f"\\x{ord(c):02x}" for c in "wyrdkin").encode()  # as expressions spell it
+    assert any(wyrdkin in e for e in patterns(after))
+    assert not any(wyrdkin in e for e in patterns(before))
+    import hyperscan
+
+    assert new._key(hyperscan) != old._key(hyperscan)  # the kept databases' name too
+    # The same rules in another folder are the same catalogue: content, not path.
+    elsewhere = tmp_path / "copy"
+    elsewhere.mkdir()
+    (elsewhere / "clan.yml").write_text(CLAN_RULE.format(term="wyrdkin"), encoding="utf-8")
+    assert load_catalogue([elsewhere]).digest == after.digest
+    assert prefilter_for(load_catalogue([elsewhere])) is new
+
+
+def _kept(folder: Path, catalogue: Any, dbs: tuple[Any, ...]) -> Path:
+    """``dbs`` written to ``folder`` as the kept databases of ``catalogue`` (no compiling:
+    seconds)."""
+    import hyperscan
+
+    pf = Prefilter(catalogue, folder)
+    pf._dbs = dbs
+    pf._keep(hyperscan)
+    path = pf._path(hyperscan)
+    assert path is not None and path.is_file()
+    return path
+
+
+def test_a_restored_or_shared_cache_cannot_make_files_read_as_clean(tmp_path: Path) -> None:
+    """Kept databases are loaded only when they are this catalogue's: a copy of another
+    catalogue's under this one's name (a cache restored or shared), databases that miss
+    its reasons to read (forged: a file would read as clean), or a file that another
+    user may write, are refused and the databases compiled again."""
+    import hyperscan
+
+    rules = tmp_path / "rules"
+    rules.mkdir()
+    (rules / "clan.yml").write_text(CLAN_RULE.format(term="wyrdkin"), encoding="utf-8")
+    custom = load_catalogue([rules])
+    cache = tmp_path / "cache"
+    builtin = _kept(cache, CAT, PF._dbs)
+    assert Prefilter(CAT, cache).loaded_from_disk  # the genuine article is used
+    # 1. The built-in catalogue's databases under the custom catalogue's name: they
+    #    lack "wyrdkin", so a file holding it would read as clean.
+    pf = Prefilter(custom, cache)
+    named = pf._path(hyperscan)
+    assert named is not None and named != builtin
+    named.write_bytes(builtin.read_bytes())
+    assert not Prefilter(custom, cache).loaded_from_disk
+    # 2. Forged: databases that find nothing, written with a valid header and digest.
+    nothing = tuple(
+        None if db is None else pf_mod._compile(hyperscan, [b"qqqzzzxxx"], 0) for db in PF._dbs
+    )
+    _kept(cache, CAT, nothing)
+    assert not Prefilter(CAT, cache).loaded_from_disk
+    # 3. A folder or file others may write is neither read nor written.
+    _kept(cache, CAT, PF._dbs)
+    assert Prefilter(CAT, cache).loaded_from_disk
+    builtin.chmod(0o666)
+    assert not Prefilter(CAT, cache).loaded_from_disk
+    builtin.chmod(0o600)
+    cache.chmod(0o777)
+    assert not Prefilter(CAT, cache).loaded_from_disk
+    builtin.unlink()
+    pf = Prefilter(CAT, cache)
+    pf._dbs = PF._dbs
+    pf._keep(hyperscan)
+    assert not builtin.exists()
+    cache.chmod(0o700)
+
+
 def test_no_cache_folder_still_works(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """ETHICSCAN_PREFILTER_CACHE=off keeps nothing; a cache that cannot be written is no
     error."""
@@ -271,3 +366,117 @@ def test_findings_are_the_same_with_the_bytes_at_hand() -> None:
             continue
         name = str(path.relative_to(EXAMPLES))
         assert analyse(text, name, CAT, utf8=text.encode("utf-8")) == analyse(text, name, CAT)
+
+
+def _small_trees(root: Path) -> list[Path]:
+    """The corpus texts in UTF-8 and, in turn, GB18030 or UTF-16, and the example
+    files, as folders of at most SMALL_SCAN_FILES files (each a small scan)."""
+    from ethicscan.api import SMALL_SCAN_FILES
+
+    files: list[tuple[str, bytes]] = []
+    for i, (path, text) in enumerate(_corpus_texts()):
+        for enc in ("utf-8", ("gb18030", "utf-16")[i % 2]):
+            with contextlib.suppress(UnicodeEncodeError):
+                files.append((f"{i}-{enc}-{Path(path).name}", text.encode(enc)))
+    for f in sorted(EXAMPLES.rglob("*")):
+        if f.is_file():
+            files.append(("-".join(f.relative_to(EXAMPLES).parts), f.read_bytes()))
+    trees = []
+    for n in range(0, len(files), SMALL_SCAN_FILES):
+        tree = root / f"t{n}"
+        tree.mkdir(parents=True)
+        for name, data in files[n : n + SMALL_SCAN_FILES]:
+            (tree / name).write_bytes(data)
+        trees.append(tree)
+    return trees
+
+
+def test_a_small_scan_compiles_nothing_and_finds_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a machine with no compiled databases, a small scan (pre-commit over a few
+    files) starts at once: it neither compiles nor loads the prefilter, and its
+    findings and skipped files are exactly those of a scan through the prefilter."""
+    from ethicscan import ScanOptions, api, scan
+    from ethicscan.rules import prefilter as prefilter_mod
+
+    trees = _small_trees(tmp_path / "trees")
+    assert len(trees) > 5
+    empty = tmp_path / "empty-cache"
+    monkeypatch.setenv("ETHICSCAN_PREFILTER_CACHE", str(empty))
+    monkeypatch.setattr(prefilter_mod, "_CACHE", {})
+
+    def no_compile(*_args: object) -> None:
+        raise AssertionError("a small scan compiled the prefilter")
+
+    monkeypatch.setattr(prefilter_mod, "_compile", no_compile)
+    small = [scan([str(t)], ScanOptions(jobs=2)) for t in trees]
+    assert not empty.exists() and prefilter_mod._CACHE == {}  # nothing built, nothing kept
+    monkeypatch.undo()
+    monkeypatch.setattr(api, "SMALL_SCAN_FILES", 0)  # every scan large: through the prefilter
+    assert prefilter_for(CAT) is PF and PF.active
+    through = [scan([str(t)], ScanOptions(jobs=1)) for t in trees]
+    for a, b in zip(small, through, strict=True):
+        assert a.findings == b.findings
+        assert a.skipped == b.skipped
+        assert a.stats.files == b.stats.files
+    assert sum(len(r.findings) for r in small) > 100
+
+
+def test_a_large_scan_says_it_compiles(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The first large scan on a machine says on stderr why it waits."""
+    from ethicscan import api
+    from ethicscan.cli import main
+    from ethicscan.rules import prefilter as prefilter_mod
+
+    (tmp_path / "a.py").write_text("ethnicity = 1\n", encoding="utf-8")
+    monkeypatch.setenv("ETHICSCAN_PREFILTER_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(prefilter_mod, "_CACHE", {})
+    monkeypatch.setattr(api, "SMALL_SCAN_FILES", 0)
+    compiled: list[int] = []
+
+    def warm_up(self: Prefilter) -> Prefilter:  # (the compile itself is tested above)
+        compiled.append(1)
+        self._pending = False
+        return self
+
+    monkeypatch.setattr(Prefilter, "warm_up", warm_up)
+    assert main(["scan", str(tmp_path), "-j", "1", "--fail-on", "never"]) == 0
+    err = capsys.readouterr().err
+    assert f"compiling rule databases, once (a few seconds; kept in {tmp_path / 'cache'}" in err
+    assert compiled
+    # Once kept (here: compiled in this process), no note.
+    assert main(["scan", str(tmp_path), "-j", "1", "--fail-on", "never"]) == 0
+    assert "compiling" not in capsys.readouterr().err
+
+
+def test_an_archive_or_a_document_is_never_a_small_scan(tmp_path: Path) -> None:
+    """A few KB of zip may expand to gigabytes, which the prefilter passes over and the
+    automata would read: a scan holding an archive or a document uses the prefilter."""
+    import gzip
+    import io
+    import zipfile
+
+    from ethicscan.api import small_scan
+    from ethicscan.sources.fs import WalkOptions, file_jobs, walk_units
+
+    def small(files: dict[str, bytes]) -> bool:
+        root = tmp_path / f"t{len(list(tmp_path.iterdir()))}"
+        root.mkdir()
+        for name, data in files.items():
+            (root / name).write_bytes(data)
+        answer, units = small_scan(walk_units([str(root)], WalkOptions(), [], []))
+        assert sorted(j.rel_path for j in file_jobs(units)) == sorted(files)  # nothing lost
+        return answer
+
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w") as z:
+        z.writestr("a.txt", "x" * 1000)
+    assert small({"a.py": b"ethnicity = 1\n", "b.bin": b"\x7fELF" + bytes(64)})
+    assert not small({"a.py": b"x\n", "lib.jar": packed.getvalue()})
+    assert not small({"notes.txt.gz": gzip.compress(b"x" * 1000)})
+    assert not small({"spec.pdf": b"%PDF-1.4\n"})
+    assert not small({f"f{i}.py": b"x\n" for i in range(65)})  # more than 64 files
+    assert not small({"big.txt": b"x" * (4 * 1024 * 1024 + 1)})

@@ -11,7 +11,7 @@ import re
 import subprocess
 import sys
 import time
-from dataclasses import fields
+from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -223,6 +223,66 @@ def test_changed_options_are_refused(
     assert "engine" not in manifest and "jobs" not in manifest
 
 
+def test_history_options_are_part_of_the_manifest(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Regression: a job run without --history was resumed by the same command with it
+    (the plain results, not the history's)."""
+    from dulwich import porcelain
+
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "a.txt").write_text("hello\n", encoding="utf-8")
+    with porcelain.init(str(tmp_path / "t")) as repo:
+        porcelain.add(repo, [str(tmp_path / "t" / "a.txt")])
+        porcelain.commit(repo, message=b"one", author=b"A <a@x>", committer=b"A <a@x>")
+    listing = tmp_path / "targets.txt"
+    listing.write_text(f"{tmp_path / 't'}\n", encoding="utf-8")
+    results, out = tmp_path / "r", tmp_path / "o.json"
+    assert main(_args(listing, results, out)) == 0
+    capsys.readouterr()
+    assert main(_args(listing, results, out, "--history")) == 2
+    assert "history: False there, True now" in capsys.readouterr().err
+    history = ["--history"]
+    assert main(_args(listing, tmp_path / "h", out, *history, "--branch", "master")) == 0
+    capsys.readouterr()
+    assert main(_args(listing, tmp_path / "h", out, *history, "--branch", "dev")) == 2
+    assert "branches: ['master'] there, ['dev'] now" in capsys.readouterr().err
+
+
+def test_every_option_that_shapes_results_is_in_the_manifest(tmp_path: Path) -> None:
+    """Each field of ScanOptions either changes the manifest when it changes, or is
+    declared not to shape results (where and how fast the work runs)."""
+    from ethicscan.api import RUNS_NOT_RESULTS
+    from ethicscan.corpus import manifest
+
+    names = {f.name for f in fields(ScanOptions)}
+    assert names >= RUNS_NOT_RESULTS  # no stale name
+    other: dict[type, Any] = {int: 3, float: 0.5, tuple: ("x",), str: "2024-05-01"}
+    base = ScanOptions(history=True)
+    for name in sorted(names):
+        default = getattr(base, name)
+        value = next((v for t, v in other.items() if isinstance(default, t)), "2024-05-01")
+        if isinstance(default, bool):
+            value = not default
+        elif name == "engine":
+            value = "dask"
+        elif name == "rule_dirs":
+            value = (str(tmp_path),)
+        elif name in ("progress", "on_fetch"):
+            value = print
+        elif name.startswith("tls_"):
+            changed = replace(base, engine="dask", scheduler="tls://h:1", **{name: "x.pem"})
+            assert manifest(changed) == manifest(base), name
+            continue
+        elif name == "scheduler":
+            value = "tcp://h:1"
+            changed = replace(base, engine="dask", scheduler=value)
+            assert manifest(changed) == manifest(base), name
+            continue
+        changed = replace(base, **{name: value})
+        assert (manifest(changed) == manifest(base)) == (name in RUNS_NOT_RESULTS), name
+
+
 def test_rule_files_are_part_of_the_manifest(
     small: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -253,6 +313,39 @@ def test_a_damaged_shard_is_scanned_again(small: Path, tmp_path: Path) -> None:
     again = scan_corpus(targets, opts, str(tmp_path / "r"))
     assert (again.resumed, again.scanned) == (2, 1)
     assert again.result.findings == first.result.findings
+
+
+def test_a_forged_shard_is_scanned_again(small: Path, tmp_path: Path) -> None:
+    """A shard is checked against the published schema when read: one whose fields do not
+    have the type or form ethicscan writes (markup for a line number, a confidence that
+    is text, a field of its own) is not trusted, and the target is scanned again."""
+    from ethicscan.report import html
+
+    targets = read_targets(str(small))[:2]
+    opts = ScanOptions(jobs=1)
+    first = scan_corpus(targets, opts, str(tmp_path / "r"))
+    shard = tmp_path / "r" / shard_name(targets[0])
+    good = json.loads(shard.read_text(encoding="utf-8"))
+    evil = "<meta http-equiv=refresh content=0;url=https://example.org>"
+    forgeries = [
+        ("location", "line", evil),
+        ("location", "column", evil),
+        ("location", "page", "7"),
+        ("evidence", "term", 7),
+        (None, "confidence", "high"),
+        (None, "severity", "urgent"),
+        (None, "fingerprint", evil),
+        (None, "note", evil),  # a field of its own
+    ]
+    for part, key, value in forgeries:
+        doc = json.loads(json.dumps(good))
+        finding = doc["findings"][0]
+        (finding[part] if part else finding)[key] = value
+        shard.write_text(json.dumps(doc), encoding="utf-8")
+        again = scan_corpus(targets, opts, str(tmp_path / "r"))
+        assert (again.resumed, again.scanned) == (1, 1), (part, key)
+        assert again.result.findings == first.result.findings
+        assert "http-equiv=refresh" not in html.render(again.result)
 
 
 def test_targets_listed_twice_are_scanned_once(small: Path) -> None:
@@ -296,6 +389,12 @@ def test_progress_bar_shows_files_bytes_findings_and_rate() -> None:
     bar(3, 10, 5_000_000, 7)
     bar.stop()
     assert re.search(r"3/10 targets, 5\.0 MB, 7 findings, 2\.\d MB/s", buf.getvalue())
+    small = io.StringIO()
+    bar = _LateProgress(Console(file=small, force_terminal=True, width=150), True)
+    bar.started -= 2
+    bar(1, 2, 9_280, 0)
+    bar.stop()
+    assert "1/2 files, 9.3 KB, 0 findings" in small.getvalue()  # not "0.0 MB"
     quiet = io.StringIO()
     off = _LateProgress(Console(file=quiet, force_terminal=False), False)
     off.started -= 2

@@ -11,7 +11,7 @@ import pytest
 from ethicscan import scan_text
 from ethicscan.classify import shape
 from ethicscan.errors import ConfigError
-from ethicscan.model import Capability, Finding, Severity
+from ethicscan.model import Basis, Capability, Finding, Severity
 from ethicscan.rules.catalogue import Calibration, load_default_catalogue
 
 FILLER_ZH = "天地人山水火木金土日月风云雨雪花草树林石田家国学生老师工作生活时间问题方法"
@@ -407,11 +407,17 @@ def test_promotion_counts_by_line_range() -> None:
     from ethicscan.classify.analyse import _CapabilityCounts
 
     counts = _CapabilityCounts(
-        [(5, Capability.SEARCH), (1, Capability.INFERENCE), (9, Capability.SEARCH)]
+        [
+            (5, Capability.SEARCH, None),
+            (1, Capability.INFERENCE, Basis.NAME),
+            (9, Capability.SEARCH, None),
+            (12, Capability.INFERENCE, Basis.BIOMETRIC),
+        ]
     )
-    assert counts.most_common(0, 10) is Capability.SEARCH
-    assert counts.most_common(0, 5) is Capability.INFERENCE  # one each: inference
+    assert counts.most_common(0, 10) == (Capability.SEARCH, None)
+    assert counts.most_common(0, 5) == (Capability.INFERENCE, Basis.NAME)  # one each: inference
     assert counts.most_common(6, 8) is None
+    assert counts.most_common(10, 12) == (Capability.INFERENCE, Basis.BIOMETRIC)
 
 
 def test_a_list_of_quoted_values_in_a_docstring_is_not_a_quoted_name() -> None:
@@ -477,3 +483,57 @@ def test_a_term_across_the_names_of_a_mangled_symbol_is_no_hit() -> None:
     # a name inside the symbol still counts: GetRaceEstimates of a face engine
     text = "\n".join(["_ZN4acme10FaceEngine16GetRaceEstimatesEv", "FaceEngine", "detect"]) + "\n"
     assert {f.trait.value for f in scan_text(text, "libface.so.strings")} == {"race"}
+
+
+def test_a_field_promoted_in_a_module_that_infers_from_names_keeps_that_basis() -> None:
+    """The fields of a module that infers a trait from names are inferences from names:
+    of medium severity, as where it is decided; a face's high severity needs faces."""
+    text = (
+        "def predict_race(last_name, model):\n"
+        '    """Predict race from a surname with the census model."""\n'
+        "    probs = model.predict_proba([last_name])\n"
+        "    # the ``race`` column holds the label\n"
+        "    record = {}\n"
+        "    record['race'] = probs\n"
+        "    return record\n"
+    )
+    findings = scan_text(text, "names/predict.py")
+    cited = [f for f in findings if f.location.line == 4]
+    assert cited and cited[0].capability is Capability.INFERENCE
+    assert cited[0].basis is Basis.NAME and cited[0].severity is Severity.MEDIUM
+    assert all(f.severity is not Severity.HIGH for f in findings)
+
+
+def test_words_cited_in_a_comment_are_not_context() -> None:
+    """A name a comment quotes as code (``FaceAttributes``) says nothing of what the
+    code around it does; the same word said in the comment does."""
+    cited = (
+        "def link_definitions(found):\n"
+        '    """A finding in the doc block of ``class FaceAttributes`` that lists 肤色\n'
+        '    makes the definition a finding too."""\n'
+        "    return [f for f in found if f.definition]\n"
+    )
+    said = cited.replace("``class FaceAttributes``", "the face attributes class")
+
+    def faces(text: str) -> list[Finding]:
+        found = scan_text(text, "classify/links.py")
+        return [f for f in found if f.basis is Basis.BIOMETRIC or f.severity is Severity.HIGH]
+
+    assert faces(said) and not faces(cited)
+
+
+def test_a_mention_in_a_catalogue_is_as_doubtful_as_the_rest_of_it() -> None:
+    """A hit that was a mention anyway takes the catalogue's doubt too: most texts that
+    name nearly every trait are dictionaries and term lists, whose words name no one."""
+    one = "The survey asks each member about their religion and nothing else.\n"
+    catalogue = one + (
+        "Other forms list racial origin, ethnic origin, skin colour, political opinions,\n"
+        "trade union membership and sexual orientation among their questions.\n"
+    )
+
+    def religion(text: str) -> Finding:
+        (f,) = [f for f in scan_text(text, "notes/forms.md") if f.evidence.term == "religion"]
+        return f
+
+    assert religion(catalogue).capability is Capability.MENTION
+    assert religion(catalogue).score < religion(one).score

@@ -137,16 +137,46 @@ def _suppressed_source(n_filler: int) -> str:
     )
 
 
-def test_inside_an_archive_member(tmp_path: Path) -> None:
+def test_inside_an_archive_member_only_when_trusted(tmp_path: Path) -> None:
+    """A vendor must not hide its own findings: a suppression inside an archive member
+    (a package, an SDK) suppresses nothing, and says so, unless the scan trusts it."""
     import zipfile
 
     with zipfile.ZipFile(tmp_path / "sdk.zip", "w") as z:
         z.writestr("src/face.py", _suppressed_source(3))
     result = scan([str(tmp_path)], ScanOptions(jobs=1))
-    by_line = {f.location.line: f for f in result.findings}
     assert {f.location.path for f in result.findings} == {"sdk.zip!src/face.py"}
+    assert all(f.suppression is None for f in result.findings)
+    assert [(n.path, n.line) for n in result.warnings] == [
+        ("sdk.zip!src/face.py", 5),
+        ("sdk.zip!src/face.py", 7),
+    ]
+    assert "third-party artefact" in result.warnings[0].message
+    assert "--trust-inline-suppressions" in result.warnings[0].message
+    trusted = scan([str(tmp_path)], ScanOptions(jobs=1, trust_inline_suppressions=True))
+    by_line = {f.location.line: f for f in trusted.findings}
     assert by_line[6].suppression is not None and by_line[8].suppression is None
-    assert [(n.path, n.line) for n in result.warnings] == [("sdk.zip!src/face.py", 7)]
+    assert [(n.path, n.line) for n in trusted.warnings] == [("sdk.zip!src/face.py", 7)]
+
+
+def test_in_a_compiled_file_only_when_trusted(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Firmware and other binaries: their strings are no comments anyone here wrote."""
+    blob = (
+        b"\x7fBIN\x00\x01\x02\x00"
+        + b"ethicscan: ignore[race] vendor says fine\x00"
+        + b"race = model.predict_race(face_image)\x00\x03\x04"
+    )
+    (tmp_path / "firmware.bin").write_bytes(blob)
+    plain = scan([str(tmp_path)], ScanOptions(jobs=1))
+    assert plain.findings and all(f.suppression is None for f in plain.findings)
+    assert "not trusted" in plain.warnings[0].message
+    trusted = scan([str(tmp_path)], ScanOptions(jobs=1, trust_inline_suppressions=True))
+    assert trusted.findings and all(f.suppression for f in trusted.findings)
+    argv = ["scan", str(tmp_path), "-j", "1", "--fail-on", "info", "--format", "json"]
+    assert main(argv) == 1
+    assert main([*argv, "--trust-inline-suppressions"]) == 0
 
 
 def test_in_a_large_text_read_in_pieces(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

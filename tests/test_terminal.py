@@ -157,7 +157,7 @@ def test_verbose_says_what_was_read_skipped_and_how_long(
     err = got.err.splitlines()
     assert f"read: {people} (directory)" in err
     assert "skipped: photo.png: binary (PNG image (pictures are not read))" in err
-    assert "read: 1 texts classified, " in got.err
+    assert "read: 1 text classified, from " in got.err
     for step in ("settings", "scan", "report", "total"):
         assert any(line.startswith(f"time: {step} ") for line in err), step
     assert "config: " in got.err
@@ -171,3 +171,33 @@ def test_quiet_and_verbose_together_is_a_usage_error(
 ) -> None:
     assert main(["scan", str(people), "-q", "-v"]) == 2
     assert "cannot go together" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("nbytes", "shown"),
+    [
+        (0, "0 bytes"),
+        (1, "1 byte"),
+        (999, "999 bytes"),
+        (9_280, "9.3 KB"),
+        (999_949, "999.9 KB"),
+        (999_960, "1.0 MB"),
+        (2_500_000, "2.5 MB"),
+        (7_300_000_000, "7.3 GB"),
+    ],
+)
+def test_sizes_read_as_people_read_them(nbytes: int, shown: str) -> None:
+    from ethicscan.cli import size_text
+
+    assert size_text(nbytes) == shown
+
+
+def test_summary_counts_in_good_english(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """One finding is "1 finding"; a 9 KB tree is "9.x KB", not "0.0 MB"; the bytes
+    are called the size of the files given (an archive's is its compressed size)."""
+    (tmp_path / "a.py").write_text("x = 1  # " + "a" * 9000 + "\nethnicity = 2\n", "utf-8")
+    assert main(["scan", str(tmp_path), "-j", "1", "--fail-on", "never"]) == 0
+    summary = capsys.readouterr().err.strip().splitlines()[-1]
+    assert ": 1 text read from 9.0 KB of files in " in summary
+    assert "; 1 finding (1 " in summary and "findings" not in summary
+    assert "0.0 MB" not in summary

@@ -128,7 +128,7 @@ def test_gitignore_only_with_use_gitignore(tmp_path: Path) -> None:
     with_gi, skipped = _walk(tmp_path, use_gitignore=True)
     assert "dist/bundle.js" not in with_gi
     assert "src/app.js" in with_gi
-    assert _reasons(skipped) == {"dist/": SkipReason.EXCLUDED}
+    assert _reasons(skipped) == {"dist/": SkipReason.IGNORED_BY_GIT}
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX symlinks")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import itertools
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -14,14 +16,24 @@ from typing import TYPE_CHECKING, Any, cast
 from ethicscan import __version__
 from ethicscan.classify.analyse import analyse
 from ethicscan.classify.package import name_model_data
-from ethicscan.engine import ENGINES, get_engine, local
+from ethicscan.engine import ENGINES, TLSFiles, get_engine, local
 from ethicscan.errors import ConfigError
+from ethicscan.extract.formats import CONTAINERS, HEAD, Format, identify
 from ethicscan.extract.units import MAX_DEPTH, Limits
 from ethicscan.interrupt import terminating
 from ethicscan.model import Finding, Notice, ScanResult, Skipped, SkipReason, Stats, Target
+from ethicscan.rules import prefilter
 from ethicscan.rules.catalogue import Catalogue, load_catalogue
 from ethicscan.sources import packages
-from ethicscan.sources.fs import FileJob, FolderFiles, WalkOptions, walk_iter, walk_units
+from ethicscan.sources.fs import (
+    FileJob,
+    FolderFiles,
+    WalkOptions,
+    file_jobs,
+    open_regular,
+    walk_iter,
+    walk_units,
+)
 
 if TYPE_CHECKING:  # pragma: no cover - types only: git support loads when a scan asks
     from ethicscan.sources.history import Selection
@@ -41,6 +53,29 @@ ProgressFn = Callable[[int, int, int], None]  # files done, files total, bytes d
 # files found so far, and grows until the walk ends.
 
 
+# The fields of ScanOptions that do not shape what a scan finds: where and how fast the
+# work runs, where fetched packages are kept, callbacks, and the rules whose findings a
+# report leaves out (a corpus job stores every rule's findings and drops them when it
+# merges).  Every other field is recorded in a --results manifest, so a job is resumed
+# only by a command that would find the same (tests/test_results.py checks each field).
+RUNS_NOT_RESULTS = frozenset(
+    {
+        "jobs",
+        "engine",
+        "scheduler",
+        "tls_ca_file",
+        "tls_cert",
+        "tls_key",
+        "package_cache",
+        "refresh",
+        "progress",
+        "on_fetch",
+        "on_note",
+        "disabled_rules",
+    }
+)
+
+
 @dataclass(frozen=True)
 class ScanOptions:
     """Everything that shapes a scan.  Frozen and passed explicitly: no globals."""
@@ -50,7 +85,10 @@ class ScanOptions:
     excludes: tuple[str, ...] = ()
     rule_dirs: tuple[str, ...] = ()
     disabled_rules: tuple[str, ...] = ()  # rule ids whose findings are not reported
-    use_gitignore: bool = False
+    # What a git repository ignores (.gitignore, .git/info/exclude, virtual environments,
+    # node_modules) is left out: None (default) inside a git work tree only, True also
+    # outside one (the .gitignore files under a target), False never.
+    use_gitignore: bool | None = None
     max_file_size: int = 64 * 1024 * 1024
     # Archive limits (see extract.units.Limits): nesting depth, bytes expanded from
     # one file, expansion ratio of one entry, number of entries under one file.
@@ -58,6 +96,9 @@ class ScanOptions:
     max_expanded: int = _DEFAULT.max_expanded
     max_ratio: float = _DEFAULT.max_ratio
     max_entries: int = _DEFAULT.max_entries
+    # Whether inline ``ethicscan: ignore[...]`` comments in third-party artefacts (archive
+    # members, packages, compiled files) suppress findings; a file of the tree always may.
+    trust_inline_suppressions: bool = False
     # Package targets (pypi:/npm:/deb:): where their artefacts are kept (default
     # $ETHICSCAN_CACHE/packages or ~/.cache/ethicscan/packages), and whether to fetch
     # pinned versions again instead of reusing them.
@@ -65,10 +106,18 @@ class ScanOptions:
     refresh: bool = False
     progress: ProgressFn | None = field(default=None, compare=False)
     on_fetch: Callable[[str], None] | None = field(default=None, compare=False)  # "fetching X"
+    # What the scan is doing when it makes the user wait ("compiling rule databases, once")
+    on_note: Callable[[str], None] | None = field(default=None, compare=False)
     # Where the work runs (see ethicscan.engine): "local" or "dask", and for dask the
-    # scheduler address (tcp://HOST:PORT; empty: a LocalCluster on this machine).
+    # scheduler address (tcp://HOST:PORT or tls://HOST:PORT; empty: a LocalCluster on
+    # this machine, reachable only with a certificate made for the scan), and for a tls://
+    # scheduler the PEM files of its certificate authority and of this client's
+    # certificate and key (empty: dask's configuration, distributed.comm.tls.*).
     engine: str = "local"
     scheduler: str = ""
+    tls_ca_file: str = ""
+    tls_cert: str = ""
+    tls_key: str = ""
     # History scans (--history): each target is a git repository.
     history: bool = False
     since: str | None = None  # commit dates, ISO 8601 (``2024-05-01``)
@@ -80,6 +129,11 @@ class ScanOptions:
             raise ConfigError(f"unknown engine {self.engine!r} (one of: {', '.join(ENGINES)})")
         if self.scheduler and self.engine == "local":
             raise ConfigError("--scheduler needs --engine dask")
+        if self.tls and not self.scheduler.startswith("tls://"):
+            raise ConfigError(
+                "--tls-ca-file, --tls-cert and --tls-key are for a scheduler given as "
+                f"--scheduler tls://HOST:PORT, not {self.scheduler or 'none'!r}"
+            )
         if not 0.0 <= self.min_confidence <= 1.0:
             raise ConfigError(
                 f"--min-confidence must be between 0 and 1, not {self.min_confidence}"
@@ -95,11 +149,17 @@ class ScanOptions:
                 raise ConfigError(f"--{name.replace('_', '-')} must be positive")
         if not self.history and (self.since or self.until or self.branches):
             raise ConfigError("--since, --until and --branch need --history")
-        self.selection()  # validates the dates
+        if self.since or self.until:
+            self.selection()  # validates the dates (git support loads only then)
 
     def keeps(self, finding: Finding) -> bool:
         """Whether ``finding`` is reported: confident enough, of a rule not disabled."""
         return finding.confidence >= self.min_confidence and finding.rule not in self.disabled_rules
+
+    @property
+    def tls(self) -> TLSFiles:
+        """The certificates that reach a ``tls://`` scheduler."""
+        return TLSFiles(self.tls_ca_file, self.tls_cert, self.tls_key)
 
     @property
     def limits(self) -> Limits:
@@ -109,6 +169,7 @@ class ScanOptions:
             max_ratio=self.max_ratio,
             max_entries=self.max_entries,
             max_member_size=self.max_file_size,
+            trust_inline_suppressions=self.trust_inline_suppressions,
         )
 
     def selection(self) -> Selection:
@@ -172,17 +233,25 @@ def _scan(targets: Sequence[str], options: ScanOptions | None) -> ScanResult:
 
     report = progress_reporter(opts.progress)
     workers = opts.jobs or local.default_jobs()
-    engine = get_engine(opts.engine, opts.scheduler)
+    small = False
+    if opts.engine == "local":
+        small, jobs = small_scan(jobs)
+        if small:
+            workers = 1  # (a pool's workers would each load the prefilter)
+        elif opts.on_note and not prefilter.ready(catalogue):
+            opts.on_note(compile_note())
+    engine = get_engine(opts.engine, opts.scheduler, opts.tls)
     # Findings are reported relative to their target; several targets keep their order.
     outcomes = engine.files(jobs, catalogue, opts.rule_dirs, workers, on_done, opts.limits)
     try:
-        for _job, out in outcomes:
-            if out.findings:
-                findings.extend(f for f in out.findings if opts.keeps(f))
-            if out.notices:
-                notices.extend(out.notices)
-            if out.skipped:
-                more_skipped.extend(out.skipped)
+        with prefilter.without_prefilter() if small else contextlib.nullcontext():
+            for _job, out in outcomes:
+                if out.findings:
+                    findings.extend(f for f in out.findings if opts.keeps(f))
+                if out.notices:
+                    notices.extend(out.notices)
+                if out.skipped:
+                    more_skipped.extend(out.skipped)
     finally:
         close = getattr(outcomes, "close", None)
         if close:  # a generator: its pool and scratch go now, not when it is collected
@@ -205,7 +274,61 @@ def _scan(targets: Sequence[str], options: ScanOptions | None) -> ScanResult:
         warnings=tuple(notices),
         started=started_at,
         disabled_rules=opts.disabled_rules,
+        min_confidence=opts.min_confidence,
     )
+
+
+# A scan of at most this many files and bytes (on disk), none of them an archive or a
+# document (whose few bytes may expand to gigabytes), is small: it runs in this process
+# without the prefilter, whose databases take seconds to compile and 0.1 s to load,
+# while reading a few files whole takes milliseconds (same findings either way).
+SMALL_SCAN_FILES = 64
+SMALL_SCAN_BYTES = 4 * 1024 * 1024
+EXPANDS = CONTAINERS | {Format.OFFICE, Format.PDF}
+
+Units = Iterator[FileJob | FolderFiles]
+
+
+def small_scan(units: Units) -> tuple[bool, Units]:
+    """Whether the walk ``units`` is a small scan (see SMALL_SCAN_FILES), and the same
+    units to scan: the first few are looked at (and sized) to tell."""
+    head: list[FileJob | FolderFiles] = []
+    count = 0
+    for unit in units:
+        head.append(unit)
+        count += len(unit.names) if isinstance(unit, FolderFiles) else 1
+        if count > SMALL_SCAN_FILES:
+            return False, itertools.chain(head, units)
+    sized = list(file_jobs(head))
+    small = sum(max(j.size, 0) for j in sized) <= SMALL_SCAN_BYTES
+    return small and not any(map(_expands, sized)), iter(sized)
+
+
+def _expands(job: FileJob) -> bool:
+    """Whether the file is an archive or a document, by its first bytes (one that
+    cannot be read is not: the scan says why)."""
+    try:
+        fd, _ = open_regular(job.fs_path)
+    except OSError:
+        return False
+    try:
+        head = os.read(fd, HEAD)
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+    return identify(job.rel_path, head)[0] in EXPANDS
+
+
+def compile_note() -> str:
+    """What to tell the user while the prefilter's databases are compiled."""
+    folder = prefilter.cache_folder()
+    if folder is None:
+        return (
+            "compiling rule databases for this scan (a few seconds; "
+            "ETHICSCAN_PREFILTER_CACHE=off keeps none)"
+        )
+    return f"compiling rule databases, once (a few seconds; kept in {folder} for later scans)"
 
 
 def _walk_all(
@@ -327,6 +450,7 @@ def _scan_history(
         catalogue_version=catalogue.version,
         tool_version=__version__,
         disabled_rules=opts.disabled_rules,
+        min_confidence=opts.min_confidence,
     )
 
 

@@ -15,6 +15,7 @@ import tempfile
 import time
 import traceback
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -30,7 +31,7 @@ from ethicscan.corpus import read_targets, scan_corpus
 from ethicscan.engine import ENGINES
 from ethicscan.errors import ConfigError, EthicscanError, TargetError
 from ethicscan.extract.units import MAX_DEPTH
-from ethicscan.model import ScanResult, Severity
+from ethicscan.model import ScanResult, Severity, SkipReason
 from ethicscan.report import OutputFormat, reporter
 from ethicscan.report import json as json_report
 from ethicscan.report.redact import redact as redact_result
@@ -177,7 +178,10 @@ def _describe_read(say: _Say, result: ScanResult) -> None:
             extra += f", sha256 {t.sha256[:16]}"
         say.detail(f"read: {safe_text(t.target)} ({t.kind}{safe_text(extra)})")
     st = result.stats
-    say.detail(f"read: {st.files} texts classified, {st.bytes} bytes read")
+    say.detail(
+        f"read: {plural(st.files, 'text')} classified, from {plural(st.bytes, 'byte')} of files "
+        "(an archive counts its size on disk, not what it expands to)"
+    )
     for s in result.skipped:
         detail = f" ({safe_text(s.detail)})" if s.detail else ""
         say.detail(f"skipped: {safe_text(s.path)}: {s.reason.value}{detail}")
@@ -208,7 +212,7 @@ class _LateProgress:
                 BarColumn(),
                 TaskProgressColumn(),
                 TextColumn(
-                    "{task.completed}/{task.total} " + self.unit + ", {task.fields[mb]:.1f} MB, "
+                    "{task.completed}/{task.total} " + self.unit + ", {task.fields[size]}, "
                     "{task.fields[findings]} findings, {task.fields[rate]:.1f} MB/s"
                 ),
                 TimeElapsedColumn(),
@@ -216,7 +220,9 @@ class _LateProgress:
                 transient=True,
             )
             self.progress.start()
-            self.task = self.progress.add_task("scan", total=total, mb=0.0, findings=0, rate=0.0)
+            self.task = self.progress.add_task(
+                "scan", total=total, size=size_text(0), findings=0, rate=0.0
+            )
         now = time.monotonic()
         if now - self.shown < 0.05 and done < total:
             return
@@ -224,12 +230,54 @@ class _LateProgress:
         rate = nbytes / 1e6 / max(now - self.started, 1e-3)
         # The total is what the walk has found so far: it grows until the walk ends.
         self.progress.update(
-            self.task, completed=done, total=total, mb=nbytes / 1e6, findings=findings, rate=rate
+            self.task,
+            completed=done,
+            total=total,
+            size=size_text(nbytes),
+            findings=findings,
+            rate=rate,
         )
 
     def stop(self) -> None:
         if self.progress is not None:
             self.progress.stop()
+
+
+def plural(n: int, word: str, many: str = "") -> str:
+    """``1 finding``, ``2 findings``, ``0 findings``."""
+    return f"{n} {word if n == 1 else many or word + 's'}"
+
+
+def size_text(nbytes: int) -> str:
+    """A size as people read it: ``512 bytes``, ``9.2 KB``, ``3.4 MB``, ``1.2 GB``
+    (powers of 1000, as the progress bar's MB)."""
+    if nbytes < 1000:
+        return plural(nbytes, "byte")
+    for unit, scale in (("KB", 1e3), ("MB", 1e6), ("GB", 1e9)):
+        if nbytes < scale * 999.95 or unit == "GB":
+            return f"{nbytes / scale:.1f} {unit}"
+    raise AssertionError  # pragma: no cover - the loop returns
+
+
+def ignored_note(result: ScanResult) -> str:
+    """How many paths were left out because the git repository ignores them, and how
+    to scan them; "" when none were."""
+    ignored = [s for s in result.skipped if s.reason is SkipReason.IGNORED_BY_GIT]
+    if not ignored:
+        return ""
+    folders = sum(1 for s in ignored if s.path.endswith("/"))
+    kinds = ", ".join(
+        part
+        for part in (
+            plural(folders, "folder") if folders else "",
+            plural(len(ignored) - folders, "file") if len(ignored) > folders else "",
+        )
+        if part
+    )
+    return (
+        f"{len(ignored)} of them ignored by git ({kinds}; listed as ignored_by_git, "
+        "--no-ignore scans them)"
+    )
 
 
 def _summary(result: ScanResult) -> str:
@@ -239,25 +287,34 @@ def _summary(result: ScanResult) -> str:
     parts = ", ".join(f"{n} {s.value}" for s, n in counts.items() if n)
     n_supp = sum(1 for f in result.findings if f.suppression is not None)
     st = result.stats
+    ignored = ignored_note(result)
     return (
-        f"ethicscan {result.tool_version}: {st.files} files ({st.bytes / 1e6:.1f} MB) in "
-        f"{st.seconds:.2f}s; {len(result.findings)} findings"
+        f"ethicscan {result.tool_version}: {plural(st.files, 'text')} read from "
+        f"{size_text(st.bytes)} of files in {st.seconds:.2f}s; "
+        f"{plural(len(result.findings), 'finding')}"
         + (f" ({parts})" if parts else "")
         + (f", {n_supp} suppressed" if n_supp else "")
-        + f"; {len(result.skipped)} skipped."
+        + f"; {len(result.skipped)} skipped"
+        + (f", {ignored}" if ignored else "")
+        + "."
         + (
             f" Rules turned off: {safe_text(', '.join(result.disabled_rules))}."
             if result.disabled_rules
             else ""
         )
+        + (
+            f" Findings below confidence {result.min_confidence:g} not reported."
+            if result.min_confidence > 0
+            else ""
+        )
+        + (f" Configuration: {safe_text(result.config_file)}." if result.config_file else "")
     )
 
 
-def _settings(cli_values: config.Settings, config_file: str | None) -> config.Settings:
-    """Merge the config file (given or found in the current folder) under the options
+def _settings(cli_values: config.Settings, path: str | Path | None) -> config.Settings:
+    """Merge the config file ``path`` (given, or found; None: none) under the options
     the user typed; the rules to disable are checked against the catalogue here, so an
     unknown id in either stops the scan before it starts, naming where it was set."""
-    path = config_file or config.discover(Path.cwd())
     cfg = config.load(path) if path else None
     ctx = click.get_current_context()
     names = {
@@ -272,6 +329,8 @@ def _settings(cli_values: config.Settings, config_file: str | None) -> config.Se
     given = frozenset(
         n for n in names if ctx.get_parameter_source(n) is not click.core.ParameterSource.DEFAULT
     )
+    if ctx.get_parameter_source("no_ignore") is not click.core.ParameterSource.DEFAULT:
+        given |= {"gitignore"}
     settings = config.effective(cli_values, given, cfg)
     if settings.disable:
         where = (
@@ -281,6 +340,33 @@ def _settings(cli_values: config.Settings, config_file: str | None) -> config.Se
         )
         check_disabled(settings.disable, load_catalogue(settings.rule_dirs), where)
     return settings
+
+
+def _config_dropping(config_file: str | None) -> str:
+    """The configuration file in force when it set min-confidence or disable (and the
+    command line did not): it drops findings, so every report names it."""
+    path = config_file or config.discover(Path.cwd())
+    if not path:
+        return ""
+    cfg = config.load(path)
+    ctx = click.get_current_context()
+    typed = click.core.ParameterSource.COMMANDLINE
+    dropping = [
+        k
+        for k in ("min_confidence", "disable")
+        if cfg.values.get(k) and ctx.get_parameter_source(k) is not typed
+    ]
+    return cfg.source if dropping else ""
+
+
+def _shown(path: str | Path) -> str:
+    """A path as the user can open it: relative to the current folder when under it."""
+    text = str(path)
+    try:
+        rel = os.path.relpath(text)
+    except ValueError:  # another drive (Windows)
+        return text
+    return text if rel.startswith("..") else rel
 
 
 def _version_text() -> str:
@@ -373,7 +459,17 @@ def cli() -> None:
     metavar="GLOB",
     help="Skip paths matching GLOB (gitignore syntax); repeatable.",
 )
-@click.option("--gitignore", is_flag=True, help="Also honour .gitignore files.")
+@click.option(
+    "--no-ignore",
+    is_flag=True,
+    help="Also scan what a git repository ignores (.gitignore, .git/info/exclude, virtual "
+    "environments, node_modules), which is left out inside a git work tree by default.",
+)
+@click.option(
+    "--gitignore",
+    is_flag=True,
+    help="Honour .gitignore files also outside a git work tree.",
+)
 @click.option(
     "--rules",
     "rule_dirs",
@@ -432,6 +528,12 @@ def cli() -> None:
     help="Most archive entries under one file given to the scan.",
 )
 @click.option(
+    "--trust-inline-suppressions",
+    is_flag=True,
+    help="Let inline ethicscan: ignore[...] comments in archive members, packages and "
+    "compiled files suppress findings (by default only the tree's own files may).",
+)
+@click.option(
     "--refresh",
     is_flag=True,
     help="Fetch pinned package targets (pypi:, npm:, deb:) again instead of reusing the cache.",
@@ -447,7 +549,26 @@ def cli() -> None:
     "--scheduler",
     metavar="ADDRESS",
     default="",
-    help="The dask scheduler (tcp://HOST:PORT); without it --engine dask starts a local cluster.",
+    help="The dask scheduler (tcp://HOST:PORT, or tls://HOST:PORT with --tls-*); without it "
+    "--engine dask starts a local cluster only this scan can reach.",
+)
+@click.option(
+    "--tls-ca-file",
+    type=click.Path(dir_okay=False),
+    default="",
+    help="With --scheduler tls://...: the certificate authority (PEM) of the cluster.",
+)
+@click.option(
+    "--tls-cert",
+    type=click.Path(dir_okay=False),
+    default="",
+    help="With --scheduler tls://...: this client's certificate (PEM).",
+)
+@click.option(
+    "--tls-key",
+    type=click.Path(dir_okay=False),
+    default="",
+    help="With --scheduler tls://...: this client's private key (PEM), unless in --tls-cert.",
 )
 @click.option(
     "--targets-from",
@@ -482,7 +603,13 @@ def cli() -> None:
     "config_file",
     type=click.Path(dir_okay=False),
     help="Read settings from FILE (default: .ethicscan.toml or [tool.ethicscan] in "
-    "pyproject.toml in the current folder).",
+    "pyproject.toml, in the targets' folder or the nearest above it, up to the git "
+    "repository's root).",
+)
+@click.option(
+    "--isolated",
+    is_flag=True,
+    help="Read no config file (for a tree you do not trust: its own config would apply).",
 )
 @click.option(
     "--baseline",
@@ -508,6 +635,7 @@ def scan_cmd(
     keep_going: bool,
     min_confidence: float,
     exclude: tuple[str, ...],
+    no_ignore: bool,
     gitignore: bool,
     rule_dirs: tuple[str, ...],
     disable: tuple[str, ...],
@@ -517,9 +645,13 @@ def scan_cmd(
     max_expanded: int,
     max_ratio: float,
     max_entries: int,
+    trust_inline_suppressions: bool,
     refresh: bool,
     engine: str,
     scheduler: str,
+    tls_ca_file: str,
+    tls_cert: str,
+    tls_key: str,
     targets_from: str | None,
     results_dir: str | None,
     history: bool,
@@ -527,6 +659,7 @@ def scan_cmd(
     until: str | None,
     branches: tuple[str, ...],
     config_file: str | None,
+    isolated: bool,
     baseline: str | None,
     write_baseline: str | None,
     show_traceback: bool,
@@ -568,10 +701,27 @@ def scan_cmd(
     progress = _LateProgress(
         err, sys.stderr.isatty() and not quiet, "targets" if per_target else "files"
     )
+    if no_ignore and gitignore:
+        raise click.UsageError("--no-ignore and --gitignore cannot go together")
+    if isolated and config_file:
+        raise click.UsageError("--isolated and --config cannot go together")
+    config_path: str | Path | None = config_file
+    if not config_file and not isolated:
+        config_path = config.find(config.start_folder(targets, Path.cwd()))
     settings = _settings(
-        config.Settings(exclude, fail_on, min_confidence, rule_dirs, baseline, gitignore, disable),
-        config_file,
+        config.Settings(
+            exclude,
+            fail_on,
+            min_confidence,
+            rule_dirs,
+            baseline,
+            True if gitignore else False if no_ignore else None,
+            disable,
+        ),
+        config_path,
     )
+    if config_path is not None and not config_file:
+        say(f"config: {safe_text(_shown(config_path))} (--isolated reads none)")
     fail_on, rule_dirs = settings.fail_on, settings.rule_dirs
     if output:
         check_writable(output, "--output")
@@ -595,19 +745,26 @@ def scan_cmd(
         max_expanded=max_expanded,
         max_ratio=max_ratio,
         max_entries=max_entries,
+        trust_inline_suppressions=trust_inline_suppressions,
         refresh=refresh,
         progress=progress,
         on_fetch=lambda line: say(line + " ..."),
+        on_note=say,
         engine=engine,
         scheduler=scheduler,
+        tls_ca_file=tls_ca_file,
+        tls_cert=tls_cert,
+        tls_key=tls_key,
         history=history,
         since=since,
         until=until,
         branches=branches,
     )
     if verbose:
-        where = config_file or config.discover(Path.cwd())
-        say.detail(f"config: {safe_text(str(where)) if where else 'none found'}")
+        if not config_path:
+            say.detail("config: " + ("none read (--isolated)" if isolated else "none found"))
+        elif config_file:
+            say.detail(f"config: {safe_text(config_file)}")
         if known is not None:
             say.detail(
                 f"baseline: {safe_text(str(settings.baseline))}, {len(known.entries)} entries"
@@ -632,7 +789,7 @@ def scan_cmd(
                 result = scan(scan_targets, opts)
         finally:
             progress.stop()
-    result = spool_mod.rename(result, streams)
+    result = replace(spool_mod.rename(result, streams), config_file=_config_dropping(config_file))
     for name in streams.no_writer:
         say(
             f"warning: {safe_text(name)}: no writer connected to the named pipe within "

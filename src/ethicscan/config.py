@@ -1,5 +1,7 @@
 """Project configuration: ``[tool.ethicscan]`` in ``pyproject.toml`` or the top level
-of ``.ethicscan.toml``, found in the current folder or given with ``--config``.
+of ``.ethicscan.toml``, given with ``--config`` or found as ruff and black find theirs:
+in the folder of the targets (or the current folder) or the nearest folder above it,
+up to the root of the git repository it is in.
 
 Keys (all optional)::
 
@@ -8,7 +10,7 @@ Keys (all optional)::
     min-confidence = 0.5                  # like --min-confidence
     rules = ["ethicscan-rules"]           # like --rules; relative to the config file
     baseline = ".ethicscan-baseline.json" # like --baseline; relative to the config file
-    gitignore = true                      # like --gitignore
+    gitignore = false                     # like --no-ignore (true: like --gitignore)
     disable = ["race-attribute"]          # like --disable: rule ids turned off
 
 Options given on the command line win.  An unknown key is an error naming the key and
@@ -17,7 +19,9 @@ the file.
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
@@ -43,7 +47,7 @@ class Settings:
     min_confidence: float = 0.0
     rule_dirs: tuple[str, ...] = ()
     baseline: str | None = None
-    gitignore: bool = False
+    gitignore: bool | None = None  # None: what git ignores, inside a work tree only
     disable: tuple[str, ...] = ()
 
 
@@ -79,6 +83,36 @@ def discover(folder: Path) -> Path | None:
         if isinstance(doc.get("tool"), dict) and "ethicscan" in doc["tool"]:
             return pyproject
     return None
+
+
+def find(start: Path) -> Path | None:
+    """The config file for a scan of what is in ``start`` (a folder): the first
+    :func:`discover` finds in ``start`` or a folder above it, stopping after the root of
+    the git work tree (a folder holding ``.git``), or at the file system's root outside
+    any.  In a folder, ``.ethicscan.toml`` comes first; a ``pyproject.toml`` without
+    ``[tool.ethicscan]`` is passed over, as ruff does."""
+    folder = Path(os.path.abspath(start))
+    while True:
+        found = discover(folder)
+        if found is not None:
+            return found
+        if (folder / ".git").exists() or folder.parent == folder:
+            return None
+        folder = folder.parent
+
+
+def start_folder(targets: Sequence[str], cwd: Path) -> Path:
+    """Where the search for a config file starts: the folder holding every target that
+    is a local path (a file's folder for a file), else the current folder (standard
+    input, packages, git URLs)."""
+    local = [os.path.abspath(t) for t in targets if t != "-" and os.path.exists(t)]
+    if not local:
+        return cwd
+    folders = [p if os.path.isdir(p) else os.path.dirname(p) for p in local]
+    try:
+        return Path(os.path.commonpath(folders))
+    except ValueError:  # different drives (Windows)
+        return cwd
 
 
 def _toml(text: str, path: Path) -> dict[str, Any]:

@@ -18,12 +18,12 @@ import os
 import tempfile
 import time
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
 from ethicscan import __version__
-from ethicscan.api import ScanOptions, check_disabled, progress_reporter
+from ethicscan.api import RUNS_NOT_RESULTS, ScanOptions, check_disabled, progress_reporter
 from ethicscan.engine import get_engine, local, portable
 from ethicscan.errors import ConfigError
 from ethicscan.model import (
@@ -47,11 +47,12 @@ from ethicscan.model import (
     Target,
     Trait,
 )
+from ethicscan.report import conform
 from ethicscan.report import json as json_report
 from ethicscan.rules.catalogue import load_catalogue, rule_documents
 
 MANIFEST = "manifest.json"
-RESULTS_FORMAT = 1
+RESULTS_FORMAT = 2  # 2: the manifest records every option that shapes results
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,25 +77,25 @@ def shard_name(target: str) -> str:
 
 
 def manifest(opts: ScanOptions) -> dict[str, Any]:
-    """The options that shape results (not where or how fast the work runs)."""
+    """The options that shape results: every field of :class:`ScanOptions` but those in
+    :data:`~ethicscan.api.RUNS_NOT_RESULTS` (where or how fast the work runs), with the
+    rule folders resolved and the content of their files hashed."""
     dirs = [str(Path(d).resolve()) for d in opts.rule_dirs]
     rules = hashlib.sha256()
     for source, text in rule_documents(opts.rule_dirs):
         rules.update(f"{Path(source).name}\0{text}\0".encode())
+    shaping = {
+        f.name: list(value) if isinstance(value := getattr(opts, f.name), tuple) else value
+        for f in fields(opts)
+        if f.name not in RUNS_NOT_RESULTS
+    }
     return {
         "results_format": RESULTS_FORMAT,
         "tool_version": __version__,
         "catalogue_version": load_catalogue(opts.rule_dirs).version,
+        **shaping,
         "rule_dirs": dirs,
         "rule_files_sha256": rules.hexdigest(),
-        "min_confidence": opts.min_confidence,
-        "excludes": list(opts.excludes),
-        "use_gitignore": opts.use_gitignore,
-        "max_file_size": opts.max_file_size,
-        "max_depth": opts.max_depth,
-        "max_expanded": opts.max_expanded,
-        "max_ratio": opts.max_ratio,
-        "max_entries": opts.max_entries,
     }
 
 
@@ -152,17 +153,20 @@ def write_shard(folder: Path, target: str, result: ScanResult) -> None:
 
 
 def read_shard(folder: Path, target: str) -> ScanResult | None:
-    """The stored result of ``target``, or None when there is none (or it is not one
-    this version can read: then the target is scanned again)."""
+    """The stored result of ``target``, or None when there is none (or it is not a
+    report as ``ethicscan schema`` describes it: then the target is scanned again)."""
     try:
         doc = json.loads((folder / shard_name(target)).read_text(encoding="utf-8"))
-        if doc.get("target") != target:
+        if not isinstance(doc, dict) or doc.get("target") != target:
             return None
+        # Anyone who can write the folder can forge a shard: every field must have the
+        # type and form ethicscan writes (a line that is a number, not markup).
+        conform.check({k: v for k, v in doc.items() if k != "target"})
         return result_from_dict(doc)
     except FileNotFoundError:
         return None
     except (OSError, ValueError, KeyError, TypeError, RecursionError):
-        return None  # RecursionError: JSON nested deeper than the stack
+        return None  # ValueError: not JSON, or not a report; RecursionError: too deep
 
 
 def scan_corpus(
@@ -184,7 +188,7 @@ def scan_corpus(
                 done[i] = got
     resumed = len(done)
     todo = [i for i in range(len(order)) if i not in done]
-    engine = get_engine(opts.engine, opts.scheduler)
+    engine = get_engine(opts.engine, opts.scheduler, opts.tls)
     workers = opts.jobs or local.default_jobs()
     nbytes = found = 0
     report = progress_reporter(opts.progress)
@@ -201,6 +205,7 @@ def scan_corpus(
         if report:
             report(k, len(todo), nbytes, found)
     merged = merge([done[i] for i in range(len(order))], time.perf_counter() - started)
+    merged = replace(merged, min_confidence=opts.min_confidence)
     if opts.disabled_rules:
         merged = replace(
             merged,
@@ -251,6 +256,8 @@ def result_from_dict(doc: dict[str, Any]) -> ScanResult:
         ),
         started=doc.get("started", ""),
         disabled_rules=tuple(doc["tool"].get("disabled_rules", ())),
+        min_confidence=doc["tool"].get("min_confidence", 0.0),
+        config_file=doc["tool"].get("config_file", ""),
     )
 
 

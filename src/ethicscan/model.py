@@ -112,6 +112,9 @@ class SkipReason(str, enum.Enum):
     NO_TEXT_LAYER = "no text layer"  # a scanned PDF: pictures of text, never "clean"
     FETCH_FAILED = "fetch_failed"  # a pypi:/npm:/deb: target could not be obtained
     ETHICSCAN_REPORT = "ethicscan_report"  # a report ethicscan wrote: its evidence, quoted
+    # In a git work tree: what the repository ignores (.gitignore, .git/info/exclude), and
+    # virtual environments and node_modules (``--no-ignore`` scans them).
+    IGNORED_BY_GIT = "ignored_by_git"
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,6 +272,28 @@ class ScanResult:
     warnings: tuple[Notice, ...] = ()
     started: str = ""  # ISO 8601 UTC time the scan started, e.g. 2026-11-27T01:45:06Z
     disabled_rules: tuple[str, ...] = ()  # rule ids turned off for this scan (--disable)
+    min_confidence: float = 0.0  # findings less confident were not reported
+    # The configuration file in force when it set min-confidence or disable: a file in
+    # the folder a scan runs from can drop findings, so every report names it.
+    config_file: str = ""
+
+    def not_reported(self) -> tuple[str, ...]:
+        """What the scan's settings left out of the report, one sentence each, and the
+        configuration file that set them: every report format states these."""
+        out = []
+        if self.min_confidence > 0:
+            out.append(
+                f"findings with confidence below {self.min_confidence:g} are not reported "
+                "(min-confidence)"
+            )
+        if self.disabled_rules:
+            out.append(
+                "findings of rules turned off are not reported (disable): "
+                + ", ".join(self.disabled_rules)
+            )
+        if self.config_file:
+            out.append(f"these settings come from the configuration file {self.config_file}")
+        return tuple(out)
 
     def at_or_above(self, severity: Severity) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.severity.rank >= severity.rank)

@@ -5,6 +5,11 @@ traits, comma-separated, in the brackets.
 A suppression needs a reason and known ids (rule ids of the catalogue or trait
 names); otherwise it suppresses nothing and becomes a :class:`Notice`.  Suppressed
 findings are kept and marked, never dropped.
+
+Only the people who own a text may suppress its findings: a vendor must not hide its own.
+A suppression in a third-party artefact (an archive member, a package, a compiled file's
+strings) suppresses nothing unless the scan trusts them (``--trust-inline-suppressions``);
+each one that would have covered a finding becomes a :class:`Notice` saying so.
 """
 
 from __future__ import annotations
@@ -116,10 +121,13 @@ def apply_inline(
     catalogue: Catalogue,
     path: str,
     target: str = "",
+    trusted: bool = True,
 ) -> tuple[list[Finding], list[Notice]]:
     """Mark the findings of ``text`` that an inline suppression covers; report the
     suppressions that are not valid.  Findings counted within pages (documents)
-    are left alone: their line numbers are not lines of ``text``."""
+    are left alone: their line numbers are not lines of ``text``.  In a text that is
+    not ``trusted`` (a third-party artefact) nothing is marked, and each suppression
+    that would have covered a finding is reported instead."""
     valid, problems = parse(text, known_ids(catalogue))
     notices = [
         Notice(path, line, msg + "; it suppresses nothing", target) for line, msg in problems
@@ -130,6 +138,7 @@ def apply_inline(
     for s in valid:
         by_line.setdefault(s.line, []).append(s)
     out = []
+    refused: dict[int, InlineSuppression] = {}
     for f in findings:
         hit = None
         if f.location.page is None and f.suppression is None:
@@ -137,5 +146,19 @@ def apply_inline(
                 if f.rule in s.ids or f.trait.value in s.ids:
                     hit = s
                     break
+        if hit and not trusted:
+            refused.setdefault(hit.line, hit)
+            hit = None
         out.append(replace(f, suppression=Suppression(hit.reason, "inline")) if hit else f)
-    return out, notices
+    notices.extend(
+        Notice(
+            path,
+            s.line,
+            f"inline suppression ignore[{','.join(s.ids)}] is in a third-party artefact "
+            "(an archive member or a compiled file): not trusted, its findings stay open "
+            "(--trust-inline-suppressions trusts it)",
+            target,
+        )
+        for s in refused.values()
+    )
+    return out, sorted(notices, key=lambda n: n.line)

@@ -258,23 +258,24 @@ def _in_catalogue(
     decided: list[tuple[Hit, Decision]], traits: set[Trait]
 ) -> list[tuple[Hit, Decision]]:
     """In a text that names CATALOGUE_TRAITS or more of the protected traits, every hit
-    is a mention: the text lists the categories, it does not act on people by them."""
+    is a mention: the text lists the categories, it does not act on people by them.  A
+    mention it already was is as doubtful: most such texts are dictionaries, word lists
+    and detectors' term lists, whose words name no one."""
     if len(traits) < CATALOGUE_TRAITS:
         return decided
     sig = Signal("catalogue-of-protected-categories", -0.2, f"{len(traits)} traits named")
     out = []
     for h, d in decided:
-        if d.capability is not Capability.MENTION:
-            score = max(0.05, round(d.score - 0.2, 2))
-            signals = (*d.signals, sig)
-            d = Decision(Capability.MENTION, None, Severity.INFO, score, signals, d.scope)
+        score = max(0.05, round(d.score - 0.2, 2))
+        signals = (*d.signals, sig)
+        d = Decision(Capability.MENTION, None, Severity.INFO, score, signals, d.scope)
         out.append((h, d))
     return out
 
 
 # A capability shown by one statement alone: records split by race in one function make
 # no other column of the module a search.
-_STATEMENT_ONLY = frozenset({"records-split-by-trait"})
+_STATEMENT_ONLY = frozenset({"records-split-by-trait", "records-filtered-by-trait"})
 
 
 def _promote_within_file(
@@ -286,14 +287,14 @@ def _promote_within_file(
     their own verdict."""
     if doc.is_prose or doc.suffix in CONFIG_SUFFIXES:
         return decided  # a document or a configuration is no module of code
-    serious: dict[Trait, list[tuple[int, Capability]]] = defaultdict(list)
+    serious: dict[Trait, list[tuple[int, Capability, Basis | None]]] = defaultdict(list)
     for h, d in decided:
         if (
             d.capability in (Capability.INFERENCE, Capability.SEARCH)
             and d.scope in _PROMOTING
             and not any(sig.name in _STATEMENT_ONLY for sig in d.signals)
         ):
-            serious[h.term.trait].append((h.line, d.capability))
+            serious[h.term.trait].append((h.line, d.capability, d.basis))
     if not serious:
         return decided
     counts = {trait: _CapabilityCounts(rows) for trait, rows in serious.items()}
@@ -304,16 +305,16 @@ def _promote_within_file(
         structural = any(sig.name in STRUCTURAL_SIGNALS for sig in d.signals)
         code = d.scope in _PROMOTING  # an entry or a sentence keeps its own verdict
         here = counts.get(h.term.trait)
-        cap = here.most_common(*doc.reach(h.line)) if here is not None and lower else None
+        shown = here.most_common(*doc.reach(h.line)) if here is not None and lower else None
         if (
-            cap is not None
+            shown is not None
             and code
             and not h.table
             and not h.declared
             and not negated
             and not structural
         ):
-            d = promoted(d, cap)
+            d = promoted(d, *shown)
         out.append((h, d))
     return out
 
@@ -323,20 +324,32 @@ class _CapabilityCounts:
     lines in O(log n): promotion reads them once per hit, so a file of n hits costs
     n log n, not n squared."""
 
-    def __init__(self, rows: list[tuple[int, Capability]]) -> None:
+    def __init__(self, rows: list[tuple[int, Capability, Basis | None]]) -> None:
         rows = sorted(rows, key=lambda r: r[0])
-        self.lines = [line for line, _ in rows]
+        self.lines = [line for line, _, _ in rows]
         self.inference = [0]
-        for _, cap in rows:
+        # of the inference findings, those from faces or bodies and those from names
+        self.basis: dict[Basis, list[int]] = {Basis.BIOMETRIC: [0], Basis.NAME: [0]}
+        for _, cap, basis in rows:
             self.inference.append(self.inference[-1] + (cap is Capability.INFERENCE))
+            for b, counts in self.basis.items():
+                counts.append(counts[-1] + (cap is Capability.INFERENCE and basis is b))
 
-    def most_common(self, lo: int, hi: int) -> Capability | None:
-        """The capability most of lines ``lo..hi`` show (inference on a tie), or None."""
+    def most_common(self, lo: int, hi: int) -> tuple[Capability, Basis | None] | None:
+        """The capability most of lines ``lo..hi`` show (inference on a tie), with the
+        basis most of its inference findings show, or None: a module that infers from
+        names, or from nothing it says, makes its fields inferences of that kind (and
+        severity); a face's severity needs faces."""
         i, j = bisect.bisect_left(self.lines, lo), bisect.bisect_right(self.lines, hi)
         if i == j:
             return None
         inference = self.inference[j] - self.inference[i]
-        return Capability.INFERENCE if 2 * inference >= j - i else Capability.SEARCH
+        if 2 * inference < j - i:
+            return Capability.SEARCH, None
+        for basis, counts in self.basis.items():
+            if 2 * (counts[j] - counts[i]) >= inference:
+                return Capability.INFERENCE, basis
+        return Capability.INFERENCE, Basis.UNKNOWN
 
 
 def _one_per_table(decided: list[tuple[Hit, Decision]]) -> list[tuple[Hit, Decision]]:

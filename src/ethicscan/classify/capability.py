@@ -289,12 +289,16 @@ def _fmt(words: list[str], limit: int = 4) -> str:
     return ", ".join(uniq[:limit]) + more
 
 
-def promoted(d: Decision, cap: Capability) -> Decision:
-    """``d`` raised to ``cap`` because the rest of its file shows that capability."""
-    basis = Basis.BIOMETRIC if cap is Capability.INFERENCE else None
+def promoted(d: Decision, cap: Capability, basis: Basis | None = None) -> Decision:
+    """``d`` raised to ``cap`` because the rest of its file shows that capability, on
+    the basis the rest of the file shows (an inference that is not from faces or bodies
+    is of medium severity, as it is where it is decided)."""
     sig = (*d.signals, Signal("same-trait-capability-in-file", 0.05, cap.value))
     score = min(0.99, round(d.score + 0.05, 2))
-    return Decision(cap, basis, SEVERITY[cap], score, sig, d.scope)
+    severity = SEVERITY[cap]
+    if cap is Capability.INFERENCE and basis is not Basis.BIOMETRIC:
+        severity = Severity.MEDIUM
+    return Decision(cap, basis, severity, score, sig, d.scope)
 
 
 def looks_like_domain(doc: Document, hit: Hit) -> bool:
@@ -315,9 +319,9 @@ def _structural(
     """The capability a schema's structure shows for a field of ``place``, or None when
     the structure says nothing clear (the line-based decision then stands).
 
-    A filter or query parameter is a search; an output of a face operation is an
-    inference; a capture-record container is a search; a form, patient or employee
-    container is a record."""
+    A filter or query parameter is a search, of patients as of captures; an output of
+    a face operation is an inference; a capture-record container is a search; a form,
+    patient or employee container is a record."""
     c = place.container
     if c.kind == "operation" and not any(term.lower() in f.name.lower() for f in c.fields):
         return None  # the operation's own name (``races(season: Int)``), not an argument
@@ -331,7 +335,9 @@ def _structural(
     if face and not surv and any(p in place.text().lower() for p in _RECORD_PARTS):
         surv = [f"{face[0]} record"]
     watched = bool(surv or face or ev.in_file("surveillance") >= 3)
-    if (c.role == FILTER or (c.role == REQUEST and query)) and (watched or not declared):
+    if c.role == FILTER or (c.role == REQUEST and query and (watched or not declared)):
+        # retrieving people by a trait is a search in any domain: a query parameter
+        # over patients' race as much as over a camera's captures
         return Capability.SEARCH, None, "schema-filter", f"a filter of {where}"
     if c.role == RESPONSE and query and watched:
         return Capability.SEARCH, None, "schema-response", f"search results of {where}"
@@ -448,6 +454,24 @@ _SPLIT_BY = re.compile(
     re.IGNORECASE,
 )
 _IN_LITERAL = re.compile(r"[\w .\-/]*")  # what precedes a label inside its literal
+# An SQL GROUP BY clause, and what would end it before a hit: the hit is a grouping column
+_GROUP_BY = re.compile(r"\bgroup\s+by\b", re.IGNORECASE)
+_CLAUSE_END = re.compile(
+    r";|\b(?:select|from|where|having|order\s+by|limit|union|window|qualify)\b", re.IGNORECASE
+)
+GROUP_BY_REACH = 8  # lines a GROUP BY clause's columns may run over
+# a data frame's query string opened before the hit, and a column compared after it
+_QUERY_OPEN = re.compile(r"""\.query\(\s*[rf]?["'][^"'\n]*$""")
+_MASK_AFTER = re.compile(r"""\w*["']?\]?\s*(?:==|!=|<=|>=|<|>|\.isin\(|\.eq\(|\.ne\()""")
+_WHERE = re.compile(r"\b(?:where|having)\b", re.IGNORECASE)
+_WHERE_END = re.compile(
+    r";|\b(?:select|from|group\s+by|order\s+by|limit|union|window|qualify)\b", re.IGNORECASE
+)
+# the rest of a column's name, a closing quote, then a comparison
+_SQL_COMPARISON = re.compile(
+    r"""\w*["'`\]]?\s*(?:=|!=|<>|>=|<=|\bin\b|\bnot\s+in\b|\blike\b|\bilike\b)""",
+    re.IGNORECASE,
+)
 
 
 def _compared(doc: Document, hit: Hit) -> bool:
@@ -470,10 +494,147 @@ def _compared(doc: Document, hit: Hit) -> bool:
     )
 
 
-def _split_by(doc: Document, hit: Hit) -> bool:
-    """Is the trait named, in code, as what records are split or grouped by?"""
+def _split_by(doc: Document, hit: Hit) -> str:
+    """How the trait is named, in code, as what records are split, grouped or filtered
+    by: "split" (a ``groupby``, a column in an SQL ``GROUP BY``, ``cube(...)`` or
+    ``rollup(...)``), "filtered" (a condition of an SQL ``WHERE``), or ""."""
     start = doc.line_start(hit.line)
-    return bool(_SPLIT_BY.search(doc.text, max(start, hit.start - 64), hit.start))
+    if _SPLIT_BY.search(doc.text, max(start, hit.start - 64), hit.start):
+        return "split"
+    lo = doc.line_start(max(0, hit.line - GROUP_BY_REACH))
+    ends = [m.end() for m in _GROUP_BY.finditer(doc.text, lo, hit.start)]
+    if ends and not _CLAUSE_END.search(doc.text, ends[-1], hit.start):
+        return "split"
+    return "filtered" if _in_where(doc, hit, lo) or _masked_by(doc, hit) else ""
+
+
+def _masked_by(doc: Document, hit: Hit) -> bool:
+    """Is the trait's column compared inside a mask that selects rows of a data frame
+    (``df[(df["SEX"] == 0) & (df["RACE"] != 0)]``, ``df.loc[df.race.isin(groups)]``,
+    ``df.query("race == @group")``)?"""
+    start = doc.line_start(hit.line)
+    before = doc.text[max(start, hit.start - 160) : hit.start]
+    if _QUERY_OPEN.search(before):
+        return True
+    after = doc.text[hit.end : hit.end + 24]
+    nested = before.count("[") >= 2 or ".loc[" in before
+    return nested and bool(_MASK_AFTER.match(after))
+
+
+def _in_where(doc: Document, hit: Hit, lo: int) -> bool:
+    """Is the trait's column a condition of an SQL query's WHERE (or HAVING) clause,
+    compared with a value (``race_source_value IN ('2106-3', '2054-5')``)?  A cohort
+    selected by the trait: records filtered by it."""
+    ends = [m.end() for m in _WHERE.finditer(doc.text, lo, hit.start)]
+    if not ends or _WHERE_END.search(doc.text, ends[-1], hit.start):
+        return False
+    rest = doc.text[hit.end : hit.end + 48]
+    return bool(_SQL_COMPARISON.match(rest))
+
+
+# What declares or reads a parameter of a query, in any domain: a FHIR SearchParameter,
+# an OpenAPI parameter ``in: query``, a web framework's request arguments.
+_QUERY_PARAM = re.compile(
+    r"\bSearchParameter\b|\bsearch_?param(?:eter)?s?\b"
+    r"|[\"']?\bin[\"']?\s*[:=]\s*[\"']?query\b"
+    r"|@(?:RequestParam|QueryParam)\b"
+    r"|\b(?:req|request)\.(?:query|args|GET|query_params)\b",
+    re.IGNORECASE,
+)
+QUERY_REACH = 5  # lines after a parameter's name that its declaration spans
+RESOURCE_REACH = 40  # lines back to the ``resourceType`` of the resource a field is in
+_RESOURCE_TYPE = re.compile(r'"resourceType"\s*:\s*"(\w+)"')
+
+
+def _query_parameter(doc: Document, hit: Hit, sentence: bool = False) -> str:
+    """What makes the trait at ``hit`` a parameter of a query (``race: {type: 'token',
+    definition: '.../SearchParameter/us-core-Patient-race'}``; ``name: ethnicity`` with
+    ``in: query``; ``req.query.race``; a field of a FHIR ``SearchParameter`` resource,
+    its description included), or "": retrieving people by a trait is a search in any
+    domain, with or without a camera.  A ``sentence`` counts only in such a resource."""
+    for i in range(hit.line, max(-1, hit.line - RESOURCE_REACH), -1):
+        m = _RESOURCE_TYPE.search(doc.line_text(i))
+        if m:
+            if m.group(1) == "SearchParameter":
+                return "a field of a SearchParameter resource"
+            break
+    if sentence:
+        return ""
+    line = doc.line_text(hit.line)
+    m = _QUERY_PARAM.search(line)
+    if m:
+        return m.group(0)
+    opens = line.rstrip().endswith(("{", "(", ":", "["))
+    if not opens and not _IDENT_KEY.match(line.strip(" -\t")):
+        return ""  # no declaration opens here: a parameter's lines are its own
+    last = min(doc.line_count - 1, hit.line + QUERY_REACH)
+    for i in range(hit.line + 1, last + 1):
+        m = _QUERY_PARAM.search(doc.line_text(i))
+        if m:
+            return m.group(0)
+    return ""
+
+
+# A person's name, as a call's argument: ``search_race(_surname)``.
+_NAME_PART = r"(?:sur_?names?|last_?names?|first_?names?|given_?names?|fore_?names?|full_?names?)"
+# The trait assigned what a call returns for a name: ``race = self.search_race(_surname)``.
+_TRAIT_OF_NAME = re.compile(
+    rf"^\s*[\w.\[\]'\"]*\s*=\s*[\w.]+\([^()\n]*\b_?(?:{_NAME_PART}|name)\b", re.IGNORECASE
+)
+_IDENT_WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+_NAME_WORDS = frozenset({"name", "names", "surname", "surnames", "forename", "forenames"})
+_NAME_QUALIFIERS = frozenset({"first", "last", "given", "full", "family", "sur"})
+_OF = frozenset({"by", "from", "given", "of", "for", "per", "with"})
+_TO = frozenset({"to", "2"})
+
+
+def _head_of_name_table(ident: str, term: str) -> str:
+    """In an identifier that joins the trait and a person's name, which one is its head
+    noun: ``"trait"`` (``surname_ethnicities``, ``race_by_last_name``, ``name2race``: the
+    trait of a name, a lookup), ``"name"`` (``surnames_by_race``, ``ETHNIC_SURNAMES``,
+    ``white_first_names``: names of a group, a generator's list), or ``""`` when the
+    identifier does not join the two."""
+    words = [w.lower() for w in _IDENT_WORDS.findall(ident)]
+    trait = term.lower().split()[-1]
+    kinds = [
+        "name" if w in _NAME_WORDS else "trait" if w == trait or w.startswith(trait) else ""
+        for w in words
+    ]
+    if "name" not in kinds or "trait" not in kinds:
+        return ""
+    if any(w in _TO for w in words):  # name_to_race: the head follows "to"
+        cut = max(k for k, w in enumerate(words) if w in _TO)
+        after = [k for k in kinds[cut + 1 :] if k]
+        return after[0] if after else ""
+    if any(w in _OF for w in words):  # race_by_surname: the head comes before "by"
+        cut = min(k for k, w in enumerate(words) if w in _OF)
+        before = [k for k in kinds[:cut] if k]
+        return before[-1] if before else ""
+    return [k for k in kinds if k][-1]  # the last noun: surname_ethnicities
+
+
+def _name_lookup(doc: Document, hit: Hit) -> str:
+    """What shows the trait at ``hit`` is looked up for a person's name, without a word
+    of prediction: one identifier whose head is the trait of a name
+    (``surname_ethnicities``, ``race_by_last_name``), or the trait assigned what a call
+    returns for a name (``race = self.search_race(_surname)``): a table of groups by
+    surname is a model.  A list of names by group (``surnames_by_race``) is a
+    generator's data, not a lookup."""
+    text = doc.text
+    start, end = hit.start, hit.end
+    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        start -= 1
+    while end < len(text) and (text[end].isalnum() or text[end] == "_"):
+        end += 1
+    ident = text[start:end]
+    term = text[hit.start : hit.end]
+    if ident != term and _head_of_name_table(ident, term) == "trait":
+        return ident
+    line = doc.line_text(hit.line)
+    eq = line.find("=")
+    if eq >= 0 and doc.line_start(hit.line) + eq > hit.start and _TRAIT_OF_NAME.match(line):
+        return line.strip()[:60]
+    return ""
 
 
 _PLACE_KINDS = (TermKind.GROUP, TermKind.TABLE, TermKind.WORD)
@@ -515,16 +676,18 @@ def _across_mangled_names(text: str, start: int, end: int) -> bool:
 
 
 def _names_no_people(doc: Document, hit: Hit) -> bool:
-    """Is a group's name part of the name of a place, language or script here?"""
+    """Is a group's name part of the name of a place, language, script or organisation
+    here?"""
     t = hit.term
     if t.kind not in _PLACE_KINDS or t.capability is Capability.TARGETING:
         return False
     if t.trait not in (Trait.ETHNIC_GROUP, Trait.ETHNICITY, Trait.RELIGION):
         return False
     text = doc.text
-    before = text[max(0, hit.start - 24) : hit.start]
-    after = text[hit.end : hit.end + 24]
-    return doc.catalogue.entities.names_no_people(before, after, t.lang)
+    before = text[max(0, hit.start - 40) : hit.start]
+    after = text[hit.end : hit.end + 48]
+    capital = text[hit.start : hit.start + 1].isupper()
+    return doc.catalogue.entities.names_no_people(before, after, t.lang, capital)
 
 
 def _entry_scope(doc: Document, hit: Hit, line: str, packed: bool = False) -> Scope | None:
@@ -784,15 +947,28 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
         cap, basis = Capability.INFERENCE, Basis.NAME
         add("name-input", 0.1, name or "name columns in this file")
         add("model-output", 0.1, model or "prediction words in this file")
+    elif not (textual or hit.in_comment or biometric) and (lookup := _name_lookup(doc, hit)):
+        cap, basis = Capability.INFERENCE, Basis.NAME
+        add("looked-up-by-name", 0.1, lookup)
     elif (
         t.kind is not TermKind.VALUE
         and scope.kind == "code"
         and not hit.in_comment
         and not biometric
-        and _split_by(doc, hit)
+        and (how := _split_by(doc, hit))
     ):
         cap = Capability.SEARCH
-        add("records-split-by-trait", 0.1, "records are grouped or split by the trait")
+        if how == "filtered":
+            add("records-filtered-by-trait", 0.1, "a query's condition on the trait")
+        else:
+            add("records-split-by-trait", 0.1, "records are grouped or split by the trait")
+    elif (
+        t.kind is not TermKind.VALUE
+        and not hit.in_comment
+        and (query := _query_parameter(doc, hit, sentence=textual))
+    ):
+        cap = Capability.SEARCH
+        add("query-parameter", 0.1, query)
     elif (declared or clinical) and not (surv or model or alert):
         cap = Capability.RECORD
         add("declared-data" if declared else "clinical-or-census", 0.05, declared or clinical)

@@ -169,7 +169,10 @@ class Document:
     def is_prose(self) -> bool:
         name = (self.hint or self.path).rsplit("/", 1)[-1].rsplit("!", 1)[-1].lower()
         stem = name.split(".", 1)[0]
-        return self.suffix in PROSE_SUFFIXES or stem in PROSE_NAMES
+        if self.suffix in PROSE_SUFFIXES or stem in PROSE_NAMES:
+            return True
+        # a text with no suffix is read by its lines: a fortune file, a changelog
+        return not self.suffix and shape.is_prose_text(self.line_count, self.line_text)
 
     @cached_property
     def is_strings(self) -> bool:
@@ -586,12 +589,25 @@ class Document:
                 matches = self.catalogue.context.find(part, low)
             for m in matches:
                 w = m.key.payload
-                out[w.category].append((self.line_of(lo + m.start), w.text))
+                line = self.line_of(lo + m.start)
+                if self._in_cited_span(line, lo + m.start):
+                    continue
+                out[w.category].append((line, w.text))
                 placed.append((lo + m.start, w.category, w.text))
         for v in out.values():
             v.sort()
         placed.sort()
         return dict(out), placed
+
+    def _in_cited_span(self, line: int, pos: int) -> bool:
+        """Is ``pos`` inside a code span of a comment (``FaceAttributes``)?  Documentation
+        that cites a name says nothing of what the code around it does: the name is
+        context where it is code, not where it is quoted."""
+        start = self.line_start(line)
+        text = self.line_text(line)
+        if "`" not in text or self.is_prose or not self.comment_lines[line]:
+            return False
+        return any(a <= pos - start < b for a, b in _code_spans(text))
 
     def local_words(self, i: int, pos: int) -> dict[str, list[str]] | None:
         """On a long (minified) line ``i``: category -> the context words within LOCAL
@@ -665,6 +681,10 @@ class Document:
         if "!" in path:
             outer, inner = path.split("!", 1)
             path = (outer.rsplit("/", 1)[0] + "/" if "/" in outer else "") + inner
+        # a source file named ``models`` declares data models as often as trained ones (a
+        # cloud SDK's ``models.py``, Django's): its name says neither.  A folder of that
+        # name (``models/race/labels.json``) holds trained ones and still counts
+        path = _MODELS_SOURCE.sub("", path)
         spaced = re.sub(r"[/\\.]+", " ", path)
         for m in self.catalogue.context.find(spaced):
             out[m.key.payload.category].append(m.key.payload.text)
@@ -672,6 +692,15 @@ class Document:
         if re.search(r"(?<!inter)(?<!sur)(?<!type)(?<!pre)face", low):
             out["face"].append("face (in path)")
         return dict(out)
+
+
+_MODELS_SOURCE = re.compile(r"(?i)(?<![^/\\!])models?(?=\.(?:py|go|ts|js|java|cs|rb|php)$)")
+_CODE_SPAN = re.compile(r"``[^`\n]+``|`[^`\n]+`")
+
+
+def _code_spans(line: str) -> list[tuple[int, int]]:
+    """The code spans of a line of documentation, as (start, end) offsets."""
+    return [m.span() for m in _CODE_SPAN.finditer(line)]
 
 
 class LineFlags(Protocol):

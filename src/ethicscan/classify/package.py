@@ -6,12 +6,14 @@ people's names keeps the model's class labels, priors and surname tables in data
 beside it (``models/lstm/labels.json``, ``data/census/surnames.parquet``) and its label
 set in a module (``RACES = ("asian", "black", "hispanic", "white")``).  Read alone,
 such a table is a record of race; in that package it is the data the inference runs on,
-and the judges of the labelled corpus call it inference.  This pass, run once over a
+and the judges of the labelled corpus call it inference; so is the package's README, which
+documents the inference ("predicts race from a last name").  This pass, run once over a
 scan's findings, says so.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
@@ -50,6 +52,15 @@ DATA_SUFFIXES = frozenset(
 CODE_SUFFIXES = frozenset(
     {".py", ".pyx", ".js", ".mjs", ".cjs", ".ts", ".java", ".kt", ".go", ".rs", ".r", ".jl"}
 )
+# The package's own description: its README and the metadata that carries it (a wheel's
+# METADATA, an sdist's PKG-INFO), and its documentation pages.
+DOC_SUFFIXES = frozenset({".md", ".rst", ".markdown"})
+DOC_NAMES = frozenset({"metadata", "pkg-info", "readme", "description"})
+# What a line of the description says of the model: its input (names) or its output.
+_OF_THE_MODEL = re.compile(
+    r"(?i)\b(?:(?:sur|last[ _-]?|first[ _-]?|given[ _-]?|full[ _-]?)?names?|model\w*|classif\w*"
+    r"|predict\w*|estimat\w*|guess\w*|infer\w*|scores?|probabilit\w*|precision|recall)\b"
+)
 SIGNAL = "data-of-a-name-model"
 CATALOGUE = "catalogue-of-protected-categories"
 
@@ -75,7 +86,20 @@ def _model_data(f: Finding) -> bool:
     suffix = _suffix(f.location.path)
     if suffix in DATA_SUFFIXES:
         return f.capability in (Capability.RECORD, Capability.MENTION)
+    if _describes_package(f.location.path):
+        # a line of the description that itself speaks of the model or of names
+        return f.capability in (Capability.RECORD, Capability.MENTION) and bool(
+            _OF_THE_MODEL.search(f.evidence.snippet)
+        )
     return suffix in CODE_SUFFIXES and f.capability is Capability.RECORD and _has(f, "value-set")
+
+
+def _describes_package(path: str) -> bool:
+    """Is ``path`` the package's description (README, METADATA, PKG-INFO) or a page of
+    its documentation?  There the model's output is what the text is about: "guesses a
+    person's race from the last name" documents the inference, it mentions no one."""
+    name = path.rsplit("!", 1)[-1].rsplit("/", 1)[-1].lower()
+    return _suffix(path) in DOC_SUFFIXES or name.split(".", 1)[0] in DOC_NAMES
 
 
 def _has(f: Finding, signal: str) -> bool:
@@ -84,8 +108,8 @@ def _has(f: Finding, signal: str) -> bool:
 
 def name_model_data(findings: Sequence[Finding]) -> list[Finding]:
     """``findings`` with the records and mentions of race or ethnicity in the data
-    files of a package whose code infers them from names, and the labels its code
-    records, raised to inference by name."""
+    files and the description of a package whose code infers them from names, and the
+    labels its code records, raised to inference by name."""
     lines: dict[str, set[tuple[str, int]]] = defaultdict(set)
     for f in findings:
         if (

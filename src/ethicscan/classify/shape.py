@@ -160,6 +160,29 @@ def is_data_text(suffix: str, line_count: int, line: Callable[[int], str]) -> bo
     return False
 
 
+def is_prose_text(line_count: int, line: Callable[[int], str]) -> bool:
+    """Is a text with no suffix to say what it is (``fortunes/startrek``, a changelog
+    inside a ``.gz``) prose?  Read at up to SAMPLE places: most non-blank lines are runs
+    of words (three or more, mostly letters and spaces, or wrapped sentences of Chinese)
+    and almost none a statement of code."""
+    if line_count < 3:
+        return False
+    if line(0).startswith("#!"):
+        return False  # a script
+    step = max(1, line_count // SAMPLE)
+    seen = words = code = 0
+    for i in range(0, line_count, step):
+        s = line(i)[:CLIP].strip()
+        if not s:
+            continue
+        seen += 1
+        if is_statement(s) or _CODE_CHARS.search(s):
+            code += 1
+        elif len(_WORD.findall(s)) >= 3 or len(_CJK.findall(s)) >= 8:
+            words += 1
+    return seen >= 3 and words >= SHAPE_SHARE * seen and code <= CODE_SHARE * seen
+
+
 def is_sentence(line: str, comment: bool = False) -> bool:
     """A line of natural language (a news sentence, a paragraph of documentation), not
     a statement of code or an entry: six words or more, or fifteen Chinese characters,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import fields, replace
+from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ethicscan.engine import local
@@ -27,6 +27,26 @@ if TYPE_CHECKING:  # pragma: no cover - types only: api imports this package
     from ethicscan.model import ScanResult
 
 OnFile = Callable[[FileJob | FolderFiles, FileOutcome], None]
+
+
+@dataclass(frozen=True, slots=True)
+class TLSFiles:
+    """How this machine proves itself to a ``tls://`` scheduler: PEM files of the
+    certificate authority that signed the cluster's certificates, this client's
+    certificate, and its key (empty when the certificate file holds it).  All empty:
+    dask's own configuration (``distributed.comm.tls.*``)."""
+
+    ca_file: str = ""
+    cert: str = ""
+    key: str = ""
+
+    def __bool__(self) -> bool:
+        return bool(self.ca_file or self.cert or self.key)
+
+
+NO_TLS = TLSFiles()
+
+
 OnTarget = Callable[[int, str, "ScanResult"], None]
 
 
@@ -63,6 +83,14 @@ def portable(options: ScanOptions) -> ScanOptions:
     return replace(options, **cleared)
 
 
+def here(options: ScanOptions) -> ScanOptions:
+    """``options`` made :func:`portable`, for a scan that runs where it is (a unit on a
+    worker): the local engine, no scheduler, no certificates."""
+    return replace(
+        portable(options), engine="local", scheduler="", tls_ca_file="", tls_cert="", tls_key=""
+    )
+
+
 def scan_target(target: str, options: ScanOptions, shown: str = "") -> ScanResult:
     """One whole target scanned in this process by the library (a target unit: what a
     worker runs).  Anything the library can scan works, package targets included.
@@ -70,7 +98,7 @@ def scan_target(target: str, options: ScanOptions, shown: str = "") -> ScanResul
     worker does not share the user's working folder)."""
     from ethicscan.api import scan
 
-    result = scan([target], replace(portable(options), engine="local", scheduler=""))
+    result = scan([target], here(options))
     return relabel(result, target, shown) if shown and shown != target else result
 
 
@@ -110,9 +138,11 @@ def relabel(result: ScanResult, target: str, shown: str) -> ScanResult:
 class LocalEngine:
     """This machine: one process or a process pool (:mod:`ethicscan.engine.local`)."""
 
-    def __init__(self, scheduler: str = "") -> None:
+    def __init__(self, scheduler: str = "", tls: TLSFiles = NO_TLS) -> None:
         if scheduler:
             raise ConfigError("--scheduler needs --engine dask")
+        if tls:
+            raise ConfigError("--tls-ca-file, --tls-cert and --tls-key need --engine dask")
 
     def files(
         self,
@@ -145,7 +175,7 @@ class LocalEngine:
             pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _dask(scheduler: str) -> Engine:
+def _dask(scheduler: str, tls: TLSFiles = NO_TLS) -> Engine:
     try:
         from ethicscan.engine.dask import DaskEngine
     except ImportError as exc:
@@ -153,16 +183,17 @@ def _dask(scheduler: str) -> Engine:
             f"--engine dask needs dask.distributed ({exc.name or exc} is not installed): "
             "pip install 'ethicscan[cluster]'"
         ) from None
-    return DaskEngine(scheduler)
+    return DaskEngine(scheduler, tls)
 
 
-# Every engine, by the name --engine takes; each factory takes the scheduler address.
-ENGINES: dict[str, Callable[[str], Engine]] = {"local": LocalEngine, "dask": _dask}
+# Every engine, by the name --engine takes; each factory takes the scheduler address and
+# the certificates that reach it.
+ENGINES: dict[str, Callable[[str, TLSFiles], Engine]] = {"local": LocalEngine, "dask": _dask}
 
 
-def get_engine(name: str, scheduler: str = "") -> Engine:
+def get_engine(name: str, scheduler: str = "", tls: TLSFiles = NO_TLS) -> Engine:
     try:
         factory = ENGINES[name]
     except KeyError:
         raise ConfigError(f"unknown engine {name!r} (one of: {', '.join(ENGINES)})") from None
-    return factory(scheduler)
+    return factory(scheduler, tls)

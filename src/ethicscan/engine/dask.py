@@ -9,10 +9,19 @@ as they finish and put back in job order, so a cluster scan equals a local one.
 - The catalogue never travels: each worker process compiles it once (cached by the
   content of the rule files, see :func:`ethicscan.rules.catalogue.load_catalogue`) from
   its own copy of ethicscan and the rule folders.  A worker whose catalogue differs
-  from this machine's stops the scan with an error.
+  from this machine's (its content digest, not only its version) stops the scan with an
+  error.
 
 Without a scheduler address a :class:`distributed.LocalCluster` is started on this
-machine: worker processes, one thread each, no dashboard, on loopback only.
+machine: worker processes, one thread each, on loopback only, and on TLS with a key and
+certificate made for this scan alone (:func:`private_security`): a scheduler or worker
+runs whatever it is sent, so another user of the machine must not be able to send it
+anything.  No dashboard, and the small HTTP servers dask starts anyway serve no page (only an
+empty site map).
+
+A scheduler given by address is trusted: its workers run the code this client sends, and
+this client unpickles what they send back.  A ``tls://`` address is reached with the
+certificates in :class:`~ethicscan.engine.TLSFiles` (or dask's configuration).
 """
 
 from __future__ import annotations
@@ -24,9 +33,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+import dask.config
 from distributed import Client, LocalCluster, as_completed
+from distributed.security import Security
 
-from ethicscan.engine import OnFile, portable, scan_target
+from ethicscan.engine import NO_TLS, OnFile, TLSFiles, here, scan_target
 from ethicscan.engine.local import FileOutcome, scan_file
 from ethicscan.errors import ConfigError, EthicscanError
 from ethicscan.extract.units import Limits
@@ -63,54 +74,134 @@ def batches(jobs: Sequence[FileJob], threads: int = 1) -> list[tuple[FileJob, ..
 
 def scan_batch(
     batch: tuple[FileJob, ...], rule_dirs: tuple[str, ...], limits: Limits
-) -> tuple[str, list[FileOutcome]]:
-    """What a worker runs for a batch of files: the catalogue version it used, and one
-    outcome per file."""
+) -> tuple[tuple[str, str], list[FileOutcome]]:
+    """What a worker runs for a batch of files: the catalogue it used (version and
+    content digest), and one outcome per file."""
     catalogue = load_catalogue(rule_dirs)
-    return catalogue.version, [scan_file(job, catalogue, limits) for job in batch]
+    used = (catalogue.version, catalogue.digest)
+    return used, [scan_file(job, catalogue, limits) for job in batch]
 
 
-def scan_whole_target(target: str, shown: str, options: ScanOptions) -> ScanResult:
-    """What a worker runs for a target unit (:func:`ethicscan.engine.scan_target`)."""
-    return scan_target(target, options, shown)
+def scan_whole_target(
+    target: str, shown: str, options: ScanOptions
+) -> tuple[tuple[str, str], ScanResult]:
+    """What a worker runs for a target unit (:func:`ethicscan.engine.scan_target`), with
+    the catalogue it used (version and content digest)."""
+    catalogue = load_catalogue(options.rule_dirs)
+    return (catalogue.version, catalogue.digest), scan_target(target, options, shown)
 
 
-def _check_version(mine: str, theirs: str) -> None:
-    if theirs != mine:
+def _check_catalogue(mine: Catalogue, theirs: tuple[str, str]) -> None:
+    """A worker's catalogue is this machine's: the same content of every rule file, not
+    only the same version (a rule file edited in place keeps it)."""
+    version, digest = theirs
+    if digest != mine.digest:
+        differ = "" if version != mine.version else " of the same version but other rules"
         raise ConfigError(
-            f"a dask worker compiled rule catalogue {theirs}, this machine {mine}: install "
-            "the same ethicscan version and rule folders on every worker"
+            f"a dask worker compiled rule catalogue {version} ({digest[:12]}){differ}, this "
+            f"machine {mine.version} ({mine.digest[:12]}): install the same ethicscan "
+            "version and rule folders (the same files) on every worker"
         )
+
+
+def private_security() -> Security:
+    """A self-signed key and certificate made now, for one cluster: its scheduler,
+    workers and nannies listen on TLS and accept only a peer that holds them (mutual
+    TLS), so nothing can connect without them.  They are kept in memory and handed to
+    the worker processes through their private pipes; dask writes them to a private
+    temporary folder (mode 0700) for the instant it loads them."""
+    try:
+        security: Security = Security.temporary()
+    except ImportError:
+        raise ConfigError(
+            "--engine dask without --scheduler needs the cryptography package to make the "
+            "local cluster's certificate: pip install 'ethicscan[cluster]'"
+        ) from None
+    return security
+
+
+# The HTTP servers a scheduler and each worker start whatever they are told serve these
+# pages (health, metrics, worker lists, call stacks): a local cluster serves none.
+NO_PAGES: dict[str, list[str]] = {
+    "distributed.scheduler.http.routes": [],
+    "distributed.worker.http.routes": [],
+}
 
 
 def local_cluster(workers: int, processes: bool = True) -> LocalCluster:
     """A cluster on this machine: ``workers`` workers of one thread each, reachable on
-    loopback only, no dashboard (the scheduler's small HTTP server, which it always
-    starts, takes a free loopback port instead of 8787)."""
-    return LocalCluster(
-        n_workers=workers,
-        threads_per_worker=1,
-        processes=processes,
-        protocol="tcp",
-        host="127.0.0.1",
-        dashboard_address=None,
-        scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
-        silence_logs=logging.ERROR,
+    loopback only and only with the cluster's own certificate (:func:`private_security`;
+    a :class:`Client` given the cluster uses it), no dashboard (the scheduler's HTTP
+    server, which it always starts, takes a free loopback port instead of 8787 and serves
+    no page)."""
+    with dask.config.set(NO_PAGES):  # read as the servers start, and by each nanny
+        return LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=processes,
+            protocol="tls",
+            security=private_security(),
+            host="127.0.0.1",
+            dashboard_address=None,
+            scheduler_kwargs={"dashboard": False, "dashboard_address": "127.0.0.1:0"},
+            silence_logs=logging.ERROR,
+        )
+
+
+def security_for(scheduler: str, tls: TLSFiles) -> Security | None:
+    """How to reach ``scheduler``: for a ``tls://`` address, the certificates given, or
+    dask's configuration when none is; None (dask's configuration) otherwise."""
+    if not scheduler.startswith("tls://"):
+        return None
+    for option, path in (
+        ("--tls-ca-file", tls.ca_file),
+        ("--tls-cert", tls.cert),
+        ("--tls-key", tls.key),
+    ):
+        if path and not os.path.isfile(path):
+            raise ConfigError(f"{option} {path}: no such file")
+    if not tls:
+        security = Security()  # dask's configuration, distributed.comm.tls.*
+        mine = security.get_tls_config_for_role("client")
+        if not (mine["ca_file"] and mine["cert"]):
+            raise ConfigError(
+                f"--scheduler {scheduler}: a tls:// scheduler needs --tls-ca-file and "
+                "--tls-cert (and --tls-key unless the certificate file holds the key), or "
+                "dask's distributed.comm.tls configuration"
+            )
+        return security
+    if not (tls.ca_file and tls.cert):
+        raise ConfigError(
+            "--tls-ca-file and --tls-cert go together (--tls-key too, unless the "
+            "certificate file holds the key)"
+        )
+    return Security(
+        require_encryption=True,
+        tls_ca_file=tls.ca_file,
+        tls_client_cert=tls.cert,
+        tls_client_key=tls.key or None,
     )
 
 
 class DaskEngine:
-    """Runs units on a dask.distributed cluster (``scheduler`` = ``tcp://HOST:PORT``) or,
-    without an address, on a LocalCluster started for the scan."""
+    """Runs units on a dask.distributed cluster (``scheduler`` = ``tcp://HOST:PORT`` or
+    ``tls://HOST:PORT`` with ``tls``) or, without an address, on a LocalCluster started
+    for the scan."""
 
-    def __init__(self, scheduler: str = "") -> None:
+    def __init__(self, scheduler: str = "", tls: TLSFiles = NO_TLS) -> None:
         self.scheduler = scheduler
+        self.security = security_for(scheduler, tls)
 
     @contextlib.contextmanager
     def _client(self, workers: int) -> Iterator[Client]:
         if self.scheduler:
             try:
-                client = Client(self.scheduler, timeout=CONNECT_TIMEOUT, set_as_default=False)
+                client = Client(
+                    self.scheduler,
+                    timeout=CONNECT_TIMEOUT,
+                    set_as_default=False,
+                    security=self.security,
+                )
             except (OSError, TimeoutError) as exc:
                 raise EthicscanError(
                     f"cannot reach the dask scheduler at {self.scheduler}: {exc}"
@@ -154,8 +245,8 @@ class DaskEngine:
             index = {fut.key: i for i, fut in enumerate(futures)}
             finished = as_completed(futures, loop=client.loop, with_results=True)
             del futures  # as_completed holds each until it is read, then it is released
-            for fut, (version, outcomes) in finished:
-                _check_version(catalogue.version, version)
+            for fut, (used, outcomes) in finished:
+                _check_catalogue(catalogue, used)
                 i = index.pop(fut.key)
                 batch = tuple(jobs[starts[i] : starts[i] + len(tasks[i])])
                 if on_done:
@@ -172,12 +263,10 @@ class DaskEngine:
     ) -> Iterator[tuple[int, ScanResult]]:
         if not targets:
             return
-        mine = load_catalogue(options.rule_dirs).version
+        mine = load_catalogue(options.rule_dirs)
         one = replace(
-            portable(options),
+            here(options),
             jobs=1,
-            engine="local",
-            scheduler="",
             rule_dirs=tuple(os.path.abspath(d) for d in options.rule_dirs),
         )
         # A target that is a path here travels absolute and is reported as given.
@@ -187,6 +276,6 @@ class DaskEngine:
             index = {fut.key: i for i, fut in enumerate(futures)}
             finished = as_completed(futures, loop=client.loop, with_results=True)
             del futures
-            for fut, result in finished:
-                _check_version(mine, result.catalogue_version)
+            for fut, (used, result) in finished:
+                _check_catalogue(mine, used)
                 yield index.pop(fut.key), result

@@ -152,8 +152,17 @@ def _scan_read(
             except RecursionError as exc:  # pragma: no cover - defensive: report, never die
                 skipped.append(Skipped(unit.path, SkipReason.ERROR, repr(exc), job.target))
                 continue
-            # Suppressions apply on the unit's own lines, before they are relocated.
-            found, notes = apply_inline(unit.text, found, catalogue, unit.path, job.target)
+            # Suppressions apply on the unit's own lines, before they are relocated; the
+            # file's own text is trusted, an archive member's or a compiled file's is not.
+            own = unit.path == job.rel_path and not unit.compiled
+            found, notes = apply_inline(
+                unit.text,
+                found,
+                catalogue,
+                unit.path,
+                job.target,
+                trusted=own or limits.trust_inline_suppressions,
+            )
             notices.extend(_notice_located(n, unit) for n in notes)
             findings.extend(_located(f, unit, job.target) for f in found if _own(f, unit))
     except OSError as exc:

@@ -23,7 +23,7 @@ import tarfile
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import IO, Any, BinaryIO, cast
 
 from ethicscan.extract import ole, zipdir
@@ -34,7 +34,7 @@ from ethicscan.extract.decode import (
     stream_encoding,
     utf16_without_bom,
 )
-from ethicscan.extract.formats import CONTAINERS, HEAD, Format, identify, inner_name
+from ethicscan.extract.formats import COMPILED, CONTAINERS, HEAD, Format, identify, inner_name
 from ethicscan.extract.registry import extractor_for
 from ethicscan.extract.stream import RangeReader, ranges, unit_of
 from ethicscan.extract.units import (
@@ -276,7 +276,8 @@ class Explorer:
             yield Skipped(path, SkipReason.CORRUPT, f"{fmt.value}: {type(exc).__name__}: {exc}")
             return
         if out.segments:
-            yield TextUnit.joined(path, out)
+            unit = TextUnit.joined(path, out)
+            yield replace(unit, compiled=True) if fmt in COMPILED else unit
         for reason, detail in out.skipped:
             yield Skipped(path, reason, detail)
         for name, member in out.members:

@@ -35,6 +35,11 @@ CONTAINERS = frozenset(
     {Format.ZIP, Format.TAR, Format.GZIP, Format.BZIP2, Format.XZ, Format.ZSTD, Format.ARCHIVE}
 )
 
+# Formats whose text is read out of what a build made (not a text someone wrote here).
+COMPILED = frozenset(
+    {Format.CLASS, Format.DEX, Format.ELF, Format.PE, Format.MACHO, Format.GETTEXT, Format.BINARY}
+)
+
 OFFICE_SUFFIXES = frozenset(
     {".docx", ".docm", ".xlsx", ".xlsm", ".pptx", ".pptm", ".odt", ".ods", ".odp"}
 )

@@ -36,6 +36,9 @@ class Limits:
     # says: memory stays bounded by a few pieces, and one large text can be shared
     # between workers.
     whole_text: int = 4 * 1024 * 1024
+    # Not a bound on size but on trust: whether an inline ``ethicscan: ignore[...]`` in a
+    # third-party artefact (an archive member, a compiled file's strings) may suppress.
+    trust_inline_suppressions: bool = False
 
     @property
     def stream_above(self) -> int:
@@ -108,6 +111,9 @@ class TextUnit:
     # The text's own UTF-8 bytes, when they are at hand (a UTF-8 file read as it is):
     # the prefilter's candidate pass then need not encode the text again.
     utf8: bytes | None = None
+    # Read out of a compiled file (class, DEX, ELF, PE, Mach-O, .mo, other binaries):
+    # built by someone, not written here, whatever folder it is in.
+    compiled: bool = False
 
     @staticmethod
     def joined(path: str, extracted: Extracted) -> TextUnit:

@@ -6,7 +6,9 @@ snippet, signals (names joined by ``;``).  ``path`` is the file joined to its ta
 (``examples/hr-system/models/employee.py``; inside archives a ``!`` chain).  A file
 not scanned is a row whose severity is ``skipped``, with its path and, in the snippet
 column, ``reason: detail``; a warning is a row whose severity is ``warning``, with its
-path, line and message.
+path, line and message; what the scan's settings left out (``--min-confidence``,
+``--disable``, and the configuration file that set them) is a row each whose severity is
+``not_reported``, the sentence in the snippet column.
 
 Scanned text is hostile: a cell that a spreadsheet would run as a formula (starting with
 ``=``, ``+``, ``-``, ``@``, a tab or a carriage return) is written with a leading ``'``
@@ -79,6 +81,8 @@ def render(result: ScanResult) -> str:
     for n in result.warnings:
         where = _path(Location(n.path, n.line, 0, n.target), kinds)
         rows.append(("warning", "", "", "", where, n.line, "", "", "", n.message, ""))
+    for line in result.not_reported():
+        rows.append(("not_reported", "", "", "", "", "", "", "", "", line, ""))
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(COLUMNS)

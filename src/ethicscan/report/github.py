@@ -44,10 +44,12 @@ def _finding(f: Finding, kinds: dict[str, str]) -> str:
         props["col"] = str(loc.column)
     gloss = f" ({f.evidence.gloss})" if f.evidence.gloss else ""
     where = "" if is_text_line(loc) else f" in {loc.path}:{loc.line}"
+    # The laws and standards by their short ids (docs/rules.md has their titles): a
+    # log of annotations need not repeat the same long titles on every line.
+    refs = f"; refs {', '.join(r.id for r in f.refs)}" if f.refs else ""
     message = (
         f"{f.trait.value} {f.capability.value}: '{f.evidence.term}'{gloss}{where}; "
-        f"{f.severity.value}, confidence {f.confidence:.2f}; "
-        + "; ".join(r.title for r in f.refs[:2])
+        f"{f.severity.value}, confidence {f.confidence:.2f}{refs}"
     )
     kind = COMMAND[f.severity]
     title = f"ethicscan {f.rule} ({f.severity.value})"
@@ -74,9 +76,12 @@ def render(result: ScanResult) -> str:
                 f"{s.path}: {s.reason.value}" + (f" ({s.detail})" if s.detail else ""),
             )
         )
+    for line in result.not_reported():
+        lines.append(_command("notice", {"title": "ethicscan: not reported"}, line))
     failing = len(result.findings) - sum(1 for f in result.findings if f.suppression)
+    found = len(result.findings)
     lines.append(
-        f"ethicscan {result.tool_version}: {len(result.findings)} findings "
+        f"ethicscan {result.tool_version}: {found} finding{'' if found == 1 else 's'} "
         f"({failing} not suppressed), {len(result.skipped)} skipped"
     )
     return "\n".join(lines) + "\n"

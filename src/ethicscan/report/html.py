@@ -351,10 +351,11 @@ def render(result: ScanResult) -> str:
 <dt>rule catalogue</dt><dd>{e(result.catalogue_version)}{disabled}</dd>
 <dt>scan started</dt><dd>{e(result.started or "not recorded")}</dd>
 <dt>texts classified</dt><dd>{st.files:,} (files, archive members, pages)</dd>
-<dt>bytes read</dt><dd>{st.bytes:,} in {st.seconds:.2f} s</dd>
+<dt>size of the files given</dt><dd>{st.bytes:,} bytes (an archive at its size on disk), \
+read in {st.seconds:.2f} s</dd>
 <dt>findings</dt><dd>{len(result.findings)} ({n_supp} suppressed)</dd>
 <dt>not scanned</dt><dd>{len(result.skipped)} (listed at the end)</dd>
-</dl>
+{"".join(f"<dt>not reported</dt><dd>{e(line)}</dd>" for line in result.not_reported())}</dl>
 <table id="targets"><thead><tr><th>target</th><th>kind</th><th>artefact</th><th>sha256</th>
 <th>size</th></tr></thead><tbody>{targets}</tbody></table>
 </section>

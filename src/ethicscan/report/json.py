@@ -79,6 +79,8 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
             "version": result.tool_version,
             "catalogue_version": result.catalogue_version,
             "disabled_rules": list(result.disabled_rules),
+            "min_confidence": result.min_confidence,
+            "config_file": result.config_file,
         },
         "started": result.started,
         "targets": [

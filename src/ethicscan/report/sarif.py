@@ -265,7 +265,16 @@ def to_dict(
                 "descriptor": {"id": "truncated"},
             }
         )
+    notes.extend(
+        {"level": "note", "message": {"text": line}, "descriptor": {"id": "not-reported"}}
+        for line in result.not_reported()
+    )
     invocation: dict[str, Any] = {"executionSuccessful": True}
+    if result.min_confidence > 0 or result.config_file:
+        invocation["properties"] = {
+            "min_confidence": result.min_confidence,
+            "config_file": result.config_file,
+        }
     if result.started:
         invocation["startTimeUtc"] = result.started
     if notes:

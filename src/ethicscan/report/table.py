@@ -117,6 +117,8 @@ def render(result: ScanResult, width: int = 160, color: bool = False) -> str:
         for n in result.warnings:
             table.add_row(escape(safe_text(f"{n.path}:{n.line}")), escape(safe_text(n.message)))
         console.print(table)
+    for line in result.not_reported():
+        console.print(Text("NOT REPORTED: " + safe_text(line)))
     return buf.getvalue()
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import enum
+import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -103,44 +104,68 @@ CONTEXT_CATEGORIES = (
 
 @dataclass(frozen=True)
 class Entities:
-    """Names of places, languages and scripts that hold a group's name (广西壮族自治区,
-    维吾尔语, ``Language-Team: Uyghur``): the group's name there names no people.  Read
-    from ``entities`` in context.yml; the classifier tests what touches a hit."""
+    """Names of places, languages, scripts and organisations that hold a group's name
+    (广西壮族自治区, 维吾尔语, ``Language-Team: Uyghur``, ``Muslim World League``): the
+    group's name there names no people.  Read from ``entities`` in context.yml; the
+    classifier tests what touches a hit."""
 
     zh_after: tuple[str, ...] = ()  # Chinese: what may follow a (chain of) group name(s)
     en_after: tuple[str, ...] = ()  # English words that may follow a group name
     en_before: tuple[str, ...] = ()  # ... or stand just before it
+    en_org: tuple[str, ...] = ()  # the head noun of an organisation's capitalised name
+    zh_org: tuple[str, ...] = ()  # ... and of a Chinese one (协会, 大学)
     _zh: re.Pattern[str] = field(default=re.compile(r"(?!)"), repr=False, compare=False)
     _en_after: re.Pattern[str] = field(default=re.compile(r"(?!)"), repr=False, compare=False)
     _en_before: re.Pattern[str] = field(default=re.compile(r"(?!)"), repr=False, compare=False)
+    _org_after: re.Pattern[str] = field(default=re.compile(r"(?!)"), repr=False, compare=False)
+    _org_before: re.Pattern[str] = field(default=re.compile(r"(?!)"), repr=False, compare=False)
 
     @staticmethod
     def of(raw: Mapping[str, Any]) -> Entities:
         zh = tuple(str(w) for w in raw.get("zh_after") or ())
         after = tuple(str(w).lower() for w in raw.get("en_after") or ())
         before = tuple(str(w).lower() for w in raw.get("en_before") or ())
+        org = tuple(str(w) for w in raw.get("en_org") or ())
+        zh_org = tuple(str(w) for w in raw.get("zh_org") or ())
 
         def alt(ws: tuple[str, ...]) -> str:
             return "|".join(map(re.escape, sorted(ws, key=len, reverse=True))) or "(?!)"
 
         # after the hit: other group names (…族), a part-of-speech tag (/nz), then the word
         return Entities(
-            zh,
-            after,
-            before,
-            re.compile(
+            zh_after=zh,
+            en_after=after,
+            en_before=before,
+            en_org=org,
+            zh_org=zh_org,
+            _zh=re.compile(
                 rf"^(?:/[a-z]+)?\s*(?:[\u4e00-\u9fff]{{0,4}}族)*(?:/[a-z]+\s*)?(?:{alt(zh)})"
+                rf"|^[\u4e00-\u9fff]{{0,2}}(?:{alt(zh_org)})"
                 r"|^[\u4e00-\u9fff]{0,3}[文语語](?![\u4e00-\u9fff])"  # 穆斯林塔特文: a script
             ),
-            re.compile(rf"^[\s_\-(]*(?:{alt(after)})(?![a-z])", re.IGNORECASE),
-            re.compile(rf"(?<![a-z])(?:{alt(before)})[\s:=_\-\"']*$", re.IGNORECASE),
+            _en_after=re.compile(rf"^[\s_\-(]*(?:{alt(after)})(?![a-z])", re.IGNORECASE),
+            _en_before=re.compile(rf"(?<![a-z])(?:{alt(before)})[\s:=_\-\"']*$", re.IGNORECASE),
+            # a capitalised name that ends in its head noun (``Muslim World League``,
+            # ``World Ethnic Broadcasting Inc.``, ``MuslimWorldLeague``) or opens with it
+            # (``University of Islamic Sciences``): case matters, ``muslim league`` is none
+            _org_after=re.compile(
+                rf"^(?:[ \t_]*[A-Z][a-z'.-]*|[ \t]+(?:of|and|for|the|&)){{0,3}}?"
+                rf"[ \t_]*(?:{alt(org)})(?![a-z])"
+            ),
+            _org_before=re.compile(
+                rf"\b(?:{alt(org)})[ \t]+(?:of|for)[ \t]+(?:the[ \t]+)?"
+                rf"(?:[A-Z][\w'-]*[ \t]+){{0,2}}$"
+            ),
         )
 
-    def names_no_people(self, before: str, after: str, lang: str) -> bool:
+    def names_no_people(self, before: str, after: str, lang: str, capital: bool = False) -> bool:
         """Does the text around a group name (``before`` and ``after`` it, a few
-        characters each) make it part of a place, language or script name?"""
+        characters each) make it part of a place, language, script or organisation
+        name?  ``capital``: the name is written with a capital, as in a proper name."""
         if lang == "zh":
             return bool(self._zh.match(after))
+        if capital and (self._org_after.match(after) or self._org_before.search(before)):
+            return True
         return bool(self._en_after.match(after) or self._en_before.search(before))
 
 
@@ -184,6 +209,11 @@ class Catalogue:
     sources: tuple[str, ...]
     entities: Entities = Entities()
     calibration: Calibration = Calibration()
+    # SHA-256 of the text of every rule document the catalogue was built from (the
+    # built-in ones and the user's, in order; not their paths): what compiled databases
+    # and workers are keyed by and compared on, since an edited rule file keeps its path
+    # and the version.
+    digest: str = ""
 
     def rule(self, rule_id: str) -> Rule:
         for r in self.rules:
@@ -375,6 +405,12 @@ def _builtin(name: str) -> str:
 
 def build(rule_docs: Iterable[tuple[str, str]] = ()) -> Catalogue:
     """Compile the built-in catalogue plus extra rule documents ``(source, yaml_text)``."""
+    rule_docs = list(rule_docs)
+    texts = [_builtin(n) for n in ("refs.yml", "rules.yml", "context.yml", "calibration.yml")]
+    digest = hashlib.sha256()
+    for text in texts + [text for _, text in rule_docs]:
+        data = text.encode("utf-8", "surrogatepass")
+        digest.update(len(data).to_bytes(8, "little") + data)
     refs_doc = _load_yaml(_builtin("refs.yml"), "refs.yml")
     refs = {
         rid: Ref(id=rid, title=str(v["title"]), url=str(v.get("url", "")))
@@ -424,6 +460,7 @@ def build(rule_docs: Iterable[tuple[str, str]] = ()) -> Catalogue:
         sources=tuple(sources),
         entities=Entities.of(ctx_doc.get("entities") or {}),
         calibration=Calibration.of(_load_yaml(_builtin("calibration.yml"), "calibration.yml")),
+        digest=digest.hexdigest(),
     )
 
 

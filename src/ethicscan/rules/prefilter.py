@@ -32,10 +32,11 @@ import codecs
 import contextlib
 import hashlib
 import os
+import random
 import re
 import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -140,7 +141,8 @@ def _starts(k: str) -> list[bytes]:
     return out
 
 
-_MAGIC = b"ethicscan-prefilter-2\n"
+_MAGIC = b"ethicscan-prefilter-3\n"
+CANARIES = 64  # reasons to read checked in databases loaded from disk, chosen at random
 
 
 class Prefilter:
@@ -155,17 +157,29 @@ class Prefilter:
     so they are kept on disk (:func:`cache_folder`) and loaded in milliseconds by
     every later process; a process with no kept copy compiles them on first use."""
 
-    def __init__(self, catalogue: Catalogue, cache: Path | bool | None = True) -> None:
+    def __init__(
+        self, catalogue: Catalogue, cache: Path | bool | None = True, off: bool = False
+    ) -> None:
+        """``off``: a prefilter that says yes to every text and names no candidates
+        (the matcher's automata then walk the text), built at no cost."""
         self._dbs: tuple[Any, ...] = ()
         self._owner = threading.get_ident()
         self._local = threading.local()
         self._lock = threading.Lock()
+        self._pending = False
+        self._cache: Path | None = None
+        self.loaded_from_disk = False
+        # (expressions, whether a scan only asks if any matches: each reports once)
+        self._exprs: tuple[tuple[list[bytes], bool], ...] = ()
+        self.key_of: list[str] = []
+        self.context_key_of: list[str] = []
+        if off:
+            return
         exprs = _patterns(catalogue)
         why = [e for e in exprs if e.reason]
         cands = [e for e in exprs if e.key is not None and e.form in (START, UTF8)]
         ctx = _candidate_patterns(k.text for k in catalogue.context.keys)
-        # (expressions, whether a scan only asks if any matches: each reports once)
-        self._exprs: tuple[tuple[list[bytes], bool], ...] = (
+        self._exprs = (
             # 0: may ASCII-only data hold a term?  1: may any data?  2: the rest for
             # data that is not UTF-8 (kept apart: these scan five times slower)
             # (every match of 0 and 1 is reported: a plain text's are confirmed one by one)
@@ -187,11 +201,12 @@ class Prefilter:
         )
         self._before = 4 * (2 * longest + touch + 2)
         self._after = 4 * (longest + touch + 2)
-        self.key_of: list[str] = [e.key for e in cands if e.key is not None]
-        self.context_key_of: list[str] = [k for _, k in ctx]
+        # Reasons to read that must be found, alone, in databases loaded from disk.
+        self._canaries = sorted({e.key for e in why if e.key and e.form in (START, UTF8)})
+        self.key_of = [e.key for e in cands if e.key is not None]
+        self.context_key_of = [k for _, k in ctx]
         self._pending = True
         self._cache = cache_folder() if cache is True else (cache or None)
-        self.loaded_from_disk = False
         try:
             import hyperscan
         except ImportError:  # pragma: no cover - hyperscan ships wheels where we run
@@ -217,13 +232,18 @@ class Prefilter:
         return None if self._cache is None else self._cache / f"{self._key(hyperscan)}.hsdb"
 
     def _load(self, hyperscan: Any) -> tuple[Any, ...] | None:
+        """The kept databases, if they can be trusted to be this catalogue's: in a folder
+        and file only this user can write, made from these expressions (their hash is in
+        the file, not only in its name: a cache restored or copied under another name
+        is refused), whole, and finding every reason to read tried on them."""
         path = self._path(hyperscan)
-        if path is None or not path.is_file():
+        if path is None or not path.is_file() or not _private(path):
             return None
         raw = path.read_bytes()
-        if not raw.startswith(_MAGIC):
-            return None
-        body = raw[len(_MAGIC) :]
+        head = _MAGIC + self._key(hyperscan).encode() + b"\n"
+        if not raw.startswith(head):
+            return None  # another format, or another catalogue's databases
+        body = raw[len(head) :]
         digest, body = body[:32], body[32:]
         if hashlib.sha256(body).digest() != digest:
             return None  # truncated or damaged: compile again
@@ -240,7 +260,24 @@ class Prefilter:
                 pos += 8 + n
         except hyperscan.HyperscanError:
             return None  # another Hyperscan build or CPU: compile again
-        return tuple(dbs) if pos == len(body) else None
+        if pos != len(body) or not self._finds_canaries(dbs):
+            return None
+        return tuple(dbs)
+
+    def _finds_canaries(self, dbs: list[Any]) -> bool:
+        """Whether the databases that say a file may be clean find reasons to read of
+        this catalogue (a random sample each time, so no file can be made to pass only
+        the ones it knows)."""
+        if len(dbs) != len(self._exprs):
+            return False
+        sample = random.SystemRandom().sample(self._canaries, min(CANARIES, len(self._canaries)))
+        for key in sample:
+            probe = b"\n" + key.encode("utf-8") + b"\n"
+            if not self._any(dbs[1], probe):
+                return False
+            if probe.isascii() and not self._any(dbs[0], probe):
+                return False
+        return True
 
     def _keep(self, hyperscan: Any) -> None:
         """Write the databases for the next process; quietly not if it cannot."""
@@ -249,12 +286,15 @@ class Prefilter:
             return
         blobs = [b"" if db is None else bytes(hyperscan.dumpb(db)) for db in self._dbs]
         body = b"".join(len(b).to_bytes(8, "little") + b for b in blobs)
+        head = _MAGIC + self._key(hyperscan).encode() + b"\n"
         try:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if not _private(path.parent):
+                return  # others could replace it: what is kept there is never loaded
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".hsdb-")
             try:
                 with os.fdopen(fd, "wb") as f:
-                    f.write(_MAGIC + hashlib.sha256(body).digest() + body)
+                    f.write(head + hashlib.sha256(body).digest() + body)
                 os.replace(tmp, path)  # atomic: a reader sees all of it or none
             except BaseException:
                 with contextlib.suppress(OSError):
@@ -415,6 +455,17 @@ def _candidate_patterns(keys: Iterable[str]) -> list[tuple[bytes, str]]:
     return sorted(out.items())
 
 
+def _private(path: Path) -> bool:
+    """Whether ``path`` (and, for a file, its folder) belongs to this user and no one
+    else may write it: what another user could write is never loaded."""
+    getuid = getattr(os, "getuid", None)
+    for p in (path, path.parent) if path.is_file() else (path,):
+        st = p.stat()
+        if (getuid is not None and st.st_uid != getuid()) or st.st_mode & 0o022:
+            return False
+    return True
+
+
 def cache_folder() -> Path | None:
     """Where compiled databases are kept: ``$ETHICSCAN_PREFILTER_CACHE`` if set (``off``
     keeps nothing), else ``$ETHICSCAN_CACHE/prefilter`` (default
@@ -483,13 +534,38 @@ def _first(_pid: int, _start: int, _end: int, _flags: int, hit: list[bool]) -> b
     return True  # stop at the first reason to read
 
 
-_CACHE: dict[tuple[str, tuple[str, ...]], Prefilter] = {}
+_CACHE: dict[tuple[str, ...], Prefilter] = {}
+_THREAD = threading.local()  # .off: how many without_prefilter() blocks this thread is in
 
 
 def prefilter_for(catalogue: Catalogue) -> Prefilter:
-    """One prefilter per catalogue and process."""
-    key = (catalogue.version, tuple(catalogue.sources))
+    """One prefilter per catalogue content and process (one that is off inside
+    :func:`without_prefilter`): a rule file edited in place (same path, same version)
+    gets a prefilter of its own terms."""
+    if getattr(_THREAD, "off", 0):
+        return Prefilter(catalogue, off=True)
+    key = (catalogue.digest,) if catalogue.digest else (catalogue.version, *catalogue.sources)
     pf = _CACHE.get(key)
     if pf is None:
         pf = _CACHE[key] = Prefilter(catalogue)
     return pf
+
+
+def ready(catalogue: Catalogue) -> bool:
+    """Whether the prefilter for ``catalogue`` can be used at once: Hyperscan is not
+    installed, or its databases are compiled or kept on disk (else the first use
+    compiles them, for a few seconds)."""
+    return not prefilter_for(catalogue)._pending
+
+
+@contextlib.contextmanager
+def without_prefilter() -> Iterator[None]:
+    """In this thread, while inside, :func:`prefilter_for` gives a prefilter that is
+    off, as if Hyperscan were not installed: every text is read and the automata walk
+    it, which gives the same findings (``tests/test_prefilter.py``), and nothing is
+    compiled or loaded.  For scans too small to repay a compile or a load."""
+    _THREAD.off = getattr(_THREAD, "off", 0) + 1
+    try:
+        yield
+    finally:
+        _THREAD.off -= 1

@@ -17,8 +17,11 @@ def _rule(r: Rule) -> list[str]:
     if r.rationale:
         out += [r.rationale, ""]
     if r.refs:
-        out += ["Legal references:", ""]
-        out += [f"- [{x.title}]({x.url})" if x.url else f"- {x.title}" for x in r.refs]
+        out += ["Legal references (by id, as annotations and JSON name them):", ""]
+        out += [
+            f"- `{x.id}`: [{x.title}]({x.url})" if x.url else f"- `{x.id}`: {x.title}"
+            for x in r.refs
+        ]
         out.append("")
     out += ["| term | language | kind | gloss |", "| --- | --- | --- | --- |"]
     for t in r.terms:

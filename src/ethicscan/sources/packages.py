@@ -155,6 +155,29 @@ def _message(stderr: str, stdout: str, limit: int = 3) -> str:
     return " | ".join((marked or lines)[:limit])
 
 
+_FROM_VERSIONS = re.compile(r"\(from versions: ([^)]*)\)")
+
+
+def _no_wheel_hint(spec: PackageSpec, stderr: str) -> str:
+    """What pip's "No matching distribution" means for a ``pypi:`` target.  pip
+    downloads wheels only here, and lists the versions it found wheels of: when there
+    are some, the version asked for has none (it may not exist at all); when there are
+    none, the package publishes sdists only, or does not exist."""
+    m = _FROM_VERSIONS.search(stderr)
+    versions = [v.strip() for v in m.group(1).split(",")] if m else []
+    versions = [v for v in versions if v and v != "none"]
+    if versions:
+        shown = ", ".join(versions[-8:]) + (
+            f" and {len(versions) - 8} older" if len(versions) > 8 else ""
+        )
+        return f" (versions of {spec.name} with a wheel: {shown})"
+    return (
+        f" (no wheel of {spec.name} at all: no such package, or it publishes sdists only, "
+        "which pypi: targets do not take since building one runs its code; an sdist "
+        "downloaded by hand can be scanned as a file)"
+    )
+
+
 def _artefacts(folder: Path) -> list[Path]:
     try:
         return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
@@ -219,7 +242,7 @@ def _download(spec: PackageSpec, folder: Path, runner: Runner, timeout: float) -
                 said = f"expected one file, got {len(found)}" + (f": {said}" if said else "")
             hint = ""
             if spec.ecosystem == "pypi" and "No matching distribution" in said:
-                hint = " (pypi: targets take wheels only; an sdist can be downloaded and scanned)"
+                hint = _no_wheel_hint(spec, done.stderr or "")
             raise FetchError(f"{client} exited {done.returncode}: {said or 'no message'}{hint}")
         try:
             shutil.rmtree(folder, ignore_errors=True)
