@@ -13,6 +13,7 @@ TESTS = Path(__file__).resolve().parent.parent / "tests"
 sys.path.insert(0, str(TESTS))
 
 import hostile_corpus as H  # noqa: E402
+import reader_corpus as R  # noqa: E402
 
 # fuzz_archive reads its first byte as an index into these names
 ARCHIVE_NAMES = (
@@ -34,6 +35,7 @@ def seeds() -> dict[str, dict[str, bytes]]:
     from test_hostile import _real_files
 
     real = _real_files()
+    docs = R.document_seeds()
     archives = {}
     for name, data in SEEDS.items():
         suffix = next((n for n in ARCHIVE_NAMES if name.endswith(n[1:])), "a")
@@ -46,21 +48,42 @@ def seeds() -> dict[str, dict[str, bytes]]:
             "binary": b"\x7fELF" + bytes(64),
             "nul": b"abc\x00def",
             "line": H.TERM_LINE,
+            "utf-32": text.encode("utf-32-le"),  # without a byte-order mark
         },
         "fuzz_matcher": {"terms": b"\x01\x00skinColor\x01\x00race\x00 face"},
-        "fuzz_archive": archives,
-        "fuzz_javaclass": {"FaceAttr.class": b"\x00" + real["FaceAttr.class"]},
-        "fuzz_dex": {"classes.dex": b"\x00" + real["classes.dex"]},
-        "fuzz_native": {"true.elf": b"\x00" + real.get("true.elf", b"\x7fELF")},
-        "fuzz_pdf": {"spec.pdf": b"\x00" + real["spec.pdf"]},
+        "fuzz_archive": {**archives, **_reader_archives()},
+        "fuzz_javaclass": {
+            "FaceAttr.class": b"\x00" + real["FaceAttr.class"],
+            "shared.class": b"\x00" + R.shared_descriptor_class(8, 400),
+        },
+        "fuzz_dex": {
+            "classes.dex": b"\x00" + real["classes.dex"],
+            "shared.dex": b"\x00" + R.shared_table_dex(8, 400, 8),
+        },
+        "fuzz_native": {
+            "true.elf": b"\x00" + real.get("true.elf", b"\x7fELF"),
+            "names.elf": b"\x00" + R.overlapping_names_elf(8, 200),
+            "names.dylib": b"\x02" + R.overlapping_names_macho(8, 200),
+        },
+        "fuzz_pdf": {
+            "spec.pdf": b"\x00" + real["spec.pdf"],
+            "shared-notes.pdf": b"\x00" + docs["shared-notes.pdf"],
+            "long-note.pdf": b"\x00" + docs["long-note.pdf"],
+            "form.pdf": b"\x00" + docs["form.pdf"],
+        },
         "fuzz_office": {
             "face.docx": b"\x00" + real["face.docx"],
             "persons.xlsx": b"\x01" + real["persons.xlsx"],
             "deck.pptx": b"\x02" + real["deck.pptx"],
+            "relmain.docx": b"\x00" + docs["relmain.docx"],
+            "gaps.xlsx": b"\x01" + docs["gaps.xlsx"],
         },
         "fuzz_markup": {"page.html": b"\x00" + real["page.html"]},
         "fuzz_rtf": {"doc.rtf": b"\x00" + real["doc.rtf"]},
-        "fuzz_gettext": {"django.mo": b"\x00" + _mo()},
+        "fuzz_gettext": {
+            "django.mo": b"\x00" + _mo(),
+            "shared.mo": b"\x00" + R.shared_translation_mo(8, 200),
+        },
         "fuzz_shard": {"shard.json": _shard(text)},
         "fuzz_gitpack": _packs(),
     }
@@ -86,6 +109,13 @@ def _packs() -> dict[str, bytes]:
         "blob.pack": b"\x00\x00" + whole[12:-20],
         "delta.pack": at.to_bytes(2, "big") + chain[12:-20],
     }
+
+
+def _reader_archives() -> dict[str, bytes]:
+    """Shapes the readers learned (a zip behind a script, .lzma, a V7 tar, a zip
+    listing more entries than it holds, OLE files ...), read by their content."""
+    last = bytes([ARCHIVE_NAMES.index("a")])
+    return {name: last + data for name, data in R.archive_seeds().items()}
 
 
 def _shard(text: str) -> bytes:

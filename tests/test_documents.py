@@ -154,7 +154,14 @@ def test_documents_embedded_in_documents_are_explored(tmp_path: Path) -> None:
         z.writestr("word/embeddings/Microsoft_Excel_Worksheet.xlsx", xlsx_persons())
         z.writestr("word/embeddings/oleObject1.bin", b"\xd0\xcf\x11\xe0race")
     result = scan_files(tmp_path, {"report.docx": out.getvalue()})
-    assert result.skipped == ()  # the OLE object is not offered to the scan
+    # the OLE object is not read, and is listed
+    assert [(s.path, s.reason, s.detail) for s in result.skipped] == [
+        (
+            "report.docx",
+            SkipReason.UNSUPPORTED,
+            "office part word/embeddings/oleObject1.bin: embedded object (OLE) not read",
+        )
+    ]
     got = {(f.location.path, f.location.member, f.location.line) for f in result.findings}
     assert ("report.docx!word/embeddings/Microsoft_Excel_Worksheet.xlsx", "Persons", 1) in got
     assert {p for p, _, _ in got} == {"report.docx!word/embeddings/Microsoft_Excel_Worksheet.xlsx"}
@@ -495,3 +502,79 @@ def test_mutated_office_xml_parts_never_raise(make: object) -> None:
             assert exc.reason in (SkipReason.CORRUPT, SkipReason.UNSUPPORTED)
         else:
             assert isinstance(got, Extracted)
+
+
+def test_large_ods_is_read_as_a_stream() -> None:
+    """A sheet of more elements than a part read as a tree may hold (30,000 rows of
+    three cells: 210,000 elements) is read whole: OpenDocument content is
+    streamed a paragraph or row at a time, like OOXML sheets."""
+    from ethicscan.extract.office import MAX_ELEMENTS
+
+    cell = "<table:table-cell><text:p>{}</text:p></table:table-cell>"
+    rows = "".join(
+        f"<table:table-row>{cell.format(i)}{cell.format('name')}{cell.format('x')}</table:table-row>"
+        for i in range(30_000)
+    )
+    last = f"<table:table-row>{cell.format('ethnicity')}</table:table-row>"
+    body = f'<table:table table:name="People">{rows}{last}</table:table>'
+    assert body.count("<") // 2 > MAX_ELEMENTS
+    data = odf("spreadsheet", body, "application/vnd.oasis.opendocument.spreadsheet")
+    [sheet] = extract_office(data, "people.ods").segments
+    lines = sheet.text.split("\n")
+    assert sheet.member == "People" and len(lines) == 30_001
+    assert lines[0] == "0 | name | x" and lines[-1] == "ethnicity"
+
+
+def test_shared_strings_are_kept_compact_and_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A table of many short shared strings (a 2.5 MB workbook can list a million) is
+    held as joined chunks, not one object each, and stops at the text limit with a
+    reason."""
+    import sys
+
+    import reader_corpus as R
+    from ethicscan.extract import office
+
+    shared = office._Shared()
+    texts = [format(i, "x") for i in range(200_000)]
+    for t in texts:
+        assert shared.add(t)
+    held = sum(map(sys.getsizeof, [*shared.chunks, *shared.ends, *shared.pending]))
+    assert held < 2_000_000 < sum(map(sys.getsizeof, texts))
+    assert [shared[i] for i in (0, 4095, 4096, 199_999)] == [
+        texts[i] for i in (0, 4095, 4096, 199_999)
+    ]
+
+    monkeypatch.setattr(office, "MAX_CHARS", 100)
+    row = '<row r="1"><c r="A1" t="s"><v>0</v></c></row>'
+    out = extract_office(R.xlsx([row], [f"name {i}" for i in range(50)]), "a.xlsx")
+    [(reason, detail)] = out.skipped
+    assert reason is SkipReason.LIMIT
+    assert detail.startswith("office part xl/sharedStrings.xml: shared strings after the first")
+
+
+def test_office_xml_nested_too_deep_is_a_limit() -> None:
+    """A part nested 50,000 deep would hold as many open elements (and a tree of
+    them would overflow the readers' recursion): past 256 the part stops there."""
+    import reader_corpus as R
+
+    deep = "<w:r>" * 50_000 + "</w:r>" * 50_000
+    body = R.word_xml("人脸比对 维族告警").replace("</w:body>", f"<w:p>{deep}</w:p></w:body>")
+    out = extract_office(R.docx("word/document.xml", {"word/document.xml": body}), "deep.docx")
+    assert [s.text for s in out.segments] == ["人脸比对 维族告警"]
+    [(reason, detail)] = out.skipped
+    assert reason is SkipReason.LIMIT and "nested more than 256 deep" in detail
+
+
+def test_numbers_too_long_for_int_are_not_an_error() -> None:
+    """A shared-string index or row number of 5,000 digits made int() raise (Python
+    refuses to convert such strings), and the whole workbook was reported corrupt."""
+    import reader_corpus as R
+
+    huge = "9" * 5000
+    rows = [
+        f'<row r="{huge}"><c r="A1" t="s"><v>{huge}</v></c></row>',
+        '<row r="2"><c r="A2" t="s"><v>0</v></c></row>',
+    ]
+    out = extract_office(R.xlsx(rows, ["ethnicity"]), "a.xlsx")
+    assert out.skipped == ()
+    assert [s.text for s in out.segments] == ["\nethnicity"]

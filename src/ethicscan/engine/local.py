@@ -20,7 +20,14 @@ from typing import Any
 from ethicscan import interrupt
 from ethicscan.classify.analyse import analyse, with_fingerprints
 from ethicscan.extract.decode import SAMPLE, stream_encoding
-from ethicscan.extract.explore import Budget, Explorer, binary_head, streamable
+from ethicscan.extract.explore import (
+    Budget,
+    Explorer,
+    binary_head,
+    ends_like_zip,
+    streamable,
+    zip_at_end,
+)
 from ethicscan.extract.formats import HEAD, Format, identify
 from ethicscan.extract.registry import extractor_for
 from ethicscan.extract.stream import ranges
@@ -219,7 +226,7 @@ def _clean_text(data: bytes, name: str, catalogue: Catalogue) -> bool:
         return False
     if extractor_for(Format.TEXT, name) is not None:
         return False
-    return not binary_head(data)
+    return not binary_head(data) and not ends_like_zip(data)
 
 
 def _own(f: Finding, unit: TextUnit) -> bool:
@@ -454,6 +461,8 @@ def split_large(job: FileJob, limits: Limits) -> list[FileJob]:
     except OSError:
         return [job]
     if identify(job.rel_path, head)[0] is not Format.TEXT or own_report(head):
+        return [job]
+    if zip_at_end(Blob(job.size, path=job.fs_path)):  # a zip behind a long script
         return [job]
     if job.size <= limits.max_member_size and not streamable(job.rel_path, head[:SAMPLE]):
         return [job]

@@ -1,6 +1,7 @@
 """Bytes to text without ever aborting a scan.
 
-Order: a byte-order mark; UTF-16 without a BOM (NUL bytes in alternate places);
+Order: a byte-order mark; UTF-16 without a BOM (NUL bytes in alternate places),
+UTF-32 without a BOM (two NUL bytes in every four);
 a NUL byte means binary; strict UTF-8; then charset-normalizer on a bounded
 sample taken where the non-ASCII bytes are (GB18030/GBK, Big5, Shift-JIS ...).
 Chinese vendor headers are often GBK; GBK and GB2312 are decoded as GB18030,
@@ -64,6 +65,28 @@ def sniff_binary(data: bytes) -> str | None:
     return None
 
 
+def utf32_without_bom(head: bytes) -> str | None:
+    """UTF-32 text without a byte-order mark: in every four bytes the highest is NUL
+    and the next nearly always (the first plane), the lowest seldom; and what that
+    decodes to is printable (a table of small 32-bit numbers is not text)."""
+    if len(head) < 16:
+        return None
+    cols = [head[k::4] for k in range(4)]
+
+    def zeros(col: bytes) -> float:
+        return col.count(0) / len(col)
+
+    if zeros(cols[3]) == 1 and zeros(cols[2]) > 0.9 and zeros(cols[0]) < 0.2:
+        enc = "utf-32-le"
+    elif zeros(cols[0]) == 1 and zeros(cols[1]) > 0.9 and zeros(cols[3]) < 0.2:
+        enc = "utf-32-be"
+    else:
+        return None
+    text = head[: len(head) - len(head) % 4].decode(enc, "replace")
+    printable = sum(c.isprintable() or c in "\t\n\r" for c in text)
+    return enc if printable >= 0.95 * len(text) else None
+
+
 def utf16_without_bom(head: bytes) -> str | None:
     if len(head) < 8:
         return None
@@ -85,7 +108,7 @@ def decode(data: bytes) -> Decoded:
     kind = sniff_binary(head)
     if kind:
         raise NotText(kind)
-    wide = utf16_without_bom(head)
+    wide = utf16_without_bom(head) or utf32_without_bom(head)
     if wide:
         return Decoded(data.decode(wide, errors="replace"), wide)
     if b"\x00" in head:
@@ -138,7 +161,7 @@ def stream_encoding(head: bytes) -> tuple[str, int] | None:
             return enc, len(bom)
     if sniff_binary(head):
         return None
-    wide = utf16_without_bom(head)
+    wide = utf16_without_bom(head) or utf32_without_bom(head)
     if wide:
         return wide, 0
     if b"\x00" in head:

@@ -22,7 +22,8 @@ import json
 import struct
 from collections import defaultdict
 
-from ethicscan.extract.javaclass import ACCESS, java_type, mutf8
+from ethicscan.extract.common import Once, label
+from ethicscan.extract.javaclass import ACCESS, Lines, java_type, mutf8
 from ethicscan.extract.units import Extracted, ExtractError, Segment
 from ethicscan.model import SkipReason
 
@@ -74,8 +75,20 @@ class DexFile:
         self.fields = self._rows(n_fields, fields_off, 8, "HHI", "field_ids")
         self.methods = self._rows(n_methods, methods_off, 8, "HHI", "method_ids")
         self.classes = self._rows(n_classes, classes_off, 32, "8I", "class_defs")
-        self.strings = [self._string(off) for off in string_offs]
+        # Each string's data is decoded once, however many ids point at it.
+        self._read = 0  # bytes of string data read
+        by_offset: dict[int, str] = {}
+        self.strings = []
+        for off in string_offs:
+            text = by_offset.get(off)
+            if text is None:
+                text = by_offset[off] = self._string(off)
+            self.strings.append(text)
         self.string_offs = string_offs
+        self._types: dict[int, str] = {}  # type index -> Java type
+        self._classes: dict[int, str] = {}  # type index -> dotted class name
+        self._lists: dict[int, str] = {}  # type list offset -> "int, String"
+        self._simple: dict[int, str] = {}  # type index -> class name without package
 
     def _table(self, n: int, off: int, size: int, fmt: str, what: str) -> list[int]:
         return [row[0] for row in self._rows(n, off, size, fmt, what)]
@@ -92,6 +105,15 @@ class DexFile:
         end = self.data.find(b"\x00", start)
         if end < 0:
             raise _corrupt(f"string at {off} has no end")
+        # String data never overlap in a DEX file; ids that point into each other's
+        # data would be read over and over (each to the next NUL byte).
+        self._read += end - start
+        if self._read > 4 * len(self.data) + (1 << 20):
+            raise ExtractError(
+                SkipReason.LIMIT,
+                "DEX file: its string data overlap (more than four times the file's size "
+                "read); not read",
+            )
         raw = self.data[start:end]
         try:
             return mutf8(raw)
@@ -108,39 +130,63 @@ class DexFile:
             raise _corrupt(f"type index {idx} out of range")
         return self.string(self.type_ids[idx])
 
-    def class_name(self, idx: int) -> str:
-        desc = self.type_desc(idx)
-        return desc[1:-1].replace("/", ".") if desc.startswith("L") else java_type(desc)[0]
+    def java_type(self, idx: int) -> str:
+        got = self._types.get(idx)
+        if got is None:
+            got = self._types[idx] = java_type(self.type_desc(idx))[0]
+        return got
 
-    def params(self, off: int) -> list[str]:
+    def class_name(self, idx: int) -> str:
+        got = self._classes.get(idx)
+        if got is None:
+            desc = self.type_desc(idx)
+            got = desc[1:-1].replace("/", ".") if desc.startswith("L") else java_type(desc)[0]
+            self._classes[idx] = got
+        return got
+
+    def simple_name(self, idx: int) -> str:
+        """The class name without its package (``FaceAttr``), made once."""
+        got = self._simple.get(idx)
+        if got is None:
+            got = self._simple[idx] = self.class_name(idx).rsplit(".", 1)[-1]
+        return got
+
+    def params(self, off: int, once: Once) -> str:
+        """The parameter list at ``off``, written as ``int, String``: each list read
+        once, each type in it shortened where it was written in full before."""
         if off == 0:
-            return []
+            return ""
+        got = self._lists.get(off)
+        if got is not None:
+            return got
         if off + 4 > len(self.data):
             raise _corrupt(f"type list at {off} is outside the file")
         (n,) = struct.unpack_from("<I", self.data, off)
         if off + 4 + 2 * n > len(self.data):
             raise _corrupt(f"type list at {off} runs past the end of the file")
         idxs = struct.unpack_from(f"<{n}H", self.data, off + 4)
-        return [java_type(self.type_desc(i))[0] for i in idxs]
+        got = self._lists[off] = ", ".join(once(self.java_type(i)) for i in idxs)
+        return got
 
 
 def extract_dex(data: bytes, name: str) -> Extracted:
     try:
         dex = DexFile(data)
-        return Extracted(tuple(dex_segments(dex)), hint="classes.java")
+        lines = dex_segments(dex)
     except struct.error as exc:
         raise _corrupt(str(exc)) from exc
+    return Extracted(tuple(lines.segments), hint="classes.java", skipped=lines.skipped())
 
 
-def dex_segments(dex: DexFile) -> list[Segment]:
+def dex_segments(dex: DexFile) -> Lines:
+    once = Once()
     names: set[int] = set(dex.type_ids)
-    members: dict[int, list[str]] = defaultdict(list)  # class type index -> declarations
-    member_names: dict[int, list[str]] = defaultdict(list)
+    members: dict[int, list[tuple[str, str]]] = defaultdict(list)  # class -> (line, name)
+    ctors: dict[int, str] = {}  # class -> the name its constructors have
     for cls, type_idx, name_idx in dex.fields:
         names.add(name_idx)
         fname = dex.string(name_idx)
-        members[cls].append(f"{java_type(dex.type_desc(type_idx))[0]} {fname};")
-        member_names[cls].append(fname)
+        members[cls].append((f"{once(dex.java_type(type_idx))} {once(fname)};", fname))
     for cls, proto_idx, name_idx in dex.methods:
         names.add(name_idx)
         if proto_idx >= len(dex.protos):
@@ -148,18 +194,18 @@ def dex_segments(dex: DexFile) -> list[Segment]:
         shorty, ret_idx, params_off = dex.protos[proto_idx]
         names.add(shorty)
         mname = dex.string(name_idx)
-        ret = java_type(dex.type_desc(ret_idx))[0]
-        params = ", ".join(dex.params(params_off))
-        cname = dex.class_name(cls).rsplit(".", 1)[-1]
+        params = once(dex.params(params_off, once))
         if mname == "<init>":
-            decl = f"{cname.rsplit('$', 1)[-1]}({params})"
+            ctor = ctors.get(cls)
+            if ctor is None:
+                ctor = ctors[cls] = dex.simple_name(cls).rsplit("$", 1)[-1]
+            decl = f"{once(ctor)}({params})"
         elif mname == "<clinit>":
             decl = "static {}"
         else:
-            decl = f"{ret} {mname}({params})"
-        members[cls].append(decl)
-        member_names[cls].append(mname)
-    segs: list[Segment] = []
+            decl = f"{once(dex.java_type(ret_idx))} {once(mname)}({params})"
+        members[cls].append((decl, mname))
+    lines = Lines("DEX file")
     defined = {row[0]: row for row in dex.classes}
     order = list(defined)
     order += sorted(c for c in members if c not in defined)  # referenced, not defined here
@@ -171,23 +217,25 @@ def dex_segments(dex: DexFile) -> list[Segment]:
         if row is not None:
             access = "".join(w + " " for bit, w in ACCESS if row[1] & bit)
             kind = "interface" if row[1] & 0x200 else "class"
-            head = f"{access}{kind} {simple.replace('$', '.')}"
-            if row[2] != NO_INDEX:
-                sup = dex.class_name(row[2])
-                if sup != "java.lang.Object":
-                    head += " extends " + sup.rsplit(".", 1)[-1]
+            head = f"{access}{kind} {once(simple.replace('$', '.'))}"
+            if row[2] != NO_INDEX and dex.class_name(row[2]) != "java.lang.Object":
+                head += " extends " + once(dex.simple_name(row[2]))
             if row[4] != NO_INDEX:
                 names.add(row[4])  # the source file name
         else:
-            head = f"class {simple.replace('$', '.')}  // referenced"
+            head = f"class {once(simple.replace('$', '.'))}  // referenced"
+        cls_label = label(full)
         if pkg and pkg != package:
-            segs.append(Segment(f"package {pkg};", member=full))
+            lines.add(Segment(f"package {once(pkg)};", member=cls_label))
             package = pkg
-        segs.append(Segment(head, member=full))
-        for decl, mname in zip(members.get(cls, ()), member_names.get(cls, ()), strict=True):
-            segs.append(Segment(decl, member=f"{full}.{mname}"))
+        lines.add(Segment(head, member=cls_label))
+        for decl, mname in members.get(cls, ()):
+            lines.add(Segment(decl, member=label(cls_label, mname)))
+    written: set[int] = set()  # string data offsets (ids may share one)
     for idx, text in enumerate(dex.strings):
-        if idx in names or not text:
+        off = dex.string_offs[idx]
+        if idx in names or not text or off in written:
             continue
-        segs.append(Segment(json.dumps(text, ensure_ascii=False), offset=dex.string_offs[idx]))
-    return segs
+        written.add(off)
+        lines.add(Segment(json.dumps(text, ensure_ascii=False), offset=off))
+    return lines

@@ -18,6 +18,7 @@ import io
 import itertools
 import lzma
 import stat
+import struct
 import tarfile
 import zipfile
 import zlib
@@ -25,6 +26,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import IO, Any, BinaryIO, cast
 
+from ethicscan.extract import ole, zipdir
 from ethicscan.extract.decode import (
     SAMPLE,
     NotText,
@@ -34,7 +36,7 @@ from ethicscan.extract.decode import (
 )
 from ethicscan.extract.formats import COMPILED, CONTAINERS, HEAD, Format, identify, inner_name
 from ethicscan.extract.registry import extractor_for
-from ethicscan.extract.stream import RangeReader, ranges
+from ethicscan.extract.stream import RangeReader, ranges, unit_of
 from ethicscan.extract.units import (
     RATIO_FLOOR,
     SPOOL_AT,
@@ -118,15 +120,15 @@ class Explorer:
         """Every text in ``blob`` (named ``path``) and every part not read."""
         head = blob.head(HEAD)
         fmt, desc = identify(path, head)
+        if (
+            fmt is Format.TEXT
+            and (b"PK\x03\x04" in head or blob.size > self.limits.stream_above)
+            and zip_at_end(blob)
+        ):
+            # An executable jar behind its launcher script, a zipapp behind its "#!"
+            fmt, desc = Format.ZIP, "zip archive after a script"
         if fmt in CONTAINERS:
-            if depth >= self.limits.max_depth:
-                yield Skipped(
-                    path,
-                    SkipReason.LIMIT,
-                    f"{desc} nested {depth} deep (--max-depth {self.limits.max_depth})",
-                )
-                return
-            yield from self._container(path, fmt, desc, blob, budget, depth)
+            yield from self._open(path, fmt, desc, blob, budget, depth)
             return
         if (
             fmt is Format.TEXT
@@ -149,6 +151,10 @@ class Explorer:
             yield from self._extract(path, fmt, desc, blob, budget, depth)
             return
         data = blob.read()
+        if ends_like_zip(data) and zip_at_end(blob):
+            # a zip behind a script or stub longer than the head
+            yield from self._open(path, Format.ZIP, "zip archive after a stub", blob, budget, depth)
+            return
         ext = extractor_for(Format.TEXT, path)
         if (
             ext is None
@@ -171,6 +177,19 @@ class Explorer:
             return
         yield from self._run(ext, path, Format.TEXT, text.encode("utf-8"), budget, depth)
 
+    def _open(
+        self, path: str, fmt: Format, desc: str, blob: Blob, budget: Budget, depth: int
+    ) -> Iterator[TextUnit | Skipped]:
+        """An archive or compressed file, unless it is nested too deep."""
+        if depth >= self.limits.max_depth:
+            yield Skipped(
+                path,
+                SkipReason.LIMIT,
+                f"{desc} nested {depth} deep (--max-depth {self.limits.max_depth})",
+            )
+            return
+        yield from self._container(path, fmt, desc, blob, budget, depth)
+
     # -- texts too large to read whole ---------------------------------------------------
     def stream(
         self, path: str, blob: Blob, only: tuple[int, int] | None = None
@@ -190,7 +209,7 @@ class Explorer:
                 )
                 return
             encoding, bom = enc
-            spans = ranges(blob.size, bom, encoding.startswith("utf-16"))
+            spans = ranges(blob.size, bom, unit_of(encoding))
             if only is not None:
                 spans = [spans[only[0]]] if only[0] < len(spans) else []
             line_base = 0
@@ -223,6 +242,14 @@ class Explorer:
             yield Skipped(path, SkipReason.BINARY, desc)
             return
         data = blob.read()
+        if fmt is Format.BINARY and data.startswith(ole.MAGIC) and ole.encrypted_package(data):
+            yield Skipped(
+                path,
+                SkipReason.ENCRYPTED,
+                "office document encrypted with a password (an OLE compound file holding "
+                "EncryptionInfo and EncryptedPackage)",
+            )
+            return
         if fmt in LITERAL and self.prefilter is not None and not self.prefilter.maybe(data):
             # Its strings are its own bytes: none of them can hold a term.
             yield TextUnit(path, "")
@@ -282,7 +309,23 @@ class Explorer:
     def _zip(
         self, path: str, blob: Blob, budget: Budget, depth: int
     ) -> Iterator[TextUnit | Skipped]:
-        with blob.open() as f:
+        with blob.open() as raw:
+            # zipfile makes an object of every entry before the first is read: a zip
+            # that lists more entries than the limit leaves is read only up to it.
+            # Its entries are counted when it is opened, so a zip inside it has only
+            # what is left after them (the objects of every open zip stay in memory).
+            left = max(0, self.limits.max_entries - budget.entries)
+            listing = zipdir.listing(raw, left)
+            cut = listing is not None and listing.count > left
+            f: IO[bytes] | BinaryIO = raw
+            if cut and listing is not None:
+                if listing.offset >= 0xFFFFFFFF or listing.kept >= 0xFFFFFFFF:
+                    budget.entries = self.limits.max_entries
+                    budget.entry()  # (refuses the zip: too large to cut)
+                f = cast(BinaryIO, zipdir.Cut(raw, listing, left))
+            counted = listing is not None
+            if listing is not None:
+                budget.entries += min(listing.count, left)
             try:
                 zf = zipfile.ZipFile(f)
             except NotImplementedError as exc:  # e.g. a zip format version from the future
@@ -295,10 +338,11 @@ class Explorer:
                 overlapping = _overlapping(zf.infolist())
                 expanded = 0  # declared sizes of the entries read so far
                 for info in zf.infolist():
-                    if info.filename.endswith("/"):  # is_dir() raises on an empty name
-                        continue
+                    if not counted:  # (a folder too: the central directory lists it)
+                        budget.entry()
+                    if info.filename.endswith("/") and not info.file_size:
+                        continue  # a folder (is_dir() raises on an empty name)
                     name = f"{path}!{path_text(info.filename)}"
-                    budget.entry()
                     if info in overlapping:
                         yield Skipped(
                             name,
@@ -334,6 +378,9 @@ class Explorer:
                         yield Skipped(name, SkipReason.CORRUPT, f"zip entry: {exc}")
                         continue
                     yield from self._member(name, got, budget, depth)
+                if cut:  # the entries after the limit were never listed
+                    budget.entries = self.limits.max_entries
+                    budget.entry()
 
     def _tar(
         self, path: str, f: IO[bytes], budget: Budget, depth: int
@@ -556,6 +603,45 @@ class Explorer:
         finally:
             if got.path is not None:
                 self.scratch.remove(got.path)
+
+
+_END_SEARCH = 22 + 0xFFFF  # a zip's end record is within this many bytes of its end
+
+
+def ends_like_zip(data: bytes) -> bool:
+    """Whether ``data`` may end with a zip (an end record signature near its end): a
+    text that does is looked at again (:func:`zip_at_end`)."""
+    return data.find(b"PK\x05\x06", max(0, len(data) - _END_SEARCH)) >= 0
+
+
+def zip_at_end(blob: Blob) -> bool:
+    """Whether ``blob`` ends with a zip's end record whose central directory lists
+    entries and starts with a record where it says: a zip with something before it
+    (zipfile reads those).  An empty directory is not enough: a binary that happens
+    to end that way keeps its strings."""
+    n = min(blob.size, _END_SEARCH)
+    try:
+        tail = _read_at(blob, blob.size - n, n)
+        at = tail.rfind(b"PK\x05\x06")
+        if at < 0 or len(tail) - at < 22:
+            return False
+        size, offset = struct.unpack_from("<II", tail, at + 12)
+        if size == 0xFFFFFFFF or offset == 0xFFFFFFFF:  # zip64: its locator comes first
+            return at >= 20 and tail[at - 20 : at - 16] == b"PK\x06\x07"
+        start = blob.size - n + at - size
+        if size == 0 or start < 0 or offset > start:
+            return False
+        return _read_at(blob, start, 4) == b"PK\x01\x02"
+    except OSError:
+        return False
+
+
+def _read_at(blob: Blob, at: int, n: int) -> bytes:
+    if blob.data is not None:
+        return blob.data[at : at + n]
+    with blob.open() as f:
+        f.seek(at)
+        return f.read(n)
 
 
 def _overlapping(infos: list[zipfile.ZipInfo]) -> set[zipfile.ZipInfo]:

@@ -53,6 +53,7 @@ _MAGIC: tuple[tuple[bytes, int, Format, str], ...] = (
     (b"BZh", 0, Format.BZIP2, "bzip2 data"),
     (b"\xfd7zXZ\x00", 0, Format.XZ, "xz data"),
     (b"(\xb5/\xfd", 0, Format.ZSTD, "zstd data"),
+    (b"\x5d\x00\x00", 0, Format.XZ, "lzma data"),  # the legacy .lzma ("LZMA alone")
     (b"7z\xbc\xaf\x27\x1c", 0, Format.ARCHIVE, "7z archive"),
     (b"!<arch>\n", 0, Format.ARCHIVE, "ar archive"),
     (b"\xed\xab\xee\xdb", 0, Format.ARCHIVE, "RPM package"),
@@ -108,6 +109,8 @@ def identify(name: str, head: bytes) -> tuple[Format, str]:
             return fmt, desc
     if head.startswith(b"MZ") and b"\x00" in head[:512]:
         return Format.PE, "PE executable"
+    if _tar_header(head):
+        return Format.TAR, "tar archive (V7)"
     return Format.TEXT, "text"
 
 
@@ -120,7 +123,30 @@ def _plausible(magic: bytes, head: bytes) -> bool:
         return head[3:4].isdigit() and head[4:10] in (b"1AY&SY", b"\x17rE8P\x90")
     if magic.startswith(b"0707"):  # a cpio header is 110 ASCII hex digits
         return len(head) >= 110 and all(c in _HEX for c in head[6:110])
+    if magic == b"\x5d\x00\x00":  # .lzma: properties, dictionary size, size or -1
+        if len(head) < 13:
+            return False
+        dictionary = int.from_bytes(head[1:5], "little")
+        size = int.from_bytes(head[5:13], "little")
+        shape = dictionary >> (dictionary.bit_length() - 2) if dictionary else 0
+        return dictionary >= 4096 and shape in (2, 3) and (size < 1 << 48 or size == 2**64 - 1)
     return True
+
+
+def _tar_header(head: bytes) -> bool:
+    """A tar header without the ``ustar`` magic (the old V7 format): a name, octal
+    numbers where they belong, and a checksum that adds up."""
+    if len(head) < 512 or not head[0] or head[257:262] == b"ustar":
+        return False
+    try:
+        stored = int(head[148:156].strip(b"\x00 ") or b"x", 8)
+        int(head[100:108].strip(b"\x00 ") or b"0", 8)  # mode
+        int(head[124:136].strip(b"\x00 ") or b"0", 8)  # size
+    except ValueError:
+        return False
+    block = head[:512]
+    total = sum(block[:148]) + 8 * 32 + sum(block[156:])
+    return stored == total
 
 
 _OOXML_MAIN = frozenset({b"word/document.xml", b"xl/workbook.xml", b"ppt/presentation.xml"})
@@ -150,8 +176,8 @@ def suffix(name: str) -> str:
 
 def inner_name(name: str, fmt: Format) -> str:
     """The name of what a single-file compressor holds: ``a.txt.gz`` -> ``a.txt``,
-    ``a.tgz`` -> ``a.tar``."""
-    base = name.rsplit("/", 1)[-1]
+    ``a.tgz`` -> ``a.tar``, ``x.zip!a.txt.gz`` -> ``a.txt``."""
+    base = name.rsplit("/", 1)[-1].rsplit("!", 1)[-1]
     low = base.lower()
     for long, short in ((".tgz", ".tar"), (".tbz2", ".tar"), (".txz", ".tar"), (".tzst", ".tar")):
         if low.endswith(long):

@@ -16,6 +16,14 @@ Each line is a segment whose ``member`` names it (``com.acme.face.FaceAttr``,
 ``com.acme.face.FaceAttr.ethicCode``, ``com.acme.face.FaceAttr.getSkinColor``) and,
 for string constants, whose ``offset`` is where the string is in the file.
 Nothing is executed or loaded.
+
+The work and the text are bounded by the file's size, not by a product of its
+counts: each descriptor is read once however many members share it, a long name or
+type list (over :data:`LONG` characters) is written in full the first time and
+shortened wherever else it is used (:class:`Once`), member labels are cut at
+:data:`LONG` characters, and a file whose declarations would still pass
+:data:`MAX_CHARS` characters or :data:`MAX_LINES` lines stops there with a
+``limit`` entry.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ from __future__ import annotations
 import json
 import struct
 
+from ethicscan.extract.common import Once, label
 from ethicscan.extract.units import Extracted, ExtractError, Segment
 from ethicscan.model import SkipReason
 
@@ -33,6 +42,9 @@ MAGIC = b"\xca\xfe\xba\xbe"
 _SIZES = {3: 4, 4: 4, 5: 8, 6: 8, 7: 2, 8: 2, 9: 4, 10: 4, 11: 4, 12: 4, 15: 3, 16: 2}
 _SIZES.update({17: 4, 18: 4, 19: 2, 20: 2})
 _UTF8, _CLASS, _STRING, _LONG, _DOUBLE = 1, 7, 8, 5, 6
+
+MAX_CHARS = 32 * 1024 * 1024  # characters of declarations and constants from one file
+MAX_LINES = 1_000_000  # lines (segments) from one file
 
 ACCESS: tuple[tuple[int, str], ...] = (
     (0x1, "public"),
@@ -100,6 +112,7 @@ class ClassFile:
         count = r.u2()
         self.utf8: dict[int, tuple[str, int]] = {}  # index -> (text, file offset)
         self.refs: dict[int, tuple[int, int]] = {}  # Class / String index -> (tag, utf8 index)
+        self._names: dict[int, str] = {}  # Utf8 index -> dotted class name, made once
         i = 1
         while i < count:
             tag = r.u1()
@@ -136,7 +149,10 @@ class ClassFile:
         ref = self.refs.get(index)
         if ref is None or ref[0] != _CLASS:
             raise _corrupt(f"constant {index} is not a Class entry")
-        return self.text(ref[1]).replace("/", ".")
+        got = self._names.get(ref[1])  # (Class entries may share one name)
+        if got is None:
+            got = self._names[ref[1]] = self.text(ref[1]).replace("/", ".")
+        return got
 
     def string(self, index: int) -> tuple[str, int] | None:
         ref = self.refs.get(index)
@@ -232,53 +248,103 @@ def _modifiers(access: int) -> str:
     return "".join(word + " " for bit, word in ACCESS if access & bit)
 
 
+class Lines:
+    """The segments of one file, up to :data:`MAX_CHARS` characters and
+    :data:`MAX_LINES` lines; what comes after is counted and reported."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self.segments: list[Segment] = []
+        self.chars = 0
+        self.dropped = 0
+
+    def add(self, seg: Segment) -> None:
+        if (
+            self.dropped
+            or self.chars + len(seg.text) > MAX_CHARS
+            or len(self.segments) >= MAX_LINES
+        ):
+            self.dropped += 1
+            return
+        self.chars += len(seg.text)
+        self.segments.append(seg)
+
+    def skipped(self) -> tuple[tuple[SkipReason, str], ...]:
+        if not self.dropped:
+            return ()
+        return (
+            (
+                SkipReason.LIMIT,
+                f"{self.what}: {self.dropped} lines after the first {len(self.segments)} not "
+                f"read (limits: {MAX_CHARS} characters, {MAX_LINES} lines per file)",
+            ),
+        )
+
+
 def extract_class(data: bytes, name: str) -> Extracted:
     cf = ClassFile(data)
-    return Extracted(tuple(class_segments(cf)), hint=cf.name.rsplit(".", 1)[-1] + ".java")
+    lines = class_segments(cf)
+    return Extracted(
+        tuple(lines.segments),
+        hint=cf.name.rsplit(".", 1)[-1] + ".java",
+        skipped=lines.skipped(),
+    )
 
 
-def class_segments(cf: ClassFile) -> list[Segment]:
+def class_segments(cf: ClassFile) -> Lines:
     """The class written back as declarations, one segment a line."""
+    once = Once()
     pkg, _, simple = cf.name.rpartition(".")
-    segs: list[Segment] = []
+    cls = label(cf.name)
+    lines = Lines("Java class file")
     if pkg:
-        segs.append(Segment(f"package {pkg};", member=cf.name))
+        lines.add(Segment(f"package {pkg};", member=cls))
     kind = "interface" if cf.access & 0x200 else "class"
     head = f"{_modifiers(cf.access & ~0x400 if kind == 'interface' else cf.access)}{kind} "
     head += simple.replace("$", ".")
     if cf.super and cf.super != "java.lang.Object":
-        head += " extends " + cf.super.rsplit(".", 1)[-1]
+        head += " extends " + once(cf.super.rsplit(".", 1)[-1])
     if cf.interfaces:
-        head += " implements " + ", ".join(i.rsplit(".", 1)[-1] for i in cf.interfaces)
-    segs.append(Segment(head, member=cf.name))
-    used: set[int] = set()
+        # each interface once (a class file may name one many times)
+        named = [once(i.rsplit(".", 1)[-1]) for i in dict.fromkeys(cf.interfaces)]
+        head += " implements " + ", ".join(named)
+    lines.add(Segment(head, member=cls))
+    used: set[int] = set()  # offsets of the Utf8 entries written (String entries may share one)
 
     def strings_of(member: str, indexes: list[int]) -> None:
         for idx in indexes:
             got = cf.string(idx)
-            if got is not None and idx not in used:
-                used.add(idx)
-                segs.append(Segment(_literal(got[0]), offset=got[1], member=member))
+            if got is not None and got[1] not in used:
+                used.add(got[1])
+                lines.add(Segment(_literal(got[0]), offset=got[1], member=member))
 
+    field_types: dict[str, str] = {}  # field descriptor -> Java type, each read once
     for access, fname, desc, consts in cf.fields:
-        segs.append(
-            Segment(
-                f"{_modifiers(access)}{java_type(desc)[0]} {fname};", member=f"{cf.name}.{fname}"
-            )
-        )
-        strings_of(f"{cf.name}.{fname}", consts)
+        t = field_types.get(desc)
+        if t is None:
+            t = field_types[desc] = java_type(desc)[0]
+        member = label(cls, fname)
+        lines.add(Segment(f"{_modifiers(access)}{once(t)} {once(fname)};", member=member))
+        strings_of(member, consts)
+    sigs: dict[str, tuple[str, str]] = {}  # method descriptor -> (return, parameters)
+    ctor = simple.rsplit("$", 1)[-1]
     for access, mname, desc, consts in cf.methods:
-        ret, params = method_signature(desc)
+        sig = sigs.get(desc)
+        if sig is None:
+            returns, params_of = method_signature(desc)
+            sig = sigs[desc] = (returns, ", ".join(params_of))
+        ret, params = once(sig[0]), once(sig[1])
         if mname == "<init>":
-            decl = f"{_modifiers(access)}{simple.rsplit('$', 1)[-1]}({', '.join(params)})"
+            decl = f"{_modifiers(access)}{once(ctor)}({params})"
         elif mname == "<clinit>":
             decl = "static {}"
         else:
-            decl = f"{_modifiers(access)}{ret} {mname}({', '.join(params)})"
-        segs.append(Segment(decl, member=f"{cf.name}.{mname}"))
-        strings_of(f"{cf.name}.{mname}", consts)
-    strings_of(cf.name, sorted(i for i, (tag, _) in cf.refs.items() if tag == _STRING))
-    return segs
+            decl = f"{_modifiers(access)}{ret} {once(mname)}({params})"
+        member = label(cls, mname)
+        lines.add(Segment(decl, member=member))
+        strings_of(member, consts)
+    strings_of(cls, sorted(i for i, (tag, _) in cf.refs.items() if tag == _STRING))
+    return lines
 
 
 def _literal(text: str) -> str:

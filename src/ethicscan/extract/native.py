@@ -44,12 +44,32 @@ def extract_macho(data: bytes, name: str) -> Extracted:
     return _symbols_and_strings(data, "Mach-O", _macho_symbols)
 
 
+class _NamesRepeat(Exception):
+    """The symbol names read so far passed four times the file's size (symbols that
+    name one long string, or strings inside each other): the symbols read so far."""
+
+    def __init__(self, symbols: list[tuple[str, int | None]]) -> None:
+        super().__init__(f"{len(symbols)} symbols")
+        self.symbols = symbols
+
+
+def _name_budget(data: bytes | memoryview) -> int:
+    return 4 * len(data) + (1 << 20)
+
+
 def _symbols_and_strings(
     data: bytes, kind: str, reader: Callable[[bytes], list[Segment]]
 ) -> Extracted:
     skipped: tuple[tuple[SkipReason, str], ...] = ()
     try:
         symbols = reader(data)
+    except _NamesRepeat as exc:
+        symbols = _unique(exc.symbols)
+        detail = (
+            f"{kind} symbols after the first {len(exc.symbols)} not read (their names "
+            "came to more than four times the file's size); strings were read"
+        )
+        skipped = ((SkipReason.LIMIT, detail),)
     except Exception as exc:  # any failure of a parser on hostile input
         symbols = []
         detail = f"{kind} symbols not read ({type(exc).__name__}: {exc}); strings were read"
@@ -92,10 +112,14 @@ def _elf_symbols(data: bytes) -> list[Segment]:
     elf = ELFFile(io.BytesIO(data))
     sections = list(elf.iter_sections())
     out: list[tuple[str, int | None]] = []
+    read, budget = 0, _name_budget(data)
     for sec in sections:
         if not isinstance(sec, SymbolTableSection):
             continue
         for sym in sec.iter_symbols():
+            read += len(sym.name)  # (each symbol's name is read anew from its table)
+            if read > budget:
+                raise _NamesRepeat(out)
             kind = sym["st_info"]["type"]
             if kind in ("STT_SECTION", "STT_FILE") or not sym.name:
                 continue
@@ -166,13 +190,14 @@ def _macho_symbols(data: bytes) -> list[Segment]:
         _cpu, _sub, offset, size, _align = struct.unpack_from(">iiIII", data, 8 + 20 * i)
         if offset + size > len(data):
             raise ValueError(f"slice {i} runs past the end of the file")
-        out += _thin_symbols(data[offset : offset + size], offset)
+        # (a view, not a copy: slices may all be the whole file)
+        out += _thin_symbols(memoryview(data)[offset : offset + size], offset)
     return _unique(out)
 
 
-def _thin_symbols(data: bytes, base: int) -> list[tuple[str, int | None]]:
+def _thin_symbols(data: bytes | memoryview, base: int) -> list[tuple[str, int | None]]:
     """The symbols of one Mach-O image at ``base`` in its file."""
-    magic = data[:4]
+    magic = bytes(data[:4])
     if magic not in (
         b"\xcf\xfa\xed\xfe",
         b"\xce\xfa\xed\xfe",
@@ -208,15 +233,23 @@ def _thin_symbols(data: bytes, base: int) -> list[tuple[str, int | None]]:
     entry = 16 if is64 else 12
     if symoff + nsyms * entry > len(data) or stroff + strsize > len(data):
         raise ValueError("symbol table runs past the end of the file")
-    table = data[stroff : stroff + strsize]
+    table = bytes(data[stroff : stroff + strsize])
     fmt = end + ("IBBHQ" if is64 else "IBBHI")
     out: list[tuple[str, int | None]] = []
+    names: dict[int, str] = {}  # string index -> name: symbols may share one
+    read, budget = 0, _name_budget(data)
     for i in range(min(nsyms, MAX_SYMBOLS)):
         strx, ntype, _sect, _desc, value = struct.unpack_from(fmt, data, symoff + i * entry)
         if ntype & _N_STAB or not 0 < strx < len(table):
             continue
-        nul = table.find(b"\x00", strx)
-        name = table[strx : nul if nul >= 0 else len(table)].decode("utf-8", "replace")
+        name = names.get(strx)
+        if name is None:
+            nul = table.find(b"\x00", strx)
+            nul = nul if nul >= 0 else len(table)
+            read += nul - strx  # (names inside each other are read again)
+            if read > budget:
+                raise _NamesRepeat(out)
+            name = names[strx] = table[strx:nul].decode("utf-8", "replace")
         off = None
         if ntype & _N_TYPE == _N_SECT:
             for vmaddr, vmsize, fileoff in segments:

@@ -4,15 +4,19 @@ Read with pypdfium2 (PDFium: BSD/Apache, fast, maps CJK fonts through their
 CMaps and ToUnicode tables; see docs/dependencies.md for the measurement).
 Each page is one :class:`Segment` with ``page=n`` (1-based), so a finding is
 located by its page and its line within the page.  The text of a page's
-annotations (reviewers' comments, notes) is a segment of the same page with
-``member="annotations"``; embedded files are explored as ``spec.pdf!name``.
+annotations (reviewers' comments, notes) and of its form fields (``name: value``)
+is a segment of the same page with ``member="annotations"``; embedded files are
+explored as ``spec.pdf!name``.
 
 Nothing is inferred from pictures: a PDF whose pages carry no text at all (a
 scan) is skipped with ``no text layer``, never reported clean; when only some
 pages lack text (a picture or drawing but no text; blank pages do not count),
 the rest is scanned and those pages are listed in one skipped entry.  The work
 is bounded by :data:`MAX_PAGES`, :data:`MAX_SECONDS`, :data:`MAX_CHARS` and the
-attachment limits.
+attachment limits.  Annotations count toward :data:`MAX_CHARS` as they are read,
+whatever their length (one over the limit is a ``limit`` entry, never dropped), and a
+long annotation text that comes back (annotations may share one string) is written
+in full once.
 """
 
 from __future__ import annotations
@@ -21,14 +25,13 @@ import ctypes
 import time
 from typing import Any
 
-from ethicscan.extract.common import clean, prose_hint, ranges
+from ethicscan.extract.common import Once, clean, prose_hint, ranges
 from ethicscan.extract.units import Extracted, ExtractError, Segment
 from ethicscan.model import SkipReason
 
 MAX_PAGES = 5000  # pages read from one PDF
 MAX_SECONDS = 60.0  # wall time spent on the text of one PDF
 MAX_CHARS = 32 * 1024 * 1024  # characters of text kept from one PDF
-MAX_ANNOTATION = 1024 * 1024  # bytes of one annotation's text
 MAX_ATTACHMENTS = 100  # embedded files read from one PDF
 MAX_ATTACHMENT_BYTES = 64 * 1024 * 1024  # bytes of embedded files read from one PDF
 
@@ -53,12 +56,98 @@ def extract_pdf(data: bytes, name: str) -> Extracted:
             raise ExtractError(SkipReason.ENCRYPTED, f"PDF: {exc}") from None
         raise ExtractError(SkipReason.CORRUPT, f"PDF: {exc}") from None
     try:
-        return _read(doc, pdfium, prose_hint(name))
+        form, skipped = _form(doc, pdfium)
+        return _read(doc, pdfium, prose_hint(name), form, skipped)
     finally:
         doc.close()
 
 
-def _read(doc: Any, pdfium: Any, hint: str) -> Extracted:
+def _form(doc: Any, pdfium: Any) -> tuple[Any, list[tuple[SkipReason, str]]]:
+    """The handle of the PDF's form (its fields' names and values are read with the
+    annotations), before any page is loaded; and an entry for an XFA form, which
+    PDFium as built here does not read.  No script is run: this PDFium has no
+    JavaScript engine."""
+    raw = pdfium.raw
+    kind = doc.get_formtype()
+    if kind == raw.FORMTYPE_NONE:
+        return None, []
+    skipped: list[tuple[SkipReason, str]] = []
+    if kind in (raw.FORMTYPE_XFA_FULL, raw.FORMTYPE_XFA_FOREGROUND):
+        skipped.append((SkipReason.UNSUPPORTED, "PDF: XFA form not read"))
+    try:
+        doc.init_forms()
+    except pdfium.PdfiumError as exc:
+        skipped.append((SkipReason.CORRUPT, f"PDF: form not read ({exc})"))
+        return None, skipped
+    env = doc.formenv
+    return (env.raw if env else None), skipped
+
+
+class _Notes:
+    """Reads annotations, and the names and values of form fields, within the PDF's
+    character budget: each text's length is asked first, and a text is fetched only
+    while the characters read (repeats included) stay under :data:`MAX_CHARS`; a
+    repeated long text is shortened."""
+
+    def __init__(self, form: Any = None) -> None:
+        self.form = form  # the form environment's handle, when the PDF has a form
+        self.read = 0  # characters fetched, repeats included
+        self.once = Once()
+        self.refused: list[int] = []  # pages with an annotation not read
+        self._full = False
+
+    def _text(self, get: Any, kept: int) -> str:
+        """A UTF-16 text that ``get(buffer, size)`` gives (its size, with ``None``)."""
+        size = get(None, 0)
+        if size <= 2:
+            return ""
+        chars = size // 2
+        if self.read + chars > MAX_CHARS or kept + chars > MAX_CHARS:
+            self._full = True
+            return ""
+        self.read += chars
+        buf = (ctypes.c_ushort * chars)()
+        get(buf, size)
+        text = bytes(memoryview(buf).cast("B")).decode("utf-16-le", "replace")
+        return self.once(text.rstrip("\x00"))
+
+    def page(self, raw: Any, page: Any, number: int, kept: int) -> str:
+        notes: list[str] = []
+        self._full = False
+        for j in range(raw.FPDFPage_GetAnnotCount(page)):
+            annot = raw.FPDFPage_GetAnnot(page, j)
+            if not annot:
+                continue
+            try:
+                kind = raw.FPDFAnnot_GetSubtype(annot)
+                if kind == raw.FPDF_ANNOT_POPUP:
+                    continue  # a popup shows its parent's text
+                text = self._text(
+                    lambda b, n, a=annot: raw.FPDFAnnot_GetStringValue(a, b"Contents", b, n), kept
+                )
+                if kind == raw.FPDF_ANNOT_WIDGET and self.form:
+                    name = self._text(
+                        lambda b, n, a=annot: raw.FPDFAnnot_GetFormFieldName(self.form, a, b, n),
+                        kept,
+                    )
+                    value = self._text(
+                        lambda b, n, a=annot: raw.FPDFAnnot_GetFormFieldValue(self.form, a, b, n),
+                        kept,
+                    )
+                    field = f"{name}: {value}" if value else name
+                    text = f"{field}\n{text}" if text else field
+                kept += len(text)
+                notes.append(text)
+            finally:
+                raw.FPDFPage_CloseAnnot(annot)
+        if self._full:
+            self.refused.append(number)
+        return clean("\n".join(n for n in notes if n.strip()))
+
+
+def _read(
+    doc: Any, pdfium: Any, hint: str, form: Any, skipped: list[tuple[SkipReason, str]]
+) -> Extracted:
     total = len(doc)
     if total == 0:
         raise ExtractError(SkipReason.NO_TEXT_LAYER, "PDF with no pages")
@@ -66,16 +155,16 @@ def _read(doc: Any, pdfium: Any, hint: str) -> Extracted:
     empty: list[int] = []  # pages with pictures or drawings but no text: scans
     blank: list[int] = []  # pages with nothing on them
     broken: list[int] = []
-    skipped: list[tuple[SkipReason, str]] = []
     chars = 0
     start = time.monotonic()
     last = min(total, MAX_PAGES)
+    annotations = _Notes(form)
     for i in range(last):
         if time.monotonic() - start > MAX_SECONDS or chars > MAX_CHARS:
             last = i
             break
         try:
-            text, notes, drawn = _page_text(doc[i], pdfium.raw)
+            text, notes, drawn = _page_text(doc[i], pdfium.raw, annotations, i + 1, chars)
         except pdfium.PdfiumError:
             broken.append(i + 1)
             continue
@@ -95,6 +184,14 @@ def _read(doc: Any, pdfium: Any, hint: str) -> Extracted:
                 SkipReason.LIMIT,
                 f"PDF: pages {last + 1}-{total} of {total} not read (limits: {MAX_PAGES} pages, "
                 f"{MAX_SECONDS:g} s, {MAX_CHARS} characters per PDF)",
+            )
+        )
+    if annotations.refused:
+        skipped.append(
+            (
+                SkipReason.LIMIT,
+                f"PDF: annotations or form fields on page {ranges(annotations.refused)} not "
+                f"read (limit: {MAX_CHARS} characters per PDF)",
             )
         )
     if broken:
@@ -120,7 +217,9 @@ def _read(doc: Any, pdfium: Any, hint: str) -> Extracted:
     return Extracted(tuple(segments), hint=hint, skipped=tuple(skipped), members=members)
 
 
-def _page_text(page: Any, raw: Any) -> tuple[str, str, bool]:
+def _page_text(
+    page: Any, raw: Any, annotations: _Notes, number: int, kept: int
+) -> tuple[str, str, bool]:
     """The text layer of a page, the text of its annotations (comments, notes), and
     whether anything is drawn on it (a page without text but with a picture is a scan;
     a page with nothing on it is blank)."""
@@ -130,28 +229,11 @@ def _page_text(page: Any, raw: Any) -> tuple[str, str, bool]:
             text: str = textpage.get_text_range()
         finally:
             textpage.close()
-        notes = [_annotation(raw, page.raw, j) for j in range(raw.FPDFPage_GetAnnotCount(page.raw))]
+        notes = annotations.page(raw, page.raw, number, kept + len(text))
         drawn = raw.FPDFPage_CountObjects(page.raw) > 0
     finally:
         page.close()
-    return clean(text), clean("\n".join(n for n in notes if n.strip())), drawn
-
-
-def _annotation(raw: Any, page: Any, j: int) -> str:
-    annot = raw.FPDFPage_GetAnnot(page, j)
-    if not annot:
-        return ""
-    try:
-        if raw.FPDFAnnot_GetSubtype(annot) == raw.FPDF_ANNOT_POPUP:
-            return ""  # a popup shows its parent's text
-        size = raw.FPDFAnnot_GetStringValue(annot, b"Contents", None, 0)
-        if size <= 2 or size > MAX_ANNOTATION:
-            return ""
-        buf = (raw.FPDF_WCHAR * (size // 2))()
-        raw.FPDFAnnot_GetStringValue(annot, b"Contents", buf, size)
-        return bytes(memoryview(buf).cast("B")).decode("utf-16-le", "replace").rstrip("\x00")
-    finally:
-        raw.FPDFPage_CloseAnnot(annot)
+    return clean(text), notes, drawn
 
 
 def _attachments(

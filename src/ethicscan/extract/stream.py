@@ -42,16 +42,23 @@ class Piece:
     keep_before: int | None = None
 
 
-def ranges(size: int, bom: int, wide: bool) -> list[tuple[int, int]]:
-    """Nominal byte ranges covering ``[bom, size)``; even-aligned for UTF-16."""
+def unit_of(encoding: str) -> int:
+    """Bytes of one code unit: 2 for UTF-16, 4 for UTF-32, else 1."""
+    return 4 if encoding.startswith("utf-32") else 2 if encoding.startswith("utf-16") else 1
+
+
+def ranges(size: int, bom: int, wide: bool | int) -> list[tuple[int, int]]:
+    """Nominal byte ranges covering ``[bom, size)``; aligned on the code unit (``wide``:
+    its size, or True for UTF-16)."""
+    unit = 2 if wide is True else max(1, int(wide))
     out = []
     start = bom
     while start < size:
         end = min(size, start + RANGE)
         out.append((start, end))
         start = end
-    if wide:
-        out = [(s - (s - bom) % 2, e - (e - bom) % 2 if e < size else e) for s, e in out]
+    if unit > 1:
+        out = [(s - (s - bom) % unit, e - (e - bom) % unit if e < size else e) for s, e in out]
     return out or [(bom, size)]
 
 
@@ -65,8 +72,8 @@ class RangeReader:
         self.end = end
         self.encoding = encoding
         self.bom = bom
-        self.wide = encoding.startswith("utf-16")
-        self.nl = "\n".encode(encoding) if self.wide else b"\n"
+        self.unit = unit_of(encoding)
+        self.nl = "\n".encode(encoding) if self.unit > 1 else b"\n"
         self.newlines = 0
 
     # -- line starts ---------------------------------------------------------------------
@@ -74,7 +81,7 @@ class RangeReader:
         """Index in ``data`` (whose first byte is at file offset ``base``) of the
         first line break at or after index ``at``, or -1."""
         i = data.find(self.nl, max(at, 0))
-        while i != -1 and self.wide and (base + i - self.bom) % 2:
+        while i != -1 and self.unit > 1 and (base + i - self.bom) % self.unit:
             i = data.find(self.nl, i + 1)
         return i
 
@@ -94,7 +101,7 @@ class RangeReader:
             i = self._find_nl(data, 0, base)
             if i != -1:
                 return base + i + len(self.nl)
-            keep = len(self.nl) - 1 + (1 if self.wide else 0)
+            keep = len(self.nl) - 1 + (self.unit - 1)
             cut = len(data) - keep
             base += cut
             carry = data[cut:]
