@@ -509,3 +509,24 @@ def test_a_keyword_table_in_a_binary_is_not_context(tmp_path: Path) -> None:
     names += [b"mosque", b"islam", b"muslim", b"religion", b"hindu temple", b"hindu"]
     (tmp_path / "glyphs.bin").write_bytes(_binary(names))
     assert _scan(tmp_path).findings == ()
+
+
+def test_a_cpp_symbol_is_evidence_as_its_source_spells_it(tmp_path: Path) -> None:
+    """A mangled name matches by its words and shows demangled in the evidence; a name a
+    demangler cannot read shows as it is."""
+    blob = b"\x00\x01\x02\xff".join(
+        [
+            b"\x13\x37",
+            b"_ZN4acme10FaceEngine16GetRaceEstimatesEv",
+            b"_ZN4acme10FaceEngine16GetRaceEstimatesE!!",  # broken: not an ABI name
+            b"detectFace",
+            b"\x99",
+        ]
+    )
+    (tmp_path / "libacme.bin").write_bytes(blob)
+    result = _scan(tmp_path)
+    by_offset = {f.location.offset: f for f in result.findings if f.trait is Trait.RACE}
+    good = by_offset[blob.index(b"_ZN4acme10FaceEngine16GetRaceEstimatesEv")]
+    assert "acme::FaceEngine::GetRaceEstimates()" in good.evidence.snippet
+    broken = by_offset[blob.index(b"_ZN4acme10FaceEngine16GetRaceEstimatesE!!")]
+    assert "_ZN4acme10FaceEngine16GetRaceEstimatesE" in broken.evidence.snippet

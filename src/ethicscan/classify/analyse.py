@@ -20,6 +20,7 @@ from ethicscan.classify.capability import (
 )
 from ethicscan.classify.document import CONFIG_SUFFIXES, Document
 from ethicscan.classify.schema import Container, Place, parse_schema
+from ethicscan.classify.symbols import demangled
 from ethicscan.model import Basis, Capability, Evidence, Finding, Location, Severity, Signal, Trait
 from ethicscan.rules.catalogue import Catalogue, Lookalike, Term, TermKind, standing_terms
 from ethicscan.rules.matcher import Match
@@ -373,6 +374,11 @@ def _finding(
     line = doc.line_of(pos)
     text = doc.line_text(line)
     col = pos - doc.line_start(line)
+    snippet = _snippet(text, col)
+    if doc.is_strings and text.startswith("_Z"):
+        name = demangled(text.strip())
+        if name is not None:  # a C++ symbol, shown as its source spells it
+            snippet = _snippet(name, max(0, name.lower().find(term.lower())))
     return Finding(
         rule=h.term.rule_id,
         trait=h.term.trait,
@@ -384,7 +390,7 @@ def _finding(
         location=Location(doc.path, line + 1, col + 1),
         evidence=Evidence(
             term=term,
-            snippet=_snippet(text, col),
+            snippet=snippet,
             language=h.term.lang,
             gloss=h.term.gloss,
         ),
