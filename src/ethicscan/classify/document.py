@@ -578,6 +578,7 @@ class Document:
         placed: list[tuple[int, str, str]] = []
         spans = self.focus_chars if self.focus_chars is not None else [(0, len(self.text))]
         pf = prefilter_for(self.catalogue)
+        quotes = "`" in self.text and not self.is_prose  # code spans are possible at all
         for lo, hi in spans:
             part = self.text[lo:hi] if self.focus_chars is not None else self.text
             cands = pf.context_candidates(part, None if self.focus_chars else self.utf8)
@@ -590,7 +591,7 @@ class Document:
             for m in matches:
                 w = m.key.payload
                 line = self.line_of(lo + m.start)
-                if self._in_cited_span(line, lo + m.start):
+                if quotes and self._in_cited_span(line, lo + m.start):
                     continue
                 out[w.category].append((line, w.text))
                 placed.append((lo + m.start, w.category, w.text))
@@ -602,12 +603,16 @@ class Document:
     def _in_cited_span(self, line: int, pos: int) -> bool:
         """Is ``pos`` inside a code span of a comment (``FaceAttributes``)?  Documentation
         that cites a name says nothing of what the code around it does: the name is
-        context where it is code, not where it is quoted."""
+        context where it is code, not where it is quoted.  Read around ``pos`` only (a
+        minified line holds thousands of context words)."""
         start = self.line_start(line)
-        text = self.line_text(line)
-        if "`" not in text or self.is_prose or not self.comment_lines[line]:
-            return False
-        return any(a <= pos - start < b for a, b in _code_spans(text))
+        text = self.text
+        opened = text.rfind("`", max(start, pos - CITED_REACH), pos)
+        if opened < 0 or self.is_prose or not self.comment_lines[line]:
+            return False  # no backquote before it on its line: no span holds it
+        end = min(self.lines.end(line), pos + CITED_REACH)
+        lo = max(start, pos - CITED_REACH)
+        return any(a <= pos - lo < b for a, b in _code_spans(text[lo:end]))
 
     def local_words(self, i: int, pos: int) -> dict[str, list[str]] | None:
         """On a long (minified) line ``i``: category -> the context words within LOCAL
@@ -695,6 +700,7 @@ class Document:
 
 
 _MODELS_SOURCE = re.compile(r"(?i)(?<![^/\\!])models?(?=\.(?:py|go|ts|js|java|cs|rb|php)$)")
+CITED_REACH = 120  # characters each side of a context word read for a code span around it
 _CODE_SPAN = re.compile(r"``[^`\n]+``|`[^`\n]+`")
 
 

@@ -611,7 +611,10 @@ _END_SEARCH = 22 + 0xFFFF  # a zip's end record is within this many bytes of its
 def ends_like_zip(data: bytes) -> bool:
     """Whether ``data`` may end with a zip (an end record signature near its end): a
     text that does is looked at again (:func:`zip_at_end`)."""
-    return data.find(b"PK\x05\x06", max(0, len(data) - _END_SEARCH)) >= 0
+    start = max(0, len(data) - _END_SEARCH)
+    # a text has no \x06 byte: looking for one byte first is many times faster than the
+    # signature, and this runs on every clean text
+    return data.find(b"\x06", start) >= 0 and data.find(b"PK\x05\x06", start) >= 0
 
 
 def zip_at_end(blob: Blob) -> bool:

@@ -133,10 +133,15 @@ def _plausible(magic: bytes, head: bytes) -> bool:
     return True
 
 
+_V7_TYPES = frozenset(b"\x0001234567")
+
+
 def _tar_header(head: bytes) -> bool:
     """A tar header without the ``ustar`` magic (the old V7 format): a name, octal
     numbers where they belong, and a checksum that adds up."""
-    if len(head) < 512 or not head[0] or head[257:262] == b"ustar":
+    if len(head) < 512 or head[156] not in _V7_TYPES or head[155] not in (0, 32):
+        return False  # a V7 type is NUL or a digit; the checksum field ends in NUL or space
+    if not head[0] or head[257:262] == b"ustar":
         return False
     try:
         stored = int(head[148:156].strip(b"\x00 ") or b"x", 8)

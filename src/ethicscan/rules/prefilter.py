@@ -536,13 +536,14 @@ def _first(_pid: int, _start: int, _end: int, _flags: int, hit: list[bool]) -> b
 
 _CACHE: dict[tuple[str, ...], Prefilter] = {}
 _THREAD = threading.local()  # .off: how many without_prefilter() blocks this thread is in
+_OFF_BLOCKS = [0]  # ... and in all threads: the common case (none) skips the thread's look-up
 
 
 def prefilter_for(catalogue: Catalogue) -> Prefilter:
     """One prefilter per catalogue content and process (one that is off inside
     :func:`without_prefilter`): a rule file edited in place (same path, same version)
     gets a prefilter of its own terms."""
-    if getattr(_THREAD, "off", 0):
+    if _OFF_BLOCKS[0] and getattr(_THREAD, "off", 0):
         return Prefilter(catalogue, off=True)
     key = (catalogue.digest,) if catalogue.digest else (catalogue.version, *catalogue.sources)
     pf = _CACHE.get(key)
@@ -565,7 +566,9 @@ def without_prefilter() -> Iterator[None]:
     it, which gives the same findings (``tests/test_prefilter.py``), and nothing is
     compiled or loaded.  For scans too small to repay a compile or a load."""
     _THREAD.off = getattr(_THREAD, "off", 0) + 1
+    _OFF_BLOCKS[0] += 1
     try:
         yield
     finally:
         _THREAD.off -= 1
+        _OFF_BLOCKS[0] -= 1
