@@ -460,6 +460,7 @@ _CLAUSE_END = re.compile(
     r";|\b(?:select|from|where|having|order\s+by|limit|union|window|qualify)\b", re.IGNORECASE
 )
 GROUP_BY_REACH = 8  # lines a GROUP BY clause's columns may run over
+CLAUSE_CHARS = 1024  # ... and characters: a minified query is read no further back
 # a data frame's query string opened before the hit, and a column compared after it
 _QUERY_OPEN = re.compile(r"""\.query\(\s*[rf]?["'][^"'\n]*$""")
 _MASK_AFTER = re.compile(r"""\w*["']?\]?\s*(?:==|!=|<=|>=|<|>|\.isin\(|\.eq\(|\.ne\()""")
@@ -501,7 +502,7 @@ def _split_by(doc: Document, hit: Hit) -> str:
     start = doc.line_start(hit.line)
     if _SPLIT_BY.search(doc.text, max(start, hit.start - 64), hit.start):
         return "split"
-    lo = doc.line_start(max(0, hit.line - GROUP_BY_REACH))
+    lo = max(doc.line_start(max(0, hit.line - GROUP_BY_REACH)), hit.start - CLAUSE_CHARS)
     ends = [m.end() for m in _GROUP_BY.finditer(doc.text, lo, hit.start)]
     if ends and not _CLAUSE_END.search(doc.text, ends[-1], hit.start):
         return "split"
@@ -546,6 +547,17 @@ RESOURCE_REACH = 40  # lines back to the ``resourceType`` of the resource a fiel
 _RESOURCE_TYPE = re.compile(r'"resourceType"\s*:\s*"(\w+)"')
 
 
+def _line_near(doc: Document, i: int, pos: int) -> str:
+    """Line ``i`` as read for a hit at ``pos``: the stretch of it around ``pos`` when the
+    hit stands on it, else its first 2 x LOCAL characters (a minified line is never read
+    whole once per hit)."""
+    start = doc.line_start(i)
+    end = doc.lines.end(i)
+    if start <= pos <= end:
+        return doc.local_line(i, pos)
+    return doc.text[start : min(end, start + 2 * LOCAL)]
+
+
 def _query_parameter(doc: Document, hit: Hit, sentence: bool = False) -> str:
     """What makes the trait at ``hit`` a parameter of a query (``race: {type: 'token',
     definition: '.../SearchParameter/us-core-Patient-race'}``; ``name: ethnicity`` with
@@ -553,14 +565,14 @@ def _query_parameter(doc: Document, hit: Hit, sentence: bool = False) -> str:
     its description included), or "": retrieving people by a trait is a search in any
     domain, with or without a camera.  A ``sentence`` counts only in such a resource."""
     for i in range(hit.line, max(-1, hit.line - RESOURCE_REACH), -1):
-        m = _RESOURCE_TYPE.search(doc.line_text(i))
+        m = _RESOURCE_TYPE.search(_line_near(doc, i, hit.start))
         if m:
             if m.group(1) == "SearchParameter":
                 return "a field of a SearchParameter resource"
             break
     if sentence:
         return ""
-    line = doc.line_text(hit.line)
+    line = doc.local_line(hit.line, hit.start)
     m = _QUERY_PARAM.search(line)
     if m:
         return m.group(0)
@@ -569,7 +581,7 @@ def _query_parameter(doc: Document, hit: Hit, sentence: bool = False) -> str:
         return ""  # no declaration opens here: a parameter's lines are its own
     last = min(doc.line_count - 1, hit.line + QUERY_REACH)
     for i in range(hit.line + 1, last + 1):
-        m = _QUERY_PARAM.search(doc.line_text(i))
+        m = _QUERY_PARAM.search(_line_near(doc, i, hit.start))
         if m:
             return m.group(0)
     return ""
@@ -622,19 +634,19 @@ def _name_lookup(doc: Document, hit: Hit) -> str:
     generator's data, not a lookup."""
     text = doc.text
     start, end = hit.start, hit.end
-    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
+    floor, ceiling = max(0, start - 128), min(len(text), end + 128)
+    while start > floor and (text[start - 1].isalnum() or text[start - 1] == "_"):
         start -= 1
-    while end < len(text) and (text[end].isalnum() or text[end] == "_"):
+    while end < ceiling and (text[end].isalnum() or text[end] == "_"):
         end += 1
     ident = text[start:end]
     term = text[hit.start : hit.end]
     if ident != term and _head_of_name_table(ident, term) == "trait":
         return ident
-    line = doc.line_text(hit.line)
+    line = doc.local_line(hit.line, hit.start)
     eq = line.find("=")
-    if eq >= 0 and doc.line_start(hit.line) + eq > hit.start and _TRAIT_OF_NAME.match(line):
-        return line.strip()[:60]
-    return ""
+    after_hit = eq >= 0 and doc.local_start(hit.line, hit.start) + eq > hit.start
+    return line.strip()[:60] if after_hit and _TRAIT_OF_NAME.match(line) else ""
 
 
 _PLACE_KINDS = (TermKind.GROUP, TermKind.TABLE, TermKind.WORD)
