@@ -78,6 +78,16 @@ class Git:
         )
         return done.stdout.strip()
 
+    @classmethod
+    def new(cls, root: Path, name: str = "Ann Author", email: str = "ann@example.org") -> Git:
+        """A new repository at ``root`` (made here), on branch main, with one author."""
+        root.mkdir()
+        g = cls(root)
+        g("init", "-q", "-b", "main")
+        g("config", "user.name", name)
+        g("config", "user.email", email)
+        return g
+
     def write(self, rel: str, text: str) -> None:
         p = self.root / rel
         p.parent.mkdir(parents=True, exist_ok=True)
@@ -98,11 +108,7 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """main:    c1 (schema, alarm, look-alike) - c2 (EthicCode -> attr7) - merge(c3) - c4
     (alarm deleted) - c5 (schema moved to schema/); feature: c1 - c3 (Tibetan alarm)."""
     root = tmp_path_factory.mktemp("hist") / "repo"
-    root.mkdir()
-    g = Git(root)
-    g("init", "-q", "-b", "main")
-    g("config", "user.name", "Ann Author")
-    g("config", "user.email", "ann@example.org")
+    g = Git.new(root)
     g.write("api/face.json", FACE_V1)
     g.write("legacy/alarm.yaml", ALARM)
     g.write("pool.py", POOL)
@@ -577,11 +583,7 @@ ETHNIC_CODES = {
 
 def test_code_table_under_a_new_name_is_renamed(tmp_path: Path) -> None:
     root = tmp_path / "codes"
-    root.mkdir()
-    g = Git(root)
-    g("init", "-q", "-b", "main")
-    g("config", "user.name", "B")
-    g("config", "user.email", "b@example.org")
+    g = Git.new(root, "B", "b@example.org")
     g.write("codes.py", CODES)
     (root / "link.py").symlink_to("codes.py")
     g.commit("codes", _day(1))
@@ -615,11 +617,7 @@ def test_url_that_cannot_be_read(tmp_path: Path, capsys: pytest.CaptureFixture[s
 
 def test_present_finding_is_reported_as_at_the_tip(tmp_path: Path) -> None:
     root = tmp_path / "late"
-    root.mkdir()
-    g = Git(root)
-    g("init", "-q", "-b", "main")
-    g("config", "user.name", "C")
-    g("config", "user.email", "c@example.org")
+    g = Git.new(root, "C", "c@example.org")
     g.write("face.json", FACE_V1)
     g.commit("one", _day(1))
     g("checkout", "-q", "-b", "later")
@@ -707,11 +705,7 @@ def test_commit_dates_no_calendar_holds(tmp_path: Path) -> None:
     beyond year 9999 was an internal error (ValueError, exit 3).  Such a commit is
     scanned; its date is shown in UTC, or as the nearest one a date can show."""
     root = tmp_path / "repo"
-    root.mkdir()
-    g = Git(root)
-    g("init", "-q", "-b", "main")
-    g("config", "user.name", "Ann Author")
-    g("config", "user.email", "ann@example.org")
+    g = Git.new(root)
     g.write("api/face.json", FACE_V1)
     g.commit("one", _day(1))
     tree = g("rev-parse", "HEAD^{tree}")

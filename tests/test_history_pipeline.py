@@ -37,11 +37,7 @@ def _zip(members: dict[str, bytes]) -> bytes:
 
 def _repo(root: Path, versions: list[dict[str, bytes]]) -> Git:
     """A repository whose commits (a day apart) write these files in turn."""
-    root.mkdir()
-    g = Git(root)
-    g("init", "-q", "-b", "main")
-    g("config", "user.name", "Ann Author")
-    g("config", "user.email", "ann@example.org")
+    g = Git.new(root)
     for day, files in enumerate(versions, 1):
         for rel, data in files.items():
             p = root / rel
@@ -150,12 +146,8 @@ def test_first_and_last_commit_follow_the_graph_not_the_clock(tmp_path: Path) ->
     re-added on a branch, merged; a field added then deleted on main.  First and
     last commits come from the commit graph, whatever the ids."""
     root = tmp_path / "repo"
-    root.mkdir()
-    g = Git(root)
+    g = Git.new(root)
     when = "2021-06-01T12:00:00+00:00"
-    g("init", "-q", "-b", "main")
-    g("config", "user.name", "Ann Author")
-    g("config", "user.email", "ann@example.org")
     race = '"race": {"type": "string"},\n'
     skin = '"skin_colour": {"type": "string"},\n'
     g.write("schema.json", "{\n" + race + '"age": 1\n}\n')
@@ -199,11 +191,7 @@ def test_graph_order_wins_over_dates_that_run_backwards(tmp_path: Path) -> None:
     """A child dated before its parent (a wrong clock, a rebase): the parent is
     still first."""
     root = tmp_path / "repo"
-    root.mkdir()
-    g = Git(root)
-    g("init", "-q", "-b", "main")
-    g("config", "user.name", "Ann Author")
-    g("config", "user.email", "ann@example.org")
+    g = Git.new(root)
     g.write("alarm.yaml", ALARM)
     first = g.commit("one", "2022-05-01T00:00:00+00:00")
     g.write("other.txt", "x\n")
