@@ -319,3 +319,15 @@ def test_zips_inside_zips_share_one_entry_budget(tmp_path: Path, hostile: Hostil
     run = hostile(root, args=("--max-archive-entries", "20000"), seconds=15, rss_mb=60)
     assert run.reasons("nested.zip!inner.zip") == {SkipReason.LIMIT}
     assert "more than 20000 archive entries" in run.skips["nested.zip!inner.zip"][0][1]
+
+
+def test_a_compound_file_cut_inside_its_allocation_chain_is_read_as_bytes() -> None:
+    """Regression (found by fuzz_archive): a compound file whose DIFAT chain points at
+    its last, cut-short sector raised struct.error; it holds no readable directory."""
+    from ethicscan.extract import ole
+
+    whole = R.encrypted_docx()
+    header = bytearray(whole[:512])
+    header[0x44:0x48] = (0).to_bytes(4, "little")  # the DIFAT chain starts at sector 0
+    for cut in (1, 7, 141, 300):
+        assert ole.stream_names(bytes(header) + whole[512 : 512 + cut]) == set()

@@ -38,8 +38,10 @@ def stream_names(data: bytes) -> set[str]:
     fat_sectors = list(struct.unpack_from("<109I", data, 0x4C))
     difat, seen = int.from_bytes(data[0x44:0x48], "little"), 0
     while difat < sectors and seen < sectors:
-        block = sector(difat)
-        ids = struct.unpack_from(f"<{size // 4}I", block)
+        block = sector(difat)  # the last sector of a cut file is shorter
+        if len(block) < 8:
+            break
+        ids = struct.unpack_from(f"<{len(block) // 4}I", block)
         fat_sectors += ids[:-1]
         difat = ids[-1]
         seen += 1
