@@ -331,3 +331,23 @@ def test_a_compound_file_cut_inside_its_allocation_chain_is_read_as_bytes() -> N
     header[0x44:0x48] = (0).to_bytes(4, "little")  # the DIFAT chain starts at sector 0
     for cut in (1, 7, 141, 300):
         assert ole.stream_names(bytes(header) + whole[512 : 512 + cut]) == set()
+
+
+def test_a_zip64_end_locator_that_claims_many_disks_is_corrupt(
+    tmp_path: Path, hostile: Hostile
+) -> None:
+    """Regression (found by fuzz_archive): an end record behind a stub whose zip64
+    locator claims a multi-disk zip raised BadZipFile out of the entry count; it is a
+    corrupt zip, like any other zipfile refuses."""
+    import base64
+    import io
+
+    from ethicscan.extract import zipdir
+
+    blob = base64.b64decode(
+        "RmFQSwYHdPPzrQYAAAAEgAAABGlyL1BLBQYAAAAAAgAC////////////////////////////////////////"
+        "AG0AAACNAAAAACsA"
+    )[1:]
+    assert zipdir.listing(io.BytesIO(blob), 100) is None
+    run = hostile(tree(tmp_path / "t", {"stub.jar": blob}))
+    assert [reason for reason, _ in run.skips["stub.jar"]] == [SkipReason.CORRUPT]

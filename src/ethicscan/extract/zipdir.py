@@ -37,8 +37,8 @@ def listing(f: IO[bytes] | BinaryIO, most: int) -> Listing | None:
     try:
         # (the standard library's own reader of the end record, zip64 included)
         end = zipfile._EndRecData(f)  # type: ignore[attr-defined]
-    except (AttributeError, OSError, struct.error):
-        return None
+    except (AttributeError, OSError, struct.error, zipfile.BadZipFile, ValueError, EOFError):
+        return None  # (a zip that spans disks, a zip64 locator that lies)
     finally:
         f.seek(0)
     if not end:
