@@ -238,6 +238,45 @@ def sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
     return places
 
 
+def test_the_prefilter_cache_is_the_only_write_outside_the_temporary_folder(
+    sandbox: dict[str, Path], no_network: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first scan of a process that compiles the prefilter keeps its databases in
+    the user's cache folder: that one folder, and nothing else outside the temporary
+    folder, is written."""
+    from ethicscan.rules import prefilter
+
+    pytest.importorskip("hyperscan", reason="no Hyperscan here: nothing is compiled or kept")
+    monkeypatch.setattr(prefilter, "_CACHE", {})  # as in a fresh process
+    monkeypatch.delenv("ETHICSCAN_PREFILTER_CACHE", raising=False)
+    kept = sandbox["home"] / ".cache" / "ethicscan" / "prefilter"
+    with recording(sandbox["log"]) as events:
+        scan([str(sandbox["tree"])], ScanOptions(jobs=1))
+    tmp = str(sandbox["tmp"]) + os.sep
+    writes = [str(e[3][0]) for e in events if e[1] == "write" and e[3]]
+    outside = [w for w in writes if not w.startswith(tmp)]
+    folders = {str(kept), str(kept.parent), str(kept.parent.parent)}  # made on the way
+    assert outside and all(w.startswith(str(kept) + os.sep) or w in folders for w in outside)
+    assert {p.parent for p in sandbox["home"].rglob("*") if p.is_file()} == {kept}
+
+
+def _prefilter_compiled_here() -> None:
+    """Compile this process's prefilter without keeping it on disk (a test run alone
+    would otherwise write its databases to the cache in the middle of a guarded scan)."""
+    from ethicscan.rules.catalogue import load_default_catalogue
+    from ethicscan.rules.prefilter import prefilter_for
+
+    saved = os.environ.get("ETHICSCAN_PREFILTER_CACHE")
+    os.environ["ETHICSCAN_PREFILTER_CACHE"] = "off"
+    try:
+        prefilter_for(load_default_catalogue()).maybe(b"race", plain=True)
+    finally:
+        if saved is None:
+            del os.environ["ETHICSCAN_PREFILTER_CACHE"]
+        else:
+            os.environ["ETHICSCAN_PREFILTER_CACHE"] = saved
+
+
 @pytest.mark.parametrize("jobs", [1, 2])
 def test_scan_is_sealed(
     sandbox: dict[str, Path], no_network: None, no_exec: list[str], jobs: int
@@ -246,6 +285,7 @@ def test_scan_is_sealed(
     started, no network, only the pool's own forks (jobs=2), nothing written outside
     the temporary folder, which is empty afterwards."""
     tree = sandbox["tree"]
+    _prefilter_compiled_here()  # its cache write is the next test's subject
     watched = (tree.parent, sandbox["cwd"], sandbox["home"])
     before = _snapshot(*watched)
     with recording(sandbox["log"]) as events:
