@@ -7,7 +7,6 @@ import bisect
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import replace
 
 from ethicscan.classify.capability import (
@@ -457,15 +456,6 @@ def _face_input_findings(doc: Document, decided: list[tuple[Hit, Decision]]) -> 
         sig = (Signal("face-input", 0.0, f"{name} finds the faces this module classifies"),)
         out.append(_finding(doc, h, d, name, pos, sig))
     return out
-
-
-def relocated(findings: Sequence[Finding], path: str) -> list[Finding]:
-    """The findings of a text as if it were at ``path``: the same text at another
-    path (a blob seen under several names in a repository's history) is analysed
-    once; only its location and fingerprints change."""
-    return with_fingerprints(
-        [replace(f, location=replace(f.location, path=path)) for f in findings]
-    )
 
 
 def with_fingerprints(findings: list[Finding]) -> list[Finding]:
