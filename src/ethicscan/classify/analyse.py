@@ -268,7 +268,7 @@ def _in_catalogue(
     for h, d in decided:
         score = max(0.05, round(d.score - 0.2, 2))
         signals = (*d.signals, sig)
-        d = Decision(Capability.MENTION, None, Severity.INFO, score, signals, d.scope)
+        d = Decision(Capability.MENTION, None, Severity.INFO, score, signals, d.scope, d.declared)
         out.append((h, d))
     return out
 
@@ -310,7 +310,7 @@ def _promote_within_file(
             shown is not None
             and code
             and not h.table
-            and not h.declared
+            and not d.declared
             and not negated
             and not structural
         ):

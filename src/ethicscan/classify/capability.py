@@ -9,6 +9,7 @@ they are not probabilities from a model.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ethicscan.classify.document import CONFIG_SUFFIXES, LOCAL, Document
@@ -74,6 +75,7 @@ class Decision:
     score: float  # the evidence score: the term kind's base plus the signals' weights
     signals: tuple[Signal, ...]
     scope: str = "code"  # the kind of scope it was decided in (Scope.kind)
+    declared: bool = False  # declared or clinical data near: a record keeps its verdict
 
 
 @dataclass
@@ -90,7 +92,6 @@ class Hit:
     trait_words_near: tuple[str, ...] = ()  # non-value terms of the same trait nearby
     traits_near: frozenset[Trait] = frozenset()  # traits of other non-value terms nearby
     religion_near: bool = False
-    declared: bool = False  # set by decide(): declared or clinical data nearby
     place: Place | None = None  # its container, when the text is a schema
 
 
@@ -283,7 +284,7 @@ def _merged(*windows: dict[str, list[str]]) -> dict[str, list[str]]:
     return out
 
 
-def _fmt(words: list[str], limit: int = 4) -> str:
+def _fmt(words: Sequence[str], limit: int = 4) -> str:
     uniq = list(dict.fromkeys(words))
     more = f" +{len(uniq) - limit}" if len(uniq) > limit else ""
     return ", ".join(uniq[:limit]) + more
@@ -298,7 +299,7 @@ def promoted(d: Decision, cap: Capability, basis: Basis | None = None) -> Decisi
     severity = SEVERITY[cap]
     if cap is Capability.INFERENCE and basis is not Basis.BIOMETRIC:
         severity = Severity.MEDIUM
-    return Decision(cap, basis, severity, score, sig, d.scope)
+    return Decision(cap, basis, severity, score, sig, d.scope, d.declared)
 
 
 def looks_like_domain(doc: Document, hit: Hit) -> bool:
@@ -761,9 +762,141 @@ def _entry_scope(doc: Document, hit: Hit, line: str, packed: bool = False) -> Sc
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What one hit's scope shows, read once (see ``Evidence``): the words of each kind
+    around it and what they add up to.  The phases of ``decide`` read it; none of them
+    changes it, or the hit."""
+
+    scope: Scope
+    evidence: Evidence  # where the words below were read (a schema's container too)
+    line: str  # the hit's line, as ``local_line`` reads it
+    prose: bool  # a line of natural language: a statement of no code
+    textual: bool  # text of people: a sentence, or a row of a dataset of sentences
+    language: tuple[str, ...]  # language or script words on the line
+    face_words: tuple[str, ...]
+    face: tuple[str, ...]  # face and image words
+    file_face: bool
+    any_face: bool
+    attrs: tuple[str, ...]
+    model: tuple[str, ...]
+    model_line: tuple[str, ...]
+    analysis: tuple[str, ...]
+    surv: tuple[str, ...]
+    file_surv: bool
+    alert: tuple[str, ...]
+    store: tuple[str, ...]
+    declared: tuple[str, ...]
+    clinical: tuple[str, ...]
+    name: tuple[str, ...]
+    file_name: bool
+    file_model: bool
+    counting: tuple[str, ...]
+    fairness: tuple[str, ...]
+    moderation: tuple[str, ...]
+    emoji: tuple[str, ...]
+    lookalike: tuple[str, ...]
+    lookalike_line: tuple[str, ...]
+    negation: tuple[str, ...]  # negation words on the line of a hit in a comment
+    biometric: bool  # face data: face words near, or face words in the file with attributes
+    support: int  # how much near it is about people's data
+
+
+def _context(doc: Document, hit: Hit, scope: Scope, line: str) -> Context:
+    ev = Evidence(doc, hit, scope)
+    prose = scope is SENTENCE_SCOPE
+    textual = prose or scope is PROSE_SCOPE or _row_with_sentence(doc, hit, line)
+    model, analysis = tuple(ev.near("model")), tuple(ev.near("analysis"))
+    face_words = tuple(ev.near("face"))
+    face = face_words + tuple(ev.near("image"))
+    if textual and not (model or analysis):
+        face_words = face = ()  # a sentence's "face" is a person's, not face data
+    file_face = ev.in_file("face") >= 3 or bool(doc.path_context.get("face"))
+    attrs = tuple(sorted(set(ev.near("attributes"))))
+    surv = tuple(ev.near("surveillance"))
+    alert = tuple(ev.near("alert"))
+    # a sentence searches when it says so; a store it names is a noun, not an act
+    store = ev.near("query") if scope is SENTENCE_SCOPE else ev.near("store") + ev.near("query")
+    declared, clinical = tuple(ev.near("declared")), tuple(ev.near("clinical_census"))
+    biometric = bool(face) or (file_face and bool(attrs or model or analysis))
+    support = (
+        len(model)
+        + len(attrs)
+        + len(surv)
+        + len(alert)
+        + len(declared)
+        + len(clinical)
+        + (2 if face_words else 0)
+        + len(hit.trait_words_near)
+        + len(hit.cluster)
+    )
+    return Context(
+        scope=scope,
+        evidence=ev,
+        line=line,
+        prose=prose,
+        textual=textual,
+        language=tuple(ev.on_line("language")),
+        face_words=face_words,
+        face=face,
+        file_face=file_face,
+        any_face=bool(face_words) or ev.in_file("face") >= 1,
+        attrs=attrs,
+        model=model,
+        model_line=tuple(ev.on_line("model")),
+        analysis=analysis,
+        surv=surv,
+        file_surv=ev.in_file("surveillance") >= 3,
+        alert=alert,
+        store=tuple(store),
+        declared=declared,
+        clinical=clinical,
+        name=tuple(ev.near("name")),
+        file_name=ev.in_file("name") >= 3,
+        file_model=ev.in_file("model") >= 3,
+        counting=tuple(ev.near("count")),
+        fairness=tuple(ev.near("fairness")),
+        moderation=tuple(ev.near("moderation")),
+        emoji=tuple(ev.near("emoji")),
+        lookalike=tuple(w for c in LOOKALIKE_CATEGORIES for w in ev.near(c)),
+        lookalike_line=tuple(w for c in LOOKALIKE_CATEGORIES for w in ev.on_line(c)),
+        negation=tuple(ev.on_line("negation")) if hit.in_comment else (),
+        biometric=biometric,
+        support=support,
+    )
+
+
+def _sig(name: str, weight: float, words: Sequence[str] | str = "") -> Signal:
+    detail = words if isinstance(words, str) else _fmt(list(words))
+    return Signal(name, round(weight, 2), detail)
+
+
+Choice = tuple[Capability, Basis | None, tuple[Signal, ...]]
+
+
 def decide(doc: Document, hit: Hit) -> Decision | None:
     """The finding a hit makes, or None when its context says it is a look-alike or
-    shows nothing protected."""
+    shows nothing protected.  Four phases over what the hit's scope shows: a gate (is
+    this the protected sense at all?), the capability, the adjustments that prose,
+    schemas and negation make to it, and the score."""
+    located = _located(doc, hit)
+    if located is None:
+        return None
+    ctx = _context(doc, hit, *located)
+    gate = _gate(doc, hit, ctx)
+    if gate is None:
+        return None
+    chosen = _capability(doc, hit, ctx)
+    if chosen is None:
+        return None
+    cap, basis, sig = _adjusted(doc, hit, ctx, chosen)
+    return _scored(hit, ctx, cap, basis, gate + sig)
+
+
+def _located(doc: Document, hit: Hit) -> tuple[Scope, str] | None:
+    """The hit's scope and line, or None when where it stands sorts no one: a value
+    label alone, a place or language name, mangling codes, a word of a dictionary or a
+    translation, an emoji's name, a glossary entry, a host name."""
     t = hit.term
     if t.kind is TermKind.VALUE and not _value_may_count(hit):
         return None  # first, before any context is read: most value labels stop here
@@ -787,91 +920,52 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
     before = doc.text[max(0, hit.start - 80) : hit.start]
     if _GLOSSED.match(doc.text, hit.end, min(len(doc.text), hit.end + 80)) or _GLOSS.search(before):
         return None  # a glossary entry: the term with its gloss, defined, not used
-    ev = Evidence(doc, hit, scope)
-    prose = scope is SENTENCE_SCOPE  # a line of natural language: a statement of no code
-    # text of people: a sentence, or a row of a dataset of sentences (its labels go with it)
-    textual = prose or scope is PROSE_SCOPE or _row_with_sentence(doc, hit, line_text)
-    if t.language and ev.on_line("language"):
-        return None  # Uyghur, Tibetan as a language or script on this very line
-    sig: list[Signal] = []
-
-    def add(name: str, weight: float, words: list[str] | str = "") -> None:
-        detail = words if isinstance(words, str) else _fmt(words)
-        sig.append(Signal(name, round(weight, 2), detail))
-
     if t.lang == "en" and looks_like_domain(doc, hit):
         return None
+    return scope, line_text
 
-    # -- what surrounds the hit ---------------------------------------------------------
-    face_words = ev.near("face")
-    face = face_words + ev.near("image")
-    if textual and not (ev.near("model") or ev.near("analysis")):
-        face_words = face = []  # a sentence's "face" is a person's, not face data
-    file_face = ev.in_file("face") >= 3 or bool(doc.path_context.get("face"))
-    any_face = bool(face_words) or ev.in_file("face") >= 1
-    attrs = sorted(set(ev.near("attributes")))
-    model = ev.near("model")
-    model_line = ev.on_line("model")
-    analysis = ev.near("analysis")
-    surv = ev.near("surveillance")
-    file_surv = ev.in_file("surveillance") >= 3
-    alert = ev.near("alert")
-    # a sentence searches when it says so; a store it names is a noun, not an act
-    store = ev.near("query") if scope is SENTENCE_SCOPE else ev.near("store") + ev.near("query")
-    declared = ev.near("declared")
-    clinical = ev.near("clinical_census")
-    name = ev.near("name")
-    file_name = ev.in_file("name") >= 3
-    file_model = ev.in_file("model") >= 3
-    counting = ev.near("count")
-    fairness = ev.near("fairness")
-    moderation = ev.near("moderation")
-    lookalike = [w for c in LOOKALIKE_CATEGORIES for w in ev.near(c)]
-    lookalike_line = [w for c in LOOKALIKE_CATEGORIES for w in ev.on_line(c)]
-    negated = hit.in_comment and bool(ev.on_line("negation"))
-    hit.declared = bool(declared or clinical)
 
-    biometric = bool(face) or (file_face and (bool(attrs) or bool(model) or bool(analysis)))
-    support = (
-        len(model)
-        + len(attrs)
-        + len(surv)
-        + len(alert)
-        + len(declared)
-        + len(clinical)
-        + (2 if face_words else 0)
-        + len(hit.trait_words_near)
-        + len(hit.cluster)
-    )
-
-    # -- gates: is this the protected sense at all? -------------------------------------
+def _gate(doc: Document, hit: Hit, ctx: Context) -> tuple[Signal, ...] | None:
+    """Is this the protected sense at all?  None when the context says no; else the
+    signals that said yes."""
+    t = hit.term
+    if t.language and ctx.language:
+        return None  # Uyghur, Tibetan as a language or script on this very line
+    sig: list[Signal] = []
     if t.kind is TermKind.VALUE:
         if not (
             hit.trait_words_near
-            or face_words
-            or model
-            or analysis
-            or declared
-            or clinical
-            or attrs
-            or surv
+            or ctx.face_words
+            or ctx.model
+            or ctx.analysis
+            or ctx.declared
+            or ctx.clinical
+            or ctx.attrs
+            or ctx.surv
         ):
             return None  # a list of labels with nothing about people (cuisines, regions)
-        add("value-set", 0.15, list(hit.cluster) or list(hit.trait_words_near))
+        sig.append(_sig("value-set", 0.15, list(hit.cluster) or list(hit.trait_words_near)))
     if t.kind is TermKind.MARKER:
-        if not (hit.religion_near or alert or (surv and t.text != "beard")):
+        if not (hit.religion_near or ctx.alert or (ctx.surv and t.text != "beard")):
             return None
-        add("religion-or-alert-near", 0.1, "religion" if hit.religion_near else alert)
-    if t.trait is Trait.SKIN_COLOUR and ev.near("emoji") and not (model or surv or alert):
+        sig.append(
+            _sig("religion-or-alert-near", 0.1, "religion" if hit.religion_near else ctx.alert)
+        )
+    if t.trait is Trait.SKIN_COLOUR and ctx.emoji and not (ctx.model or ctx.surv or ctx.alert):
         return None  # an emoji's skin tone; its names (grinning face, smile) are no face data
-    if moderation and not alert:
-        add("moderation-or-compliance-list", -0.3, moderation)
-        return None
-    if lookalike and (t.ambiguous or t.kind in (TermKind.WORD, TermKind.VALUE, TermKind.GROUP)):
-        strong = len(model) + len(surv) + len(alert) + (2 if face else 0) + len(attrs)
-        if lookalike_line or strong <= len(lookalike):
+    if ctx.moderation and not ctx.alert:
+        return None  # a moderation or compliance list: words to catch, not people
+    if ctx.lookalike and (t.ambiguous or t.kind in (TermKind.WORD, TermKind.VALUE, TermKind.GROUP)):
+        strong = (
+            len(ctx.model)
+            + len(ctx.surv)
+            + len(ctx.alert)
+            + (2 if ctx.face else 0)
+            + len(ctx.attrs)
+        )
+        if ctx.lookalike_line or strong <= len(ctx.lookalike):
             return None
-    if t.ambiguous and support == 0:
+    if t.ambiguous and ctx.support == 0:
         return None
     if (
         t.ambiguous
@@ -886,149 +980,182 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
         and t.kind is not TermKind.BOOLEAN
     ):
         return None  # a binary's dictionary or keyword table (emoji names, locale names)
+    return tuple(sig)
 
-    # -- capability ---------------------------------------------------------------------
-    cap: Capability
-    basis: Basis | None = None
-    if face:
-        add("face-context", 0.1, face)
-    elif file_face:
-        add("face-context-in-file", 0.05, "face words elsewhere in this file")
-    if attrs:
-        add("face-attribute-siblings", 0.1, attrs)
 
+def _capability(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
+    """How the trait is used, from what its scope shows; None for a sense that is not
+    the protected one after all (a language, an ambiguous word with nothing about it)."""
+    t = hit.term
+    sig: list[Signal] = []
+    if ctx.face:
+        sig.append(_sig("face-context", 0.1, ctx.face))
+    elif ctx.file_face:
+        sig.append(_sig("face-context-in-file", 0.05, "face words elsewhere in this file"))
+    if ctx.attrs:
+        sig.append(_sig("face-attribute-siblings", 0.1, ctx.attrs))
     if hit.table:
-        add("code-table", 0.1, list(hit.table))
+        sig.append(_sig("code-table", 0.1, list(hit.table)))
     if t.capability is Capability.TARGETING or t.kind is TermKind.BOOLEAN:
-        cap = Capability.TARGETING
-        add("targeting-term", 0.2, t.text)
-    elif t.kind is TermKind.GROUP and not hit.table:
-        cond = scope.kind == "code" and not hit.in_comment and bool(_CONDITION.search(line_text))
-        if alert:
-            cap = Capability.TARGETING
-            add("alert-action", 0.2, alert)
-        elif cond:
-            cap = Capability.TARGETING
-            add("group-condition", 0.2, "the group is tested in code")
-        elif (face or model or (biometric and analysis) or surv) and t.trait is Trait.RELIGION:
-            cap, basis = Capability.INFERENCE, Basis.BIOMETRIC if biometric else Basis.UNKNOWN
-            add("religion-label-from-model", 0.15, face + model + surv + analysis)
-        elif face or model or (biometric and analysis) or surv:
-            cap = Capability.TARGETING
-            add("group-recognition", 0.15, face + model + surv + analysis)
-        elif counting and (file_surv or file_face):
-            cap = Capability.TARGETING
-            add("group-counted", 0.15, counting)
-        elif declared or clinical:
-            cap = Capability.RECORD
-            add("declared-data", 0.05, declared + clinical)
-        elif (
-            t.trait is Trait.ETHNIC_GROUP
-            and t.lang != "zh"
-            and (
-                not hit.in_comment or (t.language and not (hit.trait_words_near or hit.traits_near))
-            )
-        ):
-            # Tibetan, Uyghur as a language, script, breed or label: no people sorted; in
-            # prose, a mention only beside another word about people's traits
-            return None
-        elif not hit.in_comment and not prose and t.trait is Trait.ETHNIC_GROUP:
-            cap = Capability.RECORD
-            add("group-as-data", 0.0, "named in code or data")
-        else:
-            cap = Capability.MENTION
-    elif (
-        t.kind is TermKind.VALUE
-        and scope.kind == "code"
-        and not hit.in_comment
-        and _compared(doc, hit)
-    ):
-        cap = Capability.TARGETING
-        add("group-compared", 0.15, "a group's label is compared or filtered for in code")
-    elif t.capability is Capability.INFERENCE:
-        cap, basis = (
-            Capability.INFERENCE,
-            Basis.BIOMETRIC if (biometric or file_surv) else Basis.UNKNOWN,
+        chosen: Choice | None = (
+            Capability.TARGETING,
+            None,
+            (_sig("targeting-term", 0.2, t.text),),
         )
-        add("confidence-field", 0.2, t.text)
-    elif (
-        (name or file_name)
-        and (model or file_model or t.rule_id == "census-race-code")
-        and not biometric
+    elif t.kind is TermKind.GROUP and not hit.table:
+        chosen = _of_group(hit, ctx)
+    else:
+        chosen = _by_use(doc, hit, ctx) or _by_context(doc, hit, ctx)
+    if chosen is None:
+        return None
+    cap, basis, more = chosen
+    return cap, basis, (*sig, *more)
+
+
+def _of_group(hit: Hit, ctx: Context) -> Choice | None:
+    """A named group (Uyghur, 维族, Muslims): alerted on, tested in code, recognised,
+    counted, recorded, or only mentioned."""
+    t = hit.term
+    cond = ctx.scope.kind == "code" and not hit.in_comment and bool(_CONDITION.search(ctx.line))
+    recognised = ctx.face + ctx.model + ctx.surv + ctx.analysis
+    if ctx.alert:
+        return Capability.TARGETING, None, (_sig("alert-action", 0.2, ctx.alert),)
+    if cond:
+        return (
+            Capability.TARGETING,
+            None,
+            (_sig("group-condition", 0.2, "the group is tested in code"),),
+        )
+    if ctx.face or ctx.model or (ctx.biometric and ctx.analysis) or ctx.surv:
+        if t.trait is Trait.RELIGION:
+            basis = Basis.BIOMETRIC if ctx.biometric else Basis.UNKNOWN
+            return (
+                Capability.INFERENCE,
+                basis,
+                (_sig("religion-label-from-model", 0.15, recognised),),
+            )
+        return Capability.TARGETING, None, (_sig("group-recognition", 0.15, recognised),)
+    if ctx.counting and (ctx.file_surv or ctx.file_face):
+        return Capability.TARGETING, None, (_sig("group-counted", 0.15, ctx.counting),)
+    if ctx.declared or ctx.clinical:
+        return (
+            Capability.RECORD,
+            None,
+            (_sig("declared-data", 0.05, ctx.declared + ctx.clinical),),
+        )
+    if (
+        t.trait is Trait.ETHNIC_GROUP
+        and t.lang != "zh"
+        and (not hit.in_comment or (t.language and not (hit.trait_words_near or hit.traits_near)))
     ):
-        cap, basis = Capability.INFERENCE, Basis.NAME
-        add("name-input", 0.1, name or "name columns in this file")
-        add("model-output", 0.1, model or "prediction words in this file")
-    elif not (textual or hit.in_comment or biometric) and (lookup := _name_lookup(doc, hit)):
-        cap, basis = Capability.INFERENCE, Basis.NAME
-        add("looked-up-by-name", 0.1, lookup)
-    elif (
-        t.kind is not TermKind.VALUE
-        and scope.kind == "code"
-        and not hit.in_comment
-        and not biometric
-        and (how := _split_by(doc, hit))
+        # Tibetan, Uyghur as a language, script, breed or label: no people sorted; in
+        # prose, a mention only beside another word about people's traits
+        return None
+    if not hit.in_comment and not ctx.prose and t.trait is Trait.ETHNIC_GROUP:
+        return Capability.RECORD, None, (_sig("group-as-data", 0.0, "named in code or data"),)
+    return Capability.MENTION, None, ()
+
+
+def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
+    """A capability the statement itself shows: a label compared, a confidence field, a
+    name model's output, a lookup by name, a split or filter of records, a query
+    parameter.  None when the statement shows none."""
+    t = hit.term
+    code = ctx.scope.kind == "code" and not hit.in_comment
+    if t.kind is TermKind.VALUE and code and _compared(doc, hit):
+        return (
+            Capability.TARGETING,
+            None,
+            (_sig("group-compared", 0.15, "a group's label is compared or filtered for in code"),),
+        )
+    if t.capability is Capability.INFERENCE:
+        basis = Basis.BIOMETRIC if (ctx.biometric or ctx.file_surv) else Basis.UNKNOWN
+        return Capability.INFERENCE, basis, (_sig("confidence-field", 0.2, t.text),)
+    if (
+        (ctx.name or ctx.file_name)
+        and (ctx.model or ctx.file_model or t.rule_id == "census-race-code")
+        and not ctx.biometric
     ):
-        cap = Capability.SEARCH
+        return (
+            Capability.INFERENCE,
+            Basis.NAME,
+            (
+                _sig("name-input", 0.1, ctx.name or "name columns in this file"),
+                _sig("model-output", 0.1, ctx.model or "prediction words in this file"),
+            ),
+        )
+    if not (ctx.textual or hit.in_comment or ctx.biometric) and (lookup := _name_lookup(doc, hit)):
+        return Capability.INFERENCE, Basis.NAME, (_sig("looked-up-by-name", 0.1, lookup),)
+    if t.kind is not TermKind.VALUE and code and not ctx.biometric and (how := _split_by(doc, hit)):
         if how == "filtered":
-            add("records-filtered-by-trait", 0.1, "a query's condition on the trait")
+            s = _sig("records-filtered-by-trait", 0.1, "a query's condition on the trait")
         else:
-            add("records-split-by-trait", 0.1, "records are grouped or split by the trait")
-    elif (
+            s = _sig("records-split-by-trait", 0.1, "records are grouped or split by the trait")
+        return Capability.SEARCH, None, (s,)
+    if (
         t.kind is not TermKind.VALUE
         and not hit.in_comment
-        and (query := _query_parameter(doc, hit, sentence=textual))
+        and (query := _query_parameter(doc, hit, sentence=ctx.textual))
     ):
-        cap = Capability.SEARCH
-        add("query-parameter", 0.1, query)
-    elif (declared or clinical) and not (surv or model or alert):
-        cap = Capability.RECORD
-        add("declared-data" if declared else "clinical-or-census", 0.05, declared or clinical)
-    elif store and (biometric or surv or file_surv):
-        cap = Capability.SEARCH
-        add("data-store-or-query", 0.1, store)
-        if surv:
-            add("surveillance-context", 0.1, surv)
-    elif surv and not model_line and not declared and not textual:
+        return Capability.SEARCH, None, (_sig("query-parameter", 0.1, query),)
+    return None
+
+
+def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
+    """The capability what is around the hit shows: declared or clinical data, a store
+    or surveillance words, a model, face data; else a field's record or a mention."""
+    t = hit.term
+    if (ctx.declared or ctx.clinical) and not (ctx.surv or ctx.model or ctx.alert):
+        name = "declared-data" if ctx.declared else "clinical-or-census"
+        return Capability.RECORD, None, (_sig(name, 0.05, ctx.declared or ctx.clinical),)
+    if ctx.store and (ctx.biometric or ctx.surv or ctx.file_surv):
+        sig = [_sig("data-store-or-query", 0.1, ctx.store)]
+        if ctx.surv:
+            sig.append(_sig("surveillance-context", 0.1, ctx.surv))
+        return Capability.SEARCH, None, tuple(sig)
+    if ctx.surv and not ctx.model_line and not ctx.declared and not ctx.textual:
         # surveillance words beside the field; elsewhere in the file they make a record of
         # surveillance software (below), not a search.  A sentence searches only when it
         # says so (a query word): a novel's pedestrians (行人) and police search no one
-        cap = Capability.SEARCH
-        add("surveillance-context", 0.1, surv)
-    elif model and biometric:
-        cap, basis = Capability.INFERENCE, Basis.BIOMETRIC
-        add("model-output", 0.15, model)
-    elif declared or clinical or hit.table:
-        cap = Capability.RECORD
-        if declared:
-            add("declared-data", 0.05, declared)
-        if clinical:
-            add("clinical-or-census", 0.05, clinical)
-    elif biometric and (attrs or analysis):
-        cap, basis = Capability.INFERENCE, Basis.BIOMETRIC
-        if analysis:
-            add("analysis-words", 0.05, analysis)
-    elif len(attrs) >= 2 and any_face:
-        cap, basis = Capability.INFERENCE, Basis.BIOMETRIC
-    elif model:
-        cap, basis = Capability.INFERENCE, Basis.UNKNOWN
-        add("model-output", 0.1, model)
-    elif file_face and file_model and not doc.is_prose:
-        cap, basis = Capability.INFERENCE, Basis.BIOMETRIC
-        add("module-infers-from-faces", 0.05, "face and prediction words throughout this file")
-    elif (any_face or doc.path_context.get("face")) and not (
-        doc.is_prose or hit.in_comment or prose
+        return Capability.SEARCH, None, (_sig("surveillance-context", 0.1, ctx.surv),)
+    if ctx.model and ctx.biometric:
+        return Capability.INFERENCE, Basis.BIOMETRIC, (_sig("model-output", 0.15, ctx.model),)
+    if ctx.declared or ctx.clinical or hit.table:
+        sig = []
+        if ctx.declared:
+            sig.append(_sig("declared-data", 0.05, ctx.declared))
+        if ctx.clinical:
+            sig.append(_sig("clinical-or-census", 0.05, ctx.clinical))
+        return Capability.RECORD, None, tuple(sig)
+    if ctx.biometric and (ctx.attrs or ctx.analysis):
+        sig = [_sig("analysis-words", 0.05, ctx.analysis)] if ctx.analysis else []
+        return Capability.INFERENCE, Basis.BIOMETRIC, tuple(sig)
+    if len(ctx.attrs) >= 2 and ctx.any_face:
+        return Capability.INFERENCE, Basis.BIOMETRIC, ()
+    if ctx.model:
+        return Capability.INFERENCE, Basis.UNKNOWN, (_sig("model-output", 0.1, ctx.model),)
+    if ctx.file_face and ctx.file_model and not doc.is_prose:
+        s = _sig("module-infers-from-faces", 0.05, "face and prediction words throughout this file")
+        return Capability.INFERENCE, Basis.BIOMETRIC, (s,)
+    if (ctx.any_face or doc.path_context.get("face")) and not (
+        doc.is_prose or hit.in_comment or ctx.prose
     ):
-        cap, basis = Capability.INFERENCE, Basis.BIOMETRIC
-        add("field-of-face-data", 0.05, "a field or value of face data")
-    elif t.kind is TermKind.FIELD or not (hit.in_comment or prose):
-        cap = Capability.RECORD
-        add("field-in-code-or-data", 0.0, "no inference or surveillance context")
-    else:
-        if t.ambiguous:
-            return None
-        cap = Capability.MENTION
+        s = _sig("field-of-face-data", 0.05, "a field or value of face data")
+        return Capability.INFERENCE, Basis.BIOMETRIC, (s,)
+    if t.kind is TermKind.FIELD or not (hit.in_comment or ctx.prose):
+        s = _sig("field-in-code-or-data", 0.0, "no inference or surveillance context")
+        return Capability.RECORD, None, (s,)
+    if t.ambiguous:
+        return None
+    return Capability.MENTION, None, ()
 
+
+def _adjusted(doc: Document, hit: Hit, ctx: Context, chosen: Choice) -> Choice:
+    """The capability as a schema's structure, a comment, a negation, a citation or a
+    quotation in prose changes it."""
+    t = hit.term
+    cap, basis, signals = chosen
+    sig = list(signals)
     structural = None
     if (
         hit.place is not None
@@ -1036,17 +1163,14 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
         and t.capability is None
         and cap is not Capability.TARGETING
     ):
-        structural = _structural(hit.place, ev, doc.text[hit.start : hit.end])
+        structural = _structural(hit.place, ctx.evidence, doc.text[hit.start : hit.end])
     if structural is not None:
         cap, basis, sig_name, detail = structural
-        add(sig_name, 0.1, detail)
+        sig.append(_sig(sig_name, 0.1, detail))
     if hit.place is not None and hit.place.container.kind == "enum":
         users = ", ".join(u.name for u in hit.place.container.used_by[:3])
-        add(
-            "schema-enum",
-            0.05,
-            f"code table {hit.place.container.name}" + (f" used by {users}" if users else ""),
-        )
+        table = f"code table {hit.place.container.name}" + (f" used by {users}" if users else "")
+        sig.append(_sig("schema-enum", 0.05, table))
     described = (
         hit.place is not None
         and hit.in_comment
@@ -1057,47 +1181,59 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
     if described and hit.place is not None:
         cap = Capability.RECORD  # a schema's comment describes its container or a field
         c = hit.place.container
-        add("schema-description", 0.0, f"describes {c.kind} {c.name}")
+        sig.append(_sig("schema-description", 0.0, f"describes {c.kind} {c.name}"))
     if (
         cap is Capability.RECORD
         and hit.in_comment
         and structural is None
         and not described
         and not doc.documents_field(hit.start)
-        and not (declared or hit.table)
+        and not (ctx.declared or hit.table)
     ):
         cap = Capability.MENTION  # prose in a comment records nothing
-    if negated and cap is not Capability.TARGETING:
+    if ctx.negation and cap is not Capability.TARGETING:
         cap, basis = Capability.MENTION, None
-        add("negated-or-removed", -0.1, ev.on_line("negation"))
+        sig.append(_sig("negated-or-removed", -0.1, ctx.negation))
     if hit.in_comment and not doc.is_prose and _cited(doc, hit):
         cap, basis = Capability.MENTION, None  # ``维族告警`` quoted as an example
-        add("cited-in-documentation", -0.1, "a code span in a comment")
-    if (scope.kind in ("sentence", "prose") or hit.in_comment) and cap is not Capability.MENTION:
+        sig.append(_sig("cited-in-documentation", -0.1, "a code span in a comment"))
+    if (
+        ctx.scope.kind in ("sentence", "prose") or hit.in_comment
+    ) and cap is not Capability.MENTION:
         phrase = _quoted_in_sentence(doc, hit)
         if phrase:
             cap, basis = Capability.MENTION, None
-            add("quoted-in-prose", -0.1, phrase)
-    if doc.is_prose and fairness and cap is Capability.INFERENCE:
+            sig.append(_sig("quoted-in-prose", -0.1, phrase))
+    if doc.is_prose and ctx.fairness and cap is Capability.INFERENCE:
         cap, basis = Capability.MENTION, None
-        add("research-or-fairness-prose", 0.0, fairness)
+        sig.append(_sig("research-or-fairness-prose", 0.0, ctx.fairness))
+    return cap, basis, tuple(sig)
 
-    # -- severity and confidence ----------------------------------------------------------
+
+def _scored(
+    hit: Hit, ctx: Context, cap: Capability, basis: Basis | None, signals: tuple[Signal, ...]
+) -> Decision:
+    """Severity and the evidence score: the term kind's base plus the signals' weights."""
+    t = hit.term
+    sig = list(signals)
     severity = SEVERITY[cap]
     if cap is Capability.INFERENCE and basis is not Basis.BIOMETRIC:
         severity = Severity.MEDIUM
-    if cap is Capability.RECORD and (surv or file_surv or file_face):
+    if cap is Capability.RECORD and (ctx.surv or ctx.file_surv or ctx.file_face):
         severity = severity.shifted(+1)
-        add("record-in-surveillance-or-face-software", 0.05, surv or "in this file")
-    if fairness and cap is Capability.INFERENCE:
+        sig.append(
+            _sig("record-in-surveillance-or-face-software", 0.05, ctx.surv or "in this file")
+        )
+    if ctx.fairness and cap is Capability.INFERENCE:
         severity = severity.shifted(-1)
-        add("fairness-or-bias-context", -0.05, fairness)
-    if lookalike:
-        add("look-alike-context", -0.15, lookalike)
+        sig.append(_sig("fairness-or-bias-context", -0.05, ctx.fairness))
+    if ctx.lookalike:
+        sig.append(_sig("look-alike-context", -0.15, ctx.lookalike))
     if t.ambiguous:
-        add("ambiguous-term", -0.1, t.text)
+        sig.append(_sig("ambiguous-term", -0.1, t.text))
     if hit.in_comment and cap is not Capability.MENTION:
-        add("in-comment-or-doc", -0.05, "")
+        sig.append(_sig("in-comment-or-doc", -0.05, ""))
     score = BASE_CONFIDENCE[t.kind] + sum(s.weight for s in sig)
     score = round(min(0.99, max(0.05, score)), 2)
-    return Decision(cap, basis, severity, score, tuple(sig), scope.kind)
+    declared = bool(ctx.declared or ctx.clinical)
+    return Decision(cap, basis, severity, score, tuple(sig), ctx.scope.kind, declared)
