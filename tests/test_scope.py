@@ -4,11 +4,14 @@ generated here, in the shapes of real dictionaries, word lists, tables and modul
 
 from __future__ import annotations
 
+import pickle
 import random
+from pathlib import Path
+from typing import Any
 
 import pytest
 
-from ethicscan import scan_text
+from ethicscan import scan, scan_text
 from ethicscan.classify import shape
 from ethicscan.errors import ConfigError
 from ethicscan.model import Basis, Capability, Finding, Severity
@@ -537,3 +540,80 @@ def test_a_mention_in_a_catalogue_is_as_doubtful_as_the_rest_of_it() -> None:
 
     assert religion(catalogue).capability is Capability.MENTION
     assert religion(catalogue).score < religion(one).score
+
+
+def _bundle(face_module_at: int, hit_at: int, lines: int = 4000) -> str:
+    """A bundle of concatenated JavaScript modules: a face-detection module and a
+    plugin table with a ``religion`` entry, ``lines`` lines in all."""
+    rows = [f"  var v{i} = helper{i % 7}(v{i - 1});" for i in range(lines)]
+    rows[face_module_at : face_module_at + 3] = [
+        "function detectFaces(image) {",
+        "  return faceDetector.detect(image).faces.map(face => face.landmarks);",
+        "}",
+    ]
+    rows[hit_at] = '  const plugins = [{ id: "politics" }, { id: "religion" }];'
+    return "\n".join(rows) + "\n"
+
+
+def test_face_words_in_another_module_of_a_bundle_are_not_context() -> None:
+    """In a bundle, "this file" is the lines around a hit: a face module thousands of
+    lines away is another module's code and makes no field face data."""
+    far = scan_text(_bundle(face_module_at=10, hit_at=3500), "dist/index.js")
+    assert far and not _serious(far)
+    near = scan_text(_bundle(face_module_at=3450, hit_at=3500), "dist/index.js")
+    assert [f.capability for f in near if f.location.line == 3501] == [Capability.INFERENCE]
+
+
+def test_the_faces_of_dice_are_not_face_context() -> None:
+    """A context word inside a context look-alike is no context: a die's faces."""
+    text = (
+        "class Bard:\n"
+        "    hit_dice_faces = 8\n"
+        "    skills = (\n"
+        '        "History",\n'
+        '        "Religion",\n'
+        '        "Stealth",\n'
+        "    )\n"
+    )
+    assert not _serious(scan_text(text, "app/classes/bard.py"))
+    # the same class with a count of faces is read as face data
+    person = text.replace("hit_dice_faces = 8", "face_count = 8")
+    assert _serious(scan_text(person, "app/classes/bard.py"))
+
+
+def test_the_words_of_a_pickled_dictionary_are_entries(tmp_path: Path) -> None:
+    """A segmentation trie pickled by Python: its strings are words of a dictionary,
+    each with the opcodes the pickle writes after it (``人种rE``), not a table of people."""
+    filler = FILLER_ZH + "中少民"
+    rng = random.Random(3)
+    words = ["".join(rng.choice(filler) for _ in range(rng.randint(2, 4))) for _ in range(3000)]
+    words[1000:1000] = ["中华民族", "人种", "人种学", "少数民族", "民族团结"]
+    trie: dict[str, Any] = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node["value"] = w
+    (tmp_path / "Trie.pkl").write_bytes(pickle.dumps(trie, protocol=3))
+    assert scan([str(tmp_path)]).findings == ()
+
+
+def test_a_table_written_as_assignments_is_a_data_text() -> None:
+    """A pinyin dictionary module: a character table written as assignments into one
+    container, then a phrase table of entries; a face word among its phrases is one more
+    entry, and the phrases sort no one."""
+    rng = random.Random(5)
+    chars = [
+        f'dict[0x{0x4E00 + i:x}] = "{rng.choice(FILLER_EN)}"; /* {chr(0x4E00 + i)} */'
+        for i in range(400)
+    ]
+    phrases = [f'    "{_word(rng)}": [["a"], ["b"]],' for _ in range(400)]
+    phrases[200:200] = ['    "人体": [["rén"], ["tǐ"]],', '    "人种": [["rén"], ["zhǒng"]],']
+    text = (
+        "var dict = {};\n"
+        + "\n".join(chars)
+        + "\nvar phrases = {\n"
+        + "\n".join(phrases)
+        + "\n};\n"
+    )
+    assert scan_text(text, "lib/pinyin.js") == []

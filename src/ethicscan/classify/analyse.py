@@ -21,7 +21,14 @@ from ethicscan.classify.document import CONFIG_SUFFIXES, Document
 from ethicscan.classify.schema import Container, Place, parse_schema
 from ethicscan.classify.symbols import demangled
 from ethicscan.model import Basis, Capability, Evidence, Finding, Location, Severity, Signal, Trait
-from ethicscan.rules.catalogue import Catalogue, Lookalike, Term, TermKind, standing_terms
+from ethicscan.rules.catalogue import (
+    Catalogue,
+    Lookalike,
+    Term,
+    TermKind,
+    context_words,
+    standing_terms,
+)
 from ethicscan.rules.matcher import Match
 from ethicscan.rules.prefilter import prefilter_for
 from ethicscan.suppress import DIRECTIVE, mentions_marker
@@ -212,7 +219,7 @@ def _place_in_schema(doc: Document, hits: list[Hit]) -> None:
 def _place(doc: Document, c: Container) -> Place:
     spaced = re.sub(r"[/\\.{}_:\-]+", " ", " ".join([c.text(), *(u.text() for u in c.used_by)]))
     words: dict[str, list[str]] = defaultdict(list)
-    for m in doc.catalogue.context.find(spaced):
+    for m in context_words(doc.catalogue.context.find(spaced)):
         words[m.key.payload.category].append(m.key.payload.text)
     return Place(c, (c.line, c.end), dict(words))
 

@@ -37,11 +37,13 @@ LOOKALIKE_CATEGORIES = (
     "icon_set",
     "country",
     "cosmetics",
+    "calendar",
 )
 # Categories whose words say a text is not about people; on a long line they count from
 # all of it (at most SHADOW_WORDS of each), the rest from the stretch around a hit.
 SHADOWING = (*LOOKALIKE_CATEGORIES, "moderation", "language")
 SHADOW_WORDS = 16
+GAME_KINDS = 4  # different words of games or sport that make "this file" a game's code
 _CONDITION = re.compile(
     r"==|!=|\bequals(?:IgnoreCase)?\s*\(|\bcase\b|\bin\s*[\[(]|\.contains\s*\(|\bif\b|\bswitch\b"
     r"|\bwhen\b|===|\bWHERE\b|\bwhere\b"
@@ -275,6 +277,16 @@ class Evidence:
             return near + len(self._path.get(category, []))
         return self.doc.file_count(category) + len(self._path.get(category, []))
 
+    def kinds_in_file(self, category: str, at_least: int) -> bool:
+        """Are there ``at_least`` different words of ``category`` in "this file" (its
+        code, and its path)?  Read only where the file counts as context."""
+        if not self.scope.file_wide:
+            return False
+        words = set(self._path.get(category, []))
+        for lo, hi in self.doc.connected(self.hit.line):
+            words |= self.doc.code_word_kinds_in(category, lo, hi)
+        return len(words) >= at_least
+
 
 def _merged(*windows: dict[str, list[str]]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
@@ -454,6 +466,16 @@ _SPLIT_BY = re.compile(
     r"|\b(?:protected|sensitive)_?(?:attribute|attr|feature)s?\s*===?\s*)[\"']?[\w ]{0,24}$",
     re.IGNORECASE,
 )
+# A parameter naming the column that records are grouped by, for per-group figures
+# (``group="RAC1P"``, ``protected_attribute: Literal["race"``, ``sensitive_features=[``).
+_GROUPING_PARAMETER = re.compile(
+    r"\b(?:(?:protected|sensitive|bias)_?(?:attribute|attr|feature|group|column|col)s?"
+    r"(?:_?names?)?\s*(?P<op>==?|:)"
+    r"|(?:group|groups|group_?by|group_?col(?:umn)?s?|subgroups?|stratify|strata"
+    r"|cols?_of_interest)\s*(?P<kw>=)(?!=))"
+    r"\s*(?:\w+\[)?[\[(]?\s*(?:[\"'][\w -]{0,24}[\"']\s*,\s*){0,3}[\"']?$",
+    re.IGNORECASE,
+)
 _IN_LITERAL = re.compile(r"[\w .\-/]*")  # what precedes a label inside its literal
 # An SQL GROUP BY clause, and what would end it before a hit: the hit is a grouping column
 _GROUP_BY = re.compile(r"\bgroup\s+by\b", re.IGNORECASE)
@@ -503,11 +525,27 @@ def _split_by(doc: Document, hit: Hit) -> str:
     start = doc.line_start(hit.line)
     if _SPLIT_BY.search(doc.text, max(start, hit.start - 64), hit.start):
         return "split"
+    m = _GROUPING_PARAMETER.search(doc.text, max(start, hit.start - 64), hit.start)
+    if m and not _declares_columns(doc, hit, m):
+        return "split"
     lo = max(doc.line_start(max(0, hit.line - GROUP_BY_REACH)), hit.start - CLAUSE_CHARS)
     ends = [m.end() for m in _GROUP_BY.finditer(doc.text, lo, hit.start)]
     if ends and not _CLAUSE_END.search(doc.text, ends[-1], hit.start):
         return "split"
     return "filtered" if _in_where(doc, hit, lo) or _masked_by(doc, hit) else ""
+
+
+def _declares_columns(doc: Document, hit: Hit, m: re.Match[str]) -> bool:
+    """Is the grouping parameter ``m`` the name of a statement that declares which columns
+    are protected (``protected_attributes = ["race", "sex"]``: a record of the data set),
+    not an argument that picks the column to group by (``group="RAC1P",`` inside a call,
+    ``protected_attribute: Literal["race"] = None,`` in a signature)?"""
+    if (m.group("op") or m.group("kw")) != "=":
+        return False
+    start = doc.line_start(hit.line)
+    if doc.text[start : m.start()].strip():
+        return False  # after a call's parenthesis or another argument: an argument
+    return not doc.line_text(hit.line).rstrip().endswith(",")
 
 
 def _masked_by(doc: Document, hit: Hit) -> bool:
@@ -773,6 +811,7 @@ class Context:
     line: str  # the hit's line, as ``local_line`` reads it
     prose: bool  # a line of natural language: a statement of no code
     textual: bool  # text of people: a sentence, or a row of a dataset of sentences
+    sentence_row: bool  # a row of a dataset of sentences: its labels go with the text
     language: tuple[str, ...]  # language or script words on the line
     face_words: tuple[str, ...]
     face: tuple[str, ...]  # face and image words
@@ -795,6 +834,8 @@ class Context:
     fairness: tuple[str, ...]
     moderation: tuple[str, ...]
     emoji: tuple[str, ...]
+    emoji_software: bool  # emoji words throughout "this file": an emoji picker, a font
+    game_module: bool  # words of games or sport throughout "this file": a game's code
     lookalike: tuple[str, ...]
     lookalike_line: tuple[str, ...]
     negation: tuple[str, ...]  # negation words on the line of a hit in a comment
@@ -805,7 +846,8 @@ class Context:
 def _context(doc: Document, hit: Hit, scope: Scope, line: str) -> Context:
     ev = Evidence(doc, hit, scope)
     prose = scope is SENTENCE_SCOPE
-    textual = prose or scope is PROSE_SCOPE or _row_with_sentence(doc, hit, line)
+    sentence_row = not prose and scope is not PROSE_SCOPE and _row_with_sentence(doc, hit, line)
+    textual = prose or scope is PROSE_SCOPE or sentence_row
     model, analysis = tuple(ev.near("model")), tuple(ev.near("analysis"))
     face_words = tuple(ev.near("face"))
     face = face_words + tuple(ev.near("image"))
@@ -818,6 +860,9 @@ def _context(doc: Document, hit: Hit, scope: Scope, line: str) -> Context:
     # a sentence searches when it says so; a store it names is a noun, not an act
     store = ev.near("query") if scope is SENTENCE_SCOPE else ev.near("store") + ev.near("query")
     declared, clinical = tuple(ev.near("declared")), tuple(ev.near("clinical_census"))
+    if sentence_row:
+        declared = clinical = ()  # the students of a sentence are its people, not a form's
+    fairness = tuple(ev.near("fairness"))
     biometric = bool(face) or (file_face and bool(attrs or model or analysis))
     support = (
         len(model)
@@ -829,6 +874,7 @@ def _context(doc: Document, hit: Hit, scope: Scope, line: str) -> Context:
         + (2 if face_words else 0)
         + len(hit.trait_words_near)
         + len(hit.cluster)
+        + len(fairness)
     )
     return Context(
         scope=scope,
@@ -836,6 +882,7 @@ def _context(doc: Document, hit: Hit, scope: Scope, line: str) -> Context:
         line=line,
         prose=prose,
         textual=textual,
+        sentence_row=sentence_row,
         language=tuple(ev.on_line("language")),
         face_words=face_words,
         face=face,
@@ -855,9 +902,11 @@ def _context(doc: Document, hit: Hit, scope: Scope, line: str) -> Context:
         file_name=ev.in_file("name") >= 3,
         file_model=ev.in_file("model") >= 3,
         counting=tuple(ev.near("count")),
-        fairness=tuple(ev.near("fairness")),
+        fairness=fairness,
         moderation=tuple(ev.near("moderation")),
         emoji=tuple(ev.near("emoji")),
+        emoji_software=ev.in_file("emoji") >= 3,
+        game_module=ev.kinds_in_file("game_sport", GAME_KINDS),
         lookalike=tuple(w for c in LOOKALIKE_CATEGORIES for w in ev.near(c)),
         lookalike_line=tuple(w for c in LOOKALIKE_CATEGORIES for w in ev.on_line(c)),
         negation=tuple(ev.on_line("negation")) if hit.in_comment else (),
@@ -951,7 +1000,11 @@ def _gate(doc: Document, hit: Hit, ctx: Context) -> tuple[Signal, ...] | None:
         sig.append(
             _sig("religion-or-alert-near", 0.1, "religion" if hit.religion_near else ctx.alert)
         )
-    if t.trait is Trait.SKIN_COLOUR and ctx.emoji and not (ctx.model or ctx.surv or ctx.alert):
+    if (
+        t.trait is Trait.SKIN_COLOUR
+        and (ctx.emoji or ctx.emoji_software)
+        and not (ctx.model or ctx.surv or ctx.alert)
+    ):
         return None  # an emoji's skin tone; its names (grinning face, smile) are no face data
     if ctx.moderation and not ctx.alert:
         return None  # a moderation or compliance list: words to catch, not people
@@ -965,6 +1018,8 @@ def _gate(doc: Document, hit: Hit, ctx: Context) -> tuple[Signal, ...] | None:
         )
         if ctx.lookalike_line or strong <= len(ctx.lookalike):
             return None
+    if t.ambiguous and ctx.game_module and not (ctx.model or ctx.surv or ctx.alert or ctx.face):
+        return None  # a game's races, a motor race: the module's code is a game's or a sport's
     if t.ambiguous and ctx.support == 0:
         return None
     if (
@@ -1142,6 +1197,10 @@ def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
     ):
         s = _sig("field-of-face-data", 0.05, "a field or value of face data")
         return Capability.INFERENCE, Basis.BIOMETRIC, (s,)
+    if ctx.sentence_row:
+        # a label of a dataset of sentences (a bias benchmark's ``race-color``, ``black``
+        # beside "... [MASK] men attacked him."): it says what the sentence is about
+        return Capability.MENTION, None, (_sig("label-of-a-sentence", 0.0, "a row of texts"),)
     if t.kind is TermKind.FIELD or not (hit.in_comment or ctx.prose):
         s = _sig("field-in-code-or-data", 0.0, "no inference or surveillance context")
         return Capability.RECORD, None, (s,)

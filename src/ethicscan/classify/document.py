@@ -15,8 +15,8 @@ from operator import add
 from typing import Protocol
 
 from ethicscan.classify import shape
-from ethicscan.rules.catalogue import Catalogue, ContextWord
-from ethicscan.rules.matcher import Match, lower_same_length
+from ethicscan.rules.catalogue import Catalogue, context_words
+from ethicscan.rules.matcher import lower_same_length
 from ethicscan.rules.prefilter import prefilter_for
 
 PROSE_SUFFIXES = frozenset(
@@ -76,6 +76,11 @@ EXAMPLE_REACH = 40  # lines looked back for the start of an example in documenta
 # a list holds many modules, so "in this file" means within STRINGS_REACH lines.
 STRINGS_SUFFIX = ".strings"
 STRINGS_REACH = 50
+# A text of more lines than this that is not a Python module is a bundle (many modules
+# concatenated, generated code): "this file" for a hit is the lines within BUNDLE_REACH
+# of it, not the rest of the bundle, whose modules are other people's code.
+BUNDLE_LINES = 3000
+BUNDLE_REACH = 300
 CALL_DEPTH = 2  # how far up the callers of a definition its evidence reaches
 LOCAL = 240  # characters each side of a hit that stand for its line on a long line
 
@@ -93,7 +98,9 @@ _DEF_C = re.compile(
 # keyword table (emoji annotations, locale names) when a binary's strings hold many
 # in a row.
 _PHRASE = re.compile(r"^[a-z][a-z0-9 \t'&,.:()-]{0,60}$")  # tabs: fields of one entry
-_CJK_WORD = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]{1,8}$")
+# a Chinese word, with what a serialiser writes after it (a pickle's memo opcode: ``人种rE``)
+_CJK_WORD = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]{1,8}[\t\x21-\x7e]{0,4}$")
+_OPCODES = re.compile(r"^[\t\x20-\x7e]{0,8}$")  # a serialiser's opcodes between its strings
 _LIST_ITEM = re.compile(r"""^\s*["'][^"'\n]{1,60}["'],?\s*$""")
 # An attribute assigned or annotated: ``self.race = None``, ``race: str = ""``.
 _ASSIGNMENT = re.compile(
@@ -225,11 +232,14 @@ class Document:
         """The lines that count as "this file" for a hit on ``line``: in a binary's
         strings, the strings around it; in a Python module, the top-level function or
         class it stands in, or the whole module for a statement at its top level
-        (:meth:`connected` adds what calls that definition); elsewhere the whole file."""
+        (:meth:`connected` adds what calls that definition); in a bundle, the lines
+        around it; elsewhere the whole file."""
         if self.is_strings:
             return max(0, line - STRINGS_REACH), line + STRINGS_REACH
         if self.suffix in PY_LIKE:
             return self._enclosing(line)[:2]
+        if self.line_count > BUNDLE_LINES:
+            return max(0, line - BUNDLE_REACH), min(self.line_count, line + BUNDLE_REACH)
         return 0, self.line_count
 
     def connected(self, line: int) -> list[tuple[int, int]]:
@@ -417,8 +427,9 @@ class Document:
             return False
         if _CJK_WORD.match(self.line_text(i)):  # a Chinese word among 15 lines of words
             lo, hi = max(0, i - 7), min(self.line_count, i + 8)
-            words = sum(1 for j in range(lo, hi) if _CJK_WORD.match(self.line_text(j)))
-            return hi - lo >= 8 and words >= hi - lo - 1
+            near = [t for j in range(lo, hi) if not _OPCODES.match(t := self.line_text(j))]
+            words = sum(1 for t in near if _CJK_WORD.match(t))
+            return len(near) >= 8 and words >= len(near) - 1
         if not _PHRASE.match(self.line_text(i)):
             return False
         lo, hi = max(0, i - 3), min(self.line_count, i + 4)
@@ -582,13 +593,12 @@ class Document:
         for lo, hi in spans:
             part = self.text[lo:hi] if self.focus_chars is not None else self.text
             cands = pf.context_candidates(part, None if self.focus_chars else self.utf8)
-            matches: list[Match[ContextWord]]
             if cands is not None:  # Hyperscan found where the words may be
-                matches = self.catalogue.context.at(part, cands)
+                found = self.catalogue.context.at(part, cands)
             else:
                 low = lower_same_length(part) if self.focus_chars is not None else self.low
-                matches = self.catalogue.context.find(part, low)
-            for m in matches:
+                found = self.catalogue.context.find(part, low)
+            for m in context_words(found):
                 w = m.key.payload
                 line = self.line_of(lo + m.start)
                 if quotes and self._in_cited_span(line, lo + m.start):
@@ -676,6 +686,29 @@ class Document:
         flags = self.comment_lines
         return {c: [e for e in v if not flags[e[0]]] for c, v in self.context.items()}
 
+    def code_word_kinds_in(self, category: str, first: int, last: int) -> set[str]:
+        """The different words of ``category`` on lines ``first..last`` that are code: one
+        look a word, whatever the number of times the words occur."""
+        by_word = self._code_lines_by_word.get(category)
+        if not by_word:
+            return set()
+        out = set()
+        for word, lines in by_word.items():
+            i = bisect.bisect_left(lines, first)
+            if i < len(lines) and lines[i] <= last:
+                out.add(word)
+        return out
+
+    @cached_property
+    def _code_lines_by_word(self) -> dict[str, dict[str, list[int]]]:
+        out: dict[str, dict[str, list[int]]] = {}
+        for category, events in self._code_context.items():
+            by_word: dict[str, list[int]] = {}
+            for line, word in events:  # sorted by line
+                by_word.setdefault(word, []).append(line)
+            out[category] = by_word
+        return out
+
     @cached_property
     def path_context(self) -> dict[str, list[str]]:
         """Context words in the path itself (``modules/datastore.py`` -> store).  An
@@ -691,7 +724,7 @@ class Document:
         # name (``models/race/labels.json``) holds trained ones and still counts
         path = _MODELS_SOURCE.sub("", path)
         spaced = re.sub(r"[/\\.]+", " ", path)
-        for m in self.catalogue.context.find(spaced):
+        for m in context_words(self.catalogue.context.find(spaced)):
             out[m.key.payload.category].append(m.key.payload.text)
         low = path.lower()
         if re.search(r"(?<!inter)(?<!sur)(?<!type)(?<!pre)face", low):

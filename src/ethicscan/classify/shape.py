@@ -32,6 +32,13 @@ _STATEMENT = re.compile(
 
 # A quoted key opening a nested literal: ``"AsianRace": {``, ``'人种': [``.
 _KEY_OPENS = re.compile(r"""\s*(?:"[^"]*"|'[^']*')\s*:\s*[\[{(]\s*$""")
+# A table written as assignments: a literal stored under a literal key of one container
+# (``dict[0x4e00] = "yī";  /* 一 */``, ``names["ug"] = 'Uyghur'``): an entry, not code.
+_KEYED_LITERAL = re.compile(
+    r"""^\s*[\w$.]{1,40}\[\s*(?:0x[0-9A-Fa-f]+|\d+|"[^"\n]{0,40}"|'[^'\n]{0,40}')\s*\]"""
+    r"""\s*=\s*(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|-?[\d.]+|true|false|null)\s*;?"""
+    r"""\s*(?:/\*[^*]*\*/|//.*)?\s*$"""
+)
 
 # A tag of markup: the text of its element may be prose.
 _MARKUP = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>")
@@ -82,6 +89,8 @@ def is_entry(line: str) -> bool:
     s = line.strip()
     if not s:
         return False
+    if _KEYED_LITERAL.match(s):
+        return True  # ``dict[0x4e00] = "yī";``: a row of a table written as assignments
     rest = _QUOTED.sub("", s)
     if rest != s:
         return bool(_BETWEEN.match(rest))
@@ -98,7 +107,7 @@ def is_statement(line: str) -> bool:
     keyword that starts one)?  A quoted key that opens a nested literal
     (``"CaucasianRace": {``) and a row of a semicolon-delimited table are entries of a
     table, not code."""
-    if _KEY_OPENS.match(line) or _SEMICOLON_ROW.match(line.strip()):
+    if _KEY_OPENS.match(line) or _SEMICOLON_ROW.match(line.strip()) or _KEYED_LITERAL.match(line):
         return False
     return bool(_STATEMENT.search(line))
 

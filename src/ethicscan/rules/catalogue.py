@@ -73,6 +73,14 @@ class ContextWord:
     text: str
 
 
+@dataclass(frozen=True, slots=True)
+class ContextLookalike:
+    """A phrase holding a context word in another sense (``hit_dice_faces``, ``mesh
+    faces``, ``clock face``): the word inside it is no context."""
+
+    text: str
+
+
 CONTEXT_CATEGORIES = (
     "face",
     "attributes",
@@ -99,6 +107,7 @@ CONTEXT_CATEGORIES = (
     "moderation",
     "negation",
     "icon_set",
+    "calendar",
 )
 
 
@@ -215,7 +224,7 @@ class Catalogue:
     rules: tuple[Rule, ...]
     refs: Mapping[str, Ref]
     terms: Lexicon[Term | Lookalike]
-    context: Lexicon[ContextWord]
+    context: Lexicon[ContextWord | ContextLookalike]
     sources: tuple[str, ...]
     entities: Entities = Entities()
     calibration: Calibration = Calibration()
@@ -230,6 +239,20 @@ class Catalogue:
             if r.id == rule_id:
                 return r
         raise KeyError(rule_id)
+
+
+def context_words(
+    matches: Sequence[Match[ContextWord | ContextLookalike]],
+) -> list[Match[ContextWord]]:
+    """The context word matches that count: not inside a context look-alike (the
+    ``faces`` of ``hit_dice_faces``), and not the look-alikes themselves."""
+    spans = [(m.start, m.end) for m in matches if isinstance(m.key.payload, ContextLookalike)]
+    return [
+        m  # type: ignore[misc]
+        for m in matches
+        if isinstance(m.key.payload, ContextWord)
+        and not any(s < m.end and m.start < e for s, e in spans)
+    ]
 
 
 def standing_terms(matches: Sequence[Match[Term | Lookalike]]) -> list[Match[Term]]:
@@ -452,7 +475,10 @@ def build(rule_docs: Iterable[tuple[str, str]] = ()) -> Catalogue:
     for phrase in ctx_doc.get("lookalikes") or []:
         for v in variants(str(phrase)):
             term_keys.append(Key(v, Lookalike(str(phrase)), v.isascii()))
-    ctx_keys: list[Key[ContextWord]] = []
+    ctx_keys: list[Key[ContextWord | ContextLookalike]] = []
+    for phrase in ctx_doc.get("context_lookalikes") or []:
+        for v in variants(str(phrase)):
+            ctx_keys.append(Key(v, ContextLookalike(str(phrase)), v.isascii()))
     contexts = ctx_doc.get("contexts") or {}
     unknown = set(contexts) - set(CONTEXT_CATEGORIES)
     if unknown:
