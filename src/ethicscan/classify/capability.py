@@ -466,16 +466,6 @@ _SPLIT_BY = re.compile(
     r"|\b(?:protected|sensitive)_?(?:attribute|attr|feature)s?\s*===?\s*)[\"']?[\w ]{0,24}$",
     re.IGNORECASE,
 )
-# A parameter naming the column that records are grouped by, for per-group figures
-# (``group="RAC1P"``, ``protected_attribute: Literal["race"``, ``sensitive_features=[``).
-_GROUPING_PARAMETER = re.compile(
-    r"\b(?:(?:protected|sensitive|bias)_?(?:attribute|attr|feature|group|column|col)s?"
-    r"(?:_?names?)?\s*(?P<op>==?|:)"
-    r"|(?:group|groups|group_?by|group_?col(?:umn)?s?|subgroups?|stratify|strata"
-    r"|cols?_of_interest)\s*(?P<kw>=)(?!=))"
-    r"\s*(?:\w+\[)?[\[(]?\s*(?:[\"'][\w -]{0,24}[\"']\s*,\s*){0,3}[\"']?$",
-    re.IGNORECASE,
-)
 _IN_LITERAL = re.compile(r"[\w .\-/]*")  # what precedes a label inside its literal
 # An SQL GROUP BY clause, and what would end it before a hit: the hit is a grouping column
 _GROUP_BY = re.compile(r"\bgroup\s+by\b", re.IGNORECASE)
@@ -525,27 +515,11 @@ def _split_by(doc: Document, hit: Hit) -> str:
     start = doc.line_start(hit.line)
     if _SPLIT_BY.search(doc.text, max(start, hit.start - 64), hit.start):
         return "split"
-    m = _GROUPING_PARAMETER.search(doc.text, max(start, hit.start - 64), hit.start)
-    if m and not _declares_columns(doc, hit, m):
-        return "split"
     lo = max(doc.line_start(max(0, hit.line - GROUP_BY_REACH)), hit.start - CLAUSE_CHARS)
     ends = [m.end() for m in _GROUP_BY.finditer(doc.text, lo, hit.start)]
     if ends and not _CLAUSE_END.search(doc.text, ends[-1], hit.start):
         return "split"
     return "filtered" if _in_where(doc, hit, lo) or _masked_by(doc, hit) else ""
-
-
-def _declares_columns(doc: Document, hit: Hit, m: re.Match[str]) -> bool:
-    """Is the grouping parameter ``m`` the name of a statement that declares which columns
-    are protected (``protected_attributes = ["race", "sex"]``: a record of the data set),
-    not an argument that picks the column to group by (``group="RAC1P",`` inside a call,
-    ``protected_attribute: Literal["race"] = None,`` in a signature)?"""
-    if (m.group("op") or m.group("kw")) != "=":
-        return False
-    start = doc.line_start(hit.line)
-    if doc.text[start : m.start()].strip():
-        return False  # after a call's parenthesis or another argument: an argument
-    return not doc.line_text(hit.line).rstrip().endswith(",")
 
 
 def _masked_by(doc: Document, hit: Hit) -> bool:
