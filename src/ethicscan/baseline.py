@@ -13,16 +13,15 @@ Pure functions: reading and filtering never touch a reporter.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ethicscan.errors import ConfigError
+from ethicscan.fingerprint import fingerprints as finding_fingerprints
 from ethicscan.model import Location, ScanResult
 from ethicscan.report.paths import file_path, inner_path, target_kinds
 
@@ -66,16 +65,8 @@ def _path(loc: Location, kinds: dict[str, str]) -> str:
 def fingerprints(result: ScanResult) -> list[tuple[str, str]]:
     """(path, baseline fingerprint) of each finding of ``result``, in order."""
     kinds = target_kinds(result.targets)
-    counts: dict[str, int] = defaultdict(int)
-    out = []
-    for f in result.findings:
-        path = _path(f.location, kinds)
-        snippet = " ".join(f.evidence.snippet.split())
-        basis = "\x1f".join((f.rule, path, f.evidence.term.lower(), snippet))
-        n = counts[basis]
-        counts[basis] += 1
-        out.append((path, hashlib.sha256(f"{basis}\x1f{n}".encode()).hexdigest()[:20]))
-    return out
+    paths = [_path(f.location, kinds) for f in result.findings]
+    return list(zip(paths, finding_fingerprints(result.findings, paths), strict=True))
 
 
 def from_result(result: ScanResult) -> Baseline:

@@ -4,7 +4,6 @@ hit in context, then anchor findings on the definitions they document."""
 from __future__ import annotations
 
 import bisect
-import hashlib
 import re
 from collections import defaultdict
 from dataclasses import replace
@@ -20,6 +19,7 @@ from ethicscan.classify.capability import (
 from ethicscan.classify.document import CONFIG_SUFFIXES, Document
 from ethicscan.classify.schema import Container, Place, parse_schema
 from ethicscan.classify.symbols import demangled
+from ethicscan.fingerprint import fingerprints
 from ethicscan.model import Basis, Capability, Evidence, Finding, Location, Severity, Signal, Trait
 from ethicscan.rules.catalogue import (
     Catalogue,
@@ -466,17 +466,8 @@ def _face_input_findings(doc: Document, decided: list[tuple[Hit, Decision]]) -> 
 
 
 def with_fingerprints(findings: list[Finding]) -> list[Finding]:
-    """Stable ids that leave line numbers out, so baselines survive edits above:
-    rule, path, term, the line's text and the occurrence number among equals."""
+    """``findings`` sorted, each with its fingerprint (:mod:`ethicscan.fingerprint`)."""
     findings.sort(key=Finding.sort_key)
-    counts: dict[str, int] = defaultdict(int)
-    out = []
-    for f in findings:
-        basis = "\x1f".join(
-            (f.rule, f.location.path, f.evidence.term.lower(), " ".join(f.evidence.snippet.split()))
-        )
-        n = counts[basis]
-        counts[basis] += 1
-        digest = hashlib.sha256(f"{basis}\x1f{n}".encode()).hexdigest()[:20]
-        out.append(replace(f, fingerprint=digest))
-    return out
+    return [
+        replace(f, fingerprint=fp) for f, fp in zip(findings, fingerprints(findings), strict=True)
+    ]
