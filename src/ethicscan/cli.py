@@ -27,6 +27,7 @@ from ethicscan import __version__, config, diff
 from ethicscan import baseline as baseline_mod
 from ethicscan import spool as spool_mod
 from ethicscan.api import ScanOptions, check_disabled, scan
+from ethicscan.atomic import write_atomic
 from ethicscan.corpus import read_targets, scan_corpus
 from ethicscan.engine import ENGINES
 from ethicscan.errors import ConfigError, EthicscanError, TargetError
@@ -93,23 +94,6 @@ def check_writable(path: str, option: str) -> None:
         ) from None
     os.close(fd)
     os.unlink(probe)
-
-
-def write_atomic(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` so a reader never sees half a report."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".ethicscan-", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report gets the usual mode
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 COLOR_CHOICES = ("auto", "always", "never")

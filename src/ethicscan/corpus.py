@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields, replace
@@ -24,6 +22,7 @@ from typing import Any
 
 from ethicscan import __version__
 from ethicscan.api import RUNS_NOT_RESULTS, ScanOptions, check_disabled, progress_reporter
+from ethicscan.atomic import write_atomic
 from ethicscan.engine import get_engine, local, portable
 from ethicscan.errors import ConfigError
 from ethicscan.model import (
@@ -99,18 +98,14 @@ def manifest(opts: ScanOptions) -> dict[str, Any]:
     }
 
 
-def _write_atomic(folder: Path, name: str, doc: dict[str, Any]) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(doc, f, ensure_ascii=False)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, folder / name)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+def _write_json(folder: Path, name: str, doc: dict[str, Any]) -> None:
+    write_atomic(
+        folder / name,
+        json.dumps(doc, ensure_ascii=False),
+        prefix=".tmp-",
+        private=True,
+        durable=True,
+    )
 
 
 def open_results(folder: str, opts: ScanOptions) -> Path:
@@ -142,14 +137,14 @@ def open_results(folder: str, opts: ScanOptions) -> Path:
         raise ConfigError(f"--results {folder}: holds .json files but no {MANIFEST}")
     try:
         path.mkdir(parents=True, exist_ok=True)
-        _write_atomic(path, MANIFEST, want)
+        _write_json(path, MANIFEST, want)
     except OSError as exc:
         raise ConfigError(f"--results {folder}: cannot write there: {exc}") from None
     return path
 
 
 def write_shard(folder: Path, target: str, result: ScanResult) -> None:
-    _write_atomic(folder, shard_name(target), {"target": target, **json_report.to_dict(result)})
+    _write_json(folder, shard_name(target), {"target": target, **json_report.to_dict(result)})
 
 
 def read_shard(folder: Path, target: str) -> ScanResult | None:
