@@ -19,6 +19,8 @@ from xml.parsers import expat
 
 import yaml
 
+from ethicscan.names import suffix
+
 MAX_SCHEMA_CHARS = 2_000_000  # larger texts keep the plain classifier
 
 SCHEMA_SUFFIXES = {
@@ -112,15 +114,14 @@ class Schema:
 
 def schema_format(path: str, text: str) -> str | None:
     """The schema format of a text, from its suffix and, for JSON/YAML, its content."""
-    name = path.rsplit("/", 1)[-1].rsplit("!", 1)[-1].lower()
-    suffix = "." + name.rsplit(".", 1)[-1] if "." in name else ""
-    fmt = SCHEMA_SUFFIXES.get(suffix)
+    ext = suffix(path)
+    fmt = SCHEMA_SUFFIXES.get(ext)
     if fmt == "sql":
         return fmt if re.search(r"(?i)\bcreate\s+(?:table|type)\b", text) else None
     if fmt:
         return fmt
     head = text[:20000]
-    if suffix in _JSON_SUFFIXES or suffix in _YAML_SUFFIXES:
+    if ext in _JSON_SUFFIXES or ext in _YAML_SUFFIXES:
         if re.search(r"""(?m)["']?(?:\$schema|openapi|swagger)["']?\s*:""", head):
             return "openapi"
         if re.search(r"""["']?properties["']?\s*:""", head) and re.search(

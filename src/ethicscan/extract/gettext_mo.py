@@ -12,6 +12,7 @@ import struct
 
 from ethicscan.extract.units import Extracted, ExtractError, Segment
 from ethicscan.model import SkipReason
+from ethicscan.names import base_name
 
 
 def _quote(s: str) -> str:
@@ -59,5 +60,5 @@ def extract_mo(data: bytes, name: str) -> Extracted:
         lines.append(f"msgid {_quote(key)}\nmsgstr {_quote(value)}\n")
     if not lines:
         return Extracted(())
-    stem = name.rsplit("/", 1)[-1].rsplit("!", 1)[-1].rsplit(".", 1)[0] or "messages"
+    stem = base_name(name).rsplit(".", 1)[0] or "messages"
     return Extracted((Segment("\n".join(lines)),), hint=f"{stem}.po")

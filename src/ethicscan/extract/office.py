@@ -38,9 +38,10 @@ from defusedxml import DefusedXmlException
 
 from ethicscan.extract import zipdir
 from ethicscan.extract.common import Once, clean, prose_hint
-from ethicscan.extract.formats import OFFICE_SUFFIXES, suffix
+from ethicscan.extract.formats import OFFICE_SUFFIXES
 from ethicscan.extract.units import Extracted, ExtractError, Segment
 from ethicscan.model import SkipReason
+from ethicscan.names import suffix
 
 MAX_PART = 64 * 1024 * 1024  # uncompressed bytes of one XML part
 MAX_TOTAL = 256 * 1024 * 1024  # uncompressed bytes of all parts read from one document

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import importlib
 
-from ethicscan.extract.formats import Format, suffix
+from ethicscan.extract.formats import Format
 from ethicscan.extract.units import Extracted, Extractor
+from ethicscan.names import suffix
 
 
 def _lazy(module: str, name: str) -> Extractor:
