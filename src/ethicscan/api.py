@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, cast
 from ethicscan import __version__
 from ethicscan.classify.analyse import analyse
 from ethicscan.classify.package import name_model_data
-from ethicscan.engine import ENGINES, TLSFiles, get_engine, local
+from ethicscan.engine import TLSFiles, check_engine, get_engine, local
 from ethicscan.errors import ConfigError
 from ethicscan.extract.formats import CONTAINERS, HEAD, Format, identify
 from ethicscan.extract.units import MAX_DEPTH, Limits
@@ -125,8 +125,7 @@ class ScanOptions:
     branches: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        if self.engine not in ENGINES:
-            raise ConfigError(f"unknown engine {self.engine!r} (one of: {', '.join(ENGINES)})")
+        check_engine(self.engine)
         if self.scheduler and self.engine == "local":
             raise ConfigError("--scheduler needs --engine dask")
         if self.tls and not self.scheduler.startswith("tls://"):

@@ -73,8 +73,6 @@ class _ByteSize(click.ParamType):  # type: ignore[type-arg]
 
 BYTES = _ByteSize()
 
-FAIL_ON = [s.value for s in Severity] + ["never"]
-
 
 def check_writable(path: str, option: str) -> None:
     """Fail before any work when ``path`` cannot be written as :func:`write_atomic`
@@ -419,7 +417,7 @@ def cli() -> None:
 )
 @click.option(
     "--fail-on",
-    type=click.Choice(FAIL_ON),
+    type=click.Choice(config.FAIL_ON),
     default="high",
     show_default=True,
     help="Exit 1 when a finding is at or above this severity.",
