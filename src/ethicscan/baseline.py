@@ -23,10 +23,12 @@ from typing import Any
 from ethicscan.errors import ConfigError
 from ethicscan.fingerprint import fingerprints as finding_fingerprints
 from ethicscan.model import Location, ScanResult
+from ethicscan.report import json as json_report
 from ethicscan.report.paths import file_path, inner_path, target_kinds
 
 FORMAT = "ethicscan-baseline"
 VERSION = 1
+WHAT = "a baseline file"
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -92,12 +94,14 @@ def dumps(baseline: Baseline) -> str:
 
 
 def loads(text: str, source: str) -> Baseline:
-    try:
-        doc: Any = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ConfigError(f"{source}: not a baseline file: {exc}") from None
-    except RecursionError:
-        raise ConfigError(f"{source}: not a baseline file: nested too deeply") from None
+    return _baseline(json_report.parse(text, source, WHAT), source)
+
+
+def load(path: str | Path) -> Baseline:
+    return _baseline(json_report.read(path, WHAT), str(path))
+
+
+def _baseline(doc: Any, source: str) -> Baseline:
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise ConfigError(f'{source}: not an ethicscan baseline (no "format": "{FORMAT}")')
     if doc.get("version") != VERSION:
@@ -121,14 +125,6 @@ def loads(text: str, source: str) -> Baseline:
             )
         )
     return Baseline(tuple(sorted(entries)))
-
-
-def load(path: str | Path) -> Baseline:
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"baseline {path}: cannot read: {exc.strerror or exc}") from None
-    return loads(text, str(path))
 
 
 def without_known(result: ScanResult, baseline: Baseline) -> ScanResult:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ethicscan.errors import ConfigError
+from ethicscan.report import json as json_report
 
 RENAME_WINDOW = 3  # lines either side of the old line that count as the same place
 
@@ -94,19 +95,7 @@ def _item(raw: Any, where: str) -> Item:
 
 def load(path: str | Path) -> list[Item]:
     """The findings of a ``--format json`` report."""
-    try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ConfigError(f"{path}: not a JSON report: {exc}") from None
-    except RecursionError:
-        raise ConfigError(f"{path}: not a JSON report: nested too deeply") from None
-    if not isinstance(doc, dict) or not isinstance(doc.get("findings"), list):
-        raise ConfigError(f"{path}: not an ethicscan JSON report (no 'findings' list)")
-    version = str(doc.get("schema_version", ""))
-    if version.split(".")[0] != "1":
-        raise ConfigError(f"{path}: JSON schema_version {version!r} is not 1.x")
+    doc = json_report.read_report(path)
     return [_item(f, f"{path}: findings[{i}]") for i, f in enumerate(doc["findings"])]
 
 
