@@ -130,10 +130,8 @@ class Explorer:
         if fmt in CONTAINERS:
             yield from self._open(path, fmt, desc, blob, budget, depth)
             return
-        if (
-            fmt is Format.TEXT
-            and blob.size > self.limits.stream_above
-            and (blob.size > self.limits.max_member_size or streamable(path, blob.head(SAMPLE)))
+        if fmt is Format.TEXT and in_pieces(
+            blob.size, path, self.limits, lambda: blob.head(SAMPLE)
         ):
             yield from self.stream(path, blob)
             return
@@ -155,15 +153,10 @@ class Explorer:
             # a zip behind a script or stub longer than the head
             yield from self._open(path, Format.ZIP, "zip archive after a stub", blob, budget, depth)
             return
-        ext = extractor_for(Format.TEXT, path)
-        if (
-            ext is None
-            and self.prefilter is not None
-            and not self.prefilter.maybe(data, plain=True)
-            and not binary_head(data)
-        ):
+        if self.prefilter is not None and clean_text(data, path, self.prefilter):
             yield TextUnit(path, "")  # no term can be in it: read, nothing to classify
             return
+        ext = extractor_for(Format.TEXT, path)
         try:
             decoded = decode(data)
         except NotText as exc:
@@ -672,6 +665,31 @@ def _overlapping(infos: list[zipfile.ZipInfo]) -> set[zipfile.ZipInfo]:
 # the extractor cannot find one in the strings.  Not class files or DEX, whose
 # strings follow a length that may be a letter, nor documents, which are compressed.
 LITERAL = frozenset({Format.ELF, Format.PE, Format.MACHO, Format.BINARY, Format.GETTEXT})
+
+
+def clean_text(data: bytes, name: str, prefilter: Prefilter) -> bool:
+    """A plain text (no container, document or binary magic, no extractor for its
+    suffix, no zip at its end) in which the prefilter sees no term: read, with nothing
+    to classify.  The engine decides with this before building anything, and the
+    explorer for what it reads, so both give the same verdict.  ``name``: the file's
+    name (or path)."""
+    return (
+        extractor_for(Format.TEXT, name) is None
+        and not prefilter.maybe(data, plain=True)  # True also without Hyperscan
+        and identify(name, data)[0] is Format.TEXT  # (reads its head only)
+        and not binary_head(data)
+        and not ends_like_zip(data)
+    )
+
+
+def in_pieces(size: int, path: str, limits: Limits, sample: Callable[[], bytes]) -> bool:
+    """Whether a text of ``size`` bytes named ``path`` is read in pieces
+    (:mod:`extract.stream`) rather than whole: larger than :attr:`Limits.stream_above`,
+    and either larger than a whole read may be or :func:`streamable` (``sample``
+    gives its first :data:`SAMPLE` bytes, read only when that is asked)."""
+    return size > limits.stream_above and (
+        size > limits.max_member_size or streamable(path, sample())
+    )
 
 
 def streamable(path: str, head: bytes) -> bool:
