@@ -21,6 +21,7 @@ from ethicscan.errors import ConfigError
 from ethicscan.extract.formats import CONTAINERS, HEAD, Format, identify
 from ethicscan.extract.units import MAX_DEPTH, Limits
 from ethicscan.interrupt import terminating
+from ethicscan.kinds import TargetKind
 from ethicscan.model import Finding, Notice, ScanResult, Skipped, SkipReason, Stats, Target
 from ethicscan.rules import prefilter
 from ethicscan.rules.catalogue import Catalogue, load_catalogue
@@ -356,16 +357,22 @@ def _walk_all(
             if got is None:
                 yield from walk_units([target], wopts, kinds, skipped)
             elif got.error:
-                kinds.append(Target(target, "package"))
+                kinds.append(Target(target, TargetKind.PACKAGE))
                 skipped.append(Skipped(target, SkipReason.FETCH_FAILED, got.error, target))
             else:
                 k: list[Target] = []
                 s: list[Skipped] = []
                 for job in walk_iter([got.path], wopts, k, s):
                     yield replace(job, target=target)
-                file = _described(Target(got.path, "file"))
+                file = _described(Target(got.path, TargetKind.FILE))
                 kinds.append(
-                    Target(target, "package", os.path.basename(got.path), file.sha256, file.size)
+                    Target(
+                        target,
+                        TargetKind.PACKAGE,
+                        os.path.basename(got.path),
+                        file.sha256,
+                        file.size,
+                    )
                 )
                 skipped.extend(replace(x, target=target) for x in s)
 
@@ -390,7 +397,7 @@ def progress_reporter(fn: ProgressFn | None) -> Callable[[int, int, int, int], N
 def _described(t: Target, read: bool = True) -> Target:
     """A file target with its size and sha256, so a report names exactly what was read
     (only its size when it was not read)."""
-    if t.kind != "file" or t.sha256:
+    if t.kind is not TargetKind.FILE or t.sha256:
         return t
     if not read:
         try:

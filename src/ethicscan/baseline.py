@@ -22,6 +22,7 @@ from typing import Any
 
 from ethicscan.errors import ConfigError
 from ethicscan.fingerprint import fingerprints as finding_fingerprints
+from ethicscan.kinds import TargetKind
 from ethicscan.model import Location, ScanResult
 from ethicscan.report import json as json_report
 from ethicscan.report.paths import file_path, inner_path, target_kinds
@@ -56,9 +57,9 @@ class Baseline:
         return frozenset(e.fingerprint for e in self.entries)
 
 
-def _path(loc: Location, kinds: dict[str, str]) -> str:
-    kind = kinds.get(loc.target, "directory")
-    if loc.target and kind not in ("file", "directory"):  # a package or repository target
+def _path(loc: Location, kinds: dict[str, TargetKind]) -> str:
+    if loc.target and not kinds.get(loc.target, TargetKind.DIRECTORY).on_disk:
+        # a package or repository target
         return f"{loc.target}:{loc.path}"
     inner = inner_path(loc)
     return file_path(loc, kinds) + (f"!{inner}" if inner else "")

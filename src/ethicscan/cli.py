@@ -158,7 +158,7 @@ def _describe_read(say: _Say, result: ScanResult) -> None:
             extra += f", {t.size} bytes"
         if t.sha256:
             extra += f", sha256 {t.sha256[:16]}"
-        say.detail(f"read: {safe_text(t.target)} ({t.kind}{safe_text(extra)})")
+        say.detail(f"read: {safe_text(t.target)} ({t.kind.value}{safe_text(extra)})")
     st = result.stats
     say.detail(
         f"read: {plural(st.files, 'text')} classified, from {plural(st.bytes, 'byte')} of files "

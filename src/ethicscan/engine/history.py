@@ -28,6 +28,7 @@ from ethicscan.engine.local import (
 from ethicscan.errors import TargetError
 from ethicscan.extract.decode import NotText, decode
 from ethicscan.extract.units import Limits, Scratch
+from ethicscan.kinds import TargetKind
 from ethicscan.model import Finding, Notice, Skipped, SkipReason, Target
 from ethicscan.rules.catalogue import Catalogue, load_catalogue
 from ethicscan.sources.fs import FileJob
@@ -213,9 +214,9 @@ def scan_repository(
         repo = open_repository(target)
     except TargetError as exc:
         if is_remote(target) or os.path.exists(target):
-            kind, reason = "unreadable", SkipReason.UNREADABLE
+            kind, reason = TargetKind.UNREADABLE, SkipReason.UNREADABLE
         else:
-            kind, reason = "missing", SkipReason.NOT_FOUND
+            kind, reason = TargetKind.MISSING, SkipReason.NOT_FOUND
         return RepoOutcome(Target(target, kind), (), (Skipped(target, reason, str(exc)),), 0, 0)
     repo.limits = limits
     try:
@@ -298,7 +299,7 @@ def _scan_open(
     found.extend(f for r in refs if r.by_ref for f in findings_by_blob.get(r.blob, ()))
     skipped.extend(repo.skipped)
     return RepoOutcome(
-        Target(repo.target, "repository"),
+        Target(repo.target, TargetKind.REPOSITORY),
         tuple(name_model_data(found)),
         tuple(dict.fromkeys(skipped)),
         texts,

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ethicscan.errors import ConfigError
+from ethicscan.kinds import TargetKind
 from ethicscan.model import (
     Basis,
     Capability,
@@ -110,7 +111,7 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
         "targets": [
             {
                 "target": t.target,
-                "kind": t.kind,
+                "kind": t.kind.value,
                 "artefact": t.artefact,
                 "sha256": t.sha256,
                 "size": t.size,
@@ -193,7 +194,7 @@ def from_dict(doc: dict[str, Any]) -> ScanResult:
     against the schema first: :mod:`ethicscan.report.conform`)."""
     return ScanResult(
         targets=tuple(
-            Target(t["target"], t["kind"], t["artefact"], t["sha256"], t["size"])
+            Target(t["target"], TargetKind(t["kind"]), t["artefact"], t["sha256"], t["size"])
             for t in doc["targets"]
         ),
         findings=tuple(finding_from_dict(f) for f in doc["findings"]),

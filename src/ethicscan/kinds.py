@@ -1,0 +1,47 @@
+"""The kinds that cross stage boundaries, as enums, and ``assert_never`` for the
+``match`` statements that dispatch on them (mypy then proves every member handled).
+
+- :class:`TargetKind`: what a target the user named turned out to be (``Target.kind``).
+"""
+
+from __future__ import annotations
+
+import enum
+import sys
+
+if sys.version_info >= (3, 11):
+    from typing import assert_never
+else:  # pragma: no cover - Python 3.10
+    from typing_extensions import assert_never
+
+__all__ = ["TargetKind", "assert_never"]
+
+
+class TargetKind(str, enum.Enum):
+    """What a target is.  The value is what every report writes."""
+
+    FILE = "file"
+    DIRECTORY = "directory"
+    PACKAGE = "package"  # pypi:, npm:, deb: (the artefact is named on the target)
+    REPOSITORY = "repository"  # a --history target
+    MISSING = "missing"
+    UNREADABLE = "unreadable"
+    SPECIAL = "special"  # a device, FIFO or socket
+
+    @property
+    def on_disk(self) -> bool:
+        """Whether a finding's path is a path below the target as the user typed it
+        (a file or folder), not a path inside a package or a repository's history."""
+        match self:
+            case TargetKind.FILE | TargetKind.DIRECTORY:
+                return True
+            case (
+                TargetKind.PACKAGE
+                | TargetKind.REPOSITORY
+                | TargetKind.MISSING
+                | TargetKind.UNREADABLE
+                | TargetKind.SPECIAL
+            ):
+                return False
+            case _:
+                assert_never(self)
