@@ -63,3 +63,32 @@ def test_every_target_kind_is_documented() -> None:
     doc = (Path(__file__).parent.parent / "docs" / "json-format.md").read_text(encoding="utf-8")
     row = next(line for line in doc.splitlines() if line.startswith("| `targets[]` |"))
     assert all(f"`{k.value}`" in row for k in TargetKind)
+
+
+TEXT_CASES = [
+    ("NAMED", "src/face.py", ".py", False),
+    ("NAMED", "docs/README", "", True),
+    ("PROSE", "spec.pdf", ".txt", True),
+    ("STRINGS", "README", ".strings", False),  # a binary named README: its strings
+    ("STRINGS", "notes.txt", ".strings", False),  # undecodable: read as strings
+    ("JAVA", "com/acme/FaceAttr.class", ".java", False),
+    ("GETTEXT", "locale/de/messages.mo", ".po", False),
+]
+
+
+@pytest.mark.parametrize(("kind", "path", "suffix", "prose"), TEXT_CASES)
+def test_every_text_kind_is_read_as_it_says(kind: str, path: str, suffix: str, prose: bool) -> None:
+    from ethicscan.classify.document import Document
+    from ethicscan.kinds import TextKind
+    from ethicscan.rules.catalogue import load_default_catalogue
+
+    doc = Document("race = 1\n", path, load_default_catalogue(), "", TextKind[kind])
+    assert (doc.suffix, doc.is_prose) == (suffix, prose)
+    assert doc.is_strings is (kind == "STRINGS")
+    assert isinstance(doc.is_data, bool)
+
+
+def test_the_cases_above_cover_every_text_kind() -> None:
+    from ethicscan.kinds import TextKind
+
+    assert {c[0] for c in TEXT_CASES} == {m.name for m in TextKind}

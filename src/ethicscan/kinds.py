@@ -2,6 +2,8 @@
 ``match`` statements that dispatch on them (mypy then proves every member handled).
 
 - :class:`TargetKind`: what a target the user named turned out to be (``Target.kind``).
+- :class:`TextKind`: how the classifier reads a unit of text: as its file's name says,
+  or as the extractor that made it says (a document's prose, a binary's strings ...).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     from typing_extensions import assert_never
 
-__all__ = ["TargetKind", "assert_never"]
+__all__ = ["TargetKind", "TextKind", "assert_never"]
 
 
 class TargetKind(str, enum.Enum):
@@ -45,3 +47,14 @@ class TargetKind(str, enum.Enum):
                 return False
             case _:
                 assert_never(self)
+
+
+class TextKind(enum.Enum):
+    """How the classifier reads a unit of text (comments, definitions, what counts as
+    prose or data, how far a hit reaches)."""
+
+    NAMED = "named"  # as its file's name says: a text file, HTML, RTF
+    PROSE = "prose"  # the text of a document (PDF, office): read as plain prose
+    STRINGS = "strings"  # a binary's strings and symbols, one a line
+    JAVA = "java"  # the declarations of a class file or DEX, written as Java
+    GETTEXT = "gettext"  # the messages of a compiled gettext catalogue, as a .po file

@@ -112,9 +112,10 @@ class Schema:
         return self._at.get(line)
 
 
-def schema_format(path: str, text: str) -> str | None:
-    """The schema format of a text, from its suffix and, for JSON/YAML, its content."""
-    ext = suffix(path)
+def schema_format(path: str, text: str, ext: str | None = None) -> str | None:
+    """The schema format of a text, from its suffix (``ext``, when it is read as
+    another than its path's) and, for JSON/YAML, its content."""
+    ext = suffix(path) if ext is None else ext
     fmt = SCHEMA_SUFFIXES.get(ext)
     if fmt == "sql":
         return fmt if re.search(r"(?i)\bcreate\s+(?:table|type)\b", text) else None
@@ -131,12 +132,12 @@ def schema_format(path: str, text: str) -> str | None:
     return None
 
 
-def parse_schema(path: str, text: str) -> Schema | None:
-    """The structure of ``text`` when ``path`` and content say it is a schema, else None.
-    Never raises."""
+def parse_schema(path: str, text: str, ext: str | None = None) -> Schema | None:
+    """The structure of ``text`` when ``path`` (or the suffix ``ext`` it is read as) and
+    content say it is a schema, else None.  Never raises."""
     if len(text) > MAX_SCHEMA_CHARS:
         return None
-    fmt = schema_format(path, text)
+    fmt = schema_format(path, text, ext)
     if fmt is None:
         return None
     parser = _PARSERS[fmt]

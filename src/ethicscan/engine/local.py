@@ -162,7 +162,7 @@ def _scan_read(
             if not unit.text:
                 continue
             try:
-                found = analyse(unit.text, unit.path, catalogue, unit.hint, unit.utf8)
+                found = analyse(unit.text, unit.path, catalogue, unit.kind, unit.utf8)
             except RecursionError as exc:  # pragma: no cover - defensive: report, never die
                 skipped.append(Skipped(unit.path, SkipReason.ERROR, repr(exc), job.target))
                 continue

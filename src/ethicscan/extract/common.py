@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import re
 
-from ethicscan.names import base_name
-
 LONG = 256  # characters: a name or text longer than this is written in full once ...
 SHORT = 64  # ... and cut to this (and an ellipsis) wherever else it is used
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
-
-
-def prose_hint(name: str) -> str:
-    """The hint that makes the classifier read a document's text as prose
-    (``spec.pdf`` -> ``spec.pdf.txt``)."""
-    return f"{base_name(name)}.txt"
 
 
 def clean(text: str) -> str:
