@@ -41,8 +41,8 @@ from pathlib import Path
 from typing import Any
 
 from ethicscan.atomic import write_atomic
-from ethicscan.extract.decode import read_as_utf8
 from ethicscan.rules.catalogue import Catalogue, Term, TermKind, standing_terms
+from ethicscan.sniff import read_as_utf8
 
 ENCODINGS = ("utf-8", "gb18030", "big5hkscs", "shift_jis", "euc_jp", "euc_kr")
 WIDE = ("utf-16-le", "utf-16-be")
