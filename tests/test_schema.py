@@ -1,4 +1,4 @@
-"""The schema parsers (classify/schema.py): containers, fields and lines for each
+"""The schema parsers (classify/schema/): containers, fields and lines for each
 format, roles from operations, and tolerance of broken input."""
 
 from __future__ import annotations
