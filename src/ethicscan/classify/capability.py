@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ethicscan.classify.document import CONFIG_SUFFIXES, LOCAL, Document
-from ethicscan.classify.schema import FILTER, REQUEST, RESPONSE, Place
+from ethicscan.classify.schema import Place, Role
 from ethicscan.classify.shape import (
     TRANSLATION_SUFFIXES,
     has_emoji,
@@ -348,13 +348,13 @@ def _structural(
     if face and not surv and any(p in place.text().lower() for p in _RECORD_PARTS):
         surv = [f"{face[0]} record"]
     watched = bool(surv or face or ev.in_file("surveillance") >= 3)
-    if c.role == FILTER or (c.role == REQUEST and query and (watched or not declared)):
+    if c.role is Role.FILTER or (c.role is Role.REQUEST and query and (watched or not declared)):
         # retrieving people by a trait is a search in any domain: a query parameter
         # over patients' race as much as over a camera's captures
         return Capability.SEARCH, None, "schema-filter", f"a filter of {where}"
-    if c.role == RESPONSE and query and watched:
+    if c.role is Role.RESPONSE and query and watched:
         return Capability.SEARCH, None, "schema-response", f"search results of {where}"
-    if c.role == RESPONSE and face and not declared:
+    if c.role is Role.RESPONSE and face and not declared:
         return Capability.INFERENCE, Basis.BIOMETRIC, "schema-response", f"an output of {where}"
     if surv and not declared:
         return Capability.SEARCH, None, "schema-container", f"a field of the record {where}"

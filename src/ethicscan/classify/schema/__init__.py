@@ -11,33 +11,27 @@ from __future__ import annotations
 
 import re
 
+from ethicscan.classify.schema import graphql, openapi, proto, sql, xsd
 from ethicscan.classify.schema.common import (
-    FILTER,
-    REQUEST,
-    RESPONSE,
     Container,
     Field,
     Place,
+    Role,
     Schema,
-    _type_name,
+    Use,
+    type_name,
 )
-from ethicscan.classify.schema.graphql import _parse_graphql
-from ethicscan.classify.schema.openapi import _parse_openapi
-from ethicscan.classify.schema.proto import _parse_proto
-from ethicscan.classify.schema.sql import _parse_sql
-from ethicscan.classify.schema.xsd import _parse_xsd
 from ethicscan.names import suffix
 
 __all__ = [
-    "FILTER",
     "MAX_SCHEMA_CHARS",
-    "REQUEST",
-    "RESPONSE",
     "SCHEMA_SUFFIXES",
     "Container",
     "Field",
     "Place",
+    "Role",
     "Schema",
+    "Use",
     "parse_schema",
     "schema_format",
 ]
@@ -97,7 +91,7 @@ def parse_schema(path: str, text: str, ext: str | None = None) -> Schema | None:
     by_name = {c.name.lower(): c for c in containers if c.name}
     for c in containers:
         if c.returns:
-            c.result = by_name.get(_type_name(c.returns))
+            c.result = by_name.get(type_name(c.returns))
     return Schema(fmt, containers)
 
 
@@ -111,7 +105,7 @@ def _link_uses(containers: list[Container]) -> None:
     for _ in range(3):  # a few levels of nesting by reference
         for user in containers:
             for f in user.fields:
-                for target in by_name.get(_type_name(f.type), ()):
+                for target in by_name.get(type_name(f.type), ()):
                     if target is user or user in target.used_by:
                         continue
                     target.used_by.append(user)
@@ -122,9 +116,9 @@ def _link_uses(containers: list[Container]) -> None:
 
 
 _PARSERS = {
-    "sql": _parse_sql,
-    "openapi": _parse_openapi,
-    "proto": _parse_proto,
-    "graphql": _parse_graphql,
-    "xsd": _parse_xsd,
+    "sql": sql.parse,
+    "openapi": openapi.parse,
+    "proto": proto.parse,
+    "graphql": graphql.parse,
+    "xsd": xsd.parse,
 }

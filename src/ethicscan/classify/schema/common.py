@@ -4,16 +4,26 @@ the helpers the grammars share."""
 from __future__ import annotations
 
 import bisect
+import enum
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+
 # Roles a container plays, read from its place in the file or from its name.
-FILTER, REQUEST, RESPONSE = "filter", "request", "response"
+class Role(enum.Enum):
+    """What a container is to an operation: what it searches by, what it is sent, or
+    what it answers."""
+
+    FILTER = "filter"
+    REQUEST = "request"
+    RESPONSE = "response"
+
+
 _ROLE_WORDS = (
-    (FILTER, "Query|Queries|Filter|Filters|Criteria|Condition|Conditions|Search"),
-    (REQUEST, "Request|Req|Input|Params|Param|Args"),
-    (RESPONSE, "Response|Resp|Result|Results|Reply|Output|Ack"),
+    (Role.FILTER, "Query|Queries|Filter|Filters|Criteria|Condition|Conditions|Search"),
+    (Role.REQUEST, "Request|Req|Input|Params|Param|Args"),
+    (Role.RESPONSE, "Response|Resp|Result|Results|Reply|Output|Ack"),
 )
 # CamelCase (FaceSearchRequest: the last word), or snake_case (face_search_result)
 _ROLE_BY_NAME = tuple(
@@ -45,7 +55,7 @@ class Container:
     end: int
     description: str = ""
     fields: list[Field] = field(default_factory=list)
-    role: str = ""  # filter, request, response or ""
+    role: Role | None = None
     operation: str = ""  # the operation it belongs to: "POST /face/detect detectFace"
     parent: Container | None = None
     extra_lines: set[int] = field(default_factory=set)  # COMMENT ON lines, outside the span
@@ -84,54 +94,65 @@ class Schema:
         return self._at.get(line)
 
 
-def _type_name(t: str) -> str:
+def type_name(t: str) -> str:
     t = t.strip().strip("[]!").rsplit("/", 1)[-1].rsplit(".", 1)[-1].rsplit(":", 1)[-1]
     return t.strip("[]!").lower()
 
 
-def _role_from_name(name: str) -> str:
+def role_from_name(name: str) -> Role | None:
     low = name.lower()
     for role, camel, snake in _ROLE_BY_NAME:
         if camel.search(name) or snake.search(low):
             return role
-    return ""
+    return None
 
 
-def _line_index(text: str) -> list[int]:
+def line_index(text: str) -> list[int]:
     return [0, *(m.end() for m in re.finditer("\n", text))]
 
 
-def _line_of(starts: list[int], pos: int) -> int:
+def line_of(starts: list[int], pos: int) -> int:
     return bisect.bisect_right(starts, pos) - 1
 
 
-def _apply_uses(out: list[Container], uses: list[Field]) -> None:
-    """``uses`` are (type name, line, role, operation) of operation inputs and outputs: the
-    containers so named take that role and operation when they have none."""
+@dataclass(frozen=True, slots=True)
+class Use:
+    """A type an operation names as its input or output (a message, a component, a
+    GraphQL type), where, in which role, and the operation's text."""
+
+    name: str
+    line: int
+    role: Role | None
+    operation: str
+
+
+def apply_uses(out: list[Container], uses: list[Use]) -> None:
+    """The containers ``uses`` name take the use's role and operation when they have
+    none."""
     by_name = {c.name.lower(): c for c in out if c.name}
-    for f in uses:
-        target = by_name.get(_type_name(f.name))
+    for u in uses:
+        target = by_name.get(type_name(u.name))
         if target is None:
             continue
         if not target.role:
-            target.role = f.type
+            target.role = u.role
         if not target.operation:
-            target.operation = f.description
+            target.operation = u.operation
 
 
 # A line handler of a brace-structured SDL: (line, index, open container, doc comment,
 # containers, operation uses) -> the container the line opens, if any.
-_LineHandler = Callable[
-    [str, int, "Container | None", str, "list[Container]", "list[Field]"], "Container | None"
+LineHandler = Callable[
+    [str, int, "Container | None", str, "list[Container]", "list[Use]"], "Container | None"
 ]
 
 
-def _parse_braced(text: str, handle: _LineHandler) -> list[Container]:
+def parse_braced(text: str, handle: LineHandler) -> list[Container]:
     """Shared walk for brace-structured SDLs (protobuf, GraphQL): a stack of open
     containers, doc comments collected for the next declaration."""
     out: list[Container] = []
     stack: list[Container] = []
-    ops: list[Field] = []  # (type name, line, role, op text) from rpc / root fields
+    ops: list[Use] = []  # from rpc / root fields
     pending: list[str] = []
     pending_from = 0  # first line of the doc comment in ``pending``
     lines = text.split("\n")
@@ -178,7 +199,7 @@ def _parse_braced(text: str, handle: _LineHandler) -> list[Container]:
                     stack.pop().end = i
     for c in stack:
         c.end = len(lines) - 1
-    _apply_uses(out, ops)
+    apply_uses(out, ops)
     return out
 
 

@@ -5,16 +5,13 @@ from __future__ import annotations
 import re
 
 from ethicscan.classify.schema.common import (
-    FILTER,
-    REQUEST,
-    RESPONSE,
     Container,
     Field,
-    _parse_braced,
-    _role_from_name,
+    Role,
+    Use,
+    parse_braced,
+    role_from_name,
 )
-
-# -- GraphQL SDL ---------------------------------------------------------------------------
 
 _GQL_BLOCK = re.compile(r"^\s*(?:extend\s+)?(type|input|interface|enum)\s+(\w+)[^{]*\{")
 _GQL_FIELD = re.compile(r"^\s*(\w+)\s*(\(([^)]*)\)?)?\s*:?\s*([\[\]\w!]*)")
@@ -22,17 +19,17 @@ _GQL_ARG = re.compile(r"(\w+)\s*:\s*([\[\]\w!]+)")
 _GQL_ROOTS = frozenset({"query", "mutation", "subscription"})
 
 
-def _parse_graphql(text: str) -> list[Container]:
-    return _parse_braced(text, _graphql_line)
+def parse(text: str) -> list[Container]:
+    return parse_braced(text, _graphql_line)
 
 
 def _graphql_line(
-    s: str, i: int, top: Container | None, pending: str, out: list[Container], ops: list[Field]
+    s: str, i: int, top: Container | None, pending: str, out: list[Container], ops: list[Use]
 ) -> Container | None:
     m = _GQL_BLOCK.match(s)
     if m:
         kind, name = m.group(1), m.group(2)
-        role = REQUEST if kind == "input" else _role_from_name(name)
+        role = Role.REQUEST if kind == "input" else role_from_name(name)
         return Container("enum" if kind == "enum" else "type", name, i, i, pending, role=role)
     if top is None:
         return None
@@ -52,12 +49,12 @@ def _graphql_line(
     top.fields.append(Field(name, i, "" if root else ftype, (), pending))
     if root:
         op = f"{name} {pending}".strip()
-        role = FILTER if top.name.lower() == "query" else REQUEST
+        role = Role.FILTER if top.name.lower() == "query" else Role.REQUEST
         call = Container("operation", name, i, i, pending, role=role, operation=op, returns=ftype)
         for a in _GQL_ARG.finditer(args):
             call.fields.append(Field(a.group(1), i, a.group(2)))
-            ops.append(Field(a.group(2), i, role, (), op))
+            ops.append(Use(a.group(2), i, role, op))
         if call.fields:
             out.append(call)
-        ops.append(Field(ftype, i, RESPONSE, (), op))
+        ops.append(Use(ftype, i, Role.RESPONSE, op))
     return None

@@ -9,16 +9,13 @@ import re
 import yaml
 
 from ethicscan.classify.schema.common import (
-    FILTER,
-    REQUEST,
-    RESPONSE,
     Container,
     Field,
-    _apply_uses,
-    _role_from_name,
+    Role,
+    Use,
+    apply_uses,
+    role_from_name,
 )
-
-# -- JSON Schema / OpenAPI (JSON or YAML) --------------------------------------------------
 
 _HTTP = frozenset({"get", "put", "post", "delete", "patch", "head", "options", "trace"})
 _SCHEMA_WORDS = frozenset(
@@ -45,16 +42,16 @@ _SCHEMA_WORDS = frozenset(
 )
 
 
-def _parse_openapi(text: str) -> list[Container]:
+def parse(text: str) -> list[Container]:
     # JSON is YAML's flow style; tabs (legal in JSON) become spaces, keeping positions.
     root = _json_nodes(text) if text.lstrip()[:1] in ("{", "[") else None
     if root is None:
         root = yaml.compose(text.replace("\t", " "), Loader=_LOADER)
     out: list[Container] = []
-    uses: list[Field] = []
+    uses: list[Use] = []
     if root is not None:
-        _walk(root, (out, uses, set()), name="", role="", op="", parent=None, under_props=False)
-    _apply_uses(out, uses)
+        _walk(root, (out, uses, set()), name="", role=None, op="", parent=None, under_props=False)
+    apply_uses(out, uses)
     return out
 
 
@@ -161,7 +158,7 @@ _MEDIA_OR_STATUS = re.compile(r"^(?:[\w.+-]+/[\w.+*-]+|[1-5]\d\d|[1-5]XX|default
 
 # What a walk collects: containers, operation uses, and the nodes already walked (an
 # alias is the same node again: walking it once keeps "billion laughs" files linear).
-_Walk = tuple[list[Container], list[Field], set[int]]
+_Walk = tuple[list[Container], list[Use], set[int]]
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -169,7 +166,7 @@ def _walk(
     node: yaml.Node,
     acc: _Walk,
     name: str,
-    role: str,
+    role: Role | None,
     op: str,
     parent: Container | None,
     under_props: bool,
@@ -189,7 +186,7 @@ def _walk(
         return
     ref = _scalar(_get(node, "$ref"))
     if ref and (role or op) and not under_props:
-        uses.append(Field(ref, node.start_mark.line, role, (), op))
+        uses.append(Use(ref, node.start_mark.line, role, op))
     props = _get(node, "properties")
     here = parent
     if isinstance(props, yaml.MappingNode):
@@ -199,7 +196,7 @@ def _walk(
             node.start_mark.line,
             node.end_mark.line,
             _describe(node),
-            role=role or _role_from_name(name),
+            role=role or role_from_name(name),
             operation=op,
             parent=parent,
         )
@@ -228,9 +225,9 @@ def _walk(
             )
             child_name = _scalar(_get(v, "operationId")) or name
         elif low == "requestbody" and not under_props:
-            child_role = REQUEST
+            child_role = Role.REQUEST
         elif low == "responses" and not under_props:
-            child_role = RESPONSE
+            child_role = Role.RESPONSE
         elif low == "parameters" and not under_props:
             child_name = "parameters"
         props_next = low == "properties" and not under_props
@@ -240,7 +237,7 @@ def _walk(
 def _parameters(
     node: yaml.SequenceNode,
     acc: _Walk,
-    role: str,
+    role: Role | None,
     op: str,
     parent: Container | None,
 ) -> None:
@@ -249,7 +246,7 @@ def _parameters(
         "parameters",
         node.start_mark.line,
         node.end_mark.line,
-        role=role or REQUEST,
+        role=role or Role.REQUEST,
         operation=op,
         parent=parent,
     )
@@ -271,8 +268,8 @@ def _parameters(
             )
         )
         if where == "body" and sch is not None:
-            _walk(sch, acc, _scalar(nm), role or REQUEST, op, parent, False)
+            _walk(sch, acc, _scalar(nm), role or Role.REQUEST, op, parent, False)
     if in_query:
-        c.role = FILTER
+        c.role = Role.FILTER
     if c.fields:
         acc[0].append(c)

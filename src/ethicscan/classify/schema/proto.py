@@ -5,15 +5,13 @@ from __future__ import annotations
 import re
 
 from ethicscan.classify.schema.common import (
-    REQUEST,
-    RESPONSE,
     Container,
     Field,
-    _parse_braced,
-    _role_from_name,
+    Role,
+    Use,
+    parse_braced,
+    role_from_name,
 )
-
-# -- protobuf ------------------------------------------------------------------------------
 
 _PROTO_BLOCK = re.compile(r"^\s*(message|enum|service|oneof)\s+(\w+)\s*\{")
 _PROTO_FIELD = re.compile(
@@ -25,12 +23,12 @@ _PROTO_RPC = re.compile(
 )
 
 
-def _parse_proto(text: str) -> list[Container]:
-    return _parse_braced(text, _proto_line)
+def parse(text: str) -> list[Container]:
+    return parse_braced(text, _proto_line)
 
 
 def _proto_line(
-    s: str, i: int, top: Container | None, pending: str, out: list[Container], ops: list[Field]
+    s: str, i: int, top: Container | None, pending: str, out: list[Container], ops: list[Use]
 ) -> Container | None:
     m = _PROTO_BLOCK.match(s)
     if m:
@@ -42,7 +40,7 @@ def _proto_line(
             i,
             i,
             pending,
-            role=_role_from_name(name),
+            role=role_from_name(name),
             parent=top if kind == "oneof" or (top and top.kind == "message") else None,
         )
         return c
@@ -53,8 +51,8 @@ def _proto_line(
         r = _PROTO_RPC.match(s)
         if r:
             op = f"{top.name} {r.group(1)} {pending} {note}".strip()
-            ops.append(Field(r.group(2), i, REQUEST, (), op))
-            ops.append(Field(r.group(3), i, RESPONSE, (), op))
+            ops.append(Use(r.group(2), i, Role.REQUEST, op))
+            ops.append(Use(r.group(3), i, Role.RESPONSE, op))
             top.fields.append(Field(r.group(1), i, r.group(2), (), (pending + " " + note).strip()))
         return None
     if top.kind == "enum":

@@ -7,12 +7,10 @@ import re
 from ethicscan.classify.schema.common import (
     Container,
     Field,
-    _line_index,
-    _line_of,
-    _role_from_name,
+    line_index,
+    line_of,
+    role_from_name,
 )
-
-# -- SQL DDL -----------------------------------------------------------------------------
 
 _CREATE_TABLE = re.compile(
     r"(?is)\bcreate\s+(?:(?:global\s+|local\s+)?(?:temporary|temp)\s+|unlogged\s+|external\s+)?"
@@ -104,19 +102,19 @@ def _split_items(body: str, offset: int) -> list[tuple[int, str]]:
     return items
 
 
-def _parse_sql(text: str) -> list[Container]:
-    starts = _line_index(text)
+def parse(text: str) -> list[Container]:
+    starts = line_index(text)
     out: list[Container] = []
     tables: dict[str, Container] = {}
     for m in _CREATE_TABLE.finditer(text):
         close = _sql_body(text, m.end())
         name = _unquote(m.group(1))
-        line = _line_of(starts, m.start())
+        line = line_of(starts, m.start())
         tail = text[close + 1 : close + 400].split(";", 1)[0]
         tc = _SQL_COMMENT_KW.search(tail)
         doc = _leading_comments(text, starts, line, "--")
         desc = " ".join([*doc, tc.group(1) if tc else ""]).strip()
-        c = Container("table", name, line, _line_of(starts, min(close, len(text) - 1)), desc)
+        c = Container("table", name, line, line_of(starts, min(close, len(text) - 1)), desc)
         c.extra_lines.update(range(line - len(doc), line))  # the comment above describes it
         checks: dict[str, tuple[str, ...]] = {}
         for off, item in _split_items(text[m.end() : close], m.end()):
@@ -144,12 +142,12 @@ def _parse_sql(text: str) -> list[Container]:
             note = " ".join(
                 x for x in (cm2.group(1) if cm2 else "", *_SQL_TRAILING.findall(item)) if x
             )
-            f = Field(_unquote(col.group(1)), _line_of(starts, pos), ctype, enum, note.strip())
+            f = Field(_unquote(col.group(1)), line_of(starts, pos), ctype, enum, note.strip())
             c.fields.append(f)
         for f in c.fields:
             if f.name.lower() in checks and not f.enum:
                 f.enum = checks[f.name.lower()]
-        c.role = _role_from_name(name)
+        c.role = role_from_name(name)
         out.append(c)
         tables[name.lower()] = c
     for m in _COMMENT_ON.finditer(text):
@@ -160,7 +158,7 @@ def _parse_sql(text: str) -> list[Container]:
         )
         if table is None:
             continue
-        line = _line_of(starts, m.start())
+        line = line_of(starts, m.start())
         table.extra_lines.add(line)
         if kind == "table":
             table.description = (table.description + " " + note).strip()
@@ -169,9 +167,9 @@ def _parse_sql(text: str) -> list[Container]:
                 if f.name.lower() == parts[-1].lower():
                     f.description = (f.description + " " + note).strip()
     for m in _CREATE_ENUM.finditer(text):
-        line = _line_of(starts, m.start())
+        line = line_of(starts, m.start())
         values = tuple(_SQL_STRING.findall(m.group(2)))
-        c = Container("enum", _unquote(m.group(1)), line, _line_of(starts, m.end() - 1))
+        c = Container("enum", _unquote(m.group(1)), line, line_of(starts, m.end() - 1))
         c.fields = [Field(v, line, "value") for v in values]
         out.append(c)
     return out

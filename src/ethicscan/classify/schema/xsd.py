@@ -5,25 +5,23 @@ from __future__ import annotations
 from xml.parsers import expat
 
 from ethicscan.classify.schema.common import (
-    REQUEST,
-    RESPONSE,
     Container,
     Field,
-    _role_from_name,
-    _type_name,
+    Role,
+    Use,
+    role_from_name,
+    type_name,
 )
-
-# -- XSD / WSDL ----------------------------------------------------------------------------
 
 
 class _NoDTD(Exception):
     pass
 
 
-def _parse_xsd(text: str) -> list[Container]:
+def parse(text: str) -> list[Container]:
     out: list[Container] = []
     stack: list[tuple[str, Container | None, str]] = []  # (local tag, container, name)
-    ops: list[Field] = []
+    ops: list[Use] = []
     op_name: list[str] = []
     doc_target: list[Container | Field | None] = [None]
     last_field: list[Field | None] = [None]
@@ -54,7 +52,7 @@ def _parse_xsd(text: str) -> list[Container]:
         if local in ("complexType", "simpleType") or (local == "message" and name):
             cname = name or (stack[-1][2] if stack else "")
             kind = "enum" if local == "simpleType" else "complex"
-            c = Container(kind, cname, line, line, role=_role_from_name(cname), parent=cur)
+            c = Container(kind, cname, line, line, role=role_from_name(cname), parent=cur)
             out.append(c)
             doc_target[0] = c
         elif local in ("element", "attribute", "part") and cur is not None:
@@ -69,8 +67,8 @@ def _parse_xsd(text: str) -> list[Container]:
         elif local == "operation" and name:
             op_name.append(name)
         elif local in ("input", "output") and op_name and attrs.get("message"):
-            role = REQUEST if local == "input" else RESPONSE
-            ops.append(Field(attrs["message"], line, role, (), op_name[-1]))
+            role = Role.REQUEST if local == "input" else Role.RESPONSE
+            ops.append(Use(attrs["message"], line, role, op_name[-1]))
         elif local == "documentation":
             in_doc[0] = True
             doc_text.clear()
@@ -110,12 +108,12 @@ def _parse_xsd(text: str) -> list[Container]:
         if c is not None:
             c.end = last
     by_name = {c.name.lower(): c for c in out if c.name}
-    for f in ops:
-        msg = by_name.get(_type_name(f.name))
+    for u in ops:
+        msg = by_name.get(type_name(u.name))
         if msg is None:
             continue
-        for target in [msg, *(by_name.get(_type_name(p.type)) for p in msg.fields)]:
+        for target in [msg, *(by_name.get(type_name(p.type)) for p in msg.fields)]:
             if target is not None and not target.role:
-                target.role = f.type
-                target.operation = f.description
+                target.role = u.role
+                target.operation = u.operation
     return out
