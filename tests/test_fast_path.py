@@ -62,3 +62,14 @@ def test_engine_and_explorer_agree_on_texts_read_in_pieces(
     jobs = split_large(FileJob(str(path), name, size), limits)
     assert (len(jobs) > 1) is decided
     assert decided is (size > 4096 and (name.endswith(".py") or size > 16384))
+
+
+def test_every_container_has_its_reader_and_the_literal_rows_are_the_string_formats() -> None:
+    from ethicscan.extract.explore import ARCHIVES
+    from ethicscan.extract.formats import CONTAINERS, Format
+    from ethicscan.extract.registry import BY_FORMAT, TEXT_BY_SUFFIX
+
+    assert set(ARCHIVES) == CONTAINERS
+    literal = {fmt for fmt, reader in BY_FORMAT.items() if reader.literal}
+    assert literal == {Format.ELF, Format.PE, Format.MACHO, Format.BINARY, Format.GETTEXT}
+    assert not any(reader.literal for reader in TEXT_BY_SUFFIX.values())

@@ -35,7 +35,7 @@ from ethicscan.extract.decode import (
     utf16_without_bom,
 )
 from ethicscan.extract.formats import COMPILED, CONTAINERS, HEAD, Format, identify, inner_name
-from ethicscan.extract.registry import extractor_for
+from ethicscan.extract.registry import extractor_for, reader_for
 from ethicscan.extract.stream import RangeReader, ranges, unit_of
 from ethicscan.extract.units import (
     RATIO_FLOOR,
@@ -230,8 +230,8 @@ class Explorer:
     def _extract(
         self, path: str, fmt: Format, desc: str, blob: Blob, budget: Budget, depth: int
     ) -> Iterator[TextUnit | Skipped]:
-        ext = extractor_for(fmt, path)
-        if ext is None:
+        reader = reader_for(fmt, path)
+        if reader is None:
             yield Skipped(path, SkipReason.BINARY, desc)
             return
         data = blob.read()
@@ -243,11 +243,11 @@ class Explorer:
                 "EncryptionInfo and EncryptedPackage)",
             )
             return
-        if fmt in LITERAL and self.prefilter is not None and not self.prefilter.maybe(data):
+        if reader.literal and self.prefilter is not None and not self.prefilter.maybe(data):
             # Its strings are its own bytes: none of them can hold a term.
             yield TextUnit(path, "")
             return
-        yield from self._run(ext, path, fmt, data, budget, depth)
+        yield from self._run(reader.extract, path, fmt, data, budget, depth)
 
     def _run(
         self,
@@ -287,20 +287,12 @@ class Explorer:
         self, path: str, fmt: Format, desc: str, blob: Blob, budget: Budget, depth: int
     ) -> Iterator[TextUnit | Skipped]:
         try:
-            if fmt is Format.ZIP:
-                yield from self._zip(path, blob, budget, depth)
-            elif fmt is Format.TAR:
-                with blob.open() as f:
-                    yield from self._tar(path, f, budget, depth)
-            elif fmt is Format.ARCHIVE:
-                yield from self._libarchive(path, desc, blob, budget, depth)
-            else:
-                yield from self._compressed(path, fmt, blob, budget, depth)
+            yield from ARCHIVES[fmt](self, path, fmt, desc, blob, budget, depth)
         except _Refused as exc:
             yield Skipped(path, exc.reason, f"{exc.detail}; the rest of {desc} was not read")
 
     def _zip(
-        self, path: str, blob: Blob, budget: Budget, depth: int
+        self, path: str, fmt: Format, desc: str, blob: Blob, budget: Budget, depth: int
     ) -> Iterator[TextUnit | Skipped]:
         with blob.open() as raw:
             # zipfile makes an object of every entry before the first is read: a zip
@@ -375,6 +367,12 @@ class Explorer:
                     budget.entries = self.limits.max_entries
                     budget.entry()
 
+    def _tar_file(
+        self, path: str, fmt: Format, desc: str, blob: Blob, budget: Budget, depth: int
+    ) -> Iterator[TextUnit | Skipped]:
+        with blob.open() as f:
+            yield from self._tar(path, f, budget, depth)
+
     def _tar(
         self, path: str, f: IO[bytes], budget: Budget, depth: int
     ) -> Iterator[TextUnit | Skipped]:
@@ -429,7 +427,7 @@ class Explorer:
                 yield from self._member(name, got, budget, depth)
 
     def _compressed(
-        self, path: str, fmt: Format, blob: Blob, budget: Budget, depth: int
+        self, path: str, fmt: Format, desc: str, blob: Blob, budget: Budget, depth: int
     ) -> Iterator[TextUnit | Skipped]:
         with blob.open() as raw:
             counted = _Counting(raw)
@@ -457,7 +455,7 @@ class Explorer:
             yield from self._member(name, got, budget, depth)
 
     def _libarchive(
-        self, path: str, desc: str, blob: Blob, budget: Budget, depth: int
+        self, path: str, fmt: Format, desc: str, blob: Blob, budget: Budget, depth: int
     ) -> Iterator[TextUnit | Skipped]:
         try:
             import libarchive  # type: ignore[import-untyped]
@@ -659,12 +657,20 @@ def _overlapping(infos: list[zipfile.ZipInfo]) -> set[zipfile.ZipInfo]:
     return out
 
 
-# Formats whose extractor gives back strings that stand in the file's bytes as they
-# are, each after a byte that is not a letter (NUL-separated string tables, the
-# strings pass, gettext catalogues): when the prefilter finds no term in the bytes,
-# the extractor cannot find one in the strings.  Not class files or DEX, whose
-# strings follow a length that may be a letter, nor documents, which are compressed.
-LITERAL = frozenset({Format.ELF, Format.PE, Format.MACHO, Format.BINARY, Format.GETTEXT})
+# Which reader opens which container format (:data:`formats.CONTAINERS`), as
+# ``extract/registry.py`` says which extractor reads which document or binary: an
+# archive read member by member (zip, tar, libarchive's formats) or a compressed
+# stream holding one file or a tarball.
+_Opener = Callable[[Explorer, str, Format, str, Blob, Budget, int], Iterator[TextUnit | Skipped]]
+ARCHIVES: dict[Format, _Opener] = {
+    Format.ZIP: Explorer._zip,
+    Format.TAR: Explorer._tar_file,
+    Format.ARCHIVE: Explorer._libarchive,
+    Format.GZIP: Explorer._compressed,
+    Format.BZIP2: Explorer._compressed,
+    Format.XZ: Explorer._compressed,
+    Format.ZSTD: Explorer._compressed,
+}
 
 
 def clean_text(data: bytes, name: str, prefilter: Prefilter) -> bool:
