@@ -34,19 +34,7 @@ class TargetKind(str, enum.Enum):
     def on_disk(self) -> bool:
         """Whether a finding's path is a path below the target as the user typed it
         (a file or folder), not a path inside a package or a repository's history."""
-        match self:
-            case TargetKind.FILE | TargetKind.DIRECTORY:
-                return True
-            case (
-                TargetKind.PACKAGE
-                | TargetKind.REPOSITORY
-                | TargetKind.MISSING
-                | TargetKind.UNREADABLE
-                | TargetKind.SPECIAL
-            ):
-                return False
-            case _:
-                assert_never(self)
+        return self in (TargetKind.FILE, TargetKind.DIRECTORY)
 
 
 class TextKind(enum.Enum):
