@@ -43,3 +43,29 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_nothing(
         write_atomic(target, "new", prefix=".x-")
     assert target.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+
+
+def test_a_fifo_or_device_is_written_to_not_replaced(tmp_path: Path) -> None:
+    """``--output /dev/null`` (or /dev/stdout, or a FIFO) must not replace the device
+    with a file: as root the rename succeeds and /dev/null becomes a regular file."""
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+
+    def read() -> None:
+        with open(fifo, "rb") as f:
+            got.append(f.read())
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        write_atomic(fifo, "report\n")
+    finally:
+        if reader.is_alive():  # the write replaced the FIFO: let the reader go
+            with open(fifo, "wb"):
+                pass
+        reader.join(timeout=5)
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)
+    assert got == [b"report\n"]

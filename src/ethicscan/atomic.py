@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 
 
@@ -19,12 +20,24 @@ def write_atomic(
     renamed over it: a reader never sees half a file, and a write that fails or is
     interrupted leaves no temporary file behind.  The file gets the mode a new file
     gets under the umask, or, ``private``, 0600.  ``durable``: flushed to the disk
-    before the rename, so a machine that stops leaves the old file or the new one."""
+    before the rename, so a machine that stops leaves the old file or the new one.
+    A ``path`` that is a device or a FIFO is written to as it is."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        # A device, FIFO or terminal (``-o /dev/null``, ``/dev/stdout``): written to,
+        # never replaced by a file (as root, a rename would replace /dev/null itself).
+        with open(path, "wb") as out:
+            out.write(raw)
+        return
     folder = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=prefix, dir=folder)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data.encode("utf-8") if isinstance(data, str) else data)
+            f.write(raw)
             if durable:
                 f.flush()
                 os.fsync(f.fileno())
