@@ -137,3 +137,37 @@ def test_every_json_read_back_is_refused_alike(tmp_path: Path, text: str) -> Non
     with pytest.raises(ConfigError, match=f"{bad.name}: not a baseline file"):
         baseline.load(bad)
     assert read_shard(tmp_path, "t") is None
+
+
+def test_diff_and_fingerprints_read_a_line_alike() -> None:
+    """Whitespace and the term's case change neither a finding's fingerprint nor the
+    key diff pairs a finding moved to another file by (fingerprint.text_key)."""
+    from dataclasses import replace
+
+    from ethicscan.fingerprint import fingerprints
+    from ethicscan.model import Capability, Evidence, Finding, Location, Severity, Trait
+
+    a = Finding(
+        rule="race-attribute",
+        trait=Trait.RACE,
+        capability=Capability.RECORD,
+        basis=None,
+        severity=Severity.MEDIUM,
+        confidence=0.5,
+        location=Location("a.py", 3, 1),
+        evidence=Evidence("Race", "  race  =\tperson.race", "en", ""),
+        signals=(),
+        refs=(),
+        fingerprint="",
+    )
+    b = replace(a, evidence=Evidence("race", "race = person.race", "en", ""))
+    assert fingerprints([a]) == fingerprints([b])
+
+    def item(f: Finding, path: str) -> diff_mod.Item:
+        ev = f.evidence
+        return diff_mod.Item(
+            f.rule, "race", "record", "medium", path, 3, 1, ev.term, ev.snippet, "", "x"
+        )
+
+    d = diff_mod.compare([item(a, "a.py")], [replace(item(b, "b.py"), fingerprint="y")])
+    assert len(d.moved) == 1 and not d.appeared and not d.disappeared

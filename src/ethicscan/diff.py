@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ethicscan.errors import ConfigError
+from ethicscan.fingerprint import text_key
 from ethicscan.report import json as json_report
 
 RENAME_WINDOW = 3  # lines either side of the old line that count as the same place
@@ -44,7 +45,7 @@ class Item:
         return f"{self.path}:{self.line}"
 
     def text_key(self) -> tuple[str, str, str]:
-        return (self.rule, self.term.lower(), " ".join(self.snippet.split()))
+        return text_key(self.rule, self.term, self.snippet)
 
 
 @dataclass(frozen=True, slots=True)

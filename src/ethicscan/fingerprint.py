@@ -15,6 +15,13 @@ from collections.abc import Sequence
 from ethicscan.model import Finding
 
 
+def text_key(rule: str, term: str, snippet: str) -> tuple[str, str, str]:
+    """What a fingerprint reads of a finding besides its path: the rule, the term
+    lower-cased and the line's text with whitespace folded (``diff`` pairs a finding
+    moved to another file by this)."""
+    return (rule, term.lower(), " ".join(snippet.split()))
+
+
 def fingerprints(findings: Sequence[Finding], paths: Sequence[str] | None = None) -> list[str]:
     """The fingerprint of each of ``findings``, in order, counting equal ones in that
     order.  ``paths``: the path each finding is fingerprinted at (default: its
@@ -23,9 +30,8 @@ def fingerprints(findings: Sequence[Finding], paths: Sequence[str] | None = None
     counts: dict[str, int] = defaultdict(int)
     out = []
     for f, path in zip(findings, at, strict=True):
-        basis = "\x1f".join(
-            (f.rule, path, f.evidence.term.lower(), " ".join(f.evidence.snippet.split()))
-        )
+        rule, term, line = text_key(f.rule, f.evidence.term, f.evidence.snippet)
+        basis = "\x1f".join((rule, path, term, line))
         n = counts[basis]
         counts[basis] += 1
         out.append(hashlib.sha256(f"{basis}\x1f{n}".encode()).hexdigest()[:20])
