@@ -20,11 +20,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from ethicscan import jsonread
 from ethicscan.errors import ConfigError
 from ethicscan.fingerprint import fingerprints as finding_fingerprints
 from ethicscan.kinds import TargetKind
 from ethicscan.model import Location, ScanResult
-from ethicscan.report import json as json_report
 from ethicscan.report.paths import file_path, inner_path, target_kinds
 
 FORMAT = "ethicscan-baseline"
@@ -95,11 +95,11 @@ def dumps(baseline: Baseline) -> str:
 
 
 def loads(text: str, source: str) -> Baseline:
-    return _baseline(json_report.parse(text, source, WHAT), source)
+    return _baseline(jsonread.parse(text, source, WHAT), source)
 
 
 def load(path: str | Path) -> Baseline:
-    return _baseline(json_report.read(path, WHAT), str(path))
+    return _baseline(jsonread.read(path, WHAT), str(path))
 
 
 def _baseline(doc: Any, source: str) -> Baseline:

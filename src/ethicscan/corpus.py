@@ -20,7 +20,7 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from ethicscan import __version__
+from ethicscan import __version__, jsonread
 from ethicscan.api import RUNS_NOT_RESULTS, ScanOptions, check_disabled, progress_reporter
 from ethicscan.atomic import write_atomic
 from ethicscan.engine import get_engine, local, portable
@@ -99,7 +99,7 @@ def open_results(folder: str, opts: ScanOptions) -> Path:
     mf = path / MANIFEST
     if mf.exists():
         try:
-            have = json_report.read(mf, "a manifest")
+            have = jsonread.read(mf, "a manifest")
         except ConfigError as exc:
             raise ConfigError(f"--results {folder}: unreadable {MANIFEST}: {exc}") from None
         diff = [
@@ -134,7 +134,7 @@ def read_shard(folder: Path, target: str) -> ScanResult | None:
     """The stored result of ``target``, or None when there is none (or it is not a
     report as ``ethicscan schema`` describes it: then the target is scanned again)."""
     try:
-        doc = json_report.read(folder / shard_name(target))
+        doc = jsonread.read(folder / shard_name(target))
     except ConfigError:
         return None  # missing, unreadable or not JSON
     if not isinstance(doc, dict) or doc.get("target") != target:

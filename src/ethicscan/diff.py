@@ -19,9 +19,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from ethicscan import jsonread
 from ethicscan.errors import ConfigError
 from ethicscan.fingerprint import text_key
-from ethicscan.report import json as json_report
 
 RENAME_WINDOW = 3  # lines either side of the old line that count as the same place
 
@@ -96,7 +96,12 @@ def _item(raw: Any, where: str) -> Item:
 
 def load(path: str | Path) -> list[Item]:
     """The findings of a ``--format json`` report."""
-    doc = json_report.read_report(path)
+    doc = jsonread.read(path)
+    if not isinstance(doc, dict) or not isinstance(doc.get("findings"), list):
+        raise ConfigError(f"{path}: not an ethicscan JSON report (no 'findings' list)")
+    version = str(doc.get("schema_version", ""))
+    if version.split(".")[0] != "1":
+        raise ConfigError(f"{path}: JSON schema_version {version!r} is not 1.x")
     return [_item(f, f"{path}: findings[{i}]") for i, f in enumerate(doc["findings"])]
 
 

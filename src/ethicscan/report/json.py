@@ -6,10 +6,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
-from ethicscan.errors import ConfigError
 from ethicscan.kinds import TargetKind
 from ethicscan.model import (
     Basis,
@@ -152,41 +150,7 @@ def schema_text() -> str:
     return resources.files("ethicscan.report").joinpath("schema.json").read_text(encoding="utf-8")
 
 
-# -- reading back ------------------------------------------------------------------------
-
-
-def parse(text: str, source: str, what: str = "a JSON report") -> Any:
-    """The JSON document ``text`` (read from ``source``); a :class:`ConfigError` that
-    names the source when it is not JSON.  Every JSON file ethicscan reads back (a
-    report, a ``--results`` shard or manifest, a baseline) is read here."""
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ConfigError(f"{source}: not {what}: {exc}") from None
-    except RecursionError:
-        raise ConfigError(f"{source}: not {what}: nested too deeply") from None
-
-
-def read(path: str | Path, what: str = "a JSON report") -> Any:
-    """The JSON document in the file ``path`` (:func:`parse`)."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read {what}: {exc.strerror or exc}") from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError(f"{path}: not {what}: {exc}") from None
-    return parse(text, str(path), what)
-
-
-def read_report(path: str | Path) -> dict[str, Any]:
-    """A ``--format json`` report of this schema's major version, as a document."""
-    doc = read(path)
-    if not isinstance(doc, dict) or not isinstance(doc.get("findings"), list):
-        raise ConfigError(f"{path}: not an ethicscan JSON report (no 'findings' list)")
-    version = str(doc.get("schema_version", ""))
-    if version.split(".")[0] != SCHEMA_VERSION.split(".")[0]:
-        raise ConfigError(f"{path}: JSON schema_version {version!r} is not 1.x")
-    return doc
+# -- reading back (the file itself is read by ethicscan.jsonread) ---------------------
 
 
 def from_dict(doc: dict[str, Any]) -> ScanResult:
