@@ -992,8 +992,14 @@ def _gate(doc: Document, hit: Hit, ctx: Context) -> tuple[Signal, ...] | None:
         )
         if ctx.lookalike_line or strong <= len(ctx.lookalike):
             return None
-    if t.ambiguous and ctx.game_module and not (ctx.model or ctx.surv or ctx.alert or ctx.face):
-        return None  # a game's races, a motor race: the module's code is a game's or a sport's
+    if (
+        (t.ambiguous or t.kind in (TermKind.FIELD, TermKind.WORD))
+        and ctx.game_module
+        and not (ctx.model or ctx.surv or ctx.alert or ctx.face)
+    ):
+        # a game's races and its Religion skill, a motor race: the module's code is a
+        # game's or a sport's, its characters are no one
+        return None
     if t.ambiguous and ctx.support == 0:
         return None
     if (
