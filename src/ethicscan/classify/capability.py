@@ -21,6 +21,7 @@ from ethicscan.classify.shape import (
     is_sentence,
     is_sentence_value,
     is_statement,
+    is_text_cell,
     quoted,
     quoted_at,
 )
@@ -209,7 +210,7 @@ def _row_with_sentence(doc: Document, hit: Hit, line: str) -> bool:
     if len(line) >= 2 * LOCAL and is_sentence_value(_segment(line, len(line) // 2)):
         return True  # a long row read around the hit: the text the hit stands in
     delimiter = _DELIMITERS.get(doc.suffix)
-    return delimiter is not None and any(is_sentence_value(c) for c in line.split(delimiter))
+    return delimiter is not None and any(is_text_cell(c) for c in line.split(delimiter))
 
 
 def _in_quoted_sentence(doc: Document, hit: Hit, line: str) -> bool:
@@ -226,7 +227,7 @@ def _in_quoted_sentence(doc: Document, hit: Hit, line: str) -> bool:
     if delimiter is None:
         return False
     end = line.find(delimiter, off)
-    return is_sentence_value(line[line.rfind(delimiter, 0, off) + 1 : end if end >= 0 else None])
+    return is_text_cell(line[line.rfind(delimiter, 0, off) + 1 : end if end >= 0 else None])
 
 
 class Evidence:
