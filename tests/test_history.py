@@ -26,10 +26,10 @@ from ethicscan import Capability, ScanOptions, scan, scan_text
 from ethicscan.classify.history import Sighting, track
 from ethicscan.cli import main
 from ethicscan.engine import history as engine_history
-from ethicscan.engine.local import FileOutcome
 from ethicscan.errors import ConfigError
 from ethicscan.extract.units import Limits
 from ethicscan.model import Commit, Finding, HistoryStatus, ScanResult, Severity, SkipReason
+from ethicscan.pipeline import FileOutcome
 from ethicscan.report.json import schema_text
 from ethicscan.report.timeline import timeline
 from ethicscan.rules.catalogue import load_default_catalogue

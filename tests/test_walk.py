@@ -216,7 +216,7 @@ def test_read_error_is_reported_as_unreadable(
             raise PermissionError(13, "Permission denied")
         return fs.read_regular(path, limit)
 
-    monkeypatch.setattr("ethicscan.engine.local.read_regular", read_regular)
+    monkeypatch.setattr("ethicscan.pipeline.read_regular", read_regular)
     _touch(tmp_path, "ok.py", "locked.py")
     result = scan([str(tmp_path)], ScanOptions(jobs=1))
     assert [(s.path, s.reason, s.detail, s.target) for s in result.skipped] == [

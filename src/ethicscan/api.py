@@ -22,6 +22,7 @@ from ethicscan.extract.formats import CONTAINERS, HEAD, Format, identify
 from ethicscan.extract.units import MAX_DEPTH, Limits
 from ethicscan.interrupt import terminating
 from ethicscan.model import Finding, Notice, ScanResult, Skipped, SkipReason, Stats, Target
+from ethicscan.pipeline import FileOutcome
 from ethicscan.rules import prefilter
 from ethicscan.rules.catalogue import Catalogue, load_catalogue
 from ethicscan.sources import packages
@@ -221,7 +222,7 @@ def _scan(targets: Sequence[str], options: ScanOptions | None) -> ScanResult:
     done = 0
     found = 0
 
-    def on_done(_unit: FileJob | FolderFiles, out: local.FileOutcome) -> None:
+    def on_done(_unit: FileJob | FolderFiles, out: FileOutcome) -> None:
         nonlocal done, total_bytes, texts, found
         done += out.files
         total_bytes += out.bytes

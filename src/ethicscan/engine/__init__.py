@@ -16,9 +16,9 @@ from dataclasses import dataclass, fields, replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ethicscan.engine import local
-from ethicscan.engine.local import FileOutcome
 from ethicscan.errors import ConfigError
 from ethicscan.extract.units import Limits
+from ethicscan.pipeline import FileOutcome
 from ethicscan.rules.catalogue import Catalogue
 from ethicscan.sources.fs import FileJob, FolderFiles
 

@@ -38,9 +38,9 @@ from distributed import Client, LocalCluster, as_completed
 from distributed.security import Security
 
 from ethicscan.engine import NO_TLS, OnFile, TLSFiles, here, scan_target
-from ethicscan.engine.local import FileOutcome, scan_file
 from ethicscan.errors import ConfigError, EthicscanError
 from ethicscan.extract.units import Limits
+from ethicscan.pipeline import FileOutcome, scan_file
 from ethicscan.rules.catalogue import Catalogue, load_catalogue
 from ethicscan.sources.fs import FileJob, FolderFiles, file_jobs
 

@@ -1,5 +1,5 @@
 """History scans (``--history``): every distinct blob a repository's history holds goes
-once through the per-file pipeline of a plain scan (``engine.local.scan_content``:
+once through the per-file pipeline of a plain scan (``pipeline.scan_content``:
 archives, documents and binaries opened, suppressions applied; in one process or a
 pool, same results), then the findings are traced through the commits that hold
 them, in the order of the commit graph."""
@@ -18,17 +18,12 @@ from ethicscan import interrupt
 from ethicscan.classify.analyse import with_fingerprints
 from ethicscan.classify.history import sightings, track
 from ethicscan.classify.package import name_model_data
-from ethicscan.engine.local import (
-    POOL_MIN_FILES,
-    FileOutcome,
-    die_with_parent,
-    scan_content,
-    stop_workers,
-)
+from ethicscan.engine.local import POOL_MIN_FILES, die_with_parent, stop_workers
 from ethicscan.errors import TargetError
 from ethicscan.extract.decode import NotText, decode
 from ethicscan.extract.units import Limits, Scratch
 from ethicscan.model import Finding, Notice, Skipped, SkipReason, Target
+from ethicscan.pipeline import FileOutcome, scan_content
 from ethicscan.rules.catalogue import Catalogue, load_catalogue
 from ethicscan.sources.fs import FileJob
 from ethicscan.sources.gitstore import Headers
