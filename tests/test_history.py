@@ -25,6 +25,7 @@ import pytest
 from ethicscan import Capability, ScanOptions, scan, scan_text
 from ethicscan.classify.history import Sighting, track
 from ethicscan.cli import main
+from ethicscan.commits import CommitInfo
 from ethicscan.engine import history as engine_history
 from ethicscan.errors import ConfigError
 from ethicscan.extract.units import Limits
@@ -34,7 +35,7 @@ from ethicscan.report.json import schema_text
 from ethicscan.report.timeline import timeline
 from ethicscan.rules.catalogue import load_default_catalogue
 from ethicscan.sources.fs import FileJob
-from ethicscan.sources.history import CommitInfo, Selection
+from ethicscan.sources.history import Selection
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs the git command")
 

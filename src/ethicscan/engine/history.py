@@ -18,6 +18,7 @@ from ethicscan import interrupt
 from ethicscan.classify.analyse import with_fingerprints
 from ethicscan.classify.history import sightings, track
 from ethicscan.classify.package import name_model_data
+from ethicscan.commits import BlobId, CommitInfo
 from ethicscan.engine.local import POOL_MIN_FILES, die_with_parent, stop_workers
 from ethicscan.errors import TargetError
 from ethicscan.extract.decode import NotText, decode
@@ -28,9 +29,7 @@ from ethicscan.rules.catalogue import Catalogue, load_catalogue
 from ethicscan.sources.fs import FileJob
 from ethicscan.sources.gitstore import Headers
 from ethicscan.sources.history import (
-    BlobId,
     BlobRef,
-    CommitInfo,
     CorruptObject,
     Excluded,
     Repository,
