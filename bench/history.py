@@ -27,10 +27,10 @@ from dulwich.objects import Tree
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from ethicscan.engine import history  # noqa: E402
 from ethicscan.engine.local import default_jobs  # noqa: E402
 from ethicscan.extract.units import Limits  # noqa: E402
 from ethicscan.rules.catalogue import load_catalogue  # noqa: E402
+from ethicscan.sources import repository as history  # noqa: E402
 from ethicscan.sources.history import (  # noqa: E402
     Selection,
     commits,

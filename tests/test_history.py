@@ -26,7 +26,6 @@ from ethicscan import Capability, ScanOptions, scan, scan_text
 from ethicscan.classify.history import Sighting, track
 from ethicscan.cli import main
 from ethicscan.commits import CommitInfo
-from ethicscan.engine import history as engine_history
 from ethicscan.errors import ConfigError
 from ethicscan.extract.units import Limits
 from ethicscan.model import Commit, Finding, HistoryStatus, ScanResult, Severity, SkipReason
@@ -34,6 +33,7 @@ from ethicscan.pipeline import FileOutcome
 from ethicscan.report.json import schema_text
 from ethicscan.report.timeline import timeline
 from ethicscan.rules.catalogue import load_default_catalogue
+from ethicscan.sources import repository as engine_history
 from ethicscan.sources.fs import FileJob
 from ethicscan.sources.history import Selection
 

@@ -42,7 +42,7 @@ if TYPE_CHECKING:  # pragma: no cover - types only: git support loads when a sca
 
 def _history() -> Any:
     """The history engine (and dulwich, which it needs), imported on first use."""
-    from ethicscan.engine import history
+    from ethicscan.sources import repository as history
 
     return history
 

@@ -67,7 +67,7 @@ def scan_content(
     ethicscan wrote, then explore, analyse, suppress and locate.  ``data``: the
     file's ``size`` bytes, or None when it is large (it is then read at
     ``job.fs_path``).  Every source of files ends here: the walk (:func:`scan_file`)
-    and a repository's blobs (``engine.history``)."""
+    and a repository's blobs (``sources.repository``)."""
     if (
         data is not None
         and job.part is None
