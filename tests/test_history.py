@@ -22,20 +22,17 @@ from typing import Any
 import jsonschema
 import pytest
 
-from ethicscan import Capability, ScanOptions, scan, scan_text
+from ethicscan import Capability, ScanOptions, pipeline, scan, scan_text
+from ethicscan.api import scan_repository
 from ethicscan.classify.history import Sighting, track
 from ethicscan.cli import main
 from ethicscan.commits import CommitInfo
 from ethicscan.errors import ConfigError
-from ethicscan.extract.units import Limits
 from ethicscan.model import Commit, Finding, HistoryStatus, ScanResult, Severity, SkipReason
 from ethicscan.pipeline import FileOutcome
 from ethicscan.report.json import schema_text
 from ethicscan.report.timeline import timeline
-from ethicscan.rules.catalogue import load_default_catalogue
-from ethicscan.sources import repository as engine_history
 from ethicscan.sources.fs import FileJob
-from ethicscan.sources.history import Selection
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs the git command")
 
@@ -229,13 +226,13 @@ def test_each_distinct_blob_analysed_once(
     repo: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[bytes | None] = []
-    scan_content = engine_history.scan_content
+    scan_content = pipeline.scan_content
 
     def counting(job: FileJob, size: int, data: bytes | None, *args: Any) -> FileOutcome:
         calls.append(data)
         return scan_content(job, size, data, *args)
 
-    monkeypatch.setattr(engine_history, "scan_content", counting)
+    monkeypatch.setattr(pipeline, "scan_content", counting)
     result = _scan(repo["path"])
     distinct = _distinct(repo["path"], "blob")
     # 6 commits of 3 to 4 files each, but 5 distinct contents: each read once, by the
@@ -244,8 +241,7 @@ def test_each_distinct_blob_analysed_once(
 
 
 def test_each_distinct_tree_read_once(repo: dict[str, str]) -> None:
-    catalogue = load_default_catalogue()
-    out = engine_history.scan_repository(repo["path"], Selection(), catalogue, (), 1, Limits())
+    _result, out = scan_repository(repo["path"], ScanOptions(jobs=1))
     assert out.commits == 6
     assert out.distinct_blobs == 5
     # which commits hold which findings: one read per distinct tree, not per commit

@@ -1,13 +1,24 @@
-"""What happens to one unit of bytes: read, the clean-text fast path, explore
-(archives, documents, binaries), analyse, inline suppressions, locate.  The one
-per-file pipeline: every engine runs it and every source's units end in it."""
+"""What happens to one unit of bytes, whatever its source and wherever it runs: the
+one per-file pipeline.  Every engine runs it (:class:`Work`) and every source's units
+end in it (a file on disk, a folder's files, a git blob).
+
+1. read: the unit opened (:meth:`ethicscan.sources.interface.Unit.open`), or skipped;
+2. fast path: a plain text in which the prefilter sees no term is counted and left;
+   a report ethicscan wrote is skipped;
+3. explore: archives opened, documents and binaries handed to their extractors, large
+   texts read in pieces (:mod:`ethicscan.extract.explore`);
+4. analyse: each text classified (:func:`ethicscan.classify.analyse.analyse`);
+5. suppress: inline ``ethicscan: ignore[...]`` comments marked (:mod:`ethicscan.suppress`);
+6. locate: findings put back at their line, page, member of the file.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from ethicscan.classify.analyse import analyse, with_fingerprints
+from ethicscan.errors import ConfigError
 from ethicscan.extract.decode import SAMPLE, stream_encoding
 from ethicscan.extract.explore import (
     Budget,
@@ -24,9 +35,10 @@ from ethicscan.extract.units import SPOOL_AT, Blob, Limits, Scratch, TextUnit
 from ethicscan.model import Finding, Notice, Skipped, SkipReason, path_text
 from ethicscan.report.own import HEAD as OWN_HEAD
 from ethicscan.report.own import own_report
-from ethicscan.rules.catalogue import Catalogue
+from ethicscan.rules.catalogue import Catalogue, load_catalogue
 from ethicscan.rules.prefilter import prefilter_for
-from ethicscan.sources.fs import FileJob, FolderFiles, NotRegularFile, read_regular
+from ethicscan.sources.fs import FileJob, FolderFiles, read_regular, unreadable
+from ethicscan.sources.interface import Unit
 from ethicscan.suppress import apply_inline
 
 
@@ -42,17 +54,22 @@ class FileOutcome:
 
 
 def scan_file(
-    job: FileJob, catalogue: Catalogue, limits: Limits | None = None, prefilter: bool = True
+    unit: Unit, catalogue: Catalogue, limits: Limits | None = None, prefilter: bool = True
 ) -> FileOutcome:
-    """Read one file (and, for an archive, everything inside it) and analyse every
-    text in it; never raises for a bad file.  A job with a ``part`` reads only that
-    range of a large text, with lines counted from the range's start."""
+    """Read one unit (a file, a blob; for an archive, everything inside it) and
+    analyse every text in it; never raises for a bad unit.  A file job with a
+    ``part`` reads only that range of a large text, with lines counted from the
+    range's start."""
     limits = limits or Limits()
-    got = _read(job, SPOOL_AT)
-    if isinstance(got, FileOutcome):
-        return got
-    size, data = got
-    return scan_content(job, size, data, catalogue, limits, prefilter)
+    scratch = Scratch()  # a blob too large to hold is inflated here
+    try:
+        opened = unit.open(SPOOL_AT, limits, scratch)
+        if isinstance(opened, Skipped):
+            return FileOutcome((), (opened,), 0)
+        out = scan_content(opened.job, opened.size, opened.data, catalogue, limits, prefilter)
+    finally:
+        scratch.close()
+    return _noted(out, opened.note)
 
 
 def scan_content(
@@ -63,11 +80,9 @@ def scan_content(
     limits: Limits,
     prefilter: bool = True,
 ) -> FileOutcome:
-    """The per-file pipeline once a file is read: the clean-text fast path, a report
-    ethicscan wrote, then explore, analyse, suppress and locate.  ``data``: the
-    file's ``size`` bytes, or None when it is large (it is then read at
-    ``job.fs_path``).  Every source of files ends here: the walk (:func:`scan_file`)
-    and a repository's blobs (``sources.repository``)."""
+    """The pipeline once a unit is read: the clean-text fast path, a report ethicscan
+    wrote, then explore, analyse, suppress and locate.  ``data``: the unit's ``size``
+    bytes, or None when it is large (it is then read at ``job.fs_path``)."""
     if (
         data is not None
         and job.part is None
@@ -78,7 +93,7 @@ def scan_content(
     mine = _own_report(job, data)
     if mine is not None:
         return mine
-    return _scan_read(job, size, data, catalogue, limits, prefilter)
+    return _explored(job, size, data, catalogue, limits, prefilter)
 
 
 def _own_report(job: FileJob, data: bytes | None) -> FileOutcome | None:
@@ -102,23 +117,7 @@ def _own_report(job: FileJob, data: bytes | None) -> FileOutcome | None:
     )
 
 
-def _read(job: FileJob, limit: int) -> tuple[int, bytes | None] | FileOutcome:
-    """The file's size and, up to ``limit`` bytes, its content; or why it cannot be read."""
-    try:
-        return read_regular(job.fs_path, limit)
-    except OSError as exc:
-        return _unreadable(job, exc)
-
-
-def _unreadable(job: FileJob, exc: OSError) -> FileOutcome:
-    if isinstance(exc, NotRegularFile):
-        reason, detail = SkipReason.SPECIAL_FILE, str(exc)
-    else:
-        reason, detail = SkipReason.UNREADABLE, exc.strerror or str(exc)
-    return FileOutcome((), (Skipped(job.rel_path, reason, detail, job.target),), 0)
-
-
-def _scan_read(
+def _explored(
     job: FileJob,
     size: int,
     data: bytes | None,
@@ -126,73 +125,95 @@ def _scan_read(
     limits: Limits,
     prefilter: bool,
 ) -> FileOutcome:
-    """Explore and analyse a file read (``data``, or at its path when large) and found
-    not to be a clean plain text."""
+    """Explore a unit read (``data``, or at its path when large) and found not to be
+    a clean plain text, and analyse each text in it."""
     blob = Blob(size, data) if data is not None else Blob(size, path=job.fs_path)
-    findings: list[Finding] = []
-    skipped: list[Skipped] = []
-    notices: list[Notice] = []
-    texts = 0
-    pieces = False
+    found = _Found(job, catalogue, limits)
     scratch = Scratch()
     explorer = Explorer(limits, scratch, prefilter_for(catalogue) if prefilter else None)
-    units = (
+    texts = (
         explorer.stream(job.rel_path, blob, job.part)
         if job.part is not None
         else explorer.explore(job.rel_path, blob, Budget(limits))
     )
     try:
-        for unit in units:
-            if isinstance(unit, Skipped):
-                skipped.append(replace(unit, target=job.target))
-                continue
-            texts += not unit.piece
-            pieces = pieces or unit.piece
-            if not unit.text:
-                continue
-            try:
-                found = analyse(unit.text, unit.path, catalogue, unit.hint, unit.utf8)
-            except RecursionError as exc:  # pragma: no cover - defensive: report, never die
-                skipped.append(Skipped(unit.path, SkipReason.ERROR, repr(exc), job.target))
-                continue
-            # Suppressions apply on the unit's own lines, before they are relocated; the
-            # file's own text is trusted, an archive member's or a compiled file's is not.
-            own = unit.path == job.rel_path and not unit.compiled
-            found, notes = apply_inline(
-                unit.text,
-                found,
-                catalogue,
-                unit.path,
-                job.target,
-                trusted=own or limits.trust_inline_suppressions,
-            )
-            notices.extend(_notice_located(n, unit) for n in notes)
-            findings.extend(_located(f, unit, job.target) for f in found if _own(f, unit))
+        for text in texts:
+            found.add(text)
     except OSError as exc:
-        skipped.append(
-            Skipped(job.rel_path, SkipReason.UNREADABLE, exc.strerror or str(exc), job.target)
-        )
+        found.skip(job.rel_path, SkipReason.UNREADABLE, exc.strerror or str(exc))
     except RecursionError:  # defensive: --max-depth is capped well below the stack's limit
-        skipped.append(
-            Skipped(job.rel_path, SkipReason.ERROR, "nested too deep to read", job.target)
-        )
+        found.skip(job.rel_path, SkipReason.ERROR, "nested too deep to read")
     finally:
         scratch.close()
-    if job.part is not None:
-        return FileOutcome(
-            tuple(findings),
-            tuple(skipped),
-            size if job.part[0] == 0 else 0,
-            0,
-            explorer.newlines,
-            tuple(dict.fromkeys(notices)),
+    return found.outcome(size, explorer.newlines)
+
+
+@dataclass
+class _Found:
+    """What the texts of one unit gave, as they are analysed."""
+
+    job: FileJob
+    catalogue: Catalogue
+    limits: Limits
+    findings: list[Finding] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    texts: int = 0
+    pieces: bool = False
+
+    def skip(self, path: str, reason: SkipReason, detail: str) -> None:
+        self.skipped.append(Skipped(path, reason, detail, self.job.target))
+
+    def add(self, unit: TextUnit | Skipped) -> None:
+        """Analyse one text: classify, suppress, locate."""
+        if isinstance(unit, Skipped):
+            self.skipped.append(replace(unit, target=self.job.target))
+            return
+        self.texts += not unit.piece
+        self.pieces = self.pieces or unit.piece
+        if not unit.text:
+            return
+        try:
+            found = analyse(unit.text, unit.path, self.catalogue, unit.hint, unit.utf8)
+        except RecursionError as exc:  # pragma: no cover - defensive: report, never die
+            self.skip(unit.path, SkipReason.ERROR, repr(exc))
+            return
+        # Suppressions apply on the unit's own lines, before they are relocated; the
+        # file's own text is trusted, an archive member's or a compiled file's is not.
+        own = unit.path == self.job.rel_path and not unit.compiled
+        found, notes = apply_inline(
+            unit.text,
+            found,
+            self.catalogue,
+            unit.path,
+            self.job.target,
+            trusted=own or self.limits.trust_inline_suppressions,
         )
-    if pieces:
-        texts += 1  # a large text counts once, however many pieces it was read in
-        findings = _refingerprinted(findings)
-    return FileOutcome(
-        tuple(findings), tuple(skipped), size, texts, 0, tuple(dict.fromkeys(notices))
-    )
+        self.notices.extend(_notice_located(n, unit) for n in notes)
+        target = self.job.target
+        self.findings.extend(_located(f, unit, target) for f in found if _own(f, unit))
+
+    def outcome(self, size: int, newlines: int) -> FileOutcome:
+        notices = tuple(dict.fromkeys(self.notices))
+        part = self.job.part
+        if part is not None:  # one range of a large text: its line breaks, for the next
+            first = size if part[0] == 0 else 0
+            return FileOutcome(
+                tuple(self.findings), tuple(self.skipped), first, 0, newlines, notices
+            )
+        findings = self.findings
+        texts = self.texts
+        if self.pieces:
+            texts += 1  # a large text counts once, however many pieces it was read in
+            findings = _refingerprinted(findings)
+        return FileOutcome(tuple(findings), tuple(self.skipped), size, texts, 0, notices)
+
+
+def _noted(out: FileOutcome, note: str) -> FileOutcome:
+    """``out`` with ``note`` (which blob it was) added to what it skipped."""
+    if not note or not out.skipped:
+        return out
+    return replace(out, skipped=tuple(replace(s, detail=s.detail + note) for s in out.skipped))
 
 
 def _notice_located(n: Notice, unit: TextUnit) -> Notice:
@@ -301,21 +322,35 @@ def _scan_named(
         else:
             size, data = read_regular(name, limits.stream_above, dir_fd)
     except OSError as exc:
-        return _unreadable(folder.job(name), exc)
+        return FileOutcome((), (unreadable(folder.job(name), exc),), 0)
     if data is not None and _clean_text(data, path_text(name), catalogue):
         return size  # the common case: nothing built
     job = folder.job(name, size)
     if data is not None and (mine := _own_report(job, data)) is not None:
-        return _compact(mine)
+        return compact(mine)
     if data is None:  # larger than stream_above
         parts = split_large(job, limits)
         if len(parts) > 1:
             return Split(job, tuple(parts))
-        return _compact(scan_file(job, catalogue, limits))
-    return _compact(_scan_read(job, size, data, catalogue, limits, True))
+        return compact(scan_file(job, catalogue, limits))
+    return compact(_explored(job, size, data, catalogue, limits, True))
 
 
-def _compact(o: FileOutcome) -> Raw:
+def scan_folder(folder: FolderFiles, catalogue: Catalogue, limits: Limits) -> list[Raw | Split]:
+    """A folder's run of files, each opened by name in the folder: one answer a file."""
+    answers: list[Raw | Split] = []
+    dir_fd = _open_folder(folder.fs_dir)
+    try:
+        for name in folder.names:
+            answers.append(_scan_named(folder, name, catalogue, limits, dir_fd))
+    finally:
+        if dir_fd is not None:
+            os.close(dir_fd)
+    return answers
+
+
+def compact(o: FileOutcome) -> Raw:
+    """A clean file's outcome as its size alone (cheap to send back from a worker)."""
     clean = not o.findings and not o.skipped and o.texts == 1 and not o.newlines
     return o.bytes if clean else o
 
@@ -366,5 +401,59 @@ def merge_parts(job: FileJob, parts: list[FileOutcome]) -> FileOutcome:
     )
 
 
-def _outcome(raw: Raw) -> FileOutcome:
+def expanded(raw: Raw) -> FileOutcome:
+    """An outcome sent back as :data:`Raw`, whole again."""
     return FileOutcome((), (), raw, 1) if isinstance(raw, int) else raw
+
+
+@dataclass(frozen=True, slots=True)
+class Work:
+    """The pipeline as an engine is handed it: this process's catalogue and the
+    limits.  It travels to a worker as its rule folders and limits, and the worker
+    loads its own catalogue (once a process: :func:`load_catalogue` caches it)."""
+
+    catalogue: Catalogue
+    rule_dirs: tuple[str, ...] = ()
+    limits: Limits = field(default_factory=Limits)
+
+    def __reduce__(self) -> tuple[object, tuple[object, ...]]:
+        return _work_here, (self.rule_dirs, self.limits)
+
+    def __call__(self, unit: Unit) -> FileOutcome:
+        return scan_file(unit, self.catalogue, self.limits)
+
+    def folder(self, folder: FolderFiles) -> list[Raw | Split]:
+        return scan_folder(folder, self.catalogue, self.limits)
+
+    def ready(self) -> None:
+        """In a worker: load what the first unit would (the prefilter's kept databases)."""
+        prefilter_for(self.catalogue)
+
+    def warm_up(self) -> None:
+        """Before a pool starts: the prefilter compiled (or loaded) once, here, when it
+        is kept for other processes (forked workers inherit it)."""
+        pf = prefilter_for(self.catalogue)
+        if pf.keeps:
+            pf.warm_up()
+
+    @property
+    def used(self) -> tuple[str, str]:
+        """The catalogue's version and content digest, to compare with another process's."""
+        return self.catalogue.version, self.catalogue.digest
+
+
+def _work_here(rule_dirs: tuple[str, ...], limits: Limits) -> Work:
+    return Work(load_catalogue(rule_dirs), rule_dirs, limits)
+
+
+def same_catalogue(mine: Catalogue, theirs: tuple[str, str]) -> None:
+    """A worker's catalogue (:attr:`Work.used`) is this machine's: the same content of
+    every rule file, not only the same version (a rule file edited in place keeps it)."""
+    version, digest = theirs
+    if digest != mine.digest:
+        differ = "" if version != mine.version else " of the same version but other rules"
+        raise ConfigError(
+            f"a dask worker compiled rule catalogue {version} ({digest[:12]}){differ}, this "
+            f"machine {mine.version} ({mine.digest[:12]}): install the same ethicscan "
+            "version and rule folders (the same files) on every worker"
+        )

@@ -1,5 +1,6 @@
-"""Scan files on this machine: one process, or a pool of processes that gives the
-same results in the same order."""
+"""Run the per-file pipeline over units on this machine: one process, or a pool of
+processes that gives the same results in the same order; and any function over whole
+targets, in a pool."""
 
 from __future__ import annotations
 
@@ -22,23 +23,19 @@ from ethicscan.pipeline import (
     FileOutcome,
     Raw,
     Split,
-    _compact,
-    _open_folder,
-    _outcome,
-    _scan_named,
+    Work,
+    compact,
+    expanded,
     merge_parts,
-    scan_file,
     split_large,
 )
-from ethicscan.rules.catalogue import Catalogue, load_catalogue
-from ethicscan.rules.prefilter import prefilter_for
-from ethicscan.sources.fs import FileJob, FolderFiles, file_jobs
+from ethicscan.sources.fs import FileJob, FolderFiles
+from ethicscan.sources.interface import Unit
 
 POOL_MIN_FILES = 16  # below this a pool costs more than it saves
 
 
-_worker_catalogue: Catalogue | None = None
-_worker_limits: Limits | None = None
+_work: Work | None = None  # a pool worker's
 
 
 def die_with_parent() -> None:
@@ -61,45 +58,35 @@ def die_with_parent() -> None:
     threading.Thread(target=watch, name="ethicscan-parent-watch", daemon=True).start()
 
 
-def _init_worker(rule_dirs: tuple[str, ...], limits: Limits) -> None:
-    global _worker_catalogue, _worker_limits
+def _init_worker(work: Work) -> None:
+    global _work
     die_with_parent()
     interrupt.worker_handlers()
-    _worker_catalogue = load_catalogue(rule_dirs)
-    _worker_limits = limits
-    prefilter_for(_worker_catalogue)  # loads the kept databases, if any
+    _work = work
+    work.ready()
 
 
-Unit = FileJob | FolderFiles
+Job = Unit | FolderFiles  # a unit, or a folder's run of files read where they are scanned
 
 
-def _scan_batch_in_worker(batch: list[Unit]) -> list[Raw | list[Raw | Split]]:
+def _scan_batch_in_worker(batch: list[Job]) -> list[Raw | list[Raw | Split]]:
     """A batch of files and folders' files: one answer per file, a list per folder.
     A SIGTERM or SIGHUP stops it as an exception (:func:`interrupt.task`)."""
     with interrupt.task():
         return _scan_batch(batch)
 
 
-def _scan_batch(batch: list[Unit]) -> list[Raw | list[Raw | Split]]:
-    assert _worker_catalogue is not None and _worker_limits is not None
-    cat, limits = _worker_catalogue, _worker_limits
+def _scan_batch(batch: list[Job]) -> list[Raw | list[Raw | Split]]:
+    assert _work is not None
     out: list[Raw | list[Raw | Split]] = []
     read = 0
     for unit in batch:
         if isinstance(unit, FolderFiles):
-            answers: list[Raw | Split] = []
-            dir_fd = _open_folder(unit.fs_dir)
-            try:
-                for name in unit.names:
-                    a = _scan_named(unit, name, cat, limits, dir_fd)
-                    read += a.job.size if isinstance(a, Split) else _size(a)
-                    answers.append(a)
-            finally:
-                if dir_fd is not None:
-                    os.close(dir_fd)
+            answers = _work.folder(unit)
+            read += sum(a.job.size if isinstance(a, Split) else _size(a) for a in answers)
             out.append(answers)
         else:
-            o = _compact(scan_file(unit, cat, limits))
+            o = compact(_work(unit))
             read += _size(o)
             out.append(o)
     if read > 4 * 1024 * 1024 and _resident() > TRIM_ABOVE:
@@ -160,11 +147,11 @@ AHEAD = 16_384  # files the walk may be ahead of the scan
 CHUNK_JOBS = 256  # files handed from the walk's thread at a time
 
 
-def _files(unit: Unit) -> int:
+def _files(unit: Job) -> int:
     return len(unit.names) if isinstance(unit, FolderFiles) else 1
 
 
-def _ahead(jobs: Iterable[Unit], limit: int = AHEAD) -> Iterator[Unit]:
+def _ahead(jobs: Iterable[Job], limit: int = AHEAD) -> Iterator[Job]:
     """``jobs`` pulled by a thread of its own up to about ``limit`` files ahead: the
     walk runs while files are scanned, its count (the progress bar's total) is soon
     complete, and memory stays bounded however many files there are.  Units cross in
@@ -184,7 +171,7 @@ def _ahead(jobs: Iterable[Unit], limit: int = AHEAD) -> Iterator[Unit]:
 
     def pull() -> None:
         try:
-            chunk: list[Unit] = []
+            chunk: list[Job] = []
             files = 0
             flushed = time.monotonic()
             for job in jobs:
@@ -226,19 +213,18 @@ BATCH_BYTES = 16 * 1024 * 1024  # ... or bytes (when known), whichever comes fir
 # holds the ones after it; memory stays bounded).
 HELD_BATCHES = 64
 
-Item = tuple[Unit, Unit]  # (what the walk gave, what a worker is sent: it, or a range)
+Item = tuple[Job, Job]  # (what the walk gave, what a worker is sent: it, or a range)
 
 
-def _batches(jobs: Iterable[Unit], limits: Limits) -> Iterator[list[Item]]:
+def _batches(jobs: Iterable[Job], limits: Limits, even: int = 0) -> Iterator[list[Item]]:
     """Units in batches: a large text of known size as several ranges (split_large),
-    a folder's files as they are."""
+    a folder's files as they are.  ``even``: that many units a batch, for a list
+    whose length is known (else small first, then larger)."""
     batch: list[Item] = []
     files = size = 0
-    most = BATCH_FIRST
+    most = even or BATCH_FIRST
     for job in jobs:
-        units: list[Unit] = (
-            [job] if isinstance(job, FolderFiles) else list(split_large(job, limits))
-        )
+        units: list[Job] = list(split_large(job, limits)) if isinstance(job, FileJob) else [job]
         for unit in units:
             batch.append((job, unit))
             files += _files(unit)
@@ -247,26 +233,33 @@ def _batches(jobs: Iterable[Unit], limits: Limits) -> Iterator[list[Item]]:
             if files >= most or size >= BATCH_BYTES:
                 yield batch
                 batch, files, size = [], 0, 0
-                most = min(BATCH_FILES, 2 * most)
+                most = even or min(BATCH_FILES, 2 * most)
     if batch:
         yield batch
 
 
+def one_by_one(jobs: Iterable[Job]) -> Iterator[Unit]:
+    """A folder's run of files as a job each, with its size; other units as they are."""
+    for job in jobs:
+        if isinstance(job, FolderFiles):
+            yield from job.jobs()
+        else:
+            yield job
+
+
 def run(
-    jobs: Iterable[Unit],
-    catalogue: Catalogue,
-    rule_dirs: tuple[str, ...],
+    units: Iterable[Job],
+    work: Work,
     workers: int,
-    on_done: Callable[[Unit, FileOutcome], None] | None = None,
-    limits: Limits | None = None,
-) -> Iterator[tuple[Unit, FileOutcome]]:
-    """Outcomes in the order of ``jobs``, whatever the number of workers.  ``jobs``
-    may be a stream (the walk): work starts with its first files.  The clean files of
-    a folder's run (:class:`FolderFiles`) may come as one outcome (``files`` says how
-    many); every other file as its own."""
-    limits = limits or Limits()
-    it = _ahead(jobs) if not isinstance(jobs, Sequence) else iter(jobs)
-    first: list[Unit] = []
+    on_done: Callable[[Job, FileOutcome], None] | None = None,
+) -> Iterator[tuple[Job, FileOutcome]]:
+    """``work`` over every unit; outcomes in the order of ``units``, whatever the
+    number of workers.  ``units`` may be a stream (the walk): work starts with its
+    first files.  The clean files of a folder's run (:class:`FolderFiles`) may come as
+    one outcome (``files`` says how many); every other unit as its own."""
+    limits = work.limits
+    it = iter(units) if isinstance(units, Sequence) else _ahead(units)
+    first: list[Job] = []
     if workers > 1:
         count = 0
         for unit in it:
@@ -275,27 +268,28 @@ def run(
             if count >= POOL_MIN_FILES:
                 break
         else:  # a small scan: sizes decide whether a pool is worth it
-            first = list(file_jobs(first))
+            first = list(one_by_one(first))
     if workers <= 1 or (
         sum(map(_files, first)) < POOL_MIN_FILES
-        and all(isinstance(j, FileJob) and j.size <= limits.stream_above for j in first)
+        and all(not isinstance(j, FileJob) or j.size <= limits.stream_above for j in first)
     ):
-        for job in file_jobs(itertools.chain(first, it)):
-            out = scan_file(job, catalogue, limits)
+        for unit in one_by_one(itertools.chain(first, it)):
+            out = work(unit)
             if on_done:
-                on_done(job, out)
-            yield job, out
+                on_done(unit, out)
+            yield unit, out
         return
-    pf = prefilter_for(catalogue)
-    if pf.keeps:
-        pf.warm_up()  # compiled (or loaded) once, here: the forked workers inherit it
+    work.warm_up()
+    # A list is cut in even batches, about eight for each worker.
+    even = (
+        max(1, min(BATCH_FIRST, len(units) // (workers * 8))) if isinstance(units, Sequence) else 0
+    )
+    batches = _batches(itertools.chain(first, it), limits, even)
     with ProcessPoolExecutor(
-        max_workers=workers,
-        initializer=_init_worker,
-        initargs=(rule_dirs, limits),
+        max_workers=workers, initializer=_init_worker, initargs=(work,)
     ) as pool:
         try:
-            for unit, out in _in_order(pool, _batches(itertools.chain(first, it), limits), workers):
+            for unit, out in _in_order(pool, batches, workers):
                 if on_done:
                     on_done(unit, out)
                 yield unit, out
@@ -316,7 +310,7 @@ def stop_workers(pool: ProcessPoolExecutor) -> None:
 
 def _in_order(
     pool: ProcessPoolExecutor, batches: Iterator[list[Item]], workers: int
-) -> Iterator[tuple[Unit, FileOutcome]]:
+) -> Iterator[tuple[Job, FileOutcome]]:
     """Each file's outcome, in the order of the batches, with at most ``4 * workers``
     batches running and HELD_BATCHES finished ones held (``map`` would submit
     everything at once).  A large text a worker finds in a folder comes back as its
@@ -351,7 +345,7 @@ def _in_order(
         futs = [pool.submit(_scan_batch_in_worker, [p]) for p in split.parts]
         running.update(futs)
         wait_for(futs)
-        return merge_parts(split.job, [_outcome(f.result()[0]) for f in futs])  # type: ignore[arg-type]
+        return merge_parts(split.job, [expanded(f.result()[0]) for f in futs])  # type: ignore[arg-type]
 
     feed()
     pending: list[FileOutcome] = []
@@ -365,12 +359,13 @@ def _in_order(
                 yield from _folder_outcomes(unit, raw, ranges)
                 continue
             assert not isinstance(raw, list)
-            out = _outcome(raw)
-            if unit.part is None:
+            out = expanded(raw)
+            part = unit.part if isinstance(unit, FileJob) else None
+            if part is None:
                 yield job, out
                 continue
             pending.append(out)
-            if unit.part[0] + 1 == unit.part[1]:
+            if part[0] + 1 == part[1]:
                 assert isinstance(job, FileJob)
                 yield job, merge_parts(job, pending)
                 pending = []
@@ -379,7 +374,7 @@ def _in_order(
 
 def _folder_outcomes(
     folder: FolderFiles, raws: list[Raw | Split], ranges: Callable[[Split], FileOutcome]
-) -> Iterator[tuple[Unit, FileOutcome]]:
+) -> Iterator[tuple[Job, FileOutcome]]:
     """A folder's answers in order: its clean files as one outcome, the others each
     with its own job."""
     clean = size = 0

@@ -1,31 +1,27 @@
-"""History scans (``--history``): every distinct blob a repository's history holds goes
-once through the per-file pipeline of a plain scan (``pipeline.scan_content``:
-archives, documents and binaries opened, suppressions applied; in one process or a
-pool, same results), then the findings are traced through the commits that hold
+"""A repository's history as a source (``--history``).  Its units are the distinct
+blobs every commit's tree holds (:class:`GitBlob`), each read once, as the file at the
+smallest path it had, by the per-file pipeline of a plain scan (archives, documents and
+binaries opened, suppressions applied; in one process or a pool, same results);
+:meth:`HistorySource.finish` then traces the findings through the commits that hold
 them, in the order of the commit graph."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
 
 import pathspec
 from dulwich.repo import Repo
 
-from ethicscan import interrupt
 from ethicscan.classify.analyse import with_fingerprints
 from ethicscan.classify.history import sightings, track
 from ethicscan.classify.package import name_model_data
 from ethicscan.commits import BlobId, CommitInfo
-from ethicscan.engine.local import POOL_MIN_FILES, die_with_parent, stop_workers
 from ethicscan.errors import TargetError
 from ethicscan.extract.decode import NotText, decode
 from ethicscan.extract.units import Limits, Scratch
 from ethicscan.model import Finding, Notice, Skipped, SkipReason, Target
-from ethicscan.pipeline import FileOutcome, scan_content
-from ethicscan.rules.catalogue import Catalogue, load_catalogue
 from ethicscan.sources.fs import FileJob
 from ethicscan.sources.gitstore import Headers
 from ethicscan.sources.history import (
@@ -47,106 +43,186 @@ from ethicscan.sources.history import (
     open_repository,
     tips,
 )
-
-BlobDone = Callable[[int, int], None]  # bytes of the blob just analysed, blobs in all
+from ethicscan.sources.interface import Finished, Opened, Outcome, SourceOptions, Unit
 
 
 @dataclass(frozen=True, slots=True)
-class RepoOutcome:
-    target: Target
-    findings: tuple[Finding, ...]
-    skipped: tuple[Skipped, ...]
-    blobs: int  # texts analysed: blobs, and the members and pages inside them
-    bytes: int
+class RepoCounts:
+    """What a history scan of one repository read."""
+
     commits: int = 0  # in the scanned range
     distinct_blobs: int = 0  # analysed or skipped
     trees: int = 0  # distinct trees read to find which commits hold findings
-    notices: tuple[Notice, ...] = ()  # problems with inline suppressions
 
 
-def scan_blob(
-    repo: Repo,
-    headers: Headers,
-    ref: BlobRef,
-    catalogue: Catalogue,
-    limits: Limits,
-    target: str,
-) -> FileOutcome:
-    """One blob through the per-file pipeline of a plain scan, as the file
-    ``ref.path`` (archives, documents and binaries opened, large texts read in
-    pieces, inline suppressions applied); never raises for a bad blob.  Its header
-    is read first: a blob too large to hold is inflated into a private temporary
-    file, or not at all."""
-    tag = f" (blob {ref.blob.decode()[:12]})"
+# Repositories open in this process, by folder: the source's own while it scans, and
+# the one a pool worker opens for its first blob (a worker never uses the handle it
+# inherits: a forked process shares its files' offsets with its parent).
+_OPEN: dict[str, tuple[int, Repo, Headers]] = {}
 
-    def skipped(reason: SkipReason, detail: str) -> FileOutcome:
-        return FileOutcome((), (Skipped(ref.path, reason, detail + tag, target),), 0, 0)
 
-    if ref.symlink:
-        return skipped(SkipReason.SYMLINK, "link (links are not followed)")
-    scratch = Scratch()
-    try:
+def _handle(path: str) -> tuple[Repo, Headers]:
+    got = _OPEN.get(path)
+    if got is None or got[0] != os.getpid():
+        repo = Repo(path)
+        got = _OPEN[path] = (os.getpid(), repo, Headers(repo))
+    return got[1], got[2]
+
+
+@dataclass(frozen=True, slots=True)
+class GitBlob:
+    """A distinct blob of a repository's history, read as the file ``ref.path`` (a
+    :class:`~ethicscan.sources.interface.Unit`)."""
+
+    repo: str  # the repository's folder (a temporary clone's, for a remote target)
+    ref: BlobRef
+    target: str
+
+    @property
+    def rel_path(self) -> str:
+        return self.ref.path
+
+    def open(self, limit: int, limits: Limits, scratch: Scratch) -> Opened | Skipped:
+        """Its header is read first: a blob too large to hold in memory (its chain over
+        8 MiB, whatever ``limit``) is inflated into a file of ``scratch``, or not at all."""
+        ref = self.ref
+        tag = f" (blob {ref.blob.decode()[:12]})"
+        if ref.symlink:
+            return Skipped(
+                ref.path, SkipReason.SYMLINK, "link (links are not followed)" + tag, self.target
+            )
+        repo, headers = _handle(self.repo)
         try:
             size, data, spooled = open_blob(repo, headers, ref.blob, limits, scratch)
         except CorruptObject as exc:
-            return FileOutcome((), (Skipped(ref.path, exc.reason, str(exc), target),), 0, 0)
+            return Skipped(ref.path, exc.reason, str(exc), self.target)
         except Unread as exc:
-            return skipped(exc.reason, exc.detail)
-        out = scan_content(
-            FileJob(spooled or "", ref.path, size, target), size, data, catalogue, limits
-        )
-    finally:
-        scratch.close()
-    if not out.skipped:
-        return out
-    return replace(out, skipped=tuple(replace(s, detail=s.detail + tag) for s in out.skipped))
+            return Skipped(ref.path, exc.reason, exc.detail + tag, self.target)
+        return Opened(FileJob(spooled or "", ref.path, size, self.target), size, data, tag)
 
 
-_worker: tuple[Repo, Headers, Catalogue, Limits] | None = None
+@dataclass
+class _Listed:
+    """What :meth:`HistorySource.units` learnt of one target, for :meth:`finish`."""
+
+    target: Target
+    skipped: list[Skipped]
+    repo: Repository | None = None
+    history: list[CommitInfo] = field(default_factory=list)
+    tips: list[CommitInfo] = field(default_factory=list)
+    refs: list[BlobRef] = field(default_factory=list)
 
 
-def _init_worker(repo_path: str, rule_dirs: tuple[str, ...], limits: Limits) -> None:
-    global _worker
-    die_with_parent()
-    interrupt.worker_handlers()
-    repo = Repo(repo_path)
-    _worker = (repo, Headers(repo), load_catalogue(rule_dirs), limits)
+class HistorySource:
+    """Git repositories (a folder, bare or not, or a ``git+https://`` URL cloned into
+    a private temporary folder): the blobs of their history.  ``options.limits`` bound
+    each blob as they bound a file, and the paths a tree expands to as they bound an
+    archive's entries; ``options.excludes`` (gitignore syntax) leave repository paths
+    out."""
 
+    def __init__(self, options: SourceOptions, targets: Sequence[str] = ()) -> None:
+        self.limits = options.limits
+        self.selection = Selection(options.branches, options.since, options.until)
+        self.excluded = exclusions(options.excludes)
+        self._listed: dict[str, _Listed] = {}
+        self.counts: dict[str, RepoCounts] = {}
 
-def _blob_in_worker(args: tuple[BlobRef, str]) -> FileOutcome:
-    assert _worker is not None
-    ref, target = args
-    repo, headers, catalogue, limits = _worker
-    with interrupt.task():  # SIGTERM or SIGHUP: stops here, its temporary files removed
-        return scan_blob(repo, headers, ref, catalogue, limits, target)
-
-
-def _run(
-    repo: Repository,
-    refs: Sequence[BlobRef],
-    catalogue: Catalogue,
-    rule_dirs: tuple[str, ...],
-    workers: int,
-) -> Iterator[FileOutcome]:
-    """Outcomes in the order of ``refs``, whatever the number of workers."""
-    if workers <= 1 or len(refs) < POOL_MIN_FILES:
-        for ref in refs:
-            yield scan_blob(repo.repo, repo.headers, ref, catalogue, repo.limits, repo.target)
-        return
-    chunk = max(1, min(64, len(refs) // (workers * 8)))
-    args = [(ref, repo.target) for ref in refs]
-    with ProcessPoolExecutor(
-        max_workers=workers,
-        initializer=_init_worker,
-        initargs=(repo.path, rule_dirs, repo.limits),
-    ) as pool:
+    def units(self, target: str) -> Iterator[GitBlob]:
+        """Every distinct blob of the selected history, each once.  What is skipped
+        (paths excluded, objects not read) and the target come with :meth:`finish`."""
         try:
-            yield from pool.map(_blob_in_worker, args, chunksize=chunk)
-        except BaseException:
-            if interrupt.stopping():  # SIGTERM or SIGHUP: the workers stop and clean up
-                stop_workers(pool)
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
+            repo = open_repository(target)
+        except TargetError as exc:
+            if is_remote(target) or os.path.exists(target):
+                kind, reason = "unreadable", SkipReason.UNREADABLE
+            else:
+                kind, reason = "missing", SkipReason.NOT_FOUND
+            self._listed[target] = _Listed(
+                Target(target, kind), [Skipped(target, reason, str(exc))]
+            )
+            return
+        listed = self._listed[target] = _Listed(Target(repo.target, "repository"), [], repo)
+        repo.limits = self.limits
+        _OPEN[repo.path] = (os.getpid(), repo.repo, repo.headers)
+        selection = self.selection
+        all_tips = tips(repo, selection.branches)
+        listed.history = commits(repo, all_tips.values(), selection)
+        for oid in sorted(head_tips(repo, selection.branches, all_tips)):
+            info = commit_info(repo, oid)
+            if info is not None:
+                listed.tips.append(info)
+        roots = [c.tree for c in listed.history] + [t.tree for t in listed.tips]
+        listed.refs, left_out = distinct_blobs(repo, roots, self.excluded)
+        listed.skipped.extend(
+            Skipped(p, SkipReason.EXCLUDED, "matched an ignore rule", repo.target) for p in left_out
+        )
+        for ref in listed.refs:
+            yield GitBlob(repo.path, ref, repo.target)
+
+    def finish(self, target: str, outcomes: Sequence[tuple[Unit, Outcome]]) -> Finished:
+        """Every finding of the history, each once, with its history."""
+        listed = self._listed.pop(target)
+        repo = listed.repo
+        if repo is None:
+            return Finished(listed.target, (), tuple(listed.skipped))
+        try:
+            return self._traced(target, repo, listed, outcomes)
+        finally:
+            self._close(repo)
+
+    def close(self) -> None:
+        for listed in self._listed.values():
+            if listed.repo is not None:
+                self._close(listed.repo)
+        self._listed.clear()
+
+    def _close(self, repo: Repository) -> None:
+        _OPEN.pop(repo.path, None)
+        repo.close()
+
+    def _traced(
+        self,
+        target: str,
+        repo: Repository,
+        listed: _Listed,
+        outcomes: Sequence[tuple[Unit, Outcome]],
+    ) -> Finished:
+        history, refs, excluded = listed.history, listed.refs, self.excluded
+        findings_by_blob: dict[BlobId, tuple[Finding, ...]] = {}
+        skipped = listed.skipped
+        notices: list[Notice] = []
+        for unit, out in outcomes:
+            assert isinstance(unit, GitBlob)
+            skipped.extend(out.skipped)
+            notices.extend(out.notices)
+            if out.findings:
+                findings_by_blob[unit.ref.blob] = out.findings
+
+        index = TreeIndex(repo, findings_by_blob.__contains__)
+        seen = sightings(blob_paths_by_commit(index, history))
+        tip_pairs = frozenset(p for t in listed.tips for p in index.holds(t.tree))
+        if excluded is not None:  # a blob with findings may also sit at an excluded path
+            seen = [s for s in seen if not _under_excluded(s.path, excluded)]
+        tip_files: dict[str, BlobId] = {}
+        for t in listed.tips:
+            tip_files.update(file_paths(repo, t.tree))
+        read_as = {ref.blob: ref.path for ref in refs}
+
+        def findings_at(path: str, blob: BlobId) -> list[Finding]:
+            # no new analysis: a new path only
+            return moved(findings_by_blob[blob], read_as[blob], path)
+
+        found = track(seen, findings_at, tip_pairs, _TipView(repo, tip_files))
+        # A tree or blob that only a ref names has no commit, so no history: as read.
+        found.extend(f for r in refs if r.by_ref for f in findings_by_blob.get(r.blob, ()))
+        skipped.extend(repo.skipped)
+        self.counts[target] = RepoCounts(len(history), len(refs), index.trees_read)
+        return Finished(
+            listed.target,
+            tuple(name_model_data(found)),
+            tuple(dict.fromkeys(skipped)),
+            tuple(dict.fromkeys(notices)),
+        )
 
 
 def moved(findings: Sequence[Finding], old: str, new: str) -> list[Finding]:
@@ -189,37 +265,6 @@ class _TipView:
             scratch.close()
 
 
-def scan_repository(
-    target: str,
-    selection: Selection,
-    catalogue: Catalogue,
-    rule_dirs: tuple[str, ...],
-    workers: int,
-    limits: Limits,
-    on_blob: BlobDone | None = None,
-    excludes: Sequence[str] = (),
-) -> RepoOutcome:
-    """Every finding in the history of one repository, each once, with its history.
-    ``limits`` bound each blob as they bound a file, and the paths a tree expands
-    to as they bound an archive's entries; ``excludes`` (gitignore syntax) leave
-    repository paths out."""
-    try:
-        repo = open_repository(target)
-    except TargetError as exc:
-        if is_remote(target) or os.path.exists(target):
-            kind, reason = "unreadable", SkipReason.UNREADABLE
-        else:
-            kind, reason = "missing", SkipReason.NOT_FOUND
-        return RepoOutcome(Target(target, kind), (), (Skipped(target, reason, str(exc)),), 0, 0)
-    repo.limits = limits
-    try:
-        return _scan_open(
-            repo, selection, catalogue, rule_dirs, workers, on_blob, exclusions(excludes)
-        )
-    finally:
-        repo.close()
-
-
 def exclusions(patterns: Sequence[str]) -> Excluded | None:
     """``--exclude`` patterns (gitignore syntax) as a test on repository paths."""
     if not patterns:
@@ -236,69 +281,3 @@ def _under_excluded(path: str, excluded: Excluded) -> bool:
     parts = path.split("/")
     dirs = ("/".join(parts[:i]) for i in range(1, len(parts)))
     return any(excluded(d, True) for d in dirs) or excluded(path, False)
-
-
-def _scan_open(
-    repo: Repository,
-    selection: Selection,
-    catalogue: Catalogue,
-    rule_dirs: tuple[str, ...],
-    workers: int,
-    on_blob: BlobDone | None,
-    excluded: Excluded | None,
-) -> RepoOutcome:
-    all_tips = tips(repo, selection.branches)
-    history = commits(repo, all_tips.values(), selection)
-    tip_infos: list[CommitInfo] = []
-    for oid in sorted(head_tips(repo, selection.branches, all_tips)):
-        info = commit_info(repo, oid)
-        if info is not None:
-            tip_infos.append(info)
-    roots = [c.tree for c in history] + [t.tree for t in tip_infos]
-    refs, left_out = distinct_blobs(repo, roots, excluded)
-
-    findings_by_blob: dict[BlobId, tuple[Finding, ...]] = {}
-    skipped = [
-        Skipped(p, SkipReason.EXCLUDED, "matched an ignore rule", repo.target) for p in left_out
-    ]
-    notices: list[Notice] = []
-    texts = total = 0
-    for ref, out in zip(refs, _run(repo, refs, catalogue, rule_dirs, workers), strict=True):
-        total += out.bytes
-        texts += out.texts
-        skipped.extend(out.skipped)
-        notices.extend(out.notices)
-        if out.findings:
-            findings_by_blob[ref.blob] = out.findings
-        if on_blob:
-            on_blob(out.bytes, len(refs))
-
-    index = TreeIndex(repo, findings_by_blob.__contains__)
-    seen = sightings(blob_paths_by_commit(index, history))
-    tip_pairs = frozenset(p for t in tip_infos for p in index.holds(t.tree))
-    if excluded is not None:  # a blob with findings may also sit at an excluded path
-        seen = [s for s in seen if not _under_excluded(s.path, excluded)]
-    tip_files: dict[str, BlobId] = {}
-    for t in tip_infos:
-        tip_files.update(file_paths(repo, t.tree))
-    read_as = {ref.blob: ref.path for ref in refs}
-
-    def findings_at(path: str, blob: BlobId) -> list[Finding]:
-        # no new analysis: a new path only
-        return moved(findings_by_blob[blob], read_as[blob], path)
-
-    found = track(seen, findings_at, tip_pairs, _TipView(repo, tip_files))
-    # A tree or blob that only a ref names has no commit, so no history: as read.
-    found.extend(f for r in refs if r.by_ref for f in findings_by_blob.get(r.blob, ()))
-    skipped.extend(repo.skipped)
-    return RepoOutcome(
-        Target(repo.target, "repository"),
-        tuple(name_model_data(found)),
-        tuple(dict.fromkeys(skipped)),
-        texts,
-        total,
-        len(history),
-        len(refs),
-        index.trees_read,
-        tuple(dict.fromkeys(notices)),
-    )
