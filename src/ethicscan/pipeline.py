@@ -350,8 +350,9 @@ def scan_folder(folder: FolderFiles, catalogue: Catalogue, limits: Limits) -> li
 
 
 def compact(o: FileOutcome) -> Raw:
-    """A clean file's outcome as its size alone (cheap to send back from a worker)."""
-    clean = not o.findings and not o.skipped and o.texts == 1 and not o.newlines
+    """A clean file's outcome (nothing found, skipped or warned about) as its size
+    alone, cheap to send back from a worker."""
+    clean = not (o.findings or o.skipped or o.notices or o.newlines) and o.texts == 1
     return o.bytes if clean else o
 
 
