@@ -6,6 +6,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -238,6 +239,13 @@ def test_each_distinct_blob_analysed_once(
     # 6 commits of 3 to 4 files each, but 5 distinct contents: each read once, by the
     # per-file pipeline of a plain scan
     assert len(calls) == len(set(calls)) == distinct == result.stats.files == 5
+
+
+def test_a_history_scan_says_when_it_started(repo: dict[str, str]) -> None:
+    """Regression: a history scan's result left ``started`` empty (a plain scan's holds
+    the time), so its JSON report had no ``started``."""
+    result = _scan(repo["path"])
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", result.started)
 
 
 def test_each_distinct_tree_read_once(repo: dict[str, str]) -> None:
