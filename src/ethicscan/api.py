@@ -24,7 +24,7 @@ from ethicscan.model import Finding, Notice, ScanResult, Skipped, SkipReason, St
 from ethicscan.pipeline import FileOutcome, Work
 from ethicscan.rules import prefilter
 from ethicscan.rules.catalogue import Catalogue, load_catalogue
-from ethicscan.sources import SOURCES, kind_of
+from ethicscan.sources import sources_for
 from ethicscan.sources.fs import FileJob, FolderFiles, described, open_regular
 from ethicscan.sources.interface import (
     Finishing,
@@ -217,7 +217,7 @@ def _scan(
     started_at = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     catalogue = load_catalogue(opts.rule_dirs)
     check_disabled(opts.disabled_rules, catalogue)
-    sources = _sources(targets, opts, chosen or {})
+    sources = sources_for(targets, opts.sources(), opts.history, chosen or {})
     tally = _Tally(opts)
     work = Work(catalogue, opts.rule_dirs, opts.limits)
     plain = [(t, s) for t, s in sources if not isinstance(s, Finishing)]
@@ -240,22 +240,6 @@ def _scan(
         disabled_rules=opts.disabled_rules,
         min_confidence=opts.min_confidence,
     )
-
-
-def _sources(
-    targets: Sequence[str], opts: ScanOptions, chosen: dict[TargetKind, Source]
-) -> list[tuple[str, Source]]:
-    """Each target with the source that reads it; a source is made once for all the
-    targets of its kind (packages are all parsed, then all fetched, before anything
-    is read), in the order of the table."""
-    kinds = [kind_of(t, opts.history) for t in targets]
-    made = dict(chosen)
-    for kind, make in SOURCES.items():
-        if kind in kinds and kind not in made:
-            made[kind] = make(
-                opts.sources(), [t for t, k in zip(targets, kinds, strict=True) if k is kind]
-            )
-    return [(t, made[k]) for t, k in zip(targets, kinds, strict=True)]
 
 
 @dataclass
