@@ -390,3 +390,16 @@ def test_cli_sends_targets_that_are_not_paths_here_whole(
     # per-target units group skipped entries by target; a plain scan lists the walk's first
     assert [s["path"] for s in got["skipped"]] == ["logo.png", "no-such-target"]
     assert [s["path"] for s in want["skipped"]] == ["no-such-target", "logo.png"]
+
+
+def test_the_cluster_is_handed_files_only() -> None:
+    """A unit that is not a file on disk (a history's blob, read through this process's
+    repository) is refused before any cluster starts, never dropped."""
+    from ethicscan.commits import BlobId
+    from ethicscan.sources.history import BlobRef
+    from ethicscan.sources.repository import GitBlob
+
+    blob = GitBlob("/nowhere", BlobRef(BlobId(b"0" * 40), "a.py", False), "/nowhere")
+    engine = dask_engine.DaskEngine()
+    with pytest.raises(ConfigError, match=r"a\.py is not one"):
+        list(engine.run([blob], Work(load_default_catalogue()), 1))

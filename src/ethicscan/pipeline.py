@@ -44,6 +44,8 @@ from ethicscan.suppress import apply_inline
 
 @dataclass(frozen=True, slots=True)
 class FileOutcome:
+    """What one unit (or one range of a large text) gave."""
+
     findings: tuple[Finding, ...]
     skipped: tuple[Skipped, ...]
     bytes: int  # read from the file given to the scan

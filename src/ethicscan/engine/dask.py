@@ -193,7 +193,8 @@ class DaskEngine:
         for job in one_by_one(units):  # sized, before anything is sent
             if not isinstance(job, FileJob):
                 raise ConfigError(
-                    "--engine dask reads files; this scan's units run with --engine local"
+                    f"--engine dask reads files on disk, and {job.rel_path} is not one "
+                    "(a history's blobs run on this machine)"
                 )
             jobs.append(job)
         if not jobs:
