@@ -1,6 +1,5 @@
 """Run the per-file pipeline over units on this machine: one process, or a pool of
-processes that gives the same results in the same order; and any function over whole
-targets, in a pool."""
+processes that gives the same results in the same order."""
 
 from __future__ import annotations
 
