@@ -23,12 +23,12 @@ from ethicscan.cli import _LateProgress, main
 from ethicscan.corpus import (
     MANIFEST,
     finding_from_dict,
+    portable,
     read_targets,
     result_from_dict,
     scan_corpus,
     shard_name,
 )
-from ethicscan.engine import portable
 from ethicscan.model import (
     Commit,
     History,

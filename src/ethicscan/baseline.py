@@ -23,8 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from ethicscan.errors import ConfigError
+from ethicscan.locations import file_path, inner_path, target_kinds
 from ethicscan.model import Location, ScanResult
-from ethicscan.report.paths import file_path, inner_path, target_kinds
 
 FORMAT = "ethicscan-baseline"
 VERSION = 1
