@@ -27,10 +27,8 @@ from dulwich.objects import Tree
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from ethicscan.engine import history  # noqa: E402
+from ethicscan.api import ScanOptions, scan_repository  # noqa: E402
 from ethicscan.engine.local import default_jobs  # noqa: E402
-from ethicscan.extract.units import Limits  # noqa: E402
-from ethicscan.rules.catalogue import load_catalogue  # noqa: E402
 from ethicscan.sources.history import (  # noqa: E402
     Selection,
     commits,
@@ -70,12 +68,11 @@ def _cpu() -> float:
 
 
 def run(repo: str, since: str | None, jobs: int) -> dict[str, Any]:
-    catalogue = load_catalogue(())
     selection = Selection(since=parse_date(since) if since else None)
     naive = file_versions(repo, selection)
     cpu0 = _cpu()
     started = time.perf_counter()
-    out = history.scan_repository(repo, selection, catalogue, (), jobs, Limits())
+    result, out = scan_repository(repo, ScanOptions(jobs=jobs, history=True, since=since))
     secs = time.perf_counter() - started
     cpu = _cpu() - cpu0
     return {
@@ -83,9 +80,9 @@ def run(repo: str, since: str | None, jobs: int) -> dict[str, Any]:
         "commits": out.commits,
         "file_versions": naive,
         "distinct_blobs": out.distinct_blobs,
-        "analysed": out.blobs,
+        "analysed": result.stats.files,
         "trees": out.trees,
-        "mb": round(out.bytes / 1e6, 1),
+        "mb": round(result.stats.bytes / 1e6, 1),
         "seconds": round(secs, 2),
         "blobs_per_s": round(out.distinct_blobs / secs, 1),
         "ms_per_blob": round(1000 * secs / max(1, out.distinct_blobs), 3),
@@ -93,10 +90,10 @@ def run(repo: str, since: str | None, jobs: int) -> dict[str, Any]:
         "cpu_seconds": round(cpu, 1),
         "cpu_ms_per_blob": round(1000 * cpu / max(1, out.distinct_blobs), 3),
         "cpu_ms_per_commit": round(1000 * cpu / max(1, out.commits), 3),
-        "cpu_s_per_mb": round(cpu / max(1e-9, out.bytes / 1e6), 4),
-        "findings": len(out.findings),
-        "statuses": dict(Counter(f.history.status.value for f in out.findings if f.history)),
-        "skipped": dict(Counter(s.reason.value for s in out.skipped)),
+        "cpu_s_per_mb": round(cpu / max(1e-9, result.stats.bytes / 1e6), 4),
+        "findings": len(result.findings),
+        "statuses": dict(Counter(f.history.status.value for f in result.findings if f.history)),
+        "skipped": dict(Counter(s.reason.value for s in result.skipped)),
     }
 
 

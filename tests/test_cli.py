@@ -645,6 +645,12 @@ def test_scan_help_lists_every_format(capsys: pytest.CaptureFixture[str]) -> Non
         assert fmt.value in out
 
 
+def test_every_output_format_has_one_reporter() -> None:
+    from ethicscan.report import REPORTERS
+
+    assert list(REPORTERS) == list(OutputFormat)
+
+
 @pytest.mark.parametrize("fmt", list(OutputFormat), ids=lambda f: f.value)
 def test_every_output_format_renders(
     fmt: OutputFormat, tree: Path, capsys: pytest.CaptureFixture[str]

@@ -33,6 +33,7 @@ from ethicscan.engine import dask as dask_engine  # noqa: E402
 from ethicscan.engine import get_engine  # noqa: E402
 from ethicscan.errors import ConfigError  # noqa: E402
 from ethicscan.model import ScanResult, SkipReason  # noqa: E402
+from ethicscan.pipeline import Work  # noqa: E402
 from ethicscan.rules.catalogue import load_catalogue, load_default_catalogue  # noqa: E402
 from ethicscan.sources.fs import FileJob, WalkOptions, walk  # noqa: E402
 
@@ -339,7 +340,7 @@ def test_a_worker_with_another_catalogue_stops_the_scan(
     mine = replace(load_default_catalogue(), version="1999.1.1", digest="0" * 64)
     with pytest.raises(ConfigError, match=r"rule catalogue 20.* this machine 1999\.1\.1"):
         opts = ScanOptions(engine="dask", **scheduler)
-        list(dask_engine.DaskEngine(opts.scheduler, opts.tls).files(jobs, mine, (), 2))
+        list(dask_engine.DaskEngine(opts.scheduler, opts.tls).run(jobs, Work(mine), 2))
 
 
 def test_a_worker_whose_rule_files_differ_stops_the_scan(
@@ -357,7 +358,7 @@ def test_a_worker_whose_rule_files_differ_stops_the_scan(
     opts = ScanOptions(engine="dask", **scheduler)
     engine = dask_engine.DaskEngine(opts.scheduler, opts.tls)
     with pytest.raises(ConfigError, match=r"\+custom \(\w+\) of the same version but other"):
-        list(engine.files(jobs, mine, (str(rules),), 2))
+        list(engine.run(jobs, Work(mine, (str(rules),)), 2))
 
 
 def test_an_unreachable_scheduler_exit_2(
@@ -389,3 +390,16 @@ def test_cli_sends_targets_that_are_not_paths_here_whole(
     # per-target units group skipped entries by target; a plain scan lists the walk's first
     assert [s["path"] for s in got["skipped"]] == ["logo.png", "no-such-target"]
     assert [s["path"] for s in want["skipped"]] == ["no-such-target", "logo.png"]
+
+
+def test_the_cluster_is_handed_files_only() -> None:
+    """A unit that is not a file on disk (a history's blob, read through this process's
+    repository) is refused before any cluster starts, never dropped."""
+    from ethicscan.commits import BlobId
+    from ethicscan.sources.history import BlobRef
+    from ethicscan.sources.repository import GitBlob
+
+    blob = GitBlob("/nowhere", BlobRef(BlobId(b"0" * 40), "a.py", False), "/nowhere")
+    engine = dask_engine.DaskEngine()
+    with pytest.raises(ConfigError, match=r"a\.py is not one"):
+        list(engine.run([blob], Work(load_default_catalogue()), 1))

@@ -1,4 +1,4 @@
-"""The engine and the explorer decide "a clean text" and "a text read in pieces" with
+"""The pipeline and the explorer decide "a clean text" and "a text read in pieces" with
 one predicate each (extract/explore.clean_text, extract/explore.in_pieces)."""
 
 from __future__ import annotations
@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from ethicscan.engine.local import _clean_text, split_large
 from ethicscan.extract import stream
 from ethicscan.extract.explore import Budget, Explorer, clean_text, in_pieces
 from ethicscan.extract.units import Blob, Limits, Scratch, TextUnit
+from ethicscan.pipeline import _clean_text, split_large
 from ethicscan.rules.catalogue import load_default_catalogue
 from ethicscan.rules.prefilter import prefilter_for
 from ethicscan.sources.fs import FileJob

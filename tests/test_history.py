@@ -6,6 +6,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -22,19 +23,17 @@ from typing import Any
 import jsonschema
 import pytest
 
-from ethicscan import Capability, ScanOptions, scan, scan_text
+from ethicscan import Capability, ScanOptions, pipeline, scan, scan_text
+from ethicscan.api import scan_repository
 from ethicscan.classify.history import Sighting, track
 from ethicscan.cli import main
-from ethicscan.engine import history as engine_history
-from ethicscan.engine.local import FileOutcome
+from ethicscan.commits import CommitInfo
 from ethicscan.errors import ConfigError
-from ethicscan.extract.units import Limits
 from ethicscan.model import Commit, Finding, HistoryStatus, ScanResult, Severity, SkipReason
+from ethicscan.pipeline import FileOutcome
 from ethicscan.report.json import schema_text
 from ethicscan.report.timeline import timeline
-from ethicscan.rules.catalogue import load_default_catalogue
 from ethicscan.sources.fs import FileJob
-from ethicscan.sources.history import CommitInfo, Selection
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs the git command")
 
@@ -228,13 +227,13 @@ def test_each_distinct_blob_analysed_once(
     repo: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[bytes | None] = []
-    scan_content = engine_history.scan_content
+    scan_content = pipeline.scan_content
 
     def counting(job: FileJob, size: int, data: bytes | None, *args: Any) -> FileOutcome:
         calls.append(data)
         return scan_content(job, size, data, *args)
 
-    monkeypatch.setattr(engine_history, "scan_content", counting)
+    monkeypatch.setattr(pipeline, "scan_content", counting)
     result = _scan(repo["path"])
     distinct = _distinct(repo["path"], "blob")
     # 6 commits of 3 to 4 files each, but 5 distinct contents: each read once, by the
@@ -242,9 +241,15 @@ def test_each_distinct_blob_analysed_once(
     assert len(calls) == len(set(calls)) == distinct == result.stats.files == 5
 
 
+def test_a_history_scan_says_when_it_started(repo: dict[str, str]) -> None:
+    """Regression: a history scan's result left ``started`` empty (a plain scan's holds
+    the time), so its JSON report had no ``started``."""
+    result = _scan(repo["path"])
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", result.started)
+
+
 def test_each_distinct_tree_read_once(repo: dict[str, str]) -> None:
-    catalogue = load_default_catalogue()
-    out = engine_history.scan_repository(repo["path"], Selection(), catalogue, (), 1, Limits())
+    _result, out = scan_repository(repo["path"], ScanOptions(jobs=1))
     assert out.commits == 6
     assert out.distinct_blobs == 5
     # which commits hold which findings: one read per distinct tree, not per commit

@@ -795,7 +795,7 @@ def test_file_replaced_by_a_fifo_after_the_walk(tmp_path: Path) -> None:
     """A tree that changes under the scan: a file walked as regular and replaced by a
     FIFO before it is read is skipped as a special file, not read (a blocking open
     would hang the scan forever)."""
-    from ethicscan.engine.local import scan_file
+    from ethicscan.pipeline import scan_file
     from ethicscan.rules.catalogue import load_catalogue
     from ethicscan.sources.fs import WalkOptions, walk
 

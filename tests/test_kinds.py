@@ -9,6 +9,7 @@ import pytest
 
 from ethicscan import baseline
 from ethicscan.kinds import TargetKind
+from ethicscan.locations import file_path, target_kinds
 from ethicscan.model import (
     Capability,
     Evidence,
@@ -22,7 +23,6 @@ from ethicscan.model import (
 )
 from ethicscan.report import OutputFormat, reporter
 from ethicscan.report import json as json_report
-from ethicscan.report.paths import file_path, target_kinds
 
 
 def _result(kind: TargetKind) -> ScanResult:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ethicscan.engine.local import scan_file
+from ethicscan.pipeline import scan_file
 from ethicscan.rules.catalogue import load_catalogue
 from ethicscan.rules.prefilter import prefilter_for
 from ethicscan.sources.fs import FileJob

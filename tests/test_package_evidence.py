@@ -143,3 +143,26 @@ def test_the_readme_of_a_name_model_documents_its_inference(tmp_path: Path) -> N
     assert at("namerace/README.md", 6) == {(Capability.INFERENCE, Basis.NAME)}
     assert Capability.INFERENCE not in {c for c, _ in at("namerace/README.md", 4)}
     assert Capability.INFERENCE not in {c for c, _ in at("survey/README.md", 4)}
+
+
+INIT = '''"""namerace: race and ethnicity by the patterns of people's names.
+
+Also helps with the census tables of surnames: see ``census``.
+"""
+
+__version__ = "1.0"
+'''
+
+
+def test_a_module_docstring_of_a_name_model_documents_its_inference(tmp_path: Path) -> None:
+    """The docstring of a name model's module that speaks of names or of the model is
+    documentation of the inference, as a line of its README is; the same docstring in
+    a package that only records the trait stays a mention."""
+    for name, code in (("namerace", PREDICT), ("survey", SURVEY)):
+        _package(tmp_path, name, code)
+        (tmp_path / name / "__init__.py").write_text(
+            INIT.replace("namerace", name), encoding="utf-8"
+        )
+    found = _scan(tmp_path)
+    assert found["namerace/__init__.py"] == {(Capability.INFERENCE, Basis.NAME)}
+    assert found["survey/__init__.py"] == {(Capability.MENTION, None)}

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from ethicscan.engine.local import scan_file
+from ethicscan.pipeline import scan_file
 from ethicscan.rules import prefilter as pf_mod
 from ethicscan.rules.catalogue import load_catalogue, load_default_catalogue
 from ethicscan.rules.prefilter import ENCODINGS, WIDE, Prefilter, patterns, prefilter_for, reason

@@ -20,8 +20,7 @@ from rich.console import Console
 
 from ethicscan import ScanOptions
 from ethicscan.cli import _LateProgress, main
-from ethicscan.corpus import MANIFEST, read_targets, scan_corpus, shard_name
-from ethicscan.engine import portable
+from ethicscan.corpus import MANIFEST, portable, read_targets, scan_corpus, shard_name
 from ethicscan.model import (
     Commit,
     History,

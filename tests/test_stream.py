@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ethicscan import ScanOptions, scan
-from ethicscan.engine import local
+from ethicscan import ScanOptions, pipeline, scan
 from ethicscan.extract import stream
 from ethicscan.extract.stream import RangeReader, ranges
 from ethicscan.extract.units import Limits
@@ -149,11 +148,11 @@ def test_a_worker_gives_a_large_text_back_as_ranges(tmp_path: Path) -> None:
     (tmp_path / "small.txt").write_text("nothing\n", encoding="utf-8")
     folder = FolderFiles(str(tmp_path), "", ("Big.java", "small.txt"), "t")
     limits = Limits(max_member_size=1024)
-    split = local._scan_named(folder, "Big.java", load_default_catalogue(), limits, None)
-    assert isinstance(split, local.Split)
+    split = pipeline._scan_named(folder, "Big.java", load_default_catalogue(), limits, None)
+    assert isinstance(split, pipeline.Split)
     assert split.job.size == len(text.encode()) and len(split.parts) > 1
     assert [p.part for p in split.parts] == [(k, len(split.parts)) for k in range(len(split.parts))]
-    small = local._scan_named(folder, "small.txt", load_default_catalogue(), limits, None)
+    small = pipeline._scan_named(folder, "small.txt", load_default_catalogue(), limits, None)
     assert small == len(b"nothing\n")  # a clean text: its size alone
 
 
@@ -168,10 +167,10 @@ def test_a_file_gone_since_the_listing_is_reported(tmp_path: Path) -> None:
     try:
         for fd in (dir_fd, None):
             gone, pipe = (
-                local._scan_named(folder, n, load_default_catalogue(), Limits(), fd)
+                pipeline._scan_named(folder, n, load_default_catalogue(), Limits(), fd)
                 for n in folder.names
             )
-            assert isinstance(gone, local.FileOutcome) and isinstance(pipe, local.FileOutcome)
+            assert isinstance(gone, pipeline.FileOutcome) and isinstance(pipe, pipeline.FileOutcome)
             [s] = gone.skipped
             assert (s.path, s.reason, s.target) == ("sub/gone.txt", SkipReason.UNREADABLE, "t")
             [p] = pipe.skipped

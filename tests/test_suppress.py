@@ -202,8 +202,7 @@ def test_warnings_survive_shards_relabel_and_merge(tmp_path: Path) -> None:
     """Corpus jobs and cluster target units carry suppression warnings like findings."""
     from dataclasses import replace
 
-    from ethicscan.corpus import merge
-    from ethicscan.engine import relabel
+    from ethicscan.corpus import merge, relabel
     from ethicscan.report.json import from_dict as result_from_dict
     from ethicscan.report.json import to_dict
 
@@ -216,3 +215,15 @@ def test_warnings_survive_shards_relabel_and_merge(tmp_path: Path) -> None:
     other = replace(result, started="2000-01-01T00:00:00Z")
     merged = merge([result, other], 1.0)
     assert len(merged.warnings) == 2 and merged.started == "2000-01-01T00:00:00Z"
+
+
+def test_a_warning_in_a_file_without_findings_survives_the_pool(tmp_path: Path) -> None:
+    """Regression: a pool worker sent a file with no finding back as its size alone,
+    and the warning about its suppression (no reason here) was lost with --jobs 2."""
+    for i in range(80):  # more than a small scan, which runs in one process
+        (tmp_path / f"f{i:02}.py").write_text(f"x = {i}\n")
+    (tmp_path / "f05.py").write_text("x = 5  # ethicscan: ignore[race]\n")
+    one = scan([str(tmp_path)], ScanOptions(jobs=1))
+    pool = scan([str(tmp_path)], ScanOptions(jobs=2))
+    assert [(n.path, n.line) for n in one.warnings] == [("f05.py", 1)]
+    assert pool.warnings == one.warnings

@@ -211,12 +211,14 @@ def test_read_error_is_reported_as_unreadable(
     """The same path as the chmod test, for runs as root: a read that fails is a skip."""
     from ethicscan.sources import fs
 
+    real = fs.read_regular
+
     def read_regular(path: str, limit: int) -> tuple[int, bytes | None]:
         if path.endswith("locked.py"):
             raise PermissionError(13, "Permission denied")
-        return fs.read_regular(path, limit)
+        return real(path, limit)
 
-    monkeypatch.setattr("ethicscan.engine.local.read_regular", read_regular)
+    monkeypatch.setattr(fs, "read_regular", read_regular)
     _touch(tmp_path, "ok.py", "locked.py")
     result = scan([str(tmp_path)], ScanOptions(jobs=1))
     assert [(s.path, s.reason, s.detail, s.target) for s in result.skipped] == [

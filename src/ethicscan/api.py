@@ -3,48 +3,41 @@
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import itertools
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from ethicscan import __version__
 from ethicscan.classify.analyse import analyse
 from ethicscan.classify.package import name_model_data
-from ethicscan.engine import TLSFiles, check_engine, get_engine, local
+from ethicscan.engine import LocalEngine, TLSFiles, check_engine, get_engine, local
+from ethicscan.engine.local import Job, one_by_one
 from ethicscan.errors import ConfigError
 from ethicscan.extract.formats import CONTAINERS, HEAD, Format, identify
 from ethicscan.extract.units import MAX_DEPTH, Limits
 from ethicscan.interrupt import terminating
-from ethicscan.kinds import TargetKind
 from ethicscan.model import Finding, Notice, ScanResult, Skipped, SkipReason, Stats, Target
+from ethicscan.pipeline import FileOutcome, Work
 from ethicscan.rules import prefilter
 from ethicscan.rules.catalogue import Catalogue, load_catalogue
-from ethicscan.sources import packages
-from ethicscan.sources.fs import (
-    FileJob,
-    FolderFiles,
-    WalkOptions,
-    file_jobs,
-    open_regular,
-    walk_iter,
-    walk_units,
+from ethicscan.sources import sources_for
+from ethicscan.sources.fs import FileJob, FolderFiles, described, open_regular
+from ethicscan.sources.interface import (
+    Finishing,
+    Outcome,
+    Source,
+    SourceKind,
+    SourceOptions,
+    Unit,
 )
 
 if TYPE_CHECKING:  # pragma: no cover - types only: git support loads when a scan asks
     from ethicscan.sources.history import Selection
-
-
-def _history() -> Any:
-    """The history engine (and dulwich, which it needs), imported on first use."""
-    from ethicscan.engine import history
-
-    return history
+    from ethicscan.sources.repository import RepoCounts
 
 
 _DEFAULT = Limits()
@@ -172,6 +165,21 @@ class ScanOptions:
             trust_inline_suppressions=self.trust_inline_suppressions,
         )
 
+    def sources(self) -> SourceOptions:
+        """What shapes the units of each target."""
+        selection = self.selection() if self.history else None
+        return SourceOptions(
+            excludes=self.excludes,
+            use_gitignore=self.use_gitignore,
+            limits=self.limits,
+            package_cache=self.package_cache,
+            refresh=self.refresh,
+            on_fetch=self.on_fetch,
+            branches=self.branches,
+            since=selection.since if selection else None,
+            until=selection.until if selection else None,
+        )
+
     def selection(self) -> Selection:
         """The part of a repository's history a history scan reads."""
         from ethicscan.sources.history import Selection, parse_date  # git: only when asked
@@ -193,7 +201,14 @@ def scan(targets: Sequence[str], options: ScanOptions | None = None) -> ScanResu
         return _scan(targets, options)
 
 
-def _scan(targets: Sequence[str], options: ScanOptions | None) -> ScanResult:
+def _scan(
+    targets: Sequence[str],
+    options: ScanOptions | None,
+    chosen: dict[SourceKind, Source] | None = None,
+) -> ScanResult:
+    """Each target's units from its source (:data:`ethicscan.sources.SOURCES`), run
+    through the per-file pipeline by the engine.  ``chosen``: sources to use instead of
+    the table's, by kind."""
     opts = options or ScanOptions()
     if not targets:
         raise ConfigError("nothing to scan: give at least one file or folder")
@@ -201,81 +216,149 @@ def _scan(targets: Sequence[str], options: ScanOptions | None) -> ScanResult:
     started_at = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     catalogue = load_catalogue(opts.rule_dirs)
     check_disabled(opts.disabled_rules, catalogue)
-    if opts.history:
-        return _scan_history(targets, opts, catalogue, started)
-    kinds, walked, skipped = _walk_all(list(targets), opts)
-    listed = 0  # files the walk has found so far (the progress bar's total)
+    sources = sources_for(targets, opts.sources(), opts.history, chosen or {})
+    tally = _Tally(opts)
+    work = Work(catalogue, opts.rule_dirs, opts.limits)
+    plain = [(t, s) for t, s in sources if not isinstance(s, Finishing)]
+    if plain:
+        _scan_plain(plain, opts, work, tally)
+    for target, source in sources:
+        if isinstance(source, Finishing):
+            _scan_finishing(target, source, opts, work, tally)
+    return ScanResult(
+        targets=tuple(tally.targets),
+        findings=tuple(name_model_data(tally.findings)),  # a name model's labels: its data
+        skipped=tuple(tally.skipped),
+        stats=Stats(
+            files=tally.texts, bytes=tally.bytes, seconds=round(time.perf_counter() - started, 3)
+        ),
+        catalogue_version=catalogue.version,
+        tool_version=__version__,
+        warnings=tuple(tally.notices),
+        started=started_at,
+        disabled_rules=opts.disabled_rules,
+        min_confidence=opts.min_confidence,
+    )
 
-    def counted() -> Iterator[FileJob | FolderFiles]:
-        nonlocal listed
-        for unit in walked:
-            listed += len(unit.names) if isinstance(unit, FolderFiles) else 1
-            yield unit
 
-    jobs = counted()
-    findings: list[Finding] = []
-    more_skipped: list[Skipped] = []
-    notices: list[Notice] = []
-    total_bytes = 0
-    texts = 0
-    done = 0
-    found = 0
+@dataclass
+class _Tally:
+    """What a scan has found so far, and its progress."""
 
-    def on_done(_unit: FileJob | FolderFiles, out: local.FileOutcome) -> None:
-        nonlocal done, total_bytes, texts, found
-        done += out.files
-        total_bytes += out.bytes
-        texts += out.texts
+    opts: ScanOptions
+    targets: list[Target] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
+    listed: int = 0  # units found so far (the progress bar's total)
+    done: int = 0
+    bytes: int = 0
+    texts: int = 0
+    found: int = 0
+
+    def __post_init__(self) -> None:
+        self.report = progress_reporter(self.opts.progress)
+
+    def on_done(self, _unit: Job, out: FileOutcome) -> None:
+        self.done += out.files
+        self.bytes += out.bytes
+        self.texts += out.texts
         if out.findings:
-            found += sum(opts.keeps(f) for f in out.findings)
-        if report:
-            report(done, listed, total_bytes, found)
+            self.found += sum(self.opts.keeps(f) for f in out.findings)
+        if self.report:
+            self.report(self.done, self.listed, self.bytes, self.found)
 
-    report = progress_reporter(opts.progress)
+    def add(
+        self, findings: Sequence[Finding], skipped: Sequence[Skipped], notices: Sequence[Notice]
+    ) -> None:
+        self.findings.extend(f for f in findings if self.opts.keeps(f))
+        self.skipped.extend(skipped)
+        self.notices.extend(notices)
+
+
+def _scan_plain(
+    sources: list[tuple[str, Source]], opts: ScanOptions, work: Work, tally: _Tally
+) -> None:
+    """Targets whose units' findings are the result: one stream of units over them all
+    (scanning starts while the walk goes on), in target order."""
+    listed: list[Skipped] = []  # what the sources skip: reported first
+
+    def units() -> Iterator[Job]:
+        for target, source in sources:
+            for item in source.units(target):
+                if isinstance(item, Skipped):
+                    listed.append(item)
+                elif isinstance(item, Target):
+                    tally.targets.append(item)
+                else:
+                    tally.listed += len(item.names) if isinstance(item, FolderFiles) else 1
+                    yield item
+
+    jobs: Iterator[Job] = units()
     workers = opts.jobs or local.default_jobs()
     small = False
     if opts.engine == "local":
         small, jobs = small_scan(jobs)
         if small:
             workers = 1  # (a pool's workers would each load the prefilter)
-        elif opts.on_note and not prefilter.ready(catalogue):
+        elif opts.on_note and not prefilter.ready(work.catalogue):
             opts.on_note(compile_note())
     engine = get_engine(opts.engine, opts.scheduler, opts.tls)
+    findings: list[Finding] = []
+    skipped: list[Skipped] = []
+    notices: list[Notice] = []
     # Findings are reported relative to their target; several targets keep their order.
-    outcomes = engine.files(jobs, catalogue, opts.rule_dirs, workers, on_done, opts.limits)
+    outcomes = engine.run(jobs, work, workers, tally.on_done)
     try:
         with prefilter.without_prefilter() if small else contextlib.nullcontext():
             for _job, out in outcomes:
                 if out.findings:
-                    findings.extend(f for f in out.findings if opts.keeps(f))
+                    findings.extend(out.findings)
                 if out.notices:
                     notices.extend(out.notices)
                 if out.skipped:
-                    more_skipped.extend(out.skipped)
+                    skipped.extend(out.skipped)
     finally:
         close = getattr(outcomes, "close", None)
         if close:  # a generator: its pool and scratch go now, not when it is collected
             close()
-    findings = name_model_data(findings)  # a name model's labels and tables: its data
+    tally.add(findings, listed + skipped, notices)
     # A file target skipped whole (too large, not text) was never read: its identity is
     # its size, not a hash that would read gigabytes only to report them unread.
-    unread = {
-        s.target for s in more_skipped if s.reason is SkipReason.TOO_LARGE and "!" not in s.path
-    }
-    return ScanResult(
-        targets=tuple(_described(t, t.target not in unread) for t in kinds),
-        findings=tuple(findings),
-        skipped=tuple(skipped + more_skipped),
-        stats=Stats(
-            files=texts, bytes=total_bytes, seconds=round(time.perf_counter() - started, 3)
-        ),
-        catalogue_version=catalogue.version,
-        tool_version=__version__,
-        warnings=tuple(notices),
-        started=started_at,
-        disabled_rules=opts.disabled_rules,
-        min_confidence=opts.min_confidence,
-    )
+    unread = {s.target for s in skipped if s.reason is SkipReason.TOO_LARGE and "!" not in s.path}
+    tally.targets[:] = [described(t, t.target not in unread) for t in tally.targets]
+
+
+def _scan_finishing(
+    target: str, source: Finishing, opts: ScanOptions, work: Work, tally: _Tally
+) -> None:
+    """A target whose source finishes the result from its units' outcomes (a
+    repository's history): scanned on its own, on this machine."""
+    try:
+        units = list(source.units(target))
+        tally.listed += len(units)
+        kept: list[tuple[Unit, Outcome]] = []
+        workers = opts.jobs or local.default_jobs()
+        for unit, out in LocalEngine().run(units, work, workers, tally.on_done):
+            if out.findings or out.skipped or out.notices:
+                assert not isinstance(unit, FolderFiles)
+                kept.append((unit, out))
+        done = source.finish(target, kept)
+    finally:
+        source.close()
+    tally.targets.append(done.target)
+    tally.add(done.findings, done.skipped, done.notices)
+
+
+def scan_repository(target: str, options: ScanOptions) -> tuple[ScanResult, RepoCounts]:
+    """A history scan of one repository, and what it read (commits, distinct blobs,
+    trees): for measuring it."""
+    from ethicscan.sources.repository import HistorySource
+
+    opts = replace(options, history=True)
+    source = HistorySource(opts.sources(), [target])
+    result = _scan([target], opts, {SourceKind.REPOSITORY: source})
+    return result, source.counts[target]
 
 
 # A scan of at most this many files and bytes (on disk), none of them an archive or a
@@ -286,22 +369,23 @@ SMALL_SCAN_FILES = 64
 SMALL_SCAN_BYTES = 4 * 1024 * 1024
 EXPANDS = CONTAINERS | {Format.OFFICE, Format.PDF}
 
-Units = Iterator[FileJob | FolderFiles]
+Units = Iterator[Job]
 
 
 def small_scan(units: Units) -> tuple[bool, Units]:
     """Whether the walk ``units`` is a small scan (see SMALL_SCAN_FILES), and the same
     units to scan: the first few are looked at (and sized) to tell."""
-    head: list[FileJob | FolderFiles] = []
+    head: list[Job] = []
     count = 0
     for unit in units:
         head.append(unit)
         count += len(unit.names) if isinstance(unit, FolderFiles) else 1
         if count > SMALL_SCAN_FILES:
             return False, itertools.chain(head, units)
-    sized = list(file_jobs(head))
-    small = sum(max(j.size, 0) for j in sized) <= SMALL_SCAN_BYTES
-    return small and not any(map(_expands, sized)), iter(sized)
+    sized = list(one_by_one(head))
+    files = [j for j in sized if isinstance(j, FileJob)]  # (other units: never small)
+    small = len(files) == len(sized) and sum(max(j.size, 0) for j in files) <= SMALL_SCAN_BYTES
+    return small and not any(map(_expands, files)), iter(sized)
 
 
 def _expands(job: FileJob) -> bool:
@@ -331,54 +415,6 @@ def compile_note() -> str:
     return f"compiling rule databases, once (a few seconds; kept in {folder} for later scans)"
 
 
-def _walk_all(
-    targets: list[str], opts: ScanOptions
-) -> tuple[list[Target], Iterator[FileJob | FolderFiles], list[Skipped]]:
-    """Walk every target in order; package targets are fetched first (all of them, so a
-    malformed one stops the scan before anything is downloaded) and walked as the file
-    obtained, reported under the target as typed, with the artefact named.  The files
-    come as a stream (scanning starts while the walk goes on); the targets' kinds and
-    what is skipped fill the two lists as it goes, complete once it ends."""
-    wopts = WalkOptions(opts.excludes, opts.use_gitignore)
-    kinds: list[Target] = []
-    skipped: list[Skipped] = []
-    specs = [packages.parse_target(t) for t in targets if packages.is_package_target(t)]
-    if not specs:
-        return kinds, walk_units(targets, wopts, kinds, skipped), skipped
-    cache = Path(opts.package_cache) if opts.package_cache else None
-    fetched = {
-        f.spec.raw: f
-        for f in packages.fetch_all(specs, cache, refresh=opts.refresh, notify=opts.on_fetch)
-    }
-
-    def files() -> Iterator[FileJob | FolderFiles]:
-        for target in targets:
-            got = fetched.get(target)
-            if got is None:
-                yield from walk_units([target], wopts, kinds, skipped)
-            elif got.error:
-                kinds.append(Target(target, TargetKind.PACKAGE))
-                skipped.append(Skipped(target, SkipReason.FETCH_FAILED, got.error, target))
-            else:
-                k: list[Target] = []
-                s: list[Skipped] = []
-                for job in walk_iter([got.path], wopts, k, s):
-                    yield replace(job, target=target)
-                file = _described(Target(got.path, TargetKind.FILE))
-                kinds.append(
-                    Target(
-                        target,
-                        TargetKind.PACKAGE,
-                        os.path.basename(got.path),
-                        file.sha256,
-                        file.size,
-                    )
-                )
-                skipped.extend(replace(x, target=target) for x in s)
-
-    return kinds, files(), skipped
-
-
 def progress_reporter(fn: ProgressFn | None) -> Callable[[int, int, int, int], None] | None:
     """``fn`` called with four arguments (the fourth: findings so far), or with three
     when it takes three."""
@@ -392,73 +428,6 @@ def progress_reporter(fn: ProgressFn | None) -> Callable[[int, int, int, int], N
         three = fn
         return lambda done, total, nbytes, _findings: three(done, total, nbytes)
     return cast(Callable[[int, int, int, int], None], fn)
-
-
-def _described(t: Target, read: bool = True) -> Target:
-    """A file target with its size and sha256, so a report names exactly what was read
-    (only its size when it was not read)."""
-    if t.kind is not TargetKind.FILE or t.sha256:
-        return t
-    if not read:
-        try:
-            return replace(t, size=os.stat(t.target).st_size)
-        except OSError:
-            return t
-    digest = hashlib.sha256()
-    size = 0
-    try:
-        with open(t.target, "rb") as f:
-            while chunk := f.read(1024 * 1024):
-                digest.update(chunk)
-                size += len(chunk)
-    except OSError:
-        return t
-    return replace(t, sha256=digest.hexdigest(), size=size)
-
-
-def _scan_history(
-    targets: Sequence[str], opts: ScanOptions, catalogue: Catalogue, started: float
-) -> ScanResult:
-    """Each target a repository: every distinct blob of its history analysed once."""
-    done = total_bytes = before = 0
-
-    def on_blob(nbytes: int, blobs: int) -> None:
-        nonlocal done, total_bytes
-        done += 1
-        total_bytes += nbytes
-        if opts.progress:
-            opts.progress(done, before + blobs, total_bytes)
-
-    outcomes = []
-    for t in targets:
-        outcomes.append(
-            _history().scan_repository(
-                t,
-                opts.selection(),
-                catalogue,
-                opts.rule_dirs,
-                opts.jobs or local.default_jobs(),
-                opts.limits,
-                on_blob,
-                opts.excludes,
-            )
-        )
-        before = done
-    return ScanResult(
-        targets=tuple(o.target for o in outcomes),
-        findings=tuple(f for o in outcomes for f in o.findings if opts.keeps(f)),
-        skipped=tuple(s for o in outcomes for s in o.skipped),
-        stats=Stats(
-            files=sum(o.blobs for o in outcomes),
-            bytes=sum(o.bytes for o in outcomes),
-            seconds=round(time.perf_counter() - started, 3),
-        ),
-        catalogue_version=catalogue.version,
-        tool_version=__version__,
-        warnings=tuple(n for o in outcomes for n in o.notices),
-        disabled_rules=opts.disabled_rules,
-        min_confidence=opts.min_confidence,
-    )
 
 
 def check_disabled(rule_ids: Sequence[str], catalogue: Catalogue, where: str = "--disable") -> None:

@@ -24,8 +24,8 @@ from ethicscan import jsonread
 from ethicscan.errors import ConfigError
 from ethicscan.fingerprint import fingerprints as finding_fingerprints
 from ethicscan.kinds import TargetKind
+from ethicscan.locations import file_path, inner_path, target_kinds
 from ethicscan.model import Location, ScanResult
-from ethicscan.report.paths import file_path, inner_path, target_kinds
 
 FORMAT = "ethicscan-baseline"
 VERSION = 1

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
@@ -21,14 +22,15 @@ from pathlib import Path
 from typing import Any
 
 from ethicscan import __version__, jsonread
-from ethicscan.api import RUNS_NOT_RESULTS, ScanOptions, check_disabled, progress_reporter
+from ethicscan.api import RUNS_NOT_RESULTS, ScanOptions, check_disabled, progress_reporter, scan
 from ethicscan.atomic import write_atomic
-from ethicscan.engine import get_engine, local, portable
+from ethicscan.engine import get_engine, local
 from ethicscan.errors import ConfigError
 from ethicscan.model import (
     ScanResult,
     Stats,
 )
+from ethicscan.pipeline import same_catalogue
 from ethicscan.report import conform
 from ethicscan.report import json as json_report
 from ethicscan.rules.catalogue import load_catalogue, rule_documents
@@ -171,10 +173,13 @@ def scan_corpus(
     workers = opts.jobs or local.default_jobs()
     nbytes = found = 0
     report = progress_reporter(opts.progress)
+    mine = load_catalogue(opts.rule_dirs)
     # Shards hold every rule's findings (a re-run may disable other rules); the merged
     # result drops the disabled ones.
     whole = replace(portable(opts), disabled_rules=())
-    for k, (j, res) in enumerate(engine.targets([order[i] for i in todo], whole, workers), 1):
+    items = [_unit(order[i], whole, engine.elsewhere) for i in todo]
+    for k, (j, (used, res)) in enumerate(engine.map(scan_whole_target, items, workers), 1):
+        same_catalogue(mine, used)
         i = todo[j]
         if folder is not None:
             write_shard(folder, order[i], res)
@@ -192,6 +197,86 @@ def scan_corpus(
             disabled_rules=opts.disabled_rules,
         )
     return CorpusResult(merged, resumed, len(todo))
+
+
+TargetUnit = tuple[str, str, ScanOptions]  # the target sent, as the user gave it, options
+
+
+def _unit(target: str, options: ScanOptions, elsewhere: bool) -> TargetUnit:
+    """A target as a unit of work.  For another machine, a target that is a path here
+    travels absolute (a worker does not share the user's working folder), and so do
+    the rule folders; it is reported as given."""
+    if not elsewhere:
+        return target, target, options
+    sent = os.path.abspath(target) if os.path.exists(target) else target
+    dirs = tuple(os.path.abspath(d) for d in options.rule_dirs)
+    return sent, target, replace(options, rule_dirs=dirs)
+
+
+def scan_whole_target(unit: TargetUnit, jobs: int) -> tuple[tuple[str, str], ScanResult]:
+    """What a worker runs for a target unit: :func:`scan_target` with ``jobs``
+    processes, and the catalogue it used (version and content digest)."""
+    target, shown, options = unit
+    catalogue = load_catalogue(options.rule_dirs)
+    used = (catalogue.version, catalogue.digest)
+    return used, scan_target(target, replace(options, jobs=jobs), shown)
+
+
+def portable(options: ScanOptions) -> ScanOptions:
+    """``options`` without its callbacks (the fields that do not shape results, such as
+    ``progress``), so it can travel to another process or machine."""
+    cleared: dict[str, Any] = {f.name: None for f in fields(options) if not f.compare}
+    return replace(options, **cleared)
+
+
+def here(options: ScanOptions) -> ScanOptions:
+    """``options`` made :func:`portable`, for a scan that runs where it is (a unit on a
+    worker): the local engine, no scheduler, no certificates."""
+    return replace(
+        portable(options), engine="local", scheduler="", tls_ca_file="", tls_cert="", tls_key=""
+    )
+
+
+def scan_target(target: str, options: ScanOptions, shown: str = "") -> ScanResult:
+    """One whole target scanned in this process by the library (a target unit: what a
+    worker runs).  Anything the library can scan works, package targets included.
+    ``shown``: the target as the user gave it, when ``target`` is its absolute path (a
+    worker does not share the user's working folder)."""
+    result = scan([target], here(options))
+    return relabel(result, target, shown) if shown and shown != target else result
+
+
+def relabel(result: ScanResult, target: str, shown: str) -> ScanResult:
+    """``result`` as if the target had been given as ``shown``."""
+
+    def display(t: str) -> str:
+        return t.replace(os.sep, "/")
+
+    return replace(
+        result,
+        targets=tuple(
+            replace(t, target=shown) if t.target == target else t for t in result.targets
+        ),
+        findings=tuple(
+            replace(f, location=replace(f.location, target=shown))
+            if f.location.target == target
+            else f
+            for f in result.findings
+        ),
+        skipped=tuple(
+            replace(
+                s,
+                target=shown,
+                path=display(shown) if s.path == display(target) else s.path,
+            )
+            if s.target == target
+            else s
+            for s in result.skipped
+        ),
+        warnings=tuple(
+            replace(n, target=shown) if n.target == target else n for n in result.warnings
+        ),
+    )
 
 
 def merge(parts: Sequence[ScanResult], seconds: float) -> ScanResult:

@@ -21,6 +21,7 @@ from ethicscan.classify.shape import (
     is_sentence,
     is_sentence_value,
     is_statement,
+    is_text_cell,
     quoted,
     quoted_at,
 )
@@ -209,7 +210,7 @@ def _row_with_sentence(doc: Document, hit: Hit, line: str) -> bool:
     if len(line) >= 2 * LOCAL and is_sentence_value(_segment(line, len(line) // 2)):
         return True  # a long row read around the hit: the text the hit stands in
     delimiter = _DELIMITERS.get(doc.suffix)
-    return delimiter is not None and any(is_sentence_value(c) for c in line.split(delimiter))
+    return delimiter is not None and any(is_text_cell(c) for c in line.split(delimiter))
 
 
 def _in_quoted_sentence(doc: Document, hit: Hit, line: str) -> bool:
@@ -226,7 +227,7 @@ def _in_quoted_sentence(doc: Document, hit: Hit, line: str) -> bool:
     if delimiter is None:
         return False
     end = line.find(delimiter, off)
-    return is_sentence_value(line[line.rfind(delimiter, 0, off) + 1 : end if end >= 0 else None])
+    return is_text_cell(line[line.rfind(delimiter, 0, off) + 1 : end if end >= 0 else None])
 
 
 class Evidence:
@@ -992,8 +993,14 @@ def _gate(doc: Document, hit: Hit, ctx: Context) -> tuple[Signal, ...] | None:
         )
         if ctx.lookalike_line or strong <= len(ctx.lookalike):
             return None
-    if t.ambiguous and ctx.game_module and not (ctx.model or ctx.surv or ctx.alert or ctx.face):
-        return None  # a game's races, a motor race: the module's code is a game's or a sport's
+    if (
+        (t.ambiguous or t.kind in (TermKind.FIELD, TermKind.WORD))
+        and ctx.game_module
+        and not (ctx.model or ctx.surv or ctx.alert or ctx.face)
+    ):
+        # a game's races and its Religion skill, a motor race: the module's code is a
+        # game's or a sport's, its characters are no one
+        return None
     if t.ambiguous and ctx.support == 0:
         return None
     if (

@@ -26,8 +26,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
+from ethicscan.commits import BlobId, CommitInfo
 from ethicscan.model import Finding, History, HistoryStatus, Signal
-from ethicscan.sources.history import BlobId, CommitInfo
 
 MIN_CONTEXT = 6  # characters of a line, besides the wildcard, that a rename must keep
 _IDENT = r"[\w$]+"

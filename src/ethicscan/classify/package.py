@@ -87,6 +87,10 @@ def _model_data(f: Finding) -> bool:
         return f.capability in (Capability.RECORD, Capability.MENTION) and bool(
             _OF_THE_MODEL.search(f.evidence.snippet)
         )
+    if ext in CODE_SUFFIXES and f.capability is Capability.MENTION:
+        # a docstring or comment of its code that speaks of the model or of names: the
+        # module's documentation of its inference, as its README's line is
+        return bool(_OF_THE_MODEL.search(f.evidence.snippet))
     return ext in CODE_SUFFIXES and f.capability is Capability.RECORD and _has(f, "value-set")
 
 

@@ -222,6 +222,20 @@ def is_sentence_value(value: str) -> bool:
     )
 
 
+# A placeholder of a text template (``[MASK]``, ``[NAME]``): a word, not code.
+_PLACEHOLDER = re.compile(r"\[[A-Z][A-Z_]{1,19}\]")
+
+
+def is_text_cell(cell: str) -> bool:
+    """Is a cell of a delimited table the text of a dataset of texts: a sentence, or
+    seven words or more with nothing of code, its ending punctuation or not (``He was a
+    [MASK] man with a bad temper``)?"""
+    s = _PLACEHOLDER.sub("someone", cell.strip())
+    if is_sentence_value(s):
+        return True
+    return len(_WORD.findall(s)) >= 7 and not _CODE_IN_PROSE.search(s)
+
+
 def quoted_at(line: str, offset: int) -> str | None:
     """The string literal of ``line`` that holds character ``offset``, without its
     quotes, or None."""

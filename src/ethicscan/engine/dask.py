@@ -4,13 +4,13 @@ as they finish and put back in job order, so a cluster scan equals a local one.
 - Files travel in batches (up to :data:`BATCH_FILES` files or :data:`BATCH_BYTES`
   bytes a task) so scheduler overhead stays small; a worker reads them by their path,
   so every worker needs the same file system (a shared one) as this machine.
-- Whole targets travel as their string and are scanned on the worker by the library
-  (:func:`ethicscan.engine.scan_target`): a package target is obtained by the worker.
+- A function over items (a corpus job's whole targets, each scanned on the worker by
+  the library, so a package target is obtained by the worker) travels as it pickles.
 - The catalogue never travels: each worker process compiles it once (cached by the
   content of the rule files, see :func:`ethicscan.rules.catalogue.load_catalogue`) from
-  its own copy of ethicscan and the rule folders.  A worker whose catalogue differs
-  from this machine's (its content digest, not only its version) stops the scan with an
-  error.
+  its own copy of ethicscan and the rule folders (:class:`~ethicscan.pipeline.Work`).
+  A worker whose catalogue differs from this machine's (its content digest, not only
+  its version) stops the scan with an error.
 
 Without a scheduler address a :class:`distributed.LocalCluster` is started on this
 machine: worker processes, one thread each, on loopback only, and on TLS with a key and
@@ -29,24 +29,18 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING
 
 import dask.config
 from distributed import Client, LocalCluster, as_completed
 from distributed.security import Security
 
-from ethicscan.engine import NO_TLS, OnFile, TLSFiles, here, scan_target
-from ethicscan.engine.local import FileOutcome, scan_file
+from ethicscan.engine import NO_TLS, OnDone, R, T, TLSFiles
+from ethicscan.engine.local import Job, one_by_one
 from ethicscan.errors import ConfigError, EthicscanError
-from ethicscan.extract.units import Limits
-from ethicscan.rules.catalogue import Catalogue, load_catalogue
-from ethicscan.sources.fs import FileJob, FolderFiles, file_jobs
-
-if TYPE_CHECKING:  # pragma: no cover - types only
-    from ethicscan.api import ScanOptions
-    from ethicscan.model import ScanResult
+from ethicscan.pipeline import FileOutcome, Work, same_catalogue
+from ethicscan.sources.fs import FileJob
 
 BATCH_FILES = 64
 BATCH_BYTES = 8 * 1024 * 1024
@@ -72,36 +66,10 @@ def batches(jobs: Sequence[FileJob], threads: int = 1) -> list[tuple[FileJob, ..
     return out
 
 
-def scan_batch(
-    batch: tuple[FileJob, ...], rule_dirs: tuple[str, ...], limits: Limits
-) -> tuple[tuple[str, str], list[FileOutcome]]:
+def scan_batch(batch: tuple[FileJob, ...], work: Work) -> tuple[tuple[str, str], list[FileOutcome]]:
     """What a worker runs for a batch of files: the catalogue it used (version and
     content digest), and one outcome per file."""
-    catalogue = load_catalogue(rule_dirs)
-    used = (catalogue.version, catalogue.digest)
-    return used, [scan_file(job, catalogue, limits) for job in batch]
-
-
-def scan_whole_target(
-    target: str, shown: str, options: ScanOptions
-) -> tuple[tuple[str, str], ScanResult]:
-    """What a worker runs for a target unit (:func:`ethicscan.engine.scan_target`), with
-    the catalogue it used (version and content digest)."""
-    catalogue = load_catalogue(options.rule_dirs)
-    return (catalogue.version, catalogue.digest), scan_target(target, options, shown)
-
-
-def _check_catalogue(mine: Catalogue, theirs: tuple[str, str]) -> None:
-    """A worker's catalogue is this machine's: the same content of every rule file, not
-    only the same version (a rule file edited in place keeps it)."""
-    version, digest = theirs
-    if digest != mine.digest:
-        differ = "" if version != mine.version else " of the same version but other rules"
-        raise ConfigError(
-            f"a dask worker compiled rule catalogue {version} ({digest[:12]}){differ}, this "
-            f"machine {mine.version} ({mine.digest[:12]}): install the same ethicscan "
-            "version and rule folders (the same files) on every worker"
-        )
+    return work.used, [work(job) for job in batch]
 
 
 def private_security() -> Security:
@@ -188,6 +156,8 @@ class DaskEngine:
     ``tls://HOST:PORT`` with ``tls``) or, without an address, on a LocalCluster started
     for the scan."""
 
+    elsewhere = True
+
     def __init__(self, scheduler: str = "", tls: TLSFiles = NO_TLS) -> None:
         self.scheduler = scheduler
         self.security = security_for(scheduler, tls)
@@ -212,22 +182,28 @@ class DaskEngine:
         with local_cluster(workers) as cluster, Client(cluster, set_as_default=False) as client:
             yield client
 
-    def files(
+    def run(
         self,
-        units: Iterable[FileJob | FolderFiles],
-        catalogue: Catalogue,
-        rule_dirs: tuple[str, ...],
+        units: Iterable[Job],
+        work: Work,
         workers: int,
-        on_done: OnFile | None = None,
-        limits: Limits | None = None,
-    ) -> Iterator[tuple[FileJob | FolderFiles, FileOutcome]]:
-        jobs = list(file_jobs(units))  # sized, and batched by count before anything is sent
+        on_done: OnDone | None = None,
+    ) -> Iterator[tuple[Job, FileOutcome]]:
+        jobs: list[FileJob] = []
+        for job in one_by_one(units):  # sized, before anything is sent
+            if not isinstance(job, FileJob):
+                raise ConfigError(
+                    f"--engine dask reads files on disk, and {job.rel_path} is not one "
+                    "(a history's blobs run on this machine)"
+                )
+            jobs.append(job)
         if not jobs:
             return
         ready: dict[int, tuple[tuple[FileJob, ...], list[FileOutcome]]] = {}
         following = 0  # the next batch to hand out, in job order
+        # Workers do not share this process's working folder: paths travel absolute.
+        sent = replace(work, rule_dirs=tuple(os.path.abspath(d) for d in work.rule_dirs))
         with self._client(workers) as client:
-            # Workers do not share this process's working folder: paths travel absolute.
             tasks = batches(
                 [replace(j, fs_path=os.path.abspath(j.fs_path)) for j in jobs],
                 sum(client.nthreads().values()),
@@ -235,18 +211,12 @@ class DaskEngine:
             starts = [0]
             for t in tasks[:-1]:
                 starts.append(starts[-1] + len(t))
-            futures = client.map(
-                scan_batch,
-                tasks,
-                rule_dirs=tuple(os.path.abspath(d) for d in rule_dirs),
-                limits=limits or Limits(),
-                pure=False,
-            )
+            futures = client.map(scan_batch, tasks, work=sent, pure=False)
             index = {fut.key: i for i, fut in enumerate(futures)}
             finished = as_completed(futures, loop=client.loop, with_results=True)
             del futures  # as_completed holds each until it is read, then it is released
             for fut, (used, outcomes) in finished:
-                _check_catalogue(catalogue, used)
+                same_catalogue(work.catalogue, used)
                 i = index.pop(fut.key)
                 batch = tuple(jobs[starts[i] : starts[i] + len(tasks[i])])
                 if on_done:
@@ -258,24 +228,15 @@ class DaskEngine:
                     yield from zip(done_batch, done_outcomes, strict=True)
                     following += 1
 
-    def targets(
-        self, targets: Sequence[str], options: ScanOptions, workers: int
-    ) -> Iterator[tuple[int, ScanResult]]:
-        if not targets:
+    def map(
+        self, fn: Callable[[T, int], R], items: Sequence[T], workers: int
+    ) -> Iterator[tuple[int, R]]:
+        if not items:
             return
-        mine = load_catalogue(options.rule_dirs)
-        one = replace(
-            here(options),
-            jobs=1,
-            rule_dirs=tuple(os.path.abspath(d) for d in options.rule_dirs),
-        )
-        # A target that is a path here travels absolute and is reported as given.
-        sent = [os.path.abspath(t) if os.path.exists(t) else t for t in targets]
         with self._client(workers) as client:
-            futures = client.map(scan_whole_target, sent, list(targets), options=one, pure=False)
+            futures = client.map(fn, list(items), jobs=1, pure=False)
             index = {fut.key: i for i, fut in enumerate(futures)}
             finished = as_completed(futures, loop=client.loop, with_results=True)
             del futures
-            for fut, (used, result) in finished:
-                _check_catalogue(mine, used)
+            for fut, result in finished:
                 yield index.pop(fut.key), result

@@ -189,7 +189,7 @@ class Explorer:
     ) -> Iterator[TextUnit | Skipped]:
         """The pieces of a large text (:mod:`extract.stream`), or, with ``only =
         (index, count)``, of one of its ranges, with lines counted from the
-        range's start (the engine adds the lines of the ranges before)."""
+        range's start (the pipeline adds the lines of the ranges before)."""
         with blob.open() as f:
             head = f.read(SAMPLE)
             enc = stream_encoding(head)
@@ -676,7 +676,7 @@ ARCHIVES: dict[Format, _Opener] = {
 def clean_text(data: bytes, name: str, prefilter: Prefilter) -> bool:
     """A plain text (no container, document or binary magic, no extractor for its
     suffix, no zip at its end) in which the prefilter sees no term: read, with nothing
-    to classify.  The engine decides with this before building anything, and the
+    to classify.  The pipeline decides with this before building anything, and the
     explorer for what it reads, so both give the same verdict.  ``name``: the file's
     name (or path)."""
     return (

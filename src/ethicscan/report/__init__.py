@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from ethicscan.model import ScanResult
 from ethicscan.report import csv as csv_report
@@ -26,6 +27,27 @@ class OutputFormat(str, enum.Enum):
     HTML = "html"
 
 
+@dataclass(frozen=True, slots=True)
+class Style:
+    """What a reporter may be told besides the result."""
+
+    color: bool = False
+    width: int = 160
+    catalogue: Catalogue | None = None  # the rules SARIF lists (default: the built-in ones)
+
+
+# One reporter per output format.
+REPORTERS: dict[OutputFormat, Callable[[ScanResult, Style], str]] = {
+    OutputFormat.TABLE: lambda r, s: table_report.render(r, width=s.width, color=s.color),
+    OutputFormat.JSON: lambda r, _s: json_report.render(r),
+    OutputFormat.JSONL: lambda r, _s: jsonl_report.render(r),
+    OutputFormat.CSV: lambda r, _s: csv_report.render(r),
+    OutputFormat.SARIF: lambda r, s: sarif_report.render(r, s.catalogue),
+    OutputFormat.GITHUB: lambda r, _s: github_report.render(r),
+    OutputFormat.HTML: lambda r, _s: html_report.render(r),
+}
+
+
 def reporter(
     fmt: OutputFormat,
     color: bool = False,
@@ -34,18 +56,5 @@ def reporter(
 ) -> Callable[[ScanResult], str]:
     """The renderer for ``fmt``; ``catalogue`` (default: the built-in one) names the
     rules that SARIF lists."""
-    if fmt is OutputFormat.TABLE:
-        return lambda r: table_report.render(r, width=width, color=color)
-    if fmt is OutputFormat.JSON:
-        return json_report.render
-    if fmt is OutputFormat.JSONL:
-        return jsonl_report.render
-    if fmt is OutputFormat.CSV:
-        return csv_report.render
-    if fmt is OutputFormat.SARIF:
-        return lambda r: sarif_report.render(r, catalogue)
-    if fmt is OutputFormat.GITHUB:
-        return github_report.render
-    if fmt is OutputFormat.HTML:
-        return html_report.render
-    raise AssertionError(f"no reporter for {fmt}")  # pragma: no cover - tested exhaustively
+    render, style = REPORTERS[fmt], Style(color, width, catalogue)
+    return lambda r: render(r, style)

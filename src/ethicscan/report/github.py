@@ -8,8 +8,8 @@ are notices.  Values are escaped as the Actions runner requires.
 from __future__ import annotations
 
 from ethicscan.kinds import TargetKind
+from ethicscan.locations import file_path, is_text_line, target_kinds
 from ethicscan.model import Finding, Location, ScanResult, Severity
-from ethicscan.report.paths import file_path, is_text_line, target_kinds
 
 COMMAND = {
     Severity.CRITICAL: "error",

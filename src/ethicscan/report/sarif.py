@@ -22,9 +22,9 @@ from importlib import metadata
 from typing import Any
 
 from ethicscan.kinds import TargetKind
+from ethicscan.locations import file_path, inner_path, is_text_line, target_kinds
 from ethicscan.model import Finding, ScanResult, Severity
 from ethicscan.report.json import valid
-from ethicscan.report.paths import file_path, inner_path, is_text_line, target_kinds
 from ethicscan.rules.catalogue import Catalogue, Rule, load_default_catalogue
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -11,8 +11,8 @@ from rich.table import Table
 from rich.text import Text
 
 from ethicscan.kinds import TargetKind
+from ethicscan.locations import file_path, inner_path, is_text_line, target_kinds
 from ethicscan.model import Location, ScanResult, Severity
-from ethicscan.report.paths import file_path, inner_path, is_text_line, target_kinds
 from ethicscan.report.timeline import timeline
 
 STYLE = {

@@ -4,19 +4,23 @@ links inside a tree are reported, never followed; special files are reported."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from ethicscan.kinds import TargetKind
 from ethicscan.model import Skipped, SkipReason, Target, path_text
+from ethicscan.sources.interface import Opened, SourceOptions
 
 if TYPE_CHECKING:  # pragma: no cover
     from pathspec import GitIgnoreSpec
+
+    from ethicscan.extract.units import Limits, Scratch
 
 
 def _spec(lines: Iterable[str]) -> GitIgnoreSpec:
@@ -46,6 +50,15 @@ class FileJob:
         # Sent to pool workers by the hundred thousand: as a plain tuple, three times
         # faster to pickle than a slotted dataclass's default.
         return FileJob, (self.fs_path, self.rel_path, self.size, self.target, self.part)
+
+    def open(self, limit: int, limits: Limits, scratch: Scratch) -> Opened | Skipped:
+        """The file's size and, up to ``limit`` bytes, its content; or why it cannot
+        be read (a :class:`~ethicscan.sources.interface.Unit`)."""
+        try:
+            size, data = read_regular(self.fs_path, limit)
+        except OSError as exc:
+            return unreadable(self, exc)
+        return Opened(self, size, data)
 
 
 @dataclass(frozen=True, slots=True)
@@ -613,3 +626,58 @@ def read_regular(path: str, limit: int, dir_fd: int | None = None) -> tuple[int,
         return size, b"".join(parts)
     finally:
         os.close(fd)
+
+
+def unreadable(job: FileJob, exc: OSError) -> Skipped:
+    """Why ``job`` could not be read."""
+    if isinstance(exc, NotRegularFile):
+        reason, detail = SkipReason.SPECIAL_FILE, str(exc)
+    else:
+        reason, detail = SkipReason.UNREADABLE, exc.strerror or str(exc)
+    return Skipped(job.rel_path, reason, detail, job.target)
+
+
+def described(t: Target, read: bool = True) -> Target:
+    """A file target with its size and sha256, so a report names exactly what was read
+    (only its size when it was not read)."""
+    if t.kind is not TargetKind.FILE or t.sha256:
+        return t
+    if not read:
+        try:
+            return replace(t, size=os.stat(t.target).st_size)
+        except OSError:
+            return t
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        with open(t.target, "rb") as f:
+            while chunk := f.read(1024 * 1024):
+                digest.update(chunk)
+                size += len(chunk)
+    except OSError:
+        return t
+    return replace(t, sha256=digest.hexdigest(), size=size)
+
+
+class FileSource:
+    """Files and folders on this machine: each target walked (:func:`walk_units`)."""
+
+    def __init__(self, options: SourceOptions, targets: Sequence[str] = ()) -> None:
+        self.walk = WalkOptions(options.excludes, options.use_gitignore)
+
+    def units(self, target: str) -> Iterator[FileJob | FolderFiles | Skipped | Target]:
+        kinds: list[Target] = []
+        skipped: list[Skipped] = []
+        for unit in walk_units([target], self.walk, kinds, skipped):
+            if kinds or skipped:
+                yield from _drained(kinds, skipped)
+            yield unit
+        yield from _drained(kinds, skipped)
+
+
+def _drained(kinds: list[Target], skipped: list[Skipped]) -> Iterator[Target | Skipped]:
+    """What the walk has met so far, handed out once."""
+    yield from kinds
+    yield from skipped
+    kinds.clear()
+    skipped.clear()

@@ -38,6 +38,7 @@ from dulwich.objects import Blob, ShaFile, Tag, Tree
 from dulwich.objects import Commit as GitCommit
 from dulwich.repo import Repo
 
+from ethicscan.commits import BlobId, CommitInfo, TreeId
 from ethicscan.errors import ConfigError, TargetError
 from ethicscan.extract.units import SPOOL_AT, Limits, Scratch
 from ethicscan.model import Commit, Skipped, SkipReason
@@ -53,8 +54,6 @@ from ethicscan.sources.gitstore import (
     inflate_to,
 )
 
-BlobId = bytes  # 40 hex characters, as dulwich names objects
-TreeId = bytes
 # No git+ssh://: dulwich would start an ssh process, and a scan starts none.
 REMOTE_PREFIXES = ("git+https://", "git+http://", "git+file://")
 _GITLINK = 0o160000
@@ -90,26 +89,6 @@ class Unread(Exception):
         super().__init__(detail)
         self.reason = reason
         self.detail = detail
-
-
-@dataclass(frozen=True, slots=True)
-class CommitInfo:
-    """One commit of the scanned range: its id, committer time (UTC seconds) and the
-    ``Commit`` a report shows."""
-
-    sha: bytes
-    time: int
-    tree: TreeId
-    commit: Commit
-    # Its place in the order of the commit graph (:func:`commits`): after its
-    # parents, whatever the dates say; -1 until placed.
-    rank: int = -1
-
-    @property
-    def order(self) -> tuple[int, bytes]:
-        """Parents sort before their children; ranks are distinct, the id only
-        breaks ties between commits not placed."""
-        return (self.rank, self.sha)
 
 
 @dataclass(frozen=True, slots=True)

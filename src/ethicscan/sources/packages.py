@@ -30,13 +30,17 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 from ethicscan.errors import ConfigError
+from ethicscan.kinds import TargetKind
+from ethicscan.model import Skipped, SkipReason, Target
+from ethicscan.sources.fs import FileJob, WalkOptions, described, walk_iter
+from ethicscan.sources.interface import SourceOptions
 
 ECOSYSTEMS = ("pypi", "npm", "deb")
 FETCH_TIMEOUT = 600.0  # seconds for one client run
@@ -271,3 +275,30 @@ def fetch_all(
         if spec.raw not in done:
             done[spec.raw] = fetch(spec, where, refresh=refresh, runner=runner, notify=notify)
     return [done[s.raw] for s in specs]
+
+
+class PackageSource:
+    """Package targets: every one parsed first (a malformed one stops the scan before
+    anything is downloaded) and all obtained, then each artefact walked as a file
+    target (``ARTEFACT!inner/path``), reported under the target as typed."""
+
+    def __init__(self, options: SourceOptions, targets: Sequence[str]) -> None:
+        specs = [parse_target(t) for t in targets]
+        cache = Path(options.package_cache) if options.package_cache else None
+        got = fetch_all(specs, cache, refresh=options.refresh, notify=options.on_fetch)
+        self.fetched = {f.spec.raw: f for f in got}
+        self.walk = WalkOptions(options.excludes, options.use_gitignore)
+
+    def units(self, target: str) -> Iterator[FileJob | Skipped | Target]:
+        got = self.fetched[target]
+        if got.error:
+            yield Target(target, TargetKind.PACKAGE)
+            yield Skipped(target, SkipReason.FETCH_FAILED, got.error, target)
+            return
+        kinds: list[Target] = []
+        skipped: list[Skipped] = []
+        for job in walk_iter([got.path], self.walk, kinds, skipped):
+            yield replace(job, target=target)
+        file = described(Target(got.path, TargetKind.FILE))
+        yield Target(target, TargetKind.PACKAGE, os.path.basename(got.path), file.sha256, file.size)
+        yield from (replace(s, target=target) for s in skipped)

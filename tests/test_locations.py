@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from ethicscan.locations import file_path, inner_path, is_text_line
 from ethicscan.model import Location
-from ethicscan.report.paths import file_path, inner_path, is_text_line
 
 KINDS = {
     "examples": "directory",
