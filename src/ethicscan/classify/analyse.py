@@ -18,6 +18,7 @@ from ethicscan.classify.capability import (
 )
 from ethicscan.classify.document import CONFIG_SUFFIXES, Document
 from ethicscan.classify.schema import Container, Place, parse_schema
+from ethicscan.classify.signals import SignalName
 from ethicscan.classify.symbols import demangled
 from ethicscan.fingerprint import fingerprints
 from ethicscan.kinds import TextKind
@@ -260,7 +261,9 @@ _PROMOTING = ("code", "prose")  # scopes whose hits take their file's capability
 # Signals of a hit that says nothing the code does (negated, a name quoted in prose): it
 # keeps its own verdict.  (A term cited in a docstring, ``race``, often names the very
 # output of the function it documents, so it does take the file's capability.)
-_KEEPS_OWN_VERDICT = frozenset({"negated-or-removed", "quoted-in-prose"})
+_KEEPS_OWN_VERDICT = frozenset(
+    {SignalName.NEGATED_OR_REMOVED.value, SignalName.QUOTED_IN_PROSE.value}
+)
 # Traits named in one text that make it a catalogue of protected categories (a law's
 # list of special categories, a data-protection classifier's rules, a detector's term
 # list): software that sorts people asks for one or two traits, not for most of them.
@@ -276,7 +279,9 @@ def _in_catalogue(
     and detectors' term lists, whose words name no one."""
     if len(traits) < CATALOGUE_TRAITS:
         return decided
-    sig = Signal("catalogue-of-protected-categories", -0.2, f"{len(traits)} traits named")
+    sig = Signal(
+        SignalName.CATALOGUE_OF_PROTECTED_CATEGORIES.value, -0.2, f"{len(traits)} traits named"
+    )
     out = []
     for h, d in decided:
         score = max(0.05, round(d.score - 0.2, 2))
@@ -288,7 +293,9 @@ def _in_catalogue(
 
 # A capability shown by one statement alone: records split by race in one function make
 # no other column of the module a search.
-_STATEMENT_ONLY = frozenset({"records-split-by-trait", "records-filtered-by-trait"})
+_STATEMENT_ONLY = frozenset(
+    {SignalName.RECORDS_SPLIT_BY_TRAIT.value, SignalName.RECORDS_FILTERED_BY_TRAIT.value}
+)
 
 
 def _promote_within_file(
@@ -441,7 +448,11 @@ def _definition_findings(doc: Document, decided: list[tuple[Hit, Decision]]) -> 
             continue
         seen.add((line, h.term.rule_id))
         pos = doc.line_start(line) + doc.line_text(line).find(name)
-        sig = (Signal("documented-definition", 0.0, f"doc of {name} at line {h.line + 1}"),)
+        sig = (
+            Signal(
+                SignalName.DOCUMENTED_DEFINITION.value, 0.0, f"doc of {name} at line {h.line + 1}"
+            ),
+        )
         out.append(_finding(doc, h, d, name, pos, sig))
     return out
 
@@ -466,7 +477,11 @@ def _face_input_findings(doc: Document, decided: list[tuple[Hit, Decision]]) -> 
         if not any(v in low for v in ("detect", "extract", "find", "crop", "align", "locate")):
             continue
         pos = doc.line_start(line) + doc.line_text(line).find(name)
-        sig = (Signal("face-input", 0.0, f"{name} finds the faces this module classifies"),)
+        sig = (
+            Signal(
+                SignalName.FACE_INPUT.value, 0.0, f"{name} finds the faces this module classifies"
+            ),
+        )
         out.append(_finding(doc, h, d, name, pos, sig))
     return out
 

@@ -25,6 +25,7 @@ from ethicscan.classify.shape import (
     quoted,
     quoted_at,
 )
+from ethicscan.classify.signals import SignalName
 from ethicscan.model import Basis, Capability, Severity, Signal, Trait
 from ethicscan.rules.catalogue import Term, TermKind
 
@@ -307,7 +308,7 @@ def promoted(d: Decision, cap: Capability, basis: Basis | None = None) -> Decisi
     """``d`` raised to ``cap`` because the rest of its file shows that capability, on
     the basis the rest of the file shows (an inference that is not from faces or bodies
     is of medium severity, as it is where it is decided)."""
-    sig = (*d.signals, Signal("same-trait-capability-in-file", 0.05, cap.value))
+    sig = (*d.signals, Signal(SignalName.SAME_TRAIT_CAPABILITY_IN_FILE.value, 0.05, cap.value))
     score = min(0.99, round(d.score + 0.05, 2))
     severity = SEVERITY[cap]
     if cap is Capability.INFERENCE and basis is not Basis.BIOMETRIC:
@@ -324,12 +325,15 @@ def looks_like_domain(doc: Document, hit: Hit) -> bool:
 
 # Parts of a container name that, beside face words, make it a stored capture record.
 _RECORD_PARTS = ("record", "capture", "snap", "track", "archive", "log", "history", "抓拍", "记录")
-STRUCTURAL_SIGNALS = frozenset({"schema-filter", "schema-response", "schema-container"})
+STRUCTURAL_SIGNALS = frozenset(
+    s.value
+    for s in (SignalName.SCHEMA_FILTER, SignalName.SCHEMA_RESPONSE, SignalName.SCHEMA_CONTAINER)
+)
 
 
 def _structural(
     place: Place, ev: Evidence, term: str
-) -> tuple[Capability, Basis | None, str, str] | None:
+) -> tuple[Capability, Basis | None, SignalName, str] | None:
     """The capability a schema's structure shows for a field of ``place``, or None when
     the structure says nothing clear (the line-based decision then stands).
 
@@ -352,18 +356,33 @@ def _structural(
     if c.role is Role.FILTER or (c.role is Role.REQUEST and query and (watched or not declared)):
         # retrieving people by a trait is a search in any domain: a query parameter
         # over patients' race as much as over a camera's captures
-        return Capability.SEARCH, None, "schema-filter", f"a filter of {where}"
+        return Capability.SEARCH, None, SignalName.SCHEMA_FILTER, f"a filter of {where}"
     if c.role is Role.RESPONSE and query and watched:
-        return Capability.SEARCH, None, "schema-response", f"search results of {where}"
+        return Capability.SEARCH, None, SignalName.SCHEMA_RESPONSE, f"search results of {where}"
     if c.role is Role.RESPONSE and face and not declared:
-        return Capability.INFERENCE, Basis.BIOMETRIC, "schema-response", f"an output of {where}"
+        return (
+            Capability.INFERENCE,
+            Basis.BIOMETRIC,
+            SignalName.SCHEMA_RESPONSE,
+            f"an output of {where}",
+        )
     if surv and not declared:
-        return Capability.SEARCH, None, "schema-container", f"a field of the record {where}"
+        return (
+            Capability.SEARCH,
+            None,
+            SignalName.SCHEMA_CONTAINER,
+            f"a field of the record {where}",
+        )
     if face and analysis and not declared:
         basis = Basis.BIOMETRIC
-        return Capability.INFERENCE, basis, "schema-container", f"a field of the result {where}"
+        return (
+            Capability.INFERENCE,
+            basis,
+            SignalName.SCHEMA_CONTAINER,
+            f"a field of the result {where}",
+        )
     if declared and not (surv or face):
-        return Capability.RECORD, None, "schema-container", f"a field of the form {where}"
+        return Capability.RECORD, None, SignalName.SCHEMA_CONTAINER, f"a field of the form {where}"
     return None
 
 
@@ -890,9 +909,9 @@ def _context(doc: Document, hit: Hit, scope: Scope, line: str) -> Context:
     )
 
 
-def _sig(name: str, weight: float, words: Sequence[str] | str = "") -> Signal:
+def _sig(name: SignalName, weight: float, words: Sequence[str] | str = "") -> Signal:
     detail = words if isinstance(words, str) else _fmt(list(words))
-    return Signal(name, round(weight, 2), detail)
+    return Signal(name.value, round(weight, 2), detail)
 
 
 Choice = tuple[Capability, Basis | None, tuple[Signal, ...]]
@@ -968,12 +987,18 @@ def _gate(doc: Document, hit: Hit, ctx: Context) -> tuple[Signal, ...] | None:
             or ctx.surv
         ):
             return None  # a list of labels with nothing about people (cuisines, regions)
-        sig.append(_sig("value-set", 0.15, list(hit.cluster) or list(hit.trait_words_near)))
+        sig.append(
+            _sig(SignalName.VALUE_SET, 0.15, list(hit.cluster) or list(hit.trait_words_near))
+        )
     if t.kind is TermKind.MARKER:
         if not (hit.religion_near or ctx.alert or (ctx.surv and t.text != "beard")):
             return None
         sig.append(
-            _sig("religion-or-alert-near", 0.1, "religion" if hit.religion_near else ctx.alert)
+            _sig(
+                SignalName.RELIGION_OR_ALERT_NEAR,
+                0.1,
+                "religion" if hit.religion_near else ctx.alert,
+            )
         )
     if (
         t.trait is Trait.SKIN_COLOUR
@@ -1025,18 +1050,18 @@ def _capability(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
     t = hit.term
     sig: list[Signal] = []
     if ctx.face:
-        sig.append(_sig("face-context", 0.1, ctx.face))
+        sig.append(_sig(SignalName.FACE_CONTEXT, 0.1, ctx.face))
     elif ctx.file_face:
-        sig.append(_sig("face-context-in-file", 0.05, "face words elsewhere in this file"))
+        sig.append(_sig(SignalName.FACE_CONTEXT_IN_FILE, 0.05, "face words elsewhere in this file"))
     if ctx.attrs:
-        sig.append(_sig("face-attribute-siblings", 0.1, ctx.attrs))
+        sig.append(_sig(SignalName.FACE_ATTRIBUTE_SIBLINGS, 0.1, ctx.attrs))
     if hit.table:
-        sig.append(_sig("code-table", 0.1, list(hit.table)))
+        sig.append(_sig(SignalName.CODE_TABLE, 0.1, list(hit.table)))
     if t.capability is Capability.TARGETING or t.kind is TermKind.BOOLEAN:
         chosen: Choice | None = (
             Capability.TARGETING,
             None,
-            (_sig("targeting-term", 0.2, t.text),),
+            (_sig(SignalName.TARGETING_TERM, 0.2, t.text),),
         )
     elif t.kind is TermKind.GROUP and not hit.table:
         chosen = _of_group(hit, ctx)
@@ -1055,12 +1080,12 @@ def _of_group(hit: Hit, ctx: Context) -> Choice | None:
     cond = ctx.scope.kind == "code" and not hit.in_comment and bool(_CONDITION.search(ctx.line))
     recognised = ctx.face + ctx.model + ctx.surv + ctx.analysis
     if ctx.alert:
-        return Capability.TARGETING, None, (_sig("alert-action", 0.2, ctx.alert),)
+        return Capability.TARGETING, None, (_sig(SignalName.ALERT_ACTION, 0.2, ctx.alert),)
     if cond:
         return (
             Capability.TARGETING,
             None,
-            (_sig("group-condition", 0.2, "the group is tested in code"),),
+            (_sig(SignalName.GROUP_CONDITION, 0.2, "the group is tested in code"),),
         )
     if ctx.face or ctx.model or (ctx.biometric and ctx.analysis) or ctx.surv:
         if t.trait is Trait.RELIGION:
@@ -1068,16 +1093,16 @@ def _of_group(hit: Hit, ctx: Context) -> Choice | None:
             return (
                 Capability.INFERENCE,
                 basis,
-                (_sig("religion-label-from-model", 0.15, recognised),),
+                (_sig(SignalName.RELIGION_LABEL_FROM_MODEL, 0.15, recognised),),
             )
-        return Capability.TARGETING, None, (_sig("group-recognition", 0.15, recognised),)
+        return Capability.TARGETING, None, (_sig(SignalName.GROUP_RECOGNITION, 0.15, recognised),)
     if ctx.counting and (ctx.file_surv or ctx.file_face):
-        return Capability.TARGETING, None, (_sig("group-counted", 0.15, ctx.counting),)
+        return Capability.TARGETING, None, (_sig(SignalName.GROUP_COUNTED, 0.15, ctx.counting),)
     if ctx.declared or ctx.clinical:
         return (
             Capability.RECORD,
             None,
-            (_sig("declared-data", 0.05, ctx.declared + ctx.clinical),),
+            (_sig(SignalName.DECLARED_DATA, 0.05, ctx.declared + ctx.clinical),),
         )
     if (
         t.trait is Trait.ETHNIC_GROUP
@@ -1088,7 +1113,11 @@ def _of_group(hit: Hit, ctx: Context) -> Choice | None:
         # prose, a mention only beside another word about people's traits
         return None
     if not hit.in_comment and not ctx.prose and t.trait is Trait.ETHNIC_GROUP:
-        return Capability.RECORD, None, (_sig("group-as-data", 0.0, "named in code or data"),)
+        return (
+            Capability.RECORD,
+            None,
+            (_sig(SignalName.GROUP_AS_DATA, 0.0, "named in code or data"),),
+        )
     return Capability.MENTION, None, ()
 
 
@@ -1102,11 +1131,17 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         return (
             Capability.TARGETING,
             None,
-            (_sig("group-compared", 0.15, "a group's label is compared or filtered for in code"),),
+            (
+                _sig(
+                    SignalName.GROUP_COMPARED,
+                    0.15,
+                    "a group's label is compared or filtered for in code",
+                ),
+            ),
         )
     if t.capability is Capability.INFERENCE:
         basis = Basis.BIOMETRIC if (ctx.biometric or ctx.file_surv) else Basis.UNKNOWN
-        return Capability.INFERENCE, basis, (_sig("confidence-field", 0.2, t.text),)
+        return Capability.INFERENCE, basis, (_sig(SignalName.CONFIDENCE_FIELD, 0.2, t.text),)
     if (
         (ctx.name or ctx.file_name)
         and (ctx.model or ctx.file_model or t.rule_id == "census-race-code")
@@ -1116,24 +1151,26 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
             Capability.INFERENCE,
             Basis.NAME,
             (
-                _sig("name-input", 0.1, ctx.name or "name columns in this file"),
-                _sig("model-output", 0.1, ctx.model or "prediction words in this file"),
+                _sig(SignalName.NAME_INPUT, 0.1, ctx.name or "name columns in this file"),
+                _sig(SignalName.MODEL_OUTPUT, 0.1, ctx.model or "prediction words in this file"),
             ),
         )
     if not (ctx.textual or hit.in_comment or ctx.biometric) and (lookup := _name_lookup(doc, hit)):
-        return Capability.INFERENCE, Basis.NAME, (_sig("looked-up-by-name", 0.1, lookup),)
+        return Capability.INFERENCE, Basis.NAME, (_sig(SignalName.LOOKED_UP_BY_NAME, 0.1, lookup),)
     if t.kind is not TermKind.VALUE and code and not ctx.biometric and (how := _split_by(doc, hit)):
         if how == "filtered":
-            s = _sig("records-filtered-by-trait", 0.1, "a query's condition on the trait")
+            s = _sig(SignalName.RECORDS_FILTERED_BY_TRAIT, 0.1, "a query's condition on the trait")
         else:
-            s = _sig("records-split-by-trait", 0.1, "records are grouped or split by the trait")
+            s = _sig(
+                SignalName.RECORDS_SPLIT_BY_TRAIT, 0.1, "records are grouped or split by the trait"
+            )
         return Capability.SEARCH, None, (s,)
     if (
         t.kind is not TermKind.VALUE
         and not hit.in_comment
         and (query := _query_parameter(doc, hit, sentence=ctx.textual))
     ):
-        return Capability.SEARCH, None, (_sig("query-parameter", 0.1, query),)
+        return Capability.SEARCH, None, (_sig(SignalName.QUERY_PARAMETER, 0.1, query),)
     return None
 
 
@@ -1142,48 +1179,60 @@ def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
     or surveillance words, a model, face data; else a field's record or a mention."""
     t = hit.term
     if (ctx.declared or ctx.clinical) and not (ctx.surv or ctx.model or ctx.alert):
-        name = "declared-data" if ctx.declared else "clinical-or-census"
+        name = SignalName.DECLARED_DATA if ctx.declared else SignalName.CLINICAL_OR_CENSUS
         return Capability.RECORD, None, (_sig(name, 0.05, ctx.declared or ctx.clinical),)
     if ctx.store and (ctx.biometric or ctx.surv or ctx.file_surv):
-        sig = [_sig("data-store-or-query", 0.1, ctx.store)]
+        sig = [_sig(SignalName.DATA_STORE_OR_QUERY, 0.1, ctx.store)]
         if ctx.surv:
-            sig.append(_sig("surveillance-context", 0.1, ctx.surv))
+            sig.append(_sig(SignalName.SURVEILLANCE_CONTEXT, 0.1, ctx.surv))
         return Capability.SEARCH, None, tuple(sig)
     if ctx.surv and not ctx.model_line and not ctx.declared and not ctx.textual:
         # surveillance words beside the field; elsewhere in the file they make a record of
         # surveillance software (below), not a search.  A sentence searches only when it
         # says so (a query word): a novel's pedestrians (行人) and police search no one
-        return Capability.SEARCH, None, (_sig("surveillance-context", 0.1, ctx.surv),)
+        return Capability.SEARCH, None, (_sig(SignalName.SURVEILLANCE_CONTEXT, 0.1, ctx.surv),)
     if ctx.model and ctx.biometric:
-        return Capability.INFERENCE, Basis.BIOMETRIC, (_sig("model-output", 0.15, ctx.model),)
+        return (
+            Capability.INFERENCE,
+            Basis.BIOMETRIC,
+            (_sig(SignalName.MODEL_OUTPUT, 0.15, ctx.model),),
+        )
     if ctx.declared or ctx.clinical or hit.table:
         sig = []
         if ctx.declared:
-            sig.append(_sig("declared-data", 0.05, ctx.declared))
+            sig.append(_sig(SignalName.DECLARED_DATA, 0.05, ctx.declared))
         if ctx.clinical:
-            sig.append(_sig("clinical-or-census", 0.05, ctx.clinical))
+            sig.append(_sig(SignalName.CLINICAL_OR_CENSUS, 0.05, ctx.clinical))
         return Capability.RECORD, None, tuple(sig)
     if ctx.biometric and (ctx.attrs or ctx.analysis):
-        sig = [_sig("analysis-words", 0.05, ctx.analysis)] if ctx.analysis else []
+        sig = [_sig(SignalName.ANALYSIS_WORDS, 0.05, ctx.analysis)] if ctx.analysis else []
         return Capability.INFERENCE, Basis.BIOMETRIC, tuple(sig)
     if len(ctx.attrs) >= 2 and ctx.any_face:
         return Capability.INFERENCE, Basis.BIOMETRIC, ()
     if ctx.model:
-        return Capability.INFERENCE, Basis.UNKNOWN, (_sig("model-output", 0.1, ctx.model),)
+        return Capability.INFERENCE, Basis.UNKNOWN, (_sig(SignalName.MODEL_OUTPUT, 0.1, ctx.model),)
     if ctx.file_face and ctx.file_model and not doc.is_prose:
-        s = _sig("module-infers-from-faces", 0.05, "face and prediction words throughout this file")
+        s = _sig(
+            SignalName.MODULE_INFERS_FROM_FACES,
+            0.05,
+            "face and prediction words throughout this file",
+        )
         return Capability.INFERENCE, Basis.BIOMETRIC, (s,)
     if (ctx.any_face or doc.path_context.get("face")) and not (
         doc.is_prose or hit.in_comment or ctx.prose
     ):
-        s = _sig("field-of-face-data", 0.05, "a field or value of face data")
+        s = _sig(SignalName.FIELD_OF_FACE_DATA, 0.05, "a field or value of face data")
         return Capability.INFERENCE, Basis.BIOMETRIC, (s,)
     if ctx.sentence_row:
         # a label of a dataset of sentences (a bias benchmark's ``race-color``, ``black``
         # beside "... [MASK] men attacked him."): it says what the sentence is about
-        return Capability.MENTION, None, (_sig("label-of-a-sentence", 0.0, "a row of texts"),)
+        return (
+            Capability.MENTION,
+            None,
+            (_sig(SignalName.LABEL_OF_A_SENTENCE, 0.0, "a row of texts"),),
+        )
     if t.kind is TermKind.FIELD or not (hit.in_comment or ctx.prose):
-        s = _sig("field-in-code-or-data", 0.0, "no inference or surveillance context")
+        s = _sig(SignalName.FIELD_IN_CODE_OR_DATA, 0.0, "no inference or surveillance context")
         return Capability.RECORD, None, (s,)
     if t.ambiguous:
         return None
@@ -1210,7 +1259,7 @@ def _adjusted(doc: Document, hit: Hit, ctx: Context, chosen: Choice) -> Choice:
     if hit.place is not None and hit.place.container.kind == "enum":
         users = ", ".join(u.name for u in hit.place.container.used_by[:3])
         table = f"code table {hit.place.container.name}" + (f" used by {users}" if users else "")
-        sig.append(_sig("schema-enum", 0.05, table))
+        sig.append(_sig(SignalName.SCHEMA_ENUM, 0.05, table))
     described = (
         hit.place is not None
         and hit.in_comment
@@ -1221,7 +1270,7 @@ def _adjusted(doc: Document, hit: Hit, ctx: Context, chosen: Choice) -> Choice:
     if described and hit.place is not None:
         cap = Capability.RECORD  # a schema's comment describes its container or a field
         c = hit.place.container
-        sig.append(_sig("schema-description", 0.0, f"describes {c.kind} {c.name}"))
+        sig.append(_sig(SignalName.SCHEMA_DESCRIPTION, 0.0, f"describes {c.kind} {c.name}"))
     if (
         cap is Capability.RECORD
         and hit.in_comment
@@ -1233,20 +1282,20 @@ def _adjusted(doc: Document, hit: Hit, ctx: Context, chosen: Choice) -> Choice:
         cap = Capability.MENTION  # prose in a comment records nothing
     if ctx.negation and cap is not Capability.TARGETING:
         cap, basis = Capability.MENTION, None
-        sig.append(_sig("negated-or-removed", -0.1, ctx.negation))
+        sig.append(_sig(SignalName.NEGATED_OR_REMOVED, -0.1, ctx.negation))
     if hit.in_comment and not doc.is_prose and _cited(doc, hit):
         cap, basis = Capability.MENTION, None  # ``维族告警`` quoted as an example
-        sig.append(_sig("cited-in-documentation", -0.1, "a code span in a comment"))
+        sig.append(_sig(SignalName.CITED_IN_DOCUMENTATION, -0.1, "a code span in a comment"))
     if (
         ctx.scope.kind in ("sentence", "prose") or hit.in_comment
     ) and cap is not Capability.MENTION:
         phrase = _quoted_in_sentence(doc, hit)
         if phrase:
             cap, basis = Capability.MENTION, None
-            sig.append(_sig("quoted-in-prose", -0.1, phrase))
+            sig.append(_sig(SignalName.QUOTED_IN_PROSE, -0.1, phrase))
     if doc.is_prose and ctx.fairness and cap is Capability.INFERENCE:
         cap, basis = Capability.MENTION, None
-        sig.append(_sig("research-or-fairness-prose", 0.0, ctx.fairness))
+        sig.append(_sig(SignalName.RESEARCH_OR_FAIRNESS_PROSE, 0.0, ctx.fairness))
     return cap, basis, tuple(sig)
 
 
@@ -1262,17 +1311,19 @@ def _scored(
     if cap is Capability.RECORD and (ctx.surv or ctx.file_surv or ctx.file_face):
         severity = severity.shifted(+1)
         sig.append(
-            _sig("record-in-surveillance-or-face-software", 0.05, ctx.surv or "in this file")
+            _sig(
+                SignalName.RECORD_IN_SURVEILLANCE_OR_FACE_SOFTWARE, 0.05, ctx.surv or "in this file"
+            )
         )
     if ctx.fairness and cap is Capability.INFERENCE:
         severity = severity.shifted(-1)
-        sig.append(_sig("fairness-or-bias-context", -0.05, ctx.fairness))
+        sig.append(_sig(SignalName.FAIRNESS_OR_BIAS_CONTEXT, -0.05, ctx.fairness))
     if ctx.lookalike:
-        sig.append(_sig("look-alike-context", -0.15, ctx.lookalike))
+        sig.append(_sig(SignalName.LOOK_ALIKE_CONTEXT, -0.15, ctx.lookalike))
     if t.ambiguous:
-        sig.append(_sig("ambiguous-term", -0.1, t.text))
+        sig.append(_sig(SignalName.AMBIGUOUS_TERM, -0.1, t.text))
     if hit.in_comment and cap is not Capability.MENTION:
-        sig.append(_sig("in-comment-or-doc", -0.05, ""))
+        sig.append(_sig(SignalName.IN_COMMENT_OR_DOC, -0.05, ""))
     score = BASE_CONFIDENCE[t.kind] + sum(s.weight for s in sig)
     score = round(min(0.99, max(0.05, score)), 2)
     declared = bool(ctx.declared or ctx.clinical)

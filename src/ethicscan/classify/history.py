@@ -26,6 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Protocol
 
+from ethicscan.classify.signals import SignalName
 from ethicscan.commits import BlobId, CommitInfo
 from ethicscan.model import Finding, History, HistoryStatus, Signal
 
@@ -155,7 +156,7 @@ def _finished(g: _Group, status: HistoryStatus, renamed_to: str) -> Finding:
     if status is not HistoryStatus.PRESENT and worst.severity.rank > f.severity.rank:
         # Never milder than it was: report the most serious reading any version had.
         note = Signal(
-            "history-severity",
+            SignalName.HISTORY_SEVERITY,
             0.0,
             f"{worst.severity.value} {worst.capability.value} in an earlier version",
         )

@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import replace
 
+from ethicscan.classify.signals import SignalName
 from ethicscan.model import Basis, Capability, Finding, Severity, Signal, Trait
 from ethicscan.names import stem, suffix
 
@@ -62,8 +63,8 @@ _OF_THE_MODEL = re.compile(
     r"(?i)\b(?:(?:sur|last[ _-]?|first[ _-]?|given[ _-]?|full[ _-]?)?names?|model\w*|classif\w*"
     r"|predict\w*|estimat\w*|guess\w*|infer\w*|scores?|probabilit\w*|precision|recall)\b"
 )
-SIGNAL = "data-of-a-name-model"
-CATALOGUE = "catalogue-of-protected-categories"
+SIGNAL = SignalName.DATA_OF_A_NAME_MODEL.value
+CATALOGUE = SignalName.CATALOGUE_OF_PROTECTED_CATEGORIES.value
 
 
 def package_of(f: Finding) -> str:
@@ -91,7 +92,11 @@ def _model_data(f: Finding) -> bool:
         # a docstring or comment of its code that speaks of the model or of names: the
         # module's documentation of its inference, as its README's line is
         return bool(_OF_THE_MODEL.search(f.evidence.snippet))
-    return ext in CODE_SUFFIXES and f.capability is Capability.RECORD and _has(f, "value-set")
+    return (
+        ext in CODE_SUFFIXES
+        and f.capability is Capability.RECORD
+        and _has(f, SignalName.VALUE_SET.value)
+    )
 
 
 def _describes_package(path: str) -> bool:
@@ -116,7 +121,9 @@ def name_model_data(findings: Sequence[Finding]) -> list[Finding]:
             and f.basis is Basis.NAME
             and f.trait in NAME_MODEL_TRAITS
             and suffix(f.location.path) in CODE_SUFFIXES
-            and not _has(f, "in-comment-or-doc")  # code that runs, not its documentation
+            and not _has(
+                f, SignalName.IN_COMMENT_OR_DOC.value
+            )  # code that runs, not its documentation
         ):
             lines[package_of(f)].add((f.location.path, f.location.line))
     inferring = {p: len(at) for p, at in lines.items()}
