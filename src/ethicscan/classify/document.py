@@ -15,7 +15,7 @@ from operator import add
 from typing import Protocol
 
 from ethicscan.classify import shape
-from ethicscan.rules.catalogue import Catalogue, context_words
+from ethicscan.rules.catalogue import Catalogue, Category, context_words
 from ethicscan.rules.matcher import lower_same_length
 from ethicscan.rules.prefilter import prefilter_for
 
@@ -728,7 +728,7 @@ class Document:
             out[m.key.payload.category].append(m.key.payload.text)
         low = path.lower()
         if re.search(r"(?<!inter)(?<!sur)(?<!type)(?<!pre)face", low):
-            out["face"].append("face (in path)")
+            out[Category.FACE].append("face (in path)")
         return dict(out)
 
 
