@@ -1,6 +1,9 @@
 """The dev set: load its cases, obtain each case's artifact into a cache, unpack it once.
 
-Shared by the benchmarks in this folder. The cache lives outside the repository
+Shared by the benchmarks in this folder. Two dev sets are read by default: the shared one
+beside the repository (items quote the package in ``token``) and the project's own,
+``bench/devset.json`` (items give ``line``, the ``term`` expected there and an
+``argument`` for the category, quoting nothing). The cache lives outside the repository
 (``$ETHICSCAN_BENCH_CACHE`` or ``~/.cache/ethicscan/devset``)::
 
     CACHE/<subdir named by the obtain command>/<artifact file>
@@ -19,6 +22,7 @@ import shutil
 import subprocess
 import tarfile
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,10 +36,21 @@ class DevsetError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Expected:
+    """One hand-checked item.  The shared dev set quotes the package (``token``); the
+    project's own names only the catalogue ``term`` expected to be reported on ``line``,
+    with a one-line ``argument`` for the category, and never quotes third-party text."""
+
     path: str
     token: str
     category: str
     line: int | None
+    term: str = ""
+    argument: str = ""
+
+    @property
+    def label(self) -> str:
+        """What the item is known by in reports: its token, else its term."""
+        return self.token or self.term
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +67,18 @@ class Case:
 
 
 def default_devset() -> Path:
+    """The shared dev set (read-only, beside the repository)."""
     return Path(__file__).resolve().parents[2] / "shared" / "eval" / "devset.json"
+
+
+def project_devset() -> Path:
+    """The project's own dev set, ``bench/devset.json``."""
+    return Path(__file__).resolve().parent / "devset.json"
+
+
+def default_devsets() -> list[Path]:
+    """The dev sets read when none is named: the shared one, then the project's."""
+    return [default_devset(), project_devset()]
 
 
 def default_cache() -> Path:
@@ -70,6 +96,44 @@ def load_cases(path: Path) -> list[Case]:
         raise DevsetError(f"malformed dev set {path}: {exc!r}") from exc
 
 
+def load_all(paths: Sequence[Path]) -> list[Case]:
+    """The cases of every dev set in ``paths``, in order; a case id defined twice, in one
+    file or in two, is an error naming both places."""
+    cases: list[Case] = []
+    seen: dict[str, Path] = {}
+    for path in paths:
+        for case in load_cases(path):
+            if case.id in seen:
+                where = "twice in" if seen[case.id] == path else f"in {seen[case.id]} and in"
+                raise DevsetError(f"case id {case.id!r} is defined {where} {path}")
+            seen[case.id] = path
+            cases.append(case)
+    return cases
+
+
+def _parse_item(case_id: str, item: dict[str, object]) -> Expected:
+    line = item.get("line")
+    if "token" in item:
+        return Expected(
+            path=str(item["path"]),
+            token=str(item["token"]),
+            category=str(item["category"]),
+            line=int(str(line)) if line is not None else None,
+        )
+    # no quotation: the item is its line and the term expected there, argued
+    missing = [k for k in ("path", "line", "term", "argument") if not item.get(k)]
+    if missing:
+        raise ValueError(f"{case_id}: an item without 'token' needs {', '.join(missing)}: {item}")
+    return Expected(
+        path=str(item["path"]),
+        token="",
+        category=str(item["category"]),
+        line=int(str(line)),
+        term=str(item["term"]),
+        argument=str(item["argument"]),
+    )
+
+
 def _parse_case(raw: dict[str, object]) -> Case:
     filename, algo, digest = str(raw["artifact"]).split()
     if algo != "sha256":
@@ -77,15 +141,7 @@ def _parse_case(raw: dict[str, object]) -> Case:
     items = raw["expected"]
     if not isinstance(items, list):
         raise TypeError(f"{raw['id']}: 'expected' is not a list")
-    expected = tuple(
-        Expected(
-            path=str(item["path"]),
-            token=str(item["token"]),
-            category=str(item["category"]),
-            line=int(item["line"]) if item.get("line") is not None else None,
-        )
-        for item in items
-    )
+    expected = tuple(_parse_item(str(raw["id"]), item) for item in items)
     unknown = {e.category for e in expected} - CATEGORIES
     if unknown:
         raise ValueError(f"{raw['id']}: unknown categories {sorted(unknown)}")

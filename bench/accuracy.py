@@ -1,9 +1,10 @@
 """Accuracy of ethicscan on the dev set, next to a plain keyword grep.
 
-For each dev-set case: obtain and unpack the package (see _devset.py), scan it with
-``ethicscan.scan``, grep it for every catalogue term, and compare both with the
-hand-checked expected items. With ``--archives``, instead check that scanning each
-downloaded archive itself gives the same findings as scanning its unpacked tree.
+For each dev-set case (the shared dev set and the project's own ``bench/devset.json``):
+obtain and unpack the package (see _devset.py), scan it with ``ethicscan.scan``, grep it
+for every catalogue term, and compare both with the hand-checked expected items. With
+``--archives``, instead check that scanning each downloaded archive itself gives the same
+findings as scanning its unpacked tree.
 Run ``python bench/accuracy.py --help`` for the options.
 """
 
@@ -28,8 +29,8 @@ from _devset import (
     DevsetError,
     Expected,
     default_cache,
-    default_devset,
-    load_cases,
+    default_devsets,
+    load_all,
     obtain,
     unpack,
 )
@@ -52,7 +53,8 @@ class Hit:
     trait: str = ""
     severity: str = ""
     confidence: float = 0.0
-    term: str = ""
+    term: str = ""  # the finding's evidence term
+    terms: tuple[str, ...] = ()  # a grep line: the catalogue terms on it
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,7 +74,7 @@ class ItemResult:
     """How one expected item fared: for the figures per capability and per language."""
 
     capability: str  # the expected capability (``group-targeting`` read as ``targeting``)
-    language: str  # ``zh`` when the item's token holds Chinese characters, else ``en``
+    language: str  # ``zh`` when the item's token (or term) has Chinese characters, else ``en``
     found: bool
     right: bool
     grep_found: bool
@@ -83,6 +85,27 @@ def language_of(token: str) -> str:
     return (
         "zh" if any("\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff" for c in token) else "en"
     )
+
+
+def _folded(term: str) -> str:
+    """A term as compared: case folded, without spaces, ``_`` or ``-`` (``skinTones``,
+    ``skin tone`` and ``race_concept_id`` meet ``skintone`` and ``race``)."""
+    return "".join(c for c in term.casefold() if c not in " _-")
+
+
+def same_term(expected: str, reported: str) -> bool:
+    """Whether a reported term is the expected one: either holds the other, folded."""
+    a, b = _folded(expected), _folded(reported)
+    return bool(a and b) and (a in b or b in a)
+
+
+def answers(item: Expected, hit: Hit) -> bool:
+    """Whether a hit near an item speaks of it: always for an item with a token (the
+    shared dev set's items are matched by place alone); for an item given by its term,
+    only a finding whose evidence term is that term, or a grep line holding it."""
+    if not item.term:
+        return True
+    return any(same_term(item.term, t) for t in (hit.term, *hit.terms) if t)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,11 +205,10 @@ def run_grep(root: Path, terms: Sequence[str]) -> list[Hit]:
         if not present:
             continue
         path = file.relative_to(root).as_posix()
-        hits.extend(
-            Hit(path=path, line=n, capability=GREP)
-            for n, line in enumerate(text.split("\n"), start=1)
-            if any(t in line for t in present)
-        )
+        for n, line in enumerate(text.split("\n"), start=1):
+            on_line = tuple(t for t in present if t in line)
+            if on_line:
+                hits.append(Hit(path=path, line=n, capability=GREP, terms=on_line))
     return hits
 
 
@@ -318,8 +340,8 @@ def score_case(
     found = right = grep_found = benign = flagged = grep_flagged = 0
     items: list[ItemResult] = []
     for item in case.expected:
-        close = found_by.near(item.path, item.line, WINDOW)
-        grep_hit = bool(grepped.near(item.path, item.line, WINDOW))
+        close = [h for h in found_by.near(item.path, item.line, WINDOW) if answers(item, h)]
+        grep_hit = any(answers(item, h) for h in grepped.near(item.path, item.line, WINDOW))
         if item.category == "benign":
             benign += 1
             grep_flagged += grep_hit
@@ -334,7 +356,7 @@ def score_case(
         items.append(
             ItemResult(
                 want,
-                language_of(item.token),
+                language_of(item.label),
                 bool(close),
                 any(h.capability == want for h in close),
                 grep_hit,
@@ -517,7 +539,9 @@ def describe(p: Problem) -> str:
     notes = [f"grep {'hit' if p.grep_hit else 'miss'}"]
     if p.skipped:
         notes.append(f"ethicscan skipped the file: {p.skipped}")
-    lines = [f"{p.case}  {p.kind}  {where}  [{item.category}] {item.token!r}  ({'; '.join(notes)})"]
+    lines = [f"{p.case}  {p.kind}  {where}  [{item.category}] {item.label!r}  ({'; '.join(notes)})"]
+    if item.argument:
+        lines.append(f"    label: {item.argument}")
     lines.extend(
         f"    reported :{h.line} {h.capability} {h.trait} rule={h.rule} term={h.term!r} "
         f"severity={h.severity} confidence={h.confidence}"
@@ -527,11 +551,11 @@ def describe(p: Problem) -> str:
 
 
 def to_json(
-    scores: Sequence[Score], problems: Sequence[Problem], devset: Path, cache: Path
+    scores: Sequence[Score], problems: Sequence[Problem], devsets: Sequence[Path], cache: Path
 ) -> dict[str, Any]:
     return {
-        "schema_version": 1,
-        "devset": str(devset),
+        "schema_version": 2,
+        "devsets": [str(d) for d in devsets],
         "cache": str(cache),
         "window": WINDOW,
         "cases": [dataclasses.asdict(s) for s in scores],
@@ -569,7 +593,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         description="Accuracy of ethicscan on the dev set, next to a plain keyword grep."
     )
     parser.add_argument(
-        "--devset", type=Path, default=default_devset(), help="dev set JSON (default: %(default)s)"
+        "--devset",
+        type=Path,
+        action="append",
+        dest="devsets",
+        metavar="PATH",
+        help="a dev set JSON; repeat for several (default: the shared dev set and "
+        "bench/devset.json); a case id defined twice is an error",
     )
     parser.add_argument(
         "--cache",
@@ -607,7 +637,10 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         action="store_true",
         help="scan each downloaded archive itself and compare its findings with the unpacked tree",
     )
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if not args.devsets:
+        args.devsets = default_devsets()
+    return args
 
 
 def select(cases: list[Case], wanted: str | None) -> list[Case]:
@@ -639,7 +672,7 @@ def evaluate(
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     try:
-        cases = select(load_cases(args.devset), args.cases)
+        cases = select(load_all(args.devsets), args.cases)
     except DevsetError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -680,7 +713,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.json:
         args.json.write_text(
             json.dumps(
-                to_json(scores, problems, args.devset, args.cache), indent=2, ensure_ascii=False
+                to_json(scores, problems, args.devsets, args.cache),
+                indent=2,
+                ensure_ascii=False,
             )
             + "\n",
             encoding="utf-8",

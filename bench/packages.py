@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from _devset import Case, DevsetError, default_devset, load_cases
+from _devset import Case, DevsetError, default_devsets, load_all
 from accuracy import REPO, Hit, inner_path, score_case, select
 
 
@@ -78,6 +78,7 @@ def evaluate(case: Case, target: str, args: argparse.Namespace) -> Row:
             line=f["location"]["line"],
             capability=f["capability"],
             rule=f["rule"],
+            term=f["evidence"]["term"],
         )
         for f in report["findings"]
     ]
@@ -141,7 +142,14 @@ def format_rows(rows: Sequence[Row]) -> str:
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Scan the dev set's packages by name.")
-    parser.add_argument("--devset", type=Path, default=default_devset())
+    parser.add_argument(
+        "--devset",
+        type=Path,
+        action="append",
+        dest="devsets",
+        metavar="PATH",
+        help="a dev set JSON; repeat for several (default: the shared one and bench/devset.json)",
+    )
     parser.add_argument("--cases", help="comma-separated case ids (default: every pypi/npm case)")
     parser.add_argument(
         "--cache",
@@ -155,13 +163,16 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         action="store_true",
         help="exit 1 if a package cannot be fetched or scanned, or is not the dev set's artefact",
     )
-    return parser.parse_args(argv)
+    args = parser.parse_args(argv)
+    if not args.devsets:
+        args.devsets = default_devsets()
+    return args
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     try:
-        cases = select(load_cases(args.devset), args.cases)
+        cases = select(load_all(args.devsets), args.cases)
     except DevsetError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

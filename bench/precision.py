@@ -708,7 +708,7 @@ def devset_recall(jobs: int) -> str:
     args = accuracy.parse_args(["--offline", "--jobs", str(jobs)])
     es = accuracy.import_ethicscan()
     terms = accuracy.catalogue_terms()
-    scores = [accuracy.evaluate(c, args, es, terms)[0] for c in accuracy.load_cases(args.devset)]
+    scores = [accuracy.evaluate(c, args, es, terms)[0] for c in accuracy.load_all(args.devsets)]
     total = accuracy.add_up(scores)
     errors = sum(1 for s in scores if s.error)
     note = f" ({errors} cases not in the cache)" if errors else ""

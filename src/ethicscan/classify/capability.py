@@ -27,23 +27,23 @@ from ethicscan.classify.shape import (
 )
 from ethicscan.classify.signals import SignalName
 from ethicscan.model import Basis, Capability, Severity, Signal, Trait
-from ethicscan.rules.catalogue import Term, TermKind
+from ethicscan.rules.catalogue import Category, Term, TermKind
 
 WINDOW = 3  # lines each side that count as "near"
 LOOKALIKE_CATEGORIES = (
-    "concurrency",
-    "topic",
-    "game_sport",
-    "ui_theme",
-    "emoji",
-    "icon_set",
-    "country",
-    "cosmetics",
-    "calendar",
+    Category.CONCURRENCY,
+    Category.TOPIC,
+    Category.GAME_SPORT,
+    Category.UI_THEME,
+    Category.EMOJI,
+    Category.ICON_SET,
+    Category.COUNTRY,
+    Category.COSMETICS,
+    Category.CALENDAR,
 )
 # Categories whose words say a text is not about people; on a long line they count from
 # all of it (at most SHADOW_WORDS of each), the rest from the stretch around a hit.
-SHADOWING = (*LOOKALIKE_CATEGORIES, "moderation", "language")
+SHADOWING = (*LOOKALIKE_CATEGORIES, Category.MODERATION, Category.LANGUAGE)
 SHADOW_WORDS = 16
 GAME_KINDS = 4  # different words of games or sport that make "this file" a game's code
 _CONDITION = re.compile(
@@ -256,21 +256,21 @@ class Evidence:
         self._path = doc.path_context
         self._place = hit.place.words if hit.place is not None else {}
 
-    def near(self, category: str) -> list[str]:
+    def near(self, category: Category) -> list[str]:
         return (
             self._win.get(category, [])
             + self._place.get(category, [])
             + self._path.get(category, [])
         )
 
-    def of_container(self, category: str) -> list[str]:
+    def of_container(self, category: Category) -> list[str]:
         """Words of ``category`` in the container's name, description and operation."""
         return self._place.get(category, [])
 
-    def on_line(self, category: str) -> list[str]:
+    def on_line(self, category: Category) -> list[str]:
         return self._line.get(category, [])
 
-    def in_file(self, category: str) -> int:
+    def in_file(self, category: Category) -> int:
         if not self.scope.file_wide:  # an entry or a sentence: its file is not its context
             return 0
         spans = self.doc.connected(self.hit.line)
@@ -279,7 +279,7 @@ class Evidence:
             return near + len(self._path.get(category, []))
         return self.doc.file_count(category) + len(self._path.get(category, []))
 
-    def kinds_in_file(self, category: str, at_least: int) -> bool:
+    def kinds_in_file(self, category: Category, at_least: int) -> bool:
         """Are there ``at_least`` different words of ``category`` in "this file" (its
         code, and its path)?  Read only where the file counts as context."""
         if not self.scope.file_wide:
@@ -344,15 +344,15 @@ def _structural(
     if c.kind == "operation" and not any(term.lower() in f.name.lower() for f in c.fields):
         return None  # the operation's own name (``races(season: Int)``), not an argument
     w = ev.of_container
-    face = w("face") + w("image")
-    surv = w("surveillance")
-    query = w("query")
-    declared = w("declared") + w("clinical_census")
-    analysis = w("model") + w("analysis") + w("attributes")
+    face = w(Category.FACE) + w(Category.IMAGE)
+    surv = w(Category.SURVEILLANCE)
+    query = w(Category.QUERY)
+    declared = w(Category.DECLARED) + w(Category.CLINICAL_CENSUS)
+    analysis = w(Category.MODEL) + w(Category.ANALYSIS) + w(Category.ATTRIBUTES)
     where = " ".join(x for x in (c.kind, c.name, f"({c.operation})" if c.operation else "") if x)
     if face and not surv and any(p in place.text().lower() for p in _RECORD_PARTS):
         surv = [f"{face[0]} record"]
-    watched = bool(surv or face or ev.in_file("surveillance") >= 3)
+    watched = bool(surv or face or ev.in_file(Category.SURVEILLANCE) >= 3)
     if c.role is Role.FILTER or (c.role is Role.REQUEST and query and (watched or not declared)):
         # retrieving people by a trait is a search in any domain: a query parameter
         # over patients' race as much as over a camera's captures
@@ -842,21 +842,23 @@ def _context(doc: Document, hit: Hit, scope: Scope, line: str) -> Context:
     prose = scope is SENTENCE_SCOPE
     sentence_row = not prose and scope is not PROSE_SCOPE and _row_with_sentence(doc, hit, line)
     textual = prose or scope is PROSE_SCOPE or sentence_row
-    model, analysis = tuple(ev.near("model")), tuple(ev.near("analysis"))
-    face_words = tuple(ev.near("face"))
-    face = face_words + tuple(ev.near("image"))
+    model, analysis = tuple(ev.near(Category.MODEL)), tuple(ev.near(Category.ANALYSIS))
+    face_words = tuple(ev.near(Category.FACE))
+    face = face_words + tuple(ev.near(Category.IMAGE))
     if textual and not (model or analysis):
         face_words = face = ()  # a sentence's "face" is a person's, not face data
-    file_face = ev.in_file("face") >= 3 or bool(doc.path_context.get("face"))
-    attrs = tuple(sorted(set(ev.near("attributes"))))
-    surv = tuple(ev.near("surveillance"))
-    alert = tuple(ev.near("alert"))
+    file_face = ev.in_file(Category.FACE) >= 3 or bool(doc.path_context.get(Category.FACE))
+    attrs = tuple(sorted(set(ev.near(Category.ATTRIBUTES))))
+    surv = tuple(ev.near(Category.SURVEILLANCE))
+    alert = tuple(ev.near(Category.ALERT))
     # a sentence searches when it says so; a store it names is a noun, not an act
-    store = ev.near("query") if scope is SENTENCE_SCOPE else ev.near("store") + ev.near("query")
-    declared, clinical = tuple(ev.near("declared")), tuple(ev.near("clinical_census"))
+    store = ev.near(Category.QUERY)
+    if scope is not SENTENCE_SCOPE:
+        store = ev.near(Category.STORE) + store
+    declared, clinical = tuple(ev.near(Category.DECLARED)), tuple(ev.near(Category.CLINICAL_CENSUS))
     if sentence_row:
         declared = clinical = ()  # the students of a sentence are its people, not a form's
-    fairness = tuple(ev.near("fairness"))
+    fairness = tuple(ev.near(Category.FAIRNESS))
     biometric = bool(face) or (file_face and bool(attrs or model or analysis))
     support = (
         len(model)
@@ -877,33 +879,33 @@ def _context(doc: Document, hit: Hit, scope: Scope, line: str) -> Context:
         prose=prose,
         textual=textual,
         sentence_row=sentence_row,
-        language=tuple(ev.on_line("language")),
+        language=tuple(ev.on_line(Category.LANGUAGE)),
         face_words=face_words,
         face=face,
         file_face=file_face,
-        any_face=bool(face_words) or ev.in_file("face") >= 1,
+        any_face=bool(face_words) or ev.in_file(Category.FACE) >= 1,
         attrs=attrs,
         model=model,
-        model_line=tuple(ev.on_line("model")),
+        model_line=tuple(ev.on_line(Category.MODEL)),
         analysis=analysis,
         surv=surv,
-        file_surv=ev.in_file("surveillance") >= 3,
+        file_surv=ev.in_file(Category.SURVEILLANCE) >= 3,
         alert=alert,
         store=tuple(store),
         declared=declared,
         clinical=clinical,
-        name=tuple(ev.near("name")),
-        file_name=ev.in_file("name") >= 3,
-        file_model=ev.in_file("model") >= 3,
-        counting=tuple(ev.near("count")),
+        name=tuple(ev.near(Category.NAME)),
+        file_name=ev.in_file(Category.NAME) >= 3,
+        file_model=ev.in_file(Category.MODEL) >= 3,
+        counting=tuple(ev.near(Category.COUNT)),
         fairness=fairness,
-        moderation=tuple(ev.near("moderation")),
-        emoji=tuple(ev.near("emoji")),
-        emoji_software=ev.in_file("emoji") >= 3,
-        game_module=ev.kinds_in_file("game_sport", GAME_KINDS),
+        moderation=tuple(ev.near(Category.MODERATION)),
+        emoji=tuple(ev.near(Category.EMOJI)),
+        emoji_software=ev.in_file(Category.EMOJI) >= 3,
+        game_module=ev.kinds_in_file(Category.GAME_SPORT, GAME_KINDS),
         lookalike=tuple(w for c in LOOKALIKE_CATEGORIES for w in ev.near(c)),
         lookalike_line=tuple(w for c in LOOKALIKE_CATEGORIES for w in ev.on_line(c)),
-        negation=tuple(ev.on_line("negation")) if hit.in_comment else (),
+        negation=tuple(ev.on_line(Category.NEGATION)) if hit.in_comment else (),
         biometric=biometric,
         support=support,
     )
@@ -1218,7 +1220,7 @@ def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
             "face and prediction words throughout this file",
         )
         return Capability.INFERENCE, Basis.BIOMETRIC, (s,)
-    if (ctx.any_face or doc.path_context.get("face")) and not (
+    if (ctx.any_face or doc.path_context.get(Category.FACE)) and not (
         doc.is_prose or hit.in_comment or ctx.prose
     ):
         s = _sig(SignalName.FIELD_OF_FACE_DATA, 0.05, "a field or value of face data")

@@ -17,7 +17,7 @@ from typing import Protocol
 from ethicscan.classify import shape
 from ethicscan.kinds import TextKind, assert_never
 from ethicscan.names import stem, suffix
-from ethicscan.rules.catalogue import Catalogue, context_words
+from ethicscan.rules.catalogue import Catalogue, Category, context_words
 from ethicscan.rules.matcher import lower_same_length
 from ethicscan.rules.prefilter import prefilter_for
 
@@ -749,7 +749,7 @@ class Document:
             out[m.key.payload.category].append(m.key.payload.text)
         low = path.lower()
         if re.search(r"(?<!inter)(?<!sur)(?<!type)(?<!pre)face", low):
-            out["face"].append("face (in path)")
+            out[Category.FACE].append("face (in path)")
         return dict(out)
 
 

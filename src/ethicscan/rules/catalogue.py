@@ -69,7 +69,7 @@ class Lookalike:
 
 @dataclass(frozen=True, slots=True)
 class ContextWord:
-    category: str
+    category: Category
     text: str
 
 
@@ -81,34 +81,39 @@ class ContextLookalike:
     text: str
 
 
-CONTEXT_CATEGORIES = (
-    "face",
-    "attributes",
-    "model",
-    "analysis",
-    "image",
-    "surveillance",
-    "alert",
-    "count",
-    "query",
-    "store",
-    "declared",
-    "clinical_census",
-    "name",
-    "concurrency",
-    "game_sport",
-    "topic",
-    "ui_theme",
-    "emoji",
-    "language",
-    "country",
-    "cosmetics",
-    "fairness",
-    "moderation",
-    "negation",
-    "icon_set",
-    "calendar",
-)
+class Category(str, enum.Enum):
+    """A category of context words (``rules/data/context.yml``, ``contexts``): what the
+    words around a hit say about it (docs/classifier.md)."""
+
+    FACE = "face"
+    ATTRIBUTES = "attributes"
+    MODEL = "model"
+    ANALYSIS = "analysis"
+    IMAGE = "image"
+    SURVEILLANCE = "surveillance"
+    ALERT = "alert"
+    COUNT = "count"
+    QUERY = "query"
+    STORE = "store"
+    DECLARED = "declared"
+    CLINICAL_CENSUS = "clinical_census"
+    NAME = "name"
+    CONCURRENCY = "concurrency"
+    GAME_SPORT = "game_sport"
+    TOPIC = "topic"
+    UI_THEME = "ui_theme"
+    EMOJI = "emoji"
+    LANGUAGE = "language"
+    COUNTRY = "country"
+    COSMETICS = "cosmetics"
+    FAIRNESS = "fairness"
+    MODERATION = "moderation"
+    NEGATION = "negation"
+    ICON_SET = "icon_set"
+    CALENDAR = "calendar"
+
+
+CONTEXT_CATEGORIES = tuple(c.value for c in Category)
 
 
 # The rest of a Unicode character's name after its script's (``TIBETAN LETTER KA``,
@@ -486,7 +491,7 @@ def build(rule_docs: Iterable[tuple[str, str]] = ()) -> Catalogue:
     for category, words in contexts.items():
         for w in words:
             for v in variants(str(w)):
-                ctx_keys.append(Key(v, ContextWord(category, str(w)), v.isascii()))
+                ctx_keys.append(Key(v, ContextWord(Category(category), str(w)), v.isascii()))
     return Catalogue(
         version=version + ("+custom" if len(sources) > 1 else ""),
         rules=tuple(rules),
