@@ -871,6 +871,8 @@ def _context(doc: Document, hit: Hit, scope: Scope, line: str) -> Context:
         + len(hit.trait_words_near)
         + len(hit.cluster)
         + len(fairness)
+        # a race column beside an ethnicity column: people's data
+        + len(hit.traits_near - {hit.term.trait})
     )
     return Context(
         scope=scope,
