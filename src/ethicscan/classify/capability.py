@@ -1025,10 +1025,11 @@ def _gate(doc: Document, hit: Hit, ctx: Context) -> tuple[Signal, ...] | None:
     if (
         (t.ambiguous or t.kind in (TermKind.FIELD, TermKind.WORD))
         and ctx.game_module
-        and not (ctx.model or ctx.surv or ctx.alert or ctx.face)
+        and not (ctx.surv or ctx.alert or ctx.face)
     ):
         # a game's races and its Religion skill, a motor race: the module's code is a
-        # game's or a sport's, its characters are no one
+        # game's or a sport's, its characters are no one (and its "classified" results,
+        # scores and predictions are a game's)
         return None
     if t.ambiguous and ctx.support == 0:
         return None
