@@ -871,6 +871,8 @@ def _context(doc: Document, hit: Hit, scope: Scope, line: str) -> Context:
         + len(hit.trait_words_near)
         + len(hit.cluster)
         + len(fairness)
+        # a race column beside an ethnicity column: people's data
+        + len(hit.traits_near - {hit.term.trait})
     )
     return Context(
         scope=scope,
@@ -1023,10 +1025,11 @@ def _gate(doc: Document, hit: Hit, ctx: Context) -> tuple[Signal, ...] | None:
     if (
         (t.ambiguous or t.kind in (TermKind.FIELD, TermKind.WORD))
         and ctx.game_module
-        and not (ctx.model or ctx.surv or ctx.alert or ctx.face)
+        and not (ctx.surv or ctx.alert or ctx.face)
     ):
         # a game's races and its Religion skill, a motor race: the module's code is a
-        # game's or a sport's, its characters are no one
+        # game's or a sport's, its characters are no one (and its "classified" results,
+        # scores and predictions are a game's)
         return None
     if t.ambiguous and ctx.support == 0:
         return None
