@@ -11,15 +11,15 @@ import atheris
 from _harness import main
 
 with atheris.instrument_imports():
-    from ethicscan.corpus import result_from_dict
     from ethicscan.report import OutputFormat, conform, reporter
+    from ethicscan.report import json as json_report
 
 
 def test_one_input(data: bytes) -> None:
     with contextlib.suppress(ValueError, RecursionError):  # SchemaError is a ValueError
         doc = json.loads(data)
         conform.check(doc)
-        result = result_from_dict(doc)
+        result = json_report.from_dict(doc)
         for fmt in OutputFormat:
             reporter(fmt)(result)
 

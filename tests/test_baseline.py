@@ -128,3 +128,17 @@ def test_missing_baseline_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[
     (tmp_path / "a.py").write_text("x = 1\n", encoding="utf-8")
     assert main(["scan", str(tmp_path), "--baseline", str(tmp_path / "none.json")]) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+def test_baseline_fingerprints_are_the_findings_own_where_paths_agree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """One formula: scanned from the folder itself, a finding's path is the path a
+    baseline records, and its baseline fingerprint is its own (two equal findings,
+    counted alike)."""
+    (tmp_path / "face.py").write_text(MODEL + "\n" + MODEL, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = scan(["."], ScanOptions(jobs=1))
+    assert len(result.findings) >= 2
+    assert bl.fingerprints(result) == [(f.location.path, f.fingerprint) for f in result.findings]
+    assert len({f.fingerprint for f in result.findings}) == len(result.findings)

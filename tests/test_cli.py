@@ -679,3 +679,31 @@ def test_error_messages_escape_what_a_rule_file_put_in_them(
     err = capsys.readouterr().err
     assert "\x1b" not in err and "\x07" not in err
     assert "bad\\x1b]0;pwned\\x07id" in err
+
+
+def test_fail_on_and_engine_names_are_declared_once() -> None:
+    """--fail-on takes what a configuration file's fail-on takes, --engine what the
+    engine table holds, and the library and the engine table refuse a bad engine
+    with the same message."""
+    import click
+
+    from ethicscan import config
+    from ethicscan.cli import scan_cmd
+    from ethicscan.engine import ENGINES, get_engine
+    from ethicscan.errors import ConfigError
+
+    choices = {
+        p.name: list(p.type.choices)
+        for p in scan_cmd.params
+        if isinstance(p.type, click.Choice) and p.name in ("fail_on", "engine")
+    }
+    assert choices == {"fail_on": list(config.FAIL_ON), "engine": list(ENGINES)}
+    with pytest.raises(ConfigError) as by_options:
+        ScanOptions(engine="warp")
+    with pytest.raises(ConfigError) as by_table:
+        get_engine("warp")
+    assert (
+        str(by_options.value)
+        == str(by_table.value)
+        == ("unknown engine 'warp' (one of: local, dask)")
+    )

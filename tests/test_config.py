@@ -121,8 +121,8 @@ def test_a_config_that_drops_findings_is_named_in_every_format(
     """A configuration file in the folder a scan runs from can leave findings out (a
     vendor's tree can ship one): every report format says what was left out and names
     the file."""
-    from ethicscan.corpus import result_from_dict
     from ethicscan.report import OutputFormat, reporter
+    from ethicscan.report import json as json_report
 
     (project / ".ethicscan.toml").write_text(
         'min-confidence = 0.35\ndisable = ["skin-colour-attribute"]\n', encoding="utf-8"
@@ -134,7 +134,7 @@ def test_a_config_that_drops_findings_is_named_in_every_format(
     assert doc["tool"]["config_file"].endswith(".ethicscan.toml")
     assert "Configuration: " in err and ".ethicscan.toml." in err
     assert "below confidence 0.35" in err
-    result = result_from_dict(doc)
+    result = json_report.from_dict(doc)
     for fmt in OutputFormat:
         text = reporter(fmt)(result)
         assert ".ethicscan.toml" in text, fmt

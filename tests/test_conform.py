@@ -166,8 +166,8 @@ def test_what_passes_the_check_reads_and_renders_in_every_format(
     """A shard with any field replaced by any JSON value is refused by the check, or read
     into a result that every output format renders: a shard is never an internal
     error."""
-    from ethicscan.corpus import result_from_dict
     from ethicscan.report import OutputFormat, reporter
+    from ethicscan.report.json import from_dict as result_from_dict
 
     path = data.draw(st.sampled_from(list(_paths(doc))[1:]))
     value = data.draw(JSON_VALUES | st.sampled_from(FORGERIES))

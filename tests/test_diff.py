@@ -116,3 +116,58 @@ def test_bad_input(tmp_path: Path, text: str, message: str) -> None:
 def test_bad_input_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["diff", str(tmp_path / "a.json"), str(tmp_path / "b.json")]) == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["[" * 100_000 + "]" * 100_000, "{not json", "\ufeff\ud800"],
+    ids=["deep", "broken", "not-utf8"],
+)
+def test_every_json_read_back_is_refused_alike(tmp_path: Path, text: str) -> None:
+    """A report (diff), a baseline and a --results shard are read by one reader: what
+    it refuses is a ConfigError naming the file, or, for a shard, a target to scan
+    again; never a crash."""
+    from ethicscan import baseline
+    from ethicscan.corpus import read_shard, shard_name
+
+    bad = tmp_path / shard_name("t")
+    bad.write_bytes(text.encode("utf-8", "surrogatepass"))
+    with pytest.raises(ConfigError, match=f"{bad.name}: not a JSON report"):
+        diff_mod.load(bad)
+    with pytest.raises(ConfigError, match=f"{bad.name}: not a baseline file"):
+        baseline.load(bad)
+    assert read_shard(tmp_path, "t") is None
+
+
+def test_diff_and_fingerprints_read_a_line_alike() -> None:
+    """Whitespace and the term's case change neither a finding's fingerprint nor the
+    key diff pairs a finding moved to another file by (fingerprint.text_key)."""
+    from dataclasses import replace
+
+    from ethicscan.fingerprint import fingerprints
+    from ethicscan.model import Capability, Evidence, Finding, Location, Severity, Trait
+
+    a = Finding(
+        rule="race-attribute",
+        trait=Trait.RACE,
+        capability=Capability.RECORD,
+        basis=None,
+        severity=Severity.MEDIUM,
+        confidence=0.5,
+        location=Location("a.py", 3, 1),
+        evidence=Evidence("Race", "  race  =\tperson.race", "en", ""),
+        signals=(),
+        refs=(),
+        fingerprint="",
+    )
+    b = replace(a, evidence=Evidence("race", "race = person.race", "en", ""))
+    assert fingerprints([a]) == fingerprints([b])
+
+    def item(f: Finding, path: str) -> diff_mod.Item:
+        ev = f.evidence
+        return diff_mod.Item(
+            f.rule, "race", "record", "medium", path, 3, 1, ev.term, ev.snippet, "", "x"
+        )
+
+    d = diff_mod.compare([item(a, "a.py")], [replace(item(b, "b.py"), fingerprint="y")])
+    assert len(d.moved) == 1 and not d.appeared and not d.disappeared

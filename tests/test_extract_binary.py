@@ -24,6 +24,7 @@ from ethicscan.extract.javaclass import extract_class, method_signature
 from ethicscan.extract.native import extract_binary, extract_elf, extract_macho, extract_pe
 from ethicscan.extract.strings import strings
 from ethicscan.extract.units import Extracted, ExtractError
+from ethicscan.kinds import TextKind
 from ethicscan.model import Basis, Finding, ScanResult, SkipReason, Trait
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -78,7 +79,7 @@ def test_lookalike_class_has_no_findings(tmp_path: Path) -> None:
 
 def test_class_reads_like_java() -> None:
     out = extract_class(FACE_CLASS.read_bytes(), "FaceAttr.class")
-    assert out.hint == "FaceAttr.java"
+    assert out.kind is TextKind.JAVA
     lines = {s.text: s.member for s in out.segments}
     assert lines["package com.acme.face;"] == "com.acme.face.FaceAttr"
     assert lines["public class FaceAttr"] == "com.acme.face.FaceAttr"

@@ -374,8 +374,8 @@ def _extractor_seeds() -> dict[str, bytes]:
 
 EXTRACTOR_SEEDS = _extractor_seeds()
 EXTRACTORS: list[tuple[str, Callable[[bytes, str], Extracted]]] = [
-    *((fmt.value, ext) for fmt, ext in BY_FORMAT.items()),
-    *((suffix, ext) for suffix, ext in TEXT_BY_SUFFIX.items()),
+    *((fmt.value, reader.extract) for fmt, reader in BY_FORMAT.items()),
+    *((suffix, reader.extract) for suffix, reader in TEXT_BY_SUFFIX.items()),
 ]
 
 

@@ -480,3 +480,21 @@ def test_an_archive_or_a_document_is_never_a_small_scan(tmp_path: Path) -> None:
     assert not small({"spec.pdf": b"%PDF-1.4\n"})
     assert not small({f"f{i}.py": b"x\n" for i in range(65)})  # more than 64 files
     assert not small({"big.txt": b"x" * (4 * 1024 * 1024 + 1)})
+
+
+def test_the_rules_import_nothing_from_extract() -> None:
+    """The prefilter judges bytes as the decoder does through ethicscan.sniff, a module
+    below both: the rules stage does not depend on the extract stage."""
+    import ast
+
+    import ethicscan.rules
+
+    imported = set()
+    for path in Path(ethicscan.rules.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module)
+            elif isinstance(node, ast.Import):
+                imported.update(a.name for a in node.names)
+    assert "ethicscan.sniff" in imported
+    assert not [m for m in imported if m.startswith("ethicscan.extract")]

@@ -20,15 +20,7 @@ from rich.console import Console
 
 from ethicscan import ScanOptions
 from ethicscan.cli import _LateProgress, main
-from ethicscan.corpus import (
-    MANIFEST,
-    finding_from_dict,
-    portable,
-    read_targets,
-    result_from_dict,
-    scan_corpus,
-    shard_name,
-)
+from ethicscan.corpus import MANIFEST, portable, read_targets, scan_corpus, shard_name
 from ethicscan.model import (
     Commit,
     History,
@@ -358,7 +350,7 @@ def test_the_shard_format_round_trips_every_field() -> None:
     result = scan_corpus(["examples/"], ScanOptions(jobs=1)).result
     assert result.findings
     doc = json_report.to_dict(result)
-    assert result_from_dict(doc) == result
+    assert json_report.from_dict(doc) == result
     commit = Commit("abc", "2024-05-01T00:00:00Z", "A")
     f = result.findings[0]
     rich = type(f)(
@@ -368,7 +360,7 @@ def test_the_shard_format_round_trips_every_field() -> None:
             "suppression": Suppression("reviewed", "inline"),
         }
     )
-    assert finding_from_dict(json_report.finding_dict(rich)) == rich
+    assert json_report.finding_from_dict(json_report.finding_dict(rich)) == rich
 
 
 def test_progress_counts_targets(small: Path) -> None:

@@ -1,4 +1,4 @@
-"""The schema parsers (classify/schema.py): containers, fields and lines for each
+"""The schema parsers (classify/schema/): containers, fields and lines for each
 format, roles from operations, and tolerance of broken input."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ import time
 import pytest
 
 from ethicscan import scan_text
-from ethicscan.classify.schema import Container, Schema, parse_schema, schema_format
+from ethicscan.classify.schema import Container, Role, Schema, parse_schema, schema_format
 
 SQL = """\
 -- 人员抓拍记录
@@ -181,41 +181,41 @@ def test_doc_comment_above_a_declaration_belongs_to_it() -> None:
 def test_openapi_yaml_roles_operations_and_refs() -> None:
     s = _parse("api.yaml", OPENAPI_YAML)
     face = _by_name(s, "FaceResult")
-    assert face.role == "response" and face.operation.startswith("POST /face/detect detectFace")
+    assert face.role is Role.RESPONSE and face.operation.startswith("POST /face/detect detectFace")
     assert _fields(face)["race"][0] == 22
     assert face.fields[0].enum == ("asian", "white")
     params = _by_name(s, "parameters")
-    assert params.role == "filter" and _fields(params)["ethicCode"][0] == 15
+    assert params.role is Role.FILTER and _fields(params)["ethicCode"][0] == 15
     assert "search persons" in params.operation
 
 
 def test_openapi_json_with_tabs_keeps_lines() -> None:
     s = _parse("api.json", OPENAPI_JSON)
     (c,) = s.containers
-    assert c.role == "request" and c.name == "searchFaces"
+    assert c.role is Role.REQUEST and c.name == "searchFaces"
     assert _fields(c)["race"][0] == 5
 
 
 def test_proto_messages_enums_and_rpc_roles() -> None:
     s = _parse("x.proto", PROTO)
-    assert _by_name(s, "DetectResponse").role == "response"
+    assert _by_name(s, "DetectResponse").role is Role.RESPONSE
     face = _by_name(s, "Face")
     assert (face.line, face.end) == (9, 12)
     assert _fields(face)["race"] == (10, "种族")
     assert [u.name for u in face.used_by] == ["DetectResponse"]
     enum = _by_name(s, "RaceType")
     assert enum.kind == "enum" and _fields(enum)["RACE_WHITE"][0] == 15
-    assert [u.name for u in enum.used_by] == ["Face"] and enum.role == "response"
+    assert [u.name for u in enum.used_by] == ["Face"] and enum.role is Role.RESPONSE
     assert _fields(_by_name(s, "DetectResponse"))["faces"] == (7, "the faces found")
 
 
 def test_graphql_arguments_are_filters_and_return_types_responses() -> None:
     s = _parse("x.graphql", GRAPHQL)
     op = next(c for c in s.containers if c.kind == "operation")
-    assert op.role == "filter" and _fields(op)["ethnicity"][0] == 2
+    assert op.role is Role.FILTER and _fields(op)["ethnicity"][0] == 2
     assert op.result is _by_name(s, "Person") and "race" in op.text().split()
     person = _by_name(s, "Person")
-    assert person.role == "response" and _fields(person)["race"] == (7, "the race")
+    assert person.role is Role.RESPONSE and _fields(person)["race"] == (7, "the race")
     assert [f.name for f in _by_name(s, "Race").fields] == ["WHITE", "BLACK"]
 
 
@@ -230,7 +230,7 @@ def test_xsd_complex_types_documentation_and_enums() -> None:
 def test_wsdl_output_message_makes_a_response() -> None:
     s = _parse("x.wsdl", WSDL)
     info = _by_name(s, "FaceInfo")
-    assert info.role == "response" and info.operation == "DetectFace"
+    assert info.role is Role.RESPONSE and info.operation == "DetectFace"
     assert _fields(info)["race"][0] == 3
 
 
@@ -311,17 +311,29 @@ def test_non_schema_text_is_unchanged_by_structure() -> None:
 @pytest.mark.parametrize(
     ("name", "role"),
     [
-        ("FaceSearchRequest", "filter"),
-        ("CaptureQuery", "filter"),
-        ("person_query", "filter"),
-        ("SearchPersonsRequest", "request"),
-        ("face_attr_result", "response"),
-        ("DetectFaceResponse", "response"),
-        ("feedback", ""),
-        ("t_freq", ""),
-        ("captures", ""),
+        ("FaceSearchRequest", Role.FILTER),
+        ("CaptureQuery", Role.FILTER),
+        ("person_query", Role.FILTER),
+        ("SearchPersonsRequest", Role.REQUEST),
+        ("face_attr_result", Role.RESPONSE),
+        ("DetectFaceResponse", Role.RESPONSE),
+        ("feedback", None),
+        ("t_freq", None),
+        ("captures", None),
     ],
 )
-def test_role_from_a_container_name(name: str, role: str) -> None:
+def test_role_from_a_container_name(name: str, role: Role | None) -> None:
     s = _parse("x.proto", f"message {name} {{\n  int32 a = 1;\n}}\n")
-    assert s.containers[0].role == role
+    assert s.containers[0].role is role
+
+
+def test_every_schema_format_has_its_grammar_module() -> None:
+    import importlib
+
+    from ethicscan.classify import schema
+
+    formats = {*schema.SCHEMA_SUFFIXES.values(), "openapi"}
+    assert set(schema._PARSERS) == formats
+    for fmt in formats:
+        module = importlib.import_module(f"ethicscan.classify.schema.{fmt}")
+        assert schema._PARSERS[fmt] is module.parse

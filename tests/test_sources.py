@@ -14,27 +14,27 @@ from ethicscan.extract.units import Limits, Scratch
 from ethicscan.model import Skipped, SkipReason, Target
 from ethicscan.sources import SOURCES, Row, kind_of
 from ethicscan.sources.fs import FileJob
-from ethicscan.sources.interface import Opened, SourceOptions, TargetKind
+from ethicscan.sources.interface import Opened, SourceKind, SourceOptions
 
 
 def test_every_target_kind_has_a_source() -> None:
-    assert set(SOURCES) == set(TargetKind)
+    assert set(SOURCES) == set(SourceKind)
 
 
 @pytest.mark.parametrize(
     ("target", "history", "kind"),
     [
-        ("pypi:six==1.16.0", False, TargetKind.PACKAGE),
-        ("npm:@scope/pkg@1.0.0", False, TargetKind.PACKAGE),
-        ("deb:hello", False, TargetKind.PACKAGE),
-        ("./pypi:six", False, TargetKind.PATH),  # a file named like a package target
-        ("src", False, TargetKind.PATH),
-        ("git+https://example.org/r.git", False, TargetKind.PATH),  # only with --history
-        ("src", True, TargetKind.REPOSITORY),
-        ("pypi:six", True, TargetKind.REPOSITORY),
+        ("pypi:six==1.16.0", False, SourceKind.PACKAGE),
+        ("npm:@scope/pkg@1.0.0", False, SourceKind.PACKAGE),
+        ("deb:hello", False, SourceKind.PACKAGE),
+        ("./pypi:six", False, SourceKind.PATH),  # a file named like a package target
+        ("src", False, SourceKind.PATH),
+        ("git+https://example.org/r.git", False, SourceKind.PATH),  # only with --history
+        ("src", True, SourceKind.REPOSITORY),
+        ("pypi:six", True, SourceKind.REPOSITORY),
     ],
 )
-def test_kind_of(target: str, history: bool, kind: TargetKind) -> None:
+def test_kind_of(target: str, history: bool, kind: SourceKind) -> None:
     assert kind_of(target, history) is kind
 
 
@@ -71,7 +71,7 @@ def test_a_kind_of_target_is_one_source_and_one_row(
     """The scan knows no source by name: a row of the table is enough for another kind
     of target, whose units go through the same pipeline as files."""
     row = Row(MemorySource, lambda t: t.startswith("mem:"))  # (in place of packages)
-    monkeypatch.setattr("ethicscan.sources.SOURCES", {**SOURCES, TargetKind.PACKAGE: row})
+    monkeypatch.setattr("ethicscan.sources.SOURCES", {**SOURCES, SourceKind.PACKAGE: row})
     (tmp_path / "face.py").write_text("class Face:\n    skin_color: str\n")
     result = scan(["mem:a", str(tmp_path)], ScanOptions(jobs=1))
     assert [(t.target, t.kind) for t in result.targets] == [

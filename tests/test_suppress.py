@@ -202,7 +202,8 @@ def test_warnings_survive_shards_relabel_and_merge(tmp_path: Path) -> None:
     """Corpus jobs and cluster target units carry suppression warnings like findings."""
     from dataclasses import replace
 
-    from ethicscan.corpus import merge, relabel, result_from_dict
+    from ethicscan.corpus import merge, relabel
+    from ethicscan.report.json import from_dict as result_from_dict
     from ethicscan.report.json import to_dict
 
     (tmp_path / "face.py").write_text(_suppressed_source(0), encoding="utf-8")

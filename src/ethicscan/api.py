@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, cast
 from ethicscan import __version__
 from ethicscan.classify.analyse import analyse
 from ethicscan.classify.package import name_model_data
-from ethicscan.engine import ENGINES, LocalEngine, TLSFiles, get_engine, local
+from ethicscan.engine import LocalEngine, TLSFiles, check_engine, get_engine, local
 from ethicscan.engine.local import Job, one_by_one
 from ethicscan.errors import ConfigError
 from ethicscan.extract.formats import CONTAINERS, HEAD, Format, identify
@@ -30,8 +30,8 @@ from ethicscan.sources.interface import (
     Finishing,
     Outcome,
     Source,
+    SourceKind,
     SourceOptions,
-    TargetKind,
     Unit,
 )
 
@@ -119,8 +119,7 @@ class ScanOptions:
     branches: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        if self.engine not in ENGINES:
-            raise ConfigError(f"unknown engine {self.engine!r} (one of: {', '.join(ENGINES)})")
+        check_engine(self.engine)
         if self.scheduler and self.engine == "local":
             raise ConfigError("--scheduler needs --engine dask")
         if self.tls and not self.scheduler.startswith("tls://"):
@@ -205,7 +204,7 @@ def scan(targets: Sequence[str], options: ScanOptions | None = None) -> ScanResu
 def _scan(
     targets: Sequence[str],
     options: ScanOptions | None,
-    chosen: dict[TargetKind, Source] | None = None,
+    chosen: dict[SourceKind, Source] | None = None,
 ) -> ScanResult:
     """Each target's units from its source (:data:`ethicscan.sources.SOURCES`), run
     through the per-file pipeline by the engine.  ``chosen``: sources to use instead of
@@ -358,7 +357,7 @@ def scan_repository(target: str, options: ScanOptions) -> tuple[ScanResult, Repo
 
     opts = replace(options, history=True)
     source = HistorySource(opts.sources(), [target])
-    result = _scan([target], opts, {TargetKind.REPOSITORY: source})
+    result = _scan([target], opts, {SourceKind.REPOSITORY: source})
     return result, source.counts[target]
 
 

@@ -13,21 +13,23 @@ Pure functions: reading and filtering never touch a reporter.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from ethicscan import jsonread
 from ethicscan.errors import ConfigError
+from ethicscan.fingerprint import fingerprints as finding_fingerprints
+from ethicscan.kinds import TargetKind
 from ethicscan.locations import file_path, inner_path, target_kinds
 from ethicscan.model import Location, ScanResult
 
 FORMAT = "ethicscan-baseline"
 VERSION = 1
+WHAT = "a baseline file"
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -55,9 +57,9 @@ class Baseline:
         return frozenset(e.fingerprint for e in self.entries)
 
 
-def _path(loc: Location, kinds: dict[str, str]) -> str:
-    kind = kinds.get(loc.target, "directory")
-    if loc.target and kind not in ("file", "directory"):  # a package or repository target
+def _path(loc: Location, kinds: dict[str, TargetKind]) -> str:
+    if loc.target and not kinds.get(loc.target, TargetKind.DIRECTORY).on_disk:
+        # a package or repository target
         return f"{loc.target}:{loc.path}"
     inner = inner_path(loc)
     return file_path(loc, kinds) + (f"!{inner}" if inner else "")
@@ -66,16 +68,8 @@ def _path(loc: Location, kinds: dict[str, str]) -> str:
 def fingerprints(result: ScanResult) -> list[tuple[str, str]]:
     """(path, baseline fingerprint) of each finding of ``result``, in order."""
     kinds = target_kinds(result.targets)
-    counts: dict[str, int] = defaultdict(int)
-    out = []
-    for f in result.findings:
-        path = _path(f.location, kinds)
-        snippet = " ".join(f.evidence.snippet.split())
-        basis = "\x1f".join((f.rule, path, f.evidence.term.lower(), snippet))
-        n = counts[basis]
-        counts[basis] += 1
-        out.append((path, hashlib.sha256(f"{basis}\x1f{n}".encode()).hexdigest()[:20]))
-    return out
+    paths = [_path(f.location, kinds) for f in result.findings]
+    return list(zip(paths, finding_fingerprints(result.findings, paths), strict=True))
 
 
 def from_result(result: ScanResult) -> Baseline:
@@ -101,12 +95,14 @@ def dumps(baseline: Baseline) -> str:
 
 
 def loads(text: str, source: str) -> Baseline:
-    try:
-        doc: Any = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ConfigError(f"{source}: not a baseline file: {exc}") from None
-    except RecursionError:
-        raise ConfigError(f"{source}: not a baseline file: nested too deeply") from None
+    return _baseline(jsonread.parse(text, source, WHAT), source)
+
+
+def load(path: str | Path) -> Baseline:
+    return _baseline(jsonread.read(path, WHAT), str(path))
+
+
+def _baseline(doc: Any, source: str) -> Baseline:
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise ConfigError(f'{source}: not an ethicscan baseline (no "format": "{FORMAT}")')
     if doc.get("version") != VERSION:
@@ -130,14 +126,6 @@ def loads(text: str, source: str) -> Baseline:
             )
         )
     return Baseline(tuple(sorted(entries)))
-
-
-def load(path: str | Path) -> Baseline:
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"baseline {path}: cannot read: {exc.strerror or exc}") from None
-    return loads(text, str(path))
 
 
 def without_known(result: ScanResult, baseline: Baseline) -> ScanResult:

@@ -27,6 +27,7 @@ from ethicscan import __version__, config, diff
 from ethicscan import baseline as baseline_mod
 from ethicscan import spool as spool_mod
 from ethicscan.api import ScanOptions, check_disabled, scan
+from ethicscan.atomic import write_atomic
 from ethicscan.corpus import read_targets, scan_corpus
 from ethicscan.engine import ENGINES
 from ethicscan.errors import ConfigError, EthicscanError, TargetError
@@ -72,8 +73,6 @@ class _ByteSize(click.ParamType):  # type: ignore[type-arg]
 
 BYTES = _ByteSize()
 
-FAIL_ON = [s.value for s in Severity] + ["never"]
-
 
 def check_writable(path: str, option: str) -> None:
     """Fail before any work when ``path`` cannot be written as :func:`write_atomic`
@@ -93,23 +92,6 @@ def check_writable(path: str, option: str) -> None:
         ) from None
     os.close(fd)
     os.unlink(probe)
-
-
-def write_atomic(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` so a reader never sees half a report."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".ethicscan-", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report gets the usual mode
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 COLOR_CHOICES = ("auto", "always", "never")
@@ -176,7 +158,7 @@ def _describe_read(say: _Say, result: ScanResult) -> None:
             extra += f", {t.size} bytes"
         if t.sha256:
             extra += f", sha256 {t.sha256[:16]}"
-        say.detail(f"read: {safe_text(t.target)} ({t.kind}{safe_text(extra)})")
+        say.detail(f"read: {safe_text(t.target)} ({t.kind.value}{safe_text(extra)})")
     st = result.stats
     say.detail(
         f"read: {plural(st.files, 'text')} classified, from {plural(st.bytes, 'byte')} of files "
@@ -435,7 +417,7 @@ def cli() -> None:
 )
 @click.option(
     "--fail-on",
-    type=click.Choice(FAIL_ON),
+    type=click.Choice(config.FAIL_ON),
     default="high",
     show_default=True,
     help="Exit 1 when a finding is at or above this severity.",

@@ -35,6 +35,7 @@ else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
 FILE_NAMES = (".ethicscan.toml", "pyproject.toml")
+# What --fail-on and fail-on take: a severity, or never.
 FAIL_ON = (*(s.value for s in Severity), "never")
 
 

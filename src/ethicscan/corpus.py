@@ -15,37 +15,20 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from ethicscan import __version__
+from ethicscan import __version__, jsonread
 from ethicscan.api import RUNS_NOT_RESULTS, ScanOptions, check_disabled, progress_reporter, scan
+from ethicscan.atomic import write_atomic
 from ethicscan.engine import get_engine, local
 from ethicscan.errors import ConfigError
 from ethicscan.model import (
-    Basis,
-    Capability,
-    Commit,
-    Evidence,
-    Finding,
-    History,
-    HistoryStatus,
-    Location,
-    Notice,
-    Ref,
     ScanResult,
-    Severity,
-    Signal,
-    Skipped,
-    SkipReason,
     Stats,
-    Suppression,
-    Target,
-    Trait,
 )
 from ethicscan.pipeline import same_catalogue
 from ethicscan.report import conform
@@ -100,18 +83,14 @@ def manifest(opts: ScanOptions) -> dict[str, Any]:
     }
 
 
-def _write_atomic(folder: Path, name: str, doc: dict[str, Any]) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(doc, f, ensure_ascii=False)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, folder / name)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+def _write_json(folder: Path, name: str, doc: dict[str, Any]) -> None:
+    write_atomic(
+        folder / name,
+        json.dumps(doc, ensure_ascii=False),
+        prefix=".tmp-",
+        private=True,
+        durable=True,
+    )
 
 
 def open_results(folder: str, opts: ScanOptions) -> Path:
@@ -122,8 +101,8 @@ def open_results(folder: str, opts: ScanOptions) -> Path:
     mf = path / MANIFEST
     if mf.exists():
         try:
-            have = json.loads(mf.read_text(encoding="utf-8"))
-        except (OSError, ValueError, RecursionError) as exc:  # RecursionError: too deep
+            have = jsonread.read(mf, "a manifest")
+        except ConfigError as exc:
             raise ConfigError(f"--results {folder}: unreadable {MANIFEST}: {exc}") from None
         diff = [
             f"{k}: {have.get(k)!r} there, {want[k]!r} now"
@@ -143,31 +122,32 @@ def open_results(folder: str, opts: ScanOptions) -> Path:
         raise ConfigError(f"--results {folder}: holds .json files but no {MANIFEST}")
     try:
         path.mkdir(parents=True, exist_ok=True)
-        _write_atomic(path, MANIFEST, want)
+        _write_json(path, MANIFEST, want)
     except OSError as exc:
         raise ConfigError(f"--results {folder}: cannot write there: {exc}") from None
     return path
 
 
 def write_shard(folder: Path, target: str, result: ScanResult) -> None:
-    _write_atomic(folder, shard_name(target), {"target": target, **json_report.to_dict(result)})
+    _write_json(folder, shard_name(target), {"target": target, **json_report.to_dict(result)})
 
 
 def read_shard(folder: Path, target: str) -> ScanResult | None:
     """The stored result of ``target``, or None when there is none (or it is not a
     report as ``ethicscan schema`` describes it: then the target is scanned again)."""
     try:
-        doc = json.loads((folder / shard_name(target)).read_text(encoding="utf-8"))
-        if not isinstance(doc, dict) or doc.get("target") != target:
-            return None
+        doc = jsonread.read(folder / shard_name(target))
+    except ConfigError:
+        return None  # missing, unreadable or not JSON
+    if not isinstance(doc, dict) or doc.get("target") != target:
+        return None
+    try:
         # Anyone who can write the folder can forge a shard: every field must have the
         # type and form ethicscan writes (a line that is a number, not markup).
         conform.check({k: v for k, v in doc.items() if k != "target"})
-        return result_from_dict(doc)
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError, KeyError, TypeError, RecursionError):
-        return None  # ValueError: not JSON, or not a report; RecursionError: too deep
+        return json_report.from_dict(doc)
+    except (ValueError, KeyError, TypeError, RecursionError):
+        return None  # ValueError: not a report; RecursionError: too deep
 
 
 def scan_corpus(
@@ -315,78 +295,4 @@ def merge(parts: Sequence[ScanResult], seconds: float) -> ScanResult:
         tool_version=__version__,
         warnings=tuple(w for p in parts for w in p.warnings),
         started=min((p.started for p in parts if p.started), default=""),
-    )
-
-
-# Reading the JSON reporter's document back (shards).
-
-
-def result_from_dict(doc: dict[str, Any]) -> ScanResult:
-    return ScanResult(
-        targets=tuple(
-            Target(t["target"], t["kind"], t["artefact"], t["sha256"], t["size"])
-            for t in doc["targets"]
-        ),
-        findings=tuple(finding_from_dict(f) for f in doc["findings"]),
-        skipped=tuple(
-            Skipped(s["path"], SkipReason(s["reason"]), s["detail"], s["target"])
-            for s in doc["skipped"]
-        ),
-        stats=Stats(doc["stats"]["files"], doc["stats"]["bytes"], doc["stats"]["seconds"]),
-        catalogue_version=doc["tool"]["catalogue_version"],
-        tool_version=doc["tool"]["version"],
-        warnings=tuple(
-            Notice(w["path"], w["line"], w["message"], w["target"]) for w in doc.get("warnings", [])
-        ),
-        started=doc.get("started", ""),
-        disabled_rules=tuple(doc["tool"].get("disabled_rules", ())),
-        min_confidence=doc["tool"].get("min_confidence", 0.0),
-        config_file=doc["tool"].get("config_file", ""),
-    )
-
-
-def finding_from_dict(d: dict[str, Any]) -> Finding:
-    loc, ev, sup = d["location"], d["evidence"], d["suppression"]
-    return Finding(
-        rule=d["rule"],
-        trait=Trait(d["trait"]),
-        capability=Capability(d["capability"]),
-        basis=Basis(d["basis"]) if d["basis"] else None,
-        severity=Severity(d["severity"]),
-        confidence=d["confidence"],
-        score=d.get("score", d["confidence"]),
-        location=Location(
-            loc["path"],
-            loc["line"],
-            loc["column"],
-            loc["target"],
-            loc["page"],
-            loc["offset"],
-            loc["member"],
-        ),
-        evidence=Evidence(ev["term"], ev["snippet"], ev["language"], ev["gloss"]),
-        signals=_signals(d["signals"]),
-        refs=tuple(Ref(r["id"], r["title"], r["url"]) for r in d["refs"]),
-        fingerprint=d["fingerprint"],
-        history=_history(d["history"]),
-        suppression=Suppression(sup["reason"], sup["source"]) if sup else None,
-    )
-
-
-def _signals(items: Iterable[dict[str, Any]]) -> tuple[Signal, ...]:
-    return tuple(Signal(s["name"], s["weight"], s["detail"]) for s in items)
-
-
-def _history(h: dict[str, Any] | None) -> History | None:
-    if h is None:
-        return None
-
-    def commit(c: dict[str, str]) -> Commit:
-        return Commit(c["sha"], c["date"], c["author"])
-
-    return History(
-        commit(h["first_commit"]),
-        commit(h["last_commit"]),
-        HistoryStatus(h["status"]),
-        h["renamed_to"],
     )

@@ -19,7 +19,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from ethicscan import jsonread
 from ethicscan.errors import ConfigError
+from ethicscan.fingerprint import text_key
 
 RENAME_WINDOW = 3  # lines either side of the old line that count as the same place
 
@@ -43,7 +45,7 @@ class Item:
         return f"{self.path}:{self.line}"
 
     def text_key(self) -> tuple[str, str, str]:
-        return (self.rule, self.term.lower(), " ".join(self.snippet.split()))
+        return text_key(self.rule, self.term, self.snippet)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,14 +96,7 @@ def _item(raw: Any, where: str) -> Item:
 
 def load(path: str | Path) -> list[Item]:
     """The findings of a ``--format json`` report."""
-    try:
-        doc = json.loads(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ConfigError(f"{path}: not a JSON report: {exc}") from None
-    except RecursionError:
-        raise ConfigError(f"{path}: not a JSON report: nested too deeply") from None
+    doc = jsonread.read(path)
     if not isinstance(doc, dict) or not isinstance(doc.get("findings"), list):
         raise ConfigError(f"{path}: not an ethicscan JSON report (no 'findings' list)")
     version = str(doc.get("schema_version", ""))

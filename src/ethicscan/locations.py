@@ -5,14 +5,15 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterable
 
+from ethicscan.kinds import TargetKind, assert_never
 from ethicscan.model import Location, Target
 
 
-def target_kinds(targets: Iterable[Target]) -> dict[str, str]:
+def target_kinds(targets: Iterable[Target]) -> dict[str, TargetKind]:
     return {t.target: t.kind for t in targets}
 
 
-def file_path(loc: Location, kinds: dict[str, str]) -> str:
+def file_path(loc: Location, kinds: dict[str, TargetKind]) -> str:
     """The file on disk that holds ``loc``, as a ``/`` path joined to its target:
     ``examples/police-app/x.yaml`` for the target ``examples``; the outer archive
     for a chain (``sdk.zip`` for ``sdk.zip!libs/a.jar!B.class``).  Relative when the
@@ -20,15 +21,23 @@ def file_path(loc: Location, kinds: dict[str, str]) -> str:
     outer = loc.path.split("!", 1)[0]
     if not loc.target:
         return outer
-    kind = kinds.get(loc.target, "directory")
+    kind = kinds.get(loc.target, TargetKind.DIRECTORY)
     target = loc.target.replace("\\", "/")
-    if kind == "file":
-        base = target
-    elif kind == "directory":
-        base = posixpath.join(target, outer)
-    else:  # a package or repository target: only the path inside it is a path
-        return outer
-    return posixpath.normpath(base)
+    match kind:
+        case TargetKind.FILE:
+            return posixpath.normpath(target)
+        case TargetKind.DIRECTORY:
+            return posixpath.normpath(posixpath.join(target, outer))
+        case (
+            TargetKind.PACKAGE
+            | TargetKind.REPOSITORY
+            | TargetKind.MISSING
+            | TargetKind.UNREADABLE
+            | TargetKind.SPECIAL
+        ):
+            return outer  # a package or repository target: only the path inside is a path
+        case _:
+            assert_never(kind)
 
 
 def inner_path(loc: Location) -> str:

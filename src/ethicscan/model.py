@@ -10,6 +10,8 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from ethicscan.kinds import TargetKind
+
 
 class Trait(str, enum.Enum):
     """A protected trait a finding is about."""
@@ -237,7 +239,7 @@ class Target:
     """One target as the user gave it."""
 
     target: str
-    kind: str  # "file" | "directory" | "package" | "repository" | "missing" | ...
+    kind: TargetKind
     artefact: str = ""  # for a package target: the exact file obtained
     sha256: str = ""  # of a file or package target
     size: int | None = None  # bytes, of a file or package target
@@ -305,7 +307,8 @@ class ScanResult:
         return tuple(
             t
             for t in self.targets
-            if t.kind in ("missing", "unreadable") or (t.kind == "package" and not t.artefact)
+            if t.kind in (TargetKind.MISSING, TargetKind.UNREADABLE)
+            or (t.kind is TargetKind.PACKAGE and not t.artefact)
         )
 
     def failing(self, severity: Severity) -> tuple[Finding, ...]:

@@ -23,13 +23,11 @@ from ethicscan.extract.decode import SAMPLE, stream_encoding
 from ethicscan.extract.explore import (
     Budget,
     Explorer,
-    binary_head,
-    ends_like_zip,
-    streamable,
+    clean_text,
+    in_pieces,
     zip_at_end,
 )
 from ethicscan.extract.formats import HEAD, Format, identify
-from ethicscan.extract.registry import extractor_for
 from ethicscan.extract.stream import ranges
 from ethicscan.extract.units import SPOOL_AT, Blob, Limits, Scratch, TextUnit
 from ethicscan.model import Finding, Notice, Skipped, SkipReason, path_text
@@ -176,7 +174,7 @@ class _Found:
         if not unit.text:
             return
         try:
-            found = analyse(unit.text, unit.path, self.catalogue, unit.hint, unit.utf8)
+            found = analyse(unit.text, unit.path, self.catalogue, unit.kind, unit.utf8)
         except RecursionError as exc:  # pragma: no cover - defensive: report, never die
             self.skip(unit.path, SkipReason.ERROR, repr(exc))
             return
@@ -230,13 +228,7 @@ def _clean_text(data: bytes, name: str, catalogue: Catalogue) -> bool:
     container, document or binary magic, no extractor for its suffix) in which
     the prefilter sees no term.  Same verdict as exploring it.  ``name``: the file's
     name (or path), as reported."""
-    if prefilter_for(catalogue).maybe(data, plain=True):  # True also without Hyperscan
-        return False
-    if identify(name, data)[0] is not Format.TEXT:  # reads its head only
-        return False
-    if extractor_for(Format.TEXT, name) is not None:
-        return False
-    return not binary_head(data) and not ends_like_zip(data)
+    return clean_text(data, name, prefilter_for(catalogue))
 
 
 def _own(f: Finding, unit: TextUnit) -> bool:
@@ -372,7 +364,7 @@ def split_large(job: FileJob, limits: Limits) -> list[FileJob]:
         return [job]
     if zip_at_end(Blob(job.size, path=job.fs_path)):  # a zip behind a long script
         return [job]
-    if job.size <= limits.max_member_size and not streamable(job.rel_path, head[:SAMPLE]):
+    if not in_pieces(job.size, job.rel_path, limits, lambda: head[:SAMPLE]):
         return [job]
     enc = stream_encoding(head[:SAMPLE])
     if enc is None:

@@ -4,7 +4,6 @@ hit in context, then anchor findings on the definitions they document."""
 from __future__ import annotations
 
 import bisect
-import hashlib
 import re
 from collections import defaultdict
 from dataclasses import replace
@@ -21,6 +20,8 @@ from ethicscan.classify.document import CONFIG_SUFFIXES, Document
 from ethicscan.classify.schema import Container, Place, parse_schema
 from ethicscan.classify.signals import SignalName
 from ethicscan.classify.symbols import demangled
+from ethicscan.fingerprint import fingerprints
+from ethicscan.kinds import TextKind
 from ethicscan.model import Basis, Capability, Evidence, Finding, Location, Severity, Signal, Trait
 from ethicscan.rules.catalogue import (
     Catalogue,
@@ -50,12 +51,17 @@ _CAP_RANK = {c: i for i, c in enumerate(reversed(list(Capability)))}
 
 
 def analyse(
-    text: str, path: str, catalogue: Catalogue, hint: str = "", utf8: bytes | None = None
+    text: str,
+    path: str,
+    catalogue: Catalogue,
+    kind: TextKind = TextKind.NAMED,
+    utf8: bytes | None = None,
 ) -> list[Finding]:
-    """Every finding in ``text``; ``path`` is the location reported and, unless
-    ``hint`` names another file, what the kind of file is read from.  ``utf8``: the
-    text's own UTF-8 bytes, if at hand (``text.encode("utf-8", "surrogatepass")``)."""
-    doc = Document(text, path, catalogue, "", hint, utf8=utf8)
+    """Every finding in ``text``; ``path`` is the location reported and, for a
+    :attr:`TextKind.NAMED` text, what the kind of file is read from (else ``kind``
+    says).  ``utf8``: the text's own UTF-8 bytes, if at hand
+    (``text.encode("utf-8", "surrogatepass")``)."""
+    doc = Document(text, path, catalogue, "", kind, utf8=utf8)
     term_matches = _outside_directives(doc, standing_terms(_term_matches(doc)))
     if not term_matches:
         return []
@@ -203,7 +209,7 @@ class _Around:
 def _place_in_schema(doc: Document, hits: list[Hit]) -> None:
     """In a schema file, give each hit its container: the lines and the names that are
     its context (docs/classifier.md, "Schemas")."""
-    schema = parse_schema(doc.hint or doc.path, doc.text)
+    schema = parse_schema(doc.path, doc.text, doc.suffix)
     if schema is None:
         return
     places: dict[int, Place] = {}
@@ -481,17 +487,8 @@ def _face_input_findings(doc: Document, decided: list[tuple[Hit, Decision]]) -> 
 
 
 def with_fingerprints(findings: list[Finding]) -> list[Finding]:
-    """Stable ids that leave line numbers out, so baselines survive edits above:
-    rule, path, term, the line's text and the occurrence number among equals."""
+    """``findings`` sorted, each with its fingerprint (:mod:`ethicscan.fingerprint`)."""
     findings.sort(key=Finding.sort_key)
-    counts: dict[str, int] = defaultdict(int)
-    out = []
-    for f in findings:
-        basis = "\x1f".join(
-            (f.rule, f.location.path, f.evidence.term.lower(), " ".join(f.evidence.snippet.split()))
-        )
-        n = counts[basis]
-        counts[basis] += 1
-        digest = hashlib.sha256(f"{basis}\x1f{n}".encode()).hexdigest()[:20]
-        out.append(replace(f, fingerprint=digest))
-    return out
+    return [
+        replace(f, fingerprint=fp) for f, fp in zip(findings, fingerprints(findings), strict=True)
+    ]

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ethicscan.classify.document import CONFIG_SUFFIXES, LOCAL, Document
-from ethicscan.classify.schema import FILTER, REQUEST, RESPONSE, Place
+from ethicscan.classify.schema import Place, Role
 from ethicscan.classify.shape import (
     TRANSLATION_SUFFIXES,
     has_emoji,
@@ -353,13 +353,13 @@ def _structural(
     if face and not surv and any(p in place.text().lower() for p in _RECORD_PARTS):
         surv = [f"{face[0]} record"]
     watched = bool(surv or face or ev.in_file(Category.SURVEILLANCE) >= 3)
-    if c.role == FILTER or (c.role == REQUEST and query and (watched or not declared)):
+    if c.role is Role.FILTER or (c.role is Role.REQUEST and query and (watched or not declared)):
         # retrieving people by a trait is a search in any domain: a query parameter
         # over patients' race as much as over a camera's captures
         return Capability.SEARCH, None, SignalName.SCHEMA_FILTER, f"a filter of {where}"
-    if c.role == RESPONSE and query and watched:
+    if c.role is Role.RESPONSE and query and watched:
         return Capability.SEARCH, None, SignalName.SCHEMA_RESPONSE, f"search results of {where}"
-    if c.role == RESPONSE and face and not declared:
+    if c.role is Role.RESPONSE and face and not declared:
         return (
             Capability.INFERENCE,
             Basis.BIOMETRIC,

@@ -15,6 +15,8 @@ from operator import add
 from typing import Protocol
 
 from ethicscan.classify import shape
+from ethicscan.kinds import TextKind, assert_never
+from ethicscan.names import stem, suffix
 from ethicscan.rules.catalogue import Catalogue, Category, context_words
 from ethicscan.rules.matcher import lower_same_length
 from ethicscan.rules.prefilter import prefilter_for
@@ -72,8 +74,9 @@ YAML_TEXT_LINES = 200_000  # a larger YAML text is read a line at a time, withou
 # A key whose value is a block scalar (``description: >``, ``- note: |-``).
 _BLOCK_SCALAR = re.compile(r"^(\s*)(?:-\s+)?[^\s#][^#\n]*?:\s*([|>])[-+0-9]*[ \t]*(?:#.*)?$", re.M)
 EXAMPLE_REACH = 40  # lines looked back for the start of an example in documentation
-# The hint of a binary's strings and symbols, one a line (extract/native.py).  Such
-# a list holds many modules, so "in this file" means within STRINGS_REACH lines.
+# How a binary's strings and symbols (TextKind.STRINGS, one a line: extract/native.py)
+# are read.  Such a list holds many modules, so "in this file" means within
+# STRINGS_REACH lines.
 STRINGS_SUFFIX = ".strings"
 STRINGS_REACH = 50
 # A text of more lines than this that is not a Python module is a bundle (many modules
@@ -127,7 +130,7 @@ class Document:
     path: str
     catalogue: Catalogue
     lowered: str = ""
-    hint: str = ""  # the name the kind of text is read from, when not the path's own
+    kind: TextKind = TextKind.NAMED  # how the text is read, when not as its path says
     # For a large text: the line ranges (inclusive) around its hits that comments and
     # context words are read from; the rest of the text is never looked at again.
     focus: list[tuple[int, int]] | None = None
@@ -169,17 +172,35 @@ class Document:
     # -- kind of file and of line --------------------------------------------------------
     @cached_property
     def suffix(self) -> str:
-        name = (self.hint or self.path).rsplit("/", 1)[-1].rsplit("!", 1)[-1].lower()
-        return "." + name.rsplit(".", 1)[-1] if "." in name else ""
+        """The suffix the text is read as: its path's, or the one its kind reads like."""
+        match self.kind:
+            case TextKind.NAMED:
+                return suffix(self.path)
+            case TextKind.PROSE:
+                return ".txt"
+            case TextKind.STRINGS:
+                return STRINGS_SUFFIX
+            case TextKind.JAVA:
+                return ".java"
+            case TextKind.GETTEXT:
+                return ".po"
+            case _:
+                assert_never(self.kind)
 
     @cached_property
     def is_prose(self) -> bool:
-        name = (self.hint or self.path).rsplit("/", 1)[-1].rsplit("!", 1)[-1].lower()
-        stem = name.split(".", 1)[0]
-        if self.suffix in PROSE_SUFFIXES or stem in PROSE_NAMES:
-            return True
-        # a text with no suffix is read by its lines: a fortune file, a changelog
-        return not self.suffix and shape.is_prose_text(self.line_count, self.line_text)
+        match self.kind:
+            case TextKind.PROSE:
+                return True
+            case TextKind.STRINGS:
+                return False  # whatever the binary's name
+            case TextKind.NAMED | TextKind.JAVA | TextKind.GETTEXT:
+                if self.suffix in PROSE_SUFFIXES or stem(self.path) in PROSE_NAMES:
+                    return True
+                # a text with no suffix is read by its lines: a fortune file, a changelog
+                return not self.suffix and shape.is_prose_text(self.line_count, self.line_text)
+            case _:
+                assert_never(self.kind)
 
     @cached_property
     def is_strings(self) -> bool:

@@ -20,6 +20,7 @@ from dataclasses import replace
 
 from ethicscan.classify.signals import SignalName
 from ethicscan.model import Basis, Capability, Finding, Severity, Signal, Trait
+from ethicscan.names import stem, suffix
 
 # Traits a model over names predicts together: race, ethnicity, named groups, religion
 # (a class of such models: "Jewish", "Muslim") and caste (from Indian surnames).
@@ -74,30 +75,25 @@ def package_of(f: Finding) -> str:
     return f"{f.location.target}\x1f{head}"
 
 
-def _suffix(path: str) -> str:
-    name = path.rsplit("!", 1)[-1].rsplit("/", 1)[-1].lower()
-    return name[name.rfind(".") :] if "." in name else ""
-
-
 def _model_data(f: Finding) -> bool:
     """Is ``f`` a record or mention in a data file, or a label of a value set recorded
     in code (the model's label set)?"""
     if _has(f, CATALOGUE):
         return False  # a list of the protected categories is no model's label set
-    suffix = _suffix(f.location.path)
-    if suffix in DATA_SUFFIXES:
+    ext = suffix(f.location.path)
+    if ext in DATA_SUFFIXES:
         return f.capability in (Capability.RECORD, Capability.MENTION)
     if _describes_package(f.location.path):
         # a line of the description that itself speaks of the model or of names
         return f.capability in (Capability.RECORD, Capability.MENTION) and bool(
             _OF_THE_MODEL.search(f.evidence.snippet)
         )
-    if suffix in CODE_SUFFIXES and f.capability is Capability.MENTION:
+    if ext in CODE_SUFFIXES and f.capability is Capability.MENTION:
         # a docstring or comment of its code that speaks of the model or of names: the
         # module's documentation of its inference, as its README's line is
         return bool(_OF_THE_MODEL.search(f.evidence.snippet))
     return (
-        suffix in CODE_SUFFIXES
+        ext in CODE_SUFFIXES
         and f.capability is Capability.RECORD
         and _has(f, SignalName.VALUE_SET.value)
     )
@@ -107,8 +103,7 @@ def _describes_package(path: str) -> bool:
     """Is ``path`` the package's description (README, METADATA, PKG-INFO) or a page of
     its documentation?  There the model's output is what the text is about: "guesses a
     person's race from the last name" documents the inference, it mentions no one."""
-    name = path.rsplit("!", 1)[-1].rsplit("/", 1)[-1].lower()
-    return _suffix(path) in DOC_SUFFIXES or name.split(".", 1)[0] in DOC_NAMES
+    return suffix(path) in DOC_SUFFIXES or stem(path) in DOC_NAMES
 
 
 def _has(f: Finding, signal: str) -> bool:
@@ -125,7 +120,7 @@ def name_model_data(findings: Sequence[Finding]) -> list[Finding]:
             f.capability is Capability.INFERENCE
             and f.basis is Basis.NAME
             and f.trait in NAME_MODEL_TRAITS
-            and _suffix(f.location.path) in CODE_SUFFIXES
+            and suffix(f.location.path) in CODE_SUFFIXES
             and not _has(
                 f, SignalName.IN_COMMENT_OR_DOC.value
             )  # code that runs, not its documentation

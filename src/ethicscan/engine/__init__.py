@@ -127,9 +127,12 @@ def _dask(scheduler: str, tls: TLSFiles = NO_TLS) -> Engine:
 ENGINES: dict[str, Callable[[str, TLSFiles], Engine]] = {"local": LocalEngine, "dask": _dask}
 
 
+def check_engine(name: str) -> None:
+    """A :class:`ConfigError` unless ``name`` is one of :data:`ENGINES`."""
+    if name not in ENGINES:
+        raise ConfigError(f"unknown engine {name!r} (one of: {', '.join(ENGINES)})")
+
+
 def get_engine(name: str, scheduler: str = "", tls: TLSFiles = NO_TLS) -> Engine:
-    try:
-        factory = ENGINES[name]
-    except KeyError:
-        raise ConfigError(f"unknown engine {name!r} (one of: {', '.join(ENGINES)})") from None
-    return factory(scheduler, tls)
+    check_engine(name)
+    return ENGINES[name](scheduler, tls)

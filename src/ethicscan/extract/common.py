@@ -10,13 +10,6 @@ SHORT = 64  # ... and cut to this (and an ellipsis) wherever else it is used
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
 
 
-def prose_hint(name: str) -> str:
-    """The hint that makes the classifier read a document's text as prose
-    (``spec.pdf`` -> ``spec.pdf.txt``)."""
-    base = name.rsplit("/", 1)[-1].rsplit("!", 1)[-1]
-    return f"{base}.txt"
-
-
 def clean(text: str) -> str:
     """Unix line ends, and control characters (not tabs) turned into spaces."""
     return _CONTROL.sub(" ", text.replace("\r\n", "\n").replace("\r", "\n"))

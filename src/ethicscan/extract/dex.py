@@ -25,6 +25,7 @@ from collections import defaultdict
 from ethicscan.extract.common import Once, label
 from ethicscan.extract.javaclass import ACCESS, Lines, java_type, mutf8
 from ethicscan.extract.units import Extracted, ExtractError, Segment
+from ethicscan.kinds import TextKind
 from ethicscan.model import SkipReason
 
 HEADER_SIZE = 0x70
@@ -175,7 +176,7 @@ def extract_dex(data: bytes, name: str) -> Extracted:
         lines = dex_segments(dex)
     except struct.error as exc:
         raise _corrupt(str(exc)) from exc
-    return Extracted(tuple(lines.segments), hint="classes.java", skipped=lines.skipped())
+    return Extracted(tuple(lines.segments), kind=TextKind.JAVA, skipped=lines.skipped())
 
 
 def dex_segments(dex: DexFile) -> Lines:

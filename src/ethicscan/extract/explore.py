@@ -35,7 +35,7 @@ from ethicscan.extract.decode import (
     utf16_without_bom,
 )
 from ethicscan.extract.formats import COMPILED, CONTAINERS, HEAD, Format, identify, inner_name
-from ethicscan.extract.registry import extractor_for
+from ethicscan.extract.registry import extractor_for, reader_for
 from ethicscan.extract.stream import RangeReader, ranges, unit_of
 from ethicscan.extract.units import (
     RATIO_FLOOR,
@@ -130,10 +130,8 @@ class Explorer:
         if fmt in CONTAINERS:
             yield from self._open(path, fmt, desc, blob, budget, depth)
             return
-        if (
-            fmt is Format.TEXT
-            and blob.size > self.limits.stream_above
-            and (blob.size > self.limits.max_member_size or streamable(path, blob.head(SAMPLE)))
+        if fmt is Format.TEXT and in_pieces(
+            blob.size, path, self.limits, lambda: blob.head(SAMPLE)
         ):
             yield from self.stream(path, blob)
             return
@@ -155,15 +153,10 @@ class Explorer:
             # a zip behind a script or stub longer than the head
             yield from self._open(path, Format.ZIP, "zip archive after a stub", blob, budget, depth)
             return
-        ext = extractor_for(Format.TEXT, path)
-        if (
-            ext is None
-            and self.prefilter is not None
-            and not self.prefilter.maybe(data, plain=True)
-            and not binary_head(data)
-        ):
+        if self.prefilter is not None and clean_text(data, path, self.prefilter):
             yield TextUnit(path, "")  # no term can be in it: read, nothing to classify
             return
+        ext = extractor_for(Format.TEXT, path)
         try:
             decoded = decode(data)
         except NotText as exc:
@@ -196,7 +189,7 @@ class Explorer:
     ) -> Iterator[TextUnit | Skipped]:
         """The pieces of a large text (:mod:`extract.stream`), or, with ``only =
         (index, count)``, of one of its ranges, with lines counted from the
-        range's start (the engine adds the lines of the ranges before)."""
+        range's start (the pipeline adds the lines of the ranges before)."""
         with blob.open() as f:
             head = f.read(SAMPLE)
             enc = stream_encoding(head)
@@ -237,8 +230,8 @@ class Explorer:
     def _extract(
         self, path: str, fmt: Format, desc: str, blob: Blob, budget: Budget, depth: int
     ) -> Iterator[TextUnit | Skipped]:
-        ext = extractor_for(fmt, path)
-        if ext is None:
+        reader = reader_for(fmt, path)
+        if reader is None:
             yield Skipped(path, SkipReason.BINARY, desc)
             return
         data = blob.read()
@@ -250,11 +243,11 @@ class Explorer:
                 "EncryptionInfo and EncryptedPackage)",
             )
             return
-        if fmt in LITERAL and self.prefilter is not None and not self.prefilter.maybe(data):
+        if reader.literal and self.prefilter is not None and not self.prefilter.maybe(data):
             # Its strings are its own bytes: none of them can hold a term.
             yield TextUnit(path, "")
             return
-        yield from self._run(ext, path, fmt, data, budget, depth)
+        yield from self._run(reader.extract, path, fmt, data, budget, depth)
 
     def _run(
         self,
@@ -294,20 +287,12 @@ class Explorer:
         self, path: str, fmt: Format, desc: str, blob: Blob, budget: Budget, depth: int
     ) -> Iterator[TextUnit | Skipped]:
         try:
-            if fmt is Format.ZIP:
-                yield from self._zip(path, blob, budget, depth)
-            elif fmt is Format.TAR:
-                with blob.open() as f:
-                    yield from self._tar(path, f, budget, depth)
-            elif fmt is Format.ARCHIVE:
-                yield from self._libarchive(path, desc, blob, budget, depth)
-            else:
-                yield from self._compressed(path, fmt, blob, budget, depth)
+            yield from ARCHIVES[fmt](self, path, fmt, desc, blob, budget, depth)
         except _Refused as exc:
             yield Skipped(path, exc.reason, f"{exc.detail}; the rest of {desc} was not read")
 
     def _zip(
-        self, path: str, blob: Blob, budget: Budget, depth: int
+        self, path: str, fmt: Format, desc: str, blob: Blob, budget: Budget, depth: int
     ) -> Iterator[TextUnit | Skipped]:
         with blob.open() as raw:
             # zipfile makes an object of every entry before the first is read: a zip
@@ -382,6 +367,12 @@ class Explorer:
                     budget.entries = self.limits.max_entries
                     budget.entry()
 
+    def _tar_file(
+        self, path: str, fmt: Format, desc: str, blob: Blob, budget: Budget, depth: int
+    ) -> Iterator[TextUnit | Skipped]:
+        with blob.open() as f:
+            yield from self._tar(path, f, budget, depth)
+
     def _tar(
         self, path: str, f: IO[bytes], budget: Budget, depth: int
     ) -> Iterator[TextUnit | Skipped]:
@@ -436,7 +427,7 @@ class Explorer:
                 yield from self._member(name, got, budget, depth)
 
     def _compressed(
-        self, path: str, fmt: Format, blob: Blob, budget: Budget, depth: int
+        self, path: str, fmt: Format, desc: str, blob: Blob, budget: Budget, depth: int
     ) -> Iterator[TextUnit | Skipped]:
         with blob.open() as raw:
             counted = _Counting(raw)
@@ -464,7 +455,7 @@ class Explorer:
             yield from self._member(name, got, budget, depth)
 
     def _libarchive(
-        self, path: str, desc: str, blob: Blob, budget: Budget, depth: int
+        self, path: str, fmt: Format, desc: str, blob: Blob, budget: Budget, depth: int
     ) -> Iterator[TextUnit | Skipped]:
         try:
             import libarchive  # type: ignore[import-untyped]
@@ -666,12 +657,45 @@ def _overlapping(infos: list[zipfile.ZipInfo]) -> set[zipfile.ZipInfo]:
     return out
 
 
-# Formats whose extractor gives back strings that stand in the file's bytes as they
-# are, each after a byte that is not a letter (NUL-separated string tables, the
-# strings pass, gettext catalogues): when the prefilter finds no term in the bytes,
-# the extractor cannot find one in the strings.  Not class files or DEX, whose
-# strings follow a length that may be a letter, nor documents, which are compressed.
-LITERAL = frozenset({Format.ELF, Format.PE, Format.MACHO, Format.BINARY, Format.GETTEXT})
+# Which reader opens which container format (:data:`formats.CONTAINERS`), as
+# ``extract/registry.py`` says which extractor reads which document or binary: an
+# archive read member by member (zip, tar, libarchive's formats) or a compressed
+# stream holding one file or a tarball.
+_Opener = Callable[[Explorer, str, Format, str, Blob, Budget, int], Iterator[TextUnit | Skipped]]
+ARCHIVES: dict[Format, _Opener] = {
+    Format.ZIP: Explorer._zip,
+    Format.TAR: Explorer._tar_file,
+    Format.ARCHIVE: Explorer._libarchive,
+    Format.GZIP: Explorer._compressed,
+    Format.BZIP2: Explorer._compressed,
+    Format.XZ: Explorer._compressed,
+    Format.ZSTD: Explorer._compressed,
+}
+
+
+def clean_text(data: bytes, name: str, prefilter: Prefilter) -> bool:
+    """A plain text (no container, document or binary magic, no extractor for its
+    suffix, no zip at its end) in which the prefilter sees no term: read, with nothing
+    to classify.  The pipeline decides with this before building anything, and the
+    explorer for what it reads, so both give the same verdict.  ``name``: the file's
+    name (or path)."""
+    return (
+        extractor_for(Format.TEXT, name) is None
+        and not prefilter.maybe(data, plain=True)  # True also without Hyperscan
+        and identify(name, data)[0] is Format.TEXT  # (reads its head only)
+        and not binary_head(data)
+        and not ends_like_zip(data)
+    )
+
+
+def in_pieces(size: int, path: str, limits: Limits, sample: Callable[[], bytes]) -> bool:
+    """Whether a text of ``size`` bytes named ``path`` is read in pieces
+    (:mod:`extract.stream`) rather than whole: larger than :attr:`Limits.stream_above`,
+    and either larger than a whole read may be or :func:`streamable` (``sample``
+    gives its first :data:`SAMPLE` bytes, read only when that is asked)."""
+    return size > limits.stream_above and (
+        size > limits.max_member_size or streamable(path, sample())
+    )
 
 
 def streamable(path: str, head: bytes) -> bool:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import enum
 
+from ethicscan.names import base_name, suffix
+
 
 class Format(str, enum.Enum):
     ZIP = "zip"  # zip, jar, war, ear, aar, apk, whl, egg, nupkg, ...
@@ -174,15 +176,10 @@ def _office_zip(head: bytes) -> bool:
     return b"[Content_Types].xml" in names and bool(names & _OOXML_MAIN)
 
 
-def suffix(name: str) -> str:
-    base = name.rsplit("/", 1)[-1].rsplit("!", 1)[-1].lower()
-    return "." + base.rsplit(".", 1)[-1] if "." in base else ""
-
-
 def inner_name(name: str, fmt: Format) -> str:
     """The name of what a single-file compressor holds: ``a.txt.gz`` -> ``a.txt``,
     ``a.tgz`` -> ``a.tar``, ``x.zip!a.txt.gz`` -> ``a.txt``."""
-    base = name.rsplit("/", 1)[-1].rsplit("!", 1)[-1]
+    base = base_name(name)
     low = base.lower()
     for long, short in ((".tgz", ".tar"), (".tbz2", ".tar"), (".txz", ".tar"), (".tzst", ".tar")):
         if low.endswith(long):

@@ -11,6 +11,7 @@ import io
 import struct
 
 from ethicscan.extract.units import Extracted, ExtractError, Segment
+from ethicscan.kinds import TextKind
 from ethicscan.model import SkipReason
 
 
@@ -59,5 +60,4 @@ def extract_mo(data: bytes, name: str) -> Extracted:
         lines.append(f"msgid {_quote(key)}\nmsgstr {_quote(value)}\n")
     if not lines:
         return Extracted(())
-    stem = name.rsplit("/", 1)[-1].rsplit("!", 1)[-1].rsplit(".", 1)[0] or "messages"
-    return Extracted((Segment("\n".join(lines)),), hint=f"{stem}.po")
+    return Extracted((Segment("\n".join(lines)),), kind=TextKind.GETTEXT)

@@ -33,6 +33,7 @@ import struct
 
 from ethicscan.extract.common import Once, label
 from ethicscan.extract.units import Extracted, ExtractError, Segment
+from ethicscan.kinds import TextKind
 from ethicscan.model import SkipReason
 
 MAGIC = b"\xca\xfe\xba\xbe"
@@ -286,7 +287,7 @@ def extract_class(data: bytes, name: str) -> Extracted:
     lines = class_segments(cf)
     return Extracted(
         tuple(lines.segments),
-        hint=cf.name.rsplit(".", 1)[-1] + ".java",
+        kind=TextKind.JAVA,
         skipped=lines.skipped(),
     )
 

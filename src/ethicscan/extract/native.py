@@ -19,13 +19,10 @@ from collections.abc import Callable, Sequence
 
 from ethicscan.extract.strings import strings
 from ethicscan.extract.units import Extracted, Segment
+from ethicscan.kinds import TextKind
 from ethicscan.model import SkipReason
 
 MAX_SYMBOLS = 200_000
-
-# A strings list reads as neither prose nor one language's code: a neutral name
-# for the classifier (an undecodable ``notes.txt`` must not be read as prose).
-HINT = "binary.strings"
 
 
 def extract_binary(data: bytes, name: str) -> Extracted:
@@ -85,7 +82,7 @@ def _with_strings(
         skipped += (
             (SkipReason.LIMIT, f"strings after {len(found)} strings not read (strings cap)"),
         )
-    return Extracted(tuple(symbols) + tuple(found), hint=HINT, skipped=skipped)
+    return Extracted(tuple(symbols) + tuple(found), kind=TextKind.STRINGS, skipped=skipped)
 
 
 def _unique(symbols: list[tuple[str, int | None]]) -> list[Segment]:

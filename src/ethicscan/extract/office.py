@@ -37,10 +37,12 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 
 from ethicscan.extract import zipdir
-from ethicscan.extract.common import Once, clean, prose_hint
-from ethicscan.extract.formats import OFFICE_SUFFIXES, suffix
+from ethicscan.extract.common import Once, clean
+from ethicscan.extract.formats import OFFICE_SUFFIXES
 from ethicscan.extract.units import Extracted, ExtractError, Segment
+from ethicscan.kinds import TextKind
 from ethicscan.model import SkipReason
+from ethicscan.names import suffix
 
 MAX_PART = 64 * 1024 * 1024  # uncompressed bytes of one XML part
 MAX_TOTAL = 256 * 1024 * 1024  # uncompressed bytes of all parts read from one document
@@ -380,7 +382,7 @@ def extract_office(data: bytes, name: str) -> Extracted:
         members = tuple(_embedded(pkg))
         _not_read(pkg)
     kept = tuple(s for s in segments if s.text.strip())
-    return Extracted(kept, hint=prose_hint(name), skipped=tuple(pkg.skipped), members=members)
+    return Extracted(kept, kind=TextKind.PROSE, skipped=tuple(pkg.skipped), members=members)
 
 
 _EMBEDDED = OFFICE_SUFFIXES | {".pdf"}

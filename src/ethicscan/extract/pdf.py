@@ -25,8 +25,9 @@ import ctypes
 import time
 from typing import Any
 
-from ethicscan.extract.common import Once, clean, prose_hint, ranges
+from ethicscan.extract.common import Once, clean, ranges
 from ethicscan.extract.units import Extracted, ExtractError, Segment
+from ethicscan.kinds import TextKind
 from ethicscan.model import SkipReason
 
 MAX_PAGES = 5000  # pages read from one PDF
@@ -57,7 +58,7 @@ def extract_pdf(data: bytes, name: str) -> Extracted:
         raise ExtractError(SkipReason.CORRUPT, f"PDF: {exc}") from None
     try:
         form, skipped = _form(doc, pdfium)
-        return _read(doc, pdfium, prose_hint(name), form, skipped)
+        return _read(doc, pdfium, form, skipped)
     finally:
         doc.close()
 
@@ -145,9 +146,7 @@ class _Notes:
         return clean("\n".join(n for n in notes if n.strip()))
 
 
-def _read(
-    doc: Any, pdfium: Any, hint: str, form: Any, skipped: list[tuple[SkipReason, str]]
-) -> Extracted:
+def _read(doc: Any, pdfium: Any, form: Any, skipped: list[tuple[SkipReason, str]]) -> Extracted:
     total = len(doc)
     if total == 0:
         raise ExtractError(SkipReason.NO_TEXT_LAYER, "PDF with no pages")
@@ -214,7 +213,7 @@ def _read(
                 f"page {ranges(empty)}; the rest was scanned",
             )
         )
-    return Extracted(tuple(segments), hint=hint, skipped=tuple(skipped), members=members)
+    return Extracted(tuple(segments), kind=TextKind.PROSE, skipped=tuple(skipped), members=members)
 
 
 def _page_text(

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
+from ethicscan.kinds import TextKind
 from ethicscan.model import SkipReason
 
 SPOOL_AT = 8 * 1024 * 1024  # members larger than this go to the private temp folder
@@ -66,14 +67,14 @@ class Segment:
 class Extracted:
     """What an extractor read from one file.
 
-    ``hint`` is the name the classifier reads the kind of text from (``spec.md``
-    makes a PDF read as prose); empty keeps the file's own name.  ``skipped``
+    ``kind`` is how the classifier reads the text (a PDF's as prose, a binary's
+    strings as strings); :attr:`TextKind.NAMED` reads it as the file's name says.  ``skipped``
     lists parts that could not be read (an encrypted page, a corrupt stream).
     ``members`` are embedded files to explore like archive members (name, bytes).
     """
 
     segments: tuple[Segment, ...]
-    hint: str = ""
+    kind: TextKind = TextKind.NAMED
     skipped: tuple[tuple[SkipReason, str], ...] = ()
     members: tuple[tuple[str, bytes], ...] = ()
 
@@ -87,7 +88,7 @@ class ExtractError(Exception):
         self.detail = detail
 
 
-# An extractor reads a file's bytes (and its name, for hints) into text segments.
+# An extractor reads a file's bytes (and its name, for messages) into text segments.
 Extractor = Callable[[bytes, str], Extracted]
 
 
@@ -97,7 +98,7 @@ class TextUnit:
 
     path: str  # the chain: ``sdk.zip!libs/face.jar!com/a/B.class``
     text: str
-    hint: str = ""
+    kind: TextKind = TextKind.NAMED
     # For extracted texts: the first line (0-based) of each segment in ``text``.
     starts: tuple[int, ...] = ()
     segments: tuple[Segment, ...] = ()
@@ -126,7 +127,7 @@ class TextUnit:
             parts.append(text)
             line += text.count("\n") + 1
         return TextUnit(
-            path, "\n".join(parts), extracted.hint, tuple(starts), tuple(extracted.segments)
+            path, "\n".join(parts), extracted.kind, tuple(starts), tuple(extracted.segments)
         )
 
     def origin(self, line: int) -> tuple[int, Segment | None]:

@@ -23,6 +23,7 @@ import csv
 import io
 from collections.abc import Sequence
 
+from ethicscan.kinds import TargetKind
 from ethicscan.locations import file_path, inner_path, target_kinds
 from ethicscan.model import Finding, Location, ScanResult, path_text
 from ethicscan.report.table import safe_text
@@ -49,12 +50,12 @@ def cell(value: object) -> str:
     return ("'" if text.startswith(_FORMULA) else "") + safe_text(text)
 
 
-def _path(loc: Location, kinds: dict[str, str]) -> str:
+def _path(loc: Location, kinds: dict[str, TargetKind]) -> str:
     inner = inner_path(loc)
     return file_path(loc, kinds) + ("!" + inner if inner else "")
 
 
-def _finding(f: Finding, kinds: dict[str, str]) -> Sequence[object]:
+def _finding(f: Finding, kinds: dict[str, TargetKind]) -> Sequence[object]:
     loc = f.location
     return (
         f.severity.value,

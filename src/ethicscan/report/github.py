@@ -7,6 +7,7 @@ are notices.  Values are escaped as the Actions runner requires.
 
 from __future__ import annotations
 
+from ethicscan.kinds import TargetKind
 from ethicscan.locations import file_path, is_text_line, target_kinds
 from ethicscan.model import Finding, Location, ScanResult, Severity
 
@@ -36,7 +37,7 @@ def _command(kind: str, props: dict[str, str], message: str) -> str:
     return f"::{kind} {head}::{escape_data(message)}"
 
 
-def _finding(f: Finding, kinds: dict[str, str]) -> str:
+def _finding(f: Finding, kinds: dict[str, TargetKind]) -> str:
     loc = f.location
     props = {"file": file_path(loc, kinds)}
     if is_text_line(loc):
@@ -87,5 +88,5 @@ def render(result: ScanResult) -> str:
     return "\n".join(lines) + "\n"
 
 
-def file_path_of(target: str, path: str, kinds: dict[str, str]) -> str:
+def file_path_of(target: str, path: str, kinds: dict[str, TargetKind]) -> str:
     return file_path(Location(path, 0, 0, target), kinds)

@@ -307,7 +307,7 @@ def render(result: ScanResult) -> str:
     )
     st = result.stats
     targets = "".join(
-        f"<tr><td class='mono'>{e(t.target)}</td><td>{e(t.kind)}</td>"
+        f"<tr><td class='mono'>{e(t.target)}</td><td>{e(t.kind.value)}</td>"
         f"<td class='mono'>{e(t.artefact)}</td><td class='mono'>{e(t.sha256)}</td>"
         f"<td>{_size(t.size)}</td></tr>"
         for t in result.targets

@@ -4,10 +4,33 @@ never filters or rescans."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from importlib import resources
 from typing import Any
 
-from ethicscan.model import Commit, Finding, History, Notice, ScanResult, Skipped, path_text
+from ethicscan.kinds import TargetKind
+from ethicscan.model import (
+    Basis,
+    Capability,
+    Commit,
+    Evidence,
+    Finding,
+    History,
+    HistoryStatus,
+    Location,
+    Notice,
+    Ref,
+    ScanResult,
+    Severity,
+    Signal,
+    Skipped,
+    SkipReason,
+    Stats,
+    Suppression,
+    Target,
+    Trait,
+    path_text,
+)
 
 SCHEMA_VERSION = "1.0"
 
@@ -86,7 +109,7 @@ def to_dict(result: ScanResult) -> dict[str, Any]:
         "targets": [
             {
                 "target": t.target,
-                "kind": t.kind,
+                "kind": t.kind.value,
                 "artefact": t.artefact,
                 "sha256": t.sha256,
                 "size": t.size,
@@ -125,3 +148,79 @@ def render(result: ScanResult) -> str:
 def schema_text() -> str:
     """The JSON Schema (draft 2020-12) of the report, as shipped in the package."""
     return resources.files("ethicscan.report").joinpath("schema.json").read_text(encoding="utf-8")
+
+
+# -- reading back (the file itself is read by ethicscan.jsonread) ---------------------
+
+
+def from_dict(doc: dict[str, Any]) -> ScanResult:
+    """The result a document of :func:`to_dict` holds (a ``--results`` shard, checked
+    against the schema first: :mod:`ethicscan.report.conform`)."""
+    return ScanResult(
+        targets=tuple(
+            Target(t["target"], TargetKind(t["kind"]), t["artefact"], t["sha256"], t["size"])
+            for t in doc["targets"]
+        ),
+        findings=tuple(finding_from_dict(f) for f in doc["findings"]),
+        skipped=tuple(
+            Skipped(s["path"], SkipReason(s["reason"]), s["detail"], s["target"])
+            for s in doc["skipped"]
+        ),
+        stats=Stats(doc["stats"]["files"], doc["stats"]["bytes"], doc["stats"]["seconds"]),
+        catalogue_version=doc["tool"]["catalogue_version"],
+        tool_version=doc["tool"]["version"],
+        warnings=tuple(
+            Notice(w["path"], w["line"], w["message"], w["target"]) for w in doc.get("warnings", [])
+        ),
+        started=doc.get("started", ""),
+        disabled_rules=tuple(doc["tool"].get("disabled_rules", ())),
+        min_confidence=doc["tool"].get("min_confidence", 0.0),
+        config_file=doc["tool"].get("config_file", ""),
+    )
+
+
+def finding_from_dict(d: dict[str, Any]) -> Finding:
+    loc, ev, sup = d["location"], d["evidence"], d["suppression"]
+    return Finding(
+        rule=d["rule"],
+        trait=Trait(d["trait"]),
+        capability=Capability(d["capability"]),
+        basis=Basis(d["basis"]) if d["basis"] else None,
+        severity=Severity(d["severity"]),
+        confidence=d["confidence"],
+        score=d.get("score", d["confidence"]),
+        location=Location(
+            loc["path"],
+            loc["line"],
+            loc["column"],
+            loc["target"],
+            loc["page"],
+            loc["offset"],
+            loc["member"],
+        ),
+        evidence=Evidence(ev["term"], ev["snippet"], ev["language"], ev["gloss"]),
+        signals=_signals(d["signals"]),
+        refs=tuple(Ref(r["id"], r["title"], r["url"]) for r in d["refs"]),
+        fingerprint=d["fingerprint"],
+        history=_history_of(d["history"]),
+        suppression=Suppression(sup["reason"], sup["source"]) if sup else None,
+    )
+
+
+def _signals(items: Iterable[dict[str, Any]]) -> tuple[Signal, ...]:
+    return tuple(Signal(s["name"], s["weight"], s["detail"]) for s in items)
+
+
+def _history_of(h: dict[str, Any] | None) -> History | None:
+    if h is None:
+        return None
+
+    def commit(c: dict[str, str]) -> Commit:
+        return Commit(c["sha"], c["date"], c["author"])
+
+    return History(
+        commit(h["first_commit"]),
+        commit(h["last_commit"]),
+        HistoryStatus(h["status"]),
+        h["renamed_to"],
+    )

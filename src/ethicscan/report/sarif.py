@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from importlib import metadata
 from typing import Any
 
+from ethicscan.kinds import TargetKind
 from ethicscan.locations import file_path, inner_path, is_text_line, target_kinds
 from ethicscan.model import Finding, ScanResult, Severity
 from ethicscan.report.json import valid
@@ -126,7 +127,7 @@ def _message(f: Finding) -> str:
     )
 
 
-def _location(f: Finding, kinds: dict[str, str]) -> dict[str, Any]:
+def _location(f: Finding, kinds: dict[str, TargetKind]) -> dict[str, Any]:
     loc = f.location
     path = file_path(loc, kinds)
     artifact: dict[str, Any] = {"uri": path}
@@ -157,7 +158,7 @@ def _location(f: Finding, kinds: dict[str, str]) -> dict[str, Any]:
     return out
 
 
-def _result(f: Finding, rule_index: int, kinds: dict[str, str]) -> dict[str, Any]:
+def _result(f: Finding, rule_index: int, kinds: dict[str, TargetKind]) -> dict[str, Any]:
     props: dict[str, Any] = {
         "trait": f.trait.value,
         "capability": f.capability.value,
@@ -305,7 +306,7 @@ def to_dict(
         "columnKind": "unicodeCodePoints",
         "properties": {
             "targets": [
-                {"target": t.target, "kind": t.kind, "sha256": t.sha256, "size": t.size}
+                {"target": t.target, "kind": t.kind.value, "sha256": t.sha256, "size": t.size}
                 for t in result.targets
             ],
             "results_left_out": dropped,

@@ -10,6 +10,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from ethicscan.kinds import TargetKind
 from ethicscan.locations import file_path, inner_path, is_text_line, target_kinds
 from ethicscan.model import Location, ScanResult, Severity
 from ethicscan.report.timeline import timeline
@@ -28,7 +29,7 @@ def safe_text(s: str) -> str:
     return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in s)
 
 
-def place_of(loc: Location, kinds: dict[str, str]) -> str:
+def place_of(loc: Location, kinds: dict[str, TargetKind]) -> str:
     """Where a finding is, as compilers, ruff and ripgrep print it: ``path:line:col`` for
     a line of a file on disk, the path as the target was given (relative to the current
     folder when it lies below it); a member of an archive, a page or a binary's strings

@@ -133,26 +133,27 @@ class Lexicon(Generic[P]):
             start = end - len(key_text)
             if start < 0:
                 continue  # (the other pass matched the key itself, case folded)
-            for key in keys:
-                if key.word:
-                    if not (starts_word(text, start) and ends_word(text, end)):
-                        continue
-                elif not _touch_ok(text, start, end, key):
-                    continue
-                out.append(Match(start, end, key))
+            _judge(text, start, end, keys, out)
         return out
 
     def _find(self, text: str, low: str, out: list[Match[P]]) -> None:
         for end_incl, (length, keys) in self._automaton.iter(low):
             end = end_incl + 1
             start = end - length
-            for key in keys:
-                if key.word:
-                    if not (starts_word(text, start) and ends_word(text, end)):
-                        continue
-                elif not _touch_ok(text, start, end, key):
-                    continue
-                out.append(Match(start, end, key))
+            _judge(text, start, end, keys, out)
+
+
+def _judge(text: str, start: int, end: int, keys: Iterable[Key[P]], out: list[Match[P]]) -> None:
+    """A match of each of ``keys`` at ``[start, end)`` that the text around allows (a
+    word key on word boundaries, any key as its ``not_after``/``not_before`` say): the
+    one judgement of :meth:`Lexicon.find` and :meth:`Lexicon.at`."""
+    for key in keys:
+        if key.word:
+            if not (starts_word(text, start) and ends_word(text, end)):
+                continue
+        elif not _touch_ok(text, start, end, key):
+            continue
+        out.append(Match(start, end, key))
 
 
 def _touch_ok(text: str, start: int, end: int, key: Key[P]) -> bool:

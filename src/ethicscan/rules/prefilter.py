@@ -34,15 +34,15 @@ import hashlib
 import os
 import random
 import re
-import tempfile
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ethicscan.extract.decode import read_as_utf8
+from ethicscan.atomic import write_atomic
 from ethicscan.rules.catalogue import Catalogue, Term, TermKind, standing_terms
+from ethicscan.sniff import read_as_utf8
 
 ENCODINGS = ("utf-8", "gb18030", "big5hkscs", "shift_jis", "euc_jp", "euc_kr")
 WIDE = ("utf-16-le", "utf-16-be")
@@ -291,15 +291,9 @@ class Prefilter:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             if not _private(path.parent):
                 return  # others could replace it: what is kept there is never loaded
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".hsdb-")
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    f.write(head + hashlib.sha256(body).digest() + body)
-                os.replace(tmp, path)  # atomic: a reader sees all of it or none
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
+            write_atomic(
+                path, head + hashlib.sha256(body).digest() + body, prefix=".hsdb-", private=True
+            )
         except OSError:
             return
 

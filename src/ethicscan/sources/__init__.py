@@ -1,6 +1,6 @@
 """Where units come from: one module per kind of target, each a
 :class:`~ethicscan.sources.interface.Source`, and :data:`SOURCES`, the table that
-names the source of each :class:`~ethicscan.sources.interface.TargetKind` and the
+names the source of each :class:`~ethicscan.sources.interface.SourceKind` and the
 targets it reads."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ethicscan.sources.fs import FileSource
-from ethicscan.sources.interface import Source, SourceOptions, TargetKind
+from ethicscan.sources.interface import Source, SourceKind, SourceOptions
 from ethicscan.sources.packages import PackageSource, is_package_target
 
 
@@ -38,19 +38,19 @@ def _anything(_target: str) -> bool:
 
 
 # Each kind of target and its source; a target is of the first kind that accepts it.
-SOURCES: dict[TargetKind, Row] = {
-    TargetKind.PACKAGE: Row(PackageSource, is_package_target),  # pypi:, npm:, deb:
-    TargetKind.REPOSITORY: Row(_repository, _never),  # --history: every target
-    TargetKind.PATH: Row(FileSource, _anything),  # anything else is a file or folder
+SOURCES: dict[SourceKind, Row] = {
+    SourceKind.PACKAGE: Row(PackageSource, is_package_target),  # pypi:, npm:, deb:
+    SourceKind.REPOSITORY: Row(_repository, _never),  # --history: every target
+    SourceKind.PATH: Row(FileSource, _anything),  # anything else is a file or folder
 }
 
 
-def kind_of(target: str, history: bool = False) -> TargetKind:
+def kind_of(target: str, history: bool = False) -> SourceKind:
     """Which source reads ``target``: in a history scan every target is a repository;
     otherwise the first kind of :data:`SOURCES` that accepts it (a file literally named
     ``pypi:x`` is given as ``./pypi:x``)."""
     if history:
-        return TargetKind.REPOSITORY
+        return SourceKind.REPOSITORY
     return next(kind for kind, row in SOURCES.items() if row.accepts(target))
 
 
@@ -58,7 +58,7 @@ def sources_for(
     targets: Sequence[str],
     options: SourceOptions,
     history: bool = False,
-    chosen: Mapping[TargetKind, Source] | None = None,
+    chosen: Mapping[SourceKind, Source] | None = None,
 ) -> list[tuple[str, Source]]:
     """Each target with the source that reads it.  A source is made once for all the
     targets of its kind, in the order of the table (so package targets are all parsed,

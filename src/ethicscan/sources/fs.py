@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
+from ethicscan.kinds import TargetKind
 from ethicscan.model import Skipped, SkipReason, Target, path_text
 from ethicscan.sources.interface import Opened, SourceOptions
 
@@ -390,27 +391,27 @@ def walk_units(
         try:
             st = os.stat(target)  # the user named it: follow a link given on the command line
         except FileNotFoundError:
-            kinds.append(Target(target, "missing"))
+            kinds.append(Target(target, TargetKind.MISSING))
             skipped.append(
                 Skipped(_display(target), SkipReason.NOT_FOUND, "no such file or folder")
             )
             continue
         except OSError as exc:
-            kinds.append(Target(target, "unreadable"))
+            kinds.append(Target(target, TargetKind.UNREADABLE))
             skipped.append(
                 Skipped(_display(target), SkipReason.UNREADABLE, exc.strerror or str(exc))
             )
             continue
         if stat.S_ISDIR(st.st_mode):
-            kinds.append(Target(target, "directory"))
+            kinds.append(Target(target, TargetKind.DIRECTORY))
             yield from _walk_tree(
                 target, _Ignores(opts.excludes), _git_rules(target, opts.use_gitignore), skipped
             )
         elif stat.S_ISREG(st.st_mode):
-            kinds.append(Target(target, "file"))
+            kinds.append(Target(target, TargetKind.FILE))
             yield FileJob(target, path_text(os.path.basename(target)), st.st_size, target)
         else:
-            kinds.append(Target(target, "special"))
+            kinds.append(Target(target, TargetKind.SPECIAL))
             skipped.append(
                 Skipped(_display(target), SkipReason.SPECIAL_FILE, _kind(st.st_mode), target)
             )
@@ -639,7 +640,7 @@ def unreadable(job: FileJob, exc: OSError) -> Skipped:
 def described(t: Target, read: bool = True) -> Target:
     """A file target with its size and sha256, so a report names exactly what was read
     (only its size when it was not read)."""
-    if t.kind != "file" or t.sha256:
+    if t.kind is not TargetKind.FILE or t.sha256:
         return t
     if not read:
         try:

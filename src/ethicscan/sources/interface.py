@@ -4,7 +4,7 @@ package, a repository) into units: bytes the per-file pipeline reads
 their reasons; nothing is left out without one.  A source that has more to do once its
 units are scanned (a repository's history: which commits hold each finding) is a
 :class:`Finishing` source.  :data:`ethicscan.sources.SOURCES` names the source of each
-:class:`TargetKind`."""
+:class:`SourceKind`."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ if TYPE_CHECKING:  # pragma: no cover - types only: fs.py implements Unit
     from ethicscan.sources.fs import FileJob, FolderFiles
 
 
-class TargetKind(enum.Enum):
+class SourceKind(enum.Enum):
     """Which source reads a target."""
 
     PATH = "path"  # a file or folder on this machine

@@ -37,6 +37,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ethicscan.errors import ConfigError
+from ethicscan.kinds import TargetKind
 from ethicscan.model import Skipped, SkipReason, Target
 from ethicscan.sources.fs import FileJob, WalkOptions, described, walk_iter
 from ethicscan.sources.interface import SourceOptions
@@ -291,13 +292,13 @@ class PackageSource:
     def units(self, target: str) -> Iterator[FileJob | Skipped | Target]:
         got = self.fetched[target]
         if got.error:
-            yield Target(target, "package")
+            yield Target(target, TargetKind.PACKAGE)
             yield Skipped(target, SkipReason.FETCH_FAILED, got.error, target)
             return
         kinds: list[Target] = []
         skipped: list[Skipped] = []
         for job in walk_iter([got.path], self.walk, kinds, skipped):
             yield replace(job, target=target)
-        file = described(Target(got.path, "file"))
-        yield Target(target, "package", os.path.basename(got.path), file.sha256, file.size)
+        file = described(Target(got.path, TargetKind.FILE))
+        yield Target(target, TargetKind.PACKAGE, os.path.basename(got.path), file.sha256, file.size)
         yield from (replace(s, target=target) for s in skipped)

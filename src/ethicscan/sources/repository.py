@@ -21,6 +21,7 @@ from ethicscan.commits import BlobId, CommitInfo
 from ethicscan.errors import TargetError
 from ethicscan.extract.decode import NotText, decode
 from ethicscan.extract.units import Limits, Scratch
+from ethicscan.kinds import TargetKind
 from ethicscan.model import Finding, Notice, Skipped, SkipReason, Target
 from ethicscan.sources.fs import FileJob
 from ethicscan.sources.gitstore import Headers
@@ -134,14 +135,16 @@ class HistorySource:
             repo = open_repository(target)
         except TargetError as exc:
             if is_remote(target) or os.path.exists(target):
-                kind, reason = "unreadable", SkipReason.UNREADABLE
+                kind, reason = TargetKind.UNREADABLE, SkipReason.UNREADABLE
             else:
-                kind, reason = "missing", SkipReason.NOT_FOUND
+                kind, reason = TargetKind.MISSING, SkipReason.NOT_FOUND
             self._listed[target] = _Listed(
                 Target(target, kind), [Skipped(target, reason, str(exc))]
             )
             return
-        listed = self._listed[target] = _Listed(Target(repo.target, "repository"), [], repo)
+        listed = self._listed[target] = _Listed(
+            Target(repo.target, TargetKind.REPOSITORY), [], repo
+        )
         repo.limits = self.limits
         _OPEN[repo.path] = (os.getpid(), repo.repo, repo.headers)
         selection = self.selection

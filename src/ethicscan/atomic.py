@@ -1,0 +1,52 @@
+"""Writing a file so that a reader sees all of it or none of it."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+
+
+def write_atomic(
+    path: str | os.PathLike[str],
+    data: str | bytes,
+    *,
+    prefix: str = ".ethicscan-",
+    private: bool = False,
+    durable: bool = False,
+) -> None:
+    """Write ``data`` (text as UTF-8) to ``path`` through a temporary file beside it,
+    renamed over it: a reader never sees half a file, and a write that fails or is
+    interrupted leaves no temporary file behind.  The file gets the mode a new file
+    gets under the umask, or, ``private``, 0600.  ``durable``: flushed to the disk
+    before the rename, so a machine that stops leaves the old file or the new one.
+    A ``path`` that is a device or a FIFO is written to as it is."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        # A device, FIFO or terminal (``-o /dev/null``, ``/dev/stdout``): written to,
+        # never replaced by a file (as root, a rename would replace /dev/null itself).
+        with open(path, "wb") as out:
+            out.write(raw)
+        return
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=prefix, dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(raw)
+            if durable:
+                f.flush()
+                os.fsync(f.fileno())
+        if not private:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise

@@ -1,0 +1,38 @@
+"""A finding's fingerprint: the one formula, for the classifier (``Finding.fingerprint``)
+and for baselines (the same over the path as seen from the folder a scan runs in).
+
+A fingerprint leaves the line number out, so it survives edits above a finding: it is a
+hash of the rule, the path, the matched term (lower-cased), the line's text (whitespace
+folded) and the occurrence number among findings equal in all of those.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Sequence
+
+from ethicscan.model import Finding
+
+
+def text_key(rule: str, term: str, snippet: str) -> tuple[str, str, str]:
+    """What a fingerprint reads of a finding besides its path: the rule, the term
+    lower-cased and the line's text with whitespace folded (``diff`` pairs a finding
+    moved to another file by this)."""
+    return (rule, term.lower(), " ".join(snippet.split()))
+
+
+def fingerprints(findings: Sequence[Finding], paths: Sequence[str] | None = None) -> list[str]:
+    """The fingerprint of each of ``findings``, in order, counting equal ones in that
+    order.  ``paths``: the path each finding is fingerprinted at (default: its
+    location's path)."""
+    at = paths if paths is not None else [f.location.path for f in findings]
+    counts: dict[str, int] = defaultdict(int)
+    out = []
+    for f, path in zip(findings, at, strict=True):
+        rule, term, line = text_key(f.rule, f.evidence.term, f.evidence.snippet)
+        basis = "\x1f".join((rule, path, term, line))
+        n = counts[basis]
+        counts[basis] += 1
+        out.append(hashlib.sha256(f"{basis}\x1f{n}".encode()).hexdigest()[:20])
+    return out
