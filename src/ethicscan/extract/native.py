@@ -17,8 +17,8 @@ import io
 import struct
 from collections.abc import Callable, Sequence
 
-from ethicscan.extract.strings import strings
-from ethicscan.extract.units import Extracted, Segment
+from ethicscan.extract.strings import string_runs
+from ethicscan.extract.units import Extracted, Segment, StringRuns
 from ethicscan.model import SkipReason
 
 MAX_SYMBOLS = 200_000
@@ -80,12 +80,12 @@ def _symbols_and_strings(
 def _with_strings(
     data: bytes, symbols: list[Segment], skipped: tuple[tuple[SkipReason, str], ...]
 ) -> Extracted:
-    found, cut = strings(data, skip={s.member for s in symbols})
-    if cut:
+    runs = string_runs(data, skip={s.member for s in symbols})
+    if runs.cut:
         skipped += (
-            (SkipReason.LIMIT, f"strings after {len(found)} strings not read (strings cap)"),
+            (SkipReason.LIMIT, f"strings after {len(runs)} strings not read (strings cap)"),
         )
-    return Extracted(tuple(symbols) + tuple(found), hint=HINT, skipped=skipped)
+    return Extracted(StringRuns(tuple(symbols), runs), hint=HINT, skipped=skipped)
 
 
 def _unique(symbols: list[tuple[str, int | None]]) -> list[Segment]:
