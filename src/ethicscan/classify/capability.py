@@ -8,6 +8,7 @@ they are not probabilities from a model.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -196,12 +197,19 @@ def _segment(line: str, off: int) -> str:
     return line[line.rfind('"', 0, off) + 1 : end if end >= 0 else len(line)]
 
 
+@functools.lru_cache(maxsize=4096)
+def _holds_sentence_value(line: str) -> bool:
+    """Is one of the string literals of ``line`` a sentence?  (Asked for each hit of a
+    line: a record of a JSON-lines log has several.)"""
+    return any(is_sentence_value(q) for q in quoted(line))
+
+
 def _row_with_sentence(doc: Document, hit: Hit, line: str) -> bool:
     """Is the hit in a row of a table of records (CSV, JSON lines) that holds a
     sentence: a dataset of texts, whose labels go with the text?"""
     if doc.suffix not in ROW_SUFFIXES:
         return False
-    if any(is_sentence_value(q) for q in quoted(line)):
+    if _holds_sentence_value(line):
         return True
     if len(line) >= 2 * LOCAL and is_sentence_value(_segment(line, len(line) // 2)):
         return True  # a long row read around the hit: the text the hit stands in
@@ -727,7 +735,7 @@ def _entry_scope(doc: Document, hit: Hit, line: str, packed: bool = False) -> Sc
         # a UI string, a rule, a record: yes; the headword of a vocabulary: no
         headword = line.lstrip(" \t\"'[{-").startswith(doc.text[hit.start : hit.end])
         return None if headword and doc.suffix not in TRANSLATION_SUFFIXES else RECORD_SCOPE
-    if any(is_sentence_value(q) for q in quoted(line)):
+    if _holds_sentence_value(line):
         return SENTENCE_SCOPE  # a value that is prose: a note, a description
     around = doc.record_text(hit.line, hit.start)
     if has_emoji(around):
