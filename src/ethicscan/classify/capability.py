@@ -8,6 +8,7 @@ they are not probabilities from a model.
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -553,6 +554,8 @@ _QUERY_PARAM = re.compile(
 QUERY_REACH = 5  # lines after a parameter's name that its declaration spans
 RESOURCE_REACH = 40  # lines back to the ``resourceType`` of the resource a field is in
 _RESOURCE_TYPE = re.compile(r'"resourceType"\s*:\s*"(\w+)"')
+# The same within a line (a line read alone has no line break to cross).
+_RESOURCE_TYPE_IN_LINE = re.compile(r'"resourceType"[^\S\n]*:[^\S\n]*"(\w+)"')
 
 
 def _line_near(doc: Document, i: int, pos: int) -> str:
@@ -572,12 +575,15 @@ def _query_parameter(doc: Document, hit: Hit, sentence: bool = False) -> str:
     ``in: query``; ``req.query.race``; a field of a FHIR ``SearchParameter`` resource,
     its description included), or "": retrieving people by a trait is a search in any
     domain, with or without a camera.  A ``sentence`` counts only in such a resource."""
-    for i in range(hit.line, max(-1, hit.line - RESOURCE_REACH), -1):
-        m = _RESOURCE_TYPE.search(_line_near(doc, i, hit.start))
-        if m:
-            if m.group(1) == "SearchParameter":
-                return "a field of a SearchParameter resource"
-            break
+    m = _RESOURCE_TYPE.search(_line_near(doc, hit.line, hit.start))
+    kind = m.group(1) if m else ""
+    if not kind:  # the nearest line above, read as _line_near reads it, in one lookup
+        lines, found = doc.line_head_matches(_RESOURCE_TYPE_IN_LINE, 2 * LOCAL)
+        j = bisect.bisect_left(lines, hit.line) - 1
+        if j >= 0 and lines[j] > hit.line - RESOURCE_REACH:
+            kind = found[j].group(1)
+    if kind == "SearchParameter":
+        return "a field of a SearchParameter resource"
     if sentence:
         return ""
     line = doc.local_line(hit.line, hit.start)
