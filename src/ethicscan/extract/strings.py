@@ -368,8 +368,8 @@ def _utf16(data: bytes, classes: bytes, ended: list[Span]) -> list[Span]:
             s += 1
         else:
             continue
-        if not _LETTERS.search(data[s:e].decode("utf-16-le", "replace")):
-            continue
+        if not _LETTERS16.search(data, s, e):
+            continue  # (units of printable ASCII: each letter is its unit's low byte)
         while i < len(ended) and ended[i][1] <= s:
             out.append(ended[i])
             i += 1
@@ -381,6 +381,7 @@ def _utf16(data: bytes, classes: bytes, ended: list[Span]) -> list[Span]:
 
 
 _LETTERS = re.compile(f"[A-Za-z_]{{{MIN_ASCII}}}")
+_LETTERS16 = re.compile(b"(?:[A-Za-z_]\x00){%d}" % MIN_ASCII)
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 # An ideograph whose two bytes are both printable ASCII (see _utf16_text), as a class:
 # U+3020-303F, and U+4E20-4E7E ... U+7E20-7E7E.
