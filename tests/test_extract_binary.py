@@ -599,3 +599,19 @@ def test_a_binarys_strings_join_as_the_same_segments_would() -> None:
     broken = (Segment("a\r\nb"), Segment("c"), Segment("d\re"))
     unit = TextUnit.joined("x", Extracted(broken))
     assert (unit.text, unit.starts) == ("a\nb\nc\nd\ne", (0, 2, 3))
+
+
+def test_modified_utf8_of_ascii_is_the_same_as_the_general_reading() -> None:
+    """mutf8 reads an ASCII name straight; any name reads as the general path reads it."""
+    from ethicscan.extract.javaclass import mutf8
+
+    def general(raw: bytes) -> str:
+        text = raw.replace(b"\xc0\x80", b"\x00").decode("utf-8", "surrogatepass")
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+    rng = random.Random(3)
+    pieces = [b"getSkinColor", b"\x00", b"\xc0\x80", "民族".encode(), b"\xed\xa0\xbd\xed\xb8\x80"]
+    for _ in range(500):
+        raw = b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+        assert mutf8(raw) == general(raw)
+    assert mutf8(b"\xed\xa0\xbd\xed\xb8\x80") == "\U0001f600"  # a surrogate pair joined
