@@ -615,3 +615,41 @@ def test_modified_utf8_of_ascii_is_the_same_as_the_general_reading() -> None:
         raw = b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
         assert mutf8(raw) == general(raw)
     assert mutf8(b"\xed\xa0\xbd\xed\xb8\x80") == "\U0001f600"  # a surrogate pair joined
+
+
+def _symbols_both_ways(data: bytes, monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    from ethicscan.extract import native
+
+    out: list[object] = []
+    for fast in (True, False):
+        monkeypatch.setattr(native, "FAST_ELF_SYMBOLS", fast)
+        try:
+            out.append([(s.text, s.offset, s.member) for s in native._elf_symbols(data)])
+        except native._NamesRepeat as exc:
+            out.append(("names repeat", exc.symbols))
+        except Exception as exc:  # the same failure either way
+            out.append((type(exc).__name__, str(exc)))
+    return out
+
+
+@pytest.mark.skipif(CC is None, reason="no C compiler")
+def test_elf_symbols_read_a_table_at_a_time_as_one_by_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Symbol tables read with struct give the names, kinds and offsets pyelftools
+    gives symbol by symbol, on a library, on the system's C library, and on copies
+    with bytes changed at random (whatever either reader makes of them)."""
+    data = _cc(tmp_path, "face_sdk.c", "libface.so").read_bytes()
+    libc = Path("/usr/lib/x86_64-linux-gnu/libc.so.6")
+    inputs = [data, *([libc.read_bytes()] if libc.is_file() else [])]
+    rng = random.Random(11)
+    for _ in range(20):
+        changed = bytearray(data)
+        for _ in range(rng.randint(1, 40)):
+            changed[rng.randrange(len(changed))] = rng.randrange(256)
+        inputs.append(bytes(changed))
+    for raw in inputs:
+        fast, slow = _symbols_both_ways(raw, monkeypatch)
+        assert fast == slow
+    fast, _ = _symbols_both_ways(data, monkeypatch)
+    assert ("face_get_skin_color", "face_get_skin_color") in {(t, m) for t, _o, m in fast}  # type: ignore[misc]
