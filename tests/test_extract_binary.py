@@ -653,3 +653,27 @@ def test_elf_symbols_read_a_table_at_a_time_as_one_by_one(
         assert fast == slow
     fast, _ = _symbols_both_ways(data, monkeypatch)
     assert ("face_get_skin_color", "face_get_skin_color") in {(t, m) for t, _o, m in fast}  # type: ignore[misc]
+
+
+def test_strings_between_long_runs_of_zeros_equal_the_reference() -> None:
+    """The UTF-16 passes skip runs of zeros (a section's padding) without losing a
+    string that ends or starts at their edge."""
+    import strings_reference
+    from ethicscan.extract import strings as fast
+
+    zeros = bytes(5000)
+    parts = [
+        zeros,
+        "维族告警".encode("utf-16-le"),
+        zeros,
+        b"x" + "SkinColor race".encode("utf-16-le"),
+        zeros,
+        "A\x00B".encode("utf-16-le") + b"\x00" + "race_face".encode("utf-16-le"),
+        bytes(3),
+        "肤色 skin".encode("utf-16-le"),
+        zeros,
+    ]
+    data = b"".join(parts)
+    got = [(s.text, s.offset) for s in fast.strings(data)[0]]
+    assert got == [(s.text, s.offset) for s in strings_reference.strings(data)[0]]
+    assert {"维族告警", "SkinColor race"} <= {t for t, _ in got}

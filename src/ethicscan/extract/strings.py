@@ -336,6 +336,23 @@ def _ascii_batches(classes: bytes, wide: list[Span]) -> Iterator[list[Span]]:
             yield out
 
 
+_ZEROS = re.compile(rb"Z{4,}")
+
+
+def _between_zeros(
+    pattern: re.Pattern[bytes], buf: bytes | bytearray, tail: int, head: int
+) -> Iterator[re.Match[bytes]]:
+    """``pattern.finditer(buf)``, for a pattern that holds no four NUL classes in a row
+    but may end ``tail`` of them into a run and start ``head`` before its end: searched
+    only between runs of four NULs or more (a run of zeros would have the search try
+    each of its bytes)."""
+    start = 0
+    for z in _ZEROS.finditer(buf):
+        yield from pattern.finditer(buf, start, z.start() + tail)
+        start = z.end() - head
+    yield from pattern.finditer(buf, start)
+
+
 def _utf16_ended(data: bytes) -> list[Span]:
     """UTF-16LE runs that end in a NUL code unit and read as text, in order.  The
     pass runs over the reversed classes (built a stretch at a time, so that only one
@@ -346,7 +363,7 @@ def _utf16_ended(data: bytes) -> list[Span]:
         j = min(n, i + REV_STEP)
         rev[n - j : n - i] = data[i:j].translate(_T16)[::-1]
     ended: list[Span] = []
-    for m in _U16_ENDED.finditer(rev):
+    for m in _between_zeros(_U16_ENDED, rev, 0, 3):
         s, e = n - m.end(), n - m.start() - 2  # the string, without its NUL
         if _utf16_text(data[s:e]):
             ended.append((s, e, "utf-16-le"))
@@ -360,7 +377,7 @@ def _utf16(data: bytes, classes: bytes, ended: list[Span]) -> list[Span]:
     out: list[Span] = []
     i = 0
     text_classes = _TEXT_CLASSES
-    for m in _U16_ASCII.finditer(classes):
+    for m in _between_zeros(_U16_ASCII, classes, 1, 1):
         s, e = m.span()
         if s > 0 and classes[s - 1] in text_classes:
             s -= 1
