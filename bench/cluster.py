@@ -11,8 +11,11 @@ loopback with TLS, one thread a worker), and the script prints:
 
 - wall seconds, and the speed-up over one worker (and per worker);
 - CPU seconds of the workers (their processes, read from /proc while they run), and of
-  this process, which holds the scheduler, the client and the walk of the folders: its
-  share of all the CPU is an upper bound on the scheduler's share;
+  this process, which holds the scheduler, the client and the walk of the folders; of
+  that, the threads other than the main one (dask's event loop: the scheduler and the
+  client's communication), whose share of all the CPU is the scheduler's share (an
+  upper bound: the client's messages are in it too); the main thread walks the folders,
+  builds the tasks and reads the results;
 - tasks sent, and the findings (the same in every run, or the script says so).
 
 The local engine (``--engine local --jobs`` = cores) is timed once for reference.
@@ -41,6 +44,8 @@ class TreeCPU:
 
     def __init__(self) -> None:
         self.seen: dict[int, float] = {}
+        self.threads: dict[int, float] = {}  # this process's threads but the sampler
+        self._own = -1
         self._stop = threading.Event()
         self._tick = os.sysconf("SC_CLK_TCK")
         self._t = threading.Thread(target=self._run, daemon=True)
@@ -58,20 +63,29 @@ class TreeCPU:
         return out
 
     def _cpu(self, pid: int) -> float | None:
+        return self._cpu_of(f"/proc/{pid}/stat")
+
+    def _cpu_of(self, path: str) -> float | None:
         try:
-            with open(f"/proc/{pid}/stat") as f:
+            with open(path) as f:
                 fields = f.read().rsplit(")", 1)[1].split()
         except OSError:
             return None
         return (int(fields[11]) + int(fields[12])) / self._tick  # utime + stime
 
     def _run(self) -> None:
+        self._own = threading.get_native_id()
         while not self._stop.is_set():
             self.sample()
             time.sleep(0.1)
 
     def sample(self) -> None:
-        for pid in self._children(os.getpid()):
+        me = os.getpid()
+        for tid in os.listdir(f"/proc/{me}/task"):
+            cpu = self._cpu_of(f"/proc/{me}/task/{tid}/stat")
+            if cpu is not None and int(tid) != self._own:
+                self.threads[int(tid)] = max(self.threads.get(int(tid), 0.0), cpu)
+        for pid in self._children(me):
             cpu = self._cpu(pid)
             if cpu is not None:
                 self.seen[pid] = max(self.seen.get(pid, 0.0), cpu)
@@ -99,6 +113,9 @@ def run(root: Path, engine: str, workers: int, unit: int) -> dict[str, float]:
 
     dask_engine.batches = counting  # type: ignore[assignment]
     tree = TreeCPU()
+    tree.sample()
+    threads0 = dict(tree.threads)
+    main0 = threads0.pop(threading.main_thread().native_id, 0.0)
     cpu0 = time.process_time()
     t0 = time.perf_counter()
     try:
@@ -108,9 +125,13 @@ def run(root: Path, engine: str, workers: int, unit: int) -> dict[str, float]:
     wall = time.perf_counter() - t0
     own = time.process_time() - cpu0
     others = tree.stop()
+    main = tree.threads.pop(threading.main_thread().native_id, 0.0) - main0
+    loop = sum(cpu - threads0.get(tid, 0.0) for tid, cpu in tree.threads.items())
     return {
         "wall": wall,
         "own_cpu": own,
+        "main_cpu": main,
+        "loop_cpu": loop,
         "worker_cpu": others,
         "tasks": float(sum(sent)),
         "findings": float(len(result.findings)),
@@ -152,14 +173,15 @@ def main() -> int:
                 print(
                     f"unit {unit:>4} files, {n} workers: {r['wall']:.1f} s, workers "
                     f"{r['worker_cpu']:.1f} CPU s, this process {r['own_cpu']:.1f} CPU s "
-                    f"({100 * r['own_cpu'] / total:.1f} %), {int(r['tasks'])} tasks, "
+                    f"({100 * r['own_cpu'] / total:.1f} %: main thread {r['main_cpu']:.1f}, "
+                    f"scheduler and client threads {r['loop_cpu']:.1f}), {int(r['tasks'])} tasks, "
                     f"{int(r['findings'])} findings",
                     flush=True,
                 )
     findings = {int(r["findings"]) for rs in rows.values() for r in rs} | {int(local["findings"])}
     print(
         f"\n{'unit':>5}{'workers':>8}{'wall s':>8}{'speed-up':>9}{'per worker':>11}"
-        f"{'CPU s':>8}{'client+sched %':>15}{'tasks':>7}"
+        f"{'CPU s':>8}{'process %':>10}{'sched %':>9}{'tasks':>7}"
     )
     for unit in units:
         one = statistics.median(r["wall"] for r in rows[(unit, workers[0])])
@@ -170,10 +192,13 @@ def main() -> int:
             share = statistics.median(
                 100 * r["own_cpu"] / (r["own_cpu"] + r["worker_cpu"]) for r in rs
             )
+            sched = statistics.median(
+                100 * r["loop_cpu"] / (r["own_cpu"] + r["worker_cpu"]) for r in rs
+            )
             up = one / wall
             print(
                 f"{unit:>5}{n:>8}{wall:>8.1f}{up:>9.2f}{up / (n / workers[0]):>11.2f}"
-                f"{cpu:>8.1f}{share:>15.1f}{int(rs[0]['tasks']):>7}"
+                f"{cpu:>8.1f}{share:>10.1f}{sched:>9.1f}{int(rs[0]['tasks']):>7}"
             )
     same = "the same in every run" if len(findings) == 1 else f"DIFFER: {sorted(findings)}"
     print(f"findings: {same}")

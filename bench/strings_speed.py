@@ -1,7 +1,7 @@
 """Speed of the strings and symbol pass on binaries, next to binutils ``strings``.
 
     python bench/strings_speed.py                 # 50 MB of random bytes, planted strings
-    python bench/strings_speed.py --real [--rounds 3] [ROOT]
+    python bench/strings_speed.py --real [--rounds 3] [--src OTHER/src] [ROOT]
 
 ``--real`` reads the binaries of throughput.py's dense corpus (or of ROOT): ELF
 libraries (1 to 64 MB: larger ones are skipped by a scan), the DEX files inside its
@@ -35,6 +35,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 sys.path.insert(0, str(HERE))
+if "--src" in sys.argv:  # another version's src/ folder, for an A/B (read before imports)
+    sys.path.insert(0, sys.argv[sys.argv.index("--src") + 1])
 
 from ethicscan.extract.strings import strings  # noqa: E402
 
@@ -132,9 +134,10 @@ def real(root: Path, rounds: int) -> int:
     if not found:
         print(f"no binaries under {root}", file=sys.stderr)
         return 2
-    from ethicscan.extract.strings import _unclean_bmp
+    from ethicscan.extract import strings as pass_
 
-    _unclean_bmp()  # built once a process, when a binary is first read
+    if hasattr(pass_, "_unclean_bmp"):
+        pass_._unclean_bmp()  # built once a process, when a binary is first read
     ethicscan_pass("elf")(b"\x7fELF")  # imports
     head = f"{'kind':<6}{'file':<58}{'MB':>7}{'ethicscan s':>12}{'MB/s':>7}"
     print(f"{head}{'binutils s':>11}{'ratio':>7}")
@@ -174,6 +177,7 @@ def main() -> int:
     ap.add_argument("root", nargs="?", type=Path)
     ap.add_argument("--real", action="store_true", help="the dense corpus's binaries")
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--src", type=Path, help="time the ethicscan of this src/ folder")
     args = ap.parse_args()
     if not args.real:
         random_blob()
