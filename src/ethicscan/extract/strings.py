@@ -170,31 +170,16 @@ class Runs(Sequence[Segment]):
 Span = tuple[int, int, str]
 BATCH = 1 << 16  # ASCII strings handled at a time: their spans are all that is held
 REV_STEP = 1 << 20  # bytes of the data reversed at a time for the UTF-16 pass
+WINDOW = 8 << 20  # bytes read at a time, when the data has runs of zeros to cut at
 
 
 def _string_runs(data: bytes, skipset: set[str]) -> Runs:
-    ended = _utf16_ended(data)  # first: its reversed copy is freed before the classes
-    classes = data.translate(_T8)
-    wide = _utf8(data, classes)
-    # UTF-8 and UTF-16 strings are few: in the order of the first pass (by start, the
-    # longer first, UTF-8 before UTF-16 on a tie), merged into the ASCII strings as
-    # those are found, a batch at a time, so that the caps stop the work too.
-    others = sorted(wide + _utf16(data, classes, ended), key=_order)
-    other_starts = [sp[0] for sp in others]
     chunks: list[str] = []
     starts: array[int] = array("q")
     offsets: array[int] = array("q")
     pos = 0  # where the next string starts in the joined text
     chars = 0
-    reach = 0
-    k = 0
-    for batch in itertools.chain(_ascii_batches(classes, wide), [None]):
-        if batch is None:
-            spans, reach = _merged([], others[k:], reach)
-        else:
-            j = bisect.bisect_right(other_starts, batch[-1][0], k)
-            spans, reach = _merged(batch, others[k:j], reach)
-            k = j
+    for spans in _span_batches(data):
         texts = [data[s:e].decode(enc, "replace") for s, e, enc in spans]
         offs = [sp[0] for sp in spans]
         if texts and max(map(len, texts)) > MAX_STRING:
@@ -221,6 +206,50 @@ def _string_runs(data: bytes, skipset: set[str]) -> Runs:
         if cut:
             return Runs("\n".join(chunks), starts, offsets, True)
     return Runs("\n".join(chunks), starts, offsets, False)
+
+
+def _windows(data: bytes) -> Iterator[tuple[int, int]]:
+    """Stretches of about WINDOW bytes that no string crosses: each ends three bytes
+    into a run of four zeros or more (a string holds no two zeros in a row, a UTF-16
+    string's NUL unit is in the stretch that holds it, and a match in the next stretch
+    starts no earlier than the last zero).  Data without such a run is one stretch."""
+    start, n = 0, len(data)
+    while start < n:
+        q = data.find(b"\x00\x00\x00\x00", start + WINDOW) if start + WINDOW < n else -1
+        end = n if q < 0 else q + 3
+        yield start, end
+        start = end
+
+
+def _span_batches(data: bytes) -> Iterator[list[Span]]:
+    """The spans of every string in file order, a batch at a time: each stretch of
+    :func:`_windows` read on its own, so that its byte classes are all that is held."""
+    for start, end in _windows(data):
+        window = data if (start, end) == (0, len(data)) else data[start:end]
+        for spans in _window_batches(window):
+            yield spans if not start else [(s + start, e + start, enc) for s, e, enc in spans]
+
+
+def _window_batches(data: bytes) -> Iterator[list[Span]]:
+    ended = _utf16_ended(data)  # first: its reversed copy is freed before the classes
+    classes = data.translate(_T8)
+    wide = _utf8(data, classes)
+    # UTF-8 and UTF-16 strings are few: in the order of the first pass (by start, the
+    # longer first, UTF-8 before UTF-16 on a tie), merged into the ASCII strings as
+    # those are found, a batch at a time, so that the caps stop the work too.
+    others = sorted(wide + _utf16(data, classes, ended), key=_order)
+    other_starts = [sp[0] for sp in others]
+    reach = 0
+    k = 0
+    for batch in itertools.chain(_ascii_batches(classes, wide), [None]):
+        if batch is None:
+            spans, reach = _merged([], others[k:], reach)
+        else:
+            j = bisect.bisect_right(other_starts, batch[-1][0], k)
+            spans, reach = _merged(batch, others[k:j], reach)
+            k = j
+        if spans:
+            yield spans
 
 
 def _order(sp: Span) -> tuple[int, int, bool]:
@@ -336,7 +365,8 @@ def _ascii_batches(classes: bytes, wide: list[Span]) -> Iterator[list[Span]]:
             yield out
 
 
-_ZEROS = re.compile(rb"Z{4,}")
+_LONG_ZEROS = b"Z" * 256  # runs this long are skipped; shorter ones cost little to search
+_NOT_ZERO = re.compile(rb"[^Z]")
 
 
 def _between_zeros(
@@ -344,12 +374,13 @@ def _between_zeros(
 ) -> Iterator[re.Match[bytes]]:
     """``pattern.finditer(buf)``, for a pattern that holds no four NUL classes in a row
     but may end ``tail`` of them into a run and start ``head`` before its end: searched
-    only between runs of four NULs or more (a run of zeros would have the search try
-    each of its bytes)."""
+    only between long runs of NULs (through a run of zeros, the search would try each
+    of its bytes)."""
     start = 0
-    for z in _ZEROS.finditer(buf):
-        yield from pattern.finditer(buf, start, z.start() + tail)
-        start = z.end() - head
+    while (run := buf.find(_LONG_ZEROS, start)) >= 0:
+        after = _NOT_ZERO.search(buf, run)
+        yield from pattern.finditer(buf, start, run + tail)
+        start = (after.start() if after else len(buf)) - head
     yield from pattern.finditer(buf, start)
 
 
