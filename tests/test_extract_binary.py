@@ -22,7 +22,7 @@ from ethicscan.cli import main
 from ethicscan.extract.dex import extract_dex
 from ethicscan.extract.javaclass import extract_class, method_signature
 from ethicscan.extract.native import extract_binary, extract_elf, extract_macho, extract_pe
-from ethicscan.extract.strings import strings
+from ethicscan.extract.strings import string_runs, strings
 from ethicscan.extract.units import Extracted, ExtractError
 from ethicscan.kinds import TextKind
 from ethicscan.model import Basis, Finding, ScanResult, SkipReason, Trait
@@ -531,3 +531,156 @@ def test_a_cpp_symbol_is_evidence_as_its_source_spells_it(tmp_path: Path) -> Non
     assert "acme::FaceEngine::GetRaceEstimates()" in good.evidence.snippet
     broken = by_offset[blob.index(b"_ZN4acme10FaceEngine16GetRaceEstimatesE!!")]
     assert "_ZN4acme10FaceEngine16GetRaceEstimatesE" in broken.evidence.snippet
+
+
+def _strings_blob(rng: random.Random, size: int) -> bytes:
+    """Random bytes with the shapes the strings pass tells apart planted in them."""
+    pieces = [
+        b"face_get_skin_color\x00",
+        b"%d, %s: detectFace",
+        "人脸属性: 民族 肤色\x00".encode(),
+        "告警 维族 ok".encode() + b"\xff",
+        "维族告警".encode("utf-16-le") + b"\x00\x00",
+        b"\x00" + "SkinColor race".encode("utf-16-le") + b"\x01",
+        b"one\x00two\x00six\x00ten\x00\x00\x00",
+        "民族".encode() + b"\x80\x00",  # a UTF-8 run with a stray byte: not clean
+        b"12345678 ---- " * rng.randint(1, 400) + b"abcd",  # a long run before its letters
+        b"x" * rng.randint(4000, 9000),  # cut into pieces
+        "肤色".encode("utf-16-le") * rng.randint(1, 3000) + b"\x00\x00",
+        bytes(rng.randint(0, 64)),
+    ]
+    out = bytearray()
+    while len(out) < size:
+        if rng.random() < 0.4:
+            out += rng.choice(pieces)
+        else:
+            alphabet = rng.choice(
+                [b"\x00\x00AaZz_ 9", b"\x00\xe4\xb8\xad\x80 ab", bytes(range(256))]
+            )
+            out += bytes(rng.choice(alphabet) for _ in range(rng.randint(1, 200)))
+    return bytes(out)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_strings_equal_the_reference_pass(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The vectorised strings pass finds the same strings at the same offsets, and is
+    cut by its caps at the same string, as the first, byte-at-a-time one."""
+    import strings_reference
+    from ethicscan.extract import strings as fast
+
+    rng = random.Random(seed)
+    data = _strings_blob(rng, rng.choice([300, 5_000, 60_000]))
+    skip = {"face_get_skin_color", "xxxx"} if seed % 2 else set()
+    if seed % 3 == 0:  # caps small enough to be reached
+        for mod in (fast, strings_reference):
+            monkeypatch.setattr(mod, "MAX_CHARS", 3_000)
+            monkeypatch.setattr(mod, "MAX_STRINGS", 40)
+    if seed % 2 == 0:  # stretches read one at a time, cut at every run of zeros
+        monkeypatch.setattr(fast, "WINDOW", 1 + seed * 7)
+    got, got_cut = fast.strings(data, skip)
+    want, want_cut = strings_reference.strings(data, skip)
+    assert [(s.text, s.offset) for s in got] == [(s.text, s.offset) for s in want]
+    assert got_cut == want_cut
+
+
+def test_a_binarys_strings_join_as_the_same_segments_would() -> None:
+    """A binary's strings kept as texts and offsets (StringRuns) join into the same
+    text, lines and segments as a tuple of the same segments; a segment with a line
+    break still counts its lines."""
+    from ethicscan.extract.units import Segment, StringRuns, TextUnit
+
+    data = _strings_blob(random.Random(7), 20_000)
+    head = (Segment("_ZN4Face4skinEv", offset=16, member="_ZN4Face4skinEv"),)
+    runs = StringRuns(head, string_runs(data))
+    plain = (*head, *strings(data)[0])
+    assert not any("\n" in s.text or "\r" in s.text for s in plain)
+    assert list(runs) == list(plain) and runs == plain and len(runs) == len(plain)
+    assert runs[-1] == plain[-1] and runs[1:3] == list(plain[1:3])
+    lazy, whole = (TextUnit.joined("a.so", Extracted(s)) for s in (runs, plain))
+    assert (lazy.text, lazy.starts) == (whole.text, whole.starts)
+    assert lazy.origin(len(plain)) == whole.origin(len(plain)) == (1, plain[-1])
+    broken = (Segment("a\r\nb"), Segment("c"), Segment("d\re"))
+    unit = TextUnit.joined("x", Extracted(broken))
+    assert (unit.text, unit.starts) == ("a\nb\nc\nd\ne", (0, 2, 3))
+
+
+def test_modified_utf8_of_ascii_is_the_same_as_the_general_reading() -> None:
+    """mutf8 reads an ASCII name straight; any name reads as the general path reads it."""
+    from ethicscan.extract.javaclass import mutf8
+
+    def general(raw: bytes) -> str:
+        text = raw.replace(b"\xc0\x80", b"\x00").decode("utf-8", "surrogatepass")
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+    rng = random.Random(3)
+    pieces = [b"getSkinColor", b"\x00", b"\xc0\x80", "民族".encode(), b"\xed\xa0\xbd\xed\xb8\x80"]
+    for _ in range(500):
+        raw = b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 6)))
+        assert mutf8(raw) == general(raw)
+    assert mutf8(b"\xed\xa0\xbd\xed\xb8\x80") == "\U0001f600"  # a surrogate pair joined
+
+
+def _symbols_both_ways(data: bytes, monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    from ethicscan.extract import native
+
+    out: list[object] = []
+    for fast in (True, False):
+        monkeypatch.setattr(native, "FAST_ELF_SYMBOLS", fast)
+        try:
+            out.append([(s.text, s.offset, s.member) for s in native._elf_symbols(data)])
+        except native._NamesRepeat as exc:
+            out.append(("names repeat", exc.symbols))
+        except Exception as exc:  # the same failure either way
+            out.append((type(exc).__name__, str(exc)))
+    return out
+
+
+@pytest.mark.skipif(CC is None, reason="no C compiler")
+def test_elf_symbols_read_a_table_at_a_time_as_one_by_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Symbol tables read with struct give the names, kinds and offsets pyelftools
+    gives symbol by symbol, on a library, on the system's C library, and on copies
+    with bytes changed at random (whatever either reader makes of them)."""
+    data = _cc(tmp_path, "face_sdk.c", "libface.so").read_bytes()
+    libc = Path("/usr/lib/x86_64-linux-gnu/libc.so.6")
+    inputs = [data, *([libc.read_bytes()] if libc.is_file() else [])]
+    rng = random.Random(11)
+    for _ in range(20):
+        changed = bytearray(data)
+        for _ in range(rng.randint(1, 40)):
+            changed[rng.randrange(len(changed))] = rng.randrange(256)
+        inputs.append(bytes(changed))
+    for raw in inputs:
+        fast, slow = _symbols_both_ways(raw, monkeypatch)
+        assert fast == slow
+    fast, _ = _symbols_both_ways(data, monkeypatch)
+    assert ("face_get_skin_color", "face_get_skin_color") in {(t, m) for t, _o, m in fast}  # type: ignore[misc]
+
+
+def test_strings_between_long_runs_of_zeros_equal_the_reference(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The UTF-16 passes skip runs of zeros (a section's padding) without losing a
+    string that ends or starts at their edge."""
+    import strings_reference
+    from ethicscan.extract import strings as fast
+
+    zeros = bytes(5000)
+    parts = [
+        zeros,
+        "维族告警".encode("utf-16-le"),
+        zeros,
+        b"x" + "SkinColor race".encode("utf-16-le"),
+        zeros,
+        "A\x00B".encode("utf-16-le") + b"\x00" + "race_face".encode("utf-16-le"),
+        bytes(3),
+        "肤色 skin".encode("utf-16-le"),
+        zeros,
+    ]
+    data = b"".join(parts)
+    want = [(s.text, s.offset) for s in strings_reference.strings(data)[0]]
+    assert {"维族告警", "SkinColor race"} <= {t for t, _ in want}
+    for window in (1 << 20, 1, 4999, 5001, 5005):  # stretches cut at the runs of zeros
+        monkeypatch.setattr(fast, "WINDOW", window)
+        assert [(s.text, s.offset) for s in fast.strings(data)[0]] == want

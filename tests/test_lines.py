@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -52,3 +53,29 @@ def test_a_large_text_splits_only_the_blocks_asked_for() -> None:
     assert doc.line_start(150_001) == pos + len("line 150000\n")
     assert doc.line_count == 200_001
     assert len(doc.lines._breaks) <= 2  # of about 36 blocks
+
+
+_RT = re.compile(r'"resourceType"\s*:\s*"(\w+)"')  # as a line is searched on its own
+_RT_IN_LINE = re.compile(r'"resourceType"[^\S\n]*:[^\S\n]*"(\w+)"')
+PIECES = st.sampled_from(
+    ['"resourceType": "Patient"', '"resourceType":"SearchParameter"', '"resourceType":', "\n",
+     ' "X"', "ab ", '"resourceType" \r: "Obs"', "\t", "\r\n", "zz" * 5]
+)  # fmt: skip
+
+
+@settings(max_examples=300)
+@given(st.lists(PIECES, max_size=40).map("".join), st.integers(4, 60))
+def test_head_matches_are_each_lines_head_searched(text: str, width: int) -> None:
+    """One pass over the text finds, for each line, what searching the first ``width``
+    characters of that line alone finds (the first match, or none)."""
+    doc = Document(text, "r.json", CAT)
+    lines, found = doc.line_head_matches(_RT_IN_LINE, width)
+    got = dict(zip(lines, (m.group(1) for m in found), strict=True))
+    want = {}
+    for i in range(doc.line_count):
+        start = doc.line_start(i)
+        m = _RT.search(text[start : min(doc.lines.end(i), start + width)])
+        if m:
+            want[i] = m.group(1)
+    assert got == want
+    assert doc.line_head_matches(_RT_IN_LINE, width)[0] is lines  # kept, not found again

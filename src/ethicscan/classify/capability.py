@@ -8,6 +8,8 @@ they are not probabilities from a model.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -201,12 +203,19 @@ def _segment(line: str, off: int) -> str:
     return line[line.rfind('"', 0, off) + 1 : end if end >= 0 else len(line)]
 
 
+@functools.lru_cache(maxsize=4096)
+def _holds_sentence_value(line: str) -> bool:
+    """Is one of the string literals of ``line`` a sentence?  (Asked for each hit of a
+    line: a record of a JSON-lines log has several.)"""
+    return any(is_sentence_value(q) for q in quoted(line))
+
+
 def _row_with_sentence(doc: Document, hit: Hit, line: str) -> bool:
     """Is the hit in a row of a table of records (CSV, JSON lines) that holds a
     sentence: a dataset of texts, whose labels go with the text?"""
     if doc.suffix not in ROW_SUFFIXES:
         return False
-    if any(is_sentence_value(q) for q in quoted(line)):
+    if _holds_sentence_value(line):
         return True
     if len(line) >= 2 * LOCAL and is_sentence_value(_segment(line, len(line) // 2)):
         return True  # a long row read around the hit: the text the hit stands in
@@ -578,6 +587,8 @@ _QUERY_PARAM = re.compile(
 QUERY_REACH = 5  # lines after a parameter's name that its declaration spans
 RESOURCE_REACH = 40  # lines back to the ``resourceType`` of the resource a field is in
 _RESOURCE_TYPE = re.compile(r'"resourceType"\s*:\s*"(\w+)"')
+# The same within a line (a line read alone has no line break to cross).
+_RESOURCE_TYPE_IN_LINE = re.compile(r'"resourceType"[^\S\n]*:[^\S\n]*"(\w+)"')
 
 
 def _line_near(doc: Document, i: int, pos: int) -> str:
@@ -597,12 +608,15 @@ def _query_parameter(doc: Document, hit: Hit, sentence: bool = False) -> str:
     ``in: query``; ``req.query.race``; a field of a FHIR ``SearchParameter`` resource,
     its description included), or "": retrieving people by a trait is a search in any
     domain, with or without a camera.  A ``sentence`` counts only in such a resource."""
-    for i in range(hit.line, max(-1, hit.line - RESOURCE_REACH), -1):
-        m = _RESOURCE_TYPE.search(_line_near(doc, i, hit.start))
-        if m:
-            if m.group(1) == "SearchParameter":
-                return "a field of a SearchParameter resource"
-            break
+    m = _RESOURCE_TYPE.search(_line_near(doc, hit.line, hit.start))
+    kind = m.group(1) if m else ""
+    if not kind:  # the nearest line above, read as _line_near reads it, in one lookup
+        lines, found = doc.line_head_matches(_RESOURCE_TYPE_IN_LINE, 2 * LOCAL)
+        j = bisect.bisect_left(lines, hit.line) - 1
+        if j >= 0 and lines[j] > hit.line - RESOURCE_REACH:
+            kind = found[j].group(1)
+    if kind == "SearchParameter":
+        return "a field of a SearchParameter resource"
     if sentence:
         return ""
     line = doc.local_line(hit.line, hit.start)
@@ -760,7 +774,7 @@ def _entry_scope(doc: Document, hit: Hit, line: str, packed: bool = False) -> Sc
         # a UI string, a rule, a record: yes; the headword of a vocabulary: no
         headword = line.lstrip(" \t\"'[{-").startswith(doc.text[hit.start : hit.end])
         return None if headword and doc.suffix not in TRANSLATION_SUFFIXES else RECORD_SCOPE
-    if any(is_sentence_value(q) for q in quoted(line)):
+    if _holds_sentence_value(line):
         return SENTENCE_SCOPE  # a value that is prose: a note, a description
     around = doc.record_text(hit.line, hit.start)
     if has_emoji(around):

@@ -8,7 +8,7 @@ import bisect
 import itertools
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import accumulate
 from operator import add
@@ -138,6 +138,9 @@ class Document:
     # to a few thousand characters around the hits).
     focus_chars: list[tuple[int, int]] | None = None
     utf8: bytes | None = None  # the text's UTF-8 bytes, when at hand
+    _head_matches: dict[tuple[re.Pattern[str], int], tuple[list[int], list[re.Match[str]]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def low(self) -> str:
@@ -164,6 +167,28 @@ class Document:
     def line_of(self, pos: int) -> int:
         """0-based line index of a character offset."""
         return self.lines.of(pos)
+
+    def line_head_matches(
+        self, pattern: re.Pattern[str], width: int
+    ) -> tuple[list[int], list[re.Match[str]]]:
+        """The lines whose first ``width`` characters hold a match of ``pattern`` (one
+        that never crosses a line break), in order, with the first match of each: what
+        searching each line's head would find, from one pass over the text, once."""
+        key = (pattern, width)
+        if key not in self._head_matches:
+            lines: list[int] = []
+            found: list[re.Match[str]] = []
+            last = -1
+            for m in pattern.finditer(self.text):
+                i = self.line_of(m.start())
+                if i == last:
+                    continue  # a later match of a line whose first is past its head
+                last = i
+                if m.end() <= self.line_start(i) + width:
+                    lines.append(i)
+                    found.append(m)
+            self._head_matches[key] = (lines, found)
+        return self._head_matches[key]
 
     def line_text(self, i: int) -> str:
         """Line ``i`` without its line break (``\n`` or ``\r\n``)."""

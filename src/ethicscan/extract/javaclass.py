@@ -96,6 +96,8 @@ def _corrupt(detail: str) -> ExtractError:
 
 def mutf8(raw: bytes) -> str:
     """Java's modified UTF-8: NUL as C0 80, characters above U+FFFF as surrogate pairs."""
+    if raw.isascii():
+        return raw.decode("ascii")  # most names: no C0 80 pair, no surrogate to join
     text = raw.replace(b"\xc0\x80", b"\x00").decode("utf-8", "surrogatepass")
     return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 

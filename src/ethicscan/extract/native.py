@@ -16,9 +16,10 @@ from __future__ import annotations
 import io
 import struct
 from collections.abc import Callable, Sequence
+from typing import Any
 
-from ethicscan.extract.strings import strings
-from ethicscan.extract.units import Extracted, Segment
+from ethicscan.extract.strings import string_runs
+from ethicscan.extract.units import Extracted, Segment, StringRuns
 from ethicscan.kinds import TextKind
 from ethicscan.model import SkipReason
 
@@ -77,12 +78,12 @@ def _symbols_and_strings(
 def _with_strings(
     data: bytes, symbols: list[Segment], skipped: tuple[tuple[SkipReason, str], ...]
 ) -> Extracted:
-    found, cut = strings(data, skip={s.member for s in symbols})
-    if cut:
+    runs = string_runs(data, skip={s.member for s in symbols})
+    if runs.cut:
         skipped += (
-            (SkipReason.LIMIT, f"strings after {len(found)} strings not read (strings cap)"),
+            (SkipReason.LIMIT, f"strings after {len(runs)} strings not read (strings cap)"),
         )
-    return Extracted(tuple(symbols) + tuple(found), kind=TextKind.STRINGS, skipped=skipped)
+    return Extracted(StringRuns(tuple(symbols), runs), kind=TextKind.STRINGS, skipped=skipped)
 
 
 def _unique(symbols: list[tuple[str, int | None]]) -> list[Segment]:
@@ -108,6 +109,10 @@ def _elf_symbols(data: bytes) -> list[Segment]:
         raise ValueError("no ELF header")
     elf = ELFFile(io.BytesIO(data))
     sections = list(elf.iter_sections())
+    if FAST_ELF_SYMBOLS:
+        tables = _elf_tables(data, elf, sections)
+        if tables is not None:
+            return _unique(_elf_rows(data, sections, elf.elfclass, tables))
     out: list[tuple[str, int | None]] = []
     read, budget = 0, _name_budget(data)
     for sec in sections:
@@ -124,6 +129,83 @@ def _elf_symbols(data: bytes) -> list[Segment]:
             if len(out) >= MAX_SYMBOLS:
                 break
     return _unique(out)
+
+
+# Symbol tables whose entries are where their headers say are read with struct, a table
+# at a time, as pyelftools reads them one by one (the same names, kinds and offsets);
+# any other table (an odd entry size, entries past the end of the file) is read by
+# pyelftools, whose error says what is wrong.
+FAST_ELF_SYMBOLS = True
+# struct format of a symbol, and where its name, info, section index and value are
+_SYM_FORMATS = {32: ("IIIBBH", 0, 3, 5, 1), 64: ("IBBHQQ", 0, 1, 3, 4)}
+_SHN_SPECIAL = frozenset({0, 0xFFF1, 0xFFF2})  # undefined, absolute, common: no offset
+_STT_SKIPPED = frozenset({3, 4})  # STT_SECTION, STT_FILE
+
+
+def _elf_tables(
+    data: bytes, elf: Any, sections: Sequence[Any]
+) -> list[tuple[list[tuple[int, ...]], int]] | None:
+    """Each symbol table's rows (as struct reads them) and the offset of its string
+    table, or None when one of them is not laid out as its header says."""
+    from elftools.elf.sections import SymbolTableSection
+
+    layout = struct.Struct(("<" if elf.little_endian else ">") + _SYM_FORMATS[elf.elfclass][0])
+    tables = []
+    for sec in sections:
+        if not isinstance(sec, SymbolTableSection):
+            continue
+        off, size = int(sec["sh_offset"]), int(sec["sh_size"])
+        if sec["sh_entsize"] != layout.size or off < 0 or off + size > len(data):
+            return None
+        rows = list(layout.iter_unpack(data[off : off + size]))
+        tables.append((rows, int(sec.stringtable["sh_offset"])))
+    return tables
+
+
+def _elf_rows(
+    data: bytes,
+    sections: Sequence[Any],
+    elfclass: int,
+    tables: list[tuple[list[tuple[int, ...]], int]],
+) -> list[tuple[str, int | None]]:
+    """The symbols of ``tables`` as the pyelftools loop of :func:`_elf_symbols` reads
+    them: a name is read from its string table's offset to the next NUL byte."""
+    _, name_at, info_at, shndx_at, value_at = _SYM_FORMATS[elfclass]
+    # where each section's contents start in the file, for a symbol's offset
+    bases: list[int | None] = [
+        None
+        if sec.header["sh_type"] == "SHT_NOBITS"
+        else int(sec.header["sh_offset"]) - int(sec.header["sh_addr"])
+        for sec in sections
+    ]
+    names: dict[int, str] = {}
+    out: list[tuple[str, int | None]] = []
+    read, budget, n = 0, _name_budget(data), len(data)
+    find = data.find
+    for rows, strtab in tables:
+        for row in rows:
+            at = strtab + row[name_at]
+            name = names.get(at)
+            if name is None:
+                end = find(b"\x00", at) if at < n else -1
+                name = names[at] = data[at:end].decode("utf-8", "replace") if end > at else ""
+            read += len(name)
+            if read > budget:
+                raise _NamesRepeat(out)
+            if row[info_at] & 0xF in _STT_SKIPPED or not name:
+                continue
+            shndx = row[shndx_at]
+            off = None
+            if shndx not in _SHN_SPECIAL and 0 < shndx < len(sections):
+                base = bases[shndx]
+                if base is not None:
+                    off = base + row[value_at]
+                    if not 0 <= off < n:
+                        off = None
+            out.append((name, off))
+            if len(out) >= MAX_SYMBOLS:
+                break
+    return out
 
 
 def _elf_offset(sections: Sequence[object], shndx: object, value: int, data: bytes) -> int | None:

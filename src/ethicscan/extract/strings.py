@@ -12,17 +12,27 @@ Like ``strings(1)``, but aware of the scripts this tool looks for:
 
 Speed: each byte is first mapped to its class with :meth:`bytes.translate`
 (printable, NUL, UTF-8 lead or continuation byte ...), so that every pattern
-starts with a literal that :mod:`re` can search for quickly.  Runs found by the
-UTF-8 pass replace the ASCII runs inside them; UTF-16 runs that end in NUL
-replace the ASCII-only UTF-16 runs they overlap.  The passes stop after
-:data:`MAX_CHARS` characters or :data:`MAX_STRINGS` strings.
+starts with a literal that :mod:`re` can search for quickly; no step walks the
+bytes one at a time in Python (a run's start before its first letters is found
+by a regular expression over a reversed stretch, a UTF-16 run's checks are
+regular expressions over its text), and the work in Python is per string found.
+Runs found by the UTF-8 pass replace the ASCII runs inside them; UTF-16 runs
+that end in NUL replace the ASCII-only UTF-16 runs they overlap.  The passes stop
+after :data:`MAX_CHARS` characters or :data:`MAX_STRINGS` strings.
 """
 
 from __future__ import annotations
 
+import bisect
+import functools
+import gc
+import itertools
+import operator
 import re
 import unicodedata
-from collections.abc import Iterable
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
+from typing import overload
 
 from ethicscan.extract.units import Segment
 
@@ -85,90 +95,329 @@ def strings(data: bytes, skip: Iterable[str] = ()) -> tuple[list[Segment], bool]
     """Segments for the printable strings of ``data`` in file order (``offset`` =
     byte offset of the string), leaving out the texts in ``skip``; and whether the
     caps cut the list short."""
-    skipset = set(skip)
-    classes = data.translate(_T8)
-    spans = _utf8_and_ascii(data, classes) + _utf16(data, classes)
-    spans.sort(key=lambda sp: (sp[0], sp[0] - sp[1]))
-    found: list[Segment] = []
+    runs = string_runs(data, skip)
+    return list(runs), runs.cut
+
+
+def string_runs(data: bytes, skip: Iterable[str] = ()) -> Runs:
+    """What :func:`strings` finds, without an object per string (a binary can hold a
+    million): the strings joined by line breaks (none holds one) and where each
+    starts, in that text and in ``data``."""
+    collecting = gc.isenabled()
+    gc.disable()  # many small tuples and strings, no cycle among them
+    try:
+        return _string_runs(data, set(skip))
+    finally:
+        if collecting:
+            gc.enable()
+
+
+class Runs(Sequence[Segment]):
+    """The strings of one binary: ``text`` (joined by line breaks), ``starts`` (where
+    each starts in ``text``), ``offsets`` (where each starts in the data), and ``cut``
+    (the caps cut the list short).  A :class:`Segment` is made when one is asked for."""
+
+    __slots__ = ("cut", "offsets", "starts", "text")
+
+    def __init__(self, text: str, starts: array[int], offsets: array[int], cut: bool) -> None:
+        if len(starts) != len(offsets):
+            raise ValueError(f"{len(starts)} strings but {len(offsets)} offsets")
+        self.text = text
+        self.starts = starts
+        self.offsets = offsets
+        self.cut = cut
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def text_of(self, i: int) -> str:
+        end = self.starts[i + 1] - 1 if i + 1 < len(self.starts) else len(self.text)
+        return self.text[self.starts[i] : end]
+
+    @overload
+    def __getitem__(self, i: int) -> Segment: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Segment]: ...
+
+    def __getitem__(self, i: int | slice) -> Segment | list[Segment]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError("string index out of range")
+        return Segment(self.text_of(i), offset=self.offsets[i])
+
+    def __iter__(self) -> Iterator[Segment]:
+        if not self.starts:
+            return
+        for text, off in zip(self.text.split("\n"), self.offsets, strict=True):
+            yield Segment(text, offset=off)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"Runs({len(self)} strings, cut={self.cut})"
+
+
+Span = tuple[int, int, str]
+BATCH = 1 << 16  # ASCII strings handled at a time: their spans are all that is held
+REV_STEP = 1 << 20  # bytes of the data reversed at a time for the UTF-16 pass
+WINDOW = 8 << 20  # bytes read at a time, when the data has runs of zeros to cut at
+
+
+def _string_runs(data: bytes, skipset: set[str]) -> Runs:
+    chunks: list[str] = []
+    starts: array[int] = array("q")
+    offsets: array[int] = array("q")
+    pos = 0  # where the next string starts in the joined text
     chars = 0
+    for spans in _span_batches(data):
+        texts = [data[s:e].decode(enc, "replace") for s, e, enc in spans]
+        offs = [sp[0] for sp in spans]
+        if texts and max(map(len, texts)) > MAX_STRING:
+            texts, offs = _cut(texts, offs, spans)
+        if skipset:
+            kept = [i for i, t in enumerate(texts) if t not in skipset]
+            texts, offs = [texts[i] for i in kept], [offs[i] for i in kept]
+        if not texts:
+            continue
+        # characters before each string, and after the last
+        before = list(itertools.accumulate(map(len, texts), initial=0))
+        room = bisect.bisect_right(before, MAX_CHARS - chars) - 1
+        n = min(MAX_STRINGS - len(starts), room)
+        cut = n < len(texts)
+        if cut:
+            del texts[n:], offs[n:]
+        if texts:
+            # each string starts after those before it and a line break each
+            starts.extend(map(operator.add, before, range(pos, pos + len(texts))))
+            pos += before[len(texts)] + len(texts)
+            offsets.extend(offs)
+            chars += before[len(texts)]
+            chunks.append("\n".join(texts))
+        if cut:
+            return Runs("\n".join(chunks), starts, offsets, True)
+    return Runs("\n".join(chunks), starts, offsets, False)
+
+
+def _windows(data: bytes) -> Iterator[tuple[int, int]]:
+    """Stretches of about WINDOW bytes that no string crosses: each ends three bytes
+    into a run of four zeros or more (a string holds no two zeros in a row, a UTF-16
+    string's NUL unit is in the stretch that holds it, and a match in the next stretch
+    starts no earlier than the last zero).  Data without such a run is one stretch."""
+    start, n = 0, len(data)
+    while start < n:
+        q = data.find(b"\x00\x00\x00\x00", start + WINDOW) if start + WINDOW < n else -1
+        end = n if q < 0 else q + 3
+        yield start, end
+        start = end
+
+
+def _span_batches(data: bytes) -> Iterator[list[Span]]:
+    """The spans of every string in file order, a batch at a time: each stretch of
+    :func:`_windows` read on its own, so that its byte classes are all that is held."""
+    for start, end in _windows(data):
+        window = data if (start, end) == (0, len(data)) else data[start:end]
+        for spans in _window_batches(window):
+            yield spans if not start else [(s + start, e + start, enc) for s, e, enc in spans]
+
+
+def _window_batches(data: bytes) -> Iterator[list[Span]]:
+    ended = _utf16_ended(data)  # first: its reversed copy is freed before the classes
+    classes = data.translate(_T8)
+    wide = _utf8(data, classes)
+    # UTF-8 and UTF-16 strings are few: in the order of the first pass (by start, the
+    # longer first, UTF-8 before UTF-16 on a tie), merged into the ASCII strings as
+    # those are found, a batch at a time, so that the caps stop the work too.
+    others = sorted(wide + _utf16(data, classes, ended), key=_order)
+    other_starts = [sp[0] for sp in others]
     reach = 0
-    for start, end, enc in spans:
-        if start < reach:
-            continue  # bytes already read as another string (ASCII inside UTF-16 CJK)
-        reach = end
-        text = data[start:end].decode(enc, "replace")
-        if len(text) <= MAX_STRING:
-            pieces = [(start, text)]
+    k = 0
+    for batch in itertools.chain(_ascii_batches(classes, wide), [None]):
+        if batch is None:
+            spans, reach = _merged([], others[k:], reach)
         else:
-            pieces = [
-                (start + _width(text[:i], enc), text[i : i + MAX_STRING])
-                for i in range(0, len(text), MAX_STRING)
-            ]
-        for off, piece in pieces:
-            if piece in skipset:
-                continue
-            chars += len(piece)
-            if chars > MAX_CHARS or len(found) >= MAX_STRINGS:
-                return found, True
-            found.append(Segment(piece, offset=off))
-    return found, False
+            j = bisect.bisect_right(other_starts, batch[-1][0], k)
+            spans, reach = _merged(batch, others[k:j], reach)
+            k = j
+        if spans:
+            yield spans
+
+
+def _order(sp: Span) -> tuple[int, int, bool]:
+    return sp[0], sp[0] - sp[1], sp[2] != "utf-8"
+
+
+def _cut(texts: list[str], offsets: list[int], spans: list[Span]) -> tuple[list[str], list[int]]:
+    """Strings longer than MAX_STRING characters cut into pieces of that many, each
+    with the byte offset where it starts."""
+    out_t: list[str] = []
+    out_o: list[int] = []
+    for text, off, (_s, _e, enc) in zip(texts, offsets, spans, strict=True):
+        if len(text) <= MAX_STRING:
+            out_t.append(text)
+            out_o.append(off)
+            continue
+        for i in range(0, len(text), MAX_STRING):
+            out_t.append(text[i : i + MAX_STRING])
+            out_o.append(off + _width(text[:i], enc))
+    return out_t, out_o
+
+
+def _merged(first: list[Span], second: list[Span], reach: int) -> tuple[list[Span], int]:
+    """The spans of both lists in order of start (the longer first at the same start,
+    ``first`` before ``second`` when they are equal), leaving out each span that starts
+    before ``reach`` or inside one kept before it; and the end of the last one kept.
+    Each list is in that order and holds no overlapping spans, so only where a span of
+    ``second`` falls among those of ``first`` is anything decided one at a time: the
+    spans of ``first`` between two of ``second`` are kept together."""
+    out: list[Span] = []
+    i = 0
+    first_starts = [sp[0] for sp in first] if second else []
+    for u in second:
+        j = bisect.bisect_left(first_starts, u[0], i)
+        if j < len(first) and first[j][0] == u[0] and first[j][1] >= u[1]:
+            j += 1  # the same start: the longer first, ``first`` on a tie
+        while i < j and first[i][0] < reach:
+            i += 1
+        if i < j:
+            out.extend(first[i:j])
+            reach = first[j - 1][1]
+            i = j
+        if u[0] >= reach:
+            out.append(u)
+            reach = u[1]
+    while i < len(first) and first[i][0] < reach:
+        i += 1
+    if i < len(first):
+        out.extend(first[i:])
+        reach = first[-1][1]
+    return out, reach
 
 
 def _width(text: str, enc: str) -> int:
     return len(text.encode("utf-16-le" if enc == "utf-16-le" else "utf-8", "replace"))
 
 
+_TEXT_RUN = re.compile(rb"[AW]*")
+BACK_STEP = 4096  # bytes read back at a time for the start of a run
+
+
 def _extend_back(classes: bytes, s: int, floor: int) -> int:
+    """Where the run of printable classes that ends at ``s`` starts (not before
+    ``floor``): a stretch before ``s`` reversed, matched by a regular expression."""
     while s > floor and classes[s - 1] in _TEXT_CLASSES:
-        s -= 1
+        lo = max(floor, s - BACK_STEP)
+        m = _TEXT_RUN.match(classes[lo:s][::-1])
+        assert m is not None  # [AW]* matches the empty string at least
+        if m.end() < s - lo:
+            return s - m.end()
+        s = lo
     return s
 
 
-def _utf8_and_ascii(data: bytes, classes: bytes) -> list[tuple[int, int, str]]:
-    wide: list[tuple[int, int, str]] = []
+def _utf8(data: bytes, classes: bytes) -> list[Span]:
+    """UTF-8 runs that start with two CJK-range characters, with the printable ASCII
+    before them, that decode to clean text."""
+    wide: list[Span] = []
     prev_end = 0
     for m in _UTF8.finditer(classes):
         s, e = _extend_back(classes, m.start(), prev_end), m.end()
         prev_end = e
         if _clean(data[s:e].decode("utf-8", "replace")):
             wide.append((s, e, "utf-8"))
-    out: list[tuple[int, int, str]] = []
+    return wide
+
+
+def _ascii_batches(classes: bytes, wide: list[Span]) -> Iterator[list[Span]]:
+    """ASCII runs with MIN_ASCII letters in a row, in order, BATCH at a time, leaving
+    out those inside a UTF-8 run.  A match ends where its run does, so the run of the
+    next one starts after it: only a match with text just before it is extended back."""
+    found = _ASCII.finditer(classes)
+    text_classes = _TEXT_CLASSES
     i = 0
-    prev_end = 0
-    for m in _ASCII.finditer(classes):
-        s, e = _extend_back(classes, m.start(), prev_end), m.end()
-        prev_end = e
-        while i < len(wide) and wide[i][1] <= s:
-            out.append(wide[i])
-            i += 1
-        if i < len(wide) and wide[i][0] < e:
-            continue  # part of a UTF-8 run
-        out.append((s, e, "ascii"))
-    out.extend(wide[i:])
-    return out
+    while True:
+        batch = [
+            (_extend_back(classes, s, 0) if s and classes[s - 1] in text_classes else s, e)
+            for s, e in [m.span() for m in itertools.islice(found, BATCH)]
+        ]
+        if not batch:
+            return
+        if i >= len(wide):
+            yield [(s, e, "ascii") for s, e in batch]
+            continue
+        out: list[Span] = []
+        for s, e in batch:
+            while i < len(wide) and wide[i][1] <= s:
+                i += 1
+            if i < len(wide) and wide[i][0] < e:
+                continue  # part of a UTF-8 run
+            out.append((s, e, "ascii"))
+        if out:
+            yield out
 
 
-def _utf16(data: bytes, classes: bytes) -> list[tuple[int, int, str]]:
+_LONG_ZEROS = b"Z" * 256  # runs this long are skipped; shorter ones cost little to search
+_NOT_ZERO = re.compile(rb"[^Z]")
+
+
+def _between_zeros(
+    pattern: re.Pattern[bytes], buf: bytes | bytearray, tail: int, head: int
+) -> Iterator[re.Match[bytes]]:
+    """``pattern.finditer(buf)``, for a pattern that holds no four NUL classes in a row
+    but may end ``tail`` of them into a run and start ``head`` before its end: searched
+    only between long runs of NULs (through a run of zeros, the search would try each
+    of its bytes)."""
+    start = 0
+    while (run := buf.find(_LONG_ZEROS, start)) >= 0:
+        after = _NOT_ZERO.search(buf, run)
+        yield from pattern.finditer(buf, start, run + tail)
+        start = (after.start() if after else len(buf)) - head
+    yield from pattern.finditer(buf, start)
+
+
+def _utf16_ended(data: bytes) -> list[Span]:
+    """UTF-16LE runs that end in a NUL code unit and read as text, in order.  The
+    pass runs over the reversed classes (built a stretch at a time, so that only one
+    copy of the data's size is held), starting at the NUL that ends a string."""
     n = len(data)
-    rev = data.translate(_T16)[::-1]
-    ended: list[tuple[int, int, str]] = []
-    for m in _U16_ENDED.finditer(rev):
+    rev = bytearray(n)
+    for i in range(0, n, REV_STEP):
+        j = min(n, i + REV_STEP)
+        rev[n - j : n - i] = data[i:j].translate(_T16)[::-1]
+    ended: list[Span] = []
+    for m in _between_zeros(_U16_ENDED, rev, 0, 3):
         s, e = n - m.end(), n - m.start() - 2  # the string, without its NUL
         if _utf16_text(data[s:e]):
             ended.append((s, e, "utf-16-le"))
     ended.reverse()
-    out: list[tuple[int, int, str]] = []
+    return ended
+
+
+def _utf16(data: bytes, classes: bytes, ended: list[Span]) -> list[Span]:
+    """UTF-16LE strings: the runs that end in NUL (``ended``), and runs of four or
+    more ASCII code units that are not part of one."""
+    out: list[Span] = []
     i = 0
-    for m in _U16_ASCII.finditer(classes):
-        s, e = m.start(), m.end()
-        if s > 0 and classes[s - 1] in _TEXT_CLASSES:
+    text_classes = _TEXT_CLASSES
+    for m in _between_zeros(_U16_ASCII, classes, 1, 1):
+        s, e = m.span()
+        if s > 0 and classes[s - 1] in text_classes:
             s -= 1
         elif e - s - 1 >= 8:
             s += 1
         else:
             continue
-        if not _LETTERS.search(data[s:e].decode("utf-16-le", "replace")):
-            continue
+        if not _LETTERS16.search(data, s, e):
+            continue  # (units of printable ASCII: each letter is its unit's low byte)
         while i < len(ended) and ended[i][1] <= s:
             out.append(ended[i])
             i += 1
@@ -180,7 +429,32 @@ def _utf16(data: bytes, classes: bytes) -> list[tuple[int, int, str]]:
 
 
 _LETTERS = re.compile(f"[A-Za-z_]{{{MIN_ASCII}}}")
+_LETTERS16 = re.compile(b"(?:[A-Za-z_]\x00){%d}" % MIN_ASCII)
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+# An ideograph whose two bytes are both printable ASCII (see _utf16_text), as a class:
+# U+3020-303F, and U+4E20-4E7E ... U+7E20-7E7E.
+_ASCII_LIKE = re.compile(
+    "[\u3020-\u303f"
+    + "".join(f"{chr(hb << 8 | 0x20)}-{chr(hb << 8 | 0x7E)}" for hb in range(0x4E, 0x7F))
+    + "]"
+)
+
+
+@functools.cache
+def _unclean_bmp() -> re.Pattern[str]:
+    """The characters of U+0080-FFFF that ``_clean`` refuses (control, format,
+    surrogate, private-use, unassigned), with the replacement character, as a class:
+    made once a process, when a binary is first read."""
+    bad = [chr(c) for c in range(0x80, 0x10000) if unicodedata.category(chr(c))[0] == "C"]
+    ranges: list[str] = []
+    for _, run in itertools.groupby(enumerate(map(ord, bad)), lambda t: t[1] - t[0]):
+        codes = [c for _, c in run]
+        lo, hi = chr(codes[0]), chr(codes[-1])
+        ranges.append(re.escape(lo) if lo == hi else f"{re.escape(lo)}-{re.escape(hi)}")
+    return re.compile("[\ufffd" + "".join(ranges) + "]")
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 def _utf16_text(raw: bytes) -> bool:
@@ -189,15 +463,17 @@ def _utf16_text(raw: bytes) -> bool:
     like ideographs whose two bytes are both printable ASCII; in Chinese text about
     a quarter of the ideographs are like that, so a run where most are is refused."""
     text = raw.decode("utf-16-le", "replace")
-    if not _clean(text):
+    if _unclean_bmp().search(text):
         return False
-    cjk = [c for c in text if _CJK.match(c)]
+    cjk = len(_CJK.findall(text))
     if not cjk:
         return bool(_LETTERS.search(text))
-    ascii_like = sum(1 for c in cjk if 0x20 <= ord(c) & 0xFF < 0x7F and ord(c) >> 8 < 0x7F)
-    return 2 * ascii_like <= len(cjk)
+    return 2 * len(_ASCII_LIKE.findall(text)) <= cjk
 
 
 def _clean(text: str) -> bool:
-    """No control, format, private-use, unassigned or replacement character."""
-    return all(c != "\ufffd" and unicodedata.category(c)[0] != "C" for c in text if not c.isascii())
+    """No control, format, private-use, unassigned or replacement character outside
+    ASCII: a regular expression for U+0080-FFFF, one look each beyond."""
+    if _unclean_bmp().search(text):
+        return False
+    return all(unicodedata.category(c)[0] != "C" for c in _ASTRAL.findall(text))

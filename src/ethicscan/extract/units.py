@@ -13,12 +13,15 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, overload
 
 from ethicscan.kinds import TextKind
 from ethicscan.model import SkipReason
+
+if TYPE_CHECKING:  # pragma: no cover - types only
+    from ethicscan.extract.strings import Runs
 
 SPOOL_AT = 8 * 1024 * 1024  # members larger than this go to the private temp folder
 
@@ -63,6 +66,52 @@ class Segment:
     member: str = ""
 
 
+class StringRuns(Sequence[Segment]):
+    """The segments of a binary: its symbols, then its strings as the strings pass
+    keeps them (:class:`ethicscan.extract.strings.Runs`: one text and where each
+    string starts), a string's :class:`Segment` made only when it is asked for (a
+    binary can hold a million strings, and only those with a finding are looked up)."""
+
+    __slots__ = ("head", "runs")
+
+    def __init__(self, head: tuple[Segment, ...], runs: Runs) -> None:
+        self.head = head
+        self.runs = runs
+
+    def __len__(self) -> int:
+        return len(self.head) + len(self.runs)
+
+    @overload
+    def __getitem__(self, i: int) -> Segment: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Segment]: ...
+
+    def __getitem__(self, i: int | slice) -> Segment | list[Segment]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError("segment index out of range")
+        return self.head[i] if i < len(self.head) else self.runs[i - len(self.head)]
+
+    def __iter__(self) -> Iterator[Segment]:
+        yield from self.head
+        yield from self.runs
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
+
+    def __hash__(self) -> int:
+        return hash(tuple(self))
+
+    def __repr__(self) -> str:
+        return f"StringRuns({len(self.head)} symbols, {len(self.runs)} strings)"
+
+
 @dataclass(frozen=True, slots=True)
 class Extracted:
     """What an extractor read from one file.
@@ -73,7 +122,7 @@ class Extracted:
     ``members`` are embedded files to explore like archive members (name, bytes).
     """
 
-    segments: tuple[Segment, ...]
+    segments: Sequence[Segment]  # a tuple, or a binary's StringRuns
     kind: TextKind = TextKind.NAMED
     skipped: tuple[tuple[SkipReason, str], ...] = ()
     members: tuple[tuple[str, bytes], ...] = ()
@@ -101,7 +150,7 @@ class TextUnit:
     kind: TextKind = TextKind.NAMED
     # For extracted texts: the first line (0-based) of each segment in ``text``.
     starts: tuple[int, ...] = ()
-    segments: tuple[Segment, ...] = ()
+    segments: Sequence[Segment] = ()
     # For a piece of a text too large to read whole (extract.stream.Piece): lines
     # and first-line characters before it, and which matches near a cut are its own.
     piece: bool = False
@@ -118,17 +167,26 @@ class TextUnit:
 
     @staticmethod
     def joined(path: str, extracted: Extracted) -> TextUnit:
+        segs = extracted.segments
+        if isinstance(segs, StringRuns):
+            texts = [seg.text for seg in segs.head]
+            if not any("\n" in t or "\r" in t for t in texts):
+                # a binary's strings hold no line break: one line each, joined already
+                text = "\n".join([*texts, segs.runs.text] if len(segs.runs) else texts)
+                return TextUnit(path, text, extracted.kind, tuple(range(len(segs))), segs)
+            texts += [seg.text for seg in segs.runs]
+        else:
+            segs = tuple(segs)
+            texts = [seg.text for seg in segs]
         parts: list[str] = []
         starts: list[int] = []
         line = 0
-        for seg in extracted.segments:
-            text = seg.text.replace("\r\n", "\n").replace("\r", "\n")
+        for piece in texts:
+            piece = piece.replace("\r\n", "\n").replace("\r", "\n")
             starts.append(line)
-            parts.append(text)
-            line += text.count("\n") + 1
-        return TextUnit(
-            path, "\n".join(parts), extracted.kind, tuple(starts), tuple(extracted.segments)
-        )
+            parts.append(piece)
+            line += piece.count("\n") + 1
+        return TextUnit(path, "\n".join(parts), extracted.kind, tuple(starts), segs)
 
     def origin(self, line: int) -> tuple[int, Segment | None]:
         """For a 1-based line of ``text``: the line within its segment and the
