@@ -122,12 +122,13 @@ def _shard(text: str) -> bytes:
     """A results shard's JSON: the report of one file."""
     from ethicscan import __version__
     from ethicscan.api import scan_text
+    from ethicscan.kinds import TargetKind
     from ethicscan.model import ScanResult, Stats, Target
     from ethicscan.report import json as json_report
     from ethicscan.rules.catalogue import load_default_catalogue
 
     result = ScanResult(
-        (Target("face.java", "file"),),
+        (Target("face.java", TargetKind.FILE),),
         tuple(scan_text(text, "face.java")),
         (),
         Stats(1, len(text), 0.1),
