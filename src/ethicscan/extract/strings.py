@@ -31,10 +31,9 @@ import operator
 import re
 import unicodedata
 from array import array
-from collections.abc import Iterable, Iterator, Sequence
-from typing import overload
+from collections.abc import Iterable, Iterator
 
-from ethicscan.extract.units import Segment
+from ethicscan.extract.units import LazySegments, Segment
 
 MIN_ASCII = 4
 MAX_CHARS = 32 * 1024 * 1024  # characters of strings handed to the classifier per file
@@ -112,7 +111,7 @@ def string_runs(data: bytes, skip: Iterable[str] = ()) -> Runs:
             gc.enable()
 
 
-class Runs(Sequence[Segment]):
+class Runs(LazySegments):
     """The strings of one binary: ``text`` (joined by line breaks), ``starts`` (where
     each starts in ``text``), ``offsets`` (where each starts in the data), and ``cut``
     (the caps cut the list short).  A :class:`Segment` is made when one is asked for."""
@@ -134,19 +133,7 @@ class Runs(Sequence[Segment]):
         end = self.starts[i + 1] - 1 if i + 1 < len(self.starts) else len(self.text)
         return self.text[self.starts[i] : end]
 
-    @overload
-    def __getitem__(self, i: int) -> Segment: ...
-
-    @overload
-    def __getitem__(self, i: slice) -> list[Segment]: ...
-
-    def __getitem__(self, i: int | slice) -> Segment | list[Segment]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(len(self)))]
-        if i < 0:
-            i += len(self)
-        if not 0 <= i < len(self):
-            raise IndexError("string index out of range")
+    def _at(self, i: int) -> Segment:
         return Segment(self.text_of(i), offset=self.offsets[i])
 
     def __iter__(self) -> Iterator[Segment]:
@@ -154,14 +141,6 @@ class Runs(Sequence[Segment]):
             return
         for text, off in zip(self.text.split("\n"), self.offsets, strict=True):
             yield Segment(text, offset=off)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or isinstance(other, str | bytes):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
-
-    def __hash__(self) -> int:
-        return hash(tuple(self))
 
     def __repr__(self) -> str:
         return f"Runs({len(self)} strings, cut={self.cut})"

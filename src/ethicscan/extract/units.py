@@ -13,6 +13,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+from abc import abstractmethod
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO, overload
@@ -66,20 +67,15 @@ class Segment:
     member: str = ""
 
 
-class StringRuns(Sequence[Segment]):
-    """The segments of a binary: its symbols, then its strings as the strings pass
-    keeps them (:class:`ethicscan.extract.strings.Runs`: one text and where each
-    string starts), a string's :class:`Segment` made only when it is asked for (a
-    binary can hold a million strings, and only those with a finding are looked up)."""
+class LazySegments(Sequence[Segment]):
+    """Segments made only when asked for (a binary can hold a million strings, and only
+    those with a finding are looked up): a subclass gives ``__len__``, ``_at(i)`` for
+    0 <= i < len and ``__iter__``; indexing, slices and equality are here, once."""
 
-    __slots__ = ("head", "runs")
+    __slots__ = ()
 
-    def __init__(self, head: tuple[Segment, ...], runs: Runs) -> None:
-        self.head = head
-        self.runs = runs
-
-    def __len__(self) -> int:
-        return len(self.head) + len(self.runs)
+    @abstractmethod
+    def _at(self, i: int) -> Segment: ...
 
     @overload
     def __getitem__(self, i: int) -> Segment: ...
@@ -94,11 +90,7 @@ class StringRuns(Sequence[Segment]):
             i += len(self)
         if not 0 <= i < len(self):
             raise IndexError("segment index out of range")
-        return self.head[i] if i < len(self.head) else self.runs[i - len(self.head)]
-
-    def __iter__(self) -> Iterator[Segment]:
-        yield from self.head
-        yield from self.runs
+        return self._at(i)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Sequence) or isinstance(other, str | bytes):
@@ -107,6 +99,29 @@ class StringRuns(Sequence[Segment]):
 
     def __hash__(self) -> int:
         return hash(tuple(self))
+
+
+class StringRuns(LazySegments):
+    """The segments of a binary: its symbols, then its strings as the strings pass
+    keeps them (:class:`ethicscan.extract.strings.Runs`: one text and where each
+    string starts), a string's :class:`Segment` made only when it is asked for (a
+    binary can hold a million strings, and only those with a finding are looked up)."""
+
+    __slots__ = ("head", "runs")
+
+    def __init__(self, head: tuple[Segment, ...], runs: Runs) -> None:
+        self.head = head
+        self.runs = runs
+
+    def __len__(self) -> int:
+        return len(self.head) + len(self.runs)
+
+    def _at(self, i: int) -> Segment:
+        return self.head[i] if i < len(self.head) else self.runs[i - len(self.head)]
+
+    def __iter__(self) -> Iterator[Segment]:
+        yield from self.head
+        yield from self.runs
 
     def __repr__(self) -> str:
         return f"StringRuns({len(self.head)} symbols, {len(self.runs)} strings)"
