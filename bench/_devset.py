@@ -13,6 +13,7 @@ beside the repository (items quote the package in ``token``) and the project's o
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import os
@@ -84,6 +85,19 @@ def default_devsets() -> list[Path]:
 def default_cache() -> Path:
     env = os.environ.get("ETHICSCAN_BENCH_CACHE")
     return Path(env).expanduser() if env else Path.home() / ".cache" / "ethicscan" / "devset"
+
+
+def add_devset_option(parser: argparse.ArgumentParser) -> None:
+    """``--devset PATH``, repeatable, as every dev-set benchmark takes it."""
+    parser.add_argument(
+        "--devset",
+        type=Path,
+        action="append",
+        dest="devsets",
+        metavar="PATH",
+        help="a dev set JSON; repeat for several (default: the shared dev set and "
+        "bench/devset.json); a case id defined twice is an error",
+    )
 
 
 def load_cases(path: Path) -> list[Case]:

@@ -28,6 +28,7 @@ from _devset import (
     Case,
     DevsetError,
     Expected,
+    add_devset_option,
     default_cache,
     default_devsets,
     load_all,
@@ -592,15 +593,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         description="Accuracy of ethicscan on the dev set, next to a plain keyword grep."
     )
-    parser.add_argument(
-        "--devset",
-        type=Path,
-        action="append",
-        dest="devsets",
-        metavar="PATH",
-        help="a dev set JSON; repeat for several (default: the shared dev set and "
-        "bench/devset.json); a case id defined twice is an error",
-    )
+    add_devset_option(parser)
     parser.add_argument(
         "--cache",
         type=Path,

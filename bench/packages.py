@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from _devset import Case, DevsetError, default_devsets, load_all
+from _devset import Case, DevsetError, add_devset_option, default_devsets, load_all
 from accuracy import REPO, Hit, inner_path, score_case, select
 
 
@@ -142,14 +142,7 @@ def format_rows(rows: Sequence[Row]) -> str:
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Scan the dev set's packages by name.")
-    parser.add_argument(
-        "--devset",
-        type=Path,
-        action="append",
-        dest="devsets",
-        metavar="PATH",
-        help="a dev set JSON; repeat for several (default: the shared one and bench/devset.json)",
-    )
+    add_devset_option(parser)
     parser.add_argument("--cases", help="comma-separated case ids (default: every pypi/npm case)")
     parser.add_argument(
         "--cache",
