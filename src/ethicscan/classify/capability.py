@@ -210,6 +210,12 @@ def _holds_sentence_value(line: str) -> bool:
     return any(is_sentence_value(q) for q in quoted(line))
 
 
+@functools.lru_cache(maxsize=4096)
+def _holds_text_cell(line: str, delimiter: str) -> bool:
+    """Is one of the cells of a delimited ``line`` a text (asked for each hit of a row)?"""
+    return any(is_text_cell(c) for c in line.split(delimiter))
+
+
 def _row_with_sentence(doc: Document, hit: Hit, line: str) -> bool:
     """Is the hit in a row of a table of records (CSV, JSON lines) that holds a
     sentence: a dataset of texts, whose labels go with the text?"""
@@ -220,7 +226,7 @@ def _row_with_sentence(doc: Document, hit: Hit, line: str) -> bool:
     if len(line) >= 2 * LOCAL and is_sentence_value(_segment(line, len(line) // 2)):
         return True  # a long row read around the hit: the text the hit stands in
     delimiter = _DELIMITERS.get(doc.suffix)
-    return delimiter is not None and any(is_text_cell(c) for c in line.split(delimiter))
+    return delimiter is not None and _holds_text_cell(line, delimiter)
 
 
 def _in_quoted_sentence(doc: Document, hit: Hit, line: str) -> bool:
