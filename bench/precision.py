@@ -1,7 +1,10 @@
 """Precision, capability accuracy and calibration of ethicscan on real packages.
 
 The corpus is ``bench/corpus/packages.txt``: real PyPI, npm and Debian packages pinned to
-a version, fetched at bench time by ethicscan's own package targets (never committed).
+a version, fetched at bench time by ethicscan's own package targets (never committed),
+and public git repositories pinned to a commit (``git:OWNER/NAME==COMMIT``), read from a
+local clone under ``--git-mirror`` (``$ETHICSCAN_BENCH_GIT_MIRROR``): the tree at that
+commit is written to a tar file in the cache once and scanned as an archive.
 Each package is in the tuning part or the held-out part, decided by a hash of its
 ecosystem and name, so the split is fixed before any tuning and never moves.
 
@@ -34,6 +37,7 @@ import hashlib
 import itertools
 import json
 import os
+import subprocess
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -70,13 +74,67 @@ class Package:
 
     @property
     def target(self) -> str:
-        """The ethicscan target that fetches it."""
+        """The ethicscan target that fetches it (a registry package)."""
+        if self.ecosystem == "git":
+            raise ValueError(f"{self.id} is read from a clone: see local()")
         sep = {"pypi": "==", "npm": "@", "deb": "="}[self.ecosystem]
         return f"{self.ecosystem}:{self.name}{sep}{self.version}"
+
+    def local(self, cache: str | None, mirror: str | None) -> Path:
+        """A repository's tree at its commit as a tar file in the cache, made once from
+        the clone under ``mirror``: the scan reads it as a user's archive."""
+        if self.ecosystem != "git":
+            raise ValueError(f"{self.id} is fetched by ethicscan, not read from a clone")
+        root = Path(cache or Path.home() / ".cache" / "ethicscan") / "git"
+        out = root / f"{self.name.replace('/', '+')}-{self.version[:12]}.tar"
+        if out.exists():
+            return out
+        git_dir = find_clone(self.name, self.version, mirror)
+        root.mkdir(parents=True, exist_ok=True)
+        part = out.with_suffix(".part")
+        subprocess.run(
+            [
+                "git",
+                f"--git-dir={git_dir}",
+                "archive",
+                "--format=tar",
+                f"--output={part}",
+                self.version,
+            ],
+            check=True,
+        )
+        part.replace(out)
+        return out
 
     @property
     def part(self) -> str:
         return split_of(self.ecosystem, self.name)
+
+
+def find_clone(name: str, commit: str, mirror: str | None) -> Path:
+    """The git folder under ``mirror`` that holds ``commit`` of ``OWNER/NAME``: a clone
+    at ``mirror/OWNER+NAME`` or ``mirror/OWNER/NAME`` (bare or not, or one level below)."""
+    if not mirror:
+        raise SystemExit(f"git:{name}: give --git-mirror DIR (or $ETHICSCAN_BENCH_GIT_MIRROR)")
+    owner, _, repo = name.partition("/")
+    bases = [Path(mirror) / f"{owner}+{repo}", Path(mirror) / owner / repo]
+    bases.append(Path(mirror) / owner / f"{repo}.git")
+    candidates = [b for b in bases if b.is_dir()]
+    candidates += [c for b in list(candidates) for c in sorted(b.iterdir()) if c.is_dir()]
+    for c in candidates:
+        got = subprocess.run(
+            [
+                "git",
+                f"--git-dir={c / '.git' if (c / '.git').is_dir() else c}",
+                "cat-file",
+                "-e",
+                f"{commit}^{{commit}}",
+            ],
+            capture_output=True,
+        )
+        if got.returncode == 0:
+            return c / ".git" if (c / ".git").is_dir() else c
+    raise SystemExit(f"git:{name}: no clone under {mirror} holds commit {commit}")
 
 
 def split_of(ecosystem: str, name: str) -> str:
@@ -95,7 +153,7 @@ def load_packages(path: Path = PACKAGES) -> list[Package]:
         spec, *rest = line.split()
         eco, _, nv = spec.partition(":")
         name, _, version = nv.rpartition("==")
-        if eco not in ("pypi", "npm", "deb") or not name or not version:
+        if eco not in ("pypi", "npm", "deb", "git") or not name or not version:
             raise SystemExit(f"{path}: not ECOSYSTEM:NAME==VERSION: {raw!r}")
         pkg = Package(eco, name, version, rest[0] if rest else "other")
         if any(p.id == pkg.id for p in out):
@@ -154,12 +212,15 @@ def load_rates(path: Path = SAMPLING) -> dict[str, float]:
 # -- scanning ----------------------------------------------------------------------------
 
 
-def scan_package(pkg: Package, cache: str | None, jobs: int) -> list[Found] | str:
+def scan_package(
+    pkg: Package, cache: str | None, jobs: int, mirror: str | None = None
+) -> list[Found] | str:
     """The findings of ethicscan on one package, or the reason it could not be scanned."""
     import ethicscan
 
     opts = ethicscan.ScanOptions(jobs=jobs, package_cache=cache)
-    result = ethicscan.scan([pkg.target], opts)
+    target = str(pkg.local(cache, mirror)) if pkg.ecosystem == "git" else pkg.target
+    result = ethicscan.scan([target], opts)
     failed = [s for s in result.skipped if s.reason.value == "fetch_failed"]
     if failed:
         return failed[0].detail
@@ -188,7 +249,7 @@ def scan_all(
         return
     for i, pkg in enumerate(pkgs, 1):
         print(f"[{i}/{len(pkgs)}] {pkg.id}", file=sys.stderr, flush=True)
-        yield pkg, scan_package(pkg, args.cache, args.jobs)
+        yield pkg, scan_package(pkg, args.cache, args.jobs, args.git_mirror)
 
 
 def read_dump(pkgs: Sequence[Package], path: Path) -> Iterator[tuple[Package, list[Found]]]:
@@ -403,7 +464,7 @@ def _with_context(
     pkg: Package, found: list[Found], args: argparse.Namespace
 ) -> list[dict[str, Any]]:
     """Each finding with the lines around it, read from the text ethicscan classified."""
-    texts = _unit_texts(pkg, {f.key[1] for f in found}, args.cache)
+    texts = _unit_texts(pkg, {f.key[1] for f in found}, args.cache, args.git_mirror)
     out = []
     for f in found:
         _, path, line, term = f.key
@@ -434,7 +495,7 @@ def _with_context(
 
 
 def _unit_texts(
-    pkg: Package, paths: set[str], cache: str | None
+    pkg: Package, paths: set[str], cache: str | None, mirror: str | None
 ) -> dict[str, list[tuple[int, list[str]]]]:
     """The lines of each text ``paths`` names, as the scan read them: for a large text
     read in pieces, each piece with the lines before it."""
@@ -442,17 +503,21 @@ def _unit_texts(
     from ethicscan.extract.units import Blob, Limits, Scratch
     from ethicscan.sources import packages
 
-    spec = packages.parse_target(pkg.target)
-    (got,) = packages.fetch_all([spec], Path(cache) if cache else None)
-    if got.error:
-        return {}
+    if pkg.ecosystem == "git":
+        path = str(pkg.local(cache, mirror))
+    else:
+        spec = packages.parse_target(pkg.target)
+        (got,) = packages.fetch_all([spec], Path(cache) if cache else None)
+        if got.error:
+            return {}
+        path = got.path
     limits = Limits()
     scratch = Scratch()
     out: dict[str, list[tuple[int, list[str]]]] = defaultdict(list)
     try:
         explorer = Explorer(limits, scratch, None)
-        blob = Blob(os.path.getsize(got.path), path=got.path)
-        for unit in explorer.explore(os.path.basename(got.path), blob, Budget(limits)):
+        blob = Blob(os.path.getsize(path), path=path)
+        for unit in explorer.explore(os.path.basename(path), blob, Budget(limits)):
             text = getattr(unit, "text", None)
             if text is None:
                 continue
@@ -626,6 +691,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--only", help="comma-separated package ids or names to run")
     p.add_argument("--cache", default=None, help="ethicscan's package cache (ETHICSCAN_CACHE)")
     p.add_argument("--jobs", type=int, default=2)
+    p.add_argument(
+        "--git-mirror",
+        default=os.environ.get("ETHICSCAN_BENCH_GIT_MIRROR"),
+        help="folder of git clones (OWNER+NAME or OWNER/NAME) for the git: targets",
+    )
     p.add_argument(
         "--verbose", action="store_true", help="list every false or mis-classified finding"
     )
