@@ -542,6 +542,81 @@ def test_a_mention_in_a_catalogue_is_as_doubtful_as_the_rest_of_it() -> None:
     assert religion(catalogue).score < religion(one).score
 
 
+_TEXTS = (
+    "The new neighbour said her religion forbids working on the holy day of rest.",
+    "He wrote that his ethnicity had never mattered to the team he coached for years.",
+    "The panel asked whether the candidate's political opinions should count at all.",
+    "Her sexual orientation was nobody's business, the judge told the hearing today.",
+    "The union said trade union membership had doubled in the town over ten years.",
+    "The report on racial discrimination in hiring was published by the city council.",
+    "A man's skin colour should never decide whether the police stop him, she said.",
+)
+
+
+def _texts_dataset(extra: str = "") -> str:
+    """A JSON-lines dataset of texts, each row naming one trait, seven across the file."""
+    import json
+
+    rows = [json.dumps({"id": i, "text": t, "label": i % 2}) for i, t in enumerate(_TEXTS)]
+    return "\n".join(rows + ([extra] if extra else [])) + "\n"
+
+
+def test_a_dataset_of_texts_is_many_texts_not_a_catalogue() -> None:
+    """Each row of a dataset of texts is its own text: seven traits named across its rows
+    make no row a catalogue of categories; a row that names them all is one."""
+    import json
+
+    def religion(text: str) -> Finding:
+        (f,) = [f for f in scan_text(text, "data/test.jsonl") if f.evidence.term == "religion"]
+        return f
+
+    plain = religion(_texts_dataset())
+    assert plain.capability is Capability.MENTION
+    assert "catalogue-of-protected-categories" not in {s.name for s in plain.signals}
+    listing = json.dumps(
+        {
+            "text": "Protected grounds: race, religion, ethnicity, political opinions, "
+            "sexual orientation, trade union membership and skin colour."
+        }
+    )
+    doubted = [
+        f
+        for f in scan_text(_texts_dataset(listing), "data/test.jsonl")
+        if f.evidence.term == "religion" and f.location.line == len(_TEXTS) + 1
+    ]
+    assert doubted
+    assert "catalogue-of-protected-categories" in {s.name for s in doubted[0].signals}
+
+
+def test_the_people_of_a_dataset_text_are_its_own_not_a_form() -> None:
+    """Patients and applicants named in a dataset's text are the text's people: the
+    trait is a mention; a note written as a form inside the text (``Race: Black``) is a
+    record."""
+    import json
+
+    said = json.dumps({"text": "The clinic asked each patient about their ethnicity on arrival."})
+    note = json.dumps({"text": "Patient: J. Doe\nAge: 45\nEthnicity: Hispanic\nPlan: rest"})
+
+    def ethnicity(text: str, line: int) -> Finding:
+        (f,) = [
+            f
+            for f in scan_text(text, "data/notes.jsonl")
+            if f.evidence.term.lower() == "ethnicity" and f.location.line == line
+        ]
+        return f
+
+    assert ethnicity(_texts_dataset(said), len(_TEXTS) + 1).capability is Capability.MENTION
+    assert ethnicity(note + "\n", 1).capability is Capability.RECORD
+
+
+def test_a_word_list_of_many_traits_stays_doubtful_row_by_row() -> None:
+    """A word list (one word a row) is no dataset of texts: its entries keep the doubt."""
+    words = ["religion", "ethnicity", "racial", "homosexual", "caste", "trade union", "hindu"]
+    text = "\n".join(f'{{"word": "{w}", "count": {i}}}' for i, w in enumerate(words)) + "\n"
+    found = [f for f in scan_text(text, "data/freq.jsonl") if f.evidence.term == "religion"]
+    assert all("catalogue-of-protected-categories" in {s.name for s in f.signals} for f in found)
+
+
 def _bundle(face_module_at: int, hit_at: int, lines: int = 4000) -> str:
     """A bundle of concatenated JavaScript modules: a face-detection module and a
     plugin table with a ``religion`` entry, ``lines`` lines in all."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import replace
 
 from ethicscan.classify.capability import (
@@ -14,6 +15,7 @@ from ethicscan.classify.capability import (
     Decision,
     Hit,
     decide,
+    in_row_of_texts,
     promoted,
 )
 from ethicscan.classify.document import CONFIG_SUFFIXES, Document
@@ -85,7 +87,7 @@ def analyse(
     decided = _one_per_line_and_rule(decided)
     decided = _one_per_table(decided)
     decided = _one_per_enum(decided)
-    decided = _in_catalogue(decided, {m.key.payload.trait for m in term_matches})
+    decided = _in_catalogue(doc, decided, term_matches)
     findings = [_finding(doc, h, d, text[h.start : h.end], h.start) for h, d in decided]
     findings += _definition_findings(doc, decided)
     findings += _face_input_findings(doc, decided)
@@ -271,19 +273,30 @@ CATALOGUE_TRAITS = 6
 
 
 def _in_catalogue(
-    decided: list[tuple[Hit, Decision]], traits: set[Trait]
+    doc: Document, decided: list[tuple[Hit, Decision]], term_matches: Sequence[Match[Term]]
 ) -> list[tuple[Hit, Decision]]:
     """In a text that names CATALOGUE_TRAITS or more of the protected traits, every hit
     is a mention: the text lists the categories, it does not act on people by them.  A
     mention it already was is as doubtful: most such texts are dictionaries, word lists
-    and detectors' term lists, whose words name no one."""
+    and detectors' term lists, whose words name no one.  A dataset of texts is many
+    texts: a hit in one of its rows is in a catalogue only if that row names as many."""
+    traits = {m.key.payload.trait for m in term_matches}
     if len(traits) < CATALOGUE_TRAITS:
         return decided
     sig = Signal(
         SignalName.CATALOGUE_OF_PROTECTED_CATEGORIES.value, -0.2, f"{len(traits)} traits named"
     )
+    by_line: dict[int, set[Trait]] | None = None
     out = []
     for h, d in decided:
+        if in_row_of_texts(doc, h):
+            if by_line is None:
+                by_line = defaultdict(set)
+                for m in term_matches:
+                    by_line[doc.line_of(m.start)].add(m.key.payload.trait)
+            if len(by_line[h.line]) < CATALOGUE_TRAITS:
+                out.append((h, d))
+                continue
         score = max(0.05, round(d.score - 0.2, 2))
         signals = (*d.signals, sig)
         d = Decision(Capability.MENTION, None, Severity.INFO, score, signals, d.scope, d.declared)

@@ -229,6 +229,34 @@ def _row_with_sentence(doc: Document, hit: Hit, line: str) -> bool:
     return delimiter is not None and _holds_text_cell(line, delimiter)
 
 
+# ``Race: White`` or ``Ethnicity: Hispanic`` written inside a text: a note that is a form
+_NOTE_FIELD_START = re.compile(r"""(?:^|[\n;"]|\\n)[ \t]*(?:\w+[ \t]*[&/]?[ \t]*){0,2}$""")
+_NOTE_KEY_AFTER = re.compile(r"[ \t]*[:：][ \t]*[^\s\"',;]")
+_NOTE_VALUE_BEFORE = re.compile(
+    r"""(?:^|[\n;"]|\\n)[ \t]*\w+(?:[ \t]*[&/]?[ \t]*\w+){0,3}[ \t]*[:：][ \t]*$"""
+)
+
+
+def _field_of_a_note(doc: Document, hit: Hit) -> bool:
+    """Is the hit a field of a form written inside a text (``Race & Ethnicity: Black``,
+    the key at the start of a line or its value): a clinical note, a record kept as
+    prose?"""
+    lo = max(0, hit.start - 60)
+    if _NOTE_KEY_AFTER.match(doc.text, hit.end, hit.end + 40) and _NOTE_FIELD_START.search(
+        doc.text, lo, hit.start
+    ):
+        return True
+    return bool(_NOTE_VALUE_BEFORE.search(doc.text, lo, hit.start))
+
+
+def in_row_of_texts(doc: Document, hit: Hit) -> bool:
+    """Is the hit in a row of a dataset of texts (a CSV or JSON-lines table whose row
+    holds a sentence)?  Each such row is a text of its own."""
+    return doc.suffix in ROW_SUFFIXES and _row_with_sentence(
+        doc, hit, doc.local_line(hit.line, hit.start)
+    )
+
+
 def _in_quoted_sentence(doc: Document, hit: Hit, line: str) -> bool:
     """Does the hit stand in a string literal that is a sentence (a message, a dataset's
     text), or in a cell of a delimited table that is a sentence (a dataset of
@@ -860,7 +888,8 @@ class Context:
 def _context(doc: Document, hit: Hit, scope: Scope, line: str) -> Context:
     ev = Evidence(doc, hit, scope)
     prose = scope is SENTENCE_SCOPE
-    sentence_row = not prose and scope is not PROSE_SCOPE and _row_with_sentence(doc, hit, line)
+    of_texts = scope is not PROSE_SCOPE and _row_with_sentence(doc, hit, line)
+    sentence_row = not prose and of_texts
     textual = prose or scope is PROSE_SCOPE or sentence_row
     model, analysis = tuple(ev.near(Category.MODEL)), tuple(ev.near(Category.ANALYSIS))
     face_words = tuple(ev.near(Category.FACE))
@@ -876,8 +905,9 @@ def _context(doc: Document, hit: Hit, scope: Scope, line: str) -> Context:
     if scope is not SENTENCE_SCOPE:
         store = ev.near(Category.STORE) + store
     declared, clinical = tuple(ev.near(Category.DECLARED)), tuple(ev.near(Category.CLINICAL_CENSUS))
-    if sentence_row:
-        declared = clinical = ()  # the students of a sentence are its people, not a form's
+    if of_texts and not _field_of_a_note(doc, hit):
+        # the students of a dataset's text are its people, not a form's
+        declared = clinical = ()
     fairness = tuple(ev.near(Category.FAIRNESS))
     biometric = bool(face) or (file_face and bool(attrs or model or analysis))
     support = (
