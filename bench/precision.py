@@ -34,11 +34,13 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import io
 import itertools
 import json
 import os
 import subprocess
 import sys
+import tarfile
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -92,23 +94,59 @@ class Package:
         git_dir = find_clone(self.name, self.version, mirror)
         root.mkdir(parents=True, exist_ok=True)
         part = out.with_suffix(".part")
-        subprocess.run(
-            [
-                "git",
-                f"--git-dir={git_dir}",
-                "archive",
-                "--format=tar",
-                f"--output={part}",
-                self.version,
-            ],
-            check=True,
-        )
+        missing = tree_to_tar(git_dir, self.version, part)
+        if missing:
+            print(f"  {self.id}: {len(missing)} blobs not in the clone, left out", file=sys.stderr)
         part.replace(out)
         return out
 
     @property
     def part(self) -> str:
         return split_of(self.ecosystem, self.name)
+
+
+def tree_to_tar(git_dir: Path, commit: str, out: Path) -> list[str]:
+    """The files of ``commit``'s tree written to the tar file ``out``; the paths whose
+    blobs the clone lacks (a partial or size-capped mirror) are left out and returned."""
+    listing = subprocess.run(
+        ["git", f"--git-dir={git_dir}", "ls-tree", "-r", "-z", commit],
+        check=True,
+        capture_output=True,
+    ).stdout.split(b"\0")
+    entries = []
+    for raw in filter(None, listing):
+        meta, _, path = raw.partition(b"\t")
+        mode, kind, oid = meta.split()
+        if kind == b"blob":
+            entries.append((mode, oid, path.decode("utf-8", "surrogateescape")))
+    missing: list[str] = []
+    with (
+        subprocess.Popen(
+            ["git", f"--git-dir={git_dir}", "cat-file", "--batch"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        ) as cat,
+        tarfile.open(out, "w") as tar,
+    ):
+        assert cat.stdin is not None and cat.stdout is not None
+        for mode, oid, path in entries:
+            cat.stdin.write(oid + b"\n")
+            cat.stdin.flush()
+            header = cat.stdout.readline().split()
+            if header[-1] == b"missing":
+                missing.append(path)
+                continue
+            data = cat.stdout.read(int(header[2]))
+            cat.stdout.read(1)  # the newline after each object
+            info = tarfile.TarInfo(path)
+            if mode == b"120000":
+                info.type, info.linkname = tarfile.SYMTYPE, data.decode("utf-8", "replace")
+                tar.addfile(info)
+            else:
+                info.size, info.mode = len(data), 0o644
+                tar.addfile(info, io.BytesIO(data))
+        cat.stdin.close()
+    return missing
 
 
 def find_clone(name: str, commit: str, mirror: str | None) -> Path:

@@ -103,3 +103,21 @@ def test_a_repository_is_scanned_as_an_archive(tmp_path: Path) -> None:
     paths = {f.key[1] for f in found}
     assert paths == {f"acme+records-{first[:12]}.tar!person.py"}
     assert {f.key[3] for f in found} == {"ethnicity"}
+
+
+@needs_git
+def test_a_blob_the_clone_lacks_is_left_out_and_named(tmp_path: Path) -> None:
+    """A size-capped mirror lacks some blobs: the tree is written without them."""
+    mirror = tmp_path / "mirror"
+    _, second = _repo(mirror)
+    work = mirror / "acme+records"
+    oid = _git(work, "rev-parse", f"{second}:later.py")
+    (work / ".git" / "objects" / oid[:2] / oid[2:]).unlink()
+    out = tmp_path / "tree.tar"
+    missing = precision.tree_to_tar(work / ".git", second, out)
+    assert missing == ["later.py"]
+    with tarfile.open(out) as t:
+        assert t.getnames() == ["person.py"]
+        member = t.extractfile("person.py")
+        assert member is not None
+        assert member.read() == b"ethnicity = row['ethnicity']\n"
