@@ -692,3 +692,30 @@ def test_a_table_written_as_assignments_is_a_data_text() -> None:
         + "\n};\n"
     )
     assert scan_text(text, "lib/pinyin.js") == []
+
+
+def test_a_targeting_term_beside_a_nationality_keeps_its_verdict() -> None:
+    """A risk rule over travellers (``is a foreign-national Uyghur``) reads the
+    traveller's nationality and country code: they make it no country table."""
+    rule = (
+        "// 是否外籍维族人员 1\n"
+        "static def flagTraveller(Map<String, Object> pm) {\n"
+        '    def country_code = pm.nationality ?: "";\n'
+        '    if (pm.nationality != "CHN") { return lookup(country_code) ? "1" : "0"; }\n'
+        "}\n"
+    )
+    found = [f for f in scan_text(rule, "rules/Risk.groovy") if f.location.line == 1]
+    assert Capability.TARGETING in {f.capability for f in found}
+
+
+def test_a_data_object_named_for_a_group_is_reported() -> None:
+    """An index or list named for a group (``..._fgn_uygur``, ``uighurList``) holds
+    people; the group's name alone, or as a language's, is not reported."""
+    named = 'String index = "dcap_rec_fgn_uygur";\nList<Person> uighurList = load(index);\n'
+    found = scan_text(named, "src/Index.java")
+    assert [(f.location.line, f.capability) for f in found] == [
+        (1, Capability.RECORD),
+        (2, Capability.RECORD),
+    ]
+    for alone in ('label = "Uyghur"\n', 'LANGS = {"uyghur": "ug"}\n', "uyghur_language = 1\n"):
+        assert scan_text(alone, "src/langs.py") == []

@@ -1062,7 +1062,13 @@ def _gate(doc: Document, hit: Hit, ctx: Context) -> tuple[Signal, ...] | None:
         return None  # an emoji's skin tone; its names (grinning face, smile) are no face data
     if ctx.moderation and not ctx.alert:
         return None  # a moderation or compliance list: words to catch, not people
-    if ctx.lookalike and (t.ambiguous or t.kind in (TermKind.WORD, TermKind.VALUE, TermKind.GROUP)):
+    if (
+        ctx.lookalike
+        and (t.ambiguous or t.kind in (TermKind.WORD, TermKind.VALUE, TermKind.GROUP))
+        and t.capability is not Capability.TARGETING
+    ):
+        # (a term that itself singles people out, 外籍维族, keeps its verdict beside a
+        # country or a nationality: a foreign national is still a person)
         strong = (
             len(ctx.model)
             + len(ctx.surv)
@@ -1119,7 +1125,7 @@ def _capability(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
             (_sig(SignalName.TARGETING_TERM, 0.2, t.text),),
         )
     elif t.kind is TermKind.GROUP and not hit.table:
-        chosen = _of_group(hit, ctx)
+        chosen = _of_group(doc, hit, ctx)
     else:
         chosen = _by_use(doc, hit, ctx) or _by_context(doc, hit, ctx)
     if chosen is None:
@@ -1128,7 +1134,7 @@ def _capability(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
     return cap, basis, (*sig, *more)
 
 
-def _of_group(hit: Hit, ctx: Context) -> Choice | None:
+def _of_group(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
     """A named group (Uyghur, 维族, Muslims): alerted on, tested in code, recognised,
     counted, recorded, or only mentioned."""
     t = hit.term
@@ -1165,7 +1171,14 @@ def _of_group(hit: Hit, ctx: Context) -> Choice | None:
         and (not hit.in_comment or (t.language and not (hit.trait_words_near or hit.traits_near)))
     ):
         # Tibetan, Uyghur as a language, script, breed or label: no people sorted; in
-        # prose, a mention only beside another word about people's traits
+        # prose, a mention only beside another word about people's traits.  A data object
+        # named for the group (an index ``..._fgn_uygur``, a ``uighurList``) holds people.
+        if not (hit.in_comment or ctx.language or ctx.textual) and _part_of_a_name(doc, hit):
+            return (
+                Capability.RECORD,
+                None,
+                (_sig(SignalName.GROUP_AS_DATA, 0.0, "a data object named for the group"),),
+            )
         return None
     if not hit.in_comment and not ctx.prose and t.trait is Trait.ETHNIC_GROUP:
         return (
@@ -1174,6 +1187,19 @@ def _of_group(hit: Hit, ctx: Context) -> Choice | None:
             (_sig(SignalName.GROUP_AS_DATA, 0.0, "named in code or data"),),
         )
     return Capability.MENTION, None, ()
+
+
+def _part_of_a_name(doc: Document, hit: Hit) -> bool:
+    """Is the term one part of a longer identifier (``rec_fgn_uygur``, ``uighurList``,
+    ``tibetan_persons``), not a word standing alone?"""
+    text = doc.text
+    before = text[hit.start - 1] if hit.start > 0 else ""
+    after = text[hit.end] if hit.end < len(text) else ""
+    if before == "_" and (hit.start < 2 or text[hit.start - 2].isalnum()):
+        return True
+    return (after == "_" and text[hit.end + 1 : hit.end + 2].isalnum()) or (
+        after.isascii() and after.isupper()
+    )
 
 
 def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
