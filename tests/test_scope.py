@@ -719,3 +719,55 @@ def test_a_data_object_named_for_a_group_is_reported() -> None:
     ]
     for alone in ('label = "Uyghur"\n', 'LANGS = {"uyghur": "ug"}\n', "uyghur_language = 1\n"):
         assert scan_text(alone, "src/langs.py") == []
+
+
+def test_a_doc_comment_that_names_a_field_records_it() -> None:
+    """Entities document their fields with a comment that names them (``/** 民族 */``
+    above ``private String mz;``): the comment is the field's record, across annotations
+    and C# properties; a comment above other code stays a mention or nothing."""
+    java = (
+        "public class Resident {\n"
+        "    /** 民族 */\n"
+        "    private String mz;\n"
+        "    /** 政治面貌 */\n"
+        '    @Column(name = "ZZMM")\n'
+        "    private String zzmm;\n"
+        "}\n"
+    )
+    csharp = (
+        "public class Officer {\n"
+        "    /// <summary>\n"
+        "    /// 民族\n"
+        "    /// </summary>\n"
+        "    public string MZ { get; set; }\n"
+        "}\n"
+    )
+    for text, path in ((java, "src/Resident.java"), (csharp, "Model/Officer.cs")):
+        found = scan_text(text, path)
+        assert found
+        assert {f.capability for f in found} == {Capability.RECORD}
+    call = "void f() {\n    /** 民族 */\n    refresh();\n}\n"
+    assert {f.capability for f in scan_text(call, "src/F.java")} <= {Capability.MENTION}
+
+
+def test_a_face_detection_struct_is_no_face_input() -> None:
+    """A face SDK's struct of a face-detection event holds data; only a function that
+    finds faces is the input of the inference."""
+    sdk = (
+        "/** 人脸检测事件: 种族 race, 年龄 age, 性别 gender */\n"
+        "public class FaceLib {\n"
+        "    public static class NET_IN_DETECT_FACE extends Structure {\n"
+        "        public int dwSize;\n"
+        "    }\n"
+        "    public static class EVENT_FACEDETECT_INFO extends Structure {\n"
+        "        public int emRace;  // 种族, face race estimate\n"
+        "        public int nAge;    // 年龄\n"
+        "    }\n"
+        "    public NET_IN_DETECT_FACE() { }\n"
+        "    public String getFaceDetectEvent() { return res.get(KEY); }\n"
+        "    public int detectFaces(byte[] image) { return sdk.detect(image); }\n"
+        "}\n"
+    )
+    lines = {f.location.line for f in scan_text(sdk, "src/FaceLib.java")}
+    assert 7 in lines
+    assert not lines & {3, 6, 10, 11}

@@ -470,6 +470,14 @@ def _definition_findings(doc: Document, decided: list[tuple[Hit, Decision]]) -> 
     return out
 
 
+_TYPE_DECLARATION = re.compile(r"\b(?:class|struct|enum|union|typedef|interface|record)\s")
+# accessors, handlers and views of a detection's result, not a detector
+_NOT_A_DETECTOR = re.compile(
+    r"(?:get|set|show|display|render|print|on|handle|is|has|to|parse|log)(?:[A-Z_]|$)"
+    r"|.*(?:Event|Info|Param|Params|Config|Cfg|Callback|Listener)$",
+)
+
+
 def _face_input_findings(doc: Document, decided: list[tuple[Hit, Decision]]) -> list[Finding]:
     """In a module that infers a trait from faces, the functions that find the faces
     are the biometric input of that inference."""
@@ -489,6 +497,10 @@ def _face_input_findings(doc: Document, decided: list[tuple[Hit, Decision]]) -> 
             continue
         if not any(v in low for v in ("detect", "extract", "find", "crop", "align", "locate")):
             continue
+        if _TYPE_DECLARATION.search(doc.line_text(line)) or name.isupper():
+            continue  # a struct of a face-detection event (or its constructor) finds no face
+        if _NOT_A_DETECTOR.match(name):
+            continue  # getFaceDetectEvent, showFaceDetectEventInfo: it reads or shows one
         pos = doc.line_start(line) + doc.line_text(line).find(name)
         sig = (
             Signal(

@@ -52,6 +52,7 @@ _CONDITION = re.compile(
     r"==|!=|\bequals(?:IgnoreCase)?\s*\(|\bcase\b|\bin\s*[\[(]|\.contains\s*\(|\bif\b|\bswitch\b"
     r"|\bwhen\b|===|\bWHERE\b|\bwhere\b"
 )
+_SELECTS_AN_OPTION = re.compile(r"<option\b|\bselected\b|\bchecked\b", re.IGNORECASE)
 _DOMAIN_TAIL = re.compile(r"^\.(?:com|net|org|io|in|cn|co|uk|de|info|biz|me|us|dev|app|xyz)\b")
 
 BASE_CONFIDENCE = {
@@ -1138,7 +1139,14 @@ def _of_group(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
     """A named group (Uyghur, 维族, Muslims): alerted on, tested in code, recognised,
     counted, recorded, or only mentioned."""
     t = hit.term
-    cond = ctx.scope.kind == "code" and not hit.in_comment and bool(_CONDITION.search(ctx.line))
+    cond = (
+        ctx.scope.kind == "code"
+        and not hit.in_comment
+        and bool(_CONDITION.search(ctx.line))
+        # ``<option <?php if ($r['minzu'] == '塔吉克族') ?>selected>``: the test restores
+        # the option a form had chosen, one of every group's; it singles no one out
+        and not _SELECTS_AN_OPTION.search(ctx.line)
+    )
     recognised = ctx.face + ctx.model + ctx.surv + ctx.analysis
     if ctx.alert:
         return Capability.TARGETING, None, (_sig(SignalName.ALERT_ACTION, 0.2, ctx.alert),)
@@ -1268,10 +1276,11 @@ def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
             sig.append(_sig(SignalName.SURVEILLANCE_CONTEXT, 0.1, ctx.surv))
         return Capability.SEARCH, None, tuple(sig)
     if ctx.surv and not ctx.model_line and not ctx.declared and not ctx.textual:
-        # surveillance words beside the field; elsewhere in the file they make a record of
-        # surveillance software (below), not a search.  A sentence searches only when it
-        # says so (a query word): a novel's pedestrians (行人) and police search no one
-        return Capability.SEARCH, None, (_sig(SignalName.SURVEILLANCE_CONTEXT, 0.1, ctx.surv),)
+        # surveillance words beside the field: a field of a surveillance system's data
+        # model (a GA/T 1400 face object's SkinColor) records the trait; it is searched
+        # where a query or store says so (above).  A sentence searches no one either: a
+        # novel's pedestrians (行人) and police
+        return Capability.RECORD, None, (_sig(SignalName.SURVEILLANCE_CONTEXT, 0.1, ctx.surv),)
     if ctx.model and ctx.biometric:
         return (
             Capability.INFERENCE,
@@ -1314,6 +1323,10 @@ def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         )
     if t.kind is TermKind.FIELD or not (hit.in_comment or ctx.prose):
         s = _sig(SignalName.FIELD_IN_CODE_OR_DATA, 0.0, "no inference or surveillance context")
+        return Capability.RECORD, None, (s,)
+    if hit.in_comment and not doc.is_prose and doc.doc_block_of_field(hit.line):
+        # ``/** 民族 */`` above ``private String mz;``: the comment names the field
+        s = _sig(SignalName.FIELD_IN_CODE_OR_DATA, 0.0, "the doc comment of a field")
         return Capability.RECORD, None, (s,)
     if t.ambiguous:
         return None
@@ -1359,6 +1372,7 @@ def _adjusted(doc: Document, hit: Hit, ctx: Context, chosen: Choice) -> Choice:
         and not described
         and not doc.documents_field(hit.start)
         and not (ctx.declared or hit.table)
+        and not (doc.is_prose and ctx.scope is CODE_SCOPE)  # a document's table: its fields
     ):
         cap = Capability.MENTION  # prose in a comment records nothing
     if ctx.negation and cap is not Capability.TARGETING:

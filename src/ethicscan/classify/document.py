@@ -118,6 +118,13 @@ _FIELD_DECL = re.compile(
     r"|[A-Za-z_][\w:<>\[\], .?*]*\s+[A-Za-z_$][\w$]*\s*(?:=[^;{}]*)?;"
     r"|[A-Z]\w*\s+[\w.*\[\]]+\s+`[^`]*`)\s*$"
 )
+# a line of annotations or attributes between a doc comment and its declaration
+_ANNOTATION = re.compile(r"^\s*(?:@[\w.]+(?:\(.*\))?\s*)+$|^\s*\[[\w.]+(?:\(.*\))?\]\s*$")
+# a property with accessors: ``public string MZ { get; set; }``
+_PROPERTY = re.compile(
+    r"^\s*(?:(?:public|private|protected|internal|static|virtual|override)\s+)*"
+    r"[A-Za-z_][\w<>\[\], .?]*\s+[A-Za-z_]\w*\s*\{\s*(?:get|set)\b"
+)
 _FIELD_DOC = re.compile(
     r"^\s*(?:[*#/-]+\s*)?(?::param\b|:type\b|@param\b|@property\b|@field\b|:ivar\b"
     r"|[A-Za-z_]\w*\s*(?:\([^)]*\))?(?:\s*[:：]|\s+-)\s*\S)"
@@ -539,12 +546,14 @@ class Document:
         while end + 1 < self.line_count and flags[end + 1] and end - li < EXAMPLE_REACH:
             end += 1
         nxt = end + 1
-        while nxt < self.line_count and not self.line_text(nxt).strip():
-            nxt += 1
+        while nxt < self.line_count and (
+            not self.line_text(nxt).strip() or _ANNOTATION.match(self.line_text(nxt))
+        ):
+            nxt += 1  # blank lines and annotations (``@Column(name = "MZ")``, ``[Key]``)
         return (
             nxt < self.line_count
             and not flags[nxt]
-            and bool(_FIELD_DECL.match(self.line_text(nxt)))
+            and bool(_FIELD_DECL.match(self.line_text(nxt)) or _PROPERTY.match(self.line_text(nxt)))
         )
 
     def _attribute_docstring(self, li: int) -> bool:
