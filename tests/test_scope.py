@@ -746,6 +746,20 @@ def test_a_doc_comment_that_names_a_field_records_it() -> None:
         found = scan_text(text, path)
         assert found
         assert {f.capability for f in found} == {Capability.RECORD}
+    accessor = (
+        "public class Resident {\n"
+        "    private String mz;\n"
+        "    /**\n"
+        "     * 获取 民族 的属性值\n"
+        "     */\n"
+        "    public String getMz() {\n"
+        "        return this.mz;\n"
+        "    }\n"
+        "}\n"
+    )
+    assert [(f.location.line, f.capability) for f in scan_text(accessor, "src/R.java")] == [
+        (4, Capability.RECORD)
+    ]
     call = "void f() {\n    /** 民族 */\n    refresh();\n}\n"
     assert {f.capability for f in scan_text(call, "src/F.java")} <= {Capability.MENTION}
 

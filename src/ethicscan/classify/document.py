@@ -125,6 +125,11 @@ _PROPERTY = re.compile(
     r"^\s*(?:(?:public|private|protected|internal|static|virtual|override)\s+)*"
     r"[A-Za-z_][\w<>\[\], .?]*\s+[A-Za-z_]\w*\s*\{\s*(?:get|set)\b"
 )
+# a getter or setter: ``public String getMz() {``, ``void setNation(String v)``
+_ACCESSOR = re.compile(
+    r"^\s*(?:(?:public|private|protected|internal|static|final|override)\s+)*"
+    r"(?:[A-Za-z_][\w<>\[\], .?]*\s+)?(?:get|set|is)[A-Z]\w*\s*\([^)]*\)\s*(?:\{|$)"
+)
 _FIELD_DOC = re.compile(
     r"^\s*(?:[*#/-]+\s*)?(?::param\b|:type\b|@param\b|@property\b|@field\b|:ivar\b"
     r"|[A-Za-z_]\w*\s*(?:\([^)]*\))?(?:\s*[:：]|\s+-)\s*\S)"
@@ -533,7 +538,8 @@ class Document:
 
     def doc_block_of_field(self, li: int) -> bool:
         """Is comment line ``li`` in a doc block (``/** ... */``, ``///``) right above a
-        field's declaration (``race?: CodeableConcept;``, ``private String race;``)?"""
+        field's declaration (``race?: CodeableConcept;``, ``private String race;``), a
+        property's or the field's getter or setter?"""
         if self.suffix in PY_LIKE:
             return False  # a Python field's docstring stands below it
         flags = self.comment_lines
@@ -553,7 +559,7 @@ class Document:
         return (
             nxt < self.line_count
             and not flags[nxt]
-            and bool(_FIELD_DECL.match(self.line_text(nxt)) or _PROPERTY.match(self.line_text(nxt)))
+            and any(r.match(self.line_text(nxt)) for r in (_FIELD_DECL, _PROPERTY, _ACCESSOR))
         )
 
     def _attribute_docstring(self, li: int) -> bool:
