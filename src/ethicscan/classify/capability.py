@@ -881,6 +881,7 @@ class Context:
     game_module: bool  # words of games or sport throughout "this file": a game's code
     lookalike: tuple[str, ...]
     lookalike_line: tuple[str, ...]
+    country_only: bool  # every look-alike word near is a country's (nationality, 国家)
     negation: tuple[str, ...]  # negation words on the line of a hit in a comment
     biometric: bool  # face data: face words near, or face words in the file with attributes
     support: int  # how much near it is about people's data
@@ -958,6 +959,7 @@ def _context(doc: Document, hit: Hit, scope: Scope, line: str) -> Context:
         game_module=ev.kinds_in_file(Category.GAME_SPORT, GAME_KINDS),
         lookalike=tuple(w for c in LOOKALIKE_CATEGORIES for w in ev.near(c)),
         lookalike_line=tuple(w for c in LOOKALIKE_CATEGORIES for w in ev.on_line(c)),
+        country_only=not any(ev.near(c) for c in LOOKALIKE_CATEGORIES if c is not Category.COUNTRY),
         negation=tuple(ev.on_line(Category.NEGATION)) if hit.in_comment else (),
         biometric=biometric,
         support=support,
@@ -1066,7 +1068,7 @@ def _gate(doc: Document, hit: Hit, ctx: Context) -> tuple[Signal, ...] | None:
     if (
         ctx.lookalike
         and (t.ambiguous or t.kind in (TermKind.WORD, TermKind.VALUE, TermKind.GROUP))
-        and t.capability is not Capability.TARGETING
+        and not (t.capability is Capability.TARGETING and ctx.country_only)
     ):
         # (a term that itself singles people out, 外籍维族, keeps its verdict beside a
         # country or a nationality: a foreign national is still a person)
