@@ -1068,10 +1068,14 @@ def _gate(doc: Document, hit: Hit, ctx: Context) -> tuple[Signal, ...] | None:
     if (
         ctx.lookalike
         and (t.ambiguous or t.kind in (TermKind.WORD, TermKind.VALUE, TermKind.GROUP))
-        and not (t.capability is Capability.TARGETING and ctx.country_only)
+        and not (
+            t.capability is Capability.TARGETING
+            and (ctx.country_only or not (hit.table or ctx.scope is PACKED_SCOPE))
+        )
     ):
-        # (a term that itself singles people out, 外籍维族, keeps its verdict beside a
-        # country or a nationality: a foreign national is still a person)
+        # (a term that itself singles people out, 外籍维族, 涉疆人员, keeps its verdict
+        # beside a country, a nationality or a map's words: a foreign national is still a
+        # person; as an entry of a phrase table it is a word like the others)
         strong = (
             len(ctx.model)
             + len(ctx.surv)
