@@ -616,8 +616,17 @@ _QUERY_PARAM = re.compile(
     r"\bSearchParameter\b|\bsearch_?param(?:eter)?s?\b"
     r"|[\"']?\bin[\"']?\s*[:=]\s*[\"']?query\b"
     r"|@(?:RequestParam|QueryParam)\b"
-    r"|\b(?:req|request)\.(?:query|args|GET|query_params)\b",
+    r"|\b(?:req|request)\.(?:query|args|GET|query_params)\b"
+    # the criteria object of a search form: ``queryBean.mz``, ``queryParams.nation``,
+    # ``searchForm.ethnicity``, ``filterForm.race``
+    r"|\b(?:query|search|filter)_?(?:bean|form|params?|condition|criteria|vo|dto)\b",
     re.IGNORECASE,
+)
+# the trait as a keyword of a filter call: ``Patient.objects.filter(race=...)``,
+# ``query.filter_by(ethnicity=...)``, ``.where(race: ...)``
+_FILTER_CALL = re.compile(
+    r"\.(?:filter|filter_by|exclude|where|find_by|find_all_by|search)\(\s*"
+    r"(?:[\w.]+\s*=\s*[^,()]+,\s*)*[\"']?$"
 )
 QUERY_REACH = 5  # lines after a parameter's name that its declaration spans
 RESOURCE_REACH = 40  # lines back to the ``resourceType`` of the resource a field is in
@@ -1261,6 +1270,13 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
             )
         return Capability.SEARCH, None, (s,)
     if (
+        code
+        and t.kind is not TermKind.VALUE
+        and _FILTER_CALL.search(doc.text, max(doc.line_start(hit.line), hit.start - 80), hit.start)
+    ):
+        s = _sig(SignalName.RECORDS_FILTERED_BY_TRAIT, 0.1, "a filter call's criterion")
+        return Capability.SEARCH, None, (s,)
+    if (
         t.kind is not TermKind.VALUE
         and not hit.in_comment
         and (query := _query_parameter(doc, hit, sentence=ctx.textual))
@@ -1286,7 +1302,12 @@ def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         # model (a GA/T 1400 face object's SkinColor) records the trait; it is searched
         # where a query or store says so (above).  A sentence searches no one either: a
         # novel's pedestrians (行人) and police
-        return Capability.RECORD, None, (_sig(SignalName.SURVEILLANCE_CONTEXT, 0.1, ctx.surv),)
+        sig = _sig(SignalName.SURVEILLANCE_CONTEXT, 0.1, ctx.surv)
+        if t.trait in (Trait.RACE, Trait.SKIN_COLOUR) and (t.kind is TermKind.VALUE or hit.cluster):
+            # the races or skin colours a camera or its platform sorts faces into (白皮肤,
+            # 黑皮肤 …): labels of an analysis, as no identity document records them
+            return Capability.INFERENCE, Basis.BIOMETRIC, (sig,)
+        return Capability.RECORD, None, (sig,)
     if ctx.model and ctx.biometric:
         return (
             Capability.INFERENCE,
