@@ -41,6 +41,7 @@ from ethicscan.extract.units import (
     RATIO_FLOOR,
     SPOOL_AT,
     Blob,
+    Extracted,
     ExtractError,
     Limits,
     Scratch,
@@ -102,6 +103,20 @@ class Budget:
                 SkipReason.LIMIT,
                 f"more than {self.limits.max_expanded} bytes expanded (--max-expanded)",
             )
+
+
+# Binaries whose strings pass runs only where a term may stand (extract.native), and
+# the kind of symbols each has.
+SCREENED = {Format.ELF: "ELF", Format.PE: "PE", Format.MACHO: "Mach-O", Format.BINARY: ""}
+
+
+def _screening(kind: str, prefilter: Prefilter) -> Callable[[bytes, str], Extracted]:
+    def extract(data: bytes, _path: str) -> Extracted:
+        from ethicscan.extract.native import extract_screened
+
+        return extract_screened(data, kind, prefilter)
+
+    return extract
 
 
 class Explorer:
@@ -243,11 +258,16 @@ class Explorer:
                 "EncryptionInfo and EncryptedPackage)",
             )
             return
-        if reader.literal and self.prefilter is not None and not self.prefilter.maybe(data):
-            # Its strings are its own bytes: none of them can hold a term.
-            yield TextUnit(path, "")
-            return
-        yield from self._run(reader.extract, path, fmt, data, budget, depth)
+        ext = reader.extract
+        if reader.literal and self.prefilter is not None:
+            if not self.prefilter.maybe(data):
+                # Its strings are its own bytes: none of them can hold a term.
+                yield TextUnit(path, "")
+                return
+            kind = SCREENED.get(fmt)
+            if kind is not None:
+                ext = _screening(kind, self.prefilter)
+        yield from self._run(ext, path, fmt, data, budget, depth)
 
     def _run(
         self,
@@ -268,7 +288,9 @@ class Explorer:
             # A malformed file that got past the extractor's own checks.
             yield Skipped(path, SkipReason.CORRUPT, f"{fmt.value}: {type(exc).__name__}: {exc}")
             return
-        if out.segments:
+        if out.clean:
+            yield TextUnit(path, "")  # read: no term can be in its text
+        elif out.segments:
             unit = TextUnit.joined(path, out)
             yield replace(unit, compiled=True) if fmt in COMPILED else unit
         for reason, detail in out.skipped:

@@ -200,6 +200,31 @@ def _windows(data: bytes) -> Iterator[tuple[int, int]]:
         start = end
 
 
+NEAR = 2048  # bytes each side of a place that the stretch around it takes in, at least
+
+
+def stretches_near(data: bytes, places: Iterable[int], near: int = NEAR) -> list[tuple[int, int]]:
+    """Stretches of ``data`` cut as :func:`_windows` cuts it (three bytes into a run of
+    four zeros or more, or at either end), so that no string crosses one and the
+    strings pass finds in each the strings it finds there in the whole data: each
+    holds the bytes ``near`` each side of a place of ``places`` (in order), those that
+    overlap or touch joined."""
+    out: list[tuple[int, int]] = []
+    n = len(data)
+    for p in places:
+        if out and p + near <= out[-1][1]:
+            continue
+        q = data.rfind(b"\x00\x00\x00\x00", 0, max(0, p - near))
+        start = q + 3 if q >= 0 else 0
+        q = data.find(b"\x00\x00\x00\x00", min(n, p + near))
+        end = q + 3 if q >= 0 else n
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
 def _span_batches(data: bytes) -> Iterator[list[Span]]:
     """The spans of every string in file order, a batch at a time: each stretch of
     :func:`_windows` read on its own, so that its byte classes are all that is held."""

@@ -141,6 +141,9 @@ class Extracted:
     kind: TextKind = TextKind.NAMED
     skipped: tuple[tuple[SkipReason, str], ...] = ()
     members: tuple[tuple[str, bytes], ...] = ()
+    # The file was read and no term can be in its text (extract.native.extract_screened):
+    # counted as a text, nothing to classify.
+    clean: bool = False
 
 
 class ExtractError(Exception):
