@@ -31,7 +31,7 @@ import operator
 import re
 import unicodedata
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 
 from ethicscan.extract.units import LazySegments, Segment
 
@@ -158,7 +158,12 @@ def _string_runs(data: bytes, skipset: set[str]) -> Runs:
     offsets: array[int] = array("q")
     pos = 0  # where the next string starts in the joined text
     chars = 0
-    for spans in _span_batches(data):
+    cut = False
+    spans: list[Span] = []
+    texts: list[str] = []
+    offs: list[int] = []
+    batches = _span_batches(data)
+    for spans in batches:
         texts = [data[s:e].decode(enc, "replace") for s, e, enc in spans]
         offs = [sp[0] for sp in spans]
         if texts and max(map(len, texts)) > MAX_STRING:
@@ -183,19 +188,37 @@ def _string_runs(data: bytes, skipset: set[str]) -> Runs:
             chars += before[len(texts)]
             chunks.append("\n".join(texts))
         if cut:
-            return Runs("\n".join(chunks), starts, offsets, True)
-    return Runs("\n".join(chunks), starts, offsets, False)
+            break
+    # The passes' byte classes (as large as a stretch: the whole binary when it has no
+    # run of zeros) are let go before the text is joined, also when the caps stop them.
+    batches.close()
+    del spans, texts, offs
+    return Runs("\n".join(chunks), starts, offsets, cut)
+
+
+# Two bytes in a row that no string holds, either of them, nor a UTF-16 unit across them:
+# control bytes, and bytes that are neither ASCII, nor in a UTF-8 sequence, nor the
+# high byte of a unit the UTF-16 passes take (0, "0", 0x4E-0x9F).
+_NO_STRING = re.compile(rb"[\x01-\x08\x0a-\x1f\xc0\xc1\xf5-\xff]{2}")
 
 
 def _windows(data: bytes) -> Iterator[tuple[int, int]]:
     """Stretches of about WINDOW bytes that no string crosses: each ends three bytes
     into a run of four zeros or more (a string holds no two zeros in a row, a UTF-16
     string's NUL unit is in the stretch that holds it, and a match in the next stretch
-    starts no earlier than the last zero).  Data without such a run is one stretch."""
+    starts no earlier than the last zero), or, where that comes first, between two
+    bytes of which no string holds either (:data:`_NO_STRING`: neither is printable or
+    part of a UTF-8 sequence, and neither can be the high byte of a UTF-16 unit, so no
+    unit, and no run of units, has a byte on each side).  Data without either is one
+    stretch."""
     start, n = 0, len(data)
     while start < n:
-        q = data.find(b"\x00\x00\x00\x00", start + WINDOW) if start + WINDOW < n else -1
-        end = n if q < 0 else q + 3
+        end = n
+        if start + WINDOW < n:
+            q = data.find(b"\x00\x00\x00\x00", start + WINDOW)
+            stop = n if q < 0 else q
+            m = _NO_STRING.search(data, start + WINDOW, stop + 1)
+            end = m.start() + 1 if m is not None else stop + 3 if q >= 0 else n
         yield start, end
         start = end
 
@@ -225,7 +248,7 @@ def stretches_near(data: bytes, places: Iterable[int], near: int = NEAR) -> list
     return out
 
 
-def _span_batches(data: bytes) -> Iterator[list[Span]]:
+def _span_batches(data: bytes) -> Generator[list[Span], None, None]:
     """The spans of every string in file order, a batch at a time: each stretch of
     :func:`_windows` read on its own, so that its byte classes are all that is held."""
     for start, end in _windows(data):
