@@ -175,7 +175,7 @@ class Explorer:
         try:
             decoded = decode(data)
         except NotText as exc:
-            yield from self._extract(path, Format.BINARY, str(exc), blob, budget, depth)
+            yield from self._extract(path, Format.BINARY, str(exc), blob, budget, depth, data)
             return
         text = decoded.text
         if ext is None:
@@ -243,13 +243,23 @@ class Explorer:
 
     # -- documents and binaries ----------------------------------------------------------
     def _extract(
-        self, path: str, fmt: Format, desc: str, blob: Blob, budget: Budget, depth: int
+        self,
+        path: str,
+        fmt: Format,
+        desc: str,
+        blob: Blob,
+        budget: Budget,
+        depth: int,
+        data: bytes | None = None,
     ) -> Iterator[TextUnit | Skipped]:
+        """A document or binary; ``data``: its bytes, when they were read already (a
+        file on disk is read anew by each ``blob.read()``)."""
         reader = reader_for(fmt, path)
         if reader is None:
             yield Skipped(path, SkipReason.BINARY, desc)
             return
-        data = blob.read()
+        if data is None:
+            data = blob.read()
         if fmt is Format.BINARY and data.startswith(ole.MAGIC) and ole.encrypted_package(data):
             yield Skipped(
                 path,

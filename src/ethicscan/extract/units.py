@@ -166,8 +166,9 @@ class TextUnit:
     path: str  # the chain: ``sdk.zip!libs/face.jar!com/a/B.class``
     text: str
     kind: TextKind = TextKind.NAMED
-    # For extracted texts: the first line (0-based) of each segment in ``text``.
-    starts: tuple[int, ...] = ()
+    # For extracted texts: the first line (0-based) of each segment in ``text`` (a range
+    # for a binary's strings, one a line: a million of them need no million ints).
+    starts: Sequence[int] = ()
     segments: Sequence[Segment] = ()
     # For a piece of a text too large to read whole (extract.stream.Piece): lines
     # and first-line characters before it, and which matches near a cut are its own.
@@ -191,7 +192,7 @@ class TextUnit:
             if not any("\n" in t or "\r" in t for t in texts):
                 # a binary's strings hold no line break: one line each, joined already
                 text = "\n".join([*texts, segs.runs.text] if len(segs.runs) else texts)
-                return TextUnit(path, text, extracted.kind, tuple(range(len(segs))), segs)
+                return TextUnit(path, text, extracted.kind, range(len(segs)), segs)
             texts += [seg.text for seg in segs.runs]
         else:
             segs = tuple(segs)
