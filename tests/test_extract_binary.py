@@ -577,6 +577,8 @@ def test_strings_equal_the_reference_pass(seed: int, monkeypatch: pytest.MonkeyP
             monkeypatch.setattr(mod, "MAX_STRINGS", 40)
     if seed % 2 == 0:  # stretches read one at a time, cut at every run of zeros
         monkeypatch.setattr(fast, "WINDOW", 1 + seed * 7)
+    if seed % 4 == 1:  # batches of a few strings, UTF-8 and UTF-16 ones too
+        monkeypatch.setattr(fast, "BATCH", 1 + seed // 4)
     got, got_cut = fast.strings(data, skip)
     want, want_cut = strings_reference.strings(data, skip)
     assert [(s.text, s.offset) for s in got] == [(s.text, s.offset) for s in want]
@@ -713,4 +715,12 @@ def test_data_without_runs_of_zeros_is_read_in_stretches_as_whole(
     for window in (1, 7, 100, 4099):
         monkeypatch.setattr(fast, "WINDOW", window)
         assert len(list(fast._windows(data))) > len(data) // (window + 4096)
+        assert [(s.text, s.offset) for s in fast.strings(data)[0]] == want
+    # many UTF-8 and UTF-16 strings among few ASCII ones: merged a piece at a time
+    data = b"".join(
+        rng.choice(pieces[2:6]) if rng.random() < 0.97 else pieces[0] for _ in range(3000)
+    )
+    want = [(s.text, s.offset) for s in strings_reference.strings(data)[0]]
+    for batch in (1, 2, 7, 1 << 16):
+        monkeypatch.setattr(fast, "BATCH", batch)
         assert [(s.text, s.offset) for s in fast.strings(data)[0]] == want

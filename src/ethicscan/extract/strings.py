@@ -269,14 +269,51 @@ def _window_batches(data: bytes) -> Iterator[list[Span]]:
     reach = 0
     k = 0
     for batch in itertools.chain(_ascii_batches(classes, wide), [None]):
-        if batch is None:
-            spans, reach = _merged([], others[k:], reach)
-        else:
-            j = bisect.bisect_right(other_starts, batch[-1][0], k)
-            spans, reach = _merged(batch, others[k:j], reach)
-            k = j
-        if spans:
-            yield spans
+        # A batch of ASCII strings is merged a piece at a time, so that no piece meets
+        # more than about BATCH others (a dictionary of Chinese words has few ASCII
+        # strings between many others): each piece's texts are all that is held.
+        # Pieces of a batch merge as smaller batches would.
+        pieces = [None] if batch is None else _pieces(batch, other_starts, k)
+        for piece in pieces:
+            # the others before the piece's first string, BATCH at a time
+            first = len(others) if piece is None else piece[0][0]
+            ahead = bisect.bisect_left(other_starts, first, k)
+            while ahead - k > BATCH:
+                spans, reach = _merged([], others[k : k + BATCH], reach)
+                k += BATCH
+                if spans:
+                    yield spans
+            if piece is None:
+                spans, reach = _merged([], others[k:], reach)
+            else:
+                j = bisect.bisect_right(other_starts, piece[-1][0], k)
+                spans, reach = _merged(piece, others[k:j], reach)
+                k = j
+            if spans:
+                yield spans
+
+
+def _pieces(batch: list[Span], other_starts: list[int], k: int) -> list[list[Span]]:
+    """``batch`` cut where BATCH more of the other strings (from the ``k``-th) have
+    started: at most one piece for each BATCH others, and the batch whole when the
+    others within its reach are fewer."""
+    n = len(other_starts)
+    if bisect.bisect_right(other_starts, batch[-1][0], k) - k <= BATCH:
+        return [batch]
+    starts = [sp[0] for sp in batch]
+    out: list[list[Span]] = []
+    i = 0
+    while i < len(batch):
+        k = bisect.bisect_left(other_starts, starts[i], k)  # those before it go ahead
+        stop = (
+            bisect.bisect_left(starts, other_starts[k + BATCH], i + 1)
+            if k + BATCH < n
+            else len(batch)
+        )
+        out.append(batch[i:stop])
+        i = stop
+        k = bisect.bisect_right(other_starts, batch[stop - 1][0], k)
+    return out
 
 
 def _order(sp: Span) -> tuple[int, int, bool]:
