@@ -577,6 +577,8 @@ def test_strings_equal_the_reference_pass(seed: int, monkeypatch: pytest.MonkeyP
             monkeypatch.setattr(mod, "MAX_STRINGS", 40)
     if seed % 2 == 0:  # stretches read one at a time, cut at every run of zeros
         monkeypatch.setattr(fast, "WINDOW", 1 + seed * 7)
+    if seed % 4 == 1:  # batches of a few strings, UTF-8 and UTF-16 ones too
+        monkeypatch.setattr(fast, "BATCH", 1 + seed // 4)
     got, got_cut = fast.strings(data, skip)
     want, want_cut = strings_reference.strings(data, skip)
     assert [(s.text, s.offset) for s in got] == [(s.text, s.offset) for s in want]
@@ -597,7 +599,7 @@ def test_a_binarys_strings_join_as_the_same_segments_would() -> None:
     assert list(runs) == list(plain) and runs == plain and len(runs) == len(plain)
     assert runs[-1] == plain[-1] and runs[1:3] == list(plain[1:3])
     lazy, whole = (TextUnit.joined("a.so", Extracted(s)) for s in (runs, plain))
-    assert (lazy.text, lazy.starts) == (whole.text, whole.starts)
+    assert (lazy.text, tuple(lazy.starts)) == (whole.text, tuple(whole.starts))
     assert lazy.origin(len(plain)) == whole.origin(len(plain)) == (1, plain[-1])
     broken = (Segment("a\r\nb"), Segment("c"), Segment("d\re"))
     unit = TextUnit.joined("x", Extracted(broken))
@@ -683,4 +685,42 @@ def test_strings_between_long_runs_of_zeros_equal_the_reference(
     assert {"维族告警", "SkinColor race"} <= {t for t, _ in want}
     for window in (1 << 20, 1, 4999, 5001, 5005):  # stretches cut at the runs of zeros
         monkeypatch.setattr(fast, "WINDOW", window)
+        assert [(s.text, s.offset) for s in fast.strings(data)[0]] == want
+
+
+def test_data_without_runs_of_zeros_is_read_in_stretches_as_whole(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A binary with no run of four zeros (a pickle of names) is cut between two bytes
+    that no string holds, so only a stretch's byte classes are held; the strings are
+    those of the reference pass, UTF-16 units next to such bytes too."""
+    import strings_reference
+    from ethicscan.extract import strings as fast
+
+    rng = random.Random(5)
+    pieces = [
+        b"X\x0f\x00\x00\x00Abraham Lincolnq\x01]q\x02",
+        b"\x8c\x08Americanq\x03\x94",
+        "\x01\x02人脸属性: 民族\x1f\xff".encode(),
+        b"\xfe" + "维族告警".encode("utf-16-le") + b"\x00\x00\xc0\xc1",
+        b"\x05" + "\u4e01\u4e05".encode("utf-16-le") + b"\x00\x00\x06\x07",  # low bytes 01, 05
+        b"\x1f" + "\u8c01\u8c05".encode("utf-16-le") + b"\x00\x00\x07\x08",  # high bytes 8C
+        "SkinColor race".encode("utf-16-le") + b"\x01\x1f",
+        bytes(rng.randint(1, 255) for _ in range(40)),
+    ]
+    data = b"".join(rng.choice(pieces) for _ in range(3000))
+    assert b"\x00\x00\x00\x00" not in data
+    want = [(s.text, s.offset) for s in strings_reference.strings(data)[0]]
+    assert {"维族告警", "SkinColor race", "Abraham Lincolnq"} <= {t for t, _ in want}
+    for window in (1, 7, 100, 4099):
+        monkeypatch.setattr(fast, "WINDOW", window)
+        assert len(list(fast._windows(data))) > len(data) // (window + 4096)
+        assert [(s.text, s.offset) for s in fast.strings(data)[0]] == want
+    # many UTF-8 and UTF-16 strings among few ASCII ones: merged a piece at a time
+    data = b"".join(
+        rng.choice(pieces[2:6]) if rng.random() < 0.97 else pieces[0] for _ in range(3000)
+    )
+    want = [(s.text, s.offset) for s in strings_reference.strings(data)[0]]
+    for batch in (1, 2, 7, 1 << 16):
+        monkeypatch.setattr(fast, "BATCH", batch)
         assert [(s.text, s.offset) for s in fast.strings(data)[0]] == want

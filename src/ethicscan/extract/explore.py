@@ -41,6 +41,7 @@ from ethicscan.extract.units import (
     RATIO_FLOOR,
     SPOOL_AT,
     Blob,
+    Extracted,
     ExtractError,
     Limits,
     Scratch,
@@ -104,6 +105,20 @@ class Budget:
             )
 
 
+# Binaries whose strings pass runs only where a term may stand (extract.native), and
+# the kind of symbols each has.
+SCREENED = {Format.ELF: "ELF", Format.PE: "PE", Format.MACHO: "Mach-O", Format.BINARY: ""}
+
+
+def _screening(kind: str, prefilter: Prefilter) -> Callable[[bytes, str], Extracted]:
+    def extract(data: bytes, _path: str) -> Extracted:
+        from ethicscan.extract.native import extract_screened
+
+        return extract_screened(data, kind, prefilter)
+
+    return extract
+
+
 class Explorer:
     def __init__(
         self, limits: Limits, scratch: Scratch, prefilter: Prefilter | None = None
@@ -160,7 +175,7 @@ class Explorer:
         try:
             decoded = decode(data)
         except NotText as exc:
-            yield from self._extract(path, Format.BINARY, str(exc), blob, budget, depth)
+            yield from self._extract(path, Format.BINARY, str(exc), blob, budget, depth, data)
             return
         text = decoded.text
         if ext is None:
@@ -228,13 +243,23 @@ class Explorer:
 
     # -- documents and binaries ----------------------------------------------------------
     def _extract(
-        self, path: str, fmt: Format, desc: str, blob: Blob, budget: Budget, depth: int
+        self,
+        path: str,
+        fmt: Format,
+        desc: str,
+        blob: Blob,
+        budget: Budget,
+        depth: int,
+        data: bytes | None = None,
     ) -> Iterator[TextUnit | Skipped]:
+        """A document or binary; ``data``: its bytes, when they were read already (a
+        file on disk is read anew by each ``blob.read()``)."""
         reader = reader_for(fmt, path)
         if reader is None:
             yield Skipped(path, SkipReason.BINARY, desc)
             return
-        data = blob.read()
+        if data is None:
+            data = blob.read()
         if fmt is Format.BINARY and data.startswith(ole.MAGIC) and ole.encrypted_package(data):
             yield Skipped(
                 path,
@@ -243,11 +268,16 @@ class Explorer:
                 "EncryptionInfo and EncryptedPackage)",
             )
             return
-        if reader.literal and self.prefilter is not None and not self.prefilter.maybe(data):
-            # Its strings are its own bytes: none of them can hold a term.
-            yield TextUnit(path, "")
-            return
-        yield from self._run(reader.extract, path, fmt, data, budget, depth)
+        ext = reader.extract
+        if reader.literal and self.prefilter is not None:
+            if not self.prefilter.maybe(data):
+                # Its strings are its own bytes: none of them can hold a term.
+                yield TextUnit(path, "")
+                return
+            kind = SCREENED.get(fmt)
+            if kind is not None:
+                ext = _screening(kind, self.prefilter)
+        yield from self._run(ext, path, fmt, data, budget, depth)
 
     def _run(
         self,
@@ -268,7 +298,9 @@ class Explorer:
             # A malformed file that got past the extractor's own checks.
             yield Skipped(path, SkipReason.CORRUPT, f"{fmt.value}: {type(exc).__name__}: {exc}")
             return
-        if out.segments:
+        if out.clean:
+            yield TextUnit(path, "")  # read: no term can be in its text
+        elif out.segments:
             unit = TextUnit.joined(path, out)
             yield replace(unit, compiled=True) if fmt in COMPILED else unit
         for reason, detail in out.skipped:

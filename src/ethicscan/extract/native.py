@@ -16,9 +16,9 @@ from __future__ import annotations
 import io
 import struct
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
-from ethicscan.extract.strings import string_runs
+from ethicscan.extract.strings import stretches_near, string_runs
 from ethicscan.extract.units import Extracted, Segment, StringRuns
 from ethicscan.kinds import TextKind
 from ethicscan.model import SkipReason
@@ -55,9 +55,60 @@ def _name_budget(data: bytes | memoryview) -> int:
     return 4 * len(data) + (1 << 20)
 
 
-def _symbols_and_strings(
+class Screen(Protocol):
+    """What :func:`extract_screened` asks of the prefilter."""
+
+    def reason_ends(self, data: bytes) -> list[int] | None: ...
+
+    def stands(self, text: str) -> bool: ...
+
+
+READERS: dict[str, Callable[[bytes], list[Segment]] | None] = {}
+# A binary whose stretches around its reasons' places hold more than this share of it is
+# not screened: its strings pass runs at once.
+SCREEN_SHARE = 0.5
+
+
+def extract_screened(data: bytes, kind: str, screen: Screen) -> Extracted:
+    """What ``extract_elf`` (``kind`` ``"ELF"``), ``extract_pe`` (``"PE"``),
+    ``extract_macho`` (``"Mach-O"``) or ``extract_binary`` (``""``) give, unless no term
+    that is a reason to read stands in the binary's symbols nor in its strings near the
+    places where its bytes may hold one (``screen.reason_ends``: a superset of where
+    such a term of its strings ends).  Then its strings pass is not run: the result
+    has no segments, ``clean`` set, and the entries skipped reading its symbols.
+
+    Exact: a term in a binary's strings lies in one string, and whether it stands
+    depends on that string alone (no key or look-alike holds a line break), so the
+    strings of the stretches around those places (cut where no string crosses:
+    :func:`strings.stretches_near`) hold every standing reason the whole pass would
+    find; without one, the classifier finds nothing in the binary's text."""
+    reader = READERS[kind]
+    symbols, skipped = _read_symbols(data, kind, reader) if reader else ([], ())
+    if _nothing_stands(data, symbols, screen):
+        return Extracted((), kind=TextKind.STRINGS, skipped=skipped, clean=True)
+    return _with_strings(data, symbols, skipped)
+
+
+def _nothing_stands(data: bytes, symbols: list[Segment], screen: Screen) -> bool:
+    ends = screen.reason_ends(data)
+    if ends is None:
+        return False
+    if symbols and screen.stands("\n".join(s.text for s in symbols)):
+        return False
+    near = stretches_near(data, ends)
+    if sum(b - a for a, b in near) > SCREEN_SHARE * len(data):
+        return False  # most of it: the pass over the whole binary costs less than twice
+    for a, b in near:
+        runs = string_runs(data[a:b])
+        if runs.cut or screen.stands(runs.text):
+            return False
+    return True
+
+
+def _read_symbols(
     data: bytes, kind: str, reader: Callable[[bytes], list[Segment]]
-) -> Extracted:
+) -> tuple[list[Segment], tuple[tuple[SkipReason, str], ...]]:
+    """The symbols of a binary, and the entries for what of them could not be read."""
     skipped: tuple[tuple[SkipReason, str], ...] = ()
     try:
         symbols = reader(data)
@@ -72,7 +123,13 @@ def _symbols_and_strings(
         symbols = []
         detail = f"{kind} symbols not read ({type(exc).__name__}: {exc}); strings were read"
         skipped = ((SkipReason.CORRUPT, detail),)
-    return _with_strings(data, symbols, skipped)
+    return symbols, skipped
+
+
+def _symbols_and_strings(
+    data: bytes, kind: str, reader: Callable[[bytes], list[Segment]]
+) -> Extracted:
+    return _with_strings(data, *_read_symbols(data, kind, reader))
 
 
 def _with_strings(
@@ -338,3 +395,6 @@ def _thin_symbols(data: bytes | memoryview, base: int) -> list[tuple[str, int | 
                     break
         out.append((name, off))
     return out
+
+
+READERS.update({"ELF": _elf_symbols, "PE": _pe_symbols, "Mach-O": _macho_symbols, "": None})

@@ -31,7 +31,7 @@ import operator
 import re
 import unicodedata
 from array import array
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 
 from ethicscan.extract.units import LazySegments, Segment
 
@@ -158,7 +158,12 @@ def _string_runs(data: bytes, skipset: set[str]) -> Runs:
     offsets: array[int] = array("q")
     pos = 0  # where the next string starts in the joined text
     chars = 0
-    for spans in _span_batches(data):
+    cut = False
+    spans: list[Span] = []
+    texts: list[str] = []
+    offs: list[int] = []
+    batches = _span_batches(data)
+    for spans in batches:
         texts = [data[s:e].decode(enc, "replace") for s, e, enc in spans]
         offs = [sp[0] for sp in spans]
         if texts and max(map(len, texts)) > MAX_STRING:
@@ -183,24 +188,67 @@ def _string_runs(data: bytes, skipset: set[str]) -> Runs:
             chars += before[len(texts)]
             chunks.append("\n".join(texts))
         if cut:
-            return Runs("\n".join(chunks), starts, offsets, True)
-    return Runs("\n".join(chunks), starts, offsets, False)
+            break
+    # The passes' byte classes (as large as a stretch: the whole binary when it has no
+    # run of zeros) are let go before the text is joined, also when the caps stop them.
+    batches.close()
+    del spans, texts, offs
+    return Runs("\n".join(chunks), starts, offsets, cut)
+
+
+# Two bytes in a row that no string holds, either of them, nor a UTF-16 unit across them:
+# control bytes, and bytes that are neither ASCII, nor in a UTF-8 sequence, nor the
+# high byte of a unit the UTF-16 passes take (0, "0", 0x4E-0x9F).
+_NO_STRING = re.compile(rb"[\x01-\x08\x0a-\x1f\xc0\xc1\xf5-\xff]{2}")
 
 
 def _windows(data: bytes) -> Iterator[tuple[int, int]]:
     """Stretches of about WINDOW bytes that no string crosses: each ends three bytes
     into a run of four zeros or more (a string holds no two zeros in a row, a UTF-16
     string's NUL unit is in the stretch that holds it, and a match in the next stretch
-    starts no earlier than the last zero).  Data without such a run is one stretch."""
+    starts no earlier than the last zero), or, where that comes first, between two
+    bytes of which no string holds either (:data:`_NO_STRING`: neither is printable or
+    part of a UTF-8 sequence, and neither can be the high byte of a UTF-16 unit, so no
+    unit, and no run of units, has a byte on each side).  Data without either is one
+    stretch."""
     start, n = 0, len(data)
     while start < n:
-        q = data.find(b"\x00\x00\x00\x00", start + WINDOW) if start + WINDOW < n else -1
-        end = n if q < 0 else q + 3
+        end = n
+        if start + WINDOW < n:
+            q = data.find(b"\x00\x00\x00\x00", start + WINDOW)
+            stop = n if q < 0 else q
+            m = _NO_STRING.search(data, start + WINDOW, stop + 1)
+            end = m.start() + 1 if m is not None else stop + 3 if q >= 0 else n
         yield start, end
         start = end
 
 
-def _span_batches(data: bytes) -> Iterator[list[Span]]:
+NEAR = 2048  # bytes each side of a place that the stretch around it takes in, at least
+
+
+def stretches_near(data: bytes, places: Iterable[int], near: int = NEAR) -> list[tuple[int, int]]:
+    """Stretches of ``data`` cut as :func:`_windows` cuts it (three bytes into a run of
+    four zeros or more, or at either end), so that no string crosses one and the
+    strings pass finds in each the strings it finds there in the whole data: each
+    holds the bytes ``near`` each side of a place of ``places`` (in order), those that
+    overlap or touch joined."""
+    out: list[tuple[int, int]] = []
+    n = len(data)
+    for p in places:
+        if out and p + near <= out[-1][1]:
+            continue
+        q = data.rfind(b"\x00\x00\x00\x00", 0, max(0, p - near))
+        start = q + 3 if q >= 0 else 0
+        q = data.find(b"\x00\x00\x00\x00", min(n, p + near))
+        end = q + 3 if q >= 0 else n
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def _span_batches(data: bytes) -> Generator[list[Span], None, None]:
     """The spans of every string in file order, a batch at a time: each stretch of
     :func:`_windows` read on its own, so that its byte classes are all that is held."""
     for start, end in _windows(data):
@@ -221,14 +269,51 @@ def _window_batches(data: bytes) -> Iterator[list[Span]]:
     reach = 0
     k = 0
     for batch in itertools.chain(_ascii_batches(classes, wide), [None]):
-        if batch is None:
-            spans, reach = _merged([], others[k:], reach)
-        else:
-            j = bisect.bisect_right(other_starts, batch[-1][0], k)
-            spans, reach = _merged(batch, others[k:j], reach)
-            k = j
-        if spans:
-            yield spans
+        # A batch of ASCII strings is merged a piece at a time, so that no piece meets
+        # more than about BATCH others (a dictionary of Chinese words has few ASCII
+        # strings between many others): each piece's texts are all that is held.
+        # Pieces of a batch merge as smaller batches would.
+        pieces = [None] if batch is None else _pieces(batch, other_starts, k)
+        for piece in pieces:
+            # the others before the piece's first string, BATCH at a time
+            first = len(others) if piece is None else piece[0][0]
+            ahead = bisect.bisect_left(other_starts, first, k)
+            while ahead - k > BATCH:
+                spans, reach = _merged([], others[k : k + BATCH], reach)
+                k += BATCH
+                if spans:
+                    yield spans
+            if piece is None:
+                spans, reach = _merged([], others[k:], reach)
+            else:
+                j = bisect.bisect_right(other_starts, piece[-1][0], k)
+                spans, reach = _merged(piece, others[k:j], reach)
+                k = j
+            if spans:
+                yield spans
+
+
+def _pieces(batch: list[Span], other_starts: list[int], k: int) -> list[list[Span]]:
+    """``batch`` cut where BATCH more of the other strings (from the ``k``-th) have
+    started: at most one piece for each BATCH others, and the batch whole when the
+    others within its reach are fewer."""
+    n = len(other_starts)
+    if bisect.bisect_right(other_starts, batch[-1][0], k) - k <= BATCH:
+        return [batch]
+    starts = [sp[0] for sp in batch]
+    out: list[list[Span]] = []
+    i = 0
+    while i < len(batch):
+        k = bisect.bisect_left(other_starts, starts[i], k)  # those before it go ahead
+        stop = (
+            bisect.bisect_left(starts, other_starts[k + BATCH], i + 1)
+            if k + BATCH < n
+            else len(batch)
+        )
+        out.append(batch[i:stop])
+        i = stop
+        k = bisect.bisect_right(other_starts, batch[stop - 1][0], k)
+    return out
 
 
 def _order(sp: Span) -> tuple[int, int, bool]:

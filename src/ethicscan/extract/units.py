@@ -141,6 +141,9 @@ class Extracted:
     kind: TextKind = TextKind.NAMED
     skipped: tuple[tuple[SkipReason, str], ...] = ()
     members: tuple[tuple[str, bytes], ...] = ()
+    # The file was read and no term can be in its text (extract.native.extract_screened):
+    # counted as a text, nothing to classify.
+    clean: bool = False
 
 
 class ExtractError(Exception):
@@ -163,8 +166,9 @@ class TextUnit:
     path: str  # the chain: ``sdk.zip!libs/face.jar!com/a/B.class``
     text: str
     kind: TextKind = TextKind.NAMED
-    # For extracted texts: the first line (0-based) of each segment in ``text``.
-    starts: tuple[int, ...] = ()
+    # For extracted texts: the first line (0-based) of each segment in ``text`` (a range
+    # for a binary's strings, one a line: a million of them need no million ints).
+    starts: Sequence[int] = ()
     segments: Sequence[Segment] = ()
     # For a piece of a text too large to read whole (extract.stream.Piece): lines
     # and first-line characters before it, and which matches near a cut are its own.
@@ -188,7 +192,7 @@ class TextUnit:
             if not any("\n" in t or "\r" in t for t in texts):
                 # a binary's strings hold no line break: one line each, joined already
                 text = "\n".join([*texts, segs.runs.text] if len(segs.runs) else texts)
-                return TextUnit(path, text, extracted.kind, tuple(range(len(segs))), segs)
+                return TextUnit(path, text, extracted.kind, range(len(segs)), segs)
             texts += [seg.text for seg in segs.runs]
         else:
             segs = tuple(segs)

@@ -143,6 +143,7 @@ def _starts(k: str) -> list[bytes]:
 
 _MAGIC = b"ethicscan-prefilter-3\n"
 CANARIES = 64  # reasons to read checked in databases loaded from disk, chosen at random
+MAX_ENDS = 4096  # reasons' ends gathered in one binary (Prefilter.reason_ends)
 
 
 class Prefilter:
@@ -362,6 +363,25 @@ class Prefilter:
             return self._any(dbs[2], data)  # GBK, Big5, Shift-JIS ... (or binary)
         return False
 
+    def reason_ends(self, data: bytes, most: int = MAX_ENDS) -> list[int] | None:
+        """Where a term that is a reason to read may end in ``data``, read as a binary's
+        bytes are by the strings pass (ASCII, UTF-8, UTF-16): the end of every match of
+        the expressions :meth:`maybe` tries first, in order.  None when there is no
+        Hyperscan, or when ``data`` has more than ``most`` of them."""
+        dbs = self._mine()
+        if not dbs or dbs[1] is None:
+            return None
+        state = _Ends(most)
+        with contextlib.suppress(self._stop):
+            dbs[1].scan(data, match_event_handler=_end, context=state)
+        return None if state.over else sorted(set(state.ends))
+
+    def stands(self, text: str) -> bool:
+        """Whether a term that is a reason to read stands in ``text`` as the classifier
+        judges it (:func:`catalogue.standing_terms`): what :meth:`confirms` asks where
+        one reason ends, asked of a whole text."""
+        return any(reason(m.key.payload) for m in standing_terms(self._terms.find(text)))
+
     def _any(self, db: Any, data: bytes) -> bool:
         if db is None:
             return False  # no expression of this kind in the catalogue
@@ -520,6 +540,24 @@ def _confirm(_pid: int, _start: int, end: int, _flags: int, st: _Confirming) -> 
     if st.left < 0 or st.pf.confirms(st.data, end):
         st.found = True
         return True  # stop: the text is read
+    return False
+
+
+class _Ends:
+    __slots__ = ("ends", "left", "over")
+
+    def __init__(self, most: int) -> None:
+        self.ends: list[int] = []
+        self.left = most
+        self.over = False
+
+
+def _end(_pid: int, _start: int, end: int, _flags: int, st: _Ends) -> bool:
+    st.ends.append(end)
+    st.left -= 1
+    if st.left < 0:
+        st.over = True
+        return True  # stop: too many to look at one by one
     return False
 
 

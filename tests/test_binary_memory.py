@@ -1,0 +1,58 @@
+"""What a large binary costs a worker: its bytes read once, its strings' lines counted
+without an object each."""
+
+from __future__ import annotations
+
+import pickle
+import random
+import sys
+from pathlib import Path
+
+import pytest
+
+from ethicscan import ScanOptions, scan
+from ethicscan.extract.native import extract_binary
+from ethicscan.extract.units import Blob, TextUnit
+
+
+def test_a_binary_that_starts_like_text_is_read_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file whose head reads as text but that is binary further on (a pickle of
+    names) goes from the text path to the strings pass with the bytes already read: a
+    file on disk is not read a second time (each read is a copy of its size)."""
+    rng = random.Random(1)
+    people = {
+        f"{rng.choice(['Abraham', 'Ayn', 'Alain'])} {rng.choice(['Lincoln', 'Rand'])} {i}": [
+            rng.choice(["American", "Greek", "ethnicity"])
+        ]
+        for i in range(20_000)
+    }
+    data = pickle.dumps(people, protocol=3)
+    (tmp_path / "names.pkl").write_bytes(data)
+    reads: list[int] = []
+    real = Blob.read
+
+    def counted(self: Blob) -> bytes:
+        got = real(self)
+        reads.append(len(got))
+        return got
+
+    monkeypatch.setattr(Blob, "read", counted)
+    monkeypatch.setattr("ethicscan.extract.units.SPOOL_AT", 0)
+    result = scan([str(tmp_path)], ScanOptions(jobs=1, max_file_size=len(data) + 1))
+    assert result.stats.files == 1 and not result.skipped
+    assert reads.count(len(data)) == 1, (reads, result.stats, result.findings[:1])
+
+
+def test_a_binarys_lines_are_counted_without_an_int_each() -> None:
+    data = b"\x00".join(b"string_number_%d" % i for i in range(50_000))
+    unit = TextUnit.joined("big.bin", extract_binary(data, "big.bin"))
+    assert len(unit.starts) == 50_000
+    assert sys.getsizeof(unit.starts) < 1000  # not a tuple of 50,000 ints
+    for line in (1, 2, 777, 50_000):
+        got, seg = unit.origin(line)
+        assert got == 1 and seg is not None
+        assert seg.text == f"string_number_{line - 1}"
+        want = 0 if line == 1 else data.index(b"\x00string_number_%d" % (line - 1)) + 1
+        assert seg.offset == want
