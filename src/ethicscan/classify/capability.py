@@ -1302,12 +1302,12 @@ def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         # model (a GA/T 1400 face object's SkinColor) records the trait; it is searched
         # where a query or store says so (above).  A sentence searches no one either: a
         # novel's pedestrians (行人) and police
-        sig = _sig(SignalName.SURVEILLANCE_CONTEXT, 0.1, ctx.surv)
+        surv = _sig(SignalName.SURVEILLANCE_CONTEXT, 0.1, ctx.surv)
         if t.trait in (Trait.RACE, Trait.SKIN_COLOUR) and (t.kind is TermKind.VALUE or hit.cluster):
             # the races or skin colours a camera or its platform sorts faces into (白皮肤,
             # 黑皮肤 …): labels of an analysis, as no identity document records them
-            return Capability.INFERENCE, Basis.BIOMETRIC, (sig,)
-        return Capability.RECORD, None, (sig,)
+            return Capability.INFERENCE, Basis.BIOMETRIC, (surv,)
+        return Capability.RECORD, None, (surv,)
     if ctx.model and ctx.biometric:
         return (
             Capability.INFERENCE,
