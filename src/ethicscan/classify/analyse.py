@@ -4,8 +4,11 @@ hit in context, then anchor findings on the definitions they document."""
 from __future__ import annotations
 
 import bisect
+import gc
 import re
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 
 from ethicscan.classify.capability import (
@@ -61,26 +64,56 @@ def analyse(
     :attr:`TextKind.NAMED` text, what the kind of file is read from (else ``kind``
     says).  ``utf8``: the text's own UTF-8 bytes, if at hand
     (``text.encode("utf-8", "surrogatepass")``)."""
+    with _collector_paused():
+        return _analyse(text, path, catalogue, kind, utf8)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a text is classified.  Its objects (hits,
+    contexts, findings: tens of thousands in a dense text) hold no cycles and are freed
+    as they go, but every full pass of the collector walks all of them, which cost a
+    quarter of the time of a text of 100,000 hits; it runs again as soon as the text is
+    done (the garbage of one text waits at most that long)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _analyse(
+    text: str, path: str, catalogue: Catalogue, kind: TextKind, utf8: bytes | None
+) -> list[Finding]:
     doc = Document(text, path, catalogue, "", kind, utf8=utf8)
     term_matches = _outside_directives(doc, standing_terms(_term_matches(doc)))
     if not term_matches:
         return []
+    line_of = doc.line_of
+    lines = [line_of(m.start) for m in term_matches]
     if len(text) > FOCUSED:
-        doc.focus_chars = _focus_chars(doc, [(m.start, m.end) for m in term_matches])
+        doc.focus_chars = _focus_chars(doc, [(m.start, m.end) for m in term_matches], lines)
     if len(text) > LARGE:
-        doc.focus = _focus(doc, [doc.line_of(m.start) for m in term_matches])
+        doc.focus = _focus(doc, lines)
+    in_comment = doc.in_comment
     hits = [
-        Hit(m.key.payload, m.start, m.end, doc.line_of(m.start), doc.in_comment(m.start))
-        for m in term_matches
+        Hit(m.key.payload, m.start, m.end, line, in_comment(m.start, line))
+        for m, line in zip(term_matches, lines, strict=True)
     ]
     _link_neighbours(hits)
     _place_in_schema(doc, hits)
 
     decided: list[tuple[Hit, Decision]] = []
-    for hit in hits:
-        d = decide(doc, hit)
-        if d is not None:
-            decided.append((hit, d))
+    try:
+        for hit in hits:
+            d = decide(doc, hit)
+            if d is not None:
+                decided.append((hit, d))
+    finally:
+        doc.shared = None  # what the hits shared refers to the document: no cycle stays
     decided = _promote_within_file(doc, decided)
     decided = _one_per_line_and_rule(decided)
     decided = _one_per_table(decided)
@@ -127,17 +160,25 @@ def _focus(doc: Document, lines: list[int]) -> list[tuple[int, int]]:
     return out
 
 
-def _focus_chars(doc: Document, hits: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Character spans around the hits: FOCUS lines each side, but no more than
-    FOCUS_CHARS characters each side (one minified line can be megabytes)."""
+def _focus_chars(
+    doc: Document, hits: list[tuple[int, int]], lines_of: list[int]
+) -> list[tuple[int, int]]:
+    """Character spans around the hits (on lines ``lines_of``): FOCUS lines each side,
+    but no more than FOCUS_CHARS characters each side (one minified line can be
+    megabytes).  The lines' ends are looked up once per line, not per hit."""
     lines = doc.lines
     n = lines.count
     out: list[tuple[int, int]] = []
-    for s, e in sorted(hits):
-        line = doc.line_of(s)
-        lo = max(lines.start(max(0, line - FOCUS)), s - FOCUS_CHARS)
-        last = min(n - 1, line + FOCUS)
-        hi = min(lines.end(last), e + FOCUS_CHARS)
+    bounds: dict[int, tuple[int, int]] = {}
+    for (s, e), line in sorted(zip(hits, lines_of, strict=True)):
+        got = bounds.get(line)
+        if got is None:
+            got = bounds[line] = (
+                lines.start(max(0, line - FOCUS)),
+                lines.end(min(n - 1, line + FOCUS)),
+            )
+        lo = max(got[0], s - FOCUS_CHARS)
+        hi = min(got[1], e + FOCUS_CHARS)
         if out and lo <= out[-1][1]:
             out[-1] = (out[-1][0], max(out[-1][1], hi))
         else:
@@ -152,29 +193,54 @@ def _link_neighbours(hits: list[Hit]) -> None:
     by_line: dict[int, list[Hit]] = defaultdict(list)
     for h in hits:
         by_line[h.line].append(h)
-    around: dict[int, _Around] = {}
+    # What a hit learns is a function of its own term and of the terms of the hits
+    # WINDOW lines each side, by line (``_Around`` reads nothing else): lines whose
+    # windows hold the same terms (a log's records) share the work.
+    terms = {ln: tuple(id(h.term) for h in hs) for ln, hs in by_line.items()}
+    shapes: dict[int, tuple[tuple[int, ...], ...]] = {}
+    around: dict[tuple[tuple[int, ...], ...], _Around] = {}
+    learnt: dict[tuple[tuple[tuple[int, ...], ...], int], _Learnt] = {}
     for h in hits:
-        ar = around.get(h.line)
-        if ar is None:
-            ar = around[h.line] = _Around(by_line, h.line)
-        t = h.term
-        if t.kind is TermKind.VALUE:
-            labels = ar.labels.get(t.rule_id, {})
-            own = t.text.lower()
-            h.cluster = tuple(
-                sorted(w for w, n in labels.items() if w != own or n > 1)
-            )  # another hit of the same label counts; the hit itself does not
-        else:
-            own = t.text.lower()
-        h.trait_words_near = tuple(sorted(w for w in ar.words.get(t.trait, ()) if w.lower() != own))
-        traits = ar.traits
-        if t.kind is not TermKind.VALUE and traits.get(t.trait) == 1:
-            h.traits_near = frozenset(k for k in traits if k is not t.trait)
-        else:
-            h.traits_near = frozenset(traits)
-        h.religion_near = ar.religion
-        if t.kind in (TermKind.TABLE, TermKind.GROUP) and len(ar.names) >= TABLE_MIN:
-            h.table = tuple(sorted(ar.names))
+        shape = shapes.get(h.line)
+        if shape is None:
+            shape = shapes[h.line] = tuple(
+                terms.get(ln, ()) for ln in range(h.line - WINDOW, h.line + WINDOW + 1)
+            )
+        got = learnt.get((shape, id(h.term)))
+        if got is None:
+            ar = around.get(shape)
+            if ar is None:
+                ar = around[shape] = _Around(by_line, h.line)
+            got = learnt[(shape, id(h.term))] = _learnt(h.term, ar)
+        h.cluster, h.trait_words_near, h.traits_near, h.religion_near, h.table = got
+
+
+# What a hit learns from its neighbours: cluster, trait_words_near, traits_near,
+# religion_near, table (the fields of ``Hit`` of those names).
+_Learnt = tuple[tuple[str, ...], tuple[str, ...], frozenset[Trait], bool, tuple[str, ...]]
+
+
+def _learnt(t: Term, ar: _Around) -> _Learnt:
+    """What a hit of term ``t`` learns from the hits around it (``ar``)."""
+    cluster: tuple[str, ...] = ()
+    table: tuple[str, ...] = ()
+    if t.kind is TermKind.VALUE:
+        labels = ar.labels.get(t.rule_id, {})
+        own = t.text.lower()
+        cluster = tuple(
+            sorted(w for w, n in labels.items() if w != own or n > 1)
+        )  # another hit of the same label counts; the hit itself does not
+    else:
+        own = t.text.lower()
+    trait_words_near = tuple(sorted(w for w in ar.words.get(t.trait, ()) if w.lower() != own))
+    traits = ar.traits
+    if t.kind is not TermKind.VALUE and traits.get(t.trait) == 1:
+        traits_near = frozenset(k for k in traits if k is not t.trait)
+    else:
+        traits_near = frozenset(traits)
+    if t.kind in (TermKind.TABLE, TermKind.GROUP) and len(ar.names) >= TABLE_MIN:
+        table = tuple(sorted(ar.names))
+    return cluster, trait_words_near, traits_near, ar.religion, table
 
 
 class _Around:
