@@ -9,6 +9,7 @@ language: prose about people is a mention unless the same statement acts on them
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -264,6 +265,8 @@ def is_packed_list(text: str) -> bool:
     return entries >= DATA_SHARE * len(pieces)
 
 
+@functools.lru_cache(maxsize=4096)
 def has_emoji(line: str) -> bool:
-    """Does the line hold an emoji, a skin-tone modifier or an emoji short code?"""
+    """Does the line hold an emoji, a skin-tone modifier or an emoji short code?  (Asked
+    for each hit of a line, and of the lines of its record.)"""
     return bool(_EMOJI.search(line))
