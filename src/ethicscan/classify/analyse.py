@@ -25,7 +25,17 @@ from ethicscan.classify.signals import SignalName
 from ethicscan.classify.symbols import demangled
 from ethicscan.fingerprint import fingerprints
 from ethicscan.kinds import TextKind
-from ethicscan.model import Basis, Capability, Evidence, Finding, Location, Severity, Signal, Trait
+from ethicscan.model import (
+    Basis,
+    Capability,
+    Evidence,
+    Finding,
+    Location,
+    Ref,
+    Severity,
+    Signal,
+    Trait,
+)
 from ethicscan.rules.catalogue import (
     Catalogue,
     Lookalike,
@@ -59,13 +69,15 @@ def analyse(
     catalogue: Catalogue,
     kind: TextKind = TextKind.NAMED,
     utf8: bytes | None = None,
+    target: str = "",
 ) -> list[Finding]:
     """Every finding in ``text``; ``path`` is the location reported and, for a
     :attr:`TextKind.NAMED` text, what the kind of file is read from (else ``kind``
     says).  ``utf8``: the text's own UTF-8 bytes, if at hand
-    (``text.encode("utf-8", "surrogatepass")``)."""
+    (``text.encode("utf-8", "surrogatepass")``).  ``target``: the target the text was
+    found under, for each finding's location."""
     with _collector_paused():
-        return _analyse(text, path, catalogue, kind, utf8)
+        return _analyse(text, path, catalogue, kind, utf8, target)
 
 
 @contextmanager
@@ -86,7 +98,7 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _analyse(
-    text: str, path: str, catalogue: Catalogue, kind: TextKind, utf8: bytes | None
+    text: str, path: str, catalogue: Catalogue, kind: TextKind, utf8: bytes | None, target: str
 ) -> list[Finding]:
     doc = Document(text, path, catalogue, "", kind, utf8=utf8)
     term_matches = _outside_directives(doc, standing_terms(_term_matches(doc)))
@@ -119,9 +131,10 @@ def _analyse(
     decided = _one_per_table(decided)
     decided = _one_per_enum(decided)
     decided = _in_catalogue(decided, {m.key.payload.trait for m in term_matches})
-    findings = [_finding(doc, h, d, text[h.start : h.end], h.start) for h, d in decided]
-    findings += _definition_findings(doc, decided)
-    findings += _face_input_findings(doc, decided)
+    make = _FindingMaker(doc, target)
+    findings = [make(h, d, text[h.start : h.end], h.start, line=h.line) for h, d in decided]
+    findings += _definition_findings(doc, decided, make)
+    findings += _face_input_findings(doc, decided, make)
     return with_fingerprints(findings)
 
 
@@ -453,36 +466,68 @@ def _one_per_table(decided: list[tuple[Hit, Decision]]) -> list[tuple[Hit, Decis
     return out
 
 
-def _finding(
-    doc: Document, h: Hit, d: Decision, term: str, pos: int, extra: tuple[Signal, ...] = ()
-) -> Finding:
-    line = doc.line_of(pos)
-    text = doc.line_text(line)
-    col = pos - doc.line_start(line)
-    snippet = _snippet(text, col)
-    if doc.is_strings and text.startswith("_Z"):
-        name = demangled(text.strip())
-        if name is not None:  # a C++ symbol, shown as its source spells it
-            snippet = _snippet(name, max(0, name.lower().find(term.lower())))
-    return Finding(
-        rule=h.term.rule_id,
-        trait=h.term.trait,
-        capability=d.capability,
-        basis=d.basis if d.capability is Capability.INFERENCE else None,
-        severity=d.severity,
-        confidence=doc.catalogue.calibration.confidence(d.score, d.capability.value),
-        score=d.score,
-        location=Location(doc.path, line + 1, col + 1),
-        evidence=Evidence(
-            term=term,
-            snippet=snippet,
-            language=h.term.lang,
-            gloss=h.term.gloss,
-        ),
-        signals=d.signals + extra,
-        refs=doc.catalogue.rule(h.term.rule_id).refs,
-        fingerprint="",
-    )
+class _FindingMaker:
+    """Findings of one text: what many of them share (a line's snippet, a rule's
+    references, a score's confidence) is looked up once."""
+
+    def __init__(self, doc: Document, target: str) -> None:
+        self.doc = doc
+        self.target = target
+        self._snippets: dict[int, str] = {}  # line -> snippet, for a line of any column
+        self._refs: dict[str, tuple[Ref, ...]] = {}
+        self._confidence: dict[tuple[float, Capability], float] = {}
+
+    def __call__(
+        self,
+        h: Hit,
+        d: Decision,
+        term: str,
+        pos: int,
+        extra: tuple[Signal, ...] = (),
+        line: int | None = None,
+    ) -> Finding:
+        doc = self.doc
+        if line is None:
+            line = doc.line_of(pos)
+        text = doc.line_text(line)
+        col = pos - doc.line_start(line)
+        snippet = self._snippets.get(line)
+        if snippet is None:
+            snippet = _snippet(text, col)
+            if len(text) <= SNIPPET_WIDTH:  # the whole line, whatever the column
+                self._snippets[line] = snippet
+        if doc.is_strings and text.startswith("_Z"):
+            name = demangled(text.strip())
+            if name is not None:  # a C++ symbol, shown as its source spells it
+                snippet = _snippet(name, max(0, name.lower().find(term.lower())))
+        rule = h.term.rule_id
+        refs = self._refs.get(rule)
+        if refs is None:
+            refs = self._refs[rule] = doc.catalogue.rule(rule).refs
+        confidence = self._confidence.get((d.score, d.capability))
+        if confidence is None:
+            confidence = self._confidence[(d.score, d.capability)] = (
+                doc.catalogue.calibration.confidence(d.score, d.capability.value)
+            )
+        return Finding(
+            rule=rule,
+            trait=h.term.trait,
+            capability=d.capability,
+            basis=d.basis if d.capability is Capability.INFERENCE else None,
+            severity=d.severity,
+            confidence=confidence,
+            score=d.score,
+            location=Location(doc.path, line + 1, col + 1, self.target),
+            evidence=Evidence(
+                term=term,
+                snippet=snippet,
+                language=h.term.lang,
+                gloss=h.term.gloss,
+            ),
+            signals=d.signals + extra,
+            refs=refs,
+            fingerprint="",
+        )
 
 
 def _snippet(line: str, col: int) -> str:
@@ -497,7 +542,9 @@ _GENERIC_NAMES = frozenset({"init", "constructor", "new", "main", "run", "call",
 _SERIOUS = (Capability.TARGETING, Capability.INFERENCE, Capability.SEARCH)
 
 
-def _definition_findings(doc: Document, decided: list[tuple[Hit, Decision]]) -> list[Finding]:
+def _definition_findings(
+    doc: Document, decided: list[tuple[Hit, Decision]], make: _FindingMaker
+) -> list[Finding]:
     """A docstring or doc comment that shows a capability makes the definition it
     documents a finding too: ``class FaceDetailAttributesInfo`` whose docstring lists
     肤色 is where a reader should look first."""
@@ -519,11 +566,13 @@ def _definition_findings(doc: Document, decided: list[tuple[Hit, Decision]]) -> 
                 SignalName.DOCUMENTED_DEFINITION.value, 0.0, f"doc of {name} at line {h.line + 1}"
             ),
         )
-        out.append(_finding(doc, h, d, name, pos, sig))
+        out.append(make(h, d, name, pos, sig))
     return out
 
 
-def _face_input_findings(doc: Document, decided: list[tuple[Hit, Decision]]) -> list[Finding]:
+def _face_input_findings(
+    doc: Document, decided: list[tuple[Hit, Decision]], make: _FindingMaker
+) -> list[Finding]:
     """In a module that infers a trait from faces, the functions that find the faces
     are the biometric input of that inference."""
     biometric = [
@@ -548,7 +597,7 @@ def _face_input_findings(doc: Document, decided: list[tuple[Hit, Decision]]) -> 
                 SignalName.FACE_INPUT.value, 0.0, f"{name} finds the faces this module classifies"
             ),
         )
-        out.append(_finding(doc, h, d, name, pos, sig))
+        out.append(make(h, d, name, pos, sig))
     return out
 
 
