@@ -2,7 +2,8 @@
 context computed per distinct key) changes no finding: every shared answer equals the
 one computed afresh, and a text classified with sharing gives exactly what it gives
 without.  Each input of the context is varied from record to record below, so a key
-that left one out would hand a record its neighbour's context."""
+that left one out would hand a record its neighbour's context.  Also the short cuts
+the classifier takes per line (a value too short to be a sentence)."""
 
 from __future__ import annotations
 
@@ -165,3 +166,31 @@ def test_records_of_one_shape_share_their_contexts(catalogue: Catalogue) -> None
         found = analyse(text, "logs/faces.jsonl", catalogue)
     assert len(found) == 4000
     assert len(made) < 50  # one per distinct context, not one per hit (8,000)
+
+
+def test_a_value_too_short_for_a_sentence_is_never_one() -> None:
+    """``is_sentence_value`` answers values shorter than SHORTEST_SENTENCE without
+    reading them: the full reading must find no sentence there either, among the
+    shortest sentences it could accept (words of two letters, Chinese characters,
+    every ending and separator it reads)."""
+    from ethicscan.classify import shape
+
+    words = ["ab", "Ab", "a-b", "it's", "我", "你好"]
+    joins = [" ", ", ", "\t", "; ", "，"]
+    ends = ["", ".", "!", "?", "。", ": x"]
+    rng = random.Random(7)
+    tried = 0
+    for _ in range(20000):
+        n = rng.randint(1, 15)
+        sep = rng.choice(joins)
+        value = sep.join(rng.choice(words) for _ in range(n)) + rng.choice(ends)
+        if rng.random() < 0.3:
+            value = f'"{value}"'
+        if len(value) < shape.SHORTEST_SENTENCE:
+            tried += 1
+            assert not shape._sentence_value(value), value
+    assert tried > 2000
+    for n in range(6, 20):  # and the shortest values that are sentences are not shorter
+        assert shape._sentence_value(" ".join(["ab"] * n) + ".") == (
+            len(" ".join(["ab"] * n) + ".") >= shape.SHORTEST_SENTENCE
+        )
