@@ -209,16 +209,18 @@ def _link_neighbours(hits: list[Hit]) -> None:
     # What a hit learns is a function of its own term and of the terms of the hits
     # WINDOW lines each side, by line (``_Around`` reads nothing else): lines whose
     # windows hold the same terms (a log's records) share the work.
+    # A window's terms are hashed once per line (a minified line's are 100,000 long),
+    # then stand as a number.
     terms = {ln: tuple(id(h.term) for h in hs) for ln, hs in by_line.items()}
-    shapes: dict[int, tuple[tuple[int, ...], ...]] = {}
-    around: dict[tuple[tuple[int, ...], ...], _Around] = {}
-    learnt: dict[tuple[tuple[tuple[int, ...], ...], int], _Learnt] = {}
+    numbers: dict[tuple[tuple[int, ...], ...], int] = {}
+    shapes: dict[int, int] = {}  # line -> the number of its window's terms
+    around: dict[int, _Around] = {}
+    learnt: dict[tuple[int, int], _Learnt] = {}
     for h in hits:
         shape = shapes.get(h.line)
         if shape is None:
-            shape = shapes[h.line] = tuple(
-                terms.get(ln, ()) for ln in range(h.line - WINDOW, h.line + WINDOW + 1)
-            )
+            window = tuple(terms.get(ln, ()) for ln in range(h.line - WINDOW, h.line + WINDOW + 1))
+            shape = shapes[h.line] = numbers.setdefault(window, len(numbers))
         got = learnt.get((shape, id(h.term)))
         if got is None:
             ar = around.get(shape)
