@@ -39,10 +39,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-if "--src" in sys.argv:  # another version's source, to compare (alternate the two)
-    SRC = Path(sys.argv[sys.argv.index("--src") + 1]).resolve()
-else:
-    SRC = REPO / "src"
+# --src: another version's source, to compare (alternate the two)
+_OTHER = sys.argv[sys.argv.index("--src") + 1] if "--src" in sys.argv else None
+SRC = Path(_OTHER).resolve() if _OTHER else REPO / "src"
 sys.path.insert(0, str(SRC))
 
 from ethicscan import ScanOptions, scan, scan_text  # noqa: E402
@@ -133,10 +132,9 @@ def check_face_log() -> bool:
         t = time.process_time()
         render(result)
         report = time.process_time() - t
-        whole = _child_cpu(
-            [sys.executable, "-m", "ethicscan", "scan", str(log), "-q", "--format", "json"]
-            + ["--output", str(Path(tmp) / "report.json")]
-        )
+        report_file = str(Path(tmp) / "report.json")
+        cli = ["-m", "ethicscan", "scan", str(log), "-q", "--format", "json"]
+        whole = _child_cpu([sys.executable, *cli, "--output", report_file])
     ok = whole < FACE_LOG_LIMIT
     print(
         f"face log: {len(text.encode()) / 1e6:.2f} MB, {FACE_LOG_RECORDS:,} records, "
