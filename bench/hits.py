@@ -22,6 +22,7 @@ its parts in this process (the classifier alone, ``scan_text``; the library's wh
 sizes are flat and the whole scan meets the floor.
 
     python bench/hits.py --face-log-only [--src OTHER/src]   # the face log alone
+    python bench/hits.py --phases 2000 [--src OTHER/src]     # where the time per hit goes
 """
 
 from __future__ import annotations
@@ -149,12 +150,66 @@ def check_face_log() -> bool:
     return ok
 
 
+# The classifier's phases, as (label, module, function): cumulative CPU of each.
+PHASES = (
+    ("matching", "classify/analyse.py", "_term_matches"),
+    ("matching", "classify/document.py", "_context_words"),
+    ("neighbours", "classify/analyse.py", "_link_neighbours"),
+    ("decide", "classify/capability.py", "decide"),
+    ("located", "classify/capability.py", "_located"),
+    ("context", "classify/capability.py", "_context"),
+    ("context", "classify/capability.py", "shared_context"),
+    ("gate..scored", "classify/capability.py", "_gate"),
+    ("gate..scored", "classify/capability.py", "_capability"),
+    ("gate..scored", "classify/capability.py", "_adjusted"),
+    ("gate..scored", "classify/capability.py", "_scored"),
+    ("findings", "classify/analyse.py", "_finding"),
+    ("findings", "classify/analyse.py", "__call__"),
+    ("findings", "classify/analyse.py", "with_fingerprints"),
+)
+
+
+def phases(n: int) -> None:
+    """Where the time per hit goes: each shape's ``scan_text`` under cProfile (CPU), the
+    cumulative µs a hit of each phase (``context`` counts a shared context's lookup and
+    the contexts computed; profiled figures run about three times the plain ones)."""
+    import cProfile
+    import pstats
+
+    labels = list(dict.fromkeys(label for label, _, _ in PHASES))
+    shapes = {**SHAPES, "face log (records)": (lambda k: face_log(k // 5), "logs/faces.jsonl")}
+    print(f"{'shape':<24}{'all':>8}" + "".join(f"{x:>13}" for x in labels) + "   (µs a hit)")
+    for name, (make, path) in shapes.items():
+        text = make(n)
+        prof = cProfile.Profile(time.process_time)
+        prof.enable()
+        scan_text(text, path)
+        prof.disable()
+        raw = pstats.Stats(prof).stats  # type: ignore[attr-defined]
+        row = dict.fromkeys(labels, 0.0)
+        for label, module, fn in PHASES:
+            if (
+                label == "context"
+                and fn == "_context"
+                and any(k[2] == "shared_context" for k in raw)
+            ):
+                continue  # counted inside shared_context
+            row[label] += sum(v[3] for k, v in raw.items() if k[0].endswith(module) and k[2] == fn)
+        total = sum(v[2] for v in raw.values())
+        cells = "".join(f"{row[x] * 1e6 / n:>13.1f}" for x in labels)
+        print(f"{name:<24}{total * 1e6 / n:>8.1f}{cells}")
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--max", type=int, default=100_000, help="largest number of hits")
     p.add_argument("--face-log-only", action="store_true", help="only the 20,000-record log")
     p.add_argument("--src", help="the src folder of another version of ethicscan to measure")
+    p.add_argument("--phases", type=int, metavar="N", help="profile each shape at N hits")
     args = p.parse_args()
+    if args.phases:
+        phases(args.phases)
+        return 0
     if args.face_log_only:
         return 0 if check_face_log() else 1
     sizes = [n for n in (100, 1_000, 10_000, 100_000) if n <= args.max]
@@ -164,9 +219,9 @@ def main() -> int:
         per_hit = []
         for n in sizes:
             text = make(n)
-            t = time.perf_counter()
+            t = time.process_time()  # CPU: the machine is shared
             scan_text(text, path)
-            per_hit.append((time.perf_counter() - t) * 1e6 / n)
+            per_hit.append((time.process_time() - t) * 1e6 / n)
         steady = per_hit[1:] or per_hit
         ratio = max(steady) / min(steady)
         worst = max(worst, ratio)
