@@ -174,7 +174,9 @@ class _Found:
         if not unit.text:
             return
         try:
-            found = analyse(unit.text, unit.path, self.catalogue, unit.kind, unit.utf8)
+            found = analyse(
+                unit.text, unit.path, self.catalogue, unit.kind, unit.utf8, self.job.target
+            )
         except RecursionError as exc:  # pragma: no cover - defensive: report, never die
             self.skip(unit.path, SkipReason.ERROR, repr(exc))
             return
@@ -267,6 +269,8 @@ def _located(f: Finding, unit: TextUnit, target: str) -> Finding:
         )
     line, seg = unit.origin(f.location.line)
     if seg is None:
+        if f.location.target == target:
+            return f  # located by the classifier already (the common case)
         return replace(f, location=replace(f.location, target=target))
     return replace(
         f,

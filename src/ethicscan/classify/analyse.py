@@ -4,9 +4,11 @@ hit in context, then anchor findings on the definitions they document."""
 from __future__ import annotations
 
 import bisect
+import gc
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 
 from ethicscan.classify.capability import (
@@ -24,7 +26,17 @@ from ethicscan.classify.signals import SignalName
 from ethicscan.classify.symbols import demangled
 from ethicscan.fingerprint import fingerprints
 from ethicscan.kinds import TextKind
-from ethicscan.model import Basis, Capability, Evidence, Finding, Location, Severity, Signal, Trait
+from ethicscan.model import (
+    Basis,
+    Capability,
+    Evidence,
+    Finding,
+    Location,
+    Ref,
+    Severity,
+    Signal,
+    Trait,
+)
 from ethicscan.rules.catalogue import (
     Catalogue,
     Lookalike,
@@ -58,39 +70,72 @@ def analyse(
     catalogue: Catalogue,
     kind: TextKind = TextKind.NAMED,
     utf8: bytes | None = None,
+    target: str = "",
 ) -> list[Finding]:
     """Every finding in ``text``; ``path`` is the location reported and, for a
     :attr:`TextKind.NAMED` text, what the kind of file is read from (else ``kind``
     says).  ``utf8``: the text's own UTF-8 bytes, if at hand
-    (``text.encode("utf-8", "surrogatepass")``)."""
+    (``text.encode("utf-8", "surrogatepass")``).  ``target``: the target the text was
+    found under, for each finding's location."""
+    with _collector_paused():
+        return _analyse(text, path, catalogue, kind, utf8, target)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a text is classified.  Its objects (hits,
+    contexts, findings: tens of thousands in a dense text) hold no cycles and are freed
+    as they go, but every full pass of the collector walks all of them, which cost a
+    quarter of the time of a text of 100,000 hits; it runs again as soon as the text is
+    done (the garbage of one text waits at most that long)."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def _analyse(
+    text: str, path: str, catalogue: Catalogue, kind: TextKind, utf8: bytes | None, target: str
+) -> list[Finding]:
     doc = Document(text, path, catalogue, "", kind, utf8=utf8)
     term_matches = _outside_directives(doc, standing_terms(_term_matches(doc)))
     if not term_matches:
         return []
+    line_of = doc.line_of
+    lines = [line_of(m.start) for m in term_matches]
     if len(text) > FOCUSED:
-        doc.focus_chars = _focus_chars(doc, [(m.start, m.end) for m in term_matches])
+        doc.focus_chars = _focus_chars(doc, [(m.start, m.end) for m in term_matches], lines)
     if len(text) > LARGE:
-        doc.focus = _focus(doc, [doc.line_of(m.start) for m in term_matches])
+        doc.focus = _focus(doc, lines)
+    in_comment = doc.in_comment
     hits = [
-        Hit(m.key.payload, m.start, m.end, doc.line_of(m.start), doc.in_comment(m.start))
-        for m in term_matches
+        Hit(m.key.payload, m.start, m.end, line, in_comment(m.start, line))
+        for m, line in zip(term_matches, lines, strict=True)
     ]
     _link_neighbours(hits)
     _place_in_schema(doc, hits)
 
     decided: list[tuple[Hit, Decision]] = []
-    for hit in hits:
-        d = decide(doc, hit)
-        if d is not None:
-            decided.append((hit, d))
+    try:
+        for hit in hits:
+            d = decide(doc, hit)
+            if d is not None:
+                decided.append((hit, d))
+    finally:
+        doc.shared = None  # what the hits shared refers to the document: no cycle stays
     decided = _promote_within_file(doc, decided)
     decided = _one_per_line_and_rule(decided)
     decided = _one_per_table(decided)
     decided = _one_per_enum(decided)
     decided = _in_catalogue(doc, decided, term_matches)
-    findings = [_finding(doc, h, d, text[h.start : h.end], h.start) for h, d in decided]
-    findings += _definition_findings(doc, decided)
-    findings += _face_input_findings(doc, decided)
+    make = _FindingMaker(doc, target)
+    findings = [make(h, d, text[h.start : h.end], h.start, line=h.line) for h, d in decided]
+    findings += _definition_findings(doc, decided, make)
+    findings += _face_input_findings(doc, decided, make)
     return with_fingerprints(findings)
 
 
@@ -129,17 +174,25 @@ def _focus(doc: Document, lines: list[int]) -> list[tuple[int, int]]:
     return out
 
 
-def _focus_chars(doc: Document, hits: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Character spans around the hits: FOCUS lines each side, but no more than
-    FOCUS_CHARS characters each side (one minified line can be megabytes)."""
+def _focus_chars(
+    doc: Document, hits: list[tuple[int, int]], lines_of: list[int]
+) -> list[tuple[int, int]]:
+    """Character spans around the hits (on lines ``lines_of``): FOCUS lines each side,
+    but no more than FOCUS_CHARS characters each side (one minified line can be
+    megabytes).  The lines' ends are looked up once per line, not per hit."""
     lines = doc.lines
     n = lines.count
     out: list[tuple[int, int]] = []
-    for s, e in sorted(hits):
-        line = doc.line_of(s)
-        lo = max(lines.start(max(0, line - FOCUS)), s - FOCUS_CHARS)
-        last = min(n - 1, line + FOCUS)
-        hi = min(lines.end(last), e + FOCUS_CHARS)
+    bounds: dict[int, tuple[int, int]] = {}
+    for (s, e), line in sorted(zip(hits, lines_of, strict=True)):
+        got = bounds.get(line)
+        if got is None:
+            got = bounds[line] = (
+                lines.start(max(0, line - FOCUS)),
+                lines.end(min(n - 1, line + FOCUS)),
+            )
+        lo = max(got[0], s - FOCUS_CHARS)
+        hi = min(got[1], e + FOCUS_CHARS)
         if out and lo <= out[-1][1]:
             out[-1] = (out[-1][0], max(out[-1][1], hi))
         else:
@@ -154,29 +207,56 @@ def _link_neighbours(hits: list[Hit]) -> None:
     by_line: dict[int, list[Hit]] = defaultdict(list)
     for h in hits:
         by_line[h.line].append(h)
+    # What a hit learns is a function of its own term and of the terms of the hits
+    # WINDOW lines each side, by line (``_Around`` reads nothing else): lines whose
+    # windows hold the same terms (a log's records) share the work.
+    # A window's terms are hashed once per line (a minified line's are 100,000 long),
+    # then stand as a number.
+    terms = {ln: tuple(id(h.term) for h in hs) for ln, hs in by_line.items()}
+    numbers: dict[tuple[tuple[int, ...], ...], int] = {}
+    shapes: dict[int, int] = {}  # line -> the number of its window's terms
     around: dict[int, _Around] = {}
+    learnt: dict[tuple[int, int], _Learnt] = {}
     for h in hits:
-        ar = around.get(h.line)
-        if ar is None:
-            ar = around[h.line] = _Around(by_line, h.line)
-        t = h.term
-        if t.kind is TermKind.VALUE:
-            labels = ar.labels.get(t.rule_id, {})
-            own = t.text.lower()
-            h.cluster = tuple(
-                sorted(w for w, n in labels.items() if w != own or n > 1)
-            )  # another hit of the same label counts; the hit itself does not
-        else:
-            own = t.text.lower()
-        h.trait_words_near = tuple(sorted(w for w in ar.words.get(t.trait, ()) if w.lower() != own))
-        traits = ar.traits
-        if t.kind is not TermKind.VALUE and traits.get(t.trait) == 1:
-            h.traits_near = frozenset(k for k in traits if k is not t.trait)
-        else:
-            h.traits_near = frozenset(traits)
-        h.religion_near = ar.religion
-        if t.kind in (TermKind.TABLE, TermKind.GROUP) and len(ar.names) >= TABLE_MIN:
-            h.table = tuple(sorted(ar.names))
+        shape = shapes.get(h.line)
+        if shape is None:
+            window = tuple(terms.get(ln, ()) for ln in range(h.line - WINDOW, h.line + WINDOW + 1))
+            shape = shapes[h.line] = numbers.setdefault(window, len(numbers))
+        got = learnt.get((shape, id(h.term)))
+        if got is None:
+            ar = around.get(shape)
+            if ar is None:
+                ar = around[shape] = _Around(by_line, h.line)
+            got = learnt[(shape, id(h.term))] = _learnt(h.term, ar)
+        h.cluster, h.trait_words_near, h.traits_near, h.religion_near, h.table = got
+
+
+# What a hit learns from its neighbours: cluster, trait_words_near, traits_near,
+# religion_near, table (the fields of ``Hit`` of those names).
+_Learnt = tuple[tuple[str, ...], tuple[str, ...], frozenset[Trait], bool, tuple[str, ...]]
+
+
+def _learnt(t: Term, ar: _Around) -> _Learnt:
+    """What a hit of term ``t`` learns from the hits around it (``ar``)."""
+    cluster: tuple[str, ...] = ()
+    table: tuple[str, ...] = ()
+    if t.kind is TermKind.VALUE:
+        labels = ar.labels.get(t.rule_id, {})
+        own = t.text.lower()
+        cluster = tuple(
+            sorted(w for w, n in labels.items() if w != own or n > 1)
+        )  # another hit of the same label counts; the hit itself does not
+    else:
+        own = t.text.lower()
+    trait_words_near = tuple(sorted(w for w in ar.words.get(t.trait, ()) if w.lower() != own))
+    traits = ar.traits
+    if t.kind is not TermKind.VALUE and traits.get(t.trait) == 1:
+        traits_near = frozenset(k for k in traits if k is not t.trait)
+    else:
+        traits_near = frozenset(traits)
+    if t.kind in (TermKind.TABLE, TermKind.GROUP) and len(ar.names) >= TABLE_MIN:
+        table = tuple(sorted(ar.names))
+    return cluster, trait_words_near, traits_near, ar.religion, table
 
 
 class _Around:
@@ -400,36 +480,68 @@ def _one_per_table(decided: list[tuple[Hit, Decision]]) -> list[tuple[Hit, Decis
     return out
 
 
-def _finding(
-    doc: Document, h: Hit, d: Decision, term: str, pos: int, extra: tuple[Signal, ...] = ()
-) -> Finding:
-    line = doc.line_of(pos)
-    text = doc.line_text(line)
-    col = pos - doc.line_start(line)
-    snippet = _snippet(text, col)
-    if doc.is_strings and text.startswith("_Z"):
-        name = demangled(text.strip())
-        if name is not None:  # a C++ symbol, shown as its source spells it
-            snippet = _snippet(name, max(0, name.lower().find(term.lower())))
-    return Finding(
-        rule=h.term.rule_id,
-        trait=h.term.trait,
-        capability=d.capability,
-        basis=d.basis if d.capability is Capability.INFERENCE else None,
-        severity=d.severity,
-        confidence=doc.catalogue.calibration.confidence(d.score, d.capability.value),
-        score=d.score,
-        location=Location(doc.path, line + 1, col + 1),
-        evidence=Evidence(
-            term=term,
-            snippet=snippet,
-            language=h.term.lang,
-            gloss=h.term.gloss,
-        ),
-        signals=d.signals + extra,
-        refs=doc.catalogue.rule(h.term.rule_id).refs,
-        fingerprint="",
-    )
+class _FindingMaker:
+    """Findings of one text: what many of them share (a line's snippet, a rule's
+    references, a score's confidence) is looked up once."""
+
+    def __init__(self, doc: Document, target: str) -> None:
+        self.doc = doc
+        self.target = target
+        self._snippets: dict[int, str] = {}  # line -> snippet, for a line of any column
+        self._refs: dict[str, tuple[Ref, ...]] = {}
+        self._confidence: dict[tuple[float, Capability], float] = {}
+
+    def __call__(
+        self,
+        h: Hit,
+        d: Decision,
+        term: str,
+        pos: int,
+        extra: tuple[Signal, ...] = (),
+        line: int | None = None,
+    ) -> Finding:
+        doc = self.doc
+        if line is None:
+            line = doc.line_of(pos)
+        text = doc.line_text(line)
+        col = pos - doc.line_start(line)
+        snippet = self._snippets.get(line)
+        if snippet is None:
+            snippet = _snippet(text, col)
+            if len(text) <= SNIPPET_WIDTH:  # the whole line, whatever the column
+                self._snippets[line] = snippet
+        if doc.is_strings and text.startswith("_Z"):
+            name = demangled(text.strip())
+            if name is not None:  # a C++ symbol, shown as its source spells it
+                snippet = _snippet(name, max(0, name.lower().find(term.lower())))
+        rule = h.term.rule_id
+        refs = self._refs.get(rule)
+        if refs is None:
+            refs = self._refs[rule] = doc.catalogue.rule(rule).refs
+        confidence = self._confidence.get((d.score, d.capability))
+        if confidence is None:
+            confidence = self._confidence[(d.score, d.capability)] = (
+                doc.catalogue.calibration.confidence(d.score, d.capability.value)
+            )
+        return Finding(
+            rule=rule,
+            trait=h.term.trait,
+            capability=d.capability,
+            basis=d.basis if d.capability is Capability.INFERENCE else None,
+            severity=d.severity,
+            confidence=confidence,
+            score=d.score,
+            location=Location(doc.path, line + 1, col + 1, self.target),
+            evidence=Evidence(
+                term=term,
+                snippet=snippet,
+                language=h.term.lang,
+                gloss=h.term.gloss,
+            ),
+            signals=d.signals + extra,
+            refs=refs,
+            fingerprint="",
+        )
 
 
 def _snippet(line: str, col: int) -> str:
@@ -444,7 +556,9 @@ _GENERIC_NAMES = frozenset({"init", "constructor", "new", "main", "run", "call",
 _SERIOUS = (Capability.TARGETING, Capability.INFERENCE, Capability.SEARCH)
 
 
-def _definition_findings(doc: Document, decided: list[tuple[Hit, Decision]]) -> list[Finding]:
+def _definition_findings(
+    doc: Document, decided: list[tuple[Hit, Decision]], make: _FindingMaker
+) -> list[Finding]:
     """A docstring or doc comment that shows a capability makes the definition it
     documents a finding too: ``class FaceDetailAttributesInfo`` whose docstring lists
     肤色 is where a reader should look first."""
@@ -466,7 +580,7 @@ def _definition_findings(doc: Document, decided: list[tuple[Hit, Decision]]) -> 
                 SignalName.DOCUMENTED_DEFINITION.value, 0.0, f"doc of {name} at line {h.line + 1}"
             ),
         )
-        out.append(_finding(doc, h, d, name, pos, sig))
+        out.append(make(h, d, name, pos, sig))
     return out
 
 
@@ -478,7 +592,9 @@ _NOT_A_DETECTOR = re.compile(
 )
 
 
-def _face_input_findings(doc: Document, decided: list[tuple[Hit, Decision]]) -> list[Finding]:
+def _face_input_findings(
+    doc: Document, decided: list[tuple[Hit, Decision]], make: _FindingMaker
+) -> list[Finding]:
     """In a module that infers a trait from faces, the functions that find the faces
     are the biometric input of that inference."""
     biometric = [
@@ -507,7 +623,7 @@ def _face_input_findings(doc: Document, decided: list[tuple[Hit, Decision]]) -> 
                 SignalName.FACE_INPUT.value, 0.0, f"{name} finds the faces this module classifies"
             ),
         )
-        out.append(_finding(doc, h, d, name, pos, sig))
+        out.append(make(h, d, name, pos, sig))
     return out
 
 

@@ -162,7 +162,7 @@ def scope_of(doc: Document, hit: Hit, line: str) -> Scope:
         if is_sentence(line, comment=True) or _runs_on(doc, hit.line):
             return PROSE_SCOPE
         return RECORD_SCOPE if doc.suffix in CONFIG_SUFFIXES else CODE_SCOPE
-    if doc.is_data and (not is_statement(line) or doc.suffix in TRANSLATION_SUFFIXES):
+    if doc.is_data and (not _is_statement(line) or doc.suffix in TRANSLATION_SUFFIXES):
         return ENTRY_SCOPE
     if len(line) >= 2 * LOCAL and is_packed_list(line):
         return PACKED_SCOPE  # a long line of packed entries (a minified table, a word list)
@@ -202,6 +202,20 @@ def _segment(line: str, off: int) -> str:
     """The text between the double quotes around ``off`` (or the ends of ``line``)."""
     end = line.find('"', off)
     return line[line.rfind('"', 0, off) + 1 : end if end >= 0 else len(line)]
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_statement(line: str) -> bool:
+    """``is_statement``, asked for each hit of a line (``line`` is at most 2 x LOCAL
+    characters, as ``local_line`` reads it)."""
+    return is_statement(line)
+
+
+@functools.lru_cache(maxsize=4096)
+def _searched(pattern: re.Pattern[str], line: str) -> re.Match[str] | None:
+    """``pattern.search(line)``, asked for each hit of a line (of at most 2 x LOCAL
+    characters, as ``_line_near`` and ``local_line`` read it)."""
+    return pattern.search(line)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -652,7 +666,7 @@ def _query_parameter(doc: Document, hit: Hit, sentence: bool = False) -> str:
     ``in: query``; ``req.query.race``; a field of a FHIR ``SearchParameter`` resource,
     its description included), or "": retrieving people by a trait is a search in any
     domain, with or without a camera.  A ``sentence`` counts only in such a resource."""
-    m = _RESOURCE_TYPE.search(_line_near(doc, hit.line, hit.start))
+    m = _searched(_RESOURCE_TYPE, _line_near(doc, hit.line, hit.start))
     kind = m.group(1) if m else ""
     if not kind:  # the nearest line above, read as _line_near reads it, in one lookup
         lines, found = doc.line_head_matches(_RESOURCE_TYPE_IN_LINE, 2 * LOCAL)
@@ -664,7 +678,7 @@ def _query_parameter(doc: Document, hit: Hit, sentence: bool = False) -> str:
     if sentence:
         return ""
     line = doc.local_line(hit.line, hit.start)
-    m = _QUERY_PARAM.search(line)
+    m = _searched(_QUERY_PARAM, line)
     if m:
         return m.group(0)
     opens = line.rstrip().endswith(("{", "(", ":", "["))
@@ -672,7 +686,7 @@ def _query_parameter(doc: Document, hit: Hit, sentence: bool = False) -> str:
         return ""  # no declaration opens here: a parameter's lines are its own
     last = min(doc.line_count - 1, hit.line + QUERY_REACH)
     for i in range(hit.line + 1, last + 1):
-        m = _QUERY_PARAM.search(_line_near(doc, i, hit.start))
+        m = _searched(_QUERY_PARAM, _line_near(doc, i, hit.start))
         if m:
             return m.group(0)
     return ""
@@ -896,8 +910,10 @@ class Context:
     support: int  # how much near it is about people's data
 
 
-def _context(doc: Document, hit: Hit, scope: Scope, line: str) -> Context:
-    ev = Evidence(doc, hit, scope)
+def _context(
+    doc: Document, hit: Hit, scope: Scope, line: str, ev: Evidence | None = None
+) -> Context:
+    ev = Evidence(doc, hit, scope) if ev is None else ev
     prose = scope is SENTENCE_SCOPE
     of_texts = scope is not PROSE_SCOPE and _row_with_sentence(doc, hit, line)
     sentence_row = not prose and of_texts
@@ -976,6 +992,12 @@ def _context(doc: Document, hit: Hit, scope: Scope, line: str) -> Context:
 
 
 def _sig(name: SignalName, weight: float, words: Sequence[str] | str = "") -> Signal:
+    return _signal(name, weight, words if isinstance(words, str) else tuple(words))
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _signal(name: SignalName, weight: float, words: tuple[str, ...] | str) -> Signal:
+    """A signal, made once for each distinct set of arguments (signals are values)."""
     detail = words if isinstance(words, str) else _fmt(list(words))
     return Signal(name.value, round(weight, 2), detail)
 
@@ -991,7 +1013,7 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
     located = _located(doc, hit)
     if located is None:
         return None
-    ctx = _context(doc, hit, *located)
+    ctx = shared_context(doc, hit, *located)
     gate = _gate(doc, hit, ctx)
     if gate is None:
         return None
@@ -1450,3 +1472,83 @@ def _scored(
     score = round(min(0.99, max(0.05, score)), 2)
     declared = bool(ctx.declared or ctx.clinical)
     return Decision(cap, basis, severity, score, tuple(sig), ctx.scope.kind, declared)
+
+
+# -- Work shared between hits (performance only: the same answers, once) -------------
+#
+# The hits of one line, and of lines that read alike (the records of a log), stand in
+# the same context.  ``shared_context`` gives what ``_context`` gives, computed once per
+# distinct key, and the key is all that ``_context`` reads: the words its Evidence holds
+# (by category, in order), the lines "this file" means, the scope, the hit's own facts
+# and the one predicate of the line's text it asks.  Only the hit's Evidence and line
+# differ between the hits that share a key, and they are the hit's own.
+
+# Tests set this: every shared answer is then checked against one computed afresh.
+VERIFY_SHARED = False
+
+_Frozen = tuple[tuple[str, tuple[str, ...]], ...]
+_CONTEXT_OWN = ("evidence", "line")  # the fields of a Context that are each hit's own
+
+
+class SharedWork:
+    """What the hits of one text share (kept on the Document, for its life only)."""
+
+    def __init__(self) -> None:
+        # (line, scope) -> the Evidence of a hit of that line, and its words, frozen
+        self.evidence: dict[tuple[int, int], tuple[Evidence, _Frozen, _Frozen]] = {}
+        # key -> the fields of the Context, but the hit's own
+        self.contexts: dict[tuple[object, ...], dict[str, object]] = {}
+
+
+def _frozen(words: dict[str, list[str]]) -> _Frozen:
+    return tuple((c, tuple(w)) for c, w in words.items())
+
+
+def _shared_work(doc: Document) -> SharedWork:
+    got = doc.shared
+    if not isinstance(got, SharedWork):
+        got = doc.shared = SharedWork()
+    return got
+
+
+def shared_context(doc: Document, hit: Hit, scope: Scope, line: str) -> Context:
+    """``_context(doc, hit, scope, line)``, from the work of an earlier hit in the same
+    context when there is one.  A hit in a schema's container, or on a line long
+    enough to be read in part, is decided on its own."""
+    if hit.place is not None or doc.local_words(hit.line, hit.start) is not None:
+        return _context(doc, hit, scope, line)
+    work = _shared_work(doc)
+    # A hit of a line of ordinary length, outside a schema, reads its Evidence from its
+    # line and its scope alone (``Evidence.__init__``): the hits of a line share it.
+    got = work.evidence.get((hit.line, id(scope)))
+    if got is None:
+        ev = Evidence(doc, hit, scope)
+        got = work.evidence[(hit.line, id(scope))] = (ev, _frozen(ev._win), _frozen(ev._line))
+    ev, win, on_line = got
+    of_texts = scope is not PROSE_SCOPE and _row_with_sentence(doc, hit, line)
+    key = (
+        id(scope),
+        win,
+        on_line,
+        tuple(doc.connected(hit.line)) if scope.file_wide else None,
+        hit.term.trait,
+        hit.in_comment,
+        hit.trait_words_near,
+        hit.cluster,
+        hit.traits_near,
+        of_texts,
+        of_texts and _field_of_a_note(doc, hit),
+    )
+    fields = work.contexts.get(key)
+    if fields is None:
+        ctx = _context(doc, hit, scope, line, ev)
+        work.contexts[key] = {
+            f: getattr(ctx, f) for f in Context.__dataclass_fields__ if f not in _CONTEXT_OWN
+        }
+        return ctx
+    ctx = Context(evidence=ev, line=line, **fields)  # type: ignore[arg-type]
+    if VERIFY_SHARED:
+        fresh = _context(doc, hit, scope, line)
+        if fresh != Context(evidence=fresh.evidence, line=line, **fields):  # type: ignore[arg-type]
+            raise AssertionError(f"a shared context differs at {doc.path}:{hit.line + 1}")
+    return ctx

@@ -153,6 +153,9 @@ class Document:
     _head_matches: dict[tuple[re.Pattern[str], int], tuple[list[int], list[re.Match[str]]]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    # Work the classifier shares between the hits of this text (capability.SharedWork),
+    # made on first use.
+    shared: object = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def low(self) -> str:
@@ -204,7 +207,14 @@ class Document:
 
     def line_text(self, i: int) -> str:
         """Line ``i`` without its line break (``\n`` or ``\r\n``)."""
-        return self.lines.text_of(i).rstrip("\r")
+        got = self._line_texts.get(i)
+        if got is None:  # the hits of a line ask for it again and again
+            got = self._line_texts[i] = self.lines.text_of(i).rstrip("\r")
+        return got
+
+    @cached_property
+    def _line_texts(self) -> dict[int, str]:
+        return {}
 
     # -- kind of file and of line --------------------------------------------------------
     @cached_property
@@ -252,23 +262,48 @@ class Document:
             return False  # a binary's strings have their own reach; a document has prose
         return shape.is_data_text(self.suffix, self.line_count, self.line_text)
 
+    def span(self, i: int) -> tuple[int, int]:
+        """Where line ``i`` starts and where its line break stands (the hits of a line
+        ask again and again)."""
+        got = self._spans.get(i)
+        if got is None:
+            got = self._spans[i] = (self.line_start(i), self.lines.end(i))
+        return got
+
+    @cached_property
+    def _spans(self) -> dict[int, tuple[int, int]]:
+        return {}
+
     def local_line(self, i: int, pos: int) -> str:
         """Line ``i`` as the shape of the statement at ``pos`` is read from: the whole
         line, or LOCAL characters each side of ``pos`` on a long (minified) line, so
         that a line's hundreds of hits do not each read all of it."""
-        start, end = self.line_start(i), self.lines.end(i)
+        start, end = self.span(i)
         if end - start <= 2 * LOCAL:
             return self.line_text(i)
         return self.text[self.local_start(i, pos) : min(end, pos + LOCAL)]
 
     def local_start(self, i: int, pos: int) -> int:
         """Where ``local_line(i, pos)`` starts in the text."""
-        start = self.line_start(i)
-        return start if self.lines.end(i) - start <= 2 * LOCAL else max(start, pos - LOCAL)
+        start, end = self.span(i)
+        return start if end - start <= 2 * LOCAL else max(start, pos - LOCAL)
 
     def record_text(self, i: int, pos: int, reach: int = 2) -> str:
         """The lines ``reach`` each side of line ``i`` (the record an entry of a data text
         belongs to), each cut to 2 * LOCAL characters (around ``pos`` on line ``i``)."""
+        start, end = self.span(i)
+        if end - start > 2 * LOCAL:
+            return self._record_text(i, pos, reach)
+        got = self._records.get((i, reach))
+        if got is None:  # the hits of a line of ordinary length share it
+            got = self._records[(i, reach)] = self._record_text(i, pos, reach)
+        return got
+
+    @cached_property
+    def _records(self) -> dict[tuple[int, int], str]:
+        return {}
+
+    def _record_text(self, i: int, pos: int, reach: int) -> str:
         lines = []
         for j in range(max(0, i - reach), min(self.line_count, i + reach + 1)):
             if j == i:
@@ -455,11 +490,15 @@ class Document:
                 in_block = "*/" not in s[2:]
         return quote, in_block
 
-    def in_comment(self, pos: int) -> bool:
-        """Is the character at ``pos`` in a comment, docstring or prose?"""
-        li = self.line_of(pos)
+    def in_comment(self, pos: int, li: int | None = None) -> bool:
+        """Is the character at ``pos`` (on line ``li``, if known) in a comment,
+        docstring or prose?"""
+        if li is None:
+            li = self.line_of(pos)
         if self.comment_lines[li]:
             return True
+        if not self._has_marker(li):
+            return False  # no comment marker anywhere on the line: none before ``pos``
         start = self.line_start(li)
         col = pos - start
         # Only what precedes the position matters; on a minified line megabytes long,
@@ -476,6 +515,29 @@ class Document:
             if 0 <= j < col and line[:j].count('"') % 2 == 0 and line[:j].count("'") % 2 == 0:
                 return True
         return False
+
+    def _has_marker(self, li: int) -> bool:
+        """Does line ``li`` hold any comment marker :meth:`in_comment` looks for?  Asked
+        once per line: the hits of a line share the answer."""
+        got = self._markers.get(li)
+        if got is None:
+            line = self.text[self.line_start(li) : self.lines.end(li)]
+            got = self._markers[li] = any(m in line for m in self._comment_markers)
+        return got
+
+    @cached_property
+    def _markers(self) -> dict[int, bool]:
+        return {}
+
+    @cached_property
+    def _comment_markers(self) -> tuple[str, ...]:
+        """The markers :meth:`in_comment` reads in this text's kind of file."""
+        out = ["//", "/*"]
+        if self.suffix in HASH_COMMENT:
+            out.append("#")
+        if self.suffix in (".sql", ".lua", ".hs"):
+            out.append("--")
+        return tuple(out)
 
     def is_phrase_list(self, i: int) -> bool:
         """In a binary's strings: is line ``i`` a plain phrase among plain phrases (all
@@ -690,7 +752,7 @@ class Document:
         characters of ``pos``, the stretch that stands for the line (see
         :meth:`local_line`); None for a line of ordinary length.  Each hit then reads a
         bounded stretch, so a line of n hits costs n, not n squared."""
-        start, end = self.line_start(i), self.lines.end(i)
+        start, end = self.span(i)
         if end - start <= 2 * LOCAL:
             return None
         placed = self._placed
@@ -846,6 +908,7 @@ class Lines:
             before.append(before[-1] + count("\n", lo, lo + block))
         self._before = before
         self._breaks: dict[int, list[int]] = {}
+        self._starts: dict[int, int] = {0: 0}  # line -> start, as asked: hits ask again
         self.count = before[-1] + 1
 
     def _in_block(self, b: int) -> list[int]:
@@ -861,10 +924,13 @@ class Lines:
 
     def start(self, i: int) -> int:
         """Where line ``i`` starts (just after the ``i``-th line break)."""
-        if i <= 0:
-            return 0
-        b = bisect.bisect_left(self._before, i) - 1
-        return self._in_block(b)[i - self._before[b] - 1] + 1
+        got = self._starts.get(i)
+        if got is None:
+            if i <= 0:
+                return 0
+            b = bisect.bisect_left(self._before, i) - 1
+            got = self._starts[i] = self._in_block(b)[i - self._before[b] - 1] + 1
+        return got
 
     def end(self, i: int) -> int:
         """Where line ``i``'s line break stands (the text's end for the last line)."""

@@ -9,6 +9,7 @@ language: prose about people is a mention unless the same statement acts on them
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -209,9 +210,22 @@ def is_sentence(line: str, comment: bool = False) -> bool:
     return len(words) >= 6 and punct and (comment or not _CODE_IN_PROSE.search(s))
 
 
+# Fewer characters than the shortest sentence either test below accepts: six words of
+# two letters (``_WORD``) and the five characters between them, or fifteen Chinese
+# characters (markup and quotes are only ever taken out, never added).
+SHORTEST_SENTENCE = 15
+
+
 def is_sentence_value(value: str) -> bool:
     """Is a string literal or a table's cell a sentence?  As ``is_sentence``, or six
     words or more that end as a sentence ends (``Suddenly the group of men left.``)."""
+    if len(value) < SHORTEST_SENTENCE:
+        return False  # a key or a label: too short to be either (the common case)
+    return _sentence_value(value)
+
+
+def _sentence_value(value: str) -> bool:
+    """``is_sentence_value`` read in full (tests compare it on short values)."""
     if is_sentence(value):
         return True
     s = value.strip()
@@ -264,6 +278,8 @@ def is_packed_list(text: str) -> bool:
     return entries >= DATA_SHARE * len(pieces)
 
 
+@functools.lru_cache(maxsize=4096)
 def has_emoji(line: str) -> bool:
-    """Does the line hold an emoji, a skin-tone modifier or an emoji short code?"""
+    """Does the line hold an emoji, a skin-tone modifier or an emoji short code?  (Asked
+    for each hit of a line, and of the lines of its record.)"""
     return bool(_EMOJI.search(line))

@@ -1,0 +1,196 @@
+"""The work the classifier shares between hits (``capability.shared_context``: one
+context computed per distinct key) changes no finding: every shared answer equals the
+one computed afresh, and a text classified with sharing gives exactly what it gives
+without.  Each input of the context is varied from record to record below, so a key
+that left one out would hand a record its neighbour's context.  Also the short cuts
+the classifier takes per line (a value too short to be a sentence)."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ethicscan.classify import capability
+from ethicscan.classify.analyse import analyse
+from ethicscan.classify.capability import Context, Hit, Scope
+from ethicscan.classify.document import Document
+from ethicscan.model import Finding
+from ethicscan.rules.catalogue import Catalogue, load_catalogue
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "corpus"
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    return load_catalogue(())
+
+
+def _unshared(doc: Document, hit: Hit, scope: Scope, line: str) -> Context:
+    return capability._context(doc, hit, scope, line)
+
+
+def _both_ways(
+    monkeypatch: pytest.MonkeyPatch, catalogue: Catalogue, text: str, path: str
+) -> tuple[list[Finding], list[Finding]]:
+    """The findings of ``text`` with shared contexts (each checked against a fresh
+    one), and without sharing."""
+    with monkeypatch.context() as m:
+        m.setattr(capability, "VERIFY_SHARED", True)
+        shared = analyse(text, path, catalogue)
+    with monkeypatch.context() as m:
+        m.setattr(capability, "shared_context", _unshared)
+        alone = analyse(text, path, catalogue)
+    return shared, alone
+
+
+def _records(n: int, seed: int) -> list[dict[str, object]]:
+    """Face records whose every input of a hit's context varies: the words beside it
+    (face, model, surveillance, declared, fairness, look-alike words), other traits and
+    value labels on the line and the lines around (clusters, trait words), a sentence
+    in a value (a dataset of texts), a comment marker before a hit."""
+    rng = random.Random(seed)
+    extras = [
+        {},
+        {"camera": "c1", "track_id": 3},
+        {"predicted": True, "model": "v2"},
+        {"consent": "self-reported", "form": "intake"},
+        {"fairness_audit": "bias"},
+        {"game": "chess", "level": 3},
+        {"religion": "muslim"},
+        {"skin_colour": "brown"},
+        {"note": "The officer said the man was asian and then left the building."},
+        {"url": "http://example.org/a//b#race"},
+    ]
+    labels = ("asian", "black", "white", "indian", "latino", "hispanic")
+    out = []
+    for i in range(n):
+        r: dict[str, object] = {"face_id": i, "age": rng.randint(1, 90)}
+        r.update(rng.choice(extras))
+        if rng.random() < 0.8:
+            r["race"] = rng.choice(labels)
+        if rng.random() < 0.5:
+            r["race_confidence"] = round(rng.random(), 1)
+        if rng.random() < 0.6:
+            r["ethnicity"] = rng.choice(labels)
+        out.append(r)
+    return out
+
+
+def _shapes(seed: int) -> list[tuple[str, str]]:
+    """Texts of many records in the shapes where hits repeat, each record varied."""
+    records = _records(300, seed)
+    rng = random.Random(seed)
+    jsonl = "\n".join(json.dumps(r) for r in records) + "\n"
+    py = "".join(
+        f"def f{i}(face):\n    r{i} = model.predict_race(face)  # race\n"
+        if rng.random() < 0.5
+        else f"    x{i} = row['ethnicity']  # {rng.choice(['not used', 'the people', 'race'])}\n"
+        for i in range(300)
+    )
+    csv = "id,race,ethnicity,note\n" + "".join(
+        f"{i},{rng.choice(['asian', 'white'])},{rng.choice(['hispanic', ''])},"
+        f"{rng.choice(['', 'A sentence about the people who live here.'])}\n"
+        for i in range(300)
+    )
+    zh = "".join(
+        f"{i} {rng.choice(['抓拍', '人脸', '告警', ''])} 民族:{rng.choice(['维吾尔族', '汉族'])}\n"
+        for i in range(300)
+    )
+    # hits alike on lines alike, in a comment or not, with "this file" (the function
+    # they stand in) holding face words or not, out of the window of lines around them
+    fill = "    a = 1\n    b = 2\n    c = 3\n    d = 4\n"
+    alike = ["    r = 0  # ethnicity removed\n", "    removed = ethnicity\n"]
+    funcs = "".join(
+        f"def f{i}(row):\n"
+        + (
+            "    face = detect_face(img)\n    faces = crop(face)\n    face_box = faces[0]\n"
+            * (i % 2)
+        )
+        + fill
+        + rng.choice(alike)
+        + fill
+        + rng.choice(alike)
+        + fill
+        + "\n"
+        for i in range(60)
+    )
+    return [
+        (funcs, "sdk/analyse.py"),
+        (jsonl, "logs/faces.jsonl"),
+        (jsonl, "logs/faces.json"),
+        (py, "sdk/analyse.py"),
+        (csv, "data/people.csv"),
+        (zh, "logs/alarm.log"),
+        ("var a=[" + ",".join(json.dumps(r) for r in records) + "];\n", "dist/app.min.js"),
+    ]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_sharing_changes_no_finding_in_varied_records(
+    monkeypatch: pytest.MonkeyPatch, catalogue: Catalogue, seed: int
+) -> None:
+    for text, path in _shapes(seed):
+        shared, alone = _both_ways(monkeypatch, catalogue, text, path)
+        assert shared == alone, path
+
+
+def test_sharing_changes_no_finding_in_the_corpus(
+    monkeypatch: pytest.MonkeyPatch, catalogue: Catalogue
+) -> None:
+    for f in sorted(CORPUS.glob("*.yaml")):
+        for case in yaml.safe_load(f.read_text(encoding="utf-8")):
+            shared, alone = _both_ways(monkeypatch, catalogue, case["text"], case["path"])
+            assert shared == alone, case["id"]
+
+
+def test_records_of_one_shape_share_their_contexts(catalogue: Catalogue) -> None:
+    """The point of it: a log's records are decided in a handful of contexts."""
+    made: list[int] = []
+    real = capability._context
+
+    def counting(doc: Document, hit: Hit, scope: Scope, line: str, ev: object = None) -> Context:
+        made.append(hit.line)
+        return real(doc, hit, scope, line, ev)  # type: ignore[arg-type]
+
+    text = "".join(
+        json.dumps({"face_id": i, "age": 30 + i % 7, "race": "asian", "ethnicity": "asian"}) + "\n"
+        for i in range(2000)
+    )
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(capability, "_context", counting)
+        found = analyse(text, "logs/faces.jsonl", catalogue)
+    assert len(found) == 4000
+    assert len(made) < 50  # one per distinct context, not one per hit (8,000)
+
+
+def test_a_value_too_short_for_a_sentence_is_never_one() -> None:
+    """``is_sentence_value`` answers values shorter than SHORTEST_SENTENCE without
+    reading them: the full reading must find no sentence there either, among the
+    shortest sentences it could accept (words of two letters, Chinese characters,
+    every ending and separator it reads)."""
+    from ethicscan.classify import shape
+
+    words = ["ab", "Ab", "a-b", "it's", "我", "你好"]
+    joins = [" ", ", ", "\t", "; ", "，"]
+    ends = ["", ".", "!", "?", "。", ": x"]
+    rng = random.Random(7)
+    tried = 0
+    for _ in range(20000):
+        n = rng.randint(1, 15)
+        sep = rng.choice(joins)
+        value = sep.join(rng.choice(words) for _ in range(n)) + rng.choice(ends)
+        if rng.random() < 0.3:
+            value = f'"{value}"'
+        if len(value) < shape.SHORTEST_SENTENCE:
+            tried += 1
+            assert not shape._sentence_value(value), value
+    assert tried > 2000
+    for n in range(6, 20):  # and the shortest values that are sentences are not shorter
+        assert shape._sentence_value(" ".join(["ab"] * n) + ".") == (
+            len(" ".join(["ab"] * n) + ".") >= shape.SHORTEST_SENTENCE
+        )
