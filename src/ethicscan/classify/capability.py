@@ -52,6 +52,9 @@ _CONDITION = re.compile(
     r"==|!=|\bequals(?:IgnoreCase)?\s*\(|\bcase\b|\bin\s*[\[(]|\.contains\s*\(|\bif\b|\bswitch\b"
     r"|\bwhen\b|===|\bWHERE\b|\bwhere\b"
 )
+# an identity document named in an identifier or beside it: ``CITIZENIDCARD``, ``IdCard``,
+# ``id_card``, 身份证 (the document's own fields: 民族 is printed on every resident card)
+_ID_DOCUMENT = re.compile(r"(?i:id_?card|identity_?card|citizen_?id)|身份证|居民证")
 _SELECTS_AN_OPTION = re.compile(r"<option\b|\bselected\b|\bchecked\b", re.IGNORECASE)
 _DOMAIN_TAIL = re.compile(r"^\.(?:com|net|org|io|in|cn|co|uk|de|info|biz|me|us|dev|app|xyz)\b")
 
@@ -1314,6 +1317,15 @@ def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
     if (ctx.declared or ctx.clinical) and not (ctx.surv or ctx.model or ctx.alert):
         name = SignalName.DECLARED_DATA if ctx.declared else SignalName.CLINICAL_OR_CENSUS
         return Capability.RECORD, None, (_sig(name, 0.05, ctx.declared or ctx.clinical),)
+    if (
+        not (ctx.textual or ctx.model_line or ctx.alert)
+        and (not hit.in_comment or doc.documents_field(hit.start))
+        and (doc_of := _ID_DOCUMENT.search(ctx.line))
+    ):
+        # ``EM_CITIZENIDCARD_ETHNICITY``, ``nEthnicity; // 身份证民族`` in a face SDK: the
+        # trait is read from an identity document the device scanned, not from the face
+        s = _sig(SignalName.DECLARED_DATA, 0.05, f"a field of an identity document: {doc_of[0]}")
+        return Capability.RECORD, None, (s,)
     if ctx.store and (ctx.biometric or ctx.surv or ctx.file_surv):
         sig = [_sig(SignalName.DATA_STORE_OR_QUERY, 0.1, ctx.store)]
         if ctx.surv:
@@ -1470,7 +1482,10 @@ def _scored(
         sig.append(_sig(SignalName.IN_COMMENT_OR_DOC, -0.05, ""))
     score = BASE_CONFIDENCE[t.kind] + sum(s.weight for s in sig)
     score = round(min(0.99, max(0.05, score)), 2)
-    declared = bool(ctx.declared or ctx.clinical)
+    # declared data near, or a field of an identity document: a record keeps its verdict
+    declared = bool(ctx.declared or ctx.clinical) or any(
+        s.name == SignalName.DECLARED_DATA.value for s in sig
+    )
     return Decision(cap, basis, severity, score, tuple(sig), ctx.scope.kind, declared)
 
 
