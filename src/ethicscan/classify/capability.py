@@ -939,6 +939,7 @@ def _context(
         # the students of a dataset's text are its people, not a form's
         declared = clinical = ()
     fairness = tuple(ev.near(Category.FAIRNESS))
+    near_lookalike = [(c, ev.near(c)) for c in LOOKALIKE_CATEGORIES]
     biometric = bool(face) or (file_face and bool(attrs or model or analysis))
     support = (
         len(model)
@@ -985,9 +986,9 @@ def _context(
         emoji=tuple(ev.near(Category.EMOJI)),
         emoji_software=ev.in_file(Category.EMOJI) >= 3,
         game_module=ev.kinds_in_file(Category.GAME_SPORT, GAME_KINDS),
-        lookalike=tuple(w for c in LOOKALIKE_CATEGORIES for w in ev.near(c)),
+        lookalike=tuple(w for _, words in near_lookalike for w in words),
         lookalike_line=tuple(w for c in LOOKALIKE_CATEGORIES for w in ev.on_line(c)),
-        country_only=not any(ev.near(c) for c in LOOKALIKE_CATEGORIES if c is not Category.COUNTRY),
+        country_only=all(not words for c, words in near_lookalike if c is not Category.COUNTRY),
         negation=tuple(ev.on_line(Category.NEGATION)) if hit.in_comment else (),
         biometric=biometric,
         support=support,
