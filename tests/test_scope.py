@@ -785,3 +785,62 @@ def test_a_face_detection_struct_is_no_face_input() -> None:
     lines = {f.location.line for f in scan_text(sdk, "src/FaceLib.java")}
     assert 7 in lines
     assert not lines & {3, 6, 10, 11}
+
+
+def test_an_enumeration_member_takes_no_face_words_from_its_fellows() -> None:
+    """An enumeration of names (a detector's reasons, a linter's rule ids) whose other
+    members name faces and models: each member is its own definition, and its fellows'
+    names are other things, not what it is used for."""
+    reasons = (
+        "class Reason(str, enum.Enum):\n"
+        '    """Why a finding was made."""\n'
+        "\n"
+        '    FACE_CONTEXT = "face-context"\n'
+        '    MODEL_OUTPUT = "model-output"\n'
+        '    ALERT_ACTION = "alert-action"\n'
+        '    RELIGION_NEAR_A_FLAG = "religion-near-a-flag"\n'
+        '    ETHNICITY_FROM_A_CLASSIFIER = "ethnicity-from-a-classifier"\n'
+        '    INFERS_FROM_FACES = "infers-from-faces"\n'
+        '    FIELD_OF_FACE_DATA = "field-of-face-data"\n'
+        '    FACE_INPUT = "face-input"\n'
+    )
+    found = scan_text(reasons, "lint/reasons.py")
+    assert found  # the names are still reported, at most as records
+    assert not _serious(found)
+    assert Basis.BIOMETRIC not in {f.basis for f in found}
+    by_line = {f.location.line: f.capability for f in found}
+    assert by_line[7] is Capability.RECORD
+    # its own name may still say it: an ethnicity from a classifier is an inference
+    assert by_line[8] is Capability.INFERENCE
+
+
+def test_an_enumeration_of_face_attributes_stays_an_inference() -> None:
+    """The same shape in a face SDK: a member that names face data itself, fellow face
+    attributes, or a module that detects faces, keep the inference."""
+    own_line = (
+        "typedef enum {\n"
+        "    FACE_ATTR_AGE = 0,\n"
+        "    FACE_ATTR_GENDER = 1,\n"
+        "    FACE_ATTR_RACE = 2,\n"
+        "    FACE_ATTR_EMOTION = 3,\n"
+        "} face_attr_t;\n"
+    )
+    module = (
+        "import cv2\n"
+        "from .detector import FaceDetector\n"
+        "\n"
+        "RACE_WHITE = 0\n"
+        "RACE_BLACK = 1\n"
+        "RACE_ASIAN = 2\n"
+        "\n"
+        "def estimate(image):\n"
+        "    faces = FaceDetector().detect_faces(image)\n"
+        "    crops = [align_face(image, f) for f in faces]\n"
+        "    return [race_model.predict(face_crop) for face_crop in crops]\n"
+    )
+    for text, path in ((own_line, "include/face_sdk.h"), (module, "sdk/estimate.py")):
+        found = [f for f in scan_text(text, path) if f.location.line in (4, 5, 6)]
+        assert found, path
+        assert {(f.capability, f.basis) for f in found} == {
+            (Capability.INFERENCE, Basis.BIOMETRIC)
+        }, path

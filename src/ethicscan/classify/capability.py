@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from ethicscan.classify.document import CONFIG_SUFFIXES, LOCAL, Document
@@ -921,12 +921,23 @@ def _context(
     of_texts = scope is not PROSE_SCOPE and _row_with_sentence(doc, hit, line)
     sentence_row = not prose and of_texts
     textual = prose or scope is PROSE_SCOPE or sentence_row
-    model, analysis = tuple(ev.near(Category.MODEL)), tuple(ev.near(Category.ANALYSIS))
-    face_words = tuple(ev.near(Category.FACE))
-    face = face_words + tuple(ev.near(Category.IMAGE))
+    run = _names_run(doc, hit, scope)
+    near = ev.near if run is None else _of_member(doc, hit, ev, run)
+    model, analysis = tuple(near(Category.MODEL)), tuple(near(Category.ANALYSIS))
+    face_words = tuple(near(Category.FACE))
+    face = face_words + tuple(near(Category.IMAGE))
     if textual and not (model or analysis):
         face_words = face = ()  # a sentence's "face" is a person's, not face data
-    file_face = ev.in_file(Category.FACE) >= 3 or bool(doc.path_context.get(Category.FACE))
+
+    def in_file(category: Category) -> int:
+        n = ev.in_file(category)
+        if run is not None and n:
+            # the enumeration's own names are not what the rest of the file does with it
+            n -= len(doc.code_words_in(category, *run))
+        return n
+
+    faces_in_file = in_file(Category.FACE)
+    file_face = faces_in_file >= 3 or bool(doc.path_context.get(Category.FACE))
     attrs = tuple(sorted(set(ev.near(Category.ATTRIBUTES))))
     surv = tuple(ev.near(Category.SURVEILLANCE))
     alert = tuple(ev.near(Category.ALERT))
@@ -966,20 +977,20 @@ def _context(
         face_words=face_words,
         face=face,
         file_face=file_face,
-        any_face=bool(face_words) or ev.in_file(Category.FACE) >= 1,
+        any_face=bool(face_words) or faces_in_file >= 1,
         attrs=attrs,
         model=model,
         model_line=tuple(ev.on_line(Category.MODEL)),
         analysis=analysis,
         surv=surv,
-        file_surv=ev.in_file(Category.SURVEILLANCE) >= 3,
+        file_surv=in_file(Category.SURVEILLANCE) >= 3,
         alert=alert,
         store=tuple(store),
         declared=declared,
         clinical=clinical,
         name=tuple(ev.near(Category.NAME)),
         file_name=ev.in_file(Category.NAME) >= 3,
-        file_model=ev.in_file(Category.MODEL) >= 3,
+        file_model=in_file(Category.MODEL) >= 3,
         counting=tuple(ev.near(Category.COUNT)),
         fairness=fairness,
         moderation=tuple(ev.near(Category.MODERATION)),
@@ -993,6 +1004,42 @@ def _context(
         biometric=biometric,
         support=support,
     )
+
+
+# what a member of an enumeration of names takes from its own line only: its fellows'
+# names (``FACE_INPUT``, ``MODEL_OUTPUT``) name other things, not what it is used for
+_MEMBER_OWN = (Category.FACE, Category.IMAGE, Category.MODEL, Category.ANALYSIS)
+
+
+def _names_run(doc: Document, hit: Hit, scope: Scope) -> tuple[int, int] | None:
+    """The enumeration of names the hit's line is a member of (``Document.names_run``),
+    for a hit of code outside a schema; else None."""
+    if scope is not CODE_SCOPE or hit.place is not None or hit.in_comment:
+        return None
+    return doc.names_run(hit.line)
+
+
+def _of_member(
+    doc: Document, hit: Hit, ev: Evidence, run: tuple[int, int]
+) -> Callable[[Category], list[str]]:
+    """``ev.near`` for a member of an enumeration of names: the words of face data and
+    models from its own line, the lines around that are not fellow members (the
+    enumeration's name, its doc) and the path; every other category as ``ev.near``."""
+    lo, hi = max(0, hit.line - ev.scope.reach), hit.line + ev.scope.reach
+    own = [
+        doc.window(i, i)
+        for i in range(lo, min(hi, doc.line_count - 1) + 1)
+        if i == hit.line or not (run[0] <= i <= run[1] and doc.is_member(i))
+    ]
+
+    def near(category: Category) -> list[str]:
+        if category not in _MEMBER_OWN:
+            return ev.near(category)
+        return [w for win in own for w in win.get(category, [])] + doc.path_context.get(
+            category, []
+        )
+
+    return near
 
 
 def _sig(name: SignalName, weight: float, words: Sequence[str] | str = "") -> Signal:
@@ -1554,6 +1601,8 @@ def shared_context(doc: Document, hit: Hit, scope: Scope, line: str) -> Context:
         hit.traits_near,
         of_texts,
         of_texts and _field_of_a_note(doc, hit),
+        # a member of an enumeration of names reads its own line apart from its fellows'
+        (hit.line, _names_run(doc, hit, scope)) if _names_run(doc, hit, scope) else None,
     )
     fields = work.contexts.get(key)
     if fields is None:

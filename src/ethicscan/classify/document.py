@@ -105,6 +105,18 @@ _PHRASE = re.compile(r"^[a-z][a-z0-9 \t'&,.:()-]{0,60}$")  # tabs: fields of one
 _CJK_WORD = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]{1,8}[\t\x21-\x7e]{0,4}$")
 _OPCODES = re.compile(r"^[\t\x20-\x7e]{0,8}$")  # a serialiser's opcodes between its strings
 _LIST_ITEM = re.compile(r"""^\s*["'][^"'\n]{1,60}["'],?\s*$""")
+# A member of an enumeration of names: ``FACE_INPUT = "face-input"``, ``RACE = 3,``,
+# ``public static final int ETHNIC = 0x10;``, ``NEGATED,``: an upper-case constant given
+# a literal (or none, with a comma), and nothing else on the line but a comment.
+_NAMED_CONSTANT = re.compile(
+    r"""^\s*(?:(?:public|private|protected|internal|static|final|const|constexpr|readonly
+    |export|let|var|val)\s+)*(?:[\w.<>\[\]]+\s+)?[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*\s*
+    (?:[=:]\s*(?:"[^"\n]*"|'[^'\n]*'|-?(?:0[xX][0-9a-fA-F]+|\d+)[lLuU]*)\s*[,;]?|,)
+    \s*(?:(?://|\#|/\*).*)?$""",
+    re.X,
+)
+NAMES_RUN = 3  # members in a row that make an enumeration
+NAMES_SCAN = 4000  # lines read each way for a run's ends, at most
 # An attribute assigned or annotated: ``self.race = None``, ``race: str = ""``.
 _ASSIGNMENT = re.compile(
     r"^\s*[A-Za-z_][\w.]*\s*(?::[^=\n]+)?=(?!=)|^\s*[A-Za-z_]\w*\s*:\s*[\w\[\]., |]+\s*$"
@@ -555,6 +567,43 @@ class Document:
         lo, hi = max(0, i - 3), min(self.line_count, i + 4)
         plain = sum(1 for j in range(lo, hi) if _PHRASE.match(self.line_text(j)))
         return hi - lo >= 4 and plain >= hi - lo - 1  # all but one, near an end too
+
+    def names_run(self, i: int) -> tuple[int, int] | None:
+        """The lines ``first..last`` of the enumeration of names that line ``i`` is a
+        member of (``NAME = "value"`` lines in a row, comments and blank lines between
+        them allowed), or None when line ``i`` is no such member.  Each member is its
+        own definition: its fellows' names are other things, not its context."""
+        if i in self._runs:
+            return self._runs[i]
+        if self.is_prose or self.is_strings or not _NAMED_CONSTANT.match(self.line_text(i)):
+            self._runs[i] = None
+            return None
+        members, first, last = [i], i, i
+        for step in (-1, 1):
+            j = i + step
+            while 0 <= j < self.line_count and abs(j - i) <= NAMES_SCAN:
+                text = self.line_text(j)
+                if _NAMED_CONSTANT.match(text):
+                    members.append(j)
+                elif text.strip() and not self.comment_lines[j]:
+                    break
+                j += step
+            if step < 0:
+                first = min(members)
+            else:
+                last = max(members)
+        run = (first, last) if len(members) >= NAMES_RUN else None
+        for j in members:
+            self._runs[j] = run
+        return run
+
+    @cached_property
+    def _runs(self) -> dict[int, tuple[int, int] | None]:
+        return {}
+
+    def is_member(self, i: int) -> bool:
+        """Is line ``i`` a member of an enumeration of names (see :meth:`names_run`)?"""
+        return self.names_run(i) is not None
 
     def is_word_list(self, i: int) -> bool:
         """Is line ``i`` an item of a plain word list (lorem words, job titles)?  Words
