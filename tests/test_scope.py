@@ -787,10 +787,10 @@ def test_a_face_detection_struct_is_no_face_input() -> None:
     assert not lines & {3, 6, 10, 11}
 
 
-def test_an_enumeration_member_takes_no_face_words_from_its_fellows() -> None:
-    """An enumeration of names (a detector's reasons, a linter's rule ids) whose other
-    members name faces and models: each member is its own definition, and its fellows'
-    names are other things, not what it is used for."""
+def test_a_register_member_takes_no_face_words_from_its_fellows() -> None:
+    """A register of unrelated names (a detector's reasons, a linter's rule ids) whose
+    other members name faces and models: each member is its own definition, and its
+    fellows' names are other things, not what it is used for."""
     reasons = (
         "class Reason(str, enum.Enum):\n"
         '    """Why a finding was made."""\n'
@@ -838,6 +838,26 @@ def test_an_enumeration_of_face_attributes_stays_an_inference() -> None:
         "    crops = [align_face(image, f) for f in faces]\n"
         "    return [race_model.predict(face_crop) for face_crop in crops]\n"
     )
+    # the values of one field share its first word (``EM_RACE_…``): they are one
+    # thing, and a fellow's "not recognised" says what the field is
+    values = (
+        "typedef struct {\n"
+        "    int nFaceID;             // 人脸ID\n"
+        "    float fFaceQuality;      // 人脸质量\n"
+        "    BYTE bFaceFeature[512];  // 人脸特征\n"
+        "} FACE_INFO;\n"
+        "typedef enum tagEM_RACE_TYPE {\n"
+        "    EM_RACE_UNKNOWN,  // 未知\n"
+        "    EM_RACE_NODISTI,  // 未识别\n"
+        "    EM_RACE_YELLOW,   // 黄种人\n"
+        "    EM_RACE_BLACK,    // 黑人\n"
+        "} EM_RACE_TYPE;\n"
+    )
+    found = [f for f in scan_text(values, "include/netsdk.h") if f.location.line in (9, 10)]
+    assert len(found) == 2
+    assert {(f.capability, f.basis, f.severity) for f in found} == {
+        (Capability.INFERENCE, Basis.BIOMETRIC, Severity.HIGH)
+    }
     for text, path in ((own_line, "include/face_sdk.h"), (module, "sdk/estimate.py")):
         found = [f for f in scan_text(text, path) if f.location.line in (4, 5, 6)]
         assert found, path

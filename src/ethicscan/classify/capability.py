@@ -932,7 +932,7 @@ def _context(
     def in_file(category: Category) -> int:
         n = ev.in_file(category)
         if run is not None and n:
-            # the enumeration's own names are not what the rest of the file does with it
+            # the register's own names are not what the rest of the file does with it
             n -= len(doc.code_words_in(category, *run))
         return n
 
@@ -983,7 +983,7 @@ def _context(
         model_line=tuple(ev.on_line(Category.MODEL)),
         analysis=analysis,
         surv=surv,
-        file_surv=in_file(Category.SURVEILLANCE) >= 3,
+        file_surv=ev.in_file(Category.SURVEILLANCE) >= 3,  # the software's kind: all it names
         alert=alert,
         store=tuple(store),
         declared=declared,
@@ -1006,13 +1006,13 @@ def _context(
     )
 
 
-# what a member of an enumeration of names takes from its own line only: its fellows'
+# what a member of a register of names takes from its own line only: its fellows'
 # names (``FACE_INPUT``, ``MODEL_OUTPUT``) name other things, not what it is used for
 _MEMBER_OWN = (Category.FACE, Category.IMAGE, Category.MODEL, Category.ANALYSIS)
 
 
 def _names_run(doc: Document, hit: Hit, scope: Scope) -> tuple[int, int] | None:
-    """The enumeration of names the hit's line is a member of (``Document.names_run``),
+    """The register of names the hit's line is a member of (``Document.names_run``),
     for a hit of code outside a schema; else None."""
     if scope is not CODE_SCOPE or hit.place is not None or hit.in_comment:
         return None
@@ -1022,9 +1022,9 @@ def _names_run(doc: Document, hit: Hit, scope: Scope) -> tuple[int, int] | None:
 def _of_member(
     doc: Document, hit: Hit, ev: Evidence, run: tuple[int, int]
 ) -> Callable[[Category], list[str]]:
-    """``ev.near`` for a member of an enumeration of names: the words of face data and
+    """``ev.near`` for a member of a register of names: the words of face data and
     models from its own line, the lines around that are not fellow members (the
-    enumeration's name, its doc) and the path; every other category as ``ev.near``."""
+    register's name, its doc) and the path; every other category as ``ev.near``."""
     lo, hi = max(0, hit.line - ev.scope.reach), hit.line + ev.scope.reach
     own = [
         doc.window(i, i)
@@ -1601,7 +1601,7 @@ def shared_context(doc: Document, hit: Hit, scope: Scope, line: str) -> Context:
         hit.traits_near,
         of_texts,
         of_texts and _field_of_a_note(doc, hit),
-        # a member of an enumeration of names reads its own line apart from its fellows'
+        # a member of a register of names reads its own line apart from its fellows'
         (hit.line, _names_run(doc, hit, scope)) if _names_run(doc, hit, scope) else None,
     )
     fields = work.contexts.get(key)

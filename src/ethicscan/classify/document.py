@@ -7,7 +7,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import accumulate
@@ -105,12 +105,12 @@ _PHRASE = re.compile(r"^[a-z][a-z0-9 \t'&,.:()-]{0,60}$")  # tabs: fields of one
 _CJK_WORD = re.compile(r"^[\u3400-\u9fff\uf900-\ufaff]{1,8}[\t\x21-\x7e]{0,4}$")
 _OPCODES = re.compile(r"^[\t\x20-\x7e]{0,8}$")  # a serialiser's opcodes between its strings
 _LIST_ITEM = re.compile(r"""^\s*["'][^"'\n]{1,60}["'],?\s*$""")
-# A member of an enumeration of names: ``FACE_INPUT = "face-input"``, ``RACE = 3,``,
+# A member of an enumeration: ``FACE_INPUT = "face-input"``, ``RACE = 3,``,
 # ``public static final int ETHNIC = 0x10;``, ``NEGATED,``: an upper-case constant given
 # a literal (or none, with a comma), and nothing else on the line but a comment.
 _NAMED_CONSTANT = re.compile(
     r"""^\s*(?:(?:public|private|protected|internal|static|final|const|constexpr|readonly
-    |export|let|var|val)\s+)*(?:[\w.<>\[\]]+\s+)?[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*\s*
+    |export|let|var|val)\s+)*(?:[\w.<>\[\]]+\s+)?(?P<name>[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)\s*
     (?:[=:]\s*(?:"[^"\n]*"|'[^'\n]*'|-?(?:0[xX][0-9a-fA-F]+|\d+)[lLuU]*)\s*[,;]?|,)
     \s*(?:(?://|\#|/\*).*)?$""",
     re.X,
@@ -569,30 +569,36 @@ class Document:
         return hi - lo >= 4 and plain >= hi - lo - 1  # all but one, near an end too
 
     def names_run(self, i: int) -> tuple[int, int] | None:
-        """The lines ``first..last`` of the enumeration of names that line ``i`` is a
-        member of (``NAME = "value"`` lines in a row, comments and blank lines between
-        them allowed), or None when line ``i`` is no such member.  Each member is its
-        own definition: its fellows' names are other things, not its context."""
+        """The lines ``first..last`` of the register of names that line ``i`` is a
+        member of, or None when it is no such member.  A register is an enumeration
+        (``NAME = "value"`` lines in a row, comments and blank lines between them
+        allowed) of unrelated names: no one first word (``EM_RACE_…``, ``FACE_ATTR_…``)
+        is shared by half its members, as the values of one field share theirs.  Each
+        member of a register is its own definition: its fellows' names are other
+        things (a detector's reasons, a code's dictionary types), not its context."""
         if i in self._runs:
             return self._runs[i]
-        if self.is_prose or self.is_strings or not _NAMED_CONSTANT.match(self.line_text(i)):
+        first_match = None
+        if not (self.is_prose or self.is_strings):
+            first_match = _NAMED_CONSTANT.match(self.line_text(i))
+        if first_match is None:
             self._runs[i] = None
             return None
-        members, first, last = [i], i, i
+        members, heads = [i], [first_match["name"].split("_", 1)[0]]
         for step in (-1, 1):
             j = i + step
             while 0 <= j < self.line_count and abs(j - i) <= NAMES_SCAN:
                 text = self.line_text(j)
-                if _NAMED_CONSTANT.match(text):
+                if m := _NAMED_CONSTANT.match(text):
                     members.append(j)
+                    heads.append(m["name"].split("_", 1)[0])
                 elif text.strip() and not self.comment_lines[j]:
                     break
                 j += step
-            if step < 0:
-                first = min(members)
-            else:
-                last = max(members)
-        run = (first, last) if len(members) >= NAMES_RUN else None
+        commonest = max(Counter(heads).values())
+        run = None
+        if len(members) >= NAMES_RUN and 2 * commonest < len(members):
+            run = (min(members), max(members))
         for j in members:
             self._runs[j] = run
         return run
