@@ -864,3 +864,94 @@ def test_an_enumeration_of_face_attributes_stays_an_inference() -> None:
         assert {(f.capability, f.basis) for f in found} == {
             (Capability.INFERENCE, Basis.BIOMETRIC)
         }, path
+
+
+def test_a_drop_down_with_a_choice_of_no_restriction_is_a_filter() -> None:
+    """A list page's filter offers "any" (不限, 全部, Any) as its first choice; a form
+    that records a person's trait asks for one (请选择, "Select one").  A field's label
+    in its own element reads the field after it, up to the next label."""
+    form = (
+        '<form action="index.php?m=renyuan&a=list" method="get">\n'
+        '  姓名: <input name="xingming" value="">\n'
+        '  民族: <select name="mz">\n'
+        '    <option value="">{}</option>\n'
+        "    <?php foreach($mz as $k=>$v){{?>\n"
+        '    <option value="<?php echo $k?>"><?php echo $v?></option>\n'
+        "    <?php }}?>\n"
+        "  </select>\n"
+        '  <input type="submit" value="提交">\n'
+        "</form>\n"
+    )
+
+    def at_line_3(text: str, path: str) -> set[Capability]:
+        return {f.capability for f in scan_text(text, path) if f.location.line == 3}
+
+    assert at_line_3(form.format("不限"), "tpl/people_list.tpl.php") == {Capability.SEARCH}
+    assert at_line_3(form.format("全部民族"), "tpl/people_list.tpl.php") == {Capability.SEARCH}
+    assert at_line_3(form.format("请选择"), "tpl/people_edit.tpl.php") == {Capability.RECORD}
+    english = (
+        '<form method="get" action="/patients">\n'
+        '  <label for="name">Name</label> <input id="name" name="name">\n'
+        "  <label>Race</label>\n"
+        '  <select name="race" class="form-control">\n'
+        '    <option value="">{}</option>\n'
+        '    <option value="2106-3">White</option>\n'
+        "  </select>\n"
+        "</form>\n"
+    )
+    assert at_line_3(english.format("Any"), "web/patients.php") == {Capability.SEARCH}
+    assert at_line_3(english.format("Select one"), "web/register.php") == {Capability.RECORD}
+    labelled = (
+        "<cps:row>\n"
+        "  <cps:tdLabel>姓名：</cps:tdLabel>\n"
+        "  <cps:tdLabel>民族：</cps:tdLabel>\n"
+        "  <cps:tdContent>\n"
+        '    <cps:select zdlb="GB_MZ" id="mz" name="{}.mz" headerKey=""></cps:select>\n'
+        "  </cps:tdContent>\n"
+        "</cps:row>\n"
+    )
+    assert at_line_3(labelled.format("queryBean"), "jsp/people_list.jsp") == {Capability.SEARCH}
+    assert at_line_3(labelled.format("person"), "jsp/people_edit.jsp") == {Capability.RECORD}
+
+
+def test_a_module_named_for_an_identity_document_records_its_fields() -> None:
+    """An OCR SDK's model of an ID card's fields and their recognition confidences: the
+    religion is read from the card, not inferred; the same model of a face is."""
+    model = (
+        "class {}Confidence:\n"
+        "    openapi_types = {{\n"
+        '        "name": "float",\n'
+        '        "religion": "float",\n'
+        '        "address": "float",\n'
+        "    }}\n"
+        "    def __init__(self, name=None, religion=None, address=None):\n"
+        '        """The confidence of each field the model recognised."""\n'
+        "        self._religion = religion\n"
+    )
+    card = scan_text(model.format("ThailandIdcard"), "ocr/v1/model/thailand_idcard_confidence.py")
+    face = scan_text(model.format("FaceAttribute"), "face/v1/model/face_attribute_confidence.py")
+    assert card and {f.capability for f in card} == {Capability.RECORD}
+    assert face and {f.capability for f in face} == {Capability.INFERENCE}
+
+
+def test_a_sentence_that_gets_the_trait_from_a_name_is_an_inference() -> None:
+    """A package that says it gets ethnicity from a name, or imputes race, infers it;
+    the same words in fairness prose, or a form that asks for race and a name, do not."""
+
+    def caps(text: str) -> set[tuple[Capability, Basis | None]]:
+        return {(f.capability, f.basis) for f in scan_text(text, "pkg-1.0.dist-info/METADATA")}
+
+    assert caps("Summary: Get ethnicity from name.\n") == {(Capability.INFERENCE, Basis.NAME)}
+    assert caps("Impute race and ethnicity for last names.\n") == {
+        (Capability.INFERENCE, Basis.NAME)
+    }
+    assert caps("The service imputes race for each voter record.\n") == {
+        (Capability.INFERENCE, Basis.UNKNOWN)
+    }
+    assert Capability.INFERENCE not in {
+        c for c, _ in caps("A fairness audit: race from names is a biased proxy.\n")
+    }
+    assert caps("The form asks for race and name.\n") <= {
+        (Capability.RECORD, None),
+        (Capability.MENTION, None),
+    }

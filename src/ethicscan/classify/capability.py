@@ -646,6 +646,20 @@ _FILTER_CALL = re.compile(
     r"(?:[\w.]+\s*=\s*[^,()]+,\s*)*[\"']?$"
 )
 QUERY_REACH = 5  # lines after a parameter's name that its declaration spans
+# A drop-down's choice of no restriction: only a filter offers one (``<option value="">
+# 不限</option>``, ``{label: '全部', value: ''}``, ``<option value="">Any</option>``); a
+# form that records a person's trait asks for one of them (请选择, "Select ...")
+_ANY_CHOICE = re.compile(
+    r"""<option\b[^>]*\bvalue\s*=\s*(?:""|'')[^>]*>\s*(?:-+\s*)?(?:不限|全部|所有|any\b|all\b)"""
+    r"""|\b(?:label|text|name)\s*:\s*["'](?:不限|全部|所有)[\u4e00-\u9fff]{0,6}["']\s*,"""
+    r"""\s*value\s*:\s*(?:""|''|null\b)""",
+    re.IGNORECASE,
+)
+# A form field's label alone in its element (``<cps:tdLabel>民族：</cps:tdLabel>``,
+# ``<th>Race</th>``), or a drop-down opened on the label's line: the field is on the
+# lines after it, up to the next label
+_LABEL_ELEMENT = re.compile(r"^\s*<(?!option\b)([\w:.-]+)[^<>]*>[^<>]{1,24}</\1>\s*$", re.I)
+_OPENS_SELECT = re.compile(r"<select\b", re.IGNORECASE)
 RESOURCE_REACH = 40  # lines back to the ``resourceType`` of the resource a field is in
 _RESOURCE_TYPE = re.compile(r'"resourceType"\s*:\s*"(\w+)"')
 # The same within a line (a line read alone has no line break to cross).
@@ -684,14 +698,22 @@ def _query_parameter(doc: Document, hit: Hit, sentence: bool = False) -> str:
     m = _searched(_QUERY_PARAM, line)
     if m:
         return m.group(0)
-    opens = line.rstrip().endswith(("{", "(", ":", "["))
+    if _searched(_ANY_CHOICE, line):
+        return "a filter's choice of no restriction"
+    label = bool(_searched(_LABEL_ELEMENT, line) or _searched(_OPENS_SELECT, line))
+    opens = label or line.rstrip().endswith(("{", "(", ":", "["))
     if not opens and not _IDENT_KEY.match(line.strip(" -\t")):
         return ""  # no declaration opens here: a parameter's lines are its own
     last = min(doc.line_count - 1, hit.line + QUERY_REACH)
     for i in range(hit.line + 1, last + 1):
-        m = _searched(_QUERY_PARAM, _line_near(doc, i, hit.start))
+        near = _line_near(doc, i, hit.start)
+        if label and _searched(_LABEL_ELEMENT, near):
+            break  # the next field's label: what follows is that field's
+        m = _searched(_QUERY_PARAM, near)
         if m:
             return m.group(0)
+        if _searched(_ANY_CHOICE, near):
+            return "a filter's choice of no restriction"
     return ""
 
 
@@ -755,6 +777,24 @@ def _name_lookup(doc: Document, hit: Hit) -> str:
     eq = line.find("=")
     after_hit = eq >= 0 and doc.local_start(hit.line, hit.start) + eq > hit.start
     return line.strip()[:60] if after_hit and _TRAIT_OF_NAME.match(line) else ""
+
+
+# A sentence that gets the trait from a person's name: "Get ethnicity from name", "race
+# and ethnicity for last names", "ethnicity by first and last name" (a package saying
+# what it does; "race from names is unreliable" the same shape, said of another's)
+_FROM_A_NAME = re.compile(
+    r"(?:\s+(?:and|or|/)\s+[\w-]+)?\s+(?:from|for|by|given|using)\s+"
+    r"(?:(?:a|an|the|their|his|her|one's|people's|person's)\s+)?"
+    r"(?:(?:sur|last|first|full|given|family|fore)\s*)?names?\b"
+    r"(?:\s+(?:and|or)\s+(?:(?:sur|last|first|full|given|family|fore)\s*)?names?\b)?",
+    re.IGNORECASE,
+)
+
+
+def _from_a_name(doc: Document, hit: Hit) -> str:
+    """The words after a trait in a sentence that say it is had from a name, or ""."""
+    m = _FROM_A_NAME.match(doc.text, hit.end, min(len(doc.text), hit.end + 80))
+    return m.group(0).strip() if m else ""
 
 
 _PLACE_KINDS = (TermKind.GROUP, TermKind.TABLE, TermKind.WORD)
@@ -1009,6 +1049,11 @@ def _context(
 # what a member of a register of names takes from its own line only: its fellows'
 # names (``FACE_INPUT``, ``MODEL_OUTPUT``) name other things, not what it is used for
 _MEMBER_OWN = (Category.FACE, Category.IMAGE, Category.MODEL, Category.ANALYSIS)
+
+
+def _file_name(doc: Document) -> str:
+    """The last part of the document's path (an archive member's own name)."""
+    return doc.path.replace("\\", "/").rsplit("/", 1)[-1].rsplit("!", 1)[-1]
 
 
 def _names_run(doc: Document, hit: Hit, scope: Scope) -> tuple[int, int] | None:
@@ -1334,6 +1379,13 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         )
     if not (ctx.textual or hit.in_comment or ctx.biometric) and (lookup := _name_lookup(doc, hit)):
         return Capability.INFERENCE, Basis.NAME, (_sig(SignalName.LOOKED_UP_BY_NAME, 0.1, lookup),)
+    if (
+        (ctx.textual or hit.in_comment)
+        and t.kind is not TermKind.VALUE
+        and not (ctx.biometric or ctx.fairness)
+        and (from_name := _from_a_name(doc, hit))
+    ):
+        return Capability.INFERENCE, Basis.NAME, (_sig(SignalName.NAME_INPUT, 0.1, from_name),)
     if t.kind is not TermKind.VALUE and code and not ctx.biometric and (how := _split_by(doc, hit)):
         if how == "filtered":
             s = _sig(SignalName.RECORDS_FILTERED_BY_TRAIT, 0.1, "a query's condition on the trait")
@@ -1368,9 +1420,10 @@ def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
     if (
         not (ctx.textual or ctx.model_line or ctx.alert)
         and (not hit.in_comment or doc.documents_field(hit.start))
-        and (doc_of := _ID_DOCUMENT.search(ctx.line))
+        and (doc_of := _ID_DOCUMENT.search(ctx.line) or _ID_DOCUMENT.search(_file_name(doc)))
     ):
-        # ``EM_CITIZENIDCARD_ETHNICITY``, ``nEthnicity; // 身份证民族`` in a face SDK: the
+        # ``EM_CITIZENIDCARD_ETHNICITY``, ``nEthnicity; // 身份证民族`` in a face SDK, a
+        # ``religion`` field of ``thai_idcard_result.py`` beside its OCR confidence: the
         # trait is read from an identity document the device scanned, not from the face
         s = _sig(SignalName.DECLARED_DATA, 0.05, f"a field of an identity document: {doc_of[0]}")
         return Capability.RECORD, None, (s,)
