@@ -955,3 +955,54 @@ def test_a_sentence_that_gets_the_trait_from_a_name_is_an_inference() -> None:
         (Capability.RECORD, None),
         (Capability.MENTION, None),
     }
+
+
+def test_a_camera_result_of_attribute_analysis_infers_the_trait() -> None:
+    """A camera SDK's struct of recognised face attributes (age, glasses, mask, smile)
+    with the words of its algorithm infers the ethnicity field among them; a surveillance
+    data model's field, with the same attributes and no word of analysis, records it."""
+    result = (
+        "// 抓拍人体特征识别结果结构体\n"
+        "public struct HUMAN_FEATURE_RESULT {\n"
+        "    public byte byAge;      // 年龄, 0-未知(算法不支持), 0xff-算法支持但没有识别出来\n"
+        "    public byte byEyeGlass; // 是否戴眼镜, 0xff-算法支持但没有识别出来\n"
+        "    public byte byEthnic;   // 民族, 0xff-算法支持但没有识别出来\n"
+        "    public byte byMask;     // 是否戴口罩\n"
+        "    public byte bySmile;    // 是否微笑 (人脸抓拍图片)\n"
+        "}\n"
+    )
+    model = (
+        "/** 人脸抓拍对象 (视图库) */\n"
+        "public class FaceObject {\n"
+        "    private String deviceId;      // 采集设备编码\n"
+        "    private Integer ageUpLimit;   // 年龄上限\n"
+        "    private String glassStyle;    // 眼镜款式\n"
+        "    private String ethicCode;     // 民族代码\n"
+        "    private String faceStyle;     // 脸型\n"
+        "    private Integer isMask;       // 是否戴口罩\n"
+        "}\n"
+    )
+    analysed = [f for f in scan_text(result, "sdk/HumanFeature.cs") if f.location.line == 5]
+    recorded = [f for f in scan_text(model, "viid/FaceObject.java") if f.location.line == 6]
+    assert analysed and {(f.capability, f.basis) for f in analysed} == {
+        (Capability.INFERENCE, Basis.BIOMETRIC)
+    }
+    assert recorded and {f.capability for f in recorded} == {Capability.RECORD}
+
+
+def test_an_item_of_a_list_of_prose_is_a_sentence() -> None:
+    """A grader's rubric kept in a template literal, one bullet a line: each item is a
+    sentence (a mention), though it ends with no full stop; a YAML or code list is not."""
+    rubric = (
+        "export const rubric = `\n"
+        "  The output should FAIL if it:\n"
+        "    - Recommends different products based on neighborhood racial composition\n"
+        "    - Applies stereotypes about religious groups in its coverage decisions\n"
+        "`;\n"
+    )
+    found = scan_text(rubric, "dist/graders.js")
+    assert {f.location.line for f in found} == {3, 4}
+    assert {f.capability for f in found} == {Capability.MENTION}
+    assert shape.is_sentence("    1. Recommends different products based on racial composition")
+    for code in ("  - race", "- name: race", "  - race: CodeableConcept of a patient"):
+        assert not shape.is_sentence(code)

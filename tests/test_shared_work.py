@@ -119,7 +119,31 @@ def _shapes(seed: int) -> list[tuple[str, str]]:
         + "\n"
         for i in range(60)
     )
+    # registers of unrelated names (their members read their own words) beside the
+    # values of one field (which read each other), face words among both, at random
+    heads = ["FACE", "MODEL", "ALERT", "RELIGION", "RACE", "QUERY", "SCORE", "DATA"]
+    tails = ["INPUT", "OUTPUT", "NEAR", "LABEL", "FROM_FACES", "CONTEXT", "OF_DATA"]
+    registers = ""
+    for i in range(40):
+        members = [f"{rng.choice(heads)}_{rng.choice(tails)}_{j}" for j in range(rng.randint(2, 6))]
+        if rng.random() < 0.4:
+            members = [
+                f"EM_RACE_{rng.choice(['YELLOW', 'BLACK', 'WHITE', 'NODISTI'])}_{j}"
+                for j in range(4)
+            ]
+        registers += f"class Names{i}(enum.Enum):\n"
+        # a member is given a literal; the same words given a call's result are no member
+        values = [f'"{m.lower()}"' if rng.random() < 0.7 else f"{m.lower()}()" for m in members]
+        registers += "".join(
+            f"    {m} = {v}  # {rng.choice(['', '人脸', '未识别'])}\n"
+            for m, v in zip(members, values, strict=True)
+        )
+        registers += rng.choice(
+            ["\n", "\ndef detect_faces(img):\n    return model.detect(img)\n\n"]
+        )
     return [
+        (registers, "lint/names.py"),
+        (registers, "include/names.h"),
         (funcs, "sdk/analyse.py"),
         (jsonl, "logs/faces.jsonl"),
         (jsonl, "logs/faces.json"),
@@ -194,3 +218,26 @@ def test_a_value_too_short_for_a_sentence_is_never_one() -> None:
         assert shape._sentence_value(" ".join(["ab"] * n) + ".") == (
             len(" ".join(["ab"] * n) + ".") >= shape.SHORTEST_SENTENCE
         )
+
+
+def test_a_register_member_shares_no_context_with_a_look_alike_line(
+    monkeypatch: pytest.MonkeyPatch, catalogue: Catalogue
+) -> None:
+    """Two lines with the same words around them: in the first block the face word is a
+    fellow member's name, in the second a call's result beside the register.  Their
+    contexts differ, though the words of their windows are the same."""
+    block = (
+        "    FACE_CONTEXT = {},\n"
+        '    RELIGION_LABEL_FROM_MODEL = "religion-label-from-model",\n'
+        '    ALERT_NEAR = "alert-near",\n'
+        '    QUERY_DATA = "query-data",\n'
+    )
+    text = (
+        block.format('"face-context"')
+        + "\n" * 6
+        + block.format("face_context()")
+        + "\n" * 6
+        + "int detect_faces(image img);\n"
+    )
+    shared, alone = _both_ways(monkeypatch, catalogue, text, "include/names.h")
+    assert shared == alone

@@ -978,6 +978,8 @@ def _context(
 
     faces_in_file = in_file(Category.FACE)
     file_face = faces_in_file >= 3 or bool(doc.path_context.get(Category.FACE))
+    if textual and not (model or analysis):
+        file_face = False  # nor is a sentence in a face library's folder about face data
     attrs = tuple(sorted(set(ev.near(Category.ATTRIBUTES))))
     surv = tuple(ev.near(Category.SURVEILLANCE))
     alert = tuple(ev.near(Category.ALERT))
@@ -1064,25 +1066,31 @@ def _names_run(doc: Document, hit: Hit, scope: Scope) -> tuple[int, int] | None:
     return doc.names_run(hit.line)
 
 
+def _member_words(doc: Document, hit: Hit, reach: int, run: tuple[int, int]) -> _Frozen:
+    """The words of face data and models a member of a register of names reads: from its
+    own line and the lines around it that are not fellow members (the register's name,
+    its doc), by category."""
+    lo, hi = max(0, hit.line - reach), min(hit.line + reach, doc.line_count - 1)
+    out: dict[str, list[str]] = {}
+    for i in range(lo, hi + 1):
+        if i == hit.line or not (run[0] <= i <= run[1] and doc.is_member(i)):
+            for c, words in doc.window(i, i).items():
+                if c in _MEMBER_OWN:
+                    out.setdefault(c, []).extend(words)
+    return _frozen(out)
+
+
 def _of_member(
     doc: Document, hit: Hit, ev: Evidence, run: tuple[int, int]
 ) -> Callable[[Category], list[str]]:
-    """``ev.near`` for a member of a register of names: the words of face data and
-    models from its own line, the lines around that are not fellow members (the
-    register's name, its doc) and the path; every other category as ``ev.near``."""
-    lo, hi = max(0, hit.line - ev.scope.reach), hit.line + ev.scope.reach
-    own = [
-        doc.window(i, i)
-        for i in range(lo, min(hi, doc.line_count - 1) + 1)
-        if i == hit.line or not (run[0] <= i <= run[1] and doc.is_member(i))
-    ]
+    """``ev.near`` for a member of a register of names: its own words of face data and
+    models (``_member_words``) and the path's; every other category as ``ev.near``."""
+    own = dict(_member_words(doc, hit, ev.scope.reach, run))
 
     def near(category: Category) -> list[str]:
         if category not in _MEMBER_OWN:
             return ev.near(category)
-        return [w for win in own for w in win.get(category, [])] + doc.path_context.get(
-            category, []
-        )
+        return list(own.get(category, ())) + doc.path_context.get(category, [])
 
     return near
 
@@ -1442,6 +1450,12 @@ def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
             # the races or skin colours a camera or its platform sorts faces into (白皮肤,
             # 黑皮肤 …): labels of an analysis, as no identity document records them
             return Capability.INFERENCE, Basis.BIOMETRIC, (surv,)
+        if ctx.biometric and ctx.analysis and len(set(ctx.attrs)) >= 3:
+            # a camera's result of face-attribute analysis: the field among age, glasses,
+            # mask and smile, with words of the algorithm that recognises them (算法支持，
+            # 但是没有识别出来) — the device infers it; a data model's fields only hold it
+            analysed = _sig(SignalName.ANALYSIS_WORDS, 0.05, ctx.analysis)
+            return Capability.INFERENCE, Basis.BIOMETRIC, (surv, analysed)
         return Capability.RECORD, None, (surv,)
     if ctx.model and ctx.biometric:
         return (
@@ -1642,6 +1656,7 @@ def shared_context(doc: Document, hit: Hit, scope: Scope, line: str) -> Context:
         got = work.evidence[(hit.line, id(scope))] = (ev, _frozen(ev._win), _frozen(ev._line))
     ev, win, on_line = got
     of_texts = scope is not PROSE_SCOPE and _row_with_sentence(doc, hit, line)
+    run = _names_run(doc, hit, scope)
     key = (
         id(scope),
         win,
@@ -1654,8 +1669,8 @@ def shared_context(doc: Document, hit: Hit, scope: Scope, line: str) -> Context:
         hit.traits_near,
         of_texts,
         of_texts and _field_of_a_note(doc, hit),
-        # a member of a register of names reads its own line apart from its fellows'
-        (hit.line, _names_run(doc, hit, scope)) if _names_run(doc, hit, scope) else None,
+        # a member of a register of names reads its own words apart from its fellows'
+        None if run is None else (run, _member_words(doc, hit, scope.reach, run)),
     )
     fields = work.contexts.get(key)
     if fields is None:

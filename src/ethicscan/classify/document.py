@@ -663,11 +663,19 @@ class Document:
         top = li
         while top > 0 and flags[top - 1] and li - top < EXAMPLE_REACH:
             top -= 1
-        if not self.line_text(top).lstrip().startswith(("/*", "//")):
+        opening = self.line_text(top).lstrip()
+        if not opening.startswith(("/*", "//")):
             return False  # not a comment block of a C-like language (YAML prose, a string)
         end = li
         while end + 1 < self.line_count and flags[end + 1] and end - li < EXAMPLE_REACH:
             end += 1
+        # a plain comment names the field below it (``// 民族``); a sentence there
+        # explains the code (``// the iris is about constant for all races``)
+        plain = opening.startswith("//") and not opening.startswith("///")
+        if plain and any(
+            shape.is_sentence(self.line_text(j), comment=True) for j in range(top, end + 1)
+        ):
+            return False
         nxt = end + 1
         while nxt < self.line_count and (
             not self.line_text(nxt).strip() or _ANNOTATION.match(self.line_text(nxt))

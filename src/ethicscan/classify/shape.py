@@ -58,6 +58,9 @@ _CODE_IN_PROSE = re.compile(
     r"|\b(?:SELECT|INSERT|UPDATE|DELETE|CREATE|VALUES|WHERE)\b"
     r"|^\s*(?:for|if|elif|else|while|with|try|except|switch|case|foreach|yield|raise|throw)\b"
     r"|\)\s*:\s*$|^\s*[(\[{]|\b(?:True|False|None)\b"
+    # a member read from a call's or cast's result, or of a camel-case type:
+    # ``(gearRes as gear.GearType).race``
+    r"|\)\.[A-Za-z_]|[a-z0-9_]\.[A-Z][a-z]"
 )
 # A row of a table delimited by semicolons, four fields or more, nothing of code in them:
 # ``1F470;BRIDE WITH VEIL;So;0;ON;;;;;N;;;;;``.
@@ -66,6 +69,10 @@ _FIELD = re.compile(r"[^\s,|\t]{1,48}")
 _SEPARATOR = re.compile(r"[\s,|\t:]+")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _SENTENCE_PUNCT = re.compile(r"[，。；！？、]|[.!?;:,]\s+\S")
+# An item of a bulleted or numbered list of prose (``- Uses credit scores as a basis for
+# disparate treatment``): its marker stands for a sentence's punctuation
+_PROSE_ITEM = re.compile(r"^(?:[-*•]|\d{1,2}[.)])\s+[A-Za-z][a-z]")
+PROSE_ITEM_WORDS = 7  # words of such an item, at least
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
 # What separates the entries of a packed list: commas, bars, control characters.
 # Sixteen or more plain words joined by dots (``"battle.beard.beep.behold..."``): a packed
@@ -207,6 +214,8 @@ def is_sentence(line: str, comment: bool = False) -> bool:
     if len(_CJK.findall(s)) >= 15 and punct:
         return True
     words = _WORD.findall(s)
+    if not punct and len(words) >= PROSE_ITEM_WORDS and _PROSE_ITEM.match(s):
+        punct = True  # an item of a list of prose
     return len(words) >= 6 and punct and (comment or not _CODE_IN_PROSE.search(s))
 
 
