@@ -978,8 +978,6 @@ def _context(
 
     faces_in_file = in_file(Category.FACE)
     file_face = faces_in_file >= 3 or bool(doc.path_context.get(Category.FACE))
-    if textual and not (model or analysis):
-        file_face = False  # nor is a sentence in a face library's folder about face data
     attrs = tuple(sorted(set(ev.near(Category.ATTRIBUTES))))
     surv = tuple(ev.near(Category.SURVEILLANCE))
     alert = tuple(ev.near(Category.ALERT))
