@@ -1006,3 +1006,19 @@ def test_an_item_of_a_list_of_prose_is_a_sentence() -> None:
     assert shape.is_sentence("    1. Recommends different products based on racial composition")
     for code in ("  - race", "- name: race", "  - race: CodeableConcept of a patient"):
         assert not shape.is_sentence(code)
+
+
+def test_an_ambiguous_word_in_a_sentence_needs_a_protected_sense_beside_it() -> None:
+    """ "race" alone in a sentence may be a contest; beside another trait or fairness
+    words it is the protected sense, mentioned."""
+    for text in (
+        "The race starts at noon and ends at the river bank.\n",
+        "She won the race by a full minute after a strong finish.\n",
+    ):
+        assert scan_text(text, "README.md") == []
+    for text in (
+        "Disparate impact: models may treat people differently by race.\n",
+        "Do not recommend products based on race or ethnicity of the applicant.\n",
+    ):
+        found = [f for f in scan_text(text, "README.md") if f.evidence.term == "race"]
+        assert [f.capability for f in found] == [Capability.MENTION], text

@@ -1502,7 +1502,9 @@ def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         # ``/** 民族 */`` above ``private String mz;``: the comment names the field
         s = _sig(SignalName.FIELD_IN_CODE_OR_DATA, 0.0, "the doc comment of a field")
         return Capability.RECORD, None, (s,)
-    if t.ambiguous:
+    if t.ambiguous and not (ctx.fairness or hit.traits_near - {t.trait}):
+        # "race" alone in a sentence is as often a contest; beside fairness words or
+        # another trait ("based on race or ethnicity") it is the protected sense
         return None
     return Capability.MENTION, None, ()
 

@@ -60,7 +60,7 @@ _CODE_IN_PROSE = re.compile(
     r"|\)\s*:\s*$|^\s*[(\[{]|\b(?:True|False|None)\b"
     # a member read from a call's or cast's result, or of a camel-case type:
     # ``(gearRes as gear.GearType).race``
-    r"|\)\.[A-Za-z_]|[a-z0-9_]\.[A-Z][a-z]"
+    r"|\)\.[a-z_][A-Za-z_]*\b|\b[a-z]\w*\.[A-Z][a-z]+[A-Z]\w*"
 )
 # A row of a table delimited by semicolons, four fields or more, nothing of code in them:
 # ``1F470;BRIDE WITH VEIL;So;0;ON;;;;;N;;;;;``.
