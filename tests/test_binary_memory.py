@@ -56,3 +56,30 @@ def test_a_binarys_lines_are_counted_without_an_int_each() -> None:
         assert seg.text == f"string_number_{line - 1}"
         want = 0 if line == 1 else data.index(b"\x00string_number_%d" % (line - 1)) + 1
         assert seg.offset == want
+
+
+def test_a_dictionary_of_words_is_read_without_a_tuple_each(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A binary of many UTF-8 strings and few ASCII ones (a pickle of Chinese words:
+    385,000 of them) holds their places as arrays, and a batch of them at a time as
+    tuples and texts, not every string's: its peak was 320 bytes a string."""
+    import tracemalloc
+
+    from ethicscan.extract import strings
+
+    monkeypatch.setattr(strings, "BATCH", 1024)
+    rng = random.Random(3)
+    chars = [chr(c) for c in range(0x4E00, 0x4E00 + 2000)]
+    n = 20_000
+    words = (f"{rng.choice(chars)}{rng.choice(chars)}".encode() + b"q\x01\x94" for _ in range(n))
+    data = b"\x8c\x06".join(words)  # (a pickle's opcodes between its strings)
+    strings.string_runs("民族 x".encode())  # what is made once a process, made
+    tracemalloc.start()
+    try:
+        runs = strings.string_runs(data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(runs) == n and runs.text_of(n - 1) == data[-9:-2].decode()
+    assert peak < 120 * n, peak
