@@ -114,17 +114,31 @@ def string_runs(data: bytes, skip: Iterable[str] = ()) -> Runs:
 class Runs(LazySegments):
     """The strings of one binary: ``text`` (joined by line breaks), ``starts`` (where
     each starts in ``text``), ``offsets`` (where each starts in the data), and ``cut``
-    (the caps cut the list short).  A :class:`Segment` is made when one is asked for."""
+    (the caps cut the list short).  A :class:`Segment` is made when one is asked for.
 
-    __slots__ = ("cut", "offsets", "starts", "text")
+    ``text`` may be given as pieces (each the strings of a batch, joined), joined on
+    first use: a binary's strings are joined once its bytes are let go (the pass needs
+    them; the joining holds the pieces and the text, both of the text's size)."""
 
-    def __init__(self, text: str, starts: array[int], offsets: array[int], cut: bool) -> None:
+    __slots__ = ("_pieces", "_text", "cut", "offsets", "starts")
+
+    def __init__(
+        self, text: str | list[str], starts: array[int], offsets: array[int], cut: bool
+    ) -> None:
         if len(starts) != len(offsets):
             raise ValueError(f"{len(starts)} strings but {len(offsets)} offsets")
-        self.text = text
+        self._text = text if isinstance(text, str) else None
+        self._pieces = None if isinstance(text, str) else text
         self.starts = starts
         self.offsets = offsets
         self.cut = cut
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = "\n".join(self._pieces or ())
+            self._pieces = None
+        return self._text
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -194,11 +208,12 @@ def _string_runs(data: bytes, skipset: set[str]) -> Runs:
             chunks.append("\n".join(texts))
         if cut:
             break
-    # The passes' byte classes (as large as a stretch: the whole binary when it has no
-    # run of zeros) are let go before the text is joined, also when the caps stop them.
+    # The passes' byte classes (as large as a stretch) are let go when the caps stop
+    # them too; the text is joined when it is first read (Runs.text), which the explorer
+    # does once it has let go of the binary's bytes.
     batches.close()
     del spans, texts, offs
-    return Runs("\n".join(chunks), starts, offsets, cut)
+    return Runs(chunks, starts, offsets, cut)
 
 
 # Two bytes in a row that no string holds, either of them, nor a UTF-16 unit across them:
