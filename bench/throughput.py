@@ -436,6 +436,10 @@ def measure(
         "skipped": len(doc["skipped"]),
         "floor_met": ok_t and ok_m,
     }
+    if args.baseline:
+        base = json.loads((work / "base.json").read_text(encoding="utf-8"))
+        figures["identical"] = same = same_results(doc, base)
+        print(f"results of the last round against the baseline: {same}")
     if args.re_budget > 0:
         rate, _ = re_scan(root, terms_file(work / "terms.txt")[1], args.re_budget)
         print(f"python re (1 process, est.): {size / 1e6 / rate:.1f} s, {rate:.1f} MB/s")
@@ -447,6 +451,25 @@ def measure(
         print_stages(cpu, by_stage)
         figures["stages"] = by_stage
     return figures
+
+
+def same_results(doc: dict, base: dict) -> str:
+    """Whether two scans' reports hold the same findings, skipped entries and texts,
+    entry for entry (what is compared, or the first difference)."""
+    for key in ("findings", "skipped"):
+        a, b = doc[key], base[key]
+        if a != b:
+            first = next(
+                (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
+                min(len(a), len(b)),
+            )
+            return f"DIFFERENT {key}: {len(a)} against {len(b)}, first at {first}"
+    if doc["stats"]["files"] != base["stats"]["files"]:
+        return f"DIFFERENT texts: {doc['stats']['files']} against {base['stats']['files']}"
+    return (
+        f"identical ({len(doc['findings'])} findings, {len(doc['skipped'])} skipped, "
+        f"{doc['stats']['files']:,} texts)"
+    )
 
 
 def curve(tops: list[Path], root: Path, tfile: Path, args: argparse.Namespace) -> list[dict]:
