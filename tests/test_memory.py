@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gc
 import itertools
+import multiprocessing
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -70,6 +71,10 @@ def test_workers_know_their_resident_size() -> None:
     del block
 
 
+@pytest.mark.skipif(
+    multiprocessing.get_start_method() != "fork",
+    reason="the workers must inherit this test's stand-ins (forked)",
+)
 def test_a_pools_workers_read_large_files_one_at_a_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
