@@ -132,7 +132,7 @@ def test_a_worker_waits_for_anothers_large_file_a_while_only(
 
     monkeypatch.setattr(local, "HEAVY_WAIT", 0.2)
     lock = threading.Lock()
-    gate = local.OneAtATime(lock)
+    gate = local.InTurns(lock)
     with gate(10):
         assert not lock.locked()  # a small file takes no turn
     with gate(local.HEAVY):
@@ -141,3 +141,5 @@ def test_a_worker_waits_for_anothers_large_file_a_while_only(
         with gate(local.HEAVY):  # (another worker's, stuck)
             waited = time.monotonic() - start
     assert 0.15 < waited < 2 and not lock.locked()
+    # one of two workers at a time, half of them on a larger machine
+    assert [local.heavy_turns(n) for n in (1, 2, 3, 4, 16)] == [1, 1, 1, 2, 8]

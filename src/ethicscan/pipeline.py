@@ -441,7 +441,7 @@ class Work:
     rule_dirs: tuple[str, ...] = ()
     limits: Limits = field(default_factory=Limits)
     # What each file is explored inside, given its size: a pool's workers take large
-    # files one at a time (engine.local); it stays in the process that set it.
+    # files in turns (engine.local); it stays in the process that set it.
     gate: Gate = field(default=ungated, compare=False, repr=False)
 
     def __reduce__(self) -> tuple[object, tuple[object, ...]]:

@@ -59,26 +59,33 @@ def die_with_parent() -> None:
     threading.Thread(target=watch, name="ethicscan-parent-watch", daemon=True).start()
 
 
-def _init_worker(work: Work, lock: Any) -> None:
+def _init_worker(work: Work, turns: Any) -> None:
     global _work
     die_with_parent()
     interrupt.worker_handlers()
-    _work = replace(work, gate=OneAtATime(lock))
+    _work = replace(work, gate=InTurns(turns))
     work.ready()
 
 
-HEAVY = 2 * 1024 * 1024  # bytes from which the pool's workers read files one at a time
-HEAVY_WAIT = 60.0  # seconds a worker waits for another's large file, at most
+HEAVY = 2 * 1024 * 1024  # bytes from which the pool's workers read files in turns
+HEAVY_WAIT = 60.0  # seconds a worker waits for a turn, at most
 
 
-class OneAtATime:
+def heavy_turns(workers: int) -> int:
+    """How many of ``workers`` may explore large files at once: half of them (one of
+    two), so that the rest read small files beside them."""
+    return max(1, workers // 2)
+
+
+class InTurns:
     """The pool's gate (:data:`ethicscan.pipeline.Gate`): a file of HEAVY bytes or more
     (a binary, an archive, a document: large texts are read in ranges, and clean ones
-    never reach it) is explored by one worker at a time, so that the workers' largest
-    files do not meet (a 54 MB pickle of names took 180 MB of a worker, an APK's DEX
-    files 140 MB), and the memory it freed goes back to the system before the next
-    one starts.  A worker waits at most HEAVY_WAIT seconds, then reads its file anyway:
-    the scan goes on if the other's file never ends."""
+    never reach it) is explored in one of the pool's turns (``lock``: a lock or a
+    semaphore the workers share, of :func:`heavy_turns`), so that the workers' largest
+    files do not all meet (a 54 MB pickle of names took 180 MB of a worker, an APK's DEX
+    files 140 MB), and the memory it freed goes back to the system before another
+    starts.  A worker waits at most HEAVY_WAIT seconds, then reads its file anyway: the
+    scan goes on if another's file never ends."""
 
     def __init__(self, lock: Any) -> None:
         self.lock = lock
@@ -321,7 +328,7 @@ def run(
         max_workers=workers,
         mp_context=context,
         initializer=_init_worker,
-        initargs=(work, context.Lock()),
+        initargs=(work, context.BoundedSemaphore(heavy_turns(workers))),
     ) as pool:
         try:
             for unit, out in _in_order(pool, batches, workers):
