@@ -372,6 +372,8 @@ def measure(
     rows: dict[str, list[float]] = {k: [] for k in keys}
     peaks: list[int] = []
     psss: list[int] = []
+    base_peaks: list[int] = []
+    base_psss: list[int] = []
     for r in range(args.rounds):
         t_rgz, _, _ = time_cmd(rg_cmd([root], tfile, args.jobs, z=True))
         rows["rgz"].append(t_rgz)
@@ -385,10 +387,17 @@ def measure(
         rows["rg"].append(t_rg)
         rows["rg_cpu"].append(CPU["rg"])
         if args.baseline:
-            t_b, _, _ = time_cmd(es_cmd([root], args.jobs, work / "base.json"), src=args.baseline)
+            t_b, b_peak, _ = time_cmd(
+                es_cmd([root], args.jobs, work / "base.json"), measure_rss=True, src=args.baseline
+            )
             rows["base"].append(t_b)
             rows["base_cpu"].append(CPU[sys.executable])
-            print(f"round {r + 1}: baseline {t_b:.2f} s ({CPU[sys.executable]:.1f} CPU s)")
+            base_peaks.append(b_peak)
+            base_psss.append(PSS["last"])
+            print(
+                f"round {r + 1}: baseline {t_b:.2f} s ({CPU[sys.executable]:.1f} CPU s, "
+                f"RSS {b_peak / 1e6:.0f} MB, PSS {PSS['last'] / 1e6:.0f} MB)"
+            )
         print(
             f"round {r + 1}: ripgrep -a -z {t_rgz:.2f} s ({rows['rgz_cpu'][-1]:.1f} CPU s), "
             f"ethicscan {t_es:.2f} s ({rows['es_cpu'][-1]:.1f} CPU s, RSS {peak / 1e6:.0f} MB, "
@@ -436,6 +445,16 @@ def measure(
         "skipped": len(doc["skipped"]),
         "floor_met": ok_t and ok_m,
     }
+    if args.baseline:
+        print(
+            f"baseline: peak of the process tree: RSS {max(base_peaks) / 1e6:.0f} MB, "
+            f"PSS {max(base_psss) / 1e6:.0f} MB"
+        )
+        figures["base_peak_rss"] = max(base_peaks)
+        figures["base_peak_pss"] = max(base_psss)
+        base = json.loads((work / "base.json").read_text(encoding="utf-8"))
+        figures["identical"] = same = same_results(doc, base)
+        print(f"results of the last round against the baseline: {same}")
     if args.re_budget > 0:
         rate, _ = re_scan(root, terms_file(work / "terms.txt")[1], args.re_budget)
         print(f"python re (1 process, est.): {size / 1e6 / rate:.1f} s, {rate:.1f} MB/s")
@@ -447,6 +466,25 @@ def measure(
         print_stages(cpu, by_stage)
         figures["stages"] = by_stage
     return figures
+
+
+def same_results(doc: dict, base: dict) -> str:
+    """Whether two scans' reports hold the same findings, skipped entries and texts,
+    entry for entry (what is compared, or the first difference)."""
+    for key in ("findings", "skipped"):
+        a, b = doc[key], base[key]
+        if a != b:
+            first = next(
+                (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
+                min(len(a), len(b)),
+            )
+            return f"DIFFERENT {key}: {len(a)} against {len(b)}, first at {first}"
+    if doc["stats"]["files"] != base["stats"]["files"]:
+        return f"DIFFERENT texts: {doc['stats']['files']} against {base['stats']['files']}"
+    return (
+        f"identical ({len(doc['findings'])} findings, {len(doc['skipped'])} skipped, "
+        f"{doc['stats']['files']:,} texts)"
+    )
 
 
 def curve(tops: list[Path], root: Path, tfile: Path, args: argparse.Namespace) -> list[dict]:

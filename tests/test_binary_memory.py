@@ -7,12 +7,14 @@ import pickle
 import random
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from ethicscan import ScanOptions, scan
 from ethicscan.extract.native import extract_binary
 from ethicscan.extract.units import Blob, TextUnit
+from ethicscan.model import Finding
 
 
 def test_a_binary_that_starts_like_text_is_read_once(
@@ -56,3 +58,66 @@ def test_a_binarys_lines_are_counted_without_an_int_each() -> None:
         assert seg.text == f"string_number_{line - 1}"
         want = 0 if line == 1 else data.index(b"\x00string_number_%d" % (line - 1)) + 1
         assert seg.offset == want
+
+
+def test_a_dictionary_of_words_is_read_without_a_tuple_each(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A binary of many UTF-8 strings and few ASCII ones (a pickle of Chinese words:
+    385,000 of them) holds their places as arrays, and a batch of them at a time as
+    tuples and texts, not every string's: its peak was 320 bytes a string."""
+    import tracemalloc
+
+    from ethicscan.extract import strings
+
+    monkeypatch.setattr(strings, "BATCH", 1024)
+    rng = random.Random(3)
+    chars = [chr(c) for c in range(0x4E00, 0x4E00 + 2000)]
+    n = 20_000
+    words = (f"{rng.choice(chars)}{rng.choice(chars)}".encode() + b"q\x01\x94" for _ in range(n))
+    data = b"\x8c\x06".join(words)  # (a pickle's opcodes between its strings)
+    strings.string_runs("民族 x".encode())  # what is made once a process, made
+    tracemalloc.start()
+    try:
+        runs = strings.string_runs(data)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert len(runs) == n and runs.text_of(n - 1) == data[-9:-2].decode()
+    assert peak < 120 * n, peak
+
+
+@pytest.mark.parametrize("head", [b"\x00\x01\x02\x03", b"names of people, a pickle\n" * 40])
+def test_a_binarys_bytes_are_let_go_before_its_strings_are_classified(
+    head: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A large binary's bytes (read from disk: it is larger than what is held in
+    memory) are gone while its strings are classified, also when the file started like
+    text (a pickle of names, 54 MB): only the strings' text is held then."""
+    import tracemalloc
+
+    from ethicscan import pipeline
+    from ethicscan.extract.units import SPOOL_AT
+    from ethicscan.rules.catalogue import load_catalogue
+    from ethicscan.sources.fs import FileJob
+
+    catalogue = load_catalogue(())
+    data = head + "\x00\x01维族告警: %d\x00".encode() + b"\x01\xfe" * (SPOOL_AT // 2)
+    (tmp_path / "names.pkl").write_bytes(data)
+    held: list[int] = []
+    analyse = pipeline.analyse
+
+    def seen(*args: Any, **kwargs: Any) -> list[Finding]:
+        held.append(tracemalloc.get_traced_memory()[0])
+        return analyse(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "analyse", seen)
+    pipeline.scan_file(FileJob(str(tmp_path / "names.pkl"), "names.pkl", len(data)), catalogue)
+    tracemalloc.start()
+    try:
+        job = FileJob(str(tmp_path / "names.pkl"), "names.pkl", len(data))
+        out = pipeline.scan_file(job, catalogue)
+    finally:
+        tracemalloc.stop()
+    assert out.findings and len(held) == 2
+    assert held[-1] < len(data) // 4, held

@@ -396,6 +396,34 @@ def test_pe_exports_and_wide_strings(tmp_path: Path) -> None:
     assert alarms and data[alarms[0].location.offset or 0 :].startswith(alarm)
 
 
+@pytest.mark.parametrize("kind", ["ELF", "PE"])
+def test_a_binarys_bytes_are_not_kept_by_its_symbol_reader(kind: str, tmp_path: Path) -> None:
+    """The symbol readers' objects refer to each other (pyelftools' sections to their
+    file, pefile's to the PE): what of them refers to the binary's bytes is let go when
+    its symbols are read, or a 35 MB library stayed in a worker's memory until the
+    cycle collector's next full pass (32 MB each, ELF after ELF)."""
+    import gc
+    import sys
+
+    if kind == "ELF":
+        if CC is None:
+            pytest.skip("no C compiler")
+        data = _cc(tmp_path, "face_sdk.c", "libface.so").read_bytes()
+        read = extract_elf
+    else:
+        data = _pe_dll(["FaceDetect", "FaceGetSkinColor"], b"\x00\x00")
+        read = extract_pe
+    gc.collect()
+    gc.disable()
+    try:
+        before = sys.getrefcount(data)
+        out = read(data, "lib")
+        assert any(s.member for s in out.segments) and out.skipped == ()
+        assert sys.getrefcount(data) == before
+    finally:
+        gc.enable()
+
+
 # -- corrupt and random input ----------------------------------------------------------
 def _elf_with_missing_sections() -> bytes:
     ident = b"\x7fELF\x02\x01\x01" + b"\x00" * 9

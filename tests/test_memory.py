@@ -5,6 +5,8 @@ climbs (a document and its comment flags did that once: worker peaks 90 to 119 M
 from __future__ import annotations
 
 import gc
+import itertools
+import multiprocessing
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -67,3 +69,77 @@ def test_workers_know_their_resident_size() -> None:
     block[::4096] = b"x" * (len(block) // 4096)  # every page touched: resident
     assert local._resident() > before + 32 * 1024 * 1024
     del block
+
+
+@pytest.mark.skipif(
+    multiprocessing.get_start_method() != "fork",
+    reason="the workers must inherit this test's stand-ins (forked)",
+)
+def test_a_pools_workers_read_large_files_one_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two workers never explore files of HEAVY bytes or more at the same time: the
+    workers' largest files (a 54 MB pickle in one, an APK's DEX files in the other)
+    met and summed past 300 MB.  Smaller files go on beside a large one."""
+    import time
+
+    from ethicscan import pipeline
+    from ethicscan.engine import local
+
+    heavy = 4096
+    monkeypatch.setattr(local, "HEAVY", heavy)
+    log = tmp_path / "log"
+    explored = pipeline._explored
+
+    def slow(job: FileJob, size: int, *args: object) -> pipeline.FileOutcome:
+        start = time.monotonic()
+        if size >= heavy:
+            time.sleep(0.25)
+        with open(log, "a") as f:  # (forked workers inherit this)
+            f.write(f"{job.rel_path} {start} {time.monotonic()}\n")
+        return explored(job, size, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pipeline, "_explored", slow)
+    jobs = []
+    for i in range(20):
+        name = f"{'big' if i < 3 else 'small'}{i}.bin"
+        data = b"\x00\x01face_race\x00" * ((heavy if i < 3 else 100) // 10 + 1)
+        (tmp_path / name).write_bytes(data)
+        jobs.append(FileJob(str(tmp_path / name), name, len(data)))
+    work = pipeline.Work(CAT)
+    outs = [out for _, out in local.run(jobs, work, 2)]
+    assert len(outs) == 20 and all(o.texts == 1 for o in outs)
+    spans = {}
+    for line in log.read_text().splitlines():
+        name, start, end = line.split()
+        spans[name] = (float(start), float(end))
+    big = sorted(v for k, v in spans.items() if k.startswith("big"))
+    assert len(big) == 3 and len(spans) == 20
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(big)), big  # never two at once
+    small = [v for k, v in spans.items() if k.startswith("small")]
+    assert any(big[0][0] < s[0] < big[-1][1] for s in small)  # beside them
+
+
+def test_a_worker_waits_for_anothers_large_file_a_while_only(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The gate is a lock with a time limit: a large file that never ends in one worker
+    does not stop the others for longer than HEAVY_WAIT."""
+    import threading
+    import time
+
+    from ethicscan.engine import local
+
+    monkeypatch.setattr(local, "HEAVY_WAIT", 0.2)
+    lock = threading.Lock()
+    gate = local.InTurns(lock)
+    with gate(10):
+        assert not lock.locked()  # a small file takes no turn
+    with gate(local.HEAVY):
+        assert lock.locked()
+        start = time.monotonic()
+        with gate(local.HEAVY):  # (another worker's, stuck)
+            waited = time.monotonic() - start
+    assert 0.15 < waited < 2 and not lock.locked()
+    # one of two workers at a time, half of them on a larger machine
+    assert [local.heavy_turns(n) for n in (1, 2, 3, 4, 16)] == [1, 1, 1, 2, 8]

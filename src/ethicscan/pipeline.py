@@ -14,7 +14,10 @@ end in it (a file on disk, a folder's files, a git blob).
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 
 from ethicscan.classify.analyse import analyse, with_fingerprints
@@ -53,20 +56,33 @@ class FileOutcome:
     files: int = 1  # files it stands for (several clean files of one folder: their count)
 
 
+# What a file of so many bytes is read inside (an engine's, to bound its workers'
+# memory together: :class:`Work`); the pipeline's own reads each file as it comes.
+Gate = Callable[[int], AbstractContextManager[object]]
+
+
+def ungated(size: int) -> AbstractContextManager[object]:
+    return contextlib.nullcontext()
+
+
 def scan_file(
-    unit: Unit, catalogue: Catalogue, limits: Limits | None = None, prefilter: bool = True
+    unit: Unit,
+    catalogue: Catalogue,
+    limits: Limits | None = None,
+    prefilter: bool = True,
+    gate: Gate = ungated,
 ) -> FileOutcome:
     """Read one unit (a file, a blob; for an archive, everything inside it) and
     analyse every text in it; never raises for a bad unit.  A file job with a
     ``part`` reads only that range of a large text, with lines counted from the
-    range's start."""
+    range's start.  ``gate``: what a file is explored inside, given its size."""
     limits = limits or Limits()
     scratch = Scratch()  # a blob too large to hold is inflated here
     try:
         opened = unit.open(SPOOL_AT, limits, scratch)
         if isinstance(opened, Skipped):
             return FileOutcome((), (opened,), 0)
-        out = scan_content(opened.job, opened.size, opened.data, catalogue, limits, prefilter)
+        out = scan_content(opened.job, opened.size, opened.data, catalogue, limits, prefilter, gate)
     finally:
         scratch.close()
     return _noted(out, opened.note)
@@ -79,6 +95,7 @@ def scan_content(
     catalogue: Catalogue,
     limits: Limits,
     prefilter: bool = True,
+    gate: Gate = ungated,
 ) -> FileOutcome:
     """The pipeline once a unit is read: the clean-text fast path, a report ethicscan
     wrote, then explore, analyse, suppress and locate.  ``data``: the unit's ``size``
@@ -93,7 +110,8 @@ def scan_content(
     mine = _own_report(job, data)
     if mine is not None:
         return mine
-    return _explored(job, size, data, catalogue, limits, prefilter)
+    with gate(size if job.part is None else 0):  # (a range of a large text is bounded)
+        return _explored(job, size, data, catalogue, limits, prefilter)
 
 
 def _own_report(job: FileJob, data: bytes | None) -> FileOutcome | None:
@@ -309,7 +327,12 @@ def _open_folder(path: str) -> int | None:
 
 
 def _scan_named(
-    folder: FolderFiles, name: str, catalogue: Catalogue, limits: Limits, dir_fd: int | None
+    folder: FolderFiles,
+    name: str,
+    catalogue: Catalogue,
+    limits: Limits,
+    dir_fd: int | None,
+    gate: Gate = ungated,
 ) -> Raw | Split:
     """A file found by a folder's listing, its size not yet known: read and scanned
     here, or, if it is a large text to read in ranges, those ranges.  ``dir_fd``: the
@@ -330,17 +353,20 @@ def _scan_named(
         parts = split_large(job, limits)
         if len(parts) > 1:
             return Split(job, tuple(parts))
-        return compact(scan_file(job, catalogue, limits))
-    return compact(_explored(job, size, data, catalogue, limits, True))
+        return compact(scan_file(job, catalogue, limits, gate=gate))
+    with gate(size):
+        return compact(_explored(job, size, data, catalogue, limits, True))
 
 
-def scan_folder(folder: FolderFiles, catalogue: Catalogue, limits: Limits) -> list[Raw | Split]:
+def scan_folder(
+    folder: FolderFiles, catalogue: Catalogue, limits: Limits, gate: Gate = ungated
+) -> list[Raw | Split]:
     """A folder's run of files, each opened by name in the folder: one answer a file."""
     answers: list[Raw | Split] = []
     dir_fd = _open_folder(folder.fs_dir)
     try:
         for name in folder.names:
-            answers.append(_scan_named(folder, name, catalogue, limits, dir_fd))
+            answers.append(_scan_named(folder, name, catalogue, limits, dir_fd, gate))
     finally:
         if dir_fd is not None:
             os.close(dir_fd)
@@ -414,15 +440,18 @@ class Work:
     catalogue: Catalogue
     rule_dirs: tuple[str, ...] = ()
     limits: Limits = field(default_factory=Limits)
+    # What each file is explored inside, given its size: a pool's workers take large
+    # files in turns (engine.local); it stays in the process that set it.
+    gate: Gate = field(default=ungated, compare=False, repr=False)
 
     def __reduce__(self) -> tuple[object, tuple[object, ...]]:
         return _work_here, (self.rule_dirs, self.limits)
 
     def __call__(self, unit: Unit) -> FileOutcome:
-        return scan_file(unit, self.catalogue, self.limits)
+        return scan_file(unit, self.catalogue, self.limits, gate=self.gate)
 
     def folder(self, folder: FolderFiles) -> list[Raw | Split]:
-        return scan_folder(folder, self.catalogue, self.limits)
+        return scan_folder(folder, self.catalogue, self.limits, self.gate)
 
     def ready(self) -> None:
         """In a worker: load what the first unit would (the prefilter's kept databases)."""

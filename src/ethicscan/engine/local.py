@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import itertools
+import multiprocessing
 import os
 import queue
 import signal
@@ -14,6 +15,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from dataclasses import replace
 from typing import Any
 
 from ethicscan import interrupt
@@ -57,12 +59,49 @@ def die_with_parent() -> None:
     threading.Thread(target=watch, name="ethicscan-parent-watch", daemon=True).start()
 
 
-def _init_worker(work: Work) -> None:
+def _init_worker(work: Work, turns: Any) -> None:
     global _work
     die_with_parent()
     interrupt.worker_handlers()
-    _work = work
+    _work = replace(work, gate=InTurns(turns))
     work.ready()
+
+
+HEAVY = 2 * 1024 * 1024  # bytes from which the pool's workers read files in turns
+HEAVY_WAIT = 60.0  # seconds a worker waits for a turn, at most
+
+
+def heavy_turns(workers: int) -> int:
+    """How many of ``workers`` may explore large files at once: half of them (one of
+    two), so that the rest read small files beside them."""
+    return max(1, workers // 2)
+
+
+class InTurns:
+    """The pool's gate (:data:`ethicscan.pipeline.Gate`): a file of HEAVY bytes or more
+    (a binary, an archive, a document: large texts are read in ranges, and clean ones
+    never reach it) is explored in one of the pool's turns (``lock``: a lock or a
+    semaphore the workers share, of :func:`heavy_turns`), so that the workers' largest
+    files do not all meet (a 54 MB pickle of names took 180 MB of a worker, an APK's DEX
+    files 140 MB), and the memory it freed goes back to the system before another
+    starts.  A worker waits at most HEAVY_WAIT seconds, then reads its file anyway: the
+    scan goes on if another's file never ends."""
+
+    def __init__(self, lock: Any) -> None:
+        self.lock = lock
+
+    @contextlib.contextmanager
+    def __call__(self, size: int) -> Iterator[None]:
+        if size < HEAVY:
+            yield
+            return
+        held = self.lock.acquire(timeout=HEAVY_WAIT)
+        try:
+            yield
+        finally:
+            _trim()
+            if held:
+                self.lock.release()
 
 
 Job = Unit | FolderFiles  # a unit, or a folder's run of files read where they are scanned
@@ -284,8 +323,12 @@ def run(
         max(1, min(BATCH_FIRST, len(units) // (workers * 8))) if isinstance(units, Sequence) else 0
     )
     batches = _batches(itertools.chain(first, it), limits, even)
+    context = multiprocessing.get_context()
     with ProcessPoolExecutor(
-        max_workers=workers, initializer=_init_worker, initargs=(work,)
+        max_workers=workers,
+        mp_context=context,
+        initializer=_init_worker,
+        initargs=(work, context.BoundedSemaphore(heavy_turns(workers))),
     ) as pool:
         try:
             for unit, out in _in_order(pool, batches, workers):

@@ -175,7 +175,15 @@ class Explorer:
         try:
             decoded = decode(data)
         except NotText as exc:
-            yield from self._extract(path, Format.BINARY, str(exc), blob, budget, depth, data)
+            binary: str | None = str(exc)  # (outside this block: its traceback holds the bytes)
+        else:
+            binary = None
+        if binary is not None:
+            # The bytes handed over: held here, they would stay while its strings are
+            # classified.
+            held = Blob(len(data), data)
+            del data
+            yield from self._extract(path, Format.BINARY, binary, held, budget, depth)
             return
         text = decoded.text
         if ext is None:
@@ -183,7 +191,8 @@ class Explorer:
             as_is = decoded.encoding == "utf-8" and not data.startswith(codecs.BOM_UTF8)
             yield TextUnit(path, text, utf8=data if as_is else None)
             return
-        yield from self._run(ext, path, Format.TEXT, text.encode("utf-8"), budget, depth)
+        out = self._extracted(ext, path, Format.TEXT, text.encode("utf-8"))
+        yield from self._results(out, path, Format.TEXT, budget, depth)
 
     def _open(
         self, path: str, fmt: Format, desc: str, blob: Blob, budget: Budget, depth: int
@@ -250,16 +259,15 @@ class Explorer:
         blob: Blob,
         budget: Budget,
         depth: int,
-        data: bytes | None = None,
     ) -> Iterator[TextUnit | Skipped]:
-        """A document or binary; ``data``: its bytes, when they were read already (a
-        file on disk is read anew by each ``blob.read()``)."""
+        """A document or binary.  Its bytes are taken from ``blob`` (a file on disk is
+        read) and let go once its text is extracted, before that is classified: a 54 MB
+        binary's bytes are not held beside its strings' text."""
         reader = reader_for(fmt, path)
         if reader is None:
             yield Skipped(path, SkipReason.BINARY, desc)
             return
-        if data is None:
-            data = blob.read()
+        data = blob.take()
         if fmt is Format.BINARY and data.startswith(ole.MAGIC) and ole.encrypted_package(data):
             yield Skipped(
                 path,
@@ -277,26 +285,29 @@ class Explorer:
             kind = SCREENED.get(fmt)
             if kind is not None:
                 ext = _screening(kind, self.prefilter)
-        yield from self._run(ext, path, fmt, data, budget, depth)
+        out = self._extracted(ext, path, fmt, data)
+        del data
+        yield from self._results(out, path, fmt, budget, depth)
 
-    def _run(
-        self,
-        ext: object,
-        path: str,
-        fmt: Format,
-        data: bytes,
-        budget: Budget,
-        depth: int,
-    ) -> Iterator[TextUnit | Skipped]:
+    def _extracted(self, ext: object, path: str, fmt: Format, data: bytes) -> Extracted | Skipped:
+        """What the extractor ``ext`` reads from ``data``, or why it could not."""
         assert callable(ext)
         try:
             out = ext(data, path)
         except ExtractError as exc:
-            yield Skipped(path, exc.reason, exc.detail)
-            return
+            return Skipped(path, exc.reason, exc.detail)
         except (ValueError, KeyError, IndexError, EOFError, OSError, RecursionError) as exc:
             # A malformed file that got past the extractor's own checks.
-            yield Skipped(path, SkipReason.CORRUPT, f"{fmt.value}: {type(exc).__name__}: {exc}")
+            return Skipped(path, SkipReason.CORRUPT, f"{fmt.value}: {type(exc).__name__}: {exc}")
+        assert isinstance(out, Extracted)
+        return out
+
+    def _results(
+        self, out: Extracted | Skipped, path: str, fmt: Format, budget: Budget, depth: int
+    ) -> Iterator[TextUnit | Skipped]:
+        """The texts and entries of an extractor's answer, and its embedded files'."""
+        if isinstance(out, Skipped):
+            yield out
             return
         if out.clean:
             yield TextUnit(path, "")  # read: no term can be in its text

@@ -159,12 +159,19 @@ def _by_offset(item: tuple[str, int | None]) -> tuple[int, str]:
 
 # -- ELF (pyelftools) -------------------------------------------------------------------
 def _elf_symbols(data: bytes) -> list[Segment]:
+    if data[:4] != b"\x7fELF":
+        raise ValueError("no ELF header")
+    # pyelftools' sections refer to their file, a cycle: closed, the stream lets go of
+    # the binary's bytes when the symbols are read, not at the collector's next pass.
+    with io.BytesIO(data) as stream:
+        return _elf_read(data, stream)
+
+
+def _elf_read(data: bytes, stream: io.BytesIO) -> list[Segment]:
     from elftools.elf.elffile import ELFFile
     from elftools.elf.sections import SymbolTableSection
 
-    if data[:4] != b"\x7fELF":
-        raise ValueError("no ELF header")
-    elf = ELFFile(io.BytesIO(data))
+    elf = ELFFile(stream)
     sections = list(elf.iter_sections())
     if FAST_ELF_SYMBOLS:
         tables = _elf_tables(data, elf, sections)
@@ -284,7 +291,15 @@ def _pe_symbols(data: bytes) -> list[Segment]:
     if data[:2] != b"MZ" or lfanew <= 0 or data[lfanew : lfanew + 4] != b"PE\x00\x00":
         raise ValueError("no PE header (an MS-DOS executable, or not an executable)")
     # Given bytes, pefile holds no file or mapping: no close() (which runs gc.collect()).
+    # Its sections refer to it, a cycle: it lets go of the bytes when the symbols are read.
     pe = pefile.PE(data=data, fast_load=True)
+    try:
+        return _pe_read(pe, pefile, len(data))
+    finally:
+        pe.__data__ = b""
+
+
+def _pe_read(pe: Any, pefile: Any, size: int) -> list[Segment]:
     pe.parse_data_directories(
         directories=[
             pefile.DIRECTORY_ENTRY["IMAGE_DIRECTORY_ENTRY_EXPORT"],
@@ -296,7 +311,7 @@ def _pe_symbols(data: bytes) -> list[Segment]:
     for sym in getattr(export, "symbols", ()):
         if sym.name:
             off = pe.get_offset_from_rva(sym.address) if sym.address else None
-            ok = isinstance(off, int) and 0 <= off < len(data)
+            ok = isinstance(off, int) and 0 <= off < size
             out.append((sym.name.decode("ascii", "replace"), off if ok else None))
     for entry in getattr(pe, "DIRECTORY_ENTRY_IMPORT", ()):
         for imp in entry.imports:

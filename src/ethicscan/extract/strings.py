@@ -31,7 +31,7 @@ import operator
 import re
 import unicodedata
 from array import array
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator, Sequence
 
 from ethicscan.extract.units import LazySegments, Segment
 
@@ -114,17 +114,31 @@ def string_runs(data: bytes, skip: Iterable[str] = ()) -> Runs:
 class Runs(LazySegments):
     """The strings of one binary: ``text`` (joined by line breaks), ``starts`` (where
     each starts in ``text``), ``offsets`` (where each starts in the data), and ``cut``
-    (the caps cut the list short).  A :class:`Segment` is made when one is asked for."""
+    (the caps cut the list short).  A :class:`Segment` is made when one is asked for.
 
-    __slots__ = ("cut", "offsets", "starts", "text")
+    ``text`` may be given as pieces (each the strings of a batch, joined), joined on
+    first use: a binary's strings are joined once its bytes are let go (the pass needs
+    them; the joining holds the pieces and the text, both of the text's size)."""
 
-    def __init__(self, text: str, starts: array[int], offsets: array[int], cut: bool) -> None:
+    __slots__ = ("_pieces", "_text", "cut", "offsets", "starts")
+
+    def __init__(
+        self, text: str | list[str], starts: array[int], offsets: array[int], cut: bool
+    ) -> None:
         if len(starts) != len(offsets):
             raise ValueError(f"{len(starts)} strings but {len(offsets)} offsets")
-        self.text = text
+        self._text = text if isinstance(text, str) else None
+        self._pieces = None if isinstance(text, str) else text
         self.starts = starts
         self.offsets = offsets
         self.cut = cut
+
+    @property
+    def text(self) -> str:
+        if self._text is None:
+            self._text = "\n".join(self._pieces or ())
+            self._pieces = None
+        return self._text
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -147,15 +161,20 @@ class Runs(LazySegments):
 
 
 Span = tuple[int, int, str]
-BATCH = 1 << 16  # ASCII strings handled at a time: their spans are all that is held
+BATCH = 1 << 14  # strings handled at a time: their spans and texts are all that is held
 REV_STEP = 1 << 20  # bytes of the data reversed at a time for the UTF-16 pass
-WINDOW = 8 << 20  # bytes read at a time, when the data has runs of zeros to cut at
+# Bytes read at a time, when the data has runs of zeros (or bytes no string holds) to cut
+# at: a stretch's copy, byte classes and reversed classes are held at once (8 MB
+# stretches took 32 MB more at a worker's peak than 4 MB ones, for the same time).
+WINDOW = 4 << 20
 
 
 def _string_runs(data: bytes, skipset: set[str]) -> Runs:
     chunks: list[str] = []
-    starts: array[int] = array("q")
-    offsets: array[int] = array("q")
+    # 4 bytes an entry where they fit (a million strings: 8 MB less than 8 bytes each);
+    # a string starts within MAX_CHARS + MAX_STRINGS characters of the text's start.
+    starts: array[int] = array("i" if MAX_CHARS + MAX_STRINGS < 1 << 31 else "q")
+    offsets: array[int] = array("i" if len(data) < 1 << 31 else "q")
     pos = 0  # where the next string starts in the joined text
     chars = 0
     cut = False
@@ -189,11 +208,12 @@ def _string_runs(data: bytes, skipset: set[str]) -> Runs:
             chunks.append("\n".join(texts))
         if cut:
             break
-    # The passes' byte classes (as large as a stretch: the whole binary when it has no
-    # run of zeros) are let go before the text is joined, also when the caps stop them.
+    # The passes' byte classes (as large as a stretch) are let go when the caps stop
+    # them too; the text is joined when it is first read (Runs.text), which the explorer
+    # does once it has let go of the binary's bytes.
     batches.close()
     del spans, texts, offs
-    return Runs("\n".join(chunks), starts, offsets, cut)
+    return Runs(chunks, starts, offsets, cut)
 
 
 # Two bytes in a row that no string holds, either of them, nor a UTF-16 unit across them:
@@ -261,11 +281,12 @@ def _window_batches(data: bytes) -> Iterator[list[Span]]:
     ended = _utf16_ended(data)  # first: its reversed copy is freed before the classes
     classes = data.translate(_T8)
     wide = _utf8(data, classes)
-    # UTF-8 and UTF-16 strings are few: in the order of the first pass (by start, the
-    # longer first, UTF-8 before UTF-16 on a tie), merged into the ASCII strings as
-    # those are found, a batch at a time, so that the caps stop the work too.
-    others = sorted(wide + _utf16(data, classes, ended), key=_order)
-    other_starts = [sp[0] for sp in others]
+    # UTF-8 and UTF-16 strings: in the order of the first pass (by start, the longer
+    # first, UTF-8 before UTF-16 on a tie), merged into the ASCII strings as those are
+    # found, a batch at a time, so that the caps stop the work too.  Held as arrays: a
+    # dictionary of Chinese words has hundreds of thousands (a tuple each cost 120 bytes).
+    others = wide.merged(_utf16(data, classes, ended))
+    other_starts = others.starts
     reach = 0
     k = 0
     for batch in itertools.chain(_ascii_batches(classes, wide), [None]):
@@ -276,8 +297,9 @@ def _window_batches(data: bytes) -> Iterator[list[Span]]:
         pieces = [None] if batch is None else _pieces(batch, other_starts, k)
         for piece in pieces:
             # the others before the piece's first string, BATCH at a time
-            first = len(others) if piece is None else piece[0][0]
-            ahead = bisect.bisect_left(other_starts, first, k)
+            ahead = (
+                len(others) if piece is None else bisect.bisect_left(other_starts, piece[0][0], k)
+            )
             while ahead - k > BATCH:
                 spans, reach = _merged([], others[k : k + BATCH], reach)
                 k += BATCH
@@ -293,7 +315,7 @@ def _window_batches(data: bytes) -> Iterator[list[Span]]:
                 yield spans
 
 
-def _pieces(batch: list[Span], other_starts: list[int], k: int) -> list[list[Span]]:
+def _pieces(batch: list[Span], other_starts: Sequence[int], k: int) -> list[list[Span]]:
     """``batch`` cut where BATCH more of the other strings (from the ``k``-th) have
     started: at most one piece for each BATCH others, and the batch whole when the
     others within its reach are fewer."""
@@ -318,6 +340,59 @@ def _pieces(batch: list[Span], other_starts: list[int], k: int) -> list[list[Spa
 
 def _order(sp: Span) -> tuple[int, int, bool]:
     return sp[0], sp[0] - sp[1], sp[2] != "utf-8"
+
+
+_ENCODINGS = ("utf-8", "utf-16-le")
+
+
+class _Spans:
+    """UTF-8 and UTF-16 spans in order, as three arrays (where each starts, ends, and
+    its encoding); a slice gives them as :data:`Span` tuples."""
+
+    __slots__ = ("ends", "kinds", "starts")
+
+    def __init__(self) -> None:
+        self.starts: array[int] = array("q")
+        self.ends: array[int] = array("q")
+        self.kinds = bytearray()  # an index into _ENCODINGS
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def append(self, s: int, e: int, kind: int) -> None:
+        self.starts.append(s)
+        self.ends.append(e)
+        self.kinds.append(kind)
+
+    def __getitem__(self, i: slice) -> list[Span]:
+        encs = _ENCODINGS
+        return [
+            (s, e, encs[k])
+            for s, e, k in zip(self.starts[i], self.ends[i], self.kinds[i], strict=True)
+        ]
+
+    def merged(self, u16: list[Span]) -> _Spans:
+        """These UTF-8 spans (in order of start, none overlapping) and the UTF-16 spans
+        ``u16`` in one list, as ``sorted(wide + u16, key=_order)`` orders them."""
+        if not u16:
+            return self
+        u16 = sorted(u16, key=_order)
+        out = _Spans()
+        starts, ends, kinds = self.starts, self.ends, self.kinds
+        i = 0
+        for s, e, _enc in u16:
+            j = bisect.bisect_left(starts, s, i)
+            if j < len(starts) and starts[j] == s and ends[j] >= e:
+                j += 1  # the same start: the longer first, UTF-8 on a tie
+            out.starts.extend(starts[i:j])
+            out.ends.extend(ends[i:j])
+            out.kinds.extend(kinds[i:j])
+            out.append(s, e, 1)
+            i = j
+        out.starts.extend(starts[i:])
+        out.ends.extend(ends[i:])
+        out.kinds.extend(kinds[i:])
+        return out
 
 
 def _cut(texts: list[str], offsets: list[int], spans: list[Span]) -> tuple[list[str], list[int]]:
@@ -388,25 +463,26 @@ def _extend_back(classes: bytes, s: int, floor: int) -> int:
     return s
 
 
-def _utf8(data: bytes, classes: bytes) -> list[Span]:
+def _utf8(data: bytes, classes: bytes) -> _Spans:
     """UTF-8 runs that start with two CJK-range characters, with the printable ASCII
     before them, that decode to clean text."""
-    wide: list[Span] = []
+    wide = _Spans()
     prev_end = 0
     for m in _UTF8.finditer(classes):
         s, e = _extend_back(classes, m.start(), prev_end), m.end()
         prev_end = e
         if _clean(data[s:e].decode("utf-8", "replace")):
-            wide.append((s, e, "utf-8"))
+            wide.append(s, e, 0)
     return wide
 
 
-def _ascii_batches(classes: bytes, wide: list[Span]) -> Iterator[list[Span]]:
+def _ascii_batches(classes: bytes, wide: _Spans) -> Iterator[list[Span]]:
     """ASCII runs with MIN_ASCII letters in a row, in order, BATCH at a time, leaving
     out those inside a UTF-8 run.  A match ends where its run does, so the run of the
     next one starts after it: only a match with text just before it is extended back."""
     found = _ASCII.finditer(classes)
     text_classes = _TEXT_CLASSES
+    wide_starts, wide_ends = wide.starts, wide.ends
     i = 0
     while True:
         batch = [
@@ -420,9 +496,9 @@ def _ascii_batches(classes: bytes, wide: list[Span]) -> Iterator[list[Span]]:
             continue
         out: list[Span] = []
         for s, e in batch:
-            while i < len(wide) and wide[i][1] <= s:
+            while i < len(wide) and wide_ends[i] <= s:
                 i += 1
-            if i < len(wide) and wide[i][0] < e:
+            if i < len(wide) and wide_starts[i] < e:
                 continue  # part of a UTF-8 run
             out.append((s, e, "ascii"))
         if out:

@@ -232,6 +232,16 @@ class Blob:
         with open(self.path, "rb") as f:
             return f.read()
 
+    def take(self) -> bytes:
+        """The content, as :meth:`read` gives it, which a blob in memory then no longer
+        holds (the caller's reference is the last one: the bytes go when it is done).
+        Nothing reads such a blob again."""
+        data = self.data
+        if data is None:
+            return self.read()
+        self.data = None
+        return data
+
     def head(self, n: int) -> bytes:
         if self.data is not None:
             return self.data[:n]
