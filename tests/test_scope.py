@@ -1024,3 +1024,31 @@ def test_an_ambiguous_word_in_a_sentence_needs_a_protected_sense_beside_it() -> 
     ):
         found = [f for f in scan_text(text, "README.md") if f.evidence.term == "race"]
         assert [f.capability for f in found] == [Capability.MENTION], text
+
+
+def test_a_setting_that_names_the_race_column_records_it() -> None:
+    """A name-based model's constructor takes the names of its input's columns: the one
+    that names the race column (``race='race'``, "Name of the race column") records the
+    data's schema; the function that predicts race from the names still infers it."""
+    module = (
+        "class Imputer:\n"
+        '    """Imputes race and ethnicity from a person\'s names and address.\n'
+        "\n"
+        "    first_name: str, default 'first_name'\n"
+        "        Name of first name column.\n"
+        "    race: str, default 'race', optional\n"
+        "        Name of the race column\n"
+        '    """\n'
+        "\n"
+        '    def __init__(self, first_name="first_name", last_name="last_name",\n'
+        "                 zip_code='zip_code', race='race'):\n"
+        "        self.race = race\n"
+        "\n"
+        "    def predict_race(self, first_name, last_name):\n"
+        "        probs = self.model.predict_proba([first_name, last_name])\n"
+        "        race_probability = probs.max()\n"
+        "        return race_probability\n"
+    )
+    by_line = {f.location.line: f.capability for f in scan_text(module, "imputer/base.py")}
+    assert by_line[11] is Capability.RECORD
+    assert by_line[16] is Capability.INFERENCE

@@ -344,7 +344,12 @@ _PROMOTING = ("code", "prose")  # scopes whose hits take their file's capability
 # keeps its own verdict.  (A term cited in a docstring, ``race``, often names the very
 # output of the function it documents, so it does take the file's capability.)
 _KEEPS_OWN_VERDICT = frozenset(
-    {SignalName.NEGATED_OR_REMOVED.value, SignalName.QUOTED_IN_PROSE.value}
+    {
+        SignalName.NEGATED_OR_REMOVED.value,
+        SignalName.QUOTED_IN_PROSE.value,
+        # ``race='race'``: the setting names a column, whatever the module does with it
+        SignalName.COLUMN_NAME_SETTING.value,
+    }
 )
 # Traits named in one text that make it a catalogue of protected categories (a law's
 # list of special categories, a data-protection classifier's rules, a detector's term

@@ -791,6 +791,39 @@ _FROM_A_NAME = re.compile(
 )
 
 
+# A setting that names the column holding the trait, not its value: a parameter whose
+# default is a column's name (``race='race'``, ``race_col="RACE"``), or the docstring
+# line that says so ("Name of the race column", "column name of race")
+_COLUMN_DEFAULT = re.compile(r"""\w*\s*=\s*["'][\w .-]{1,40}["']\s*(?:[,)]|$)""")
+_COLUMN_DOC = re.compile(
+    r"(?i)\b(?:name|label|header|key)\s+of\s+(?:the\s+)?(?:\w+\s+){0,2}columns?\b"
+    r"|\bcolumns?\s+(?:name|label|header)s?\s+(?:of|for)\b"
+)
+
+
+_DEFAULT_BEFORE = re.compile(r"""\w+\s*=\s*["'][\w .-]{0,20}$""")
+# An open parameter list of a definition that the hit stands in (no ``):`` since)
+_PARAMETERS = re.compile(r"\b(?:def|function)\s+\w+\s*\((?:(?!\)\s*(?:->[^:\n]*)?[:{]).)*$", re.S)
+PARAMETERS_REACH = 1200  # characters back to a definition's name, at most
+
+
+def _names_a_column(doc: Document, hit: Hit) -> str:
+    """What says the trait at ``hit`` is a column's name given to code (a parameter's
+    default, its documented meaning), or "".  The column's values are the data; naming
+    it records the schema, whatever the code then does with names beside it."""
+    text = doc.text
+    default = _COLUMN_DEFAULT.match(text, hit.end, min(len(text), hit.end + 60)) or (
+        # the default itself: ``race='race'``'s second race
+        _DEFAULT_BEFORE.search(text, max(0, hit.start - 60), hit.start)
+    )
+    if default and _PARAMETERS.search(text, max(0, hit.start - PARAMETERS_REACH), hit.start):
+        return "a parameter that names the column holding it"
+    for i in (hit.line, hit.line + 1):
+        if i < doc.line_count and _searched(_COLUMN_DOC, _line_near(doc, i, hit.start)):
+            return "documented as the name of the column holding it"
+    return ""
+
+
 def _from_a_name(doc: Document, hit: Hit) -> str:
     """The words after a trait in a sentence that say it is had from a name, or ""."""
     m = _FROM_A_NAME.match(doc.text, hit.end, min(len(doc.text), hit.end + 80))
@@ -1370,6 +1403,8 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
     if t.capability is Capability.INFERENCE:
         basis = Basis.BIOMETRIC if (ctx.biometric or ctx.file_surv) else Basis.UNKNOWN
         return Capability.INFERENCE, basis, (_sig(SignalName.CONFIDENCE_FIELD, 0.2, t.text),)
+    if (column := _names_a_column(doc, hit)) and t.kind is not TermKind.VALUE:
+        return Capability.RECORD, None, (_sig(SignalName.COLUMN_NAME_SETTING, 0.0, column),)
     if (
         (ctx.name or ctx.file_name)
         and (ctx.model or ctx.file_model or t.rule_id == "census-race-code")
@@ -1502,10 +1537,14 @@ def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         # ``/** 民族 */`` above ``private String mz;``: the comment names the field
         s = _sig(SignalName.FIELD_IN_CODE_OR_DATA, 0.0, "the doc comment of a field")
         return Capability.RECORD, None, (s,)
-    if t.ambiguous and not (ctx.fairness or hit.traits_near - {t.trait}):
+    if t.ambiguous:
         # "race" alone in a sentence is as often a contest; beside fairness words or
-        # another trait ("based on race or ethnicity") it is the protected sense
-        return None
+        # another trait ("based on race or ethnicity") it is the protected sense: the
+        # neighbour says so, as a value set's labels say what each label is
+        beside = sorted(w.value for w in hit.traits_near - {t.trait}) or list(ctx.fairness)
+        if not beside:
+            return None
+        return Capability.MENTION, None, (_sig(SignalName.PROTECTED_SENSE_BESIDE, 0.15, beside),)
     return Capability.MENTION, None, ()
 
 

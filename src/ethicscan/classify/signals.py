@@ -40,6 +40,8 @@ class SignalName(str, enum.Enum):
     FIELD_IN_CODE_OR_DATA = "field-in-code-or-data"
     GROUP_AS_DATA = "group-as-data"
     LABEL_OF_A_SENTENCE = "label-of-a-sentence"
+    PROTECTED_SENSE_BESIDE = "protected-sense-beside"
+    COLUMN_NAME_SETTING = "column-name-setting"
     RECORD_IN_SURVEILLANCE_OR_FACE_SOFTWARE = "record-in-surveillance-or-face-software"
     SAME_TRAIT_CAPABILITY_IN_FILE = "same-trait-capability-in-file"
     DATA_OF_A_NAME_MODEL = "data-of-a-name-model"
