@@ -801,7 +801,7 @@ _COLUMN_DOC = re.compile(
 )
 
 
-_DEFAULT_BEFORE = re.compile(r"""\w+\s*=\s*["'][\w .-]{0,20}$""")
+_DEFAULT_BEFORE = re.compile(r"""(\w+)\s*=\s*["'][\w .-]{0,20}$""")
 # An open parameter list of a definition that the hit stands in (no ``):`` since)
 _PARAMETERS = re.compile(r"\b(?:def|function)\s+\w+\s*\((?:(?!\)\s*(?:->[^:\n]*)?[:{]).)*$", re.S)
 PARAMETERS_REACH = 1200  # characters back to a definition's name, at most
@@ -812,9 +812,11 @@ def _names_a_column(doc: Document, hit: Hit) -> str:
     default, its documented meaning), or "".  The column's values are the data; naming
     it records the schema, whatever the code then does with names beside it."""
     text = doc.text
+    before = _DEFAULT_BEFORE.search(text, max(0, hit.start - 60), hit.start)
     default = _COLUMN_DEFAULT.match(text, hit.end, min(len(text), hit.end + 60)) or (
-        # the default itself: ``race='race'``'s second race
-        _DEFAULT_BEFORE.search(text, max(0, hit.start - 60), hit.start)
+        # the default itself: ``race='race'``'s second race (not ``bias_attr='race'``,
+        # a parameter of which attribute to split or predict by)
+        before is not None and hit.term.text.lower() in before.group(1).lower()
     )
     if default and _PARAMETERS.search(text, max(0, hit.start - PARAMETERS_REACH), hit.start):
         return "a parameter that names the column holding it"
