@@ -194,3 +194,15 @@ def test_a_value_too_short_for_a_sentence_is_never_one() -> None:
         assert shape._sentence_value(" ".join(["ab"] * n) + ".") == (
             len(" ".join(["ab"] * n) + ".") >= shape.SHORTEST_SENTENCE
         )
+
+
+def test_a_fingerprinted_finding_keeps_every_other_field() -> None:
+    """``analyse._fingerprinted`` is ``replace(f, fingerprint=fp)`` written out: a field
+    added to Finding and not passed on there fails this."""
+    import dataclasses
+
+    from ethicscan.classify.analyse import _fingerprinted
+
+    values = {f.name: object() for f in dataclasses.fields(Finding)}
+    f = Finding(**values)  # type: ignore[arg-type]
+    assert _fingerprinted(f, "fp") == dataclasses.replace(f, fingerprint="fp")

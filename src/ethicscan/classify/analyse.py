@@ -9,7 +9,6 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
 
 from ethicscan.classify.capability import (
     STRUCTURAL_SIGNALS,
@@ -208,19 +207,28 @@ def _link_neighbours(hits: list[Hit]) -> None:
     for h in hits:
         by_line[h.line].append(h)
     # What a hit learns is a function of its own term and of the terms of the hits
-    # WINDOW lines each side, by line (``_Around`` reads nothing else): lines whose
-    # windows hold the same terms (a log's records) share the work.
-    # A window's terms are hashed once per line (a minified line's are 100,000 long),
-    # then stand as a number.
-    terms = {ln: tuple(id(h.term) for h in hs) for ln, hs in by_line.items()}
-    numbers: dict[tuple[tuple[int, ...], ...], int] = {}
+    # around it (``_Around`` reads nothing else): the value labels within 2 lines and
+    # the other terms within WINDOW lines, each as a multiset (``_Around`` counts them,
+    # ``_learnt`` sorts what it reads).  Lines whose windows hold the same terms, in any
+    # order (a log's records, whose labels vary), share the work.  A line's terms are
+    # gathered once (a minified line's are 100,000 long), then the window stands as a
+    # number.
+    values: dict[int, list[int]] = defaultdict(list)
+    others: dict[int, list[int]] = defaultdict(list)
+    for ln, hs in by_line.items():
+        for h in hs:
+            (values if h.term.kind is TermKind.VALUE else others)[ln].append(id(h.term))
+    numbers: dict[tuple[tuple[int, ...], tuple[int, ...]], int] = {}
     shapes: dict[int, int] = {}  # line -> the number of its window's terms
     around: dict[int, _Around] = {}
     learnt: dict[tuple[int, int], _Learnt] = {}
     for h in hits:
         shape = shapes.get(h.line)
         if shape is None:
-            window = tuple(terms.get(ln, ()) for ln in range(h.line - WINDOW, h.line + WINDOW + 1))
+            window = (
+                _gathered(values, h.line, 2),
+                _gathered(others, h.line, WINDOW),
+            )
             shape = shapes[h.line] = numbers.setdefault(window, len(numbers))
         got = learnt.get((shape, id(h.term)))
         if got is None:
@@ -229,6 +237,17 @@ def _link_neighbours(hits: list[Hit]) -> None:
                 ar = around[shape] = _Around(by_line, h.line)
             got = learnt[(shape, id(h.term))] = _learnt(h.term, ar)
         h.cluster, h.trait_words_near, h.traits_near, h.religion_near, h.table = got
+
+
+def _gathered(terms: dict[int, list[int]], line: int, reach: int) -> tuple[int, ...]:
+    """The terms (ids) of lines ``line - reach`` .. ``line + reach``, sorted."""
+    out: list[int] = []
+    for ln in range(line - reach, line + reach + 1):
+        got = terms.get(ln)
+        if got:
+            out += got
+    out.sort()
+    return tuple(out)
 
 
 # What a hit learns from its neighbours: cluster, trait_words_near, traits_near,
@@ -630,6 +649,25 @@ def _face_input_findings(
 def with_fingerprints(findings: list[Finding]) -> list[Finding]:
     """``findings`` sorted, each with its fingerprint (:mod:`ethicscan.fingerprint`)."""
     findings.sort(key=Finding.sort_key)
-    return [
-        replace(f, fingerprint=fp) for f, fp in zip(findings, fingerprints(findings), strict=True)
-    ]
+    return [_fingerprinted(f, fp) for f, fp in zip(findings, fingerprints(findings), strict=True)]
+
+
+def _fingerprinted(f: Finding, fp: str) -> Finding:
+    """``replace(f, fingerprint=fp)``, without ``replace``'s reading of the fields by
+    name (a dense text has 100,000 findings)."""
+    return Finding(
+        f.rule,
+        f.trait,
+        f.capability,
+        f.basis,
+        f.severity,
+        f.confidence,
+        f.location,
+        f.evidence,
+        f.signals,
+        f.refs,
+        fp,
+        f.history,
+        f.suppression,
+        f.score,
+    )
