@@ -1589,6 +1589,7 @@ def shared_context(doc: Document, hit: Hit, scope: Scope, line: str) -> Context:
         got = work.evidence[(hit.line, id(scope))] = (ev, _frozen(ev._win), _frozen(ev._line))
     ev, win, on_line = got
     of_texts = scope is not PROSE_SCOPE and _row_with_sentence(doc, hit, line)
+    run = _names_run(doc, hit, scope)
     key = (
         id(scope),
         win,
@@ -1602,7 +1603,7 @@ def shared_context(doc: Document, hit: Hit, scope: Scope, line: str) -> Context:
         of_texts,
         of_texts and _field_of_a_note(doc, hit),
         # a member of an enumeration of names reads its own line apart from its fellows'
-        (hit.line, _names_run(doc, hit, scope)) if _names_run(doc, hit, scope) else None,
+        (hit.line, run) if run else None,
     )
     fields = work.contexts.get(key)
     if fields is None:
