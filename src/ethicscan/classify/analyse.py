@@ -23,7 +23,7 @@ from ethicscan.classify.document import CONFIG_SUFFIXES, Document
 from ethicscan.classify.schema import Container, Place, parse_schema
 from ethicscan.classify.signals import SignalName
 from ethicscan.classify.symbols import demangled
-from ethicscan.fingerprint import fingerprints
+from ethicscan.fingerprint import fingerprints, fingerprints_of
 from ethicscan.kinds import TextKind
 from ethicscan.model import (
     Basis,
@@ -132,10 +132,10 @@ def _analyse(
     decided = _one_per_enum(decided)
     decided = _in_catalogue(doc, decided, term_matches)
     make = _FindingMaker(doc, target)
-    findings = [make(h, d, text[h.start : h.end], h.start, line=h.line) for h, d in decided]
-    findings += _definition_findings(doc, decided, make)
-    findings += _face_input_findings(doc, decided, make)
-    return with_fingerprints(findings)
+    drafts = [make(h, d, text[h.start : h.end], h.start, line=h.line) for h, d in decided]
+    drafts += _definition_findings(doc, decided, make)
+    drafts += _face_input_findings(doc, decided, make)
+    return _finished(drafts)
 
 
 def _term_matches(doc: Document) -> list[Match[Term | Lookalike]]:
@@ -518,7 +518,7 @@ class _FindingMaker:
         pos: int,
         extra: tuple[Signal, ...] = (),
         line: int | None = None,
-    ) -> Finding:
+    ) -> _Draft:
         doc = self.doc
         if line is None:
             line = doc.line_of(pos)
@@ -542,25 +542,55 @@ class _FindingMaker:
             confidence = self._confidence[(d.score, d.capability)] = (
                 doc.catalogue.calibration.confidence(d.score, d.capability.value)
             )
-        return Finding(
-            rule=rule,
-            trait=h.term.trait,
-            capability=d.capability,
-            basis=d.basis if d.capability is Capability.INFERENCE else None,
-            severity=d.severity,
-            confidence=confidence,
-            score=d.score,
-            location=Location(doc.path, line + 1, col + 1, self.target),
-            evidence=Evidence(
-                term=term,
-                snippet=snippet,
-                language=h.term.lang,
-                gloss=h.term.gloss,
-            ),
-            signals=d.signals + extra,
-            refs=refs,
-            fingerprint="",
+        return (
+            doc.path,
+            line + 1,
+            col + 1,
+            rule,
+            h.term.trait,
+            d.capability,
+            d.basis if d.capability is Capability.INFERENCE else None,
+            d.severity,
+            confidence,
+            Location(doc.path, line + 1, col + 1, self.target),
+            Evidence(term=term, snippet=snippet, language=h.term.lang, gloss=h.term.gloss),
+            d.signals + extra,
+            refs,
+            d.score,
         )
+
+
+# A finding but its fingerprint: its sort key (path, line, column, rule), then the
+# fields of the Finding from trait on (``_finished`` makes it).
+_Draft = tuple[
+    str,
+    int,
+    int,
+    str,
+    Trait,
+    Capability,
+    "Basis | None",
+    Severity,
+    float,
+    Location,
+    Evidence,
+    tuple[Signal, ...],
+    tuple[Ref, ...],
+    float,
+]
+
+
+def _finished(drafts: list[_Draft]) -> list[Finding]:
+    """The findings of ``drafts``, sorted and fingerprinted as ``with_fingerprints``
+    sorts and fingerprints them, each made once."""
+    drafts.sort(key=lambda x: (x[0], x[1], x[2], x[3]))  # Finding.sort_key
+    fps = fingerprints_of((x[3], x[0], x[10].term, x[10].snippet) for x in drafts)
+    return [
+        Finding(r, t, c, b, s, conf, loc, ev, sig, refs, fp, None, None, score)
+        for (_, _, _, r, t, c, b, s, conf, loc, ev, sig, refs, score), fp in zip(
+            drafts, fps, strict=True
+        )
+    ]
 
 
 def _snippet(line: str, col: int) -> str:
@@ -577,11 +607,11 @@ _SERIOUS = (Capability.TARGETING, Capability.INFERENCE, Capability.SEARCH)
 
 def _definition_findings(
     doc: Document, decided: list[tuple[Hit, Decision]], make: _FindingMaker
-) -> list[Finding]:
+) -> list[_Draft]:
     """A docstring or doc comment that shows a capability makes the definition it
     documents a finding too: ``class FaceDetailAttributesInfo`` whose docstring lists
     肤色 is where a reader should look first."""
-    out: list[Finding] = []
+    out: list[_Draft] = []
     seen = {(h.line, h.term.rule_id) for h, _ in decided}
     for h, d in decided:
         if d.capability not in _SERIOUS or not h.in_comment:
@@ -613,7 +643,7 @@ _NOT_A_DETECTOR = re.compile(
 
 def _face_input_findings(
     doc: Document, decided: list[tuple[Hit, Decision]], make: _FindingMaker
-) -> list[Finding]:
+) -> list[_Draft]:
     """In a module that infers a trait from faces, the functions that find the faces
     are the biometric input of that inference."""
     biometric = [
@@ -624,7 +654,7 @@ def _face_input_findings(
     if not biometric or doc.is_prose:
         return []
     h, d = biometric[0]
-    out = []
+    out: list[_Draft] = []
     taken = {doc.line_of(x.start) for x, _ in decided}
     for line, name in doc.definitions():
         low = name.lower()
