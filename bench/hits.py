@@ -175,6 +175,7 @@ PHASES = (
     ("findings", "classify/analyse.py", "_finding"),
     ("findings", "classify/analyse.py", "__call__"),
     ("findings", "classify/analyse.py", "with_fingerprints"),
+    ("findings", "classify/analyse.py", "_finished"),
 )
 
 
