@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import json
 import random
+from pathlib import Path
 
 import pytest
 
+from ethicscan import ScanOptions, scan
 from ethicscan.kinds import TargetKind
 from ethicscan.model import (
     Basis,
@@ -117,13 +119,9 @@ def test_the_report_is_what_the_standard_encoder_writes(seed: int) -> None:
     assert render(result) == _reference(result)
 
 
-def test_a_scan_s_report_is_what_the_standard_encoder_writes(tmp_path: object) -> None:
+def test_a_scan_s_report_is_what_the_standard_encoder_writes(tmp_path: Path) -> None:
     """The same on the findings of a real scan (shared signals and references)."""
-    from pathlib import Path
-
-    from ethicscan import ScanOptions, scan
-
-    folder = Path(str(tmp_path))
+    folder = tmp_path
     (folder / "faces.jsonl").write_text(
         "".join(
             json.dumps({"face_id": i, "race": "asian", "race_confidence": 0.5, "ethnicity": "白"})
@@ -136,3 +134,30 @@ def test_a_scan_s_report_is_what_the_standard_encoder_writes(tmp_path: object) -
     result = scan([str(folder)], ScanOptions(jobs=1))
     assert len(result.findings) > 50
     assert render(result) == _reference(result)
+
+
+def test_signals_equal_in_python_but_written_apart_stay_apart() -> None:
+    """``Signal("a", 0.0) == Signal("a", -0.0)`` (and 1 == 1.0), but JSON writes them
+    apart: encoding shared signals once must not hand one the other's text."""
+    rng = random.Random(1)
+    base = _finding(rng, [()])
+    weights: tuple[float, ...] = (0.0, -0.0, 1, 1.0, 0.0)
+    findings = tuple(
+        Finding(
+            base.rule,
+            base.trait,
+            base.capability,
+            base.basis,
+            base.severity,
+            base.confidence,
+            base.location,
+            base.evidence,
+            (Signal("name", w, "detail"),),
+            base.refs,
+            base.fingerprint,
+        )
+        for w in weights
+    )
+    result = ScanResult((), findings, (), Stats(1, 1, 0.0), "c")
+    assert render(result) == _reference(result)
+    assert '"weight": -0.0' in render(result)
