@@ -161,3 +161,29 @@ def test_signals_equal_in_python_but_written_apart_stay_apart() -> None:
     result = ScanResult((), findings, (), Stats(1, 1, 0.0), "c")
     assert render(result) == _reference(result)
     assert '"weight": -0.0' in render(result)
+
+
+def test_tuples_of_the_same_signals_in_other_orders_are_written_apart() -> None:
+    """Signal tuples are found by their members' identities: tuples of the same
+    objects in another order, or fewer of them, are other texts."""
+    a, b = Signal("a", 0.1, "x"), Signal("b", -0.05, "y")
+    base = _finding(random.Random(2), [()])
+    shapes = [(a, b), (a,), (b, a), (a, b), (b,), (a, a)]
+    findings = tuple(
+        Finding(
+            base.rule,
+            base.trait,
+            base.capability,
+            base.basis,
+            base.severity,
+            base.confidence,
+            base.location,
+            base.evidence,
+            tuple(list(sig)),  # a new tuple each time
+            base.refs,
+            base.fingerprint,
+        )
+        for sig in shapes
+    )
+    result = ScanResult((), findings, (), Stats(1, 1, 0.0), "c")
+    assert render(result) == _reference(result)

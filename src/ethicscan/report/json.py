@@ -247,6 +247,7 @@ class _FindingTexts:
         self._terms: dict[tuple[str, str, str], tuple[str, str]] = {}
         self._blocks: dict[int, tuple[object, str]] = {}
         self._values: dict[object, str] = {}
+        self._members: dict[tuple[int, ...], tuple[tuple[Signal, ...], str]] = {}
 
     def block(
         self, obj: object, make: Callable[[], Any], exact: Callable[[], object] | None = None
@@ -267,7 +268,15 @@ class _FindingTexts:
         return text
 
     def _signals(self, sig: tuple[Signal, ...]) -> str:
-        return self.block(sig, lambda: [_signal_dict(x) for x in sig], lambda: _exact(sig))
+        # Tuples of the same Signal objects (the classifier makes each signal once) are
+        # found by the objects' identities, kept alive by the tuple stored with them.
+        ids = tuple(map(id, sig))
+        got = self._members.get(ids)
+        if got is None:
+            text = self.block(sig, lambda: [_signal_dict(x) for x in sig], lambda: _exact(sig))
+            got = self._members[ids] = (sig, text)
+        self._blocks[id(sig)] = (sig, got[1])
+        return got[1]
 
     def _refs(self, refs: tuple[Ref, ...]) -> str:
         return self.block(refs, lambda: [_ref_dict(r) for r in refs])
