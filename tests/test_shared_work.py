@@ -241,3 +241,15 @@ def test_a_register_member_shares_no_context_with_a_look_alike_line(
     )
     shared, alone = _both_ways(monkeypatch, catalogue, text, "include/names.h")
     assert shared == alone
+
+
+def test_a_fingerprinted_finding_keeps_every_other_field() -> None:
+    """``analyse._fingerprinted`` is ``replace(f, fingerprint=fp)`` written out: a field
+    added to Finding and not passed on there fails this."""
+    import dataclasses
+
+    from ethicscan.classify.analyse import _fingerprinted
+
+    values = {f.name: object() for f in dataclasses.fields(Finding)}
+    f = Finding(**values)  # type: ignore[arg-type]
+    assert _fingerprinted(f, "fp") == dataclasses.replace(f, fingerprint="fp")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from ethicscan.model import Finding
 
@@ -27,10 +27,19 @@ def fingerprints(findings: Sequence[Finding], paths: Sequence[str] | None = None
     order.  ``paths``: the path each finding is fingerprinted at (default: its
     location's path)."""
     at = paths if paths is not None else [f.location.path for f in findings]
+    return fingerprints_of(
+        (f.rule, path, f.evidence.term, f.evidence.snippet)
+        for f, path in zip(findings, at, strict=True)
+    )
+
+
+def fingerprints_of(rows: Iterable[tuple[str, str, str, str]]) -> list[str]:
+    """The fingerprint of each finding given as (rule, path, term, snippet), in order,
+    counting equal ones in that order (what :func:`fingerprints` reads of a finding)."""
     counts: dict[str, int] = defaultdict(int)
     out = []
-    for f, path in zip(findings, at, strict=True):
-        rule, term, line = text_key(f.rule, f.evidence.term, f.evidence.snippet)
+    for rule_id, path, term_text, snippet in rows:
+        rule, term, line = text_key(rule_id, term_text, snippet)
         basis = "\x1f".join((rule, path, term, line))
         n = counts[basis]
         counts[basis] += 1

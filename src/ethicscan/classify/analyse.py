@@ -9,7 +9,6 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import replace
 
 from ethicscan.classify.capability import (
     STRUCTURAL_SIGNALS,
@@ -24,7 +23,7 @@ from ethicscan.classify.document import CONFIG_SUFFIXES, Document
 from ethicscan.classify.schema import Container, Place, parse_schema
 from ethicscan.classify.signals import SignalName
 from ethicscan.classify.symbols import demangled
-from ethicscan.fingerprint import fingerprints
+from ethicscan.fingerprint import fingerprints, fingerprints_of
 from ethicscan.kinds import TextKind
 from ethicscan.model import (
     Basis,
@@ -133,10 +132,10 @@ def _analyse(
     decided = _one_per_enum(decided)
     decided = _in_catalogue(doc, decided, term_matches)
     make = _FindingMaker(doc, target)
-    findings = [make(h, d, text[h.start : h.end], h.start, line=h.line) for h, d in decided]
-    findings += _definition_findings(doc, decided, make)
-    findings += _face_input_findings(doc, decided, make)
-    return with_fingerprints(findings)
+    drafts = [make(h, d, text[h.start : h.end], h.start, line=h.line) for h, d in decided]
+    drafts += _definition_findings(doc, decided, make)
+    drafts += _face_input_findings(doc, decided, make)
+    return _finished(drafts)
 
 
 def _term_matches(doc: Document) -> list[Match[Term | Lookalike]]:
@@ -208,19 +207,28 @@ def _link_neighbours(hits: list[Hit]) -> None:
     for h in hits:
         by_line[h.line].append(h)
     # What a hit learns is a function of its own term and of the terms of the hits
-    # WINDOW lines each side, by line (``_Around`` reads nothing else): lines whose
-    # windows hold the same terms (a log's records) share the work.
-    # A window's terms are hashed once per line (a minified line's are 100,000 long),
-    # then stand as a number.
-    terms = {ln: tuple(id(h.term) for h in hs) for ln, hs in by_line.items()}
-    numbers: dict[tuple[tuple[int, ...], ...], int] = {}
+    # around it (``_Around`` reads nothing else): the value labels within 2 lines and
+    # the other terms within WINDOW lines, each as a multiset (``_Around`` counts them,
+    # ``_learnt`` sorts what it reads).  Lines whose windows hold the same terms, in any
+    # order (a log's records, whose labels vary), share the work.  A line's terms are
+    # gathered once (a minified line's are 100,000 long), then the window stands as a
+    # number.
+    values: dict[int, list[int]] = defaultdict(list)
+    others: dict[int, list[int]] = defaultdict(list)
+    for ln, hs in by_line.items():
+        for h in hs:
+            (values if h.term.kind is TermKind.VALUE else others)[ln].append(id(h.term))
+    numbers: dict[tuple[tuple[int, ...], tuple[int, ...]], int] = {}
     shapes: dict[int, int] = {}  # line -> the number of its window's terms
     around: dict[int, _Around] = {}
     learnt: dict[tuple[int, int], _Learnt] = {}
     for h in hits:
         shape = shapes.get(h.line)
         if shape is None:
-            window = tuple(terms.get(ln, ()) for ln in range(h.line - WINDOW, h.line + WINDOW + 1))
+            window = (
+                _gathered(values, h.line, 2),
+                _gathered(others, h.line, WINDOW),
+            )
             shape = shapes[h.line] = numbers.setdefault(window, len(numbers))
         got = learnt.get((shape, id(h.term)))
         if got is None:
@@ -229,6 +237,17 @@ def _link_neighbours(hits: list[Hit]) -> None:
                 ar = around[shape] = _Around(by_line, h.line)
             got = learnt[(shape, id(h.term))] = _learnt(h.term, ar)
         h.cluster, h.trait_words_near, h.traits_near, h.religion_near, h.table = got
+
+
+def _gathered(terms: dict[int, list[int]], line: int, reach: int) -> tuple[int, ...]:
+    """The terms (ids) of lines ``line - reach`` .. ``line + reach``, sorted."""
+    out: list[int] = []
+    for ln in range(line - reach, line + reach + 1):
+        got = terms.get(ln)
+        if got:
+            out += got
+    out.sort()
+    return tuple(out)
 
 
 # What a hit learns from its neighbours: cluster, trait_words_near, traits_near,
@@ -504,7 +523,7 @@ class _FindingMaker:
         pos: int,
         extra: tuple[Signal, ...] = (),
         line: int | None = None,
-    ) -> Finding:
+    ) -> _Draft:
         doc = self.doc
         if line is None:
             line = doc.line_of(pos)
@@ -528,25 +547,55 @@ class _FindingMaker:
             confidence = self._confidence[(d.score, d.capability)] = (
                 doc.catalogue.calibration.confidence(d.score, d.capability.value)
             )
-        return Finding(
-            rule=rule,
-            trait=h.term.trait,
-            capability=d.capability,
-            basis=d.basis if d.capability is Capability.INFERENCE else None,
-            severity=d.severity,
-            confidence=confidence,
-            score=d.score,
-            location=Location(doc.path, line + 1, col + 1, self.target),
-            evidence=Evidence(
-                term=term,
-                snippet=snippet,
-                language=h.term.lang,
-                gloss=h.term.gloss,
-            ),
-            signals=d.signals + extra,
-            refs=refs,
-            fingerprint="",
+        return (
+            doc.path,
+            line + 1,
+            col + 1,
+            rule,
+            h.term.trait,
+            d.capability,
+            d.basis if d.capability is Capability.INFERENCE else None,
+            d.severity,
+            confidence,
+            Location(doc.path, line + 1, col + 1, self.target),
+            Evidence(term=term, snippet=snippet, language=h.term.lang, gloss=h.term.gloss),
+            d.signals + extra,
+            refs,
+            d.score,
         )
+
+
+# A finding but its fingerprint: its sort key (path, line, column, rule), then the
+# fields of the Finding from trait on (``_finished`` makes it).
+_Draft = tuple[
+    str,
+    int,
+    int,
+    str,
+    Trait,
+    Capability,
+    "Basis | None",
+    Severity,
+    float,
+    Location,
+    Evidence,
+    tuple[Signal, ...],
+    tuple[Ref, ...],
+    float,
+]
+
+
+def _finished(drafts: list[_Draft]) -> list[Finding]:
+    """The findings of ``drafts``, sorted and fingerprinted as ``with_fingerprints``
+    sorts and fingerprints them, each made once."""
+    drafts.sort(key=lambda x: (x[0], x[1], x[2], x[3]))  # Finding.sort_key
+    fps = fingerprints_of((x[3], x[0], x[10].term, x[10].snippet) for x in drafts)
+    return [
+        Finding(r, t, c, b, s, conf, loc, ev, sig, refs, fp, None, None, score)
+        for (_, _, _, r, t, c, b, s, conf, loc, ev, sig, refs, score), fp in zip(
+            drafts, fps, strict=True
+        )
+    ]
 
 
 def _snippet(line: str, col: int) -> str:
@@ -563,11 +612,11 @@ _SERIOUS = (Capability.TARGETING, Capability.INFERENCE, Capability.SEARCH)
 
 def _definition_findings(
     doc: Document, decided: list[tuple[Hit, Decision]], make: _FindingMaker
-) -> list[Finding]:
+) -> list[_Draft]:
     """A docstring or doc comment that shows a capability makes the definition it
     documents a finding too: ``class FaceDetailAttributesInfo`` whose docstring lists
     肤色 is where a reader should look first."""
-    out: list[Finding] = []
+    out: list[_Draft] = []
     seen = {(h.line, h.term.rule_id) for h, _ in decided}
     for h, d in decided:
         if d.capability not in _SERIOUS or not h.in_comment:
@@ -599,7 +648,7 @@ _NOT_A_DETECTOR = re.compile(
 
 def _face_input_findings(
     doc: Document, decided: list[tuple[Hit, Decision]], make: _FindingMaker
-) -> list[Finding]:
+) -> list[_Draft]:
     """In a module that infers a trait from faces, the functions that find the faces
     are the biometric input of that inference."""
     biometric = [
@@ -610,7 +659,7 @@ def _face_input_findings(
     if not biometric or doc.is_prose:
         return []
     h, d = biometric[0]
-    out = []
+    out: list[_Draft] = []
     taken = {doc.line_of(x.start) for x, _ in decided}
     for line, name in doc.definitions():
         low = name.lower()
@@ -635,6 +684,25 @@ def _face_input_findings(
 def with_fingerprints(findings: list[Finding]) -> list[Finding]:
     """``findings`` sorted, each with its fingerprint (:mod:`ethicscan.fingerprint`)."""
     findings.sort(key=Finding.sort_key)
-    return [
-        replace(f, fingerprint=fp) for f, fp in zip(findings, fingerprints(findings), strict=True)
-    ]
+    return [_fingerprinted(f, fp) for f, fp in zip(findings, fingerprints(findings), strict=True)]
+
+
+def _fingerprinted(f: Finding, fp: str) -> Finding:
+    """``replace(f, fingerprint=fp)``, without ``replace``'s reading of the fields by
+    name (a dense text has 100,000 findings)."""
+    return Finding(
+        f.rule,
+        f.trait,
+        f.capability,
+        f.basis,
+        f.severity,
+        f.confidence,
+        f.location,
+        f.evidence,
+        f.signals,
+        f.refs,
+        fp,
+        f.history,
+        f.suppression,
+        f.score,
+    )

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import bisect
 import functools
+import operator
 import re
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import repeat
 
 from ethicscan.classify.document import CONFIG_SUFFIXES, LOCAL, Document
 from ethicscan.classify.schema import Place, Role
@@ -1667,8 +1670,28 @@ class SharedWork:
     def __init__(self) -> None:
         # (line, scope) -> the Evidence of a hit of that line, and its words, frozen
         self.evidence: dict[tuple[int, int], tuple[Evidence, _Frozen, _Frozen]] = {}
-        # key -> the fields of the Context, but the hit's own
-        self.contexts: dict[tuple[object, ...], dict[str, object]] = {}
+        # key -> the values of the Context's fields, but the hit's own (_SHARED_FIELDS)
+        self.contexts: dict[tuple[object, ...], tuple[object, ...]] = {}
+
+
+# The fields of a Context that hits share, in order, and what sets each on a new one (a
+# slot's descriptor): a shared Context is made without ``Context.__init__``, whose
+# frozen assignments, one a field, were a tenth of the classifier's time in a dense text.
+_SHARED_FIELDS = tuple(f for f in Context.__dataclass_fields__ if f not in _CONTEXT_OWN)
+_SETTERS = tuple(Context.__dict__[f].__set__ for f in _SHARED_FIELDS)
+_SET_EVIDENCE = Context.__dict__["evidence"].__set__
+_SET_LINE = Context.__dict__["line"].__set__
+_call: Callable[..., object] = getattr(operator, "call", lambda f, *args: f(*args))  # 3.10
+
+
+def _made(values: tuple[object, ...], ev: Evidence, line: str) -> Context:
+    """``Context(evidence=ev, line=line, **dict(zip(_SHARED_FIELDS, values)))``, made
+    by setting each slot (a Context has no ``__post_init__``; every field is set)."""
+    ctx: Context = object.__new__(Context)
+    deque(map(_call, _SETTERS, repeat(ctx), values), maxlen=0)
+    _SET_EVIDENCE(ctx, ev)
+    _SET_LINE(ctx, line)
+    return ctx
 
 
 def _frozen(words: dict[str, list[str]]) -> _Frozen:
@@ -1713,16 +1736,17 @@ def shared_context(doc: Document, hit: Hit, scope: Scope, line: str) -> Context:
         # a member of a register of names reads its own words apart from its fellows'
         None if run is None else (run, _member_words(doc, hit, scope.reach, run)),
     )
-    fields = work.contexts.get(key)
-    if fields is None:
+    values = work.contexts.get(key)
+    if values is None:
         ctx = _context(doc, hit, scope, line, ev)
-        work.contexts[key] = {
-            f: getattr(ctx, f) for f in Context.__dataclass_fields__ if f not in _CONTEXT_OWN
-        }
+        work.contexts[key] = tuple(getattr(ctx, f) for f in _SHARED_FIELDS)
         return ctx
-    ctx = Context(evidence=ev, line=line, **fields)  # type: ignore[arg-type]
+    ctx = _made(values, ev, line)
     if VERIFY_SHARED:
+        fields = dict(zip(_SHARED_FIELDS, values, strict=True))
+        if ctx != Context(evidence=ev, line=line, **fields):  # type: ignore[arg-type]
+            raise AssertionError(f"a shared context is made wrong at {doc.path}:{hit.line + 1}")
         fresh = _context(doc, hit, scope, line)
-        if fresh != Context(evidence=fresh.evidence, line=line, **fields):  # type: ignore[arg-type]
+        if fresh != _made(values, fresh.evidence, line):
             raise AssertionError(f"a shared context differs at {doc.path}:{hit.line + 1}")
     return ctx

@@ -1,0 +1,189 @@
+"""The JSON report is written from a template (``report.json.render``), not by the
+standard indented encoder, which is slow on a report of 100,000 findings: the two must
+agree character for character, whatever the findings hold."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from ethicscan import ScanOptions, scan
+from ethicscan.kinds import TargetKind
+from ethicscan.model import (
+    Basis,
+    Capability,
+    Commit,
+    Evidence,
+    Finding,
+    History,
+    HistoryStatus,
+    Location,
+    Notice,
+    Ref,
+    ScanResult,
+    Severity,
+    Signal,
+    Skipped,
+    SkipReason,
+    Stats,
+    Suppression,
+    Target,
+    Trait,
+)
+from ethicscan.report.json import render, to_dict, valid
+
+# strings a report may carry: non-ASCII, quotes and backslashes, control characters,
+# the line breaks JSON leaves alone, lone surrogates (a file name that is not UTF-8)
+_STRINGS = (
+    "",
+    "race",
+    "民族",
+    'say "hi"\\ there',
+    "tab\there\nnew\r\x00\x1f\x7f",
+    "\u2028\u2029\x85",
+    "bad\udcff name",
+    "\ud800",
+    "😀 emoji",
+)
+_FLOATS = (0.0, -0.0, 0.05, 0.1 + 0.2, 1.0, 0.99, 1e-7, 1e16, float("nan"), float("inf"))
+
+
+def _reference(result: ScanResult) -> str:
+    return json.dumps(valid(to_dict(result)), ensure_ascii=False, indent=2) + "\n"
+
+
+def _finding(rng: random.Random, shared: list[tuple[Signal, ...]]) -> Finding:
+    s = lambda: rng.choice(_STRINGS)  # noqa: E731
+    signals = (
+        rng.choice(shared)
+        if rng.random() < 0.7
+        else (tuple(Signal(s(), rng.choice(_FLOATS), s()) for _ in range(rng.randint(0, 3))))
+    )
+    commit = Commit(s(), s(), s())
+    return Finding(
+        rule=s(),
+        trait=rng.choice(list(Trait)),
+        capability=rng.choice(list(Capability)),
+        basis=rng.choice([None, *Basis]),
+        severity=rng.choice(list(Severity)),
+        confidence=rng.choice(_FLOATS),
+        score=rng.choice((*_FLOATS, 1, 0)),
+        location=Location(
+            s(),
+            rng.randint(0, 10**6),
+            rng.randint(0, 300),
+            s(),
+            rng.choice([None, 1, 12]),
+            rng.choice([None, 0, 2**40]),
+            s(),
+        ),
+        evidence=Evidence(s(), s(), s(), s()),
+        signals=signals,
+        refs=tuple(Ref(s(), s(), s()) for _ in range(rng.randint(0, 2))),
+        fingerprint=s(),
+        history=rng.choice([None, History(commit, commit, rng.choice(list(HistoryStatus)), s())]),
+        suppression=rng.choice([None, Suppression(s(), s())]),
+    )
+
+
+def _result(rng: random.Random, n: int) -> ScanResult:
+    s = lambda: rng.choice(_STRINGS)  # noqa: E731
+    shared = [(Signal(s(), 0.1, s()),), (), (Signal("a", 0.05, ""), Signal(s(), -0.1, s()))]
+    return ScanResult(
+        targets=tuple(
+            Target(s(), rng.choice(list(TargetKind)), s(), s(), rng.randint(0, 9))
+            for _ in range(rng.randint(0, 2))
+        ),
+        findings=tuple(_finding(rng, shared) for _ in range(n)),
+        skipped=tuple(
+            Skipped(s(), rng.choice(list(SkipReason)), s(), s()) for _ in range(rng.randint(0, 2))
+        ),
+        stats=Stats(rng.randint(0, 5), rng.randint(0, 10**9), rng.choice(_FLOATS)),
+        catalogue_version=s(),
+        tool_version=s(),
+        warnings=tuple(Notice(s(), rng.randint(0, 9), s(), s()) for _ in range(rng.randint(0, 2))),
+        started=s(),
+        disabled_rules=tuple(s() for _ in range(rng.randint(0, 2))),
+        min_confidence=rng.choice(_FLOATS),
+        config_file=s(),
+    )
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_report_is_what_the_standard_encoder_writes(seed: int) -> None:
+    rng = random.Random(seed)
+    result = _result(rng, rng.choice([0, 1, 2, 30]))
+    assert render(result) == _reference(result)
+
+
+def test_a_scan_s_report_is_what_the_standard_encoder_writes(tmp_path: Path) -> None:
+    """The same on the findings of a real scan (shared signals and references)."""
+    folder = tmp_path
+    (folder / "faces.jsonl").write_text(
+        "".join(
+            json.dumps({"face_id": i, "race": "asian", "race_confidence": 0.5, "ethnicity": "白"})
+            + "\n"
+            for i in range(50)
+        ),
+        encoding="utf-8",
+    )
+    (folder / "m.py").write_text("race = model.predict_race(face)  # 民族\n", encoding="utf-8")
+    result = scan([str(folder)], ScanOptions(jobs=1))
+    assert len(result.findings) > 50
+    assert render(result) == _reference(result)
+
+
+def test_signals_equal_in_python_but_written_apart_stay_apart() -> None:
+    """``Signal("a", 0.0) == Signal("a", -0.0)`` (and 1 == 1.0), but JSON writes them
+    apart: encoding shared signals once must not hand one the other's text."""
+    rng = random.Random(1)
+    base = _finding(rng, [()])
+    weights: tuple[float, ...] = (0.0, -0.0, 1, 1.0, 0.0)
+    findings = tuple(
+        Finding(
+            base.rule,
+            base.trait,
+            base.capability,
+            base.basis,
+            base.severity,
+            base.confidence,
+            base.location,
+            base.evidence,
+            (Signal("name", w, "detail"),),
+            base.refs,
+            base.fingerprint,
+        )
+        for w in weights
+    )
+    result = ScanResult((), findings, (), Stats(1, 1, 0.0), "c")
+    assert render(result) == _reference(result)
+    assert '"weight": -0.0' in render(result)
+
+
+def test_tuples_of_the_same_signals_in_other_orders_are_written_apart() -> None:
+    """Signal tuples are found by their members' identities: tuples of the same
+    objects in another order, or fewer of them, are other texts."""
+    a, b = Signal("a", 0.1, "x"), Signal("b", -0.05, "y")
+    base = _finding(random.Random(2), [()])
+    shapes = [(a, b), (a,), (b, a), (a, b), (b,), (a, a)]
+    findings = tuple(
+        Finding(
+            base.rule,
+            base.trait,
+            base.capability,
+            base.basis,
+            base.severity,
+            base.confidence,
+            base.location,
+            base.evidence,
+            tuple(list(sig)),  # a new tuple each time
+            base.refs,
+            base.fingerprint,
+        )
+        for sig in shapes
+    )
+    result = ScanResult((), findings, (), Stats(1, 1, 0.0), "c")
+    assert render(result) == _reference(result)
