@@ -1052,3 +1052,26 @@ def test_a_setting_that_names_the_race_column_records_it() -> None:
     by_line = {f.location.line: f.capability for f in scan_text(module, "imputer/base.py")}
     assert by_line[11] is Capability.RECORD
     assert by_line[16] is Capability.INFERENCE
+
+
+def test_a_police_systems_table_records_and_its_index_searches() -> None:
+    """In a police system's SQL, the rows of its 民族 dictionary store the trait: records.
+    A search index over the same field (Solr, Elasticsearch) is built to search people
+    by it; face data put in a store is too (tests/corpus)."""
+    sql = (
+        "-- 重点人员 管控 (police key-person control): data dictionaries\n"
+        "INSERT INTO dictionary VALUES ('1', '140', '01', 'ETHNICITY', '汉族', 'SYSTEM');\n"
+        "INSERT INTO dictionary VALUES ('2', '140', '02', 'ETHNICITY', '蒙古族', 'SYSTEM');\n"
+        "INSERT INTO dictionary VALUES ('3', '150', '01', 'EDUCATION', '大学', 'SYSTEM');\n"
+    )
+    solr = (
+        "/** 重点人员 布控 索引 */\n"
+        "public class PersonIndex {\n"
+        '    @Field("popu_nation")\n'
+        "    private String nation; // 民族 (solr)\n"
+        "}\n"
+    )
+    stored = {f.capability for f in scan_text(sql, "db/zdry.sql") if f.trait.value == "ethnicity"}
+    indexed = [f for f in scan_text(solr, "solr/PersonIndex.java") if f.location.line == 4]
+    assert stored and stored <= {Capability.RECORD}
+    assert indexed and {f.capability for f in indexed} == {Capability.SEARCH}

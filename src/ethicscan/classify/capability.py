@@ -57,6 +57,8 @@ _CONDITION = re.compile(
 )
 # an identity document named in an identifier or beside it: ``CITIZENIDCARD``, ``IdCard``,
 # ``id_card``, 身份证 (the document's own fields: 民族 is printed on every resident card)
+# The words of a data store that is an index for searching, not a table
+_SEARCH_INDEX = frozenset({"elasticsearch", "index mapping", "mappings", "solr"})
 _ID_DOCUMENT = re.compile(r"(?i:id_?card|identity_?card|citizen_?id)|身份证|居民证")
 _SELECTS_AN_OPTION = re.compile(r"<option\b|\bselected\b|\bchecked\b", re.IGNORECASE)
 _DOMAIN_TAIL = re.compile(r"^\.(?:com|net|org|io|in|cn|co|uk|de|info|biz|me|us|dev|app|xyz)\b")
@@ -972,6 +974,7 @@ class Context:
     file_surv: bool
     alert: tuple[str, ...]
     store: tuple[str, ...]
+    searched: tuple[str, ...]  # of store: the words of a query or of a search index
     declared: tuple[str, ...]
     clinical: tuple[str, ...]
     name: tuple[str, ...]
@@ -1021,8 +1024,11 @@ def _context(
     alert = tuple(ev.near(Category.ALERT))
     # a sentence searches when it says so; a store it names is a noun, not an act
     store = ev.near(Category.QUERY)
+    searched = list(store)
     if scope is not SENTENCE_SCOPE:
-        store = ev.near(Category.STORE) + store
+        stored = ev.near(Category.STORE)
+        store = stored + store
+        searched += [w for w in stored if w.lower() in _SEARCH_INDEX]
     declared, clinical = tuple(ev.near(Category.DECLARED)), tuple(ev.near(Category.CLINICAL_CENSUS))
     if of_texts and not _field_of_a_note(doc, hit):
         # the students of a dataset's text are its people, not a form's
@@ -1064,6 +1070,7 @@ def _context(
         file_surv=ev.in_file(Category.SURVEILLANCE) >= 3,  # the software's kind: all it names
         alert=alert,
         store=tuple(store),
+        searched=tuple(searched),
         declared=declared,
         clinical=clinical,
         name=tuple(ev.near(Category.NAME)),
@@ -1473,7 +1480,12 @@ def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         # trait is read from an identity document the device scanned, not from the face
         s = _sig(SignalName.DECLARED_DATA, 0.05, f"a field of an identity document: {doc_of[0]}")
         return Capability.RECORD, None, (s,)
-    if ctx.store and (ctx.biometric or ctx.surv or ctx.file_surv):
+    if (ctx.searched and (ctx.biometric or ctx.surv or ctx.file_surv)) or (
+        ctx.store and ctx.biometric
+    ):
+        # a query, or an index built to search by it (Elasticsearch, Solr), or face
+        # data put in a store (a database of faces by their attributes); a police
+        # system's table column or a row inserted into it stores the trait: a record
         sig = [_sig(SignalName.DATA_STORE_OR_QUERY, 0.1, ctx.store)]
         if ctx.surv:
             sig.append(_sig(SignalName.SURVEILLANCE_CONTEXT, 0.1, ctx.surv))
