@@ -112,6 +112,23 @@ def _result(rng: random.Random, n: int) -> ScanResult:
     )
 
 
+def _with_signals(base: Finding, signals: tuple[Signal, ...]) -> Finding:
+    """``base`` with other signals, built anew (not ``replace``: a new object each time)."""
+    return Finding(
+        base.rule,
+        base.trait,
+        base.capability,
+        base.basis,
+        base.severity,
+        base.confidence,
+        base.location,
+        base.evidence,
+        signals,
+        base.refs,
+        base.fingerprint,
+    )
+
+
 @pytest.mark.parametrize("seed", range(40))
 def test_the_report_is_what_the_standard_encoder_writes(seed: int) -> None:
     rng = random.Random(seed)
@@ -142,22 +159,7 @@ def test_signals_equal_in_python_but_written_apart_stay_apart() -> None:
     rng = random.Random(1)
     base = _finding(rng, [()])
     weights: tuple[float, ...] = (0.0, -0.0, 1, 1.0, 0.0)
-    findings = tuple(
-        Finding(
-            base.rule,
-            base.trait,
-            base.capability,
-            base.basis,
-            base.severity,
-            base.confidence,
-            base.location,
-            base.evidence,
-            (Signal("name", w, "detail"),),
-            base.refs,
-            base.fingerprint,
-        )
-        for w in weights
-    )
+    findings = tuple(_with_signals(base, (Signal("name", w, "detail"),)) for w in weights)
     result = ScanResult((), findings, (), Stats(1, 1, 0.0), "c")
     assert render(result) == _reference(result)
     assert '"weight": -0.0' in render(result)
@@ -170,19 +172,7 @@ def test_tuples_of_the_same_signals_in_other_orders_are_written_apart() -> None:
     base = _finding(random.Random(2), [()])
     shapes = [(a, b), (a,), (b, a), (a, b), (b,), (a, a)]
     findings = tuple(
-        Finding(
-            base.rule,
-            base.trait,
-            base.capability,
-            base.basis,
-            base.severity,
-            base.confidence,
-            base.location,
-            base.evidence,
-            tuple(list(sig)),  # a new tuple each time
-            base.refs,
-            base.fingerprint,
-        )
+        _with_signals(base, tuple(list(sig)))  # a new tuple each time
         for sig in shapes
     )
     result = ScanResult((), findings, (), Stats(1, 1, 0.0), "c")
