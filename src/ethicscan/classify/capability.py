@@ -32,6 +32,7 @@ from ethicscan.classify.shape import (
 )
 from ethicscan.classify.signals import SignalName
 from ethicscan.model import Basis, Capability, Severity, Signal, Trait
+from ethicscan.names import base_name
 from ethicscan.rules.catalogue import Category, Term, TermKind
 
 WINDOW = 3  # lines each side that count as "near"
@@ -1096,11 +1097,6 @@ def _context(
 _MEMBER_OWN = (Category.FACE, Category.IMAGE, Category.MODEL, Category.ANALYSIS)
 
 
-def _file_name(doc: Document) -> str:
-    """The last part of the document's path (an archive member's own name)."""
-    return doc.path.replace("\\", "/").rsplit("/", 1)[-1].rsplit("!", 1)[-1]
-
-
 def _names_run(doc: Document, hit: Hit, scope: Scope) -> tuple[int, int] | None:
     """The register of names the hit's line is a member of (``Document.names_run``),
     for a hit of code outside a schema; else None."""
@@ -1473,7 +1469,7 @@ def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
     if (
         not (ctx.textual or ctx.model_line or ctx.alert)
         and (not hit.in_comment or doc.documents_field(hit.start))
-        and (doc_of := _ID_DOCUMENT.search(ctx.line) or _ID_DOCUMENT.search(_file_name(doc)))
+        and (doc_of := _ID_DOCUMENT.search(ctx.line) or _ID_DOCUMENT.search(base_name(doc.path)))
     ):
         # ``EM_CITIZENIDCARD_ETHNICITY``, ``nEthnicity; // 身份证民族`` in a face SDK, a
         # ``religion`` field of ``thai_idcard_result.py`` beside its OCR confidence: the
