@@ -337,3 +337,25 @@ def test_every_schema_format_has_its_grammar_module() -> None:
     for fmt in formats:
         module = importlib.import_module(f"ethicscan.classify.schema.{fmt}")
         assert schema._PARSERS[fmt] is module.parse
+
+
+def test_a_ddl_script_under_another_name_is_read_as_sql() -> None:
+    """A Subversion copy (``….svn-base``) or a ``.txt`` of DDL is a script of tables; a
+    module of code holding DDL in its strings is code, and so is a single statement."""
+    ddl = (
+        "-- person tables\n"
+        "create sequence s_person;\n"
+        "create table person (\n   id NUMBER(10) not null,\n   mz VARCHAR2(10)\n);\n"
+        "comment on column person.mz is\n'民族';\n"
+    )
+    for name in ("pristine/1d/1d6a.svn-base", "db/schema.txt", "db/person"):
+        schema = parse_schema(name, ddl)
+        assert schema is not None and schema.format == "sql", name
+        person = next(c for c in schema.containers if c.name == "person")
+        assert [f.description for f in person.fields if f.name == "mz"] == ["民族"]
+        assert schema.container_at(7) is person  # the note on the line after COMMENT ON
+    migration = "import sqlite3\n" + "\n".join(
+        f'SQL_{i} = """\ncreate table t{i} (id int);\n"""' for i in range(3)
+    )
+    assert parse_schema("migrate.py", migration) is None
+    assert parse_schema("notes.txt", "create table person (id int, race text);\n") is None

@@ -9,6 +9,7 @@ None, and never raises.  Lines are 0-based, like :class:`Document`'s.
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from ethicscan.classify.schema import graphql, openapi, proto, sql, xsd
@@ -62,6 +63,8 @@ def schema_format(path: str, text: str, ext: str | None = None) -> str | None:
     if fmt:
         return fmt
     head = text[:20000]
+    if ext not in _JSON_SUFFIXES and ext not in _YAML_SUFFIXES and _reads_as_ddl(head):
+        return "sql"  # a script of DDL under another name (``….svn-base``, ``schema.txt``)
     if ext in _JSON_SUFFIXES or ext in _YAML_SUFFIXES:
         if re.search(r"""(?m)["']?(?:\$schema|openapi|swagger)["']?\s*:""", head):
             return "openapi"
@@ -70,6 +73,28 @@ def schema_format(path: str, text: str, ext: str | None = None) -> str | None:
         ):
             return "openapi"
     return None
+
+
+# Statements that open a line of a DDL script, and lines that open a module of code
+# (a migration in Python or Java holds DDL in its strings: it is code, not a script).
+_DDL_STATEMENT = re.compile(
+    r"(?im)^[ \t]*(?:create[ \t]+(?:table|sequence|index|unique|view|type)|drop[ \t]+table"
+    r"|alter[ \t]+table|comment[ \t]+on[ \t]+(?:table|column))\b"
+)
+_CODE_LINE = re.compile(
+    r"(?m)^[ \t]*(?:import|package|from[ \t]+\S+[ \t]+import|def|class|public|private"
+    r"|function|#include|using|namespace|const|var|let|module)\b"
+)
+_DDL_STATEMENTS = 3
+
+
+def _reads_as_ddl(head: str) -> bool:
+    """Does a text of no schema suffix read as a DDL script: three statements of DDL
+    opening lines, and no line of a module of code?"""
+    statements = itertools.islice(_DDL_STATEMENT.finditer(head), _DDL_STATEMENTS)
+    if sum(1 for _ in statements) < _DDL_STATEMENTS:
+        return False
+    return _CODE_LINE.search(head) is None
 
 
 def parse_schema(path: str, text: str, ext: str | None = None) -> Schema | None:

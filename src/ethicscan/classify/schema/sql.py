@@ -158,8 +158,10 @@ def parse(text: str) -> list[Container]:
         )
         if table is None:
             continue
-        line = line_of(starts, m.start())
-        table.extra_lines.add(line)
+        # every line of the statement: its note may stand on the next (``IS\n'民族'``)
+        table.extra_lines.update(
+            range(line_of(starts, m.start()), line_of(starts, max(m.start(), m.end() - 1)) + 1)
+        )
         if kind == "table":
             table.description = (table.description + " " + note).strip()
         else:
