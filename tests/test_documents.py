@@ -365,6 +365,19 @@ def test_html_visible_text_keeps_lines() -> None:
     ]
 
 
+def test_html_form_controls_keep_their_opening_name() -> None:
+    """A label beside a form control is a field of a form: the control's ``<name``
+    stays in the visible text (columns kept), other tags do not."""
+    from ethicscan.extract.markup import visible_text
+
+    src = '<td>民族：</td><td><select name="p.mz"><option value="">不限</option></select></td>'
+    out = visible_text(src)
+    assert len(out) == len(src)
+    assert out.split() == ["民族：", "<select", "p.mz", "<option", "不限"]
+    assert out.index("<select") == src.index("<select")
+    assert visible_text("<form><p>x</p></form>").split() == ["x"]
+
+
 def test_html_unclosed_tags_and_quotes_are_linear() -> None:
     from ethicscan.extract.markup import visible_text
 

@@ -16,7 +16,10 @@ padded, so the rest of their line keeps its columns).  What is kept:
   people in their JavaScript);
 * comment text (developers' notes).
 
-Blanked: tag names, ``class``, ``style``, URLs (``href``, ``src``) and every
+Kept too: the opening ``<name`` of a form control (``<input``, ``<select``,
+``<option``, ``<textarea``): a label beside one is a field of a form.
+
+Blanked: other tag names, ``class``, ``style``, URLs (``href``, ``src``) and every
 other attribute, ``<style>`` bodies, doctype and processing instructions.
 Plain XML (``.xml``, ``.xsd``, Android resources) is not handled here: its
 element names are field names and stay as they are.
@@ -50,6 +53,9 @@ _KEEP_NAME = ("data-",)  # the attribute's own name is data too: data-skin-color
 # Alpine (x-*), Thymeleaf (th:*), ASP.NET tag helpers (asp-*); event handlers (on*).
 _KEEP_PREFIX = ("data-", "on", ":", "v-", "ng-", "[", "(", "@", "*", "x-", "th:", "asp-")
 _RAW = ("script", "style")
+# Form controls keep their opening ``<name``: a label beside one is a field of a form
+# people fill in, not a sentence of the page.
+_FORM_CONTROLS = frozenset({"input", "select", "option", "textarea"})
 
 
 def extract_html(data: bytes, name: str) -> Extracted:
@@ -98,9 +104,12 @@ def visible_text(text: str) -> str:
             pos = i + 1
             continue
         end, name, attrs = _scan_tag(text, i + (2 if closing else 1))
-        out.append(_tag(text, i, end, attrs if not closing else []))
-        pos = end
         tag = name.lower()
+        blanked = _tag(text, i, end, attrs if not closing else [])
+        if not closing and tag in _FORM_CONTROLS:
+            blanked = text[i : i + 1 + len(name)] + blanked[1 + len(name) :]
+        out.append(blanked)
+        pos = end
         if not closing and tag in _RAW and not text[i:end].rstrip(">").rstrip().endswith("/"):
             j = low.find("</" + tag, pos)
             body_end = n if j < 0 else j
