@@ -127,6 +127,7 @@ def _analyse(
     finally:
         doc.shared = None  # what the hits shared refers to the document: no cycle stays
     decided = _promote_within_file(doc, decided)
+    decided = _documented_above(doc, decided)
     decided = _one_per_line_and_rule(decided)
     decided = _one_per_table(decided)
     decided = _one_per_enum(decided)
@@ -313,23 +314,25 @@ def _place_in_schema(doc: Document, hits: list[Hit]) -> None:
     schema = parse_schema(doc.path, doc.text, doc.suffix)
     if schema is None:
         return
-    places: dict[int, Place] = {}
+    held: dict[int, tuple[Container, list[Hit]]] = {}
     for h in hits:
         c = schema.container_at(h.line)
-        if c is None:
-            continue
-        p = places.get(id(c))
-        if p is None:
-            p = places[id(c)] = _place(doc, c)
-        h.place = p
+        if c is not None:
+            held.setdefault(id(c), (c, []))[1].append(h)
+    for c, members in held.values():
+        own = f"{c.name} {c.description}".lower()
+        named = frozenset(t for h in members if (t := doc.text[h.start : h.end].lower()) in own)
+        p = _place(doc, c, named)
+        for h in members:
+            h.place = p
 
 
-def _place(doc: Document, c: Container) -> Place:
+def _place(doc: Document, c: Container, named: frozenset[str]) -> Place:
     spaced = re.sub(r"[/\\.{}_:\-]+", " ", " ".join([c.text(), *(u.text() for u in c.used_by)]))
     words: dict[str, list[str]] = defaultdict(list)
     for m in context_words(doc.catalogue.context.find(spaced)):
         words[m.key.payload.category].append(m.key.payload.text)
-    return Place(c, (c.line, c.end), dict(words))
+    return Place(c, (c.line, c.end), dict(words), named)
 
 
 def _one_per_enum(decided: list[tuple[Hit, Decision]]) -> list[tuple[Hit, Decision]]:
@@ -454,6 +457,51 @@ def _promote_within_file(
             d = promoted(d, *shown)
         out.append((h, d))
     return out
+
+
+def _documented_above(
+    doc: Document, decided: list[tuple[Hit, Decision]]
+) -> list[tuple[Hit, Decision]]:
+    """A statement takes the capability its own doc comment shows for the same trait:
+    the constant ``FGN_UYGUR = "..._fgn_uygur"`` under ``/** 涉外籍维族人信息 */`` is the
+    index of that targeted group, not a mere record.  The comment must end on the line
+    above (annotations between are not comments: a gap ends the block)."""
+    if doc.is_prose or doc.suffix in CONFIG_SUFFIXES:
+        return decided
+    serious: dict[tuple[int, Trait], Decision] = {}
+    for h, d in decided:
+        if h.in_comment and d.capability in _SERIOUS:
+            k = (h.line, h.term.trait)
+            if k not in serious or _RANK[d.capability] > _RANK[serious[k].capability]:
+                serious[k] = d
+    if not serious:
+        return decided
+    flags = doc.comment_lines
+    out = []
+    for h, d in decided:
+        if (
+            not h.in_comment
+            and d.capability in (Capability.RECORD, Capability.MENTION)
+            and d.scope == "code"
+            and not h.table
+            and not any(sig.name in _KEEPS_OWN_VERDICT for sig in d.signals)
+        ):
+            j = h.line - 1
+            while j >= 0 and h.line - j <= _DOC_REACH and flags[j]:
+                above = serious.get((j, h.term.trait))
+                if above is not None:
+                    why = Signal(
+                        SignalName.DOCUMENTED_DEFINITION.value, 0.05, f"its doc at line {j + 1}"
+                    )
+                    d = promoted(d, above.capability, above.basis, why)
+                    break
+                j -= 1
+        out.append((h, d))
+    return out
+
+
+_DOC_REACH = 12  # lines of a doc comment read above a statement
+_RANK = {Capability.SEARCH: 1, Capability.INFERENCE: 2, Capability.TARGETING: 3}
 
 
 class _CapabilityCounts:

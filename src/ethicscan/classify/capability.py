@@ -178,9 +178,12 @@ def scope_of(doc: Document, hit: Hit, line: str) -> Scope:
     if not doc.is_prose and _in_quoted_sentence(doc, hit, line):
         return SENTENCE_SCOPE  # a sentence in a literal: a dataset's text, a message
     if doc.is_prose:
-        # a row of a table in a document is a field of that table, not a sentence
+        # a row of a table in a document is a field of that table, not a sentence; so is
+        # a page's label or option beside a form control (``民族：`` over ``<select``)
         table_row = line.lstrip().startswith("|") or line.count(" | ") >= 2  # docx: a | b | c
-        return CODE_SCOPE if table_row else PROSE_SCOPE
+        if table_row or _FORM_CONTROL.search(doc.record_text(hit.line, hit.start)):
+            return CODE_SCOPE
+        return PROSE_SCOPE
     if is_sentence(line):
         return SENTENCE_SCOPE
     if doc.suffix in CONFIG_SUFFIXES:
@@ -189,6 +192,8 @@ def scope_of(doc: Document, hit: Hit, line: str) -> Scope:
 
 
 _DELIMITERS = {".csv": ",", ".tsv": "\t"}
+# A form control as a page's visible text keeps it (extract/markup.py).
+_FORM_CONTROL = re.compile(r"<(?:input|select|option|textarea)\b", re.IGNORECASE)
 
 
 # The key of a vocabulary entry's word: ``text = "abbot"``, ``"lemma": "imam"``.
@@ -371,11 +376,14 @@ def _fmt(words: Sequence[str], limit: int = 4) -> str:
     return ", ".join(uniq[:limit]) + more
 
 
-def promoted(d: Decision, cap: Capability, basis: Basis | None = None) -> Decision:
-    """``d`` raised to ``cap`` because the rest of its file shows that capability, on
-    the basis the rest of the file shows (an inference that is not from faces or bodies
-    is of medium severity, as it is where it is decided)."""
-    sig = (*d.signals, Signal(SignalName.SAME_TRAIT_CAPABILITY_IN_FILE.value, 0.05, cap.value))
+def promoted(
+    d: Decision, cap: Capability, basis: Basis | None = None, why: Signal | None = None
+) -> Decision:
+    """``d`` raised to ``cap`` because the rest of its file shows that capability (or
+    what ``why`` says), on the basis the rest of the file shows (an inference that is
+    not from faces or bodies is of medium severity, as it is where it is decided)."""
+    why = why or Signal(SignalName.SAME_TRAIT_CAPABILITY_IN_FILE.value, 0.05, cap.value)
+    sig = (*d.signals, why)
     score = min(0.99, round(d.score + 0.05, 2))
     severity = SEVERITY[cap]
     if cap is Capability.INFERENCE and basis is not Basis.BIOMETRIC:
@@ -396,6 +404,42 @@ STRUCTURAL_SIGNALS = frozenset(
     s.value
     for s in (SignalName.SCHEMA_FILTER, SignalName.SCHEMA_RESPONSE, SignalName.SCHEMA_CONTAINER)
 )
+
+
+# A field that marks people to watch: a risk flag, the day attention began, a key
+# person's mark (是否高危, 关注日期, ``isEmphasis``, 重点人员).
+_WATCH_FIELD = re.compile(
+    r"高危|关注|重点|管控|稳控|列管|在控|布控|嫌疑|high_?risk|risk_?level|watch|attention"
+    r"|emphasis|suspect",
+    re.IGNORECASE,
+)
+# A field that says who a person is: the register holds people, not codes.
+_PERSON_FIELD = re.compile(
+    r"姓名|身份证|证件|护照|手机|出生|id_?card|id_?no|passport|mobile|phone|birth", re.IGNORECASE
+)
+_REGISTER_KINDS = frozenset({"table", "type", "object", "message", "complex"})
+
+
+def _watched_register(place: Place, ev: Evidence, text: str) -> str | None:
+    """A container of people named for the trait (``religionBeliever``, '宗教信教人员')
+    whose fields mark whom to watch (a risk flag, the day attention began): a watch list
+    of that group.  The hit must be the term the container is named for, or hold it.
+    None for a code table of the trait (no person in it), a register with no watch
+    field, or a clinical one (a patient's risk is not a watch)."""
+    c = place.container
+    low = text.lower()
+    if c.kind not in _REGISTER_KINDS or not any(n in low or low in n for n in place.named):
+        return None
+    if ev.of_container(Category.CLINICAL_CENSUS):
+        return None
+    fields = [f"{f.name} {f.description}" for f in c.fields]
+    if not any(_PERSON_FIELD.search(f) for f in fields):
+        return None
+    watch = sorted({m.group(0) for f in fields for m in _WATCH_FIELD.finditer(f)})
+    if not watch:
+        return None
+    named = "/".join(sorted(place.named))
+    return f"{c.kind} {c.name}: people named for {named}, with {', '.join(watch[:4])}"
 
 
 def _structural(
@@ -645,6 +689,14 @@ _QUERY_PARAM = re.compile(
     r"|\b(?:query|search|filter)_?(?:bean|form|params?|condition|criteria|vo|dto)\b",
     re.IGNORECASE,
 )
+# the trait's column compared with a bound parameter in a query's condition:
+# ``AND D.mzdm = #mzdm#`` (iBATIS), ``and nation = #{nation}`` (MyBatis), ``WHERE race
+# = :race``, ``ethnicity IN (?)``: people are retrieved by it
+_SQL_CONDITION = re.compile(
+    r"(?:\bwhere|\band|\bor)\s+(?P<col>[\w.]+)\s*(?:=|<>|!=|\bin\b|\blike\b)\s*\(?\s*"
+    r"(?:#\{|#\w|\$\{|:\w|\?|concat\s*\()",
+    re.IGNORECASE,
+)
 # the trait as a keyword of a filter call: ``Patient.objects.filter(race=...)``,
 # ``query.filter_by(ethnicity=...)``, ``.where(race: ...)``
 _FILTER_CALL = re.compile(
@@ -657,6 +709,8 @@ QUERY_REACH = 5  # lines after a parameter's name that its declaration spans
 # form that records a person's trait asks for one of them (请选择, "Select ...")
 _ANY_CHOICE = re.compile(
     r"""<option\b[^>]*\bvalue\s*=\s*(?:""|'')[^>]*>\s*(?:-+\s*)?(?:不限|全部|所有|any\b|all\b)"""
+    # ... as a page's visible text keeps it (extract/markup.py): its empty value blanked
+    r"""|<option\s+(?:-+\s*)?(?:不限|全部|所有|any\b|all\b)"""
     r"""|\b(?:label|text|name)\s*:\s*["'](?:不限|全部|所有)[\u4e00-\u9fff]{0,6}["']\s*,"""
     r"""\s*value\s*:\s*(?:""|''|null\b)""",
     re.IGNORECASE,
@@ -704,10 +758,14 @@ def _query_parameter(doc: Document, hit: Hit, sentence: bool = False) -> str:
     m = _searched(_QUERY_PARAM, line)
     if m:
         return m.group(0)
+    at = hit.start - doc.local_start(hit.line, hit.start)
+    for c in _SQL_CONDITION.finditer(line):
+        if c.start("col") <= at < c.end("col"):
+            return c.group(0).strip()
     if _searched(_ANY_CHOICE, line):
         return "a filter's choice of no restriction"
     label = bool(_searched(_LABEL_ELEMENT, line) or _searched(_OPENS_SELECT, line))
-    opens = label or line.rstrip().endswith(("{", "(", ":", "["))
+    opens = label or line.rstrip().endswith(("{", "(", ":", "[", "："))  # 民族：
     if not opens and not _IDENT_KEY.match(line.strip(" -\t")):
         return ""  # no declaration opens here: a parameter's lines are its own
     last = min(doc.line_count - 1, hit.line + QUERY_REACH)
@@ -1374,7 +1432,20 @@ def _of_group(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
             None,
             (_sig(SignalName.GROUP_AS_DATA, 0.0, "named in code or data"),),
         )
+    if (control := _form_control(doc, hit)) is not None:
+        return Capability.RECORD, None, (_sig(SignalName.FORM_FIELD, 0.05, control),)
     return Capability.MENTION, None, ()
+
+
+def _form_control(doc: Document, hit: Hit) -> str | None:
+    """A page's label or option beside a form control (``民族：`` over ``<select``, an
+    ``<option>`` of 汉族): a field of a form people fill in, not a sentence."""
+    if not doc.is_prose:
+        return None  # code reads its own tags: they are its statements
+    if is_sentence_value(doc.local_line(hit.line, hit.start).strip()):
+        return None  # a paragraph beside a form is still a paragraph
+    m = _FORM_CONTROL.search(doc.record_text(hit.line, hit.start))
+    return None if m is None else f"a form's {m[0]}>"
 
 
 def _part_of_a_name(doc: Document, hit: Hit) -> bool:
@@ -1452,7 +1523,7 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         return Capability.SEARCH, None, (s,)
     if (
         t.kind is not TermKind.VALUE
-        and not hit.in_comment
+        and (not hit.in_comment or _form_control(doc, hit) is not None)
         and (query := _query_parameter(doc, hit, sentence=ctx.textual))
     ):
         return Capability.SEARCH, None, (_sig(SignalName.QUERY_PARAMETER, 0.1, query),)
@@ -1543,6 +1614,8 @@ def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
             None,
             (_sig(SignalName.LABEL_OF_A_SENTENCE, 0.0, "a row of texts"),),
         )
+    if (control := _form_control(doc, hit)) is not None:
+        return Capability.RECORD, None, (_sig(SignalName.FORM_FIELD, 0.05, control),)
     if t.kind is TermKind.FIELD or not (hit.in_comment or ctx.prose):
         s = _sig(SignalName.FIELD_IN_CODE_OR_DATA, 0.0, "no inference or surveillance context")
         return Capability.RECORD, None, (s,)
@@ -1568,7 +1641,15 @@ def _adjusted(doc: Document, hit: Hit, ctx: Context, chosen: Choice) -> Choice:
     cap, basis, signals = chosen
     sig = list(signals)
     structural = None
-    if (
+    register = (
+        _watched_register(hit.place, ctx.evidence, doc.text[hit.start : hit.end])
+        if hit.place is not None and cap is not Capability.TARGETING
+        else None
+    )
+    if register is not None:
+        cap, basis = Capability.TARGETING, None
+        sig.append(_sig(SignalName.WATCHED_REGISTER, 0.15, register))
+    elif (
         hit.place is not None
         and t.kind not in (TermKind.GROUP, TermKind.BOOLEAN)
         and t.capability is None

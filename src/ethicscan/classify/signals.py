@@ -39,6 +39,8 @@ class SignalName(str, enum.Enum):
     FIELD_OF_FACE_DATA = "field-of-face-data"
     FIELD_IN_CODE_OR_DATA = "field-in-code-or-data"
     GROUP_AS_DATA = "group-as-data"
+    WATCHED_REGISTER = "watched-register"
+    FORM_FIELD = "form-field"
     LABEL_OF_A_SENTENCE = "label-of-a-sentence"
     PROTECTED_SENSE_BESIDE = "protected-sense-beside"
     COLUMN_NAME_SETTING = "column-name-setting"

@@ -212,6 +212,9 @@ class Place:
     container: Container
     span: tuple[int, int]
     words: dict[str, list[str]]
+    # the terms in the container's own name or description (``religionBeliever``,
+    # ``'民族宗教'``): what it is a register of
+    named: frozenset[str] = frozenset()
 
     def text(self) -> str:
         c = self.container
