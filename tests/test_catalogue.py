@@ -151,6 +151,11 @@ def test_rules_folder_must_be_a_folder(tmp_path: Path) -> None:
             id="unknown-term-key",
         ),
         pytest.param(
+            CUSTOM.replace("gloss: caste}", "gloss: caste, needs: [idcard]}"),
+            "'idcard' is not one of: face",
+            id="unknown-needs-category",
+        ),
+        pytest.param(
             CUSTOM.replace("trait: ethnicity", "trait: disability"),
             "'disability' is not one of: race",
             id="unknown-trait",

@@ -1328,6 +1328,8 @@ def _gate(doc: Document, hit: Hit, ctx: Context) -> tuple[Signal, ...] | None:
         return None
     if t.ambiguous and ctx.support == 0:
         return None
+    if t.needs and not any(ctx.evidence.near(c) for c in t.needs):
+        return None  # ``nation`` of a country: the term is the trait only beside an ID card
     if (
         t.ambiguous
         and t.kind is TermKind.WORD

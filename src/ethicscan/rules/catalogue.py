@@ -49,6 +49,9 @@ class Term:
     not_after: tuple[str, ...]
     not_before: tuple[str, ...]
     language: bool = False  # the group's name is also a language's or script's name
+    # context categories one of whose words must stand near: ``nation`` is the trait only
+    # on an identity card's record
+    needs: tuple[Category, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +114,7 @@ class Category(str, enum.Enum):
     NEGATION = "negation"
     ICON_SET = "icon_set"
     CALENDAR = "calendar"
+    ID_CARD = "id_card"
 
 
 CONTEXT_CATEGORIES = tuple(c.value for c in Category)
@@ -286,6 +290,7 @@ _TERM_KEYS = {
     "not_after",
     "not_before",
     "language",
+    "needs",
 }
 
 
@@ -346,6 +351,7 @@ def _parse_term(raw: Any, rule: Mapping[str, Any], rule_id: str, trait: Trait, w
         not_after=_str_list(raw.get("not_after"), where),
         not_before=_str_list(raw.get("not_before"), where),
         language=bool(raw.get("language", False)),
+        needs=tuple(_enum(Category, c, where) for c in _str_list(raw.get("needs"), where)),
     )
 
 

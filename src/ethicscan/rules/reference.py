@@ -26,6 +26,7 @@ def _rule(r: Rule) -> list[str]:
     out += ["| term | language | kind | gloss |", "| --- | --- | --- | --- |"]
     for t in r.terms:
         flags = [t.kind.value] + (["ambiguous"] if t.ambiguous else [])
+        flags += [f"needs {c.value} words near" for c in t.needs]
         out.append(f"| {_cell(t.text)} | {t.lang} | {', '.join(flags)} | {_cell(t.gloss)} |")
     out.append("")
     return out
