@@ -45,12 +45,18 @@ class Match(Generic[P]):
 
 def variants(text: str) -> list[str]:
     """The spellings a multi-word ASCII term takes in code: ``skin colour`` ->
-    ``skin colour``, ``skincolour``, ``skin_colour``, ``skin-colour``."""
+    ``skin colour``, ``skincolour``, ``skin_colour``, ``skin-colour``; with three
+    words or more, any separator between any two (``<xs:union memberTypes``: ``union
+    membertypes``)."""
     low = text.lower()
     if not low.isascii() or " " not in low:
         return [low]
     parts = low.split()
-    return list(dict.fromkeys(sep.join(parts) for sep in SEPARATORS))
+    out = [parts[0]]
+    for part in parts[1:]:
+        out = [head + sep + part for head in out for sep in SEPARATORS]
+    uniform = [sep.join(parts) for sep in SEPARATORS]  # the common spellings first
+    return list(dict.fromkeys([*uniform, *out]))
 
 
 def lower_same_length(text: str) -> str:
