@@ -899,10 +899,15 @@ class Document:
     def path_context(self) -> dict[str, list[str]]:
         """Context words in the path itself (``modules/datastore.py`` -> store).  An
         archive's own file name is left out, so that a package scanned as its
-        artefact reads as it does unpacked (``x-1.0.whl!pkg/a.py`` as ``pkg/a.py``)."""
+        artefact reads as it does unpacked (``x-1.0.whl!pkg/a.py`` as ``pkg/a.py``).
+        A member of an archive inside an archive reads only its path in the innermost
+        one: a library a project ships (``police-app.tar!WEB-INF/lib/xmlbeans.jar!
+        org/...``) is not about what the project's folders name."""
         out: dict[str, list[str]] = defaultdict(list)
         path = self.path
-        if "!" in path:
+        if path.count("!") > 1:
+            path = path.rsplit("!", 1)[1]
+        elif "!" in path:
             outer, inner = path.split("!", 1)
             path = (outer.rsplit("/", 1)[0] + "/" if "/" in outer else "") + inner
         # a source file named ``models`` declares data models as often as trained ones (a
