@@ -1075,3 +1075,72 @@ def test_a_police_systems_table_records_and_its_index_searches() -> None:
     indexed = [f for f in scan_text(solr, "solr/PersonIndex.java") if f.location.line == 4]
     assert stored and stored <= {Capability.RECORD}
     assert indexed and {f.capability for f in indexed} == {Capability.SEARCH}
+
+
+def test_a_library_shipped_inside_a_project_reads_only_its_own_path(tmp_path: Path) -> None:
+    """A jar in a police project's ``WEB-INF/lib``: its members' context is their path in
+    the jar, not the project's folder names (``police``); the project's own files keep
+    theirs."""
+    import io
+    import tarfile
+    import zipfile
+
+    jar = io.BytesIO()
+    with zipfile.ZipFile(jar, "w") as z:
+        z.writestr("org/example/xml/Schema.xml", '<xs:union memberTypes="xs:int xs:string"/>\n')
+        z.writestr(
+            "org/example/xml/Notes.java",
+            "class Notes {\n    String unionMember = null; // member of a union type\n}\n",
+        )
+    own = "class Person {\n    String unionMember; // 工会会员\n}\n".encode()
+    tar_path = tmp_path / "project.tar"
+    with tarfile.open(tar_path, "w") as t:
+        for name, data in (
+            ("PolicePlatform/WEB-INF/lib/xml-1.0.jar", jar.getvalue()),
+            ("PolicePlatform/src/Person.java", own),
+        ):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            t.addfile(info, io.BytesIO(data))
+    found = scan([str(tar_path)]).findings
+    assert not [f for f in found if "xml-1.0.jar!" in f.location.path]
+    assert [f for f in found if f.location.path.endswith("Person.java")]
+
+
+def test_union_member_types_in_any_spelling_is_no_trade_union() -> None:
+    """``<xs:union memberTypes>`` and ``src-union-memberTypes`` (words joined by mixed
+    separators) are the look-alike ``union member types``."""
+    for text in ('<xs:union memberTypes="xs:int"/>', "code = src-union-memberTypes"):
+        assert scan_text(text + "\n", "police/schema/types.xsd") == []
+
+
+def test_wrapped_prose_in_a_string_of_code_is_prose() -> None:
+    """A novel's text in a multi-line string, wrapped at any word, with semicolons
+    between its clauses, is prose: its religion is a mention."""
+    rng = random.Random(5)
+    words = [[rng.choice(FILLER_EN) for _ in range(9)] for _ in range(30)]
+    body = [" ".join(w[:4]) + ", " + " ".join(w[4:]) for w in words]
+    body[10] = "manufacturers have resumed their work; religion, more"
+    body[11] = "settled, smiles on every heart"
+    body[20] = "told him he had no religion!"
+    text = "<?php\nclass Text {\n    protected static $baseText = <<<'EOT'\n"
+    text += "\n".join(body) + "\nEOT;\n}\n"
+    found = scan_text(text, "Provider/fr_FR/Text.php")
+    assert found and {f.capability for f in found} == {Capability.MENTION}
+
+
+def test_a_beard_among_a_cameras_face_attributes_is_no_religious_marker() -> None:
+    """In an alarm's face record a beard stands among glasses, mask and age: one more
+    thing the camera sees, not religion."""
+    struct = (
+        "/** 闸机报警人脸信息 (gate alarm face info) */\n"
+        "public class ALARM_FACE_INFO extends Structure {\n"
+        "    public int emSex;       // 性别\n"
+        "    public int nAge;        // 年龄\n"
+        "    public int emGlasses;   // 眼镜\n"
+        "    public int emMask;      // 口罩\n"
+        "    public int emBeard;     // 胡子 beard state\n"
+        "}\n"
+    )
+    found = scan_text(struct, "sdk/ALARM_FACE_INFO.java")
+    assert [f for f in found if f.trait.value == "religion"] == []

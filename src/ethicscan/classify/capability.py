@@ -21,6 +21,7 @@ from ethicscan.classify.document import CONFIG_SUFFIXES, LOCAL, Document
 from ethicscan.classify.schema import Place, Role
 from ethicscan.classify.shape import (
     TRANSLATION_SUFFIXES,
+    has_code,
     has_emoji,
     is_packed_list,
     is_sentence,
@@ -157,6 +158,17 @@ def _runs_on(doc: Document, line: int) -> bool:
     return is_sentence(above, comment=True) and not above.endswith(_SENTENCE_END)
 
 
+def _wrapped_prose(doc: Document, i: int, line: str) -> bool:
+    """Is line ``i`` of code a piece of wrapped prose, such as the text of a novel in a
+    multi-line string (``n'avez pas de religion!`` below one of its sentences): three
+    words or more with nothing of code, a sentence on the line above or below?"""
+    if not 0 < i < doc.line_count - 1 or len(line.split()) < 3 or has_code(line):
+        return False
+    if doc.suffix in CONFIG_SUFFIXES or _IDENT_KEY.match(line.strip(" -\t")):
+        return False  # a setting's key and value: ``- name: kazakh_kyrgyz_persons``
+    return any(is_sentence(doc.line_text(j)) for j in (i - 1, i + 1))
+
+
 def scope_of(doc: Document, hit: Hit, line: str) -> Scope:
     """The structure a hit on ``line`` sits in: a schema's container (see
     ``Evidence``), an entry of a data text, a sentence of prose, or a statement of code
@@ -184,7 +196,7 @@ def scope_of(doc: Document, hit: Hit, line: str) -> Scope:
         if table_row or _FORM_CONTROL.search(doc.record_text(hit.line, hit.start)):
             return CODE_SCOPE
         return PROSE_SCOPE
-    if is_sentence(line):
+    if is_sentence(line) or _wrapped_prose(doc, hit.line, line):
         return SENTENCE_SCOPE
     if doc.suffix in CONFIG_SUFFIXES:
         return RECORD_SCOPE  # a setting or a record of a configuration: no module around it
@@ -1280,7 +1292,11 @@ def _gate(doc: Document, hit: Hit, ctx: Context) -> tuple[Signal, ...] | None:
             _sig(SignalName.VALUE_SET, 0.15, list(hit.cluster) or list(hit.trait_words_near))
         )
     if t.kind is TermKind.MARKER:
-        if not (hit.religion_near or ctx.alert or (ctx.surv and t.text != "beard")):
+        # a beard or a headscarf among a face's other attributes (glasses, mask, age) is
+        # one more thing a camera sees: an alarm's face record is no sign of religion
+        among_attributes = len(set(ctx.attrs) - {t.text}) >= 2
+        watched = (ctx.alert or (ctx.surv and t.text != "beard")) and not among_attributes
+        if not (hit.religion_near or watched):
             return None
         sig.append(
             _sig(

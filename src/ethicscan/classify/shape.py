@@ -54,7 +54,9 @@ _CODE_CHARS = re.compile(r"[(){};=<>]|\b(?:def|function|return|import|class|var|
 # Code in a line that may be prose: a call (``f(``), a block, an assignment, a keyword.
 # A parenthesis after a space or a digit is prose's (``categories (race, religion)``).
 _CODE_IN_PROSE = re.compile(
-    r"[A-Za-z_\]]\(|[{};<>]|(?<![=!<>])=|\b(?:def|function|return|import|class|var|let|const)\b"
+    # (a semicolon ends a statement at the line's end or runs into the next; "; la
+    # religion" between two clauses is prose's)
+    r"[A-Za-z_\]]\(|[{}<>]|;\s*$|;(?=\S)|(?<![=!<>])=|\b(?:def|function|return|import|class|var|let|const)\b"
     r"|\b(?:SELECT|INSERT|UPDATE|DELETE|CREATE|VALUES|WHERE)\b"
     r"|^\s*(?:for|if|elif|else|while|with|try|except|switch|case|foreach|yield|raise|throw)\b"
     r"|\)\s*:\s*$|^\s*[(\[{]|\b(?:True|False|None)\b"
@@ -198,6 +200,11 @@ def is_prose_text(line_count: int, line: Callable[[int], str]) -> bool:
         elif len(_WORD.findall(s)) >= 3 or len(_CJK.findall(s)) >= 8:
             words += 1
     return seen >= 3 and words >= SHAPE_SHARE * seen and code <= CODE_SHARE * seen
+
+
+def has_code(line: str) -> bool:
+    """Does ``line`` hold anything of code (a call, a brace, an assignment, a keyword)?"""
+    return _CODE_IN_PROSE.search(line) is not None
 
 
 def is_sentence(line: str, comment: bool = False) -> bool:
