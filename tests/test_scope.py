@@ -1156,3 +1156,19 @@ def test_a_line_reports_the_term_that_needs_no_context() -> None:
     )
     found = [f for f in scan_text(sql, "db/person.sql") if f.location.line == 3]
     assert [f.evidence.term for f in found] == ["民族"]
+
+
+@pytest.mark.parametrize(
+    ("line", "code"),
+    [
+        ("manufacturers have resumed their work; religion, more", False),
+        ("public int              nComplexion;     //0: 未识别 1: 黄色", True),
+        ("int a; int b;", True),
+        ("String race;", True),
+        ("race = null; /* reviewed */", True),
+    ],
+)
+def test_a_semicolon_is_codes_at_a_statements_end_and_proses_between_clauses(
+    line: str, code: bool
+) -> None:
+    assert shape.has_code(line) is code

@@ -1120,6 +1120,7 @@ def _context(
         + len(fairness)
         # a race column beside an ethnicity column: people's data
         + len(hit.traits_near - {hit.term.trait})
+        + (1 if hit.term.ambiguous and _GENDER.search(line) else 0)  # genders and races
     )
     return Context(
         scope=scope,
@@ -1455,6 +1456,10 @@ def _of_group(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
     return Capability.MENTION, None, ()
 
 
+# People's gender beside an ambiguous word says it is about people too
+_GENDER = re.compile(r"\b(?:genders?|sexes)\b", re.IGNORECASE)
+
+
 def _form_control(doc: Document, hit: Hit) -> str | None:
     """A page's label or option beside a form control (``民族：`` over ``<select``, an
     ``<option>`` of 汉族): a field of a form people fill in, not a sentence."""
@@ -1645,7 +1650,11 @@ def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         # "race" alone in a sentence is as often a contest; beside fairness words or
         # another trait ("based on race or ethnicity") it is the protected sense: the
         # neighbour says so, as a value set's labels say what each label is
-        beside = sorted(w.value for w in hit.traits_near - {t.trait}) or list(ctx.fairness)
+        beside = (
+            sorted(w.value for w in hit.traits_near - {t.trait})
+            or list(ctx.fairness)
+            or _GENDER.findall(ctx.line)  # "across ages, genders and races": people's
+        )
         if not beside:
             return None
         return Capability.MENTION, None, (_sig(SignalName.PROTECTED_SENSE_BESIDE, 0.15, beside),)

@@ -54,9 +54,9 @@ _CODE_CHARS = re.compile(r"[(){};=<>]|\b(?:def|function|return|import|class|var|
 # Code in a line that may be prose: a call (``f(``), a block, an assignment, a keyword.
 # A parenthesis after a space or a digit is prose's (``categories (race, religion)``).
 _CODE_IN_PROSE = re.compile(
-    # (a semicolon ends a statement at the line's end or runs into the next; "; la
-    # religion" between two clauses is prose's)
-    r"[A-Za-z_\]]\(|[{}<>]|;\s*$|;(?=\S)|(?<![=!<>])=|\b(?:def|function|return|import|class|var|let|const)\b"
+    # (a semicolon ends a statement at the line's end or before its comment, or runs
+    # into the next; "; la religion" between two clauses is prose's)
+    r"[A-Za-z_\]]\(|[{}<>]|;\s*(?:$|//|/\*|#)|;(?=\S)|(?<![=!<>])=|\b(?:def|function|return|import|class|var|let|const)\b"
     r"|\b(?:SELECT|INSERT|UPDATE|DELETE|CREATE|VALUES|WHERE)\b"
     r"|^\s*(?:for|if|elif|else|while|with|try|except|switch|case|foreach|yield|raise|throw)\b"
     r"|\)\s*:\s*$|^\s*[(\[{]|\b(?:True|False|None)\b"
