@@ -1147,11 +1147,11 @@ def test_a_beard_among_a_cameras_face_attributes_is_no_religious_marker() -> Non
 
 
 def test_a_line_reports_the_term_that_needs_no_context() -> None:
-    """``nationality COMMENT '民族'`` beside an ID card: one finding of the line, and its
+    """``nation COMMENT '民族'`` beside an ID card: one finding of the line, and its
     evidence is 民族, the term that stands alone, not the one that needs the ID card."""
     sql = (
         "create table t_person (\n  id int,\n"
-        "  nationality varchar(10) COMMENT '民族',\n"
+        "  nation varchar(10) COMMENT '民族',\n"
         "  idcard varchar(18) COMMENT '身份证号'\n);\n"
     )
     found = [f for f in scan_text(sql, "db/person.sql") if f.location.line == 3]

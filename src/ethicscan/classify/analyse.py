@@ -353,7 +353,7 @@ def _one_per_enum(decided: list[tuple[Hit, Decision]]) -> list[tuple[Hit, Decisi
 def _one_per_line_and_rule(decided: list[tuple[Hit, Decision]]) -> list[tuple[Hit, Decision]]:
     """``n.race = r.race`` is one finding, the most serious of the line's hits of a rule;
     of two as serious, a term that stands alone before one that needs context words
-    (``nationality COMMENT '民族'``: 民族)."""
+    (``nation COMMENT '民族'``: 民族)."""
     best: dict[tuple[int, str], tuple[Hit, Decision]] = {}
     for h, d in decided:
         k = (h.line, h.term.rule_id)
