@@ -1102,9 +1102,19 @@ def test_a_library_shipped_inside_a_project_reads_only_its_own_path(tmp_path: Pa
             info = tarfile.TarInfo(name)
             info.size = len(data)
             t.addfile(info, io.BytesIO(data))
+    face_jar = io.BytesIO()
+    with zipfile.ZipFile(face_jar, "w") as z:
+        z.writestr("com/example/Attr.java", "class Attr {\n    public int race;\n}\n")
+    with tarfile.open(tar_path, "a") as t:
+        info = tarfile.TarInfo("PolicePlatform/target/face-sdk-1.0.jar")
+        info.size = len(face_jar.getvalue())
+        t.addfile(info, io.BytesIO(face_jar.getvalue()))
     found = scan([str(tar_path)]).findings
     assert not [f for f in found if "xml-1.0.jar!" in f.location.path]
     assert [f for f in found if f.location.path.endswith("Person.java")]
+    # the innermost archive's own name still counts: a face SDK's jar
+    of_faces = [f for f in found if "face-sdk-1.0.jar!" in f.location.path]
+    assert [f.capability for f in of_faces] == [Capability.INFERENCE]
 
 
 def test_union_member_types_in_any_spelling_is_no_trade_union() -> None:

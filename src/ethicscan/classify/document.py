@@ -900,13 +900,15 @@ class Document:
         """Context words in the path itself (``modules/datastore.py`` -> store).  An
         archive's own file name is left out, so that a package scanned as its
         artefact reads as it does unpacked (``x-1.0.whl!pkg/a.py`` as ``pkg/a.py``).
-        A member of an archive inside an archive reads only its path in the innermost
-        one: a library a project ships (``police-app.tar!WEB-INF/lib/xmlbeans.jar!
-        org/...``) is not about what the project's folders name."""
+        A member of an archive inside an archive reads only the innermost archive's
+        name and its path in it: a library a project ships (``police-app.tar!WEB-INF/
+        lib/xmlbeans.jar!org/...``) is not about what the project's folders name, a
+        ``face-1.0.jar`` is about faces."""
         out: dict[str, list[str]] = defaultdict(list)
         path = self.path
         if path.count("!") > 1:
-            path = path.rsplit("!", 1)[1]
+            chain, inner = path.rsplit("!", 1)
+            path = chain.rsplit("!", 1)[1].rsplit("/", 1)[-1] + "/" + inner
         elif "!" in path:
             outer, inner = path.split("!", 1)
             path = (outer.rsplit("/", 1)[0] + "/" if "/" in outer else "") + inner
