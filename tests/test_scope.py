@@ -1182,3 +1182,20 @@ def test_a_semicolon_is_codes_at_a_statements_end_and_proses_between_clauses(
     line: str, code: bool
 ) -> None:
     assert shape.has_code(line) is code
+
+
+def test_a_docstring_beside_a_sentence_is_read_as_a_comment_not_wrapped_prose() -> None:
+    """A docstring line that cites a column (``'race'``) beside a sentence of the same
+    docstring keeps the comment's reading, with its module's fairness words."""
+    src = (
+        "PROTECTED_ATTRIBUTES = ['race', 'sex']\n\n\n"
+        "def fetch(subset='all', *, binary_race=False,\n"
+        "          usecols=['sex', 'age', 'race', 'priors_count']):\n"
+        '    """Load the recidivism dataset.\n\n'
+        "    Optionally binarizes 'race' to 'Caucasian' (privileged) or\n"
+        "    'African-American' (unprivileged). The other protected attribute is 'sex'.\n"
+        '    """\n'
+        "    return binary_race\n"
+    )
+    found = scan_text(src, "datasets/recidivism.py")
+    assert [f for f in found if f.location.line == 8 and f.evidence.term == "race"]

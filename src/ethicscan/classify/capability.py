@@ -196,8 +196,8 @@ def scope_of(doc: Document, hit: Hit, line: str) -> Scope:
         if table_row or _FORM_CONTROL.search(doc.record_text(hit.line, hit.start)):
             return CODE_SCOPE
         return PROSE_SCOPE
-    if is_sentence(line) or _wrapped_prose(doc, hit.line, line):
-        return SENTENCE_SCOPE
+    if is_sentence(line) or (not hit.in_comment and _wrapped_prose(doc, hit.line, line)):
+        return SENTENCE_SCOPE  # (a comment's prose is read above, as a comment)
     if doc.suffix in CONFIG_SUFFIXES:
         return RECORD_SCOPE  # a setting or a record of a configuration: no module around it
     return CODE_SCOPE
