@@ -7,6 +7,7 @@ import contextlib
 import ctypes
 import functools
 import itertools
+import mmap
 import multiprocessing
 import os
 import queue
@@ -444,7 +445,7 @@ def run(
     pace = Pace()
     batches = _batches(itertools.chain(first, it), limits, even, pace)
     context = multiprocessing.get_context()
-    state, room = context.RawArray("q", 2), ROOM * heavy_turns(workers)  # (InTurns)
+    state, room = _shared_ints(context, 2), ROOM * heavy_turns(workers)  # (InTurns)
     with ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
@@ -462,6 +463,15 @@ def run(
                 stop_workers(pool)
             pool.shutdown(wait=True, cancel_futures=True)
             raise
+
+
+def _shared_ints(context: Any, n: int) -> Any:
+    """``n`` integers the pool's workers share: memory mapped by no file when they are
+    forked (a RawArray's arena is a file, written in /dev/shm), else a RawArray (which
+    travels to a spawned worker)."""
+    if context.get_start_method() == "fork":
+        return memoryview(mmap.mmap(-1, 8 * n)).cast("q")
+    return context.RawArray("q", n)
 
 
 def stop_workers(pool: ProcessPoolExecutor) -> None:
