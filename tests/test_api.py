@@ -235,3 +235,26 @@ def test_batches_start_small_and_grow() -> None:
     folder = FolderFiles("/t", "", tuple(f"n{i}" for i in range(100)))
     [first, second] = local._batches([folder, folder], Limits())
     assert first == [(folder, folder)] and second == [(folder, folder)]
+
+
+def test_batches_of_folder_runs_hold_about_batch_bytes_once_files_were_read() -> None:
+    """A folder's run of files does not say how large they are: once the pool has read
+    some, a batch holds about BATCH_BYTES of files of the average size read so far (on a
+    corpus of 100 KB binaries, batches of 1,024 files left one worker a batch of 12 s
+    while the other had none)."""
+    from ethicscan.engine import local
+    from ethicscan.extract.units import Limits
+    from ethicscan.sources.fs import FolderFiles
+
+    runs = [FolderFiles("/t", "", (f"n{i}",)) for i in range(300)]
+    pace = local.Pace()
+    sizes = [len(b) for b in local._batches(runs, Limits(), pace=pace)]
+    assert sizes[:3] == [64, 128, 108]  # nothing read yet: as before
+    pace.count([[1024 * 1024] * 99, 1024 * 1024])  # 100 files of 1 MiB (a list: a run's)
+    assert (pace.files, pace.bytes) == (100, 100 * 1024 * 1024)
+    assert pace.most(1024) == local.BATCH_BYTES // (1024 * 1024) == 16
+    sizes = [len(b) for b in local._batches(runs, Limits(), pace=pace)]
+    assert sizes == [16] * 18 + [12]
+    small = local.Pace()
+    small.count([[100] * 100])  # small files: the batches grow as before
+    assert small.most(1024) == 1024

@@ -30,6 +30,7 @@ from ethicscan.extract.explore import (
     in_pieces,
     zip_at_end,
 )
+from ethicscan.extract.footprint import footprint
 from ethicscan.extract.formats import HEAD, Format, identify
 from ethicscan.extract.stream import ranges
 from ethicscan.extract.units import SPOOL_AT, Blob, Limits, Scratch, TextUnit
@@ -56,13 +57,33 @@ class FileOutcome:
     files: int = 1  # files it stands for (several clean files of one folder: their count)
 
 
-# What a file of so many bytes is read inside (an engine's, to bound its workers'
-# memory together: :class:`Work`); the pipeline's own reads each file as it comes.
-Gate = Callable[[int], AbstractContextManager[object]]
+# What a file is explored inside, given its size and how to estimate the memory its
+# exploring may take (:func:`ethicscan.extract.footprint.footprint`, asked only when
+# needed): an engine's, to bound its workers' memory together (:class:`Work`); the
+# pipeline's own reads each file as it comes.
+Gate = Callable[[int, Callable[[], int]], AbstractContextManager[object]]
 
 
-def ungated(size: int) -> AbstractContextManager[object]:
+def ungated(size: int, estimate: Callable[[], int]) -> AbstractContextManager[object]:
     return contextlib.nullcontext()
+
+
+class NoTurn(Exception):
+    """A gate that was asked not to wait has no room now for the file, whose exploring
+    may take ``need`` bytes: it is to be read later (:class:`Later`)."""
+
+    def __init__(self, need: int) -> None:
+        super().__init__(need)
+        self.need = need
+
+
+@dataclass(frozen=True, slots=True)
+class Later:
+    """A file put off by :class:`NoTurn` (``name``: in its folder's run), with the
+    memory its exploring may take: sent again when there is room for it."""
+
+    name: str
+    need: int
 
 
 def scan_file(
@@ -110,8 +131,13 @@ def scan_content(
     mine = _own_report(job, data)
     if mine is not None:
         return mine
-    with gate(size if job.part is None else 0):  # (a range of a large text is bounded)
+    # (a range of a large text is bounded)
+    with gate(size if job.part is None else 0, _estimate(job, size, data, limits)):
         return _explored(job, size, data, catalogue, limits, prefilter)
+
+
+def _estimate(job: FileJob, size: int, data: bytes | None, limits: Limits) -> Callable[[], int]:
+    return lambda: footprint(job.rel_path, size, data, job.fs_path, limits)
 
 
 def _own_report(job: FileJob, data: bytes | None) -> FileOutcome | None:
@@ -354,19 +380,23 @@ def _scan_named(
         if len(parts) > 1:
             return Split(job, tuple(parts))
         return compact(scan_file(job, catalogue, limits, gate=gate))
-    with gate(size):
+    with gate(size, _estimate(job, size, data, limits)):
         return compact(_explored(job, size, data, catalogue, limits, True))
 
 
 def scan_folder(
     folder: FolderFiles, catalogue: Catalogue, limits: Limits, gate: Gate = ungated
-) -> list[Raw | Split]:
-    """A folder's run of files, each opened by name in the folder: one answer a file."""
-    answers: list[Raw | Split] = []
+) -> list[Raw | Split | Later]:
+    """A folder's run of files, each opened by name in the folder: one answer a file,
+    or :class:`Later` for one the gate has no room for now (:class:`NoTurn`)."""
+    answers: list[Raw | Split | Later] = []
     dir_fd = _open_folder(folder.fs_dir)
     try:
         for name in folder.names:
-            answers.append(_scan_named(folder, name, catalogue, limits, dir_fd, gate))
+            try:
+                answers.append(_scan_named(folder, name, catalogue, limits, dir_fd, gate))
+            except NoTurn as no:
+                answers.append(Later(name, no.need))
     finally:
         if dir_fd is not None:
             os.close(dir_fd)
@@ -450,8 +480,12 @@ class Work:
     def __call__(self, unit: Unit) -> FileOutcome:
         return scan_file(unit, self.catalogue, self.limits, gate=self.gate)
 
-    def folder(self, folder: FolderFiles) -> list[Raw | Split]:
+    def folder(self, folder: FolderFiles) -> list[Raw | Split | Later]:
         return scan_folder(folder, self.catalogue, self.limits, self.gate)
+
+    def named(self, folder: FolderFiles, name: str) -> Raw | Split:
+        """One file of ``folder`` (one put off as :class:`Later`)."""
+        return _scan_named(folder, name, self.catalogue, self.limits, None, self.gate)
 
     def ready(self) -> None:
         """In a worker: load what the first unit would (the prefilter's kept databases)."""

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import itertools
+import mmap
 import multiprocessing
 import os
 import queue
@@ -16,12 +18,14 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 from ethicscan import interrupt
 from ethicscan.extract.units import Limits
 from ethicscan.pipeline import (
     FileOutcome,
+    Later,
+    NoTurn,
     Raw,
     Split,
     Work,
@@ -59,77 +63,162 @@ def die_with_parent() -> None:
     threading.Thread(target=watch, name="ethicscan-parent-watch", daemon=True).start()
 
 
-def _init_worker(work: Work, turns: Any) -> None:
+def _init_worker(work: Work, room: Any, state: Any, size: int) -> None:
     global _work
     die_with_parent()
     interrupt.worker_handlers()
-    _work = replace(work, gate=InTurns(turns))
+    _work = replace(work, gate=InTurns(room, state, size))
     work.ready()
 
 
 HEAVY = 2 * 1024 * 1024  # bytes from which the pool's workers read files in turns
 HEAVY_WAIT = 60.0  # seconds a worker waits for a turn, at most
+# Memory the large files being explored may take at once, by their estimates
+# (:func:`ethicscan.extract.footprint.footprint`), for each of :func:`heavy_turns`:
+# beside the parent (about 60 MB) and the workers' own (about 50 MB each), two
+# workers stay under 300 MB.
+ROOM = 128 * 1024 * 1024
 
 
 def heavy_turns(workers: int) -> int:
-    """How many of ``workers`` may explore large files at once: half of them (one of
-    two), so that the rest read small files beside them."""
+    """How many ROOMs ``workers`` share for their large files: one for two workers,
+    half as many as the workers with more."""
     return max(1, workers // 2)
+
+
+def room_for(state: Any, size: int, need: int, waits: bool) -> bool:
+    """Whether a large file whose exploring may take ``need`` bytes fits now in the
+    room of ``size`` bytes that :class:`InTurns` keeps in ``state``."""
+    used, claim = int(state[0]), int(state[1])
+    if claim == need or waits:
+        # (its own claim: files are told apart by their estimates; a worker that
+        # waits heeds none, or two would wait for a third still to be sent)
+        claim = 0
+    return (used == 0 and claim == 0) or used + claim + need <= size
 
 
 class InTurns:
     """The pool's gate (:data:`ethicscan.pipeline.Gate`): a file of HEAVY bytes or more
     (a binary, an archive, a document: large texts are read in ranges, and clean ones
-    never reach it) is explored in one of the pool's turns (``lock``: a lock or a
-    semaphore the workers share, of :func:`heavy_turns`), so that the workers' largest
-    files do not all meet (a 54 MB pickle of names took 180 MB of a worker, an APK's DEX
-    files 140 MB), and the memory it freed goes back to the system before another
-    starts.  A worker waits at most HEAVY_WAIT seconds, then reads its file anyway: the
-    scan goes on if another's file never ends."""
+    never reach it) is explored when its estimated memory fits in the room left by the
+    large files the other workers explore, or when no other is explored: two libraries
+    of 30 MB go together, a 54 MB pickle of names (180 MB of a worker once) or an APK's
+    DEX files (140 MB) alone.  ``state``: two integers the workers share under the
+    condition ``room``: the bytes taken, and the estimate of the first file that found
+    no room (its claim: no other large file put off when it finds no room starts
+    unless it fits beside it too, so that it is not passed over until the end);
+    ``size``: the room, bytes.
 
-    def __init__(self, lock: Any) -> None:
-        self.lock = lock
+    The memory a file freed goes back to the system before its room is given back.  A
+    worker waits at most HEAVY_WAIT seconds, then reads its file anyway: the scan goes
+    on if another's file never ends.  With ``waits`` False, a file with no room now
+    raises :class:`~ethicscan.pipeline.NoTurn` instead (the worker reads others first)."""
+
+    def __init__(self, room: Any, state: Any, size: int) -> None:
+        self.room = room
+        self.state = state  # [bytes taken, bytes claimed]
+        self.size = size
+        self.waits = True
 
     @contextlib.contextmanager
-    def __call__(self, size: int) -> Iterator[None]:
+    def __call__(self, size: int, estimate: Callable[[], int]) -> Iterator[None]:
         if size < HEAVY:
             yield
             return
-        held = self.lock.acquire(timeout=HEAVY_WAIT)
+        need = estimate()
+        if need <= 0:  # not read whole: nothing to wait for
+            yield
+            return
+        held = self._take(need)
         try:
             yield
         finally:
             _trim()
             if held:
-                self.lock.release()
+                self._give(need)
+
+    def _fits(self, need: int) -> bool:
+        return room_for(self.state, self.size, need, self.waits)
+
+    def _take(self, need: int) -> bool:
+        with self.room:
+            if not self._fits(need):
+                if not self.state[1]:
+                    self.state[1] = need
+                if not self.waits:
+                    raise NoTurn(need)
+                deadline = time.monotonic() + HEAVY_WAIT
+                while not self._fits(need):
+                    left = deadline - time.monotonic()
+                    if left <= 0:  # read anyway, its room not taken
+                        if self.state[1] == need:
+                            self.state[1] = 0
+                        return False
+                    self.room.wait(left)
+            if self.state[1] == need:
+                self.state[1] = 0
+            self.state[0] += need
+            return True
+
+    def _give(self, need: int) -> None:
+        with self.room:
+            self.state[0] -= need
+            self.room.notify_all()
+
+    @contextlib.contextmanager
+    def deferring(self) -> Iterator[None]:
+        """Inside: a file with no room raises NoTurn rather than waiting."""
+        self.waits = False
+        try:
+            yield
+        finally:
+            self.waits = True
 
 
 Job = Unit | FolderFiles  # a unit, or a folder's run of files read where they are scanned
 
 
-def _scan_batch_in_worker(batch: list[Job]) -> list[Raw | list[Raw | Split]]:
+Answer = Raw | Later | list[Raw | Split | Later]  # a worker's, for each unit of a batch
+
+
+def _scan_batch_in_worker(batch: list[Job], put_off: bool = True) -> list[Answer]:
     """A batch of files and folders' files: one answer per file, a list per folder.
     A SIGTERM or SIGHUP stops it as an exception (:func:`interrupt.task`)."""
     with interrupt.task():
-        return _scan_batch(batch)
+        return _scan_batch(batch, put_off)
 
 
-def _scan_batch(batch: list[Job]) -> list[Raw | list[Raw | Split]]:
+def _scan_batch(batch: list[Job], put_off: bool = True) -> list[Answer]:
+    """Each unit of ``batch`` in order.  ``put_off``: a large file for which the other
+    workers' large files leave no room now comes back as :class:`Later` (the pool sends
+    it again, and this worker goes on with its batch and the next) instead of waiting."""
     assert _work is not None
-    out: list[Raw | list[Raw | Split]] = []
+    gate = _work.gate
+    out: list[Answer] = []
     read = 0
-    for unit in batch:
-        if isinstance(unit, FolderFiles):
-            answers = _work.folder(unit)
-            read += sum(a.job.size if isinstance(a, Split) else _size(a) for a in answers)
-            out.append(answers)
-        else:
-            o = compact(_work(unit))
+    with gate.deferring() if put_off and isinstance(gate, InTurns) else contextlib.nullcontext():
+        for unit in batch:
+            if isinstance(unit, FolderFiles):
+                answers = _work.folder(unit)
+                read += sum(_read(a) for a in answers)
+                out.append(answers)
+                continue
+            try:
+                o = compact(_work(unit))
+            except NoTurn as no:
+                out.append(Later("", no.need))
+                continue
             read += _size(o)
             out.append(o)
     if read > 4 * 1024 * 1024 and _resident() > TRIM_ABOVE:
         _trim()
     return out
+
+
+def _read(answer: Raw | Split | Later) -> int:
+    if isinstance(answer, Split):
+        return answer.job.size
+    return 0 if isinstance(answer, Later) else _size(answer)
 
 
 def _size(raw: Raw) -> int:
@@ -247,6 +336,7 @@ def _ahead(jobs: Iterable[Job], limit: int = AHEAD) -> Iterator[Job]:
 BATCH_FIRST = 64
 BATCH_FILES = 1024
 BATCH_BYTES = 16 * 1024 * 1024  # ... or bytes (when known), whichever comes first
+PACE_FROM = 64  # files read from which a folder's run of files counts as bytes
 # Batches finished but not yet given out, in order, at most (a slow file at the head
 # holds the ones after it; memory stays bounded).
 HELD_BATCHES = 64
@@ -254,10 +344,40 @@ HELD_BATCHES = 64
 Item = tuple[Job, Job]  # (what the walk gave, what a worker is sent: it, or a range)
 
 
-def _batches(jobs: Iterable[Job], limits: Limits, even: int = 0) -> Iterator[list[Item]]:
+class Pace:
+    """The files and bytes the pool has read so far: a folder's run of files, whose
+    sizes the walk does not know, counts as that many average files, so that a batch
+    holds about BATCH_BYTES (a corpus of binaries of 100 KB a file in batches of 1,024
+    files left one worker with a batch of 12 s while the other had none)."""
+
+    def __init__(self) -> None:
+        self.files = 0
+        self.bytes = 0
+
+    def count(self, answers: list[Answer]) -> None:
+        """A finished batch's answers (what was put off counts when it is read)."""
+        for answer in answers:
+            for raw in answer if isinstance(answer, list) else (answer,):
+                if not isinstance(raw, Later):
+                    self.files += 1 if isinstance(raw, Split) else expanded(raw).files
+                    self.bytes += _read(raw)
+
+    def most(self, files: int) -> int:
+        """At most ``files`` files, fewer when as many average files would be more
+        than BATCH_BYTES."""
+        if self.files < PACE_FROM or self.bytes <= 0:
+            return files
+        return max(1, min(files, BATCH_BYTES * self.files // self.bytes))
+
+
+def _batches(
+    jobs: Iterable[Job], limits: Limits, even: int = 0, pace: Pace | None = None
+) -> Iterator[list[Item]]:
     """Units in batches: a large text of known size as several ranges (split_large),
     a folder's files as they are.  ``even``: that many units a batch, for a list
-    whose length is known (else small first, then larger)."""
+    whose length is known (else small first, then larger, and no more than ``pace``
+    says make BATCH_BYTES)."""
+    pace = pace or Pace()
     batch: list[Item] = []
     files = size = 0
     most = even or BATCH_FIRST
@@ -268,7 +388,7 @@ def _batches(jobs: Iterable[Job], limits: Limits, even: int = 0) -> Iterator[lis
             files += _files(unit)
             if isinstance(job, FileJob):
                 size += max(0, job.size) // len(units)
-            if files >= most or size >= BATCH_BYTES:
+            if files >= (even or pace.most(most)) or size >= BATCH_BYTES:
                 yield batch
                 batch, files, size = [], 0, 0
                 most = even or min(BATCH_FILES, 2 * most)
@@ -322,16 +442,19 @@ def run(
     even = (
         max(1, min(BATCH_FIRST, len(units) // (workers * 8))) if isinstance(units, Sequence) else 0
     )
-    batches = _batches(itertools.chain(first, it), limits, even)
+    pace = Pace()
+    batches = _batches(itertools.chain(first, it), limits, even, pace)
     context = multiprocessing.get_context()
+    state, room = _shared_ints(context, 2), ROOM * heavy_turns(workers)  # (InTurns)
     with ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
         initializer=_init_worker,
-        initargs=(work, context.BoundedSemaphore(heavy_turns(workers))),
+        initargs=(work, context.Condition(), state, room),
     ) as pool:
         try:
-            for unit, out in _in_order(pool, batches, workers):
+            fits = functools.partial(room_for, state, room, waits=False)
+            for unit, out in _in_order(pool, batches, workers, pace, fits):
                 if on_done:
                     on_done(unit, out)
                 yield unit, out
@@ -340,6 +463,15 @@ def run(
                 stop_workers(pool)
             pool.shutdown(wait=True, cancel_futures=True)
             raise
+
+
+def _shared_ints(context: Any, n: int) -> Any:
+    """``n`` integers the pool's workers share: memory mapped by no file when they are
+    forked (a RawArray's arena is a file, written in /dev/shm), else a RawArray (which
+    travels to a spawned worker)."""
+    if context.get_start_method() == "fork":
+        return memoryview(mmap.mmap(-1, 8 * n)).cast("q")
+    return context.RawArray("q", n)
 
 
 def stop_workers(pool: ProcessPoolExecutor) -> None:
@@ -351,28 +483,88 @@ def stop_workers(pool: ProcessPoolExecutor) -> None:
 
 
 def _in_order(
-    pool: ProcessPoolExecutor, batches: Iterator[list[Item]], workers: int
+    pool: ProcessPoolExecutor,
+    batches: Iterator[list[Item]],
+    workers: int,
+    pace: Pace,
+    fits: Callable[[int], bool],
 ) -> Iterator[tuple[Job, FileOutcome]]:
-    """Each file's outcome, in the order of the batches, with at most ``4 * workers``
-    batches running and HELD_BATCHES finished ones held (``map`` would submit
-    everything at once).  A large text a worker finds in a folder comes back as its
-    ranges, sent to the pool in turn; the pool is kept fed while they run."""
-    window = 4 * workers
-    slots: deque[tuple[list[Item], Future[list[Raw | list[Raw | Split]]]]] = deque()
+    """Each file's outcome, in the order of the batches, with at most ``2 * workers``
+    batches running (one waiting for each worker: a batch is made when it is sent,
+    as large as ``pace`` says by the batches finished so far) and HELD_BATCHES finished
+    ones held (``map`` would submit everything at once).  A large text a worker finds
+    in a folder comes back as its ranges, sent to the pool in turn; the pool is kept
+    fed while they run.  A large file a worker put off (:class:`Later`) is sent again,
+    one a task, once ``fits`` says there is room for it (the workers read the walk's
+    next batches meanwhile), or, when the walk has none left, to be waited for where
+    it is read."""
+    window = 2 * workers
+    slots: deque[tuple[list[Item], Future[list[Answer]]]] = deque()
     running: set[Future[Any]] = set()
+    sent: dict[Future[Any], list[Job]] = {}  # a batch's units, until it is done
+    # a batch's files put off, sent again (None: not yet), and those not yet sent
+    again: dict[Future[Any], list[Future[list[Answer]] | None]] = {}
+    parked: list[tuple[Future[Any], int, Job, int]] = []  # (batch, index, unit, need)
+    walking: set[Future[Any]] = set()  # the walk's batches sent, not done
     more = True
 
     def feed() -> None:
         nonlocal more
-        running.difference_update([f for f in running if f.done()])
-        while more and len(running) < window and len(slots) < HELD_BATCHES:
+        done = [f for f in running if f.done()]
+        running.difference_update(done)
+        walking.difference_update(done)
+        for f in done:
+            units = sent.pop(f, None)
+            if f.cancelled() or f.exception() is not None:
+                continue
+            pace.count(f.result())
+            off = _put_off(units, f.result()) if units is not None else []
+            if off:
+                again[f] = [None] * len(off)
+                parked.extend((f, i, unit, need) for i, (unit, need) in enumerate(off))
+        while more and len(walking) < window and len(slots) < HELD_BATCHES:
             batch = next(batches, None)
             if batch is None:
                 more = False
-                return
-            fut = pool.submit(_scan_batch_in_worker, [u for _, u in batch])
+                break
+            fut = send([u for _, u in batch], True)
             slots.append((batch, fut))
-            running.add(fut)
+            walking.add(fut)
+        unpark(not more or len(slots) >= HELD_BATCHES)
+
+    def unpark(now: bool) -> None:
+        """Send the files put off that there is room for (``now``: all, to wait)."""
+        taken = 0  # (by those sent here, before the workers take it)
+        keep = []
+        for f, i, unit, need in parked:
+            if now or (taken == 0 and fits(need)):
+                again[f][i] = send([unit], not now)
+                taken += need
+            else:
+                keep.append((f, i, unit, need))
+        parked[:] = keep
+
+    def send(units: list[Job], put_off: bool) -> Future[list[Answer]]:
+        fut = pool.submit(_scan_batch_in_worker, units, put_off)
+        sent[fut] = units
+        running.add(fut)
+        return fut
+
+    def settled(fut: Future[list[Answer]]) -> list[Answer]:
+        """A batch's answers once done, with those of the files it put off."""
+        wait_for([fut])
+        feed()  # (its files put off, if any, parked)
+        answers = fut.result()
+        if fut in again:
+            while None in again[fut]:  # not sent yet: when there is room, or now
+                if not running:
+                    unpark(True)
+                    break
+                wait(running, timeout=0.05, return_when=FIRST_COMPLETED)
+                feed()
+            later = [settled(f)[0] for f in again.pop(fut) if f is not None]
+            answers = _with_later(answers, later)
+        return answers
 
     def wait_for(futs: Sequence[Future[Any]]) -> None:
         while True:
@@ -384,7 +576,7 @@ def _in_order(
             wait([*left, *running], return_when=FIRST_COMPLETED)
 
     def ranges(split: Split) -> FileOutcome:
-        futs = [pool.submit(_scan_batch_in_worker, [p]) for p in split.parts]
+        futs = [pool.submit(_scan_batch_in_worker, [p], False) for p in split.parts]
         running.update(futs)
         wait_for(futs)
         return merge_parts(split.job, [expanded(f.result()[0]) for f in futs])  # type: ignore[arg-type]
@@ -393,14 +585,14 @@ def _in_order(
     pending: list[FileOutcome] = []
     while slots:
         batch, fut = slots[0]
-        wait_for([fut])
+        answers = settled(fut)
         slots.popleft()
-        for (job, unit), raw in zip(batch, fut.result(), strict=True):
+        for (job, unit), raw in zip(batch, answers, strict=True):
             if isinstance(unit, FolderFiles):
                 assert isinstance(raw, list)
-                yield from _folder_outcomes(unit, raw, ranges)
+                yield from _folder_outcomes(unit, cast(list[Raw | Split], raw), ranges)
                 continue
-            assert not isinstance(raw, list)
+            assert not isinstance(raw, (list, Later))
             out = expanded(raw)
             part = unit.part if isinstance(unit, FileJob) else None
             if part is None:
@@ -412,6 +604,33 @@ def _in_order(
                 yield job, merge_parts(job, pending)
                 pending = []
         feed()
+
+
+def _put_off(units: list[Job], answers: list[Answer]) -> list[tuple[Job, int]]:
+    """The files a batch put off, each as a unit to send again, with its need."""
+    off: list[tuple[Job, int]] = []
+    for unit, answer in zip(units, answers, strict=True):
+        if isinstance(answer, Later):
+            off.append((unit, answer.need))
+        elif isinstance(answer, list) and isinstance(unit, FolderFiles):
+            off += [
+                (replace(unit, names=(a.name,)), a.need) for a in answer if isinstance(a, Later)
+            ]
+    return off
+
+
+def _with_later(answers: list[Answer], later: list[Answer]) -> list[Answer]:
+    """A batch's answers with those of the files it put off, read since, in place."""
+    read = iter(later)
+    out: list[Answer] = []
+    for answer in answers:
+        if isinstance(answer, Later):
+            out.append(next(read))
+        elif isinstance(answer, list):
+            out.append([next(read)[0] if isinstance(a, Later) else a for a in answer])  # type: ignore[index]
+        else:
+            out.append(answer)
+    return out
 
 
 def _folder_outcomes(

@@ -116,23 +116,7 @@ class ClassFile:
         self.utf8: dict[int, tuple[str, int]] = {}  # index -> (text, file offset)
         self.refs: dict[int, tuple[int, int]] = {}  # Class / String index -> (tag, utf8 index)
         self._names: dict[int, str] = {}  # Utf8 index -> dotted class name, made once
-        i = 1
-        while i < count:
-            tag = r.u1()
-            if tag == _UTF8:
-                n = r.u2()
-                at = r.pos
-                try:
-                    self.utf8[i] = (mutf8(r.take(n)), at)
-                except UnicodeDecodeError:
-                    self.utf8[i] = (r.data[at : at + n].decode("utf-8", "replace"), at)
-            elif tag in _SIZES:
-                body = r.take(_SIZES[tag])
-                if tag in (_CLASS, _STRING):
-                    self.refs[i] = (tag, int.from_bytes(body, "big"))
-            else:
-                raise _corrupt(f"constant pool entry {i} has unknown tag {tag}")
-            i += 2 if tag in (_LONG, _DOUBLE) else 1
+        self._pool(r, count)
         self.pool_size = count
         self.access = r.u2()
         self.name = self.class_name(r.u2())
@@ -141,6 +125,43 @@ class ClassFile:
         self.interfaces = [self.class_name(r.u2()) for _ in range(r.u2())]
         self.fields = [self._member(r, code=False) for _ in range(r.u2())]
         self.methods = [self._member(r, code=True) for _ in range(r.u2())]
+
+    def _pool(self, r: _Reader, count: int) -> None:
+        """The constant pool's ``count - 1`` entries: Utf8 texts, Class and String
+        references.  (What :meth:`_Reader.take` does, inline: a jar has hundreds of
+        thousands of entries.)"""
+        data, pos, end = r.data, r.pos, len(r.data)
+        utf8, refs, sizes = self.utf8, self.refs, _SIZES
+        i = 1
+        while i < count:
+            if pos >= end:
+                raise _corrupt(f"truncated at byte {pos} (wanted 1 more)")
+            tag = data[pos]
+            pos += 1
+            if tag == _UTF8:
+                if pos + 2 > end:
+                    raise _corrupt(f"truncated at byte {pos} (wanted 2 more)")
+                n = data[pos] << 8 | data[pos + 1]
+                pos += 2
+                if pos + n > end:
+                    raise _corrupt(f"truncated at byte {pos} (wanted {n} more)")
+                raw = data[pos : pos + n]
+                try:
+                    utf8[i] = (mutf8(raw), pos)
+                except UnicodeDecodeError:
+                    utf8[i] = (raw.decode("utf-8", "replace"), pos)
+                pos += n
+            elif tag in sizes:
+                n = sizes[tag]
+                if pos + n > end:
+                    raise _corrupt(f"truncated at byte {pos} (wanted {n} more)")
+                if tag in (_CLASS, _STRING):
+                    refs[i] = (tag, data[pos] << 8 | data[pos + 1])
+                pos += n
+            else:
+                raise _corrupt(f"constant pool entry {i} has unknown tag {tag}")
+            i += 2 if tag in (_LONG, _DOUBLE) else 1
+        r.pos = pos
 
     def text(self, index: int) -> str:
         got = self.utf8.get(index)

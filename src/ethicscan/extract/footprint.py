@@ -1,0 +1,147 @@
+"""How much memory exploring a large file may take, estimated before it is read from
+its kind and size, so that a pool's workers can read two large files at once when
+both fit (:class:`ethicscan.engine.local.InTurns`) and one at a time when not.
+
+The estimates are upper bounds of what a worker's resident size rose by (VmHWM) when
+it read such a file alone, measured on the throughput benchmark's dense corpus
+(``bench/file_memory.py``): a binary's strings take about its own size again, a
+pickle of many short UTF-8 strings up to seven times its size (spaCy-pkuseg's 4.5 MB
+dictionary: 34 MB), a DEX file about thirteen times (an APK's 6 MB ``classes.dex``:
+81 MB).  What cannot be told from the head (a tar, a compressed stream, a document)
+counts as :data:`UNKNOWN`, which a pool reads with no other large file beside it.
+"""
+
+from __future__ import annotations
+
+import os
+import struct
+import zipfile
+from typing import IO
+
+from ethicscan.extract.formats import CONTAINERS, HEAD, Format, identify
+from ethicscan.extract.units import Limits
+
+MIB = 1024 * 1024
+LARGE_MEMBER = 2 * MIB  # a zip's members from this size are estimated one by one
+UNKNOWN = 1 << 40  # more than any pool's room: read with no other large file beside it
+
+# Per kind: (bytes of memory per byte of the file, bytes more).
+NATIVE = (1.6, 12 * MIB)  # ELF, PE, Mach-O: the bytes, their strings and symbols
+JAVA = (14.0, 8 * MIB)  # DEX and class files: their strings, a segment each
+OTHER = (2.0, 32 * MIB)  # texts read whole, pickles, models: bytes, text and lines
+
+_KINDS = {
+    Format.ELF: NATIVE,
+    Format.PE: NATIVE,
+    Format.MACHO: NATIVE,
+    Format.DEX: JAVA,
+    Format.CLASS: JAVA,
+}
+# A zip's members by name: the archives inside it expand unseen.
+_NESTED = frozenset({
+    ".zip", ".jar", ".apk", ".aar", ".war", ".ear", ".whl", ".egg", ".nupkg",
+    ".gz", ".tgz", ".bz2", ".xz", ".zst", ".tar", ".7z", ".rar", ".deb", ".rpm",
+})  # fmt: skip
+_JAVA = frozenset({".dex", ".class"})
+
+CENTRAL_MOST = 4 * MIB  # a zip's central directory read for its members, at most
+_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")  # a central directory record, 46 bytes
+
+
+def _scaled(kind: tuple[float, int], size: int) -> int:
+    per_byte, more = kind
+    return int(per_byte * size) + more
+
+
+def footprint(
+    name: str, size: int, data: bytes | None, path: str, limits: Limits | None = None
+) -> int:
+    """Bytes of memory exploring the file ``name`` of ``size`` bytes may take (asked
+    for large files only: a small one's is its own small size): 0 for what is not
+    read whole (a picture, a file over ``--max-file-size`` that is skipped), a piece's
+    for a text read in pieces, :data:`UNKNOWN` for what its head does not tell.
+    ``data``: the file's bytes if held, else it is read at ``path`` (its head, a
+    zip's central directory)."""
+    limits = limits or Limits()
+    try:
+        head = data[:HEAD] if data is not None else _head(path)
+    except OSError:
+        return 0  # the scan reports why it cannot be read
+    fmt, _ = identify(name, head)
+    if fmt is Format.ZIP:
+        return _zip(data, path, size)
+    if fmt in CONTAINERS or fmt in (Format.OFFICE, Format.PDF):
+        return UNKNOWN
+    if fmt is Format.IMAGE:
+        return 0
+    if size > limits.stream_above and data is None:
+        if size > limits.max_member_size:
+            return 0  # skipped unread, or a text read in pieces
+        if fmt is Format.TEXT and _streamed(name, path, limits):
+            return _scaled(OTHER, limits.whole_text)
+    return _scaled(_KINDS.get(fmt, OTHER), size)
+
+
+def _head(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return f.read(HEAD)
+
+
+def _streamed(name: str, path: str, limits: Limits) -> bool:
+    from ethicscan.extract.decode import SAMPLE
+    from ethicscan.extract.explore import streamable
+
+    try:
+        with open(path, "rb") as f:
+            return streamable(name, f.read(SAMPLE))
+    except OSError:
+        return False
+
+
+def _zip(data: bytes | None, path: str, size: int) -> int:
+    """A zip's largest member's estimate (members are read one at a time), with the
+    zip's own bytes when held: by the central directory's names and sizes, read
+    without zipfile's object per entry; UNKNOWN if it holds an archive or cannot be
+    read."""
+    try:
+        if data is not None:
+            import io
+
+            return _members(io.BytesIO(data), size)
+        with open(path, "rb") as f:
+            return _members(f, 0)
+    except (OSError, ValueError, struct.error, zipfile.BadZipFile, EOFError):
+        return UNKNOWN
+
+
+def _members(f: IO[bytes], held: int) -> int:
+    end = zipfile._EndRecData(f)  # type: ignore[attr-defined]
+    if not end:
+        return UNKNOWN
+    length, offset = end[zipfile._ECD_SIZE], end[zipfile._ECD_OFFSET]  # type: ignore[attr-defined]
+    if length > CENTRAL_MOST:
+        return UNKNOWN
+    # (a zip behind a stub: the directory sits that much later than it says)
+    stub = end[zipfile._ECD_LOCATION] - length - offset  # type: ignore[attr-defined]
+    if end[zipfile._ECD_SIGNATURE] == zipfile.stringEndArchive64:  # type: ignore[attr-defined]
+        stub -= zipfile.sizeEndCentDir64 + zipfile.sizeEndCentDir64Locator  # type: ignore[attr-defined]
+    f.seek(offset + max(0, stub))
+    central = f.read(length)
+    most = 0
+    at = 0
+    while at + _CENTRAL.size <= len(central):
+        rec = _CENTRAL.unpack_from(central, at)
+        if rec[0] != b"PK\x01\x02":
+            return UNKNOWN
+        member_size, name_len, extra_len, comment_len = rec[11], rec[12], rec[13], rec[14]
+        name = central[at + _CENTRAL.size : at + _CENTRAL.size + name_len].lower()
+        at += _CENTRAL.size + name_len + extra_len + comment_len
+        if member_size == 0xFFFFFFFF:  # zip64: the size is in the extra field
+            return UNKNOWN
+        suffix = os.path.splitext(name.decode("latin-1"))[1]
+        if suffix in _NESTED:
+            return UNKNOWN
+        kind = JAVA if suffix in _JAVA else OTHER
+        if member_size >= LARGE_MEMBER or suffix in _JAVA:
+            most = max(most, _scaled(kind, member_size))
+    return held + max(most, OTHER[1])

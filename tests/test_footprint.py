@@ -1,0 +1,79 @@
+"""The memory a large file's exploring may take, estimated before it is read
+(extract.footprint): what lets a pool's workers read two large files at once when both
+fit, and what keeps the ones that do not apart."""
+
+from __future__ import annotations
+
+import io
+import tarfile
+import zipfile
+from pathlib import Path
+
+from ethicscan.extract.footprint import JAVA, MIB, NATIVE, OTHER, UNKNOWN, footprint
+from ethicscan.extract.units import Limits
+
+
+def _zip(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return path
+
+
+def _est(path: Path, limits: Limits | None = None, held: bool = True) -> int:
+    data = path.read_bytes()
+    size = len(data)
+    return footprint(path.name, size, data if held else None, str(path), limits)
+
+
+def test_a_binarys_estimate_grows_with_its_size_by_its_kind(tmp_path: Path) -> None:
+    elf = tmp_path / "libx.so"
+    elf.write_bytes(b"\x7fELF" + b"\x00\x01" * (3 * MIB))
+    blob = tmp_path / "names.pkl"
+    blob.write_bytes(b"\x80\x04" + b"name\x00" * (MIB))
+    size = elf.stat().st_size
+    assert _est(elf, held=False) == int(NATIVE[0] * size) + NATIVE[1]
+    assert _est(blob) == int(OTHER[0] * blob.stat().st_size) + OTHER[1]
+    dex = tmp_path / "classes.dex"
+    dex.write_bytes(b"dex\n035\x00" + b"\x00" * (3 * MIB))
+    assert _est(dex) == int(JAVA[0] * dex.stat().st_size) + JAVA[1]
+
+
+def test_a_zip_counts_its_largest_member_by_its_kind(tmp_path: Path) -> None:
+    """An APK of 3 MB whose DEX file is 6 MB took 81 MB of a worker: a zip is judged by
+    its members (read one at a time), not by its own size."""
+    apk = _zip(tmp_path / "app.apk", {"classes.dex": b"\x00" * (6 * MIB), "a.xml": b"<a/>"})
+    texts = _zip(tmp_path / "data.zip", {"words.txt": b"word\n" * (6 * MIB // 5)})
+    jar = _zip(tmp_path / "lib.jar", {f"p/C{i}.class": b"\xca\xfe\xba\xbe" * 64 for i in range(50)})
+    assert _est(apk) >= int(JAVA[0] * 6 * MIB) > _est(texts) >= int(OTHER[0] * 6 * MIB)
+    assert _est(jar) < 40 * MIB  # many small classes, one at a time
+    assert _est(apk, held=False) < _est(apk)  # (held: its own bytes count too)
+
+
+def test_what_cannot_be_told_from_the_head_goes_alone(tmp_path: Path) -> None:
+    nested = _zip(tmp_path / "outer.zip", {"inner.jar": b"x" * 100})
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tf:
+        info = tarfile.TarInfo("a.txt")
+        info.size = 3
+        tf.addfile(info, io.BytesIO(b"abc"))
+    tgz = tmp_path / "a.tar.gz"
+    tgz.write_bytes(buf.getvalue())
+    pdf = tmp_path / "doc.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n" + b"0" * 1000)
+    broken = tmp_path / "broken.zip"
+    broken.write_bytes(b"PK\x03\x04" + b"\x00" * 100)
+    assert _est(nested) == _est(tgz) == _est(pdf) == _est(broken) == UNKNOWN
+
+
+def test_what_is_not_read_whole_takes_no_room(tmp_path: Path) -> None:
+    png = tmp_path / "face.png"
+    png.write_bytes(b"\x89PNG" + b"\x01" * (3 * MIB))
+    huge = tmp_path / "model.dat"
+    huge.write_bytes(b"\x00\x01\x02" * MIB)  # over the limit below: skipped unread
+    limits = Limits(max_member_size=2 * MIB, whole_text=MIB)
+    assert _est(png) == 0
+    assert _est(huge, limits, held=False) == 0
+    text = tmp_path / "big.log"
+    text.write_bytes(b"a line of text\n" * (MIB // 5))  # read in pieces of whole_text
+    assert _est(text, Limits(whole_text=MIB), held=False) == int(OTHER[0] * MIB) + OTHER[1]
