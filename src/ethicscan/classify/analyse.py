@@ -114,7 +114,10 @@ def _analyse(
     hits = [
         Hit(m.key.payload, m.start, m.end, line, in_comment(m.start, line))
         for m, line in zip(term_matches, lines, strict=True)
+        if not m.key.payload.needs or _needs_met(doc, m.key.payload)
     ]
+    if not hits:
+        return []
     _link_neighbours(hits)
     _place_in_schema(doc, hits)
 
@@ -137,6 +140,13 @@ def _analyse(
     drafts += _definition_findings(doc, decided, make)
     drafts += _face_input_findings(doc, decided, make)
     return _finished(drafts)
+
+
+def _needs_met(doc: Document, term: Term) -> bool:
+    """Does the text (or its path) hold a word of a category the term needs anywhere?
+    A ``nation`` in a text with no word of an identity card is a country's: it is let go
+    before its context is read (the classifier asks again near the hit)."""
+    return any(doc.context.get(c) or doc.path_context.get(c) for c in term.needs)
 
 
 def _term_matches(doc: Document) -> list[Match[Term | Lookalike]]:
