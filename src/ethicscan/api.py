@@ -18,11 +18,10 @@ from ethicscan.engine import LocalEngine, TLSFiles, check_engine, get_engine, lo
 from ethicscan.engine.local import Job, one_by_one
 from ethicscan.errors import ConfigError
 from ethicscan.extract.formats import CONTAINERS, HEAD, Format, identify
-from ethicscan.extract.registry import TEXT_BY_SUFFIX
+from ethicscan.extract.registry import reader_for
 from ethicscan.extract.units import MAX_DEPTH, Limits
 from ethicscan.interrupt import terminating
 from ethicscan.model import Finding, Notice, ScanResult, Skipped, SkipReason, Stats, Target
-from ethicscan.names import suffix
 from ethicscan.pipeline import FileOutcome, Work
 from ethicscan.rules import prefilter
 from ethicscan.rules.catalogue import Catalogue, load_catalogue
@@ -449,7 +448,7 @@ def scan_text(text: str, path: str = "input.txt", rule_dirs: Sequence[str] = ())
     classifier: ``.py`` code, ``.md`` prose ...; a page's visible text is read from
     ``.html`` as a scan reads the file)."""
     catalogue = load_catalogue(tuple(rule_dirs))
-    reader = TEXT_BY_SUFFIX.get(suffix(path))
+    reader = reader_for(Format.TEXT, path)
     if reader is None:
         return analyse(text, path, catalogue)
     read = reader.extract(text.encode("utf-8", "surrogatepass"), path)

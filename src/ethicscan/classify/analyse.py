@@ -487,7 +487,7 @@ def _documented_above(
     for h, d in decided:
         if h.in_comment and d.capability in _SERIOUS:
             k = (h.line, h.term.trait)
-            if k not in serious or _RANK[d.capability] > _RANK[serious[k].capability]:
+            if k not in serious or _CAP_RANK[d.capability] > _CAP_RANK[serious[k].capability]:
                 serious[k] = d
     if not serious:
         return decided
@@ -516,7 +516,6 @@ def _documented_above(
 
 
 _DOC_REACH = 12  # lines of a doc comment read above a statement
-_RANK = {Capability.SEARCH: 1, Capability.INFERENCE: 2, Capability.TARGETING: 3}
 
 
 class _CapabilityCounts:
