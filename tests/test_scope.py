@@ -1199,3 +1199,20 @@ def test_a_docstring_beside_a_sentence_is_read_as_a_comment_not_wrapped_prose() 
     )
     found = scan_text(src, "datasets/recidivism.py")
     assert [f for f in found if f.location.line == 8 and f.evidence.term == "race"]
+
+
+def test_a_label_attribute_in_a_data_text_records_the_field() -> None:
+    # a module's views, read as a table of entries: the label a view shows for the
+    # trait (``<search string="Patient Ethnicity">``) is the field, a record; a word in
+    # an element's text with no label around it stays a word of the table
+    fields = "\n".join(f'      <field name="column_{i}">value {i}</field>' for i in range(40))
+    text = (
+        '<?xml version="1.0"?>\n<data>\n'
+        f"{fields}\n"
+        '      <search string="Patient Ethnicity">\n'
+        '      <field name="help">Ethnicity</field>\n'
+        "</data>\n"
+    )
+    found = {f.location.line: f for f in scan_text(text, "views/patient_ethnicity_view.xml")}
+    assert 43 in found and found[43].capability is Capability.RECORD
+    assert 44 not in found

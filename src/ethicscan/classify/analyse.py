@@ -386,6 +386,9 @@ _KEEPS_OWN_VERDICT = frozenset(
         SignalName.QUOTED_IN_PROSE.value,
         # ``race='race'``: the setting names a column, whatever the module does with it
         SignalName.COLUMN_NAME_SETTING.value,
+        # a kind of harmful or biased text (``bias:race``, "racial slurs") in a module
+        # that also infers the trait is still a name for content, not a field
+        SignalName.HARMFUL_CONTENT_CATEGORY.value,
     }
 )
 # Traits named in one text that make it a catalogue of protected categories (a law's

@@ -606,7 +606,12 @@ _GROUP_SIDE = re.compile(
 # the data's schema, not an act on the records.
 _SPLIT_BY = re.compile(
     r"(?:\.groupby\(\s*\[?\s*"
-    r"|\b(?:protected|sensitive)_?(?:attribute|attr|feature)s?\s*===?\s*)[\"']?[\w ]{0,24}$",
+    # the attribute a fairness toolkit splits records into groups by: compared, given
+    # (``protected_attribute="race"``, ``sensitive_features=["sex", "race"]``) or typed
+    # (``protected_attribute: Literal["race", "sex"]``)
+    r"|\b(?:protected|sensitive)_?(?:attribute|attr|feature)s?\s*"
+    r"(?:={1,3}|:\s*(?:typing\.)?Literal\[)\s*\[?\s*(?:[\"'][\w ]{0,24}[\"']\s*,\s*){0,4})"
+    r"[\"']?[\w ]{0,24}$",
     re.IGNORECASE,
 )
 _IN_LITERAL = re.compile(r"[\w .\-/]*")  # what precedes a label inside its literal
@@ -619,6 +624,35 @@ GROUP_BY_REACH = 8  # lines a GROUP BY clause's columns may run over
 CLAUSE_CHARS = 1024  # ... and characters: a minified query is read no further back
 # a data frame's query string opened before the hit, and a column compared after it
 _QUERY_OPEN = re.compile(r"""\.query\(\s*[rf]?["'][^"'\n]*$""")
+# words of harmful text on the hit's line (``EthnicSlurs``, "racially offensive"): the
+# trait names a kind of content
+_HARMFUL_CONTENT = re.compile(
+    r"slurs?\b|offensive\b|hate[ _-]?speech|stereotyp\w*|\bderogatory\b"
+    r"|\bharass(?:ment|ing)?\b|insults?\b|\bepithets?\b|\bhateful\b"
+    r"|歧视|侮辱|仇恨言论|冒犯",
+    re.IGNORECASE,
+)
+# the trait qualifying a kind of bias, right beside the hit: ``bias:race``,
+# ``bias/religion``, "racial bias" (not ``race_bias``, a variable of a disparity by race)
+_BIAS_BEFORE = re.compile(r"\bbias[:/_-]$", re.IGNORECASE)
+_BIAS_AFTER = re.compile(r"[ -]bias(?:es)?\b", re.IGNORECASE)
+
+
+def _bias_kind(text: str, start: int, end: int) -> str:
+    """The words that make the hit name a kind of bias, or ""."""
+    if m := _BIAS_BEFORE.search(text, max(0, start - 5), start):
+        return text[m.start() : end]
+    if m := _BIAS_AFTER.match(text, end, end + 8):
+        return text[start : m.end()]
+    return ""
+
+
+# a data frame's column opened just before the hit (``df["``, ``data['``) and, before it,
+# what keeps the mask the comparison makes: an assignment or a call's argument
+_FRAME_COLUMN = re.compile(r"""\b[A-Za-z_]\w*\[\s*["'][\w ]*$""")
+_MASK_KEPT = re.compile(
+    r"""^(?!.*\b(?:if|elif|while|assert|return|when|case)\b).*(?:[^=!<>]=(?!=)|\()"""
+)
 _MASK_AFTER = re.compile(r"""\w*["']?\]?\s*(?:==|!=|<=|>=|<|>|\.isin\(|\.eq\(|\.ne\()""")
 _WHERE = re.compile(r"\b(?:where|having)\b", re.IGNORECASE)
 _WHERE_END = re.compile(
@@ -674,8 +708,15 @@ def _masked_by(doc: Document, hit: Hit) -> bool:
     if _QUERY_OPEN.search(before):
         return True
     after = doc.text[hit.end : hit.end + 24]
-    nested = before.count("[") >= 2 or ".loc[" in before
-    return nested and bool(_MASK_AFTER.match(after))
+    if not _MASK_AFTER.match(after):
+        return False
+    if before.count("[") >= 2 or ".loc[" in before:
+        return True
+    # a column compared to make a mask that is kept or passed on (``group_a =
+    # df["race"] == "Caucasian"``, ``pd.Series(df["race"] == 2)``), not the condition
+    # of an ``if`` on one record
+    frame = _FRAME_COLUMN.search(before)
+    return frame is not None and bool(_MASK_KEPT.search(before, 0, frame.start()))
 
 
 def _in_where(doc: Document, hit: Hit, lo: int) -> bool:
@@ -703,9 +744,12 @@ _QUERY_PARAM = re.compile(
 )
 # the trait's column compared with a bound parameter in a query's condition:
 # ``AND D.mzdm = #mzdm#`` (iBATIS), ``and nation = #{nation}`` (MyBatis), ``WHERE race
-# = :race``, ``ethnicity IN (?)``: people are retrieved by it
+# = :race``, ``ethnicity IN (?)``: people are retrieved by it; in iBATIS's dynamic
+# conditions the AND is an attribute a line above (``<isNotEmpty prepend="and">``) and
+# the condition stands alone in its ``<![CDATA[ D.mzdm = #q.mzdm# ]]>``
 _SQL_CONDITION = re.compile(
-    r"(?:\bwhere|\band|\bor)\s+(?P<col>[\w.]+)\s*(?:=|<>|!=|\bin\b|\blike\b)\s*\(?\s*"
+    r"(?:\bwhere\s|\band\s|\bor\s|<!\[CDATA\[\s*)\s*(?P<col>[\w.]+)\s*"
+    r"(?:=|<>|!=|\bin\b|\blike\b)\s*\(?\s*"
     r"(?:#\{|#\w|\$\{|:\w|\?|concat\s*\()",
     re.IGNORECASE,
 )
@@ -961,6 +1005,43 @@ def _names_no_people(doc: Document, hit: Hit) -> bool:
     return doc.catalogue.entities.names_no_people(before, after, t.lang, capital)
 
 
+# the value of a markup attribute that labels a view's or a form's element, up to the hit
+_UI_LABEL_ATTRIBUTE = re.compile(
+    r"""\b(?:string|label|title|placeholder|hint|caption|header|text)\s*=\s*["'][^"'<>=\n]{0,40}$""",
+    re.IGNORECASE,
+)
+# a kind of place in an identifier, beside a word of religion: a venue, not a belief
+_PLACE_PART = re.compile(
+    r"(?:^|(?<=[_\s])|(?<=[a-z])(?=[A-Z]))(?i:place|venue|site|building|location)(?:s|S)?(?![a-z])"
+)
+# a line that names a religious kind of place (``PLACE_RELIGION("religion", ...)``): each
+# word of religion on it is that place's
+_RELIGIOUS_PLACE_LINE = re.compile(
+    r"(?i:place|venue)S?_?(?i:religio)|(?i:religio)\w*?(?i:place|venue)", re.ASCII
+)
+
+
+def _names_a_place(text: str, hit: Hit) -> bool:
+    """Is the hit part of an identifier that names a kind of place (``PLACE_RELIGION``,
+    ``religiousPlaces``, ``religion_site_id``), or on a line that names such a place?"""
+    start, end = hit.start, hit.end
+    while (
+        start > 0
+        and start > hit.start - 40
+        and (text[start - 1].isalnum() or text[start - 1] == "_")
+    ):
+        start -= 1
+    while end < len(text) and end < hit.end + 40 and (text[end].isalnum() or text[end] == "_"):
+        end += 1
+    rest = text[start : hit.start] + " " + text[hit.end : end]
+    if (start, end) != (hit.start, hit.end) and _PLACE_PART.search(rest):
+        return True
+    line_start = text.rfind("\n", 0, hit.start) + 1
+    line_end = text.find("\n", hit.end)
+    line = text[line_start : line_end if line_end >= 0 else len(text)][: LOCAL * 2]
+    return _RELIGIOUS_PLACE_LINE.search(line) is not None
+
+
 def _entry_scope(doc: Document, hit: Hit, line: str, packed: bool = False) -> Scope | None:
     """The scope of an entry of a data text that is about people, or None for a word,
     phrase or translation entry, which sorts no one.  An entry counts as:
@@ -988,6 +1069,13 @@ def _entry_scope(doc: Document, hit: Hit, line: str, packed: bool = False) -> Sc
         return None if headword and doc.suffix not in TRANSLATION_SUFFIXES else RECORD_SCOPE
     if _holds_sentence_value(line):
         return SENTENCE_SCOPE  # a value that is prose: a note, a description
+    start, end = doc.span(hit.line)
+    if end - start > 2 * LOCAL and is_sentence_value(
+        _segment(line, hit.start - doc.local_start(hit.line, hit.start))
+    ):
+        # a long value read around the hit (an API's documentation string of some
+        # thousand characters): its quotes are out of reach, the text it stands in is prose
+        return SENTENCE_SCOPE
     around = doc.record_text(hit.line, hit.start)
     if has_emoji(around):
         return None  # a record of an emoji table (its name, its skin-tone support)
@@ -999,6 +1087,10 @@ def _entry_scope(doc: Document, hit: Hit, line: str, packed: bool = False) -> Sc
     if t.kind is TermKind.MARKER:
         return None
     text = doc.text
+    if _UI_LABEL_ATTRIBUTE.search(text, doc.local_start(hit.line, hit.start), hit.start):
+        # ``<search string="Patient Ethnicity">``, ``android:hint="民族"``: the label a
+        # view or a form shows for the field
+        return RECORD_SCOPE
     if not text[hit.start : hit.end].isascii():
         return RECORD_SCOPE if t.kind is TermKind.WORD and _CODES.search(around) else None
     start, end = hit.start, hit.end
@@ -1247,6 +1339,8 @@ def _located(doc: Document, hit: Hit) -> tuple[Scope, str] | None:
         return None  # first, before any context is read: most value labels stop here
     if _names_no_people(doc, hit):
         return None  # 广西壮族自治区, 维吾尔语, Language-Team: Uyghur
+    if t.trait is Trait.RELIGION and t.capability is None and _names_a_place(doc.text, hit):
+        return None  # PLACE_RELIGION, religiousPlaces: a kind of place, not people's faith
     if _across_mangled_names(doc.text, hit.start, hit.end):
         return None  # type_caster...4castES2_: "cast" then mangling codes, not "castes"
     line_text = doc.local_line(hit.line, hit.start)
@@ -1376,6 +1470,15 @@ def _capability(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         sig.append(_sig(SignalName.FACE_ATTRIBUTE_SIBLINGS, 0.1, ctx.attrs))
     if hit.table:
         sig.append(_sig(SignalName.CODE_TABLE, 0.1, list(hit.table)))
+    if (
+        t.capability is None
+        and t.kind is not TermKind.BOOLEAN
+        and (kind := _bias_kind(doc.text, hit.start, hit.end))
+    ):
+        # ``bias:race``, "racial bias": a kind of biased text a red-team test or a
+        # benchmark probes a model for, named by the trait; no person's trait is held
+        s = _sig(SignalName.HARMFUL_CONTENT_CATEGORY, 0.15, kind)
+        return Capability.MENTION, None, (*sig, s)
     if t.capability is Capability.TARGETING or t.kind is TermKind.BOOLEAN:
         chosen: Choice | None = (
             Capability.TARGETING,
@@ -1510,7 +1613,14 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
     if (
         (ctx.name or ctx.file_name)
         and (ctx.model or ctx.file_model or t.rule_id == "census-race-code")
+        # one of the two beside the hit: name columns and prediction words that are only
+        # somewhere in a long file (a spreadsheet's column definitions, one of them
+        # ``faith``) do not make each field of it a guess from a name
+        and (ctx.name or ctx.model or t.rule_id == "census-race-code")
         and not ctx.biometric
+        # an identity document's OCR result: the holder's name and each field's confidence
+        # (``thailand_idcard_confidence.religion``) are read off the card, not guessed
+        and not (_ID_DOCUMENT.search(ctx.line) or _ID_DOCUMENT.search(base_name(doc.path)))
     ):
         return (
             Capability.INFERENCE,
@@ -1639,12 +1749,22 @@ def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         )
     if (control := _form_control(doc, hit)) is not None:
         return Capability.RECORD, None, (_sig(SignalName.FORM_FIELD, 0.05, control),)
+    if t.kind is not TermKind.VALUE and (harm := _HARMFUL_CONTENT.search(ctx.line)):
+        # a category of harmful text (racial slurs, religiously offensive content, a
+        # stereotype): what a detector or a benchmark looks for in words, not a field
+        # that holds a person's trait
+        s = _sig(SignalName.HARMFUL_CONTENT_CATEGORY, 0.15, harm[0])
+        return Capability.MENTION, None, (s,)
     if t.kind is TermKind.FIELD or not (hit.in_comment or ctx.prose):
         s = _sig(SignalName.FIELD_IN_CODE_OR_DATA, 0.0, "no inference or surveillance context")
         return Capability.RECORD, None, (s,)
     if hit.in_comment and not doc.is_prose and doc.doc_block_of_field(hit.line):
         # ``/** 民族 */`` above ``private String mz;``: the comment names the field
         s = _sig(SignalName.FIELD_IN_CODE_OR_DATA, 0.0, "the doc comment of a field")
+        return Capability.RECORD, None, (s,)
+    if hit.in_comment and not doc.is_prose and doc.trails_a_declaration(hit.line):
+        # ``private String mz; // 民族``: the comment after the field names it
+        s = _sig(SignalName.FIELD_IN_CODE_OR_DATA, 0.0, "the comment of a field")
         return Capability.RECORD, None, (s,)
     if t.ambiguous:
         # "race" alone in a sentence is as often a contest; beside fairness words or

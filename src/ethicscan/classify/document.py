@@ -142,6 +142,18 @@ _ACCESSOR = re.compile(
     r"^\s*(?:(?:public|private|protected|internal|static|final|override)\s+)*"
     r"(?:[A-Za-z_][\w<>\[\], .?]*\s+)?(?:get|set|is)[A-Z]\w*\s*\([^)]*\)\s*(?:\{|$)"
 )
+# a property whose accessors open on the next line: ``public string MZ`` then ``{``
+_PROPERTY_HEAD = re.compile(
+    r"^\s*(?:(?:public|private|protected|internal|static|virtual|override)\s+)+"
+    r"[A-Za-z_][\w<>\[\], .?]*\s+[A-Za-z_]\w*\s*$"
+)
+# a column of a table's definition: ``zzmm varchar2(20),``, ``MZ CHAR(2) NOT NULL,``
+_COLUMN_DECL = re.compile(
+    r"^\s*[\w\"`\[\]]+\s+(?i:varchar2?|nvarchar2?|char|nchar|text|int|integer|bigint|"
+    r"smallint|number|numeric|decimal|date|datetime|timestamp|string)\b[^;]*,?\s*$"
+)
+# where a trailing comment starts on a line of code
+_TRAILING_COMMENT = re.compile(r"\s*(?://|/\*|--|#)")
 _FIELD_DOC = re.compile(
     r"^\s*(?:[*#/-]+\s*)?(?::param\b|:type\b|@param\b|@property\b|@field\b|:ivar\b"
     r"|[A-Za-z_]\w*\s*(?:\([^)]*\))?(?:\s*[:：]|\s+-)\s*\S)"
@@ -681,11 +693,30 @@ class Document:
             not self.line_text(nxt).strip() or _ANNOTATION.match(self.line_text(nxt))
         ):
             nxt += 1  # blank lines and annotations (``@Column(name = "MZ")``, ``[Key]``)
+        if nxt >= self.line_count or flags[nxt]:
+            return False
+        declared = self.line_text(nxt)
+        if any(r.match(declared) for r in (_FIELD_DECL, _PROPERTY, _ACCESSOR)):
+            return True
+        # C#'s ``/// <summary>`` over ``public string MZ`` with its ``{`` below
         return (
-            nxt < self.line_count
-            and not flags[nxt]
-            and any(r.match(self.line_text(nxt)) for r in (_FIELD_DECL, _PROPERTY, _ACCESSOR))
+            bool(_PROPERTY_HEAD.match(declared))
+            and nxt + 1 < self.line_count
+            and self.line_text(nxt + 1).lstrip().startswith("{")
         )
+
+    def trails_a_declaration(self, li: int) -> bool:
+        """Is line ``li`` a field's or a column's declaration with a comment after it
+        (``private String zzmm; // 政治面貌``, ``mz varchar2(20), -- 民族``)?  The
+        comment names the field, as a doc block above it does."""
+        if self.comment_lines[li]:
+            return False
+        line = self.line_text(li)
+        m = _TRAILING_COMMENT.search(line)
+        if m is None:
+            return False
+        code = line[: m.start()]
+        return any(r.match(code) for r in (_FIELD_DECL, _PROPERTY, _COLUMN_DECL))
 
     def _attribute_docstring(self, li: int) -> bool:
         """Is comment line ``li`` part of the docstring of an attribute: a string right

@@ -42,6 +42,7 @@ class SignalName(str, enum.Enum):
     WATCHED_REGISTER = "watched-register"
     FORM_FIELD = "form-field"
     LABEL_OF_A_SENTENCE = "label-of-a-sentence"
+    HARMFUL_CONTENT_CATEGORY = "harmful-content-category"
     PROTECTED_SENSE_BESIDE = "protected-sense-beside"
     COLUMN_NAME_SETTING = "column-name-setting"
     RECORD_IN_SURVEILLANCE_OR_FACE_SOFTWARE = "record-in-surveillance-or-face-software"
