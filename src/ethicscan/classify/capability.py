@@ -607,10 +607,10 @@ _GROUP_SIDE = re.compile(
 _SPLIT_BY = re.compile(
     r"(?:\.groupby\(\s*\[?\s*"
     # the attribute a fairness toolkit splits records into groups by: compared, given
-    # (``protected_attribute="race"``, ``sensitive_features=["sex", "race"]``) or typed
-    # (``protected_attribute: Literal["race", "sex"]``)
+    # (``protected_attribute="race"``) or typed (``protected_attribute: Literal["race",
+    # "sex"]``); a list of a dataset's protected columns only declares them
     r"|\b(?:protected|sensitive)_?(?:attribute|attr|feature)s?\s*"
-    r"(?:={1,3}|:\s*(?:typing\.)?Literal\[)\s*\[?\s*(?:[\"'][\w ]{0,24}[\"']\s*,\s*){0,4})"
+    r"(?:={1,3}\s*|:\s*(?:typing\.)?Literal\[\s*(?:[\"'][\w ]{0,24}[\"']\s*,\s*){0,4}))"
     r"[\"']?[\w ]{0,24}$",
     re.IGNORECASE,
 )
@@ -1014,6 +1014,7 @@ _UI_LABEL_ATTRIBUTE = re.compile(
 _PLACE_PART = re.compile(
     r"(?:^|(?<=[_\s])|(?<=[a-z])(?=[A-Z]))(?i:place|venue|site|building|location)(?:s|S)?(?![a-z])"
 )
+_PLACE_AFTER = re.compile(r"(?:活动)?场所|寺院|教堂")
 # a line that names a religious kind of place (``PLACE_RELIGION("religion", ...)``): each
 # word of religion on it is that place's
 _RELIGIOUS_PLACE_LINE = re.compile(
@@ -1021,9 +1022,25 @@ _RELIGIOUS_PLACE_LINE = re.compile(
 )
 
 
+def _names_places(place: Place | None, text: str, hit: Hit) -> bool:
+    """Is the hit the name of a container that registers places (``create table
+    religion`` whose comment is 宗教场所, or with a ``placeType``, ``religiousPlaces``)?"""
+    if place is None:
+        return False
+    c = place.container
+    if text[hit.start : hit.end].lower() not in c.name.lower():
+        return False
+    if "场所" in c.description or _PLACE_PART.search(c.description):
+        return True
+    return any(_PLACE_PART.search(f.name) for f in c.fields)
+
+
 def _names_a_place(text: str, hit: Hit) -> bool:
     """Is the hit part of an identifier that names a kind of place (``PLACE_RELIGION``,
-    ``religiousPlaces``, ``religion_site_id``), or on a line that names such a place?"""
+    ``religiousPlaces``, ``religion_site_id``, 宗教场所), or on a line that names such a
+    place?"""
+    if _PLACE_AFTER.match(text, hit.end, hit.end + 8):
+        return True  # 宗教场所, 宗教活动场所
     start, end = hit.start, hit.end
     while (
         start > 0
@@ -1339,8 +1356,12 @@ def _located(doc: Document, hit: Hit) -> tuple[Scope, str] | None:
         return None  # first, before any context is read: most value labels stop here
     if _names_no_people(doc, hit):
         return None  # 广西壮族自治区, 维吾尔语, Language-Team: Uyghur
-    if t.trait is Trait.RELIGION and t.capability is None and _names_a_place(doc.text, hit):
-        return None  # PLACE_RELIGION, religiousPlaces: a kind of place, not people's faith
+    if (
+        t.trait is Trait.RELIGION
+        and t.capability is None
+        and (_names_a_place(doc.text, hit) or _names_places(hit.place, doc.text, hit))
+    ):
+        return None  # PLACE_RELIGION, religiousPlaces, 宗教场所: a kind of place, not faith
     if _across_mangled_names(doc.text, hit.start, hit.end):
         return None  # type_caster...4castES2_: "cast" then mangling codes, not "castes"
     line_text = doc.local_line(hit.line, hit.start)
