@@ -647,6 +647,14 @@ def _bias_kind(text: str, start: int, end: int) -> str:
     return ""
 
 
+# words of a prediction made, not of a figure estimated or a confidence interval
+_PREDICTING = re.compile(r"predict|infer|imput|guess|classif", re.IGNORECASE)
+
+
+def _predicting(words: tuple[str, ...]) -> list[str]:
+    return [w for w in words if _PREDICTING.match(w)]
+
+
 # a data frame's column opened just before the hit (``df["``, ``data['``) and, before it,
 # what keeps the mask the comparison makes: an assignment or a call's argument
 _FRAME_COLUMN = re.compile(r"""\b[A-Za-z_]\w*\[\s*["'][\w ]*$""")
@@ -1734,6 +1742,12 @@ def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
             Basis.BIOMETRIC,
             (_sig(SignalName.MODEL_OUTPUT, 0.15, ctx.model),),
         )
+    if ctx.clinical and not ctx.declared and (verbs := _predicting(ctx.model)):
+        # census words beside a verb of prediction ("infer the race and ethnicity in
+        # years the census was not taken", "impute race from surname and census
+        # tract"): census data feeding a guess about people, not the census's record
+        basis = Basis.NAME if ctx.name else Basis.UNKNOWN
+        return Capability.INFERENCE, basis, (_sig(SignalName.MODEL_OUTPUT, 0.1, verbs),)
     if ctx.declared or ctx.clinical or hit.table:
         sig = []
         if ctx.declared:
