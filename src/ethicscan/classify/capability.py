@@ -661,6 +661,8 @@ _FRAME_COLUMN = re.compile(r"""\b[A-Za-z_]\w*\[\s*["'][\w ]*$""")
 _MASK_KEPT = re.compile(
     r"""^(?!.*\b(?:if|elif|while|assert|return|when|case)\b).*(?:[^=!<>]=(?!=)|\()"""
 )
+# a data frame column's own test of its values, row by row: a mask of records
+_SERIES_TEST = re.compile(r"""\w*["']?\]?\.(?:isin|where|mask|between|str\.(?:contains|match))\(""")
 _MASK_AFTER = re.compile(r"""\w*["']?\]?\s*(?:==|!=|<=|>=|<|>|\.isin\(|\.eq\(|\.ne\()""")
 _WHERE = re.compile(r"\b(?:where|having)\b", re.IGNORECASE)
 _WHERE_END = re.compile(
@@ -716,6 +718,8 @@ def _masked_by(doc: Document, hit: Hit) -> bool:
     if _QUERY_OPEN.search(before):
         return True
     after = doc.text[hit.end : hit.end + 24]
+    if _SERIES_TEST.match(after):
+        return True  # ``df.race1.where(df.race1.isin(["black", "white"]))``
     if not _MASK_AFTER.match(after):
         return False
     if before.count("[") >= 2 or ".loc[" in before:
