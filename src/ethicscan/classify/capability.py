@@ -1036,15 +1036,15 @@ _RELIGIOUS_PLACE_LINE = re.compile(
 
 def _names_places(place: Place | None, text: str, hit: Hit) -> bool:
     """Is the hit the name of a container that registers places (``create table
-    religion`` whose comment is 宗教场所, or with a ``placeType``, ``religiousPlaces``)?"""
+    religion`` whose comment is 宗教场所)?"""
     if place is None:
         return False
     c = place.container
     if text[hit.start : hit.end].lower() not in c.name.lower():
         return False
-    if "场所" in c.description or _PLACE_PART.search(c.description):
-        return True
-    return any(_PLACE_PART.search(f.name) for f in c.fields)
+    # (said by its description: a register of believers has a place of worship among
+    # its columns, and a venue's table its person in charge)
+    return "场所" in c.description or _PLACE_PART.search(c.description) is not None
 
 
 def _names_a_place(text: str, hit: Hit) -> bool:
