@@ -487,12 +487,20 @@ def _utf8(data: bytes, classes: bytes) -> _Spans:
     """UTF-8 runs that start with two CJK-range characters, with the printable ASCII
     before them, that decode to clean text."""
     wide = _Spans()
-    prev_end = 0
-    for m in _UTF8.finditer(classes):
-        s, e = _extend_back(classes, m.start(), prev_end), m.end()
-        prev_end = e
-        if _clean(data[s:e].decode("utf-8", "replace")):
-            wide.append(s, e, 0)
+    unclean = _unclean_bmp()
+    for starts, ends in _runs(_UTF8, _UTF8_SPLIT, classes):
+        texts = list(
+            map(bytes.decode, map(data.__getitem__, map(slice, starts, ends)), _UTF8_NAME, _REPLACE)
+        )
+        # (a line break is neither unclean nor astral: all are clean when the joined are)
+        joined = "\n".join(texts)
+        if unclean.search(joined) is not None or _ASTRAL.search(joined) is not None:
+            kept = list(map(_clean, texts))
+            starts = list(itertools.compress(starts, kept))
+            ends = list(itertools.compress(ends, kept))
+        wide.starts.extend(starts)
+        wide.ends.extend(ends)
+        wide.kinds.extend(bytes(len(starts)))  # (0: UTF-8)
     return wide
 
 
@@ -501,25 +509,28 @@ def _ascii_batches(classes: bytes, wide: _Spans) -> Iterator[list[Span]]:
     out those inside a UTF-8 run."""
     wide_starts, wide_ends = wide.starts, wide.ends
     i = 0
-    for batch in _batched(_ascii_runs(classes), BATCH):
+    runs = (
+        list(zip(starts, ends, itertools.repeat("ascii", len(starts)), strict=True))
+        for starts, ends in _runs(_ASCII, _ASCII_SPLIT, classes)
+    )
+    for batch in _batched(runs, BATCH):
         if i >= len(wide):
-            firsts, ends = zip(*batch, strict=True)
-            yield list(zip(firsts, ends, itertools.repeat("ascii", len(batch)), strict=True))
+            yield batch
             continue
         out: list[Span] = []
-        for s, e in batch:
+        for s, e, enc in batch:
             while i < len(wide) and wide_ends[i] <= s:
                 i += 1
             if i < len(wide) and wide_starts[i] < e:
                 continue  # part of a UTF-8 run
-            out.append((s, e, "ascii"))
+            out.append((s, e, enc))
         if out:
             yield out
 
 
-def _batched(pieces: Iterable[list[tuple[int, int]]], n: int) -> Iterator[list[tuple[int, int]]]:
+def _batched(pieces: Iterable[list[Span]], n: int) -> Iterator[list[Span]]:
     """The items of ``pieces`` (lists) in lists of ``n``, the last one shorter."""
-    held: list[tuple[int, int]] = []
+    held: list[Span] = []
     for piece in pieces:
         held += piece
         while len(held) >= n:
@@ -530,35 +541,53 @@ def _batched(pieces: Iterable[list[tuple[int, int]]], n: int) -> Iterator[list[t
 
 
 _ASCII_SPLIT = re.compile(b"(" + _ASCII.pattern + b")")
-_NOT_TEXT = re.compile(rb"[^AW]")
-PIECE = 1 << 16  # bytes of byte classes split at a time, cut where no run crosses
+_UTF8_SPLIT = re.compile(b"(" + _UTF8.pattern + b")")
+# A class no match of _ASCII or _UTF8 holds (NUL, other bytes): no run crosses one.
+_OUTSIDE = re.compile(rb"[^AWLc24]")
+PIECE = 1 << 14  # bytes of byte classes split at a time, cut where no run crosses
 
 
-def _ascii_runs(classes: bytes) -> Iterator[list[tuple[int, int]]]:
-    """Where each ASCII run with MIN_ASCII letters in a row starts and ends, in order,
-    a piece of the classes at a time; the work per run done by built-ins.
+def _runs(
+    pattern: re.Pattern[bytes], split: re.Pattern[bytes], classes: bytes
+) -> Iterator[tuple[list[int], list[int]]]:
+    """Where each match of ``pattern`` (:data:`_ASCII` or :data:`_UTF8`; ``split``: the
+    same in a group) starts and ends, the start moved back over the text classes before
+    it but not before the end of the match before it (:func:`_extend_back`), in order,
+    a piece of the classes at a time: the work per match done by built-ins.
 
-    A match of :data:`_ASCII` ends where its run does; the run starts at the letters
-    and punctuation that end the bytes before it (``re.split`` gives those bytes and
-    each match in turn: the run's start is its match's, less what ``rstrip`` takes off
-    the end of the bytes before it).  A piece ends at a class that is not text, so no
-    run crosses two, and the bytes before a match start after the end of another run
-    or at the piece's start."""
+    ``re.split`` gives the bytes between two matches and each match in turn: a match's
+    start less what ``rstrip`` takes off the end of the bytes before it.  A piece ends
+    at a class no match holds, so no match crosses two, nor a start moved back (text
+    classes only); where no such class comes within 4 * PIECE, the matches are read one
+    at a time up to there (the parts of a split are held at once)."""
     n = len(classes)
     a = 0
     sub, length = operator.sub, len
     while a < n:
         b = n
         if a + PIECE < n:
-            m = _NOT_TEXT.search(classes, a + PIECE)
-            b = m.start() + 1 if m is not None else n
-        parts = _ASCII_SPLIT.split(classes[a:b])
+            m = _OUTSIDE.search(classes, a + PIECE, a + 4 * PIECE)
+            if m is None:
+                starts: list[int] = []
+                ends: list[int] = []
+                for m in pattern.finditer(classes, a):
+                    starts.append(_extend_back(classes, m.start(), ends[-1] if ends else a))
+                    ends.append(m.end())
+                    if m.end() >= a + PIECE:
+                        break
+                if not ends:
+                    return
+                yield starts, ends
+                a = ends[-1]
+                continue
+            b = m.start() + 1
+        parts = split.split(classes[a:b])
         if len(parts) > 1:
             # where each part ends: a match's start and end are at 2i+1 and 2i+2
             at = list(itertools.accumulate(map(length, parts), initial=a))
             gaps = parts[::2]
             text_before = map(sub, map(length, gaps), map(length, map(bytes.rstrip, gaps, _AW)))
-            yield list(zip(map(sub, at[1:-1:2], text_before), at[2::2], strict=True))
+            yield list(map(sub, at[1:-1:2], text_before)), at[2::2]
         a = b
 
 
