@@ -15,6 +15,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dexwriter import DexClass, build_dex
 from ethicscan import Capability, ScanOptions, scan
@@ -754,3 +756,16 @@ def test_data_without_runs_of_zeros_is_read_in_stretches_as_whole(
     for batch in (1, 2, 7, 1 << 16):
         monkeypatch.setattr(fast, "BATCH", batch)
         assert [(s.text, s.offset) for s in fast.strings(data)[0]] == want
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec=None, exclude_categories=())))
+def test_a_constant_is_written_as_json_dumps_writes_it(text: str) -> None:
+    """Class and DEX constants are written by the JSON string encoder itself, as
+    ``json.dumps(text, ensure_ascii=False)`` writes them (lone surrogates and control
+    characters too)."""
+    import json
+
+    from ethicscan.extract.javaclass import _literal
+
+    assert _literal(text) == json.dumps(text, ensure_ascii=False)
