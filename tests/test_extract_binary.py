@@ -15,6 +15,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dexwriter import DexClass, build_dex
 from ethicscan import Capability, ScanOptions, scan
@@ -607,6 +609,8 @@ def test_strings_equal_the_reference_pass(seed: int, monkeypatch: pytest.MonkeyP
         monkeypatch.setattr(fast, "WINDOW", 1 + seed * 7)
     if seed % 4 == 1:  # batches of a few strings, UTF-8 and UTF-16 ones too
         monkeypatch.setattr(fast, "BATCH", 1 + seed // 4)
+    if seed % 3 == 1:  # the ASCII pass's pieces cut at nearly every byte that is not text
+        monkeypatch.setattr(fast, "PIECE", 1 + seed // 3)
     got, got_cut = fast.strings(data, skip)
     want, want_cut = strings_reference.strings(data, skip)
     assert [(s.text, s.offset) for s in got] == [(s.text, s.offset) for s in want]
@@ -752,3 +756,16 @@ def test_data_without_runs_of_zeros_is_read_in_stretches_as_whole(
     for batch in (1, 2, 7, 1 << 16):
         monkeypatch.setattr(fast, "BATCH", batch)
         assert [(s.text, s.offset) for s in fast.strings(data)[0]] == want
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec=None, exclude_categories=())))
+def test_a_constant_is_written_as_json_dumps_writes_it(text: str) -> None:
+    """Class and DEX constants are written by the JSON string encoder itself, as
+    ``json.dumps(text, ensure_ascii=False)`` writes them (lone surrogates and control
+    characters too)."""
+    import json
+
+    from ethicscan.extract.javaclass import _literal
+
+    assert _literal(text) == json.dumps(text, ensure_ascii=False)

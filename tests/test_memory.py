@@ -140,6 +140,36 @@ def test_a_file_with_no_room_is_put_off_and_claims_the_next(
     assert state == [0, 0]
 
 
+def test_the_largest_file_put_off_goes_first_and_claims_the_room() -> None:
+    """Of the large files put off, the largest is sent first and claims the room (the
+    54 MB pickle of names, put off behind smaller files and read last, left the other
+    worker idle for its 1.5 s); the others go when they fit beside it, as many as there
+    are workers free."""
+    import threading
+
+    from ethicscan.engine import local
+
+    state = [50, 0]  # a file of 50 being read
+    claims = local.Claims(threading.Condition(), state, 128)
+    needs = [30, 140, 60]  # (in the order they were put off)
+    assert local.to_send(needs, claims, 2) == []  # 30 would fit, not beside 140
+    assert state == [50, 140]
+    state[0] = 0
+    assert local.to_send(needs, claims, 2) == [1]  # alone: nothing fits beside it
+    state[:] = [0, 0]
+    assert local.to_send([30, 60, 20], claims, 2) == [1, 0]  # 60, then 30 beside it
+    assert state == [0, 60]
+    state[:] = [0, 0]
+    assert local.to_send([30, 60, 20, 40], claims, 1) == [1]  # one worker free
+    state[:] = [70, 0]
+    assert local.to_send([30, 60, 20], claims, 2) == []  # 70 + 60 > 128: the room drains
+    state[:] = [70, 0]
+    assert local.to_send([30, 40, 20], claims, 2) == [1]  # 70 + 40 fit; 20 not beside
+    state[:] = [0, 0]  # by size first (what takes longest), then by estimate
+    assert local.to_send([100, 60], claims, 2, sizes=[3, 50]) == [1]
+    assert state == [0, 60]
+
+
 def test_a_worker_waits_for_anothers_large_file_a_while_only(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

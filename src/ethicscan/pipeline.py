@@ -69,21 +69,25 @@ def ungated(size: int, estimate: Callable[[], int]) -> AbstractContextManager[ob
 
 
 class NoTurn(Exception):
-    """A gate that was asked not to wait has no room now for the file, whose exploring
-    may take ``need`` bytes: it is to be read later (:class:`Later`)."""
+    """A gate that was asked not to wait has no room now for the file of ``size``
+    bytes, whose exploring may take ``need`` bytes: it is to be read later
+    (:class:`Later`)."""
 
-    def __init__(self, need: int) -> None:
+    def __init__(self, need: int, size: int = 0) -> None:
         super().__init__(need)
         self.need = need
+        self.size = size
 
 
 @dataclass(frozen=True, slots=True)
 class Later:
     """A file put off by :class:`NoTurn` (``name``: in its folder's run), with the
-    memory its exploring may take: sent again when there is room for it."""
+    memory its exploring may take and its size: sent again when there is room for it
+    (the largest first)."""
 
     name: str
     need: int
+    size: int = 0
 
 
 def scan_file(
@@ -396,7 +400,7 @@ def scan_folder(
             try:
                 answers.append(_scan_named(folder, name, catalogue, limits, dir_fd, gate))
             except NoTurn as no:
-                answers.append(Later(name, no.need))
+                answers.append(Later(name, no.need, no.size))
     finally:
         if dir_fd is not None:
             os.close(dir_fd)

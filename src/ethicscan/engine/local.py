@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import functools
 import itertools
 import mmap
 import multiprocessing
@@ -86,15 +85,62 @@ def heavy_turns(workers: int) -> int:
     return max(1, workers // 2)
 
 
-def room_for(state: Any, size: int, need: int, waits: bool) -> bool:
+def room_for(state: Any, size: int, need: int, waits: bool, sent: int = 0) -> bool:
     """Whether a large file whose exploring may take ``need`` bytes fits now in the
-    room of ``size`` bytes that :class:`InTurns` keeps in ``state``."""
-    used, claim = int(state[0]), int(state[1])
+    room of ``size`` bytes that :class:`InTurns` keeps in ``state``, beside the files
+    of ``sent`` bytes sent to the workers and not yet in the room."""
+    used, claim = int(state[0]) + sent, int(state[1])
     if claim == need or waits:
         # (its own claim: files are told apart by their estimates; a worker that
         # waits heeds none, or two would wait for a third still to be sent)
         claim = 0
     return (used == 0 and claim == 0) or used + claim + need <= size
+
+
+class Claims:
+    """The parent's side of the room the pool's workers share (:class:`InTurns`):
+    whether a large file put off fits now, and its claim on the room."""
+
+    def __init__(self, room: Any, state: Any, size: int) -> None:
+        self.room = room
+        self.state = state
+        self.size = size
+
+    def fits(self, need: int, sent: int = 0, claimed: bool = False) -> bool:
+        """Beside ``sent`` bytes sent and not yet in the room; ``claimed``: the claimant
+        is among them."""
+        return room_for(self.state, self.size, need, claimed, sent)
+
+    def claim(self, need: int) -> None:
+        """The file of ``need`` bytes goes before the others put off (no large file
+        starts unless it fits beside it too)."""
+        with self.room:
+            self.state[1] = need
+
+
+def to_send(
+    needs: Sequence[int], claims: Claims, most: int, sizes: Sequence[int] = ()
+) -> list[int]:
+    """Which of the files put off (``needs``: their estimates, in the order they were
+    put off; ``sizes``: their sizes, the same by default) to send to the workers now,
+    at most ``most``: the largest (by size, then estimate: what takes longest) claims
+    the room and goes first (a 54 MB pickle put off behind smaller files, read last,
+    left the other worker idle for its 1.5 s), and each other one when it fits beside
+    it and those chosen before it."""
+    if not needs:
+        return []
+    sizes = sizes or needs
+    order = sorted(range(len(needs)), key=lambda k: (sizes[k], needs[k]), reverse=True)
+    claims.claim(needs[order[0]])
+    chosen: list[int] = []
+    taken = 0
+    for k in order:
+        if len(chosen) >= most:
+            break
+        if claims.fits(needs[k], taken, claimed=bool(chosen) and chosen[0] == order[0]):
+            chosen.append(k)
+            taken += needs[k]
+    return chosen
 
 
 class InTurns:
@@ -105,9 +151,9 @@ class InTurns:
     of 30 MB go together, a 54 MB pickle of names (180 MB of a worker once) or an APK's
     DEX files (140 MB) alone.  ``state``: two integers the workers share under the
     condition ``room``: the bytes taken, and the estimate of the first file that found
-    no room (its claim: no other large file put off when it finds no room starts
-    unless it fits beside it too, so that it is not passed over until the end);
-    ``size``: the room, bytes.
+    no room, or of the largest put off (:func:`to_send`; its claim: no other large file
+    put off when it finds no room starts unless it fits beside it too, so that it is
+    not passed over until the end); ``size``: the room, bytes.
 
     The memory a file freed goes back to the system before its room is given back.  A
     worker waits at most HEAVY_WAIT seconds, then reads its file anyway: the scan goes
@@ -129,7 +175,7 @@ class InTurns:
         if need <= 0:  # not read whole: nothing to wait for
             yield
             return
-        held = self._take(need)
+        held = self._take(need, size)
         try:
             yield
         finally:
@@ -140,13 +186,13 @@ class InTurns:
     def _fits(self, need: int) -> bool:
         return room_for(self.state, self.size, need, self.waits)
 
-    def _take(self, need: int) -> bool:
+    def _take(self, need: int, size: int = 0) -> bool:
         with self.room:
             if not self._fits(need):
                 if not self.state[1]:
                     self.state[1] = need
                 if not self.waits:
-                    raise NoTurn(need)
+                    raise NoTurn(need, size)
                 deadline = time.monotonic() + HEAVY_WAIT
                 while not self._fits(need):
                     left = deadline - time.monotonic()
@@ -206,7 +252,7 @@ def _scan_batch(batch: list[Job], put_off: bool = True) -> list[Answer]:
             try:
                 o = compact(_work(unit))
             except NoTurn as no:
-                out.append(Later("", no.need))
+                out.append(Later("", no.need, no.size))
                 continue
             read += _size(o)
             out.append(o)
@@ -446,15 +492,15 @@ def run(
     batches = _batches(itertools.chain(first, it), limits, even, pace)
     context = multiprocessing.get_context()
     state, room = _shared_ints(context, 2), ROOM * heavy_turns(workers)  # (InTurns)
+    claims = Claims(context.Condition(), state, room)
     with ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
         initializer=_init_worker,
-        initargs=(work, context.Condition(), state, room),
+        initargs=(work, claims.room, state, room),
     ) as pool:
         try:
-            fits = functools.partial(room_for, state, room, waits=False)
-            for unit, out in _in_order(pool, batches, workers, pace, fits):
+            for unit, out in _in_order(pool, batches, workers, pace, claims):
                 if on_done:
                     on_done(unit, out)
                 yield unit, out
@@ -487,7 +533,7 @@ def _in_order(
     batches: Iterator[list[Item]],
     workers: int,
     pace: Pace,
-    fits: Callable[[int], bool],
+    claims: Claims,
 ) -> Iterator[tuple[Job, FileOutcome]]:
     """Each file's outcome, in the order of the batches, with at most ``2 * workers``
     batches running (one waiting for each worker: a batch is made when it is sent,
@@ -495,16 +541,17 @@ def _in_order(
     ones held (``map`` would submit everything at once).  A large text a worker finds
     in a folder comes back as its ranges, sent to the pool in turn; the pool is kept
     fed while they run.  A large file a worker put off (:class:`Later`) is sent again,
-    one a task, once ``fits`` says there is room for it (the workers read the walk's
-    next batches meanwhile), or, when the walk has none left, to be waited for where
-    it is read."""
+    one a task, the largest first, once ``claims`` says there is room for it (the
+    workers read the walk's next batches meanwhile; once the walk has none left, as
+    many as there are workers free of them), or, when nothing is running, to be read
+    alone."""
     window = 2 * workers
     slots: deque[tuple[list[Item], Future[list[Answer]]]] = deque()
     running: set[Future[Any]] = set()
     sent: dict[Future[Any], list[Job]] = {}  # a batch's units, until it is done
     # a batch's files put off, sent again (None: not yet), and those not yet sent
     again: dict[Future[Any], list[Future[list[Answer]] | None]] = {}
-    parked: list[tuple[Future[Any], int, Job, int]] = []  # (batch, index, unit, need)
+    parked: list[Parked] = []
     walking: set[Future[Any]] = set()  # the walk's batches sent, not done
     more = True
 
@@ -521,7 +568,7 @@ def _in_order(
             off = _put_off(units, f.result()) if units is not None else []
             if off:
                 again[f] = [None] * len(off)
-                parked.extend((f, i, unit, need) for i, (unit, need) in enumerate(off))
+                parked.extend((f, i, *later) for i, later in enumerate(off))
         while more and len(walking) < window and len(slots) < HELD_BATCHES:
             batch = next(batches, None)
             if batch is None:
@@ -530,19 +577,28 @@ def _in_order(
             fut = send([u for _, u in batch], True)
             slots.append((batch, fut))
             walking.add(fut)
-        unpark(not more or len(slots) >= HELD_BATCHES)
+        unpark(len(slots) >= HELD_BATCHES)
 
     def unpark(now: bool) -> None:
-        """Send the files put off that there is room for (``now``: all, to wait)."""
-        taken = 0  # (by those sent here, before the workers take it)
-        keep = []
-        for f, i, unit, need in parked:
-            if now or (taken == 0 and fits(need)):
-                again[f][i] = send([unit], not now)
-                taken += need
-            else:
-                keep.append((f, i, unit, need))
-        parked[:] = keep
+        """Send the files put off that there is room for (``now``: all, to wait): one
+        at a time while the walk has batches left, the largest first once it has none,
+        as many as there are workers not busy with them."""
+        if now:
+            for f, i, unit, *_ in parked:
+                again[f][i] = send([unit], False)
+            parked.clear()
+            return
+        most = workers - len(running) if not more else 1
+        chosen = to_send([p[3] for p in parked], claims, most, [p[4] for p in parked])
+        for k in chosen:
+            f, i, unit, *_ = parked[k]
+            again[f][i] = send([unit], True)
+        if chosen:
+            parked[:] = [p for k, p in enumerate(parked) if k not in chosen]
+        if not running and parked:  # none fits beside nothing: the largest, alone
+            entry = max(parked, key=_largest)
+            parked.remove(entry)
+            again[entry[0]][entry[1]] = send([entry[2]], False)
 
     def send(units: list[Job], put_off: bool) -> Future[list[Answer]]:
         fut = pool.submit(_scan_batch_in_worker, units, put_off)
@@ -556,10 +612,7 @@ def _in_order(
         feed()  # (its files put off, if any, parked)
         answers = fut.result()
         if fut in again:
-            while None in again[fut]:  # not sent yet: when there is room, or now
-                if not running:
-                    unpark(True)
-                    break
+            while None in again[fut]:  # not sent yet: when there is room
                 wait(running, timeout=0.05, return_when=FIRST_COMPLETED)
                 feed()
             later = [settled(f)[0] for f in again.pop(fut) if f is not None]
@@ -606,15 +659,25 @@ def _in_order(
         feed()
 
 
-def _put_off(units: list[Job], answers: list[Answer]) -> list[tuple[Job, int]]:
-    """The files a batch put off, each as a unit to send again, with its need."""
-    off: list[tuple[Job, int]] = []
+Parked = tuple[Future[Any], int, Job, int, int]  # (batch, index, unit, need, size)
+
+
+def _largest(parked: Parked) -> tuple[int, int]:
+    return parked[4], parked[3]
+
+
+def _put_off(units: list[Job], answers: list[Answer]) -> list[tuple[Job, int, int]]:
+    """The files a batch put off, each as a unit to send again, with its need and
+    size."""
+    off: list[tuple[Job, int, int]] = []
     for unit, answer in zip(units, answers, strict=True):
         if isinstance(answer, Later):
-            off.append((unit, answer.need))
+            off.append((unit, answer.need, answer.size))
         elif isinstance(answer, list) and isinstance(unit, FolderFiles):
             off += [
-                (replace(unit, names=(a.name,)), a.need) for a in answer if isinstance(a, Later)
+                (replace(unit, names=(a.name,)), a.need, a.size)
+                for a in answer
+                if isinstance(a, Later)
             ]
     return off
 

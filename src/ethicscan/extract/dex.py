@@ -18,12 +18,11 @@ member.  The checksum and signature are not verified.
 
 from __future__ import annotations
 
-import json
 import struct
 from collections import defaultdict
 
 from ethicscan.extract.common import Once, label
-from ethicscan.extract.javaclass import ACCESS, Lines, java_type, mutf8
+from ethicscan.extract.javaclass import ACCESS, Lines, _literal, java_type, mutf8
 from ethicscan.extract.units import Extracted, ExtractError, Segment
 from ethicscan.kinds import TextKind
 from ethicscan.model import SkipReason
@@ -238,5 +237,5 @@ def dex_segments(dex: DexFile) -> Lines:
         if idx in names or not text or off in written:
             continue
         written.add(off)
-        lines.add(Segment(json.dumps(text, ensure_ascii=False), offset=off))
+        lines.add(Segment(_literal(text), offset=off))
     return lines

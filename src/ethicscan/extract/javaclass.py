@@ -28,8 +28,8 @@ shortened wherever else it is used (:class:`Once`), member labels are cut at
 
 from __future__ import annotations
 
-import json
 import struct
+from json.encoder import encode_basestring
 
 from ethicscan.extract.common import Once, label
 from ethicscan.extract.units import Extracted, ExtractError, Segment
@@ -372,4 +372,6 @@ def class_segments(cf: ClassFile) -> Lines:
 
 
 def _literal(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
+    """``text`` as a JSON string: ``json.dumps(text, ensure_ascii=False)`` without an
+    encoder made for each (a DEX file has tens of thousands of constants)."""
+    return encode_basestring(text)

@@ -24,6 +24,7 @@ after :data:`MAX_CHARS` characters or :data:`MAX_STRINGS` strings.
 from __future__ import annotations
 
 import bisect
+import codecs
 import functools
 import gc
 import itertools
@@ -182,14 +183,27 @@ def _string_runs(data: bytes, skipset: set[str]) -> Runs:
     texts: list[str] = []
     offs: list[int] = []
     batches = _span_batches(data)
-    for spans in batches:
-        texts = [data[s:e].decode(enc, "replace") for s, e, enc in spans]
-        offs = [sp[0] for sp in spans]
+    for base, spans in batches:
+        # (the work per string done by built-ins: a million strings in a large binary)
+        firsts, ends, encs = zip(*spans, strict=True)
+        if base:
+            offs = list(map(operator.add, firsts, itertools.repeat(base)))
+            ends = tuple(map(operator.add, ends, itertools.repeat(base)))
+        else:
+            offs = list(firsts)
+        raws = list(map(data.__getitem__, map(slice, offs, ends)))
+        # ASCII strings decode as UTF-8 the same; UTF-16 ones (few) are decoded apart
+        texts = list(map(bytes.decode, raws, _UTF8_NAME, _REPLACE))
+        if "utf-16-le" in encs:
+            for i in itertools.compress(itertools.count(), map(_UTF16_NAME.__eq__, encs)):
+                texts[i] = _u16_text(raws[i])
+        del raws
         if texts and max(map(len, texts)) > MAX_STRING:
             texts, offs = _cut(texts, offs, spans)
-        if skipset:
-            kept = [i for i, t in enumerate(texts) if t not in skipset]
-            texts, offs = [texts[i] for i in kept], [offs[i] for i in kept]
+        if skipset and not skipset.isdisjoint(texts):
+            kept = list(map(operator.not_, map(skipset.__contains__, texts)))
+            texts = list(itertools.compress(texts, kept))
+            offs = list(itertools.compress(offs, kept))
         if not texts:
             continue
         # characters before each string, and after the last
@@ -232,10 +246,12 @@ def _windows(data: bytes) -> Iterator[tuple[int, int]]:
     unit, and no run of units, has a byte on each side).  Data without either is one
     stretch."""
     start, n = 0, len(data)
+    q = 0  # the first run of four zeros at or after where it was last looked for, or -1
     while start < n:
         end = n
         if start + WINDOW < n:
-            q = data.find(b"\x00\x00\x00\x00", start + WINDOW)
+            if 0 <= q < start + WINDOW:  # (data with none left is not searched again)
+                q = data.find(b"\x00\x00\x00\x00", start + WINDOW)
             stop = n if q < 0 else q
             m = _NO_STRING.search(data, start + WINDOW, stop + 1)
             end = m.start() + 1 if m is not None else stop + 3 if q >= 0 else n
@@ -268,13 +284,14 @@ def stretches_near(data: bytes, places: Iterable[int], near: int = NEAR) -> list
     return out
 
 
-def _span_batches(data: bytes) -> Generator[list[Span], None, None]:
-    """The spans of every string in file order, a batch at a time: each stretch of
-    :func:`_windows` read on its own, so that its byte classes are all that is held."""
+def _span_batches(data: bytes) -> Generator[tuple[int, list[Span]], None, None]:
+    """The spans of every string in file order, a batch at a time, each with where its
+    stretch starts (the spans are in the stretch): each stretch of :func:`_windows`
+    read on its own, so that its byte classes are all that is held."""
     for start, end in _windows(data):
         window = data if (start, end) == (0, len(data)) else data[start:end]
         for spans in _window_batches(window):
-            yield spans if not start else [(s + start, e + start, enc) for s, e, enc in spans]
+            yield start, spans
 
 
 def _window_batches(data: bytes) -> Iterator[list[Span]]:
@@ -343,6 +360,9 @@ def _order(sp: Span) -> tuple[int, int, bool]:
 
 
 _ENCODINGS = ("utf-8", "utf-16-le")
+_UTF8_NAME = itertools.repeat("utf-8")
+_REPLACE = itertools.repeat("replace")
+_UTF16_NAME = "utf-16-le"
 
 
 class _Spans:
@@ -467,42 +487,111 @@ def _utf8(data: bytes, classes: bytes) -> _Spans:
     """UTF-8 runs that start with two CJK-range characters, with the printable ASCII
     before them, that decode to clean text."""
     wide = _Spans()
-    prev_end = 0
-    for m in _UTF8.finditer(classes):
-        s, e = _extend_back(classes, m.start(), prev_end), m.end()
-        prev_end = e
-        if _clean(data[s:e].decode("utf-8", "replace")):
-            wide.append(s, e, 0)
+    unclean = _unclean_bmp()
+    for starts, ends in _runs(_UTF8, _UTF8_SPLIT, classes):
+        texts = list(
+            map(bytes.decode, map(data.__getitem__, map(slice, starts, ends)), _UTF8_NAME, _REPLACE)
+        )
+        # (a line break is neither unclean nor astral: all are clean when the joined are)
+        joined = "\n".join(texts)
+        if unclean.search(joined) is not None or _ASTRAL.search(joined) is not None:
+            kept = list(map(_clean, texts))
+            starts = list(itertools.compress(starts, kept))
+            ends = list(itertools.compress(ends, kept))
+        wide.starts.extend(starts)
+        wide.ends.extend(ends)
+        wide.kinds.extend(bytes(len(starts)))  # (0: UTF-8)
     return wide
 
 
 def _ascii_batches(classes: bytes, wide: _Spans) -> Iterator[list[Span]]:
     """ASCII runs with MIN_ASCII letters in a row, in order, BATCH at a time, leaving
-    out those inside a UTF-8 run.  A match ends where its run does, so the run of the
-    next one starts after it: only a match with text just before it is extended back."""
-    found = _ASCII.finditer(classes)
-    text_classes = _TEXT_CLASSES
+    out those inside a UTF-8 run."""
     wide_starts, wide_ends = wide.starts, wide.ends
     i = 0
-    while True:
-        batch = [
-            (_extend_back(classes, s, 0) if s and classes[s - 1] in text_classes else s, e)
-            for s, e in [m.span() for m in itertools.islice(found, BATCH)]
-        ]
-        if not batch:
-            return
+    runs = (
+        list(zip(starts, ends, itertools.repeat("ascii", len(starts)), strict=True))
+        for starts, ends in _runs(_ASCII, _ASCII_SPLIT, classes)
+    )
+    for batch in _batched(runs, BATCH):
         if i >= len(wide):
-            yield [(s, e, "ascii") for s, e in batch]
+            yield batch
             continue
         out: list[Span] = []
-        for s, e in batch:
+        for s, e, enc in batch:
             while i < len(wide) and wide_ends[i] <= s:
                 i += 1
             if i < len(wide) and wide_starts[i] < e:
                 continue  # part of a UTF-8 run
-            out.append((s, e, "ascii"))
+            out.append((s, e, enc))
         if out:
             yield out
+
+
+def _batched(pieces: Iterable[list[Span]], n: int) -> Iterator[list[Span]]:
+    """The items of ``pieces`` (lists) in lists of ``n``, the last one shorter."""
+    held: list[Span] = []
+    for piece in pieces:
+        held += piece
+        while len(held) >= n:
+            yield held[:n]
+            del held[:n]
+    if held:
+        yield held
+
+
+_ASCII_SPLIT = re.compile(b"(" + _ASCII.pattern + b")")
+_UTF8_SPLIT = re.compile(b"(" + _UTF8.pattern + b")")
+# A class no match of _ASCII or _UTF8 holds (NUL, other bytes): no run crosses one.
+_OUTSIDE = re.compile(rb"[^AWLc24]")
+PIECE = 1 << 14  # bytes of byte classes split at a time, cut where no run crosses
+
+
+def _runs(
+    pattern: re.Pattern[bytes], split: re.Pattern[bytes], classes: bytes
+) -> Iterator[tuple[list[int], list[int]]]:
+    """Where each match of ``pattern`` (:data:`_ASCII` or :data:`_UTF8`; ``split``: the
+    same in a group) starts and ends, the start moved back over the text classes before
+    it but not before the end of the match before it (:func:`_extend_back`), in order,
+    a piece of the classes at a time: the work per match done by built-ins.
+
+    ``re.split`` gives the bytes between two matches and each match in turn: a match's
+    start less what ``rstrip`` takes off the end of the bytes before it.  A piece ends
+    at a class no match holds, so no match crosses two, nor a start moved back (text
+    classes only); where no such class comes within 4 * PIECE, the matches are read one
+    at a time up to there (the parts of a split are held at once)."""
+    n = len(classes)
+    a = 0
+    sub, length = operator.sub, len
+    while a < n:
+        b = n
+        if a + PIECE < n:
+            m = _OUTSIDE.search(classes, a + PIECE, a + 4 * PIECE)
+            if m is None:
+                starts: list[int] = []
+                ends: list[int] = []
+                for m in pattern.finditer(classes, a):
+                    starts.append(_extend_back(classes, m.start(), ends[-1] if ends else a))
+                    ends.append(m.end())
+                    if m.end() >= a + PIECE:
+                        break
+                if not ends:
+                    return
+                yield starts, ends
+                a = ends[-1]
+                continue
+            b = m.start() + 1
+        parts = split.split(classes[a:b])
+        if len(parts) > 1:
+            # where each part ends: a match's start and end are at 2i+1 and 2i+2
+            at = list(itertools.accumulate(map(length, parts), initial=a))
+            gaps = parts[::2]
+            text_before = map(sub, map(length, gaps), map(length, map(bytes.rstrip, gaps, _AW)))
+            yield list(map(sub, at[1:-1:2], text_before)), at[2::2]
+        a = b
+
+
+_AW = itertools.repeat(b"AW")
 
 
 _LONG_ZEROS = b"Z" * 256  # runs this long are skipped; shorter ones cost little to search
@@ -595,6 +684,13 @@ def _unclean_bmp() -> re.Pattern[str]:
 
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+# bytes.decode("utf-16-le", ...) calls this through a function of the encodings package
+# (a Python call a string): called straight, with final=True, it decodes the same.
+_utf16_decode = codecs.utf_16_le_decode
+
+
+def _u16_text(raw: bytes) -> str:
+    return _utf16_decode(raw, "replace", True)[0]
 
 
 def _utf16_text(raw: bytes) -> bool:
@@ -602,7 +698,7 @@ def _utf16_text(raw: bytes) -> bool:
     strings read two bytes at a time?  ASCII strings separated by single NULs look
     like ideographs whose two bytes are both printable ASCII; in Chinese text about
     a quarter of the ideographs are like that, so a run where most are is refused."""
-    text = raw.decode("utf-16-le", "replace")
+    text = _utf16_decode(raw, "replace", True)[0]
     if _unclean_bmp().search(text):
         return False
     cjk = len(_CJK.findall(text))
