@@ -1746,10 +1746,11 @@ def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
             Basis.BIOMETRIC,
             (_sig(SignalName.MODEL_OUTPUT, 0.15, ctx.model),),
         )
-    if ctx.clinical and not ctx.declared and (verbs := _predicting(ctx.model)):
+    if ctx.clinical and not (ctx.declared or ctx.fairness) and (verbs := _predicting(ctx.model)):
         # census words beside a verb of prediction ("infer the race and ethnicity in
         # years the census was not taken", "impute race from surname and census
-        # tract"): census data feeding a guess about people, not the census's record
+        # tract"): census data feeding a guess about people, not the census's record;
+        # fairness words say the prediction is judged by groups, not that it guesses them
         basis = Basis.NAME if ctx.name else Basis.UNKNOWN
         return Capability.INFERENCE, basis, (_sig(SignalName.MODEL_OUTPUT, 0.1, verbs),)
     if ctx.declared or ctx.clinical or hit.table:
