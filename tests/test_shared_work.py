@@ -37,13 +37,14 @@ def _unshared(doc: Document, hit: Hit, scope: Scope, line: str) -> Context:
 def _both_ways(
     monkeypatch: pytest.MonkeyPatch, catalogue: Catalogue, text: str, path: str
 ) -> tuple[list[Finding], list[Finding]]:
-    """The findings of ``text`` with shared contexts (each checked against a fresh
-    one), and without sharing."""
+    """The findings of ``text`` with shared contexts and decisions (each checked
+    against a fresh one), and without sharing."""
     with monkeypatch.context() as m:
         m.setattr(capability, "VERIFY_SHARED", True)
         shared = analyse(text, path, catalogue)
     with monkeypatch.context() as m:
         m.setattr(capability, "shared_context", _unshared)
+        m.setattr(capability, "decision_key", lambda doc, hit: None)
         alone = analyse(text, path, catalogue)
     return shared, alone
 
