@@ -1949,12 +1949,14 @@ def shared_context(doc: Document, hit: Hit, scope: Scope, line: str) -> Context:
 #   exactly (or, for the line's own shape, from its masked text, which reads the same):
 #   whether it is a statement, holds a sentence or an emoji, what its record holds,
 #   the words of the lines around it, a resource type above, a parameter declared
-#   below, a label element (its back reference compares digits: read exactly), ...;
+#   below (a label element's back reference compares digits: read exactly), ...;
 # - what reads past the line, or quotes the text, computed exactly for the hit
-#   (``_hit_facts``): a gloss and a place name 80 and 48 characters each side, a host
-#   name, a key after it over line breaks, a column's default and the definition up
-#   to PARAMETERS_REACH back, a name lookup's line, a sentence's quoted phrase, "from
-#   a name" after it (the last three only where the line has a number masked).
+#   (``_hit_facts``): a gloss and a place name 80 and 48 characters each side, a key
+#   after it over line breaks, a column's default and the definition up to
+#   PARAMETERS_REACH back, a name lookup's line, a sentence's quoted phrase, "from a
+#   name" after it (the last three only where the line has a number masked).  (A host
+#   name's check reads 8 characters back and 6 on, but past the line only its line
+#   break: the key's.)
 #
 # A line that holds a mangled name or an SQL condition (its column is quoted) is
 # decided hit by hit.  ``VERIFY_SHARED`` checks each shared decision against one made
@@ -2059,11 +2061,9 @@ def _line_facts(doc: Document, work: SharedWork, i: int, own: tuple[object, ...]
         # the words of a record's lines (RECORD_SCOPE; a row's are its own: ROW_SCOPE)
         None if doc.suffix in ROW_SUFFIXES else _words(doc, max(0, i - WINDOW), i + WINDOW),
         _words(doc, i, i),
-        doc.is_word_list(i),
-        doc.is_phrase_list(i),
+        doc.is_word_list(i),  # (a phrase list is a binary's: no data text)
         _resource_above(doc, i),
-        "</" in line and bool(_searched(_LABEL_ELEMENT, line)),  # a back reference
-        _declared_below(doc, i, line),
+        _declared_below(doc, i, line),  # (with its label element: a back reference)
         i + 1 < n and _head_facts(doc, work, i + 1)[1],
         form[0] if form else None,
         prose and is_sentence_value(line.strip()),
@@ -2096,10 +2096,8 @@ def _hit_facts(
     crosses = hit.start - 80 < start or hit.end + 80 > end
     return (
         _names_no_people(doc, hit),  # 40 and 48 characters, the catalogue's patterns
-        # a gloss, 80 characters each side (none without a gloss's word in the text);
-        # a host name, 8 before and 6 after
+        # a gloss, 80 characters each side (none without a gloss's word in the text)
         _glossed(doc, hit) if work.glosses and crosses else None,
-        looks_like_domain(doc, hit) if hit.start - 8 < start or hit.end + 6 > end else None,
         bool(_IS_KEY.match(text, hit.end)),  # blanks and a colon, over line breaks
         bool(_IDENT_KEY.match(text[hit.end : hit.end + 64])),
         # a column's default (60 characters each side) in a definition's parameters:
