@@ -1845,10 +1845,10 @@ class SharedWork:
         # of that shape (None: a long line)
         self.shapes: dict[int, tuple[str, str, object] | None] = {}
         self.shape_facts: dict[str, tuple[object, ...] | None] = {}  # masked line -> facts
-        self.heads: dict[int, tuple[bool, bool]] = {}  # line -> _head_facts
-        self.codes: dict[int, bool] = {}  # line -> _CODES in its record
+        self.heads: dict[int, tuple[bool, bool, bool, bool]] = {}  # line -> _head_facts
         self.terms: dict[int, bool] = {}  # id of a term -> does it hold a digit
         self.glosses: bool | None = None  # does the text hold a gloss's word
+        self.definitions = False  # ... "def" or "function"
 
 
 # The fields of a Context that hits share, in order, and what sets each on a new one (a
@@ -1967,6 +1967,8 @@ _DIGITS = str.maketrans("0123456789", "0000000000")
 _DIGIT = re.compile("[0-9]")
 # A number standing alone: no word character or dot touches it (``"age":45``, ``0.3``)
 _NUMBER = re.compile(r"(?<![\w.])[0-9]+(?:\.[0-9]+)?(?![\w.])")
+# The words of ``_WORD_KEY``'s key: a line without one holds no part of its match
+_WORD_KEY_WORDS = re.compile("text|word|term|lemma|headword|token")
 _GLOSS_WORDS = re.compile(r"gloss|translation|meaning|definition|释义|解释")
 
 
@@ -1995,6 +1997,8 @@ def _shape_facts(doc: Document, line: str) -> tuple[object, ...] | None:
         has_emoji(line),  # third: _line_facts reads it
         delimiter is not None and _holds_text_cell(line, delimiter),
         bool(_searched(_COLUMN_DOC, line)),  # fifth: the line above reads it
+        bool(_WORD_KEY_WORDS.search(line)),  # sixth: the lines around read it
+        bool(_CODES.search(line)),  # seventh: _hit_facts and the lines around read it
     )
 
 
@@ -2024,9 +2028,10 @@ def _words(doc: Document, lo: int, hi: int) -> tuple[tuple[str, str], ...]:
     return tuple(words[bisect.bisect_left(lines, lo) : bisect.bisect_right(lines, hi)])
 
 
-def _head_facts(doc: Document, work: SharedWork, j: int) -> tuple[bool, bool]:
-    """``has_emoji`` and ``_COLUMN_DOC`` of the head of line ``j`` (its first 2 x LOCAL
-    characters, as the lines around a hit are read)."""
+def _head_facts(doc: Document, work: SharedWork, j: int) -> tuple[bool, bool, bool, bool]:
+    """``has_emoji``, ``_COLUMN_DOC``, a word of ``_WORD_KEY``'s key and ``_CODES`` on
+    the head of line ``j`` (its first 2 x LOCAL characters, as the lines around a hit
+    are read)."""
     got = work.heads.get(j)
     if got is None:
         shape = _line_shape(doc, work, j)
@@ -2034,9 +2039,15 @@ def _head_facts(doc: Document, work: SharedWork, j: int) -> tuple[bool, bool]:
         head = doc.text[start : min(doc.lines.end(j), start + 2 * LOCAL)]
         if shape is not None and shape[2] is not None and head == doc.line_text(j):
             own: tuple[object, ...] = shape[2]  # type: ignore[assignment]
-            got = (bool(own[2]), bool(own[4]))
+            got = (bool(own[2]), bool(own[4]), bool(own[5]), bool(own[6]))
         else:
-            got = (has_emoji(head), bool(_searched(_COLUMN_DOC, head)))
+            key = bool(_WORD_KEY_WORDS.search(head))
+            got = (
+                has_emoji(head),
+                bool(_searched(_COLUMN_DOC, head)),
+                key,
+                bool(_CODES.search(head)),
+            )
         work.heads[j] = got
     return got
 
@@ -2046,9 +2057,14 @@ def _line_facts(doc: Document, work: SharedWork, i: int, own: tuple[object, ...]
     that is an entry of a data text (see above), each computed exactly."""
     line = doc.line_text(i)
     config, prose = doc.suffix in CONFIG_SUFFIXES, doc.is_prose
-    around = doc.record_text(i, doc.line_start(i)) if config or prose else ""
-    form = _FORM_CONTROL.search(around) if prose else None
     n = doc.line_count
+    # a vocabulary's word key in the record (``_tags_a_word``): none unless one of its
+    # key's words stands on one of the record's lines
+    keyed = config and any(
+        _head_facts(doc, work, j)[2] for j in range(max(0, i - 2), min(n, i + 3))
+    )
+    around = doc.record_text(i, doc.line_start(i)) if keyed or prose else ""
+    form = _FORM_CONTROL.search(around) if prose else None
     return (
         own,
         # has_emoji of its record: its lines' heads joined by line breaks (line i
@@ -2056,7 +2072,7 @@ def _line_facts(doc: Document, work: SharedWork, i: int, own: tuple[object, ...]
         # after a short code (``:smile:``), where a head's start or end stands for it
         bool(own[2])
         or any(_head_facts(doc, work, j)[0] for j in range(max(0, i - 2), min(n, i + 3)) if j != i),
-        config and bool(_WORD_KEY.search(around)),
+        keyed and bool(_WORD_KEY.search(around)),
         i == doc.first_line,
         # the words of a record's lines (RECORD_SCOPE; a row's are its own: ROW_SCOPE)
         None if doc.suffix in ROW_SUFFIXES else _words(doc, max(0, i - WINDOW), i + WINDOW),
@@ -2078,17 +2094,23 @@ def _hit_facts(
     stands for it, or where it reads nothing)."""
     text = doc.text
     start, end = doc.span(hit.line)
-    lo = max(0, hit.start - PARAMETERS_REACH)
-    parameters = text.find("def", lo, hit.start) >= 0 or text.find("function", lo, hit.start) >= 0
     work = _shared_work(doc)
-    if work.glosses is None:
+    if work.glosses is None:  # what the text holds at all
         work.glosses = bool(_GLOSS_WORDS.search(text))
+        work.definitions = "def" in text or "function" in text
+    parameters = False
+    if work.definitions:
+        lo = max(0, hit.start - PARAMETERS_REACH)
+        parameters = (
+            text.find("def", lo, hit.start) >= 0 or text.find("function", lo, hit.start) >= 0
+        )
     codes = None
     if hit.term.kind is TermKind.WORD:  # _entry_scope: a word that names a code set
-        codes = work.codes.get(hit.line)
-        if codes is None:
-            record = doc.record_text(hit.line, hit.start)
-            codes = work.codes[hit.line] = bool(_CODES.search(record))
+        # (``_CODES`` reads no line break: the record holds codes if one of its lines does)
+        i, n = hit.line, doc.line_count
+        codes = bool(own[6]) or any(
+            _head_facts(doc, work, j)[3] for j in range(max(0, i - 2), min(n, i + 3)) if j != i
+        )
     lines = None
     if hit.table:  # _entry_scope: a code table's lines with digits
         record_lines = doc.record_text(hit.line, hit.start).split("\n")
