@@ -1824,8 +1824,9 @@ _CONTEXT_OWN = ("evidence", "line")  # the fields of a Context that are each hit
 
 
 # What the hits of a line share of their decision_key: the number of the line's facts,
-# its text masked, whether a number was masked, the facts of its shape.
-_LineKey = tuple[int, str, bool, tuple[object, ...]]
+# its text masked, whether a number was masked, the facts of its shape; and where the
+# line starts and ends.
+_LineKey = tuple[int, str, bool, tuple[object, ...], int, int]
 
 
 class SharedWork:
@@ -2087,14 +2088,18 @@ def _line_facts(doc: Document, work: SharedWork, i: int, own: tuple[object, ...]
 
 
 def _hit_facts(
-    doc: Document, hit: Hit, numbers: bool, own: tuple[object, ...]
+    doc: Document,
+    work: SharedWork,
+    hit: Hit,
+    start: int,
+    end: int,
+    numbers: bool,
+    own: tuple[object, ...],
 ) -> tuple[object, ...]:
-    """What the phases of ``decide`` read past the hit's line, or quote of the text,
-    computed for the hit (None where all it reads is on the line, where the masked line
-    stands for it, or where it reads nothing)."""
+    """What the phases of ``decide`` read past the hit's line (which runs from ``start``
+    to ``end``), or quote of the text, computed for the hit (None where all it reads is
+    on the line, where the masked line stands for it, or where it reads nothing)."""
     text = doc.text
-    start, end = doc.span(hit.line)
-    work = _shared_work(doc)
     if work.glosses is None:  # what the text holds at all
         work.glosses = bool(_GLOSS_WORDS.search(text))
         work.definitions = "def" in text or "function" in text
@@ -2116,8 +2121,12 @@ def _hit_facts(
         record_lines = doc.record_text(hit.line, hit.start).split("\n")
         lines = sum(any(c.isdigit() for c in ln) for ln in record_lines) >= 3
     crosses = hit.start - 80 < start or hit.end + 80 > end
+    t = hit.term
+    places = t.kind in _PLACE_KINDS and t.capability is not Capability.TARGETING
+    places = places and t.trait in (Trait.ETHNIC_GROUP, Trait.ETHNICITY, Trait.RELIGION)
     return (
-        _names_no_people(doc, hit),  # 40 and 48 characters, the catalogue's patterns
+        # 40 and 48 characters, the catalogue's patterns (for a group's name alone)
+        places and _names_no_people(doc, hit),
         # a gloss, 80 characters each side (none without a gloss's word in the text)
         _glossed(doc, hit) if work.glosses and crosses else None,
         bool(_IS_KEY.match(text, hit.end)),  # blanks and a colon, over line breaks
@@ -2147,13 +2156,13 @@ def decision_key(doc: Document, hit: Hit) -> tuple[object, ...] | None:
         got = work.lines[hit.line] = _line_key(doc, work, hit.line)
     if got is None:
         return None
-    number, raw, numbers, own = got
+    number, raw, numbers, own, start, end = got
     term = hit.term
-    if id(term) not in work.terms:
-        work.terms[id(term)] = bool(_DIGIT.search(term.text))
-    if work.terms[id(term)] or _DIGIT.search(doc.text, hit.start, hit.end):
+    digits = work.terms.get(id(term))
+    if digits is None:
+        digits = work.terms[id(term)] = bool(_DIGIT.search(term.text))
+    if digits or _DIGIT.search(doc.text, hit.start, hit.end):
         return None  # the term's own digits are read (``rac1p``)
-    start = doc.line_start(hit.line)
     return (
         number,
         raw,
@@ -2165,7 +2174,7 @@ def decision_key(doc: Document, hit: Hit) -> tuple[object, ...] | None:
         hit.traits_near,
         hit.religion_near,
         hit.table,
-        *_hit_facts(doc, hit, numbers, own),
+        *_hit_facts(doc, work, hit, start, end, numbers, own),
     )
 
 
@@ -2181,4 +2190,5 @@ def _line_key(doc: Document, work: SharedWork, i: int) -> _LineKey | None:
     raw, line, own = shape
     facts = _line_facts(doc, work, i, own)  # type: ignore[arg-type]
     number = work.facts.setdefault(facts, len(work.facts))
-    return number, raw, line != doc.line_text(i), own  # type: ignore[return-value]
+    start, end = doc.span(i)
+    return number, raw, line != doc.line_text(i), own, start, end  # type: ignore[return-value]
