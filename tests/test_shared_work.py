@@ -471,6 +471,82 @@ def test_a_record_holds_an_emoji_where_one_of_its_lines_does() -> None:
         assert has_emoji("\n".join(lines)) == any(has_emoji(ln) for ln in lines), lines
 
 
+def test_a_record_holds_codes_and_word_keys_where_its_lines_do() -> None:
+    """``_CODES`` reads no line break, and a match of ``_WORD_KEY`` holds one of its
+    key's words (``_WORD_KEY_WORDS``) on one line: a record's lines are asked one by
+    one."""
+    bits = ["'1002-5'", '"AB1"', "'", '"', "1", "text", " = ", ": ", '"abbot"', "\t", "word", ","]
+    rng = random.Random(13)
+    for _ in range(5000):
+        lines = ["".join(rng.choice(bits) for _ in range(rng.randint(0, 4))) for _ in range(5)]
+        joined = "\n".join(lines)
+        codes = capability._CODES
+        assert bool(codes.search(joined)) == any(codes.search(ln) for ln in lines), lines
+        if capability._WORD_KEY.search(joined):
+            assert any(capability._WORD_KEY_WORDS.search(ln) for ln in lines), lines
+
+
+def test_a_line_reads_the_same_with_its_numbers_masked(catalogue: Catalogue) -> None:
+    """What is read of a line's shape (``_shape_facts``: a statement, a sentence, an
+    emoji, a text cell, a column's doc, codes, a call on a name, an SQL condition) is
+    the same for the line and for the line with its numbers masked."""
+    bits = [
+        "race",
+        " = ",
+        "=",
+        ": ",
+        ", ",
+        " ",
+        "(",
+        ")",
+        "[",
+        "]",
+        "{",
+        "}",
+        ";",
+        ".",
+        "'",
+        '"',
+        "0x1F",
+        "12",
+        "3.5",
+        "7",
+        "1f600",
+        "U+1F600",
+        "\\u200d",
+        ":smile:",
+        "a1",
+        "name2race(surname)",
+        "where race = ?",
+        "The man was 45 and walked home.",
+        "name of the race column",
+        "1002-5",
+        "- ",
+        "12. ",
+        "3) ",
+        "<1>Race</2>",
+        "&#x1F600;",
+    ]
+    bits += ['"The man was 45 and he walked home."', "'1002-5'", '"12"', "text", "word"]
+    heads = [
+        "",
+        "",
+        "ethnicity = lookup(surname, 3) ",
+        "text: ",
+        "12,The man was 45 and went home,",
+    ]
+    rng = random.Random(17)
+    tried = 0
+    for path in ("logs/a.jsonl", "data/a.csv", "locale/a.po", "notes/a.txt"):
+        doc = Document("x\n", path, catalogue)
+        for _ in range(3000):
+            line = rng.choice(heads) + "".join(rng.choice(bits) for _ in range(rng.randint(1, 12)))
+            hidden = capability.masked(line)
+            tried += hidden != line
+            assert capability._shape_facts(doc, line) == capability._shape_facts(doc, hidden), line
+    assert tried > 3000
+
+
 def test_only_numbers_standing_alone_are_masked() -> None:
     """What a pattern reads a digit's value in touches a letter: it is kept."""
     kept = 'name2race 0x1F U+1F600 "1f600" &#x1F600; \\u200d _ZN4acme7GetRace rac1p v1.2 12.'
