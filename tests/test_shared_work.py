@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -37,13 +38,14 @@ def _unshared(doc: Document, hit: Hit, scope: Scope, line: str) -> Context:
 def _both_ways(
     monkeypatch: pytest.MonkeyPatch, catalogue: Catalogue, text: str, path: str
 ) -> tuple[list[Finding], list[Finding]]:
-    """The findings of ``text`` with shared contexts (each checked against a fresh
-    one), and without sharing."""
+    """The findings of ``text`` with shared contexts and decisions (each checked
+    against a fresh one), and without sharing."""
     with monkeypatch.context() as m:
         m.setattr(capability, "VERIFY_SHARED", True)
         shared = analyse(text, path, catalogue)
     with monkeypatch.context() as m:
         m.setattr(capability, "shared_context", _unshared)
+        m.setattr(capability, "decision_key", lambda doc, hit: None)
         alone = analyse(text, path, catalogue)
     return shared, alone
 
@@ -154,6 +156,127 @@ def _shapes(seed: int) -> list[tuple[str, str]]:
     ]
 
 
+def _alike(seed: int) -> list[tuple[str, str]]:
+    """Texts of records that read alike but for their numbers (``decision_key`` masks
+    them), in each of which one part of the key varies from record to record: the
+    records' own text, what the lines around them hold, what a hit reads past its
+    line or quotes of it."""
+    rng = random.Random(seed)
+
+    def n() -> int:
+        return rng.randint(1, 999)
+
+    def rows(make: Callable[[], str], k: int = 120) -> str:
+        return "".join(make() for _ in range(k))
+
+    def pick(*choices: str) -> str:
+        return rng.choice(choices)
+
+    pad = "p" * 70
+    record = '{{"id": {}, "race": "white", "ethnicity": "asian", "gender": "m"}}\n'
+    said = (
+        "The camera flagged the \u201cuyghur {}\u201d people as they walked past the station.",
+        "The model guesses the ethnicity and {} from their names, the paper says.",
+    )
+    return [
+        # the record's own text: a gloss on the line, or not (read from the masked line)
+        (
+            rows(
+                lambda: (
+                    f'{{"a": "{pad}", "n": {n()}, "ethnicity": "x", '
+                    f'"{pick("gloss", "glass")}": "y", "b": "{pad}"}}\n'
+                )
+            ),
+            "logs/a.jsonl",
+        ),
+        # the words of the lines around (a .json record's scope reaches them)
+        (
+            rows(lambda: record.format(n()) + pick('{"camera": "c"}\n', '{"x": "y"}\n')),
+            "logs/b.json",
+        ),
+        # an emoji in the record's lines
+        (
+            rows(lambda: record.format(n()) + pick('{"i": "\U0001f600"}\n', '{"i": "x"}\n')),
+            "logs/c.jsonl",
+        ),
+        # a resource type above
+        (
+            rows(
+                lambda: (
+                    f'{{"resourceType": "{pick("SearchParameter", "Patient")}"}}\n'
+                    + record.format(n()) * rng.randint(1, 50)
+                ),
+                12,
+            ),
+            "logs/d.json",
+        ),
+        # a parameter declared below a line that opens one
+        (
+            rows(
+                lambda: (
+                    f'  "ethnicity": {{\n    "in": "{pick("query", "path")}", "n": {n()}\n  }},\n'
+                )
+            ),
+            "api/e.json",
+        ),
+        # the doc of a column on the line below
+        (
+            rows(
+                lambda: (
+                    f'{{"race": "asian", "gender": "m", "n": {n()}}}\n'
+                    + pick('{"note": "name of the race column"}\n', '{"note": "a note"}\n')
+                )
+            ),
+            "logs/f.jsonl",
+        ),
+        # codes in the record's lines
+        (
+            rows(
+                lambda: (
+                    f'{{"n": {n()}, "kind": "race", "gender": "m"}}\n'
+                    + pick('{"code": "1002-5"}\n', '{"code": "none"}\n')
+                )
+            ),
+            "logs/i.jsonl",
+        ),
+        # a gloss, or a key, past the line's end
+        (
+            rows(
+                lambda: (
+                    f'{{"n": {n()}, "ethnicity": "x",\n' + pick('"gloss": "y"}\n', '"z": "y"}\n')
+                )
+            ),
+            "logs/j.jsonl",
+        ),
+        (
+            rows(lambda: f'{{"n": {n()}, "word": "ethnicity"\n' + pick(': "x"}\n', ', "x": 1}\n')),
+            "logs/k.jsonl",
+        ),
+        # a sentence that quotes a phrase, or says "from their names", numbers in both
+        (
+            rows(
+                lambda: (
+                    json.dumps({"id": n(), "note": pick(*said).format(n())}, ensure_ascii=False)
+                    + "\n"
+                )
+            ),
+            "logs/m.jsonl",
+        ),
+        # a translation catalogue (its statements are entries): a name looked up
+        (rows(lambda: f"ethnicity = search_ethnicity(surname, {n()})\n"), "locale/n.po"),
+        # what a hit learns from its neighbours
+        (
+            rows(
+                lambda: (
+                    f'{{"n": {n()}, "label": "{pick("asian", "white", "black")}"}}\n'
+                    + pick('{"race": 1}\n', '{"x": 1}\n', '{"religion": "x"}\n')
+                )
+            ),
+            "logs/o.jsonl",
+        ),
+    ]
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_sharing_changes_no_finding_in_varied_records(
     monkeypatch: pytest.MonkeyPatch, catalogue: Catalogue, seed: int
@@ -253,3 +376,179 @@ def test_a_fingerprinted_finding_keeps_every_other_field() -> None:
     values = {f.name: object() for f in dataclasses.fields(Finding)}
     f = Finding(**values)  # type: ignore[arg-type]
     assert _fingerprinted(f, "fp") == dataclasses.replace(f, fingerprint="fp")
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_sharing_changes_no_finding_in_records_alike(
+    monkeypatch: pytest.MonkeyPatch, catalogue: Catalogue, seed: int
+) -> None:
+    for text, path in _alike(seed):
+        shared, alone = _both_ways(monkeypatch, catalogue, text, path)
+        assert shared == alone, path
+
+
+# Parts of what a shared decision is keyed by, each the only one to carry what it
+# carries in one of the texts of ``_alike``: (function, index in what it gives, what).
+_KEY_PARTS = [
+    ("decision_key", 1, "the line, masked"),
+    ("decision_key", 5, "the value labels near (cluster)"),
+    ("_line_facts", 1, "an emoji in the record's lines"),
+    ("_line_facts", 4, "the words of the lines around"),
+    ("_line_facts", 7, "a resource type above"),
+    ("_line_facts", 8, "a parameter declared below"),
+    ("_line_facts", 9, "a column's doc on the line below"),
+    ("_hit_facts", 1, "a gloss past the line's end"),
+    ("_hit_facts", 6, "a sentence's quoted phrase"),
+    ("_hit_facts", 7, "'from their names' after the hit"),
+    ("_hit_facts", 8, "codes in the record's lines"),
+]
+
+
+@pytest.mark.parametrize(("function", "index", "what"), _KEY_PARTS)
+def test_the_decision_key_misses_no_part(
+    monkeypatch: pytest.MonkeyPatch, catalogue: Catalogue, function: str, index: int, what: str
+) -> None:
+    """Leave one part out of the key: some hit is then given a decision made for
+    another (VERIFY_SHARED finds it)."""
+    real = getattr(capability, function)
+
+    def without(*args: object) -> object:
+        got = real(*args)
+        return got if got is None else (*got[:index], None, *got[index + 1 :])
+
+    monkeypatch.setattr(capability, "VERIFY_SHARED", True)
+    monkeypatch.setattr(capability, function, without)
+    with pytest.raises(AssertionError, match="a shared decision differs"):
+        for text, path in _alike(1):
+            analyse(text, path, catalogue)
+
+
+def test_records_that_read_alike_share_their_decisions(catalogue: Catalogue) -> None:
+    """The point of it: a log's records, their ids and ages aside, are decided once
+    for each way they read."""
+    made: list[int] = []
+    real = capability._decided
+
+    def counting(doc: Document, hit: Hit) -> object:
+        made.append(hit.line)
+        return real(doc, hit)
+
+    rng = random.Random(3)
+    text = "".join(
+        json.dumps({"face_id": i, "age": rng.randint(1, 90), "race": "asian", "ethnicity": "asian"})
+        + "\n"
+        for i in range(2000)
+    )
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(capability, "_decided", counting)
+        found = analyse(text, "logs/faces.jsonl", catalogue)
+    assert len(found) == 4000
+    assert len(made) < 100  # one per distinct key, not one per hit (8,000)
+
+
+def test_a_record_holds_an_emoji_where_one_of_its_lines_does() -> None:
+    """``_record_has_emoji`` reads a record's lines one by one: a match of ``_EMOJI``
+    in the lines joined is one in a line, and the other way round, short codes at
+    the lines' ends and starts included."""
+    from ethicscan.classify.shape import has_emoji
+
+    bits = [
+        ":smile:",
+        " :x_1:",
+        "':ok:'",
+        "a",
+        " ",
+        "",
+        ":",
+        "\u200d",
+        "U+1F600",
+        "\U0001f600",
+        "😀",
+    ]
+    rng = random.Random(11)
+    for _ in range(5000):
+        lines = ["".join(rng.choice(bits) for _ in range(rng.randint(0, 3))) for _ in range(5)]
+        assert has_emoji("\n".join(lines)) == any(has_emoji(ln) for ln in lines), lines
+
+
+def test_a_record_holds_codes_and_word_keys_where_its_lines_do() -> None:
+    """``_CODES`` reads no line break, and a match of ``_WORD_KEY`` holds one of its
+    key's words (``_WORD_KEY_WORDS``) on one line: a record's lines are asked one by
+    one."""
+    bits = ["'1002-5'", '"AB1"', "'", '"', "1", "text", " = ", ": ", '"abbot"', "\t", "word", ","]
+    rng = random.Random(13)
+    for _ in range(5000):
+        lines = ["".join(rng.choice(bits) for _ in range(rng.randint(0, 4))) for _ in range(5)]
+        joined = "\n".join(lines)
+        codes = capability._CODES
+        assert bool(codes.search(joined)) == any(codes.search(ln) for ln in lines), lines
+        if capability._WORD_KEY.search(joined):
+            assert any(capability._WORD_KEY_WORDS.search(ln) for ln in lines), lines
+
+
+def test_a_line_reads_the_same_with_its_numbers_masked(catalogue: Catalogue) -> None:
+    """What is read of a line's shape (``_shape_facts``: a statement, a sentence, an
+    emoji, a text cell, a column's doc, codes, a call on a name, an SQL condition) is
+    the same for the line and for the line with its numbers masked."""
+    bits = [
+        "race",
+        " = ",
+        "=",
+        ": ",
+        ", ",
+        " ",
+        "(",
+        ")",
+        "[",
+        "]",
+        "{",
+        "}",
+        ";",
+        ".",
+        "'",
+        '"',
+        "0x1F",
+        "12",
+        "3.5",
+        "7",
+        "1f600",
+        "U+1F600",
+        "\\u200d",
+        ":smile:",
+        "a1",
+        "name2race(surname)",
+        "where race = ?",
+        "The man was 45 and walked home.",
+        "name of the race column",
+        "1002-5",
+        "- ",
+        "12. ",
+        "3) ",
+        "<1>Race</2>",
+        "&#x1F600;",
+    ]
+    bits += ['"The man was 45 and he walked home."', "'1002-5'", '"12"', "text", "word"]
+    heads = [
+        "",
+        "",
+        "ethnicity = lookup(surname, 3) ",
+        "text: ",
+        "12,The man was 45 and went home,",
+    ]
+    rng = random.Random(17)
+    tried = 0
+    for path in ("logs/a.jsonl", "data/a.csv", "locale/a.po", "notes/a.txt"):
+        doc = Document("x\n", path, catalogue)
+        for _ in range(3000):
+            line = rng.choice(heads) + "".join(rng.choice(bits) for _ in range(rng.randint(1, 12)))
+            hidden = capability.masked(line)
+            tried += hidden != line
+            assert capability._shape_facts(doc, line) == capability._shape_facts(doc, hidden), line
+    assert tried > 3000
+
+
+def test_only_numbers_standing_alone_are_masked() -> None:
+    """What a pattern reads a digit's value in touches a letter: it is kept."""
+    kept = 'name2race 0x1F U+1F600 "1f600" &#x1F600; \\u200d _ZN4acme7GetRace rac1p v1.2 12.'
+    assert capability.masked(kept) == kept
+    assert capability.masked('{"age":45,"c":0.3, "id": 12}') == '{"age":00,"c":0.0, "id": 00}'

@@ -725,7 +725,7 @@ def _face_input_findings(
         return []
     h, d = biometric[0]
     out: list[_Draft] = []
-    taken = {doc.line_of(x.start) for x, _ in decided}
+    taken = {x.line for x, _ in decided}  # (each hit's line: doc.line_of(x.start))
     for line, name in doc.definitions():
         low = name.lower()
         if line in taken or "face" not in low or "interface" in low or "surface" in low:

@@ -531,6 +531,14 @@ _GLOSSED = re.compile(rf"""[^\n]*?[,;{{\s]["']?(?:{_GLOSS_KEYS})["']?\s*[:=]""")
 _GLOSS = re.compile(rf"""(?:{_GLOSS_KEYS})["']?\s*[:=]\s*["']?[^\n"']*$""")  # before: in the gloss
 
 
+def _glossed(doc: Document, hit: Hit) -> bool:
+    """Is the term given its gloss on its line, after it or before it?"""
+    before = doc.text[max(0, hit.start - 80) : hit.start]
+    return bool(
+        _GLOSSED.match(doc.text, hit.end, min(len(doc.text), hit.end + 80)) or _GLOSS.search(before)
+    )
+
+
 def _cited(doc: Document, hit: Hit) -> bool:
     """Is the term inside a code span of a comment (``EthicCode``, `维族`) or on a
     line of an example in it (a doctest, a reStructuredText literal block after
@@ -805,6 +813,16 @@ def _line_near(doc: Document, i: int, pos: int) -> str:
     return doc.text[start : min(end, start + 2 * LOCAL)]
 
 
+def _resource_above(doc: Document, i: int) -> str:
+    """The ``resourceType`` of the nearest line above line ``i`` that names one, within
+    RESOURCE_REACH lines (read as _line_near reads it), in one lookup; or ""."""
+    lines, found = doc.line_head_matches(_RESOURCE_TYPE_IN_LINE, 2 * LOCAL)
+    j = bisect.bisect_left(lines, i) - 1
+    if j >= 0 and lines[j] > i - RESOURCE_REACH:
+        return found[j].group(1)
+    return ""
+
+
 def _query_parameter(doc: Document, hit: Hit, sentence: bool = False) -> str:
     """What makes the trait at ``hit`` a parameter of a query (``race: {type: 'token',
     definition: '.../SearchParameter/us-core-Patient-race'}``; ``name: ethnicity`` with
@@ -813,11 +831,8 @@ def _query_parameter(doc: Document, hit: Hit, sentence: bool = False) -> str:
     domain, with or without a camera.  A ``sentence`` counts only in such a resource."""
     m = _searched(_RESOURCE_TYPE, _line_near(doc, hit.line, hit.start))
     kind = m.group(1) if m else ""
-    if not kind:  # the nearest line above, read as _line_near reads it, in one lookup
-        lines, found = doc.line_head_matches(_RESOURCE_TYPE_IN_LINE, 2 * LOCAL)
-        j = bisect.bisect_left(lines, hit.line) - 1
-        if j >= 0 and lines[j] > hit.line - RESOURCE_REACH:
-            kind = found[j].group(1)
+    if not kind:
+        kind = _resource_above(doc, hit.line)
     if kind == "SearchParameter":
         return "a field of a SearchParameter resource"
     if sentence:
@@ -832,13 +847,20 @@ def _query_parameter(doc: Document, hit: Hit, sentence: bool = False) -> str:
             return c.group(0).strip()
     if _searched(_ANY_CHOICE, line):
         return "a filter's choice of no restriction"
+    return _declared_below(doc, hit.line, line)
+
+
+def _declared_below(doc: Document, i: int, line: str) -> str:
+    """The end of ``_query_parameter`` for a hit on line ``i`` (``line``, read whole or
+    around the hit): what the lines after it say when a declaration opens there.  It
+    reads the first 2 x LOCAL characters of each of those lines, whatever the hit."""
     label = bool(_searched(_LABEL_ELEMENT, line) or _searched(_OPENS_SELECT, line))
     opens = label or line.rstrip().endswith(("{", "(", ":", "[", "："))  # 民族：
     if not opens and not _IDENT_KEY.match(line.strip(" -\t")):
         return ""  # no declaration opens here: a parameter's lines are its own
-    last = min(doc.line_count - 1, hit.line + QUERY_REACH)
-    for i in range(hit.line + 1, last + 1):
-        near = _line_near(doc, i, hit.start)
+    last = min(doc.line_count - 1, i + QUERY_REACH)
+    for j in range(i + 1, last + 1):
+        near = _line_near(doc, j, -1)  # its head: the hit is on line i
         if label and _searched(_LABEL_ELEMENT, near):
             break  # the next field's label: what follows is that field's
         m = _searched(_QUERY_PARAM, near)
@@ -939,10 +961,9 @@ _PARAMETERS = re.compile(r"\b(?:def|function)\s+\w+\s*\((?:(?!\)\s*(?:->[^:\n]*)
 PARAMETERS_REACH = 1200  # characters back to a definition's name, at most
 
 
-def _names_a_column(doc: Document, hit: Hit) -> str:
-    """What says the trait at ``hit`` is a column's name given to code (a parameter's
-    default, its documented meaning), or "".  The column's values are the data; naming
-    it records the schema, whatever the code then does with names beside it."""
+def _a_default_column(doc: Document, hit: Hit) -> bool:
+    """Is the trait at ``hit`` a parameter's default that names a column (or the
+    parameter whose default does), in a definition's open parameter list?"""
     text = doc.text
     before = _DEFAULT_BEFORE.search(text, max(0, hit.start - 60), hit.start)
     default = _COLUMN_DEFAULT.match(text, hit.end, min(len(text), hit.end + 60)) or (
@@ -950,7 +971,15 @@ def _names_a_column(doc: Document, hit: Hit) -> str:
         # a parameter of which attribute to split or predict by)
         before is not None and hit.term.text.lower() in before.group(1).lower()
     )
-    if default and _PARAMETERS.search(text, max(0, hit.start - PARAMETERS_REACH), hit.start):
+    lo = max(0, hit.start - PARAMETERS_REACH)
+    return bool(default and _PARAMETERS.search(text, lo, hit.start))
+
+
+def _names_a_column(doc: Document, hit: Hit) -> str:
+    """What says the trait at ``hit`` is a column's name given to code (a parameter's
+    default, its documented meaning), or "".  The column's values are the data; naming
+    it records the schema, whatever the code then does with names beside it."""
+    if _a_default_column(doc, hit):
         return "a parameter that names the column holding it"
     for i in (hit.line, hit.line + 1):
         if i < doc.line_count and _searched(_COLUMN_DOC, _line_near(doc, i, hit.start)):
@@ -1344,7 +1373,22 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
     """The finding a hit makes, or None when its context says it is a look-alike or
     shows nothing protected.  Four phases over what the hit's scope shows: a gate (is
     this the protected sense at all?), the capability, the adjustments that prose,
-    schemas and negation make to it, and the score."""
+    schemas and negation make to it, and the score.  Hits that read alike share one
+    decision (``decision_key``)."""
+    key = decision_key(doc, hit)
+    if key is None:
+        return _decided(doc, hit)
+    decisions = _shared_work(doc).decisions
+    got = decisions.get(key, _UNDECIDED)
+    if got is _UNDECIDED:
+        got = decisions[key] = _decided(doc, hit)
+    elif VERIFY_SHARED and got != _decided(doc, hit):
+        raise AssertionError(f"a shared decision differs at {doc.path}:{hit.line + 1}")
+    return got  # type: ignore[return-value]
+
+
+def _decided(doc: Document, hit: Hit) -> Decision | None:
+    """``decide``, for this hit alone."""
     located = _located(doc, hit)
     if located is None:
         return None
@@ -1389,8 +1433,7 @@ def _located(doc: Document, hit: Hit) -> tuple[Scope, str] | None:
         return None  # religious = {...} of a title word in a vocabulary: no person's trait
     if has_emoji(line_text) and t.capability is not Capability.TARGETING:
         return None  # an emoji's name or table row (skin tones, person with turban)
-    before = doc.text[max(0, hit.start - 80) : hit.start]
-    if _GLOSSED.match(doc.text, hit.end, min(len(doc.text), hit.end + 80)) or _GLOSS.search(before):
+    if _glossed(doc, hit):
         return None  # a glossary entry: the term with its gloss, defined, not used
     if t.lang == "en" and looks_like_domain(doc, hit):
         return None
@@ -1940,6 +1983,12 @@ _Frozen = tuple[tuple[str, tuple[str, ...]], ...]
 _CONTEXT_OWN = ("evidence", "line")  # the fields of a Context that are each hit's own
 
 
+# What the hits of a line share of their decision_key: the number of the line's facts,
+# its text masked, whether a number was masked, the facts of its shape; and where the
+# line starts and ends.
+_LineKey = tuple[int, str, bool, tuple[object, ...], int, int]
+
+
 class SharedWork:
     """What the hits of one text share (kept on the Document, for its life only)."""
 
@@ -1948,6 +1997,19 @@ class SharedWork:
         self.evidence: dict[tuple[int, int], tuple[Evidence, _Frozen, _Frozen]] = {}
         # key -> the values of the Context's fields, but the hit's own (_SHARED_FIELDS)
         self.contexts: dict[tuple[object, ...], tuple[object, ...]] = {}
+        # decision_key -> the decision of the hits of that key
+        self.decisions: dict[tuple[object, ...], Decision | None] = {}
+        # line -> what its hits share of their key (_line_key), or None: decided alone
+        self.lines: dict[int, _LineKey | None] = {}
+        self.facts: dict[object, int] = {}  # the line facts met, numbered
+        # line -> its text masked with what is beside it, its own masked, and the facts
+        # of that shape (None: a long line)
+        self.shapes: dict[int, tuple[str, str, object] | None] = {}
+        self.shape_facts: dict[str, tuple[object, ...] | None] = {}  # masked line -> facts
+        self.heads: dict[int, tuple[bool, bool, bool, bool]] = {}  # line -> _head_facts
+        self.terms: dict[int, bool] = {}  # id of a term -> does it hold a digit
+        self.glosses: bool | None = None  # does the text hold a gloss's word
+        self.definitions = False  # ... "def" or "function"
 
 
 # The fields of a Context that hits share, in order, and what sets each on a new one (a
@@ -2026,3 +2088,267 @@ def shared_context(doc: Document, hit: Hit, scope: Scope, line: str) -> Context:
         if fresh != _made(values, fresh.evidence, line):
             raise AssertionError(f"a shared context differs at {doc.path}:{hit.line + 1}")
     return ctx
+
+
+# -- Decisions shared between hits ---------------------------------------------------
+#
+# The records of a log differ in their ids, ages and counts, and in little else.  A hit
+# that is an entry of a data text (not a statement, not in a comment or a schema) on a
+# line of ordinary length is decided by ``decide`` from what ``decision_key`` holds:
+#
+# - its line, with the line breaks each side, every number standing alone (not part
+#   of an identifier, a hex code or a version: ``_NUMBER``) written with zeros: what
+#   the phases read of the line (``local_line`` is the whole line; the hit's
+#   identifier; the characters beside it; a note's field, back to the line's start).
+#   No pattern they match there tells one digit of such a number from another: they
+#   read it as digits (``\d``, ``\w``, ``isalnum``), and the patterns that name a
+#   digit (``0x``, ``1F600``, ``\u200d``, ``name2race``'s "2", a mangled name's
+#   lengths) name one that touches a letter, so is never masked;
+# - where the hit stands on the line, its term (a term holding a digit is decided
+#   alone: ``rac1p``) and what it learnt from its neighbours (``_link_neighbours``);
+# - the facts of its line and of the lines around it (``_line_facts``), each computed
+#   exactly (or, for the line's own shape, from its masked text, which reads the same):
+#   whether it is a statement, holds a sentence or an emoji, what its record holds,
+#   the words of the lines around it, a resource type above, a parameter declared
+#   below (a label element's back reference compares digits: read exactly), ...;
+# - what reads past the line, or quotes the text, computed exactly for the hit
+#   (``_hit_facts``): a gloss and a place name 80 and 48 characters each side, a key
+#   after it over line breaks, a column's default and the definition up to
+#   PARAMETERS_REACH back, a name lookup's line, a sentence's quoted phrase, "from a
+#   name" after it (the last three only where the line has a number masked).  (A host
+#   name's check reads 8 characters back and 6 on, but past the line only its line
+#   break: the key's.)
+#
+# A line that holds a mangled name or an SQL condition (its column is quoted) is
+# decided hit by hit.  ``VERIFY_SHARED`` checks each shared decision against one made
+# afresh; tests/test_shared_work.py varies each part of the key.
+
+_UNDECIDED = object()
+_DIGITS = str.maketrans("0123456789", "0000000000")
+_DIGIT = re.compile("[0-9]")
+# A number standing alone: no word character or dot touches it (``"age":45``, ``0.3``)
+_NUMBER = re.compile(r"(?<![\w.])[0-9]+(?:\.[0-9]+)?(?![\w.])")
+# The words of ``_WORD_KEY``'s key: a line without one holds no part of its match
+_WORD_KEY_WORDS = re.compile("text|word|term|lemma|headword|token")
+_GLOSS_WORDS = re.compile(r"gloss|translation|meaning|definition|释义|解释")
+
+
+def _zeroed(m: re.Match[str]) -> str:
+    return m.group(0).translate(_DIGITS)
+
+
+def masked(text: str) -> str:
+    """``text`` with each number that stands alone written with zeros."""
+    return _NUMBER.sub(_zeroed, text) if _DIGIT.search(text) else text
+
+
+def _shape_facts(doc: Document, line: str) -> tuple[object, ...] | None:
+    """What the phases read of a line's own text, from its masked text (the same
+    answers: see above), once per shape; None for a line whose hits are decided
+    alone: a statement (``scope_of`` reads its file), a mangled name, an SQL
+    condition."""
+    if _is_statement(line) and doc.suffix not in TRANSLATION_SUFFIXES:
+        return None
+    if "_Z" in line or _SQL_CONDITION.search(line):
+        return None
+    delimiter = _DELIMITERS.get(doc.suffix)
+    return (
+        bool(_TRAIT_OF_NAME.match(line)),  # first: _hit_facts reads it
+        _holds_sentence_value(line),  # second: _hit_facts reads it
+        has_emoji(line),  # third: _line_facts reads it
+        delimiter is not None and _holds_text_cell(line, delimiter),
+        bool(_searched(_COLUMN_DOC, line)),  # fifth: the line above reads it
+        bool(_WORD_KEY_WORDS.search(line)),  # sixth: the lines around read it
+        bool(_CODES.search(line)),  # seventh: _hit_facts and the lines around read it
+    )
+
+
+def _line_shape(doc: Document, work: SharedWork, i: int) -> tuple[str, str, object] | None:
+    """Line ``i`` of ordinary length, masked with the characters each side of it (the
+    key's), its own line masked, and its shape's facts; None for a long line."""
+    got = work.shapes.get(i, _UNDECIDED)
+    if got is not _UNDECIDED:
+        return got  # type: ignore[return-value]
+    start, end = doc.span(i)
+    if end - start > 2 * LOCAL:
+        work.shapes[i] = None
+        return None
+    lo = max(0, start - 1)
+    raw = masked(doc.text[lo : end + 1])
+    line = raw[start - lo : start - lo + len(doc.line_text(i))]
+    facts = work.shape_facts.get(line, _UNDECIDED)
+    if facts is _UNDECIDED:
+        facts = work.shape_facts[line] = _shape_facts(doc, line)
+    got = work.shapes[i] = (raw, line, facts)
+    return got
+
+
+def _words(doc: Document, lo: int, hi: int) -> tuple[tuple[str, str], ...]:
+    """The context words of lines ``lo..hi``, in the order ``doc.window`` reads them."""
+    lines, words = doc._events
+    return tuple(words[bisect.bisect_left(lines, lo) : bisect.bisect_right(lines, hi)])
+
+
+def _head_facts(doc: Document, work: SharedWork, j: int) -> tuple[bool, bool, bool, bool]:
+    """``has_emoji``, ``_COLUMN_DOC``, a word of ``_WORD_KEY``'s key and ``_CODES`` on
+    the head of line ``j`` (its first 2 x LOCAL characters, as the lines around a hit
+    are read)."""
+    got = work.heads.get(j)
+    if got is None:
+        shape = _line_shape(doc, work, j)
+        start = doc.line_start(j)
+        head = doc.text[start : min(doc.lines.end(j), start + 2 * LOCAL)]
+        if shape is not None and shape[2] is not None and head == doc.line_text(j):
+            own: tuple[object, ...] = shape[2]  # type: ignore[assignment]
+            got = (bool(own[2]), bool(own[4]), bool(own[5]), bool(own[6]))
+        else:
+            key = bool(_WORD_KEY_WORDS.search(head))
+            got = (
+                has_emoji(head),
+                bool(_searched(_COLUMN_DOC, head)),
+                key,
+                bool(_CODES.search(head)),
+            )
+        work.heads[j] = got
+    return got
+
+
+def _line_facts(doc: Document, work: SharedWork, i: int, own: tuple[object, ...]) -> object:
+    """What the phases of ``decide`` read of the lines around line ``i`` for a hit
+    that is an entry of a data text (see above), each computed exactly."""
+    line = doc.line_text(i)
+    config, prose = doc.suffix in CONFIG_SUFFIXES, doc.is_prose
+    n = doc.line_count
+    # a vocabulary's word key in the record (``_tags_a_word``): none unless one of its
+    # key's words stands on one of the record's lines
+    keyed = config and any(
+        _head_facts(doc, work, j)[2] for j in range(max(0, i - 2), min(n, i + 3))
+    )
+    around = doc.record_text(i, doc.line_start(i)) if keyed or prose else ""
+    form = _FORM_CONTROL.search(around) if prose else None
+    return (
+        own,
+        # has_emoji of its record: its lines' heads joined by line breaks (line i
+        # whole); no match of _EMOJI holds a line break but as the blank before or
+        # after a short code (``:smile:``), where a head's start or end stands for it
+        bool(own[2])
+        or any(_head_facts(doc, work, j)[0] for j in range(max(0, i - 2), min(n, i + 3)) if j != i),
+        keyed and bool(_WORD_KEY.search(around)),
+        i == doc.first_line,
+        # the words of a record's lines (RECORD_SCOPE; a row's are its own: ROW_SCOPE)
+        None if doc.suffix in ROW_SUFFIXES else _words(doc, max(0, i - WINDOW), i + WINDOW),
+        _words(doc, i, i),
+        doc.is_word_list(i),  # (a phrase list is a binary's: no data text)
+        _resource_above(doc, i),
+        _declared_below(doc, i, line),  # (with its label element: a back reference)
+        i + 1 < n and _head_facts(doc, work, i + 1)[1],
+        form[0] if form else None,
+        prose and is_sentence_value(line.strip()),
+    )
+
+
+def _hit_facts(
+    doc: Document,
+    work: SharedWork,
+    hit: Hit,
+    start: int,
+    end: int,
+    numbers: bool,
+    own: tuple[object, ...],
+) -> tuple[object, ...]:
+    """What the phases of ``decide`` read past the hit's line (which runs from ``start``
+    to ``end``), or quote of the text, computed for the hit (None where all it reads is
+    on the line, where the masked line stands for it, or where it reads nothing)."""
+    text = doc.text
+    if work.glosses is None:  # what the text holds at all
+        work.glosses = bool(_GLOSS_WORDS.search(text))
+        work.definitions = "def" in text or "function" in text
+    parameters = False
+    if work.definitions:
+        lo = max(0, hit.start - PARAMETERS_REACH)
+        parameters = (
+            text.find("def", lo, hit.start) >= 0 or text.find("function", lo, hit.start) >= 0
+        )
+    codes = None
+    if hit.term.kind is TermKind.WORD:  # _entry_scope: a word that names a code set
+        # (``_CODES`` reads no line break: the record holds codes if one of its lines does)
+        i, n = hit.line, doc.line_count
+        codes = bool(own[6]) or any(
+            _head_facts(doc, work, j)[3] for j in range(max(0, i - 2), min(n, i + 3)) if j != i
+        )
+    lines = None
+    if hit.table:  # _entry_scope: a code table's lines with digits
+        record_lines = doc.record_text(hit.line, hit.start).split("\n")
+        lines = sum(any(c.isdigit() for c in ln) for ln in record_lines) >= 3
+    crosses = hit.start - 80 < start or hit.end + 80 > end
+    t = hit.term
+    places = t.kind in _PLACE_KINDS and t.capability is not Capability.TARGETING
+    places = places and t.trait in (Trait.ETHNIC_GROUP, Trait.ETHNICITY, Trait.RELIGION)
+    return (
+        # 40 and 48 characters, the catalogue's patterns (for a group's name alone)
+        places and _names_no_people(doc, hit),
+        # a gloss, 80 characters each side (none without a gloss's word in the text)
+        _glossed(doc, hit) if work.glosses and crosses else None,
+        bool(_IS_KEY.match(text, hit.end)),  # blanks and a colon, over line breaks
+        bool(_IDENT_KEY.match(text[hit.end : hit.end + 64])),
+        # a column's default (60 characters each side) in a definition's parameters:
+        # the definition's name first, up to PARAMETERS_REACH back
+        _a_default_column(doc, hit) if parameters else None,
+        # quotes of the line, numbers and all: a name lookup's, a sentence's phrase,
+        # "... from their names" (80 characters on, a blank first)
+        _name_lookup(doc, hit) if numbers and own[0] else None,
+        _quoted_in_sentence(doc, hit) if numbers and own[1] else None,
+        _from_a_name(doc, hit) if text[hit.end : hit.end + 1].isspace() else None,
+        codes,
+        lines,
+    )
+
+
+def decision_key(doc: Document, hit: Hit) -> tuple[object, ...] | None:
+    """All that ``decide`` reads for ``hit`` (see above), or None when the hit is decided
+    on its own."""
+    if hit.place is not None or hit.in_comment:
+        return None
+    work = _shared_work(doc)
+    if hit.line in work.lines:
+        got = work.lines[hit.line]
+    else:
+        got = work.lines[hit.line] = _line_key(doc, work, hit.line)
+    if got is None:
+        return None
+    number, raw, numbers, own, start, end = got
+    term = hit.term
+    digits = work.terms.get(id(term))
+    if digits is None:
+        digits = work.terms[id(term)] = bool(_DIGIT.search(term.text))
+    if digits or _DIGIT.search(doc.text, hit.start, hit.end):
+        return None  # the term's own digits are read (``rac1p``)
+    return (
+        number,
+        raw,
+        hit.start - start,
+        hit.end - start,
+        id(term),
+        hit.cluster,
+        hit.trait_words_near,
+        hit.traits_near,
+        hit.religion_near,
+        hit.table,
+        *_hit_facts(doc, work, hit, start, end, numbers, own),
+    )
+
+
+def _line_key(doc: Document, work: SharedWork, i: int) -> _LineKey | None:
+    """The part of ``decision_key`` that the hits of line ``i`` share: the number of its
+    facts, its text masked (with the characters each side), whether a number was
+    masked, its shape's facts; or None: its hits are decided each alone."""
+    if not doc.is_data:
+        return None  # a module, a document: a hit's scope reaches past its record
+    shape = _line_shape(doc, work, i)
+    if shape is None or shape[2] is None:
+        return None
+    raw, line, own = shape
+    facts = _line_facts(doc, work, i, own)  # type: ignore[arg-type]
+    number = work.facts.setdefault(facts, len(work.facts))
+    start, end = doc.span(i)
+    return number, raw, line != doc.line_text(i), own, start, end  # type: ignore[return-value]
