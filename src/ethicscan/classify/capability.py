@@ -655,6 +655,25 @@ def _bias_kind(text: str, start: int, end: int) -> str:
     return ""
 
 
+# "yellow" as a race: the colour typology of face analysis (``YELLOW_RACE``,
+# ``EM_RACE_YELLOW``, 黄种人), beside its other colours
+_YELLOW_RACE = re.compile(r"(?i:yellow)(?![a-z])|黄种人|黄色人种")
+
+
+def _colour_races(doc: Document, hit: Hit) -> str:
+    """The colour races among the hit's labels or its record's lines (yellow with white
+    or black), or ""."""
+    around = doc.record_text(hit.line, hit.start)
+    if not _YELLOW_RACE.search(around):
+        return ""
+    labels = {w.lower() for w in hit.cluster}
+    if not (labels & {"white", "black", "白种人", "黑种人"}) and not re.search(
+        r"(?i:white|black)(?![a-z])|白种人|黑种人|白人|黑人", around
+    ):
+        return ""
+    return "yellow, white, black"
+
+
 # words of a prediction made, not of a figure estimated or a confidence interval
 _PREDICTING = re.compile(r"predict|infer|imput|guess|classif", re.IGNORECASE)
 
@@ -1783,6 +1802,16 @@ def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
             analysed = _sig(SignalName.ANALYSIS_WORDS, 0.05, ctx.analysis)
             return Capability.INFERENCE, Basis.BIOMETRIC, (surv, analysed)
         return Capability.RECORD, None, (surv,)
+    if (
+        t.trait is Trait.RACE
+        and not (doc.is_prose or ctx.textual or ctx.declared or ctx.clinical)
+        and (colours := _colour_races(doc, hit))
+    ):
+        # YELLOW_RACE=Yellow, EM_RACE_YELLOW, 黄种人 among a race's labels: the colour
+        # races a face analysis sorts faces into; no census, form or identity document
+        # has a "yellow" race
+        s = _sig(SignalName.VALUE_SET, 0.1, f"colour races: {colours}")
+        return Capability.INFERENCE, Basis.BIOMETRIC, (s,)
     if ctx.model and ctx.biometric:
         return (
             Capability.INFERENCE,
