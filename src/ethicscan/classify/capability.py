@@ -1762,11 +1762,6 @@ def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
     """The capability what is around the hit shows: declared or clinical data, a store
     or surveillance words, a model, face data; else a field's record or a mention."""
     t = hit.term
-    index = [w for w in ctx.searched if w.lower() in _SEARCH_INDEX]
-    if index and not (ctx.textual or doc.is_prose) and ctx.scope.kind == "code":
-        # a field of a search index's document (Solr's ``@Field("popu_13_nation")``, an
-        # Elasticsearch mapping): it is indexed so that people are found by it
-        return Capability.SEARCH, None, (_sig(SignalName.DATA_STORE_OR_QUERY, 0.1, index),)
     if (ctx.declared or ctx.clinical) and not (ctx.surv or ctx.model or ctx.alert):
         name = SignalName.DECLARED_DATA if ctx.declared else SignalName.CLINICAL_OR_CENSUS
         return Capability.RECORD, None, (_sig(name, 0.05, ctx.declared or ctx.clinical),)
