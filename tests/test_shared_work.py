@@ -11,6 +11,7 @@ import json
 import random
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -277,11 +278,18 @@ def _alike(seed: int) -> list[tuple[str, str]]:
     ]
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize(
+    ("texts", "seed"),
+    [("varied", 1), ("varied", 2), ("varied", 3), ("alike", 1), ("alike", 2)],
+)
 def test_sharing_changes_no_finding_in_varied_records(
-    monkeypatch: pytest.MonkeyPatch, catalogue: Catalogue, seed: int
+    monkeypatch: pytest.MonkeyPatch, catalogue: Catalogue, texts: str, seed: int
 ) -> None:
-    for text, path in _shapes(seed):
+    """Records of varied shapes (``_shapes``) and records that read alike but for one
+    part of the decision's key (``_alike``, defined below): the same findings shared
+    and alone."""
+    made = _shapes(seed) if texts == "varied" else _alike(seed)
+    for text, path in made:
         shared, alone = _both_ways(monkeypatch, catalogue, text, path)
         assert shared == alone, path
 
@@ -295,24 +303,31 @@ def test_sharing_changes_no_finding_in_the_corpus(
             assert shared == alone, case["id"]
 
 
-def test_records_of_one_shape_share_their_contexts(catalogue: Catalogue) -> None:
-    """The point of it: a log's records are decided in a handful of contexts."""
+def _face_log_calls(catalogue: Catalogue, function: str, ages: Callable[[int], int]) -> int:
+    """How many times ``capability.<function>`` runs while a log of 2,000 face records
+    (ids counting up, ages from ``ages``) is classified; its 4,000 findings checked."""
     made: list[int] = []
-    real = capability._context
+    real = getattr(capability, function)
 
-    def counting(doc: Document, hit: Hit, scope: Scope, line: str, ev: object = None) -> Context:
-        made.append(hit.line)
-        return real(doc, hit, scope, line, ev)  # type: ignore[arg-type]
+    def counting(*args: Any) -> Any:
+        made.append(args[1].line)
+        return real(*args)
 
     text = "".join(
-        json.dumps({"face_id": i, "age": 30 + i % 7, "race": "asian", "ethnicity": "asian"}) + "\n"
+        json.dumps({"face_id": i, "age": ages(i), "race": "asian", "ethnicity": "asian"}) + "\n"
         for i in range(2000)
     )
     with pytest.MonkeyPatch.context() as m:
-        m.setattr(capability, "_context", counting)
+        m.setattr(capability, function, counting)
         found = analyse(text, "logs/faces.jsonl", catalogue)
     assert len(found) == 4000
-    assert len(made) < 50  # one per distinct context, not one per hit (8,000)
+    return len(made)
+
+
+def test_records_of_one_shape_share_their_contexts(catalogue: Catalogue) -> None:
+    """The point of it: a log's records are decided in a handful of contexts."""
+    made = _face_log_calls(catalogue, "_context", lambda i: 30 + i % 7)
+    assert made < 50  # one per distinct context, not one per hit (8,000)
 
 
 def test_a_value_too_short_for_a_sentence_is_never_one() -> None:
@@ -378,15 +393,6 @@ def test_a_fingerprinted_finding_keeps_every_other_field() -> None:
     assert _fingerprinted(f, "fp") == dataclasses.replace(f, fingerprint="fp")
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_sharing_changes_no_finding_in_records_alike(
-    monkeypatch: pytest.MonkeyPatch, catalogue: Catalogue, seed: int
-) -> None:
-    for text, path in _alike(seed):
-        shared, alone = _both_ways(monkeypatch, catalogue, text, path)
-        assert shared == alone, path
-
-
 # Parts of what a shared decision is keyed by, each the only one to carry what it
 # carries in one of the texts of ``_alike``: (function, index in what it gives, what).
 _KEY_PARTS = [
@@ -426,24 +432,9 @@ def test_the_decision_key_misses_no_part(
 def test_records_that_read_alike_share_their_decisions(catalogue: Catalogue) -> None:
     """The point of it: a log's records, their ids and ages aside, are decided once
     for each way they read."""
-    made: list[int] = []
-    real = capability._decided
-
-    def counting(doc: Document, hit: Hit) -> object:
-        made.append(hit.line)
-        return real(doc, hit)
-
     rng = random.Random(3)
-    text = "".join(
-        json.dumps({"face_id": i, "age": rng.randint(1, 90), "race": "asian", "ethnicity": "asian"})
-        + "\n"
-        for i in range(2000)
-    )
-    with pytest.MonkeyPatch.context() as m:
-        m.setattr(capability, "_decided", counting)
-        found = analyse(text, "logs/faces.jsonl", catalogue)
-    assert len(found) == 4000
-    assert len(made) < 100  # one per distinct key, not one per hit (8,000)
+    made = _face_log_calls(catalogue, "_decided", lambda i: rng.randint(1, 90))
+    assert made < 100  # one per distinct key, not one per hit (8,000)
 
 
 def test_a_record_holds_an_emoji_where_one_of_its_lines_does() -> None:
