@@ -407,6 +407,7 @@ _KEY_PARTS = [
     ("_hit_facts", 6, "a sentence's quoted phrase"),
     ("_hit_facts", 7, "'from their names' after the hit"),
     ("_hit_facts", 8, "codes in the record's lines"),
+    ("_line_key", 6, "codes in the record's lines, read once a line"),
 ]
 
 
@@ -543,3 +544,62 @@ def test_only_numbers_standing_alone_are_masked() -> None:
     kept = 'name2race 0x1F U+1F600 "1f600" &#x1F600; \\u200d _ZN4acme7GetRace rac1p v1.2 12.'
     assert capability.masked(kept) == kept
     assert capability.masked('{"age":45,"c":0.3, "id": 12}') == '{"age":00,"c":0.0, "id": 00}'
+
+
+def test_a_line_and_a_term_are_read_once_for_their_hits(catalogue: Catalogue) -> None:
+    """What the hits of a line read alike of the lines around it (codes in the record)
+    is read once a line, and a text without a word of ``_WORD_KEY``'s key asks no line
+    for one: each line's head is asked at most for an emoji and codes around it (4
+    lines each) and a column's doc below (1), however many hits the line holds.  What
+    the hits of a term read alike of it is read once a term."""
+    calls: list[int] = []
+    real = capability._head_facts
+
+    def counting(doc: Document, work: object, j: int) -> object:
+        calls.append(j)
+        return real(doc, work, j)  # type: ignore[arg-type]
+
+    terms: list[object] = []
+    real_term = capability._term_key
+
+    def counting_terms(term: object) -> object:
+        terms.append(term)
+        return real_term(term)  # type: ignore[arg-type]
+
+    rng = random.Random(7)
+    lines = 400
+    text = "".join(
+        json.dumps(
+            {
+                "face_id": i,
+                "age": rng.randint(1, 90),
+                "race": rng.choice(("asian", "black")),
+                "ethnicity": "asian",
+                "race_estimate": "white",
+            }
+        )
+        + "\n"
+        for i in range(lines)
+    )
+    assert not capability._WORD_KEY_WORDS.search(text)
+    assert not capability._CODES.search(text)  # so codes are asked of the lines around
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(capability, "_head_facts", counting)
+        m.setattr(capability, "_term_key", counting_terms)
+        found = analyse(text, "logs/faces.jsonl", catalogue)
+    assert len(found) >= 3 * lines
+    assert len(calls) <= 9 * lines
+    assert len(terms) == len({id(t) for t in terms}) < 10
+
+
+def test_an_identifier_key_is_read_at_its_place_as_in_a_slice() -> None:
+    """``_IDENT_KEY_AT.match(text, pos, pos + 64)`` is ``_IDENT_KEY.match(text[pos :
+    pos + 64])``."""
+    bits = ["race", "_id", "'", '"', " ", "\t", "\n", ":", "=", "a" * 30, "-", "é", "0"]
+    rng = random.Random(19)
+    for _ in range(20000):
+        text = "".join(rng.choice(bits) for _ in range(rng.randint(0, 12)))
+        pos = rng.randint(0, len(text))
+        old = capability._IDENT_KEY.match(text[pos : pos + 64])
+        new = capability._IDENT_KEY_AT.match(text, pos, pos + 64)
+        assert bool(old) == bool(new), (text, pos)

@@ -2013,9 +2013,12 @@ _CONTEXT_OWN = ("evidence", "line")  # the fields of a Context that are each hit
 
 
 # What the hits of a line share of their decision_key: the number of the line's facts,
-# its text masked, whether a number was masked, the facts of its shape; and where the
-# line starts and ends.
-_LineKey = tuple[int, str, bool, tuple[object, ...], int, int]
+# its text masked, whether a number was masked, the facts of its shape; where the line
+# starts and ends; and whether its record holds codes (a word's hits read it).
+_LineKey = tuple[int, str, bool, tuple[object, ...], int, int, bool]
+# What the hits of a term share of their decision_key: does the term hold a digit, can
+# it be part of a place's name (``_names_no_people``), is it a word (``_entry_scope``)
+_TermKey = tuple[bool, bool, bool]
 
 
 class SharedWork:
@@ -2036,9 +2039,10 @@ class SharedWork:
         self.shapes: dict[int, tuple[str, str, object] | None] = {}
         self.shape_facts: dict[str, tuple[object, ...] | None] = {}  # masked line -> facts
         self.heads: dict[int, tuple[bool, bool, bool, bool]] = {}  # line -> _head_facts
-        self.terms: dict[int, bool] = {}  # id of a term -> does it hold a digit
+        self.terms: dict[int, _TermKey] = {}  # id of a term -> _term_key
         self.glosses: bool | None = None  # does the text hold a gloss's word
         self.definitions = False  # ... "def" or "function"
+        self.key_words = False  # ... a word of _WORD_KEY's key
 
 
 # The fields of a Context that hits share, in order, and what sets each on a new one (a
@@ -2159,6 +2163,8 @@ _DIGIT = re.compile("[0-9]")
 _NUMBER = re.compile(r"(?<![\w.])[0-9]+(?:\.[0-9]+)?(?![\w.])")
 # The words of ``_WORD_KEY``'s key: a line without one holds no part of its match
 _WORD_KEY_WORDS = re.compile("text|word|term|lemma|headword|token")
+# ``_IDENT_KEY`` at a position of the text, its 64 characters on as the slice it reads
+_IDENT_KEY_AT = re.compile(_IDENT_KEY.pattern.removeprefix("^"))
 _GLOSS_WORDS = re.compile(r"gloss|translation|meaning|definition|释义|解释")
 
 
@@ -2249,9 +2255,11 @@ def _line_facts(doc: Document, work: SharedWork, i: int, own: tuple[object, ...]
     config, prose = doc.suffix in CONFIG_SUFFIXES, doc.is_prose
     n = doc.line_count
     # a vocabulary's word key in the record (``_tags_a_word``): none unless one of its
-    # key's words stands on one of the record's lines
-    keyed = config and any(
-        _head_facts(doc, work, j)[2] for j in range(max(0, i - 2), min(n, i + 3))
+    # key's words stands on one of the record's lines (none in the text: none there)
+    keyed = (
+        config
+        and work.key_words
+        and any(_head_facts(doc, work, j)[2] for j in range(max(0, i - 2), min(n, i + 3)))
     )
     around = doc.record_text(i, doc.line_start(i)) if keyed or prose else ""
     form = _FORM_CONTROL.search(around) if prose else None
@@ -2260,8 +2268,7 @@ def _line_facts(doc: Document, work: SharedWork, i: int, own: tuple[object, ...]
         # has_emoji of its record: its lines' heads joined by line breaks (line i
         # whole); no match of _EMOJI holds a line break but as the blank before or
         # after a short code (``:smile:``), where a head's start or end stands for it
-        bool(own[2])
-        or any(_head_facts(doc, work, j)[0] for j in range(max(0, i - 2), min(n, i + 3)) if j != i),
+        bool(own[2]) or _on_a_head_around(doc, work, i, 0),
         keyed and bool(_WORD_KEY.search(around)),
         i == doc.first_line,
         # the words of a record's lines (RECORD_SCOPE; a row's are its own: ROW_SCOPE)
@@ -2276,50 +2283,56 @@ def _line_facts(doc: Document, work: SharedWork, i: int, own: tuple[object, ...]
     )
 
 
+def _on_a_head_around(doc: Document, work: SharedWork, i: int, fact: int) -> bool:
+    """Is ``_head_facts``' ``fact`` true of a line of line ``i``'s record but its own
+    (the 2 lines each side)?"""
+    n = doc.line_count
+    return any(
+        _head_facts(doc, work, j)[fact] for j in range(max(0, i - 2), min(n, i + 3)) if j != i
+    )
+
+
+def _term_key(term: Term) -> _TermKey:
+    """What ``decision_key`` asks of a hit's term, asked once a term."""
+    places = term.kind in _PLACE_KINDS and term.capability is not Capability.TARGETING
+    places = places and term.trait in (Trait.ETHNIC_GROUP, Trait.ETHNICITY, Trait.RELIGION)
+    return bool(_DIGIT.search(term.text)), places, term.kind is TermKind.WORD
+
+
 def _hit_facts(
     doc: Document,
     work: SharedWork,
     hit: Hit,
-    start: int,
-    end: int,
-    numbers: bool,
-    own: tuple[object, ...],
+    line_key: _LineKey,
+    term_key: _TermKey,
 ) -> tuple[object, ...]:
-    """What the phases of ``decide`` read past the hit's line (which runs from ``start``
-    to ``end``), or quote of the text, computed for the hit (None where all it reads is
-    on the line, where the masked line stands for it, or where it reads nothing)."""
+    """What the phases of ``decide`` read past the hit's line (``line_key``'s), or
+    quote of the text, computed for the hit (None where all it reads is on the line,
+    where the masked line stands for it, or where it reads nothing); what the hits of
+    its line or of its term read alike is read once, in ``line_key`` and
+    ``term_key``."""
     text = doc.text
-    if work.glosses is None:  # what the text holds at all
-        work.glosses = bool(_GLOSS_WORDS.search(text))
-        work.definitions = "def" in text or "function" in text
+    _, _, numbers, own, start, end, record_codes = line_key
     parameters = False
     if work.definitions:
         lo = max(0, hit.start - PARAMETERS_REACH)
         parameters = (
             text.find("def", lo, hit.start) >= 0 or text.find("function", lo, hit.start) >= 0
         )
-    codes = None
-    if hit.term.kind is TermKind.WORD:  # _entry_scope: a word that names a code set
-        # (``_CODES`` reads no line break: the record holds codes if one of its lines does)
-        i, n = hit.line, doc.line_count
-        codes = bool(own[6]) or any(
-            _head_facts(doc, work, j)[3] for j in range(max(0, i - 2), min(n, i + 3)) if j != i
-        )
+    # _entry_scope: a word that names a code set, where the record holds codes
+    codes = record_codes if term_key[2] else None
     lines = None
     if hit.table:  # _entry_scope: a code table's lines with digits
         record_lines = doc.record_text(hit.line, hit.start).split("\n")
         lines = sum(any(c.isdigit() for c in ln) for ln in record_lines) >= 3
     crosses = hit.start - 80 < start or hit.end + 80 > end
-    t = hit.term
-    places = t.kind in _PLACE_KINDS and t.capability is not Capability.TARGETING
-    places = places and t.trait in (Trait.ETHNIC_GROUP, Trait.ETHNICITY, Trait.RELIGION)
     return (
         # 40 and 48 characters, the catalogue's patterns (for a group's name alone)
-        places and _names_no_people(doc, hit),
+        term_key[1] and _names_no_people(doc, hit),
         # a gloss, 80 characters each side (none without a gloss's word in the text)
         _glossed(doc, hit) if work.glosses and crosses else None,
         bool(_IS_KEY.match(text, hit.end)),  # blanks and a colon, over line breaks
-        bool(_IDENT_KEY.match(text[hit.end : hit.end + 64])),
+        bool(_IDENT_KEY_AT.match(text, hit.end, hit.end + 64)),  # (as a slice's start)
         # a column's default (60 characters each side) in a definition's parameters:
         # the definition's name first, up to PARAMETERS_REACH back
         _a_default_column(doc, hit) if parameters else None,
@@ -2339,22 +2352,21 @@ def decision_key(doc: Document, hit: Hit) -> tuple[object, ...] | None:
     if hit.place is not None or hit.in_comment:
         return None
     work = _shared_work(doc)
-    if hit.line in work.lines:
-        got = work.lines[hit.line]
-    else:
+    got = work.lines.get(hit.line, _UNDECIDED)
+    if got is _UNDECIDED:
         got = work.lines[hit.line] = _line_key(doc, work, hit.line)
     if got is None:
         return None
-    number, raw, numbers, own, start, end = got
     term = hit.term
-    digits = work.terms.get(id(term))
-    if digits is None:
-        digits = work.terms[id(term)] = bool(_DIGIT.search(term.text))
-    if digits or _DIGIT.search(doc.text, hit.start, hit.end):
+    term_key = work.terms.get(id(term))
+    if term_key is None:
+        term_key = work.terms[id(term)] = _term_key(term)
+    if term_key[0] or _DIGIT.search(doc.text, hit.start, hit.end):
         return None  # the term's own digits are read (``rac1p``)
+    start = got[4]  # type: ignore[index]
     return (
-        number,
-        raw,
+        got[0],  # type: ignore[index]
+        got[1],  # type: ignore[index]
         hit.start - start,
         hit.end - start,
         id(term),
@@ -2363,16 +2375,22 @@ def decision_key(doc: Document, hit: Hit) -> tuple[object, ...] | None:
         hit.traits_near,
         hit.religion_near,
         hit.table,
-        *_hit_facts(doc, work, hit, start, end, numbers, own),
+        *_hit_facts(doc, work, hit, got, term_key),  # type: ignore[arg-type]
     )
 
 
 def _line_key(doc: Document, work: SharedWork, i: int) -> _LineKey | None:
     """The part of ``decision_key`` that the hits of line ``i`` share: the number of its
     facts, its text masked (with the characters each side), whether a number was
-    masked, its shape's facts; or None: its hits are decided each alone."""
+    masked, its shape's facts, whether its record holds codes; or None: its hits are
+    decided each alone."""
     if not doc.is_data:
         return None  # a module, a document: a hit's scope reaches past its record
+    if work.glosses is None:  # what the text holds at all
+        text = doc.text
+        work.glosses = bool(_GLOSS_WORDS.search(text))
+        work.definitions = "def" in text or "function" in text
+        work.key_words = bool(_WORD_KEY_WORDS.search(text))
     shape = _line_shape(doc, work, i)
     if shape is None or shape[2] is None:
         return None
@@ -2380,4 +2398,6 @@ def _line_key(doc: Document, work: SharedWork, i: int) -> _LineKey | None:
     facts = _line_facts(doc, work, i, own)  # type: ignore[arg-type]
     number = work.facts.setdefault(facts, len(work.facts))
     start, end = doc.span(i)
-    return number, raw, line != doc.line_text(i), own, start, end  # type: ignore[return-value]
+    # (``_CODES`` reads no line break: the record holds codes if one of its lines does)
+    codes = bool(own[6]) or _on_a_head_around(doc, work, i, 3)  # type: ignore[index]
+    return number, raw, line != doc.line_text(i), own, start, end, codes  # type: ignore[return-value]
