@@ -603,3 +603,19 @@ def test_an_identifier_key_is_read_at_its_place_as_in_a_slice() -> None:
         old = capability._IDENT_KEY.match(text[pos : pos + 64])
         new = capability._IDENT_KEY_AT.match(text, pos, pos + 64)
         assert bool(old) == bool(new), (text, pos)
+
+
+def test_colour_races_in_a_data_text_are_read_from_the_line_shared(
+    monkeypatch: pytest.MonkeyPatch, catalogue: Catalogue
+) -> None:
+    """A resource file of labels is a data text whose alike entries share a decision:
+    the colour races are read from a label's own line and labels there, so an entry
+    beside the colours and an alike one far from them decide the same shared or alone."""
+    lines = [f"LABEL_{i}=Label {i}" for i in range(40)]
+    lines[5:9] = ["RACE=Race", "YELLOW_RACE=Yellow", "BLACK_RACE=Black", "WHITE_RACE=White"]
+    lines[30] = "RACE=Race"
+    text = "\n".join(lines) + "\n"
+    shared, alone = _both_ways(monkeypatch, catalogue, text, "res/res_en_US.properties")
+    assert shared == alone
+    capabilities = {f.location.line: f.capability.value for f in alone}
+    assert capabilities[7] == capabilities[8] == capabilities[9] == "inference"

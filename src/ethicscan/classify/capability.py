@@ -658,18 +658,24 @@ def _bias_kind(text: str, start: int, end: int) -> str:
 # "yellow" as a race: the colour typology of face analysis (``YELLOW_RACE``,
 # ``EM_RACE_YELLOW``, 黄种人), beside its other colours
 _YELLOW_RACE = re.compile(r"(?i:yellow)(?![a-z])|黄种人|黄色人种")
+_OTHER_COLOUR_RACE = re.compile(r"(?i:white|black)(?![a-z])|白种人|黑种人|白人|黑人")
+_YELLOW_LABELS = frozenset({"yellow", "黄种人", "黄色人种"})
+_OTHER_COLOUR_LABELS = frozenset({"white", "black", "白种人", "黑种人", "白人", "黑人"})
 
 
 def _colour_races(doc: Document, hit: Hit) -> str:
     """The colour races among the hit's labels or its record's lines (yellow with white
-    or black), or ""."""
-    around = doc.record_text(hit.line, hit.start)
-    if not _YELLOW_RACE.search(around):
-        return ""
+    or black), or "".  In a data text, whose alike entries share one decision
+    (``decision_key``), only the hit's own line and labels are read: the lines around
+    are no part of that key."""
+    if doc.is_data:
+        around = doc.local_line(hit.line, hit.start)
+    else:
+        around = doc.record_text(hit.line, hit.start)
     labels = {w.lower() for w in hit.cluster}
-    if not (labels & {"white", "black", "白种人", "黑种人"}) and not re.search(
-        r"(?i:white|black)(?![a-z])|白种人|黑种人|白人|黑人", around
-    ):
+    if not (labels & _YELLOW_LABELS or _YELLOW_RACE.search(around)):
+        return ""
+    if not (labels & _OTHER_COLOUR_LABELS or _OTHER_COLOUR_RACE.search(around)):
         return ""
     return "yellow, white, black"
 
