@@ -142,6 +142,13 @@ _ACCESSOR = re.compile(
     r"^\s*(?:(?:public|private|protected|internal|static|final|override)\s+)*"
     r"(?:[A-Za-z_][\w<>\[\], .?]*\s+)?(?:get|set|is)[A-Z]\w*\s*\([^)]*\)\s*(?:\{|$)"
 )
+# a named list of options or codes opening on its line: ``export const relyZzmm = [``,
+# ``MZ_OPTIONS = {``, ``private static final String[] NATIONS = {``
+_LIST_DECL = re.compile(
+    r"^\s*(?:(?:export|const|let|var|public|private|protected|static|final|readonly)\s+)*"
+    r"(?:[\w<>\[\], .?]+\s+)?[A-Za-z_$][\w$.]*\s*(?::\s*[\w<>\[\], .?|]+)?\s*=\s*"
+    r"(?:new\s+[\w<>\[\], ]+)?[\[{(]\s*$"
+)
 # a property whose accessors open on the next line: ``public string MZ`` then ``{``
 _PROPERTY_HEAD = re.compile(
     r"^\s*(?:(?:public|private|protected|internal|static|virtual|override)\s+)+"
@@ -696,7 +703,7 @@ class Document:
         if nxt >= self.line_count or flags[nxt]:
             return False
         declared = self.line_text(nxt)
-        if any(r.match(declared) for r in (_FIELD_DECL, _PROPERTY, _ACCESSOR)):
+        if any(r.match(declared) for r in (_FIELD_DECL, _PROPERTY, _ACCESSOR, _LIST_DECL)):
             return True
         # C#'s ``/// <summary>`` over ``public string MZ`` with its ``{`` below
         return (
