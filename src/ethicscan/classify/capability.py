@@ -1088,6 +1088,12 @@ _RELIGIOUS_PLACE_LINE = re.compile(
 )
 
 
+def _identity_document(doc: Document, ctx: Context) -> re.Match[str] | None:
+    """An identity document named on the hit's line or in its file's name (``IdCard``,
+    ``thailand_idcard_confidence.py``, 身份证): what the line reads is off that card."""
+    return _ID_DOCUMENT.search(ctx.line) or _ID_DOCUMENT.search(base_name(doc.path))
+
+
 def _names_places(place: Place | None, text: str, hit: Hit) -> bool:
     """Is the hit the name of a container that registers places (``create table
     religion`` whose comment is 宗教场所)?"""
@@ -1101,28 +1107,30 @@ def _names_places(place: Place | None, text: str, hit: Hit) -> bool:
     return "场所" in c.description or _PLACE_PART.search(c.description) is not None
 
 
-def _names_a_place(text: str, hit: Hit) -> bool:
+def _names_a_place(doc: Document, hit: Hit) -> bool:
     """Is the hit part of an identifier that names a kind of place (``PLACE_RELIGION``,
     ``religiousPlaces``, ``religion_site_id``, 宗教场所), or on a line that names such a
-    place?"""
+    place (read from its head, as ``_line_near`` reads a line for a hit elsewhere)?"""
+    text = doc.text
     if _PLACE_AFTER.match(text, hit.end, hit.end + 8):
         return True  # 宗教场所, 宗教活动场所
-    start, end = hit.start, hit.end
-    while (
-        start > 0
-        and start > hit.start - 40
-        and (text[start - 1].isalnum() or text[start - 1] == "_")
-    ):
-        start -= 1
-    while end < len(text) and end < hit.end + 40 and (text[end].isalnum() or text[end] == "_"):
-        end += 1
+    start, end = _identifier_span(text, hit.start, hit.end, 40)
     rest = text[start : hit.start] + " " + text[hit.end : end]
     if (start, end) != (hit.start, hit.end) and _PLACE_PART.search(rest):
         return True
-    line_start = text.rfind("\n", 0, hit.start) + 1
-    line_end = text.find("\n", hit.end)
-    line = text[line_start : line_end if line_end >= 0 else len(text)][: LOCAL * 2]
-    return _RELIGIOUS_PLACE_LINE.search(line) is not None
+    return _RELIGIOUS_PLACE_LINE.search(_line_near(doc, hit.line, -1)) is not None
+
+
+def _identifier_span(text: str, start: int, end: int, reach: int | None = None) -> tuple[int, int]:
+    """The identifier (letters, digits, ``_``) that ``text[start:end]`` is part of, at
+    most ``reach`` characters past each end when given."""
+    lo = 0 if reach is None else max(0, start - reach)
+    hi = len(text) if reach is None else min(len(text), end + reach)
+    while start > lo and (text[start - 1].isalnum() or text[start - 1] == "_"):
+        start -= 1
+    while end < hi and (text[end].isalnum() or text[end] == "_"):
+        end += 1
+    return start, end
 
 
 def _entry_scope(doc: Document, hit: Hit, line: str, packed: bool = False) -> Scope | None:
@@ -1176,11 +1184,7 @@ def _entry_scope(doc: Document, hit: Hit, line: str, packed: bool = False) -> Sc
         return RECORD_SCOPE
     if not text[hit.start : hit.end].isascii():
         return RECORD_SCOPE if t.kind is TermKind.WORD and _CODES.search(around) else None
-    start, end = hit.start, hit.end
-    while start > 0 and (text[start - 1].isalnum() or text[start - 1] == "_"):
-        start -= 1
-    while end < len(text) and (text[end].isalnum() or text[end] == "_"):
-        end += 1
+    start, end = _identifier_span(text, hit.start, hit.end)
     if start > 0 and text[start - 1] not in "\"' \t{,(":
         return None
     token = text[start:end]
@@ -1440,7 +1444,7 @@ def _located(doc: Document, hit: Hit) -> tuple[Scope, str] | None:
     if (
         t.trait is Trait.RELIGION
         and t.capability is None
-        and (_names_a_place(doc.text, hit) or _names_places(hit.place, doc.text, hit))
+        and (_names_a_place(doc, hit) or _names_places(hit.place, doc.text, hit))
     ):
         return None  # PLACE_RELIGION, religiousPlaces, 宗教场所: a kind of place, not faith
     if _across_mangled_names(doc.text, hit.start, hit.end):
@@ -1721,7 +1725,7 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         and not ctx.biometric
         # an identity document's OCR result: the holder's name and each field's confidence
         # (``thailand_idcard_confidence.religion``) are read off the card, not guessed
-        and not (_ID_DOCUMENT.search(ctx.line) or _ID_DOCUMENT.search(base_name(doc.path)))
+        and not _identity_document(doc, ctx)
     ):
         return (
             Capability.INFERENCE,
@@ -1774,7 +1778,7 @@ def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
     if (
         not (ctx.textual or ctx.model_line or ctx.alert)
         and (not hit.in_comment or doc.documents_field(hit.start))
-        and (doc_of := _ID_DOCUMENT.search(ctx.line) or _ID_DOCUMENT.search(base_name(doc.path)))
+        and (doc_of := _identity_document(doc, ctx))
     ):
         # ``EM_CITIZENIDCARD_ETHNICITY``, ``nEthnicity; // 身份证民族`` in a face SDK, a
         # ``religion`` field of ``thai_idcard_result.py`` beside its OCR confidence: the
