@@ -134,3 +134,100 @@ def test_handlers_are_set_only_for_the_scan_and_only_over_the_default() -> None:
         assert not interrupt.stopping()
     finally:
         signal.signal(signal.SIGHUP, previous)
+
+
+def _signal_inside_mkdir(monkeypatch: pytest.MonkeyPatch, sig: signal.Signals) -> None:
+    """``os.mkdir`` makes the folder, then this process gets ``sig``: the signal lands
+    inside ``tempfile.mkdtemp``, after the folder exists and before its name is returned."""
+    real = os.mkdir
+
+    def mkdir(path: str, mode: int = 0o777, **kw: object) -> None:
+        real(path, mode, **kw)  # type: ignore[arg-type]
+        os.kill(os.getpid(), sig)
+
+    monkeypatch.setattr(os, "mkdir", mkdir)
+
+
+@pytest.fixture
+def default_signals() -> Iterator[None]:
+    """The signals at their default disposition and no stop pending, whatever an earlier
+    test of the session left: ``terminating`` then turns them into ``Terminated``."""
+    previous = {sig: signal.signal(sig, signal.SIG_DFL) for sig in SIGNALS}
+    stopping = interrupt._stopping
+    interrupt._stopping = False
+    try:
+        yield
+    finally:
+        interrupt._stopping = stopping
+        interrupt._pending = None
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+@pytest.mark.usefixtures("default_signals")
+@pytest.mark.parametrize("sig", SIGNALS)
+def test_a_signal_while_the_scratch_folder_is_made_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sig: signal.Signals
+) -> None:
+    """The folder is made and kept for the clean-up as one step: a signal that arrives
+    inside ``mkdtemp`` raises after it, and ``close`` removes the folder."""
+    from ethicscan.extract.units import Scratch
+
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    _signal_inside_mkdir(monkeypatch, sig)
+    scratch = Scratch()
+    with pytest.raises(interrupt.Terminated), interrupt.terminating():
+        try:
+            scratch.new_file()
+        finally:
+            monkeypatch.undo()
+            scratch.close()
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.usefixtures("default_signals")
+@pytest.mark.parametrize("sig", SIGNALS)
+def test_a_signal_while_a_report_is_written_leaves_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sig: signal.Signals
+) -> None:
+    """The same for the temporary file a report is written through: no half report, no
+    temporary file beside it."""
+    from ethicscan.atomic import write_atomic
+
+    real = os.open
+
+    def open_then_signal(path: str, flags: int, mode: int = 0o777, **kw: object) -> int:
+        fd = real(path, flags, mode, **kw)  # type: ignore[arg-type]
+        if os.path.basename(path).startswith(".ethicscan-"):
+            os.kill(os.getpid(), sig)
+        return fd
+
+    monkeypatch.setattr(os, "open", open_then_signal)
+    with pytest.raises(interrupt.Terminated), interrupt.terminating():
+        try:
+            write_atomic(tmp_path / "report.json", "{}")
+        finally:
+            monkeypatch.undo()
+    assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.usefixtures("default_signals")
+@pytest.mark.parametrize("sig", SIGNALS)
+def test_a_deferred_signal_raises_when_the_block_ends(sig: signal.Signals) -> None:
+    """The block runs to its end, with another thread alive (the kernel may hand the
+    signal to it), and the signal raises right after, once."""
+    done = []
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        with pytest.raises(interrupt.Terminated) as got, interrupt.terminating():
+            with interrupt.deferred():
+                os.kill(os.getpid(), sig)
+                time.sleep(0.05)  # the handler has run by now: it only notes the signal
+                done.append("block")
+            done.append("after")  # never: the signal raises first
+    finally:
+        stop.set()
+        other.join()
+    assert done == ["block"] and got.value.signum == sig

@@ -14,11 +14,12 @@ SRC = Path(__file__).resolve().parent.parent / "src"
 
 # Bottom first.  A part is a top-level module or package of ethicscan.
 LAYERS: tuple[frozenset[str], ...] = (
-    # the kinds that cross stages, path names, byte sniffing, whole-or-nothing writes
-    frozenset({"kinds", "names", "sniff", "atomic"}),
+    # the kinds that cross stages, path names, byte sniffing
+    frozenset({"kinds", "names", "sniff"}),
     frozenset({"model", "errors", "interrupt"}),  # plain data, the error family, signals
-    # git ids and commits; where a finding's file is; fingerprints; reading JSON back
-    frozenset({"commits", "locations", "fingerprint", "jsonread"}),
+    # git ids and commits; where a finding's file is; fingerprints; reading JSON back;
+    # whole-or-nothing writes (a signal waits while their temporary file is made)
+    frozenset({"commits", "locations", "fingerprint", "jsonread", "atomic"}),
     frozenset({"rules"}),  # catalogue, matcher, prefilter
     frozenset({"extract", "suppress"}),  # readers and decoders; inline suppressions
     frozenset({"classify"}),  # matches -> findings; history tracking

@@ -7,6 +7,8 @@ import os
 import stat
 import tempfile
 
+from ethicscan import interrupt
+
 
 def write_atomic(
     path: str | os.PathLike[str],
@@ -34,8 +36,10 @@ def write_atomic(
             out.write(raw)
         return
     folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=prefix, dir=folder)
+    tmp = ""
     try:
+        with interrupt.deferred():  # made and named at once, for the clean-up below
+            fd, tmp = tempfile.mkstemp(prefix=prefix, dir=folder)
         with os.fdopen(fd, "wb") as f:
             f.write(raw)
             if durable:
@@ -47,6 +51,7 @@ def write_atomic(
             os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600
         os.replace(tmp, path)
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        if tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
         raise

@@ -40,6 +40,8 @@ class Terminated(KeyboardInterrupt):
 
 
 _stopping = False  # this process got a signal: clean up, start nothing new
+_held = 0  # blocks of ``deferred`` the main thread is in
+_pending: int | None = None  # the signal that came during them, raised after
 
 
 def stopping() -> bool:
@@ -48,10 +50,13 @@ def stopping() -> bool:
 
 
 def _raise(signum: int, _frame: FrameType | None) -> None:
-    global _stopping
+    global _stopping, _pending
     if _stopping:
         return  # once: a second signal must not cut the clean-up short
     _stopping = True
+    if _held:
+        _pending = signum  # raised when the block that holds it ends
+        return
     raise Terminated(signum)
 
 
@@ -59,7 +64,7 @@ def _raise(signum: int, _frame: FrameType | None) -> None:
 def terminating() -> Iterator[None]:
     """SIGTERM and SIGHUP raise :class:`Terminated` in the main thread while the block
     runs, when their disposition is the default; the previous handlers come back after."""
-    global _stopping
+    global _stopping, _pending
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -74,17 +79,42 @@ def terminating() -> Iterator[None]:
             signal.signal(sig, previous)  # type: ignore[arg-type]
         if installed:
             _stopping = False
+            _pending = None
+
+
+@contextlib.contextmanager
+def deferred() -> Iterator[None]:
+    """SIGTERM and SIGHUP wait until the block ends, then raise: a temporary folder made
+    and its name kept, so that the clean-up can find it, are one step.  Without it a
+    signal raised inside ``tempfile.mkdtemp``, after the folder is made and before its
+    name is returned, leaves a folder nothing removes.  Python runs signal handlers in
+    the main thread only, so elsewhere the block runs as it is."""
+    global _held, _pending
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    _held += 1
+    try:
+        yield
+    finally:
+        _held -= 1
+    if not _held and _pending is not None:
+        signum, _pending = _pending, None
+        raise Terminated(signum)
 
 
 _busy = False  # a worker is running a task
 
 
 def _worker_stop(signum: int, _frame: FrameType | None) -> None:
-    global _stopping
+    global _stopping, _pending
     if _stopping:
         return
     _stopping = True
     if _busy:
+        if _held:
+            _pending = signum
+            return
         raise Terminated(signum)
     # idle: nothing to clean up, and nothing to do but wait for the pool to end it (an
     # exit here could leave the pool's queue locked, waiting for work, for the others)

@@ -29,6 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import BinaryIO
 
+from ethicscan import interrupt
 from ethicscan.errors import ConfigError, TargetError
 from ethicscan.model import Finding, Notice, ScanResult, Skipped, Target
 
@@ -88,7 +89,8 @@ def spool(
                 out.append(target)
                 continue
             if not sp.folder:
-                sp.folder = tempfile.mkdtemp(prefix="ethicscan-stdin-")
+                with interrupt.deferred():  # made and kept for the clean-up at once
+                    sp.folder = tempfile.mkdtemp(prefix="ethicscan-stdin-")
             sub = os.path.join(sp.folder, str(i))
             os.mkdir(sub, 0o700)
             name = os.path.basename(target.rstrip("/\\")) or "stream"

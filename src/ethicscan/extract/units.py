@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO, overload
 
+from ethicscan import interrupt
 from ethicscan.kinds import TextKind
 from ethicscan.model import SkipReason
 
@@ -268,7 +269,8 @@ class Scratch:
 
     def new_file(self) -> str:
         if self.root is None:
-            self.root = tempfile.mkdtemp(prefix="ethicscan-")
+            with interrupt.deferred():  # the folder is made and kept for close() at once
+                self.root = tempfile.mkdtemp(prefix="ethicscan-")
         self._n += 1
         return os.path.join(self.root, f"m{self._n}")
 

@@ -38,6 +38,7 @@ from dulwich.objects import Blob, ShaFile, Tag, Tree
 from dulwich.objects import Commit as GitCommit
 from dulwich.repo import Repo
 
+from ethicscan import interrupt
 from ethicscan.commits import BlobId, CommitInfo, TreeId
 from ethicscan.errors import ConfigError, TargetError
 from ethicscan.extract.units import SPOOL_AT, Limits, Scratch
@@ -231,11 +232,14 @@ def open_repository(target: str) -> Repository:
         path = unquote(urlparse(url).path)
         return _open_local(target, path, f"{target}: {path} is not a git repository")
     timeout = clone_timeout()
-    tmp = tempfile.mkdtemp(prefix="ethicscan-clone-")
+    tmp = ""
     try:
+        with interrupt.deferred():  # made and named at once, for the clean-up below
+            tmp = tempfile.mkdtemp(prefix="ethicscan-clone-")
         repo = _clone(url, tmp, timeout)
     except BaseException as exc:  # an interrupt too: the clone goes
-        shutil.rmtree(tmp, ignore_errors=True)
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
         if not isinstance(exc, Exception):
             raise
         if isinstance(exc, _CloneTimeout):

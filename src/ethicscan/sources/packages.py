@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from ethicscan import interrupt
 from ethicscan.errors import ConfigError
 from ethicscan.kinds import TargetKind
 from ethicscan.model import Skipped, SkipReason, Target
@@ -221,43 +222,53 @@ def fetch(
 
 
 def _download(spec: PackageSpec, folder: Path, runner: Runner, timeout: float) -> Path:
+    staging: Path | None = None
     try:
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".fetch-", dir=folder.parent))
-    except OSError as exc:
-        raise FetchError(f"cannot create the package cache {folder.parent}: {exc}") from exc
-    try:
-        cmd, client = _command(spec, staging)
-        kwargs: dict[str, Any] = {"capture_output": True, "text": True, "timeout": timeout}
         try:
-            done = runner(cmd, shell=False, cwd=staging, check=False, **kwargs)
-        except FileNotFoundError as exc:
-            raise FetchError(f"{client} is not installed") from exc
-        except subprocess.TimeoutExpired as exc:
-            raise FetchError(f"{client} took longer than {timeout:g}s") from exc
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            with interrupt.deferred():  # made and named at once, for the clean-up below
+                staging = Path(tempfile.mkdtemp(prefix=".fetch-", dir=folder.parent))
         except OSError as exc:
-            raise FetchError(f"cannot run {client}: {exc}") from exc
-        found = _artefacts(staging)
-        if done.returncode != 0 or len(found) != 1:
-            said = _message(done.stderr or "", done.stdout or "")
-            if "No module named pip" in said:
-                raise FetchError(f"pip is not installed for {sys.executable}")
-            if done.returncode == 0:
-                said = f"expected one file, got {len(found)}" + (f": {said}" if said else "")
-            hint = ""
-            if spec.ecosystem == "pypi" and "No matching distribution" in said:
-                hint = _no_wheel_hint(spec, done.stderr or "")
-            raise FetchError(f"{client} exited {done.returncode}: {said or 'no message'}{hint}")
-        try:
-            shutil.rmtree(folder, ignore_errors=True)
-            folder.mkdir(parents=True, exist_ok=True)
-            final = folder / found[0].name
-            os.replace(found[0], final)
-        except OSError as exc:
-            raise FetchError(f"cannot store {found[0].name} in {folder}: {exc}") from exc
-        return final
+            raise FetchError(f"cannot create the package cache {folder.parent}: {exc}") from exc
+        return _fetch_into(spec, folder, staging, runner, timeout)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _fetch_into(
+    spec: PackageSpec, folder: Path, staging: Path, runner: Runner, timeout: float
+) -> Path:
+    """Runs the package client in ``staging`` and moves its one artefact to ``folder``."""
+    cmd, client = _command(spec, staging)
+    kwargs: dict[str, Any] = {"capture_output": True, "text": True, "timeout": timeout}
+    try:
+        done = runner(cmd, shell=False, cwd=staging, check=False, **kwargs)
+    except FileNotFoundError as exc:
+        raise FetchError(f"{client} is not installed") from exc
+    except subprocess.TimeoutExpired as exc:
+        raise FetchError(f"{client} took longer than {timeout:g}s") from exc
+    except OSError as exc:
+        raise FetchError(f"cannot run {client}: {exc}") from exc
+    found = _artefacts(staging)
+    if done.returncode != 0 or len(found) != 1:
+        said = _message(done.stderr or "", done.stdout or "")
+        if "No module named pip" in said:
+            raise FetchError(f"pip is not installed for {sys.executable}")
+        if done.returncode == 0:
+            said = f"expected one file, got {len(found)}" + (f": {said}" if said else "")
+        hint = ""
+        if spec.ecosystem == "pypi" and "No matching distribution" in said:
+            hint = _no_wheel_hint(spec, done.stderr or "")
+        raise FetchError(f"{client} exited {done.returncode}: {said or 'no message'}{hint}")
+    try:
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True, exist_ok=True)
+        final = folder / found[0].name
+        os.replace(found[0], final)
+    except OSError as exc:
+        raise FetchError(f"cannot store {found[0].name} in {folder}: {exc}") from exc
+    return final
 
 
 def fetch_all(
