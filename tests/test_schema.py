@@ -170,6 +170,21 @@ def test_sql_tables_columns_comments_and_enums() -> None:
     assert e.kind == "enum" and [x.name for x in e.fields] == ["asian", "black"]
 
 
+def test_a_table_commented_out_is_no_table() -> None:
+    """``--create table`` and a table inside ``/* */`` define nothing: their ``--);``
+    closes nothing, so they must not hold every line below them."""
+    text = (
+        "--create table old_log (\n--  id int\n--);\n"
+        "/* create table older_log (\n  id int\n); */\n"
+        "create table person (\n  id int,\n  ethnicity varchar(2)\n);\n"
+        "create sequence s_person;\n"
+    )
+    s = _parse("db/a.sql", text)
+    assert [c.name for c in s.containers] == ["person"]
+    assert s.container_at(7) is _by_name(s, "person")
+    assert s.container_at(10) is None
+
+
 def test_doc_comment_above_a_declaration_belongs_to_it() -> None:
     s = _parse("db/a.sql", SQL)
     assert s.container_at(0) is _by_name(s, "captured_person")  # "-- 人员抓拍记录"

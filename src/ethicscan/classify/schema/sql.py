@@ -102,11 +102,23 @@ def _split_items(body: str, offset: int) -> list[tuple[int, str]]:
     return items
 
 
+def _commented(text: str, pos: int) -> bool:
+    """Whether ``pos`` is inside a ``--`` line comment or a ``/* */`` block: a table
+    commented out is no table (its ``--);`` closes nothing)."""
+    line_start = text.rfind("\n", 0, pos) + 1
+    if "--" in text[line_start:pos]:
+        return True
+    opened = text.rfind("/*", 0, pos)
+    return opened != -1 and text.rfind("*/", opened, pos) == -1
+
+
 def parse(text: str) -> list[Container]:
     starts = line_index(text)
     out: list[Container] = []
     tables: dict[str, Container] = {}
     for m in _CREATE_TABLE.finditer(text):
+        if _commented(text, m.start()):
+            continue
         close = _sql_body(text, m.end())
         name = _unquote(m.group(1))
         line = line_of(starts, m.start())
@@ -169,6 +181,8 @@ def parse(text: str) -> list[Container]:
                 if f.name.lower() == parts[-1].lower():
                     f.description = (f.description + " " + note).strip()
     for m in _CREATE_ENUM.finditer(text):
+        if _commented(text, m.start()):
+            continue
         line = line_of(starts, m.start())
         values = tuple(_SQL_STRING.findall(m.group(2)))
         c = Container("enum", _unquote(m.group(1)), line, line_of(starts, m.end() - 1))
