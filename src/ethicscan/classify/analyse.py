@@ -18,6 +18,7 @@ from ethicscan.classify.capability import (
     decide,
     in_row_of_texts,
     promoted,
+    watched_register,
 )
 from ethicscan.classify.document import CONFIG_SUFFIXES, Document
 from ethicscan.classify.schema import Container, Place, parse_schema
@@ -325,15 +326,53 @@ def _place_in_schema(doc: Document, hits: list[Hit]) -> None:
     if schema is None:
         return
     held: dict[int, tuple[Container, list[Hit]]] = {}
+    outside = []
     for h in hits:
         c = schema.container_at(h.line)
         if c is not None:
             held.setdefault(id(c), (c, []))[1].append(h)
+        else:
+            outside.append(h)
     for c, members in held.values():
         own = f"{c.name} {c.description}".lower()
         named = frozenset(t for h in members if (t := doc.text[h.start : h.end].lower()) in own)
         p = _place(doc, c, named)
         for h in members:
+            h.place = p
+    if outside:
+        _name_watched_registers(doc, schema.containers, outside)
+
+
+# A sequence's, an index's or a key's name made of a table's: ``s_religionBelief``,
+# ``seq_religionBelief``, ``idx_religionBelief_name``, ``pk_religionBelief``.
+_AFFIXED = re.compile(r"(?:(?:s|sq|seq|idx|ix|pk|fk|uk|uq|ind|trg|tr)_)?(\w+?)(?:_\w+)?")
+_IDENTIFIER_CHAR = re.compile(r"[\w$]")
+
+
+def _name_watched_registers(doc: Document, containers: list[Container], hits: list[Hit]) -> None:
+    """A hit outside every container whose identifier is a watched register's name (its
+    sequence, its heading comment, an index on it): the place of that register, so the
+    register's name reads the same wherever the file names it."""
+    by_name = {c.name.lower(): c for c in containers if c.name}
+    text = doc.text
+    for h in hits:
+        lo, hi = h.start, h.end
+        while lo > 0 and _IDENTIFIER_CHAR.match(text, lo - 1) and h.start - lo < 64:
+            lo -= 1
+        while hi < len(text) and _IDENTIFIER_CHAR.match(text, hi) and hi - h.end < 64:
+            hi += 1
+        ident = text[lo:hi].lower()
+        c = by_name.get(ident)
+        if c is None and (m := _AFFIXED.fullmatch(ident)) is not None:
+            # the table's name whole, after a prefix or before a column's name
+            c = next(
+                (by_name[n] for n in (m.group(1), ident.split("_", 1)[-1]) if n in by_name), None
+            )
+        if c is None:
+            continue
+        term = text[h.start : h.end].lower()
+        p = _place(doc, c, frozenset({term}))
+        if watched_register(p, term) is not None:
             h.place = p
 
 

@@ -432,7 +432,7 @@ _PERSON_FIELD = re.compile(
 _REGISTER_KINDS = frozenset({"table", "type", "object", "message", "complex"})
 
 
-def _watched_register(place: Place, ev: Evidence, text: str) -> str | None:
+def watched_register(place: Place, text: str) -> str | None:
     """A container of people named for the trait (``religionBeliever``, '宗教信教人员')
     whose fields mark whom to watch (a risk flag, the day attention began): a watch list
     of that group.  The hit must be the term the container is named for, or hold it.
@@ -442,7 +442,7 @@ def _watched_register(place: Place, ev: Evidence, text: str) -> str | None:
     low = text.lower()
     if c.kind not in _REGISTER_KINDS or not any(n in low or low in n for n in place.named):
         return None
-    if ev.of_container(Category.CLINICAL_CENSUS):
+    if place.words.get(Category.CLINICAL_CENSUS):
         return None
     fields = [f"{f.name} {f.description}" for f in c.fields]
     if not any(_PERSON_FIELD.search(f) for f in fields):
@@ -784,8 +784,22 @@ _QUERY_PARAM = re.compile(
     r"|\b(?:req|request)\.(?:query|args|GET|query_params)\b"
     # the criteria object of a search form: ``queryBean.mz``, ``queryParams.nation``,
     # ``searchForm.ethnicity``, ``filterForm.race``
-    r"|\b(?:query|search|filter)_?(?:bean|form|params?|condition|criteria|vo|dto)\b",
+    r"|\b(?:query|search|filter)_?(?:bean|form|params?|condition|criteria|vo|dto)\b"
+    # ... or a member of a filter's object: ``this.screen.filter.NationArr``,
+    # ``listQuery.ethnicity``, ``criteria.race``
+    r"|\b(?:filters?|criteria|conditions?|list_?query)\.[A-Za-z_]"
+    # ... named for what it finds (``name="searchAidNeedPopulationVo.nation.id"``), or a
+    # control that is a search's condition (``id="conditionNation"``)
+    r"""|(?-i:\b(?:id|name|v-model|ng-model|formControlName)\s*=\s*["']"""
+    r"(?:search|query|filter|condition)(?=[A-Z]))",
     re.IGNORECASE,
+)
+# A class that holds a search's criteria: ``SearchIdleYouthVo``, ``PopulationBaseQueryVo``,
+# ``PersonQueryDTO``, ``CaptureFilter`` (not what a search returns, nor the code that runs it).
+_CRITERIA_CLASS = re.compile(r"(?:Search|Query|Filter|Condition|Criteria)(?![a-z])")
+_NOT_CRITERIA = re.compile(
+    r"Result|Response|Resp(?![a-z])|History|Log(?![a-z])|Record|Engine|Service|Controller"
+    r"|Dao(?![a-z])|Mapper|Impl(?![a-z])|Util|Helper|Handler|Builder|Parser|Test"
 )
 # the trait's column compared with a bound parameter in a query's condition:
 # ``AND D.mzdm = #mzdm#`` (iBATIS), ``and nation = #{nation}`` (MyBatis), ``WHERE race
@@ -825,6 +839,34 @@ RESOURCE_REACH = 40  # lines back to the ``resourceType`` of the resource a fiel
 _RESOURCE_TYPE = re.compile(r'"resourceType"\s*:\s*"(\w+)"')
 # The same within a line (a line read alone has no line break to cross).
 _RESOURCE_TYPE_IN_LINE = re.compile(r'"resourceType"[^\S\n]*:[^\S\n]*"(\w+)"')
+
+
+# A column of a data grid or table (jqGrid's ``colModel``, EasyUI's ``columns``, Ant
+# Design's, Element's ``<el-table-column>``): its heading and its layout on one line.
+_GRID_LAYOUT = re.compile(
+    r"\b(?:width|minWidth|align|formatter|sortable|resizable|frozen|fixed|ellipsis|hidedlg)"
+    r"\s*[:=]",
+    re.IGNORECASE,
+)
+_GRID_HEADING = re.compile(
+    r"\b(?:label|title|header|headerName|caption)\s*[:=]|<(?:el|a|vxe)-table-column\b",
+    re.IGNORECASE,
+)
+# ... unless the column says it is searched by (a filter toolbar's field)
+_GRID_SEARCHED = re.compile(
+    r"\b(?:search|searchable|filterable|query)\s*[:=]\s*[\"']?true\b|\bstype\b|searchoptions",
+    re.IGNORECASE,
+)
+
+
+def _grid_column(doc: Document, hit: Hit) -> bool:
+    """The hit names a column a grid of results shows (its heading beside its width,
+    alignment or formatter), not one it is searched by: the search words around a
+    result list are the list's, the column is what it shows of each person."""
+    line = _line_near(doc, hit.line, hit.start)
+    return bool(
+        _GRID_LAYOUT.search(line) and _GRID_HEADING.search(line) and not _GRID_SEARCHED.search(line)
+    )
 
 
 def _line_near(doc: Document, i: int, pos: int) -> str:
@@ -873,6 +915,62 @@ def _query_parameter(doc: Document, hit: Hit, sentence: bool = False) -> str:
     if _searched(_ANY_CHOICE, line):
         return "a filter's choice of no restriction"
     return _declared_below(doc, hit.line, line)
+
+
+# A category of people a police or grid system keeps watch on: 在逃人员, 前科人员, 吸毒人员,
+# 社区矫正人员, 重点上访人员, 涉枪人员, 民运分子, 邪教群体, 重点管控对象, 其他关注人员.
+_WATCHED_PEOPLE = re.compile(
+    r"(?:在逃|前科|吸毒|涉毒|涉枪|涉爆|涉恐|涉稳|刑释|解教|矫正|上访|精神病|肇事肇祸|重点|关注"
+    r"|管控|布控|邪教|法轮功|民运|危险品从业|闲散|艾滋病)[\u4e00-\u9fff]{0,6}?"
+    r"(?:人员|人口|分子|群体|对象|青少年)"
+)
+KEY_POPULATION_REACH = 3  # lines each side that hold the list of categories
+# The trait's own category of people: 民族宗教人员, 宗教人员, 宗教民族领域 (the hit, then
+# these); or a group standing as an item of a list ('少数民族', 、少数民族、).
+_PEOPLE_AFTER = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:人员|人口|群体|对象|分子|领域)")
+_ITEM_EDGE = frozenset("'\"“”「」、，,")
+
+
+def _key_population(doc: Document, hit: Hit) -> str:
+    """The categories of watched people the trait's category is listed among (民族宗教人员
+    beside 吸毒人员 and 刑释人员; 少数民族 on a chart beside 在逃人员 and 前科人员): a group
+    of people singled out as a key population.  "" unless two such categories stand
+    within a few lines."""
+    text = doc.text
+    if not _PEOPLE_AFTER.match(text, hit.end, hit.end + 12) and not (
+        hit.term.kind is TermKind.GROUP
+        and text[hit.start - 1 : hit.start] in _ITEM_EDGE
+        and text[hit.end : hit.end + 1] in _ITEM_EDGE
+    ):
+        return ""  # the trait's field (民族名称) beside a list of categories is no category
+    lo = max(0, hit.line - KEY_POPULATION_REACH)
+    hi = min(doc.line_count - 1, hit.line + KEY_POPULATION_REACH)
+    found: list[str] = []
+    for i in range(lo, hi + 1):
+        line = _line_near(doc, i, hit.start)
+        for m in _WATCHED_PEOPLE.finditer(line):
+            word = m.group(0)
+            if word not in found and doc.text[hit.start : hit.end] not in word:
+                found.append(word)
+    return ", ".join(found[:4]) if len(found) >= 2 else ""
+
+
+def _criteria_field(doc: Document, hit: Hit) -> str:
+    """The class whose field the hit declares or documents, when the class holds a
+    search's criteria (``public class SearchIdleYouthVo`` with ``/** 民族 */ private
+    PropertyDict nation;``): people are found by it.  "" otherwise."""
+    if doc.is_prose or doc.is_data:
+        return ""
+    i = hit.line
+    if hit.in_comment:
+        if not (doc.doc_block_of_field(i) or doc.trails_a_declaration(i)):
+            return ""
+    elif not doc.declares_field(i):
+        return ""
+    name = doc.class_at(i)
+    if not name or not _CRITERIA_CLASS.search(name) or _NOT_CRITERIA.search(name):
+        return ""
+    return f"a field of the search criteria {name}"
 
 
 def _declared_below(doc: Document, i: int, line: str) -> str:
@@ -1584,6 +1682,11 @@ def _capability(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         # benchmark probes a model for, named by the trait; no person's trait is held
         s = _sig(SignalName.HARMFUL_CONTENT_CATEGORY, 0.15, kind)
         return Capability.MENTION, None, (*sig, s)
+    if t.capability is None and not doc.is_prose and (watched := _key_population(doc, hit)):
+        # 民族宗教人员 among 吸毒人员 and 刑释人员, 少数民族 on a chart of 在逃人员 and 前科人员: a
+        # key population, a group of people kept watch on for the trait
+        s = _sig(SignalName.KEY_POPULATION_CATEGORY, 0.15, f"listed with {watched}")
+        return Capability.TARGETING, None, (*sig, s)
     if t.capability is Capability.TARGETING or t.kind is TermKind.BOOLEAN:
         chosen: Choice | None = (
             Capability.TARGETING,
@@ -1661,7 +1764,43 @@ def _of_group(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         )
     if (control := _form_control(doc, hit)) is not None:
         return Capability.RECORD, None, (_sig(SignalName.FORM_FIELD, 0.05, control),)
+    if (
+        t.trait is Trait.RELIGION
+        and not (doc.is_prose or hit.in_comment or ctx.textual)
+        and (faiths := _other_religions(doc, hit))
+    ):
+        # 伊斯兰教 among 佛教, 道教 and 基督教 in a template's or a dictionary's options: one
+        # value of a person's religion field, as 汉族 among the 民族 is
+        return Capability.RECORD, None, (_sig(SignalName.VALUE_SET, 0.1, faiths),)
     return Capability.MENTION, None, ()
+
+
+# The names of religions, as the options of a religion field list them.
+_RELIGION_NAMES = re.compile(
+    r"佛教|道教|基督教|天主教|东正教|犹太教|印度教|伊斯兰教|新教|喇嘛教|耶稣教"
+    r"|\b(?:Buddhis[mt]|Christian(?:ity)?|Catholic|Protestant|Hindu(?:ism)?|Judaism|Jewish"
+    r"|Islam|Muslim|Taois[mt]|Sikh(?:ism)?|Orthodox)\b",
+    re.IGNORECASE,
+)
+RELIGIONS_REACH = 3  # lines each side that hold a list's other options
+
+
+def _other_religions(doc: Document, hit: Hit) -> list[str]:
+    """The other religions named within a few lines of the hit, when there are at least
+    two: the hit is one option of a list of religions."""
+    own = doc.text[hit.start : hit.end].lower()
+    lo = max(0, hit.line - RELIGIONS_REACH)
+    hi = min(doc.line_count - 1, hit.line + RELIGIONS_REACH)
+    found: list[str] = []
+    for i in range(lo, hi + 1):
+        for m in _RELIGION_NAMES.finditer(_line_near(doc, i, hit.start)):
+            w = m.group(0).lower()
+            if w != own and w not in own and own not in w and w not in found:
+                found.append(w)
+    # a bare option on its line (a template's or a binary's strings) needs one more; a
+    # line that says more, two
+    bare = _line_near(doc, hit.line, hit.start).strip(" \t\"',;") == doc.text[hit.start : hit.end]
+    return found[:4] if len(found) >= (1 if bare else 2) else []
 
 
 # People's gender beside an ambiguous word says it is about people too
@@ -1761,10 +1900,18 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         return Capability.SEARCH, None, (s,)
     if (
         t.kind is not TermKind.VALUE
-        and (not hit.in_comment or _form_control(doc, hit) is not None)
+        # a comment counts beside a form's control, or after the code it names on its
+        # line (``Nation: filter.NationArr.join(','), // 民族``)
+        and (
+            not hit.in_comment
+            or _form_control(doc, hit) is not None
+            or not (doc.is_prose or doc.comment_lines[hit.line])
+        )
         and (query := _query_parameter(doc, hit, sentence=ctx.textual))
     ):
         return Capability.SEARCH, None, (_sig(SignalName.QUERY_PARAMETER, 0.1, query),)
+    if t.kind is not TermKind.VALUE and (criteria := _criteria_field(doc, hit)):
+        return Capability.SEARCH, None, (_sig(SignalName.QUERY_PARAMETER, 0.1, criteria),)
     return None
 
 
@@ -1785,9 +1932,10 @@ def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         # trait is read from an identity document the device scanned, not from the face
         s = _sig(SignalName.DECLARED_DATA, 0.05, f"a field of an identity document: {doc_of[0]}")
         return Capability.RECORD, None, (s,)
-    if (ctx.searched and (ctx.biometric or ctx.surv or ctx.file_surv)) or (
-        ctx.store and ctx.biometric
-    ):
+    if (
+        (ctx.searched and (ctx.biometric or ctx.surv or ctx.file_surv))
+        or (ctx.store and ctx.biometric)
+    ) and not _grid_column(doc, hit):
         # a query, or an index built to search by it (Elasticsearch, Solr), or face
         # data put in a store (a database of faces by their attributes); a police
         # system's table column or a row inserted into it stores the trait: a record
@@ -1911,7 +2059,7 @@ def _adjusted(doc: Document, hit: Hit, ctx: Context, chosen: Choice) -> Choice:
     sig = list(signals)
     structural = None
     register = (
-        _watched_register(hit.place, ctx.evidence, doc.text[hit.start : hit.end])
+        watched_register(hit.place, doc.text[hit.start : hit.end])
         if hit.place is not None and cap is not Capability.TARGETING
         else None
     )

@@ -133,6 +133,13 @@ _FIELD_DECL = re.compile(
 # a line of annotations or attributes between a doc comment and its declaration
 _ANNOTATION = re.compile(r"^\s*(?:@[\w.]+(?:\(.*\))?\s*)+$|^\s*\[[\w.]+(?:\(.*\))?\]\s*$")
 # a property with accessors: ``public string MZ { get; set; }``
+# A class, interface, struct or record's head: ``public class SearchIdleYouthVo extends
+# Base {``, ``export interface PersonQuery {``.
+_CLASS_HEAD = re.compile(
+    r"^[ \t]*(?:(?:public|private|protected|internal|abstract|final|static|sealed|partial"
+    r"|export|default|data|open)[ \t]+)*(?:class|interface|struct|record)[ \t]+([A-Za-z_$][\w$]*)",
+    re.MULTILINE,
+)
 _PROPERTY = re.compile(
     r"^\s*(?:(?:public|private|protected|internal|static|virtual|override)\s+)*"
     r"[A-Za-z_][\w<>\[\], .?]*\s+[A-Za-z_]\w*\s*\{\s*(?:get|set)\b"
@@ -711,6 +718,29 @@ class Document:
             and nxt + 1 < self.line_count
             and self.line_text(nxt + 1).lstrip().startswith("{")
         )
+
+    def declares_field(self, li: int) -> bool:
+        """Is line ``li`` a field's or a property's declaration (``private String mz;``,
+        ``nation?: string;``, ``public string MZ { get; set; }``)?"""
+        line = self.line_text(li)
+        return bool(_FIELD_DECL.match(line) or _PROPERTY.match(line))
+
+    @cached_property
+    def _class_heads(self) -> tuple[list[int], list[str]]:
+        lines: list[int] = []
+        names: list[str] = []
+        if "class" in self.text or "interface" in self.text or "struct" in self.text:
+            for m in _CLASS_HEAD.finditer(self.text):
+                lines.append(self.line_of(m.start(1)))
+                names.append(m.group(1))
+        return lines, names
+
+    def class_at(self, li: int) -> str | None:
+        """The name of the nearest class, interface or struct declared at or above line
+        ``li``: the one a field there belongs to, in a file of one class or a few."""
+        lines, names = self._class_heads
+        k = bisect.bisect_right(lines, li) - 1
+        return names[k] if k >= 0 else None
 
     def trails_a_declaration(self, li: int) -> bool:
         """Is line ``li`` a field's or a column's declaration with a comment after it

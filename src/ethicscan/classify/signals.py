@@ -40,6 +40,7 @@ class SignalName(str, enum.Enum):
     FIELD_IN_CODE_OR_DATA = "field-in-code-or-data"
     GROUP_AS_DATA = "group-as-data"
     WATCHED_REGISTER = "watched-register"
+    KEY_POPULATION_CATEGORY = "key-population-category"
     FORM_FIELD = "form-field"
     LABEL_OF_A_SENTENCE = "label-of-a-sentence"
     HARMFUL_CONTENT_CATEGORY = "harmful-content-category"
