@@ -794,6 +794,8 @@ _QUERY_PARAM = re.compile(
     r"(?:search|query|filter|condition)(?=[A-Z]))",
     re.IGNORECASE,
 )
+# A MyBatis dynamic condition's test: ``<if test="nation != null and nation != ''">``.
+_MYBATIS_TEST = re.compile(r"<(?:if|when)\s+test\s*=", re.IGNORECASE)
 # A class that holds a search's criteria: ``SearchIdleYouthVo``, ``PopulationBaseQueryVo``,
 # ``PersonQueryDTO``, ``CaptureFilter`` (not what a search returns, nor the code that runs it).
 _CRITERIA_CLASS = re.compile(r"(?:Search|Query|Filter|Condition|Criteria)(?![a-z])")
@@ -912,6 +914,14 @@ def _query_parameter(doc: Document, hit: Hit, sentence: bool = False) -> str:
     for c in _SQL_CONDITION.finditer(line):
         if c.start("col") <= at < c.end("col"):
             return c.group(0).strip()
+    if _searched(_MYBATIS_TEST, line) and hit.line + 1 < doc.line_count:
+        # ``<if test="nation != null">`` over ``and t1.nation = #{nation}``: the test
+        # guards the query's condition on the trait below it
+        term = doc.text[hit.start : hit.end].lower()
+        below = _line_near(doc, hit.line + 1, -1)
+        for c in _SQL_CONDITION.finditer(below):
+            if term in c.group("col").lower():
+                return c.group(0).strip()
     if _searched(_ANY_CHOICE, line):
         return "a filter's choice of no restriction"
     return _declared_below(doc, hit.line, line)
