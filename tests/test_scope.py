@@ -404,6 +404,21 @@ def test_a_long_line_is_read_around_each_hit() -> None:
     assert all(f.capability is not Capability.INFERENCE for f in scan_text(emoji, "dist/e.min.js"))
 
 
+def test_a_long_line_beside_a_long_hit_line_is_near_only_at_its_end() -> None:
+    """A minified bundle's line above a hit's long line counts only as far as its end:
+    face words at its far start are not near a patient's race in the line below."""
+    far = ",".join(f'"k{i}":"v{i}"' for i in range(300))
+    above = '{"faceDetect":{"image":1,"classification":"face"},' + far + "}\n"
+    line = far + ',{"patient":{"raceCode":"2106-3","omb":"ombCategory"}},' + far + "\n"
+    (race,) = [f for f in scan_text(above + line, "dist/ccda.min.js") if f.location.line == 2]
+    assert race.capability is Capability.RECORD
+    assert "face-context" not in {s.name for s in race.signals}
+    # the same face words at the end of the line above, right before the hit's line, count
+    near = far + ',{"faceDetect":{"image":1,"classification":"face"}}\n'
+    (race,) = [f for f in scan_text(near + line, "dist/ccda.min.js") if f.location.line == 2]
+    assert "face-context" in {s.name for s in race.signals}
+
+
 def test_promotion_counts_by_line_range() -> None:
     """Many inference findings of one trait promote the record findings of that trait in
     their reach, the most common capability winning (inference on a tie)."""

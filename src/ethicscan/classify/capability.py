@@ -48,6 +48,26 @@ LOOKALIKE_CATEGORIES = (
     Category.COSMETICS,
     Category.CALENDAR,
 )
+# The traits a look-alike sense belongs to, where it is not every trait's: a UI's skin or a
+# cosmetic's whitening is a skin colour's or a colour word's look-alike, never a race's or
+# a religion's; a race condition is the word race's; a calendar's name is a religion's or
+# a people's; a country's words (demonyms, nationalities) are not a race's or a skin's.
+_SHADOWS: dict[Category, frozenset[Trait]] = {
+    Category.UI_THEME: frozenset({Trait.SKIN_COLOUR}),
+    Category.COSMETICS: frozenset({Trait.SKIN_COLOUR}),
+    Category.CONCURRENCY: frozenset({Trait.RACE}),
+    Category.CALENDAR: frozenset({Trait.RELIGION, Trait.ETHNIC_GROUP, Trait.ETHNICITY}),
+    Category.COUNTRY: frozenset(set(Trait) - {Trait.RACE, Trait.SKIN_COLOUR}),
+}
+
+
+def _shadows(category: Category, term: Term) -> bool:
+    """Whether words of ``category`` can make a hit of ``term`` a look-alike: colour words
+    (a value label: White, Black) take every sense; other terms only their trait's."""
+    traits = _SHADOWS.get(category)
+    return traits is None or term.kind is TermKind.VALUE or term.trait in traits
+
+
 # Categories whose words say a text is not about people; on a long line they count from
 # all of it (at most SHADOW_WORDS of each), the rest from the stretch around a hit.
 SHADOWING = (*LOOKALIKE_CATEGORIES, Category.MODERATION, Category.LANGUAGE)
@@ -336,7 +356,11 @@ class Evidence:
             whole = self._line
             local = {**local, **{c: whole[c][:SHADOW_WORDS] for c in SHADOWING if c in whole}}
             self._line = local
-            self._win = _merged(doc.window(lo, hit.line - 1), local, doc.window(hit.line + 1, hi))
+            self._win = _merged(
+                _lines_near(doc, lo, hit.line - 1, above=True),
+                local,
+                _lines_near(doc, hit.line + 1, hi, above=False),
+            )
         self._path = doc.path_context
         self._place = hit.place.words if hit.place is not None else {}
 
@@ -372,6 +396,30 @@ class Evidence:
         for lo, hi in self.doc.connected(self.hit.line):
             words |= self.doc.code_word_kinds_in(category, lo, hi)
         return len(words) >= at_least
+
+
+def _lines_near(doc: Document, first: int, last: int, above: bool) -> dict[str, list[str]]:
+    """The words of lines ``first`` .. ``last`` beside a hit on a long line: a long one
+    among them counts only as far as LOCAL characters from the hit's line (the end of a
+    line above, the start of a line below), as the hit's own line counts only around
+    it; a minified bundle's neighbouring lines are not all near."""
+    last = min(last, doc.line_count - 1)
+    if first > last:
+        return {}
+    long = [j for j in range(first, last + 1) if doc.local_words(j, doc.span(j)[0]) is not None]
+    if not long:
+        return doc.window(first, last)
+    parts = []
+    lo = first
+    for j in long:
+        if lo < j:
+            parts.append(doc.window(lo, j - 1))
+        start, end = doc.span(j)
+        parts.append(doc.local_words(j, end if above else start) or {})
+        lo = j + 1
+    if lo <= last:
+        parts.append(doc.window(lo, last))
+    return _merged(*parts)
 
 
 def _merged(*windows: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -1392,7 +1440,8 @@ def _context(
         # the students of a dataset's text are its people, not a form's
         declared = clinical = ()
     fairness = tuple(ev.near(Category.FAIRNESS))
-    near_lookalike = [(c, ev.near(c)) for c in LOOKALIKE_CATEGORIES]
+    shadowing = [c for c in LOOKALIKE_CATEGORIES if _shadows(c, hit.term)]
+    near_lookalike = [(c, ev.near(c)) for c in shadowing]
     biometric = bool(face) or (file_face and bool(attrs or model or analysis))
     support = (
         len(model)
@@ -1442,7 +1491,7 @@ def _context(
         emoji_software=ev.in_file(Category.EMOJI) >= 3,
         game_module=ev.kinds_in_file(Category.GAME_SPORT, GAME_KINDS),
         lookalike=tuple(w for _, words in near_lookalike for w in words),
-        lookalike_line=tuple(w for c in LOOKALIKE_CATEGORIES for w in ev.on_line(c)),
+        lookalike_line=tuple(w for c in shadowing for w in ev.on_line(c)),
         country_only=all(not words for c, words in near_lookalike if c is not Category.COUNTRY),
         negation=tuple(ev.on_line(Category.NEGATION)) if hit.in_comment else (),
         biometric=biometric,
