@@ -50,10 +50,12 @@ LOOKALIKE_CATEGORIES = (
 )
 # The traits a look-alike sense belongs to, where it is not every trait's: a UI's skin or a
 # cosmetic's whitening is a skin colour's or a colour word's look-alike, never a race's or
-# a religion's; a race condition is the word race's; a calendar's name is a religion's or
-# a people's; a country's words (demonyms, nationalities) are not a race's or a skin's.
+# a religion's (a UI's font may be named for a people's script); a race condition is the
+# word race's; a calendar's name is a religion's or a people's; a country's words
+# (demonyms, nationalities) are not a race's or a skin's.
 _SHADOWS: dict[Category, frozenset[Trait]] = {
-    Category.UI_THEME: frozenset({Trait.SKIN_COLOUR}),
+    # ... and a people's name as a UI's font (``Microsoft Uighur``, ``Mongolian Baiti``)
+    Category.UI_THEME: frozenset({Trait.SKIN_COLOUR, Trait.ETHNIC_GROUP}),
     Category.COSMETICS: frozenset({Trait.SKIN_COLOUR}),
     Category.CONCURRENCY: frozenset({Trait.RACE}),
     Category.CALENDAR: frozenset({Trait.RELIGION, Trait.ETHNIC_GROUP, Trait.ETHNICITY}),
