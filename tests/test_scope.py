@@ -1231,3 +1231,28 @@ def test_a_label_attribute_in_a_data_text_records_the_field() -> None:
     found = {f.location.line: f for f in scan_text(text, "views/patient_ethnicity_view.xml")}
     assert 43 in found and found[43].capability is Capability.RECORD
     assert 44 not in found
+
+
+@pytest.mark.parametrize(
+    ("path", "bundle"),
+    [
+        ("app/js/esri/nls/zh-cn/jsapi.js", True),
+        ("app/js/esri/nls/jsapi_ar.js", True),
+        ("app/js/esri/nls/jsapi_ROOT.js", True),
+        ("src/i18n/de.json", True),
+        ("locales/pt_BR/messages.po", True),
+        ("pkg.tar!src/lang/zh_CN.properties", True),
+        ("i18n/zh-Hans.json", True),
+        ("src/i18n/index.js", False),  # the bundle's loader, no locale
+        ("src/i18n/person_form.json", False),
+        ("app/nls/jsapi.js", False),  # nls/ itself is no locale
+        ("src/lang/app_api.js", False),  # app, api: no language
+        ("src/views/de.json", False),  # a locale's name outside a localisation folder
+    ],
+)
+def test_a_locale_bundle_is_known_by_its_folder_and_locale(path: str, bundle: bool) -> None:
+    """One language's strings of a program's translations: a localisation folder and a
+    locale's name (the file's, its folder's, or the end of the file's)."""
+    from ethicscan.classify.document import Document
+
+    assert Document(text="x", path=path, catalogue=None).is_locale_bundle is bundle  # type: ignore[arg-type]

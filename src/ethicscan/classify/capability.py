@@ -1015,6 +1015,35 @@ def _key_population(doc: Document, hit: Hit) -> str:
     return ", ".join(found[:4]) if len(found) >= 2 else ""
 
 
+# A form control's value read in script: ``$("#MZ").val()``, ``$('#mz').combobox('getValue')``,
+# ``document.getElementById("mz").value``.
+_READS_CONTROL = re.compile(
+    r"""\$\(\s*['"]#[\w-]+['"]\s*\)\.(?:val|combobox|combotree|textbox)\s*\("""
+    r"""|getElementById\(\s*['"][\w-]+['"]\s*\)\.value\b"""
+)
+# A paged list's query: ``"page="+page+"&pagesize=10"``, ``pageSize: 20``, ``pageNo =``.
+_PAGED = re.compile(
+    r"""\bpage(?:_?(?:size|no|num|number|index))?\s*[=:]|[?&"']page(?:_?size)?=""", re.IGNORECASE
+)
+
+
+def _paged_condition(doc: Document, hit: Hit) -> str:
+    """A form control's value read, for the trait, where a paged list's query is built
+    (``var MZMC = $("#MZ").val(); //民族`` beside ``"page="+page+"&pagesize=10"``): a
+    condition people are listed by.  "" otherwise."""
+    if doc.is_prose or doc.is_data or (hit.in_comment and doc.comment_lines[hit.line]):
+        return ""
+    line = doc.local_line(hit.line, hit.start)
+    if not _READS_CONTROL.search(line):
+        return ""
+    lo = max(0, hit.line - QUERY_REACH)
+    hi = min(doc.line_count - 1, hit.line + QUERY_REACH)
+    for i in range(lo, hi + 1):
+        if m := _PAGED.search(_line_near(doc, i, hit.start)):
+            return f"a paged list's condition ({m.group(0).strip()})"
+    return ""
+
+
 def _criteria_field(doc: Document, hit: Hit) -> str:
     """The class whose field the hit declares or documents, when the class holds a
     search's criteria (``public class SearchIdleYouthVo`` with ``/** 民族 */ private
@@ -1598,6 +1627,15 @@ def _located(doc: Document, hit: Hit) -> tuple[Scope, str] | None:
     t = hit.term
     if t.kind is TermKind.VALUE and not _value_may_count(hit):
         return None  # first, before any context is read: most value labels stop here
+    if (
+        doc.is_locale_bundle
+        and t.capability is None
+        and t.kind is not TermKind.BOOLEAN
+        and doc.file_count(Category.FACE) + doc.file_count(Category.SURVEILLANCE) < 2
+    ):
+        # one language's strings of a program's translations: labels, no one; a camera's
+        # or a police system's labels (维族告警, a face's 肤色) still show what it does
+        return None
     if _names_no_people(doc, hit):
         return None  # 广西壮族自治区, 维吾尔语, Language-Team: Uyghur
     if (
@@ -1973,6 +2011,8 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         return Capability.SEARCH, None, (_sig(SignalName.QUERY_PARAMETER, 0.1, query),)
     if t.kind is not TermKind.VALUE and (criteria := _criteria_field(doc, hit)):
         return Capability.SEARCH, None, (_sig(SignalName.QUERY_PARAMETER, 0.1, criteria),)
+    if t.kind is not TermKind.VALUE and (paged := _paged_condition(doc, hit)):
+        return Capability.SEARCH, None, (_sig(SignalName.QUERY_PARAMETER, 0.1, paged),)
     return None
 
 

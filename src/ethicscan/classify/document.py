@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import locale
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -133,6 +134,37 @@ _FIELD_DECL = re.compile(
 # a line of annotations or attributes between a doc comment and its declaration
 _ANNOTATION = re.compile(r"^\s*(?:@[\w.]+(?:\(.*\))?\s*)+$|^\s*\[[\w.]+(?:\(.*\))?\]\s*$")
 # a property with accessors: ``public string MZ { get; set; }``
+# A statement that sets or reads one field: a setter or getter call, an assignment.
+_HANDLES_FIELD = re.compile(
+    r"^\s*(?:[\w$]+(?:\(\))?\.)*(?:set|get|put)[A-Z_]\w*\s*\("
+    r"|^\s*(?:(?:var|let|const|final)\s+)?[A-Za-z_$][\w$.]*(?:\[[^\]]*\])?\s*=(?!=)"
+)
+# Folders that hold a program's translations, one file or folder a locale.
+_L10N_FOLDERS = frozenset({"nls", "i18n", "l10n", "locale", "locales", "lang", "langs"})
+# A name that may be a locale's: a language, a region or script after it (``de``,
+# ``zh-cn``, ``pt_BR``, ``zh-Hans``), or Dojo's ``root``; checked against the C library's
+# table of locale names (``locale.locale_alias``), so ``app`` or ``api`` is none.
+_LOCALE_SHAPE = re.compile(r"([A-Za-z]{2,3})(?:[-_]([A-Za-z]{2}|[A-Z][a-z]{3}))?")
+
+
+def _is_locale(name: str) -> bool:
+    if name.lower() == "root":
+        return True
+    m = _LOCALE_SHAPE.fullmatch(name)
+    return m is not None and m.group(1).lower() in locale.locale_alias
+
+
+def _locale_tail(name: str) -> bool:
+    """``jsapi_ar``, ``messages_zh_CN``, ``strings.de``: a file's name ending in a locale."""
+    for sep in "_.-":
+        head, _, tail = name.partition(sep)
+        while tail:
+            if head and _is_locale(tail):
+                return True
+            head, _, tail = tail.partition(sep)
+    return False
+
+
 # A class, interface, struct or record's head: ``public class SearchIdleYouthVo extends
 # Base {``, ``export interface PersonQuery {``.
 _CLASS_HEAD = re.compile(
@@ -712,12 +744,34 @@ class Document:
         declared = self.line_text(nxt)
         if any(r.match(declared) for r in (_FIELD_DECL, _PROPERTY, _ACCESSOR, _LIST_DECL)):
             return True
+        if plain and _HANDLES_FIELD.match(declared):
+            # ``//民族字典转换`` over ``people.setNationName(dict.changeCodeToName(...))``,
+            # ``// 民族`` over ``var mz = $("#mz").val();``: the comment names the field the
+            # statement below sets or reads
+            return True
         # C#'s ``/// <summary>`` over ``public string MZ`` with its ``{`` below
         return (
             bool(_PROPERTY_HEAD.match(declared))
             and nxt + 1 < self.line_count
             and self.line_text(nxt + 1).lstrip().startswith("{")
         )
+
+    @cached_property
+    def is_locale_bundle(self) -> bool:
+        """Is the text one language's strings of a set of translations: a file under a
+        localisation folder (``nls``, ``i18n``, ``locales`` ...) named for a locale, or in
+        a folder named for one (``esri/nls/zh-cn/jsapi.js``, ``nls/jsapi_ar.js``,
+        ``i18n/de.json``, ``locales/pt_BR/messages.po``)?  Its entries translate a label;
+        they sort no one."""
+        inner = self.path.rsplit("!", 1)[-1].replace("\\", "/")
+        parts = inner.split("/")
+        if not any(p.lower() in _L10N_FOLDERS for p in parts[:-1]):
+            return False
+        name = parts[-1].rsplit(".", 1)[0]
+        folder = parts[-2] if len(parts) > 1 else ""
+        if folder.lower() in _L10N_FOLDERS:
+            folder = ""  # ``nls/`` itself is no locale
+        return _is_locale(name) or bool(folder and _is_locale(folder)) or _locale_tail(name)
 
     def declares_field(self, li: int) -> bool:
         """Is line ``li`` a field's or a property's declaration (``private String mz;``,
@@ -753,7 +807,9 @@ class Document:
         if m is None:
             return False
         code = line[: m.start()]
-        return any(r.match(code) for r in (_FIELD_DECL, _PROPERTY, _COLUMN_DECL))
+        # ... or a statement that sets or reads one field (``person.mz = $("#MZ").val();
+        # //民族``): the comment names that field
+        return any(r.match(code) for r in (_FIELD_DECL, _PROPERTY, _COLUMN_DECL, _HANDLES_FIELD))
 
     def _attribute_docstring(self, li: int) -> bool:
         """Is comment line ``li`` part of the docstring of an attribute: a string right
