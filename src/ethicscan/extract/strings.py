@@ -30,9 +30,11 @@ import gc
 import itertools
 import operator
 import re
+import threading
 import unicodedata
 from array import array
 from collections.abc import Generator, Iterable, Iterator, Sequence
+from typing import Any
 
 from ethicscan.extract.units import LazySegments, Segment
 
@@ -613,6 +615,97 @@ def _between_zeros(
     yield from pattern.finditer(buf, start)
 
 
+# Where a match of each UTF-16 pattern may start: its shortest match, of fixed width.
+# A match of _U16_ASCII or _U16_ENDED starts exactly where its head matches (the rest is
+# a repetition that may be empty), so ``pattern.finditer`` gives, in turn, the match at
+# the first place its head matches at or after the end of the match before.
+_U16_ASCII_HEAD = (rb"Z[AW]Z[AW]Z[AW]Z", 7)
+_U16_ENDED_HEAD = (rb"ZZ(?:[BH][^Z]|Z[PB]){2}", 6)
+# Where Hyperscan is installed, it finds the heads (a vectorised scan, a call for each
+# head found) and ``re`` reads each match from its head; without it, ``re`` searches
+# (between long runs of zeros), trying a match at every NUL class.  Both give the same
+# spans (tests/test_extract_binary.py compares them); False: ``re`` alone.
+HYPERSCAN = True
+HEADS_HELD = 4096  # matches found before the scan stops to hand them on (memory)
+LONG_MATCH = 256  # a match this long stops the scan too: it resumes after the match
+_heads = threading.local()  # a thread's compiled heads (Hyperscan's scratch is its own)
+
+
+def _head_db(head: tuple[bytes, int]) -> Any:
+    """The Hyperscan database of ``head`` for this thread, or None without Hyperscan."""
+    dbs = getattr(_heads, "dbs", None)
+    if dbs is None:
+        dbs = _heads.dbs = {}
+        try:
+            import hyperscan
+
+            for expr, _width in (_U16_ASCII_HEAD, _U16_ENDED_HEAD):
+                db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+                db.compile(expressions=[expr], ids=[0], elements=1, flags=[0])
+                dbs[expr] = db
+            _heads.stop = hyperscan.ScanTerminated
+        except Exception:  # no Hyperscan (or none that compiles here): re alone
+            dbs.clear()
+    return dbs.get(head[0])
+
+
+class _HeadScan:
+    """What a scan for heads carries from one found head to the next."""
+
+    __slots__ = ("at", "base", "buf", "found", "match", "width")
+
+    def __init__(self, pattern: re.Pattern[bytes], buf: bytes | bytearray, width: int) -> None:
+        self.match = pattern.match
+        self.buf = buf
+        self.width = width
+        self.at = 0  # where the last match ended: heads before it are inside it
+        self.base = 0  # where the scan started in ``buf``
+        self.found: list[tuple[int, int]] = []
+
+
+def _on_head(_id: int, _start: int, end: int, _flags: int, scan: _HeadScan) -> bool | None:
+    s = scan.base + end - scan.width
+    if s < scan.at:
+        return None
+    m = scan.match(scan.buf, s)
+    assert m is not None  # (the head matched there)
+    scan.at = e = m.end()
+    scan.found.append((s, e))
+    return e - s >= LONG_MATCH or len(scan.found) >= HEADS_HELD or None
+
+
+def _u16_spans(
+    pattern: re.Pattern[bytes],
+    head: tuple[bytes, int],
+    buf: bytes | bytearray,
+    tail: int,
+    head_zeros: int,
+) -> Iterator[tuple[int, int]]:
+    """The spans of ``pattern.finditer(buf)`` (:data:`_U16_ASCII` or
+    :data:`_U16_ENDED`; ``head``: its head and the head's width), in order: by
+    Hyperscan where it is installed, else by :func:`_between_zeros` (``tail``,
+    ``head_zeros``: its arguments).  A scan stops after a long match (the heads inside
+    it would each be a call) or HEADS_HELD of them, and resumes at the last one's end."""
+    db = _head_db(head) if HYPERSCAN else None
+    if db is None:
+        for m in _between_zeros(pattern, buf, tail, head_zeros):
+            yield m.span()
+        return
+    scan = _HeadScan(pattern, buf, head[1])
+    with memoryview(buf) as view:
+        while True:
+            scan.base = scan.at
+            try:
+                db.scan(view[scan.at :], match_event_handler=_on_head, context=scan)
+                done = True
+            except _heads.stop:
+                done = False
+            yield from scan.found
+            scan.found = []
+            if done:
+                return
+
+
 def _utf16_ended(data: bytes) -> list[Span]:
     """UTF-16LE runs that end in a NUL code unit and read as text, in order.  The
     pass runs over the reversed classes (built a stretch at a time, so that only one
@@ -623,8 +716,8 @@ def _utf16_ended(data: bytes) -> list[Span]:
         j = min(n, i + REV_STEP)
         rev[n - j : n - i] = data[i:j].translate(_T16)[::-1]
     ended: list[Span] = []
-    for m in _between_zeros(_U16_ENDED, rev, 0, 3):
-        s, e = n - m.end(), n - m.start() - 2  # the string, without its NUL
+    for start, end in _u16_spans(_U16_ENDED, _U16_ENDED_HEAD, rev, 0, 3):
+        s, e = n - end, n - start - 2  # the string, without its NUL
         if _utf16_text(data[s:e]):
             ended.append((s, e, "utf-16-le"))
     ended.reverse()
@@ -637,8 +730,7 @@ def _utf16(data: bytes, classes: bytes, ended: list[Span]) -> list[Span]:
     out: list[Span] = []
     i = 0
     text_classes = _TEXT_CLASSES
-    for m in _between_zeros(_U16_ASCII, classes, 1, 1):
-        s, e = m.span()
+    for s, e in _u16_spans(_U16_ASCII, _U16_ASCII_HEAD, classes, 1, 1):
         if s > 0 and classes[s - 1] in text_classes:
             s -= 1
         elif e - s - 1 >= 8:
