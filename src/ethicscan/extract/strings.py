@@ -15,7 +15,8 @@ Speed: each byte is first mapped to its class with :meth:`bytes.translate`
 starts with a literal that :mod:`re` can search for quickly; no step walks the
 bytes one at a time in Python (a run's start before its first letters is found
 by a regular expression over a reversed stretch, a UTF-16 run's checks are
-regular expressions over its text), and the work in Python is per string found.
+regular expressions over its text; where Hyperscan is installed it finds where
+a UTF-16 run may start), and the work in Python is per string found.
 Runs found by the UTF-8 pass replace the ASCII runs inside them; UTF-16 runs
 that end in NUL replace the ASCII-only UTF-16 runs they overlap.  The passes stop
 after :data:`MAX_CHARS` characters or :data:`MAX_STRINGS` strings.
