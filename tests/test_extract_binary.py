@@ -603,9 +603,10 @@ def test_strings_equal_the_reference_pass(
     from ethicscan.extract import strings as fast
 
     monkeypatch.setattr(fast, "HYPERSCAN", hyperscan)
+    monkeypatch.setattr(fast, "HS_FROM", 0 if hyperscan else fast.HS_FROM)
     if hyperscan and seed % 2:  # scans stopped and resumed often
         monkeypatch.setattr(fast, "HEADS_HELD", 1 + seed // 2)
-        monkeypatch.setattr(fast, "LONG_MATCH", 7 + seed)
+        monkeypatch.setattr(fast, "NEAR_MATCH", seed * 5)
     rng = random.Random(seed)
     data = _strings_blob(rng, rng.choice([300, 5_000, 60_000]))
     skip = {"face_get_skin_color", "xxxx"} if seed % 2 else set()
@@ -637,12 +638,13 @@ _CLASS_RUNS = st.lists(
 ).map(lambda runs: b"".join(piece * n for piece, n in runs))  # fmt: skip
 
 
-@given(buf=_CLASS_RUNS, held=st.integers(1, 50), long=st.integers(1, 300))
-def test_utf16_matches_by_hyperscan_are_those_of_re(buf: bytes, held: int, long: int) -> None:
+@given(buf=_CLASS_RUNS, held=st.integers(1, 50), near=st.integers(0, 300))
+def test_utf16_matches_by_hyperscan_are_those_of_re(buf: bytes, held: int, near: int) -> None:
     """The UTF-16 passes' matches found from Hyperscan's heads are those of
     ``finditer`` over the whole buffer, and of the search between runs of zeros,
-    however often the scan stops (after HEADS_HELD matches, or a long one) and
-    resumes; on bytes and on a bytearray (the reversed classes)."""
+    however often the scan stops (after HEADS_HELD matches, or matches read on by
+    ``re`` within NEAR_MATCH bytes) and resumes; on bytes and on a bytearray (the
+    reversed classes)."""
     pytest.importorskip("hyperscan")
     from ethicscan.extract import strings as fast
 
@@ -653,13 +655,32 @@ def test_utf16_matches_by_hyperscan_are_those_of_re(buf: bytes, held: int, long:
         assert fast._head_db(head) is not None  # (not re against re)
         want = [m.span() for m in pattern.finditer(buf)]
         assert [m.span() for m in fast._between_zeros(pattern, buf, tail, zeros)] == want
-        saved = fast.HEADS_HELD, fast.LONG_MATCH
-        fast.HEADS_HELD, fast.LONG_MATCH = held, long
+        saved = fast.HEADS_HELD, fast.NEAR_MATCH, fast.HS_FROM
+        fast.HEADS_HELD, fast.NEAR_MATCH, fast.HS_FROM = held, near, 0
         try:
             for data in (buf, bytearray(buf)):
                 assert list(fast._u16_spans(pattern, head, data, tail, zeros)) == want
         finally:
-            fast.HEADS_HELD, fast.LONG_MATCH = saved
+            fast.HEADS_HELD, fast.NEAR_MATCH, fast.HS_FROM = saved
+
+
+def test_a_large_binarys_strings_by_hyperscan_are_those_by_re(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Where Hyperscan finds the UTF-16 heads (data of HS_FROM bytes or more, in
+    stretches of WINDOW), the strings pass gives what ``re`` alone gives."""
+    pytest.importorskip("hyperscan")
+    from ethicscan.extract import strings as fast
+
+    data = _strings_blob(random.Random(17), 3 * fast.HS_FROM)
+    assert fast._head_db(fast._U16_ENDED_HEAD) is not None
+    got = {}
+    for hyperscan in (True, False):
+        monkeypatch.setattr(fast, "HYPERSCAN", hyperscan)
+        runs = string_runs(data)
+        got[hyperscan] = (runs.text, list(runs.offsets), runs.cut)
+    assert got[True] == got[False]
+    assert "维族告警" in got[True][0] and "SkinColor race" in got[True][0]
 
 
 def test_a_binarys_strings_join_as_the_same_segments_would() -> None:
