@@ -591,22 +591,13 @@ def _strings_blob(rng: random.Random, size: int) -> bytes:
     return bytes(out)
 
 
-@pytest.mark.parametrize("hyperscan", [True, False])
 @pytest.mark.parametrize("seed", range(12))
-def test_strings_equal_the_reference_pass(
-    seed: int, hyperscan: bool, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_strings_equal_the_reference_pass(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """The vectorised strings pass finds the same strings at the same offsets, and is
-    cut by its caps at the same string, as the first, byte-at-a-time one (its UTF-16
-    passes by Hyperscan and by ``re`` alone)."""
+    cut by its caps at the same string, as the first, byte-at-a-time one."""
     import strings_reference
     from ethicscan.extract import strings as fast
 
-    monkeypatch.setattr(fast, "HYPERSCAN", hyperscan)
-    monkeypatch.setattr(fast, "HS_FROM", 0 if hyperscan else fast.HS_FROM)
-    if hyperscan and seed % 2:  # scans stopped and resumed often
-        monkeypatch.setattr(fast, "HEADS_HELD", 1 + seed // 2)
-        monkeypatch.setattr(fast, "NEAR_MATCH", seed * 5)
     rng = random.Random(seed)
     data = _strings_blob(rng, rng.choice([300, 5_000, 60_000]))
     skip = {"face_get_skin_color", "xxxx"} if seed % 2 else set()
@@ -624,95 +615,6 @@ def test_strings_equal_the_reference_pass(
     want, want_cut = strings_reference.strings(data, skip)
     assert [(s.text, s.offset) for s in got] == [(s.text, s.offset) for s in want]
     assert got_cut == want_cut
-
-
-# Byte classes as the UTF-16 passes read them (_T8's and _T16's letters, and others),
-# in runs, so that heads, long matches and runs of zeros come often.
-_CLASS_RUNS = st.lists(
-    st.tuples(
-        st.sampled_from([b"Z", b"A", b"W", b"B", b"H", b"P", b".", b"\n", b"ZA", b"ZW", b"ZB",
-                         b"BZ", b"Hx", b"ZP", b"ZZHx", b"ZZBxZP", b"ZAZAZAZ", b"ZZZAZAZ"]),
-        st.one_of(st.integers(1, 3), st.integers(4, 300)),
-    ),
-    max_size=60,
-).map(lambda runs: b"".join(piece * n for piece, n in runs))  # fmt: skip
-
-
-@given(buf=_CLASS_RUNS, held=st.integers(1, 50), near=st.integers(0, 300))
-def test_utf16_matches_by_hyperscan_are_those_of_re(buf: bytes, held: int, near: int) -> None:
-    """The UTF-16 passes' matches found from Hyperscan's heads are those of
-    ``finditer`` over the whole buffer, and of the search between runs of zeros,
-    however often the scan stops (after HEADS_HELD matches, or matches read on by
-    ``re`` within NEAR_MATCH bytes) and resumes; on bytes and on a bytearray (the
-    reversed classes)."""
-    pytest.importorskip("hyperscan")
-    from ethicscan.extract import strings as fast
-
-    for pattern, head, tail, zeros in (
-        (fast._U16_ASCII, fast._U16_ASCII_HEAD, 1, 1),
-        (fast._U16_ENDED, fast._U16_ENDED_HEAD, 0, 3),
-    ):
-        assert fast._head_db(head) is not None  # (not re against re)
-        want = [m.span() for m in pattern.finditer(buf)]
-        assert [m.span() for m in fast._between_zeros(pattern, buf, tail, zeros)] == want
-        saved = fast.HEADS_HELD, fast.NEAR_MATCH, fast.HS_FROM
-        fast.HEADS_HELD, fast.NEAR_MATCH, fast.HS_FROM = held, near, 0
-        try:
-            for data in (buf, bytearray(buf)):
-                assert list(fast._u16_spans(pattern, head, data, tail, zeros)) == want
-        finally:
-            fast.HEADS_HELD, fast.NEAR_MATCH, fast.HS_FROM = saved
-
-
-def test_a_large_binarys_strings_by_hyperscan_are_those_by_re(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Where Hyperscan finds the UTF-16 heads (data of HS_FROM bytes or more, in
-    stretches of WINDOW), the strings pass gives what ``re`` alone gives."""
-    pytest.importorskip("hyperscan")
-    from ethicscan.extract import strings as fast
-
-    data = _strings_blob(random.Random(17), 3 * fast.HS_FROM)
-    assert fast._head_db(fast._U16_ENDED_HEAD) is not None
-    got = {}
-    for hyperscan in (True, False):
-        monkeypatch.setattr(fast, "HYPERSCAN", hyperscan)
-        runs = string_runs(data)
-        got[hyperscan] = (runs.text, list(runs.offsets), runs.cut)
-    assert got[True] == got[False]
-    assert "维族告警" in got[True][0] and "SkinColor race" in got[True][0]
-
-
-def test_a_pools_warm_up_compiles_the_utf16_heads_for_its_workers(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """Before a pool forks, the UTF-16 heads are compiled in the parent's thread (a
-    worker that compiled its own took 3.7 MB more of Hyperscan's compiler), and a
-    forked worker finds them compiled."""
-    pytest.importorskip("hyperscan")
-    import multiprocessing
-    import threading
-
-    from ethicscan.extract import strings as fast
-    from ethicscan.pipeline import Work
-    from ethicscan.rules.catalogue import load_default_catalogue
-
-    def compiled() -> bool:
-        return set(getattr(fast._heads, "dbs", None) or ()) == set(fast._HS_HEADS)
-
-    def child(q: multiprocessing.Queue[bool]) -> None:
-        q.put(compiled())
-
-    monkeypatch.setattr(fast, "_heads", threading.local())  # none compiled yet
-    assert not compiled()
-    Work(load_default_catalogue()).warm_up()
-    assert compiled()
-    ctx = multiprocessing.get_context("fork")
-    q: multiprocessing.Queue[bool] = ctx.Queue()
-    p = ctx.Process(target=child, args=(q,))
-    p.start()
-    assert q.get(timeout=60)
-    p.join()
 
 
 def test_a_binarys_strings_join_as_the_same_segments_would() -> None:

@@ -497,14 +497,10 @@ class Work:
 
     def warm_up(self) -> None:
         """Before a pool starts: the prefilter compiled (or loaded) once, here, when it
-        is kept for other processes (forked workers inherit it), and the strings pass's
-        Hyperscan heads."""
-        from ethicscan.extract import strings  # (not at import: a scan of texts needs none)
-
+        is kept for other processes (forked workers inherit it)."""
         pf = prefilter_for(self.catalogue)
         if pf.keeps:
             pf.warm_up()
-        strings.warm_up()
 
     @property
     def used(self) -> tuple[str, str]:

@@ -15,8 +15,7 @@ Speed: each byte is first mapped to its class with :meth:`bytes.translate`
 starts with a literal that :mod:`re` can search for quickly; no step walks the
 bytes one at a time in Python (a run's start before its first letters is found
 by a regular expression over a reversed stretch, a UTF-16 run's checks are
-regular expressions over its text; where Hyperscan is installed it finds where
-a UTF-16 run may start), and the work in Python is per string found.
+regular expressions over its text), and the work in Python is per string found.
 Runs found by the UTF-8 pass replace the ASCII runs inside them; UTF-16 runs
 that end in NUL replace the ASCII-only UTF-16 runs they overlap.  The passes stop
 after :data:`MAX_CHARS` characters or :data:`MAX_STRINGS` strings.
@@ -31,11 +30,9 @@ import gc
 import itertools
 import operator
 import re
-import threading
 import unicodedata
 from array import array
 from collections.abc import Generator, Iterable, Iterator, Sequence
-from typing import Any
 
 from ethicscan.extract.units import LazySegments, Segment
 
@@ -616,134 +613,6 @@ def _between_zeros(
     yield from pattern.finditer(buf, start)
 
 
-# Where a match of each UTF-16 pattern may start: its shortest match, of fixed width.
-# A match of _U16_ASCII or _U16_ENDED starts exactly where its head matches (the rest is
-# a repetition that may be empty), so ``pattern.finditer`` gives, in turn, the match at
-# the first place its head matches at or after the end of the match before.
-_U16_ASCII_HEAD = re.compile(rb"Z[AW]Z[AW]Z[AW]Z")
-_U16_ENDED_HEAD = re.compile(rb"ZZ(?:[BH][^Z]|Z[PB]){2}")
-# The heads as Hyperscan looks for them.  A head of _U16_ASCII two bytes after another
-# (``Z[AW]`` before it) is inside the match that holds the other, as a match goes on
-# over every such pair: those are left out (in UTF-16 text, or UTF-16BE read as LE,
-# every unit would start one).  No head of _U16_ENDED is inside a match of it (no pair
-# of its units holds two NULs).
-_HS_HEADS = {
-    _U16_ASCII_HEAD: rb"(?:^|^[AW]|[^AW]|[^Z][AW])" + _U16_ASCII_HEAD.pattern,
-    _U16_ENDED_HEAD: _U16_ENDED_HEAD.pattern,
-}
-_WIDTH = {_U16_ASCII_HEAD: 7, _U16_ENDED_HEAD: 6}  # a head starts this long before its end
-# Where Hyperscan is installed, it finds the heads (a vectorised scan, a call for each
-# head found) and ``re`` reads each match from its head, and the matches that follow
-# within NEAR bytes of each other (in a table of strings, a call each cost more than
-# ``re``'s search); without it, ``re`` searches (between long runs of zeros), trying a
-# match at every NUL class.  Both give the spans of ``finditer``
-# (tests/test_extract_binary.py compares them); False: ``re`` alone.
-HYPERSCAN = True
-NEAR_MATCH = 64
-# Bytes from which Hyperscan looks for the heads: below, re costs as little (an ICU
-# jar's 3,700 resource files, dense with UTF-16 strings, took 4 % longer with it).
-HS_FROM = 1 << 16
-HEADS_HELD = 4096  # matches found before the scan stops to hand them on (memory)
-_heads = threading.local()  # a thread's compiled heads (Hyperscan's scratch is its own)
-
-
-def _head_db(head: re.Pattern[bytes]) -> Any:
-    """The Hyperscan database of ``head`` for this thread, or None without Hyperscan."""
-    dbs = getattr(_heads, "dbs", None)
-    if dbs is None:
-        dbs = _heads.dbs = {}
-        try:
-            import hyperscan
-
-            for key, expr in _HS_HEADS.items():
-                db = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
-                db.compile(expressions=[expr], ids=[0], elements=1, flags=[0])
-                dbs[key] = db
-            _heads.stop = hyperscan.ScanTerminated
-        except Exception:  # no Hyperscan (or none that compiles here): re alone
-            dbs.clear()
-    return dbs.get(head)
-
-
-def warm_up() -> None:
-    """Compile the heads now, in this thread: before a pool forks, so that its workers
-    inherit them (compiling took a worker's resident size 3.7 MB up, Hyperscan's
-    compiler mostly, for two databases of 7 KB)."""
-    if HYPERSCAN:
-        _head_db(_U16_ASCII_HEAD)
-
-
-class _HeadScan:
-    """What a scan for heads carries from one found head to the next."""
-
-    __slots__ = ("at", "base", "buf", "found", "match", "near", "width")
-
-    def __init__(
-        self, pattern: re.Pattern[bytes], head: re.Pattern[bytes], buf: bytes | bytearray
-    ) -> None:
-        self.match = pattern.match
-        self.near = head.search
-        self.buf = buf
-        self.width = _WIDTH[head]
-        self.at = 0  # where the last match ended: heads before it are inside it
-        self.base = 0  # where the scan started in ``buf``
-        self.found: list[tuple[int, int]] = []
-
-
-def _on_head(_id: int, _start: int, end: int, _flags: int, scan: _HeadScan) -> bool | None:
-    s = scan.base + end - scan.width
-    if s < scan.at:
-        return None
-    buf, match, near, found = scan.buf, scan.match, scan.near, scan.found
-    reach = NEAR_MATCH + scan.width
-    read_on = False
-    while True:
-        m = match(buf, s)
-        assert m is not None  # (the head matched there)
-        e = m.end()
-        found.append((s, e))
-        m = near(buf, e, e + reach)  # the next head, if near: read on with re
-        if m is None:
-            break
-        s = m.start()
-        read_on = True
-    scan.at = e
-    # (stopped after matches read on: Hyperscan would call for each of their heads)
-    return read_on or len(found) >= HEADS_HELD or None
-
-
-def _u16_spans(
-    pattern: re.Pattern[bytes],
-    head: re.Pattern[bytes],
-    buf: bytes | bytearray,
-    tail: int,
-    zeros: int,
-) -> Iterator[tuple[int, int]]:
-    """The spans of ``pattern.finditer(buf)`` (:data:`_U16_ASCII` or
-    :data:`_U16_ENDED`; ``head``: its head), in order: from Hyperscan's heads where it
-    is installed, else by :func:`_between_zeros` (``tail``, ``zeros``: its arguments).
-    A scan stops after matches read on from a head, or HEADS_HELD of them, and resumes
-    at the last one's end."""
-    db = _head_db(head) if HYPERSCAN and len(buf) >= HS_FROM else None
-    if db is None:
-        for m in _between_zeros(pattern, buf, tail, zeros):
-            yield m.span()
-        return
-    scan = _HeadScan(pattern, head, buf)
-    with memoryview(buf) as view:
-        while True:
-            scan.base = scan.at
-            try:
-                db.scan(view[scan.at :], match_event_handler=_on_head, context=scan)
-                done = True
-            except _heads.stop:
-                done = False
-            yield from scan.found
-            scan.found = []
-            if done:
-                return
-
-
 def _utf16_ended(data: bytes) -> list[Span]:
     """UTF-16LE runs that end in a NUL code unit and read as text, in order.  The
     pass runs over the reversed classes (built a stretch at a time, so that only one
@@ -754,8 +623,8 @@ def _utf16_ended(data: bytes) -> list[Span]:
         j = min(n, i + REV_STEP)
         rev[n - j : n - i] = data[i:j].translate(_T16)[::-1]
     ended: list[Span] = []
-    for start, end in _u16_spans(_U16_ENDED, _U16_ENDED_HEAD, rev, 0, 3):
-        s, e = n - end, n - start - 2  # the string, without its NUL
+    for m in _between_zeros(_U16_ENDED, rev, 0, 3):
+        s, e = n - m.end(), n - m.start() - 2  # the string, without its NUL
         if _utf16_text(data[s:e]):
             ended.append((s, e, "utf-16-le"))
     ended.reverse()
@@ -768,7 +637,8 @@ def _utf16(data: bytes, classes: bytes, ended: list[Span]) -> list[Span]:
     out: list[Span] = []
     i = 0
     text_classes = _TEXT_CLASSES
-    for s, e in _u16_spans(_U16_ASCII, _U16_ASCII_HEAD, classes, 1, 1):
+    for m in _between_zeros(_U16_ASCII, classes, 1, 1):
+        s, e = m.span()
         if s > 0 and classes[s - 1] in text_classes:
             s -= 1
         elif e - s - 1 >= 8:
