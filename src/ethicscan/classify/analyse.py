@@ -19,7 +19,7 @@ from ethicscan.classify.capability import (
     in_row_of_texts,
     promoted,
 )
-from ethicscan.classify.document import CONFIG_SUFFIXES, Document
+from ethicscan.classify.document import CONFIG_SUFFIXES, SHAPED_LINES, Document
 from ethicscan.classify.schema import Container, Place, parse_schema
 from ethicscan.classify.signals import SignalName
 from ethicscan.classify.symbols import demangled
@@ -101,11 +101,16 @@ def _analyse(
     text: str, path: str, catalogue: Catalogue, kind: TextKind, utf8: bytes | None, target: str
 ) -> list[Finding]:
     doc = Document(text, path, catalogue, "", kind, utf8=utf8)
-    term_matches = _outside_directives(doc, standing_terms(_term_matches(doc)))
+    shaped = _by_line_shape(doc)
+    if shaped is not None:
+        term_matches, lines = shaped
+    else:
+        term_matches = _outside_directives(doc, standing_terms(_term_matches(doc)))
     if not term_matches:
         return []
-    line_of = doc.line_of
-    lines = [line_of(m.start) for m in term_matches]
+    if shaped is None:
+        line_of = doc.line_of
+        lines = [line_of(m.start) for m in term_matches]
     if len(text) > FOCUSED:
         doc.focus_chars = _focus_chars(doc, [(m.start, m.end) for m in term_matches], lines)
     if len(text) > LARGE:
@@ -159,6 +164,18 @@ def _term_matches(doc: Document) -> list[Match[Term | Lookalike]]:
     if cands is not None:
         return terms.at(text, cands)
     return terms.find(text, doc.low)
+
+
+def _by_line_shape(doc: Document) -> tuple[list[Match[Term]], list[int]] | None:
+    """The standing term matches and their lines, as ``_analyse`` finds them otherwise,
+    matched once per line shape (``Lexicon.find_by_lines``), in a data text of many
+    lines (a log's records, a table's rows: its lines read alike) that holds no
+    inline suppression; else None."""
+    if doc.line_count < SHAPED_LINES or not doc.is_data:
+        return None
+    if mentions_marker(doc.text, doc.utf8):
+        return None  # (a directive's matches are dropped by position)
+    return doc.catalogue.terms.find_by_lines(doc.text, doc.low, standing_terms)
 
 
 def _outside_directives(doc: Document, matches: list[Match[Term]]) -> list[Match[Term]]:

@@ -21,6 +21,9 @@ from ethicscan.rules.catalogue import Catalogue, Category, context_words
 from ethicscan.rules.matcher import lower_same_length
 from ethicscan.rules.prefilter import prefilter_for
 
+# Fewer lines: a data text is matched whole (reading its lines' shapes costs more)
+SHAPED_LINES = 200
+
 PROSE_SUFFIXES = frozenset(
     {".md", ".markdown", ".rst", ".txt", ".adoc", ".html", ".htm", ".tex", ".org", ".rtf"}
 )
@@ -814,17 +817,27 @@ class Document:
         spans = self.focus_chars if self.focus_chars is not None else [(0, len(self.text))]
         pf = prefilter_for(self.catalogue)
         quotes = "`" in self.text and not self.is_prose  # code spans are possible at all
+        shaped = self.line_count >= SHAPED_LINES and self.is_data
         for lo, hi in spans:
             part = self.text[lo:hi] if self.focus_chars is not None else self.text
-            cands = pf.context_candidates(part, None if self.focus_chars else self.utf8)
-            if cands is not None:  # Hyperscan found where the words may be
-                found = self.catalogue.context.at(part, cands)
+            low = lower_same_length(part) if self.focus_chars is not None else self.low
+            # a data text's lines read alike: their words are found once a line shape
+            by_lines = (
+                self.catalogue.context.find_by_lines(part, low, context_words) if shaped else None
+            )
+            if by_lines is not None:
+                kept, lines_of = by_lines
+                first = self.line_of(lo)
             else:
-                low = lower_same_length(part) if self.focus_chars is not None else self.low
-                found = self.catalogue.context.find(part, low)
-            for m in context_words(found):
+                cands = pf.context_candidates(part, None if self.focus_chars else self.utf8)
+                if cands is not None:  # Hyperscan found where the words may be
+                    found = self.catalogue.context.at(part, cands)
+                else:
+                    found = self.catalogue.context.find(part, low)
+                kept = context_words(found)
+            for j, m in enumerate(kept):
                 w = m.key.payload
-                line = self.line_of(lo + m.start)
+                line = first + lines_of[j] if by_lines is not None else self.line_of(lo + m.start)
                 if quotes and self._in_cited_span(line, lo + m.start):
                     continue
                 out[w.category].append((line, w.text))
