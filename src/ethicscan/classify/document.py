@@ -820,10 +820,11 @@ class Document:
         shaped = self.line_count >= SHAPED_LINES and self.is_data
         for lo, hi in spans:
             part = self.text[lo:hi] if self.focus_chars is not None else self.text
-            low = lower_same_length(part) if self.focus_chars is not None else self.low
             # a data text's lines read alike: their words are found once a line shape
             by_lines = (
-                self.catalogue.context.find_by_lines(part, low, context_words) if shaped else None
+                self.catalogue.context.find_by_lines(part, self._low_of(part), context_words)
+                if shaped
+                else None
             )
             if by_lines is not None:
                 kept, lines_of = by_lines
@@ -833,7 +834,7 @@ class Document:
                 if cands is not None:  # Hyperscan found where the words may be
                     found = self.catalogue.context.at(part, cands)
                 else:
-                    found = self.catalogue.context.find(part, low)
+                    found = self.catalogue.context.find(part, self._low_of(part))
                 kept = context_words(found)
             for j, m in enumerate(kept):
                 w = m.key.payload
@@ -846,6 +847,11 @@ class Document:
             v.sort()
         placed.sort()
         return dict(out), placed
+
+    def _low_of(self, part: str) -> str:
+        """``part`` of the text (the whole text, or a span of its focus) low-cased as
+        the matcher reads it."""
+        return lower_same_length(part) if self.focus_chars is not None else self.low
 
     def _in_cited_span(self, line: int, pos: int) -> bool:
         """Is ``pos`` inside a code span of a comment (``FaceAttributes``)?  Documentation
