@@ -78,35 +78,31 @@ def test_lines_of_one_shape_are_matched_as_the_whole_text_matches_them(
         assert shared == _whole(lex, text, kept)  # type: ignore[arg-type]
 
 
-def test_a_key_with_a_number_that_stands_alone_keeps_its_lines_apart() -> None:
-    """``formula 1``'s digit can be a number standing alone: a line that may hold it is
-    its own shape (masked, ``car formula 5`` would hand its no match to ``formula
-    1``'s line, or the other way round)."""
-    for key in ("formula 1", "formula-1", "size 1.5"):
+def test_a_key_with_digits_keeps_its_lines_apart() -> None:
+    """``formula 1``'s digit can be any line's: a line whose shape may hold the key is
+    its own shape (else ``car formula 5`` would hand its no match to ``formula 1``'s
+    line, or the other way round), and so is one that may hold ``rac1p``."""
+    for key in ("formula 1", "formula-1", "size 1.5", "rac1p", "12"):
         lex = Lexicon([Key(key, key, True), Key("race", "race", True)])
-        assert lex._line_safe and lex._unsafe
-        lines = [f"race car formula {n}" for n in (5, 1, 7, 1)] + ["size 1.5", "size 2.5"]
-        lines = lines * (matcher.LINES_CHECKED // 3)
-        text = "\n".join(lines.replace("formula ", key.split("1")[0]) for lines in lines)
+        assert lex._digit_keys is not None and lex._digit_keys.search(line_shape(key))
+        head = key.split("1")[0]
+        lines = [f"race car {head}{n}" for n in (5, 1, 7, 1)] + ["size 1.5", "size 2.5"]
+        lines += ["rac1p", "rac2p", "n 12", "n 34"]
+        text = "\n".join(lines * (matcher.LINES_CHECKED // 3))
         got = _by_lines(lex, text, list)  # type: ignore[arg-type]
         assert got == _whole(lex, text, list)  # type: ignore[arg-type]
         assert any(k.text == key for *_, k in got or [])
 
 
-def test_which_keys_make_a_line_its_own_shape() -> None:
-    def safe(*keys: Key[str]) -> tuple[bool, tuple[str, ...]]:
-        return matcher._line_safe(keys)
+def test_which_keys_keep_lines_apart() -> None:
+    def safe(*texts: str, **touch: tuple[str, ...]) -> str | None:
+        got = matcher._line_safe([Key(t, t, t.isascii(), **touch) for t in texts])
+        return None if got is None else got.pattern
 
-    # digits touched by a letter of the key: never a number that stands alone
-    assert safe(*(Key(t, t, True) for t in ("rac1p", "hl7", "iso3166", "x_1", "gat1400"))) == (
-        True,
-        (),
-    )
-    assert safe(Key("formula 1", "", True)) == (True, ("formula ",))
-    assert safe(Key("1.5 race", "", True)) == (True, (" race",))
-    assert safe(Key("12", "", True))[0] is False  # only digits: any number may be one
-    assert safe(Key("维族", "", False, not_after=("1",)))[0] is False
-    assert safe(Key("维族", "", False, not_before=("\n",)))[0] is False
+    assert safe("race", "维族") == "(?!)"  # no key has digits: every line is its shape
+    assert safe("rac1p", "formula 1", "race") == "formula\\ 0|rac0p"
+    assert safe("维族", not_after=("1",)) is None
+    assert safe("维族", not_before=("\n",)) is None
 
 
 def test_lines_that_differ_but_in_numbers_are_matched_apart() -> None:
@@ -139,7 +135,7 @@ def test_a_line_shape_is_matched_once(monkeypatch: pytest.MonkeyPatch) -> None:
     assert got is not None and len(got) == 2000
     # two shapes a number of digits, and the empty line after the last line break
     assert len(calls) == len({line_shape(x) for x in text.split("\n")}) == 9
-    assert line_shape('{"id": 17, "p": 0.3, "v2": 5}') == '{"id": 00, "p": 0.0, "v2": 0}'
+    assert line_shape('{"id": 17, "p": 0.3, "v2": 5}') == '{"id": 00, "p": 0.0, "v0": 0}'
 
 
 def test_lines_that_do_not_read_alike_are_matched_whole() -> None:

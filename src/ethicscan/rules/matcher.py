@@ -117,7 +117,7 @@ class Lexicon(Generic[P]):
         for text, ks in table.items():
             self._automaton.add_word(text, (len(text), tuple(ks)))
         self.size = len(table)
-        self._line_safe, self._unsafe = _line_safe(keys)
+        self._digit_keys = _line_safe(keys)
         if table:
             self._automaton.make_automaton()
 
@@ -153,38 +153,40 @@ class Lexicon(Generic[P]):
     ) -> tuple[list[Match[Q]], list[int]] | None:
         """``kept(self.find(text, low))``, with the line of each match (the line breaks
         before it), for a text of lines that read alike: each line is matched alone, and
-        once per line shape (its numbers masked, :func:`line_shape`), its matches then
-        copied with the line's offset.  ``kept`` is a filter that reads each line's
-        matches apart from the others' (overlaps and nesting: no match holds a line
-        break) and keeps the order by start.  None when too few lines share a shape
-        (every LINES_CHECKED lines, more than half of them were new): the caller then
-        matches the text whole.
+        once per line shape (its digits written as zeros, :func:`line_shape`), its
+        matches then copied with the line's offset.  ``kept`` is a filter that reads
+        each line's matches apart from the others' (overlaps and nesting: no match holds
+        a line break) and keeps the order by start.  None when too few lines share a
+        shape (every LINES_CHECKED lines, more than half of them were new): the caller
+        then matches the text whole.
 
         Exact: a match and its judgement read the text of its line and the line breaks
         each side, no more (:func:`_judge` reads one character each side; no key, and
-        no text a key may not touch, holds a line break); a line's low-cased text is
-        the same slice of ``low``; two lines of one shape differ only in the digits of
-        numbers that stand alone, which no key can hold but the ones ``_unsafe`` names
-        (a line that may hold one of those is its own shape), and which read as digits
-        to every judgement (:func:`_line_safe`)."""
-        if not self._line_safe:
+        no text a key may not touch, holds a line break), and a line's low-cased text is
+        the same slice of ``low``.  Two lines of one shape differ only in which digit
+        stands where: a key without a digit matches both alike (every judgement reads a
+        digit as a digit, and no text a key may not touch holds one), and a line where a
+        key with digits may match (its text with zeros for digits is in the line's
+        shape) is its own shape (:func:`_line_safe`)."""
+        if self._digit_keys is None:
             return None
+        digit_keys = self._digit_keys.search
         shapes: dict[str, tuple[tuple[int, int, Key[Q]], ...]] = {}
-        unsafe = self._unsafe
         out: list[Match[Q]] = []
         lines: list[int] = []
         new = pos = 0
-        for i, seg in enumerate(text.split("\n")):
+        low_shape = low.translate(_DIGITS)
+        segments = text.split("\n")
+        keys = text.translate(_DIGITS).split("\n")  # (the same line breaks)
+        for i, (seg, key) in enumerate(zip(segments, keys, strict=True)):
             n = len(seg)
-            lowseg = low[pos : pos + n]
-            key = seg
-            if _DIGIT.search(seg) is not None and not (unsafe and any(u in lowseg for u in unsafe)):
-                key = _NUMBER.sub(_zeroed, seg)
+            if key != seg and digit_keys(low_shape, pos, pos + n) is not None:
+                key = seg  # a key with digits may match: the line is its own shape
             got = shapes.get(key)
             if got is None:
                 new += 1
                 got = shapes[key] = tuple(
-                    (m.start, m.end, m.key) for m in kept(self.find(seg, lowseg))
+                    (m.start, m.end, m.key) for m in kept(self.find(seg, low[pos : pos + n]))
                 )
             if got:
                 for s, e, k in got:
@@ -215,51 +217,34 @@ def _judge(text: str, start: int, end: int, keys: Iterable[Key[P]], out: list[Ma
         out.append(Match(start, end, key))
 
 
-# A number standing alone: no word character or dot touches it (``"age":45``, ``0.3``);
-# lines that differ only in such numbers' digits are one shape for the matcher
-_NUMBER = re.compile(r"(?<![\w.])[0-9]+(?:\.[0-9]+)?(?![\w.])")
 _DIGIT = re.compile("[0-9]")
-_DIGITS = str.maketrans("0123456789", "0000000000")
-_DIGIT_RUN = re.compile(r"[0-9.]*[0-9][0-9.]*")
+_DIGITS = str.maketrans("123456789", "000000000")
 LINES_CHECKED = 256  # lines, between two checks that they read alike
 
 
-def _zeroed(m: re.Match[str]) -> str:
-    return m.group(0).translate(_DIGITS)
-
-
 def line_shape(line: str) -> str:
-    """``line`` with each number that stands alone written with zeros."""
-    return _NUMBER.sub(_zeroed, line) if _DIGIT.search(line) else line
+    """``line`` with each digit written as a zero: what lines of one shape share."""
+    return line.translate(_DIGITS)
 
 
-def _line_safe(keys: Sequence[Key[P]]) -> tuple[bool, tuple[str, ...]]:
-    """Whether lines of one shape (:func:`line_shape`) are matched alike by ``keys``,
-    and the texts that make a line its own shape.  A key's digits are part of a number
-    that stands alone only where a run of digits and dots in the key is touched by no
-    letter (or ``_``) of the key (``formula 1``; ``rac1p``'s and ``hl7``'s cannot be):
-    a line holding such a key's text up to the digits is not masked.  A key that is
-    only such digits, a line break in a key, or a digit or line break in a text a key
-    may not touch, and no line is."""
-    unsafe: list[str] = []
+def _line_safe(keys: Sequence[Key[P]]) -> re.Pattern[str] | None:
+    """Where a line's shape (:func:`line_shape`) may hold one of ``keys`` that has
+    digits (``rac1p``, ``formula 1``), searched in the shape of its low-cased text (a
+    line where one may match is its own shape; a pattern that finds nothing when none
+    has digits); None when lines of one shape may be matched apart whatever they hold:
+    a key holds a line break, or a text a key may not touch holds a digit or a line
+    break."""
+    digits: list[str] = []
     for key in keys:
-        t = key.text
-        if "\n" in t or any(_DIGIT.search(x) or "\n" in x for x in key.not_after + key.not_before):
-            return False, ()
-        for m in _DIGIT_RUN.finditer(t):
-            a, b = m.start(), m.end()
-            if (a > 0 and _lettered(t[a - 1])) or (b < len(t) and _lettered(t[b])):
-                continue  # the run is touched by a letter: no number that stands alone
-            part = max(_DIGIT_RUN.split(t), key=len)
-            if not part:
-                return False, ()
-            unsafe.append(part)
-    return True, tuple(dict.fromkeys(unsafe))
-
-
-def _lettered(c: str) -> bool:
-    """A word character but a digit (what keeps a number from standing alone)."""
-    return (c.isalnum() or c == "_") and not ("0" <= c <= "9")
+        if "\n" in key.text or any(
+            _DIGIT.search(x) or "\n" in x for x in key.not_after + key.not_before
+        ):
+            return None
+        if _DIGIT.search(key.text):
+            digits.append(line_shape(key.text))
+    if not digits:
+        return re.compile("(?!)")
+    return re.compile("|".join(map(re.escape, sorted(set(digits), key=lambda d: (-len(d), d)))))
 
 
 def _touch_ok(text: str, start: int, end: int, key: Key[P]) -> bool:
