@@ -2049,6 +2049,8 @@ class SharedWork:
         self.shapes: dict[int, tuple[str, str, object] | None] = {}
         self.shape_facts: dict[str, tuple[object, ...] | None] = {}  # masked line -> facts
         self.heads: dict[int, tuple[bool, bool, bool, bool]] = {}  # line -> _head_facts
+        # line -> each of _head_facts true of one of the other lines of its record
+        self.around: dict[int, tuple[bool, ...]] = {}
         self.terms: dict[int, _TermKey] = {}  # id of a term -> _term_key
         self.glosses: bool | None = None  # does the text hold a gloss's word
         self.definitions = False  # ... "def" or "function"
@@ -2295,11 +2297,25 @@ def _line_facts(doc: Document, work: SharedWork, i: int, own: tuple[object, ...]
 
 def _on_a_head_around(doc: Document, work: SharedWork, i: int, fact: int) -> bool:
     """Is ``_head_facts``' ``fact`` true of a line of line ``i``'s record but its own
-    (the 2 lines each side)?"""
-    n = doc.line_count
-    return any(
-        _head_facts(doc, work, j)[fact] for j in range(max(0, i - 2), min(n, i + 3)) if j != i
-    )
+    (the 2 lines each side)?  Each fact of the four is read once a line, for both."""
+    got = work.around.get(i)
+    if got is None:
+        got = work.around[i] = tuple(
+            map(
+                any,
+                zip(
+                    *(
+                        _head_facts(doc, work, j)
+                        for j in range(max(0, i - 2), min(doc.line_count, i + 3))
+                        if j != i
+                    ),
+                    strict=True,
+                ),
+            )
+        )
+        if not got:
+            got = work.around[i] = (False, False, False, False)  # a text of one line
+    return got[fact]
 
 
 def _term_key(term: Term) -> _TermKey:

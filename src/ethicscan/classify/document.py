@@ -811,9 +811,12 @@ class Document:
     @cached_property
     def _context_words(
         self,
-    ) -> tuple[dict[str, list[tuple[int, str]]], list[tuple[int, str, str]]]:
+    ) -> tuple[
+        dict[str, list[tuple[int, str]]], list[tuple[int, str, str]], list[tuple[int, str, str]]
+    ]:
         out: dict[str, list[tuple[int, str]]] = defaultdict(list)
         placed: list[tuple[int, str, str]] = []
+        rows: list[tuple[int, str, str]] = []  # (line, word, category), by position
         spans = self.focus_chars if self.focus_chars is not None else [(0, len(self.text))]
         pf = prefilter_for(self.catalogue)
         quotes = "`" in self.text and not self.is_prose  # code spans are possible at all
@@ -843,10 +846,11 @@ class Document:
                     continue
                 out[w.category].append((line, w.text))
                 placed.append((lo + m.start, w.category, w.text))
+                rows.append((line, w.text, w.category))
         for v in out.values():
             v.sort()
         placed.sort()
-        return dict(out), placed
+        return dict(out), placed, rows
 
     def _low_of(self, part: str) -> str:
         """``part`` of the text (the whole text, or a span of its focus) low-cased as
@@ -885,8 +889,11 @@ class Document:
 
     @cached_property
     def _events(self) -> tuple[list[int], list[tuple[str, str]]]:
-        """Every context word as (line), (category, word), sorted by line then word."""
-        rows = sorted((ln, w, c) for c, v in self.context.items() for ln, w in v)
+        """Every context word as (line), (category, word), sorted by line then word.
+        (The rows of ``context``, found in order of position: sorted in a few passes,
+        since their lines are in order already.)"""
+        rows = self._context_words[2]
+        rows.sort()
         return [r[0] for r in rows], [(r[2], r[1]) for r in rows]
 
     def window(self, first: int, last: int) -> dict[str, list[str]]:
