@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import gc
+import operator
 import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -667,10 +668,13 @@ _Draft = tuple[
 ]
 
 
+_SORT_KEY = operator.itemgetter(0, 1, 2, 3)  # a draft's (path, line, column, rule)
+
+
 def _finished(drafts: list[_Draft]) -> list[Finding]:
     """The findings of ``drafts``, sorted and fingerprinted as ``with_fingerprints``
     sorts and fingerprints them, each made once."""
-    drafts.sort(key=lambda x: (x[0], x[1], x[2], x[3]))  # Finding.sort_key
+    drafts.sort(key=_SORT_KEY)  # Finding.sort_key
     fps = fingerprints_of((x[3], x[0], x[10].term, x[10].snippet) for x in drafts)
     return [
         Finding(r, t, c, b, s, conf, loc, ev, sig, refs, fp, None, None, score)
