@@ -2185,8 +2185,14 @@ def _zeroed(m: re.Match[str]) -> str:
 
 
 def masked(text: str) -> str:
-    """``text`` with each number that stands alone written with zeros."""
-    return _NUMBER.sub(_zeroed, text) if _DIGIT.search(text) else text
+    """``text`` with each number that stands alone written with zeros.  Where every
+    digit stands in such a number (a log's ids, ages and scores), that is every digit
+    written as a zero: one translation, not a call a number."""
+    if _DIGIT.search(text) is None:
+        return text
+    if _DIGIT.search(_NUMBER.sub("", text)) is None:
+        return text.translate(_DIGITS)
+    return _NUMBER.sub(_zeroed, text)
 
 
 def _shape_facts(doc: Document, line: str) -> tuple[object, ...] | None:
