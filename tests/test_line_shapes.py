@@ -190,3 +190,26 @@ def test_a_text_with_a_suppression_is_matched_whole(
     shared, (whole, _) = _findings_both_ways(monkeypatch, catalogue, text, "logs/a.jsonl")
     assert shared == whole
     assert analyse_module._by_line_shape(Document(text, "logs/a.jsonl", catalogue)) is None
+
+
+@pytest.mark.parametrize("path", ["a.py", "b.js", "c.sql", "d.jsonl", "e.yaml", "f.md"])
+def test_a_line_s_hits_are_in_a_comment_as_each_one_is(catalogue: Catalogue, path: str) -> None:
+    """``_InComment`` asks a line once when it is no comment and holds no marker; every
+    hit's answer is still ``in_comment``'s own (markers before, after and between the
+    hits, in quotes or not, block comments and docstrings running over lines)."""
+    rng = random.Random(path)
+    bits = ["race", "x = 1", " // ", " # ", " -- ", '"', "'", " /* ", " */ ", '"""', "ethnicity"]
+    lines = ["".join(rng.choice(bits) for _ in range(rng.randint(0, 8))) for _ in range(400)]
+    text = "\n".join(lines) + "\n"
+    doc = Document(text, path, catalogue)
+    asked = analyse_module._InComment(doc)
+    hits = []
+    start = 0
+    for i, line in enumerate(lines):
+        hits += [(i, start + j) for j in range(len(line)) if line.startswith(("race", "ethn"), j)]
+        start += len(line) + 1
+    assert len(hits) > 100
+    fresh = Document(text, path, catalogue)
+    got = [asked(pos, i) for i, pos in hits]
+    assert got == [fresh.in_comment(pos, i) for i, pos in hits]
+    assert sum(got) > 0 and (sum(got) < len(got) or path.endswith(".md"))  # (prose)

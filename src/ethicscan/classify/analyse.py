@@ -116,7 +116,7 @@ def _analyse(
         doc.focus_chars = _focus_chars(doc, [(m.start, m.end) for m in term_matches], lines)
     if len(text) > LARGE:
         doc.focus = _focus(doc, lines)
-    in_comment = doc.in_comment
+    in_comment = _InComment(doc)
     hits = [
         Hit(m.key.payload, m.start, m.end, line, in_comment(m.start, line))
         for m, line in zip(term_matches, lines, strict=True)
@@ -146,6 +146,24 @@ def _analyse(
     drafts += _definition_findings(doc, decided, make)
     drafts += _face_input_findings(doc, decided, make)
     return _finished(drafts)
+
+
+class _InComment:
+    """``doc.in_comment(pos, line)`` for the hits of a text in order: a line that is no
+    comment and holds no comment marker has none of its hits in one, asked once for
+    all of them (a log's line holds several)."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.line = -1
+        self.plain = False
+
+    def __call__(self, pos: int, line: int) -> bool:
+        doc = self.doc
+        if line != self.line:
+            self.line = line
+            self.plain = not doc.comment_lines[line] and not doc.has_marker(line)
+        return False if self.plain else doc.in_comment(pos, line)
 
 
 def _needs_met(doc: Document, term: Term) -> bool:

@@ -531,7 +531,7 @@ class Document:
             li = self.line_of(pos)
         if self.comment_lines[li]:
             return True
-        if not self._has_marker(li):
+        if not self.has_marker(li):
             return False  # no comment marker anywhere on the line: none before ``pos``
         start = self.line_start(li)
         col = pos - start
@@ -550,7 +550,7 @@ class Document:
                 return True
         return False
 
-    def _has_marker(self, li: int) -> bool:
+    def has_marker(self, li: int) -> bool:
         """Does line ``li`` hold any comment marker :meth:`in_comment` looks for?  Asked
         once per line: the hits of a line share the answer."""
         got = self._markers.get(li)
