@@ -7,11 +7,13 @@ reads."""
 from __future__ import annotations
 
 import random
+from typing import Any
 
 import pytest
 
 from ethicscan.classify import analyse as analyse_module
-from ethicscan.classify.analyse import analyse
+from ethicscan.classify import shape
+from ethicscan.classify.analyse import SHAPED_LINES, analyse
 from ethicscan.classify.document import Document
 from ethicscan.rules import matcher
 from ethicscan.rules.catalogue import Catalogue, context_words, load_catalogue, standing_terms
@@ -136,6 +138,8 @@ def test_a_line_shape_is_matched_once(monkeypatch: pytest.MonkeyPatch) -> None:
     # two shapes a number of digits, and the empty line after the last line break
     assert len(calls) == len({line_shape(x) for x in text.split("\n")}) == 9
     assert line_shape('{"id": 17, "p": 0.3, "v2": 5}') == '{"id": 00, "p": 0.0, "v0": 0}'
+    # other scripts, their own digits and a lone surrogate kept
+    assert line_shape("民族 12 ٣ \udc80 x9") == "民族 00 ٣ \udc80 x0"
 
 
 def test_lines_that_do_not_read_alike_are_matched_whole() -> None:
@@ -182,14 +186,43 @@ def test_a_data_text_matched_by_line_shape_has_the_same_findings(
 def test_a_text_with_a_suppression_is_matched_whole(
     monkeypatch: pytest.MonkeyPatch, catalogue: Catalogue
 ) -> None:
-    """A directive's matches are dropped by where they stand: such a text's terms are
-    matched whole (its context words still by shape)."""
-    lines = [f'{{"id": {i}, "race": "asian"}}' for i in range(300)]
+    """A directive's matches are dropped by where they stand: such a text is matched
+    whole."""
+    lines = [f'{{"id": {i}, "race": "asian"}}' for i in range(1500)]
+    plain = "\n".join(lines) + "\n"
     lines[150] += "  # ethicscan: ignore[race] reviewed"
     text = "\n".join(lines) + "\n"
     shared, (whole, _) = _findings_both_ways(monkeypatch, catalogue, text, "logs/a.jsonl")
     assert shared == whole
-    assert analyse_module._by_line_shape(Document(text, "logs/a.jsonl", catalogue)) is None
+    by_shape = analyse_module._by_line_shape
+    assert by_shape(Document(plain, "logs/a.jsonl", catalogue), None) is not None
+    assert by_shape(Document(text, "logs/a.jsonl", catalogue), None) is None
+
+
+def test_only_a_text_dense_in_terms_is_read_for_its_shape(
+    monkeypatch: pytest.MonkeyPatch, catalogue: Catalogue
+) -> None:
+    """Whether a text is data is read (some 0.4 ms a text) only where matching by shape
+    may pay: a text of many lines with as many candidates, or, without the prefilter,
+    a long one.  A text of few terms is matched whole without asking."""
+    asked: list[int] = []
+    real = shape.is_data_text
+
+    def counting(*args: Any) -> bool:
+        asked.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(shape, "is_data_text", counting)
+    by_shape = analyse_module._by_line_shape
+    few = "".join(f'{{"id": {i}, "x": "y"}}\n' for i in range(400)) + '{"race": "asian"}\n'
+    cands = [(0, "race")] * (SHAPED_LINES - 1)
+    assert by_shape(Document(few, "logs/a.jsonl", catalogue), cands) is None
+    assert by_shape(Document(few, "logs/a.jsonl", catalogue), None) is None  # short
+    assert not asked
+    dense = "".join(f'{{"id": {i}, "race": "asian"}}\n' for i in range(400))
+    assert by_shape(Document(dense, "logs/a.jsonl", catalogue), cands * 2) is not None
+    assert asked
+    assert by_shape(Document(dense * 4, "logs/a.jsonl", catalogue), None) is not None
 
 
 @pytest.mark.parametrize("path", ["a.py", "b.js", "c.sql", "d.jsonl", "e.yaml", "f.md"])

@@ -20,7 +20,7 @@ from ethicscan.classify.capability import (
     in_row_of_texts,
     promoted,
 )
-from ethicscan.classify.document import CONFIG_SUFFIXES, SHAPED_LINES, Document
+from ethicscan.classify.document import CONFIG_SUFFIXES, Document
 from ethicscan.classify.schema import Container, Place, parse_schema
 from ethicscan.classify.signals import SignalName
 from ethicscan.classify.symbols import demangled
@@ -102,11 +102,13 @@ def _analyse(
     text: str, path: str, catalogue: Catalogue, kind: TextKind, utf8: bytes | None, target: str
 ) -> list[Finding]:
     doc = Document(text, path, catalogue, "", kind, utf8=utf8)
-    shaped = _by_line_shape(doc)
+    cands = prefilter_for(doc.catalogue).candidates(text, doc.utf8)
+    shaped = _by_line_shape(doc, cands)
     if shaped is not None:
         term_matches, lines = shaped
+        doc.by_line_shape = True  # (its context words too)
     else:
-        term_matches = _outside_directives(doc, standing_terms(_term_matches(doc)))
+        term_matches = _outside_directives(doc, standing_terms(_term_matches(doc, cands)))
     if not term_matches:
         return []
     if shaped is None:
@@ -173,24 +175,38 @@ def _needs_met(doc: Document, term: Term) -> bool:
     return any(doc.context.get(c) or doc.path_context.get(c) for c in term.needs)
 
 
-def _term_matches(doc: Document) -> list[Match[Term | Lookalike]]:
-    """The matcher's matches.  The prefilter's own pass names the candidates (a key
-    at an identifier start), so the automaton never walks the text; without
-    Hyperscan it does."""
+def _term_matches(
+    doc: Document, cands: list[tuple[int, str]] | None
+) -> list[Match[Term | Lookalike]]:
+    """The matcher's matches.  The prefilter's own pass names the candidates
+    (``cands``: a key at an identifier start), so the automaton never walks the text;
+    without Hyperscan (``cands`` None) it does."""
     text = doc.text
     terms = doc.catalogue.terms
-    cands = prefilter_for(doc.catalogue).candidates(text, doc.utf8)
     if cands is not None:
         return terms.at(text, cands)
     return terms.find(text, doc.low)
 
 
-def _by_line_shape(doc: Document) -> tuple[list[Match[Term]], list[int]] | None:
+# Fewer lines (or fewer candidate terms): a text is matched whole, as it costs little
+SHAPED_LINES = 200
+
+
+def _by_line_shape(
+    doc: Document, cands: list[tuple[int, str]] | None
+) -> tuple[list[Match[Term]], list[int]] | None:
     """The standing term matches and their lines, as ``_analyse`` finds them otherwise,
     matched once per line shape (``Lexicon.find_by_lines``), in a data text of many
     lines (a log's records, a table's rows: its lines read alike) that holds no
-    inline suppression; else None."""
-    if doc.line_count < SHAPED_LINES or not doc.is_data:
+    inline suppression; else None.  Only a text dense in terms is asked whether it is
+    data (reading its shape costs some 0.4 ms a text): one where the prefilter names
+    a candidate for each of SHAPED_LINES lines at least, or, without the prefilter,
+    one of FOCUSED characters at least."""
+    if doc.line_count < SHAPED_LINES:
+        return None
+    if len(cands) < SHAPED_LINES if cands is not None else len(doc.text) < FOCUSED:
+        return None  # few terms, or a short text: matched whole at little cost
+    if not doc.is_data:
         return None
     if mentions_marker(doc.text, doc.utf8):
         return None  # (a directive's matches are dropped by position)

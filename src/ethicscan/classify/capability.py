@@ -2186,12 +2186,12 @@ def _zeroed(m: re.Match[str]) -> str:
 
 def masked(text: str) -> str:
     """``text`` with each number that stands alone written with zeros.  Where every
-    digit stands in such a number (a log's ids, ages and scores), that is every digit
-    written as a zero: one translation, not a call a number."""
+    digit of an ASCII text stands in such a number (a log's ids, ages and scores), that
+    is every digit written as a zero: one translation, not a call a number."""
     if _DIGIT.search(text) is None:
         return text
-    if _DIGIT.search(_NUMBER.sub("", text)) is None:
-        return text.translate(_DIGITS)
+    if text.isascii() and _DIGIT.search(_NUMBER.sub("", text)) is None:
+        return text.translate(_DIGITS)  # (other scripts' text is read a character a time)
     return _NUMBER.sub(_zeroed, text)
 
 

@@ -21,9 +21,6 @@ from ethicscan.rules.catalogue import Catalogue, Category, context_words
 from ethicscan.rules.matcher import lower_same_length
 from ethicscan.rules.prefilter import prefilter_for
 
-# Fewer lines: a data text is matched whole (reading its lines' shapes costs more)
-SHAPED_LINES = 200
-
 PROSE_SUFFIXES = frozenset(
     {".md", ".markdown", ".rst", ".txt", ".adoc", ".html", ".htm", ".tex", ".org", ".rtf"}
 )
@@ -190,6 +187,9 @@ class Document:
     # Work the classifier shares between the hits of this text (capability.SharedWork),
     # made on first use.
     shared: object = field(default=None, init=False, repr=False, compare=False)
+    # Its lines read alike: its terms were matched once per line shape, and so are its
+    # context words (``Lexicon.find_by_lines``; set by the classifier).
+    by_line_shape: bool = field(default=False, init=False, repr=False, compare=False)
 
     @property
     def low(self) -> str:
@@ -820,7 +820,7 @@ class Document:
         spans = self.focus_chars if self.focus_chars is not None else [(0, len(self.text))]
         pf = prefilter_for(self.catalogue)
         quotes = "`" in self.text and not self.is_prose  # code spans are possible at all
-        shaped = self.line_count >= SHAPED_LINES and self.is_data
+        shaped = self.by_line_shape
         for lo, hi in spans:
             part = self.text[lo:hi] if self.focus_chars is not None else self.text
             # a data text's lines read alike: their words are found once a line shape

@@ -175,9 +175,9 @@ class Lexicon(Generic[P]):
         out: list[Match[Q]] = []
         lines: list[int] = []
         new = pos = 0
-        low_shape = low.translate(_DIGITS)
+        low_shape = line_shape(low)
         segments = text.split("\n")
-        keys = text.translate(_DIGITS).split("\n")  # (the same line breaks)
+        keys = line_shape(text).split("\n")  # (the same line breaks)
         for i, (seg, key) in enumerate(zip(segments, keys, strict=True)):
             n = len(seg)
             if key != seg and digit_keys(low_shape, pos, pos + n) is not None:
@@ -222,9 +222,17 @@ _DIGITS = str.maketrans("123456789", "000000000")
 LINES_CHECKED = 256  # lines, between two checks that they read alike
 
 
+_BYTE_DIGITS = bytes.maketrans(b"123456789", b"000000000")
+
+
 def line_shape(line: str) -> str:
-    """``line`` with each digit written as a zero: what lines of one shape share."""
-    return line.translate(_DIGITS)
+    """``line`` with each digit written as a zero: what lines of one shape share.  (A
+    text of other scripts through its UTF-8 bytes, where a digit is its own byte:
+    ``str.translate`` looks each of its characters up.)"""
+    if line.isascii():
+        return line.translate(_DIGITS)
+    raw = line.encode("utf-8", "surrogatepass")
+    return raw.translate(_BYTE_DIGITS).decode("utf-8", "surrogatepass")
 
 
 def _line_safe(keys: Sequence[Key[P]]) -> re.Pattern[str] | None:
