@@ -258,6 +258,9 @@ class _FindingTexts:
         self._blocks: dict[int, tuple[object, str]] = {}
         self._values: dict[object, str] = {}
         self._members: dict[tuple[int, ...], tuple[tuple[Signal, ...], str]] = {}
+        # the last snippet written, and its text: the findings of a line come one after
+        # another and share their snippet (the same string)
+        self._snippet: tuple[str, str] = ("", '""')
 
     def block(
         self, obj: object, make: Callable[[], Any], exact: Callable[[], object] | None = None
@@ -327,6 +330,12 @@ class _FindingTexts:
                 f',\n        "language": {_str(ev.language)},'
                 f'\n        "gloss": {_str(ev.gloss)}\n      }},',
             )
+        last = self._snippet
+        if ev.snippet is last[0]:
+            snippet = last[1]
+        else:
+            snippet = _str(ev.snippet)
+            self._snippet = (ev.snippet, snippet)
         sig, refs = f.signals, f.refs
         got = self._blocks.get(id(sig))
         signals = got[1] if got is not None and got[0] is sig else self._signals(sig)
@@ -342,7 +351,7 @@ class _FindingTexts:
             f'{head}{_scalar(f.confidence)},\n      "score": {_scalar(f.score)},'
             f'{place}{_scalar(loc.line)},\n        "column": {_scalar(loc.column)},'
             f"\n        {rest}\n      }},"
-            f"{term[0]}{_str(ev.snippet)}{term[1]}"
+            f"{term[0]}{snippet}{term[1]}"
             f'\n      "signals": {signals},'
             f'\n      "refs": {refs_text},'
             f'\n      "fingerprint": {_str(f.fingerprint)},'
