@@ -162,6 +162,7 @@ def check_face_log() -> bool:
 # The classifier's phases, as (label, module, function): cumulative CPU of each.
 PHASES = (
     ("matching", "classify/analyse.py", "_term_matches"),
+    ("matching", "classify/analyse.py", "_by_line_shape"),
     ("matching", "classify/document.py", "_context_words"),
     ("neighbours", "classify/analyse.py", "_link_neighbours"),
     ("decide", "classify/capability.py", "decide"),

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from ethicscan import atomic
 from ethicscan.atomic import write_atomic
 
 
@@ -27,6 +28,16 @@ def test_text_and_bytes_and_modes(tmp_path: Path) -> None:
     assert (tmp_path / "k.bin").read_bytes() == b"\x00\x01"
     assert stat.S_IMODE((tmp_path / "k.bin").stat().st_mode) == 0o600
     assert sorted(p.name for p in tmp_path.iterdir()) == ["k.bin", "r.txt"]
+
+
+def test_a_text_in_parts_is_written_joined(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(atomic, "PARTS_AT_ONCE", 3)
+    parts = [f"{i}: ethnicité\n" for i in range(10)] + ["", "\ufffd 民族"]
+    write_atomic(tmp_path / "r.txt", parts)
+    assert (tmp_path / "r.txt").read_bytes() == "".join(parts).encode()
+    write_atomic(tmp_path / "e.txt", [])
+    assert (tmp_path / "e.txt").read_bytes() == b""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["e.txt", "r.txt"]
 
 
 def test_a_failed_write_keeps_the_old_file_and_leaves_nothing(

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from ethicscan import ScanOptions, scan
+from ethicscan.cli import main
 from ethicscan.kinds import TargetKind
 from ethicscan.model import (
     Basis,
@@ -33,7 +34,7 @@ from ethicscan.model import (
     Target,
     Trait,
 )
-from ethicscan.report.json import render, to_dict, valid
+from ethicscan.report.json import render, render_parts, to_dict, valid
 
 # strings a report may carry: non-ASCII, quotes and backslashes, control characters,
 # the line breaks JSON leaves alone, lone surrogates (a file name that is not UTF-8)
@@ -151,6 +152,18 @@ def test_a_scan_s_report_is_what_the_standard_encoder_writes(tmp_path: Path) -> 
     result = scan([str(folder)], ScanOptions(jobs=1))
     assert len(result.findings) > 50
     assert render(result) == _reference(result)
+    # in parts, a finding a part, as the command line writes it to a file
+    parts = render_parts(result)
+    assert "".join(parts) == _reference(result)
+    assert len(parts) > 2 * len(result.findings)
+    out = folder / "report.json"
+    assert main(["scan", str(folder), "-q", "-j", "1", "--format", "json", "-o", str(out)]) == 1
+    written = out.read_text(encoding="utf-8")
+    assert written.count('"fingerprint"') == len(result.findings)
+    moment = ('"started"', '"seconds"')  # the scan's own moment and duration
+    assert [x for x in written.split("\n") if not x.strip().startswith(moment)] == [
+        x for x in render(result).split("\n") if not x.strip().startswith(moment)
+    ]
 
 
 def test_signals_equal_in_python_but_written_apart_stay_apart() -> None:

@@ -307,7 +307,9 @@ def test_analysis_from_candidates_equals_walking_the_text(
         for path in ("bundle.py", "bundle.js", "dump.json"):
             fast = an.analyse(text, path, CAT)
             monkeypatch.setattr(
-                an, "_term_matches", lambda doc: doc.catalogue.terms.find(doc.text, doc.low)
+                an,
+                "_term_matches",
+                lambda doc, cands: doc.catalogue.terms.find(doc.text, doc.low),
             )
             full = an.analyse(text, path, CAT)
             monkeypatch.undo()

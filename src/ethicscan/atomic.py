@@ -6,19 +6,24 @@ import contextlib
 import os
 import stat
 import tempfile
+from typing import BinaryIO
+
+# Parts of a text written at once (joined, encoded): a few MB, whatever the text's size
+PARTS_AT_ONCE = 1024
 
 from ethicscan import interrupt
 
 
 def write_atomic(
     path: str | os.PathLike[str],
-    data: str | bytes,
+    data: str | bytes | list[str],
     *,
     prefix: str = ".ethicscan-",
     private: bool = False,
     durable: bool = False,
 ) -> None:
-    """Write ``data`` (text as UTF-8) to ``path`` through a temporary file beside it,
+    """Write ``data`` (text as UTF-8; a list of strings: their text joined, encoded
+    PARTS_AT_ONCE parts at a time) to ``path`` through a temporary file beside it,
     renamed over it: a reader never sees half a file, and a write that fails or is
     interrupted leaves no temporary file behind.  The file gets the mode a new file
     gets under the umask, or, ``private``, 0600.  ``durable``: flushed to the disk
@@ -33,7 +38,7 @@ def write_atomic(
         # A device, FIFO or terminal (``-o /dev/null``, ``/dev/stdout``): written to,
         # never replaced by a file (as root, a rename would replace /dev/null itself).
         with open(path, "wb") as out:
-            out.write(raw)
+            _write(out, raw)
         return
     folder = os.path.dirname(os.path.abspath(path))
     tmp = ""
@@ -41,7 +46,7 @@ def write_atomic(
         with interrupt.deferred():  # made and named at once, for the clean-up below
             fd, tmp = tempfile.mkstemp(prefix=prefix, dir=folder)
         with os.fdopen(fd, "wb") as f:
-            f.write(raw)
+            _write(f, raw)
             if durable:
                 f.flush()
                 os.fsync(f.fileno())
@@ -55,3 +60,11 @@ def write_atomic(
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
         raise
+
+
+def _write(out: BinaryIO, data: bytes | list[str]) -> None:
+    if isinstance(data, bytes):
+        out.write(data)
+        return
+    for i in range(0, len(data), PARTS_AT_ONCE):
+        out.write("".join(data[i : i + PARTS_AT_ONCE]).encode("utf-8"))

@@ -33,7 +33,7 @@ from ethicscan.engine import ENGINES
 from ethicscan.errors import ConfigError, EthicscanError, TargetError
 from ethicscan.extract.units import MAX_DEPTH
 from ethicscan.model import ScanResult, Severity, SkipReason
-from ethicscan.report import OutputFormat, reporter
+from ethicscan.report import OutputFormat, reporter_parts
 from ethicscan.report import json as json_report
 from ethicscan.report.redact import redact as redact_result
 from ethicscan.report.table import safe_text
@@ -798,10 +798,12 @@ def scan_cmd(
     color = to_stdout and fmt == "table" and use_color(color_choice, out_tty, env)
     width = table_width(out_tty, env)
     catalogue = load_catalogue(rule_dirs)
-    text = reporter(OutputFormat(fmt), color=color, width=width, catalogue=catalogue)(result)
+    # in parts: a large report is encoded and written a few findings at a time
+    parts = reporter_parts(OutputFormat(fmt), color=color, width=width, catalogue=catalogue)(result)
     if output:
-        write_atomic(output, text)
+        write_atomic(output, parts)
     else:
+        text = "".join(parts)
         click.echo(text, nl=False, color=color)  # click strips colour when piped, unless told
     step = say.timing("report", step)
     if corpus is not None and results_dir:

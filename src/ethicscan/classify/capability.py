@@ -2298,6 +2298,8 @@ class SharedWork:
         self.shapes: dict[int, tuple[str, str, object] | None] = {}
         self.shape_facts: dict[str, tuple[object, ...] | None] = {}  # masked line -> facts
         self.heads: dict[int, tuple[bool, bool, bool, bool]] = {}  # line -> _head_facts
+        # line -> each of _head_facts true of one of the other lines of its record
+        self.around: dict[int, tuple[bool, ...]] = {}
         self.terms: dict[int, _TermKey] = {}  # id of a term -> _term_key
         self.glosses: bool | None = None  # does the text hold a gloss's word
         self.definitions = False  # ... "def" or "function"
@@ -2432,8 +2434,14 @@ def _zeroed(m: re.Match[str]) -> str:
 
 
 def masked(text: str) -> str:
-    """``text`` with each number that stands alone written with zeros."""
-    return _NUMBER.sub(_zeroed, text) if _DIGIT.search(text) else text
+    """``text`` with each number that stands alone written with zeros.  Where every
+    digit of an ASCII text stands in such a number (a log's ids, ages and scores), that
+    is every digit written as a zero: one translation, not a call a number."""
+    if _DIGIT.search(text) is None:
+        return text
+    if text.isascii() and _DIGIT.search(_NUMBER.sub("", text)) is None:
+        return text.translate(_DIGITS)  # (other scripts' text is read a character a time)
+    return _NUMBER.sub(_zeroed, text)
 
 
 def _shape_facts(doc: Document, line: str) -> tuple[object, ...] | None:
@@ -2544,11 +2552,25 @@ def _line_facts(doc: Document, work: SharedWork, i: int, own: tuple[object, ...]
 
 def _on_a_head_around(doc: Document, work: SharedWork, i: int, fact: int) -> bool:
     """Is ``_head_facts``' ``fact`` true of a line of line ``i``'s record but its own
-    (the 2 lines each side)?"""
-    n = doc.line_count
-    return any(
-        _head_facts(doc, work, j)[fact] for j in range(max(0, i - 2), min(n, i + 3)) if j != i
-    )
+    (the 2 lines each side)?  Each fact of the four is read once a line, for both."""
+    got = work.around.get(i)
+    if got is None:
+        got = work.around[i] = tuple(
+            map(
+                any,
+                zip(
+                    *(
+                        _head_facts(doc, work, j)
+                        for j in range(max(0, i - 2), min(doc.line_count, i + 3))
+                        if j != i
+                    ),
+                    strict=True,
+                ),
+            )
+        )
+        if not got:
+            got = work.around[i] = (False, False, False, False)  # a text of one line
+    return got[fact]
 
 
 def _term_key(term: Term) -> _TermKey:

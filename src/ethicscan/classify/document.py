@@ -226,6 +226,9 @@ class Document:
     # Work the classifier shares between the hits of this text (capability.SharedWork),
     # made on first use.
     shared: object = field(default=None, init=False, repr=False, compare=False)
+    # Its lines read alike: its terms were matched once per line shape, and so are its
+    # context words (``Lexicon.find_by_lines``; set by the classifier).
+    by_line_shape: bool = field(default=False, init=False, repr=False, compare=False)
 
     @property
     def low(self) -> str:
@@ -567,7 +570,7 @@ class Document:
             li = self.line_of(pos)
         if self.comment_lines[li]:
             return True
-        if not self._has_marker(li):
+        if not self.has_marker(li):
             return False  # no comment marker anywhere on the line: none before ``pos``
         start = self.line_start(li)
         col = pos - start
@@ -586,7 +589,7 @@ class Document:
                 return True
         return False
 
-    def _has_marker(self, li: int) -> bool:
+    def has_marker(self, li: int) -> bool:
         """Does line ``li`` hold any comment marker :meth:`in_comment` looks for?  Asked
         once per line: the hits of a line share the answer."""
         got = self._markers.get(li)
@@ -894,31 +897,51 @@ class Document:
     @cached_property
     def _context_words(
         self,
-    ) -> tuple[dict[str, list[tuple[int, str]]], list[tuple[int, str, str]]]:
+    ) -> tuple[
+        dict[str, list[tuple[int, str]]], list[tuple[int, str, str]], list[tuple[int, str, str]]
+    ]:
         out: dict[str, list[tuple[int, str]]] = defaultdict(list)
         placed: list[tuple[int, str, str]] = []
+        rows: list[tuple[int, str, str]] = []  # (line, word, category), by position
         spans = self.focus_chars if self.focus_chars is not None else [(0, len(self.text))]
         pf = prefilter_for(self.catalogue)
         quotes = "`" in self.text and not self.is_prose  # code spans are possible at all
+        shaped = self.by_line_shape
         for lo, hi in spans:
             part = self.text[lo:hi] if self.focus_chars is not None else self.text
-            cands = pf.context_candidates(part, None if self.focus_chars else self.utf8)
-            if cands is not None:  # Hyperscan found where the words may be
-                found = self.catalogue.context.at(part, cands)
+            # a data text's lines read alike: their words are found once a line shape
+            by_lines = (
+                self.catalogue.context.find_by_lines(part, self._low_of(part), context_words)
+                if shaped
+                else None
+            )
+            if by_lines is not None:
+                kept, lines_of = by_lines
+                first = self.line_of(lo)
             else:
-                low = lower_same_length(part) if self.focus_chars is not None else self.low
-                found = self.catalogue.context.find(part, low)
-            for m in context_words(found):
+                cands = pf.context_candidates(part, None if self.focus_chars else self.utf8)
+                if cands is not None:  # Hyperscan found where the words may be
+                    found = self.catalogue.context.at(part, cands)
+                else:
+                    found = self.catalogue.context.find(part, self._low_of(part))
+                kept = context_words(found)
+            for j, m in enumerate(kept):
                 w = m.key.payload
-                line = self.line_of(lo + m.start)
+                line = first + lines_of[j] if by_lines is not None else self.line_of(lo + m.start)
                 if quotes and self._in_cited_span(line, lo + m.start):
                     continue
                 out[w.category].append((line, w.text))
                 placed.append((lo + m.start, w.category, w.text))
+                rows.append((line, w.text, w.category))
         for v in out.values():
             v.sort()
         placed.sort()
-        return dict(out), placed
+        return dict(out), placed, rows
+
+    def _low_of(self, part: str) -> str:
+        """``part`` of the text (the whole text, or a span of its focus) low-cased as
+        the matcher reads it."""
+        return lower_same_length(part) if self.focus_chars is not None else self.low
 
     def _in_cited_span(self, line: int, pos: int) -> bool:
         """Is ``pos`` inside a code span of a comment (``FaceAttributes``)?  Documentation
@@ -952,8 +975,11 @@ class Document:
 
     @cached_property
     def _events(self) -> tuple[list[int], list[tuple[str, str]]]:
-        """Every context word as (line), (category, word), sorted by line then word."""
-        rows = sorted((ln, w, c) for c, v in self.context.items() for ln, w in v)
+        """Every context word as (line), (category, word), sorted by line then word.
+        (The rows of ``context``, found in order of position: sorted in a few passes,
+        since their lines are in order already.)"""
+        rows = self._context_words[2]
+        rows.sort()
         return [r[0] for r in rows], [(r[2], r[1]) for r in rows]
 
     def window(self, first: int, last: int) -> dict[str, list[str]]:

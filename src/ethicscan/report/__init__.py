@@ -58,3 +58,18 @@ def reporter(
     rules that SARIF lists."""
     render, style = REPORTERS[fmt], Style(color, width, catalogue)
     return lambda r: render(r, style)
+
+
+def reporter_parts(
+    fmt: OutputFormat,
+    color: bool = False,
+    width: int = 160,
+    catalogue: Catalogue | None = None,
+) -> Callable[[ScanResult], list[str]]:
+    """:func:`reporter`, its text given in parts (joined: the same text) for a writer
+    to write a few at a time: the JSON report's findings one a part, any other report
+    whole."""
+    if fmt is OutputFormat.JSON:
+        return json_report.render_parts
+    render = reporter(fmt, color, width, catalogue)
+    return lambda r: [render(r)]

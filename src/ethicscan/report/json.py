@@ -166,6 +166,13 @@ def render(result: ScanResult) -> str:
     report by ``json.dumps``.  Python's cycle collector is paused meanwhile: what is
     made here holds no cycle, and each of its full passes would walk every finding of
     the result (a third of the time of a large report)."""
+    return "".join(render_parts(result))
+
+
+def render_parts(result: ScanResult) -> list[str]:
+    """:func:`render`'s text in parts, a finding a part (joined: the text): a writer
+    encodes and writes a few at a time, never the whole report at once (the report of a
+    dense text is some 2 kB a finding, 120 MB for 60,000)."""
     if not gc.isenabled():
         return _render(result)
     gc.disable()
@@ -175,7 +182,7 @@ def render(result: ScanResult) -> str:
         gc.enable()
 
 
-def _render(result: ScanResult) -> str:
+def _render(result: ScanResult) -> list[str]:
     head = _document(result, [])
     out = ["{"]
     for i, (key, value) in enumerate(head.items()):
@@ -187,10 +194,13 @@ def _render(result: ScanResult) -> str:
         else:
             texts = _FindingTexts()
             out.append("[\n    ")
-            out.append(",\n    ".join([texts(f) for f in result.findings]))
+            for i, f in enumerate(result.findings):
+                if i:
+                    out.append(",\n    ")
+                out.append(texts(f))
             out.append("\n  ]")
     out.append("\n}\n")
-    return "".join(out)
+    return out
 
 
 def _nested(value: Any, level: int) -> str:
@@ -248,6 +258,9 @@ class _FindingTexts:
         self._blocks: dict[int, tuple[object, str]] = {}
         self._values: dict[object, str] = {}
         self._members: dict[tuple[int, ...], tuple[tuple[Signal, ...], str]] = {}
+        # the last snippet written, and its text: the findings of a line come one after
+        # another and share their snippet (the same string)
+        self._snippet: tuple[str, str] = ("", '""')
 
     def block(
         self, obj: object, make: Callable[[], Any], exact: Callable[[], object] | None = None
@@ -317,6 +330,12 @@ class _FindingTexts:
                 f',\n        "language": {_str(ev.language)},'
                 f'\n        "gloss": {_str(ev.gloss)}\n      }},',
             )
+        last = self._snippet
+        if ev.snippet is last[0]:
+            snippet = last[1]
+        else:
+            snippet = _str(ev.snippet)
+            self._snippet = (ev.snippet, snippet)
         sig, refs = f.signals, f.refs
         got = self._blocks.get(id(sig))
         signals = got[1] if got is not None and got[0] is sig else self._signals(sig)
@@ -332,7 +351,7 @@ class _FindingTexts:
             f'{head}{_scalar(f.confidence)},\n      "score": {_scalar(f.score)},'
             f'{place}{_scalar(loc.line)},\n        "column": {_scalar(loc.column)},'
             f"\n        {rest}\n      }},"
-            f"{term[0]}{_str(ev.snippet)}{term[1]}"
+            f"{term[0]}{snippet}{term[1]}"
             f'\n      "signals": {signals},'
             f'\n      "refs": {refs_text},'
             f'\n      "fingerprint": {_str(f.fingerprint)},'

@@ -14,13 +14,15 @@ only matches a whole identifier part:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 import ahocorasick
 
 P = TypeVar("P")
+Q = TypeVar("Q")
 
 SEPARATORS = ("", "_", "-", " ")
 
@@ -115,6 +117,7 @@ class Lexicon(Generic[P]):
         for text, ks in table.items():
             self._automaton.add_word(text, (len(text), tuple(ks)))
         self.size = len(table)
+        self._digit_keys = _line_safe(keys)
         if table:
             self._automaton.make_automaton()
 
@@ -142,6 +145,58 @@ class Lexicon(Generic[P]):
             _judge(text, start, end, keys, out)
         return out
 
+    def find_by_lines(
+        self,
+        text: str,
+        low: str,
+        kept: Callable[[list[Match[P]]], list[Match[Q]]],
+    ) -> tuple[list[Match[Q]], list[int]] | None:
+        """``kept(self.find(text, low))``, with the line of each match (the line breaks
+        before it), for a text of lines that read alike: each line is matched alone, and
+        once per line shape (its digits written as zeros, :func:`line_shape`), its
+        matches then copied with the line's offset.  ``kept`` is a filter that reads
+        each line's matches apart from the others' (overlaps and nesting: no match holds
+        a line break) and keeps the order by start.  None when too few lines share a
+        shape (every LINES_CHECKED lines, more than half of them were new): the caller
+        then matches the text whole.
+
+        Exact: a match and its judgement read the text of its line and the line breaks
+        each side, no more (:func:`_judge` reads one character each side; no key, and
+        no text a key may not touch, holds a line break), and a line's low-cased text is
+        the same slice of ``low``.  Two lines of one shape differ only in which digit
+        stands where: a key without a digit matches both alike (every judgement reads a
+        digit as a digit, and no text a key may not touch holds one), and a line where a
+        key with digits may match (its text with zeros for digits is in the line's
+        shape) is its own shape (:func:`_line_safe`)."""
+        if self._digit_keys is None:
+            return None
+        digit_keys = self._digit_keys.search
+        shapes: dict[str, tuple[tuple[int, int, Key[Q]], ...]] = {}
+        out: list[Match[Q]] = []
+        lines: list[int] = []
+        new = pos = 0
+        low_shape = line_shape(low)
+        segments = text.split("\n")
+        keys = line_shape(text).split("\n")  # (the same line breaks)
+        for i, (seg, key) in enumerate(zip(segments, keys, strict=True)):
+            n = len(seg)
+            if key != seg and digit_keys(low_shape, pos, pos + n) is not None:
+                key = seg  # a key with digits may match: the line is its own shape
+            got = shapes.get(key)
+            if got is None:
+                new += 1
+                got = shapes[key] = tuple(
+                    (m.start, m.end, m.key) for m in kept(self.find(seg, low[pos : pos + n]))
+                )
+            if got:
+                for s, e, k in got:
+                    out.append(Match(pos + s, pos + e, k))
+                    lines.append(i)
+            pos += n + 1
+            if not (i + 1) % LINES_CHECKED and 2 * new > i + 1:
+                return None  # the lines do not read alike: match the text whole
+        return out, lines
+
     def _find(self, text: str, low: str, out: list[Match[P]]) -> None:
         for end_incl, (length, keys) in self._automaton.iter(low):
             end = end_incl + 1
@@ -160,6 +215,44 @@ def _judge(text: str, start: int, end: int, keys: Iterable[Key[P]], out: list[Ma
         elif not _touch_ok(text, start, end, key):
             continue
         out.append(Match(start, end, key))
+
+
+_DIGIT = re.compile("[0-9]")
+_DIGITS = str.maketrans("123456789", "000000000")
+LINES_CHECKED = 256  # lines, between two checks that they read alike
+
+
+_BYTE_DIGITS = bytes.maketrans(b"123456789", b"000000000")
+
+
+def line_shape(line: str) -> str:
+    """``line`` with each digit written as a zero: what lines of one shape share.  (A
+    text of other scripts through its UTF-8 bytes, where a digit is its own byte:
+    ``str.translate`` looks each of its characters up.)"""
+    if line.isascii():
+        return line.translate(_DIGITS)
+    raw = line.encode("utf-8", "surrogatepass")
+    return raw.translate(_BYTE_DIGITS).decode("utf-8", "surrogatepass")
+
+
+def _line_safe(keys: Sequence[Key[P]]) -> re.Pattern[str] | None:
+    """Where a line's shape (:func:`line_shape`) may hold one of ``keys`` that has
+    digits (``rac1p``, ``formula 1``), searched in the shape of its low-cased text (a
+    line where one may match is its own shape; a pattern that finds nothing when none
+    has digits); None when lines of one shape may be matched apart whatever they hold:
+    a key holds a line break, or a text a key may not touch holds a digit or a line
+    break."""
+    digits: list[str] = []
+    for key in keys:
+        if "\n" in key.text or any(
+            _DIGIT.search(x) or "\n" in x for x in key.not_after + key.not_before
+        ):
+            return None
+        if _DIGIT.search(key.text):
+            digits.append(line_shape(key.text))
+    if not digits:
+        return re.compile("(?!)")
+    return re.compile("|".join(map(re.escape, sorted(set(digits), key=lambda d: (-len(d), d)))))
 
 
 def _touch_ok(text: str, start: int, end: int, key: Key[P]) -> bool:
