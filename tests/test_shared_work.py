@@ -20,7 +20,7 @@ from ethicscan.classify import capability
 from ethicscan.classify.analyse import analyse
 from ethicscan.classify.capability import Context, Hit, Scope
 from ethicscan.classify.document import Document
-from ethicscan.model import Finding
+from ethicscan.model import Capability, Finding
 from ethicscan.rules.catalogue import Catalogue, load_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -637,3 +637,26 @@ def test_colour_races_in_a_data_text_are_read_from_the_line_shared(
     assert shared == alone
     capabilities = {f.location.line: f.capability.value for f in alone}
     assert capabilities[7] == capabilities[8] == capabilities[9] == "inference"
+
+
+def test_a_data_text_shares_no_decision_across_the_lists_around_it(
+    monkeypatch: pytest.MonkeyPatch, catalogue: Catalogue
+) -> None:
+    """Records that read alike but stand beside different lists (categories of watched
+    people) are decided each for its own: the lists around a hit are in the key."""
+    rows = ["["]
+    for i in range(12):
+        second = "刑释人员" if i % 2 else "退休人员"  # two watched categories, or one
+        rows.append(f'  {{"code": "{i}01", "name": "吸毒人员", "type": "key"}},')
+        rows.append(f'  {{"code": "{i}02", "name": "{second}", "type": "key"}},')
+        rows.append(f'  {{"code": "{i}03", "name": "民族宗教人员", "type": "key"}},')
+        rows += [f'  {{"code": "{i}0{k}", "name": "-", "type": "none"}},' for k in range(4, 9)]
+    rows += ['  {"code": "x", "name": "-", "type": "none"}', "]"]
+    text = "\n".join(rows) + "\n"
+    shared, alone = _both_ways(monkeypatch, catalogue, text, "export/people.json")
+    assert [f.capability for f in shared] == [f.capability for f in alone]
+    assert {f.capability for f in alone} == {Capability.TARGETING, Capability.RECORD}
+    monkeypatch.setattr(capability, "VERIFY_SHARED", True)
+    monkeypatch.setattr(capability, "_around_facts", lambda doc, hit: ())
+    with pytest.raises(AssertionError, match="a shared decision differs"):
+        analyse(text, "export/people.json", catalogue)

@@ -8,10 +8,10 @@ import stat
 import tempfile
 from typing import BinaryIO
 
+from ethicscan import interrupt
+
 # Parts of a text written at once (joined, encoded): a few MB, whatever the text's size
 PARTS_AT_ONCE = 1024
-
-from ethicscan import interrupt
 
 
 def write_atomic(

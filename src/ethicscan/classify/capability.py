@@ -2644,6 +2644,9 @@ def decision_key(doc: Document, hit: Hit) -> tuple[object, ...] | None:
         term_key = work.terms[id(term)] = _term_key(term)
     if term_key[0] or _DIGIT.search(doc.text, hit.start, hit.end):
         return None  # the term's own digits are read (``rac1p``)
+    around = _around_facts(doc, hit)
+    if around is None:
+        return None
     start = got[4]  # type: ignore[index]
     return (
         got[0],  # type: ignore[index]
@@ -2657,7 +2660,23 @@ def decision_key(doc: Document, hit: Hit) -> tuple[object, ...] | None:
         hit.religion_near,
         hit.table,
         *_hit_facts(doc, work, hit, got, term_key),  # type: ignore[arg-type]
+        around,
     )
+
+
+def _around_facts(doc: Document, hit: Hit) -> tuple[object, ...] | None:
+    """What ``decide`` reads of the lines around a data text's hit beyond its record's
+    facts: the categories of watched people a category of people is listed with, the
+    other religions a religion's option is listed with; None when the line below is
+    read (a MyBatis test over a condition): the hit is then decided on its own."""
+    if _MYBATIS_TEST.search(doc.local_line(hit.line, hit.start)):
+        return None
+    t = hit.term
+    watched = _key_population(doc, hit) if t.capability is None else ""
+    faiths: tuple[str, ...] = ()
+    if t.trait is Trait.RELIGION and t.kind is TermKind.GROUP:
+        faiths = tuple(_other_religions(doc, hit))
+    return (watched, faiths)
 
 
 def _line_key(doc: Document, work: SharedWork, i: int) -> _LineKey | None:
