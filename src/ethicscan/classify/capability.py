@@ -2645,8 +2645,6 @@ def decision_key(doc: Document, hit: Hit) -> tuple[object, ...] | None:
     if term_key[0] or _DIGIT.search(doc.text, hit.start, hit.end):
         return None  # the term's own digits are read (``rac1p``)
     around = _around_facts(doc, hit)
-    if around is None:
-        return None
     start = got[4]  # type: ignore[index]
     return (
         got[0],  # type: ignore[index]
@@ -2664,15 +2662,18 @@ def decision_key(doc: Document, hit: Hit) -> tuple[object, ...] | None:
     )
 
 
-def _around_facts(doc: Document, hit: Hit) -> tuple[object, ...] | None:
+def _around_facts(doc: Document, hit: Hit) -> tuple[object, ...]:
     """What ``decide`` reads of the lines around a data text's hit beyond its record's
     facts: the categories of watched people a category of people is listed with, the
-    other religions a religion's option is listed with; None when the line below is
-    read (a MyBatis test over a condition): the hit is then decided on its own."""
-    if _MYBATIS_TEST.search(doc.local_line(hit.line, hit.start)):
-        return None
+    other religions a religion's option is listed with.  (A MyBatis test over a
+    condition reads the line below: ``_line_key`` decides its hits each alone.)"""
     t = hit.term
-    watched = _key_population(doc, hit) if t.capability is None else ""
+    after = doc.text[hit.end : hit.end + 1]
+    watched = ""
+    if t.capability is None and (
+        "\u4e00" <= after <= "\u9fff" or (t.kind is TermKind.GROUP and after in _ITEM_EDGE)
+    ):
+        watched = _key_population(doc, hit)  # (what it reads first, at once here)
     faiths: tuple[str, ...] = ()
     if t.trait is Trait.RELIGION and t.kind is TermKind.GROUP:
         faiths = tuple(_other_religions(doc, hit))
@@ -2694,6 +2695,8 @@ def _line_key(doc: Document, work: SharedWork, i: int) -> _LineKey | None:
     shape = _line_shape(doc, work, i)
     if shape is None or shape[2] is None:
         return None
+    if "test" in shape[0] and _MYBATIS_TEST.search(shape[0]):
+        return None  # ``<if test="nation != null">``: the condition below it is read
     raw, line, own = shape
     facts = _line_facts(doc, work, i, own)  # type: ignore[arg-type]
     number = work.facts.setdefault(facts, len(work.facts))
