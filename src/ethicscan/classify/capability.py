@@ -744,6 +744,14 @@ _FRAME_COLUMN = re.compile(r"""\b[A-Za-z_]\w*\[\s*["'][\w ]*$""")
 _MASK_KEPT = re.compile(
     r"""^(?!.*\b(?:if|elif|while|assert|return|when|case)\b).*(?:[^=!<>]=(?!=)|\()"""
 )
+# a comparison stored as a new column of the frame: a dummy variable
+_DUMMY_COLUMN = re.compile(r"""\]\s*=(?!=)[^=\n]*(?:==|!=)\s*$""")
+# ... unless the column is one side of a comparison of groups (``df["group_a"] =``)
+_GROUP_KEY = re.compile(
+    r"""\[\s*["'](?:g[ab]|group_?[ab]|(?:un)?privileged\w*)["']\s*\]\s*=""", re.IGNORECASE
+)
+# an assignment to a subscript: a new column (``data["race_black"] = ``)
+_NEW_COLUMN = re.compile(r"""\]\s*=\s*\(?\s*$""")
 # a data frame column's own test of its values, row by row: a mask of records
 _SERIES_TEST = re.compile(r"""\w*["']?\]?\.(?:isin|where|mask|between|str\.(?:contains|match))\(""")
 _MASK_AFTER = re.compile(r"""\w*["']?\]?\s*(?:==|!=|<=|>=|<|>|\.isin\(|\.eq\(|\.ne\()""")
@@ -771,6 +779,8 @@ def _compared(doc: Document, hit: Hit) -> bool:
     close = text.find(quote, hit.end, hit.end + 48)
     if close < 0 or "\n" in text[hit.end : close]:
         return False
+    if _DUMMY_COLUMN.search(before[:q]) and not _GROUP_KEY.search(before[:q]):
+        return False  # ``data["race_black"] = data["race"] == "black"``: a column encoded
     return bool(
         _COMPARED_BEFORE.search(before[:q])
         or _COMPARED_AFTER.match(text, close + 1)
@@ -805,13 +815,19 @@ def _masked_by(doc: Document, hit: Hit) -> bool:
         return True  # ``df.race1.where(df.race1.isin(["black", "white"]))``
     if not _MASK_AFTER.match(after):
         return False
-    if before.count("[") >= 2 or ".loc[" in before:
-        return True
+    if before.count("[") - before.count("]") >= 2 or ".loc[" in before:
+        return True  # inside the brackets that select the rows
     # a column compared to make a mask that is kept or passed on (``group_a =
     # df["race"] == "Caucasian"``, ``pd.Series(df["race"] == 2)``), not the condition
-    # of an ``if`` on one record
+    # of an ``if`` on one record, nor a new column of the frame (``data["race_black"] =
+    # data["race"] == "black"``: a dummy variable, the trait encoded for each record)
     frame = _FRAME_COLUMN.search(before)
-    return frame is not None and bool(_MASK_KEPT.search(before, 0, frame.start()))
+    if frame is None:
+        return False
+    target = before[: frame.start()]
+    if _NEW_COLUMN.search(target) and not _GROUP_KEY.search(target):
+        return False
+    return bool(_MASK_KEPT.search(before, 0, frame.start()))
 
 
 def _in_where(doc: Document, hit: Hit, lo: int) -> bool:
