@@ -1234,6 +1234,27 @@ _CODES = re.compile(r"""['"](?:\d[\d.\-]{1,11}|[A-Z]{1,4}\d{0,3})['"]""")
 _MANGLED_NAME = re.compile(r"(\d+)")
 
 
+# A stretch of a base64 blob on each side of a hit: its alphabet only, mixing cases and
+# digits as encoded bytes do and words do not.
+BLOB_REACH = 32
+_BLOB_SIDE = re.compile(rf"[A-Za-z0-9+/]{{{BLOB_REACH}}}")
+_BLOB_MIX = re.compile(r"(?=[^\n]*[a-z])(?=[^\n]*[A-Z])(?=[^\n]*[0-9])")
+
+
+def _in_encoded_blob(text: str, start: int, end: int) -> bool:
+    """Does the hit stand inside a base64 blob (a data URI's image, an embedded font):
+    32 characters of its alphabet each side, each side mixing lower and upper case and
+    digits?"""
+    before = text[max(0, start - BLOB_REACH) : start]
+    after = text[end : end + BLOB_REACH]
+    return bool(
+        _BLOB_SIDE.fullmatch(before)
+        and _BLOB_SIDE.fullmatch(after)
+        and _BLOB_MIX.match(before)
+        and _BLOB_MIX.match(after)
+    )
+
+
 def _across_mangled_names(text: str, start: int, end: int) -> bool:
     """Does the hit stand in a C++ mangled symbol (``_ZN8pybind116detail...``) without
     being inside one of its length-prefixed names?  ``_ZN4acme10FaceEngine16GetRace
@@ -1662,6 +1683,8 @@ def _located(doc: Document, hit: Hit) -> tuple[Scope, str] | None:
         return None  # PLACE_RELIGION, religiousPlaces, 宗教场所: a kind of place, not faith
     if _across_mangled_names(doc.text, hit.start, hit.end):
         return None  # type_caster...4castES2_: "cast" then mangling codes, not "castes"
+    if _in_encoded_blob(doc.text, hit.start, hit.end):
+        return None  # ``...k3lgbT2W2i7F...``: letters of a base64 blob (an image, a font)
     line_text = doc.local_line(hit.line, hit.start)
     scope = scope_of(doc, hit, line_text)
     if scope is ENTRY_SCOPE or scope is PACKED_SCOPE:
