@@ -17,6 +17,7 @@ from ethicscan.classify.capability import (
     Decision,
     Hit,
     decide,
+    identifier_span,
     in_row_of_texts,
     promoted,
     watched_register,
@@ -398,7 +399,6 @@ def _place_in_schema(doc: Document, hits: list[Hit]) -> None:
 # A sequence's, an index's or a key's name made of a table's: ``s_religionBelief``,
 # ``seq_religionBelief``, ``idx_religionBelief_name``, ``pk_religionBelief``.
 _AFFIXED = re.compile(r"(?:(?:s|sq|seq|idx|ix|pk|fk|uk|uq|ind|trg|tr)_)?(\w+?)(?:_\w+)?")
-_IDENTIFIER_CHAR = re.compile(r"[\w$]")
 
 
 def _name_watched_registers(doc: Document, containers: list[Container], hits: list[Hit]) -> None:
@@ -408,11 +408,7 @@ def _name_watched_registers(doc: Document, containers: list[Container], hits: li
     by_name = {c.name.lower(): c for c in containers if c.name}
     text = doc.text
     for h in hits:
-        lo, hi = h.start, h.end
-        while lo > 0 and _IDENTIFIER_CHAR.match(text, lo - 1) and h.start - lo < 64:
-            lo -= 1
-        while hi < len(text) and _IDENTIFIER_CHAR.match(text, hi) and hi - h.end < 64:
-            hi += 1
+        lo, hi = identifier_span(text, h.start, h.end, 64)
         ident = text[lo:hi].lower()
         c = by_name.get(ident)
         if c is None and (m := _AFFIXED.fullmatch(ident)) is not None:

@@ -408,7 +408,7 @@ def _lines_near(doc: Document, first: int, last: int, above: bool) -> dict[str, 
     last = min(last, doc.line_count - 1)
     if first > last:
         return {}
-    long = [j for j in range(first, last + 1) if doc.local_words(j, doc.span(j)[0]) is not None]
+    long = [j for j in range(first, last + 1) if doc.is_long(j)]
     if not long:
         return doc.window(first, last)
     parts = []
@@ -1011,24 +1011,38 @@ def _key_population(doc: Document, hit: Hit) -> str:
     """The categories of watched people the trait's category is listed among (民族宗教人员
     beside 吸毒人员 and 刑释人员; 少数民族 on a chart beside 在逃人员 and 前科人员): a group
     of people singled out as a key population.  "" unless two such categories stand
-    within a few lines."""
+    within a few lines, or for a term that singles people out by itself."""
+    if hit.term.capability is not None:
+        return ""
     text = doc.text
-    if not _PEOPLE_AFTER.match(text, hit.end, hit.end + 12) and not (
-        hit.term.kind is TermKind.GROUP
-        and text[hit.start - 1 : hit.start] in _ITEM_EDGE
-        and text[hit.end : hit.end + 1] in _ITEM_EDGE
+    after = text[hit.end : hit.end + 1]
+    if not (
+        # (what follows first, at once: a data text asks this of each of its hits)
+        ("\u4e00" <= after <= "\u9fff" and _PEOPLE_AFTER.match(text, hit.end, hit.end + 12))
+        or (
+            hit.term.kind is TermKind.GROUP
+            and after in _ITEM_EDGE
+            and text[hit.start - 1 : hit.start] in _ITEM_EDGE
+        )
     ):
         return ""  # the trait's field (民族名称) beside a list of categories is no category
-    lo = max(0, hit.line - KEY_POPULATION_REACH)
-    hi = min(doc.line_count - 1, hit.line + KEY_POPULATION_REACH)
+    found = _named_around(doc, hit, _WATCHED_PEOPLE, KEY_POPULATION_REACH)
+    return ", ".join(found[:4]) if len(found) >= 2 else ""
+
+
+def _named_around(doc: Document, hit: Hit, names: re.Pattern[str], reach: int) -> list[str]:
+    """The distinct names ``names`` finds on the lines ``reach`` each side of the hit
+    (lower-cased, each line read as ``_line_near`` reads it), but the hit's own."""
+    own = doc.text[hit.start : hit.end].lower()
+    lo = max(0, hit.line - reach)
+    hi = min(doc.line_count - 1, hit.line + reach)
     found: list[str] = []
     for i in range(lo, hi + 1):
-        line = _line_near(doc, i, hit.start)
-        for m in _WATCHED_PEOPLE.finditer(line):
-            word = m.group(0)
-            if word not in found and doc.text[hit.start : hit.end] not in word:
-                found.append(word)
-    return ", ".join(found[:4]) if len(found) >= 2 else ""
+        for m in names.finditer(_line_near(doc, i, hit.start)):
+            w = m.group(0).lower()
+            if w not in own and own not in w and w not in found:
+                found.append(w)
+    return found
 
 
 # A form control's value read in script: ``$("#MZ").val()``, ``$('#mz').combobox('getValue')``,
@@ -1338,14 +1352,14 @@ def _names_a_place(doc: Document, hit: Hit) -> bool:
     text = doc.text
     if _PLACE_AFTER.match(text, hit.end, hit.end + 8):
         return True  # 宗教场所, 宗教活动场所
-    start, end = _identifier_span(text, hit.start, hit.end, 40)
+    start, end = identifier_span(text, hit.start, hit.end, 40)
     rest = text[start : hit.start] + " " + text[hit.end : end]
     if (start, end) != (hit.start, hit.end) and _PLACE_PART.search(rest):
         return True
     return _RELIGIOUS_PLACE_LINE.search(_line_near(doc, hit.line, -1)) is not None
 
 
-def _identifier_span(text: str, start: int, end: int, reach: int | None = None) -> tuple[int, int]:
+def identifier_span(text: str, start: int, end: int, reach: int | None = None) -> tuple[int, int]:
     """The identifier (letters, digits, ``_``) that ``text[start:end]`` is part of, at
     most ``reach`` characters past each end when given."""
     lo = 0 if reach is None else max(0, start - reach)
@@ -1408,7 +1422,7 @@ def _entry_scope(doc: Document, hit: Hit, line: str, packed: bool = False) -> Sc
         return RECORD_SCOPE
     if not text[hit.start : hit.end].isascii():
         return RECORD_SCOPE if t.kind is TermKind.WORD and _CODES.search(around) else None
-    start, end = _identifier_span(text, hit.start, hit.end)
+    start, end = identifier_span(text, hit.start, hit.end)
     if start > 0 and text[start - 1] not in "\"' \t{,(":
         return None
     token = text[start:end]
@@ -1820,7 +1834,7 @@ def _capability(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         # benchmark probes a model for, named by the trait; no person's trait is held
         s = _sig(SignalName.HARMFUL_CONTENT_CATEGORY, 0.15, kind)
         return Capability.MENTION, None, (*sig, s)
-    if t.capability is None and not doc.is_prose and (watched := _key_population(doc, hit)):
+    if not doc.is_prose and (watched := _key_population(doc, hit)):
         # 民族宗教人员 among 吸毒人员 and 刑释人员, 少数民族 on a chart of 在逃人员 and 前科人员: a
         # key population, a group of people kept watch on for the trait
         s = _sig(SignalName.KEY_POPULATION_CATEGORY, 0.15, f"listed with {watched}")
@@ -1926,15 +1940,7 @@ RELIGIONS_REACH = 3  # lines each side that hold a list's other options
 def _other_religions(doc: Document, hit: Hit) -> list[str]:
     """The other religions named within a few lines of the hit, when there are at least
     two: the hit is one option of a list of religions."""
-    own = doc.text[hit.start : hit.end].lower()
-    lo = max(0, hit.line - RELIGIONS_REACH)
-    hi = min(doc.line_count - 1, hit.line + RELIGIONS_REACH)
-    found: list[str] = []
-    for i in range(lo, hi + 1):
-        for m in _RELIGION_NAMES.finditer(_line_near(doc, i, hit.start)):
-            w = m.group(0).lower()
-            if w != own and w not in own and own not in w and w not in found:
-                found.append(w)
+    found = _named_around(doc, hit, _RELIGION_NAMES, RELIGIONS_REACH)
     # a bare option on its line (a template's or a binary's strings) needs one more; a
     # line that says more, two
     bare = _line_near(doc, hit.line, hit.start).strip(" \t\"',;") == doc.text[hit.start : hit.end]
@@ -2707,12 +2713,7 @@ def _around_facts(doc: Document, hit: Hit) -> tuple[object, ...]:
     other religions a religion's option is listed with.  (A MyBatis test over a
     condition reads the line below: ``_line_key`` decides its hits each alone.)"""
     t = hit.term
-    after = doc.text[hit.end : hit.end + 1]
-    watched = ""
-    if t.capability is None and (
-        "\u4e00" <= after <= "\u9fff" or (t.kind is TermKind.GROUP and after in _ITEM_EDGE)
-    ):
-        watched = _key_population(doc, hit)  # (what it reads first, at once here)
+    watched = _key_population(doc, hit)
     faiths: tuple[str, ...] = ()
     if t.trait is Trait.RELIGION and t.kind is TermKind.GROUP:
         faiths = tuple(_other_religions(doc, hit))

@@ -156,13 +156,7 @@ def _is_locale(name: str) -> bool:
 
 def _locale_tail(name: str) -> bool:
     """``jsapi_ar``, ``messages_zh_CN``, ``strings.de``: a file's name ending in a locale."""
-    for sep in "_.-":
-        head, _, tail = name.partition(sep)
-        while tail:
-            if head and _is_locale(tail):
-                return True
-            head, _, tail = tail.partition(sep)
-    return False
+    return any(_is_locale(name[i + 1 :]) for i in range(1, len(name)) if name[i] in "_.-")
 
 
 # A class, interface, struct or record's head: ``public class SearchIdleYouthVo extends
@@ -355,6 +349,11 @@ class Document:
         if end - start <= 2 * LOCAL:
             return self.line_text(i)
         return self.text[self.local_start(i, pos) : min(end, pos + LOCAL)]
+
+    def is_long(self, i: int) -> bool:
+        """Is line ``i`` long (minified): read around each hit, not whole?"""
+        start, end = self.span(i)
+        return end - start > 2 * LOCAL
 
     def local_start(self, i: int, pos: int) -> int:
         """Where ``local_line(i, pos)`` starts in the text."""
