@@ -472,6 +472,7 @@ def export(pkgs: Sequence[Package], args: argparse.Namespace) -> int:
     A package not yet in ``sampling.json`` gets its rate from its findings now."""
     labels = load_labels()
     rates = load_rates()
+    again = _keys_of(args.again) if args.again else set()
     out_dir = Path(args.dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     items: list[dict[str, Any]] = []
@@ -485,7 +486,11 @@ def export(pkgs: Sequence[Package], args: argparse.Namespace) -> int:
         want_rate = min(1.0, args.per_package / len(found)) if found else 1.0
         rates[pkg.id] = max(rates.get(pkg.id, 0.0), want_rate)
         rate = rates[pkg.id]
-        want = [f for f in found if key_hash(f.key) < rate and f.key not in labels]
+        want = [
+            f
+            for f in found
+            if f.key in again or (key_hash(f.key) < rate and f.key not in labels)
+        ]
         if want:
             items.extend(_with_context(pkg, want, args))
     SAMPLING.write_text(json.dumps(rates, indent=1, sort_keys=True) + "\n", encoding="utf-8")
@@ -496,6 +501,17 @@ def export(pkgs: Sequence[Package], args: argparse.Namespace) -> int:
             fh.write(json.dumps(i, ensure_ascii=False) + "\n")
     print(f"{len(items)} findings to judge in {out_dir / 'items.jsonl'}")
     return 0
+
+
+def _keys_of(path: str) -> set[Key]:
+    """The findings a file names (JSON lines with package, path, line and term): labelled
+    findings to judge again, after the judging rules were made clearer for their kind."""
+    out: set[Key] = set()
+    for raw in Path(path).read_text(encoding="utf-8").splitlines():
+        if raw.strip():
+            d = json.loads(raw)
+            out.add((d["package"], d["path"], int(d["line"]), d["term"].lower()))
+    return out
 
 
 def _with_context(
@@ -742,6 +758,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         type=int,
         default=PER_PACKAGE,
         help="export: judge up to this many findings of a package (raises its rate)",
+    )
+    p.add_argument(
+        "--again",
+        metavar="FILE",
+        help="export: also the labelled findings this file names (JSON lines: package, path, "
+        "line, term), to be judged again",
     )
     p.add_argument("--no-devset", action="store_true", help="skip the dev-set recall line")
     p.add_argument("--dump", help="also write every finding, one JSON object a line, here")
