@@ -487,9 +487,7 @@ def export(pkgs: Sequence[Package], args: argparse.Namespace) -> int:
         rates[pkg.id] = max(rates.get(pkg.id, 0.0), want_rate)
         rate = rates[pkg.id]
         want = [
-            f
-            for f in found
-            if f.key in again or (key_hash(f.key) < rate and f.key not in labels)
+            f for f in found if f.key in again or (key_hash(f.key) < rate and f.key not in labels)
         ]
         if want:
             items.extend(_with_context(pkg, want, args))
