@@ -209,6 +209,8 @@ def scope_of(doc: Document, hit: Hit, line: str) -> Scope:
         return ENTRY_SCOPE
     if len(line) >= 2 * LOCAL and is_packed_list(line):
         return PACKED_SCOPE  # a long line of packed entries (a minified table, a word list)
+    if not doc.is_prose and not hit.in_comment and _SQL_ROW.match(line):
+        return RECORD_SCOPE  # ``INSERT INTO t VALUES ('7', '周某', '汉族', ...)``: a row
     if not doc.is_prose and _in_quoted_sentence(doc, hit, line):
         return SENTENCE_SCOPE  # a sentence in a literal: a dataset's text, a message
     if doc.is_prose:
@@ -226,6 +228,13 @@ def scope_of(doc: Document, hit: Hit, line: str) -> Scope:
 
 
 _DELIMITERS = {".csv": ",", ".tsv": "\t"}
+# A row of values an SQL statement inserts, or one of its rows on a line of its own:
+# ``INSERT INTO `person` VALUES ('7', '周某', '汉族');``, ``  (8, 'Wu', 'Hui'),``
+_SQL_ROW = re.compile(
+    r"""^\s*(?:(?:INSERT|REPLACE)\s+(?:INTO\s+)?[\w`".\[\]]+\s*(?:\([^()]*\)\s*)?VALUES\s*"""
+    r"""|\(\s*(?:'[^'\n]*'|-?\d[\d.]*|null|NULL)\s*,)""",
+    re.IGNORECASE,
+)
 # A form control as a page's visible text keeps it (extract/markup.py).
 _FORM_CONTROL = re.compile(r"<(?:input|select|option|textarea)\b", re.IGNORECASE)
 
@@ -800,6 +809,45 @@ def _split_by(doc: Document, hit: Hit) -> str:
     if ends and not _CLAUSE_END.search(doc.text, ends[-1], hit.start):
         return "split"
     return "filtered" if _in_where(doc, hit, lo) or _masked_by(doc, hit) else ""
+
+
+# People counted by the trait: a statistic, a chart or a count that sums records per
+# value of it.  Before the term: ``按``/``按照`` (按民族查询在押人员数量), an identifier's
+# ``countIn``/``countBy``/``statsBy`` (getPCountInNation), "count by", "breakdown by";
+# after it: 统计, 分布, 占比, 构成 (民族统计, 宗教信仰分布) or ``Stats``, ``Distribution``.
+_COUNT_WORDS_ZH = "统计|分布|占比|比例|构成|汇总|分组|人数|数量|计数"
+_COUNTED_BEFORE = re.compile(
+    r"(?:按照?|根据)\s*$"
+    r"|(?:count|stat(?:istic)?s?|tally|total|distribution)(?:_?(?:by|in|per))_?$"
+    r"|\b(?:count|counts|number|statistics|breakdown|distribution|totals?)\s+"
+    r"(?:of\s+\w+\s+)?(?:by|per)\s+$",
+    re.IGNORECASE,
+)
+_COUNTED_AFTER_ZH = re.compile(rf"^(?:信息|情况)?(?:{_COUNT_WORDS_ZH})")
+_COUNTED_AFTER_EN = re.compile(
+    r"^_?(?:Stat(?:istic)?s?|Count|Distribution|Breakdown|Chart)(?![a-z])|^_(?:stat(?:istic)?s?"
+    r"|count|distribution|breakdown|chart)\b"
+)
+_COUNTED_LATER_ZH = re.compile(rf"^[^，。,.;；:：\n]{{0,12}}?(?:{_COUNT_WORDS_ZH})")
+
+
+def _counted_by(doc: Document, hit: Hit) -> str:
+    """The words that say people are counted by the trait here (a dashboard's 民族统计, a
+    service's 按民族查询在押人员数量, ``getPCountInNation``), or ""."""
+    text = doc.text
+    start = doc.line_start(hit.line)
+    before = text[max(start, hit.start - 24) : hit.start]
+    after = text[hit.end : hit.end + 24]
+    if (m := _COUNTED_BEFORE.search(before)) is not None:
+        if m.group(0).strip() in ("按", "按照", "根据"):
+            # 按民族 ... then a word of counting before the clause ends (按民族查询数量),
+            # not 按民族习惯 (by a people's custom)
+            later = _COUNTED_LATER_ZH.match(after)
+            return f"{m.group(0).strip()}…{later.group(0)}" if later else ""
+        return m.group(0).strip()
+    if (m := _COUNTED_AFTER_ZH.match(after)) or (m := _COUNTED_AFTER_EN.match(after)):
+        return m.group(0)
+    return ""
 
 
 def _masked_by(doc: Document, hit: Hit) -> bool:
@@ -2034,6 +2082,13 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
             s = _sig(
                 SignalName.RECORDS_SPLIT_BY_TRAIT, 0.1, "records are grouped or split by the trait"
             )
+        return Capability.SEARCH, None, (s,)
+    if (
+        t.kind in (TermKind.FIELD, TermKind.WORD)
+        and not (doc.is_prose or ctx.prose or ctx.textual)
+        and (counted := _counted_by(doc, hit))
+    ):
+        s = _sig(SignalName.RECORDS_SPLIT_BY_TRAIT, 0.1, f"people counted by the trait: {counted}")
         return Capability.SEARCH, None, (s,)
     if (
         code

@@ -139,6 +139,24 @@ _HANDLES_FIELD = re.compile(
     r"^\s*(?:[\w$]+(?:\(\))?\.)*(?:set|get|put)[A-Z_]\w*\s*\("
     r"|^\s*(?:(?:var|let|const|final)\s+)?[A-Za-z_$][\w$.]*(?:\[[^\]]*\])?\s*=(?!=)"
 )
+# A condition that tests one field: ``if (row.politicalStatus != null) {``,
+# ``} else if (param.mz == "01")``: a comment over it names the field, as over a setter.
+_TESTS_FIELD = re.compile(
+    r"^\s*(?:\}\s*)?(?:else\s+)?if\s*\(\s*!?\s*[A-Za-z_$][\w$]*(?:\(\))?(?:\.[A-Za-z_$][\w$]*(?:\(\))?)+"
+    r"\s*(?:[!=]==?|[<>]=?|\)|&&|\|\|)"
+)
+# A type that enumerates values: ``public enum NationCode {``, ``typedef enum {``,
+# ``export enum Mz {``: a doc comment over it names the code table it holds.
+_ENUM_HEAD = re.compile(
+    r"^\s*(?:(?:public|private|protected|internal|static|export|declare|const)\s+)*"
+    r"(?:typedef\s+)?enum\b(?:\s+(?:class|struct))?(?:\s+[A-Za-z_]\w*)?\s*(?::\s*[\w.]+\s*)?\{?\s*$"
+)
+# One argument of a call on its line, a comment after it (``"",//民族``,
+# ``v.getNation(), // 民族``): the comment names the argument's slot.
+_ARGUMENT = re.compile(
+    r"""^\s*(?:"[^"\n]*"|'[^'\n]*'|-?\d+(?:\.\d+)?|null|true|false|None"""
+    r"""|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*(?:\(\))?)\s*,\s*$"""
+)
 # Folders that hold a program's translations, one file or folder a locale.
 _L10N_FOLDERS = frozenset({"nls", "i18n", "l10n", "locale", "locales", "lang", "langs"})
 # A name that may be a locale's: a language, a region or script after it (``de``,
@@ -744,12 +762,15 @@ class Document:
         if nxt >= self.line_count or flags[nxt]:
             return False
         declared = self.line_text(nxt)
-        if any(r.match(declared) for r in (_FIELD_DECL, _PROPERTY, _ACCESSOR, _LIST_DECL)):
-            return True
-        if plain and _HANDLES_FIELD.match(declared):
+        if any(
+            r.match(declared) for r in (_FIELD_DECL, _PROPERTY, _ACCESSOR, _LIST_DECL, _ENUM_HEAD)
+        ):
+            return True  # (an enum's: ``/** 民族 */`` over ``public enum NationCode {``)
+        if plain and (_HANDLES_FIELD.match(declared) or _TESTS_FIELD.match(declared)):
             # ``//民族字典转换`` over ``people.setNationName(dict.changeCodeToName(...))``,
-            # ``// 民族`` over ``var mz = $("#mz").val();``: the comment names the field the
-            # statement below sets or reads
+            # ``// 民族`` over ``var mz = $("#mz").val();``, ``// 政治面貌`` over ``if
+            # (row.zzmm != null) {``: the comment names the field the statement below
+            # sets, reads or tests
             return True
         # C#'s ``/// <summary>`` over ``public string MZ`` with its ``{`` below
         return (
@@ -810,8 +831,10 @@ class Document:
             return False
         code = line[: m.start()]
         # ... or a statement that sets or reads one field (``person.mz = $("#MZ").val();
-        # //民族``): the comment names that field
-        return any(r.match(code) for r in (_FIELD_DECL, _PROPERTY, _COLUMN_DECL, _HANDLES_FIELD))
+        # //民族``), or one argument of a call (``"",//民族``): the comment names that field
+        return any(
+            r.match(code) for r in (_FIELD_DECL, _PROPERTY, _COLUMN_DECL, _HANDLES_FIELD, _ARGUMENT)
+        )
 
     def _attribute_docstring(self, li: int) -> bool:
         """Is comment line ``li`` part of the docstring of an attribute: a string right
