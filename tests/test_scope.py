@@ -258,7 +258,8 @@ def test_a_term_cited_in_a_code_span_of_a_comment_is_a_mention() -> None:
 def test_docstrings_elsewhere_are_not_what_a_module_does() -> None:
     """File-wide evidence is read from lines of code: the docstrings of the functions
     that use a class, talking of cameras and faces, show nothing about its field."""
-    text = "class Member:\n    ethnicity: str = ''\n\n\n" + "".join(
+    # (skin colour: a people or a faith beside face words is a registered person's field)
+    text = "class Member:\n    skin_colour: str = ''\n\n\n" + "".join(
         f"def {verb.lower()}_members(path):\n"
         f'    """{verb} the members seen by the surveillance camera, face by face."""\n'
         "    return [Member() for _ in read_rows(path)]\n\n\n"
@@ -634,14 +635,14 @@ def test_a_word_list_of_many_traits_stays_doubtful_row_by_row() -> None:
 
 def _bundle(face_module_at: int, hit_at: int, lines: int = 4000) -> str:
     """A bundle of concatenated JavaScript modules: a face-detection module and a
-    plugin table with a ``religion`` entry, ``lines`` lines in all."""
+    plugin table with a ``skinColor`` entry, ``lines`` lines in all."""
     rows = [f"  var v{i} = helper{i % 7}(v{i - 1});" for i in range(lines)]
     rows[face_module_at : face_module_at + 3] = [
         "function detectFaces(image) {",
         "  return faceDetector.detect(image).faces.map(face => face.landmarks);",
         "}",
     ]
-    rows[hit_at] = '  const plugins = [{ id: "politics" }, { id: "religion" }];'
+    rows[hit_at] = '  const plugins = [{ id: "politics" }, { id: "skinColor" }];'
     return "\n".join(rows) + "\n"
 
 
@@ -661,7 +662,7 @@ def test_the_faces_of_dice_are_not_face_context() -> None:
         "    hit_dice_faces = 8\n"
         "    skills = (\n"
         '        "History",\n'
-        '        "Religion",\n'
+        '        "Skin colour",\n'
         '        "Stealth",\n'
         "    )\n"
     )

@@ -37,6 +37,7 @@ from ethicscan.names import base_name
 from ethicscan.rules.catalogue import Category, Term, TermKind
 
 WINDOW = 3  # lines each side that count as "near"
+CAPTURED_KINDS = 2  # different words of a captured object (出现时间, accompany) that make one
 LOOKALIKE_CATEGORIES = (
     Category.CONCURRENCY,
     Category.TOPIC,
@@ -1527,6 +1528,7 @@ class Context:
     country_only: bool  # every look-alike word near is a country's (nationality, 国家)
     negation: tuple[str, ...]  # negation words on the line of a hit in a comment
     biometric: bool  # face data: face words near, or face words in the file with attributes
+    captured: bool  # a captured face or person object: when it appeared, who came with it
     support: int  # how much near it is about people's data
 
 
@@ -1620,6 +1622,8 @@ def _context(
         emoji=tuple(ev.near(Category.EMOJI)),
         emoji_software=ev.in_file(Category.EMOJI) >= 3,
         game_module=ev.kinds_in_file(Category.GAME_SPORT, GAME_KINDS),
+        captured=len(set(ev.near(Category.CAPTURED))) >= CAPTURED_KINDS
+        or ev.kinds_in_file(Category.CAPTURED, CAPTURED_KINDS),
         lookalike=tuple(w for _, words in near_lookalike for w in words),
         lookalike_line=tuple(w for c in shadowing for w in ev.on_line(c)),
         country_only=all(not words for c, words in near_lookalike if c is not Category.COUNTRY),
@@ -2134,6 +2138,18 @@ def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         s = _sig(SignalName.DECLARED_DATA, 0.05, f"a field of an identity document: {doc_of[0]}")
         return Capability.RECORD, None, (s,)
     if (
+        ctx.captured
+        and (ctx.any_face or ctx.surv or ctx.file_surv)
+        and not (ctx.searched or ctx.textual or doc.is_prose)
+        and not _identity_document(doc, ctx)
+    ):
+        # a field of a captured face or person (a GA/T 1400 Face object's EthicCode beside
+        # FaceAppearTime and AccompanyNumber, a snapshot's 民族): what the camera or its
+        # analysis says of the face it saw, whatever the trait; stored (a table's column,
+        # a row inserted) it is still that guess, searched (a query's words) it is search
+        s = _sig(SignalName.CAPTURED_OBJECT, 0.1, "a field of a captured face or person")
+        return Capability.INFERENCE, Basis.BIOMETRIC, (s,)
+    if (
         (ctx.searched and (ctx.biometric or ctx.surv or ctx.file_surv))
         or (ctx.store and ctx.biometric)
     ) and not _grid_column(doc, hit):
@@ -2205,8 +2221,15 @@ def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
             "face and prediction words throughout this file",
         )
         return Capability.INFERENCE, Basis.BIOMETRIC, (s,)
-    if (ctx.any_face or doc.path_context.get(Category.FACE)) and not (
-        doc.is_prose or hit.in_comment or ctx.prose
+    face_module = bool(doc.path_context.get(Category.FACE))
+    if (
+        (ctx.any_face or face_module)
+        and not (doc.is_prose or hit.in_comment or ctx.prose)
+        # race and skin colour are what a face shows; a people, a faith or a party is
+        # declared: beside a photo or a face-library id (a resident's, a pass holder's
+        # record) it is still a registered person's field, unless the module is face
+        # software (``detectface/attributes/Ethnicity.java``)
+        and (t.trait in (Trait.RACE, Trait.SKIN_COLOUR) or face_module)
     ):
         s = _sig(SignalName.FIELD_OF_FACE_DATA, 0.05, "a field or value of face data")
         return Capability.INFERENCE, Basis.BIOMETRIC, (s,)

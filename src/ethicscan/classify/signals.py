@@ -37,6 +37,7 @@ class SignalName(str, enum.Enum):
     RELIGION_LABEL_FROM_MODEL = "religion-label-from-model"
     MODULE_INFERS_FROM_FACES = "module-infers-from-faces"
     FIELD_OF_FACE_DATA = "field-of-face-data"
+    CAPTURED_OBJECT = "captured-object"
     FIELD_IN_CODE_OR_DATA = "field-in-code-or-data"
     GROUP_AS_DATA = "group-as-data"
     WATCHED_REGISTER = "watched-register"

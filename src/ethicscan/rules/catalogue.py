@@ -115,6 +115,7 @@ class Category(str, enum.Enum):
     ICON_SET = "icon_set"
     CALENDAR = "calendar"
     ID_CARD = "id_card"
+    CAPTURED = "captured"
 
 
 CONTEXT_CATEGORIES = tuple(c.value for c in Category)
