@@ -220,6 +220,8 @@ def scope_of(doc: Document, hit: Hit, line: str) -> Scope:
         table_row = line.lstrip().startswith("|") or line.count(" | ") >= 2  # docx: a | b | c
         if table_row or _FORM_CONTROL.search(doc.record_text(hit.line, hit.start)):
             return CODE_SCOPE
+        if doc.suffix in _PAGE_SUFFIXES and _labels_a_field(doc, hit):
+            return CODE_SCOPE  # a page's ``<span>民族：</span>``, its cell 宗教信仰, its 汉族
         return PROSE_SCOPE
     if is_sentence(line) or (not hit.in_comment and _wrapped_prose(doc, hit.line, line)):
         return SENTENCE_SCOPE  # (a comment's prose is read above, as a comment)
@@ -229,6 +231,22 @@ def scope_of(doc: Document, hit: Hit, line: str) -> Scope:
 
 
 _DELIMITERS = {".csv": ",", ".tsv": "\t"}
+# Pages whose visible text the classifier reads, line by line where the markup stood.
+_PAGE_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+_LABEL_END = re.compile(r"[ \t]*(?:[:：][^\n。！？!?]{0,40})?[ \t]*(?:\n|$)")
+
+
+def _labels_a_field(doc: Document, hit: Hit) -> bool:
+    """Is the hit a page's field: the visible text of an element that is the term alone,
+    or the term and a colon before its value (``民族：``, ``民族：汉族``, a detail table's
+    cell 宗教信仰, the 汉族 shown under its label)?  A page's sentence goes on past it."""
+    text = doc.text
+    start = doc.line_start(hit.line)
+    if text[start : hit.start].strip():
+        return False
+    return bool(_LABEL_END.match(text, hit.end))
+
+
 # A row of values an SQL statement inserts, or one of its rows on a line of its own:
 # ``INSERT INTO `person` VALUES ('7', '周某', '汉族');``, ``  (8, 'Wu', 'Hui'),``
 _SQL_ROW = re.compile(
@@ -830,6 +848,8 @@ _COUNTED_AFTER_EN = re.compile(
     r"|count|distribution|breakdown|chart)\b"
 )
 _COUNTED_LATER_ZH = re.compile(rf"^[^，。,.;；:：\n]{{0,12}}?(?:{_COUNT_WORDS_ZH})")
+# 根据民族查询人员, 按宗教信仰筛选: people looked up by the trait
+_QUERIED_LATER_ZH = re.compile(r"^[^，。,.;；:：\n]{0,6}?(?:查询|检索|筛选|过滤|搜索|查找)")
 
 
 def _counted_by(doc: Document, hit: Hit) -> str:
@@ -841,9 +861,9 @@ def _counted_by(doc: Document, hit: Hit) -> str:
     after = text[hit.end : hit.end + 24]
     if (m := _COUNTED_BEFORE.search(before)) is not None:
         if m.group(0).strip() in ("按", "按照", "根据"):
-            # 按民族 ... then a word of counting before the clause ends (按民族查询数量),
-            # not 按民族习惯 (by a people's custom)
-            later = _COUNTED_LATER_ZH.match(after)
+            # 按民族 ... then a word of counting or of a query before the clause ends
+            # (按民族查询数量, 根据民族查询人员), not 按民族习惯 (by a people's custom)
+            later = _COUNTED_LATER_ZH.match(after) or _QUERIED_LATER_ZH.match(after)
             return f"{m.group(0).strip()}…{later.group(0)}" if later else ""
         return m.group(0).strip()
     if (m := _COUNTED_AFTER_ZH.match(after)) or (m := _COUNTED_AFTER_EN.match(after)):
@@ -2005,13 +2025,18 @@ _GENDER = re.compile(r"\b(?:genders?|sexes)\b", re.IGNORECASE)
 
 def _form_control(doc: Document, hit: Hit) -> str | None:
     """A page's label or option beside a form control (``民族：`` over ``<select``, an
-    ``<option>`` of 汉族): a field of a form people fill in, not a sentence."""
+    ``<option>`` of 汉族), or a field a page shows (the term alone, or with its colon, as
+    an element's text): a field of a form people fill in, not a sentence."""
     if not doc.is_prose:
         return None  # code reads its own tags: they are its statements
     if is_sentence_value(doc.local_line(hit.line, hit.start).strip()):
         return None  # a paragraph beside a form is still a paragraph
     m = _FORM_CONTROL.search(doc.record_text(hit.line, hit.start))
-    return None if m is None else f"a form's {m[0]}>"
+    if m is not None:
+        return f"a form's {m[0]}>"
+    if doc.suffix in _PAGE_SUFFIXES and _labels_a_field(doc, hit):
+        return "a page's field"  # a detail view's ``<span>民族：</span>``, its value 汉族
+    return None
 
 
 def _part_of_a_name(doc: Document, hit: Hit) -> bool:
@@ -2139,6 +2164,9 @@ def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         return Capability.RECORD, None, (s,)
     if (
         ctx.captured
+        # what a camera's analysis says of a face: its race, skin colour or people (a
+        # GA/T 1400 EthicCode); no camera reads a faith or a party off a face
+        and t.trait in (Trait.RACE, Trait.SKIN_COLOUR, Trait.ETHNICITY)
         and (ctx.any_face or ctx.surv or ctx.file_surv)
         and not (ctx.searched or ctx.textual or doc.is_prose)
         and not _identity_document(doc, ctx)
@@ -2335,7 +2363,13 @@ def _adjusted(doc: Document, hit: Hit, ctx: Context, chosen: Choice) -> Choice:
         ctx.scope.kind in ("sentence", "prose") or hit.in_comment
     ) and cap is not Capability.MENTION:
         phrase = _quoted_in_sentence(doc, hit)
-        if phrase:
+        if phrase and not (
+            hit.in_comment
+            and not doc.is_prose
+            and (doc.trails_a_declaration(hit.line) or doc.doc_block_of_field(hit.line))
+        ):
+            # (``private String nation; //"民族(数据字典:nation)"``: a field's label in
+            # quotes, not a name a sentence reports)
             cap, basis = Capability.MENTION, None
             sig.append(_sig(SignalName.QUOTED_IN_PROSE, -0.1, phrase))
     if doc.is_prose and ctx.fairness and cap is Capability.INFERENCE:

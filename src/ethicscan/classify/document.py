@@ -151,6 +151,14 @@ _ENUM_HEAD = re.compile(
     r"^\s*(?:(?:public|private|protected|internal|static|export|declare|const)\s+)*"
     r"(?:typedef\s+)?enum\b(?:\s+(?:class|struct))?(?:\s+[A-Za-z_]\w*)?\s*(?::\s*[\w.]+\s*)?\{?\s*$"
 )
+# A method's declaration: ``public List<NationCode> selectNationCodeAll();``,
+# ``List<Map> countByNation() throws Exception;``: a doc comment over it names what the
+# method reads or returns.
+_METHOD_DECL = re.compile(
+    r"^\s*(?:(?:public|private|protected|internal|static|final|abstract|synchronized|default"
+    r"|override|virtual|async)\s+)*(?:<[^<>]+>\s+)?[A-Za-z_][\w<>\[\], .?]*\s+[A-Za-z_]\w*"
+    r"\s*\([^()]*\)\s*(?:throws\s+[\w., ]+)?\s*[;{]?\s*$"
+)
 # One argument of a call on its line, a comment after it (``"",//民族``,
 # ``v.getNation(), // 民族``): the comment names the argument's slot.
 _ARGUMENT = re.compile(
@@ -742,14 +750,15 @@ class Document:
         while top > 0 and flags[top - 1] and li - top < EXAMPLE_REACH:
             top -= 1
         opening = self.line_text(top).lstrip()
-        if not opening.startswith(("/*", "//")):
+        markup = opening.startswith("<!--")
+        if not (markup or opening.startswith(("/*", "//"))):
             return False  # not a comment block of a C-like language (YAML prose, a string)
         end = li
         while end + 1 < self.line_count and flags[end + 1] and end - li < EXAMPLE_REACH:
             end += 1
         # a plain comment names the field below it (``// 民族``); a sentence there
         # explains the code (``// the iris is about constant for all races``)
-        plain = opening.startswith("//") and not opening.startswith("///")
+        plain = (opening.startswith("//") and not opening.startswith("///")) or markup
         if plain and any(
             shape.is_sentence(self.line_text(j), comment=True) for j in range(top, end + 1)
         ):
@@ -762,6 +771,12 @@ class Document:
         if nxt >= self.line_count or flags[nxt]:
             return False
         declared = self.line_text(nxt)
+        if markup:
+            # ``<!--第二行 性别 民族-->`` over the ``<tr>`` that shows those fields: the
+            # comment names the markup below it
+            return declared.lstrip().startswith("<") and not declared.lstrip().startswith("<!")
+        if _METHOD_DECL.match(declared) and not _ASSIGNMENT.match(declared):
+            return True  # ``/** 查询所有民族代码 */`` over ``List<NationCode> selectAll();``
         if any(
             r.match(declared) for r in (_FIELD_DECL, _PROPERTY, _ACCESSOR, _LIST_DECL, _ENUM_HEAD)
         ):
