@@ -871,6 +871,57 @@ def _counted_by(doc: Document, hit: Hit) -> str:
     return ""
 
 
+_ENUM_WORD = re.compile(r"enum\b|Enum\b")
+# a member of an enumeration on its line: ``EM_NATION_TYPE_UYGUR,  // 维族``, ``OTHER = 2``
+_MEMBER = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:=\s*[^,;/#]+)?[,;]?\s*(?://.*|#.*)?$")
+# members that name no value: unknown, other, not recognised, none
+_NO_VALUE = re.compile(
+    r"(?:UNKNOWN|OTHERS?|UNIDENTIFIED|UNDEFINED|UNRECOGNI[SZ]ED|NONE|NULL|INVALID|ALL|"
+    r"NOT_?\w*|UNSET|DEFAULT|RESERVED|MAX|COUNT|NUM)",
+    re.IGNORECASE,
+)
+ENUM_BODY = 12  # lines of an enum read for its members
+
+
+def _one_group_enum(doc: Document, hit: Hit) -> str:
+    """The members of an enumeration the hit names or heads (its ``//民族`` comment, its
+    ``tagEM_NATION_TYPE``) when one of them is a value and the rest are not (UNKNOWN,
+    UYGUR, OTHER): a face sorted as one group or not.  "" for any other enumeration (a
+    code table of the peoples lists many values)."""
+    if hit.table:
+        return ""
+    head = next(
+        (
+            i
+            for i in range(hit.line, min(hit.line + 3, doc.line_count))
+            if _ENUM_WORD.search(doc.line_text(i))
+        ),
+        None,
+    )
+    if head is None:
+        return ""
+    names: list[str] = []
+    for j in range(head + 1, min(head + ENUM_BODY, doc.line_count)):
+        text = doc.line_text(j)
+        if "}" in text or (names and text.strip().startswith(("class ", "def ", "typedef"))):
+            break
+        if m := _MEMBER.match(text):
+            names.append(m.group(1))
+    if len(names) < 3:
+        return ""
+    # the part of each name after the prefix they share (EM_NATION_TYPE_)
+    prefix = names[0]
+    for n in names[1:]:
+        while not n.startswith(prefix):
+            prefix = prefix[:-1]
+    prefix = prefix[: prefix.rfind("_") + 1]
+    parts = [n[len(prefix) :] for n in names]
+    values = [p for p in parts if p and not _NO_VALUE.fullmatch(p)]
+    if len(values) != 1 or len(values) == len(parts):
+        return ""
+    return f"{values[0]} against {', '.join(p for p in parts if p != values[0])}"
+
+
 def _masked_by(doc: Document, hit: Hit) -> bool:
     """Is the trait's column compared inside a mask that selects rows of a data frame
     (``df[(df["SEX"] == 0) & (df["RACE"] != 0)]``, ``df.loc[df.race.isin(groups)]``,
@@ -1959,6 +2010,11 @@ def _of_group(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         return Capability.TARGETING, None, (_sig(SignalName.GROUP_RECOGNITION, 0.15, recognised),)
     if ctx.counting and (ctx.file_surv or ctx.file_face):
         return Capability.TARGETING, None, (_sig(SignalName.GROUP_COUNTED, 0.15, ctx.counting),)
+    page = doc.suffix in _PAGE_SUFFIXES and not is_sentence(ctx.line)  # a page's title
+    if (page or not (doc.is_prose or ctx.textual)) and (counted := _counted_by(doc, hit)):
+        # a statistic of this one group (少数民族统计, 少数民族人数, a chart of 涉疆人员 by
+        # region), in any software: the group is counted apart from everyone else
+        return Capability.TARGETING, None, (_sig(SignalName.GROUP_COUNTED, 0.15, counted),)
     if ctx.declared or ctx.clinical:
         return (
             Capability.RECORD,
@@ -2070,6 +2126,16 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
                 ),
             ),
         )
+    if (
+        t.trait is Trait.ETHNICITY
+        and t.kind in (TermKind.FIELD, TermKind.WORD)
+        and not ctx.textual
+        and (against := _one_group_enum(doc, hit))
+    ):
+        # ``//民族`` over ``typedef enum tagEM_NATION_TYPE { UNKNOWN, UYGUR, OTHER }``: the
+        # attribute's values single one group out
+        s = _sig(SignalName.ONE_GROUP_VALUES, 0.15, against)
+        return Capability.TARGETING, None, (s,)
     if t.capability is Capability.INFERENCE:
         basis = Basis.BIOMETRIC if (ctx.biometric or ctx.file_surv) else Basis.UNKNOWN
         return Capability.INFERENCE, basis, (_sig(SignalName.CONFIDENCE_FIELD, 0.2, t.text),)
@@ -2114,7 +2180,10 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         return Capability.SEARCH, None, (s,)
     if (
         t.kind in (TermKind.FIELD, TermKind.WORD)
-        and not (doc.is_prose or ctx.prose or ctx.textual)
+        and (
+            not (doc.is_prose or ctx.prose or ctx.textual)
+            or (doc.suffix in _PAGE_SUFFIXES and not is_sentence(ctx.line))  # a page's title
+        )
         and (counted := _counted_by(doc, hit))
     ):
         s = _sig(SignalName.RECORDS_SPLIT_BY_TRAIT, 0.1, f"people counted by the trait: {counted}")

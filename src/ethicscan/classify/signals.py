@@ -38,6 +38,7 @@ class SignalName(str, enum.Enum):
     MODULE_INFERS_FROM_FACES = "module-infers-from-faces"
     FIELD_OF_FACE_DATA = "field-of-face-data"
     CAPTURED_OBJECT = "captured-object"
+    ONE_GROUP_VALUES = "one-group-values"
     FIELD_IN_CODE_OR_DATA = "field-in-code-or-data"
     GROUP_AS_DATA = "group-as-data"
     WATCHED_REGISTER = "watched-register"
