@@ -660,3 +660,28 @@ def test_a_data_text_shares_no_decision_across_the_lists_around_it(
     monkeypatch.setattr(capability, "_around_facts", lambda doc, hit: ())
     with pytest.raises(AssertionError, match="a shared decision differs"):
         analyse(text, "export/people.json", catalogue)
+
+
+def test_lines_that_read_alike_share_their_decisions_whole(catalogue: Catalogue) -> None:
+    """The point of ``decide_line``: a log's lines that read alike, their ids and ages
+    aside, ask no decision's key hit by hit, the first line of their kind but."""
+    rng = random.Random(4)
+    made = _face_log_calls(catalogue, "decision_key", lambda i: rng.randint(1, 90))
+    assert made < 100  # one per hit of the first line of each kind, not 8,000
+
+
+@pytest.mark.parametrize("past", ["_past_gloss", "_past_ident_key"])
+def test_a_line_shares_its_decisions_only_where_its_hits_read_no_further(
+    monkeypatch: pytest.MonkeyPatch, catalogue: Catalogue, past: str
+) -> None:
+    """Leave out one of the checks that a hit's key reads nothing past its line (a
+    gloss after the line's end, a key's colon on the next line): some line is then
+    given the decisions of another that reads alike but for what follows it
+    (VERIFY_SHARED finds it)."""
+    left = tuple(f for f in capability._READS_PAST_THE_LINE if f.__name__ != past)
+    assert len(left) == len(capability._READS_PAST_THE_LINE) - 1
+    monkeypatch.setattr(capability, "VERIFY_SHARED", True)
+    monkeypatch.setattr(capability, "_READS_PAST_THE_LINE", left)
+    with pytest.raises(AssertionError, match="a shared decision differs"):
+        for text, path in _alike(1):
+            analyse(text, path, catalogue)

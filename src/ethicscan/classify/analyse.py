@@ -10,13 +10,14 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from itertools import groupby
 
 from ethicscan.classify.capability import (
     STRUCTURAL_SIGNALS,
     WINDOW,
     Decision,
     Hit,
-    decide,
+    decide_line,
     identifier_span,
     in_row_of_texts,
     promoted,
@@ -63,6 +64,7 @@ FOCUSED = 32 * 1024
 FOCUS = 80
 FOCUS_CHARS = 8000
 TABLE_MIN = 4  # distinct group names that make a code table
+_LINE = operator.attrgetter("line")
 _CAP_RANK = {c: i for i, c in enumerate(reversed(list(Capability)))}
 
 
@@ -133,10 +135,11 @@ def _analyse(
 
     decided: list[tuple[Hit, Decision]] = []
     try:
-        for hit in hits:
-            d = decide(doc, hit)
-            if d is not None:
-                decided.append((hit, d))
+        for _, same in groupby(hits, _LINE):
+            line = list(same)
+            for hit, d in zip(line, decide_line(doc, line), strict=True):
+                if d is not None:
+                    decided.append((hit, d))
     finally:
         doc.shared = None  # what the hits shared refers to the document: no cycle stays
     decided = _promote_within_file(doc, decided)
