@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -544,6 +545,22 @@ def test_only_numbers_standing_alone_are_masked() -> None:
     kept = 'name2race 0x1F U+1F600 "1f600" &#x1F600; \\u200d _ZN4acme7GetRace rac1p v1.2 12.'
     assert capability.masked(kept) == kept
     assert capability.masked('{"age":45,"c":0.3, "id": 12}') == '{"age":00,"c":0.0, "id": 00}'
+
+
+def test_a_number_standing_alone_is_found_as_its_plain_pattern_finds_it() -> None:
+    """``_NUMBER`` reads a number's first digit before what stands before it (a search
+    skips to the next digit): the same numbers as the pattern written plainly, on
+    random texts (digits touching letters, dots, line breaks, other scripts)."""
+    plain = re.compile(r"(?<![\w.])[0-9]+(?:\.[0-9]+)?(?![\w.])")
+    rng = random.Random(11)
+    bits = ["0", "7", "45", "3.5", ".", "..", "v", "x1", "_", " ", "\n", '"', "٣", "é", "1e5"]
+    found = 0
+    for _ in range(50_000):
+        text = "".join(rng.choice(bits) for _ in range(rng.randint(0, 12)))
+        spans = [m.span() for m in plain.finditer(text)]
+        assert [m.span() for m in capability._NUMBER.finditer(text)] == spans, text
+        found += bool(spans)
+    assert 5_000 < found < 45_000
 
 
 def test_a_line_masked_at_once_is_masked_number_by_number() -> None:

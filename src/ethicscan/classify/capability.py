@@ -2518,8 +2518,10 @@ class SharedWork:
         self.shapes: dict[int, tuple[str, str, object] | None] = {}
         self.shape_facts: dict[str, tuple[object, ...] | None] = {}  # masked line -> facts
         self.heads: dict[int, tuple[bool, bool, bool, bool]] = {}  # line -> _head_facts
-        # line -> each of _head_facts true of one of the other lines of its record
-        self.around: dict[int, tuple[bool, ...]] = {}
+        # line -> _head_facts as bits (the first fact the lowest)
+        self.head_bits: dict[int, int] = {}
+        # line -> each of _head_facts true of one of the other lines of its record, bits
+        self.around: dict[int, int] = {}
         self.terms: dict[int, _TermKey] = {}  # id of a term -> _term_key
         self.glosses: bool | None = None  # does the text hold a gloss's word
         self.definitions = False  # ... "def" or "function"
@@ -2639,9 +2641,12 @@ def shared_context(doc: Document, hit: Hit, scope: Scope, line: str) -> Context:
 
 _UNDECIDED = object()
 _DIGITS = str.maketrans("0123456789", "0000000000")
+_DIGIT_BYTES = bytes.maketrans(b"0123456789", b"0000000000")
 _DIGIT = re.compile("[0-9]")
-# A number standing alone: no word character or dot touches it (``"age":45``, ``0.3``)
-_NUMBER = re.compile(r"(?<![\w.])[0-9]+(?:\.[0-9]+)?(?![\w.])")
+# A number standing alone: no word character or dot touches it (``"age":45``, ``0.3``).
+# (``(?<![\w.])[0-9]+...``, its first digit read before what stands before it: a search
+# then skips to the next digit, some 2.5 times faster)
+_NUMBER = re.compile(r"[0-9](?<![\w.][0-9])[0-9]*(?:\.[0-9]+)?(?![\w.])")
 # The words of ``_WORD_KEY``'s key: a line without one holds no part of its match
 _WORD_KEY_WORDS = re.compile("text|word|term|lemma|headword|token")
 # ``_IDENT_KEY`` at a position of the text, its 64 characters on as the slice it reads
@@ -2660,7 +2665,8 @@ def masked(text: str) -> str:
     if _DIGIT.search(text) is None:
         return text
     if text.isascii() and _DIGIT.search(_NUMBER.sub("", text)) is None:
-        return text.translate(_DIGITS)  # (other scripts' text is read a character a time)
+        # (as bytes: ``str.translate`` reads a text a character at a time, 8 times slower)
+        return text.encode().translate(_DIGIT_BYTES).decode()
     return _NUMBER.sub(_zeroed, text)
 
 
@@ -2772,25 +2778,21 @@ def _line_facts(doc: Document, work: SharedWork, i: int, own: tuple[object, ...]
 
 def _on_a_head_around(doc: Document, work: SharedWork, i: int, fact: int) -> bool:
     """Is ``_head_facts``' ``fact`` true of a line of line ``i``'s record but its own
-    (the 2 lines each side)?  Each fact of the four is read once a line, for both."""
+    (the 2 lines each side)?  Each line's four facts are read once, as the bits of a
+    number, and a record's are those of its lines or'ed together, once a line."""
     got = work.around.get(i)
     if got is None:
-        got = work.around[i] = tuple(
-            map(
-                any,
-                zip(
-                    *(
-                        _head_facts(doc, work, j)
-                        for j in range(max(0, i - 2), min(doc.line_count, i + 3))
-                        if j != i
-                    ),
-                    strict=True,
-                ),
-            )
-        )
-        if not got:
-            got = work.around[i] = (False, False, False, False)  # a text of one line
-    return got[fact]
+        bits = work.head_bits
+        got = 0
+        for j in range(max(0, i - 2), min(doc.line_count, i + 3)):
+            if j != i:
+                one = bits.get(j)
+                if one is None:
+                    a, b, c, d = _head_facts(doc, work, j)
+                    one = bits[j] = a | b << 1 | c << 2 | d << 3
+                got |= one
+        work.around[i] = got
+    return bool(got >> fact & 1)
 
 
 def _term_key(term: Term) -> _TermKey:
