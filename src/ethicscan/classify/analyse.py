@@ -775,13 +775,15 @@ def _definition_findings(
     documents a finding too: ``class FaceDetailAttributesInfo`` whose docstring lists
     肤色 is where a reader should look first."""
     out: list[_Draft] = []
-    seen = {(h.line, h.term.rule_id) for h, _ in decided}
+    seen: set[tuple[int, str]] | None = None  # made for the first doc that shows one
     for h, d in decided:
         if d.capability not in _SERIOUS or not h.in_comment:
             continue
         owner = doc.owning_definition(h.line)
         if owner is None:
             continue
+        if seen is None:
+            seen = {(x.line, x.term.rule_id) for x, _ in decided}
         line, name = owner
         if (line, h.term.rule_id) in seen or name.startswith("__") or name in _GENERIC_NAMES:
             continue
@@ -809,19 +811,26 @@ def _face_input_findings(
 ) -> list[_Draft]:
     """In a module that infers a trait from faces, the functions that find the faces
     are the biometric input of that inference."""
-    biometric = [
-        (h, d)
-        for h, d in decided
-        if d.capability is Capability.INFERENCE and d.basis is Basis.BIOMETRIC
-    ]
-    if not biometric or doc.is_prose:
+    first = next(
+        (
+            (h, d)
+            for h, d in decided
+            if d.capability is Capability.INFERENCE and d.basis is Basis.BIOMETRIC
+        ),
+        None,
+    )
+    if first is None or doc.is_prose:
         return []
-    h, d = biometric[0]
+    h, d = first
     out: list[_Draft] = []
-    taken = {x.line for x, _ in decided}  # (each hit's line: doc.line_of(x.start))
+    taken: set[int] | None = None  # made for the first definition of a face's name
     for line, name in doc.definitions():
         low = name.lower()
-        if line in taken or "face" not in low or "interface" in low or "surface" in low:
+        if "face" not in low or "interface" in low or "surface" in low:
+            continue
+        if taken is None:
+            taken = {x.line for x, _ in decided}  # (each hit's line: doc.line_of(x.start))
+        if line in taken:
             continue
         if not any(v in low for v in ("detect", "extract", "find", "crop", "align", "locate")):
             continue
