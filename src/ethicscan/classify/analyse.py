@@ -246,20 +246,42 @@ def _focus_chars(
 ) -> list[tuple[int, int]]:
     """Character spans around the hits (on lines ``lines_of``): FOCUS lines each side,
     but no more than FOCUS_CHARS characters each side (one minified line can be
-    megabytes).  The lines' ends are looked up once per line, not per hit."""
+    megabytes), merged where they touch.  A run of hits on one line of FOCUS_CHARS
+    characters at most gives one span, its first start's and its last end's: each of
+    their spans holds the whole line, so they merge into that one.  The lines' ends are
+    looked up once per line, not per hit."""
     lines = doc.lines
     n = lines.count
-    out: list[tuple[int, int]] = []
-    bounds: dict[int, tuple[int, int]] = {}
-    for (s, e), line in sorted(zip(hits, lines_of, strict=True)):
+    spans: list[tuple[int, int]] = []
+    bounds: dict[int, tuple[int, int, bool]] = {}
+    run = -1  # the short line of the run of hits being read, its span's ends so far
+    run_lo = run_hi = 0
+    lo = hi = 0
+    for (s, e), line in zip(hits, lines_of, strict=True):
+        if line == run:
+            run_lo = min(run_lo, s)
+            run_hi = max(run_hi, e)
+            continue
+        if run >= 0:
+            spans.append((max(lo, run_lo - FOCUS_CHARS), min(hi, run_hi + FOCUS_CHARS)))
+            run = -1
         got = bounds.get(line)
         if got is None:
             got = bounds[line] = (
                 lines.start(max(0, line - FOCUS)),
                 lines.end(min(n - 1, line + FOCUS)),
+                lines.end(line) - lines.start(line) <= FOCUS_CHARS,
             )
-        lo = max(got[0], s - FOCUS_CHARS)
-        hi = min(got[1], e + FOCUS_CHARS)
+        lo, hi, short = got
+        if short:
+            run, run_lo, run_hi = line, s, e
+        else:
+            spans.append((max(lo, s - FOCUS_CHARS), min(hi, e + FOCUS_CHARS)))
+    if run >= 0:
+        spans.append((max(lo, run_lo - FOCUS_CHARS), min(hi, run_hi + FOCUS_CHARS)))
+    spans.sort()
+    out: list[tuple[int, int]] = []
+    for lo, hi in spans:
         if out and lo <= out[-1][1]:
             out[-1] = (out[-1][0], max(out[-1][1], hi))
         else:
