@@ -178,6 +178,37 @@ def test_signals_equal_in_python_but_written_apart_stay_apart() -> None:
     assert '"weight": -0.0' in render(result)
 
 
+def test_scores_equal_in_python_but_written_apart_stay_apart() -> None:
+    """A confidence and a score are written once for the objects a decision's findings
+    share: 0.0 and -0.0, 1 and 1.0 (equal in Python) keep their own texts, and so do
+    line numbers and fingerprints written straight."""
+    rng = random.Random(3)
+    base = _finding(rng, [()])
+    pairs: tuple[tuple[float, float], ...] = ((0.0, 1), (-0.0, 1.0), (0.0, 1.0), (1, -0.0))
+    findings = tuple(
+        Finding(
+            base.rule,
+            base.trait,
+            base.capability,
+            base.basis,
+            base.severity,
+            conf,
+            Location("a.py", 7 + i, True if i == 2 else 3),
+            base.evidence,
+            base.signals,
+            base.refs,
+            fp,
+            score=score,
+        )
+        for i, ((conf, score), fp) in enumerate(
+            zip(pairs * 2, ["0af3", "ü1", "a b", '"x', "", "12", "\\n", "e9"], strict=True)
+        )
+    )
+    result = ScanResult((), findings, (), Stats(1, 1, 0.0), "c")
+    assert render(result) == _reference(result)
+    assert '"score": -0.0' in render(result) and '"confidence": 1,' in render(result)
+
+
 def test_tuples_of_the_same_signals_in_other_orders_are_written_apart() -> None:
     """Signal tuples are found by their members' identities: tuples of the same
     objects in another order, or fewer of them, are other texts."""

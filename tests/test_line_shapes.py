@@ -246,3 +246,48 @@ def test_a_line_s_hits_are_in_a_comment_as_each_one_is(catalogue: Catalogue, pat
     got = [asked(pos, i) for i, pos in hits]
     assert got == [fresh.in_comment(pos, i) for i, pos in hits]
     assert sum(got) > 0 and (sum(got) < len(got) or path.endswith(".md"))  # (prose)
+
+
+def _focus_chars_hit_by_hit(
+    doc: Document, hits: list[tuple[int, int]], lines_of: list[int]
+) -> list[tuple[int, int]]:
+    """``_focus_chars`` as it was written: a span for each hit, in order, merged."""
+    lines = doc.lines
+    reach, chars = analyse_module.FOCUS, analyse_module.FOCUS_CHARS
+    out: list[tuple[int, int]] = []
+    for (s, e), line in sorted(zip(hits, lines_of, strict=True)):
+        lo = max(lines.start(max(0, line - reach)), s - chars)
+        hi = min(lines.end(min(lines.count - 1, line + reach)), e + chars)
+        if out and lo <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], hi))
+        else:
+            out.append((lo, hi))
+    return out
+
+
+def test_a_line_s_hits_give_the_focus_their_spans_give(
+    monkeypatch: pytest.MonkeyPatch, catalogue: Catalogue
+) -> None:
+    """A run of hits on a short line makes one span: the spans the hits make one by one,
+    merged, on random texts of short and long lines, hits in order or not."""
+    monkeypatch.setattr(analyse_module, "FOCUS", 2)
+    monkeypatch.setattr(analyse_module, "FOCUS_CHARS", 40)
+    rng = random.Random(5)
+    runs = 0
+    for _ in range(300):
+        text = "".join(
+            "x" * rng.choice((0, 3, 20, 39, 40, 41, 90, 200)) + "\n"
+            for _ in range(rng.randint(1, 30))
+        )
+        doc = Document(text, "logs/a.txt", catalogue)
+        hits: list[tuple[int, int]] = []
+        for _ in range(rng.randint(1, 25)):
+            s = rng.randrange(len(text))
+            hits.append((s, min(len(text), s + rng.randint(0, 6))))
+        if rng.random() < 0.7:
+            hits.sort()
+        lines = [doc.line_of(s) for s, _ in hits]
+        runs += len(set(lines)) < len(lines)
+        got = analyse_module._focus_chars(doc, hits, lines)
+        assert got == _focus_chars_hit_by_hit(doc, hits, lines), (text, hits)
+    assert runs > 100

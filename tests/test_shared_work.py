@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -546,6 +547,22 @@ def test_only_numbers_standing_alone_are_masked() -> None:
     assert capability.masked('{"age":45,"c":0.3, "id": 12}') == '{"age":00,"c":0.0, "id": 00}'
 
 
+def test_a_number_standing_alone_is_found_as_its_plain_pattern_finds_it() -> None:
+    """``_NUMBER`` reads a number's first digit before what stands before it (a search
+    skips to the next digit): the same numbers as the pattern written plainly, on
+    random texts (digits touching letters, dots, line breaks, other scripts)."""
+    plain = re.compile(r"(?<![\w.])[0-9]+(?:\.[0-9]+)?(?![\w.])")
+    rng = random.Random(11)
+    bits = ["0", "7", "45", "3.5", ".", "..", "v", "x1", "_", " ", "\n", '"', "٣", "é", "1e5"]
+    found = 0
+    for _ in range(50_000):
+        text = "".join(rng.choice(bits) for _ in range(rng.randint(0, 12)))
+        spans = [m.span() for m in plain.finditer(text)]
+        assert [m.span() for m in capability._NUMBER.finditer(text)] == spans, text
+        found += bool(spans)
+    assert 5_000 < found < 45_000
+
+
 def test_a_line_masked_at_once_is_masked_number_by_number() -> None:
     """Where every digit stands in a number alone, ``masked`` writes them all as zeros
     at once: the same text as masking each number, on random lines (digits touching
@@ -660,3 +677,28 @@ def test_a_data_text_shares_no_decision_across_the_lists_around_it(
     monkeypatch.setattr(capability, "_around_facts", lambda doc, hit: ())
     with pytest.raises(AssertionError, match="a shared decision differs"):
         analyse(text, "export/people.json", catalogue)
+
+
+def test_lines_that_read_alike_share_their_decisions_whole(catalogue: Catalogue) -> None:
+    """The point of ``decide_line``: a log's lines that read alike, their ids and ages
+    aside, ask no decision's key hit by hit, the first line of their kind but."""
+    rng = random.Random(4)
+    made = _face_log_calls(catalogue, "decision_key", lambda i: rng.randint(1, 90))
+    assert made < 100  # one per hit of the first line of each kind, not 8,000
+
+
+@pytest.mark.parametrize("past", ["_past_gloss", "_past_ident_key"])
+def test_a_line_shares_its_decisions_only_where_its_hits_read_no_further(
+    monkeypatch: pytest.MonkeyPatch, catalogue: Catalogue, past: str
+) -> None:
+    """Leave out one of the checks that a hit's key reads nothing past its line (a
+    gloss after the line's end, a key's colon on the next line): some line is then
+    given the decisions of another that reads alike but for what follows it
+    (VERIFY_SHARED finds it)."""
+    left = tuple(f for f in capability._READS_PAST_THE_LINE if f.__name__ != past)
+    assert len(left) == len(capability._READS_PAST_THE_LINE) - 1
+    monkeypatch.setattr(capability, "VERIFY_SHARED", True)
+    monkeypatch.setattr(capability, "_READS_PAST_THE_LINE", left)
+    with pytest.raises(AssertionError, match="a shared decision differs"):
+        for text, path in _alike(1):
+            analyse(text, path, catalogue)

@@ -10,13 +10,14 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from itertools import groupby
 
 from ethicscan.classify.capability import (
     STRUCTURAL_SIGNALS,
     WINDOW,
     Decision,
     Hit,
-    decide,
+    decide_line,
     identifier_span,
     in_row_of_texts,
     promoted,
@@ -63,6 +64,7 @@ FOCUSED = 32 * 1024
 FOCUS = 80
 FOCUS_CHARS = 8000
 TABLE_MIN = 4  # distinct group names that make a code table
+_LINE = operator.attrgetter("line")
 _CAP_RANK = {c: i for i, c in enumerate(reversed(list(Capability)))}
 
 
@@ -133,10 +135,11 @@ def _analyse(
 
     decided: list[tuple[Hit, Decision]] = []
     try:
-        for hit in hits:
-            d = decide(doc, hit)
-            if d is not None:
-                decided.append((hit, d))
+        for _, same in groupby(hits, _LINE):
+            line = list(same)
+            for hit, d in zip(line, decide_line(doc, line), strict=True):
+                if d is not None:
+                    decided.append((hit, d))
     finally:
         doc.shared = None  # what the hits shared refers to the document: no cycle stays
     decided = _promote_within_file(doc, decided)
@@ -243,20 +246,42 @@ def _focus_chars(
 ) -> list[tuple[int, int]]:
     """Character spans around the hits (on lines ``lines_of``): FOCUS lines each side,
     but no more than FOCUS_CHARS characters each side (one minified line can be
-    megabytes).  The lines' ends are looked up once per line, not per hit."""
+    megabytes), merged where they touch.  A run of hits on one line of FOCUS_CHARS
+    characters at most gives one span, its first start's and its last end's: each of
+    their spans holds the whole line, so they merge into that one.  The lines' ends are
+    looked up once per line, not per hit."""
     lines = doc.lines
     n = lines.count
-    out: list[tuple[int, int]] = []
-    bounds: dict[int, tuple[int, int]] = {}
-    for (s, e), line in sorted(zip(hits, lines_of, strict=True)):
+    spans: list[tuple[int, int]] = []
+    bounds: dict[int, tuple[int, int, bool]] = {}
+    run = -1  # the short line of the run of hits being read, its span's ends so far
+    run_lo = run_hi = 0
+    lo = hi = 0
+    for (s, e), line in zip(hits, lines_of, strict=True):
+        if line == run:
+            run_lo = min(run_lo, s)
+            run_hi = max(run_hi, e)
+            continue
+        if run >= 0:
+            spans.append((max(lo, run_lo - FOCUS_CHARS), min(hi, run_hi + FOCUS_CHARS)))
+            run = -1
         got = bounds.get(line)
         if got is None:
             got = bounds[line] = (
                 lines.start(max(0, line - FOCUS)),
                 lines.end(min(n - 1, line + FOCUS)),
+                lines.end(line) - lines.start(line) <= FOCUS_CHARS,
             )
-        lo = max(got[0], s - FOCUS_CHARS)
-        hi = min(got[1], e + FOCUS_CHARS)
+        lo, hi, short = got
+        if short:
+            run, run_lo, run_hi = line, s, e
+        else:
+            spans.append((max(lo, s - FOCUS_CHARS), min(hi, e + FOCUS_CHARS)))
+    if run >= 0:
+        spans.append((max(lo, run_lo - FOCUS_CHARS), min(hi, run_hi + FOCUS_CHARS)))
+    spans.sort()
+    out: list[tuple[int, int]] = []
+    for lo, hi in spans:
         if out and lo <= out[-1][1]:
             out[-1] = (out[-1][0], max(out[-1][1], hi))
         else:
@@ -772,13 +797,15 @@ def _definition_findings(
     documents a finding too: ``class FaceDetailAttributesInfo`` whose docstring lists
     肤色 is where a reader should look first."""
     out: list[_Draft] = []
-    seen = {(h.line, h.term.rule_id) for h, _ in decided}
+    seen: set[tuple[int, str]] | None = None  # made for the first doc that shows one
     for h, d in decided:
         if d.capability not in _SERIOUS or not h.in_comment:
             continue
         owner = doc.owning_definition(h.line)
         if owner is None:
             continue
+        if seen is None:
+            seen = {(x.line, x.term.rule_id) for x, _ in decided}
         line, name = owner
         if (line, h.term.rule_id) in seen or name.startswith("__") or name in _GENERIC_NAMES:
             continue
@@ -806,19 +833,26 @@ def _face_input_findings(
 ) -> list[_Draft]:
     """In a module that infers a trait from faces, the functions that find the faces
     are the biometric input of that inference."""
-    biometric = [
-        (h, d)
-        for h, d in decided
-        if d.capability is Capability.INFERENCE and d.basis is Basis.BIOMETRIC
-    ]
-    if not biometric or doc.is_prose:
+    first = next(
+        (
+            (h, d)
+            for h, d in decided
+            if d.capability is Capability.INFERENCE and d.basis is Basis.BIOMETRIC
+        ),
+        None,
+    )
+    if first is None or doc.is_prose:
         return []
-    h, d = biometric[0]
+    h, d = first
     out: list[_Draft] = []
-    taken = {x.line for x, _ in decided}  # (each hit's line: doc.line_of(x.start))
+    taken: set[int] | None = None  # made for the first definition of a face's name
     for line, name in doc.definitions():
         low = name.lower()
-        if line in taken or "face" not in low or "interface" in low or "surface" in low:
+        if "face" not in low or "interface" in low or "surface" in low:
+            continue
+        if taken is None:
+            taken = {x.line for x, _ in decided}  # (each hit's line: doc.line_of(x.start))
+        if line in taken:
             continue
         if not any(v in low for v in ("detect", "extract", "find", "crop", "align", "locate")):
             continue

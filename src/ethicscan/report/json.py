@@ -261,6 +261,9 @@ class _FindingTexts:
         # the last snippet written, and its text: the findings of a line come one after
         # another and share their snippet (the same string)
         self._snippet: tuple[str, str] = ("", '""')
+        # a confidence and a score (the objects: findings of one decision share them, and
+        # 0.0 and -0.0, 1 and 1.0 compare equal but are written apart), and their text
+        self._numbers: dict[tuple[int, int], tuple[object, object, str]] = {}
 
     def block(
         self, obj: object, make: Callable[[], Any], exact: Callable[[], object] | None = None
@@ -347,14 +350,26 @@ class _FindingTexts:
         suppression = (
             "null" if u is None else self.block(u, lambda: {"reason": u.reason, "source": u.source})
         )
+        conf, score = f.confidence, f.score
+        got_numbers = self._numbers.get((id(conf), id(score)))
+        if got_numbers is not None and got_numbers[0] is conf and got_numbers[1] is score:
+            numbers = got_numbers[2]
+        else:
+            numbers = f'{_scalar(conf)},\n      "score": {_scalar(score)},'
+            self._numbers[(id(conf), id(score))] = (conf, score, numbers)
+        line, column = loc.line, loc.column
+        fp = f.fingerprint  # (its hex digits are written as they are)
+        fp_text = f'"{fp}"' if fp.isalnum() and fp.isascii() else _str(fp)
         return (
-            f'{head}{_scalar(f.confidence)},\n      "score": {_scalar(f.score)},'
-            f'{place}{_scalar(loc.line)},\n        "column": {_scalar(loc.column)},'
+            f"{head}{numbers}"
+            f"{place}{int.__repr__(line) if type(line) is int else _scalar(line)},"
+            f'\n        "column": '
+            f"{int.__repr__(column) if type(column) is int else _scalar(column)},"
             f"\n        {rest}\n      }},"
             f"{term[0]}{snippet}{term[1]}"
             f'\n      "signals": {signals},'
             f'\n      "refs": {refs_text},'
-            f'\n      "fingerprint": {_str(f.fingerprint)},'
+            f'\n      "fingerprint": {fp_text},'
             f'\n      "history": {history},'
             f'\n      "suppression": {suppression}\n    }}'
         )
