@@ -1000,6 +1000,9 @@ _SQL_CONDITION = re.compile(
     r"(?:#\{|#\w|\$\{|:\w|\?|concat\s*\()",
     re.IGNORECASE,
 )
+# An iBATIS dynamic item that joins an UPDATE's SET list (``<isNotNull prepend=","
+# property="mzdm"><![CDATA[ mzdm=#mzdm#]]>``): the column is assigned, not compared
+_SET_ITEM = re.compile(r"""\bprepend\s*=\s*["']\s*,\s*["']""", re.IGNORECASE)
 # the trait as a keyword of a filter call: ``Patient.objects.filter(race=...)``,
 # ``query.filter_by(ethnicity=...)``, ``.where(race: ...)``
 _FILTER_CALL = re.compile(
@@ -1098,7 +1101,7 @@ def _query_parameter(doc: Document, hit: Hit, sentence: bool = False) -> str:
         return m.group(0)
     at = hit.start - doc.local_start(hit.line, hit.start)
     for c in _SQL_CONDITION.finditer(line):
-        if c.start("col") <= at < c.end("col"):
+        if c.start("col") <= at < c.end("col") and not _SET_ITEM.search(line, 0, c.start()):
             return c.group(0).strip()
     if _searched(_MYBATIS_TEST, line) and hit.line + 1 < doc.line_count:
         # ``<if test="nation != null">`` over ``and t1.nation = #{nation}``: the test
