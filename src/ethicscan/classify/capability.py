@@ -210,8 +210,14 @@ def scope_of(doc: Document, hit: Hit, line: str) -> Scope:
         return ENTRY_SCOPE
     if len(line) >= 2 * LOCAL and is_packed_list(line):
         return PACKED_SCOPE  # a long line of packed entries (a minified table, a word list)
-    if not doc.is_prose and not hit.in_comment and _SQL_ROW.match(line):
-        return RECORD_SCOPE  # ``INSERT INTO t VALUES ('7', '周某', '汉族', ...)``: a row
+    if (
+        not doc.is_prose
+        and not hit.in_comment
+        and (_SQL_ROW.match(line) or _NAMES_LIST.match(line))
+    ):
+        # ``INSERT INTO t VALUES ('7', '周某', '汉族', ...)``: a row; ``BIRTHDAY, AGE_,
+        # POLITICS, NATION_, RELIGION,`` (an INSERT's columns): a list of fields
+        return RECORD_SCOPE
     if not doc.is_prose and _in_quoted_sentence(doc, hit, line):
         return SENTENCE_SCOPE  # a sentence in a literal: a dataset's text, a message
     if doc.is_prose:
@@ -247,6 +253,9 @@ def _labels_a_field(doc: Document, hit: Hit) -> bool:
     return bool(_LABEL_END.match(text, hit.end))
 
 
+# A line of names and commas only, three or more: the columns of an SQL statement, the
+# fields of a call (``BIRTHDAY, AGE_, PIC_URL, POLITICS, NATION_, RELIGION,``)
+_NAMES_LIST = re.compile(r"^\s*(?:[A-Za-z_][\w.]*\s*,\s*){2,}[A-Za-z_][\w.]*\s*[,)]?\s*$")
 # A row of values an SQL statement inserts, or one of its rows on a line of its own:
 # ``INSERT INTO `person` VALUES ('7', '周某', '汉族');``, ``  (8, 'Wu', 'Hui'),``
 _SQL_ROW = re.compile(
