@@ -880,9 +880,15 @@ def _counted_by(doc: Document, hit: Hit) -> str:
     return ""
 
 
-_ENUM_WORD = re.compile(r"enum\b|Enum\b")
-# a member of an enumeration on its line: ``EM_NATION_TYPE_UYGUR,  // 维族``, ``OTHER = 2``
-_MEMBER = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:=\s*[^,;/#]+)?[,;]?\s*(?://.*|#.*)?$")
+# the head of an enumeration: ``typedef enum tagEM_NATION_TYPE``, ``class EM_NATION_TYPE(
+# IntEnum):``, or a class of constants (``public static class EM_NATION_TYPE``)
+_ENUM_WORD = re.compile(r"enum\b|Enum\b|\bclass\s+[A-Za-z_]\w*")
+# a member of an enumeration on its line: ``EM_NATION_TYPE_UYGUR,  // 维族``, ``OTHER = 2``,
+# ``public static final int EM_NATION_TYPE_UYGUR = 1;``
+_MEMBER = re.compile(
+    r"^\s*(?:(?:public|private|protected|internal|static|final|const|readonly|int|long|short"
+    r"|byte|uint)\s+)*([A-Za-z_][A-Za-z0-9_]*)\s*(?:=\s*[^,;/#]+)?[,;]?\s*(?://.*|#.*)?$"
+)
 # members that name no value: unknown, other, not recognised, none
 _NO_VALUE = re.compile(
     r"(?:UNKNOWN|OTHERS?|UNIDENTIFIED|UNDEFINED|UNRECOGNI[SZ]ED|NONE|NULL|INVALID|ALL|"
