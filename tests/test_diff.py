@@ -171,3 +171,42 @@ def test_diff_and_fingerprints_read_a_line_alike() -> None:
 
     d = diff_mod.compare([item(a, "a.py")], [replace(item(b, "b.py"), fingerprint="y")])
     assert len(d.moved) == 1 and not d.appeared and not d.disappeared
+
+
+def test_fingerprints_of_rows_follow_the_formula() -> None:
+    """``fingerprints_of`` (a term lowered once, a snippet folded once for the rows in a
+    row that share it) gives the formula's fingerprint for each row: the rule, path,
+    lowered term and folded snippet joined by US, then the count of equal ones before."""
+    import hashlib
+    import random
+
+    from ethicscan.fingerprint import fingerprints_of, text_key
+
+    rng = random.Random(7)
+    snippets = ["race = x", " race  =\tx ", "Race = x", "民族 = 汉", "a\u3000b", "", "  "]
+    rows: list[tuple[str, str, str, str]] = []
+    for _ in range(3000):
+        # a line's findings share one string; an equal string that is another object
+        # comes now and then (a finding of another line with the same text)
+        snippet = rng.choice(snippets)
+        if rng.random() < 0.3:
+            snippet = "".join(list(snippet))
+        for _ in range(rng.randint(1, 4)):
+            rows.append(
+                (
+                    rng.choice(["race-attribute", "ethnicity-attribute"]),
+                    rng.choice(["a.py", "b/c.jsonl"]),
+                    rng.choice(["Race", "race", "RACE", "民族"]),
+                    snippet,
+                )
+            )
+    counts: dict[str, int] = {}
+    expected = []
+    for rule, path, term, snippet in rows:
+        r, t, line = text_key(rule, term, snippet)
+        basis = "\x1f".join((r, path, t, line))
+        n = counts.get(basis, 0)
+        counts[basis] = n + 1
+        expected.append(hashlib.sha256(f"{basis}\x1f{n}".encode()).hexdigest()[:20])
+    assert fingerprints_of(iter(rows)) == expected
+    assert len(set(expected)) == len(expected)

@@ -9,7 +9,6 @@ folded) and the occurrence number among findings equal in all of those.
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from ethicscan.model import Finding
@@ -35,13 +34,23 @@ def fingerprints(findings: Sequence[Finding], paths: Sequence[str] | None = None
 
 def fingerprints_of(rows: Iterable[tuple[str, str, str, str]]) -> list[str]:
     """The fingerprint of each finding given as (rule, path, term, snippet), in order,
-    counting equal ones in that order (what :func:`fingerprints` reads of a finding)."""
-    counts: dict[str, int] = defaultdict(int)
+    counting equal ones in that order (what :func:`fingerprints` reads of a finding).
+    A term is lower-cased once, and a snippet folded once for the findings in a row
+    that share it (the findings of a line share one string)."""
+    counts: dict[str, int] = {}
+    lowered: dict[str, str] = {}
     out = []
-    for rule_id, path, term_text, snippet in rows:
-        rule, term, line = text_key(rule_id, term_text, snippet)
-        basis = "\x1f".join((rule, path, term, line))
-        n = counts[basis]
-        counts[basis] += 1
-        out.append(hashlib.sha256(f"{basis}\x1f{n}".encode()).hexdigest()[:20])
+    sha256 = hashlib.sha256
+    snippet_seen: str | None = None
+    line = ""
+    for rule, path, term_text, snippet in rows:
+        if snippet is not snippet_seen:
+            snippet_seen, line = snippet, " ".join(snippet.split())
+        term = lowered.get(term_text)
+        if term is None:
+            term = lowered[term_text] = term_text.lower()
+        basis = f"{rule}\x1f{path}\x1f{term}\x1f{line}"  # text_key's, joined
+        n = counts.get(basis, 0)
+        counts[basis] = n + 1
+        out.append(sha256(f"{basis}\x1f{n}".encode()).hexdigest()[:20])
     return out

@@ -294,8 +294,6 @@ def _link_neighbours(hits: list[Hit]) -> None:
     code tables, words of the same trait, religion words.  What the hits around a
     line hold is gathered once per line (a minified line holds hundreds of hits)."""
     by_line: dict[int, list[Hit]] = defaultdict(list)
-    for h in hits:
-        by_line[h.line].append(h)
     # What a hit learns is a function of its own term and of the terms of the hits
     # around it (``_Around`` reads nothing else): the value labels within 2 lines and
     # the other terms within WINDOW lines, each as a multiset (``_Around`` counts them,
@@ -305,28 +303,29 @@ def _link_neighbours(hits: list[Hit]) -> None:
     # number.
     values: dict[int, list[int]] = defaultdict(list)
     others: dict[int, list[int]] = defaultdict(list)
-    for ln, hs in by_line.items():
-        for h in hs:
-            (values if h.term.kind is TermKind.VALUE else others)[ln].append(id(h.term))
-    numbers: dict[tuple[tuple[int, ...], tuple[int, ...]], int] = {}
-    shapes: dict[int, int] = {}  # line -> the number of its window's terms
-    around: dict[int, _Around] = {}
-    learnt: dict[tuple[int, int], _Learnt] = {}
+    value = TermKind.VALUE
     for h in hits:
-        shape = shapes.get(h.line)
-        if shape is None:
-            window = (
-                _gathered(values, h.line, 2),
-                _gathered(others, h.line, WINDOW),
-            )
-            shape = shapes[h.line] = numbers.setdefault(window, len(numbers))
-        got = learnt.get((shape, id(h.term)))
-        if got is None:
-            ar = around.get(shape)
-            if ar is None:
-                ar = around[shape] = _Around(by_line, h.line)
-            got = learnt[(shape, id(h.term))] = _learnt(h.term, ar)
-        h.cluster, h.trait_words_near, h.traits_near, h.religion_near, h.table = got
+        ln, term = h.line, h.term
+        by_line[ln].append(h)
+        (values if term.kind is value else others)[ln].append(id(term))
+    numbers: dict[tuple[tuple[int, ...], tuple[int, ...]], int] = {}
+    around: dict[int, _Around] = {}
+    # the window's number -> what a hit of each term (its id) learns in it
+    learnt: dict[int, dict[int, _Learnt]] = {}
+    for ln, hs in by_line.items():  # (each line's window once)
+        window = (_gathered(values, ln, 2), _gathered(others, ln, WINDOW))
+        shape = numbers.setdefault(window, len(numbers))
+        mine = learnt.get(shape)
+        if mine is None:
+            mine = learnt[shape] = {}
+        for h in hs:
+            got = mine.get(id(h.term))
+            if got is None:
+                ar = around.get(shape)
+                if ar is None:
+                    ar = around[shape] = _Around(by_line, ln)
+                got = mine[id(h.term)] = _learnt(h.term, ar)
+            h.cluster, h.trait_words_near, h.traits_near, h.religion_near, h.table = got
 
 
 def _gathered(terms: dict[int, list[int]], line: int, reach: int) -> tuple[int, ...]:
