@@ -242,6 +242,14 @@ _PAGE_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 _LABEL_END = re.compile(r"[ \t]*(?:[:：][^\n。！？!?]{0,40})?[ \t]*(?:\n|$)")
 
 
+def _code_or_page_title(doc: Document, ctx: Context) -> bool:
+    """Is the hit's line code, or a page's line that is no sentence (a title, a menu's
+    item, a chart's heading)?  Not prose, where a count is reported, not kept."""
+    if not (doc.is_prose or ctx.textual):
+        return True
+    return doc.suffix in _PAGE_SUFFIXES and not is_sentence(ctx.line)
+
+
 def _labels_a_field(doc: Document, hit: Hit) -> bool:
     """Is the hit a page's field: the visible text of an element that is the term alone,
     or the term and a colon before its value (``民族：``, ``民族：汉族``, a detail table's
@@ -845,7 +853,7 @@ def _split_by(doc: Document, hit: Hit) -> str:
 # after it: 统计, 分布, 占比, 构成 (民族统计, 宗教信仰分布) or ``Stats``, ``Distribution``.
 _COUNT_WORDS_ZH = "统计|分布|占比|比例|构成|汇总|分组|人数|数量|计数"
 _COUNTED_BEFORE = re.compile(
-    r"(?:按照?|根据)\s*$"
+    r"(?P<by>按照?|根据)\s*$"
     r"|(?:count|stat(?:istic)?s?|tally|total|distribution)(?:_?(?:by|in|per))_?$"
     r"|\b(?:count|counts|number|statistics|breakdown|distribution|totals?)\s+"
     r"(?:of\s+\w+\s+)?(?:by|per)\s+$",
@@ -869,11 +877,11 @@ def _counted_by(doc: Document, hit: Hit) -> str:
     before = text[max(start, hit.start - 24) : hit.start]
     after = text[hit.end : hit.end + 24]
     if (m := _COUNTED_BEFORE.search(before)) is not None:
-        if m.group(0).strip() in ("按", "按照", "根据"):
+        if m["by"]:
             # 按民族 ... then a word of counting or of a query before the clause ends
             # (按民族查询数量, 根据民族查询人员), not 按民族习惯 (by a people's custom)
             later = _COUNTED_LATER_ZH.match(after) or _QUERIED_LATER_ZH.match(after)
-            return f"{m.group(0).strip()}…{later.group(0)}" if later else ""
+            return f"{m['by']}…{later.group(0)}" if later else ""
         return m.group(0).strip()
     if (m := _COUNTED_AFTER_ZH.match(after)) or (m := _COUNTED_AFTER_EN.match(after)):
         return m.group(0)
@@ -883,12 +891,6 @@ def _counted_by(doc: Document, hit: Hit) -> str:
 # the head of an enumeration: ``typedef enum tagEM_NATION_TYPE``, ``class EM_NATION_TYPE(
 # IntEnum):``, or a class of constants (``public static class EM_NATION_TYPE``)
 _ENUM_WORD = re.compile(r"enum\b|Enum\b|\bclass\s+[A-Za-z_]\w*")
-# a member of an enumeration on its line: ``EM_NATION_TYPE_UYGUR,  // 维族``, ``OTHER = 2``,
-# ``public static final int EM_NATION_TYPE_UYGUR = 1;``
-_MEMBER = re.compile(
-    r"^\s*(?:(?:public|private|protected|internal|static|final|const|readonly|int|long|short"
-    r"|byte|uint)\s+)*([A-Za-z_][A-Za-z0-9_]*)\s*(?:=\s*[^,;/#]+)?[,;]?\s*(?://.*|#.*)?$"
-)
 # members that name no value: unknown, other, not recognised, none
 _NO_VALUE = re.compile(
     r"(?:UNKNOWN|OTHERS?|UNIDENTIFIED|UNDEFINED|UNRECOGNI[SZ]ED|NONE|NULL|INVALID|ALL|"
@@ -915,13 +917,7 @@ def _one_group_enum(doc: Document, hit: Hit) -> str:
     )
     if head is None:
         return ""
-    names: list[str] = []
-    for j in range(head + 1, min(head + ENUM_BODY, doc.line_count)):
-        text = doc.line_text(j)
-        if "}" in text or (names and text.strip().startswith(("class ", "def ", "typedef"))):
-            break
-        if m := _MEMBER.match(text):
-            names.append(m.group(1))
+    names = doc.enum_members(head, ENUM_BODY)
     if len(names) < 3:
         return ""
     # the part of each name after the prefix they share (EM_NATION_TYPE_)
@@ -2201,8 +2197,7 @@ def _of_group(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         return Capability.TARGETING, None, (_sig(SignalName.GROUP_RECOGNITION, 0.15, recognised),)
     if ctx.counting and (ctx.file_surv or ctx.file_face):
         return Capability.TARGETING, None, (_sig(SignalName.GROUP_COUNTED, 0.15, ctx.counting),)
-    page = doc.suffix in _PAGE_SUFFIXES and not is_sentence(ctx.line)  # a page's title
-    if (page or not (doc.is_prose or ctx.textual)) and (counted := _counted_by(doc, hit)):
+    if _code_or_page_title(doc, ctx) and (counted := _counted_by(doc, hit)):
         # a statistic of this one group (少数民族统计, 少数民族人数, a chart of 涉疆人员 by
         # region), in any software: the group is counted apart from everyone else
         return Capability.TARGETING, None, (_sig(SignalName.GROUP_COUNTED, 0.15, counted),)
@@ -2371,10 +2366,7 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         return Capability.SEARCH, None, (s,)
     if (
         t.kind in (TermKind.FIELD, TermKind.WORD)
-        and (
-            not (doc.is_prose or ctx.prose or ctx.textual)
-            or (doc.suffix in _PAGE_SUFFIXES and not is_sentence(ctx.line))  # a page's title
-        )
+        and _code_or_page_title(doc, ctx)
         and (counted := _counted_by(doc, hit))
     ):
         s = _sig(SignalName.RECORDS_SPLIT_BY_TRAIT, 0.1, f"people counted by the trait: {counted}")

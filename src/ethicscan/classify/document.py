@@ -693,6 +693,19 @@ class Document:
     def _runs(self) -> dict[int, tuple[int, int] | None]:
         return {}
 
+    def enum_members(self, head: int, reach: int) -> list[str]:
+        """The names of the members (``_NAMED_CONSTANT``) of the enumeration whose head is
+        line ``head``: up to ``reach`` lines below it, to its closing brace or the next
+        definition."""
+        names: list[str] = []
+        for j in range(head + 1, min(head + reach, self.line_count)):
+            text = self.line_text(j)
+            if "}" in text or (names and text.strip().startswith(("class ", "def ", "typedef"))):
+                break
+            if m := _NAMED_CONSTANT.match(text):
+                names.append(m["name"])
+        return names
+
     def is_member(self, i: int) -> bool:
         """Is line ``i`` a member of an enumeration of names (see :meth:`names_run`)?"""
         return self.names_run(i) is not None
