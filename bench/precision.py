@@ -230,6 +230,12 @@ class Label:
     note: str = ""
 
 
+def key_of(d: dict[str, Any]) -> Key:
+    """The key of a finding a JSON object names (package, path, line, term): a label's,
+    an item's to judge, a line of ``export --again``'s file."""
+    return (d["package"], d["path"], int(d["line"]), d["term"].lower())
+
+
 def load_labels(path: Path = LABELS) -> dict[Key, Label]:
     out: dict[Key, Label] = {}
     if not path.exists():
@@ -238,7 +244,7 @@ def load_labels(path: Path = LABELS) -> dict[Key, Label]:
         if not raw.strip():
             continue
         d = json.loads(raw)
-        key = (d["package"], d["path"], int(d["line"]), d["term"].lower())
+        key = key_of(d)
         out[key] = Label(key, d["verdict"] == "true", d.get("capability", ""), d.get("note", ""))
     return out
 
@@ -508,7 +514,7 @@ def _keys_of(path: str) -> set[Key]:
     for raw in Path(path).read_text(encoding="utf-8").splitlines():
         if raw.strip():
             d = json.loads(raw)
-            out.add((d["package"], d["path"], int(d["line"]), d["term"].lower()))
+            out.add(key_of(d))
     return out
 
 
@@ -686,7 +692,7 @@ def merge(dirs: Sequence[str]) -> int:
                 disputed += 1
                 continue
             it = items[i]
-            key = (it["package"], it["path"], int(it["line"]), it["term"].lower())
+            key = key_of(it)
             verdict, cap, note = decided
             labels[key] = Label(key, verdict, cap if verdict else "", note)
             added += 1
