@@ -361,6 +361,10 @@ class PartFigures:
     overall: Tally = field(default_factory=Tally)
     serious: Tally = field(default_factory=Tally)
     by_capability: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
+    # true findings by the capability judged: (found with the right capability, all)
+    by_judged: dict[str, list[float]] = field(
+        default_factory=lambda: defaultdict(lambda: [0.0, 0.0])
+    )
     by_category: dict[str, Tally] = field(default_factory=lambda: defaultdict(Tally))
     serious_by_package: Counter[str] = field(default_factory=Counter)
     true_labels: int = 0
@@ -407,6 +411,10 @@ def figures(
             w = 1.0 / rate
             fig.overall.add(w, lab, f.capability)
             fig.by_capability[f.capability].add(w, lab, f.capability)
+            if lab.verdict:
+                judged = fig.by_judged[lab.capability]
+                judged[0] += w * (lab.capability == f.capability)
+                judged[1] += w
             fig.by_category[pkg.category].add(w, lab, f.capability)
             if f.severity in SERIOUS:
                 fig.serious.add(w, lab, f.capability)
@@ -453,6 +461,11 @@ def print_part(name: str, fig: PartFigures, verbose: bool) -> None:
         t = fig.by_capability.get(cap)
         if t:
             print(f"  {cap:10s} precision {t.precision()}  right capability {t.capability()}")
+    print("per capability judged (true findings of it that are reported with it):")
+    for cap in CAPABILITIES:
+        right, total = fig.by_judged.get(cap, (0.0, 0.0))
+        if total:
+            print(f"  {cap:10s} right capability {100 * right / total:5.1f}% (weight {total:.0f})")
     print("per category:")
     for cat, t in sorted(fig.by_category.items()):
         print(f"  {cat:22s} precision {t.precision()}  right capability {t.capability()}")

@@ -121,3 +121,26 @@ def test_a_blob_the_clone_lacks_is_left_out_and_named(tmp_path: Path) -> None:
         member = t.extractfile("person.py")
         assert member is not None
         assert member.read() == b"ethnicity = row['ethnicity']\n"
+
+
+def test_figures_tell_each_judged_capability_how_often_it_is_named() -> None:
+    pkg = precision.Package("pypi", "demo", "1.0", "other")
+
+    def found(line: int, capability: str) -> precision.Found:
+        key = (pkg.id, "demo/app.py", line, "race")
+        return precision.Found(key, capability, "low", 0.9, 0.9, "race", "race-field", ())
+
+    findings = [found(1, "search"), found(2, "record"), found(3, "search"), found(4, "record")]
+    labels = {
+        findings[0].key: precision.Label(findings[0].key, True, "search"),
+        findings[1].key: precision.Label(findings[1].key, True, "search"),
+        findings[2].key: precision.Label(findings[2].key, True, "record"),
+        findings[3].key: precision.Label(findings[3].key, False, ""),
+    }
+    fig = precision.figures([(pkg, findings)], labels, {})[pkg.part]
+    # judged search twice, named search once; judged record once, named search
+    assert fig.by_judged["search"] == [1.0, 2.0]
+    assert fig.by_judged["record"] == [0.0, 1.0]
+    # reported search twice, both true, one of them judged search
+    assert fig.by_capability["search"].right == 1.0
+    assert fig.by_capability["search"].true == 2.0
