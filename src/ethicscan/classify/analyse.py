@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from itertools import groupby
 
 from ethicscan.classify.capability import (
+    PAGE_SUFFIXES,
     STRUCTURAL_SIGNALS,
     WINDOW,
     Decision,
@@ -556,10 +557,17 @@ def _promote_within_file(
     their own verdict."""
     if doc.is_prose or doc.suffix in CONFIG_SUFFIXES:
         return decided  # a document or a configuration is no module of code
+    # a page's search form makes no column of its list, no field of its edit dialog, a
+    # search: a page holds each of them apart
+    promoting = (
+        (Capability.INFERENCE,)
+        if doc.suffix in PAGE_SUFFIXES
+        else (Capability.INFERENCE, Capability.SEARCH)
+    )
     serious: dict[Trait, list[tuple[int, Capability, Basis | None]]] = defaultdict(list)
     for h, d in decided:
         if (
-            d.capability in (Capability.INFERENCE, Capability.SEARCH)
+            d.capability in promoting
             and d.scope in _PROMOTING
             and not any(sig.name in _STATEMENT_ONLY for sig in d.signals)
         ):

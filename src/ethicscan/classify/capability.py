@@ -714,7 +714,15 @@ _SPLIT_BY = re.compile(
     # "sex"]``); a list of a dataset's protected columns only declares them
     r"|\b(?:protected|sensitive)_?(?:attribute|attr|feature)s?\s*"
     r"(?:={1,3}\s*|:\s*(?:typing\.)?Literal\[\s*(?:[\"'][\w ]{0,24}[\"']\s*,\s*){0,4}))"
-    r"[\"']?[\w ]{0,24}$",
+    r"[\"']?[\w ]{0,24}$"
+    # ... or named among the columns an analysis or a query groups its records by
+    # (``cols_of_interest=["race", "gender"]``, ``breakdown=['SEX', 'RACE']``,
+    # ``group_by: ["ethnicity"]``), or passed to a call as its protected columns
+    # (``Scorer(df, sensitive_features=[...])``; a list assigned to a name declares them)
+    r"|(?:\b(?:cols?_of_interest|breakdowns?|group_?by|group_?cols?|group_?columns"
+    r"|stratif(?:y|ied)_?by|split_?by)[\"']?\s*(?:=|:)"
+    r"|[(,]\s*(?:protected|sensitive)_?(?:attribute|attr|feature|column)s\s*=)"
+    r"\s*\[\s*(?:[\"'][\w ]{0,24}[\"']\s*,\s*){0,5}[\"']?[\w ]{0,24}$",
     re.IGNORECASE,
 )
 _IN_LITERAL = re.compile(r"[\w .\-/]*")  # what precedes a label inside its literal
@@ -1008,7 +1016,7 @@ _NOT_CRITERIA = re.compile(
 _SQL_CONDITION = re.compile(
     r"(?:\bwhere\s|\band\s|\bor\s|<!\[CDATA\[\s*)\s*(?P<col>[\w.]+)\s*"
     r"(?:=|<>|!=|\bin\b|\blike\b)\s*\(?\s*"
-    r"(?:#\{|#\w|\$\{|:\w|\?|concat\s*\()",
+    r"(?:#\{|#\w|\$\{|\$\d|:\w|\?|concat\s*\()",
     re.IGNORECASE,
 )
 # An iBATIS dynamic item that joins an UPDATE's SET list (``<isNotNull prepend=","
@@ -1105,7 +1113,7 @@ def _query_parameter(doc: Document, hit: Hit, sentence: bool = False) -> str:
     if kind == "SearchParameter":
         return "a field of a SearchParameter resource"
     if sentence:
-        return ""
+        return _describes_a_parameter(doc, hit)
     line = doc.local_line(hit.line, hit.start)
     m = _searched(_QUERY_PARAM, line)
     if m:
@@ -1114,17 +1122,162 @@ def _query_parameter(doc: Document, hit: Hit, sentence: bool = False) -> str:
     for c in _SQL_CONDITION.finditer(line):
         if c.start("col") <= at < c.end("col") and not _SET_ITEM.search(line, 0, c.start()):
             return c.group(0).strip()
-    if _searched(_MYBATIS_TEST, line) and hit.line + 1 < doc.line_count:
-        # ``<if test="nation != null">`` over ``and t1.nation = #{nation}``: the test
-        # guards the query's condition on the trait below it
-        term = doc.text[hit.start : hit.end].lower()
-        below = _line_near(doc, hit.line + 1, -1)
-        for c in _SQL_CONDITION.finditer(below):
-            if term in c.group("col").lower():
-                return c.group(0).strip()
+    if (
+        (_searched(_MYBATIS_TEST, line) or _searched(_TESTS_PRESENCE, line))
+        and hit.line + 1 < doc.line_count
+        and (guarded := _guarded_condition(doc, hit))
+    ):
+        # ``<if test="nation != null">`` over ``and t1.nation = #{nation}``, or
+        # ``if (StringUtils.isNotBlank(skinColor))`` over ``sql.append(" and skin_color
+        # = ?")``: the test guards the query's condition on the trait below it
+        return guarded
+    if finder := _finder_parameter(doc, hit, line):
+        return finder
     if _searched(_ANY_CHOICE, line):
         return "a filter's choice of no restriction"
-    return _declared_below(doc, hit.line, line)
+    return (
+        _declared_below(doc, hit.line, line)
+        or _tag_opened_above(doc, hit)
+        or _search_form_above(doc, hit)
+        or _collection_owner(doc, hit)
+    )
+
+
+FORM_REACH = 60  # lines above a hit that the form it stands in opens within
+_FORM_OPENS = re.compile(r"<(?:el-|a-|van-|n-|q-)?form(?=[\s>])", re.IGNORECASE)
+_FORM_CLOSES = re.compile(r"</(?:el-|a-|van-|n-|q-)?form\s*>", re.IGNORECASE)
+
+
+def _search_form_above(doc: Document, hit: Hit) -> str:
+    """The search form the hit's field stands in: the nearest form opened above it, not
+    closed since, whose tag names it a query's (``<el-form :model="queryParams"``,
+    ``<form id="searchForm"``).  A page's fields are searched by there, and filled in
+    elsewhere (an edit dialog's ``<el-form :model="form"``)."""
+    if doc.suffix not in _MARKUP_CODE:
+        return ""  # (an HTML page is read as its text: its tags are not in it)
+    for i in range(hit.line, max(-1, hit.line - 1 - FORM_REACH), -1):
+        text = _line_near(doc, i, -1 if i != hit.line else hit.start)
+        if _FORM_CLOSES.search(text):
+            return ""
+        if m := _FORM_OPENS.search(text):
+            tag = text[m.end() :]
+            if ">" not in tag and i + 1 < doc.line_count:
+                tag += " " + _line_near(doc, i + 1, -1)
+            q = _SEARCH_FORM.search(tag)
+            return f"a search form's field ({q.group(0)})" if q else ""
+    return ""
+
+
+# A form's attribute that names it a search's: ``:model="queryParams"``,
+# ``id="residentSearchForm"``, ``ref="queryForm"``, ``action="/person/search"``.
+_SEARCH_FORM = re.compile(
+    r"""(?:\b|:)(?:id|name|ref|class|model|action)\s*=\s*["'][^"']*?"""
+    r"(?i:search|query|filter|criteria|condition)"
+)
+_MARKUP_CODE = frozenset(
+    {".vue", ".jsx", ".tsx", ".jsp", ".php", ".tpl", ".ftl", ".cshtml", ".erb"}
+)
+# Pages, as code or as text: what a screen shows and asks, each form and list apart.
+PAGE_SUFFIXES = _MARKUP_CODE | _PAGE_SUFFIXES
+
+
+TAG_REACH = 8  # lines above a hit that an element's opening tag, its attributes apart, spans
+_TAG_OPENS = re.compile(r"<[A-Za-z][\w.-]*(?=\s|$)")
+
+
+def _tag_opened_above(doc: Document, hit: Hit) -> str:
+    """A query parameter among the attributes of the element whose opening tag the hit's
+    line continues (``<el-select v-model="queryParams.political"`` over
+    ``placeholder="请选择政治面貌"``): the control the attribute belongs to is a search's
+    condition.  "" when the line is no attribute of a tag opened above."""
+    if hit.in_comment:
+        return ""
+    if ">" in doc.text[doc.line_start(hit.line) : hit.start]:
+        return ""  # the hit stands after a tag's end: element text, not an attribute
+    for i in range(hit.line - 1, max(-1, hit.line - 1 - TAG_REACH), -1):
+        text = _line_near(doc, i, -1)
+        tags = list(_TAG_OPENS.finditer(text))
+        if tags:
+            opened = tags[-1]
+            if ">" in text[opened.end() :]:
+                return ""  # closed on its own line: the hit's line is not within it
+            m = _searched(_QUERY_PARAM, text[opened.end() :])
+            if m is None:
+                for j in range(i + 1, hit.line):
+                    m = _searched(_QUERY_PARAM, _line_near(doc, j, -1))
+                    if m:
+                        break
+            return f"{opened.group(0)} {m.group(0)}" if m else ""
+        if ">" in text:
+            return ""
+    return ""
+
+
+# The key of a declaration's description: ``description: 'Returns patients with a race
+# extension matching the specified code.'``
+_DESCRIPTION_KEY = re.compile(
+    r"""^\s*["']?(?:description|desc|summary|help)["']?\s*[:=]""", re.IGNORECASE
+)
+
+
+def _describes_a_parameter(doc: Document, hit: Hit) -> str:
+    """The query parameter whose declaration the sentence at ``hit`` is the description
+    of (``definition: '.../SearchParameter/us-core-Patient-race'`` a line above it, in
+    the same object): the sentence says what people the parameter finds.  Or ""."""
+    if doc.is_prose or not _DESCRIPTION_KEY.match(doc.local_line(hit.line, hit.start)):
+        return ""
+    for i in range(hit.line - 1, max(-1, hit.line - 1 - QUERY_REACH), -1):
+        text = _line_near(doc, i, -1)
+        if m := _searched(_QUERY_PARAM, text):
+            return f"the description of a query parameter ({m.group(0)})"
+        if text.rstrip().endswith(("{", "(", "[")) or text.strip().startswith(("}", ")", "]")):
+            return ""  # the object's head, or the end of one before: not its declaration
+    return ""
+
+
+# A test that a value was given, in code: ``if (StringUtils.isNotBlank(race))``,
+# ``if (nation != null && !"".equals(nation))``, ``if params.get("race"):``.
+_TESTS_PRESENCE = re.compile(r"^\s*(?:\}\s*)?(?:else\s+)?(?:if|elif)\b\s*\(?", re.IGNORECASE)
+# A condition added to a query being built: an SQL fragment's comparison, or a call of a
+# criteria or query builder with the column's name (``query.addEqualCriteria("RACE",
+# race)``, ``wrapper.eq("nation", nation)``, ``Restrictions.eq("race", race)``).
+_CRITERIA_CALL = re.compile(
+    r"""\.(?:\w*criteria\w*|eq|ne|like|in|and_?equal_?to|and_?like|term|terms|term_?query"""
+    r"""|match_?query|must|where|filter)\(\s*["']?(?P<col>[\w.]+)""",
+    re.IGNORECASE,
+)
+GUARD_REACH = 2  # lines below a test that the condition it guards stands on
+# A function that finds people by its parameters: ``findCaptures(String deviceId, String
+# skinColor)``, ``search_residents(nation=None)``, ``listByNation(nation)``, ``queryPerson``.
+_FINDER = re.compile(r"^(?:find|search|query|filter|lookup|list)(?:[A-Z_]|$)|By[A-Z]|_by_")
+
+
+def _finder_parameter(doc: Document, hit: Hit, line: str) -> str:
+    """The finding function whose parameter the hit is, on the line that defines it
+    (the hit between its parentheses); or ""."""
+    if hit.in_comment or doc.is_prose or doc.is_data:
+        return ""
+    name = doc.definition_at(hit.line)
+    if not name or not _FINDER.search(name):
+        return ""
+    text = doc.text
+    opens = text.find("(", doc.line_start(hit.line), hit.start)
+    if opens < 0 or text.find(")", opens, hit.start) >= 0:
+        return ""
+    return f"a parameter of {name}()"
+
+
+def _guarded_condition(doc: Document, hit: Hit) -> str:
+    """The query condition on the trait's column that the test on the hit's line
+    guards, on one of the GUARD_REACH lines below it; or ""."""
+    term = re.sub(r"[\W_]", "", doc.text[hit.start : hit.end].lower())
+    for i in range(hit.line + 1, min(doc.line_count, hit.line + 1 + GUARD_REACH)):
+        below = _line_near(doc, i, -1)
+        for pattern in (_SQL_CONDITION, _CRITERIA_CALL):
+            for c in pattern.finditer(below):
+                if term and term in re.sub(r"[\W_]", "", c.group("col").lower()):
+                    return c.group(0).strip()
+    return ""
 
 
 # A category of people a police or grid system keeps watch on: 在逃人员, 前科人员, 吸毒人员,
@@ -2397,11 +2550,95 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
     return None
 
 
+def _searched_by(doc: Document, hit: Hit, ctx: Context) -> tuple[str, ...]:
+    """The words that make a store or query near the hit one searched by the trait: a
+    query's word on the hit's own line or in its container's name (``searchByRace``,
+    ``QUERYCOND_SKINCOLOR``, ``依膚色條件查詢``), an index built for search (Elasticsearch,
+    Solr, ``CREATE INDEX ... (race)``), or the collection the field is a member of,
+    named or headed for a search's conditions (``faceSearchFilters = [{key: 'race'}]``).
+    Empty when the query words are only around: a face's race shown in a search's
+    results, kept in a table, or stored "for later lookup" as a comment says, is no
+    search by race."""
+    ev = ctx.evidence
+    own = ev.of_container(Category.QUERY)
+    if not hit.in_comment or not doc.comment_lines[hit.line]:
+        # code, or a comment after it on its line (``QUERYCOND_SKINCOLOR = 95; /*
+        # 查询条件：肤色 */``): the line is one statement
+        own = ev.on_line(Category.QUERY) + own
+    elif m := _SEARCH_WORD.search(
+        doc.text, max(0, hit.start - COMMENT_REACH), hit.end + COMMENT_REACH
+    ):
+        # a comment's search is by the trait where it says so beside it (依膚色條件查詢,
+        # "filter by race"), not "race ... for later lookup"
+        own = [m.group(0), *own]
+    index = [w for w in ctx.searched if w.lower() in _SEARCH_INDEX]
+    line = _line_near(doc, hit.line, hit.start)
+    if m := _INDEX_DECLARED.search(line):
+        index.append(m.group(0))
+    if not (own or index) and (owner := _collection_owner(doc, hit)):
+        own = [owner]
+    return tuple(dict.fromkeys(own + index))
+
+
+_SEARCH_WORD = re.compile(
+    r"(?i:search|query|filter|lookup|look up|criteria|condition)|检索|查询|筛选|过滤|條件|条件|查詢"
+)
+COMMENT_REACH = 16  # characters each side of a comment's trait that say it is searched by
+
+
+# An index declared on the column: ``CREATE INDEX idx ON t (race)``, ``createIndex(``,
+# Django's ``db_index=True``, SQLAlchemy's ``index=True``.
+_INDEX_DECLARED = re.compile(
+    r"\bcreate\s+(?:unique\s+)?index\b|\bcreateIndex\(|\b(?:db_)?index\s*=\s*True\b",
+    re.IGNORECASE,
+)
+# A collection named for a search's conditions (``searchOptions``, ``faceSearchFilters``,
+# ``queryConditions``), or a comment that heads it so (``// 人脸检索页 查询条件``).
+_SEARCH_COLLECTION = re.compile(
+    r"(?i:search|query|filter|criteria|condition)|检索|查询|筛选|过滤|條件|条件"
+)
+_OPENS_COLLECTION = re.compile(r"""([A-Za-z_$][\w$]*)["']?\s*(?::[^=\n]*)?[:=]\s*[\[{(]\s*$""")
+COLLECTION_REACH = 40  # lines up to the head of the literal a member stands in
+
+
+def _collection_owner(doc: Document, hit: Hit) -> str:
+    """The name of the array or object literal the hit's line is a member of, with the
+    comment over it, when they name a search's conditions; else ""."""
+    if doc.is_prose or doc.is_data:
+        return ""
+    depth = 0
+    for i in range(hit.line - 1, max(-1, hit.line - COLLECTION_REACH), -1):
+        text = _line_near(doc, i, -1)
+        depth += text.count("]") + text.count("}") - text.count("[") - text.count("{")
+        if depth >= 0:
+            continue
+        m = _OPENS_COLLECTION.search(text)
+        if m is None:
+            return ""
+        head = text
+        if i > 0 and doc.comment_lines[i - 1]:
+            head = _line_near(doc, i - 1, -1) + " " + head
+        w = _SEARCH_COLLECTION.search(head)
+        return f"{m.group(1)}: {w.group(0)}" if w else ""
+    return ""
+
+
 def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
     """The capability what is around the hit shows: declared or clinical data, a store
     or surveillance words, a model, face data; else a field's record or a mention."""
     t = hit.term
     if (ctx.declared or ctx.clinical) and not (ctx.surv or ctx.model or ctx.alert):
+        if (
+            t.trait is Trait.SKIN_COLOUR
+            and ctx.any_face
+            and not (ctx.searched or ctx.textual or doc.is_prose or hit.in_comment)
+            and not _identity_document(doc, ctx)
+        ):
+            # a skin colour beside face data in a form (a captured face's record edited,
+            # ``<el-form-item label="肤色">`` beside 人脸相似度): no identity document or
+            # register holds one; it is what the face analysis saw
+            s = _sig(SignalName.FIELD_OF_FACE_DATA, 0.05, "a skin colour beside face data")
+            return Capability.INFERENCE, Basis.BIOMETRIC, (s,)
         name = SignalName.DECLARED_DATA if ctx.declared else SignalName.CLINICAL_OR_CENSUS
         return Capability.RECORD, None, (_sig(name, 0.05, ctx.declared or ctx.clinical),)
     if (
@@ -2433,13 +2670,23 @@ def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         (ctx.searched and (ctx.biometric or ctx.surv or ctx.file_surv))
         or (ctx.store and ctx.biometric)
     ) and not _grid_column(doc, hit):
-        # a query, or an index built to search by it (Elasticsearch, Solr), or face
-        # data put in a store (a database of faces by their attributes); a police
-        # system's table column or a row inserted into it stores the trait: a record
-        sig = [_sig(SignalName.DATA_STORE_OR_QUERY, 0.1, ctx.store)]
-        if ctx.surv:
-            sig.append(_sig(SignalName.SURVEILLANCE_CONTEXT, 0.1, ctx.surv))
-        return Capability.SEARCH, None, tuple(sig)
+        if keyed := _searched_by(doc, hit, ctx):
+            # a query on the field's own line (``FaceQuery.byRace``), or an index built
+            # to search by it (Elasticsearch, Solr): people are found by the trait
+            sig = [_sig(SignalName.DATA_STORE_OR_QUERY, 0.1, keyed)]
+            if ctx.surv:
+                sig.append(_sig(SignalName.SURVEILLANCE_CONTEXT, 0.1, ctx.surv))
+            return Capability.SEARCH, None, tuple(sig)
+        if ctx.biometric and t.trait in (Trait.RACE, Trait.SKIN_COLOUR) and not ctx.textual:
+            # a face's race kept with its age and emotion (a row inserted, a graph
+            # node's property, a search result shown): what the face analysis said of
+            # it, put away; the store is not searched by it until a query says so
+            s = _sig(SignalName.DATA_STORE_OR_QUERY, 0.05, ctx.store)
+            return Capability.INFERENCE, Basis.BIOMETRIC, (s,)
+        if not ctx.textual and not ctx.captured:
+            # a people, a faith or a party kept beside face data (a registered person's
+            # photo): stored as declared, not searched by: a record
+            return Capability.RECORD, None, (_sig(SignalName.DATA_STORE_OR_QUERY, 0.05, ctx.store),)
     if ctx.surv and not ctx.model_line and not ctx.declared and not ctx.textual:
         # surveillance words beside the field: a field of a surveillance system's data
         # model (a GA/T 1400 face object's SkinColor) records the trait; it is searched
