@@ -416,7 +416,7 @@ def test_a_small_scan_compiles_nothing_and_finds_the_same(
     assert not empty.exists() and prefilter_mod._CACHE == {}  # nothing built, nothing kept
     monkeypatch.undo()
     monkeypatch.setattr(api, "SMALL_SCAN_FILES", 0)  # every scan large: through the prefilter
-    assert prefilter_for(CAT) is PF and PF.active
+    assert prefilter_for(CAT).active  # (PF, or its like loaded again: a pool let it go)
     through = [scan([str(t)], ScanOptions(jobs=1)) for t in trees]
     for a, b in zip(small, through, strict=True):
         assert a.findings == b.findings

@@ -500,6 +500,11 @@ def run(
         initargs=(work, claims.room, state, room),
     ) as pool:
         try:
+            # (forked, every worker starts with the first task, the prefilter with it)
+            pool.submit(int)
+            if context.get_start_method() == "fork":
+                work.let_go()
+                _trim()  # (their memory is in glibc's heap)
             for unit, out in _in_order(pool, batches, workers, pace, claims):
                 if on_done:
                     on_done(unit, out)

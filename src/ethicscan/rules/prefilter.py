@@ -353,6 +353,15 @@ class Prefilter:
             dbs = local.dbs = tuple(_clone(hyperscan, db) for db in self._dbs)
         return dbs
 
+    def on_disk(self) -> bool:
+        """Whether these databases are kept on disk, where they can be loaded again."""
+        if self._pending or not self._dbs or self._cache is None:
+            return False
+        import hyperscan
+
+        path = self._path(hyperscan)
+        return path is not None and path.is_file()
+
     @property
     def keeps(self) -> bool:
         """Whether compiled databases are kept on disk for other processes."""
@@ -604,6 +613,19 @@ def prefilter_for(catalogue: Catalogue) -> Prefilter:
     if pf is None:
         pf = _CACHE[key] = Prefilter(catalogue)
     return pf
+
+
+def let_go(catalogue: Catalogue) -> bool:
+    """Drop this process's prefilter for ``catalogue`` if its databases are kept on
+    disk (the next use loads them again): a pool's parent, once its workers are forked
+    with them, reads no file itself, and its copy counted 10 MB in the process tree's
+    resident size.  Whether it was dropped."""
+    key = (catalogue.digest,) if catalogue.digest else (catalogue.version, *catalogue.sources)
+    pf = _CACHE.get(key)
+    if pf is None or not pf.on_disk():
+        return False
+    del _CACHE[key]
+    return True
 
 
 def ready(catalogue: Catalogue) -> bool:
