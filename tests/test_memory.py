@@ -290,3 +290,35 @@ def test_a_pools_parent_lets_its_prefilter_go_once_the_workers_have_it(
     key = next(iter({(CAT.digest,): 0}))
     prefilter_mod._CACHE[key] = kept = prefilter_mod.Prefilter(CAT, cache=None)
     assert not prefilter_mod.let_go(CAT) and prefilter_mod.prefilter_for(CAT) is kept
+
+
+def test_a_worker_beside_a_large_file_hands_memory_back_sooner(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """After a batch, a worker gives freed memory back past TRIM_ABOVE; while a file
+    that takes half the room or more is explored (by another worker), past TRIM_BESIDE
+    already (beside name2nat's pickle, a worker at 87 MB of what earlier files left)."""
+    from ethicscan.engine import local
+
+    calls: list[int] = []
+    resident = [local.TRIM_BESIDE + 1]
+    monkeypatch.setattr(local, "_trim", lambda: calls.append(resident[0]))
+    monkeypatch.setattr(local, "_resident", lambda: resident[0])
+    gate, state = _gate(100)
+    big = 8 * 1024 * 1024
+    local._after_batch(big, gate)
+    assert calls == []  # nothing large being read: past TRIM_ABOVE only
+    state[0] = 49
+    local._after_batch(big, gate)
+    assert calls == []
+    state[0] = 50  # half the room
+    local._after_batch(big, gate)
+    local._after_batch(1024, gate)  # a batch that read little: nothing to give
+    assert calls == [local.TRIM_BESIDE + 1]
+    resident[0] = local.TRIM_BESIDE
+    local._after_batch(big, gate)
+    state[0] = 0
+    resident[0] = local.TRIM_ABOVE + 1
+    local._after_batch(big, gate)
+    local._after_batch(big, None)  # (one process: no gate)
+    assert calls == [local.TRIM_BESIDE + 1, local.TRIM_ABOVE + 1, local.TRIM_ABOVE + 1]
