@@ -253,3 +253,72 @@ def test_a_pools_workers_never_read_two_files_that_do_not_fit(
     small = [v for k, v in spans.items() if "small" in k]
     assert any(big[0][0] < s[0] < big[-1][1] for s in small)  # beside them
     assert put_off  # (some met another's: put off, read later)
+
+
+@pytest.mark.skipif(
+    multiprocessing.get_start_method() != "fork",
+    reason="the workers inherit the parent's prefilter only when forked",
+)
+def test_a_pools_parent_lets_its_prefilter_go_once_the_workers_have_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The parent reads no file once the workers are forked with the prefilter: its
+    copy of the databases (10 MB of the process tree's resident size) is dropped, to be
+    loaded from disk again if it is used; the outcomes are those of one process."""
+    from ethicscan import pipeline
+    from ethicscan.engine import local
+    from ethicscan.rules import prefilter as prefilter_mod
+    from ethicscan.sources.fs import WalkOptions, walk_units
+
+    monkeypatch.setattr(prefilter_mod, "_CACHE", {})
+    root = tmp_path / "tree"
+    root.mkdir()
+    for i in range(40):
+        text = f"# {i}\nrace = predict(face)['race']\n" if i % 3 else f"x = {i}\n"
+        (root / f"{i:02d}.py").write_text(text)
+    units = list(walk_units([str(root)], WalkOptions(), [], []))
+    work = pipeline.Work(CAT)
+    alone = [f for _, out in local.run(iter(units), work, 1) for f in out.findings]
+    pf = prefilter_mod.prefilter_for(CAT)
+    assert pf.keeps and pf.active  # (on disk: the suite keeps them, conftest)
+    outs = [f for _, out in local.run(iter(units), work, 2) for f in out.findings]
+    assert outs == alone and len(outs) >= 20
+    assert prefilter_mod._CACHE == {}  # let go
+    again = prefilter_mod.prefilter_for(CAT)
+    assert again is not pf and again.loaded_from_disk and again.active
+    # a prefilter that is not on disk stays
+    key = next(iter({(CAT.digest,): 0}))
+    prefilter_mod._CACHE[key] = kept = prefilter_mod.Prefilter(CAT, cache=None)
+    assert not prefilter_mod.let_go(CAT) and prefilter_mod.prefilter_for(CAT) is kept
+
+
+def test_a_worker_beside_a_large_file_hands_memory_back_sooner(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """After a batch, a worker gives freed memory back past TRIM_ABOVE; while a file
+    that takes half the room or more is explored (by another worker), past TRIM_BESIDE
+    already (beside name2nat's pickle, a worker at 87 MB of what earlier files left)."""
+    from ethicscan.engine import local
+
+    calls: list[int] = []
+    resident = [local.TRIM_BESIDE + 1]
+    monkeypatch.setattr(local, "_trim", lambda: calls.append(resident[0]))
+    monkeypatch.setattr(local, "_resident", lambda: resident[0])
+    gate, state = _gate(100)
+    big = 8 * 1024 * 1024
+    local._after_batch(big, gate)
+    assert calls == []  # nothing large being read: past TRIM_ABOVE only
+    state[0] = 49
+    local._after_batch(big, gate)
+    assert calls == []
+    state[0] = 50  # half the room
+    local._after_batch(big, gate)
+    local._after_batch(1024, gate)  # a batch that read little: nothing to give
+    assert calls == [local.TRIM_BESIDE + 1]
+    resident[0] = local.TRIM_BESIDE
+    local._after_batch(big, gate)
+    state[0] = 0
+    resident[0] = local.TRIM_ABOVE + 1
+    local._after_batch(big, gate)
+    local._after_batch(big, None)  # (one process: no gate)
+    assert calls == [local.TRIM_BESIDE + 1, local.TRIM_ABOVE + 1, local.TRIM_ABOVE + 1]

@@ -38,7 +38,7 @@ from ethicscan.model import Finding, Notice, Skipped, SkipReason, path_text
 from ethicscan.report.own import HEAD as OWN_HEAD
 from ethicscan.report.own import own_report
 from ethicscan.rules.catalogue import Catalogue, load_catalogue
-from ethicscan.rules.prefilter import prefilter_for
+from ethicscan.rules.prefilter import let_go, prefilter_for
 from ethicscan.sources.fs import FileJob, FolderFiles, read_regular, unreadable
 from ethicscan.sources.interface import Unit
 from ethicscan.suppress import apply_inline
@@ -501,6 +501,11 @@ class Work:
         pf = prefilter_for(self.catalogue)
         if pf.keeps:
             pf.warm_up()
+
+    def let_go(self) -> None:
+        """Once a pool's workers are forked: the prefilter dropped here if it can be
+        loaded again (:func:`ethicscan.rules.prefilter.let_go`)."""
+        let_go(self.catalogue)
 
     @property
     def used(self) -> tuple[str, str]:

@@ -256,9 +256,22 @@ def _scan_batch(batch: list[Job], put_off: bool = True) -> list[Answer]:
                 continue
             read += _size(o)
             out.append(o)
-    if read > 4 * 1024 * 1024 and _resident() > TRIM_ABOVE:
-        _trim()
+    _after_batch(read, gate)
     return out
+
+
+def _after_batch(read: int, gate: object) -> None:
+    """Give freed memory back after a batch that read more than 4 MB, past TRIM_ABOVE;
+    past TRIM_BESIDE while another worker explores a file that takes half the room or
+    more (a worker reading small files at 87 MB beside name2nat's pickle at 162 took
+    the tree to 299 MB: most of it was what its earlier files had left)."""
+    if read <= 4 * 1024 * 1024:
+        return
+    most = TRIM_ABOVE
+    if isinstance(gate, InTurns) and 2 * int(gate.state[0]) >= gate.size:
+        most = TRIM_BESIDE
+    if _resident() > most:
+        _trim()
 
 
 def _read(answer: Raw | Split | Later) -> int:
@@ -272,6 +285,7 @@ def _size(raw: Raw) -> int:
 
 
 TRIM_ABOVE = 96 * 1024 * 1024  # a worker's resident size above which freed memory goes back
+TRIM_BESIDE = 64 * 1024 * 1024  # ... while another explores a large file (_after_batch)
 
 
 def _resident() -> int:
@@ -500,6 +514,11 @@ def run(
         initargs=(work, claims.room, state, room),
     ) as pool:
         try:
+            # (forked, every worker starts with the first task, the prefilter with it)
+            pool.submit(int)
+            if context.get_start_method() == "fork":
+                work.let_go()
+                _trim()  # (their memory is in glibc's heap)
             for unit, out in _in_order(pool, batches, workers, pace, claims):
                 if on_done:
                     on_done(unit, out)

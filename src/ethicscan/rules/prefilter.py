@@ -60,6 +60,30 @@ def patterns(catalogue: Catalogue) -> list[bytes]:
     return [e.expr for e in _patterns(catalogue) if e.reason]
 
 
+UTF8_PIECE = 1 << 18  # bytes :func:`is_utf8` decodes at a time
+
+
+def is_utf8(data: bytes, piece: int = UTF8_PIECE) -> bool:
+    """Whether ``data`` is valid UTF-8, as ``data.decode("utf-8")`` says, decoded a
+    piece at a time: the whole text was made only to be dropped, up to four times the
+    bytes (a 39 MB library, a 54 MB pickle that starts like text)."""
+    if len(data) <= piece:
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        return True
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    try:
+        for at in range(0, len(data), piece):
+            decoder.decode(view[at : at + piece])
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 @dataclass(frozen=True, slots=True)
 class _Expr:
     expr: bytes
@@ -329,6 +353,15 @@ class Prefilter:
             dbs = local.dbs = tuple(_clone(hyperscan, db) for db in self._dbs)
         return dbs
 
+    def on_disk(self) -> bool:
+        """Whether these databases are kept on disk, where they can be loaded again."""
+        if self._pending or not self._dbs or self._cache is None:
+            return False
+        import hyperscan
+
+        path = self._path(hyperscan)
+        return path is not None and path.is_file()
+
     @property
     def keeps(self) -> bool:
         """Whether compiled databases are kept on disk for other processes."""
@@ -357,9 +390,7 @@ class Prefilter:
                 return state.found
         elif self._any(dbs[1], data):
             return True
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
+        if not is_utf8(data):
             return self._any(dbs[2], data)  # GBK, Big5, Shift-JIS ... (or binary)
         return False
 
@@ -582,6 +613,19 @@ def prefilter_for(catalogue: Catalogue) -> Prefilter:
     if pf is None:
         pf = _CACHE[key] = Prefilter(catalogue)
     return pf
+
+
+def let_go(catalogue: Catalogue) -> bool:
+    """Drop this process's prefilter for ``catalogue`` if its databases are kept on
+    disk (the next use loads them again): a pool's parent, once its workers are forked
+    with them, reads no file itself, and its copy counted 10 MB in the process tree's
+    resident size.  Whether it was dropped."""
+    key = (catalogue.digest,) if catalogue.digest else (catalogue.version, *catalogue.sources)
+    pf = _CACHE.get(key)
+    if pf is None or not pf.on_disk():
+        return False
+    del _CACHE[key]
+    return True
 
 
 def ready(catalogue: Catalogue) -> bool:
