@@ -691,7 +691,7 @@ def _quoted_in_sentence(doc: Document, hit: Hit) -> str:
 # quote: ``race == "White"``, ``.equals("Caucasian")``, ``isin(["African-American", ``,
 # ``race in ("White", ``, ``WHERE race IN ('Black'``.
 _COMPARED_BEFORE = re.compile(
-    r"(?:===?|!==?|\bequals(?:IgnoreCase)?\s*\(|(?:\bisin\s*\(\s*|\b(?:in|IN|not in)\s*)[\[(]"
+    r"(?:===?|!==?|<>|\bequals(?:IgnoreCase)?\s*\(|(?:\bisin\s*\(\s*|\b(?:in|IN|not in)\s*)[\[(]"
     r"(?:\s*[\"'][^\"'\n]{0,40}[\"']\s*,)*)\s*$"
 )
 _COMPARED_AFTER = re.compile(r"\s*(?:===?|!==?)")
@@ -834,11 +834,43 @@ def _compared(doc: Document, hit: Hit) -> bool:
         return False
     if _DUMMY_COLUMN.search(before[:q]) and not _GROUP_KEY.search(before[:q]):
         return False  # ``data["race_black"] = data["race"] == "black"``: a column encoded
+    head = before[:q].removesuffix("\\")  # an SQL string's escaped quote: ``minzu!=\"汉族\"``
     return bool(
-        _COMPARED_BEFORE.search(before[:q])
+        _COMPARED_BEFORE.search(head)
         or _COMPARED_AFTER.match(text, close + 1)
         or _GROUP_SIDE.search(before[:q])
     )
+
+
+# A condition that leaves the majority people out (``minzu != "汉族"``, ``mz <> '汉族'``,
+# ``nation not in ('汉族')``, ``mzdm != '01'``): what remains is the minorities.
+_MAJORITY_EXCLUDED = re.compile(
+    r"""(?:!=|<>)\s*\\?["']?(?:汉族|汉)\\?["']"""
+    r"""|\bnot\s+in\s*\(\s*\\?["'](?:汉族|汉)\\?["']"""
+    r"""|\b(?:mz|mzdm|mz_?dm|minzu|nation(?:_?code)?)\s*(?:!=|<>)\s*\\?["']0?1\\?["']""",
+    re.IGNORECASE,
+)
+MAJORITY_REACH = 3  # lines each side of a query's column that its conditions stand on
+
+
+def _excludes_the_majority(doc: Document, hit: Hit) -> bool:
+    """Is the hit the majority's name in a condition that leaves it out?"""
+    start = doc.line_start(hit.line)
+    for m in _MAJORITY_EXCLUDED.finditer(doc.text, max(start, hit.start - 16), hit.end + 4):
+        if m.start() <= hit.start < m.end():
+            return True
+    return False
+
+
+def _majority_excluded(doc: Document, hit: Hit) -> str:
+    """The condition of the query the hit's column is split or filtered in that leaves
+    the majority people out, within MAJORITY_REACH lines; or ""."""
+    lo = max(0, hit.line - MAJORITY_REACH)
+    hi = min(doc.line_count - 1, hit.line + MAJORITY_REACH)
+    for i in range(lo, hi + 1):
+        if m := _MAJORITY_EXCLUDED.search(_line_near(doc, i, hit.start)):
+            return m.group(0)
+    return ""
 
 
 def _split_by(doc: Document, hit: Hit) -> str:
@@ -1133,6 +1165,8 @@ def _query_parameter(doc: Document, hit: Hit, sentence: bool = False) -> str:
         return guarded
     if finder := _finder_parameter(doc, hit, line):
         return finder
+    if _CRITERIA_PATH.search(doc.text, max(doc.line_start(hit.line), hit.start - 32), hit.start):
+        return "a criteria query's path"  # JPA: ``cb.in(root.get("minzu"))``
     if _searched(_ANY_CHOICE, line):
         return "a filter's choice of no restriction"
     return (
@@ -1144,14 +1178,15 @@ def _query_parameter(doc: Document, hit: Hit, sentence: bool = False) -> str:
 
 
 FORM_REACH = 60  # lines above a hit that the form it stands in opens within
-_FORM_OPENS = re.compile(r"<(?:el-|a-|van-|n-|q-)?form(?=[\s>])", re.IGNORECASE)
+_FORM_OPENS = re.compile(r"<(?:el-|a-|van-|n-|q-)?(form|select)(?=[\s>])", re.IGNORECASE)
 _FORM_CLOSES = re.compile(r"</(?:el-|a-|van-|n-|q-)?form\s*>", re.IGNORECASE)
 
 
 def _search_form_above(doc: Document, hit: Hit) -> str:
-    """The search form the hit's field stands in: the nearest form opened above it, not
-    closed since, whose tag names it a query's (``<el-form :model="queryParams"``,
-    ``<form id="searchForm"``).  A page's fields are searched by there, and filled in
+    """The search form or drop-down the hit's field stands in: the nearest form opened
+    above it and not closed since, or a drop-down on the way to it, whose tag names it a
+    query's (``<el-form :model="queryParams"``, ``<form id="searchForm"``, ``<select
+    id="chartCondition">``).  A page's fields are searched by there, and filled in
     elsewhere (an edit dialog's ``<el-form :model="form"``)."""
     if doc.suffix not in _MARKUP_CODE:
         return ""  # (an HTML page is read as its text: its tags are not in it)
@@ -1159,12 +1194,15 @@ def _search_form_above(doc: Document, hit: Hit) -> str:
         text = _line_near(doc, i, -1 if i != hit.line else hit.start)
         if _FORM_CLOSES.search(text):
             return ""
-        if m := _FORM_OPENS.search(text):
+        for m in reversed(list(_FORM_OPENS.finditer(text))):
             tag = text[m.end() :]
             if ">" not in tag and i + 1 < doc.line_count:
                 tag += " " + _line_near(doc, i + 1, -1)
-            q = _SEARCH_FORM.search(tag)
-            return f"a search form's field ({q.group(0)})" if q else ""
+            q = _SEARCH_FORM.search(tag[: tag.find(">")] if ">" in tag else tag)
+            if q:
+                return f"a search form's field ({q.group(0)})"
+            if m.group(1).lower() == "form":
+                return ""
     return ""
 
 
@@ -1247,6 +1285,8 @@ _CRITERIA_CALL = re.compile(
     re.IGNORECASE,
 )
 GUARD_REACH = 2  # lines below a test that the condition it guards stands on
+# A path of a JPA criteria query: ``root.get("minzu")``, ``join.get("nation")``.
+_CRITERIA_PATH = re.compile(r"""\b(?:root|join|from)\.get\(\s*["']$""")
 # A function that finds people by its parameters: ``findCaptures(String deviceId, String
 # skinColor)``, ``search_residents(nation=None)``, ``listByNation(nation)``, ``queryPerson``.
 _FINDER = re.compile(r"^(?:find|search|query|filter|lookup|list)(?:[A-Z_]|$)|By[A-Z]|_by_")
@@ -2453,6 +2493,11 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
     parameter.  None when the statement shows none."""
     t = hit.term
     code = ctx.scope.kind == "code" and not hit.in_comment
+    if code and _excludes_the_majority(doc, hit):
+        # ``WHERE minzu != "汉族"``: the majority's name, left out of a query, leaves the
+        # minorities singled out
+        s = _sig(SignalName.GROUP_COUNTED, 0.1, "the majority excluded from a query")
+        return Capability.TARGETING, None, (s,)
     if t.kind is TermKind.VALUE and code and _compared(doc, hit):
         return (
             Capability.TARGETING,
@@ -2510,6 +2555,11 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
     ):
         return Capability.INFERENCE, Basis.NAME, (_sig(SignalName.NAME_INPUT, 0.1, from_name),)
     if t.kind is not TermKind.VALUE and code and not ctx.biometric and (how := _split_by(doc, hit)):
+        if excluded := _majority_excluded(doc, hit):
+            # ``SELECT minzu, count(*) ... WHERE minzu != "汉族" ... GROUP BY minzu``: the
+            # majority left out, the minorities are counted apart from everyone else
+            s = _sig(SignalName.GROUP_COUNTED, 0.1, f"the majority excluded: {excluded}")
+            return Capability.TARGETING, None, (s,)
         if how == "filtered":
             s = _sig(SignalName.RECORDS_FILTERED_BY_TRAIT, 0.1, "a query's condition on the trait")
         else:
