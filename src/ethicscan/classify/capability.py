@@ -2720,22 +2720,25 @@ def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         (ctx.searched and (ctx.biometric or ctx.surv or ctx.file_surv))
         or (ctx.store and ctx.biometric)
     ) and not _grid_column(doc, hit):
-        if keyed := _searched_by(doc, hit, ctx):
-            # a query on the field's own line (``FaceQuery.byRace``), or an index built
-            # to search by it (Elasticsearch, Solr): people are found by the trait
+        kept = ctx.evidence.near(Category.STORE) if ctx.biometric and not ctx.textual else []
+        if keyed := _searched_by(doc, hit, ctx) or tuple(kept):
+            # a query on the field's own line (``FaceQuery.byRace``), an index built to
+            # search by it (Elasticsearch, Solr), or face data put in a store: a
+            # database of faces by their attributes (deepface's graph of faces, a row
+            # of a face table inserted)
             sig = [_sig(SignalName.DATA_STORE_OR_QUERY, 0.1, keyed)]
             if ctx.surv:
                 sig.append(_sig(SignalName.SURVEILLANCE_CONTEXT, 0.1, ctx.surv))
             return Capability.SEARCH, None, tuple(sig)
         if ctx.biometric and t.trait in (Trait.RACE, Trait.SKIN_COLOUR) and not ctx.textual:
-            # a face's race kept with its age and emotion (a row inserted, a graph
-            # node's property, a search result shown): what the face analysis said of
-            # it, put away; the store is not searched by it until a query says so
+            # only query words around a face's race (a search by picture listing the
+            # race of its matches): what the face analysis said of each face, shown;
+            # no one is found by it
             s = _sig(SignalName.DATA_STORE_OR_QUERY, 0.05, ctx.store)
             return Capability.INFERENCE, Basis.BIOMETRIC, (s,)
         if not ctx.textual and not ctx.captured:
-            # a people, a faith or a party kept beside face data (a registered person's
-            # photo): stored as declared, not searched by: a record
+            # a people, a faith or a party beside face data and query words (a registered
+            # person's photo): declared, not searched by: a record
             return Capability.RECORD, None, (_sig(SignalName.DATA_STORE_OR_QUERY, 0.05, ctx.store),)
     if ctx.surv and not ctx.model_line and not ctx.declared and not ctx.textual:
         # surveillance words beside the field: a field of a surveillance system's data
