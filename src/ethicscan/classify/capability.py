@@ -938,6 +938,22 @@ _NO_VALUE = re.compile(
     re.IGNORECASE,
 )
 ENUM_BODY = 12  # lines of an enum read for its members
+# A line of an enumeration's body above a hit in it: a member (``UYGUR = 1,  # 维族``), a
+# brace, the quotes of a docstring, or nothing.
+_ENUM_BODY_LINE = re.compile(r"""^\s*(?:[A-Z][A-Z0-9_]*\s*[=,:]|[{}]|(?:\"\"\"|\'\'\')|$)""")
+
+
+def _enum_head_above(doc: Document, line: int) -> int | None:
+    """The head of the enumeration whose body line ``line`` stands in, ENUM_BODY lines
+    up at most (a Python ``IntEnum``'s docstring, a member's trailing comment); or
+    None when anything but members, comments and docstring quotes lies between."""
+    for i in range(line - 1, max(-1, line - 1 - ENUM_BODY), -1):
+        text = doc.line_text(i)
+        if _ENUM_WORD.search(text):
+            return i
+        if not (doc.comment_lines[i] or _ENUM_BODY_LINE.match(text)):
+            return None
+    return None
 
 
 def _one_group_enum(doc: Document, hit: Hit) -> str:
@@ -955,6 +971,8 @@ def _one_group_enum(doc: Document, hit: Hit) -> str:
         ),
         None,
     )
+    if head is None:
+        head = _enum_head_above(doc, hit.line)
     if head is None:
         return ""
     names = doc.enum_members(head, ENUM_BODY)
@@ -2349,7 +2367,17 @@ def _capability(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
             (_sig(SignalName.TARGETING_TERM, 0.2, t.text),),
         )
     elif t.kind is TermKind.GROUP and not hit.table:
-        chosen = _of_group(doc, hit, ctx)
+        if (
+            not (doc.is_prose or doc.is_data)
+            and not (ctx.textual and not doc.comment_lines[hit.line])
+            and (against := _one_group_enum(doc, hit))
+        ):
+            # ``UYGUR = 1,  # 维族(新疆)`` among UNKNOWN, OTHER: the one value a camera's
+            # attribute sorts a face into, or not
+            s = _sig(SignalName.ONE_GROUP_VALUES, 0.15, against)
+            chosen = (Capability.TARGETING, None, (s,))
+        else:
+            chosen = _of_group(doc, hit, ctx)
     else:
         chosen = _by_use(doc, hit, ctx) or _by_context(doc, hit, ctx)
     if chosen is None:
@@ -2513,7 +2541,7 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
     if (
         t.trait is Trait.ETHNICITY
         and t.kind in (TermKind.FIELD, TermKind.WORD)
-        and not ctx.textual
+        and not (ctx.textual and not doc.comment_lines[hit.line])
         and (against := _one_group_enum(doc, hit))
     ):
         # ``//民族`` over ``typedef enum tagEM_NATION_TYPE { UNKNOWN, UYGUR, OTHER }``: the
