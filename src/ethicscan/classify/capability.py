@@ -899,7 +899,11 @@ _COUNTED_BEFORE = re.compile(
     r"(?:of\s+\w+\s+)?(?:by|per)\s+$",
     re.IGNORECASE,
 )
-_COUNTED_AFTER_ZH = re.compile(rf"^(?:信息|情况)?(?:{_COUNT_WORDS_ZH})")
+_COUNTED_AFTER_ZH = re.compile(
+    # ... or the number of its members of some kind: 少数民族员工数, 少数民族人口数, 党员数
+    rf"^(?:信息|情况)?(?:{_COUNT_WORDS_ZH})"
+    r"|^(?:员工|职工|教职工|人口|居民|学生|党员|成员|干部|教师)?数(?![据字学码值组])"
+)
 _COUNTED_AFTER_EN = re.compile(
     r"^_?(?:Stat(?:istic)?s?|Count|Distribution|Breakdown|Chart)(?![a-z])|^_(?:stat(?:istic)?s?"
     r"|count|distribution|breakdown|chart)\b"
