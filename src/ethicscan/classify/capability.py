@@ -1346,13 +1346,13 @@ def _guarded_condition(doc: Document, hit: Hit) -> str:
 # 社区矫正人员, 重点上访人员, 涉枪人员, 民运分子, 邪教群体, 重点管控对象, 其他关注人员.
 _WATCHED_PEOPLE = re.compile(
     r"(?:在逃|前科|吸毒|涉毒|涉枪|涉爆|涉恐|涉稳|刑释|解教|矫正|上访|精神病|肇事肇祸|重点|关注"
-    r"|管控|布控|邪教|法轮功|民运|危险品从业|闲散|艾滋病)[\u4e00-\u9fff]{0,6}?"
-    r"(?:人员|人口|分子|群体|对象|青少年)"
+    r"|管控|布控|邪教|法轮功|民运|危险品从业|闲散|艾滋病|犯罪|恐怖|暴恐|分裂|境外)"
+    r"[\u4e00-\u9fff]{0,6}?(?:人员|人口|分子|群体|对象|青少年|组织|势力|团伙)"
 )
 KEY_POPULATION_REACH = 3  # lines each side that hold the list of categories
 # The trait's own category of people: 民族宗教人员, 宗教人员, 宗教民族领域 (the hit, then
 # these); or a group standing as an item of a list ('少数民族', 、少数民族、).
-_PEOPLE_AFTER = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:人员|人口|群体|对象|分子|领域)")
+_PEOPLE_AFTER = re.compile(r"[\u4e00-\u9fff]{0,6}?(?:人员|人口|群体|对象|分子|领域|组织|势力|团伙)")
 _ITEM_EDGE = frozenset("'\"“”「」、，,")
 
 
