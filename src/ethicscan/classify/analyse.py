@@ -682,7 +682,10 @@ def _one_per_table(decided: list[tuple[Hit, Decision]]) -> list[tuple[Hit, Decis
 
 class _FindingMaker:
     """Findings of one text: what many of them share (a line's snippet, a rule's
-    references, a score's confidence) is looked up once."""
+    references, a score's confidence) is looked up once, and what the findings of one
+    decision and term share (``_Verdict``) is made once for all of them: the lines of a
+    data text that read alike share their decisions (``decide_line``), so each of their
+    findings is its line, column, snippet and term over the verdict of the first."""
 
     def __init__(self, doc: Document, target: str) -> None:
         self.doc = doc
@@ -690,6 +693,8 @@ class _FindingMaker:
         self._snippets: dict[int, str] = {}  # line -> snippet, for a line of any column
         self._refs: dict[str, tuple[Ref, ...]] = {}
         self._confidence: dict[tuple[float, Capability], float] = {}
+        # (decision, term) by identity -> both, kept alive here, and their verdict
+        self._verdicts: dict[tuple[int, int], tuple[Decision, Term, _Verdict]] = {}
 
     def __call__(
         self,
@@ -714,51 +719,66 @@ class _FindingMaker:
             name = demangled(text.strip())
             if name is not None:  # a C++ symbol, shown as its source spells it
                 snippet = _snippet(name, max(0, name.lower().find(term.lower())))
-        rule = h.term.rule_id
-        refs = self._refs.get(rule)
-        if refs is None:
-            refs = self._refs[rule] = doc.catalogue.rule(rule).refs
-        confidence = self._confidence.get((d.score, d.capability))
-        if confidence is None:
-            confidence = self._confidence[(d.score, d.capability)] = (
-                doc.catalogue.calibration.confidence(d.score, d.capability.value)
-            )
+        t = h.term
+        if extra:
+            verdict = self._verdict(t, d, extra)
+        else:
+            got = self._verdicts.get((id(d), id(t)))
+            if got is not None and got[0] is d and got[1] is t:
+                verdict = got[2]
+            else:
+                verdict = self._verdict(t, d, ())
+                self._verdicts[(id(d), id(t))] = (d, t, verdict)
         return (
             doc.path,
             line + 1,
             col + 1,
+            t.rule_id,
+            verdict,
+            Location(doc.path, line + 1, col + 1, self.target),
+            Evidence(term, snippet, t.lang, t.gloss),
+        )
+
+    def _verdict(self, t: Term, d: Decision, extra: tuple[Signal, ...]) -> _Verdict:
+        rule = t.rule_id
+        refs = self._refs.get(rule)
+        if refs is None:
+            refs = self._refs[rule] = self.doc.catalogue.rule(rule).refs
+        confidence = self._confidence.get((d.score, d.capability))
+        if confidence is None:
+            confidence = self._confidence[(d.score, d.capability)] = (
+                self.doc.catalogue.calibration.confidence(d.score, d.capability.value)
+            )
+        return (
             rule,
-            h.term.trait,
+            t.trait,
             d.capability,
             d.basis if d.capability is Capability.INFERENCE else None,
             d.severity,
             confidence,
-            Location(doc.path, line + 1, col + 1, self.target),
-            Evidence(term=term, snippet=snippet, language=h.term.lang, gloss=h.term.gloss),
             d.signals + extra,
             refs,
             d.score,
         )
 
 
-# A finding but its fingerprint: its sort key (path, line, column, rule), then the
-# fields of the Finding from trait on (``_finished`` makes it).
-_Draft = tuple[
-    str,
-    int,
-    int,
+# The fields of a Finding that the findings of one decision and term share: rule, trait,
+# capability, basis, severity, confidence, signals, refs, score.
+_Verdict = tuple[
     str,
     Trait,
     Capability,
     "Basis | None",
     Severity,
     float,
-    Location,
-    Evidence,
     tuple[Signal, ...],
     tuple[Ref, ...],
     float,
 ]
+
+# A finding but its fingerprint: its sort key (path, line, column, rule), its verdict,
+# its location and its evidence (``_finished`` makes it).
+_Draft = tuple[str, int, int, str, _Verdict, Location, Evidence]
 
 
 _SORT_KEY = operator.itemgetter(0, 1, 2, 3)  # a draft's (path, line, column, rule)
@@ -768,10 +788,10 @@ def _finished(drafts: list[_Draft]) -> list[Finding]:
     """The findings of ``drafts``, sorted and fingerprinted as ``with_fingerprints``
     sorts and fingerprints them, each made once."""
     drafts.sort(key=_SORT_KEY)  # Finding.sort_key
-    fps = fingerprints_of((x[3], x[0], x[10].term, x[10].snippet) for x in drafts)
+    fps = fingerprints_of((x[3], x[0], x[6].term, x[6].snippet) for x in drafts)
     return [
         Finding(r, t, c, b, s, conf, loc, ev, sig, refs, fp, None, None, score)
-        for (_, _, _, r, t, c, b, s, conf, loc, ev, sig, refs, score), fp in zip(
+        for (_, _, _, _, (r, t, c, b, s, conf, sig, refs, score), loc, ev), fp in zip(
             drafts, fps, strict=True
         )
     ]
