@@ -122,9 +122,15 @@ def _analyse(
         doc.focus_chars = _focus_chars(doc, [(m.start, m.end) for m in term_matches], lines)
     if len(text) > LARGE:
         doc.focus = _focus(doc, lines)
-    in_comment = _InComment(doc)
+    in_comment = None if doc.holds_no_comment else _InComment(doc)
     hits = [
-        Hit(m.key.payload, m.start, m.end, line, in_comment(m.start, line))
+        Hit(
+            m.key.payload,
+            m.start,
+            m.end,
+            line,
+            in_comment is not None and in_comment(m.start, line),
+        )
         for m, line in zip(term_matches, lines, strict=True)
         if not m.key.payload.needs or _needs_met(doc, m.key.payload)
     ]
