@@ -154,11 +154,11 @@ def _analyse(
     decided = _one_per_table(decided)
     decided = _one_per_enum(decided)
     decided = _in_catalogue(doc, decided, term_matches)
-    make = _FindingMaker(doc, target)
+    make = _FindingMaker(doc)
     drafts = [make(h, d, text[h.start : h.end], h.start, line=h.line) for h, d in decided]
     drafts += _definition_findings(doc, decided, make)
     drafts += _face_input_findings(doc, decided, make)
-    return _finished(drafts)
+    return _finished(drafts, target)
 
 
 class _InComment:
@@ -687,15 +687,15 @@ def _one_per_table(decided: list[tuple[Hit, Decision]]) -> list[tuple[Hit, Decis
 
 
 class _FindingMaker:
-    """Findings of one text: what many of them share (a line's snippet, a rule's
-    references, a score's confidence) is looked up once, and what the findings of one
-    decision and term share (``_Verdict``) is made once for all of them: the lines of a
-    data text that read alike share their decisions (``decide_line``), so each of their
-    findings is its line, column, snippet and term over the verdict of the first."""
+    """Drafts of the findings of one text: what many of them share (a line's snippet, a
+    rule's references, a score's confidence) is looked up once, and what the findings
+    of one decision and term share (``_Verdict``) is made once for all of them: the
+    lines of a data text that read alike share their decisions (``decide_line``), so
+    each of their findings is its line, column, term and snippet over the verdict of
+    the first."""
 
-    def __init__(self, doc: Document, target: str) -> None:
+    def __init__(self, doc: Document) -> None:
         self.doc = doc
-        self.target = target
         self._snippets: dict[int, str] = {}  # line -> snippet, for a line of any column
         self._refs: dict[str, tuple[Ref, ...]] = {}
         self._confidence: dict[tuple[float, Capability], float] = {}
@@ -735,15 +735,7 @@ class _FindingMaker:
             else:
                 verdict = self._verdict(t, d, ())
                 self._verdicts[(id(d), id(t))] = (d, t, verdict)
-        return (
-            doc.path,
-            line + 1,
-            col + 1,
-            t.rule_id,
-            verdict,
-            Location(doc.path, line + 1, col + 1, self.target),
-            Evidence(term, snippet, t.lang, t.gloss),
-        )
+        return (doc.path, line + 1, col + 1, t.rule_id, verdict, term, snippet)
 
     def _verdict(self, t: Term, d: Decision, extra: tuple[Signal, ...]) -> _Verdict:
         rule = t.rule_id
@@ -765,11 +757,14 @@ class _FindingMaker:
             d.signals + extra,
             refs,
             d.score,
+            t.lang,
+            t.gloss,
         )
 
 
-# The fields of a Finding that the findings of one decision and term share: rule, trait,
-# capability, basis, severity, confidence, signals, refs, score.
+# What the findings of one decision and term share: the Finding's rule, trait,
+# capability, basis, severity, confidence, signals, refs and score, and its evidence's
+# language and gloss.
 _Verdict = tuple[
     str,
     Trait,
@@ -780,26 +775,53 @@ _Verdict = tuple[
     tuple[Signal, ...],
     tuple[Ref, ...],
     float,
+    str,
+    str,
 ]
 
-# A finding but its fingerprint: its sort key (path, line, column, rule), its verdict,
-# its location and its evidence (``_finished`` makes it).
-_Draft = tuple[str, int, int, str, _Verdict, Location, Evidence]
+# A finding as ``_finished`` makes it: its sort key (path, line, column, rule), its
+# verdict, and its evidence's term and snippet.  (Its Location and Evidence are made with
+# the Finding: objects that stay, made together, apart from the drafts, which go.)
+_Draft = tuple[str, int, int, str, _Verdict, str, str]
 
 
 _SORT_KEY = operator.itemgetter(0, 1, 2, 3)  # a draft's (path, line, column, rule)
 
 
-def _finished(drafts: list[_Draft]) -> list[Finding]:
-    """The findings of ``drafts``, sorted and fingerprinted as ``with_fingerprints``
-    sorts and fingerprints them, each made once."""
+def _finished(drafts: list[_Draft], target: str) -> list[Finding]:
+    """The findings of ``drafts`` (under ``target``), sorted and fingerprinted as
+    ``with_fingerprints`` sorts and fingerprints them, each made once."""
     drafts.sort(key=_SORT_KEY)  # Finding.sort_key
-    fps = fingerprints_of((x[3], x[0], x[6].term, x[6].snippet) for x in drafts)
+    fps = fingerprints_of((x[3], x[0], x[5], x[6]) for x in drafts)
     return [
-        Finding(r, t, c, b, s, conf, loc, ev, sig, refs, fp, None, None, score)
-        for (_, _, _, _, (r, t, c, b, s, conf, sig, refs, score), loc, ev), fp in zip(
-            drafts, fps, strict=True
+        Finding(
+            r,
+            t,
+            c,
+            b,
+            s,
+            conf,
+            Location(path, line, col, target),
+            Evidence(term, snippet, lang, gloss),
+            sig,
+            refs,
+            fp,
+            None,
+            None,
+            score,
         )
+        for (
+            (
+                path,
+                line,
+                col,
+                _,
+                (r, t, c, b, s, conf, sig, refs, score, lang, gloss),
+                term,
+                snippet,
+            ),
+            fp,
+        ) in zip(drafts, fps, strict=True)
     ]
 
 
