@@ -58,6 +58,30 @@ def test_scanning_leaves_no_cycle(tmp_path: Path, no_collector: None) -> None:
     assert gc.collect() == 0
 
 
+def test_a_texts_findings_are_made_once_its_hits_are_gone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The findings of a text (the objects that stay) are made once its document, hits
+    and decisions are let go, so they take the room those leave; a hit holds its fields
+    in slots (a dense text makes 100,000)."""
+    from ethicscan.classify import analyse as analyse_module
+    from ethicscan.classify.capability import Hit
+
+    alive: list[int] = []
+    real = analyse_module._finished
+
+    def counting(*args: object) -> object:
+        alive.append(sum(isinstance(o, Hit) for o in gc.get_objects()))
+        return real(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(analyse_module, "_finished", counting)
+    log = "".join(f'{{"face_id":{i},"age":{i % 90},"race":"asian"}}\n' for i in range(300))
+    found = analyse_module.analyse(log, "logs/faces.jsonl", CAT)
+    assert len(found) >= 300
+    assert alive == [0]
+    assert "__dict__" not in dir(Hit) and "__slots__" in dir(Hit)
+
+
 def test_workers_know_their_resident_size() -> None:
     """Pool workers hand freed memory back only past TRIM_ABOVE: they must be able to
     tell their resident size (Linux: /proc/self/statm)."""

@@ -614,6 +614,18 @@ class Document:
                 return True
         return False
 
+    @cached_property
+    def holds_no_comment(self) -> bool:
+        """Is no character of the text in a comment (:meth:`in_comment` False at every
+        position)?  So where no state runs from line to line (``_LineFlags``), no line
+        opens as a comment does and the text holds no marker that :meth:`in_comment`
+        looks for: a log's records, each hit of which would ask."""
+        flags = self.comment_lines
+        if not isinstance(flags, _LineFlags) or flags.may_hold_one():
+            return False
+        text = self.text
+        return not any(m in text for m in self._comment_markers)
+
     def has_marker(self, li: int) -> bool:
         """Does line ``li`` hold any comment marker :meth:`in_comment` looks for?  Asked
         once per line: the hits of a line share the answer."""
@@ -1153,6 +1165,10 @@ def _doc_line(line: str) -> tuple[int, str]:
     return len(line) - len(text), text.rstrip()
 
 
+# What every line ``_one_line_comment`` finds holds (but a hash style's ``#``)
+_COMMENT_OPENS = ("//", "--", ";", "*")
+
+
 def _one_line_comment(s: str, hash_style: bool) -> bool:
     """Is the stripped line ``s`` a comment on its own (no block or docstring open)?"""
     return (
@@ -1239,6 +1255,12 @@ class _LineFlags:
 
     def __len__(self) -> int:
         return self.n
+
+    def may_hold_one(self) -> bool:
+        """Does the text hold what a line of comment opens with (``_one_line_comment``)
+        anywhere?  If not, every flag is False."""
+        text = self.lines.text
+        return (self.hash_style and "#" in text) or any(m in text for m in _COMMENT_OPENS)
 
     def __getitem__(self, i: int) -> bool:
         if not 0 <= i < self.n:

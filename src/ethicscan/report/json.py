@@ -253,7 +253,9 @@ class _FindingTexts:
 
     def __init__(self) -> None:
         self._heads: dict[tuple[object, ...], str] = {}
-        self._places: dict[tuple[str, str, str], str] = {}
+        # (target, path, member) -> the location's text up to its line, and from its page
+        # on where it has neither page nor offset
+        self._places: dict[tuple[str, str, str], tuple[str, str]] = {}
         self._terms: dict[tuple[str, str, str], tuple[str, str]] = {}
         self._blocks: dict[int, tuple[object, str]] = {}
         self._values: dict[object, str] = {}
@@ -311,16 +313,16 @@ class _FindingTexts:
                 '\n      "confidence": '
             )
         loc = f.location
-        place = self._places.get((loc.target, loc.path, loc.member))
-        if place is None:
-            place = self._places[(loc.target, loc.path, loc.member)] = (
+        got_place = self._places.get((loc.target, loc.path, loc.member))
+        if got_place is None:
+            got_place = self._places[(loc.target, loc.path, loc.member)] = (
                 f'\n      "location": {{\n        "target": {_str(loc.target)},'
                 f'\n        "path": {_str(loc.path)},'
-                '\n        "line": '
+                '\n        "line": ',
+                f'"page": null,\n        "offset": null,\n        "member": {_str(loc.member)}',
             )
-        if loc.page is None and loc.offset is None:
-            rest = f'"page": null,\n        "offset": null,\n        "member": {_str(loc.member)}'
-        else:
+        place, rest = got_place
+        if loc.page is not None or loc.offset is not None:
             rest = (
                 f'"page": {_scalar(loc.page)},\n        "offset": {_scalar(loc.offset)},'
                 f'\n        "member": {_str(loc.member)}'
