@@ -1054,6 +1054,10 @@ _QUERY_PARAM = re.compile(
     r"(?:search|query|filter|condition)(?=[A-Z]))",
     re.IGNORECASE,
 )
+# The words of a search in a name, an attribute or a comment beside a field: the
+# patterns of search forms, collections of conditions and comments share them.
+_SEARCH_EN = "search|query|filter|criteria|condition"
+_SEARCH_ZH = "检索|查询|筛选|过滤|條件|条件"
 # A MyBatis dynamic condition's test: ``<if test="nation != null and nation != ''">``.
 _MYBATIS_TEST = re.compile(r"<(?:if|when)\s+test\s*=", re.IGNORECASE)
 # A class that holds a search's criteria: ``SearchIdleYouthVo``, ``PopulationBaseQueryVo``,
@@ -1233,7 +1237,7 @@ def _search_form_above(doc: Document, hit: Hit) -> str:
 # ``id="residentSearchForm"``, ``ref="queryForm"``, ``action="/person/search"``.
 _SEARCH_FORM = re.compile(
     r"""(?:\b|:)(?:id|name|ref|class|model|action)\s*=\s*["'][^"']*?"""
-    r"(?i:search|query|filter|criteria|condition)"
+    rf"(?i:{_SEARCH_EN})"
 )
 _MARKUP_CODE = frozenset(
     {".vue", ".jsx", ".tsx", ".jsp", ".php", ".tpl", ".ftl", ".cshtml", ".erb"}
@@ -2663,9 +2667,7 @@ def _searched_by(doc: Document, hit: Hit, ctx: Context) -> tuple[str, ...]:
     return tuple(dict.fromkeys(own + index))
 
 
-_SEARCH_WORD = re.compile(
-    r"(?i:search|query|filter|lookup|look up|criteria|condition)|检索|查询|筛选|过滤|條件|条件|查詢"
-)
+_SEARCH_WORD = re.compile(rf"(?i:{_SEARCH_EN}|lookup|look up)|{_SEARCH_ZH}|查詢")
 COMMENT_REACH = 16  # characters each side of a comment's trait that say it is searched by
 
 
@@ -2677,9 +2679,7 @@ _INDEX_DECLARED = re.compile(
 )
 # A collection named for a search's conditions (``searchOptions``, ``faceSearchFilters``,
 # ``queryConditions``), or a comment that heads it so (``// 人脸检索页 查询条件``).
-_SEARCH_COLLECTION = re.compile(
-    r"(?i:search|query|filter|criteria|condition)|检索|查询|筛选|过滤|條件|条件"
-)
+_SEARCH_COLLECTION = re.compile(rf"(?i:{_SEARCH_EN})|{_SEARCH_ZH}")
 _OPENS_COLLECTION = re.compile(r"""([A-Za-z_$][\w$]*)["']?\s*(?::[^=\n]*)?[:=]\s*[\[{(]\s*$""")
 COLLECTION_REACH = 40  # lines up to the head of the literal a member stands in
 
