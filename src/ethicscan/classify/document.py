@@ -109,10 +109,12 @@ _LIST_ITEM = re.compile(r"""^\s*["'][^"'\n]{1,60}["'],?\s*$""")
 # A member of an enumeration: ``FACE_INPUT = "face-input"``, ``RACE = 3,``,
 # ``public static final int ETHNIC = 0x10;``, ``NEGATED,``: an upper-case constant given
 # a literal (or none, with a comma), and nothing else on the line but a comment.
+# (a value may stand in parentheses, a tuple of one: ``UYGUR = (1,)``)
 _NAMED_CONSTANT = re.compile(
     r"""^\s*(?:(?:public|private|protected|internal|static|final|const|constexpr|readonly
     |export|let|var|val)\s+)*(?:[\w.<>\[\]]+\s+)?(?P<name>[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*)\s*
-    (?:[=:]\s*(?:"[^"\n]*"|'[^'\n]*'|-?(?:0[xX][0-9a-fA-F]+|\d+)[lLuU]*)\s*[,;]?|,)
+    (?:[=:]\s*(?P<paren>\(\s*)?(?:"[^"\n]*"|'[^'\n]*'|-?(?:0[xX][0-9a-fA-F]+|\d+)[lLuU]*)
+    (?(paren)\s*,?\s*\))\s*[,;]?|,)
     \s*(?:(?://|\#|/\*).*)?$""",
     re.X,
 )
