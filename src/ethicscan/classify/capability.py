@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import repeat
 
-from ethicscan.classify.document import CONFIG_SUFFIXES, LOCAL, Document
+from ethicscan.classify.document import CONFIG_SUFFIXES, LOCAL, PY_LIKE, Document
 from ethicscan.classify.schema import Place, Role
 from ethicscan.classify.shape import (
     TRANSLATION_SUFFIXES,
@@ -1201,6 +1201,7 @@ def _query_parameter(doc: Document, hit: Hit, sentence: bool = False) -> str:
         or _tag_opened_above(doc, hit)
         or _search_form_above(doc, hit)
         or _collection_owner(doc, hit)
+        or _search_function_argument(doc, hit)
     )
 
 
@@ -1332,6 +1333,108 @@ def _finder_parameter(doc: Document, hit: Hit, line: str) -> str:
     if opens < 0 or text.find(")", opens, hit.start) >= 0:
         return ""
     return f"a parameter of {name}()"
+
+
+# The head of a function in a script: ``function doQuery(){``, ``searchList: function()
+# {``, ``const onSearch = async () => {``, ``handleQuery() {`` (a class's or object's
+# method).
+_FUNCTION_HEAD = re.compile(
+    r"\bfunction\s+(?P<a>[A-Za-z_$][\w$]*)\s*\("
+    r"|(?P<b>[A-Za-z_$][\w$]*)\s*[:=]\s*(?:async\s+)?(?:function\b|\([^()]*\)\s*=>)"
+    r"|^\s*(?:async\s+)?(?P<c>[A-Za-z_$][\w$]*)\s*\([^()]*\)\s*\{"
+    r"|\bfunction\s*\(|=>\s*\{\s*$"  # an anonymous one: a callback's
+)
+_NOT_A_FUNCTION = frozenset({"if", "for", "while", "switch", "catch", "with", "return"})
+# A function whose name says it runs a search: ``doQuery``, ``searchResidents``,
+# ``handleFilter``, ``btnSearch_click``.
+_SEARCH_FUNCTION = re.compile(r"(?i:search|query|filter)")
+# A call's object argument opened at a line's end: ``datagrid('load', {``, ``$.post(url,
+# {``, ``load({``.
+_ARGUMENT_OPENS = re.compile(r"[(,]\s*\{[^{}\[\]]*$")
+_PROPERTY_OPENS = re.compile(r"""^\s*["']?[A-Za-z_$][\w$]*["']?\s*:\s*\{\s*$""")
+# A value taken from a row or a response: what a search returned, shown (``race:
+# row.race``, ``nation: res.data.nation``).
+_READS_A_ROW = re.compile(
+    r"[:=]\s*(?:row|item|record|result|res|resp|response|data|r|d|o|obj|entry)(?:\[\w+\])?\."
+)
+# A form control's value read in a script: ``$("#mzdm").val()``, ``.value``,
+# ``getValue()``, ``combobox('getValue')``.
+_VALUE_READ = re.compile(r"\.val\(\)|\.value\b|getValue\b|\('getValues?'\)")
+FUNCTION_REACH = 40  # lines up to the head of the function a hit stands in
+
+
+def _enclosing_function(doc: Document, line: int, depth: int = 0) -> str:
+    """The name of the script function whose body line ``line`` stands in (the nearest
+    head whose brace the line is within, ``depth`` braces already open above it), or ""
+    (an anonymous one, none within FUNCTION_REACH lines, a class or a block)."""
+    for i in range(line, max(-1, line - FUNCTION_REACH), -1):
+        text = _line_near(doc, i, -1)
+        if i != line:
+            depth += text.count("}") - text.count("{")
+        if depth >= 0:
+            continue
+        m = _FUNCTION_HEAD.search(text)
+        name = (m.group("a") or m.group("b") or m.group("c") or "") if m else ""
+        if m is None or name in _NOT_A_FUNCTION:
+            if re.search(r"\b(?:class|interface)\b", text):
+                return ""
+            depth = 0  # a block's brace (``if (...) {``): go on to the function's
+            continue
+        return name
+    return ""
+
+
+def _search_function_argument(doc: Document, hit: Hit) -> str:
+    """The search function that passes the hit's field as a condition: a member of an
+    object handed to a call (``$('#grid').datagrid('load', {'mzdm': nation})``), or a
+    form control's value read (``var nation = $("#mzdm").val();``), in a function named
+    for a search (``doQuery``).  The same object built in ``loadDetail`` fills a form;
+    a grid's column (``colModel: [{ label: '民族', name: 'nation' }]``) is no condition."""
+    if doc.is_prose or doc.is_data or doc.suffix in PY_LIKE or hit.in_comment:
+        return ""
+    line = _line_near(doc, hit.line, hit.start)
+    start = hit.line
+    if not _VALUE_READ.search(line):
+        if _READS_A_ROW.search(line):
+            return ""
+        opener = _argument_opener(doc, hit)
+        if opener is None:
+            return ""
+        start = opener
+    name = _enclosing_function(doc, start)
+    if name and _SEARCH_FUNCTION.search(name):
+        return f"a condition passed by {name}()"
+    return ""
+
+
+def _nesting(text: str) -> int:
+    return text.count("{") + text.count("[") - text.count("}") - text.count("]")
+
+
+def _argument_opener(doc: Document, hit: Hit) -> int | None:
+    """The line that opens the object literal the hit is a member of, when that object
+    (or the one a ``params: {`` of it stands in) is a call's argument; else None."""
+    prefix = doc.text[doc.line_start(hit.line) : hit.start]
+    if _nesting(prefix) > 0:  # opened on the hit's own line: ``load({'mzdm': nation})``
+        return hit.line if _ARGUMENT_OPENS.search(prefix) else None
+    depth, i, levels = 0, hit.line, 0
+    while levels < 2:
+        for j in range(i - 1, max(-1, hit.line - COLLECTION_REACH), -1):
+            text = _line_near(doc, j, -1)
+            depth -= _nesting(text)
+            if depth < 0:
+                break
+        else:
+            return None
+        i, depth = j, 0
+        if text.strip() == "{" and j > 0:  # the brace alone, the call on the line above
+            text = _line_near(doc, j - 1, -1).rstrip() + " {"
+        if _ARGUMENT_OPENS.search(text):
+            return i
+        if not _PROPERTY_OPENS.search(text):  # ``params: {`` in the call's argument
+            return None
+        levels += 1
+    return None
 
 
 def _guarded_condition(doc: Document, hit: Hit) -> str:
