@@ -160,6 +160,7 @@ def _drafts(
     finally:
         doc.shared = None  # what the hits shared refers to the document: no cycle stays
     decided = _promote_within_file(doc, decided)
+    decided = _promote_within_document(doc, decided)
     decided = _documented_above(doc, decided)
     decided = _one_per_line_and_rule(decided)
     decided = _one_per_table(decided)
@@ -608,6 +609,53 @@ def _promote_within_file(
             and not structural
         ):
             d = promoted(d, *shown)
+        out.append((h, d))
+    return out
+
+
+DOCUMENT_REACH = 80  # lines of a document around its statements of an inference
+DOCUMENT_STATEMENTS = 2  # statements of an inference that make a document one about it
+
+
+def _promote_within_document(
+    doc: Document, decided: list[tuple[Hit, Decision]]
+) -> list[tuple[Hit, Decision]]:
+    """A document that says, more than once, that the software infers a trait (a name
+    classifier's README: "predicts religion from a name") is about that inference: its
+    other sentences of the trait within DOCUMENT_REACH lines of one of those statements
+    (the classifier's scores for Muslim names, the labels it outputs) are that inference
+    too, not mentions.  Negated and quoted sentences keep their own verdict."""
+    if not doc.is_prose:
+        return decided
+    stated: dict[Trait, list[tuple[int, Basis | None]]] = defaultdict(list)
+    for h, d in decided:
+        if d.capability is Capability.INFERENCE and not any(
+            sig.name in _KEEPS_OWN_VERDICT for sig in d.signals
+        ):
+            stated[h.term.trait].append((h.line, d.basis))
+    stated = {t: rows for t, rows in stated.items() if len(rows) >= DOCUMENT_STATEMENTS}
+    if not stated:
+        return decided
+    out = []
+    for h, d in decided:
+        rows = stated.get(h.term.trait)
+        if (
+            rows is not None
+            and d.capability is Capability.MENTION
+            and not any(sig.name in _KEEPS_OWN_VERDICT for sig in d.signals)
+        ):
+            lines = [line for line, _ in rows]
+            i = bisect.bisect_left(lines, h.line)
+            near = [rows[j] for j in (i - 1, i) if 0 <= j < len(rows)]
+            near = [r for r in near if abs(r[0] - h.line) <= DOCUMENT_REACH]
+            if near:
+                line, basis = min(near, key=lambda r: abs(r[0] - h.line))
+                why = Signal(
+                    SignalName.SAME_TRAIT_CAPABILITY_IN_FILE.value,
+                    0.05,
+                    f"the document states the inference at line {line + 1}",
+                )
+                d = promoted(d, Capability.INFERENCE, basis, why)
         out.append((h, d))
     return out
 
