@@ -2627,6 +2627,14 @@ def _part_of_a_name(doc: Document, hit: Hit) -> bool:
     )
 
 
+# What a model is trained to tell: ``target_classes``, ``target_col``, ``label_column``,
+# ``y_col``, ``target = ...``.
+_TRAINING_TARGET = re.compile(
+    r"(?i:target_?(?:class(?:es)?|col(?:umn)?s?|var(?:iable)?s?|labels?)"
+    r"|\b(?:label|y)_?col(?:umn)?s?\b)|\btarget\s*="
+)
+
+
 def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
     """A capability the statement itself shows: a label compared, a confidence field, a
     name model's output, a lookup by name, a split or filter of records, a query
@@ -2685,6 +2693,25 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
                 _sig(SignalName.MODEL_OUTPUT, 0.1, ctx.model or "prediction words in this file"),
             ),
         )
+    if (
+        code
+        and t.kind is not TermKind.VALUE
+        and not (ctx.fairness or ctx.textual)
+        and (target := _TRAINING_TARGET.search(ctx.line))
+        and (ctx.model or doc.file_count(Category.MODEL) >= 3)
+    ):
+        # ``target_classes = list(df[self.race].unique())`` in a module that trains a
+        # model (anywhere in it: the step that checks the classes need not touch the
+        # model): the trait is what the model learns to tell
+        basis = (
+            Basis.BIOMETRIC
+            if ctx.biometric
+            else Basis.NAME
+            if ctx.name or doc.file_count(Category.NAME) >= 3
+            else Basis.UNKNOWN
+        )
+        s = _sig(SignalName.MODEL_OUTPUT, 0.1, f"the target of a model: {target.group(0)}")
+        return Capability.INFERENCE, basis, (s,)
     if not (ctx.textual or hit.in_comment or ctx.biometric) and (lookup := _name_lookup(doc, hit)):
         return Capability.INFERENCE, Basis.NAME, (_sig(SignalName.LOOKED_UP_BY_NAME, 0.1, lookup),)
     if (
