@@ -2836,6 +2836,11 @@ def _collection_owner(doc: Document, hit: Hit) -> str:
     return ""
 
 
+# Surveillance words that name the police, not a camera: a police record is written by
+# people, a camera's by its analysis.
+_POLICE_WORDS = frozenset({"police", "公安", "警务", "治安"})
+
+
 def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
     """The capability what is around the hit shows: declared or clinical data, a store
     or surveillance words, a model, face data; else a field's record or a mention."""
@@ -2909,9 +2914,15 @@ def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         # where a query or store says so (above).  A sentence searches no one either: a
         # novel's pedestrians (行人) and police
         surv = _sig(SignalName.SURVEILLANCE_CONTEXT, 0.1, ctx.surv)
-        if t.trait in (Trait.RACE, Trait.SKIN_COLOUR) and (t.kind is TermKind.VALUE or hit.cluster):
+        if (
+            t.trait in (Trait.RACE, Trait.SKIN_COLOUR)
+            and (t.kind is TermKind.VALUE or hit.cluster)
+            and (ctx.any_face or any(w.lower() not in _POLICE_WORDS for w in ctx.surv))
+        ):
             # the races or skin colours a camera or its platform sorts faces into (白皮肤,
-            # 黑皮肤 …): labels of an analysis, as no identity document records them
+            # 黑皮肤 …): labels of an analysis, as no identity document records them.  A
+            # police record alone (a row of a dataset of stops or of people killed, its
+            # police department a column) records what an officer or a researcher wrote
             return Capability.INFERENCE, Basis.BIOMETRIC, (surv,)
         if ctx.biometric and ctx.analysis and len(set(ctx.attrs)) >= 3:
             # a camera's result of face-attribute analysis: the field among age, glasses,
