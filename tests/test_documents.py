@@ -378,6 +378,63 @@ def test_html_form_controls_keep_their_opening_name() -> None:
     assert visible_text("<form><p>x</p></form>").split() == ["x"]
 
 
+def test_html_script_tags_keep_their_names() -> None:
+    """A script's tags keep their names in the visible text (columns kept): what stands
+    between them is the page's code."""
+    from ethicscan.extract.markup import visible_text
+
+    src = '<p>x</p><script type="text/javascript">var a = 1;</script><p>y</p>'
+    out = visible_text(src)
+    assert len(out) == len(src)
+    assert out.split() == ["x", "<script", "var", "a", "=", "1;</script", "y"]
+    assert out.index("</script") == src.index("</script")
+
+
+APP_PAGE_HTML = """<!DOCTYPE html>
+<html lang="zh" xmlns:th="http://www.thymeleaf.org">
+<head><title>网格人员</title></head>
+<body>
+  <table id="bootstrap-table"></table>
+  <script th:inline="javascript">
+    var options = {
+        url: prefix + "/list",
+        columns: [
+            { field: 'name', title: '姓名' },
+            { field: 'nation', title: '民族' },
+            // { field: 'zzmm', title: '政治面貌' },
+            { field: 'phone', title: '电话' }
+        ]
+    };
+    $.table.init(options);
+  </script>
+</body>
+</html>
+"""
+
+DOC_PAGE_HTML = """<!DOCTYPE html>
+<html>
+<head><script>var DOCUMENTATION_OPTIONS = { VERSION: '1.0' };</script></head>
+<body>
+  <p>The survey asked every respondent about their religion and their
+  ethnicity, and the report compares the answers by region.</p>
+</body>
+</html>
+"""
+
+
+def test_html_page_script_is_code_its_prose_is_not(tmp_path: Path) -> None:
+    """An application's page keeps its list's columns in a script: a column of people's
+    民族 is a record, as in a .js file; a commented-out column is a comment still, and a
+    document's sentences outside its script stay prose."""
+    got = scan_files(tmp_path, {"list.html": APP_PAGE_HTML.encode()}).findings
+    lines = APP_PAGE_HTML.splitlines()
+    caps = {(f.location.line, f.evidence.term): f.capability.value for f in got}
+    assert caps[(_line_in(lines, "title: '民族'"), "民族")] == "record"
+    assert caps.get((_line_in(lines, "title: '政治面貌'"), "政治面貌")) in (None, "mention")
+    doc = scan_files(tmp_path / "doc", {"survey.html": DOC_PAGE_HTML.encode()}).findings
+    assert doc and {f.capability.value for f in doc} == {"mention"}
+
+
 def test_html_unclosed_tags_and_quotes_are_linear() -> None:
     from ethicscan.extract.markup import visible_text
 

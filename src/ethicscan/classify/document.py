@@ -25,6 +25,9 @@ from ethicscan.rules.prefilter import prefilter_for
 PROSE_SUFFIXES = frozenset(
     {".md", ".markdown", ".rst", ".txt", ".adoc", ".html", ".htm", ".tex", ".org", ".rtf"}
 )
+PAGE_TEXT_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+# (a page's visible text keeps a script's tags' names, ``<script`` and ``</script``)
+_SCRIPT_OPENS = re.compile(r"<script\b", re.IGNORECASE)
 PROSE_NAMES = frozenset({"readme", "metadata", "pkg-info", "description", "changelog", "license"})
 HASH_COMMENT = frozenset(
     {
@@ -345,6 +348,32 @@ class Document:
                 assert_never(self.kind)
 
     @cached_property
+    def script_lines(self) -> tuple[list[int], list[int]]:
+        """The first and last lines (0-based, in order) of each script block of a page
+        (``<script`` up to ``</script``): an application's page holds its code there, a
+        document's prose is outside."""
+        firsts: list[int] = []
+        lasts: list[int] = []
+        if self.suffix not in PAGE_TEXT_SUFFIXES:
+            return firsts, lasts
+        text = self.text
+        for m in _SCRIPT_OPENS.finditer(text):
+            end = text.find("</script", m.end())
+            if end < 0:
+                end = len(text)
+            if firsts and self.line_of(m.end()) <= lasts[-1]:
+                continue
+            firsts.append(self.line_of(m.end()))
+            lasts.append(self.line_of(end))
+        return firsts, lasts
+
+    def in_script(self, i: int) -> bool:
+        """Is line ``i`` of a page within one of its inline script blocks?"""
+        firsts, lasts = self.script_lines
+        k = bisect.bisect_right(firsts, i) - 1
+        return k >= 0 and i <= lasts[k]
+
+    @cached_property
     def is_strings(self) -> bool:
         return self.suffix == STRINGS_SUFFIX
 
@@ -495,7 +524,12 @@ class Document:
         """True for lines that are wholly comment or docstring (code files only)."""
         n = self.line_count
         if self.is_prose:
-            return [True] * n
+            flags = [True] * n
+            # a page's scripts are its code, their comments apart
+            for first, last in zip(*self.script_lines, strict=True):
+                for i in range(first + 1, last):
+                    flags[i] = self.line_text(i).lstrip().startswith(("//", "/*", "*"))
+            return flags
         py = self.suffix in PY_LIKE
         if (
             self.suffix in YAML_SUFFIXES

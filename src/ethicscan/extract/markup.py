@@ -106,8 +106,10 @@ def visible_text(text: str) -> str:
         end, name, attrs = _scan_tag(text, i + (2 if closing else 1))
         tag = name.lower()
         blanked = _tag(text, i, end, attrs if not closing else [])
-        if not closing and tag in _FORM_CONTROLS:
-            blanked = text[i : i + 1 + len(name)] + blanked[1 + len(name) :]
+        if (not closing and tag in _FORM_CONTROLS) or tag == "script":
+            # (a script's tags too: what stands between them is a page's code)
+            keep = 1 + closing + len(name)
+            blanked = text[i : i + keep] + blanked[keep:]
         out.append(blanked)
         pos = end
         if not closing and tag in _RAW and not text[i:end].rstrip(">").rstrip().endswith("/"):
