@@ -717,7 +717,7 @@ _SPLIT_BY = re.compile(
     # "sex"]``); a list of a dataset's protected columns only declares them
     r"|\b(?:protected|sensitive)_?(?:attribute|attr|feature)s?\s*"
     r"(?:={1,3}\s*|:\s*(?:typing\.)?Literal\[\s*(?:[\"'][\w ]{0,24}[\"']\s*,\s*){0,4}))"
-    r"[\"']?[\w ]{0,24}$"
+    r"[\"']?[\w /]{0,24}$"  # (a compound column: ``groupby('Race/Ethnicity')``)
     # ... or named among the columns an analysis or a query groups its records by
     # (``cols_of_interest=["race", "gender"]``, ``breakdown=['SEX', 'RACE']``,
     # ``group_by: ["ethnicity"]``), or passed to a call as its protected columns
@@ -899,12 +899,12 @@ _COUNTED_BEFORE = re.compile(
     r"(?P<by>按照?|根据)\s*$"
     r"|(?:count|stat(?:istic)?s?|tally|total|distribution)(?:_?(?:by|in|per))_?$"
     r"|\b(?:count|counts|number|statistics|breakdown|distribution|totals?)\s+"
-    r"(?:of\s+\w+\s+)?(?:by|per)\s+$",
+    r"(?:of\s+)?(?:\w+\s+)?(?:by|per)\s+$",
     re.IGNORECASE,
 )
 _COUNTED_AFTER_ZH = re.compile(
     # ... or the number of its members of some kind: 少数民族员工数, 少数民族人口数, 党员数
-    rf"^(?:信息|情况)?(?:{_COUNT_WORDS_ZH})"
+    rf"^(?:宗教|民族|信仰)?(?:区域|地区|人口|人员)?(?:信息|情况)?(?:{_COUNT_WORDS_ZH})"
     r"|^(?:员工|职工|教职工|人口|居民|学生|党员|成员|干部|教师)?数(?![据字学码值组])"
 )
 _COUNTED_AFTER_EN = re.compile(
@@ -1080,6 +1080,9 @@ _SQL_CONDITION = re.compile(
     r"(?:#\{|#\w|\$\{|\$\d|:\w|\?|concat\s*\()",
     re.IGNORECASE,
 )
+# What stands between a condition's operator and its parameter's name: a MyBatis
+# placeholder's opening, ``'%',`` of a concat.
+_PARAMETER_BEFORE = re.compile(r"""(?:\s*'%'\s*,)?\s*(?:[#$]\{)?\s*$""")
 # An iBATIS dynamic item that joins an UPDATE's SET list (``<isNotNull prepend=","
 # property="mzdm"><![CDATA[ mzdm=#mzdm#]]>``): the column is assigned, not compared
 _SET_ITEM = re.compile(r"""\bprepend\s*=\s*["']\s*,\s*["']""", re.IGNORECASE)
@@ -1181,7 +1184,12 @@ def _query_parameter(doc: Document, hit: Hit, sentence: bool = False) -> str:
         return m.group(0)
     at = hit.start - doc.local_start(hit.line, hit.start)
     for c in _SQL_CONDITION.finditer(line):
-        if c.start("col") <= at < c.end("col") and not _SET_ITEM.search(line, 0, c.start()):
+        if _SET_ITEM.search(line, 0, c.start()):
+            continue
+        if c.start("col") <= at < c.end("col") or (
+            # the condition's parameter: ``and nation like concat('%', #{ethnicGroup}``
+            c.end() <= at and _PARAMETER_BEFORE.match(line, c.end(), at)
+        ):
             return c.group(0).strip()
     if (
         (_searched(_MYBATIS_TEST, line) or _searched(_TESTS_PRESENCE, line))
@@ -1447,7 +1455,10 @@ def _guarded_condition(doc: Document, hit: Hit) -> str:
         below = _line_near(doc, i, -1)
         for pattern in (_SQL_CONDITION, _CRITERIA_CALL):
             for c in pattern.finditer(below):
-                if term and term in re.sub(r"[\W_]", "", c.group("col").lower()):
+                # the column, or the parameter it is compared with (``and nation like
+                # concat('%', #{ethnicGroup}, '%')`` under a test of ``ethnicGroup``)
+                named = c.group("col") + " " + below[c.end() : c.end() + 40]
+                if term and term in re.sub(r"[\W_]", "", named.lower()):
                     return c.group(0).strip()
     return ""
 
