@@ -540,9 +540,10 @@ def _with_context(
     for f in found:
         _, path, line, term = f.key
         ctx: list[str] = []
-        for base, lines in texts.get(path, ()):
-            if not base < line <= base + len(lines):
-                continue
+        units = [(b, ls) for b, ls in texts.get(path, ()) if b < line <= b + len(ls)]
+        # a document's lines count within its page: the page whose line holds the term
+        units.sort(key=lambda u: term.lower() not in u[1][line - u[0] - 1].lower())
+        for base, lines in units:
             lo, hi = max(base + 1, line - CONTEXT), min(base + len(lines), line + CONTEXT)
             for n in range(lo, hi + 1):
                 text = lines[n - base - 1]
@@ -593,8 +594,16 @@ def _unit_texts(
             if text is None:
                 continue
             base = unit.path
-            if base in paths:
-                out[base].append((unit.line_base if unit.piece else 0, text.split("\n")))
+            if base not in paths:
+                continue
+            if isinstance(unit.segments, tuple) and unit.segments:
+                # a finding's line counts within its segment (a PDF's page, a
+                # workbook's sheet, a document's part): each is a text of its own
+                for seg in unit.segments:
+                    part = seg.text.replace("\r\n", "\n").replace("\r", "\n")
+                    out[base].append((0, part.split("\n")))
+                continue
+            out[base].append((unit.line_base if unit.piece else 0, text.split("\n")))
     finally:
         scratch.close()
     return out
