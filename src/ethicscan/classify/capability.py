@@ -1047,6 +1047,9 @@ _QUERY_PARAM = re.compile(
     # the criteria object of a search form: ``queryBean.mz``, ``queryParams.nation``,
     # ``searchForm.ethnicity``, ``filterForm.race``
     r"|\b(?:query|search|filter)_?(?:bean|form|params?|condition|criteria|vo|dto)\b"
+    # (a word before it: ``advanceQueryParams.ethnic``, ``userSearchForm.race``)
+    r"|(?-i:(?<=[a-z])(?:Query|Search|Filter))(?:bean|form|params?|condition|criteria|vo"
+    r"|dto)\b"
     # ... or a member of a filter's object: ``this.screen.filter.NationArr``,
     # ``listQuery.ethnicity``, ``criteria.race``
     r"|\b(?:filters?|criteria|conditions?|list_?query)\.[A-Za-z_]"
@@ -1109,6 +1112,8 @@ _ANY_CHOICE = re.compile(
 # lines after it, up to the next label
 _LABEL_ELEMENT = re.compile(r"^\s*<(?!option\b)([\w:.-]+)[^<>]*>[^<>]{1,24}</\1>\s*$", re.I)
 _OPENS_SELECT = re.compile(r"<select\b", re.IGNORECASE)
+# A form item's label attribute: ``<el-form-item label="民族">``, ``<a-form-item label=``.
+_FORM_ITEM_LABEL = re.compile(r"<[\w.-]*form-?item\b[^<>]*\blabel\s*=", re.IGNORECASE)
 RESOURCE_REACH = 40  # lines back to the ``resourceType`` of the resource a field is in
 _RESOURCE_TYPE = re.compile(r'"resourceType"\s*:\s*"(\w+)"')
 # The same within a line (a line read alone has no line break to cross).
@@ -1209,6 +1214,7 @@ def _query_parameter(doc: Document, hit: Hit, sentence: bool = False) -> str:
     return (
         _declared_below(doc, hit.line, line)
         or _tag_opened_above(doc, hit)
+        or _option_of_a_query_select(doc, hit)
         or _search_form_above(doc, hit)
         or _collection_owner(doc, hit)
         or _search_function_argument(doc, hit)
@@ -1259,6 +1265,37 @@ PAGE_SUFFIXES = _MARKUP_CODE | _PAGE_SUFFIXES
 
 TAG_REACH = 8  # lines above a hit that an element's opening tag, its attributes apart, spans
 _TAG_OPENS = re.compile(r"<[A-Za-z][\w.-]*(?=\s|$)")
+
+
+_OPTION_TAG = re.compile(r"<(?:[\w-]+-)?option\b", re.IGNORECASE)
+_SELECT_TAG = re.compile(r"<(?:[\w-]+-)?select\b", re.IGNORECASE)
+
+
+def _option_of_a_query_select(doc: Document, hit: Hit) -> str:
+    """The query parameter a drop-down is bound to, when the hit stands in one of its
+    options (``<el-option v-for="item in options.ethnic"`` under ``<el-select
+    v-model="advanceQueryParams.ethnic">``); or ""."""
+    option = None
+    for i in range(hit.line, max(-1, hit.line - TAG_REACH), -1):
+        text = _line_near(doc, i, -1 if i != hit.line else hit.start)
+        if _OPTION_TAG.search(text):
+            option = i
+            break
+        if i != hit.line and ">" in text:
+            return ""
+    if option is None:
+        return ""
+    for i in range(option - 1, max(-1, option - 1 - TAG_REACH), -1):
+        text = _line_near(doc, i, -1)
+        if m := _SELECT_TAG.search(text):
+            tag = text[m.end() :]
+            j = i
+            while ">" not in tag and j + 1 < option:
+                j += 1
+                tag += " " + _line_near(doc, j, -1)
+            q = _searched(_QUERY_PARAM, tag[: tag.find(">")] if ">" in tag else tag)
+            return f"{m.group(0)} {q.group(0)}" if q else ""
+    return ""
 
 
 def _tag_opened_above(doc: Document, hit: Hit) -> str:
@@ -1566,14 +1603,18 @@ def _declared_below(doc: Document, i: int, line: str) -> str:
     """The end of ``_query_parameter`` for a hit on line ``i`` (``line``, read whole or
     around the hit): what the lines after it say when a declaration opens there.  It
     reads the first 2 x LOCAL characters of each of those lines, whatever the hit."""
-    label = bool(_searched(_LABEL_ELEMENT, line) or _searched(_OPENS_SELECT, line))
+    label = bool(
+        _searched(_LABEL_ELEMENT, line)
+        or _searched(_OPENS_SELECT, line)
+        or _searched(_FORM_ITEM_LABEL, line)
+    )
     opens = label or line.rstrip().endswith(("{", "(", ":", "[", "："))  # 民族：
     if not opens and not _IDENT_KEY.match(line.strip(" -\t")):
         return ""  # no declaration opens here: a parameter's lines are its own
     last = min(doc.line_count - 1, i + QUERY_REACH)
     for j in range(i + 1, last + 1):
         near = _line_near(doc, j, -1)  # its head: the hit is on line i
-        if label and _searched(_LABEL_ELEMENT, near):
+        if label and (_searched(_LABEL_ELEMENT, near) or _searched(_FORM_ITEM_LABEL, near)):
             break  # the next field's label: what follows is that field's
         m = _searched(_QUERY_PARAM, near)
         if m:
