@@ -2942,7 +2942,20 @@ def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         (ctx.searched and (ctx.biometric or ctx.surv or ctx.file_surv))
         or (ctx.store and ctx.biometric)
     ) and not _grid_column(doc, hit):
-        kept = ctx.evidence.near(Category.STORE) if ctx.biometric and not ctx.textual else []
+        # face data put in a store: a face's race or skin colour, or what a face's
+        # record holds; but a registered person's people, faith or party beside their
+        # photo in a police table (the police's words alone around) is what they declared
+        declared = (
+            t.trait not in (Trait.RACE, Trait.SKIN_COLOUR)
+            and not ctx.captured
+            and ctx.surv
+            and all(w.lower() in _POLICE_WORDS for w in ctx.surv)
+        )
+        kept = (
+            ctx.evidence.near(Category.STORE)
+            if ctx.biometric and not ctx.textual and not declared
+            else []
+        )
         if keyed := _searched_by(doc, hit, ctx) or tuple(kept):
             # a query on the field's own line (``FaceQuery.byRace``), an index built to
             # search by it (Elasticsearch, Solr), or face data put in a store: a
