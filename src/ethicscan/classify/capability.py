@@ -14,7 +14,7 @@ import operator
 import re
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import repeat
 
 from ethicscan.classify.document import CONFIG_SUFFIXES, LOCAL, Document
@@ -2093,7 +2093,7 @@ def _with_cluster(
         old = _sig(SignalName.VALUE_SET, VALUE_SET_WEIGHT, list(first))
         new = _sig(SignalName.VALUE_SET, VALUE_SET_WEIGHT, list(cluster))
         signals = tuple(new if s == old else s for s in d.signals)
-        made = Decision(d.capability, d.basis, d.severity, d.score, signals, d.scope, d.declared)
+        made = replace(d, signals=signals)
         got = work.clustered[(id(d), cluster)] = (d, made)
     return got[1]
 
