@@ -2059,13 +2059,15 @@ _ALONE: dict[tuple[tuple[str, ...], ...], list[Decision | None]] = {}
 
 
 # What ``decide`` reads of a value label's cluster (``Hit.cluster``: the other labels
-# of its value set within 2 lines) but the labels themselves: how many there are
-# (``_value_may_count``, ``scope_of``, the context's support), whether any is (the
-# same gates, ``_capability``), whether a yellow or another colour's label is among
-# them (``_colour_races``).  The labels themselves are read only as the detail of
-# the value set's signal (``_gate``'s, of weight VALUE_SET_WEIGHT): hits whose
-# clusters differ but in that are decided alike but for that detail
-# (``_with_cluster``).
+# of its value set within 2 lines) but the labels themselves: how many there are, as
+# none, one, or two and more (``_value_may_count`` and ``scope_of`` ask for two or
+# more; ``any(cluster)`` for one or more, a label is never empty; the context's support
+# counts them, read only as ``support == 0``), and whether a yellow or another colour's
+# label is among them (``_colour_races``).  The labels themselves are read only as the
+# detail of the value set's signal (``_gate``'s, of weight VALUE_SET_WEIGHT; the other
+# value-set signals weigh 0.1): hits whose clusters differ but in that are decided
+# alike but for that detail (``_with_cluster``).  None and one label are kept apart:
+# with none, that signal names the trait words near instead.
 _ClusterClass = tuple[int, bool, bool]
 
 
