@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -38,6 +39,32 @@ def test_a_text_in_parts_is_written_joined(tmp_path: Path, monkeypatch: pytest.M
     write_atomic(tmp_path / "e.txt", [])
     assert (tmp_path / "e.txt").read_bytes() == b""
     assert sorted(p.name for p in tmp_path.iterdir()) == ["e.txt", "r.txt"]
+
+
+def test_parts_are_written_as_they_are_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parts made as they are asked for are written PARTS_AT_ONCE at a time, each group
+    before the next is made: a report made in parts is never held whole.  A part that
+    fails to be made keeps the old file and leaves nothing."""
+    monkeypatch.setattr(atomic, "PARTS_AT_ONCE", 3)
+    target = tmp_path / "report.json"
+    target.write_text("old", encoding="utf-8")
+    written: list[int] = []
+
+    def parts() -> Iterator[str]:
+        for i in range(10):
+            (tmp,) = (p for p in tmp_path.iterdir() if p.name.startswith(".ethicscan-"))
+            written.append(tmp.stat().st_size)
+            yield str(i % 10) * 10_000
+        raise _Boom
+
+    with pytest.raises(_Boom):
+        write_atomic(target, parts())
+    # (each group of 3 written, 30,000 bytes, before the next part is made)
+    assert written == [0, 0, 0, 30_000, 30_000, 30_000, 60_000, 60_000, 60_000, 90_000]
+    assert target.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
 
 
 def test_a_failed_write_keeps_the_old_file_and_leaves_nothing(

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from ethicscan import ScanOptions, scan
+from ethicscan import ScanOptions, atomic, scan
 from ethicscan.cli import main
 from ethicscan.kinds import TargetKind
 from ethicscan.model import (
@@ -34,6 +36,7 @@ from ethicscan.model import (
     Target,
     Trait,
 )
+from ethicscan.report import json as json_report
 from ethicscan.report.json import render, render_parts, to_dict, valid
 
 # strings a report may carry: non-ASCII, quotes and backslashes, control characters,
@@ -153,7 +156,7 @@ def test_a_scan_s_report_is_what_the_standard_encoder_writes(tmp_path: Path) -> 
     assert len(result.findings) > 50
     assert render(result) == _reference(result)
     # in parts, a finding a part, as the command line writes it to a file
-    parts = render_parts(result)
+    parts = list(render_parts(result))
     assert "".join(parts) == _reference(result)
     assert len(parts) > 2 * len(result.findings)
     out = folder / "report.json"
@@ -164,6 +167,54 @@ def test_a_scan_s_report_is_what_the_standard_encoder_writes(tmp_path: Path) -> 
     assert [x for x in written.split("\n") if not x.strip().startswith(moment)] == [
         x for x in render(result).split("\n") if not x.strip().startswith(moment)
     ]
+
+
+def test_the_report_is_made_as_it_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``render_parts`` makes a finding's text when its part is asked for, and the
+    command line hands the parts to the writer as they are made: a report of 60,000
+    findings (120 MB) is never held whole."""
+    rng = random.Random(3)
+    result = _result(rng, 40)
+    made: list[int] = []
+    real = json_report._FindingTexts.__call__
+
+    def counting(self: object, f: Finding) -> str:
+        made.append(1)
+        return real(self, f)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(json_report._FindingTexts, "__call__", counting)
+    taken: list[str] = []
+    for part in render_parts(result):
+        taken.append(part)
+        # no finding's text is made before its part is asked for
+        assert len(made) == sum('"fingerprint"' in t for t in taken)
+    assert "".join(taken) == _reference(result)
+    assert len(made) == len(result.findings)
+    # the command line: the writer is given the parts as they are made, not a list
+    given: list[object] = []
+    write = atomic._write
+
+    def spying(out: Any, data: Any) -> None:
+        given.append(data)
+        write(out, data)
+
+    monkeypatch.setattr(atomic, "_write", spying)
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    (folder / "faces.jsonl").write_text(
+        "".join(
+            json.dumps({"face_id": i, "race": "asian", "ethnicity": "black"}) + "\n"
+            for i in range(30)
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "report.json"
+    assert main(["scan", str(folder), "-q", "-j", "1", "--format", "json", "-o", str(out)]) == 1
+    (data,) = given
+    assert isinstance(data, Iterator)
+    assert out.read_text(encoding="utf-8").count('"fingerprint"') > 30
 
 
 def test_signals_equal_in_python_but_written_apart_stay_apart() -> None:

@@ -702,3 +702,118 @@ def test_a_line_shares_its_decisions_only_where_its_hits_read_no_further(
     with pytest.raises(AssertionError, match="a shared decision differs"):
         for text, path in _alike(1):
             analyse(text, path, catalogue)
+
+
+def _labelled(n: int, seed: int, key: str, labels: list[str], often: float = 1.0) -> str:
+    """A log of face records, each with a value label under ``key`` (or, as often as
+    ``1 - often``, none): the clusters of its labels (the other labels within 2 lines)
+    vary from record to record."""
+    rng = random.Random(seed)
+    return "".join(
+        json.dumps(
+            {
+                "face_id": i,
+                "age": rng.randint(1, 90),
+                key: rng.choice(labels) if rng.random() < often else None,
+            },
+            separators=(",", ":"),
+        )
+        + "\n"
+        for i in range(n)
+    )
+
+
+def _clustered() -> list[str]:
+    """Logs whose records read alike but for their labels' clusters: of one label or
+    two, with a yellow label among them or not, white or black among them or not."""
+    return [
+        _labelled(600, 2, "label", ["asian"] * 6 + ["black", "white", "caucasian", "hispanic"]),
+        _labelled(600, 3, "class", ["asian"] * 3 + ["caucasian", "hispanic"]),
+        _labelled(600, 4, "predicted_class", ["asian", "caucasian", "yellow", "white", "african"]),
+        _labelled(600, 6, "race", ["asian", "caucasian", "hispanic"], often=0.3),
+    ]
+
+
+def test_clusters_shared_change_no_finding(
+    monkeypatch: pytest.MonkeyPatch, catalogue: Catalogue
+) -> None:
+    """Value labels whose clusters differ, shared by ``_cluster_class`` and made for
+    each cluster by ``_with_cluster``: the same findings as each decided alone."""
+    for text in _clustered():
+        shared, alone = _both_ways(monkeypatch, catalogue, text, "logs/faces.jsonl")
+        assert shared == alone
+        # (the value set's signal names each label's own cluster)
+        assert len({s.detail for f in alone for s in f.signals if s.name == "value-set"}) > 3
+
+
+@pytest.mark.parametrize(
+    ("what", "cls"),
+    [
+        ("one label or two", lambda c, got: (min(len(c), 1), *got[1:])),
+        ("a yellow label", lambda c, got: (got[0], None, got[2])),
+        ("white or black", lambda c, got: (*got[:2], None)),
+    ],
+)
+def test_the_cluster_class_misses_no_part(
+    monkeypatch: pytest.MonkeyPatch, catalogue: Catalogue, what: str, cls: Any
+) -> None:
+    """Leave out one part of what ``decide`` reads of a cluster: some label is then
+    given a decision made for another cluster (VERIFY_SHARED finds it)."""
+    real = capability._cluster_class
+    monkeypatch.setattr(capability, "VERIFY_SHARED", True)
+    monkeypatch.setattr(capability, "_cluster_class", lambda c: cls(c, real(c)))
+    with pytest.raises(AssertionError, match="a shared decision differs"):
+        for text in _clustered():
+            analyse(text, "logs/faces.jsonl", catalogue)
+
+
+def test_a_shared_decision_names_its_own_cluster(
+    monkeypatch: pytest.MonkeyPatch, catalogue: Catalogue
+) -> None:
+    """A decision shared by labels whose clusters differ names each label's own
+    cluster in its value set's signal: one given as made for the first fails."""
+    monkeypatch.setattr(capability, "VERIFY_SHARED", True)
+    monkeypatch.setattr(capability, "_with_cluster", lambda work, d, first, cluster: d)
+    with pytest.raises(AssertionError, match="a shared decision differs"):
+        for text in _clustered():
+            analyse(text, "logs/faces.jsonl", catalogue)
+
+
+def test_labels_whose_clusters_differ_share_their_decisions(catalogue: Catalogue) -> None:
+    """The point of ``_cluster_class``: a log of 2,000 records whose race and ethnicity
+    labels vary asks a decision's key for the first line of each kind (612 here; 2,756
+    with the clusters themselves in the key) and makes a decision for each of them
+    (567; 1,421 before)."""
+    rng = random.Random(8)
+    races = ("asian", "black", "white", "indian", "latino")
+    text = "".join(
+        json.dumps(
+            {
+                "face_id": i,
+                "age": rng.randint(1, 90),
+                "race": rng.choice(races),
+                "ethnicity": rng.choice(races),
+            },
+            separators=(",", ":"),
+        )
+        + "\n"
+        for i in range(2000)
+    )
+    calls = {"decision_key": 0, "_decided": 0}
+
+    def counting(name: str) -> Callable[..., Any]:
+        real = getattr(capability, name)
+
+        def count(*args: Any) -> Any:
+            calls[name] += 1
+            return real(*args)
+
+        return count
+
+    with pytest.MonkeyPatch.context() as m:
+        for name in calls:
+            m.setattr(capability, name, counting(name))
+        found = analyse(text, "logs/faces.jsonl", catalogue)
+    assert len(found) == 6000
+    assert calls["decision_key"] < 1000
+    assert calls["_decided"] < 800

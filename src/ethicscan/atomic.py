@@ -6,6 +6,8 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
+from itertools import islice
 from typing import BinaryIO
 
 from ethicscan import interrupt
@@ -16,14 +18,15 @@ PARTS_AT_ONCE = 1024
 
 def write_atomic(
     path: str | os.PathLike[str],
-    data: str | bytes | list[str],
+    data: str | bytes | Iterable[str],
     *,
     prefix: str = ".ethicscan-",
     private: bool = False,
     durable: bool = False,
 ) -> None:
-    """Write ``data`` (text as UTF-8; a list of strings: their text joined, encoded
-    PARTS_AT_ONCE parts at a time) to ``path`` through a temporary file beside it,
+    """Write ``data`` (text as UTF-8; strings, a list or made as they are asked for:
+    their text joined, encoded PARTS_AT_ONCE parts at a time, so a report made in parts
+    is never held whole) to ``path`` through a temporary file beside it,
     renamed over it: a reader never sees half a file, and a write that fails or is
     interrupted leaves no temporary file behind.  The file gets the mode a new file
     gets under the umask, or, ``private``, 0600.  ``durable``: flushed to the disk
@@ -62,9 +65,10 @@ def write_atomic(
         raise
 
 
-def _write(out: BinaryIO, data: bytes | list[str]) -> None:
+def _write(out: BinaryIO, data: bytes | Iterable[str]) -> None:
     if isinstance(data, bytes):
         out.write(data)
         return
-    for i in range(0, len(data), PARTS_AT_ONCE):
-        out.write("".join(data[i : i + PARTS_AT_ONCE]).encode("utf-8"))
+    parts = iter(data)
+    while chunk := list(islice(parts, PARTS_AT_ONCE)):
+        out.write("".join(chunk).encode("utf-8"))

@@ -14,7 +14,7 @@ import operator
 import re
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import repeat
 
 from ethicscan.classify.document import CONFIG_SUFFIXES, LOCAL, PY_LIKE, Document
@@ -2156,37 +2156,54 @@ def decide(doc: Document, hit: Hit) -> Decision | None:
     shows nothing protected.  Four phases over what the hit's scope shows: a gate (is
     this the protected sense at all?), the capability, the adjustments that prose,
     schemas and negation make to it, and the score.  Hits that read alike share one
-    decision (``decision_key``)."""
+    decision (``decision_key``), made for each hit's own cluster (``_with_cluster``)."""
     key = decision_key(doc, hit)
     if key is None:
         return _decided(doc, hit)
-    decisions = _shared_work(doc).decisions
-    got = decisions.get(key, _UNDECIDED)
-    if got is _UNDECIDED:
-        got = decisions[key] = _decided(doc, hit)
-    elif VERIFY_SHARED and got != _decided(doc, hit):
+    return _keyed(doc, _shared_work(doc), key, hit)
+
+
+def _keyed(doc: Document, work: SharedWork, key: tuple[object, ...], hit: Hit) -> Decision | None:
+    """The decision of ``hit``, whose ``decision_key`` is ``key``: that of the first hit
+    of the key, made for this hit's cluster (``_with_cluster``)."""
+    got = work.decisions.get(key)
+    if got is None:
+        d = _decided(doc, hit)
+        work.decisions[key] = (d, hit.cluster)
+        return d
+    d = _with_cluster(work, got[0], got[1], hit.cluster)
+    if VERIFY_SHARED and d != _decided(doc, hit):
         raise AssertionError(f"a shared decision differs at {doc.path}:{hit.line + 1}")
-    return got  # type: ignore[return-value]
+    return d
 
 
 def decide_line(doc: Document, hits: Sequence[Hit]) -> list[Decision | None]:
     """``[decide(doc, hit) for hit in hits]`` for the hits of one line, in order.  The
     lines of a data text that read alike (``_line_hits_key``: the line's part of
-    ``decision_key`` and, for each hit, where it stands, its term and what it learnt
-    from its neighbours) share their decisions: those of the first such line, when
-    all that its hits' keys hold is read on the line (``_read_on_the_line``); else
-    each hit is decided as ``decide`` decides it."""
-    key = _line_hits_key(doc, hits)
-    if key is None:
+    ``decision_key`` and, for each hit, where it stands, its term, what it learnt from
+    its neighbours, its cluster as ``_cluster_class`` tells it) share their decisions:
+    those of the first such line, when all that its hits' keys hold is read on the
+    line (``_read_on_the_line``), each made for the hit's own cluster
+    (``_with_cluster``); else each hit is decided as ``decide`` decides it."""
+    got_key = _line_hits_key(doc, hits)
+    if got_key is None:
         return [decide(doc, hit) for hit in hits]
-    lines = _shared_work(doc).line_decisions
-    got = lines.get(key)
+    key, clusters = got_key
+    work = _shared_work(doc)
+    kind = work.line_decisions.get(key)
+    if kind is None:
+        made, shared = _first_of_its_kind(doc, hits)
+        work.line_decisions[key] = {clusters: made} if shared else _ALONE
+        return made
+    if kind is _ALONE:
+        return [decide(doc, hit) for hit in hits]
+    got = kind.get(clusters)
     if got is None:
-        got, shared = _first_of_its_kind(doc, hits)
-        lines[key] = got if shared else _ALONE
-        return got
-    if got is _ALONE:
-        return [decide(doc, hit) for hit in hits]
+        # the decisions of the first line of the kind, each for this line's clusters
+        firsts, first = next(iter(kind.items()))
+        got = kind[clusters] = [
+            _with_cluster(work, d, a, b) for d, a, b in zip(first, firsts, clusters, strict=True)
+        ]
     if VERIFY_SHARED:
         for hit, d in zip(hits, got, strict=True):
             if d != _decided(doc, hit):
@@ -2194,16 +2211,61 @@ def decide_line(doc: Document, hits: Sequence[Hit]) -> list[Decision | None]:
     return got
 
 
-# A line whose hits are decided each as ``decide`` decides it (``decide_line``)
-_ALONE: list[Decision | None] = []
+# A kind of line whose hits are decided each as ``decide`` decides it (``decide_line``)
+_ALONE: dict[tuple[tuple[str, ...], ...], list[Decision | None]] = {}
 
 
-def _line_hits_key(doc: Document, hits: Sequence[Hit]) -> tuple[object, ...] | None:
+# What ``decide`` reads of a value label's cluster (``Hit.cluster``: the other labels
+# of its value set within 2 lines) but the labels themselves: how many there are, as
+# none, one, or two and more (``_value_may_count`` and ``scope_of`` ask for two or
+# more; ``any(cluster)`` for one or more, a label is never empty; the context's support
+# counts them, read only as ``support == 0``), and whether a yellow or another colour's
+# label is among them (``_colour_races``).  The labels themselves are read only as the
+# detail of the value set's signal (``_gate``'s, of weight VALUE_SET_WEIGHT; the other
+# value-set signals weigh 0.1): hits whose clusters differ but in that are decided
+# alike but for that detail (``_with_cluster``).  None and one label are kept apart:
+# with none, that signal names the trait words near instead.
+_ClusterClass = tuple[int, bool, bool]
+
+
+def _cluster_class(cluster: tuple[str, ...]) -> _ClusterClass:
+    """What ``decide`` reads of ``cluster`` but the labels themselves (see above)."""
+    labels = {w.lower() for w in cluster}
+    return (
+        min(len(cluster), 2),
+        bool(labels & _YELLOW_LABELS),
+        bool(labels & _OTHER_COLOUR_LABELS),
+    )
+
+
+def _with_cluster(
+    work: SharedWork, d: Decision | None, first: tuple[str, ...], cluster: tuple[str, ...]
+) -> Decision | None:
+    """The decision ``d`` of a hit whose cluster is ``first``, as a hit that differs
+    from it only in its cluster, ``cluster`` (of the same ``_cluster_class``), is
+    decided: the same, its value set's signal naming ``cluster``.  Made once for each
+    decision and cluster."""
+    if d is None or cluster == first:
+        return d
+    got = work.clustered.get((id(d), cluster))
+    if got is None or got[0] is not d:
+        old = _sig(SignalName.VALUE_SET, VALUE_SET_WEIGHT, list(first))
+        new = _sig(SignalName.VALUE_SET, VALUE_SET_WEIGHT, list(cluster))
+        signals = tuple(new if s == old else s for s in d.signals)
+        made = replace(d, signals=signals)
+        got = work.clustered[(id(d), cluster)] = (d, made)
+    return got[1]
+
+
+def _line_hits_key(
+    doc: Document, hits: Sequence[Hit]
+) -> tuple[tuple[object, ...], tuple[tuple[str, ...], ...]] | None:
     """What the hits of one line share with another line's, for ``decide_line``: the
     line's part of ``decision_key`` (the number of its facts, its masked text and
     whether its record holds codes) and each hit's place on it, its term and what it
-    learnt from its neighbours; None where the line's hits are decided each alone (a
-    hit in a comment or a schema's container, a line ``_line_key`` gives none)."""
+    learnt from its neighbours, its cluster as ``_cluster_class`` tells it; and the
+    hits' clusters.  None where the line's hits are decided each alone (a hit in a
+    comment or a schema's container, a line ``_line_key`` gives none)."""
     work = _shared_work(doc)
     i = hits[0].line
     got = work.lines.get(i, _UNDECIDED)
@@ -2215,6 +2277,8 @@ def _line_hits_key(doc: Document, hits: Sequence[Hit]) -> tuple[object, ...] | N
     number, raw, _, _, start, _, codes = line_key
     key: list[object] = [number, raw, codes]
     terms = work.terms
+    classes = work.cluster_classes
+    clusters: list[tuple[str, ...]] = []
     for h in hits:
         if h.place is not None or h.in_comment or h.line != i:
             return None
@@ -2222,12 +2286,17 @@ def _line_hits_key(doc: Document, hits: Sequence[Hit]) -> tuple[object, ...] | N
         term_key = terms.get(id(term))
         if term_key is None:
             term_key = terms[id(term)] = _term_key(term)
+        cluster = h.cluster
+        cls = classes.get(cluster)
+        if cls is None:
+            cls = classes[cluster] = _cluster_class(cluster)
+        clusters.append(cluster)
         key.append(
             (
                 h.start - start,
                 h.end - start,
                 id(term),
-                h.cluster,
+                cls,
                 h.trait_words_near,
                 h.traits_near,
                 h.religion_near,
@@ -2236,7 +2305,7 @@ def _line_hits_key(doc: Document, hits: Sequence[Hit]) -> tuple[object, ...] | N
                 term_key[1] and _names_no_people(doc, h),
             )
         )
-    return tuple(key)
+    return tuple(key), tuple(clusters)
 
 
 def _first_of_its_kind(doc: Document, hits: Sequence[Hit]) -> tuple[list[Decision | None], bool]:
@@ -2245,7 +2314,6 @@ def _first_of_its_kind(doc: Document, hits: Sequence[Hit]) -> tuple[list[Decisio
     ``decision_key`` and all of its key that reads past the line is known from the
     line (``_read_on_the_line``)."""
     work = _shared_work(doc)
-    decisions = work.decisions
     out: list[Decision | None] = []
     shared = True
     for hit in hits:
@@ -2254,12 +2322,7 @@ def _first_of_its_kind(doc: Document, hits: Sequence[Hit]) -> tuple[list[Decisio
             out.append(_decided(doc, hit))
             shared = False
             continue
-        got = decisions.get(key, _UNDECIDED)
-        if got is _UNDECIDED:
-            got = decisions[key] = _decided(doc, hit)
-        elif VERIFY_SHARED and got != _decided(doc, hit):
-            raise AssertionError(f"a shared decision differs at {doc.path}:{hit.line + 1}")
-        out.append(got)  # type: ignore[arg-type]
+        out.append(_keyed(doc, work, key, hit))
         shared = shared and _read_on_the_line(doc, work, hit)
     return out, shared
 
@@ -2406,6 +2469,10 @@ def _located(doc: Document, hit: Hit) -> tuple[Scope, str] | None:
     return scope, line_text
 
 
+# The weight of a value label's signal of its value set (``_with_cluster`` finds it)
+VALUE_SET_WEIGHT = 0.15
+
+
 def _gate(doc: Document, hit: Hit, ctx: Context) -> tuple[Signal, ...] | None:
     """Is this the protected sense at all?  None when the context says no; else the
     signals that said yes."""
@@ -2426,7 +2493,11 @@ def _gate(doc: Document, hit: Hit, ctx: Context) -> tuple[Signal, ...] | None:
         ):
             return None  # a list of labels with nothing about people (cuisines, regions)
         sig.append(
-            _sig(SignalName.VALUE_SET, 0.15, list(hit.cluster) or list(hit.trait_words_near))
+            _sig(
+                SignalName.VALUE_SET,
+                VALUE_SET_WEIGHT,
+                list(hit.cluster) or list(hit.trait_words_near),
+            )
         )
     if t.kind is TermKind.MARKER:
         # a beard or a headscarf among a face's other attributes (glasses, mask, age) is
@@ -3238,10 +3309,17 @@ class SharedWork:
         self.evidence: dict[tuple[int, int], tuple[Evidence, _Frozen, _Frozen]] = {}
         # key -> the values of the Context's fields, but the hit's own (_SHARED_FIELDS)
         self.contexts: dict[tuple[object, ...], tuple[object, ...]] = {}
-        # decision_key -> the decision of the hits of that key
-        self.decisions: dict[tuple[object, ...], Decision | None] = {}
-        # _line_hits_key -> the decisions of that line's hits (_ALONE: each its own)
-        self.line_decisions: dict[tuple[object, ...], list[Decision | None]] = {}
+        # decision_key -> the decision of the first hit of that key, and its cluster
+        self.decisions: dict[tuple[object, ...], tuple[Decision | None, tuple[str, ...]]] = {}
+        # _line_hits_key -> its lines' clusters -> the decisions of their hits (_ALONE:
+        # each its own)
+        self.line_decisions: dict[
+            tuple[object, ...], dict[tuple[tuple[str, ...], ...], list[Decision | None]]
+        ] = {}
+        # a cluster -> _cluster_class
+        self.cluster_classes: dict[tuple[str, ...], _ClusterClass] = {}
+        # (a decision's id, a cluster) -> the decision, and it for that cluster
+        self.clustered: dict[tuple[int, tuple[str, ...]], tuple[Decision, Decision | None]] = {}
         # line -> what its hits share of their key (_line_key), or None: decided alone
         self.lines: dict[int, _LineKey | None] = {}
         self.facts: dict[object, int] = {}  # the line facts met, numbered
@@ -3601,13 +3679,16 @@ def decision_key(doc: Document, hit: Hit) -> tuple[object, ...] | None:
         return None  # the term's own digits are read (``rac1p``)
     around = _around_facts(doc, hit)
     start = got[4]  # type: ignore[index]
+    cls = work.cluster_classes.get(hit.cluster)
+    if cls is None:
+        cls = work.cluster_classes[hit.cluster] = _cluster_class(hit.cluster)
     return (
         got[0],  # type: ignore[index]
         got[1],  # type: ignore[index]
         hit.start - start,
         hit.end - start,
         id(term),
-        hit.cluster,
+        cls,
         hit.trait_words_near,
         hit.traits_near,
         hit.religion_near,

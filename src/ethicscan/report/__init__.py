@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ethicscan.model import ScanResult
@@ -65,10 +65,10 @@ def reporter_parts(
     color: bool = False,
     width: int = 160,
     catalogue: Catalogue | None = None,
-) -> Callable[[ScanResult], list[str]]:
+) -> Callable[[ScanResult], Iterable[str]]:
     """:func:`reporter`, its text given in parts (joined: the same text) for a writer
-    to write a few at a time: the JSON report's findings one a part, any other report
-    whole."""
+    to write a few at a time: the JSON report's findings one a part, each made as it is
+    asked for; any other report whole."""
     if fmt is OutputFormat.JSON:
         return json_report.render_parts
     render = reporter(fmt, color, width, catalogue)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import gc
 import json
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from importlib import resources
 from json.encoder import encode_basestring as _encode
 from typing import Any
@@ -169,38 +169,39 @@ def render(result: ScanResult) -> str:
     return "".join(render_parts(result))
 
 
-def render_parts(result: ScanResult) -> list[str]:
-    """:func:`render`'s text in parts, a finding a part (joined: the text): a writer
-    encodes and writes a few at a time, never the whole report at once (the report of a
-    dense text is some 2 kB a finding, 120 MB for 60,000)."""
-    if not gc.isenabled():
-        return _render(result)
+def render_parts(result: ScanResult) -> Iterator[str]:
+    """:func:`render`'s text in parts, a finding a part (joined: the text), each made as
+    it is asked for: a writer encodes and writes a few at a time, and the report is
+    never held whole (the report of a dense text is some 2 kB a finding, 120 MB for
+    60,000).  The cycle collector is paused until the last part is made (or the parts
+    are let go)."""
+    enabled = gc.isenabled()
     gc.disable()
     try:
-        return _render(result)
+        yield from _render(result)
     finally:
-        gc.enable()
+        if enabled:
+            gc.enable()
 
 
-def _render(result: ScanResult) -> list[str]:
+def _render(result: ScanResult) -> Iterator[str]:
     head = _document(result, [])
-    out = ["{"]
+    yield "{"
     for i, (key, value) in enumerate(head.items()):
-        out.append(f"{',' if i else ''}\n  {_encode(key)}: ")
+        yield f"{',' if i else ''}\n  {_encode(key)}: "
         if key != "findings":
-            out.append(_nested(value, 1))
+            yield _nested(value, 1)
         elif not result.findings:
-            out.append("[]")
+            yield "[]"
         else:
             texts = _FindingTexts()
-            out.append("[\n    ")
+            yield "[\n    "
             for i, f in enumerate(result.findings):
                 if i:
-                    out.append(",\n    ")
-                out.append(texts(f))
-            out.append("\n  ]")
-    out.append("\n}\n")
-    return out
+                    yield ",\n    "
+                yield texts(f)
+            yield "\n  ]"
+    yield "\n}\n"
 
 
 def _nested(value: Any, level: int) -> str:
