@@ -141,6 +141,43 @@ def test_a_table_on_one_line_ends_on_it_and_names_all_its_groups() -> None:
     )
 
 
+# A schema's enum is one finding per trait, at its first hit: it stands for its labels.
+MINZU_PROTO = """\
+syntax = "proto3";
+
+package census.v1;
+
+// 民族 of the person as the register keeps it
+enum Minzu {
+  MINZU_UNSPECIFIED = 0;
+  HAN = 1;      // 汉族
+  MONGOL = 2;   // 蒙古族
+  HUI = 3;      // 回族
+  ZANG = 4;     // 藏族
+  UYGHUR = 5;   // 维吾尔族
+  MIAO = 6;     // 苗族
+}
+
+message Person {
+  string name = 1;
+}
+"""
+
+
+def test_a_schema_enum_s_finding_stands_for_its_labels() -> None:
+    found = scan_text(MINZU_PROTO, "proto/census/v1/minzu.proto")
+    (f,) = [f for f in found if f.location.end_line is not None]
+    assert (f.location.line, f.location.end_line, f.evidence.term) == (5, 13, "民族")
+    assert f.evidence.terms[0] == "民族"
+    assert {"汉族", "蒙古族", "回族", "藏族", "维吾尔族", "苗族"} <= set(f.evidence.terms)
+    assert len(set(f.evidence.terms)) == len(f.evidence.terms)
+    # one line: the enum of a SQL type, its labels after its name
+    sql = "CREATE TYPE minzu AS ENUM ('汉族', '蒙古族', '回族', '藏族', '维吾尔族', '苗族');\n"
+    (g,) = [g for g in scan_text(sql, "db/schema.sql") if g.location.end_line is not None]
+    assert (g.location.line, g.location.end_line, g.evidence.term) == (1, 1, "minzu")
+    assert g.evidence.terms == ("minzu", "汉族", "蒙古族", "回族", "藏族", "维吾尔族", "苗族")
+
+
 def test_a_table_and_its_group_alone_are_told_apart() -> None:
     # a single group name in code is no table: no extent
     found = scan_text('PRIMARY = "汉族"\n', "app/defaults.py")

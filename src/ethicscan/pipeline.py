@@ -304,9 +304,9 @@ def _refingerprinted(findings: list[Finding]) -> list[Finding]:
 
 
 def _located(f: Finding, unit: TextUnit, target: str) -> Finding:
-    end = f.location.end_line  # (a code table's last row: None for most findings)
     if unit.piece:
         first = f.location.line == 1
+        end = f.location.end_line  # (a code table's last row: None for most findings)
         return replace(
             f,
             location=replace(
@@ -322,6 +322,7 @@ def _located(f: Finding, unit: TextUnit, target: str) -> Finding:
         if f.location.target == target:
             return f  # located by the classifier already (the common case)
         return replace(f, location=replace(f.location, target=target))
+    end = f.location.end_line
     return replace(
         f,
         location=replace(

@@ -165,9 +165,11 @@ def _drafts(
         doc.shared = None  # what the hits shared refers to the document: no cycle stays
     decided = _promote_within_file(doc, decided)
     decided = _documented_above(doc, decided)
-    # (the table's rows are read from the hits before the line's are folded too)
-    decided, heads = _one_per_table(_one_per_line_and_rule(decided), decided, text)
-    decided = _one_per_enum(decided)
+    # (a table's rows are read from the hits before the line's are folded too)
+    unfolded = decided
+    decided, heads = _one_per_table(_one_per_line_and_rule(decided), unfolded, text)
+    decided, heads = _one_per_enum(decided, heads, unfolded, text)
+    del unfolded
     decided = _in_catalogue(doc, decided, term_matches)
     make = _FindingMaker(doc)
     drafts = [make(h, d, text[h.start : h.end], h.start, line=h.line) for h, d in decided]
@@ -477,19 +479,58 @@ def _place(doc: Document, c: Container, named: frozenset[str]) -> Place:
     return Place(c, (c.line, c.end), dict(words), named)
 
 
-def _one_per_enum(decided: list[tuple[Hit, Decision]]) -> list[tuple[Hit, Decision]]:
+def _one_per_enum(
+    decided: list[tuple[Hit, Decision]],
+    tables: dict[int, tuple[Hit, _Table]],
+    unfolded: list[tuple[Hit, Decision]],
+    text: str,
+) -> tuple[list[tuple[Hit, Decision]], dict[int, tuple[Hit, _Table]]]:
     """An enum of a schema (``enum RaceType``, ``CREATE TYPE race AS ENUM``) is a code
-    table: one finding per trait (its name and its labels are one thing), at its first hit."""
-    seen: set[tuple[int, Trait]] = set()
+    table: one finding per trait (its name and its labels are one thing), at its first hit,
+    which stands for the others: ``tables`` (``_one_per_table``'s) with the extent of each
+    enum that folds a hit (``_enum_rows``)."""
+    seen: dict[tuple[int, Trait], Hit] = {}
+    folding: dict[int, Hit] = {}  # the first hits of the enums that fold one, by id
     out = []
     for h, d in decided:
         if h.place is not None and h.place.container.kind == "enum":
             k = (id(h.place.container), h.term.trait)
-            if k in seen:
+            first = seen.get(k)
+            if first is not None:
+                folding[id(first)] = first
                 continue
-            seen.add(k)
+            seen[k] = h
         out.append((h, d))
-    return out
+    if not folding:
+        return out, tables
+    return out, {**tables, **_enum_rows(folding, tables, unfolded, text)}
+
+
+def _enum_rows(
+    firsts: dict[int, Hit],
+    tables: dict[int, tuple[Hit, _Table]],
+    unfolded: list[tuple[Hit, Decision]],
+    text: str,
+) -> dict[int, tuple[Hit, _Table]]:
+    """The extent of each enum whose first hit is in ``firsts``: the hits of ``unfolded``
+    (before any was folded) of its trait in it, and the rows of a code table that starts
+    in it."""
+    by_enum = {(id(h.place.container), h.term.trait): h for h in firsts.values() if h.place}
+    ends = {i: h.line for i, h in firsts.items()}
+    terms = {i: {text[h.start : h.end]: None} for i, h in firsts.items()}
+    for h, _ in unfolded:
+        p = h.place
+        if p is None or p.container.kind != "enum":
+            continue
+        first = by_enum.get((id(p.container), h.term.trait))
+        if first is None:
+            continue
+        table = tables.get(id(h))
+        end, own = table[1] if table is not None else (h.line, (text[h.start : h.end],))
+        i = id(first)
+        ends[i] = max(ends[i], end)
+        terms[i].update(dict.fromkeys(own))
+    return {i: (h, (ends[i], tuple(terms[i]))) for i, h in firsts.items()}
 
 
 def _one_per_line_and_rule(decided: list[tuple[Hit, Decision]]) -> list[tuple[Hit, Decision]]:
