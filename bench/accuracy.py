@@ -37,7 +37,9 @@ from _devset import (
 )
 
 REPO = Path(__file__).resolve().parents[1]
-WINDOW = 3  # a finding within this many lines of an expected line counts as found
+# A finding within this many lines of an expected line counts as found (a code table's
+# finding: within this many lines of one of its rows, its line .. end_line).
+WINDOW = 3
 NEARBY = 10  # how far around a miss or a false flag to look for what was reported instead
 GREP = "grep"  # the capability of a grep line
 CAPABILITY_OF = {"group-targeting": "targeting"}  # other categories are capability names
@@ -55,7 +57,18 @@ class Hit:
     severity: str = ""
     confidence: float = 0.0
     term: str = ""  # the finding's evidence term
-    terms: tuple[str, ...] = ()  # a grep line: the catalogue terms on it
+    # a grep line: the catalogue terms on it; a finding that stands for a code table's
+    # rows: their terms (``evidence.terms``)
+    terms: tuple[str, ...] = ()
+    end_line: int | None = None  # a code table's finding: the line of its last row
+
+    def distance(self, line: int) -> int:
+        """How many lines ``line`` is from this hit: from its line, or for a code table's
+        finding from the nearest of its lines (0 on one of them)."""
+        if self.end_line is not None and self.line <= line <= self.end_line:
+            return 0
+        last = self.line if self.end_line is None else self.end_line
+        return min(abs(self.line - line), abs(last - line))
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +116,8 @@ def same_term(expected: str, reported: str) -> bool:
 def answers(item: Expected, hit: Hit) -> bool:
     """Whether a hit near an item speaks of it: always for an item with a token (the
     shared dev set's items are matched by place alone); for an item given by its term,
-    only a finding whose evidence term is that term, or a grep line holding it."""
+    only a finding whose evidence term is that term or, for a code table's finding, one
+    of its rows' terms, or a grep line holding it."""
     if not item.term:
         return True
     return any(same_term(item.term, t) for t in (hit.term, *hit.terms) if t)
@@ -137,12 +151,14 @@ class HitIndex:
             self._by_path[hit.path].append(hit)
 
     def near(self, path: str, line: int | None, window: int) -> list[Hit]:
-        """Hits in ``path`` within ``window`` lines of ``line`` (any if None), nearest first."""
+        """Hits in ``path`` within ``window`` lines of ``line`` (any if None), nearest first:
+        a code table's finding is as near as the nearest line of its rows (its line ..
+        ``end_line``)."""
         hits = self._by_path.get(path, [])
         if line is None:
             return sorted(hits, key=lambda h: h.line)
-        close = [h for h in hits if abs(h.line - line) <= window]
-        return sorted(close, key=lambda h: (abs(h.line - line), h.line))
+        close = [h for h in hits if h.distance(line) <= window]
+        return sorted(close, key=lambda h: (h.distance(line), h.line))
 
 
 # --- scanning -------------------------------------------------------------------------------
@@ -187,6 +203,8 @@ def run_ethicscan(es: ModuleType, root: Path, jobs: int) -> tuple[list[Hit], dic
             severity=f.severity.value,
             confidence=round(float(f.confidence), 3),
             term=f.evidence.term,
+            terms=tuple(getattr(f.evidence, "terms", ())),
+            end_line=getattr(f.location, "end_line", None),
         )
         for f in result.findings
     ]
@@ -544,7 +562,8 @@ def describe(p: Problem) -> str:
     if item.argument:
         lines.append(f"    label: {item.argument}")
     lines.extend(
-        f"    reported :{h.line} {h.capability} {h.trait} rule={h.rule} term={h.term!r} "
+        f"    reported :{h.line}{'' if h.end_line is None else f'-{h.end_line}'} "
+        f"{h.capability} {h.trait} rule={h.rule} term={h.term!r} "
         f"severity={h.severity} confidence={h.confidence}"
         for h in p.nearby
     )

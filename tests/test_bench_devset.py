@@ -149,6 +149,35 @@ def test_a_finding_counts_only_with_the_expected_term() -> None:
     assert _score(item, [far], []).found == 0
 
 
+def test_a_code_table_s_finding_answers_for_the_terms_of_its_rows() -> None:
+    """A code table is one finding at its first row: an item on a later row, by its own
+    term, is found when the finding names that term among its rows' and the item lies
+    within the window of its lines."""
+    item = _expected(line=20, term="维吾尔族")
+    first_row_only = Hit("m.py", 10, "record", term="汉族")
+    assert _score(item, [first_row_only], []).found == 0
+    table = Hit("m.py", 10, "record", term="汉族", terms=("汉族", "维吾尔族"), end_line=30)
+    score = _score(item, [table], [])
+    assert (score.found, score.right_capability) == (1, 1)
+    last = 30 + accuracy.WINDOW
+    assert _score(_expected(line=last, term="维吾尔族"), [table], []).found == 1
+    assert _score(_expected(line=last + 1, term="维吾尔族"), [table], []).found == 0
+    assert _score(_expected(line=10 - accuracy.WINDOW - 1, term="汉族"), [table], []).found == 0
+    assert _score(_expected(line=20, term="苗族"), [table], []).found == 0  # not a row's
+
+
+def test_findings_carry_their_code_table_to_the_scoring(tmp_path: Path) -> None:
+    rows = "".join(f'    "{i:02d}": "{name}",\n' for i, name in enumerate(GROUPS, 1))
+    (tmp_path / "codes.py").write_text(f"MINZU = {{\n{rows}}}\n", encoding="utf-8")
+    hits, _ = accuracy.run_ethicscan(accuracy.import_ethicscan(), tmp_path, 1)
+    (table,) = [h for h in hits if h.end_line is not None]
+    assert (table.line, table.end_line, table.term) == (2, 1 + len(GROUPS), "汉族")
+    assert table.terms == GROUPS
+
+
+GROUPS = ("汉族", "蒙古族", "回族", "藏族", "维吾尔族", "苗族")
+
+
 def test_terms_meet_across_case_separators_and_identifiers() -> None:
     assert accuracy.same_term("skin tone", "skinTones")
     assert accuracy.same_term("race", "race_concept_id")

@@ -575,7 +575,7 @@ def test_csv_rows_are_the_findings_then_skipped_files(
     header, *rows = list(csv.reader(io.StringIO(text)))
     assert tuple(header) == COLUMNS == (
         "severity", "capability", "trait", "confidence", "path", "line", "column", "rule",
-        "term", "snippet", "signals",
+        "term", "snippet", "signals", "end_line", "terms",
     )  # fmt: skip
     assert len(rows) == len(doc["findings"]) + 1
     for row, f in zip(rows, doc["findings"], strict=False):  # the last row: logo.png
@@ -592,11 +592,13 @@ def test_csv_rows_are_the_findings_then_skipped_files(
             "term": f["evidence"]["term"],
             "snippet": f["evidence"]["snippet"],
             "signals": ";".join(s["name"] for s in f["signals"]),
+            "end_line": "" if loc["end_line"] is None else str(loc["end_line"]),
+            "terms": ";".join(f["evidence"]["terms"]),
         }
     assert any('"' in r[9] for r in rows)  # quotes in a snippet survive the round trip
     assert rows[-1] == [
         "skipped", "", "", "", f"{tree}/logo.png", "", "", "", "",
-        "binary: PNG image (pictures are not read)", "",
+        "binary: PNG image (pictures are not read)", "", "", "",
     ]  # fmt: skip
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 
 import jsonschema
@@ -55,6 +56,9 @@ def doc(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             "signals": f.signals[:1],
             "refs": f.refs[:1],
             "suppression": Suppression("reviewed", "inline"),
+            # a code table's finding: the line of its last row, its rows' terms
+            "location": replace(f.location, end_line=f.location.line + 3),
+            "evidence": replace(f.evidence, terms=(f.evidence.term, "ethnic")),
         }
     )
     d["findings"] = [json_report.finding_dict(rich)]

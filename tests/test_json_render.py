@@ -83,8 +83,9 @@ def _finding(rng: random.Random, shared: list[tuple[Signal, ...]]) -> Finding:
             rng.choice([None, 1, 12]),
             rng.choice([None, 0, 2**40]),
             s(),
+            rng.choice([None, None, 1, 10**6]),  # a code table's last row
         ),
-        evidence=Evidence(s(), s(), s(), s()),
+        evidence=Evidence(s(), s(), s(), s(), tuple(s() for _ in range(rng.choice((0, 0, 1, 3))))),
         signals=signals,
         refs=tuple(Ref(s(), s(), s()) for _ in range(rng.randint(0, 2))),
         fingerprint=s(),

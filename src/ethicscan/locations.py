@@ -1,4 +1,5 @@
-"""Where a finding's file is, for reports that link to files (SARIF, GitHub, HTML)."""
+"""Where a finding's file is, for reports that link to files (SARIF, GitHub, HTML), and
+where the code table a finding stands for runs."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import posixpath
 from collections.abc import Iterable
 
 from ethicscan.kinds import TargetKind, assert_never
-from ethicscan.model import Location, Target
+from ethicscan.model import Finding, Location, Target
 
 
 def target_kinds(targets: Iterable[Target]) -> dict[str, TargetKind]:
@@ -50,3 +51,16 @@ def is_text_line(loc: Location) -> bool:
     """True when ``line``/``column`` count lines of the file on disk itself (not of a
     member of an archive, a page of a document or the strings of a binary)."""
     return "!" not in loc.path and loc.page is None and loc.offset is None
+
+
+def table_extent(f: Finding) -> str:
+    """For a finding that stands for a code table's rows (``Location.end_line``,
+    ``Evidence.terms``): where they run and the terms they hold, as the reports that
+    write a sentence say it (``code table at lines 734-744: 汉族, 藏族, 维吾尔族``); ""
+    for any other finding."""
+    end, terms = f.location.end_line, f.evidence.terms
+    if end is None and not terms:
+        return ""
+    line = f.location.line
+    at = f"lines {line}-{end}" if end is not None and end != line else f"line {line}"
+    return f"code table at {at}: {', '.join(terms or (f.evidence.term,))}"

@@ -144,7 +144,10 @@ class Location:
     ``line``/``column`` are 1-based (characters); in a document with pages they
     count within ``page``; in a binary they count within the list of strings
     extracted from it, and ``offset`` (bytes into the innermost file) or ``member``
-    (``com.acme.FaceAttr.getSkinColor``) say where the string really is."""
+    (``com.acme.FaceAttr.getSkinColor``) say where the string really is.
+    ``end_line``: for a finding that stands for a code table's rows (``Evidence.terms``),
+    the line of its last row, counted as ``line`` is (``line`` when they are all on one
+    line); None for every other finding."""
 
     path: str
     line: int
@@ -153,14 +156,21 @@ class Location:
     page: int | None = None  # 1-based page of a PDF/document
     offset: int | None = None  # byte offset of the matched string in a binary
     member: str = ""  # class/field/method/symbol a string belongs to
+    end_line: int | None = None  # a code table's last row (see above)
 
 
 @dataclass(frozen=True, slots=True)
 class Evidence:
+    """What was matched.  ``terms``: for a finding that stands for a code table's rows
+    (a list of ethnic groups is one finding, at its first row, through
+    ``Location.end_line``), the distinct terms of those rows as matched, ``term`` first;
+    empty for every other finding."""
+
     term: str
     snippet: str
     language: str
     gloss: str
+    terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -306,6 +306,7 @@ def _refingerprinted(findings: list[Finding]) -> list[Finding]:
 def _located(f: Finding, unit: TextUnit, target: str) -> Finding:
     if unit.piece:
         first = f.location.line == 1
+        end = f.location.end_line  # (a code table's last row: None for most findings)
         return replace(
             f,
             location=replace(
@@ -313,6 +314,7 @@ def _located(f: Finding, unit: TextUnit, target: str) -> Finding:
                 target=target,
                 line=unit.line_base + f.location.line,
                 column=f.location.column + (unit.col_base if first else 0),
+                end_line=None if end is None else unit.line_base + end,
             ),
         )
     line, seg = unit.origin(f.location.line)
@@ -320,6 +322,7 @@ def _located(f: Finding, unit: TextUnit, target: str) -> Finding:
         if f.location.target == target:
             return f  # located by the classifier already (the common case)
         return replace(f, location=replace(f.location, target=target))
+    end = f.location.end_line
     return replace(
         f,
         location=replace(
@@ -329,6 +332,7 @@ def _located(f: Finding, unit: TextUnit, target: str) -> Finding:
             page=seg.page,
             offset=seg.offset,
             member=seg.member,
+            end_line=None if end is None else line + unit.lines_within(f.location.line, end),
         ),
     )
 
@@ -446,7 +450,9 @@ def merge_parts(job: FileJob, parts: list[FileOutcome]) -> FileOutcome:
     lines = 0
     for out in parts:
         for f in out.findings:
-            findings.append(replace(f, location=replace(f.location, line=f.location.line + lines)))
+            loc = f.location
+            end = None if loc.end_line is None else loc.end_line + lines
+            findings.append(replace(f, location=replace(loc, line=loc.line + lines, end_line=end)))
         skipped.extend(out.skipped)
         notices.extend(replace(n, line=n.line + lines) for n in out.notices)
         lines += out.newlines

@@ -10,6 +10,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from itertools import groupby
 
 from ethicscan.classify.capability import (
@@ -109,13 +110,16 @@ def _analyse(
     # The findings are made once the document, its matches, hits and decisions are let
     # go: the objects that stay take the room those leave (the face log's peak after the
     # scan: 9 MB lower than with the findings made beside them).
-    return _finished(_drafts(text, path, catalogue, kind, utf8), target)
+    drafts, tables = _drafts(text, path, catalogue, kind, utf8)
+    found = _finished(drafts, target)
+    return _with_tables(found, tables) if tables else found
 
 
 def _drafts(
     text: str, path: str, catalogue: Catalogue, kind: TextKind, utf8: bytes | None
-) -> list[_Draft]:
-    """The drafts of the findings in ``text`` (``_analyse``'s)."""
+) -> tuple[list[_Draft], _Tables]:
+    """The drafts of the findings in ``text`` (``_analyse``'s), and the code tables
+    some of them stand for."""
     doc = Document(text, path, catalogue, "", kind, utf8=utf8)
     cands = prefilter_for(doc.catalogue).candidates(text, doc.utf8)
     shaped = _by_line_shape(doc, cands)
@@ -125,7 +129,7 @@ def _drafts(
     else:
         term_matches = _outside_directives(doc, standing_terms(_term_matches(doc, cands)))
     if not term_matches:
-        return []
+        return [], {}
     if shaped is None:
         line_of = doc.line_of
         lines = [line_of(m.start) for m in term_matches]
@@ -146,7 +150,7 @@ def _drafts(
         if not m.key.payload.needs or _needs_met(doc, m.key.payload)
     ]
     if not hits:
-        return []
+        return [], {}
     _link_neighbours(hits)
     _place_in_schema(doc, hits)
 
@@ -162,15 +166,17 @@ def _drafts(
     decided = _promote_within_file(doc, decided)
     decided = _promote_within_document(doc, decided)
     decided = _documented_above(doc, decided)
-    decided = _one_per_line_and_rule(decided)
-    decided = _one_per_table(decided)
-    decided = _one_per_enum(decided)
+    # (a table's rows are read from the hits before the line's are folded too)
+    unfolded = decided
+    decided, heads = _one_per_table(_one_per_line_and_rule(decided), unfolded, text)
+    decided, heads = _one_per_enum(decided, heads, unfolded, text)
+    del unfolded
     decided = _in_catalogue(doc, decided, term_matches)
     make = _FindingMaker(doc)
     drafts = [make(h, d, text[h.start : h.end], h.start, line=h.line) for h, d in decided]
     drafts += _definition_findings(doc, decided, make)
     drafts += _face_input_findings(doc, decided, make)
-    return drafts
+    return drafts, _tables_kept(heads, decided)
 
 
 class _InComment:
@@ -474,19 +480,58 @@ def _place(doc: Document, c: Container, named: frozenset[str]) -> Place:
     return Place(c, (c.line, c.end), dict(words), named)
 
 
-def _one_per_enum(decided: list[tuple[Hit, Decision]]) -> list[tuple[Hit, Decision]]:
+def _one_per_enum(
+    decided: list[tuple[Hit, Decision]],
+    tables: dict[int, tuple[Hit, _Table]],
+    unfolded: list[tuple[Hit, Decision]],
+    text: str,
+) -> tuple[list[tuple[Hit, Decision]], dict[int, tuple[Hit, _Table]]]:
     """An enum of a schema (``enum RaceType``, ``CREATE TYPE race AS ENUM``) is a code
-    table: one finding per trait (its name and its labels are one thing), at its first hit."""
-    seen: set[tuple[int, Trait]] = set()
+    table: one finding per trait (its name and its labels are one thing), at its first hit,
+    which stands for the others: ``tables`` (``_one_per_table``'s) with the extent of each
+    enum that folds a hit (``_enum_rows``)."""
+    seen: dict[tuple[int, Trait], Hit] = {}
+    folding: dict[int, Hit] = {}  # the first hits of the enums that fold one, by id
     out = []
     for h, d in decided:
         if h.place is not None and h.place.container.kind == "enum":
             k = (id(h.place.container), h.term.trait)
-            if k in seen:
+            first = seen.get(k)
+            if first is not None:
+                folding[id(first)] = first
                 continue
-            seen.add(k)
+            seen[k] = h
         out.append((h, d))
-    return out
+    if not folding:
+        return out, tables
+    return out, {**tables, **_enum_rows(folding, tables, unfolded, text)}
+
+
+def _enum_rows(
+    firsts: dict[int, Hit],
+    tables: dict[int, tuple[Hit, _Table]],
+    unfolded: list[tuple[Hit, Decision]],
+    text: str,
+) -> dict[int, tuple[Hit, _Table]]:
+    """The extent of each enum whose first hit is in ``firsts``: the hits of ``unfolded``
+    (before any was folded) of its trait in it, and the rows of a code table that starts
+    in it."""
+    by_enum = {(id(h.place.container), h.term.trait): h for h in firsts.values() if h.place}
+    ends = {i: h.line for i, h in firsts.items()}
+    terms = {i: {text[h.start : h.end]: None} for i, h in firsts.items()}
+    for h, _ in unfolded:
+        p = h.place
+        if p is None or p.container.kind != "enum":
+            continue
+        first = by_enum.get((id(p.container), h.term.trait))
+        if first is None:
+            continue
+        table = tables.get(id(h))
+        end, own = table[1] if table is not None else (h.line, (text[h.start : h.end],))
+        i = id(first)
+        ends[i] = max(ends[i], end)
+        terms[i].update(dict.fromkeys(own))
+    return {i: (h, (ends[i], tuple(terms[i]))) for i, h in firsts.items()}
 
 
 def _one_per_line_and_rule(decided: list[tuple[Hit, Decision]]) -> list[tuple[Hit, Decision]]:
@@ -737,18 +782,87 @@ class _CapabilityCounts:
         return Capability.INFERENCE, Basis.UNKNOWN
 
 
-def _one_per_table(decided: list[tuple[Hit, Decision]]) -> list[tuple[Hit, Decision]]:
+def _one_per_table(
+    decided: list[tuple[Hit, Decision]], unfolded: list[tuple[Hit, Decision]], text: str
+) -> tuple[list[tuple[Hit, Decision]], dict[int, tuple[Hit, _Table]]]:
     """A code table of ethnic groups is one record finding (at its first line), plus
-    the groups in it that are a target on their own."""
+    the groups in it that are a target on their own.  Each table's first hit (by its
+    id) with its extent: the line of its last row and the terms of its rows, read from
+    ``unfolded`` (``decided`` before the hits of a line were folded: a row ``("05",
+    "维吾尔族"), ("06", "苗族")`` is one hit of the rule), ``text`` their text."""
     out: list[tuple[Hit, Decision]] = []
     last_table_line = -10
+    firsts: list[Hit] = []  # each table's first hit; its last row is at last_lines[i]
+    last_lines: list[int] = []
     for h, d in decided:
         if h.table and d.capability is not Capability.TARGETING:
             if h.line - last_table_line <= WINDOW:
-                last_table_line = h.line
+                last_table_line = last_lines[-1] = h.line
                 continue
             last_table_line = h.line
+            firsts.append(h)
+            last_lines.append(h.line)
         out.append((h, d))
+    if not firsts:
+        return out, {}
+    return out, _table_rows(firsts, last_lines, unfolded, text)
+
+
+# A code table a finding stands for: the line of its last row (0-based) and the
+# distinct terms of its rows, the first hit's own first.
+_Table = tuple[int, tuple[str, ...]]
+# (line, rule) of a finding (1-based line) -> the code table it stands for
+_Tables = dict[tuple[int, str], _Table]
+
+
+def _table_rows(
+    firsts: list[Hit], last_lines: list[int], unfolded: list[tuple[Hit, Decision]], text: str
+) -> dict[int, tuple[Hit, _Table]]:
+    """The extent of each table (``_one_per_table``'s) that stands for more than its
+    first hit, by the first hit's id: its rows are the hits of ``unfolded`` that are
+    rows of a table (not targets on their own) on its lines."""
+    terms: list[dict[str, None]] = [{text[h.start : h.end]: None} for h in firsts]
+    i = 0
+    for h, d in unfolded:  # (in the order of the text, as ``firsts``)
+        if not h.table or d.capability is Capability.TARGETING:
+            continue
+        while i < len(firsts) and last_lines[i] < h.line:
+            i += 1
+        if i == len(firsts):
+            break
+        if h.line >= firsts[i].line:
+            terms[i][text[h.start : h.end]] = None
+    return {
+        id(h): (h, (end, tuple(ts)))
+        for h, end, ts in zip(firsts, last_lines, terms, strict=True)
+        if end > h.line or len(ts) > 1
+    }
+
+
+def _tables_kept(
+    heads: dict[int, tuple[Hit, _Table]], decided: list[tuple[Hit, Decision]]
+) -> _Tables:
+    """The tables of ``heads`` whose first hit is still a finding of ``decided``, by
+    that finding's line (1-based) and rule: no two findings of a text share both."""
+    if not heads:
+        return {}
+    return {(h.line + 1, h.term.rule_id): heads[id(h)][1] for h, _ in decided if id(h) in heads}
+
+
+def _with_tables(found: list[Finding], tables: _Tables) -> list[Finding]:
+    """``found``, each finding that stands for a code table with its extent
+    (``Location.end_line``, ``Evidence.terms``)."""
+    out = []
+    for f in found:
+        got = tables.get((f.location.line, f.rule))
+        if got is not None:
+            end, terms = got
+            f = replace(
+                f,
+                location=replace(f.location, end_line=end + 1),
+                evidence=replace(f.evidence, terms=terms),
+            )
+        out.append(f)
     return out
 
 

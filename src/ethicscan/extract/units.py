@@ -216,6 +216,16 @@ class TextUnit:
         i = bisect.bisect_right(self.starts, line - 1) - 1
         return line - self.starts[i], self.segments[i]
 
+    def lines_within(self, line: int, end: int) -> int:
+        """How many lines of ``text`` after the 1-based ``line`` up to ``end`` lie in
+        ``line``'s segment: a code table that runs on onto the next page (or the next
+        string of a binary) is cut at the end of its first."""
+        if not self.segments:
+            return end - line
+        i = bisect.bisect_right(self.starts, line - 1)  # (the next segment's index)
+        last = self.starts[i] if i < len(self.starts) else end  # its first line, 0-based
+        return min(end, last) - line
+
 
 @dataclass
 class Blob:

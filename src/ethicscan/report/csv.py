@@ -2,7 +2,9 @@
 not scanned and per warning, so that nothing is dropped (docs/reports.md, "CSV").
 
 Columns: severity, capability, trait, confidence, path, line, column, rule, term,
-snippet, signals (names joined by ``;``).  ``path`` is the file joined to its target
+snippet, signals (names joined by ``;``), end_line and terms (joined by ``;``): for a
+finding that stands for a code table's rows, the line of its last row and their terms
+(both empty for any other finding).  ``path`` is the file joined to its target
 (``examples/hr-system/models/employee.py``; inside archives a ``!`` chain).  A file
 not scanned is a row whose severity is ``skipped``, with its path and, in the snippet
 column, ``reason: detail``; a warning is a row whose severity is ``warning``, with its
@@ -40,6 +42,8 @@ COLUMNS = (
     "term",
     "snippet",
     "signals",
+    "end_line",
+    "terms",
 )
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
@@ -69,6 +73,8 @@ def _finding(f: Finding, kinds: dict[str, TargetKind]) -> Sequence[object]:
         f.evidence.term,
         f.evidence.snippet,
         ";".join(s.name for s in f.signals),
+        "" if loc.end_line is None else loc.end_line,
+        ";".join(f.evidence.terms),
     )
 
 
@@ -78,12 +84,12 @@ def render(result: ScanResult) -> str:
     for s in result.skipped:
         where = _path(Location(s.path, 0, 0, s.target), kinds)
         why = s.reason.value + (f": {s.detail}" if s.detail else "")
-        rows.append(("skipped", "", "", "", where, "", "", "", "", why, ""))
+        rows.append(("skipped", "", "", "", where, "", "", "", "", why, "", "", ""))
     for n in result.warnings:
         where = _path(Location(n.path, n.line, 0, n.target), kinds)
-        rows.append(("warning", "", "", "", where, n.line, "", "", "", n.message, ""))
+        rows.append(("warning", "", "", "", where, n.line, "", "", "", n.message, "", "", ""))
     for line in result.not_reported():
-        rows.append(("not_reported", "", "", "", "", "", "", "", "", line, ""))
+        rows.append(("not_reported", "", "", "", "", "", "", "", "", line, "", "", ""))
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(COLUMNS)

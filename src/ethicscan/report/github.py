@@ -2,13 +2,14 @@
 
 ``::error file=F,line=L,col=C,title=T::message``; critical and high findings are
 errors, medium warnings, low and info notices.  Suppressed findings and skipped files
-are notices.  Values are escaped as the Actions runner requires.
+are notices.  A finding that stands for a code table's rows spans them (``endLine``) and
+its message names their terms.  Values are escaped as the Actions runner requires.
 """
 
 from __future__ import annotations
 
 from ethicscan.kinds import TargetKind
-from ethicscan.locations import file_path, is_text_line, target_kinds
+from ethicscan.locations import file_path, is_text_line, table_extent, target_kinds
 from ethicscan.model import Finding, Location, ScanResult, Severity
 
 COMMAND = {
@@ -43,14 +44,17 @@ def _finding(f: Finding, kinds: dict[str, TargetKind]) -> str:
     if is_text_line(loc):
         props["line"] = str(loc.line)
         props["col"] = str(loc.column)
+        if loc.end_line is not None:
+            props["endLine"] = str(loc.end_line)
     gloss = f" ({f.evidence.gloss})" if f.evidence.gloss else ""
     where = "" if is_text_line(loc) else f" in {loc.path}:{loc.line}"
     # The laws and standards by their short ids (docs/rules.md has their titles): a
     # log of annotations need not repeat the same long titles on every line.
     refs = f"; refs {', '.join(r.id for r in f.refs)}" if f.refs else ""
+    table = table_extent(f)
     message = (
         f"{f.trait.value} {f.capability.value}: '{f.evidence.term}'{gloss}{where}; "
-        f"{f.severity.value}, confidence {f.confidence:.2f}{refs}"
+        f"{f.severity.value}, confidence {f.confidence:.2f}{refs}" + (f"; {table}" if table else "")
     )
     kind = COMMAND[f.severity]
     title = f"ethicscan {f.rule} ({f.severity.value})"

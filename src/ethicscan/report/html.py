@@ -18,6 +18,7 @@ from collections import Counter
 from datetime import datetime, timezone
 from html import escape
 
+from ethicscan.locations import table_extent
 from ethicscan.model import Capability, Commit, Finding, ScanResult, Severity, Trait
 from ethicscan.report.table import safe_text
 from ethicscan.report.timeline import timeline, when_of
@@ -233,6 +234,13 @@ def _details(f: Finding) -> str:
     return f"<details><summary>details</summary><dl>{dl}</dl></details>"
 
 
+def _table(f: Finding) -> str:
+    """For a finding that stands for a code table's rows: where they run and their terms
+    (the search box finds the finding by any of them)."""
+    extent = table_extent(f)
+    return f'<div class="tag">{e(extent)}</div>' if extent else ""
+
+
 def _row(i: int, f: Finding) -> str:
     status = "suppressed" if f.suppression is not None else "open"
     cap = f.capability.value + (f" ({f.basis.value})" if f.basis else "")
@@ -248,7 +256,7 @@ def _row(i: int, f: Finding) -> str:
         f"{badge}</td>"
         f"<td>{f.trait.value}</td><td>{e(cap)}</td><td>{_place(f)}</td>"
         f'<td><code>{e(f.evidence.term)}</code>{gloss}<code class="snippet">'
-        f"{highlight(f.evidence.snippet, f.evidence.term)}</code>{_details(f)}</td>"
+        f"{highlight(f.evidence.snippet, f.evidence.term)}</code>{_table(f)}{_details(f)}</td>"
         f"<td>{f.confidence:.2f}</td></tr>"
     )
 

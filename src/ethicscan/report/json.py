@@ -52,6 +52,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
             "path": f.location.path,
             "line": f.location.line,
             "column": f.location.column,
+            "end_line": f.location.end_line,
             "page": f.location.page,
             "offset": f.location.offset,
             "member": f.location.member,
@@ -61,6 +62,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
             "snippet": f.evidence.snippet,
             "language": f.evidence.language,
             "gloss": f.evidence.gloss,
+            "terms": list(f.evidence.terms),
         },
         "signals": [_signal_dict(s) for s in f.signals],
         "refs": [_ref_dict(r) for r in f.refs],
@@ -320,12 +322,14 @@ class _FindingTexts:
                 f'\n      "location": {{\n        "target": {_str(loc.target)},'
                 f'\n        "path": {_str(loc.path)},'
                 '\n        "line": ',
-                f'"page": null,\n        "offset": null,\n        "member": {_str(loc.member)}',
+                '"end_line": null,\n        "page": null,\n        "offset": null,'
+                f'\n        "member": {_str(loc.member)}',
             )
         place, rest = got_place
-        if loc.page is not None or loc.offset is not None:
+        if loc.page is not None or loc.offset is not None or loc.end_line is not None:
             rest = (
-                f'"page": {_scalar(loc.page)},\n        "offset": {_scalar(loc.offset)},'
+                f'"end_line": {_scalar(loc.end_line)},'
+                f'\n        "page": {_scalar(loc.page)},\n        "offset": {_scalar(loc.offset)},'
                 f'\n        "member": {_str(loc.member)}'
             )
         ev = f.evidence
@@ -334,7 +338,14 @@ class _FindingTexts:
             term = self._terms[(ev.term, ev.language, ev.gloss)] = (
                 f'\n      "evidence": {{\n        "term": {_str(ev.term)},\n        "snippet": ',
                 f',\n        "language": {_str(ev.language)},'
-                f'\n        "gloss": {_str(ev.gloss)}\n      }},',
+                f'\n        "gloss": {_str(ev.gloss)},\n        "terms": []\n      }},',
+            )
+        if ev.terms:  # (a code table's: its own, its terms a list as ``_nested`` writes it)
+            term = (
+                term[0],
+                f',\n        "language": {_str(ev.language)},'
+                f'\n        "gloss": {_str(ev.gloss)},'
+                f'\n        "terms": {_nested(list(ev.terms), 4)}\n      }},',
             )
         last = self._snippet
         if ev.snippet is last[0]:
@@ -430,8 +441,11 @@ def finding_from_dict(d: dict[str, Any]) -> Finding:
             loc["page"],
             loc["offset"],
             loc["member"],
+            loc.get("end_line"),  # (a report of an earlier 1.0 has no end_line, no terms)
         ),
-        evidence=Evidence(ev["term"], ev["snippet"], ev["language"], ev["gloss"]),
+        evidence=Evidence(
+            ev["term"], ev["snippet"], ev["language"], ev["gloss"], tuple(ev.get("terms", ()))
+        ),
         signals=_signals(d["signals"]),
         refs=tuple(Ref(r["id"], r["title"], r["url"]) for r in d["refs"]),
         fingerprint=d["fingerprint"],

@@ -3,7 +3,9 @@
 One run; ``tool.driver.rules`` is the whole catalogue; each finding is a result with
 its rule, a level from its severity, a physical location (the file on disk; for a
 file inside an archive the outer archive, with the chain as a logical location), a
-partial fingerprint and the trait, capability, confidence and signals as properties.
+partial fingerprint and the trait, capability, confidence and signals as properties.  A
+finding that stands for a code table's rows has a region to its last row (``endLine``)
+and their terms as the property ``terms``.
 Skipped files and suppression warnings are tool execution notifications.
 
 GitHub code scanning reads a severity per rule, not per result: a rule is tagged
@@ -22,7 +24,7 @@ from importlib import metadata
 from typing import Any
 
 from ethicscan.kinds import TargetKind
-from ethicscan.locations import file_path, inner_path, is_text_line, target_kinds
+from ethicscan.locations import file_path, inner_path, is_text_line, table_extent, target_kinds
 from ethicscan.model import Finding, ScanResult, Severity
 from ethicscan.report.json import valid
 from ethicscan.rules.catalogue import Catalogue, Rule, load_default_catalogue
@@ -121,9 +123,10 @@ def _unknown_rule(rule_id: str, f: Finding, worst: Severity | None) -> dict[str,
 def _message(f: Finding) -> str:
     gloss = f" ({f.evidence.gloss})" if f.evidence.gloss else ""
     basis = f", basis {f.basis.value}" if f.basis else ""
+    table = table_extent(f)
     return (
         f"{f.trait.value} {f.capability.value}{basis}: '{f.evidence.term}'{gloss} "
-        f"[{f.severity.value}, confidence {f.confidence:.2f}]"
+        f"[{f.severity.value}, confidence {f.confidence:.2f}]" + (f"; {table}" if table else "")
     )
 
 
@@ -142,6 +145,10 @@ def _location(f: Finding, kinds: dict[str, TargetKind]) -> dict[str, Any]:
             "endColumn": loc.column + len(f.evidence.term),
             "snippet": {"text": f.evidence.snippet},
         }
+        if loc.end_line is not None and loc.end_line != loc.line:
+            # a code table's rows: to the end of its last (the snippet is its first line)
+            del region["endColumn"]
+            region["endLine"] = loc.end_line
     else:  # the line counts inside a member, page or string list: not a line of this file
         region = {"startLine": 1}
     out: dict[str, Any] = {"physicalLocation": {"artifactLocation": artifact, "region": region}}
@@ -172,9 +179,16 @@ def _result(f: Finding, rule_index: int, kinds: dict[str, TargetKind]) -> dict[s
         "refs": [r.id for r in f.refs],
         "security-severity": SECURITY_SEVERITY[f.severity],
     }
+    if f.evidence.terms:
+        props["terms"] = list(f.evidence.terms)
     loc = f.location
     place = {"path": loc.path, "line": loc.line, "column": loc.column}
-    for key, value in (("page", loc.page), ("offset", loc.offset), ("member", loc.member)):
+    for key, value in (
+        ("end_line", loc.end_line),
+        ("page", loc.page),
+        ("offset", loc.offset),
+        ("member", loc.member),
+    ):
         if value not in (None, ""):
             place[key] = value
     if not is_text_line(loc):

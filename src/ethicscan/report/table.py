@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ethicscan.kinds import TargetKind
-from ethicscan.locations import file_path, inner_path, is_text_line, target_kinds
+from ethicscan.locations import file_path, inner_path, is_text_line, table_extent, target_kinds
 from ethicscan.model import Location, ScanResult, Severity
 from ethicscan.report.timeline import timeline
 
@@ -92,12 +92,17 @@ def render(result: ScanResult, width: int = 160, color: bool = False) -> str:
             gloss = f"{f.evidence.gloss} — " if f.evidence.gloss else ""
             if f.suppression is not None:
                 gloss = f"[suppressed: {safe_text(f.suppression.reason)}] " + gloss
+            table_rows = table_extent(f)  # a code table's rows: where they run, their terms
             table.add_row(
                 f.trait.value,
                 cap,
                 escape(safe_text(place)),
                 escape(safe_text(f.evidence.term)),
-                Text(gloss + safe_text(f.evidence.snippet)),
+                Text(
+                    gloss
+                    + safe_text(f.evidence.snippet)
+                    + (f"\n({safe_text(table_rows)})" if table_rows else "")
+                ),
                 f"{f.confidence:.2f}",
             )
         console.print(table)
