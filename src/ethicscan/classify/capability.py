@@ -1218,6 +1218,7 @@ def _query_parameter(doc: Document, hit: Hit, sentence: bool = False) -> str:
         or _search_form_above(doc, hit)
         or _collection_owner(doc, hit)
         or _search_function_argument(doc, hit)
+        or _field_marked_searched(doc, hit)
     )
 
 
@@ -1428,6 +1429,44 @@ def _enclosing_function(doc: Document, line: int, depth: int = 0) -> str:
             depth = 0  # a block's brace (``if (...) {``): go on to the function's
             continue
         return name
+    return ""
+
+
+# A field's definition that says it is searched by: ``isFilter: true``, ``searchable:
+# true``, ``query: true``, ``isSearch: true``.
+_FIELD_SEARCHED = re.compile(
+    r"\b(?:is_?)?(?:filter|search|query)(?:able)?\s*[:=]\s*[\"']?true\b", re.IGNORECASE
+)
+FIELD_REACH = 8  # lines each side of a hit that the object defining its field spans
+
+
+def _field_marked_searched(doc: Document, hit: Hit) -> str:
+    """The flag of the object literal that defines the hit's field as one its list is
+    filtered by (``{ label: '民族', prop: 'nation', isFilter: true, options: [...] }``),
+    read from the object's opening brace to its closing one; or ""."""
+    if doc.is_prose or doc.is_data or hit.in_comment:
+        return ""
+    depth, first = 0, None
+    for i in range(hit.line, max(-1, hit.line - FIELD_REACH), -1):
+        text = _line_near(doc, i, -1 if i != hit.line else hit.start)
+        if i == hit.line:
+            text = doc.text[doc.line_start(i) : hit.start]
+        depth -= text.count("{") - text.count("}")
+        if depth < 0:
+            first = i
+            break
+    if first is None:
+        return ""
+    depth = 0
+    for i in range(first, min(doc.line_count, hit.line + FIELD_REACH)):
+        text = _line_near(doc, i, -1)
+        if i == first:
+            text = text[text.rfind("{") :]
+        if m := _FIELD_SEARCHED.search(text):
+            return m.group(0)
+        depth += text.count("{") - text.count("}")
+        if depth <= 0 and i > first:
+            return ""
     return ""
 
 
