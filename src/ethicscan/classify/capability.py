@@ -2799,6 +2799,11 @@ _TRAINING_TARGET = re.compile(
 )
 
 
+# A faith named unlawful right before the term: ``IllegalReligion``, ``illegal_religion``,
+# 非法宗教.
+_ILLEGAL_FAITH = re.compile(r"(?:(?i:illegal|unlawful)[_ ]?|非法)$")
+
+
 def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
     """A capability the statement itself shows: a label compared, a confidence field, a
     name model's output, a lookup by name, a split or filter of records, a query
@@ -2809,6 +2814,15 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         # ``WHERE minzu != "汉族"``: the majority's name, left out of a query, leaves the
         # minorities singled out
         s = _sig(SignalName.GROUP_COUNTED, 0.1, "the majority excluded from a query")
+        return Capability.TARGETING, None, (s,)
+    if (
+        t.trait is Trait.RELIGION
+        and not (doc.is_prose or ctx.textual)
+        and (illegal := _ILLEGAL_FAITH.search(doc.text, max(0, hit.start - 16), hit.start))
+    ):
+        # ``keyAssistantIllegalReligion``, 非法宗教人员: people watched for a faith the
+        # state does not allow, a category of key persons
+        s = _sig(SignalName.KEY_POPULATION_CATEGORY, 0.1, f"{illegal.group(0)}…")
         return Capability.TARGETING, None, (s,)
     if t.kind is TermKind.VALUE and code and _compared(doc, hit):
         return (
