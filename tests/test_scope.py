@@ -1257,3 +1257,15 @@ def test_a_locale_bundle_is_known_by_its_folder_and_locale(path: str, bundle: bo
     from ethicscan.classify.document import Document
 
     assert Document(text="x", path=path, catalogue=None).is_locale_bundle is bundle  # type: ignore[arg-type]
+
+
+def test_typed_parameters_on_a_line_are_no_sentence() -> None:
+    """Kotlin, Swift and TypeScript declare parameters as ``name: Type?,``: two of them on
+    a line are a declaration's list, whatever its commas and colons; a sentence that
+    names one type stays a sentence, and a comment's line is read as prose."""
+    line = "        marriage_status: RequestBody?,religion: RequestBody?,help_info: RequestBody?,"
+    assert not shape.is_sentence(line)
+    assert not shape.is_sentence("    fun save(name: String, nation: String?, faith: Int) {")
+    sentence = "Each record keeps the resident's religion: Buddhist, Muslim, or none."
+    assert shape.is_sentence(sentence)
+    assert shape.is_sentence(line.strip() + " and more words here", comment=True)

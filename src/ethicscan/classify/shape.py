@@ -223,7 +223,14 @@ def is_sentence(line: str, comment: bool = False) -> bool:
     words = _WORD.findall(s)
     if not punct and len(words) >= PROSE_ITEM_WORDS and _PROSE_ITEM.match(s):
         punct = True  # an item of a list of prose
+    if not comment and len(_TYPED_PARAMETER.findall(s)) >= 2:
+        return False  # ``marriage_status: RequestBody?,religion: RequestBody?,``: code
     return len(words) >= 6 and punct and (comment or not _CODE_IN_PROSE.search(s))
+
+
+# A typed parameter or field of Kotlin, Swift, TypeScript (``religion: RequestBody?,``,
+# ``nation: String,``): two on a line are a declaration's list, not a sentence's words.
+_TYPED_PARAMETER = re.compile(r"\b[a-z_]\w*\s*:\s*[A-Z][\w.]*(?:<[^<>]*>)?\??\s*(?:,|\)|$)")
 
 
 # Fewer characters than the shortest sentence either test below accepts: six words of
