@@ -3152,10 +3152,13 @@ def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         if ctx.clinical:
             sig.append(_sig(SignalName.CLINICAL_OR_CENSUS, 0.05, ctx.clinical))
         return Capability.RECORD, None, tuple(sig)
-    if ctx.biometric and (ctx.attrs or ctx.analysis):
+    # (a faith or a party beside a photo and the person's gender is what a registered
+    # person declared: no camera reads either off a face)
+    seen = t.trait not in (Trait.RELIGION, Trait.POLITICAL_OPINION)
+    if seen and ctx.biometric and (ctx.attrs or ctx.analysis):
         sig = [_sig(SignalName.ANALYSIS_WORDS, 0.05, ctx.analysis)] if ctx.analysis else []
         return Capability.INFERENCE, Basis.BIOMETRIC, tuple(sig)
-    if len(ctx.attrs) >= 2 and ctx.any_face:
+    if seen and len(ctx.attrs) >= 2 and ctx.any_face:
         return Capability.INFERENCE, Basis.BIOMETRIC, ()
     if ctx.model:
         return Capability.INFERENCE, Basis.UNKNOWN, (_sig(SignalName.MODEL_OUTPUT, 0.1, ctx.model),)
