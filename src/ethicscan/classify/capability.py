@@ -1050,6 +1050,9 @@ _QUERY_PARAM = re.compile(
     # (a word before it: ``advanceQueryParams.ethnic``, ``userSearchForm.race``)
     r"|(?-i:(?<=[a-z])(?:Query|Search|Filter))(?:bean|form|params?|condition|criteria|vo"
     r"|dto)\b"
+    # ... or a control whose Enter key runs the search or loads the list
+    # (``@keyup.enter.native="handleQuery"``, ``@keyup.enter="getPersonList"``)
+    r"""|@keyup\.enter(?:\.native)?\s*=\s*["']\w*(?:search|query|filter|list)"""
     # ... or a member of a filter's object: ``this.screen.filter.NationArr``,
     # ``listQuery.ethnicity``, ``criteria.race``
     r"|\b(?:filters?|criteria|conditions?|list_?query)\.[A-Za-z_]"
@@ -1321,6 +1324,15 @@ def _tag_opened_above(doc: Document, hit: Hit) -> str:
                     m = _searched(_QUERY_PARAM, _line_near(doc, j, -1))
                     if m:
                         break
+            # ... and the tag's attributes after the hit's line, to its end
+            j = hit.line
+            while m is None and j + 1 < min(doc.line_count, hit.line + TAG_REACH):
+                j += 1
+                after = _line_near(doc, j, -1)
+                end = after.find(">")
+                m = _searched(_QUERY_PARAM, after if end < 0 else after[:end])
+                if end >= 0:
+                    break
             return f"{opened.group(0)} {m.group(0)}" if m else ""
         if ">" in text:
             return ""
