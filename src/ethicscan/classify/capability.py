@@ -904,7 +904,7 @@ _COUNTED_BEFORE = re.compile(
 )
 _COUNTED_AFTER_ZH = re.compile(
     # ... or the number of its members of some kind: 少数民族员工数, 少数民族人口数, 党员数
-    rf"^(?:宗教|民族|信仰)?(?:区域|地区|人口|人员)?(?:信息|情况)?(?:{_COUNT_WORDS_ZH})"
+    rf"^(?:宗教|民族|信仰)?(?:区域|地区|人口|人员)?(?:信息|情况)?总?(?:{_COUNT_WORDS_ZH})"
     r"|^(?:员工|职工|教职工|人口|居民|学生|党员|成员|干部|教师)?数(?![据字学码值组])"
 )
 _COUNTED_AFTER_EN = re.compile(
@@ -2648,6 +2648,15 @@ def _capability(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         # key population, a group of people kept watch on for the trait
         s = _sig(SignalName.KEY_POPULATION_CATEGORY, 0.15, f"listed with {watched}")
         return Capability.TARGETING, None, (*sig, s)
+    if (
+        t.trait is Trait.RELIGION
+        and not (doc.is_prose or ctx.textual)
+        and (illegal := _ILLEGAL_FAITH.search(doc.text, max(0, hit.start - 16), hit.start))
+    ):
+        # ``keyAssistantIllegalReligion``, 非法宗教人员, 非正规伊斯兰教活动点: people or places
+        # watched for a faith the state does not allow, a category of key persons
+        s = _sig(SignalName.KEY_POPULATION_CATEGORY, 0.1, f"{illegal.group(0)}…")
+        return Capability.TARGETING, None, (*sig, s)
     if t.capability is Capability.TARGETING or t.kind is TermKind.BOOLEAN:
         chosen: Choice | None = (
             Capability.TARGETING,
@@ -2812,8 +2821,8 @@ _TRAINING_TARGET = re.compile(
 
 
 # A faith named unlawful right before the term: ``IllegalReligion``, ``illegal_religion``,
-# 非法宗教.
-_ILLEGAL_FAITH = re.compile(r"(?:(?i:illegal|unlawful)[_ ]?|非法)$")
+# 非法宗教, 非正规伊斯兰教活动点 (an informal mosque), 地下教会.
+_ILLEGAL_FAITH = re.compile(r"(?:(?i:illegal|unlawful)[_ ]?|非法|非正规|地下)$")
 
 
 def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
@@ -2826,15 +2835,6 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         # ``WHERE minzu != "汉族"``: the majority's name, left out of a query, leaves the
         # minorities singled out
         s = _sig(SignalName.GROUP_COUNTED, 0.1, "the majority excluded from a query")
-        return Capability.TARGETING, None, (s,)
-    if (
-        t.trait is Trait.RELIGION
-        and not (doc.is_prose or ctx.textual)
-        and (illegal := _ILLEGAL_FAITH.search(doc.text, max(0, hit.start - 16), hit.start))
-    ):
-        # ``keyAssistantIllegalReligion``, 非法宗教人员: people watched for a faith the
-        # state does not allow, a category of key persons
-        s = _sig(SignalName.KEY_POPULATION_CATEGORY, 0.1, f"{illegal.group(0)}…")
         return Capability.TARGETING, None, (s,)
     if t.kind is TermKind.VALUE and code and _compared(doc, hit):
         return (
