@@ -763,10 +763,15 @@ def _bias_kind(text: str, start: int, end: int) -> str:
 
 # "yellow" as a race: the colour typology of face analysis (``YELLOW_RACE``,
 # ``EM_RACE_YELLOW``, 黄种人), beside its other colours
-_YELLOW_RACE = re.compile(r"(?i:yellow)(?![a-z])|黄种人|黄色人种")
-_OTHER_COLOUR_RACE = re.compile(r"(?i:white|black)(?![a-z])|白种人|黑种人|白人|黑人")
-_YELLOW_LABELS = frozenset({"yellow", "黄种人", "黄色人种"})
-_OTHER_COLOUR_LABELS = frozenset({"white", "black", "白种人", "黑种人", "白人", "黑人"})
+# (and the skins of the same typology: 黄皮肤 beside 白皮肤, 黑皮肤, 棕皮肤)
+_YELLOW_RACE = re.compile(r"(?i:yellow)(?![a-z])|黄种人|黄色人种|黄色?皮肤")
+_OTHER_COLOUR_RACE = re.compile(
+    r"(?i:white|black)(?![a-z])|白种人|黑种人|白人|黑人|[白黑棕]色?皮肤"
+)
+_YELLOW_LABELS = frozenset({"yellow", "黄种人", "黄色人种", "黄皮肤", "黄色皮肤"})
+_OTHER_COLOUR_LABELS = frozenset(
+    {"white", "black", "白种人", "黑种人", "白人", "黑人", "白皮肤", "黑皮肤", "棕皮肤"}
+)
 
 
 def _colour_races(doc: Document, hit: Hit) -> str:
@@ -3135,13 +3140,13 @@ def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
             return Capability.INFERENCE, Basis.BIOMETRIC, (surv, analysed)
         return Capability.RECORD, None, (surv,)
     if (
-        t.trait is Trait.RACE
+        t.trait in (Trait.RACE, Trait.SKIN_COLOUR)
         and not (doc.is_prose or ctx.textual or ctx.declared or ctx.clinical)
         and (colours := _colour_races(doc, hit))
     ):
-        # YELLOW_RACE=Yellow, EM_RACE_YELLOW, 黄种人 among a race's labels: the colour
-        # races a face analysis sorts faces into; no census, form or identity document
-        # has a "yellow" race
+        # YELLOW_RACE=Yellow, EM_RACE_YELLOW, 黄种人 among a race's labels, 黄皮肤 among a
+        # skin colour's: the colour races a face analysis sorts faces into; no census,
+        # form or identity document has a "yellow" race or skin
         s = _sig(SignalName.VALUE_SET, 0.1, f"colour races: {colours}")
         return Capability.INFERENCE, Basis.BIOMETRIC, (s,)
     if ctx.model and ctx.biometric:
