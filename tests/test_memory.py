@@ -194,6 +194,30 @@ def test_the_largest_file_put_off_goes_first_and_claims_the_room() -> None:
     assert state == [0, 60]
 
 
+def test_a_claimant_on_its_way_keeps_its_claim() -> None:
+    """A file put off that claimed the room and was sent keeps the claim until it is in
+    the room: the next largest does not claim it meanwhile (the room then turned the
+    claimant away when it came, and the next, and the next: a pickle, three libraries
+    and a compressed pickle put off again in a row), nor is anything else sent."""
+    import threading
+
+    from ethicscan.engine import local
+
+    state = [0, 0]
+    claims = local.Claims(threading.Condition(), state, 128)
+    assert local.to_send([75, 140, 68], claims, 1) == [1]  # the pickle, alone
+    assert state == [0, 140]
+    assert local.to_send([75, 68], claims, 1, waiting=140) == []  # on its way
+    assert state == [0, 140]
+    state[:] = [140, 0]  # in the room: the claim is let go, the next largest claims
+    assert local.to_send([75, 68], claims, 1, waiting=140) == []
+    assert state == [140, 75]
+    state[:] = [0, 75]  # the pickle done
+    assert local.to_send([75, 68], claims, 2, waiting=140) == [0]
+    state[:] = [0, 0]  # (a claimant put off again is no longer waited for: waiting=0)
+    assert local.to_send([75, 30], claims, 2) == [0, 1]
+
+
 def test_a_worker_waits_for_anothers_large_file_a_while_only(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -119,15 +119,22 @@ class Claims:
 
 
 def to_send(
-    needs: Sequence[int], claims: Claims, most: int, sizes: Sequence[int] = ()
+    needs: Sequence[int],
+    claims: Claims,
+    most: int,
+    sizes: Sequence[int] = (),
+    waiting: int = 0,
 ) -> list[int]:
     """Which of the files put off (``needs``: their estimates, in the order they were
     put off; ``sizes``: their sizes, the same by default) to send to the workers now,
     at most ``most``: the largest (by size, then estimate: what takes longest) claims
     the room and goes first (a 54 MB pickle put off behind smaller files, read last,
     left the other worker idle for its 1.5 s), and each other one when it fits beside
-    it and those chosen before it."""
-    if not needs:
+    it and those chosen before it.  ``waiting``: the estimate of a file that claimed
+    the room and was sent, not yet in the room: while the claim is still its, none is
+    sent and the claim stays (claimed for the next largest, the room turned the first
+    away when it came, and each in turn: five files put off again in a row)."""
+    if not needs or (waiting and int(claims.state[1]) == waiting):
         return []
     sizes = sizes or needs
     order = sorted(range(len(needs)), key=lambda k: (sizes[k], needs[k]), reverse=True)
@@ -572,6 +579,7 @@ def _in_order(
     again: dict[Future[Any], list[Future[list[Answer]] | None]] = {}
     parked: list[Parked] = []
     walking: set[Future[Any]] = set()  # the walk's batches sent, not done
+    claimant: list[tuple[Future[Any], int]] = []  # the file put off that claimed the room
     more = True
 
     def feed() -> None:
@@ -608,10 +616,14 @@ def _in_order(
             parked.clear()
             return
         most = workers - len(running) if not more else 1
-        chosen = to_send([p[3] for p in parked], claims, most, [p[4] for p in parked])
+        waiting = claimant[0][1] if claimant and not claimant[0][0].done() else 0
+        needs = [p[3] for p in parked]
+        chosen = to_send(needs, claims, most, [p[4] for p in parked], waiting)
         for k in chosen:
             f, i, unit, *_ = parked[k]
-            again[f][i] = send([unit], True)
+            again[f][i] = fut = send([unit], True)
+            if k == chosen[0] and needs[k] == int(claims.state[1]):
+                claimant[:] = [(fut, needs[k])]
         if chosen:
             parked[:] = [p for k, p in enumerate(parked) if k not in chosen]
         if not running and parked:  # none fits beside nothing: the largest, alone
