@@ -3170,9 +3170,10 @@ def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
             sig.append(_sig(SignalName.CLINICAL_OR_CENSUS, 0.05, ctx.clinical))
         return Capability.RECORD, None, tuple(sig)
     # (a faith or a party beside a photo and the person's gender is what a registered
-    # person declared: no camera reads either off a face)
+    # person declared: no camera reads either off a face; words of a face analysis make
+    # any trait what it says)
     seen = t.trait not in (Trait.RELIGION, Trait.POLITICAL_OPINION)
-    if seen and ctx.biometric and (ctx.attrs or ctx.analysis):
+    if ctx.biometric and ((seen and ctx.attrs) or ctx.analysis):
         sig = [_sig(SignalName.ANALYSIS_WORDS, 0.05, ctx.analysis)] if ctx.analysis else []
         return Capability.INFERENCE, Basis.BIOMETRIC, tuple(sig)
     if seen and len(ctx.attrs) >= 2 and ctx.any_face:
