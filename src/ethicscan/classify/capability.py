@@ -17,7 +17,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from itertools import repeat
 
-from ethicscan.classify.document import CONFIG_SUFFIXES, LOCAL, PY_LIKE, Document
+from ethicscan.classify.document import (
+    CONFIG_SUFFIXES,
+    LOCAL,
+    PAGE_TEXT_SUFFIXES,
+    PY_LIKE,
+    Document,
+)
 from ethicscan.classify.schema import Place, Role
 from ethicscan.classify.shape import (
     TRANSLATION_SUFFIXES,
@@ -240,8 +246,7 @@ def scope_of(doc: Document, hit: Hit, line: str) -> Scope:
 
 
 _DELIMITERS = {".csv": ",", ".tsv": "\t"}
-# Pages whose visible text the classifier reads, line by line where the markup stood.
-_PAGE_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+_PAGE_SUFFIXES = PAGE_TEXT_SUFFIXES
 _LABEL_END = re.compile(r"[ \t]*(?:[:：][^\n。！？!?]{0,40})?[ \t]*(?:\n|$)")
 
 

@@ -25,6 +25,7 @@ from ethicscan.rules.prefilter import prefilter_for
 PROSE_SUFFIXES = frozenset(
     {".md", ".markdown", ".rst", ".txt", ".adoc", ".html", ".htm", ".tex", ".org", ".rtf"}
 )
+# Pages whose visible text the classifier reads, line by line where the markup stood.
 PAGE_TEXT_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 # (a page's visible text keeps a script's tags' names, ``<script`` and ``</script``)
 _SCRIPT_OPENS = re.compile(r"<script\b", re.IGNORECASE)
@@ -358,13 +359,12 @@ class Document:
             return firsts, lasts
         text = self.text
         for m in _SCRIPT_OPENS.finditer(text):
+            first = self.line_of(m.end())
+            if lasts and first <= lasts[-1]:
+                continue  # (a ``<script`` within the block: its text)
             end = text.find("</script", m.end())
-            if end < 0:
-                end = len(text)
-            if firsts and self.line_of(m.end()) <= lasts[-1]:
-                continue
-            firsts.append(self.line_of(m.end()))
-            lasts.append(self.line_of(end))
+            firsts.append(first)
+            lasts.append(self.line_of(len(text) if end < 0 else end))
         return firsts, lasts
 
     def in_script(self, i: int) -> bool:
