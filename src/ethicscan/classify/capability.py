@@ -1253,15 +1253,23 @@ def _search_form_above(doc: Document, hit: Hit) -> str:
         if _FORM_CLOSES.search(text):
             return ""
         for m in reversed(list(_FORM_OPENS.finditer(text))):
-            tag = text[m.end() :]
-            if ">" not in tag and i + 1 < doc.line_count:
-                tag += " " + _line_near(doc, i + 1, -1)
-            q = _SEARCH_FORM.search(tag[: tag.find(">")] if ">" in tag else tag)
+            tag = _tag_rest(doc, i, text[m.end() :], min(doc.line_count, i + 2))
+            q = _SEARCH_FORM.search(tag)
             if q:
                 return f"a search form's field ({q.group(0)})"
             if m.group(1).lower() == "form":
                 return ""
     return ""
+
+
+def _tag_rest(doc: Document, i: int, rest: str, until: int) -> str:
+    """The attributes of a tag opened on line ``i`` (``rest``: the line after its name),
+    read on over the lines before ``until`` to the tag's ``>``."""
+    j = i
+    while ">" not in rest and j + 1 < until:
+        j += 1
+        rest += " " + _line_near(doc, j, -1)
+    return rest[: rest.find(">")] if ">" in rest else rest
 
 
 # A form's attribute that names it a search's: ``:model="queryParams"``,
@@ -1302,12 +1310,7 @@ def _option_of_a_query_select(doc: Document, hit: Hit) -> str:
     for i in range(option - 1, max(-1, option - 1 - TAG_REACH), -1):
         text = _line_near(doc, i, -1)
         if m := _SELECT_TAG.search(text):
-            tag = text[m.end() :]
-            j = i
-            while ">" not in tag and j + 1 < option:
-                j += 1
-                tag += " " + _line_near(doc, j, -1)
-            q = _searched(_QUERY_PARAM, tag[: tag.find(">")] if ">" in tag else tag)
+            q = _searched(_QUERY_PARAM, _tag_rest(doc, i, text[m.end() :], option))
             return f"{m.group(0)} {q.group(0)}" if q else ""
     return ""
 
@@ -1470,9 +1473,8 @@ def _field_marked_searched(doc: Document, hit: Hit) -> str:
         return ""
     depth, first = 0, None
     for i in range(hit.line, max(-1, hit.line - FIELD_REACH), -1):
-        text = _line_near(doc, i, -1 if i != hit.line else hit.start)
-        if i == hit.line:
-            text = doc.text[doc.line_start(i) : hit.start]
+        # (on the hit's own line, what opens before the hit)
+        text = doc.text[doc.line_start(i) : hit.start] if i == hit.line else _line_near(doc, i, -1)
         depth -= text.count("{") - text.count("}")
         if depth < 0:
             first = i
@@ -1525,23 +1527,30 @@ def _argument_opener(doc: Document, hit: Hit) -> int | None:
     prefix = doc.text[doc.line_start(hit.line) : hit.start]
     if _nesting(prefix) > 0:  # opened on the hit's own line: ``load({'mzdm': nation})``
         return hit.line if _ARGUMENT_OPENS.search(prefix) else None
-    depth, i, levels = 0, hit.line, 0
-    while levels < 2:
-        for j in range(i - 1, max(-1, hit.line - COLLECTION_REACH), -1):
-            text = _line_near(doc, j, -1)
-            depth -= _nesting(text)
-            if depth < 0:
-                break
-        else:
+    i = hit.line
+    for _ in range(2):  # (the object, or the one a ``params: {`` of it stands in)
+        found = _opener_above(doc, i, hit.line - COLLECTION_REACH)
+        if found is None:
             return None
-        i, depth = j, 0
-        if text.strip() == "{" and j > 0:  # the brace alone, the call on the line above
-            text = _line_near(doc, j - 1, -1).rstrip() + " {"
+        i = found
+        text = _line_near(doc, i, -1)
+        if text.strip() == "{" and i > 0:  # the brace alone, the call on the line above
+            text = _line_near(doc, i - 1, -1).rstrip() + " {"
         if _ARGUMENT_OPENS.search(text):
             return i
         if not _PROPERTY_OPENS.search(text):  # ``params: {`` in the call's argument
             return None
-        levels += 1
+    return None
+
+
+def _opener_above(doc: Document, line: int, lowest: int) -> int | None:
+    """The nearest line above ``line`` (down to ``lowest``, exclusive) that opens the
+    bracket or brace ``line`` stands in, left open by the lines between; or None."""
+    depth = 0
+    for i in range(line - 1, max(-1, lowest), -1):
+        depth -= _nesting(_line_near(doc, i, -1))
+        if depth < 0:
+            return i
     return None
 
 
@@ -3019,21 +3028,18 @@ def _collection_owner(doc: Document, hit: Hit) -> str:
     comment over it, when they name a search's conditions; else ""."""
     if doc.is_prose or doc.is_data:
         return ""
-    depth = 0
-    for i in range(hit.line - 1, max(-1, hit.line - COLLECTION_REACH), -1):
-        text = _line_near(doc, i, -1)
-        depth += text.count("]") + text.count("}") - text.count("[") - text.count("{")
-        if depth >= 0:
-            continue
-        m = _OPENS_COLLECTION.search(text)
-        if m is None:
-            return ""
-        head = text
-        if i > 0 and doc.comment_lines[i - 1]:
-            head = _line_near(doc, i - 1, -1) + " " + head
-        w = _SEARCH_COLLECTION.search(head)
-        return f"{m.group(1)}: {w.group(0)}" if w else ""
-    return ""
+    i = _opener_above(doc, hit.line, hit.line - COLLECTION_REACH)
+    if i is None:
+        return ""
+    text = _line_near(doc, i, -1)
+    m = _OPENS_COLLECTION.search(text)
+    if m is None:
+        return ""
+    head = text
+    if i > 0 and doc.comment_lines[i - 1]:
+        head = _line_near(doc, i - 1, -1) + " " + head
+    w = _SEARCH_COLLECTION.search(head)
+    return f"{m.group(1)}: {w.group(0)}" if w else ""
 
 
 # Surveillance words that name the police, not a camera: a police record is written by
