@@ -565,6 +565,13 @@ _KEEPS_OWN_VERDICT = frozenset(
         SignalName.HARMFUL_CONTENT_CATEGORY.value,
     }
 )
+
+
+def _keeps_own_verdict(d: Decision) -> bool:
+    """Does ``d`` say nothing the code does (see _KEEPS_OWN_VERDICT)?"""
+    return any(sig.name in _KEEPS_OWN_VERDICT for sig in d.signals)
+
+
 # Traits named in one text that make it a catalogue of protected categories (a law's
 # list of special categories, a data-protection classifier's rules, a detector's term
 # list): software that sorts people asks for one or two traits, not for most of them.
@@ -639,7 +646,7 @@ def _promote_within_file(
     counts = {trait: _CapabilityCounts(rows) for trait, rows in serious.items()}
     out = []
     for h, d in decided:
-        negated = any(sig.name in _KEEPS_OWN_VERDICT for sig in d.signals)
+        negated = _keeps_own_verdict(d)
         lower = d.capability in (Capability.RECORD, Capability.MENTION)
         structural = any(sig.name in STRUCTURAL_SIGNALS for sig in d.signals)
         code = d.scope in _PROMOTING  # an entry or a sentence keeps its own verdict
@@ -674,23 +681,17 @@ def _promote_within_document(
         return decided
     stated: dict[Trait, list[tuple[int, Basis | None]]] = defaultdict(list)
     for h, d in decided:
-        if d.capability is Capability.INFERENCE and not any(
-            sig.name in _KEEPS_OWN_VERDICT for sig in d.signals
-        ):
+        if d.capability is Capability.INFERENCE and not _keeps_own_verdict(d):
             stated[h.term.trait].append((h.line, d.basis))
     stated = {t: rows for t, rows in stated.items() if len(rows) >= DOCUMENT_STATEMENTS}
     if not stated:
         return decided
+    lines_of = {t: [line for line, _ in rows] for t, rows in stated.items()}
     out = []
     for h, d in decided:
         rows = stated.get(h.term.trait)
-        if (
-            rows is not None
-            and d.capability is Capability.MENTION
-            and not any(sig.name in _KEEPS_OWN_VERDICT for sig in d.signals)
-        ):
-            lines = [line for line, _ in rows]
-            i = bisect.bisect_left(lines, h.line)
+        if rows is not None and d.capability is Capability.MENTION and not _keeps_own_verdict(d):
+            i = bisect.bisect_left(lines_of[h.term.trait], h.line)
             near = [rows[j] for j in (i - 1, i) if 0 <= j < len(rows)]
             near = [r for r in near if abs(r[0] - h.line) <= DOCUMENT_REACH]
             if near:
@@ -730,7 +731,7 @@ def _documented_above(
             and d.capability in (Capability.RECORD, Capability.MENTION)
             and d.scope == "code"
             and not h.table
-            and not any(sig.name in _KEEPS_OWN_VERDICT for sig in d.signals)
+            and not _keeps_own_verdict(d)
         ):
             j = h.line - 1
             while j >= 0 and h.line - j <= _DOC_REACH and flags[j]:
