@@ -730,7 +730,12 @@ _SPLIT_BY = re.compile(
     r"|(?:\b(?:cols?_of_interest|breakdowns?|group_?by|group_?cols?|group_?columns"
     r"|stratif(?:y|ied)_?by|split_?by)[\"']?\s*(?:=|:)"
     r"|[(,]\s*(?:protected|sensitive)_?(?:attribute|attr|feature|column)s\s*=)"
-    r"\s*\[\s*(?:[\"'][\w ]{0,24}[\"']\s*,\s*){0,5}[\"']?[\w ]{0,24}$",
+    r"\s*\[\s*(?:[\"'][\w ]{0,24}[\"']\s*,\s*){0,5}[\"']?[\w ]{0,24}$"
+    # ... or the column a tally is made by: dplyr's and SQLAlchemy's ``group_by(race)``,
+    # ``group_by(Person.ethnicity)``, ``pd.crosstab(df["race"], ...)``, a pivot table's
+    # ``index="ethnicity"``
+    r"|\b(?:group_by|crosstab)\(\s*(?:[\w.]+\[\s*[\"']|[\w.]+[.$])?[\w ]{0,24}$"
+    r"|\bpivot_table\([^()\n]*\b(?:index|columns)\s*=\s*\[?\s*[\"'][\w ]{0,24}$",
     re.IGNORECASE,
 )
 _IN_LITERAL = re.compile(r"[\w .\-/]*")  # what precedes a label inside its literal
@@ -889,7 +894,9 @@ def _majority_excluded(doc: Document, hit: Hit) -> str:
 def _split_by(doc: Document, hit: Hit) -> str:
     """How the trait is named, in code, as what records are split, grouped or filtered
     by: "split" (a ``groupby``, a column in an SQL ``GROUP BY``, ``cube(...)`` or
-    ``rollup(...)``), "filtered" (a condition of an SQL ``WHERE``), or ""."""
+    ``rollup(...)``), "counted" (its values tallied: ``.value_counts()``, a SELECT item
+    its statement groups by), "charted" (a chart's axis, legend or colour), "filtered"
+    (a condition of an SQL ``WHERE``), or ""."""
     start = doc.line_start(hit.line)
     if _SPLIT_BY.search(doc.text, max(start, hit.start - 64), hit.start):
         return "split"
@@ -897,7 +904,85 @@ def _split_by(doc: Document, hit: Hit) -> str:
     ends = [m.end() for m in _GROUP_BY.finditer(doc.text, lo, hit.start)]
     if ends and not _CLAUSE_END.search(doc.text, ends[-1], hit.start):
         return "split"
+    if _COUNTED_CALL.match(doc.text, hit.end, hit.end + 32) or _grouped_select_item(doc, hit, lo):
+        return "counted"
+    if _CHARTED_BY.search(doc.text, max(start, hit.start - 120), hit.start):
+        return "charted"
     return "filtered" if _in_where(doc, hit, lo) or _masked_by(doc, hit) else ""
+
+
+# The trait as a chart's dimension: an axis or a legend titled by it (``ylabel="Subject
+# Race"``, ``xaxis_title="Ethnicity"``, ECharts' ``xAxis: {name: '民族'``), or the column a
+# plotting call draws its bars or colours by (``px.bar(df, x="race")``, ``hue="race"``):
+# people are counted per value of the trait, and shown so.
+_CHARTED_BY = re.compile(
+    r"""\b(?:[xy]_?label|[xy]axis_?title|legend_?title|set_[xy]label)\s*[=(:]\s*[rf]?["']"""
+    r"""[^"'\n]{0,32}$"""
+    r"""|\b(?:hue|colou?r|colou?r_by|facet_(?:row|col))\s*=\s*["']$"""
+    r"""|\b(?:px|sns|alt|go|plt)\.\w+\([^()\n]*\b[xy]\s*=\s*["']$"""
+    r"""|\b[xy]Axis\s*:\s*\{[^{}\n]*\bname\s*:\s*["']$"""
+)
+# A chart's categories: a legend's or an axis's data (ECharts' ``legend: {data: ['汉族',
+# '回族']}``), a series named for a group and drawn as bars, slices or lines (``{name:
+# '回族', type: 'bar', data: [...]}``).
+_CHART_DATA_BEFORE = re.compile(
+    r"""\b(?:legend|[xy]Axis)\s*:\s*\{[^{}\n]*\bdata\s*:\s*\[[^\]\n]*["']$"""
+)
+_SERIES_NAME_BEFORE = re.compile(r"""\bname\s*:\s*["']$""")
+_SERIES_TYPE = re.compile(
+    r"""\btype\s*:\s*["'](?:bar|pie|line|scatter|funnel|radar|treemap|sunburst)["']"""
+)
+SERIES_REACH = 3  # lines after a series' name that its type stands within
+
+
+def _chart_category(doc: Document, hit: Hit) -> str:
+    """The chart a group's name is a category of: a legend's or an axis's data, or a
+    series drawn for the group; or "".  People are counted per group and shown so."""
+    start = doc.line_start(hit.line)
+    if m := _CHART_DATA_BEFORE.search(doc.text, max(start, hit.start - 160), hit.start):
+        return m.group(0).split(":", 1)[0].strip()
+    if not _SERIES_NAME_BEFORE.search(doc.text, max(start, hit.start - 16), hit.start):
+        return ""
+    for i in range(hit.line, min(doc.line_count, hit.line + 1 + SERIES_REACH)):
+        if m := _SERIES_TYPE.search(_line_near(doc, i, hit.start if i == hit.line else -1)):
+            return f"a series, {m.group(0)}"
+    return ""
+
+
+# A column's values counted where it is read (``df["ethnicity"].value_counts()``,
+# ``df.race.value_counts(normalize=True)``): records tallied per value of the trait.
+_COUNTED_CALL = re.compile(r"""\w*["']?\]?\s*\.\s*value_counts\(""")
+_SELECT = re.compile(r"\bselect\b", re.IGNORECASE)
+_SELECT_ITEM_END = re.compile(r",|\bfrom\b", re.IGNORECASE)
+_STATEMENT_END = re.compile(r";|</select\b|\bunion\b", re.IGNORECASE)
+# a column's name (not a table's alias before its dot)
+_SQL_WORD = re.compile(r"[A-Za-z_\u4e00-\u9fff][\w\u4e00-\u9fff]+(?![\w.])")
+_NOT_A_COLUMN = frozenset({"as", "distinct", "case", "when", "then", "else", "end", "null"})
+
+
+def _grouped_select_item(doc: Document, hit: Hit, lo: int) -> bool:
+    """Is the hit an item of a SELECT list that the statement's GROUP BY groups by
+    (``SELECT mz AS 民族, COUNT(1) AS num FROM t_person GROUP BY mz``)?  The item and
+    the grouping name the same column: the records are counted per value of it."""
+    text = doc.text
+    starts = [m for m in _SELECT.finditer(text, lo, hit.start)]
+    if not starts or _CLAUSE_END.search(text, starts[-1].end(), hit.start):
+        return False
+    item_start = max(text.rfind(",", starts[-1].end(), hit.start) + 1, starts[-1].end())
+    end = _SELECT_ITEM_END.search(text, hit.end, hit.end + CLAUSE_CHARS)
+    if end is None:
+        return False
+    item = {w.lower() for w in _SQL_WORD.findall(text, item_start, end.start())}
+    item -= _NOT_A_COLUMN
+    stop = _STATEMENT_END.search(text, end.start(), end.start() + CLAUSE_CHARS)
+    limit = stop.start() if stop else min(len(text), end.start() + CLAUSE_CHARS)
+    group = _GROUP_BY.search(text, end.start(), limit)
+    if group is None:
+        return False
+    close = _CLAUSE_END.search(text, group.end(), limit)
+    until = close.start() if close else limit
+    grouped = {w.lower() for w in _SQL_WORD.findall(text, group.end(), until)}
+    return bool(item & grouped)
 
 
 # People counted by the trait: a statistic, a chart or a count that sums records per
@@ -1229,6 +1314,7 @@ def _query_parameter(doc: Document, hit: Hit, sentence: bool = False) -> str:
         or _tag_opened_above(doc, hit)
         or _option_of_a_query_select(doc, hit)
         or _search_form_above(doc, hit)
+        or _search_control_below(doc, hit)
         or _collection_owner(doc, hit)
         or _search_function_argument(doc, hit)
         or _field_marked_searched(doc, hit)
@@ -1260,6 +1346,60 @@ def _search_form_above(doc: Document, hit: Hit) -> str:
             if m.group(1).lower() == "form":
                 return ""
     return ""
+
+
+SEARCH_CONTROL_REACH = 100  # lines below a form's field that the form's buttons stand within
+# A control that runs a search: a handler called or bound (``onclick="$.table.search()"``,
+# ``@click="handleQuery"``, ``ng-click="doSearch()"``), or a button's caption alone in its
+# element or on its line (``<button type="submit">查询</button>``, a page's 搜索).  Not a
+# lookup named for what it finds (``onclick="querySyrk()"`` 查询实有人口 in a form that adds
+# a person): the form's own search runs its list.
+_RUNS_SEARCH = r"(?:(?:do|handle|on)_?)?(?i:search|query)(?i:_?(?:list|table|data|grid))?"
+_SEARCH_CONTROL = re.compile(
+    rf"""(?:^|[\s"'.$=>;]){_RUNS_SEARCH}\s*\(\s*\)"""
+    r"""|(?:@click|onclick|ng-click|v-on:click|\(click\))\s*=\s*["']\s*"""
+    rf"""(?:[\w$]+\.)*{_RUNS_SEARCH}\s*[("';]"""
+    r"""|(?:^|>)(?:\s|&nbsp;)*(?:搜\s*索|查\s*询|检\s*索|(?i:search|query))(?:\s|&nbsp;)*(?:<|$)""",
+    re.MULTILINE,
+)
+# ... and one that keeps what the form holds: the form records, it does not search
+_SAVE_CONTROL = re.compile(
+    r"""(?:^|>)(?:\s|&nbsp;)*(?:保\s*存|提\s*交|确\s*定|(?i:save|submit|ok))(?:\s|&nbsp;)*(?:<|$)"""
+    r"""|[\w$.]*(?i:save|submit)\w*\s*\(|</?(?:el-|a-|van-|n-|q-)?form\b""",
+    re.MULTILINE,
+)
+
+
+def _search_control_below(doc: Document, hit: Hit) -> str:
+    """The search button of the form the hit's field stands in: a control that runs a
+    search, below the field and before the form ends or a control saves it (a list
+    page's ``<label>民族：</label><input name="nation"/>`` over ``onclick="$.table.
+    search()"``, whatever the form is called).  The fields above a search button are its
+    conditions; those above a save button are a record's.  Only a form's field counts:
+    a page's control beside it, or a page's code with a control on the field's line or
+    the next."""
+    if doc.is_prose:
+        if _form_control(doc, hit) is None:
+            return ""
+    elif doc.suffix not in _MARKUP_CODE or not any(
+        # (a label's cell, its control in the next)
+        _FORM_CONTROL_CODE.search(_line_near(doc, i, hit.start if i == hit.line else -1))
+        for i in range(hit.line, min(doc.line_count, hit.line + 2))
+    ):
+        return ""
+    for i in range(hit.line + 1, min(doc.line_count, hit.line + 1 + SEARCH_CONTROL_REACH)):
+        text = _line_near(doc, i, -1)
+        if _SAVE_CONTROL.search(text):
+            return ""
+        if m := _SEARCH_CONTROL.search(text):
+            return f"a search form's field (its button: {m.group(0).strip(' >&nbsp;')})"
+    return ""
+
+
+# A form's control in a page's code: ``<input``, ``<el-select``, ``<a-input``.
+_FORM_CONTROL_CODE = re.compile(
+    r"<(?:[\w]+-)?(?:input|select|textarea|date-picker|cascader|radio-group)\b", re.IGNORECASE
+)
 
 
 def _tag_rest(doc: Document, i: int, rest: str, until: int) -> str:
@@ -2683,7 +2823,14 @@ def _capability(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
             (_sig(SignalName.TARGETING_TERM, 0.2, t.text),),
         )
     elif t.kind is TermKind.GROUP and not hit.table:
-        if (
+        if ctx.scope.kind == "code" and not hit.in_comment and (chart := _chart_category(doc, hit)):
+            # ``legend: {data: ['汉族', '回族']}``, ``{name: '回族', type: 'bar'}``: people
+            # counted per group on a chart, every group alike
+            s = _sig(
+                SignalName.RECORDS_SPLIT_BY_TRAIT, 0.1, f"a chart of people per group: {chart}"
+            )
+            chosen = (Capability.SEARCH, None, (s,))
+        elif (
             not (doc.is_prose or doc.is_data)
             and not (ctx.textual and not doc.comment_lines[hit.line])
             and (against := _one_group_enum(doc, hit))
@@ -2867,6 +3014,9 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
                 ),
             ),
         )
+    if t.kind in (TermKind.VALUE, TermKind.TABLE) and code and (chart := _chart_category(doc, hit)):
+        s = _sig(SignalName.RECORDS_SPLIT_BY_TRAIT, 0.1, f"a chart of people per group: {chart}")
+        return Capability.SEARCH, None, (s,)
     if (
         t.trait is Trait.ETHNICITY
         and t.kind in (TermKind.FIELD, TermKind.WORD)
@@ -2930,7 +3080,15 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         and (from_name := _from_a_name(doc, hit))
     ):
         return Capability.INFERENCE, Basis.NAME, (_sig(SignalName.NAME_INPUT, 0.1, from_name),)
-    if t.kind is not TermKind.VALUE and code and not ctx.biometric and (how := _split_by(doc, hit)):
+    if (
+        t.kind is not TermKind.VALUE
+        # (a MyBatis mapper's XML holds its SQL: an entry there may be a query's column)
+        and (code or (doc.suffix == ".xml" and not hit.in_comment))
+        and not ctx.biometric
+        and (how := _split_by(doc, hit))
+        # (a model's classes tallied to weigh them are its target's, not a statistic)
+        and not (how in ("counted", "charted") and ctx.model)
+    ):
         if excluded := _majority_excluded(doc, hit):
             # ``SELECT minzu, count(*) ... WHERE minzu != "汉族" ... GROUP BY minzu``: the
             # majority left out, the minorities are counted apart from everyone else
@@ -2938,6 +3096,10 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
             return Capability.TARGETING, None, (s,)
         if how == "filtered":
             s = _sig(SignalName.RECORDS_FILTERED_BY_TRAIT, 0.1, "a query's condition on the trait")
+        elif how == "charted":
+            s = _sig(SignalName.RECORDS_SPLIT_BY_TRAIT, 0.1, "a chart of people by the trait")
+        elif how == "counted":
+            s = _sig(SignalName.RECORDS_SPLIT_BY_TRAIT, 0.1, "people counted per value of it")
         else:
             s = _sig(
                 SignalName.RECORDS_SPLIT_BY_TRAIT, 0.1, "records are grouped or split by the trait"
@@ -2973,7 +3135,35 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         return Capability.SEARCH, None, (_sig(SignalName.QUERY_PARAMETER, 0.1, criteria),)
     if t.kind is not TermKind.VALUE and (paged := _paged_condition(doc, hit)):
         return Capability.SEARCH, None, (_sig(SignalName.QUERY_PARAMETER, 0.1, paged),)
+    if t.kind is not TermKind.VALUE and (indexed := _indexed_field(doc, hit)):
+        return Capability.SEARCH, None, (_sig(SignalName.DATA_STORE_OR_QUERY, 0.1, indexed),)
     return None
+
+
+INDEX_FIELD_REACH = 2  # lines between a field's annotation, its comment and its declaration
+# A search index's field: an annotation (Solr's ``@Field("popu_religion")``, Spring Data
+# Elasticsearch's ``@Field(type = FieldType.Keyword)``) or a mapped type (``ethnicity =
+# Keyword()``, Haystack's ``indexes.CharField(model_attr="religion")``).
+_INDEX_FIELD = re.compile(
+    r"@(?:Field|MultiField|Indexed)\b"
+    r"|=\s*(?:indexes\.\w*Field|Keyword|Text|(?:fields\.)?\w*Field)\s*\("
+)
+
+
+def _indexed_field(doc: Document, hit: Hit) -> str:
+    """The index and the field annotation that make the hit's field one of a search
+    index's documents, the field's comment included (``//宗教信仰`` over
+    ``@Field("popu_13_religion") private String religion;`` in a Solr bean); or "".
+    People's records put into a search index are kept to be found by their fields."""
+    index = doc.search_index
+    if not index:
+        return ""
+    lo = max(0, hit.line - INDEX_FIELD_REACH)
+    hi = min(doc.line_count - 1, hit.line + INDEX_FIELD_REACH)
+    for i in range(lo, hi + 1):
+        if m := _INDEX_FIELD.search(_line_near(doc, i, hit.start if i == hit.line else -1)):
+            return f"a field of a search index ({index.lstrip('@')}, {m.group(0).strip('= (')})"
+    return ""
 
 
 def _searched_by(doc: Document, hit: Hit, ctx: Context) -> tuple[str, ...]:

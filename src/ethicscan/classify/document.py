@@ -232,6 +232,23 @@ _FIELD_DOC = re.compile(
 )
 
 
+# What follows "icon" where it is a page's control's icon, not a catalogue of icons: a CSS
+# class (``icon-search``, ``el-icon-plus``), an attribute (``iconCls=``), or a value that is
+# a UI kit's icon class (``icon: 'el-icon-search'``, ``icon="fa-search"``).
+_UI_ICON = re.compile(
+    r"-[a-z]|(?:cls|class(?:name)?)\s*=|\s*[:=]\s*[\"']"
+    r"(?:el-icon|icon|fa|layui-icon|glyphicon|anticon|mdi|bi)-",
+    re.IGNORECASE,
+)
+# A search index's document class: Solr's and Elasticsearch's object mappers, and the
+# annotation that names an index.
+_SEARCH_INDEX_FILE = re.compile(
+    r"\borg\.apache\.solr\.client\.solrj\.beans\b|@SolrDocument\b"
+    r"|\borg\.springframework\.data\.elasticsearch\b|@Document\s*\(\s*indexName\b"
+    r"|\bfrom\s+elasticsearch_dsl\s+import\b|\bfrom\s+haystack\s+import\s+indexes\b"
+)
+
+
 @dataclass
 class Document:
     text: str
@@ -1028,6 +1045,8 @@ class Document:
                 line = first + lines_of[j] if by_lines is not None else self.line_of(lo + m.start)
                 if quotes and self._in_cited_span(line, lo + m.start):
                     continue
+                if w.category == Category.ICON_SET and _UI_ICON.match(part, m.end):
+                    continue  # a control's icon (``iconCls="icon-search"``), no icon set
                 out[w.category].append((line, w.text))
                 placed.append((lo + m.start, w.category, w.text))
                 rows.append((line, w.text, w.category))
@@ -1142,6 +1161,17 @@ class Document:
                 by_word.setdefault(word, []).append(line)
             out[category] = by_word
         return out
+
+    @cached_property
+    def search_index(self) -> str:
+        """What makes the file a search index's document class: the mapping library it
+        imports or the annotation that names its index (Solr's ``beans.Field``,
+        ``@SolrDocument``, Spring Data Elasticsearch, ``@Document(indexName = ...)``,
+        elasticsearch-dsl, Haystack); or "".  Its fields are indexed to be found by."""
+        if self.is_prose or self.is_data:
+            return ""
+        m = _SEARCH_INDEX_FILE.search(self.text)
+        return m.group(0) if m else ""
 
     @cached_property
     def path_context(self) -> dict[str, list[str]]:
