@@ -3135,35 +3135,7 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         return Capability.SEARCH, None, (_sig(SignalName.QUERY_PARAMETER, 0.1, criteria),)
     if t.kind is not TermKind.VALUE and (paged := _paged_condition(doc, hit)):
         return Capability.SEARCH, None, (_sig(SignalName.QUERY_PARAMETER, 0.1, paged),)
-    if t.kind is not TermKind.VALUE and (indexed := _indexed_field(doc, hit)):
-        return Capability.SEARCH, None, (_sig(SignalName.DATA_STORE_OR_QUERY, 0.1, indexed),)
     return None
-
-
-INDEX_FIELD_REACH = 2  # lines between a field's annotation, its comment and its declaration
-# A search index's field: an annotation (Solr's ``@Field("popu_religion")``, Spring Data
-# Elasticsearch's ``@Field(type = FieldType.Keyword)``) or a mapped type (``ethnicity =
-# Keyword()``, Haystack's ``indexes.CharField(model_attr="religion")``).
-_INDEX_FIELD = re.compile(
-    r"@(?:Field|MultiField|Indexed)\b"
-    r"|=\s*(?:indexes\.\w*Field|Keyword|Text|(?:fields\.)?\w*Field)\s*\("
-)
-
-
-def _indexed_field(doc: Document, hit: Hit) -> str:
-    """The index and the field annotation that make the hit's field one of a search
-    index's documents, the field's comment included (``//宗教信仰`` over
-    ``@Field("popu_13_religion") private String religion;`` in a Solr bean); or "".
-    People's records put into a search index are kept to be found by their fields."""
-    index = doc.search_index
-    if not index:
-        return ""
-    lo = max(0, hit.line - INDEX_FIELD_REACH)
-    hi = min(doc.line_count - 1, hit.line + INDEX_FIELD_REACH)
-    for i in range(lo, hi + 1):
-        if m := _INDEX_FIELD.search(_line_near(doc, i, hit.start if i == hit.line else -1)):
-            return f"a field of a search index ({index.lstrip('@')}, {m.group(0).strip('= (')})"
-    return ""
 
 
 def _searched_by(doc: Document, hit: Hit, ctx: Context) -> tuple[str, ...]:

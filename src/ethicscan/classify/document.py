@@ -240,13 +240,6 @@ _UI_ICON = re.compile(
     r"(?:el-icon|icon|fa|layui-icon|glyphicon|anticon|mdi|bi)-",
     re.IGNORECASE,
 )
-# A search index's document class: Solr's and Elasticsearch's object mappers, and the
-# annotation that names an index.
-_SEARCH_INDEX_FILE = re.compile(
-    r"\borg\.apache\.solr\.client\.solrj\.beans\b|@SolrDocument\b"
-    r"|\borg\.springframework\.data\.elasticsearch\b|@Document\s*\(\s*indexName\b"
-    r"|\bfrom\s+elasticsearch_dsl\s+import\b|\bfrom\s+haystack\s+import\s+indexes\b"
-)
 
 
 @dataclass
@@ -1161,17 +1154,6 @@ class Document:
                 by_word.setdefault(word, []).append(line)
             out[category] = by_word
         return out
-
-    @cached_property
-    def search_index(self) -> str:
-        """What makes the file a search index's document class: the mapping library it
-        imports or the annotation that names its index (Solr's ``beans.Field``,
-        ``@SolrDocument``, Spring Data Elasticsearch, ``@Document(indexName = ...)``,
-        elasticsearch-dsl, Haystack); or "".  Its fields are indexed to be found by."""
-        if self.is_prose or self.is_data:
-            return ""
-        m = _SEARCH_INDEX_FILE.search(self.text)
-        return m.group(0) if m else ""
 
     @cached_property
     def path_context(self) -> dict[str, list[str]]:
