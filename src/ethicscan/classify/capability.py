@@ -1279,6 +1279,8 @@ def _query_parameter(doc: Document, hit: Hit, sentence: bool = False) -> str:
         kind = _resource_above(doc, hit.line)
     if kind == "SearchParameter":
         return "a field of a SearchParameter resource"
+    if condition := _condition_on_line(doc, hit):
+        return condition
     if sentence:
         return _describes_a_parameter(doc, hit)
     line = doc.local_line(hit.line, hit.start)
@@ -1519,9 +1521,10 @@ def _describes_a_parameter(doc: Document, hit: Hit) -> str:
 _TESTS_PRESENCE = re.compile(r"^\s*(?:\}\s*)?(?:else\s+)?(?:if|elif)\b\s*\(?", re.IGNORECASE)
 # A condition added to a query being built: an SQL fragment's comparison, or a call of a
 # criteria or query builder with the column's name (``query.addEqualCriteria("RACE",
-# race)``, ``wrapper.eq("nation", nation)``, ``Restrictions.eq("race", race)``).
+# race)``, ``wrapper.eq("nation", nation)``, ``Restrictions.eq("race", race)``, PHP's
+# ``$query->where('ethnicity', ...)``).
 _CRITERIA_CALL = re.compile(
-    r"""\.(?:\w*criteria\w*|eq|ne|like|in|and_?equal_?to|and_?like|term|terms|term_?query"""
+    r"""(?:\.|->)(?:\w*criteria\w*|eq|ne|like|in|and_?equal_?to|and_?like|term|terms|term_?query"""
     r"""|match_?query|must|where|filter)\(\s*["']?(?P<col>[\w.]+)""",
     re.IGNORECASE,
 )
@@ -1531,6 +1534,38 @@ _CRITERIA_PATH = re.compile(r"""\b(?:root|join|from)\.get\(\s*["']$""")
 # A function that finds people by its parameters: ``findCaptures(String deviceId, String
 # skinColor)``, ``search_residents(nation=None)``, ``listByNation(nation)``, ``queryPerson``.
 _FINDER = re.compile(r"^(?:find|search|query|filter|lookup|list)(?:[A-Z_]|$)|By[A-Z]|_by_")
+# A statement that adds a condition on a column to a query, in the query builders of the
+# field: MyBatis-Plus's wrappers (``wrapper.eq(StringUtils.isNotBlank(mz), "mz", mz)``,
+# ``lqw.like(..., Resident::getMz, ...)``; not a test's ``expect(x).to.eq(...)``),
+# Elasticsearch's ``QueryBuilders.termQuery("nation", ...)``, Spring Data MongoDB's
+# ``Criteria.where("ethnicity")``, a derived query's name (``findByNation(``,
+# ``countByReligion(``), ThinkPHP's ``$where['mz'] =`` and ``->where('mz', ...)``, and an
+# SQL condition pasted into a string (``sql += " and nation = '" + nation``).
+_CONDITION_CODE = re.compile(
+    r"(?<!\bto)\.(?:eq|ne|like|likeLeft|likeRight|notLike|in|notIn)\(\s*"
+    r"(?:[^,()]*(?:\((?:[^()]|\([^()]*\))*\))?[^,()]*,\s*)?(?:[\"']|\w+::)"
+    r"|\bQueryBuilders\.\w+Query\(|\b(?:term|terms|match|matchPhrase|wildcard|prefix|fuzzy)"
+    r"Query\(\s*[\"']|\bCriteria\.where\("
+    r"|\b(?:find|count|query|search|exists|stream)(?:All|Distinct|First\d*|Top\d*)?By[A-Z]\w*\("
+    r"|\$(?:where|map|condition|conditions|filter)\[\s*[\"'][\w.]+[\"']\s*\]\s*="
+    r"|->where\(\s*[\"']"
+    r"|[\"']\s*(?:and|or|where)\s+[\w.]+\s*(?:=|like|in)\s*\(?\s*'?%?\s*[\"']\s*\+",
+    re.IGNORECASE,
+)
+
+
+def _condition_on_line(doc: Document, hit: Hit) -> str:
+    """The statement of a query builder that makes the hit a condition of a query: the
+    hit in its call or after it on its line, or in the comment after it (``// 民族``
+    names the column the statement filters by); or "".  A comment on a line of its
+    own names no statement."""
+    if doc.is_prose or doc.is_data or doc.comment_lines[hit.line]:
+        return ""
+    start = doc.line_start(hit.line)
+    m = _CONDITION_CODE.search(doc.text, max(start, hit.start - 160), hit.start)
+    if m is None:
+        return ""
+    return f"a query's condition ({m.group(0).strip()})"
 
 
 def _finder_parameter(doc: Document, hit: Hit, line: str) -> str:
@@ -2299,10 +2334,30 @@ def _context(
         lookalike=tuple(w for _, words in near_lookalike for w in words),
         lookalike_line=tuple(w for c in shadowing for w in ev.on_line(c)),
         country_only=all(not words for c, words in near_lookalike if c is not Category.COUNTRY),
-        negation=tuple(ev.on_line(Category.NEGATION)) if hit.in_comment else (),
+        negation=_comment_negation(doc, hit, ev.on_line(Category.NEGATION))
+        if hit.in_comment
+        else (),
         biometric=biometric,
         support=support,
     )
+
+
+# where a comment after code opens, before a hit in it
+_COMMENT_OPENS = re.compile(r"//|/\*|<!--|--|#")
+
+
+def _comment_negation(doc: Document, hit: Hit, words: list[str]) -> tuple[str, ...]:
+    """The negation words of a comment the hit stands in: on a line of code with a
+    comment after it (``wrapper.eq(StringUtils.isNotBlank(mz), ...); // 民族``), only the
+    comment's own, not the code's ``isNotBlank``."""
+    if not words or doc.comment_lines[hit.line]:
+        return tuple(words)
+    start = doc.line_start(hit.line)
+    opens = [m.start() for m in _COMMENT_OPENS.finditer(doc.text, start, hit.start)]
+    if not opens:
+        return tuple(words)
+    comment = doc.text[opens[0] : doc.lines.end(hit.line)].lower()
+    return tuple(w for w in words if w.lower() in comment)
 
 
 # what a member of a register of names takes from its own line only: its fellows'
