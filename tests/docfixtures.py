@@ -128,6 +128,33 @@ def docx_face_table(*, lookalike: bool = False) -> bytes:
     return out.getvalue()
 
 
+# A fictional HR system's interface manual: prose chapters, and a table of the members of
+# an employee's struct, a declared 民族 among them.
+MANUAL_PROSE = [
+    "本手册介绍人事系统的接口、结构体和枚举，供应用程序开发人员参考。",
+    "应用程序在调用任何接口之前应先登录系统，并在退出前释放资源。",
+    "所有接口在失败时返回错误码，应用程序可调用获取错误码接口查看原因。",
+]
+MANUAL_MEMBERS = [("szName", "姓名"), ("szNation", "民族，取值见 GB/T 3304"), ("szDept", "部门")]
+
+
+def docx_manual() -> bytes:
+    import docx
+
+    d = docx.Document()
+    for line in MANUAL_PROSE * 3:
+        d.add_paragraph(line)
+    d.add_paragraph("3.2 员工信息结构体")
+    t = d.add_table(rows=len(MANUAL_MEMBERS), cols=2)
+    for row, (name, text) in zip(t.rows, MANUAL_MEMBERS, strict=True):
+        row.cells[0].text, row.cells[1].text = name, text
+    for line in MANUAL_PROSE:
+        d.add_paragraph(line)
+    out = io.BytesIO()
+    d.save(out)
+    return out.getvalue()
+
+
 def xlsx_persons(*, lookalike: bool = False) -> bytes:
     import openpyxl
 

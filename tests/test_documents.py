@@ -13,6 +13,7 @@ from docfixtures import (
     LOOKALIKE_PAGES,
     SPEC_PAGES,
     docx_face_table,
+    docx_manual,
     mutations,
     odf,
     pdf,
@@ -146,6 +147,15 @@ def test_docx_table_row_and_comment(tmp_path: Path) -> None:
     comments = [f for f in result.findings if f.location.member == "comments"]
     assert [f.evidence.term for f in comments] == ["维族告警"]
     assert comments[0].capability is Capability.TARGETING
+
+
+def test_docx_table_of_members_is_a_record(tmp_path: Path) -> None:
+    # a manual's two-column table of a struct's members, an identifier and its
+    # description: the member's field is declared data, as a wider table's row is
+    result = scan_files(tmp_path, {"manual.docx": docx_manual()})
+    [f] = result.findings
+    assert f.evidence.snippet == "szNation | 民族，取值见 GB/T 3304"
+    assert f.capability is Capability.RECORD
 
 
 def test_documents_embedded_in_documents_are_explored(tmp_path: Path) -> None:

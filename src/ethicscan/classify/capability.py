@@ -199,6 +199,10 @@ def _wrapped_prose(doc: Document, i: int, line: str) -> bool:
     return any(is_sentence(doc.line_text(j)) for j in (i - 1, i + 1))
 
 
+# a row of a table of a structure's members: an identifier, then its description
+_MEMBER_ROW = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_]*(?:\[\w*\])?\s+\|\s")
+
+
 def scope_of(doc: Document, hit: Hit, line: str) -> Scope:
     """The structure a hit on ``line`` sits in: a schema's container (see
     ``Evidence``), an entry of a data text, a sentence of prose, or a statement of code
@@ -230,7 +234,13 @@ def scope_of(doc: Document, hit: Hit, line: str) -> Scope:
     if doc.is_prose:
         # a row of a table in a document is a field of that table, not a sentence; so is
         # a page's label or option beside a form control (``民族：`` over ``<select``)
-        table_row = line.lstrip().startswith("|") or line.count(" | ") >= 2  # docx: a | b | c
+        # (a table of two columns whose first is an identifier: a manual's table of a
+        # structure's members, ``szNation | 民族，取值见 GB/T 3304``)
+        table_row = (
+            line.lstrip().startswith("|")
+            or line.count(" | ") >= 2  # docx: a | b | c
+            or bool(_MEMBER_ROW.match(line))
+        )
         if table_row or _FORM_CONTROL.search(doc.record_text(hit.line, hit.start)):
             return CODE_SCOPE
         if doc.in_script(hit.line) and not is_sentence(line):
@@ -735,6 +745,13 @@ _SPLIT_BY = re.compile(
     # ``group_by(Person.ethnicity)``, ``pd.crosstab(df["race"], ...)``, a pivot table's
     # ``index="ethnicity"``
     r"|\b(?:group_by|crosstab)\(\s*(?:[\w.]+\[\s*[\"']|[\w.]+[.$])?[\w ]{0,24}$"
+    # ... Java's ``Collectors.groupingBy(Person::getNation)`` (or ``p -> p.getNation()``),
+    # lodash's ``_.countBy(members, 'ethnicity')``, d3's ``rollup(..., d => d.race)``,
+    # Python's ``Counter(p.ethnicity for p in people)``
+    r"|\bgroupingBy\(\s*(?:[\w.]+::|\w+\s*->\s*\w+\.)(?:get)?$"
+    r"|\b_\.(?:countBy|groupBy|partition)\(\s*[\w.]+\s*,\s*(?:[\"']|\w+\s*=>\s*\w+\.)$"
+    r"|\bd3\.(?:group|groups|rollup|rollups|index)\([^\n]*=>\s*\w+\.$"
+    r"|\bCounter\(\s*(?:[\w.]+\[\s*[\"']|(?:\w+\.)+)$"
     r"|\bpivot_table\([^()\n]*\b(?:index|columns)\s*=\s*\[?\s*[\"'][\w ]{0,24}$",
     re.IGNORECASE,
 )
@@ -993,6 +1010,8 @@ _COUNT_WORDS_ZH = "统计|分布|占比|比例|构成|汇总|分组|人数|数�
 _COUNTED_BEFORE = re.compile(
     r"(?P<by>按照?|根据)\s*$"
     r"|(?:count|stat(?:istic)?s?|tally|total|distribution)(?:_?(?:by|in|per))_?$"
+    # ... or a collection named for it: ``byEthnicity``, ``per_race``, ``groupByNation``
+    r"|(?-i:(?:^|(?<=[^A-Za-z]))(?:by|per)|(?<=[a-z])(?:By|Per))_?$"
     r"|\b(?:count|counts|number|statistics|breakdown|distribution|totals?)\s+"
     r"(?:of\s+)?(?:\w+\s+)?(?:by|per)\s+$",
     re.IGNORECASE,
@@ -1003,8 +1022,8 @@ _COUNTED_AFTER_ZH = re.compile(
     r"|^(?:员工|职工|教职工|人口|居民|学生|党员|成员|干部|教师)?数(?![据字学码值组])"
 )
 _COUNTED_AFTER_EN = re.compile(
-    r"^_?(?:Stat(?:istic)?s?|Count|Distribution|Breakdown|Chart)(?![a-z])|^_(?:stat(?:istic)?s?"
-    r"|count|distribution|breakdown|chart)\b"
+    r"^_?(?:Stat(?:istic)?s?|Counts?|Distribution|Breakdown|Chart)(?![a-z])"
+    r"|^_(?:stat(?:istic)?s?|counts?|distribution|breakdown|chart)\b"
 )
 _COUNTED_LATER_ZH = re.compile(rf"^[^，。,.;；:：\n]{{0,12}}?(?:{_COUNT_WORDS_ZH})")
 # 根据民族查询人员, 按宗教信仰筛选: people looked up by the trait
