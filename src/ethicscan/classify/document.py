@@ -232,6 +232,13 @@ _FIELD_DOC = re.compile(
 )
 
 
+# What precedes a word of declared data where it is a web framework's request's member:
+# ``request.form`` (Flask), ``req.form``: the data came as a form's fields over HTTP, which
+# says nothing of who declared it (a face API's ``actions`` read from ``request.form``).
+_REQUEST_BEFORE = re.compile(r"\b(?:request|req)\.$", re.IGNORECASE)
+# ... and HTTP's encoding of a form's fields: "form data", ``multipart/form-data``,
+# ``FormData``
+_FORM_DATA_AFTER = re.compile(r"[ _-]?data\b", re.IGNORECASE)
 # What follows "icon" where it is a page's control's icon, not a catalogue of icons: a CSS
 # class (``icon-search``, ``el-icon-plus``), an attribute (``iconCls=``), or a value that is
 # a UI kit's icon class (``icon: 'el-icon-search'``, ``icon="fa-search"``).
@@ -1040,6 +1047,11 @@ class Document:
                     continue
                 if w.category == Category.ICON_SET and _UI_ICON.match(part, m.end):
                     continue  # a control's icon (``iconCls="icon-search"``), no icon set
+                if w.category == Category.DECLARED and (
+                    _REQUEST_BEFORE.search(part, max(0, m.start - 9), m.start)
+                    or _FORM_DATA_AFTER.match(part, m.end)
+                ):
+                    continue  # ``request.form``, form data: how data came, not who declared
                 out[w.category].append((line, w.text))
                 placed.append((lo + m.start, w.category, w.text))
                 rows.append((line, w.text, w.category))
