@@ -2353,7 +2353,7 @@ def _context(
         lookalike=tuple(w for _, words in near_lookalike for w in words),
         lookalike_line=tuple(w for c in shadowing for w in ev.on_line(c)),
         country_only=all(not words for c, words in near_lookalike if c is not Category.COUNTRY),
-        negation=_comment_negation(doc, hit, ev.on_line(Category.NEGATION))
+        negation=_own_negation(doc, hit, ev.on_line(Category.NEGATION))
         if hit.in_comment
         else (),
         biometric=biometric,
@@ -2365,13 +2365,23 @@ def _context(
 _COMMENT_OPENS = re.compile(r"//|/\*|<!--|--|#")
 
 
-def _comment_negation(doc: Document, hit: Hit, words: list[str]) -> tuple[str, ...]:
+def _own_negation(doc: Document, hit: Hit, words: list[str]) -> tuple[str, ...]:
     """The negation words of a comment the hit stands in: on a line of code with a
     comment after it (``wrapper.eq(StringUtils.isNotBlank(mz), ...); // 民族``), only the
-    comment's own, not the code's ``isNotBlank``."""
-    if not words or doc.comment_lines[hit.line]:
-        return tuple(words)
+    comment's own, not the code's ``isNotBlank``; in a row of a table (a sheet's, a
+    document's ``a | b | c``), only its cell's (``没有对应字段 | mz | 民族名称``: the
+    mapping is missing, the field is not negated)."""
+    if not words:
+        return ()
     start = doc.line_start(hit.line)
+    end = doc.lines.end(hit.line)
+    if doc.text.count(" | ", start, end) >= 2:
+        lo = doc.text.rfind("|", start, hit.start) + 1 or start
+        hi = doc.text.find("|", hit.end, end)
+        cell = doc.text[lo : end if hi < 0 else hi].lower()
+        return tuple(w for w in words if w.lower() in cell)
+    if doc.comment_lines[hit.line]:
+        return tuple(words)
     opens = [m.start() for m in _COMMENT_OPENS.finditer(doc.text, start, hit.start)]
     if not opens:
         return tuple(words)
