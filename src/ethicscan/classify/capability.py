@@ -1403,9 +1403,10 @@ def _search_control_below(doc: Document, hit: Hit) -> str:
         if _form_control(doc, hit) is None:
             return ""
     elif doc.suffix not in _MARKUP_CODE or not any(
-        # (a label's cell, its control in the next)
+        # (a label's cell, its control in the next; a control's attributes run over
+        # to the line after its tag)
         _FORM_CONTROL_CODE.search(_line_near(doc, i, hit.start if i == hit.line else -1))
-        for i in range(hit.line, min(doc.line_count, hit.line + 2))
+        for i in range(max(0, hit.line - 1), min(doc.line_count, hit.line + 2))
     ):
         return ""
     for i in range(hit.line + 1, min(doc.line_count, hit.line + 1 + SEARCH_CONTROL_REACH)):
@@ -2353,9 +2354,7 @@ def _context(
         lookalike=tuple(w for _, words in near_lookalike for w in words),
         lookalike_line=tuple(w for c in shadowing for w in ev.on_line(c)),
         country_only=all(not words for c, words in near_lookalike if c is not Category.COUNTRY),
-        negation=_own_negation(doc, hit, ev.on_line(Category.NEGATION))
-        if hit.in_comment
-        else (),
+        negation=_own_negation(doc, hit, ev.on_line(Category.NEGATION)) if hit.in_comment else (),
         biometric=biometric,
         support=support,
     )
@@ -3219,7 +3218,28 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         return Capability.SEARCH, None, (_sig(SignalName.QUERY_PARAMETER, 0.1, criteria),)
     if t.kind is not TermKind.VALUE and (paged := _paged_condition(doc, hit)):
         return Capability.SEARCH, None, (_sig(SignalName.QUERY_PARAMETER, 0.1, paged),)
+    if (
+        not (hit.in_comment or doc.is_prose)
+        and t.kind is not TermKind.VALUE
+        # (an attribute's value of options reads as a sentence in a literal: not here)
+        and _DICT_URL.search(doc.text, max(doc.line_start(hit.line), hit.start - 120), hit.start)
+    ):
+        # ``data-options="url: contextPath + '/common/dict/GB_D_MZDM.js'"``: the code list
+        # a form's control loads its options from, the field's values; a search's
+        # condition's in a search form
+        if searched := _search_control_below(doc, hit):
+            return Capability.SEARCH, None, (_sig(SignalName.QUERY_PARAMETER, 0.1, searched),)
+        s = _sig(SignalName.VALUE_SET, 0.05, "a code list a control loads its options from")
+        return Capability.RECORD, None, (s,)
     return None
+
+
+# The address of a code list a control loads (EasyUI's ``url: '/common/dict/GB_D_MZDM.js'``,
+# ``dictUrl: '/dict/nation.json'``), the hit in its file's or its last folder's name.
+_DICT_URL = re.compile(
+    r"""\b(?:url|dict_?url|src)\s*[:=]\s*[^'"\n]{0,40}['"][^'"\n]*(?i:dict)[^'"\n]*$""",
+    re.IGNORECASE,
+)
 
 
 def _searched_by(doc: Document, hit: Hit, ctx: Context) -> tuple[str, ...]:
