@@ -1566,11 +1566,18 @@ _CONDITION_CODE = re.compile(
     r"(?:[^,()]*(?:\((?:[^()]|\([^()]*\))*\))?[^,()]*,\s*)?(?:[\"']|\w+::)"
     r"|\bQueryBuilders\.\w+Query\(|\b(?:term|terms|match|matchPhrase|wildcard|prefix|fuzzy)"
     r"Query\(\s*[\"']|\bCriteria\.where\("
-    r"|\b(?:find|count|query|search|exists|stream)(?:All|Distinct|First\d*|Top\d*)?By[A-Z]\w*\("
     r"|\$(?:where|map|condition|conditions|filter)\[\s*[\"'][\w.]+[\"']\s*\]\s*="
     r"|->where\(\s*[\"']"
     r"|[\"']\s*(?:and|or|where)\s+[\w.]+\s*(?:=|like|in)\s*\(?\s*'?%?\s*[\"']\s*\+",
     re.IGNORECASE,
+)
+
+
+# A derived query's name (Spring Data's ``findByNation(``, ``countByReligion(``): what it
+# finds by; a lookup by an id or a key (``ButterKnife.findById(``) finds no one by a trait.
+_DERIVED_QUERY = re.compile(
+    r"\b(?:find|count|query|search|exists|stream)(?:All|Distinct|First\d*|Top\d*)?By"
+    r"(?!(?:Id|Ids|Uuid|Key|Pk|No|Code)\b)([A-Z]\w*)\("
 )
 
 
@@ -1584,7 +1591,12 @@ def _condition_on_line(doc: Document, hit: Hit) -> str:
     start = doc.line_start(hit.line)
     m = _CONDITION_CODE.search(doc.text, max(start, hit.start - 160), hit.start)
     if m is None:
-        return ""
+        # the finder named for the trait, the hit in its name or in the comment after it
+        m = _DERIVED_QUERY.search(doc.text, start, doc.lines.end(hit.line))
+        if m is None or not (
+            m.start(1) <= hit.start < m.end(1) or (hit.in_comment and m.end() <= hit.start)
+        ):
+            return ""
     return f"a query's condition ({m.group(0).strip()})"
 
 

@@ -239,6 +239,8 @@ _REQUEST_BEFORE = re.compile(r"\b(?:request|req)\.$", re.IGNORECASE)
 # ... and HTTP's encoding of a form's fields: "form data", ``multipart/form-data``,
 # ``FormData``
 _FORM_DATA_AFTER = re.compile(r"[ _-]?data\b", re.IGNORECASE)
+# What follows "find by" in a lookup of one record by its key (``findById``, ``find_by_id``)
+_BY_ID_AFTER = re.compile(r"_?(?:id|ids|uuid|key|pk)\b", re.IGNORECASE)
 # What follows "icon" where it is a page's control's icon, not a catalogue of icons: a CSS
 # class (``icon-search``, ``el-icon-plus``), an attribute (``iconCls=``), or a value that is
 # a UI kit's icon class (``icon: 'el-icon-search'``, ``icon="fa-search"``).
@@ -1047,6 +1049,8 @@ class Document:
                     continue
                 if w.category == Category.ICON_SET and _UI_ICON.match(part, m.end):
                     continue  # a control's icon (``iconCls="icon-search"``), no icon set
+                if w.category == Category.QUERY and _BY_ID_AFTER.match(part, m.end):
+                    continue  # ``findById(``: a lookup of one record by its key
                 if w.category == Category.DECLARED and (
                     _REQUEST_BEFORE.search(part, max(0, m.start - 9), m.start)
                     or _FORM_DATA_AFTER.match(part, m.end)
