@@ -1298,8 +1298,6 @@ def _query_parameter(doc: Document, hit: Hit, sentence: bool = False) -> str:
         kind = _resource_above(doc, hit.line)
     if kind == "SearchParameter":
         return "a field of a SearchParameter resource"
-    if condition := _condition_on_line(doc, hit):
-        return condition
     if sentence:
         return _describes_a_parameter(doc, hit)
     line = doc.local_line(hit.line, hit.start)
@@ -2937,7 +2935,16 @@ def _capability(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         else:
             chosen = _of_group(doc, hit, ctx)
     else:
-        chosen = _by_use(doc, hit, ctx) or _by_context(doc, hit, ctx)
+        chosen = _by_use(doc, hit, ctx)
+        if chosen is None:
+            chosen = _by_context(doc, hit, ctx)
+        elif chosen[0] is Capability.SEARCH and all(s.name in _ONE_STATEMENT for s in chosen[2]):
+            # a search of one statement (a condition, a tally) gives way to the search
+            # its context shows of the module (a capture index's query words around it),
+            # which its module's other fields of the trait share
+            around = _by_context(doc, hit, ctx)
+            if around is not None and around[0] is Capability.SEARCH:
+                chosen = around
     if chosen is None:
         return None
     cap, basis, more = chosen
@@ -3086,6 +3093,13 @@ _TRAINING_TARGET = re.compile(
 _ILLEGAL_FAITH = re.compile(r"(?:(?i:illegal|unlawful)[_ ]?|非法|非正规|地下)$")
 
 
+# the signals of a capability one statement shows, which no other field of its module
+# shares (analyse's ``_STATEMENT_ONLY``)
+_ONE_STATEMENT = frozenset(
+    {SignalName.RECORDS_SPLIT_BY_TRAIT.value, SignalName.RECORDS_FILTERED_BY_TRAIT.value}
+)
+
+
 def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
     """A capability the statement itself shows: a label compared, a confidence field, a
     name model's output, a lookup by name, a split or filter of records, a query
@@ -3230,6 +3244,11 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         return Capability.SEARCH, None, (_sig(SignalName.QUERY_PARAMETER, 0.1, criteria),)
     if t.kind is not TermKind.VALUE and (paged := _paged_condition(doc, hit)):
         return Capability.SEARCH, None, (_sig(SignalName.QUERY_PARAMETER, 0.1, paged),)
+    if t.kind is not TermKind.VALUE and (condition := _condition_on_line(doc, hit)):
+        # (a condition of one statement: the module's other fields of the trait stay
+        # what they are, an entity's setter a record)
+        s = _sig(SignalName.RECORDS_FILTERED_BY_TRAIT, 0.1, condition)
+        return Capability.SEARCH, None, (s,)
     if (
         not (hit.in_comment or doc.is_prose)
         and t.kind is not TermKind.VALUE
