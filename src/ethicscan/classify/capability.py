@@ -1010,8 +1010,9 @@ _COUNT_WORDS_ZH = "统计|分布|占比|比例|构成|汇总|分组|人数|数�
 _COUNTED_BEFORE = re.compile(
     r"(?P<by>按照?|根据)\s*$"
     r"|(?:count|stat(?:istic)?s?|tally|total|distribution)(?:_?(?:by|in|per))_?$"
-    # ... or a collection named for it: ``byEthnicity``, ``per_race``, ``groupByNation``
-    r"|(?-i:(?:^|(?<=[^A-Za-z]))(?:by|per)|(?<=[a-z])(?:By|Per))_?$"
+    # ... or a collection named for it: ``perEthnicity``, ``per_race``, ``groupByNation``
+    # (not a bare ``by``: a C struct's ``byEthnic`` is a byte, in Hungarian notation)
+    r"|(?-i:(?:^|(?<=[^A-Za-z]))per|(?<=[a-z])(?:By|Per))_?$"
     r"|\b(?:count|counts|number|statistics|breakdown|distribution|totals?)\s+"
     r"(?:of\s+)?(?:\w+\s+)?(?:by|per)\s+$",
     re.IGNORECASE,
