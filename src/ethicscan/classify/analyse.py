@@ -122,12 +122,18 @@ def _drafts(
     """The drafts of the findings in ``text`` (``_analyse``'s), and the code tables
     some of them stand for."""
     doc = Document(text, path, catalogue, "", kind, utf8=utf8)
-    cands = prefilter_for(doc.catalogue).candidates(text, doc.utf8)
+    pf = prefilter_for(doc.catalogue)
+    # (a text of many lines may be matched by line shape: its candidates are counted
+    # only up to SHAPED_LINES, and all of them found only when they are matched)
+    dense = SHAPED_LINES if doc.line_count >= SHAPED_LINES else 0
+    cands = pf.candidates(text, doc.utf8, dense)
     shaped = _by_line_shape(doc, cands)
     if shaped is not None:
         term_matches, lines = shaped
         doc.by_line_shape = True  # (its context words too)
     else:
+        if dense and cands is not None and len(cands) >= dense:
+            cands = pf.candidates(text, doc.utf8)  # (the first ones only, so far)
         term_matches = _outside_directives(doc, standing_terms(_term_matches(doc, cands)))
     if not term_matches:
         return [], {}
