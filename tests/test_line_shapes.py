@@ -340,3 +340,64 @@ def test_a_text_of_many_lines_is_matched_without_its_lines_held_whole() -> None:
         tracemalloc.stop()
     assert got is not None and len(got[0]) == 200
     assert peak < len(text) // 2, (peak, len(text))
+
+
+def test_an_argument_opened_on_the_line_is_read_back_from_the_hit_only() -> None:
+    """``_argument_opens`` tells what ``_ARGUMENT_OPENS.search`` tells of a stretch of
+    text (random texts of brackets, blanks, commas and words, and long tails)."""
+
+    from ethicscan.classify.capability import _ARGUMENT_OPENS, _argument_opens
+
+    rng = random.Random(17)
+    alphabet = list("{}[](),:'\" \t\u3000\u00a0xa1\r\x0b\x1c")
+    opened = 0
+    for _ in range(50_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        if rng.random() < 0.1:
+            text += "x" * rng.randint(60, 400)
+        lo = rng.randint(0, len(text))
+        hi = rng.randint(lo, len(text))
+        if rng.random() < 0.5:
+            lo, hi = 0, len(text)
+        got = _argument_opens(text, lo, hi)
+        assert got == bool(_ARGUMENT_OPENS.search(text[lo:hi])), repr(text[lo:hi])
+        opened += got
+    assert opened > 500
+
+
+def test_a_minified_line_of_hits_counts_its_brackets_once(monkeypatch: Any) -> None:
+    """A search function's argument: the nesting up to each hit of a minified line is
+    counted on from the hit before, not from the line's start for each (the line's
+    characters counted some 2 times, not once per hit), and the findings are those
+    the count from the start gives."""
+    from ethicscan import scan_text
+    from ethicscan.classify import capability as cap
+
+    counted: list[int] = []
+    real = cap._nesting
+
+    def nesting(text: str) -> int:
+        counted.append(len(text))
+        return real(text)
+
+    monkeypatch.setattr(cap, "_nesting", nesting)
+    n = 3_000
+    line = "var a=[" + ",".join('{"race":"white","face":1}' for _ in range(n)) + "];\n"
+    found = scan_text(line, "dist/app.min.js")
+    assert found
+    assert sum(counted) < 3 * len(line)  # (from the start each time: n/2 lines' worth)
+
+    def from_the_start(doc: Any, hit: Any) -> int:
+        return real(doc.text[doc.line_start(hit.line) : hit.start])
+
+    monkeypatch.setattr(cap, "_nesting_before", from_the_start)
+    assert scan_text(line, "dist/app.min.js") == found
+    calls = "".join(
+        f"$('#g').datagrid('load', {{'race': {i}}}); load({{race: r}}, x[{{a: 'ethnicity'}}]);"
+        for i in range(50)
+    )
+    mixed = f"function doQuery() {{ {calls} }}\n"
+    monkeypatch.undo()
+    fresh = scan_text(mixed, "static/list.js")
+    monkeypatch.setattr(cap, "_nesting_before", from_the_start)
+    assert scan_text(mixed, "static/list.js") == fresh

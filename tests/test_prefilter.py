@@ -537,3 +537,55 @@ def test_a_large_binary_is_not_decoded_whole_to_be_told_apart_from_utf8() -> Non
     finally:
         tracemalloc.stop()
     assert peak < len(data) // 2, (peak, len(data))  # (whole: 36 MB)
+
+
+def _records(n: int, sep: str = "\n") -> str:
+    return sep.join(
+        f'{{"face_id": {i}, "race": "asian", "race_confidence": 0.{i % 10}, "名": "民族"}}'
+        for i in range(n)
+    )
+
+
+@pytest.mark.parametrize("text", [_records(2_000), _records(2_000, "\r\n"), _records(50)])
+def test_candidates_counted_up_to_dense_stop_there(text: str) -> None:
+    """``candidates(text, dense=n)``: the first n found, at least, where there are n or
+    more (the scan stops there); all of them, as without it, where there are fewer."""
+    full = PF.candidates(text)
+    assert full is not None
+    for dense in (1, 10, 200, len(full), len(full) + 1, 10**6):
+        got = PF.candidates(text, dense=dense)
+        assert got is not None
+        if dense <= len(full):
+            assert dense <= len(got) < len(full) or dense == len(full) == len(got)
+        else:
+            assert got == full
+
+
+def test_a_text_matched_by_line_shape_is_not_scanned_for_all_its_candidates(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A log of many records is matched by line shape: its candidates are counted
+    only as far as SHAPED_LINES; a text of as many lines that is no data (or that is
+    matched whole) gets all of them, and finds what it found before."""
+    from ethicscan.classify import analyse as an
+
+    asked: list[int] = []
+    real = Prefilter.candidates
+
+    def counted(self: Prefilter, text: str, utf8: Any = None, dense: int = 0) -> Any:
+        got = real(self, text, utf8, dense)
+        asked.append(len(got or ()))
+        return got
+
+    monkeypatch.setattr(Prefilter, "candidates", counted)
+    log = _records(5_000) + "\n"
+    found = an.analyse(log, "logs/faces.jsonl", CAT)
+    assert len(found) >= 5_000
+    assert asked and max(asked) < 1_000  # never the 10,000 and more of the whole log
+    module = "".join(f"r{i} = model.predict_race(face)  # race\n" for i in range(300))
+    asked.clear()
+    got = an.analyse(module, "sdk/analyse.py", CAT)
+    assert max(asked) >= 300  # no data: all of them, asked again
+    monkeypatch.undo()
+    assert got == an.analyse(module, "sdk/analyse.py", CAT)
+    assert found == an.analyse(log, "logs/faces.jsonl", CAT)

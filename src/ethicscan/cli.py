@@ -16,12 +16,11 @@ import time
 import traceback
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from functools import cached_property
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
 from ethicscan import __version__, config, diff
 from ethicscan import baseline as baseline_mod
@@ -36,9 +35,13 @@ from ethicscan.model import ScanResult, Severity, SkipReason
 from ethicscan.report import OutputFormat, reporter_parts
 from ethicscan.report import json as json_report
 from ethicscan.report.redact import redact as redact_result
-from ethicscan.report.table import safe_text
+from ethicscan.report.safe import safe_text
 from ethicscan.rules import reference
 from ethicscan.rules.catalogue import load_catalogue, load_default_catalogue
+
+if TYPE_CHECKING:  # (rich is imported when something is shown: see _StdErr)
+    from rich.console import Console
+    from rich.progress import Progress
 
 
 class ExitStatus(enum.IntEnum):
@@ -116,6 +119,8 @@ def table_width(is_tty: bool, environ: Mapping[str, str]) -> int:
     """The table's width: the terminal's (rich reads ``COLUMNS`` there too); when piped,
     ``COLUMNS`` if it is a positive number, else 160."""
     if is_tty:
+        from rich.console import Console
+
         return Console().width
     try:
         columns = int(environ.get("COLUMNS", ""))
@@ -124,23 +129,42 @@ def table_width(is_tty: bool, environ: Mapping[str, str]) -> int:
     return columns if columns > 0 else 160
 
 
+class _StdErr:
+    """The stderr Console, made when it is first written to: a quiet scan that shows
+    no bar imports no rich (its console alone: some 16 ms of a command's start)."""
+
+    def __init__(self, color: bool) -> None:
+        self.color = color
+
+    @cached_property
+    def console(self) -> Console:
+        from rich.console import Console
+
+        return Console(
+            stderr=True,
+            highlight=False,
+            no_color=not self.color,
+            force_terminal=True if self.color else None,
+        )
+
+
 class _Say:
     """What goes to stderr besides errors: the summary and notes (not with ``-q``), and
     with ``-v`` what was read, what was skipped and why, and how long each step took."""
 
-    def __init__(self, console: Console, quiet: bool, verbose: bool) -> None:
-        self.console = console
+    def __init__(self, err: _StdErr, quiet: bool, verbose: bool) -> None:
+        self.err = err
         self.quiet = quiet
         self.verbose = verbose
         self.started = time.perf_counter()
 
     def __call__(self, text: str) -> None:
         if not self.quiet:
-            self.console.print(text, markup=False, highlight=False, soft_wrap=True)
+            self.err.console.print(text, markup=False, highlight=False, soft_wrap=True)
 
     def detail(self, text: str) -> None:
         if self.verbose:
-            self.console.print(text, markup=False, highlight=False, soft_wrap=True)
+            self.err.console.print(text, markup=False, highlight=False, soft_wrap=True)
 
     def timing(self, step: str, since: float) -> float:
         now = time.perf_counter()
@@ -174,7 +198,7 @@ class _LateProgress:
     second and stderr is a terminal; updated at most 20 times a second (a scan reports
     tens of thousands of outcomes, and each update of the bar takes locks)."""
 
-    def __init__(self, console: Console, enabled: bool, unit: str = "files") -> None:
+    def __init__(self, console: Console | _StdErr, enabled: bool, unit: str = "files") -> None:
         self.console = console
         self.enabled = enabled
         self.unit = unit
@@ -189,6 +213,15 @@ class _LateProgress:
         if self.progress is None:
             if time.monotonic() - self.started < 1.0:
                 return
+            from rich.progress import (
+                BarColumn,
+                Progress,
+                TaskProgressColumn,
+                TextColumn,
+                TimeElapsedColumn,
+            )
+
+            console = self.console
             self.progress = Progress(
                 TextColumn("scanning"),
                 BarColumn(),
@@ -198,7 +231,7 @@ class _LateProgress:
                     "{task.fields[findings]} findings, {task.fields[rate]:.1f} MB/s"
                 ),
                 TimeElapsedColumn(),
-                console=self.console,
+                console=console.console if isinstance(console, _StdErr) else console,
                 transient=True,
             )
             self.progress.start()
@@ -658,12 +691,7 @@ def scan_cmd(
         raise click.UsageError("-q/--quiet and -v/--verbose cannot go together")
     env = os.environ
     err_color = use_color(color_choice, sys.stderr.isatty(), env)
-    err = Console(
-        stderr=True,
-        highlight=False,
-        no_color=not err_color,
-        force_terminal=True if err_color else None,
-    )
+    err = _StdErr(err_color)
     say = _Say(err, quiet, verbose)
     if targets_from:
         stdin_list = targets_from == spool_mod.STDIN
@@ -904,6 +932,7 @@ def rules_cmd(fmt: str, rule_dirs: tuple[str, ...]) -> None:
         }
         click.echo(json.dumps(doc, ensure_ascii=False, indent=2))
         return
+    from rich.console import Console
     from rich.table import Table
 
     table = Table(title=f"ethicscan rule catalogue {cat.version}", title_justify="left")

@@ -1727,12 +1727,49 @@ def _nesting(text: str) -> int:
     return text.count("{") + text.count("[") - text.count("}") - text.count("]")
 
 
+def _nesting_before(doc: Document, hit: Hit) -> int:
+    """``_nesting`` of the hit's line up to the hit, counted on from the last hit of
+    that line asked about (the count adds up over a line's parts): a minified line's
+    hits each count their stretch, not the line again from its start."""
+    work = _shared_work(doc)
+    got = work.nesting.get(hit.line)
+    if got is not None and got[0] <= hit.start:
+        depth = got[1] + _nesting(doc.text[got[0] : hit.start])
+    else:
+        depth = _nesting(doc.text[doc.line_start(hit.line) : hit.start])
+    work.nesting[hit.line] = (hit.start, depth)
+    return depth
+
+
+# The last bracket or brace of a text, and what follows it to the end (none of them).
+_LAST_BRACKET = re.compile(r"[{}\[\]][^{}\[\]]*\Z")
+
+
+def _argument_opens(text: str, lo: int, hi: int) -> bool:
+    """``_ARGUMENT_OPENS.search(text[lo:hi])``, read back from ``hi`` only as far as
+    the last bracket or brace: it is a brace, and before it, past blanks, a ``(`` or
+    a ``,`` (a minified line's prefix up to a hit is the line up to there)."""
+    step = 64
+    while True:
+        a = max(lo, hi - step)
+        m = _LAST_BRACKET.search(text, a, hi)
+        if m is not None or a == lo:
+            break
+        step *= 4
+    if m is None or text[m.start()] != "{":
+        return False
+    j = m.start() - 1
+    while j >= lo and text[j].isspace():
+        j -= 1
+    return j >= lo and text[j] in "(,"
+
+
 def _argument_opener(doc: Document, hit: Hit) -> int | None:
     """The line that opens the object literal the hit is a member of, when that object
     (or the one a ``params: {`` of it stands in) is a call's argument; else None."""
-    prefix = doc.text[doc.line_start(hit.line) : hit.start]
-    if _nesting(prefix) > 0:  # opened on the hit's own line: ``load({'mzdm': nation})``
-        return hit.line if _ARGUMENT_OPENS.search(prefix) else None
+    if _nesting_before(doc, hit) > 0:  # opened on its own line: ``load({'mzdm': nation})``
+        opens = _argument_opens(doc.text, doc.line_start(hit.line), hit.start)
+        return hit.line if opens else None
     i = hit.line
     for _ in range(2):  # (the object, or the one a ``params: {`` of it stands in)
         found = _opener_above(doc, i, hit.line - COLLECTION_REACH)
@@ -3716,6 +3753,8 @@ class SharedWork:
         # line -> each of _head_facts true of one of the other lines of its record, bits
         self.around: dict[int, int] = {}
         self.terms: dict[int, _TermKey] = {}  # id of a term -> _term_key
+        # line -> the place of the last hit on it asked about, and _nesting up to there
+        self.nesting: dict[int, tuple[int, int]] = {}
         self.glosses: bool | None = None  # does the text hold a gloss's word
         self.definitions = False  # ... "def" or "function"
         self.key_words = False  # ... a word of _WORD_KEY's key

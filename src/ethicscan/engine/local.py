@@ -7,7 +7,6 @@ import contextlib
 import ctypes
 import itertools
 import mmap
-import multiprocessing
 import os
 import queue
 import signal
@@ -15,9 +14,8 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import replace
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from ethicscan import interrupt
 from ethicscan.extract.units import Limits
@@ -35,6 +33,10 @@ from ethicscan.pipeline import (
 )
 from ethicscan.sources.fs import FileJob, FolderFiles
 from ethicscan.sources.interface import Unit
+
+if TYPE_CHECKING:  # (multiprocessing and concurrent.futures are imported for a pool only:
+    # a scan in one process does without them, some 18 ms of a command's start)
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 POOL_MIN_FILES = 16  # below this a pool costs more than it saves
 
@@ -511,6 +513,9 @@ def run(
     )
     pace = Pace()
     batches = _batches(itertools.chain(first, it), limits, even, pace)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context()
     state, room = _shared_ints(context, 2), ROOM * heavy_turns(workers)  # (InTurns)
     claims = Claims(context.Condition(), state, room)
@@ -571,6 +576,8 @@ def _in_order(
     workers read the walk's next batches meanwhile; once the walk has none left, as
     many as there are workers free of them), or, when nothing is running, to be read
     alone."""
+    from concurrent.futures import FIRST_COMPLETED, wait
+
     window = 2 * workers
     slots: deque[tuple[list[Item], Future[list[Answer]]]] = deque()
     running: set[Future[Any]] = set()
@@ -690,7 +697,7 @@ def _in_order(
         feed()
 
 
-Parked = tuple[Future[Any], int, Job, int, int]  # (batch, index, unit, need, size)
+Parked: TypeAlias = "tuple[Future[Any], int, Job, int, int]"  # (batch, index, unit, need, size)
 
 
 def _largest(parked: Parked) -> tuple[int, int]:

@@ -5,15 +5,11 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from importlib import import_module
+from typing import Any
 
 from ethicscan.model import ScanResult
-from ethicscan.report import csv as csv_report
-from ethicscan.report import github as github_report
-from ethicscan.report import html as html_report
 from ethicscan.report import json as json_report
-from ethicscan.report import jsonl as jsonl_report
-from ethicscan.report import sarif as sarif_report
-from ethicscan.report import table as table_report
 from ethicscan.rules.catalogue import Catalogue
 
 
@@ -36,15 +32,22 @@ class Style:
     catalogue: Catalogue | None = None  # the rules SARIF lists (default: the built-in ones)
 
 
+def _module(name: str) -> Any:
+    """The reporter module ``name``, imported when its format is first asked for: a
+    scan imports only the one it writes (the table's and the HTML's import rich and
+    html, SARIF's importlib.metadata: some 40 ms of a command's start)."""
+    return import_module(f"ethicscan.report.{name}")
+
+
 # One reporter per output format.
 REPORTERS: dict[OutputFormat, Callable[[ScanResult, Style], str]] = {
-    OutputFormat.TABLE: lambda r, s: table_report.render(r, width=s.width, color=s.color),
+    OutputFormat.TABLE: lambda r, s: _module("table").render(r, width=s.width, color=s.color),
     OutputFormat.JSON: lambda r, _s: json_report.render(r),
-    OutputFormat.JSONL: lambda r, _s: jsonl_report.render(r),
-    OutputFormat.CSV: lambda r, _s: csv_report.render(r),
-    OutputFormat.SARIF: lambda r, s: sarif_report.render(r, s.catalogue),
-    OutputFormat.GITHUB: lambda r, _s: github_report.render(r),
-    OutputFormat.HTML: lambda r, _s: html_report.render(r),
+    OutputFormat.JSONL: lambda r, _s: _module("jsonl").render(r),
+    OutputFormat.CSV: lambda r, _s: _module("csv").render(r),
+    OutputFormat.SARIF: lambda r, s: _module("sarif").render(r, s.catalogue),
+    OutputFormat.GITHUB: lambda r, _s: _module("github").render(r),
+    OutputFormat.HTML: lambda r, _s: _module("html").render(r),
 }
 
 

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from ethicscan.kinds import TargetKind
 from ethicscan.locations import file_path, inner_path, target_kinds
 from ethicscan.model import Finding, Location, ScanResult, path_text
-from ethicscan.report.table import safe_text
+from ethicscan.report.safe import safe_text
 
 COLUMNS = (
     "severity",

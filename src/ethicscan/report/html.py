@@ -20,7 +20,7 @@ from html import escape
 
 from ethicscan.locations import table_extent
 from ethicscan.model import Capability, Commit, Finding, ScanResult, Severity, Trait
-from ethicscan.report.table import safe_text
+from ethicscan.report.safe import safe_text
 from ethicscan.report.timeline import timeline, when_of
 
 CSS = """

@@ -13,6 +13,7 @@ from rich.text import Text
 from ethicscan.kinds import TargetKind
 from ethicscan.locations import file_path, inner_path, is_text_line, table_extent, target_kinds
 from ethicscan.model import Location, ScanResult, Severity
+from ethicscan.report.safe import safe_text
 from ethicscan.report.timeline import timeline
 
 STYLE = {
@@ -22,11 +23,6 @@ STYLE = {
     Severity.LOW: "cyan",
     Severity.INFO: "dim",
 }
-
-
-def safe_text(s: str) -> str:
-    """Scanned text never reaches the terminal raw: control characters are shown escaped."""
-    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in s)
 
 
 def place_of(loc: Location, kinds: dict[str, TargetKind]) -> str:

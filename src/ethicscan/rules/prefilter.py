@@ -445,13 +445,27 @@ class Prefilter:
             m.end == at and reason(m.key.payload) for m in standing_terms(self._terms.find(text))
         )
 
-    def candidates(self, text: str, utf8: bytes | None = None) -> list[tuple[int, str]] | None:
+    def candidates(
+        self, text: str, utf8: bytes | None = None, dense: int = 0
+    ) -> list[tuple[int, str]] | None:
         """``(end, key)``, ``end`` in characters, wherever a term or look-alike may end
         (ASCII keys at an identifier start, CJK keys anywhere): the matcher's own
         candidates, so that it never walks the text.  None when off.  ``utf8``: the
-        text's own bytes, ``text.encode("utf-8", "surrogatepass")``, if at hand."""
+        text's own bytes, ``text.encode("utf-8", "surrogatepass")``, if at hand.
+        ``dense``: the scan stops once it has found that many, and gives those (when
+        there are ``dense`` or more, they may not be all: ask again without it)."""
         dbs = self._mine()
-        return _ends(dbs[3], text, self.key_of, utf8) if dbs else None
+        if not dbs:
+            return None
+        if not dense or dbs[3] is None:
+            return _ends(dbs[3], text, self.key_of, utf8)
+        data = text.encode("utf-8", "surrogatepass") if utf8 is None else utf8
+        state = _Distinct(self.key_of, dense)
+        with contextlib.suppress(self._stop):
+            dbs[3].scan(data, match_event_handler=_distinct, context=state)
+        if len(state.seen) >= dense:
+            return sorted(state.seen)  # (byte ends: enough to count them)
+        return _chars(data, text, sorted(state.seen))
 
     def context_candidates(
         self, text: str, utf8: bytes | None = None
@@ -469,7 +483,11 @@ def _ends(
     data = text.encode("utf-8", "surrogatepass") if utf8 is None else utf8
     hits: list[tuple[int, int]] = []
     db.scan(data, match_event_handler=_collect_id, context=hits)
-    pairs = sorted({(end, key_of[pid]) for end, pid in hits})
+    return _chars(data, text, sorted({(end, key_of[pid]) for end, pid in hits}))
+
+
+def _chars(data: bytes, text: str, pairs: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """``pairs`` of (byte end in ``data``, key) as (character end in ``text``, key)."""
     if len(data) == len(text):
         return pairs
     # Byte ends to character ends (every candidate ends on a character boundary).
@@ -543,6 +561,22 @@ def _clone(hyperscan: Any, db: Any) -> Any:
 
 def _collect_id(pid: int, _start: int, end: int, _flags: int, hits: list[tuple[int, int]]) -> None:
     hits.append((end, pid))
+
+
+class _Distinct:
+    """A scan's distinct candidates, (byte end, key), up to ``most``."""
+
+    __slots__ = ("key_of", "most", "seen")
+
+    def __init__(self, key_of: list[str], most: int) -> None:
+        self.key_of = key_of
+        self.most = most
+        self.seen: set[tuple[int, str]] = set()
+
+
+def _distinct(pid: int, _start: int, end: int, _flags: int, st: _Distinct) -> bool:
+    st.seen.add((end, st.key_of[pid]))
+    return len(st.seen) >= st.most  # stop: enough are found
 
 
 CONFIRM_FEW = 32  # reasons confirmed one by one in any text; then one per 4 KB more
