@@ -617,6 +617,49 @@ def test_strings_equal_the_reference_pass(seed: int, monkeypatch: pytest.MonkeyP
     assert got_cut == want_cut
 
 
+_U16_UNITS = [
+    *"ABCxyz_ 09,.\t",  # ASCII units: letters and other printable ones
+    "\u4e00",
+    "\u6c11",
+    "\u65cf",
+    "\u9fff",
+    "\u4e41",
+    "\u7e7e",  # CJK, some ASCII-like
+    "\u3000",
+    "\u3041",
+    "\u30a2",
+    "\u3040",
+    "\u3097",  # U+3040, U+3097: unassigned
+    "\u8c01",
+    "\u9f0f",
+    "\u3020",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from(_U16_UNITS), min_size=2, max_size=12).map("".join),
+        max_size=20,
+    )
+)
+def test_utf16_runs_are_judged_together_as_one_by_one(runs: list[str]) -> None:
+    """The NUL-ended UTF-16 runs of a stretch are judged text or not decoded and
+    checked together, as each is alone: with CJK or without, with an unassigned
+    character among them (checked one by one) or not."""
+    from ethicscan.extract import strings as fast
+
+    data = b"\x01"
+    starts, ends = [], []
+    for run in runs:
+        starts.append(len(data))
+        data += run.encode("utf-16-le")
+        ends.append(len(data))
+        data += b"\x00\x00\x07"
+    want = [fast._utf16_text(data[s:e]) for s, e in zip(starts, ends, strict=True)]
+    assert fast._utf16_texts(data, starts, ends) == want
+
+
 def test_a_binarys_strings_join_as_the_same_segments_would() -> None:
     """A binary's strings kept as texts and offsets (StringRuns) join into the same
     text, lines and segments as a tuple of the same segments; a segment with a line

@@ -622,13 +622,26 @@ def _utf16_ended(data: bytes) -> list[Span]:
     for i in range(0, n, REV_STEP):
         j = min(n, i + REV_STEP)
         rev[n - j : n - i] = data[i:j].translate(_T16)[::-1]
-    ended: list[Span] = []
-    for m in _between_zeros(_U16_ENDED, rev, 0, 3):
-        s, e = n - m.end(), n - m.start() - 2  # the string, without its NUL
-        if _utf16_text(data[s:e]):
-            ended.append((s, e, "utf-16-le"))
-    ended.reverse()
-    return ended
+    # each run's span in rev, the last run of the data first
+    spans = list(map(_SPAN, _between_zeros(_U16_ENDED, rev, 0, 3)))
+    del rev
+    if not spans:
+        return []
+    spans.reverse()
+    # the string, without its NUL: from n - end to n - start - 2
+    firsts = list(map(operator.sub, itertools.repeat(n), map(_SECOND, spans)))
+    lasts = list(map(operator.sub, itertools.repeat(n - 2), map(_FIRST, spans)))
+    kept = _utf16_texts(data, firsts, lasts)
+    return list(
+        itertools.compress(
+            zip(firsts, lasts, itertools.repeat(_UTF16_NAME, len(firsts)), strict=True), kept
+        )
+    )
+
+
+_SPAN = operator.methodcaller("span")
+_FIRST = operator.itemgetter(0)
+_SECOND = operator.itemgetter(1)
 
 
 def _utf16(data: bytes, classes: bytes, ended: list[Span]) -> list[Span]:
@@ -691,6 +704,30 @@ _utf16_decode = codecs.utf_16_le_decode
 
 def _u16_text(raw: bytes) -> str:
     return _utf16_decode(raw, "replace", True)[0]
+
+
+def _utf16_texts(data: bytes, starts: list[int], ends: list[int]) -> list[bool]:
+    """``_utf16_text`` of each run ``data[starts[i]:ends[i]]`` of :data:`_U16_ENDED`'s
+    units, the work per run done by built-ins: the runs are decoded joined by line
+    breaks (no unit of such a run is a line break or a surrogate, so each decodes as it
+    does alone, and none is replaced), and a check that no run fails is asked of the
+    joined text once."""
+    if not starts:
+        return []
+    raws = map(data.__getitem__, map(slice, starts, ends))
+    joined = _utf16_decode(b"\n\x00".join(raws), "replace", True)[0]
+    if _unclean_bmp().search(joined) is not None:
+        return [_utf16_text(data[s:e]) for s, e in zip(starts, ends, strict=True)]
+    texts = joined.split("\n")
+    cjk = list(map(len, map(_CJK.findall, texts)))
+    if not any(cjk):
+        return list(map(bool, map(_LETTERS.search, texts)))
+    like = map(len, map(_ASCII_LIKE.findall, texts))
+    # (a run without CJK is text when it holds MIN_ASCII letters in a row)
+    return [
+        2 * a <= c if c else _LETTERS.search(t) is not None
+        for t, c, a in zip(texts, cjk, like, strict=True)
+    ]
 
 
 def _utf16_text(raw: bytes) -> bool:
