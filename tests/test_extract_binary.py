@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import io
 import random
+import re
 import shutil
 import struct
 import subprocess
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -591,7 +593,7 @@ def _strings_blob(rng: random.Random, size: int) -> bytes:
     return bytes(out)
 
 
-@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("seed", range(24))
 def test_strings_equal_the_reference_pass(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """The vectorised strings pass finds the same strings at the same offsets, and is
     cut by its caps at the same string, as the first, byte-at-a-time one."""
@@ -611,6 +613,8 @@ def test_strings_equal_the_reference_pass(seed: int, monkeypatch: pytest.MonkeyP
         monkeypatch.setattr(fast, "BATCH", 1 + seed // 4)
     if seed % 3 == 1:  # the ASCII pass's pieces cut at nearly every byte that is not text
         monkeypatch.setattr(fast, "PIECE", 1 + seed // 3)
+    if seed % 4 == 2:  # the UTF-16 ASCII search started again near each run of letters
+        monkeypatch.setattr(fast, "LETTERS_GAP", seed // 4)
     got, got_cut = fast.strings(data, skip)
     want, want_cut = strings_reference.strings(data, skip)
     assert [(s.text, s.offset) for s in got] == [(s.text, s.offset) for s in want]
@@ -658,6 +662,33 @@ def test_utf16_runs_are_judged_together_as_one_by_one(runs: list[str]) -> None:
         data += b"\x00\x00\x07"
     want = [fast._utf16_text(data[s:e]) for s, e in zip(starts, ends, strict=True)]
     assert fast._utf16_texts(data, starts, ends) == want
+
+
+@pytest.mark.parametrize("gap", [0, 3, 4096])
+def test_utf16_ascii_runs_near_letters_are_those_of_the_whole_search(
+    gap: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Searched only near units of letters, the UTF-16 ASCII pass finds, among the
+    runs that hold such units, the same runs at the same places as searched whole."""
+    from ethicscan.extract import strings as fast
+
+    monkeypatch.setattr(fast, "LETTERS_GAP", gap)
+    rng = random.Random(gap)
+    for _ in range(200):
+        classes = bytes(rng.choice(b"ZZZWWA.") for _ in range(rng.randint(0, 400)))
+        if rng.random() < 0.3:
+            classes += bytes(300) + classes  # (a long run of NUL classes is skipped)
+        classes = classes.replace(b"\x00", b"Z")
+
+        whole = _lettered(classes, fast._between_zeros(fast._U16_ASCII, classes, 1, 1))
+        assert _lettered(classes, fast._u16_ascii_near_letters(classes)) == whole
+
+
+def _lettered(classes: bytes, matches: Iterator[re.Match[bytes]]) -> list[tuple[int, int]]:
+    from ethicscan.extract.strings import _LETTER_UNITS
+
+    spans = [m.span() for m in matches]
+    return [(s, e) for s, e in spans if _LETTER_UNITS in classes[max(0, s - 1) : e]]
 
 
 def test_a_binarys_strings_join_as_the_same_segments_would() -> None:

@@ -599,13 +599,12 @@ _NOT_ZERO = re.compile(rb"[^Z]")
 
 
 def _between_zeros(
-    pattern: re.Pattern[bytes], buf: bytes | bytearray, tail: int, head: int
+    pattern: re.Pattern[bytes], buf: bytes | bytearray, tail: int, head: int, start: int = 0
 ) -> Iterator[re.Match[bytes]]:
-    """``pattern.finditer(buf)``, for a pattern that holds no four NUL classes in a row
-    but may end ``tail`` of them into a run and start ``head`` before its end: searched
-    only between long runs of NULs (through a run of zeros, the search would try each
-    of its bytes)."""
-    start = 0
+    """``pattern.finditer(buf, start)``, for a pattern that holds no four NUL classes in
+    a row but may end ``tail`` of them into a run and start ``head`` before its end:
+    searched only between long runs of NULs (through a run of zeros, the search would
+    try each of its bytes)."""
     while (run := buf.find(_LONG_ZEROS, start)) >= 0:
         after = _NOT_ZERO.search(buf, run)
         yield from pattern.finditer(buf, start, run + tail)
@@ -650,7 +649,7 @@ def _utf16(data: bytes, classes: bytes, ended: list[Span]) -> list[Span]:
     out: list[Span] = []
     i = 0
     text_classes = _TEXT_CLASSES
-    for m in _between_zeros(_U16_ASCII, classes, 1, 1):
+    for m in _u16_ascii_near_letters(classes):
         s, e = m.span()
         if s > 0 and classes[s - 1] in text_classes:
             s -= 1
@@ -668,6 +667,40 @@ def _utf16(data: bytes, classes: bytes, ended: list[Span]) -> list[Span]:
         out.append((s, e, "utf-16-le"))
     out.extend(ended[i:])
     return out
+
+
+# MIN_ASCII units of a letter (or underscore) each, in classes: what _LETTERS16 finds
+_LETTER_UNITS = b"WZ" * MIN_ASCII
+LETTERS_GAP = 4096  # bytes to the next such units past which the search starts again
+
+
+def _u16_ascii_near_letters(classes: bytes) -> Iterator[re.Match[bytes]]:
+    """The matches of :data:`_U16_ASCII` in ``classes``, in order, that
+    ``finditer`` gives there, leaving out some that hold no MIN_ASCII letter units in
+    a row (:data:`_LETTER_UNITS`), which :func:`_utf16` would leave out: the search
+    starts only near each place such units stand (machine code has many runs of
+    printable bytes and NULs, few of letters).
+
+    No match holds two NUL classes in a row (they alternate with text classes), so no
+    match runs across the second of the last two before such a place: searched from
+    there, the matches are those of the whole search.  The matches before it, after
+    the last match searched, hold no such units, nor do those that start after the
+    place and before the next one."""
+    reach = 0  # where the last match searched ends
+    at = classes.find(_LETTER_UNITS)
+    while at >= 0:
+        zz = classes.rfind(b"ZZ", reach, at)
+        for m in _between_zeros(_U16_ASCII, classes, 1, 1, zz + 1 if zz >= 0 else reach):
+            yield m
+            reach = m.end()
+            if reach > at:
+                at = classes.find(_LETTER_UNITS, reach)
+                if at < 0:
+                    return
+                if at - reach > LETTERS_GAP:
+                    break  # far: searched again from near it
+        else:
+            return
 
 
 _LETTERS = re.compile(f"[A-Za-z_]{{{MIN_ASCII}}}")
