@@ -169,6 +169,36 @@ def test_dex_reads_declarations() -> None:
     assert ("String skinColor;", "com.acme.face.FaceAttr.skinColor") in lines
 
 
+def test_a_dex_file_is_read_with_the_collector_paused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cycle collector does not run while a DEX file's tables and segments are
+    made (they hold no cycle), and runs again after, whether it was read or not."""
+    import gc
+
+    from ethicscan.extract import dex
+
+    seen: list[bool] = []
+    real = dex.dex_segments
+
+    def segments(d: dex.DexFile) -> object:
+        seen.append(gc.isenabled())
+        return real(d)
+
+    monkeypatch.setattr(dex, "dex_segments", segments)
+    assert gc.isenabled()
+    data = build_dex(FACE_DEX)
+    assert extract_dex(data, "classes.dex").segments
+    assert seen == [False] and gc.isenabled()
+    with pytest.raises(ExtractError):
+        extract_dex(data[:200], "classes.dex")  # tables past the end of the file
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        extract_dex(data, "classes.dex")
+        assert not gc.isenabled()  # (left as it was found)
+    finally:
+        gc.enable()
+
+
 def test_lookalike_dex_has_no_findings(tmp_path: Path) -> None:
     (tmp_path / "classes.dex").write_bytes(build_dex(LOOK_DEX, ["race condition in trace"]))
     result = _scan(tmp_path)
