@@ -721,6 +721,37 @@ def _lettered(classes: bytes, matches: Iterator[re.Match[bytes]]) -> list[tuple[
     return [(s, e) for s, e in spans if _LETTER_UNITS in classes[max(0, s - 1) : e]]
 
 
+_UTF8_PIECES = [
+    "民族".encode(),
+    "肤色".encode(),
+    "维族告警: %d".encode(),
+    "é".encode(),
+    "\U0001f600".encode(),  # astral
+    "\u200b".encode(),  # a format character: not clean
+    b"\xe0\x80\x80",  # overlong
+    b"\xed\xa0\x80",  # a surrogate
+    b"\xf4\x90\x80\x80",  # past U+10FFFF
+    b"\xc0\x80",
+    b"\x80",
+    b"\xe4\xb8",  # cut short
+    b"race ",
+    b"\x00",
+    b"\n",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_UTF8_PIECES), max_size=40).map(b"".join))
+def test_utf8_runs_decoded_joined_are_those_of_the_reference(data: bytes) -> None:
+    """UTF-8 runs decoded joined (then split where one is not clean) give the strings
+    each run decoded alone gives: with bytes no decoder takes among them too."""
+    import strings_reference
+    from ethicscan.extract import strings as fast
+
+    want = [(s.text, s.offset) for s in strings_reference.strings(data)[0]]
+    assert [(s.text, s.offset) for s in fast.strings(data)[0]] == want
+
+
 def test_a_binarys_strings_join_as_the_same_segments_would() -> None:
     """A binary's strings kept as texts and offsets (StringRuns) join into the same
     text, lines and segments as a tuple of the same segments; a segment with a line

@@ -385,11 +385,8 @@ class _Spans:
         self.kinds.append(kind)
 
     def __getitem__(self, i: slice) -> list[Span]:
-        encs = _ENCODINGS
-        return [
-            (s, e, encs[k])
-            for s, e, k in zip(self.starts[i], self.ends[i], self.kinds[i], strict=True)
-        ]
+        encs = map(_ENCODINGS.__getitem__, self.kinds[i])
+        return list(zip(self.starts[i], self.ends[i], encs, strict=True))
 
     def merged(self, u16: list[Span]) -> _Spans:
         """These UTF-8 spans (in order of start, none overlapping) and the UTF-16 spans
@@ -438,6 +435,12 @@ def _merged(first: list[Span], second: list[Span], reach: int) -> tuple[list[Spa
     Each list is in that order and holds no overlapping spans, so only where a span of
     ``second`` falls among those of ``first`` is anything decided one at a time: the
     spans of ``first`` between two of ``second`` are kept together."""
+    if not first and second:
+        # (the UTF-8 and UTF-16 strings between two ASCII ones, a Chinese dictionary's
+        # hundreds of thousands: when none overlaps the one before, each is kept)
+        ends = list(map(_SECOND, second))
+        if second[0][0] >= reach and all(map(operator.le, ends, map(_FIRST, second[1:]))):
+            return list(second), ends[-1]
     out: list[Span] = []
     i = 0
     first_starts = [sp[0] for sp in first] if second else []
@@ -489,13 +492,14 @@ def _utf8(data: bytes, classes: bytes) -> _Spans:
     wide = _Spans()
     unclean = _unclean_bmp()
     for starts, ends in _runs(_UTF8, _UTF8_SPLIT, classes):
-        texts = list(
-            map(bytes.decode, map(data.__getitem__, map(slice, starts, ends)), _UTF8_NAME, _REPLACE)
-        )
-        # (a line break is neither unclean nor astral: all are clean when the joined are)
-        joined = "\n".join(texts)
+        # Decoded joined by line breaks, as each decodes alone: a run holds no line break
+        # and ends with a whole sequence (a lead byte and its continuation bytes), so no
+        # replacement reaches past its end.  (A line break is neither unclean nor astral:
+        # all are clean when the joined text is.)
+        raws = map(data.__getitem__, map(slice, starts, ends))
+        joined = b"\n".join(raws).decode("utf-8", "replace")
         if unclean.search(joined) is not None or _ASTRAL.search(joined) is not None:
-            kept = list(map(_clean, texts))
+            kept = list(map(_clean, joined.split("\n")))
             starts = list(itertools.compress(starts, kept))
             ends = list(itertools.compress(ends, kept))
         wide.starts.extend(starts)
