@@ -192,11 +192,15 @@ def _string_runs(data: bytes, skipset: set[str]) -> Runs:
         else:
             offs = list(firsts)
         raws = list(map(data.__getitem__, map(slice, offs, ends)))
-        # ASCII strings decode as UTF-8 the same; UTF-16 ones (few) are decoded apart
-        texts = list(map(bytes.decode, raws, _UTF8_NAME, _REPLACE))
         if "utf-16-le" in encs:
+            # ASCII strings decode as UTF-8 the same; UTF-16 ones (few) are decoded apart
+            texts = list(map(bytes.decode, raws, _UTF8_NAME, _REPLACE))
             for i in itertools.compress(itertools.count(), map(_UTF16_NAME.__eq__, encs)):
                 texts[i] = _u16_text(raws[i])
+        else:
+            # ASCII and UTF-8 strings hold no line break, and a UTF-8 one ends with a whole
+            # sequence: decoded joined, each is what it is decoded alone (see _utf8)
+            texts = b"\n".join(raws).decode("utf-8", "replace").split("\n")
         del raws
         if texts and max(map(len, texts)) > MAX_STRING:
             texts, offs = _cut(texts, offs, spans)
