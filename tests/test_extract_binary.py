@@ -98,6 +98,31 @@ def test_class_reads_like_java() -> None:
 
 
 @pytest.mark.skipif(JAVAC is None, reason="no javac")
+def test_only_bytecode_that_can_load_a_constant_is_walked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A method's bytecode is walked for its ldc constants only when it holds an ldc or
+    ldc_w byte and the class has a String constant: the same lines either way."""
+    from ethicscan.extract import javaclass
+
+    want = [
+        (s.text, s.offset, s.member) for s in extract_class(FACE_CLASS.read_bytes(), "F").segments
+    ]
+    walked: list[bytes] = []
+    real = javaclass._ldc_indexes
+
+    def walk(code: bytes) -> list[int]:
+        walked.append(code)
+        return real(code)
+
+    monkeypatch.setattr(javaclass, "_ldc_indexes", walk)
+    cf = javaclass.ClassFile(FACE_CLASS.read_bytes())
+    assert walked and all(b"\x12" in c or b"\x13" in c for c in walked)
+    assert len(walked) < len(cf.methods)  # (the constructor loads no constant)
+    got = [
+        (s.text, s.offset, s.member) for s in extract_class(FACE_CLASS.read_bytes(), "F").segments
+    ]
+    assert got == want and any(s.startswith('"') for s, _o, _m in got)
+
+
 def test_javac_output_matches_the_committed_class_files(tmp_path: Path) -> None:
     sources = [str(p) for p in sorted(JAVA.rglob("*.java"))]
     subprocess.run(

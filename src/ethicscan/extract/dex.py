@@ -23,7 +23,7 @@ import struct
 from collections import defaultdict
 
 from ethicscan.extract.common import Once, label
-from ethicscan.extract.javaclass import ACCESS, Lines, _literal, java_type, mutf8
+from ethicscan.extract.javaclass import Lines, _literal, _modifiers, java_type, mutf8
 from ethicscan.extract.units import Extracted, ExtractError, Segment
 from ethicscan.kinds import TextKind
 from ethicscan.model import SkipReason
@@ -224,7 +224,7 @@ def dex_segments(dex: DexFile) -> Lines:
         pkg, _, simple = full.rpartition(".")
         row = defined.get(cls)
         if row is not None:
-            access = "".join(w + " " for bit, w in ACCESS if row[1] & bit)
+            access = _modifiers(row[1])
             kind = "interface" if row[1] & 0x200 else "class"
             head = f"{access}{kind} {once(simple.replace('$', '.'))}"
             if row[2] != NO_INDEX and dex.class_name(row[2]) != "java.lang.Object":
