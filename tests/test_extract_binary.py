@@ -7,6 +7,7 @@ compiled from those sources; none classifies anything."""
 from __future__ import annotations
 
 import io
+import itertools
 import random
 import re
 import shutil
@@ -796,6 +797,21 @@ def test_a_binarys_strings_join_as_the_same_segments_would() -> None:
     broken = (Segment("a\r\nb"), Segment("c"), Segment("d\re"))
     unit = TextUnit.joined("x", Extracted(broken))
     assert (unit.text, unit.starts) == ("a\nb\nc\nd\ne", (0, 2, 3))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="ab \r\n\u2028"), max_size=8))
+def test_segments_join_into_the_lines_each_one_gives(texts: list[str]) -> None:
+    """Segments with no line break join in one step as line by line: a line each; with
+    line breaks (\\r, \\r\\n, \\n), each starts where the breaks before it say."""
+    from ethicscan.extract.units import Segment, TextUnit
+
+    segs = tuple(Segment(t) for t in texts)
+    unit = TextUnit.joined("x", Extracted(segs))
+    pieces = [t.replace("\r\n", "\n").replace("\r", "\n") for t in texts]
+    starts = list(itertools.accumulate((p.count("\n") + 1 for p in pieces), initial=0))
+    assert (unit.text, tuple(unit.starts)) == ("\n".join(pieces), tuple(starts[:-1]))
+    assert isinstance(unit.starts, tuple) and unit.segments == segs
 
 
 def test_modified_utf8_of_ascii_is_the_same_as_the_general_reading() -> None:

@@ -198,6 +198,10 @@ class TextUnit:
         else:
             segs = tuple(segs)
             texts = [seg.text for seg in segs]
+            text = "\n".join(texts)
+            if "\r" not in text and text.count("\n") == len(texts) - 1:
+                # no segment holds a line break (a class's or DEX file's lines): one each
+                return TextUnit(path, text, extracted.kind, tuple(range(len(texts))), segs)
         parts: list[str] = []
         starts: list[int] = []
         line = 0
