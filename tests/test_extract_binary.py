@@ -7,11 +7,14 @@ compiled from those sources; none classifies anything."""
 from __future__ import annotations
 
 import io
+import itertools
 import random
+import re
 import shutil
 import struct
 import subprocess
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -96,6 +99,31 @@ def test_class_reads_like_java() -> None:
 
 
 @pytest.mark.skipif(JAVAC is None, reason="no javac")
+def test_only_bytecode_that_can_load_a_constant_is_walked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A method's bytecode is walked for its ldc constants only when it holds an ldc or
+    ldc_w byte and the class has a String constant: the same lines either way."""
+    from ethicscan.extract import javaclass
+
+    want = [
+        (s.text, s.offset, s.member) for s in extract_class(FACE_CLASS.read_bytes(), "F").segments
+    ]
+    walked: list[bytes] = []
+    real = javaclass._ldc_indexes
+
+    def walk(code: bytes) -> list[int]:
+        walked.append(code)
+        return real(code)
+
+    monkeypatch.setattr(javaclass, "_ldc_indexes", walk)
+    cf = javaclass.ClassFile(FACE_CLASS.read_bytes())
+    assert walked and all(b"\x12" in c or b"\x13" in c for c in walked)
+    assert len(walked) < len(cf.methods)  # (the constructor loads no constant)
+    got = [
+        (s.text, s.offset, s.member) for s in extract_class(FACE_CLASS.read_bytes(), "F").segments
+    ]
+    assert got == want and any(s.startswith('"') for s, _o, _m in got)
+
+
 def test_javac_output_matches_the_committed_class_files(tmp_path: Path) -> None:
     sources = [str(p) for p in sorted(JAVA.rglob("*.java"))]
     subprocess.run(
@@ -165,6 +193,36 @@ def test_dex_reads_declarations() -> None:
     assert ("public class FaceAttr", "com.acme.face.FaceAttr") in lines
     assert ("FaceAttr detectFace(byte[], int, int)", "com.acme.face.FaceAttr.detectFace") in lines
     assert ("String skinColor;", "com.acme.face.FaceAttr.skinColor") in lines
+
+
+def test_a_dex_file_is_read_with_the_collector_paused(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The cycle collector does not run while a DEX file's tables and segments are
+    made (they hold no cycle), and runs again after, whether it was read or not."""
+    import gc
+
+    from ethicscan.extract import dex
+
+    seen: list[bool] = []
+    real = dex.dex_segments
+
+    def segments(d: dex.DexFile) -> object:
+        seen.append(gc.isenabled())
+        return real(d)
+
+    monkeypatch.setattr(dex, "dex_segments", segments)
+    assert gc.isenabled()
+    data = build_dex(FACE_DEX)
+    assert extract_dex(data, "classes.dex").segments
+    assert seen == [False] and gc.isenabled()
+    with pytest.raises(ExtractError):
+        extract_dex(data[:200], "classes.dex")  # tables past the end of the file
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        extract_dex(data, "classes.dex")
+        assert not gc.isenabled()  # (left as it was found)
+    finally:
+        gc.enable()
 
 
 def test_lookalike_dex_has_no_findings(tmp_path: Path) -> None:
@@ -591,7 +649,7 @@ def _strings_blob(rng: random.Random, size: int) -> bytes:
     return bytes(out)
 
 
-@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("seed", range(24))
 def test_strings_equal_the_reference_pass(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
     """The vectorised strings pass finds the same strings at the same offsets, and is
     cut by its caps at the same string, as the first, byte-at-a-time one."""
@@ -611,10 +669,113 @@ def test_strings_equal_the_reference_pass(seed: int, monkeypatch: pytest.MonkeyP
         monkeypatch.setattr(fast, "BATCH", 1 + seed // 4)
     if seed % 3 == 1:  # the ASCII pass's pieces cut at nearly every byte that is not text
         monkeypatch.setattr(fast, "PIECE", 1 + seed // 3)
+    if seed % 4 == 2:  # the UTF-16 ASCII search started again near each run of letters
+        monkeypatch.setattr(fast, "LETTERS_GAP", seed // 4)
     got, got_cut = fast.strings(data, skip)
     want, want_cut = strings_reference.strings(data, skip)
     assert [(s.text, s.offset) for s in got] == [(s.text, s.offset) for s in want]
     assert got_cut == want_cut
+
+
+_U16_UNITS = [
+    *"ABCxyz_ 09,.\t",  # ASCII units: letters and other printable ones
+    "\u4e00",
+    "\u6c11",
+    "\u65cf",
+    "\u9fff",
+    "\u4e41",
+    "\u7e7e",  # CJK, some ASCII-like
+    "\u3000",
+    "\u3041",
+    "\u30a2",
+    "\u3040",
+    "\u3097",  # U+3040, U+3097: unassigned
+    "\u8c01",
+    "\u9f0f",
+    "\u3020",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from(_U16_UNITS), min_size=2, max_size=12).map("".join),
+        max_size=20,
+    )
+)
+def test_utf16_runs_are_judged_together_as_one_by_one(runs: list[str]) -> None:
+    """The NUL-ended UTF-16 runs of a stretch are judged text or not decoded and
+    checked together, as each is alone: with CJK or without, with an unassigned
+    character among them (checked one by one) or not."""
+    from ethicscan.extract import strings as fast
+
+    data = b"\x01"
+    starts, ends = [], []
+    for run in runs:
+        starts.append(len(data))
+        data += run.encode("utf-16-le")
+        ends.append(len(data))
+        data += b"\x00\x00\x07"
+    want = [fast._utf16_text(data[s:e]) for s, e in zip(starts, ends, strict=True)]
+    assert fast._utf16_texts(data, starts, ends) == want
+
+
+@pytest.mark.parametrize("gap", [0, 3, 4096])
+def test_utf16_ascii_runs_near_letters_are_those_of_the_whole_search(
+    gap: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Searched only near units of letters, the UTF-16 ASCII pass finds, among the
+    runs that hold such units, the same runs at the same places as searched whole."""
+    from ethicscan.extract import strings as fast
+
+    monkeypatch.setattr(fast, "LETTERS_GAP", gap)
+    rng = random.Random(gap)
+    for _ in range(200):
+        classes = bytes(rng.choice(b"ZZZWWA.") for _ in range(rng.randint(0, 400)))
+        if rng.random() < 0.3:
+            classes += bytes(300) + classes  # (a long run of NUL classes is skipped)
+        classes = classes.replace(b"\x00", b"Z")
+
+        whole = _lettered(classes, fast._between_zeros(fast._U16_ASCII, classes, 1, 1))
+        assert _lettered(classes, fast._u16_ascii_near_letters(classes)) == whole
+
+
+def _lettered(classes: bytes, matches: Iterator[re.Match[bytes]]) -> list[tuple[int, int]]:
+    from ethicscan.extract.strings import _LETTER_UNITS
+
+    spans = [m.span() for m in matches]
+    return [(s, e) for s, e in spans if _LETTER_UNITS in classes[max(0, s - 1) : e]]
+
+
+_UTF8_PIECES = [
+    "民族".encode(),
+    "肤色".encode(),
+    "维族告警: %d".encode(),
+    "é".encode(),
+    "\U0001f600".encode(),  # astral
+    "\u200b".encode(),  # a format character: not clean
+    b"\xe0\x80\x80",  # overlong
+    b"\xed\xa0\x80",  # a surrogate
+    b"\xf4\x90\x80\x80",  # past U+10FFFF
+    b"\xc0\x80",
+    b"\x80",
+    b"\xe4\xb8",  # cut short
+    b"race ",
+    b"\x00",
+    b"\n",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_UTF8_PIECES), max_size=40).map(b"".join))
+def test_utf8_runs_decoded_joined_are_those_of_the_reference(data: bytes) -> None:
+    """UTF-8 runs decoded joined (then split where one is not clean) give the strings
+    each run decoded alone gives: with bytes no decoder takes among them too."""
+    import strings_reference
+    from ethicscan.extract import strings as fast
+
+    want = [(s.text, s.offset) for s in strings_reference.strings(data)[0]]
+    assert [(s.text, s.offset) for s in fast.strings(data)[0]] == want
 
 
 def test_a_binarys_strings_join_as_the_same_segments_would() -> None:
@@ -636,6 +797,21 @@ def test_a_binarys_strings_join_as_the_same_segments_would() -> None:
     broken = (Segment("a\r\nb"), Segment("c"), Segment("d\re"))
     unit = TextUnit.joined("x", Extracted(broken))
     assert (unit.text, unit.starts) == ("a\nb\nc\nd\ne", (0, 2, 3))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="ab \r\n\u2028"), max_size=8))
+def test_segments_join_into_the_lines_each_one_gives(texts: list[str]) -> None:
+    """Segments with no line break join in one step as line by line: a line each; with
+    line breaks (\\r, \\r\\n, \\n), each starts where the breaks before it say."""
+    from ethicscan.extract.units import Segment, TextUnit
+
+    segs = tuple(Segment(t) for t in texts)
+    unit = TextUnit.joined("x", Extracted(segs))
+    pieces = [t.replace("\r\n", "\n").replace("\r", "\n") for t in texts]
+    starts = list(itertools.accumulate((p.count("\n") + 1 for p in pieces), initial=0))
+    assert (unit.text, tuple(unit.starts)) == ("\n".join(pieces), tuple(starts[:-1]))
+    assert isinstance(unit.starts, tuple) and unit.segments == segs
 
 
 def test_modified_utf8_of_ascii_is_the_same_as_the_general_reading() -> None:

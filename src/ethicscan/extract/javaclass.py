@@ -118,6 +118,9 @@ class ClassFile:
         self._names: dict[int, str] = {}  # Utf8 index -> dotted class name, made once
         self._pool(r, count)
         self.pool_size = count
+        # Which String constants a method loads is read from its bytecode only when the
+        # class has one (ldc also loads numbers and classes, which no line shows).
+        self._strings = _STRING in {tag for tag, _ in self.refs.values()}
         self.access = r.u2()
         self.name = self.class_name(r.u2())
         super_index = r.u2()
@@ -191,9 +194,11 @@ class ClassFile:
         for _ in range(r.u2()):
             attr = self.utf8.get(r.u2(), ("", 0))[0]
             body = r.take(r.u4())
-            if attr == "Code" and code and len(body) >= 8:
+            if attr == "Code" and code and len(body) >= 8 and self._strings:
                 n = int.from_bytes(body[4:8], "big")
-                loaded += _ldc_indexes(body[8 : 8 + n])
+                bytecode = body[8 : 8 + n]
+                if b"\x12" in bytecode or b"\x13" in bytecode:  # (else no ldc, no ldc_w)
+                    loaded += _ldc_indexes(bytecode)
             elif attr == "ConstantValue" and len(body) == 2:
                 loaded.append(int.from_bytes(body, "big"))
         return access, name, desc, loaded
@@ -269,7 +274,13 @@ def method_signature(desc: str) -> tuple[str, list[str]]:
 
 
 def _modifiers(access: int) -> str:
-    return "".join(word + " " for bit, word in ACCESS if access & bit)
+    got = _MODIFIERS.get(access)
+    if got is None:  # (a few values of 16 bits, written for every member)
+        got = _MODIFIERS[access] = "".join(word + " " for bit, word in ACCESS if access & bit)
+    return got
+
+
+_MODIFIERS: dict[int, str] = {}
 
 
 class Lines:

@@ -192,11 +192,15 @@ def _string_runs(data: bytes, skipset: set[str]) -> Runs:
         else:
             offs = list(firsts)
         raws = list(map(data.__getitem__, map(slice, offs, ends)))
-        # ASCII strings decode as UTF-8 the same; UTF-16 ones (few) are decoded apart
-        texts = list(map(bytes.decode, raws, _UTF8_NAME, _REPLACE))
         if "utf-16-le" in encs:
+            # ASCII strings decode as UTF-8 the same; UTF-16 ones (few) are decoded apart
+            texts = list(map(bytes.decode, raws, _UTF8_NAME, _REPLACE))
             for i in itertools.compress(itertools.count(), map(_UTF16_NAME.__eq__, encs)):
                 texts[i] = _u16_text(raws[i])
+        else:
+            # ASCII and UTF-8 strings hold no line break, and a UTF-8 one ends with a whole
+            # sequence: decoded joined, each is what it is decoded alone (see _utf8)
+            texts = b"\n".join(raws).decode("utf-8", "replace").split("\n")
         del raws
         if texts and max(map(len, texts)) > MAX_STRING:
             texts, offs = _cut(texts, offs, spans)
@@ -385,11 +389,8 @@ class _Spans:
         self.kinds.append(kind)
 
     def __getitem__(self, i: slice) -> list[Span]:
-        encs = _ENCODINGS
-        return [
-            (s, e, encs[k])
-            for s, e, k in zip(self.starts[i], self.ends[i], self.kinds[i], strict=True)
-        ]
+        encs = map(_ENCODINGS.__getitem__, self.kinds[i])
+        return list(zip(self.starts[i], self.ends[i], encs, strict=True))
 
     def merged(self, u16: list[Span]) -> _Spans:
         """These UTF-8 spans (in order of start, none overlapping) and the UTF-16 spans
@@ -438,6 +439,12 @@ def _merged(first: list[Span], second: list[Span], reach: int) -> tuple[list[Spa
     Each list is in that order and holds no overlapping spans, so only where a span of
     ``second`` falls among those of ``first`` is anything decided one at a time: the
     spans of ``first`` between two of ``second`` are kept together."""
+    if not first and second:
+        # (the UTF-8 and UTF-16 strings between two ASCII ones, a Chinese dictionary's
+        # hundreds of thousands: when none overlaps the one before, each is kept)
+        ends = list(map(_SECOND, second))
+        if second[0][0] >= reach and all(map(operator.le, ends, map(_FIRST, second[1:]))):
+            return list(second), ends[-1]
     out: list[Span] = []
     i = 0
     first_starts = [sp[0] for sp in first] if second else []
@@ -489,13 +496,14 @@ def _utf8(data: bytes, classes: bytes) -> _Spans:
     wide = _Spans()
     unclean = _unclean_bmp()
     for starts, ends in _runs(_UTF8, _UTF8_SPLIT, classes):
-        texts = list(
-            map(bytes.decode, map(data.__getitem__, map(slice, starts, ends)), _UTF8_NAME, _REPLACE)
-        )
-        # (a line break is neither unclean nor astral: all are clean when the joined are)
-        joined = "\n".join(texts)
+        # Decoded joined by line breaks, as each decodes alone: a run holds no line break
+        # and ends with a whole sequence (a lead byte and its continuation bytes), so no
+        # replacement reaches past its end.  (A line break is neither unclean nor astral:
+        # all are clean when the joined text is.)
+        raws = map(data.__getitem__, map(slice, starts, ends))
+        joined = b"\n".join(raws).decode("utf-8", "replace")
         if unclean.search(joined) is not None or _ASTRAL.search(joined) is not None:
-            kept = list(map(_clean, texts))
+            kept = list(map(_clean, joined.split("\n")))
             starts = list(itertools.compress(starts, kept))
             ends = list(itertools.compress(ends, kept))
         wide.starts.extend(starts)
@@ -599,13 +607,12 @@ _NOT_ZERO = re.compile(rb"[^Z]")
 
 
 def _between_zeros(
-    pattern: re.Pattern[bytes], buf: bytes | bytearray, tail: int, head: int
+    pattern: re.Pattern[bytes], buf: bytes | bytearray, tail: int, head: int, start: int = 0
 ) -> Iterator[re.Match[bytes]]:
-    """``pattern.finditer(buf)``, for a pattern that holds no four NUL classes in a row
-    but may end ``tail`` of them into a run and start ``head`` before its end: searched
-    only between long runs of NULs (through a run of zeros, the search would try each
-    of its bytes)."""
-    start = 0
+    """``pattern.finditer(buf, start)``, for a pattern that holds no four NUL classes in
+    a row but may end ``tail`` of them into a run and start ``head`` before its end:
+    searched only between long runs of NULs (through a run of zeros, the search would
+    try each of its bytes)."""
     while (run := buf.find(_LONG_ZEROS, start)) >= 0:
         after = _NOT_ZERO.search(buf, run)
         yield from pattern.finditer(buf, start, run + tail)
@@ -622,13 +629,26 @@ def _utf16_ended(data: bytes) -> list[Span]:
     for i in range(0, n, REV_STEP):
         j = min(n, i + REV_STEP)
         rev[n - j : n - i] = data[i:j].translate(_T16)[::-1]
-    ended: list[Span] = []
-    for m in _between_zeros(_U16_ENDED, rev, 0, 3):
-        s, e = n - m.end(), n - m.start() - 2  # the string, without its NUL
-        if _utf16_text(data[s:e]):
-            ended.append((s, e, "utf-16-le"))
-    ended.reverse()
-    return ended
+    # each run's span in rev, the last run of the data first
+    spans = list(map(_SPAN, _between_zeros(_U16_ENDED, rev, 0, 3)))
+    del rev
+    if not spans:
+        return []
+    spans.reverse()
+    # the string, without its NUL: from n - end to n - start - 2
+    firsts = list(map(operator.sub, itertools.repeat(n), map(_SECOND, spans)))
+    lasts = list(map(operator.sub, itertools.repeat(n - 2), map(_FIRST, spans)))
+    kept = _utf16_texts(data, firsts, lasts)
+    return list(
+        itertools.compress(
+            zip(firsts, lasts, itertools.repeat(_UTF16_NAME, len(firsts)), strict=True), kept
+        )
+    )
+
+
+_SPAN = operator.methodcaller("span")
+_FIRST = operator.itemgetter(0)
+_SECOND = operator.itemgetter(1)
 
 
 def _utf16(data: bytes, classes: bytes, ended: list[Span]) -> list[Span]:
@@ -637,7 +657,7 @@ def _utf16(data: bytes, classes: bytes, ended: list[Span]) -> list[Span]:
     out: list[Span] = []
     i = 0
     text_classes = _TEXT_CLASSES
-    for m in _between_zeros(_U16_ASCII, classes, 1, 1):
+    for m in _u16_ascii_near_letters(classes):
         s, e = m.span()
         if s > 0 and classes[s - 1] in text_classes:
             s -= 1
@@ -655,6 +675,40 @@ def _utf16(data: bytes, classes: bytes, ended: list[Span]) -> list[Span]:
         out.append((s, e, "utf-16-le"))
     out.extend(ended[i:])
     return out
+
+
+# MIN_ASCII units of a letter (or underscore) each, in classes: what _LETTERS16 finds
+_LETTER_UNITS = b"WZ" * MIN_ASCII
+LETTERS_GAP = 4096  # bytes to the next such units past which the search starts again
+
+
+def _u16_ascii_near_letters(classes: bytes) -> Iterator[re.Match[bytes]]:
+    """The matches of :data:`_U16_ASCII` in ``classes``, in order, that
+    ``finditer`` gives there, leaving out some that hold no MIN_ASCII letter units in
+    a row (:data:`_LETTER_UNITS`), which :func:`_utf16` would leave out: the search
+    starts only near each place such units stand (machine code has many runs of
+    printable bytes and NULs, few of letters).
+
+    No match holds two NUL classes in a row (they alternate with text classes), so no
+    match runs across the second of the last two before such a place: searched from
+    there, the matches are those of the whole search.  The matches before it, after
+    the last match searched, hold no such units, nor do those that start after the
+    place and before the next one."""
+    reach = 0  # where the last match searched ends
+    at = classes.find(_LETTER_UNITS)
+    while at >= 0:
+        zz = classes.rfind(b"ZZ", reach, at)
+        for m in _between_zeros(_U16_ASCII, classes, 1, 1, zz + 1 if zz >= 0 else reach):
+            yield m
+            reach = m.end()
+            if reach > at:
+                at = classes.find(_LETTER_UNITS, reach)
+                if at < 0:
+                    return
+                if at - reach > LETTERS_GAP:
+                    break  # far: searched again from near it
+        else:
+            return
 
 
 _LETTERS = re.compile(f"[A-Za-z_]{{{MIN_ASCII}}}")
@@ -691,6 +745,30 @@ _utf16_decode = codecs.utf_16_le_decode
 
 def _u16_text(raw: bytes) -> str:
     return _utf16_decode(raw, "replace", True)[0]
+
+
+def _utf16_texts(data: bytes, starts: list[int], ends: list[int]) -> list[bool]:
+    """``_utf16_text`` of each run ``data[starts[i]:ends[i]]`` of :data:`_U16_ENDED`'s
+    units, the work per run done by built-ins: the runs are decoded joined by line
+    breaks (no unit of such a run is a line break or a surrogate, so each decodes as it
+    does alone, and none is replaced), and a check that no run fails is asked of the
+    joined text once."""
+    if not starts:
+        return []
+    raws = map(data.__getitem__, map(slice, starts, ends))
+    joined = _utf16_decode(b"\n\x00".join(raws), "replace", True)[0]
+    if _unclean_bmp().search(joined) is not None:
+        return [_utf16_text(data[s:e]) for s, e in zip(starts, ends, strict=True)]
+    texts = joined.split("\n")
+    cjk = list(map(len, map(_CJK.findall, texts)))
+    if not any(cjk):
+        return list(map(bool, map(_LETTERS.search, texts)))
+    like = map(len, map(_ASCII_LIKE.findall, texts))
+    # (a run without CJK is text when it holds MIN_ASCII letters in a row)
+    return [
+        2 * a <= c if c else _LETTERS.search(t) is not None
+        for t, c, a in zip(texts, cjk, like, strict=True)
+    ]
 
 
 def _utf16_text(raw: bytes) -> bool:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import itertools
+import operator
 import os
 import shutil
 import tempfile
@@ -198,6 +200,18 @@ class TextUnit:
         else:
             segs = tuple(segs)
             texts = [seg.text for seg in segs]
+            text = "\n".join(texts)
+            if texts and "\r" not in text:
+                # each segment as it is (no line break to make Unix), joined once: one line
+                # each when none holds a break (a class's or DEX file's lines)
+                n = len(texts)
+                if text.count("\n") == n - 1:
+                    return TextUnit(path, text, extracted.kind, tuple(range(n)), segs)
+                breaks = map(str.count, texts, itertools.repeat("\n"))
+                lines = itertools.accumulate(map(operator.add, breaks, itertools.repeat(1)))
+                firsts = (0, *itertools.islice(lines, n - 1))
+                return TextUnit(path, text, extracted.kind, firsts, segs)
+            del text  # (joined again below, its carriage returns made line breaks)
         parts: list[str] = []
         starts: list[int] = []
         line = 0
