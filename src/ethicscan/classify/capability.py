@@ -946,6 +946,9 @@ _CHART_DATA_BEFORE = re.compile(
     r"""\b(?:legend|[xy]Axis)\s*:\s*\{[^{}\n]*\bdata\s*:\s*\[[^\]\n]*["']$"""
 )
 _SERIES_NAME_BEFORE = re.compile(r"""\bname\s*:\s*["']$""")
+# ... a list of data opened on the hit's line, under a legend's or an axis's brace
+_DATA_LIST_BEFORE = re.compile(r"""^\s*data\s*:\s*\[[^\]\n]*["'][^"',\n]{0,8}$""", re.MULTILINE)
+_CHART_PART = re.compile(r"\b(legend|[xy]Axis)\s*:\s*\{\s*$")
 _SERIES_TYPE = re.compile(
     r"""\btype\s*:\s*["'](?:bar|pie|line|scatter|funnel|radar|treemap|sunburst)["']"""
 )
@@ -958,11 +961,44 @@ def _chart_category(doc: Document, hit: Hit) -> str:
     start = doc.line_start(hit.line)
     if m := _CHART_DATA_BEFORE.search(doc.text, max(start, hit.start - 160), hit.start):
         return m.group(0).split(":", 1)[0].strip()
+    if _DATA_LIST_BEFORE.search(doc.text, max(start, hit.start - 160), hit.start):
+        # ``data: ['无宗教信仰', '伊斯兰教']`` on a line of its own in ``legend: {``
+        opener = _opener_above(doc, hit.line, hit.line - SERIES_REACH * 2)
+        if opener is not None and (m := _CHART_PART.search(_line_near(doc, opener, -1))):
+            return m.group(1)
     if not _SERIES_NAME_BEFORE.search(doc.text, max(start, hit.start - 16), hit.start):
         return ""
     for i in range(hit.line, min(doc.line_count, hit.line + 1 + SERIES_REACH)):
         if m := _SERIES_TYPE.search(_line_near(doc, i, hit.start if i == hit.line else -1)):
             return f"a series, {m.group(0)}"
+    return ""
+
+
+COMMENTED_QUERY_REACH = 12  # lines below a comment that the query it heads spans
+_SQL_SUFFIXES = frozenset({".sql", ".xml"})
+
+
+def _comment_over_grouping(doc: Document, hit: Hit) -> str:
+    """The GROUP BY of the query a comment line heads, when it groups by the column the
+    comment names (``-- Patient race distribution by ZIP code`` over ``SELECT ...
+    GROUP BY p.zip, p.race``); or "".  The comment says what the query counts."""
+    if doc.suffix not in _SQL_SUFFIXES or not doc.comment_lines[hit.line]:
+        return ""
+    term = doc.text[hit.start : hit.end].lower()
+    if not term.isascii():
+        return ""
+    for i in range(hit.line + 1, min(doc.line_count, hit.line + 1 + COMMENTED_QUERY_REACH)):
+        text = _line_near(doc, i, -1)
+        if doc.comment_lines[i]:
+            continue
+        if m := _GROUP_BY.search(text):
+            close = _CLAUSE_END.search(text, m.end())
+            grouped = text[m.end() : close.start() if close else len(text)].lower()
+            return (
+                m.group(0) + grouped[:40] if re.search(rf"\b{re.escape(term)}\b", grouped) else ""
+            )
+        if ";" in text:
+            return ""
     return ""
 
 
@@ -1904,12 +1940,16 @@ def _criteria_field(doc: Document, hit: Hit) -> str:
     if hit.in_comment:
         if not (doc.doc_block_of_field(i) or doc.trails_a_declaration(i)):
             return ""
-    elif not doc.declares_field(i):
+    elif not (doc.declares_field(i) or _ACCESSOR.search(_line_near(doc, i, hit.start))):
         return ""
     name = doc.class_at(i)
     if not name or not _CRITERIA_CLASS.search(name) or _NOT_CRITERIA.search(name):
         return ""
     return f"a field of the search criteria {name}"
+
+
+# a field's accessor: ``public Integer getRace() {``, ``setRace(Integer race)``
+_ACCESSOR = re.compile(r"\b(?:get|set|is)[A-Z]\w*\s*\(")
 
 
 def _declared_below(doc: Document, i: int, line: str) -> str:
@@ -3161,8 +3201,11 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
                 ),
             ),
         )
-    if t.kind in (TermKind.VALUE, TermKind.TABLE) and code and (chart := _chart_category(doc, hit)):
+    if code and (chart := _chart_category(doc, hit)):
         s = _sig(SignalName.RECORDS_SPLIT_BY_TRAIT, 0.1, f"a chart of people per group: {chart}")
+        return Capability.SEARCH, None, (s,)
+    if t.kind is not TermKind.VALUE and (over := _comment_over_grouping(doc, hit)):
+        s = _sig(SignalName.RECORDS_SPLIT_BY_TRAIT, 0.1, f"the comment of a query: {over}")
         return Capability.SEARCH, None, (s,)
     if (
         t.trait is Trait.ETHNICITY
