@@ -1948,8 +1948,12 @@ def _criteria_field(doc: Document, hit: Hit) -> str:
     return f"a field of the search criteria {name}"
 
 
-# a field's accessor: ``public Integer getRace() {``, ``setRace(Integer race)``
-_ACCESSOR = re.compile(r"\b(?:get|set|is)[A-Z]\w*\s*\(")
+# a field's accessor defined on the line: ``public Integer getRace() {``, ``public void
+# setRace(Integer race)`` (not a call, ``Res.string().getRace(info.emRace)``)
+_ACCESSOR = re.compile(
+    r"^\s*(?:(?:public|protected|private|static|final)\s+)*[\w<>\[\],.?]+\s+"
+    r"(?:get|set|is)[A-Z]\w*\s*\("
+)
 
 
 def _declared_below(doc: Document, i: int, line: str) -> str:
