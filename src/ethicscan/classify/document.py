@@ -1049,11 +1049,19 @@ class Document:
                     continue
                 if w.category == Category.ICON_SET and _UI_ICON.match(part, m.end):
                     continue  # a control's icon (``iconCls="icon-search"``), no icon set
-                if w.category == Category.QUERY and _BY_ID_AFTER.match(part, m.end):
+                if (
+                    w.category == Category.QUERY
+                    and w.text == "find by"
+                    and _BY_ID_AFTER.match(part, m.end)
+                ):
                     continue  # ``findById(``: a lookup of one record by its key
-                if w.category == Category.DECLARED and (
-                    _REQUEST_BEFORE.search(part, max(0, m.start - 9), m.start)
-                    or _FORM_DATA_AFTER.match(part, m.end)
+                if (
+                    w.category == Category.DECLARED
+                    and w.text == "form"
+                    and (
+                        _REQUEST_BEFORE.search(part, max(0, m.start - 9), m.start)
+                        or _FORM_DATA_AFTER.match(part, m.end)
+                    )
                 ):
                     continue  # ``request.form``, form data: how data came, not who declared
                 out[w.category].append((line, w.text))
