@@ -15,6 +15,7 @@ from itertools import groupby
 
 from ethicscan.classify.capability import (
     PAGE_SUFFIXES,
+    STATEMENT_ONLY,
     STRUCTURAL_SIGNALS,
     WINDOW,
     Decision,
@@ -617,13 +618,6 @@ def _in_catalogue(
     return out
 
 
-# A capability shown by one statement alone: records split by race in one function make
-# no other column of the module a search.
-_STATEMENT_ONLY = frozenset(
-    {SignalName.RECORDS_SPLIT_BY_TRAIT.value, SignalName.RECORDS_FILTERED_BY_TRAIT.value}
-)
-
-
 def _promote_within_file(
     doc: Document, decided: list[tuple[Hit, Decision]]
 ) -> list[tuple[Hit, Decision]]:
@@ -645,7 +639,7 @@ def _promote_within_file(
         if (
             d.capability in promoting
             and d.scope in _PROMOTING
-            and not any(sig.name in _STATEMENT_ONLY for sig in d.signals)
+            and not any(sig.name in STATEMENT_ONLY for sig in d.signals)
         ):
             serious[h.term.trait].append((h.line, d.capability, d.basis))
     if not serious:

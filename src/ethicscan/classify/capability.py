@@ -2452,10 +2452,6 @@ def _context(
     )
 
 
-# where a comment after code opens, before a hit in it
-_COMMENT_OPENS = re.compile(r"//|/\*|<!--|--|#")
-
-
 def _own_negation(doc: Document, hit: Hit, words: list[str]) -> tuple[str, ...]:
     """The negation words of a comment the hit stands in: on a line of code with a
     comment after it (``wrapper.eq(StringUtils.isNotBlank(mz), ...); // 民族``), only the
@@ -2471,12 +2467,10 @@ def _own_negation(doc: Document, hit: Hit, words: list[str]) -> tuple[str, ...]:
         hi = doc.text.find("|", hit.end, end)
         cell = doc.text[lo : end if hi < 0 else hi].lower()
         return tuple(w for w in words if w.lower() in cell)
-    if doc.comment_lines[hit.line]:
+    opens = doc.comment_opens(hit.start, hit.line)
+    if opens is None:
         return tuple(words)
-    opens = [m.start() for m in _COMMENT_OPENS.finditer(doc.text, start, hit.start)]
-    if not opens:
-        return tuple(words)
-    comment = doc.text[opens[0] : doc.lines.end(hit.line)].lower()
+    comment = doc.text[opens:end].lower()
     return tuple(w for w in words if w.lower() in comment)
 
 
@@ -2998,13 +2992,8 @@ def _capability(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
             (_sig(SignalName.TARGETING_TERM, 0.2, t.text),),
         )
     elif t.kind is TermKind.GROUP and not hit.table:
-        if ctx.scope.kind == "code" and not hit.in_comment and (chart := _chart_category(doc, hit)):
-            # ``legend: {data: ['汉族', '回族']}``, ``{name: '回族', type: 'bar'}``: people
-            # counted per group on a chart, every group alike
-            s = _sig(
-                SignalName.RECORDS_SPLIT_BY_TRAIT, 0.1, f"a chart of people per group: {chart}"
-            )
-            chosen = (Capability.SEARCH, None, (s,))
+        if charted := _charted(doc, hit, ctx):
+            chosen = charted
         elif (
             not (doc.is_prose or doc.is_data)
             and not (ctx.textual and not doc.comment_lines[hit.line])
@@ -3020,7 +3009,7 @@ def _capability(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         chosen = _by_use(doc, hit, ctx)
         if chosen is None:
             chosen = _by_context(doc, hit, ctx)
-        elif chosen[0] is Capability.SEARCH and all(s.name in _ONE_STATEMENT for s in chosen[2]):
+        elif chosen[0] is Capability.SEARCH and all(s.name in STATEMENT_ONLY for s in chosen[2]):
             # a search of one statement (a condition, a tally) gives way to the search
             # its context shows of the module (a capture index's query words around it),
             # which its module's other fields of the trait share
@@ -3175,11 +3164,22 @@ _TRAINING_TARGET = re.compile(
 _ILLEGAL_FAITH = re.compile(r"(?:(?i:illegal|unlawful)[_ ]?|非法|非正规|地下)$")
 
 
-# the signals of a capability one statement shows, which no other field of its module
-# shares (analyse's ``_STATEMENT_ONLY``)
-_ONE_STATEMENT = frozenset(
+# The signals of a capability one statement shows, which no other field of its module
+# shares: records split by race in one function make no other column of the module a
+# search (analyse's promotion within a file skips them too).
+STATEMENT_ONLY = frozenset(
     {SignalName.RECORDS_SPLIT_BY_TRAIT.value, SignalName.RECORDS_FILTERED_BY_TRAIT.value}
 )
+
+
+def _charted(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
+    """Search, when the hit in code is a chart's category (``legend: {data: ['汉族',
+    '回族']}``, ``{name: '回族', type: 'bar'}``): people counted per group on a chart,
+    every group alike."""
+    if ctx.scope.kind != "code" or hit.in_comment or not (chart := _chart_category(doc, hit)):
+        return None
+    s = _sig(SignalName.RECORDS_SPLIT_BY_TRAIT, 0.1, f"a chart of people per group: {chart}")
+    return Capability.SEARCH, None, (s,)
 
 
 def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
@@ -3205,9 +3205,8 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
                 ),
             ),
         )
-    if code and (chart := _chart_category(doc, hit)):
-        s = _sig(SignalName.RECORDS_SPLIT_BY_TRAIT, 0.1, f"a chart of people per group: {chart}")
-        return Capability.SEARCH, None, (s,)
+    if charted := _charted(doc, hit, ctx):
+        return charted
     if t.kind is not TermKind.VALUE and (over := _comment_over_grouping(doc, hit)):
         s = _sig(SignalName.RECORDS_SPLIT_BY_TRAIT, 0.1, f"the comment of a query: {over}")
         return Capability.SEARCH, None, (s,)

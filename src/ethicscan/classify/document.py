@@ -9,6 +9,7 @@ import itertools
 import locale
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import accumulate
@@ -652,6 +653,19 @@ class Document:
             return True
         if not self.has_marker(li):
             return False  # no comment marker anywhere on the line: none before ``pos``
+        return next(self._markers_before(pos, li), None) is not None
+
+    def comment_opens(self, pos: int, li: int) -> int | None:
+        """Where the comment after the code of line ``li`` that holds ``pos`` opens (its
+        marker's position); None when no such comment holds it, or the whole line is a
+        comment (``wrapper.eq(StringUtils.isNotBlank(mz), ...); // 民族``: the ``//``)."""
+        if self.comment_lines[li] or not self.has_marker(li):
+            return None
+        return min(self._markers_before(pos, li), default=None)
+
+    def _markers_before(self, pos: int, li: int) -> Iterator[int]:
+        """The positions of the comment markers before ``pos`` on line ``li`` that open
+        a comment (outside a string literal), for this text's kind of file."""
         start = self.line_start(li)
         col = pos - start
         # Only what precedes the position matters; on a minified line megabytes long,
@@ -666,8 +680,7 @@ class Document:
             if marker == "--" and self.suffix not in (".sql", ".lua", ".hs"):
                 continue
             if 0 <= j < col and line[:j].count('"') % 2 == 0 and line[:j].count("'") % 2 == 0:
-                return True
-        return False
+                yield start + lo + j
 
     @cached_property
     def holds_no_comment(self) -> bool:
