@@ -1849,6 +1849,108 @@ def _guarded_condition(doc: Document, hit: Hit) -> str:
     return ""
 
 
+# A data app's selection control (Streamlit's ``st.multiselect("Race", ...)`` and
+# ``col.selectbox``, Dash's ``dcc.Dropdown``, Shiny's ``selectInput("race", ...)`` and
+# ``ui.input_select``, ipywidgets', Panel's and Gradio's drop-downs and check boxes):
+# group ``multi`` when it offers several choices at once.
+_SELECTION_CONTROL = re.compile(
+    r"(?:\bst|\bsidebar|\b\w+)\.(?:(?P<multi>multiselect)|selectbox|select_slider)\("
+    r"|\b(?:st|sidebar)\.(?:radio|pills|segmented_control)\("
+    r"|\bdcc\.(?:(?P<multi2>Checklist)|Dropdown|RadioItems)\("
+    r"|\b(?:(?P<multi3>checkboxGroupInput|input_checkbox_group)|selectInput|selectizeInput"
+    r"|pickerInput|radioButtons|input_select|input_selectize|input_radio_buttons)\("
+    r"|\b(?:widgets|pn\.widgets|gr)\.(?:(?P<multi4>SelectMultiple|MultiSelect|MultiChoice"
+    r"|CheckboxGroup|CheckBoxGroup)|Dropdown|Select|RadioButtons|ToggleButtons|Radio)\("
+)
+_MULTI_GROUPS = ("multi", "multi2", "multi3", "multi4")
+# ... made to take several choices by an argument (``multi=True``, ``multiple = TRUE``)
+_MULTIPLE = re.compile(r"\bmulti(?:ple)?\s*=\s*(?:True|TRUE|T)\b")
+# ... whose words say it narrows what is shown (``id="ethnicity-filter"``, "Filter by
+# race", "Only the selected races are shown"), or that offers no restriction among its
+# choices (``["All"] + races``, ``choices = c("Any", ...)``, 全部): a filter's
+_NARROWS = re.compile(
+    rf"(?i:{_SEARCH_EN})|{_SEARCH_ZH}"
+    r"|(?i:\bonly\b[^\"'\n]{0,30}\bselected\b|\bselected\b[^\"'\n]{0,40}\b(?:shown|displayed)\b)"
+    r"""|[\[(,=]\s*["'](?i:all|any)["']|["'](?:全部|不限|所有)["']"""
+)
+# ... a form's: a data app's form is filled in and sent (``with st.form(``), a record's
+_DATA_FORM = re.compile(r"\bst\.form\(|\bform_submit_button\(|\bui\.input_action_button\(")
+# the name its value is kept in (``race = st.selectbox(``, ``sel["race"] = ...``)
+_CONTROL_VALUE = re.compile(r"""([A-Za-z_]\w*(?:\[\s*["']?\w+["']?\s*\])?)\s*=\s*$""")
+CONTROL_REACH = 6  # lines over which a control's call spreads its arguments
+CONTROL_USE_REACH = 60  # lines below a control that code reading its value stands within
+
+
+def _call_end(text: str, opens: int, limit: int) -> int:
+    """Where the call whose ``(`` stands at ``opens`` closes (quoted text skipped),
+    or ``limit`` if it does not before it."""
+    depth, quote, i = 0, "", opens
+    while i < limit:
+        c = text[i]
+        if quote:
+            if c == "\\":
+                i += 1
+            elif c == quote:
+                quote = ""
+        elif c in "\"'":
+            quote = c
+        elif c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return limit
+
+
+def _filter_control(doc: Document, hit: Hit) -> str:
+    """The selection control of a data app whose choices the hit names or labels (or
+    whose value it keeps), when the control narrows the records shown: it takes several
+    choices outside a form (a dashboard's ``st.multiselect("Race/Ethnicity", ...)``), its
+    words or a choice of "All" say it filters, or its value is compared with a column
+    below it (``df[df["driver_race"] == race]``).  A drop-down that asks a person's race
+    for a form or a prediction's input is a record's field: ""."""
+    if doc.is_prose or doc.is_data or hit.in_comment:
+        return ""
+    work = _shared_work(doc)
+    if work.controls is None:
+        work.controls = _SELECTION_CONTROL.search(doc.text) is not None
+    if not work.controls:
+        return ""
+    text = doc.text
+    lo = doc.line_start(max(0, hit.line - CONTROL_REACH))
+    control = None
+    for m in _SELECTION_CONTROL.finditer(text, lo, hit.start):
+        if _call_end(text, m.end() - 1, hit.start) == hit.start:
+            control = m  # still open at the hit: the hit is one of its arguments
+    own = doc.lines.end(hit.line)
+    if control is None:
+        # the name its value is kept in, on the control's line before it
+        m = _SELECTION_CONTROL.search(text, hit.end, own)
+        if m is None or not _CONTROL_VALUE.search(text, doc.line_start(hit.line), m.start()):
+            return ""
+        control = m
+    end = _call_end(
+        text, control.end() - 1, doc.line_start(min(doc.line_count - 1, hit.line + CONTROL_REACH))
+    )
+    call = text[control.start() : end]
+    name = control.group(0).rstrip("(")
+    if any(control.group(g) for g in _MULTI_GROUPS) or _MULTIPLE.search(call):
+        above = text[doc.line_start(max(0, hit.line - FORM_REACH)) : control.start()]
+        if not _DATA_FORM.search(above):
+            return f"a filter's choices ({name}, several at once)"
+    if w := _NARROWS.search(call):
+        return f"a filter's choices ({name}: {w.group(0).strip()})"
+    head = text[doc.line_start(doc.line_of(control.start())) : control.start()]
+    if (kept := _CONTROL_VALUE.search(head)) is not None:
+        value = re.escape(kept.group(1))
+        below = text[end : doc.line_start(min(doc.line_count - 1, hit.line + CONTROL_USE_REACH))]
+        if re.search(rf"(?:==|!=|\.isin\(|%in%)\s*{value}(?![\w\[])", below):
+            return f"a filter's choices ({name}, its value compared below)"
+    return ""
+
+
 # A category of people a police or grid system keeps watch on: 在逃人员, 前科人员, 吸毒人员,
 # 社区矫正人员, 重点上访人员, 涉枪人员, 民运分子, 邪教群体, 重点管控对象, 其他关注人员.
 _WATCHED_PEOPLE = re.compile(
@@ -3312,6 +3414,8 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
     ):
         s = _sig(SignalName.RECORDS_FILTERED_BY_TRAIT, 0.1, "a filter call's criterion")
         return Capability.SEARCH, None, (s,)
+    if t.kind is not TermKind.VALUE and (control := _filter_control(doc, hit)):
+        return Capability.SEARCH, None, (_sig(SignalName.QUERY_PARAMETER, 0.1, control),)
     if (
         t.kind is not TermKind.VALUE
         # a comment counts beside a form's control, or after the code it names on its
@@ -3804,6 +3908,7 @@ class SharedWork:
         self.glosses: bool | None = None  # does the text hold a gloss's word
         self.definitions = False  # ... "def" or "function"
         self.key_words = False  # ... a word of _WORD_KEY's key
+        self.controls: bool | None = None  # ... a data app's selection control
 
 
 # The fields of a Context that hits share, in order, and what sets each on a new one (a
