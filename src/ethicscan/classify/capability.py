@@ -1415,12 +1415,17 @@ _SEARCH_CONTROL = re.compile(
     rf"""(?:^|[\s"'.$=>;]){_RUNS_SEARCH}\s*\(\s*\)"""
     r"""|(?:@click|onclick|ng-click|v-on:click|\(click\))\s*=\s*["']\s*"""
     rf"""(?:[\w$]+\.)*{_RUNS_SEARCH}\s*[("';]"""
-    r"""|(?:^|>)(?:\s|&nbsp;)*(?:搜\s*索|查\s*询|检\s*索|(?i:search|query))(?:\s|&nbsp;)*(?:<|$)""",
+    r"""|(?:^|>)(?:\s|&nbsp;)*(?:搜\s*索|查\s*询|检\s*索|(?i:search|query))(?:\s|&nbsp;)*(?:<|$)"""
+    # ... or a button's caption as its value (``<input type="button" value="检索" />``)
+    r"""|<input\b[^<>]*\bvalue\s*=\s*["'](?:\s|&nbsp;)*(?:搜\s*索|查\s*询|检\s*索"""
+    r"""|(?i:search|query|find))(?:\s|&nbsp;)*["']""",
     re.MULTILINE,
 )
 # ... and one that keeps what the form holds: the form records, it does not search
 _SAVE_CONTROL = re.compile(
     r"""(?:^|>)(?:\s|&nbsp;)*(?:保\s*存|提\s*交|确\s*定|(?i:save|submit|ok))(?:\s|&nbsp;)*(?:<|$)"""
+    r"""|<input\b[^<>]*\bvalue\s*=\s*["'](?:\s|&nbsp;)*(?:保\s*存|提\s*交|确\s*定"""
+    r"""|(?i:save|submit|ok))(?:\s|&nbsp;)*["']"""
     r"""|[\w$.]*(?i:save|submit)\w*\s*\(|</?(?:el-|a-|van-|n-|q-)?form\b""",
     re.MULTILINE,
 )
