@@ -1002,6 +1002,33 @@ def _comment_over_grouping(doc: Document, hit: Hit) -> str:
     return ""
 
 
+# A chart drawn in a script: ECharts' series type or option set, Chart.js's and
+# Highcharts' constructors.
+_DRAWS_A_CHART = re.compile(
+    _SERIES_TYPE.pattern + r"|\.setOption\(|\becharts\.init\(|\bnew\s+Chart\(|\bHighcharts\.chart\("
+)
+# A comment that is a heading: a few words, no sentence (``//民族``, ``/* 宗教分布 */``)
+_HEADING_COMMENT = re.compile(
+    r"^\s*(?://+|/\*+|#+|<!--|--)\s*[^\s.。,，;；]{1,12}\s*(?:\*/|-->)?\s*$"
+)
+
+
+def _comment_over_chart(doc: Document, hit: Hit) -> str:
+    """The chart a script's heading comment stands over (``//民族`` over ``var mz_option
+    = { ... series: [{type: 'pie', data: dataList}] }``): the chart that follows it,
+    before the next heading, counts people per value of the trait it names; or ""."""
+    if doc.is_prose or doc.is_data or not doc.comment_lines[hit.line]:
+        return ""
+    if not _HEADING_COMMENT.match(doc.line_text(hit.line)):
+        return ""
+    for i in range(hit.line + 1, min(doc.line_count, hit.line + 1 + COMMENTED_QUERY_REACH)):
+        if doc.comment_lines[i]:
+            return ""  # the next heading: what follows is its
+        if m := _DRAWS_A_CHART.search(_line_near(doc, i, -1)):
+            return f"a chart under it ({m.group(0).strip()})"
+    return ""
+
+
 # A column's values counted where it is read (``df["ethnicity"].value_counts()``,
 # ``df.race.value_counts(normalize=True)``): records tallied per value of the trait.
 _COUNTED_CALL = re.compile(r"""\w*["']?\]?\s*\.\s*value_counts\(""")
@@ -3316,6 +3343,9 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         return charted
     if t.kind is not TermKind.VALUE and (over := _comment_over_grouping(doc, hit)):
         s = _sig(SignalName.RECORDS_SPLIT_BY_TRAIT, 0.1, f"the comment of a query: {over}")
+        return Capability.SEARCH, None, (s,)
+    if t.kind is not TermKind.VALUE and (chart := _comment_over_chart(doc, hit)):
+        s = _sig(SignalName.RECORDS_SPLIT_BY_TRAIT, 0.1, f"the comment heading {chart}")
         return Capability.SEARCH, None, (s,)
     if (
         t.trait is Trait.ETHNICITY
