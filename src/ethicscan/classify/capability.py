@@ -1379,10 +1379,9 @@ def _query_parameter(doc: Document, hit: Hit, sentence: bool = False) -> str:
             return c.group(0).strip()
     if (
         (_searched(_MYBATIS_TEST, line) or _searched(_TESTS_PRESENCE, line))
-        and hit.line + 1 < doc.line_count
         and (guarded := _guarded_condition(doc, hit))
     ):
-        # ``<if test="nation != null">`` over ``and t1.nation = #{nation}``, or
+        # ``<if test="nation != null">`` over or before ``and t1.nation = #{nation}``, or
         # ``if (StringUtils.isNotBlank(skinColor))`` over ``sql.append(" and skin_color
         # = ?")``: the test guards the query's condition on the trait below it
         return guarded
@@ -1867,10 +1866,11 @@ def _opener_above(doc: Document, line: int, lowest: int) -> int | None:
 
 def _guarded_condition(doc: Document, hit: Hit) -> str:
     """The query condition on the trait's column that the test on the hit's line
-    guards, on one of the GUARD_REACH lines below it; or ""."""
+    guards, after the test on its line (``<if test="skinColor != null">and skin_color
+    = #{skinColor}</if>``) or on one of the GUARD_REACH lines below it; or ""."""
     term = re.sub(r"[\W_]", "", doc.text[hit.start : hit.end].lower())
-    for i in range(hit.line + 1, min(doc.line_count, hit.line + 1 + GUARD_REACH)):
-        below = _line_near(doc, i, -1)
+    for i in range(hit.line, min(doc.line_count, hit.line + 1 + GUARD_REACH)):
+        below = _line_near(doc, i, -1) if i != hit.line else doc.text[hit.end : doc.lines.end(i)]
         for pattern in (_SQL_CONDITION, _CRITERIA_CALL):
             for c in pattern.finditer(below):
                 # the column, or the parameter it is compared with (``and nation like
