@@ -3600,7 +3600,9 @@ def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         # what a camera's analysis says of a face: its race, skin colour or people (a
         # GA/T 1400 EthicCode); no camera reads a faith or a party off a face
         and t.trait in (Trait.RACE, Trait.SKIN_COLOUR, Trait.ETHNICITY)
-        and (ctx.any_face or ctx.surv or ctx.file_surv)
+        # (face words in the text count even where its entries are read apart: a
+        # mapper's columns of one captured-face table, ``face_id`` far above the box)
+        and (ctx.any_face or ctx.surv or ctx.file_surv or doc.file_count(Category.FACE) > 0)
         and not (ctx.searched or ctx.textual or doc.is_prose)
         and not _identity_document(doc, ctx)
     ):
