@@ -70,6 +70,26 @@ def test_a_name_model_in_one_package_leaves_another_package_alone(tmp_path: Path
     assert found["survey/models/labels.json"] == {(Capability.RECORD, None)}
 
 
+# A statistics package's table (a Stata file's header, its variables' names and labels
+# among binary numbers): a name model's probabilities per race of a first name.
+STATA_TABLE = (
+    bytes(range(8)) * 4
+    + b"<stata_dta><header><release>118</release></header>\x00firstname\x00\x00"
+    + b"race of the first name: white, black, hispanic, asian\x00"
+    + bytes(range(200, 256)) * 3
+)
+
+
+def test_a_name_model_statistics_table_is_its_inference(tmp_path: Path) -> None:
+    for name, code in (("namerace", PREDICT), ("survey", SURVEY)):
+        _package(tmp_path, name, code)
+        (tmp_path / name / "tables").mkdir()
+        (tmp_path / name / "tables" / "firstname_probs.dta").write_bytes(STATA_TABLE)
+    found = _scan(tmp_path)
+    assert found["namerace/tables/firstname_probs.dta"] == {(Capability.INFERENCE, Basis.NAME)}
+    assert (Capability.INFERENCE, Basis.NAME) not in found["survey/tables/firstname_probs.dta"]
+
+
 CATALOGUE = """traits:
   - race: racial or ethnic origin
   - skin colour: colour of the skin

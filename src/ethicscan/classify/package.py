@@ -49,6 +49,16 @@ DATA_SUFFIXES = frozenset(
         ".npz",
         ".h5",
         ".hdf5",
+        # statistics packages' and spreadsheets' tables (Stata, SPSS, SAS, R, Excel)
+        ".dta",
+        ".sav",
+        ".sas7bdat",
+        ".rds",
+        ".rda",
+        ".rdata",
+        ".xlsx",
+        ".xls",
+        ".ods",
     }
 )
 CODE_SUFFIXES = frozenset(
