@@ -400,6 +400,17 @@ def _in_quoted_sentence(doc: Document, hit: Hit, line: str) -> bool:
     return is_text_cell(line[line.rfind(delimiter, 0, off) + 1 : end if end >= 0 else None])
 
 
+# What a table's header says of the data in its rows: whose and what kind.
+_HEADER_KINDS = (
+    Category.FACE,
+    Category.ATTRIBUTES,
+    Category.SURVEILLANCE,
+    Category.CAPTURED,
+    Category.DECLARED,
+    Category.CLINICAL_CENSUS,
+)
+
+
 class Evidence:
     """Counts of context words around one hit, from the line to the whole file."""
 
@@ -426,6 +437,16 @@ class Evidence:
                 local,
                 _lines_near(doc, hit.line + 1, hi, above=False),
             )
+        if scope is ROW_SCOPE and doc.suffix in _DELIMITERS and hit.place is None:
+            # a table's row: its header names what its cells hold (``face_race``,
+            # ``capture_time``, ``age``, ``patient_id``), however far down the row stands;
+            # a column's name is no act (a ``classification`` column classifies no one)
+            head = doc.first_line
+            if hit.line > head:
+                header = doc.window(head, head)
+                kinds = {c: header[c] for c in _HEADER_KINDS if c in header}
+                if kinds:
+                    self._win = _merged(kinds, self._win)
         self._path = doc.path_context
         self._place = hit.place.words if hit.place is not None else {}
 
@@ -1377,9 +1398,8 @@ def _query_parameter(doc: Document, hit: Hit, sentence: bool = False) -> str:
             c.end() <= at and _PARAMETER_BEFORE.match(line, c.end(), at)
         ):
             return c.group(0).strip()
-    if (
-        (_searched(_MYBATIS_TEST, line) or _searched(_TESTS_PRESENCE, line))
-        and (guarded := _guarded_condition(doc, hit))
+    if (_searched(_MYBATIS_TEST, line) or _searched(_TESTS_PRESENCE, line)) and (
+        guarded := _guarded_condition(doc, hit)
     ):
         # ``<if test="nation != null">`` over or before ``and t1.nation = #{nation}``, or
         # ``if (StringUtils.isNotBlank(skinColor))`` over ``sql.append(" and skin_color
