@@ -1034,6 +1034,19 @@ _HEADING_COMMENT = re.compile(
 )
 
 
+def _heads_code(doc: Document, hit: Hit) -> bool:
+    """Is the hit's line a heading comment (a few words on a line of its own) right over
+    a line of code, in a module?"""
+    return (
+        not (doc.is_prose or doc.is_data)
+        and doc.comment_lines[hit.line]
+        and hit.line + 1 < doc.line_count
+        and not doc.comment_lines[hit.line + 1]
+        and bool(doc.line_text(hit.line + 1).strip())
+        and _HEADING_COMMENT.match(doc.line_text(hit.line)) is not None
+    )
+
+
 def _comment_over_chart(doc: Document, hit: Hit) -> str:
     """The chart a script's heading comment stands over (``//民族`` over ``var mz_option
     = { ... series: [{type: 'pie', data: dataList}] }``): the chart that follows it,
@@ -3779,6 +3792,11 @@ def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         # ``private String mz; // 民族``: the comment after the field names it
         s = _sig(SignalName.FIELD_IN_CODE_OR_DATA, 0.0, "the comment of a field")
         return Capability.RECORD, None, (s,)
+    if hit.in_comment and _heads_code(doc, hit):
+        # ``//民族`` over ``if (row.getCell(5) != null) {``: the heading names the field
+        # the code under it reads or writes
+        s = _sig(SignalName.FIELD_IN_CODE_OR_DATA, 0.0, "the heading of the code under it")
+        return Capability.RECORD, None, (s,)
     if t.ambiguous:
         # "race" alone in a sentence is as often a contest; beside fairness words or
         # another trait ("based on race or ethnicity") it is the protected sense: the
@@ -3840,6 +3858,7 @@ def _adjusted(doc: Document, hit: Hit, ctx: Context, chosen: Choice) -> Choice:
         and structural is None
         and not described
         and not doc.documents_field(hit.start)
+        and not _heads_code(doc, hit)
         and not (ctx.declared or hit.table)
         and not (doc.is_prose and ctx.scope is CODE_SCOPE)  # a document's table: its fields
     ):
