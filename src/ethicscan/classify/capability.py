@@ -1034,6 +1034,28 @@ _HEADING_COMMENT = re.compile(
 )
 
 
+# A line of code commented out: its comment holds a statement (``//   label: "宗教信仰：",``,
+# ``// $('#nation').val(data.nation);``, ``<!-- <option value="3">伊斯兰教</option> -->``,
+# ``# df["race"] = df["race"].str.upper()``), not words about the code.
+_COMMENTED_CODE = re.compile(
+    r"""^\s*(?://+|#+|<!--|/?\*+)\s*"""
+    r"""(?:["']?[A-Za-z_$][\w$]*["']?\s*:\s*(?:["'][^"'\n]*["']|[\w$.]+|\[|\{)\s*,?"""
+    r"""|(?:(?:var|let|const|final|[A-Z]\w*(?:<[^<>]*>)?)\s+)?[\w$.\[\]"'()]+\s*\+?=\s*[^=].*;?"""
+    r"""|[\w$.]+\(.*\)\s*[;{]?|<\w+[^<>]*>.*)"""
+    r"""\s*(?:-->|\*/|//.*)?\s*$"""
+)
+
+
+def _commented_code(doc: Document, hit: Hit) -> bool:
+    """Is the hit in a line of code commented out, in a module: the code's field kept
+    for later, not words about it?"""
+    return (
+        not doc.is_prose
+        and doc.comment_lines[hit.line]
+        and _COMMENTED_CODE.match(doc.line_text(hit.line)) is not None
+    )
+
+
 def _heads_code(doc: Document, hit: Hit) -> bool:
     """Is the hit's line a heading comment (a few words on a line of its own) right over
     a line of code, in a module?"""
@@ -3797,6 +3819,10 @@ def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         # the code under it reads or writes
         s = _sig(SignalName.FIELD_IN_CODE_OR_DATA, 0.0, "the heading of the code under it")
         return Capability.RECORD, None, (s,)
+    if hit.in_comment and _commented_code(doc, hit):
+        # ``//   label: "宗教信仰：",`` of a form's field commented out: the field, kept
+        s = _sig(SignalName.FIELD_IN_CODE_OR_DATA, 0.0, "a line of code commented out")
+        return Capability.RECORD, None, (s,)
     if t.ambiguous:
         # "race" alone in a sentence is as often a contest; beside fairness words or
         # another trait ("based on race or ethnicity") it is the protected sense: the
@@ -3858,7 +3884,7 @@ def _adjusted(doc: Document, hit: Hit, ctx: Context, chosen: Choice) -> Choice:
         and structural is None
         and not described
         and not doc.documents_field(hit.start)
-        and not _heads_code(doc, hit)
+        and not (_heads_code(doc, hit) or _commented_code(doc, hit))
         and not (ctx.declared or hit.table)
         and not (doc.is_prose and ctx.scope is CODE_SCOPE)  # a document's table: its fields
     ):
@@ -3876,7 +3902,11 @@ def _adjusted(doc: Document, hit: Hit, ctx: Context, chosen: Choice) -> Choice:
         if phrase and not (
             hit.in_comment
             and not doc.is_prose
-            and (doc.trails_a_declaration(hit.line) or doc.doc_block_of_field(hit.line))
+            and (
+                doc.trails_a_declaration(hit.line)
+                or doc.doc_block_of_field(hit.line)
+                or _commented_code(doc, hit)
+            )
         ):
             # (``private String nation; //"民族(数据字典:nation)"``: a field's label in
             # quotes, not a name a sentence reports)
