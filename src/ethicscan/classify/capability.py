@@ -411,6 +411,32 @@ _HEADER_KINDS = (
 )
 
 
+# The kinds of attribute a register of people holds as well as a face analysis
+_REGISTERED = frozenset({"gender", "age"})
+# The attribute words that name one kind of attribute (``sex`` and ``性别`` are gender).
+_ATTRIBUTE_KIND = {
+    "sex": "gender",
+    "性别": "gender",
+    "性別": "gender",
+    "年龄": "age",
+    "年齡": "age",
+    "emotions": "emotion",
+    "情绪": "emotion",
+    "表情": "expression",
+    "eyeglasses": "glasses",
+    "sunglasses": "glasses",
+    "眼镜": "glasses",
+    "口罩": "mask",
+    "帽子": "hat",
+    "mustache": "moustache",
+    "胡子": "moustache",
+    "smiling": "smile",
+    "微笑": "smile",
+    "颜值": "beauty",
+    "发型": "hairstyle",
+}
+
+
 class Evidence:
     """Counts of context words around one hit, from the line to the whole file."""
 
@@ -3761,6 +3787,15 @@ def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
     # person declared: no camera reads either off a face; words of a face analysis make
     # any trait what it says)
     seen = t.trait not in (Trait.RELIGION, Trait.POLITICAL_OPINION)
+    # (an identity document's fields beside its photo, its holder's sex among them, are
+    # what the card says: no attribute of the face seen)
+    seen = seen and not _identity_document(doc, ctx)
+    # (a people is what a person declares beside their photo, sex and age in a register;
+    # a face analysis that gives it gives it beside what a face shows: a mask, glasses)
+    seen = seen and (
+        t.trait is not Trait.ETHNICITY
+        or any(_ATTRIBUTE_KIND.get(w.lower(), w.lower()) not in _REGISTERED for w in ctx.attrs)
+    )
     if ctx.biometric and ((seen and ctx.attrs) or ctx.analysis):
         sig = [_sig(SignalName.ANALYSIS_WORDS, 0.05, ctx.analysis)] if ctx.analysis else []
         return Capability.INFERENCE, Basis.BIOMETRIC, tuple(sig)
