@@ -985,6 +985,10 @@ _CHARTED_BY = re.compile(
     r"""|\b(?:hue|colou?r|colou?r_by|facet_(?:row|col))\s*=\s*["']$"""
     r"""|\b(?:px|sns|alt|go|plt)\.\w+\([^()\n]*\b[xy]\s*=\s*["']$"""
     r"""|\b[xy]Axis\s*:\s*\{[^{}\n]*\bname\s*:\s*["']$"""
+    # ... or the element a chart is drawn in, named for it (``echarts.init(document.
+    # getElementById('minzu'))``, ``new Chart($('#raceChart')``, ``Highcharts.chart('race``)
+    r"""|(?:\becharts\.init\(|\bnew\s+Chart\()\s*(?:document\.getElementById\(|\$\()\s*["']#?[\w-]{0,32}$"""
+    r"""|\bHighcharts\.chart\(\s*["'][\w-]{0,32}$"""
 )
 # A chart's categories: a legend's or an axis's data (ECharts' ``legend: {data: ['汉族',
 # '回族']}``), a series named for a group and drawn as bars, slices or lines (``{name:
@@ -1104,7 +1108,7 @@ def _comment_over_chart(doc: Document, hit: Hit) -> str:
     if not _HEADING_COMMENT.match(doc.line_text(hit.line)):
         return ""
     for i in range(hit.line + 1, min(doc.line_count, hit.line + 1 + COMMENTED_QUERY_REACH)):
-        if doc.comment_lines[i]:
+        if doc.comment_lines[i] and _HEADING_COMMENT.match(doc.line_text(i)):
             return ""  # the next heading: what follows is its
         if m := _DRAWS_A_CHART.search(_line_near(doc, i, -1)):
             return f"a chart under it ({m.group(0).strip()})"
