@@ -1086,15 +1086,21 @@ def _commented_code(doc: Document, hit: Hit) -> bool:
     )
 
 
+# Code that reads or writes a value: an accessor's call (``getCell(5)``, ``setMz(``), an
+# assignment, a control's value (``.val(``), a member by its key (``row["mz"]``).
+_HANDLES_A_VALUE = re.compile(r"""\b(?:get|set)[A-Z_]\w*\(|[^=!<>]=[^=]|\.val\(|\[\s*["'\w]""")
+
+
 def _heads_code(doc: Document, hit: Hit) -> bool:
     """Is the hit's line a heading comment (a few words on a line of its own) right over
-    a line of code, in a module?"""
+    a line of code that reads or writes a value, in a module?  (Over ``refresh();`` it
+    names nothing the code handles.)"""
     return (
         not (doc.is_prose or doc.is_data)
         and doc.comment_lines[hit.line]
         and hit.line + 1 < doc.line_count
         and not doc.comment_lines[hit.line + 1]
-        and bool(doc.line_text(hit.line + 1).strip())
+        and _HANDLES_A_VALUE.search(doc.line_text(hit.line + 1)) is not None
         and _HEADING_COMMENT.match(doc.line_text(hit.line)) is not None
     )
 
