@@ -90,6 +90,24 @@ def test_a_name_model_statistics_table_is_its_inference(tmp_path: Path) -> None:
     assert (Capability.INFERENCE, Basis.NAME) not in found["survey/tables/firstname_probs.dta"]
 
 
+# A test of the package's output: the race fields of a response it builds and checks.
+TEST_OF_OUTPUT = """def test_response_fields():
+    response = build_response({"gender": "F", "race": "W_NL", "raceAlt": "B_NL"})
+    assert response.race is not None
+    assert response.race_alt is not None
+"""
+
+
+def test_a_name_model_package_tests_check_its_inference(tmp_path: Path) -> None:
+    for name, code in (("namerace", PREDICT), ("survey", SURVEY)):
+        _package(tmp_path, name, code)
+        (tmp_path / name / "tests").mkdir()
+        (tmp_path / name / "tests" / "test_output.py").write_text(TEST_OF_OUTPUT, "utf-8")
+    found = _scan(tmp_path)
+    assert found["namerace/tests/test_output.py"] == {(Capability.INFERENCE, Basis.NAME)}
+    assert (Capability.INFERENCE, Basis.NAME) not in found["survey/tests/test_output.py"]
+
+
 CATALOGUE = """traits:
   - race: racial or ethnic origin
   - skin colour: colour of the skin

@@ -73,6 +73,8 @@ _OF_THE_MODEL = re.compile(
     r"(?i)\b(?:(?:sur|last[ _-]?|first[ _-]?|given[ _-]?|full[ _-]?)?names?|model\w*|classif\w*"
     r"|predict\w*|estimat\w*|guess\w*|infer\w*|scores?|probabilit\w*|precision|recall)\b"
 )
+# A file of a package's tests: under a tests folder, or named for a test.
+_TEST_PATH = re.compile(r"(?:^|/)(?:tests?|testing)/|(?:^|/)test_[^/]*$|_test\.\w+$")
 SIGNAL = SignalName.DATA_OF_A_NAME_MODEL.value
 CATALOGUE = SignalName.CATALOGUE_OF_PROTECTED_CATEGORIES.value
 
@@ -98,6 +100,9 @@ def _model_data(f: Finding) -> bool:
         return f.capability in (Capability.RECORD, Capability.MENTION) and bool(
             _OF_THE_MODEL.search(f.evidence.snippet)
         )
+    if ext in CODE_SUFFIXES and _TEST_PATH.search(f.location.path.rsplit("!", 1)[-1]):
+        # its tests: the model's inputs and outputs, built and checked
+        return f.capability in (Capability.RECORD, Capability.MENTION)
     if ext in CODE_SUFFIXES and f.capability is Capability.MENTION:
         # a docstring or comment of its code that speaks of the model or of names: the
         # module's documentation of its inference, as its README's line is
