@@ -400,17 +400,6 @@ def _in_quoted_sentence(doc: Document, hit: Hit, line: str) -> bool:
     return is_text_cell(line[line.rfind(delimiter, 0, off) + 1 : end if end >= 0 else None])
 
 
-# What a table's header says of the data in its rows: whose and what kind.
-_HEADER_KINDS = (
-    Category.FACE,
-    Category.ATTRIBUTES,
-    Category.SURVEILLANCE,
-    Category.CAPTURED,
-    Category.DECLARED,
-    Category.CLINICAL_CENSUS,
-)
-
-
 # The kinds of attribute a register of people holds as well as a face analysis
 _REGISTERED = frozenset({"gender", "age"})
 # The attribute words that name one kind of attribute (``sex`` and ``性别`` are gender).
@@ -463,16 +452,6 @@ class Evidence:
                 local,
                 _lines_near(doc, hit.line + 1, hi, above=False),
             )
-        if scope is ROW_SCOPE and doc.suffix in _DELIMITERS and hit.place is None:
-            # a table's row: its header names what its cells hold (``face_race``,
-            # ``capture_time``, ``age``, ``patient_id``), however far down the row stands;
-            # a column's name is no act (a ``classification`` column classifies no one)
-            head = doc.first_line
-            if hit.line > head:
-                header = doc.window(head, head)
-                kinds = {c: header[c] for c in _HEADER_KINDS if c in header}
-                if kinds:
-                    self._win = _merged(kinds, self._win)
         self._path = doc.path_context
         self._place = hit.place.words if hit.place is not None else {}
 
