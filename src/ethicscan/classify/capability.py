@@ -2597,6 +2597,12 @@ def _context(
     fairness = tuple(ev.near(Category.FAIRNESS))
     shadowing = [c for c in LOOKALIKE_CATEGORIES if _shadows(c, hit.term)]
     near_lookalike = [(c, ev.near(c)) for c in shadowing]
+    line_lookalike = [w for c in shadowing for w in ev.on_line(c)]
+    if line_lookalike and (whose := _person_qualifier(doc, hit)):
+        # ``driver_race`` beside ``driver_gender``: the driver is a person whose race and
+        # gender a table keeps (a traffic stop's), not a motor race
+        near_lookalike = [(c, [w for w in ws if w.lower() != whose]) for c, ws in near_lookalike]
+        line_lookalike = [w for w in line_lookalike if w.lower() != whose]
     biometric = bool(face) or (file_face and bool(attrs or model or analysis))
     support = (
         len(model)
@@ -2648,12 +2654,35 @@ def _context(
         captured=len(set(ev.near(Category.CAPTURED))) >= CAPTURED_KINDS
         or ev.kinds_in_file(Category.CAPTURED, CAPTURED_KINDS),
         lookalike=tuple(w for _, words in near_lookalike for w in words),
-        lookalike_line=tuple(w for c in shadowing for w in ev.on_line(c)),
+        lookalike_line=tuple(line_lookalike),
         country_only=all(not words for c, words in near_lookalike if c is not Category.COUNTRY),
         negation=_own_negation(doc, hit, ev.on_line(Category.NEGATION)) if hit.in_comment else (),
         biometric=biometric,
         support=support,
     )
+
+
+# The qualifier of a trait's identifier (``driver`` of ``driver_race``, ``DriverRace``).
+_QUALIFIER = re.compile(r"([A-Za-z][a-z]+)_?$")
+# Who a game or a story is about: a qualifier of theirs is a character's, never a person's
+_CHARACTERS = frozenset({"player", "character", "npc", "avatar", "hero", "unit", "faction"})
+
+
+def _person_qualifier(doc: Document, hit: Hit) -> str:
+    """The word that qualifies the hit in its identifier (``driver`` of ``driver_race``),
+    lower-cased, when the text names a person's attribute with the same qualifier
+    (``driver_gender``, ``driverAge``, ``driver_sex``): the qualifier names a person.
+    "" otherwise, and for a game's characters (``player_race`` beside
+    ``player_gender`` is a character's)."""
+    start = doc.line_start(hit.line)
+    m = _QUALIFIER.search(doc.text, max(start, hit.start - 24), hit.start)
+    if m is None:
+        return ""
+    word = m.group(1).lower()
+    if word in _CHARACTERS or len(word) < 3:
+        return ""
+    attr = re.compile(rf"(?i:\b{re.escape(word)})_?(?:gender|sex|age)(?![a-z])", re.IGNORECASE)
+    return word if attr.search(doc.text) else ""
 
 
 def _own_negation(doc: Document, hit: Hit, words: list[str]) -> tuple[str, ...]:
