@@ -2681,8 +2681,11 @@ def _person_qualifier(doc: Document, hit: Hit) -> str:
     word = m.group(1).lower()
     if word in _CHARACTERS or len(word) < 3:
         return ""
-    attr = re.compile(rf"(?i:\b{re.escape(word)})_?(?:gender|sex|age)(?![a-z])", re.IGNORECASE)
-    return word if attr.search(doc.text) else ""
+    known = _shared_work(doc).qualifiers
+    if word not in known:  # (once a word a text: a table's rows ask on every line)
+        attr = re.compile(rf"\b{re.escape(word)}_?(?:gender|sex|age)(?![a-z])", re.IGNORECASE)
+        known[word] = attr.search(doc.text) is not None
+    return word if known[word] else ""
 
 
 def _own_negation(doc: Document, hit: Hit, words: list[str]) -> tuple[str, ...]:
@@ -4068,6 +4071,8 @@ class SharedWork:
         self.definitions = False  # ... "def" or "function"
         self.key_words = False  # ... a word of _WORD_KEY's key
         self.controls: bool | None = None  # ... a data app's selection control
+        # a qualifier -> does the text name a person's attribute with it (driver_gender)
+        self.qualifiers: dict[str, bool] = {}
 
 
 # The fields of a Context that hits share, in order, and what sets each on a new one (a
