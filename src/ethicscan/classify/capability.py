@@ -2162,19 +2162,35 @@ def _across_mangled_names(text: str, start: int, end: int) -> bool:
     return True
 
 
-def _names_no_people(doc: Document, hit: Hit) -> bool:
+def _names_no_people(doc: Document, hit: Hit, work: SharedWork | None = None) -> bool:
     """Is a group's name part of the name of a place, language, script or organisation
-    here?"""
+    here?  With ``work``, and a catalogue whose entities read every digit alike
+    (``Entities.digit_blind``), the answer is asked once for each text around the name
+    with its digits written as zeros (a log's records: their ids differ, their shapes
+    are few)."""
     t = hit.term
     if t.kind not in _PLACE_KINDS or t.capability is Capability.TARGETING:
         return False
     if t.trait not in (Trait.ETHNIC_GROUP, Trait.ETHNICITY, Trait.RELIGION):
         return False
     text = doc.text
-    before = text[max(0, hit.start - 40) : hit.start]
-    after = text[hit.end : hit.end + 48]
+    lo = max(0, hit.start - 40)
     capital = text[hit.start : hit.start + 1].isupper()
-    return doc.catalogue.entities.names_no_people(before, after, t.lang, capital)
+    entities = doc.catalogue.entities
+    if work is None or not entities.digit_blind:
+        return entities.names_no_people(
+            text[lo : hit.start], text[hit.end : hit.end + 48], t.lang, capital
+        )
+    # what is read (40 characters before, 48 after), digits as zeros, and where the
+    # name stands in it: the same key, the same answer
+    around = text[lo : hit.end + 48].encode("utf-8", "surrogatepass").translate(_DIGIT_BYTES)
+    key = (around, hit.start - lo, hit.end - hit.start, t.lang, capital)
+    got = work.place_names.get(key)
+    if got is None:
+        got = work.place_names[key] = entities.names_no_people(
+            text[lo : hit.start], text[hit.end : hit.end + 48], t.lang, capital
+        )
+    return got
 
 
 # the value of a markup attribute that labels a view's or a form's element, up to the hit
@@ -2681,7 +2697,7 @@ def _line_hits_key(
                 h.religion_near,
                 h.table,
                 # a place's name reads 40 and 48 characters each side, numbers and all
-                term_key[1] and _names_no_people(doc, h),
+                term_key[1] and _names_no_people(doc, h, work),
             )
         )
     return tuple(key), tuple(clusters)
@@ -3799,6 +3815,8 @@ class SharedWork:
         # line -> each of _head_facts true of one of the other lines of its record, bits
         self.around: dict[int, int] = {}
         self.terms: dict[int, _TermKey] = {}  # id of a term -> _term_key
+        # (text around a name, digits as zeros, ...) -> _names_no_people
+        self.place_names: dict[tuple[bytes, int, int, str, bool], bool] = {}
         # line -> the place of the last hit on it asked about, and _nesting up to there
         self.nesting: dict[int, tuple[int, int]] = {}
         self.glosses: bool | None = None  # does the text hold a gloss's word
@@ -4110,7 +4128,7 @@ def _hit_facts(
     crosses = hit.start - 80 < start or hit.end + 80 > end
     return (
         # 40 and 48 characters, the catalogue's patterns (for a group's name alone)
-        term_key[1] and _names_no_people(doc, hit),
+        term_key[1] and _names_no_people(doc, hit, work),
         # a gloss, 80 characters each side (none without a gloss's word in the text)
         _glossed(doc, hit) if work.glosses and crosses else None,
         bool(_IS_KEY.match(text, hit.end)),  # blanks and a colon, over line breaks
