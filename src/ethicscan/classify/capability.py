@@ -1493,7 +1493,9 @@ _SELECT_TAG = re.compile(r"<(?:[\w-]+-)?select\b", re.IGNORECASE)
 def _option_of_a_query_select(doc: Document, hit: Hit) -> str:
     """The query parameter a drop-down is bound to, when the hit stands in one of its
     options (``<el-option v-for="item in options.ethnic"`` under ``<el-select
-    v-model="advanceQueryParams.ethnic">``); or ""."""
+    v-model="advanceQueryParams.ethnic">``); or "" (always, in a text without a tag)."""
+    if not doc.holds_tags:
+        return ""
     option = None
     for i in range(hit.line, max(-1, hit.line - TAG_REACH), -1):
         text = _line_near(doc, i, -1 if i != hit.line else hit.start)
@@ -1516,8 +1518,9 @@ def _tag_opened_above(doc: Document, hit: Hit) -> str:
     """A query parameter among the attributes of the element whose opening tag the hit's
     line continues (``<el-select v-model="queryParams.political"`` over
     ``placeholder="请选择政治面貌"``): the control the attribute belongs to is a search's
-    condition.  "" when the line is no attribute of a tag opened above."""
-    if hit.in_comment:
+    condition.  "" when the line is no attribute of a tag opened above (no line of a
+    text without a tag is)."""
+    if hit.in_comment or not doc.holds_tags:
         return ""
     if ">" in doc.text[doc.line_start(hit.line) : hit.start]:
         return ""  # the hit stands after a tag's end: element text, not an attribute
@@ -1960,7 +1963,7 @@ def _declared_below(doc: Document, i: int, line: str) -> str:
     """The end of ``_query_parameter`` for a hit on line ``i`` (``line``, read whole or
     around the hit): what the lines after it say when a declaration opens there.  It
     reads the first 2 x LOCAL characters of each of those lines, whatever the hit."""
-    label = bool(
+    label = doc.holds_tags and bool(  # (each opens with ``<``)
         _searched(_LABEL_ELEMENT, line)
         or _searched(_OPENS_SELECT, line)
         or _searched(_FORM_ITEM_LABEL, line)

@@ -694,6 +694,13 @@ class Document:
         text = self.text
         return not any(m in text for m in self._comment_markers)
 
+    @cached_property
+    def holds_tags(self) -> bool:
+        """Does the text hold a ``<`` at all?  Where it holds none, no line of it opens a
+        tag, an element or a label, and what reads them is not asked (a log's records:
+        each of their hits would read the lines around)."""
+        return "<" in self.text
+
     def has_marker(self, li: int) -> bool:
         """Does line ``li`` hold any comment marker :meth:`in_comment` looks for?  Asked
         once per line: the hits of a line share the answer."""
