@@ -175,12 +175,31 @@ class Lexicon(Generic[P]):
         digit as a digit, and no text a key may not touch holds one), and a line where a
         key with digits may match (its text with zeros for digits is in the line's
         shape) is its own shape (:func:`_line_safe`)."""
+        shaped = self.line_shapes(text, low, kept)
+        if shaped is None:
+            return None
+        out: list[Match[Q]] = []
+        lines: list[int] = []
+        for i, pos, got in shaped:
+            for s, e, k in got:
+                out.append(_MATCH(pos + s, pos + e, k))
+                lines.append(i)
+        return out, lines
+
+    def line_shapes(
+        self,
+        text: str,
+        low: str,
+        kept: Callable[[list[Match[P]]], list[Match[Q]]],
+    ) -> list[tuple[int, int, tuple[tuple[int, int, Key[Q]], ...]]] | None:
+        """:meth:`find_by_lines`' matches line by line: for each line that holds one, its
+        index, where it starts and the matches of its shape as (start, end, key) on the
+        line (one tuple for all the lines of a shape); None where that gives None."""
         if self._digit_keys is None:
             return None
         digit_keys = self._digit_keys.search
         shapes: dict[str, tuple[tuple[int, int, Key[Q]], ...]] = {}
-        out: list[Match[Q]] = []
-        lines: list[int] = []
+        out: list[tuple[int, int, tuple[tuple[int, int, Key[Q]], ...]]] = []
         new = pos = i = 0
         for at, block in line_blocks(text, LINE_BLOCK):
             # (a block at a time: a text's lines, their shapes and its low-cased shape
@@ -198,14 +217,12 @@ class Lexicon(Generic[P]):
                         (m.start, m.end, m.key) for m in kept(self.find(seg, low[pos : pos + n]))
                     )
                 if got:
-                    for s, e, k in got:
-                        out.append(_MATCH(pos + s, pos + e, k))
-                        lines.append(i)
+                    out.append((i, pos, got))
                 pos += n + 1
                 i += 1
                 if not i % LINES_CHECKED and 2 * new > i:
                     return None  # the lines do not read alike: match the text whole
-        return out, lines
+        return out
 
     def _find(self, text: str, low: str, out: list[Match[P]]) -> None:
         for end_incl, (length, keys) in self._automaton.iter(low):
