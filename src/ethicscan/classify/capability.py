@@ -3812,6 +3812,8 @@ class SharedWork:
         # of that shape (None: a long line)
         self.shapes: dict[int, tuple[str, str, object] | None] = {}
         self.shape_facts: dict[str, tuple[object, ...] | None] = {}  # masked line -> facts
+        # an ASCII line's shape (digits as zeros) -> are all its digits in numbers alone
+        self.digits_alone: dict[bytes, bool] = {}
         self.heads: dict[int, tuple[bool, bool, bool, bool]] = {}  # line -> _head_facts
         # line -> _head_facts as bits (the first fact the lowest)
         self.head_bits: dict[int, int] = {}
@@ -3969,6 +3971,20 @@ def masked(text: str) -> str:
     return _NUMBER.sub(_zeroed, text)
 
 
+def _masked_shape(work: SharedWork, text: str) -> str:
+    """``masked(text)``.  Whether every digit of an ASCII text stands in a number that
+    stands alone (``masked``'s one translation) is asked once for each of its shapes
+    (its digits as zeros): ``_NUMBER`` reads any digit as it reads another, so a text
+    and its shape have their numbers in the same places."""
+    if not text.isascii():
+        return masked(text)
+    shape = text.encode().translate(_DIGIT_BYTES)
+    alone = work.digits_alone.get(shape)
+    if alone is None:
+        alone = work.digits_alone[shape] = _DIGIT.search(_NUMBER.sub("", text)) is None
+    return shape.decode() if alone else masked(text)
+
+
 def _shape_facts(doc: Document, line: str) -> tuple[object, ...] | None:
     """What the phases read of a line's own text, from its masked text (the same
     answers: see above), once per shape; None for a line whose hits are decided
@@ -4001,7 +4017,7 @@ def _line_shape(doc: Document, work: SharedWork, i: int) -> tuple[str, str, obje
         work.shapes[i] = None
         return None
     lo = max(0, start - 1)
-    raw = masked(doc.text[lo : end + 1])
+    raw = _masked_shape(work, doc.text[lo : end + 1])
     line = raw[start - lo : start - lo + len(doc.line_text(i))]
     facts = work.shape_facts.get(line, _UNDECIDED)
     if facts is _UNDECIDED:
