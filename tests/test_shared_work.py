@@ -858,3 +858,50 @@ def test_labels_whose_clusters_differ_share_their_decisions(catalogue: Catalogue
     assert len(found) == 6000
     assert calls["decision_key"] < 1000
     assert calls["_decided"] < 800
+
+
+def _lines_decided(catalogue: Catalogue, text: str, path: str) -> list[tuple[Document, list[Hit]]]:
+    """Each line's document and hits as ``analyse`` hands them to ``decide_line``."""
+    from ethicscan.classify import analyse as analyse_module
+
+    lines: list[tuple[Document, list[Hit]]] = []
+    real = analyse_module.decide_line
+
+    def capture(doc: Document, hits: list[Hit]) -> Any:
+        lines.append((doc, list(hits)))
+        return real(doc, hits)
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(analyse_module, "decide_line", capture)
+        analyse(text, path, catalogue)
+    return lines
+
+
+def _kinds(lines: list[tuple[Document, list[Hit]]]) -> list[int | None]:
+    """The kind of each line (``_line_hits_key``), numbered as met; None: decided alone."""
+    seen: dict[object, int] = {}
+    out: list[int | None] = []
+    for doc, hits in lines:
+        doc.shared = capability.SharedWork()
+        got = capability._line_hits_key(doc, hits)
+        out.append(None if got is None else seen.setdefault(got[0], len(seen)))
+    return out
+
+
+def test_hits_keyed_by_the_number_of_what_they_learnt_read_as_by_its_fields(
+    catalogue: Catalogue,
+) -> None:
+    """``_line_hits_key`` keys a hit by ``Hit.near`` (what it learnt from its neighbours,
+    numbered) where ``_link_neighbours`` set it, else by the fields themselves: the lines
+    of these logs fall into the same kinds either way, and fewer than their lines."""
+    texts = [(text, "logs/faces.jsonl") for text in _clustered()] + _alike(1)
+    for text, path in texts:
+        lines = _lines_decided(catalogue, text, path)
+        numbered = _kinds(lines)
+        assert all(h.near >= 0 for _, hits in lines for h in hits)
+        for _, hits in lines:
+            for h in hits:
+                h.near = -1
+        assert _kinds(lines) == numbered, path
+        if len(lines) > 100 and any(k is not None for k in numbered):
+            assert len(set(numbered)) < len(lines) / 2

@@ -140,6 +140,10 @@ class Hit:
     traits_near: frozenset[Trait] = frozenset()  # traits of other non-value terms nearby
     religion_near: bool = False
     place: Place | None = None  # its container, when the text is a schema
+    # What it learnt from its neighbours (``cluster`` as ``_cluster_class`` tells it,
+    # ``trait_words_near``, ``traits_near``, ``religion_near``, ``table``) as a number,
+    # the same for equal ones in its text (set with them; -1: not set)
+    near: int = -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -2685,20 +2689,19 @@ def _line_hits_key(
         if term_key is None:
             term_key = terms[id(term)] = _term_key(term)
         cluster = h.cluster
-        cls = classes.get(cluster)
-        if cls is None:
-            cls = classes[cluster] = _cluster_class(cluster)
         clusters.append(cluster)
+        near: object = h.near  # (its number stands for what it learnt: one for equal ones)
+        if h.near < 0:
+            cls = classes.get(cluster)
+            if cls is None:
+                cls = classes[cluster] = _cluster_class(cluster)
+            near = (cls, h.trait_words_near, h.traits_near, h.religion_near, h.table)
         key.append(
             (
                 h.start - start,
                 h.end - start,
                 id(term),
-                cls,
-                h.trait_words_near,
-                h.traits_near,
-                h.religion_near,
-                h.table,
+                near,
                 # a place's name reads 40 and 48 characters each side, numbers and all
                 term_key[1] and _names_no_people(doc, h, work),
             )
