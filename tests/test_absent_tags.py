@@ -1,7 +1,8 @@
 """A text that holds no ``<`` opens no tag, element or label on any line
-(``Document.holds_tags``): what reads them around a hit (a drop-down's option, a tag's
-attributes above, a label element over a declaration) answers nothing there without
-reading the lines, and answers as before wherever a ``<`` stands."""
+(``Document.holds_tags``), and one without "enum", "Enum" or "class", "column" or "="
+(``Document.holds``) has no enumeration, column's doc or parameter's default: what
+reads them around a hit answers nothing there without reading the lines, and answers
+as before wherever they stand."""
 
 from __future__ import annotations
 
@@ -124,3 +125,80 @@ def test_a_log_without_a_tag_reads_no_line_for_one(catalogue: Catalogue) -> None
     with pytest.MonkeyPatch.context() as m:
         m.setattr(Document, "holds_tags", property(lambda self: True))
         assert analyse(text, "logs/faces.jsonl", catalogue) == found
+
+
+# Lines of enumerations, columns' docs and parameters' defaults, and lines without them.
+_WORD_LINES = [
+    "enum RaceType {",
+    "class EM_NATION_TYPE(IntEnum):",
+    "    UNKNOWN = 0,",
+    "    ASIAN = 1,  # race",
+    "    OTHER = 2,",
+    "typedef enum tagEM_RACE {",
+    "}",
+    "def load(path, race='race', ethnicity_col=\"ethnicity\"):",
+    "function f(race = 'race') {",
+    "    race_col: the name of the column holding race",
+    "# Column name of the race",
+    "COLUMN header for race",
+    '{"face_id": 12, "race": "black", "ethnicity": "white"}',
+    "race, ethnicity",
+    "    race",
+    "",
+]
+_WORD_TEXTS = st.lists(st.sampled_from(_WORD_LINES), min_size=1, max_size=14).map("\n".join)
+
+
+def _everything(doc: Document) -> Document:
+    """``doc`` as if it held every word (its lines then read for each)."""
+    doc.holds = lambda word, folded=False: True  # type: ignore[method-assign]
+    return doc
+
+
+@settings(max_examples=300, deadline=None)
+@given(_WORD_TEXTS, st.sampled_from(["a.py", "a.ts", "a.yaml", "logs/a.jsonl", "a.sql"]))
+def test_a_text_without_a_word_reads_as_one_read_line_by_line(text: str, path: str) -> None:
+    """An enumeration's members (``_ENUM_WORD``: "enum", "Enum", "class"), a column's doc
+    ("column", in any case) and a parameter's default ("="): each answer is the one read
+    from the lines, with those words in the text and without."""
+    catalogue = load_catalogue(())
+    cut = str.maketrans("", "", "=")
+    for plain in (text, text.replace("num", "nun").replace("lass", "lase"), text.translate(cut)):
+        for variant in (plain, plain.replace("olumn", "olumm").replace("OLUMN", "OLUMM")):
+            doc = Document(variant, path, catalogue, "")
+            ref = _everything(Document(variant, path, catalogue, ""))
+            for word in ("race", "ethnicity"):
+                for hit in _hits(doc, _term(catalogue, word), word):
+                    for f in (
+                        capability._one_group_enum,
+                        capability._names_a_column,
+                        capability._a_default_column,
+                    ):
+                        assert f(doc, hit) == f(ref, hit), (f.__name__, variant)
+
+
+def test_a_log_without_those_words_reads_no_line_for_them(catalogue: Catalogue) -> None:
+    text = "".join(
+        json.dumps({"face_id": i, "race": "asian", "ethnicity": "white"}) + "\n" for i in range(300)
+    )
+    doc = Document(text, "logs/faces.jsonl", catalogue, "")
+    hit = _hits(doc, _term(catalogue, "race"), "race")[5]
+    read: list[str] = []
+
+    class Counting:
+        def __init__(self, real: Any) -> None:
+            self.real = real
+
+        def __getattr__(self, name: str) -> Any:
+            read.append(name)
+            return getattr(self.real, name)
+
+    with pytest.MonkeyPatch.context() as m:
+        for name in ("_ENUM_WORD", "_COLUMN_DOC", "_DEFAULT_BEFORE", "_COLUMN_DEFAULT"):
+            m.setattr(capability, name, Counting(getattr(capability, name)))
+        assert capability._one_group_enum(doc, hit) == ""
+        assert capability._names_a_column(doc, hit) == ""
+        assert not capability._a_default_column(doc, hit)
+    assert read == []
+    assert not doc.holds("enum") and not doc.holds("column", folded=True)
+    assert doc.holds("race") and doc.holds("face_id")

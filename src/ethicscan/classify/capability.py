@@ -1122,8 +1122,11 @@ def _one_group_enum(doc: Document, hit: Hit) -> str:
     """The members of an enumeration the hit names or heads (its ``//民族`` comment, its
     ``tagEM_NATION_TYPE``) when one of them is a value and the rest are not (UNKNOWN,
     UYGUR, OTHER): a face sorted as one group or not.  "" for any other enumeration (a
-    code table of the peoples lists many values)."""
+    code table of the peoples lists many values).  (``_ENUM_WORD`` reads "enum", "Enum"
+    or "class": a text without them has no enumeration.)"""
     if hit.table:
+        return ""
+    if not (doc.holds("enum") or doc.holds("Enum") or doc.holds("class")):
         return ""
     head = next(
         (
@@ -2080,7 +2083,10 @@ PARAMETERS_REACH = 1200  # characters back to a definition's name, at most
 
 def _a_default_column(doc: Document, hit: Hit) -> bool:
     """Is the trait at ``hit`` a parameter's default that names a column (or the
-    parameter whose default does), in a definition's open parameter list?"""
+    parameter whose default does), in a definition's open parameter list?  (A default
+    reads "=": a text without one has none.)"""
+    if not doc.holds("="):
+        return False
     text = doc.text
     before = _DEFAULT_BEFORE.search(text, max(0, hit.start - 60), hit.start)
     default = _COLUMN_DEFAULT.match(text, hit.end, min(len(text), hit.end + 60)) or (
@@ -2098,6 +2104,8 @@ def _names_a_column(doc: Document, hit: Hit) -> str:
     it records the schema, whatever the code then does with names beside it."""
     if _a_default_column(doc, hit):
         return "a parameter that names the column holding it"
+    if not doc.holds("column", folded=True):
+        return ""  # (``_COLUMN_DOC`` reads "column", in any case)
     for i in (hit.line, hit.line + 1):
         if i < doc.line_count and _searched(_COLUMN_DOC, _line_near(doc, i, hit.start)):
             return "documented as the name of the column holding it"

@@ -704,6 +704,19 @@ class Document:
         each of their hits would read the lines around)."""
         return "<" in self.text
 
+    def holds(self, word: str, folded: bool = False) -> bool:
+        """Does the text hold ``word`` (``folded``: in any case, ``word`` written in
+        lower-case ASCII)?  Asked once a text and word: what needs a word reads no line
+        of a text without one."""
+        got = self._holding.get((word, folded))
+        if got is None:
+            got = self._holding[(word, folded)] = word in (self.low if folded else self.text)
+        return got
+
+    @cached_property
+    def _holding(self) -> dict[tuple[str, bool], bool]:
+        return {}
+
     def has_marker(self, li: int) -> bool:
         """Does line ``li`` hold any comment marker :meth:`in_comment` looks for?  Asked
         once per line: the hits of a line share the answer."""
