@@ -403,6 +403,51 @@ def test_a_minified_line_of_hits_counts_its_brackets_once(monkeypatch: Any) -> N
     assert scan_text(mixed, "static/list.js") == fresh
 
 
+def test_a_minified_line_of_hits_searches_its_derived_queries_once(monkeypatch: Any) -> None:
+    """A finder named for the trait (``findByRace(``): each line's first derived query is
+    searched once, not once for each of its hits (a minified line's hits searched the
+    whole line each, its hits in the square of its length); the findings are those that
+    searching for each hit gives, on a minified bundle and on lines of finders."""
+    from ethicscan import scan_text
+    from ethicscan.classify import capability as cap
+
+    searched: list[int] = []
+    real = cap._DERIVED_QUERY
+
+    class Counting:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(real, name)
+
+        def search(self, text: str, lo: int, hi: int) -> Any:
+            searched.append(hi - lo)
+            return real.search(text, lo, hi)
+
+    monkeypatch.setattr(cap, "_DERIVED_QUERY", Counting())
+    n = 3_000
+    line = "var a=[" + ",".join('{"race":"white","face":1}' for _ in range(n)) + "];\n"
+    texts = [
+        (line, "dist/app.min.js"),
+        (
+            "".join(
+                f"List<P> a{i} = repo.findByRace(race); // race\n"
+                f"View v{i} = ButterKnife.findById(v, R.id.nation); int race{i} = 0; // 民族\n"
+                f"x = countByEthnicity(e, race) + findAllByNation(nation);\n"
+                for i in range(40)
+            ),
+            "src/Finder.java",
+        ),
+    ]
+    found = [scan_text(text, path) for text, path in texts]
+    assert found[0] and found[1]
+    assert sum(searched) < 3 * (len(texts[0][0]) + len(texts[1][0]))
+
+    def each_time(doc: Any, i: int, start: int) -> Any:
+        return real.search(doc.text, start, doc.lines.end(i))
+
+    monkeypatch.setattr(cap, "_derived_query", each_time)
+    assert [scan_text(text, path) for text, path in texts] == found
+
+
 def _context_of(text: str, path: str, catalogue: Catalogue, shaped: bool) -> object:
     """A document's context words (all three of ``_context_words``' parts, the
     categories in their order), found by line shape or whole."""

@@ -1637,12 +1637,26 @@ def _condition_on_line(doc: Document, hit: Hit) -> str:
     m = _CONDITION_CODE.search(doc.text, max(start, hit.start - 160), hit.start)
     if m is None:
         # the finder named for the trait, the hit in its name or in the comment after it
-        m = _DERIVED_QUERY.search(doc.text, start, doc.lines.end(hit.line))
+        m = _derived_query(doc, hit.line, start)
         if m is None or not (
             m.start(1) <= hit.start < m.end(1) or (hit.in_comment and m.end() <= hit.start)
         ):
             return ""
     return f"a query's condition ({m.group(0).strip()})"
+
+
+def _derived_query(doc: Document, i: int, start: int) -> re.Match[str] | None:
+    """``_DERIVED_QUERY.search`` of line ``i`` (starting at ``start``) whole: the line's
+    first derived query, searched once a line where the hits share their work (each hit
+    of a minified line searched all of it, the hits of a line in the square of its
+    length)."""
+    work = doc.shared
+    if not isinstance(work, SharedWork):
+        return _DERIVED_QUERY.search(doc.text, start, doc.lines.end(i))
+    got = work.derived_queries.get(i, _UNDECIDED)
+    if got is _UNDECIDED:
+        got = work.derived_queries[i] = _DERIVED_QUERY.search(doc.text, start, doc.lines.end(i))
+    return got  # type: ignore[return-value]
 
 
 def _finder_parameter(doc: Document, hit: Hit, line: str) -> str:
@@ -3831,6 +3845,8 @@ class SharedWork:
         # line -> each of _head_facts true of one of the other lines of its record, bits
         self.around: dict[int, int] = {}
         self.terms: dict[int, _TermKey] = {}  # id of a term -> _term_key
+        # line -> its first derived query (_derived_query), or None
+        self.derived_queries: dict[int, re.Match[str] | None] = {}
         # (text around a name, digits as zeros, ...) -> _names_no_people
         self.place_names: dict[tuple[bytes, int, int, str, bool], bool] = {}
         # line -> the place of the last hit on it asked about, and _nesting up to there
