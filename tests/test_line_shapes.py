@@ -401,3 +401,110 @@ def test_a_minified_line_of_hits_counts_its_brackets_once(monkeypatch: Any) -> N
     fresh = scan_text(mixed, "static/list.js")
     monkeypatch.setattr(cap, "_nesting_before", from_the_start)
     assert scan_text(mixed, "static/list.js") == fresh
+
+
+def test_a_minified_line_of_hits_searches_its_derived_queries_once(monkeypatch: Any) -> None:
+    """A finder named for the trait (``findByRace(``): each line's first derived query is
+    searched once, not once for each of its hits (a minified line's hits searched the
+    whole line each, its hits in the square of its length); the findings are those that
+    searching for each hit gives, on a minified bundle and on lines of finders."""
+    from ethicscan import scan_text
+    from ethicscan.classify import capability as cap
+
+    searched: list[int] = []
+    real = cap._DERIVED_QUERY
+
+    class Counting:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(real, name)
+
+        def search(self, text: str, lo: int, hi: int) -> Any:
+            searched.append(hi - lo)
+            return real.search(text, lo, hi)
+
+    monkeypatch.setattr(cap, "_DERIVED_QUERY", Counting())
+    n = 3_000
+    line = "var a=[" + ",".join('{"race":"white","face":1}' for _ in range(n)) + "];\n"
+    texts = [
+        (line, "dist/app.min.js"),
+        (
+            "".join(
+                f"List<P> a{i} = repo.findByRace(race); // race\n"
+                f"View v{i} = ButterKnife.findById(v, R.id.nation); int race{i} = 0; // 民族\n"
+                f"x = countByEthnicity(e, race) + findAllByNation(nation);\n"
+                for i in range(40)
+            ),
+            "src/Finder.java",
+        ),
+    ]
+    found = [scan_text(text, path) for text, path in texts]
+    assert found[0] and found[1]
+    assert sum(searched) < 3 * (len(texts[0][0]) + len(texts[1][0]))
+
+    def each_time(doc: Any, i: int, start: int) -> Any:
+        return real.search(doc.text, start, doc.lines.end(i))
+
+    monkeypatch.setattr(cap, "_derived_query", each_time)
+    assert [scan_text(text, path) for text, path in texts] == found
+
+
+def _context_of(text: str, path: str, catalogue: Catalogue, shaped: bool) -> object:
+    """A document's context words (all three of ``_context_words``' parts, the
+    categories in their order), found by line shape or whole."""
+    doc = Document(text, path, catalogue)
+    doc.by_line_shape = shaped
+    out, placed, rows = doc._context_words
+    return list(out.items()), placed, sorted(rows), doc._events
+
+
+# Lines whose words are each of the categories ``_context_words`` tests where they stand
+# (an icon set's word, a query's "find by", a declaration's "form"), or none of them; a
+# backquote (a code span is possible) or none.
+_WORDED = [
+    '{{"face_id": {i}, "age": {n}, "race": "asian", "race_confidence": 0.{n}}}',
+    '{{"id": {i}, "camera": "c{n}", "model": "v{n}", "gender": "F"}}',
+    '{{"id": {i}, "iconCls": "icon-search", "landmarks": {n}}}',
+    '{{"id": {i}, "q": "findById", "face": {n}}}',
+    '{{"id": {i}, "src": "request.form", "portrait": "p{n}"}}',
+    '{{"id": {i}, "form": "intake", "facial": {n}}}',
+    '{{"id": {i}, "note": "`face` {n}", "biometric": true}}',
+]
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("path", ["logs/faces.jsonl", "logs/faces.log"])
+def test_a_data_text_s_context_words_by_line_shape_are_those_found_whole(
+    catalogue: Catalogue, seed: int, path: str
+) -> None:
+    """Whether its words go straight in (no word of a tested category, no backquote in
+    the text) or through the tests, a text's context words found by line shape are
+    those, in that order, found whole."""
+    rng = random.Random(seed)
+    templates = _WORDED[:2] + rng.sample(_WORDED[2:], rng.randint(0, 2))
+    text = "\n".join(
+        rng.choice(templates).format(i=i, n=rng.choice([0, 3, 45, 700])) for i in range(600)
+    )
+    by_shape = _context_of(text, path, catalogue, True)
+    assert by_shape == _context_of(text, path, catalogue, False)
+    assert by_shape[1]  # (words found)
+
+
+def test_a_log_s_context_words_by_line_shape_make_no_match_a_word(
+    catalogue: Catalogue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A log whose words none of the tests may drop: its words are put straight from
+    their line shapes, no Match made for each (80,000 in the face log)."""
+    made: list[int] = []
+    real = matcher._MATCH
+
+    def counting(*args: Any) -> Any:
+        made.append(1)
+        return real(*args)
+
+    text = "\n".join(_WORDED[0].format(i=i, n=i % 90) for i in range(2000))
+    monkeypatch.setattr(matcher, "_MATCH", counting)
+    doc = Document(text, "logs/faces.jsonl", catalogue)
+    doc.by_line_shape = True
+    out, _, _ = doc._context_words
+    assert len(out) >= 2 and sum(map(len, out.values())) >= 4000
+    assert len(made) < 50  # (those of the shapes, matched once each)

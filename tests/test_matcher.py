@@ -233,3 +233,33 @@ def test_prefilter_candidates_equal_the_automaton() -> None:
         assert fast == slow
         checked += 1
     assert checked > 250
+
+
+def test_matches_are_made_slot_by_slot_as_the_constructor_makes_them() -> None:
+    """``find``, ``at`` and ``find_by_lines`` make their matches with ``_MATCH`` (each
+    slot set by its descriptor): equal to, hashed and shown as ``Match(...)``, frozen."""
+    import dataclasses
+
+    from ethicscan.rules import matcher
+
+    text = "race = 1\nrace = 2\nrace = 3\n" * 100
+    made: list[tuple[int, int]] = []
+    real = matcher._MATCH
+
+    def counting(start: int, end: int, key: Key[str]) -> Match[str]:
+        made.append((start, end))
+        return real(start, end, key)
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(matcher, "_MATCH", counting)
+        found = RACE.find(text)
+        by_lines = RACE.find_by_lines(text, text, lambda ms: ms)
+    assert by_lines is not None and by_lines[0] == found
+    assert len(found) == 300
+    assert len(made) == 2 * len(found) + 1  # (the line shape matched once, then copied)
+    for got in found[:3]:
+        plain = Match(got.start, got.end, got.key)
+        assert type(got) is Match and got == plain and hash(got) == hash(plain)
+        assert repr(got) == repr(plain)
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            got.start = 0  # type: ignore[misc]

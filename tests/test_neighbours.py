@@ -88,3 +88,44 @@ def test_gathered_per_line_equals_the_plain_definition(
     _link_neighbours(hits)
     got = [(h.cluster, h.trait_words_near, h.traits_near, h.religion_near, h.table) for h in hits]
     assert got == _plain(hits)
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(st.sampled_from(RULES), min_size=1, max_size=4).flatmap(
+        lambda rules: st.lists(
+            st.tuples(
+                st.sampled_from([t for t in TERMS if t.rule_id in rules]), st.integers(0, 12)
+            ),
+            max_size=40,
+        )
+    )
+)
+def test_what_a_hit_learnt_is_numbered_one_for_equal_ones(
+    placed: list[tuple[Term, int]],
+) -> None:
+    """``Hit.near`` numbers what a hit learnt from its neighbours, its cluster as
+    ``_cluster_class`` tells it (what the line keys read of it): two hits have one
+    number exactly where that is equal (``_line_hits_key`` keys a hit by it)."""
+    from ethicscan.classify.capability import _cluster_class
+
+    hits = [Hit(t, i, i + 1, line, False) for i, (t, line) in enumerate(placed)]
+    _link_neighbours(hits)
+    for a in hits:
+        assert a.near >= 0
+        learnt = (
+            _cluster_class(a.cluster),
+            a.trait_words_near,
+            a.traits_near,
+            a.religion_near,
+            a.table,
+        )
+        for b in hits:
+            other = (
+                _cluster_class(b.cluster),
+                b.trait_words_near,
+                b.traits_near,
+                b.religion_near,
+                b.table,
+            )
+            assert (a.near == b.near) == (learnt == other)

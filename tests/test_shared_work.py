@@ -581,6 +581,47 @@ def test_a_line_masked_at_once_is_masked_number_by_number() -> None:
     assert 1_000 < fast < 19_000  # both ways taken
 
 
+def test_a_line_masked_by_its_shape_is_masked_as_alone() -> None:
+    """``_masked_shape`` asks once a shape (digits as zeros) whether every digit stands in
+    a number alone: each line is masked as ``masked`` masks it, on random lines whose
+    digits vary over few shapes (digits touching letters, dots, other scripts)."""
+    rng = random.Random(5)
+    bits = ["0", "7", "45", "3.5", ".", "v", "x1", "_", " ", ":", '"', "٣", "e", "1.2.3"]
+    templates = ["".join(rng.choice(bits) for _ in range(rng.randint(0, 10))) for _ in range(300)]
+    work = capability.SharedWork()
+    for _ in range(20_000):
+        line = re.sub("[0-9]", lambda _: rng.choice("0123456789"), rng.choice(templates))
+        assert capability._masked_shape(work, line) == capability.masked(line), line
+    assert 50 < len(work.digits_alone) <= 300
+    assert any(work.digits_alone.values()) and not all(work.digits_alone.values())
+
+
+def test_a_log_s_lines_are_masked_once_a_shape(catalogue: Catalogue) -> None:
+    """A log of 2,000 records whose ids and ages vary: its lines' numbers are looked for
+    once for each of their few shapes, not once a line."""
+    subs: list[str] = []
+    real = capability._NUMBER
+
+    class Counting:
+        def __getattr__(self, name: str) -> Any:
+            return getattr(real, name)
+
+        def sub(self, repl: Any, text: str) -> str:
+            subs.append(text)
+            return real.sub(repl, text)
+
+    rng = random.Random(2)
+    text = "".join(
+        json.dumps({"face_id": i, "age": rng.randint(1, 90), "race": "asian"}) + "\n"
+        for i in range(2000)
+    )
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(capability, "_NUMBER", Counting())
+        found = analyse(text, "logs/faces.jsonl", catalogue)
+    assert len(found) >= 2000
+    assert len(subs) < 100
+
+
 def test_a_line_and_a_term_are_read_once_for_their_hits(catalogue: Catalogue) -> None:
     """What the hits of a line read alike of the lines around it (codes in the record)
     is read once a line, and a text without a word of ``_WORD_KEY``'s key asks no line
@@ -817,3 +858,50 @@ def test_labels_whose_clusters_differ_share_their_decisions(catalogue: Catalogue
     assert len(found) == 6000
     assert calls["decision_key"] < 1000
     assert calls["_decided"] < 800
+
+
+def _lines_decided(catalogue: Catalogue, text: str, path: str) -> list[tuple[Document, list[Hit]]]:
+    """Each line's document and hits as ``analyse`` hands them to ``decide_line``."""
+    from ethicscan.classify import analyse as analyse_module
+
+    lines: list[tuple[Document, list[Hit]]] = []
+    real = analyse_module.decide_line
+
+    def capture(doc: Document, hits: list[Hit]) -> Any:
+        lines.append((doc, list(hits)))
+        return real(doc, hits)
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(analyse_module, "decide_line", capture)
+        analyse(text, path, catalogue)
+    return lines
+
+
+def _kinds(lines: list[tuple[Document, list[Hit]]]) -> list[int | None]:
+    """The kind of each line (``_line_hits_key``), numbered as met; None: decided alone."""
+    seen: dict[object, int] = {}
+    out: list[int | None] = []
+    for doc, hits in lines:
+        doc.shared = capability.SharedWork()
+        got = capability._line_hits_key(doc, hits)
+        out.append(None if got is None else seen.setdefault(got[0], len(seen)))
+    return out
+
+
+def test_hits_keyed_by_the_number_of_what_they_learnt_read_as_by_its_fields(
+    catalogue: Catalogue,
+) -> None:
+    """``_line_hits_key`` keys a hit by ``Hit.near`` (what it learnt from its neighbours,
+    numbered) where ``_link_neighbours`` set it, else by the fields themselves: the lines
+    of these logs fall into the same kinds either way, and fewer than their lines."""
+    texts = [(text, "logs/faces.jsonl") for text in _clustered()] + _alike(1)
+    for text, path in texts:
+        lines = _lines_decided(catalogue, text, path)
+        numbered = _kinds(lines)
+        assert all(h.near >= 0 for _, hits in lines for h in hits)
+        for _, hits in lines:
+            for h in hits:
+                h.near = -1
+        assert _kinds(lines) == numbered, path
+        if len(lines) > 100 and any(k is not None for k in numbered):
+            assert len(set(numbered)) < len(lines) / 2

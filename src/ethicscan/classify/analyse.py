@@ -20,6 +20,7 @@ from ethicscan.classify.capability import (
     WINDOW,
     Decision,
     Hit,
+    _cluster_class,
     decide_line,
     identifier_span,
     in_row_of_texts,
@@ -342,8 +343,10 @@ def _link_neighbours(hits: list[Hit]) -> None:
         (values if term.kind is value else others)[ln].append(id(term))
     numbers: dict[tuple[tuple[int, ...], tuple[int, ...]], int] = {}
     around: dict[int, _Around] = {}
-    # the window's number -> what a hit of each term (its id) learns in it
-    learnt: dict[int, dict[int, _Learnt]] = {}
+    # the window's number -> what a hit of each term (its id) learns in it, and its number
+    learnt: dict[int, dict[int, tuple[_Learnt, int]]] = {}
+    # what a hit learns, its cluster as _cluster_class tells it -> its number (Hit.near)
+    nears: dict[tuple[object, ...], int] = {}
     for ln, hs in by_line.items():  # (each line's window once)
         window = (_gathered(values, ln, 2), _gathered(others, ln, WINDOW))
         shape = numbers.setdefault(window, len(numbers))
@@ -356,8 +359,10 @@ def _link_neighbours(hits: list[Hit]) -> None:
                 ar = around.get(shape)
                 if ar is None:
                     ar = around[shape] = _Around(by_line, ln)
-                got = mine[id(h.term)] = _learnt(h.term, ar)
-            h.cluster, h.trait_words_near, h.traits_near, h.religion_near, h.table = got
+                one = _learnt(h.term, ar)
+                near = nears.setdefault((_cluster_class(one[0]), *one[1:]), len(nears))
+                got = mine[id(h.term)] = (one, near)
+            (h.cluster, h.trait_words_near, h.traits_near, h.religion_near, h.table), h.near = got
 
 
 def _gathered(terms: dict[int, list[int]], line: int, reach: int) -> tuple[int, ...]:

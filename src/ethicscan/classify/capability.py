@@ -140,6 +140,10 @@ class Hit:
     traits_near: frozenset[Trait] = frozenset()  # traits of other non-value terms nearby
     religion_near: bool = False
     place: Place | None = None  # its container, when the text is a schema
+    # What it learnt from its neighbours (``cluster`` as ``_cluster_class`` tells it,
+    # ``trait_words_near``, ``traits_near``, ``religion_near``, ``table``) as a number,
+    # the same for equal ones in its text (set with them; -1: not set)
+    near: int = -1
 
 
 @dataclass(frozen=True, slots=True)
@@ -1216,8 +1220,11 @@ def _one_group_enum(doc: Document, hit: Hit) -> str:
     """The members of an enumeration the hit names or heads (its ``//民族`` comment, its
     ``tagEM_NATION_TYPE``) when one of them is a value and the rest are not (UNKNOWN,
     UYGUR, OTHER): a face sorted as one group or not.  "" for any other enumeration (a
-    code table of the peoples lists many values)."""
+    code table of the peoples lists many values).  (``_ENUM_WORD`` reads "enum", "Enum"
+    or "class": a text without them has no enumeration.)"""
     if hit.table:
+        return ""
+    if not (doc.holds("enum") or doc.holds("Enum") or doc.holds("class")):
         return ""
     head = next(
         (
@@ -1594,7 +1601,9 @@ _SELECT_TAG = re.compile(r"<(?:[\w-]+-)?select\b", re.IGNORECASE)
 def _option_of_a_query_select(doc: Document, hit: Hit) -> str:
     """The query parameter a drop-down is bound to, when the hit stands in one of its
     options (``<el-option v-for="item in options.ethnic"`` under ``<el-select
-    v-model="advanceQueryParams.ethnic">``); or ""."""
+    v-model="advanceQueryParams.ethnic">``); or "" (always, in a text without a tag)."""
+    if not doc.holds_tags:
+        return ""
     option = None
     for i in range(hit.line, max(-1, hit.line - TAG_REACH), -1):
         text = _line_near(doc, i, -1 if i != hit.line else hit.start)
@@ -1617,8 +1626,9 @@ def _tag_opened_above(doc: Document, hit: Hit) -> str:
     """A query parameter among the attributes of the element whose opening tag the hit's
     line continues (``<el-select v-model="queryParams.political"`` over
     ``placeholder="请选择政治面貌"``): the control the attribute belongs to is a search's
-    condition.  "" when the line is no attribute of a tag opened above."""
-    if hit.in_comment:
+    condition.  "" when the line is no attribute of a tag opened above (no line of a
+    text without a tag is)."""
+    if hit.in_comment or not doc.holds_tags:
         return ""
     if ">" in doc.text[doc.line_start(hit.line) : hit.start]:
         return ""  # the hit stands after a tag's end: element text, not an attribute
@@ -1728,12 +1738,26 @@ def _condition_on_line(doc: Document, hit: Hit) -> str:
     m = _CONDITION_CODE.search(doc.text, max(start, hit.start - 160), hit.start)
     if m is None:
         # the finder named for the trait, the hit in its name or in the comment after it
-        m = _DERIVED_QUERY.search(doc.text, start, doc.lines.end(hit.line))
+        m = _derived_query(doc, hit.line, start)
         if m is None or not (
             m.start(1) <= hit.start < m.end(1) or (hit.in_comment and m.end() <= hit.start)
         ):
             return ""
     return f"a query's condition ({m.group(0).strip()})"
+
+
+def _derived_query(doc: Document, i: int, start: int) -> re.Match[str] | None:
+    """``_DERIVED_QUERY.search`` of line ``i`` (starting at ``start``) whole: the line's
+    first derived query, searched once a line where the hits share their work (each hit
+    of a minified line searched all of it, the hits of a line in the square of its
+    length)."""
+    work = doc.shared
+    if not isinstance(work, SharedWork):
+        return _DERIVED_QUERY.search(doc.text, start, doc.lines.end(i))
+    got = work.derived_queries.get(i, _UNDECIDED)
+    if got is _UNDECIDED:
+        got = work.derived_queries[i] = _DERIVED_QUERY.search(doc.text, start, doc.lines.end(i))
+    return got  # type: ignore[return-value]
 
 
 def _finder_parameter(doc: Document, hit: Hit, line: str) -> str:
@@ -2164,7 +2188,7 @@ def _declared_below(doc: Document, i: int, line: str) -> str:
     """The end of ``_query_parameter`` for a hit on line ``i`` (``line``, read whole or
     around the hit): what the lines after it say when a declaration opens there.  It
     reads the first 2 x LOCAL characters of each of those lines, whatever the hit."""
-    label = bool(
+    label = doc.holds_tags and bool(  # (each opens with ``<``)
         _searched(_LABEL_ELEMENT, line)
         or _searched(_OPENS_SELECT, line)
         or _searched(_FORM_ITEM_LABEL, line)
@@ -2277,7 +2301,10 @@ PARAMETERS_REACH = 1200  # characters back to a definition's name, at most
 
 def _a_default_column(doc: Document, hit: Hit) -> bool:
     """Is the trait at ``hit`` a parameter's default that names a column (or the
-    parameter whose default does), in a definition's open parameter list?"""
+    parameter whose default does), in a definition's open parameter list?  (A default
+    reads "=": a text without one has none.)"""
+    if not doc.holds("="):
+        return False
     text = doc.text
     before = _DEFAULT_BEFORE.search(text, max(0, hit.start - 60), hit.start)
     default = _COLUMN_DEFAULT.match(text, hit.end, min(len(text), hit.end + 60)) or (
@@ -2295,6 +2322,8 @@ def _names_a_column(doc: Document, hit: Hit) -> str:
     it records the schema, whatever the code then does with names beside it."""
     if _a_default_column(doc, hit):
         return "a parameter that names the column holding it"
+    if not doc.holds("column", folded=True):
+        return ""  # (``_COLUMN_DOC`` reads "column", in any case)
     for i in (hit.line, hit.line + 1):
         if i < doc.line_count and _searched(_COLUMN_DOC, _line_near(doc, i, hit.start)):
             return "documented as the name of the column holding it"
@@ -2366,19 +2395,35 @@ def _across_mangled_names(text: str, start: int, end: int) -> bool:
     return True
 
 
-def _names_no_people(doc: Document, hit: Hit) -> bool:
+def _names_no_people(doc: Document, hit: Hit, work: SharedWork | None = None) -> bool:
     """Is a group's name part of the name of a place, language, script or organisation
-    here?"""
+    here?  With ``work``, and a catalogue whose entities read every digit alike
+    (``Entities.digit_blind``), the answer is asked once for each text around the name
+    with its digits written as zeros (a log's records: their ids differ, their shapes
+    are few)."""
     t = hit.term
     if t.kind not in _PLACE_KINDS or t.capability is Capability.TARGETING:
         return False
     if t.trait not in (Trait.ETHNIC_GROUP, Trait.ETHNICITY, Trait.RELIGION):
         return False
     text = doc.text
-    before = text[max(0, hit.start - 40) : hit.start]
-    after = text[hit.end : hit.end + 48]
+    lo = max(0, hit.start - 40)
     capital = text[hit.start : hit.start + 1].isupper()
-    return doc.catalogue.entities.names_no_people(before, after, t.lang, capital)
+    entities = doc.catalogue.entities
+    if work is None or not entities.digit_blind:
+        return entities.names_no_people(
+            text[lo : hit.start], text[hit.end : hit.end + 48], t.lang, capital
+        )
+    # what is read (40 characters before, 48 after), digits as zeros, and where the
+    # name stands in it: the same key, the same answer
+    around = text[lo : hit.end + 48].encode("utf-8", "surrogatepass").translate(_DIGIT_BYTES)
+    key = (around, hit.start - lo, hit.end - hit.start, t.lang, capital)
+    got = work.place_names.get(key)
+    if got is None:
+        got = work.place_names[key] = entities.names_no_people(
+            text[lo : hit.start], text[hit.end : hit.end + 48], t.lang, capital
+        )
+    return got
 
 
 # the value of a markup attribute that labels a view's or a form's element, up to the hit
@@ -2902,22 +2947,21 @@ def _line_hits_key(
         if term_key is None:
             term_key = terms[id(term)] = _term_key(term)
         cluster = h.cluster
-        cls = classes.get(cluster)
-        if cls is None:
-            cls = classes[cluster] = _cluster_class(cluster)
         clusters.append(cluster)
+        near: object = h.near  # (its number stands for what it learnt: one for equal ones)
+        if h.near < 0:
+            cls = classes.get(cluster)
+            if cls is None:
+                cls = classes[cluster] = _cluster_class(cluster)
+            near = (cls, h.trait_words_near, h.traits_near, h.religion_near, h.table)
         key.append(
             (
                 h.start - start,
                 h.end - start,
                 id(term),
-                cls,
-                h.trait_words_near,
-                h.traits_near,
-                h.religion_near,
-                h.table,
+                near,
                 # a place's name reads 40 and 48 characters each side, numbers and all
-                term_key[1] and _names_no_people(doc, h),
+                term_key[1] and _names_no_people(doc, h, work),
             )
         )
     return tuple(key), tuple(clusters)
@@ -4059,12 +4103,18 @@ class SharedWork:
         # of that shape (None: a long line)
         self.shapes: dict[int, tuple[str, str, object] | None] = {}
         self.shape_facts: dict[str, tuple[object, ...] | None] = {}  # masked line -> facts
+        # an ASCII line's shape (digits as zeros) -> are all its digits in numbers alone
+        self.digits_alone: dict[bytes, bool] = {}
         self.heads: dict[int, tuple[bool, bool, bool, bool]] = {}  # line -> _head_facts
         # line -> _head_facts as bits (the first fact the lowest)
         self.head_bits: dict[int, int] = {}
         # line -> each of _head_facts true of one of the other lines of its record, bits
         self.around: dict[int, int] = {}
         self.terms: dict[int, _TermKey] = {}  # id of a term -> _term_key
+        # line -> its first derived query (_derived_query), or None
+        self.derived_queries: dict[int, re.Match[str] | None] = {}
+        # (text around a name, digits as zeros, ...) -> _names_no_people
+        self.place_names: dict[tuple[bytes, int, int, str, bool], bool] = {}
         # line -> the place of the last hit on it asked about, and _nesting up to there
         self.nesting: dict[int, tuple[int, int]] = {}
         self.glosses: bool | None = None  # does the text hold a gloss's word
@@ -4217,6 +4267,20 @@ def masked(text: str) -> str:
     return _NUMBER.sub(_zeroed, text)
 
 
+def _masked_shape(work: SharedWork, text: str) -> str:
+    """``masked(text)``.  Whether every digit of an ASCII text stands in a number that
+    stands alone (``masked``'s one translation) is asked once for each of its shapes
+    (its digits as zeros): ``_NUMBER`` reads any digit as it reads another, so a text
+    and its shape have their numbers in the same places."""
+    if not text.isascii():
+        return masked(text)
+    shape = text.encode().translate(_DIGIT_BYTES)
+    alone = work.digits_alone.get(shape)
+    if alone is None:
+        alone = work.digits_alone[shape] = _DIGIT.search(_NUMBER.sub("", text)) is None
+    return shape.decode() if alone else masked(text)
+
+
 def _shape_facts(doc: Document, line: str) -> tuple[object, ...] | None:
     """What the phases read of a line's own text, from its masked text (the same
     answers: see above), once per shape; None for a line whose hits are decided
@@ -4249,7 +4313,7 @@ def _line_shape(doc: Document, work: SharedWork, i: int) -> tuple[str, str, obje
         work.shapes[i] = None
         return None
     lo = max(0, start - 1)
-    raw = masked(doc.text[lo : end + 1])
+    raw = _masked_shape(work, doc.text[lo : end + 1])
     line = raw[start - lo : start - lo + len(doc.line_text(i))]
     facts = work.shape_facts.get(line, _UNDECIDED)
     if facts is _UNDECIDED:
@@ -4379,7 +4443,7 @@ def _hit_facts(
     crosses = hit.start - 80 < start or hit.end + 80 > end
     return (
         # 40 and 48 characters, the catalogue's patterns (for a group's name alone)
-        term_key[1] and _names_no_people(doc, hit),
+        term_key[1] and _names_no_people(doc, hit, work),
         # a gloss, 80 characters each side (none without a gloss's word in the text)
         _glossed(doc, hit) if work.glosses and crosses else None,
         bool(_IS_KEY.match(text, hit.end)),  # blanks and a colon, over line breaks

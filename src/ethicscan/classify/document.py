@@ -19,8 +19,8 @@ from typing import Protocol
 from ethicscan.classify import shape
 from ethicscan.kinds import TextKind, assert_never
 from ethicscan.names import stem, suffix
-from ethicscan.rules.catalogue import Catalogue, Category, context_words
-from ethicscan.rules.matcher import lower_same_length
+from ethicscan.rules.catalogue import Catalogue, Category, ContextWord, context_words
+from ethicscan.rules.matcher import Match, lower_same_length
 from ethicscan.rules.prefilter import prefilter_for
 
 PROSE_SUFFIXES = frozenset(
@@ -236,6 +236,9 @@ _FIELD_DOC = re.compile(
 # What precedes a word of declared data where it is a web framework's request's member:
 # ``request.form`` (Flask), ``req.form``: the data came as a form's fields over HTTP, which
 # says nothing of who declared it (a face API's ``actions`` read from ``request.form``).
+# The categories of context words that ``_context_words`` tests where they stand (an
+# icon set's, a query's "find by", a declaration's "form")
+_TESTED = frozenset({Category.ICON_SET, Category.QUERY, Category.DECLARED})
 _REQUEST_BEFORE = re.compile(r"\b(?:request|req)\.$", re.IGNORECASE)
 # ... and HTTP's encoding of a form's fields: "form data", ``multipart/form-data``,
 # ``FormData``
@@ -694,6 +697,26 @@ class Document:
         text = self.text
         return not any(m in text for m in self._comment_markers)
 
+    @cached_property
+    def holds_tags(self) -> bool:
+        """Does the text hold a ``<`` at all?  Where it holds none, no line of it opens a
+        tag, an element or a label, and what reads them is not asked (a log's records:
+        each of their hits would read the lines around)."""
+        return "<" in self.text
+
+    def holds(self, word: str, folded: bool = False) -> bool:
+        """Does the text hold ``word`` (``folded``: in any case, ``word`` written in
+        lower-case ASCII)?  Asked once a text and word: what needs a word reads no line
+        of a text without one."""
+        got = self._holding.get((word, folded))
+        if got is None:
+            got = self._holding[(word, folded)] = word in (self.low if folded else self.text)
+        return got
+
+    @cached_property
+    def _holding(self) -> dict[tuple[str, bool], bool]:
+        return {}
+
     def has_marker(self, li: int) -> bool:
         """Does line ``li`` hold any comment marker :meth:`in_comment` looks for?  Asked
         once per line: the hits of a line share the answer."""
@@ -1040,13 +1063,9 @@ class Document:
         for lo, hi in spans:
             part = self.text[lo:hi] if self.focus_chars is not None else self.text
             # a data text's lines read alike: their words are found once a line shape
-            by_lines = (
-                self.catalogue.context.find_by_lines(part, self._low_of(part), context_words)
-                if shaped
-                else None
-            )
+            by_lines = self._by_line_shape(part, lo, quotes, out, placed, rows) if shaped else None
             if by_lines is not None:
-                kept, lines_of = by_lines
+                kept, lines_of = by_lines  # (the words a line shape may drop, read below)
                 first = self.line_of(lo)
             else:
                 cands = pf.context_candidates(part, None if self.focus_chars else self.utf8)
@@ -1084,6 +1103,51 @@ class Document:
             v.sort()
         placed.sort()
         return dict(out), placed, rows
+
+    def _by_line_shape(
+        self,
+        part: str,
+        lo: int,
+        quotes: bool,
+        out: dict[str, list[tuple[int, str]]],
+        placed: list[tuple[int, str, str]],
+        rows: list[tuple[int, str, str]],
+    ) -> tuple[list[Match[ContextWord]], list[int]] | None:
+        """The context words of ``part`` (at ``lo`` in the text), a data text's lines,
+        found once a line shape (``Lexicon.line_shapes``), as matches and their lines
+        (of ``part``) for ``_context_words`` to test; or None (matched whole, then).  Where
+        none of its tests may drop a word (no word of ICON_SET, QUERY or DECLARED, no
+        code span possible: ``quotes`` false), the words go into ``out``, ``placed`` and
+        ``rows`` here, in the same order, and no match is given back."""
+        shaped = self.catalogue.context.line_shapes(part, self._low_of(part), context_words)
+        if shaped is None:
+            return None
+        plain = not quotes
+        seen: set[int] = set()  # the shapes' matches asked about, by identity
+        for _, _, got in shaped:
+            if not plain:
+                break
+            if id(got) not in seen:
+                seen.add(id(got))
+                plain = not any(k.payload.category in _TESTED for _, _, k in got)
+        kept: list[Match[ContextWord]] = []
+        lines_of: list[int] = []
+        if not plain:
+            for i, at, got in shaped:
+                for s, e, k in got:
+                    kept.append(Match(at + s, at + e, k))
+                    lines_of.append(i)
+            return kept, lines_of
+        first = self.line_of(lo)
+        for i, at, got in shaped:
+            line = first + i
+            for s, _, k in got:
+                w = k.payload
+                category, word = w.category, w.text
+                out[category].append((line, word))
+                placed.append((lo + at + s, category, word))
+                rows.append((line, word, category))
+        return kept, lines_of
 
     def _low_of(self, part: str) -> str:
         """``part`` of the text (the whole text, or a span of its focus) low-cased as

@@ -121,6 +121,7 @@ class Category(str, enum.Enum):
 CONTEXT_CATEGORIES = tuple(c.value for c in Category)
 
 
+_ASCII_DIGIT = re.compile("[0-9]")
 # The rest of a Unicode character's name after its script's (``TIBETAN LETTER KA``,
 # ``TIBETAN SUBJOINED LETTER FIXED-FORM RA``, ``TIBETAN VOWEL SIGN OO``): capitals only.
 _CHARACTER_NAME = re.compile(
@@ -146,6 +147,10 @@ class Entities:
     _en_before: re.Pattern[str] = field(default=re.compile(r"(?!)"), repr=False, compare=False)
     _org_after: re.Pattern[str] = field(default=re.compile(r"(?!)"), repr=False, compare=False)
     _org_before: re.Pattern[str] = field(default=re.compile(r"(?!)"), repr=False, compare=False)
+    # No word above holds an ASCII digit: :meth:`names_no_people` then reads every digit
+    # alike (its patterns' classes hold all ten or none), so texts that differ only in
+    # which digits stand where get one answer (``digit_blind``)
+    digit_blind: bool = field(default=False, repr=False, compare=False)
 
     @staticmethod
     def of(raw: Mapping[str, Any]) -> Entities:
@@ -160,6 +165,7 @@ class Entities:
 
         # after the hit: other group names (…族), a part-of-speech tag (/nz), then the word
         return Entities(
+            digit_blind=not any(_ASCII_DIGIT.search(w) for w in zh + after + before + org + zh_org),
             zh_after=zh,
             en_after=after,
             en_before=before,

@@ -21,6 +21,8 @@ from typing import Generic, TypeVar
 
 import ahocorasick
 
+from ethicscan.model import slot_maker
+
 P = TypeVar("P")
 Q = TypeVar("Q")
 
@@ -43,6 +45,11 @@ class Match(Generic[P]):
     start: int
     end: int
     key: Key[P]
+
+
+# A Match made slot by slot (``slot_maker``): a dense text's matches are made by the
+# hundred thousand (a face log's 100,000 terms and 80,000 context words)
+_MATCH = slot_maker(Match)
 
 
 def variants(text: str) -> list[str]:
@@ -168,12 +175,31 @@ class Lexicon(Generic[P]):
         digit as a digit, and no text a key may not touch holds one), and a line where a
         key with digits may match (its text with zeros for digits is in the line's
         shape) is its own shape (:func:`_line_safe`)."""
+        shaped = self.line_shapes(text, low, kept)
+        if shaped is None:
+            return None
+        out: list[Match[Q]] = []
+        lines: list[int] = []
+        for i, pos, got in shaped:
+            for s, e, k in got:
+                out.append(_MATCH(pos + s, pos + e, k))
+                lines.append(i)
+        return out, lines
+
+    def line_shapes(
+        self,
+        text: str,
+        low: str,
+        kept: Callable[[list[Match[P]]], list[Match[Q]]],
+    ) -> list[tuple[int, int, tuple[tuple[int, int, Key[Q]], ...]]] | None:
+        """:meth:`find_by_lines`' matches line by line: for each line that holds one, its
+        index, where it starts and the matches of its shape as (start, end, key) on the
+        line (one tuple for all the lines of a shape); None where that gives None."""
         if self._digit_keys is None:
             return None
         digit_keys = self._digit_keys.search
         shapes: dict[str, tuple[tuple[int, int, Key[Q]], ...]] = {}
-        out: list[Match[Q]] = []
-        lines: list[int] = []
+        out: list[tuple[int, int, tuple[tuple[int, int, Key[Q]], ...]]] = []
         new = pos = i = 0
         for at, block in line_blocks(text, LINE_BLOCK):
             # (a block at a time: a text's lines, their shapes and its low-cased shape
@@ -191,14 +217,12 @@ class Lexicon(Generic[P]):
                         (m.start, m.end, m.key) for m in kept(self.find(seg, low[pos : pos + n]))
                     )
                 if got:
-                    for s, e, k in got:
-                        out.append(Match(pos + s, pos + e, k))
-                        lines.append(i)
+                    out.append((i, pos, got))
                 pos += n + 1
                 i += 1
                 if not i % LINES_CHECKED and 2 * new > i:
                     return None  # the lines do not read alike: match the text whole
-        return out, lines
+        return out
 
     def _find(self, text: str, low: str, out: list[Match[P]]) -> None:
         for end_incl, (length, keys) in self._automaton.iter(low):
@@ -217,7 +241,7 @@ def _judge(text: str, start: int, end: int, keys: Iterable[Key[P]], out: list[Ma
                 continue
         elif not _touch_ok(text, start, end, key):
             continue
-        out.append(Match(start, end, key))
+        out.append(_MATCH(start, end, key))
 
 
 _DIGIT = re.compile("[0-9]")

@@ -1,0 +1,204 @@
+"""A text that holds no ``<`` opens no tag, element or label on any line
+(``Document.holds_tags``), and one without "enum", "Enum" or "class", "column" or "="
+(``Document.holds``) has no enumeration, column's doc or parameter's default: what
+reads them around a hit answers nothing there without reading the lines, and answers
+as before wherever they stand."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ethicscan.classify import capability
+from ethicscan.classify.analyse import analyse
+from ethicscan.classify.capability import Hit
+from ethicscan.classify.document import Document
+from ethicscan.rules.catalogue import Catalogue, Term, load_catalogue
+
+
+@pytest.fixture(scope="module")
+def catalogue() -> Catalogue:
+    return load_catalogue(())
+
+
+_LINES = [
+    '<el-select v-model="queryParams.race" placeholder="race">',
+    '<el-select v-model="advanceQueryParams.ethnic">',
+    '  <el-option v-for="item in options.race" :key="item" :label="race" />',
+    "</el-select>",
+    '<el-form-item label="race">',
+    "<label>race</label>",
+    "<label>ethnicity</label>",
+    '<input name="race" />',
+    '  placeholder="race"',
+    '  :search="queryParams.race">',
+    "race:",
+    "ethnicity = {",
+    '  "race": "asian",',
+    '{"face_id": 12, "race": "black", "ethnicity": "white"}',
+    "query.race = race",
+    "params.race",
+    "  in: query",
+    "}",
+    "",
+]
+_TEXTS = st.lists(st.sampled_from(_LINES), min_size=1, max_size=14).map("\n".join)
+_SUFFIXES = st.sampled_from(["a.vue", "a.html", "a.yaml", "a.json", "a.py", "logs/a.jsonl"])
+
+
+def _term(catalogue: Catalogue, text: str) -> Term:
+    return next(
+        k.payload
+        for k in catalogue.terms.keys
+        if isinstance(k.payload, Term) and k.payload.text.lower() == text
+    )
+
+
+def _hits(doc: Document, term: Term, word: str) -> list[Hit]:
+    out = []
+    at = doc.text.find(word)
+    while at >= 0:
+        out.append(Hit(term, at, at + len(word), doc.line_of(at), False))
+        at = doc.text.find(word, at + 1)
+    return out
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXTS, _SUFFIXES)
+def test_a_text_without_a_tag_reads_as_one_read_line_by_line(text: str, path: str) -> None:
+    """Each function's answer is the one it gives reading every line (``holds_tags``
+    taken as true), with tags in the text and without."""
+    catalogue = load_catalogue(())
+    for plain in (text, text.replace("<", "")):
+        doc = Document(plain, path, catalogue, "")
+        ref = Document(plain, path, catalogue, "")
+        ref.__dict__["holds_tags"] = True  # the lines read whatever the text holds
+        assert doc.holds_tags == ("<" in plain)
+        term = _term(catalogue, "race")
+        for hit in _hits(doc, term, "race"):
+            for f in (capability._option_of_a_query_select, capability._tag_opened_above):
+                assert f(doc, hit) == f(ref, hit)
+        for i in range(doc.line_count):
+            line = doc.line_text(i)
+            assert capability._declared_below(doc, i, line) == capability._declared_below(
+                ref, i, line
+            )
+
+
+def test_a_log_without_a_tag_reads_no_line_for_one(catalogue: Catalogue) -> None:
+    """A log of face records: no line around a hit is read for a drop-down's option or a
+    tag's attributes, no line for a label element; its findings are those found reading
+    them."""
+    text = "".join(
+        json.dumps({"face_id": i, "race": "asian", "ethnicity": "white", "q": "search"}) + "\n"
+        for i in range(300)
+    )
+    read: list[str] = []
+    real_near = capability._line_near
+    real_searched = capability._searched
+    labels = (capability._LABEL_ELEMENT, capability._OPENS_SELECT, capability._FORM_ITEM_LABEL)
+
+    def near(doc: Document, i: int, pos: int) -> str:
+        read.append("near")
+        return real_near(doc, i, pos)
+
+    def searched(pattern: Any, line: str) -> Any:
+        if pattern in labels:
+            read.append("label")
+        return real_searched(pattern, line)
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(capability, "_searched", searched)
+        found = analyse(text, "logs/faces.jsonl", catalogue)
+        assert "label" not in read
+        doc = Document(text, "logs/faces.jsonl", catalogue, "")
+        hit = _hits(doc, _term(catalogue, "race"), "race")[5]
+        m.setattr(capability, "_line_near", near)
+        read.clear()
+        assert capability._option_of_a_query_select(doc, hit) == ""
+        assert capability._tag_opened_above(doc, hit) == ""
+        assert read == []
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(Document, "holds_tags", property(lambda self: True))
+        assert analyse(text, "logs/faces.jsonl", catalogue) == found
+
+
+# Lines of enumerations, columns' docs and parameters' defaults, and lines without them.
+_WORD_LINES = [
+    "enum RaceType {",
+    "class EM_NATION_TYPE(IntEnum):",
+    "    UNKNOWN = 0,",
+    "    ASIAN = 1,  # race",
+    "    OTHER = 2,",
+    "typedef enum tagEM_RACE {",
+    "}",
+    "def load(path, race='race', ethnicity_col=\"ethnicity\"):",
+    "function f(race = 'race') {",
+    "    race_col: the name of the column holding race",
+    "# Column name of the race",
+    "COLUMN header for race",
+    '{"face_id": 12, "race": "black", "ethnicity": "white"}',
+    "race, ethnicity",
+    "    race",
+    "",
+]
+_WORD_TEXTS = st.lists(st.sampled_from(_WORD_LINES), min_size=1, max_size=14).map("\n".join)
+
+
+def _everything(doc: Document) -> Document:
+    """``doc`` as if it held every word (its lines then read for each)."""
+    doc.holds = lambda word, folded=False: True  # type: ignore[method-assign]
+    return doc
+
+
+@settings(max_examples=300, deadline=None)
+@given(_WORD_TEXTS, st.sampled_from(["a.py", "a.ts", "a.yaml", "logs/a.jsonl", "a.sql"]))
+def test_a_text_without_a_word_reads_as_one_read_line_by_line(text: str, path: str) -> None:
+    """An enumeration's members (``_ENUM_WORD``: "enum", "Enum", "class"), a column's doc
+    ("column", in any case) and a parameter's default ("="): each answer is the one read
+    from the lines, with those words in the text and without."""
+    catalogue = load_catalogue(())
+    cut = str.maketrans("", "", "=")
+    for plain in (text, text.replace("num", "nun").replace("lass", "lase"), text.translate(cut)):
+        for variant in (plain, plain.replace("olumn", "olumm").replace("OLUMN", "OLUMM")):
+            doc = Document(variant, path, catalogue, "")
+            ref = _everything(Document(variant, path, catalogue, ""))
+            for word in ("race", "ethnicity"):
+                for hit in _hits(doc, _term(catalogue, word), word):
+                    for f in (
+                        capability._one_group_enum,
+                        capability._names_a_column,
+                        capability._a_default_column,
+                    ):
+                        assert f(doc, hit) == f(ref, hit), (f.__name__, variant)
+
+
+def test_a_log_without_those_words_reads_no_line_for_them(catalogue: Catalogue) -> None:
+    text = "".join(
+        json.dumps({"face_id": i, "race": "asian", "ethnicity": "white"}) + "\n" for i in range(300)
+    )
+    doc = Document(text, "logs/faces.jsonl", catalogue, "")
+    hit = _hits(doc, _term(catalogue, "race"), "race")[5]
+    read: list[str] = []
+
+    class Counting:
+        def __init__(self, real: Any) -> None:
+            self.real = real
+
+        def __getattr__(self, name: str) -> Any:
+            read.append(name)
+            return getattr(self.real, name)
+
+    with pytest.MonkeyPatch.context() as m:
+        for name in ("_ENUM_WORD", "_COLUMN_DOC", "_DEFAULT_BEFORE", "_COLUMN_DEFAULT"):
+            m.setattr(capability, name, Counting(getattr(capability, name)))
+        assert capability._one_group_enum(doc, hit) == ""
+        assert capability._names_a_column(doc, hit) == ""
+        assert not capability._a_default_column(doc, hit)
+    assert read == []
+    assert not doc.holds("enum") and not doc.holds("column", folded=True)
+    assert doc.holds("race") and doc.holds("face_id")
