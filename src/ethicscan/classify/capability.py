@@ -2053,10 +2053,12 @@ def _filter_control(doc: Document, hit: Hit) -> str:
     own = doc.lines.end(hit.line)
     if control is None:
         # the name its value is kept in, on the control's line before it
-        m = _SELECTION_CONTROL.search(text, hit.end, own)
-        if m is None or not _CONTROL_VALUE.search(text, doc.line_start(hit.line), m.start()):
+        after = _SELECTION_CONTROL.search(text, hit.end, own)
+        if after is None or not _CONTROL_VALUE.search(
+            text, doc.line_start(hit.line), after.start()
+        ):
             return ""
-        control = m
+        control = after
     end = _call_end(
         text, control.end() - 1, doc.line_start(min(doc.line_count - 1, hit.line + CONTROL_REACH))
     )
