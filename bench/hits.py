@@ -3,15 +3,19 @@
 Generated files in the shapes where findings are dense (a face SDK's module with one
 long function, a JSON-lines log of face records, a Chinese alarm log, a minified
 bundle on one line, a module repeating two finding lines), each with 10², 10³, 10⁴
-and 10⁵ hits (``--max`` lowers the top).  For each shape the script prints the time
-per hit at each size and the ratio of the slowest to the fastest per-hit time of the
-sizes from 10³ up (10² is dominated by fixed costs); a ratio above 2 means some stage
-does work per hit that grows with the number of hits.  The previous version's figure
-is in bench/README.md.
+and 10⁵ hits (``--max`` lowers the top), classified by ``scan_text``; and a native
+library's bytes with as many hits planted among random bytes (a binary's strings text:
+a string of one word repeated up to 3,000 times, long runs of one letter), scanned by
+``ethicscan.scan`` (its strings pass, a small part, included).  For each shape the
+script prints the time per hit at each size and the ratio of the slowest to the
+fastest per-hit time of the sizes from 10³ up (10² is dominated by fixed costs); a
+ratio above 2 means some stage does work per hit that grows with the number of hits.
+The previous version's figure is in bench/README.md.
 
     python bench/hits.py            # sizes 10^2 .. 10^5
     python bench/hits.py --max 10000
     python bench/hits.py --face-log-only
+    python bench/hits.py --binary-only [--src OTHER/src]    # the binary's row alone
 
 Then one fixed case: a 1.8 MB JSON-lines log of 20,000 face-analysis records (``face_id``,
 ``age``, ``gender``, ``race``, ``race_confidence``, ``ethnicity``, 60,000 findings), which
@@ -78,6 +82,62 @@ def _minified(n: int) -> str:
 def _repeated_lines(n: int) -> str:
     pair = "race = model.predict_race(face)\nethnicity_code = row['ethnicity']\n"
     return pair * (n // 2)
+
+
+# The strings a binary holds, with n hits planted among random bytes: the shapes of the
+# tests' ``_strings_blob`` (a UTF-16 ``肤色`` repeated up to 3,000 times in one string,
+# words of a face SDK in ASCII, UTF-8 and UTF-16, long runs of one letter and of digits,
+# zeros), each piece with the hits it plants.
+_BINARY_PIECES: tuple[tuple[bytes, int], ...] = (
+    (b"face_get_skin_color\x00", 1),
+    (b"%d, %s: detectFace", 0),
+    ("人脸属性: 民族 肤色\x00".encode(), 2),
+    ("告警 维族 ok".encode() + b"\xff", 1),
+    ("维族告警".encode("utf-16-le") + b"\x00\x00", 1),
+    (b"\x00" + "SkinColor race".encode("utf-16-le") + b"\x01", 2),
+    (b"one\x00two\x00six\x00ten\x00\x00\x00", 0),
+    ("民族".encode() + b"\x80\x00", 1),
+)
+_FILLERS = (b"\x00\x00AaZz_ 9", b"\x00\xe4\xb8\xad\x80 ab", bytes(range(256)))
+
+
+def _binary(n: int) -> bytes:
+    """A native library's bytes with ``n`` hits planted (see _BINARY_PIECES)."""
+    rng = random.Random(n)
+    out = bytearray(b"\x7fELF\x02\x01\x01" + bytes(57))
+    planted = 0
+    while planted < n:
+        if rng.random() < 0.4:
+            r = rng.randrange(len(_BINARY_PIECES) + 4)
+            if r < len(_BINARY_PIECES):
+                piece, k = _BINARY_PIECES[r]
+                out += piece
+                planted += k
+            elif r == len(_BINARY_PIECES):
+                k = min(n - planted, rng.randint(1, 3000))
+                out += "肤色".encode("utf-16-le") * k + b"\x00\x00"
+                planted += k
+            elif r == len(_BINARY_PIECES) + 1:
+                out += b"12345678 ---- " * rng.randint(1, 400) + b"abcd"
+            elif r == len(_BINARY_PIECES) + 2:
+                out += b"x" * rng.randint(4000, 9000)
+            else:
+                out += bytes(rng.randint(0, 64))
+        else:
+            alphabet = rng.choice(_FILLERS)
+            out += bytes(rng.choice(alphabet) for _ in range(rng.randint(1, 200)))
+    return bytes(out)
+
+
+def _binary_scan(n: int) -> float:
+    """CPU seconds of the library's scan of a binary of ``n`` hits (its strings pass, a
+    small part, included): its strings text is classified as no text file is."""
+    with tempfile.TemporaryDirectory() as tmp:
+        lib = Path(tmp) / "libface.so"
+        lib.write_bytes(_binary(n))
+        t = time.process_time()
+        scan([str(lib)], ScanOptions(jobs=1))
+        return time.process_time() - t
 
 
 SHAPES: dict[str, tuple[Callable[[int], str], str]] = {
@@ -217,6 +277,7 @@ def main() -> int:
     p.add_argument("--face-log-only", action="store_true", help="only the 20,000-record log")
     p.add_argument("--src", help="the src folder of another version of ethicscan to measure")
     p.add_argument("--phases", type=int, metavar="N", help="profile each shape at N hits")
+    p.add_argument("--binary-only", action="store_true", help="only the binary's row")
     args = p.parse_args()
     if args.phases:
         phases(args.phases)
@@ -226,7 +287,7 @@ def main() -> int:
     sizes = [n for n in (100, 1_000, 10_000, 100_000) if n <= args.max]
     print(f"{'shape':<24}" + "".join(f"{n:>12,}" for n in sizes) + "   ratio (µs per hit)")
     worst = 0.0
-    for name, (make, path) in SHAPES.items():
+    for name, (make, path) in {} if args.binary_only else SHAPES.items():
         per_hit = []
         for n in sizes:
             text = make(n)
@@ -238,8 +299,17 @@ def main() -> int:
         worst = max(worst, ratio)
         cells = "".join(f"{u:>12.1f}" for u in per_hit)
         print(f"{name:<24}{cells}   {ratio:.2f}")
+    _binary_scan(100)  # (the binary readers, loaded once)
+    per_hit = [_binary_scan(n) * 1e6 / n for n in sizes]
+    steady = per_hit[1:] or per_hit
+    ratio = max(steady) / min(steady)
+    worst = max(worst, ratio)
+    cells = "".join(f"{u:>12.1f}" for u in per_hit)
+    print(f"{'binary, strings text':<24}{cells}   {ratio:.2f}")
     verdict = "flat" if worst <= RATIO_LIMIT else "NOT flat"
     print(f"worst ratio {worst:.2f} (limit {RATIO_LIMIT}): {verdict}")
+    if args.binary_only:
+        return 0 if worst <= RATIO_LIMIT else 1
     face_ok = check_face_log()
     return 0 if worst <= RATIO_LIMIT and face_ok else 1
 

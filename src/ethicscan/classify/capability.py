@@ -278,9 +278,24 @@ def _labels_a_field(doc: Document, hit: Hit) -> bool:
     cell 宗教信仰, the 汉族 shown under its label)?  A page's sentence goes on past it."""
     text = doc.text
     start = doc.line_start(hit.line)
-    if text[start : hit.start].strip():
-        return False
+    if _BLANKS.match(text, start, hit.start).end() < hit.start:  # type: ignore[union-attr]
+        return False  # (not blank up to the hit: read up to its first other character)
     return bool(_LABEL_END.match(text, hit.end))
+
+
+_BLANKS = re.compile(r"\s*")
+
+
+def _first_on_line(doc: Document, line: int, char: str, after: int = 0) -> int:
+    """Where ``char`` first stands on ``line`` (at ``after`` or later), or -1: found once
+    for the hits of the line, each of which asks whether it stands before it (a minified
+    line holds thousands of hits: each read the line up to itself)."""
+    firsts = _shared_work(doc).firsts
+    got = firsts.get((line, char, after))
+    if got is None:
+        lo = max(after, doc.line_start(line))
+        got = firsts[(line, char, after)] = doc.text.find(char, lo, doc.lines.end(line))
+    return got
 
 
 # A line of names and commas only, three or more: the columns of an SQL statement, the
@@ -1630,7 +1645,7 @@ def _tag_opened_above(doc: Document, hit: Hit) -> str:
     text without a tag is)."""
     if hit.in_comment or not doc.holds_tags:
         return ""
-    if ">" in doc.text[doc.line_start(hit.line) : hit.start]:
+    if 0 <= _first_on_line(doc, hit.line, ">") < hit.start:
         return ""  # the hit stands after a tag's end: element text, not an attribute
     for i in range(hit.line - 1, max(-1, hit.line - 1 - TAG_REACH), -1):
         text = _line_near(doc, i, -1)
@@ -1760,6 +1775,12 @@ def _derived_query(doc: Document, i: int, start: int) -> re.Match[str] | None:
     return got  # type: ignore[return-value]
 
 
+def _in_parentheses(doc: Document, line: int, pos: int) -> bool:
+    """Does ``pos`` stand after the first ``(`` of ``line`` with no ``)`` between?"""
+    opens = _first_on_line(doc, line, "(")
+    return 0 <= opens < pos and not 0 <= _first_on_line(doc, line, ")", opens) < pos
+
+
 def _finder_parameter(doc: Document, hit: Hit, line: str) -> str:
     """The finding function whose parameter the hit is, on the line that defines it
     (the hit between its parentheses); or ""."""
@@ -1768,9 +1789,7 @@ def _finder_parameter(doc: Document, hit: Hit, line: str) -> str:
     name = doc.definition_at(hit.line)
     if not name or not _FINDER.search(name):
         return ""
-    text = doc.text
-    opens = text.find("(", doc.line_start(hit.line), hit.start)
-    if opens < 0 or text.find(")", opens, hit.start) >= 0:
+    if not _in_parentheses(doc, hit.line, hit.start):
         return ""
     return f"a parameter of {name}()"
 
@@ -1832,6 +1851,21 @@ _FIELD_SEARCHED = re.compile(
 FIELD_REACH = 8  # lines each side of a hit that the object defining its field spans
 
 
+def _braces_before(doc: Document, hit: Hit) -> int:
+    """The braces opened less those closed on the hit's line before it, counted on from
+    the last hit of that line asked about (as ``_nesting_before`` counts)."""
+    work = _shared_work(doc)
+    got = work.braces.get(hit.line)
+    lo, depth = got if got is not None and got[0] <= hit.start else (doc.line_start(hit.line), 0)
+    depth += _braces(doc.text, lo, hit.start)
+    work.braces[hit.line] = (hit.start, depth)
+    return depth
+
+
+def _braces(text: str, lo: int, hi: int) -> int:
+    return text.count("{", lo, hi) - text.count("}", lo, hi)
+
+
 def _field_marked_searched(doc: Document, hit: Hit) -> str:
     """The flag of the object literal that defines the hit's field as one its list is
     filtered by (``{ label: '民族', prop: 'nation', isFilter: true, options: [...] }``),
@@ -1841,8 +1875,11 @@ def _field_marked_searched(doc: Document, hit: Hit) -> str:
     depth, first = 0, None
     for i in range(hit.line, max(-1, hit.line - FIELD_REACH), -1):
         # (on the hit's own line, what opens before the hit)
-        text = doc.text[doc.line_start(i) : hit.start] if i == hit.line else _line_near(doc, i, -1)
-        depth -= text.count("{") - text.count("}")
+        if i == hit.line:
+            depth -= _braces_before(doc, hit)
+        else:
+            text = _line_near(doc, i, -1)
+            depth -= text.count("{") - text.count("}")
         if depth < 0:
             first = i
             break
@@ -1949,7 +1986,18 @@ def _argument_opener(doc: Document, hit: Hit) -> int | None:
 
 def _opener_above(doc: Document, line: int, lowest: int) -> int | None:
     """The nearest line above ``line`` (down to ``lowest``, exclusive) that opens the
-    bracket or brace ``line`` stands in, left open by the lines between; or None."""
+    bracket or brace ``line`` stands in, left open by the lines between; or None.  Read
+    once for a line and a reach (the lines above are read as _line_near reads a line
+    without the hit: the same for every hit of ``line``)."""
+    openers = _shared_work(doc).openers
+    got = openers.get((line, lowest), _UNDECIDED)
+    if got is _UNDECIDED:
+        got = openers[(line, lowest)] = _opener_of(doc, line, lowest)
+    return got  # type: ignore[return-value]
+
+
+def _opener_of(doc: Document, line: int, lowest: int) -> int | None:
+    """``_opener_above``, read."""
     depth = 0
     for i in range(line - 1, max(-1, lowest), -1):
         depth -= _nesting(_line_near(doc, i, -1))
@@ -2372,29 +2420,88 @@ def _in_encoded_blob(text: str, start: int, end: int) -> bool:
     )
 
 
-def _across_mangled_names(text: str, start: int, end: int) -> bool:
+_DIGIT_AT = re.compile(r"\d")
+
+
+class _MangledNames:
+    """The length-prefixed names of the mangled symbol that starts at ``lo`` (its
+    ``_Z``), read from its start once, as far as the hits in it ask: for each name, where
+    its length's digits start, where the name starts and where it ends."""
+
+    __slots__ = ("digits", "ends", "next", "starts")
+
+    def __init__(self, lo: int) -> None:
+        self.digits: list[int] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        self.next = lo + 2  # where the reading goes on
+
+    def read_to(self, text: str, start: int) -> None:
+        """Read the names whose length starts before ``start``."""
+        i = self.next
+        while i < start:  # names one after another: <length><name>, codes between them
+            d = _DIGIT_AT.search(text, i, start)
+            if d is None:
+                i = start
+                break
+            m: re.Match[str] = _MANGLED_NAME.match(text, d.start())  # type: ignore[assignment]
+            i = m.end() + int(m.group(1)[:6])  # (a digit starts a length: one matches)
+            self.digits.append(d.start())
+            self.starts.append(m.end())
+            self.ends.append(i)
+        self.next = i
+
+    def across(self, start: int, end: int) -> bool:
+        """Does ``text[start:end]`` stand outside every name (``read_to(start)`` read)?
+        Only the last name whose length starts before ``start`` can hold it: those
+        before it end before that length."""
+        k = bisect.bisect_left(self.digits, start) - 1
+        return k < 0 or self.starts[k] > start or end > self.ends[k]
+
+
+class _SymbolRuns:
+    """``_across_mangled_names`` for the hits of one text: the run of symbol characters
+    before a hit is read back only as far as the hit asked about before it, when that
+    one stands in the same run (a string of a binary can be thousands of hits of one
+    word, none of them apart: each read back to the run's start, the run was read once
+    a hit); a mangled symbol's names are read once, not once a hit."""
+
+    __slots__ = ("last", "last_lo", "symbols")
+
+    def __init__(self) -> None:
+        self.last = -1  # the last hit's start, and its run's
+        self.last_lo = -1
+        self.symbols: dict[int, _MangledNames] = {}  # a symbol's start -> its names
+
+    def across(self, text: str, start: int, end: int) -> bool:
+        """``_across_mangled_names(text, start, end)``."""
+        lo = start
+        last = self.last if self.last <= start else -1
+        while lo > 0:
+            if lo == last:
+                lo = self.last_lo
+                break
+            c = text[lo - 1]
+            if not (c.isalnum() or c in "_.$"):
+                break
+            lo -= 1
+        self.last, self.last_lo = start, lo
+        if not text.startswith("_Z", lo):
+            return False
+        names = self.symbols.get(lo)
+        if names is None:
+            names = self.symbols[lo] = _MangledNames(lo)
+        names.read_to(text, start)
+        return names.across(start, end)
+
+
+def _across_mangled_names(doc: Document, hit: Hit) -> bool:
     """Does the hit stand in a C++ mangled symbol (``_ZN8pybind116detail...``) without
     being inside one of its length-prefixed names?  ``_ZN4acme10FaceEngine16GetRace
     EstimatesEv`` holds ``GetRaceEstimates``; ``...4castES2_`` holds ``cast``, not
-    "castes"."""
-    lo = start
-    while lo > 0 and (text[lo - 1].isalnum() or text[lo - 1] in "_.$"):
-        lo -= 1
-    if not text.startswith("_Z", lo):
-        return False
-    i = lo + 2
-    while i < start:  # names one after another: <length><name>, codes between them
-        m = _MANGLED_NAME.match(text, i)
-        if m is None:
-            i += 1
-            continue
-        name_start, n = m.end(), int(m.group(1)[:6])
-        if name_start > start:
-            break  # the next name begins after the hit: the hit is in codes
-        if end <= name_start + n:
-            return False  # inside one name
-        i = name_start + n
-    return True
+    "castes".  (The symbol is the run of letters, digits, ``_``, ``.`` and ``$`` the
+    hit ends, when it starts with ``_Z``; read for the text's hits at once.)"""
+    return _shared_work(doc).symbol_runs.across(doc.text, hit.start, hit.end)
 
 
 def _names_no_people(doc: Document, hit: Hit, work: SharedWork | None = None) -> bool:
@@ -3106,7 +3213,7 @@ def _located(doc: Document, hit: Hit) -> tuple[Scope, str] | None:
         and (_names_a_place(doc, hit) or _names_places(hit.place, doc.text, hit))
     ):
         return None  # PLACE_RELIGION, religiousPlaces, 宗教场所: a kind of place, not faith
-    if _across_mangled_names(doc.text, hit.start, hit.end):
+    if _across_mangled_names(doc, hit):
         return None  # type_caster...4castES2_: "cast" then mangling codes, not "castes"
     if _in_encoded_blob(doc.text, hit.start, hit.end):
         return None  # ``...k3lgbT2W2i7F...``: letters of a base64 blob (an image, a font)
@@ -3693,10 +3800,20 @@ COLLECTION_REACH = 40  # lines up to the head of the literal a member stands in
 
 def _collection_owner(doc: Document, hit: Hit) -> str:
     """The name of the array or object literal the hit's line is a member of, with the
-    comment over it, when they name a search's conditions; else ""."""
+    comment over it, when they name a search's conditions; else "".  Read once for the
+    hits of a line (all it reads is the lines above it)."""
     if doc.is_prose or doc.is_data:
         return ""
-    i = _opener_above(doc, hit.line, hit.line - COLLECTION_REACH)
+    owners = _shared_work(doc).owners
+    got = owners.get(hit.line)
+    if got is None:
+        got = owners[hit.line] = _owner_of(doc, hit.line)
+    return got
+
+
+def _owner_of(doc: Document, line: int) -> str:
+    """``_collection_owner`` of the hits of ``line``, read."""
+    i = _opener_above(doc, line, line - COLLECTION_REACH)
     if i is None:
         return ""
     text = _line_near(doc, i, -1)
@@ -4119,6 +4236,14 @@ class SharedWork:
         self.place_names: dict[tuple[bytes, int, int, str, bool], bool] = {}
         # line -> the place of the last hit on it asked about, and _nesting up to there
         self.nesting: dict[int, tuple[int, int]] = {}
+        self.symbol_runs = _SymbolRuns()  # _across_mangled_names
+        # (line, lowest line) -> _opener_above; line -> _collection_owner
+        self.openers: dict[tuple[int, int], int | None] = {}
+        self.owners: dict[int, str] = {}
+        # (line, character, from) -> _first_on_line; line -> the place of the last hit
+        # on it asked about, and the braces opened less closed on the line up to there
+        self.firsts: dict[tuple[int, str, int], int] = {}
+        self.braces: dict[int, tuple[int, int]] = {}
         self.glosses: bool | None = None  # does the text hold a gloss's word
         self.definitions = False  # ... "def" or "function"
         self.key_words = False  # ... a word of _WORD_KEY's key
