@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 
 from ethicscan.classify import capability
 from ethicscan.classify.analyse import analyse
-from ethicscan.classify.capability import Hit
 from ethicscan.classify.document import Document
 from ethicscan.rules.catalogue import Catalogue, Term, load_catalogue
+from hitfixtures import hits_of
 
 
 @pytest.fixture(scope="module")
@@ -58,15 +58,6 @@ def _term(catalogue: Catalogue, text: str) -> Term:
     )
 
 
-def _hits(doc: Document, term: Term, word: str) -> list[Hit]:
-    out = []
-    at = doc.text.find(word)
-    while at >= 0:
-        out.append(Hit(term, at, at + len(word), doc.line_of(at), False))
-        at = doc.text.find(word, at + 1)
-    return out
-
-
 @settings(max_examples=300, deadline=None)
 @given(_TEXTS, _SUFFIXES)
 def test_a_text_without_a_tag_reads_as_one_read_line_by_line(text: str, path: str) -> None:
@@ -79,7 +70,7 @@ def test_a_text_without_a_tag_reads_as_one_read_line_by_line(text: str, path: st
         ref.__dict__["holds_tags"] = True  # the lines read whatever the text holds
         assert doc.holds_tags == ("<" in plain)
         term = _term(catalogue, "race")
-        for hit in _hits(doc, term, "race"):
+        for hit in hits_of(doc, term, "race"):
             for f in (capability._option_of_a_query_select, capability._tag_opened_above):
                 assert f(doc, hit) == f(ref, hit)
         for i in range(doc.line_count):
@@ -116,7 +107,7 @@ def test_a_log_without_a_tag_reads_no_line_for_one(catalogue: Catalogue) -> None
         found = analyse(text, "logs/faces.jsonl", catalogue)
         assert "label" not in read
         doc = Document(text, "logs/faces.jsonl", catalogue, "")
-        hit = _hits(doc, _term(catalogue, "race"), "race")[5]
+        hit = hits_of(doc, _term(catalogue, "race"), "race")[5]
         m.setattr(capability, "_line_near", near)
         read.clear()
         assert capability._option_of_a_query_select(doc, hit) == ""
@@ -168,7 +159,7 @@ def test_a_text_without_a_word_reads_as_one_read_line_by_line(text: str, path: s
             doc = Document(variant, path, catalogue, "")
             ref = _everything(Document(variant, path, catalogue, ""))
             for word in ("race", "ethnicity"):
-                for hit in _hits(doc, _term(catalogue, word), word):
+                for hit in hits_of(doc, _term(catalogue, word), word):
                     for f in (
                         capability._one_group_enum,
                         capability._names_a_column,
@@ -182,7 +173,7 @@ def test_a_log_without_those_words_reads_no_line_for_them(catalogue: Catalogue) 
         json.dumps({"face_id": i, "race": "asian", "ethnicity": "white"}) + "\n" for i in range(300)
     )
     doc = Document(text, "logs/faces.jsonl", catalogue, "")
-    hit = _hits(doc, _term(catalogue, "race"), "race")[5]
+    hit = hits_of(doc, _term(catalogue, "race"), "race")[5]
     read: list[str] = []
 
     class Counting:

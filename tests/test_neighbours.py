@@ -70,17 +70,17 @@ def _plain(hits: list[Hit]) -> list[tuple[object, ...]]:
     return out
 
 
-@settings(max_examples=300)
-@given(
-    st.lists(st.sampled_from(RULES), min_size=1, max_size=4).flatmap(
-        lambda rules: st.lists(
-            st.tuples(
-                st.sampled_from([t for t in TERMS if t.rule_id in rules]), st.integers(0, 12)
-            ),
-            max_size=40,
-        )
+# Terms of up to four rules placed on up to 13 lines, up to 40 of them.
+_PLACED = st.lists(st.sampled_from(RULES), min_size=1, max_size=4).flatmap(
+    lambda rules: st.lists(
+        st.tuples(st.sampled_from([t for t in TERMS if t.rule_id in rules]), st.integers(0, 12)),
+        max_size=40,
     )
 )
+
+
+@settings(max_examples=300)
+@given(_PLACED)
 def test_gathered_per_line_equals_the_plain_definition(
     placed: list[tuple[Term, int]],
 ) -> None:
@@ -91,16 +91,7 @@ def test_gathered_per_line_equals_the_plain_definition(
 
 
 @settings(max_examples=300)
-@given(
-    st.lists(st.sampled_from(RULES), min_size=1, max_size=4).flatmap(
-        lambda rules: st.lists(
-            st.tuples(
-                st.sampled_from([t for t in TERMS if t.rule_id in rules]), st.integers(0, 12)
-            ),
-            max_size=40,
-        )
-    )
-)
+@given(_PLACED)
 def test_what_a_hit_learnt_is_numbered_one_for_equal_ones(
     placed: list[tuple[Term, int]],
 ) -> None:

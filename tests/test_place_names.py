@@ -16,10 +16,11 @@ from hypothesis import strategies as st
 
 from ethicscan.classify import capability
 from ethicscan.classify.analyse import analyse
-from ethicscan.classify.capability import Hit, SharedWork
+from ethicscan.classify.capability import SharedWork
 from ethicscan.classify.document import Document
 from ethicscan.model import Trait
 from ethicscan.rules.catalogue import Catalogue, Entities, Term, TermKind, load_catalogue
+from hitfixtures import hits_of
 
 
 @pytest.fixture(scope="module")
@@ -122,15 +123,6 @@ def test_the_shipped_entities_read_every_digit_alike(
     assert exact == entities.names_no_people(_zeroed(before), _zeroed(after), lang, capital)
 
 
-def _hits(doc: Document, term: Term, word: str) -> list[Hit]:
-    out = []
-    at = doc.text.find(word)
-    while at >= 0:
-        out.append(Hit(term, at, at + len(word), doc.line_of(at), False))
-        at = doc.text.find(word, at + 1)
-    return out
-
-
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.tuples(_TEXTS, st.sampled_from(["uyghur", "Uyghur"]), _TEXTS), min_size=1))
 def test_asked_once_a_shape_each_answer_is_the_exact_one(
@@ -142,7 +134,7 @@ def test_asked_once_a_shape_each_answer_is_the_exact_one(
     doc = Document(text, "logs/people.log", catalogue, "")
     work = SharedWork()
     for word in ("uyghur", "Uyghur"):
-        for hit in _hits(doc, term, word):
+        for hit in hits_of(doc, term, word):
             assert capability._names_no_people(doc, hit, work) == capability._names_no_people(
                 doc, hit
             )
@@ -159,7 +151,7 @@ def test_a_catalogue_whose_words_hold_digits_is_asked_each_time(catalogue: Catal
     pad = " " * 60
     doc = Document(f"{pad}uyghur route 66{pad}uyghur route 67{pad}\n", "a.log", custom, "")
     work = SharedWork()
-    first, second = _hits(doc, term, "uyghur")
+    first, second = hits_of(doc, term, "uyghur")
     assert capability._names_no_people(doc, first, work)
     assert not capability._names_no_people(doc, second, work)
 
