@@ -2052,6 +2052,8 @@ _DATA_FORM = re.compile(r"\bst\.form\(|\bform_submit_button\(|\bui\.input_action
 # the name its value is kept in (``race = st.selectbox(``, ``sel["race"] = ...``)
 _CONTROL_VALUE = re.compile(r"""([A-Za-z_]\w*(?:\[\s*["']?\w+["']?\s*\])?)\s*=\s*$""")
 CONTROL_REACH = 6  # lines over which a control's call spreads its arguments
+CONTROL_CHARS = 1200  # ... and characters, on a long line
+FORM_CHARS = 4000  # characters above a control that the form it stands in opens within
 CONTROL_USE_REACH = 60  # lines below a control that code reading its value stands within
 
 
@@ -2093,36 +2095,37 @@ def _filter_control(doc: Document, hit: Hit) -> str:
     if not work.controls:
         return ""
     text = doc.text
-    lo = doc.line_start(max(0, hit.line - CONTROL_REACH))
+    # (lines, and as many characters: a minified bundle's line is no call's arguments)
+    lo = max(doc.line_start(max(0, hit.line - CONTROL_REACH)), hit.start - CONTROL_CHARS)
     control = None
     for m in _SELECTION_CONTROL.finditer(text, lo, hit.start):
         if _call_end(text, m.end() - 1, hit.start) == hit.start:
             control = m  # still open at the hit: the hit is one of its arguments
-    own = doc.lines.end(hit.line)
+    own = min(doc.lines.end(hit.line), hit.end + CONTROL_CHARS)
     if control is None:
         # the name its value is kept in, on the control's line before it
         after = _SELECTION_CONTROL.search(text, hit.end, own)
         if after is None or not _CONTROL_VALUE.search(
-            text, doc.line_start(hit.line), after.start()
+            text, max(doc.line_start(hit.line), hit.start - CONTROL_CHARS), after.start()
         ):
             return ""
         control = after
-    end = _call_end(
-        text, control.end() - 1, doc.line_start(min(doc.line_count - 1, hit.line + CONTROL_REACH))
-    )
+    last = doc.lines.end(min(doc.line_count - 1, hit.line + CONTROL_REACH))
+    end = _call_end(text, control.end() - 1, min(last, control.end() + CONTROL_CHARS))
     call = text[control.start() : end]
     name = control.group(0).rstrip("(")
     if any(control.group(g) for g in _MULTI_GROUPS) or _MULTIPLE.search(call):
-        above = text[doc.line_start(max(0, hit.line - FORM_REACH)) : control.start()]
-        if not _DATA_FORM.search(above):
+        first = doc.line_start(max(0, hit.line - FORM_REACH))
+        if not _DATA_FORM.search(text, max(first, control.start() - FORM_CHARS), control.start()):
             return f"a filter's choices ({name}, several at once)"
     if w := _NARROWS.search(call):
         return f"a filter's choices ({name}: {w.group(0).strip()})"
-    head = text[doc.line_start(doc.line_of(control.start())) : control.start()]
-    if (kept := _CONTROL_VALUE.search(head)) is not None:
+    head_start = max(doc.line_start(doc.line_of(control.start())), control.start() - CONTROL_CHARS)
+    if (kept := _CONTROL_VALUE.search(text, head_start, control.start())) is not None:
         value = re.escape(kept.group(1))
-        below = text[end : doc.line_start(min(doc.line_count - 1, hit.line + CONTROL_USE_REACH))]
-        if re.search(rf"(?:==|!=|\.isin\(|%in%)\s*{value}(?![\w\[])", below):
+        below = doc.lines.end(min(doc.line_count - 1, hit.line + CONTROL_USE_REACH))
+        compared = re.compile(rf"(?:==|!=|\.isin\(|%in%)\s*{value}(?![\w\[])")
+        if compared.search(text, end, min(below, end + FORM_CHARS * 2)):
             return f"a filter's choices ({name}, its value compared below)"
     return ""
 
