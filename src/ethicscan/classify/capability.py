@@ -419,30 +419,9 @@ def _in_quoted_sentence(doc: Document, hit: Hit, line: str) -> bool:
     return is_text_cell(line[line.rfind(delimiter, 0, off) + 1 : end if end >= 0 else None])
 
 
-# The kinds of attribute a register of people holds as well as a face analysis
-_REGISTERED = frozenset({"gender", "age"})
-# The attribute words that name one kind of attribute (``sex`` and ``性别`` are gender).
-_ATTRIBUTE_KIND = {
-    "sex": "gender",
-    "性别": "gender",
-    "性別": "gender",
-    "年龄": "age",
-    "年齡": "age",
-    "emotions": "emotion",
-    "情绪": "emotion",
-    "表情": "expression",
-    "eyeglasses": "glasses",
-    "sunglasses": "glasses",
-    "眼镜": "glasses",
-    "口罩": "mask",
-    "帽子": "hat",
-    "mustache": "moustache",
-    "胡子": "moustache",
-    "smiling": "smile",
-    "微笑": "smile",
-    "颜值": "beauty",
-    "发型": "hairstyle",
-}
+# The attribute words a register of people holds as well as a face analysis: its sex or
+# gender and its age, in English and Chinese.
+_REGISTERED_ATTRIBUTES = frozenset({"gender", "sex", "性别", "性別", "age", "年龄", "年齡"})
 
 
 class Evidence:
@@ -1766,9 +1745,7 @@ def _derived_query(doc: Document, i: int, start: int) -> re.Match[str] | None:
     first derived query, searched once a line where the hits share their work (each hit
     of a minified line searched all of it, the hits of a line in the square of its
     length)."""
-    work = doc.shared
-    if not isinstance(work, SharedWork):
-        return _DERIVED_QUERY.search(doc.text, start, doc.lines.end(i))
+    work = _shared_work(doc)
     got = work.derived_queries.get(i, _UNDECIDED)
     if got is _UNDECIDED:
         got = work.derived_queries[i] = _DERIVED_QUERY.search(doc.text, start, doc.lines.end(i))
@@ -3981,7 +3958,7 @@ def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
     # a face analysis that gives it gives it beside what a face shows: a mask, glasses)
     seen = seen and (
         t.trait is not Trait.ETHNICITY
-        or any(_ATTRIBUTE_KIND.get(w.lower(), w.lower()) not in _REGISTERED for w in ctx.attrs)
+        or any(w.lower() not in _REGISTERED_ATTRIBUTES for w in ctx.attrs)
     )
     if ctx.biometric and ((seen and ctx.attrs) or ctx.analysis):
         sig = [_sig(SignalName.ANALYSIS_WORDS, 0.05, ctx.analysis)] if ctx.analysis else []
