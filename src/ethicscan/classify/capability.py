@@ -949,7 +949,114 @@ def _split_by(doc: Document, hit: Hit) -> str:
         return "counted"
     if _CHARTED_BY.search(doc.text, max(start, hit.start - 120), hit.start):
         return "charted"
-    return "filtered" if _in_where(doc, hit, lo) or _masked_by(doc, hit) else ""
+    if _in_where(doc, hit, lo) or _masked_by(doc, hit) or _in_filter_predicate(doc, hit):
+        return "filtered"
+    return _tallied_in_a_data_language(doc, hit)
+
+
+# A call that keeps the records its predicate holds for: ``people.filter(p => ...)``,
+# Java's ``.filter(e -> ...)``, SQLAlchemy's ``.filter(Patient.ethnicity == e)``, Spark's
+# ``.where(F.col("religion") == r)``, LINQ's ``.Where(...)``, Python's ``filter(lambda
+# ...)``, dplyr's ``filter(ethnicity == "Hispanic")``, R's ``subset(df, race %in% x)``.
+_FILTER_OPEN = re.compile(r"(?<![\w$])((?:[\w$]+\.)*)(?:filter|exclude|where|Where|subset)\(")
+# ... not an array library's ``where(cond, a, b)``: a value per element (a dummy column)
+_ARRAY_LIBRARY = re.compile(r"(?:^|\.)(?:np|numpy|torch|tf|jnp|cp|xr|K)\.$")
+# what makes its arguments a predicate: a function of a record, or a comparison
+_PREDICATE = re.compile(
+    r"=>|->|\blambda\b|[=!]==?|<>|%in%|\.(?:equals|equalsIgnoreCase|isin|in_|eq|ne|is_in)\("
+)
+# An ORM's condition object: Sequelize's and Prisma's ``findAll({ where: { religion: r
+# } })``, ``findMany({ where: { ethnicity } })``: the records whose field holds a value.
+_WHERE_OBJECT = re.compile(r"\bwhere\s*:\s*\{")
+PREDICATE_CHARS = 240  # characters a filter call's arguments are read within
+
+
+def _in_filter_predicate(doc: Document, hit: Hit) -> bool:
+    """Is the trait's field tested in the predicate of a call that filters records, or a
+    key of an ORM's ``where`` object?  Records are kept or dropped by it."""
+    text = doc.text
+    lo = max(doc.line_start(hit.line), hit.start - PREDICATE_CHARS)
+    before = text[lo : hit.start]
+    for m in reversed(list(_FILTER_OPEN.finditer(before))):
+        depth = before.count("(", m.end()) - before.count(")", m.end())
+        if depth < 0:
+            continue  # a call closed before the hit
+        if _ARRAY_LIBRARY.search(m.group(1)) or _literal_compared(text, hit):
+            return False
+        # the arguments: to the call's closing parenthesis, or as far as they are read
+        end, level, stop = hit.end, depth + 1, min(len(text), hit.end + PREDICATE_CHARS)
+        while end < stop and level > 0:
+            c = text[end]
+            level += 1 if c == "(" else -1 if c == ")" else 0
+            end += 1
+        return _PREDICATE.search(text, lo + m.end(), end) is not None
+    wlo = max(doc.line_start(max(0, hit.line - 3)), hit.start - PREDICATE_CHARS)
+    opened = [w.end() for w in _WHERE_OBJECT.finditer(text, wlo, hit.start)]
+    if opened:
+        inside = text[opened[-1] : hit.start]
+        return inside.count("{") >= inside.count("}")
+    return False
+
+
+# A comparison right before a literal's opening quote or right after its closing one
+_COMPARED_TO_LITERAL = re.compile(r"""(?:[=!]==?|<>|\bin|%in%)\s*$""")
+_LITERAL_COMPARED = re.compile(r"""\s*(?:[=!]==?|<>)""")
+
+
+def _literal_compared(text: str, hit: Hit) -> bool:
+    """Is the hit a string literal of its own compared with something (``c !==
+    'ethnicity'``: a column's name tested, a list of names filtered), not a field read
+    by its name (``F.col("religion") == r``)?"""
+    if hit.start == 0 or text[hit.start - 1] not in "\"'`":
+        return False
+    quote = text[hit.start - 1]
+    if text[hit.end : hit.end + 1] != quote:
+        return False
+    return bool(
+        _COMPARED_TO_LITERAL.search(text, max(0, hit.start - 16), hit.start - 1)
+        or _LITERAL_COMPARED.match(text, hit.end + 1)
+    )
+
+
+_R_SUFFIXES = frozenset({".r", ".rmd", ".qmd"})
+# R's tallies of a column: ``table(df$ethnicity)``, ``count(religion)``, ``tabyl(race)``,
+# ``xtabs(~ race + sex, df)``, ``df %>% count(ethnicity, sort = TRUE)``
+_R_TALLY = re.compile(
+    r"\b(?:table|tabyl|count|add_count|tally|xtabs|ftable|n_distinct)\(\s*"
+    r"(?:[\w.]+\s*(?:\$|,\s*))?(?:~\s*)?(?:[\w.]+\s*\+\s*)*$"
+)
+_STATA_SUFFIXES = frozenset({".do", ".ado"})
+# Stata's tallies and groupings (``tab ethnicity``, ``bysort religion:``) and its
+# conditions (``keep if religion == 3``, ``tab x if ethnicity == 1``)
+_STATA_TALLY = re.compile(
+    r"^\s*(?:(?:by|bys|bysort)\s+(?:\w+\s+)*|(?:tab(?:ulate)?|tab1|tab2|table|tabstat)"
+    r"\s+(?:\w+\s+)*)$"
+)
+_STATA_CONDITION = re.compile(r"\bif\s+(?:[^\n]*?[&|]\s*)?$")
+_SAS_SUFFIXES = frozenset({".sas"})
+# SAS's groupings and tallies: ``by race;``, ``class ethnicity;``, ``tables race*sex;``
+_SAS_TALLY = re.compile(r"^\s*(?:by|class|tables?)\s+(?:[\w*]+\s+)*$", re.IGNORECASE)
+
+
+def _tallied_in_a_data_language(doc: Document, hit: Hit) -> str:
+    """How a statistics language's script tallies or filters records by the trait's
+    column: "counted" (R's ``table(df$race)``, Stata's ``tab race``, SAS's ``tables
+    race;``), "split" (``bysort race:``, ``by race;``), "filtered" (Stata's ``keep if
+    race == 2``), or ""."""
+    suffix = doc.suffix
+    if suffix not in _R_SUFFIXES and suffix not in _STATA_SUFFIXES and suffix not in _SAS_SUFFIXES:
+        return ""
+    start = doc.line_start(hit.line)
+    before = doc.text[max(start, hit.start - 120) : hit.start]
+    if suffix in _R_SUFFIXES:
+        return "counted" if _R_TALLY.search(before) else ""
+    if suffix in _STATA_SUFFIXES:
+        if m := _STATA_TALLY.match(before):
+            return "split" if m.group(0).lstrip().startswith("by") else "counted"
+        return "filtered" if _STATA_CONDITION.search(before) else ""
+    if m := _SAS_TALLY.match(before):
+        return "split" if m.group(0).lstrip().lower().startswith(("by", "class")) else "counted"
+    return ""
 
 
 # The trait as a chart's dimension: an axis or a legend titled by it (``ylabel="Subject
@@ -1248,6 +1355,10 @@ def _one_group_enum(doc: Document, hit: Hit) -> str:
     return f"{values[0]} against {', '.join(p for p in parts if p != values[0])}"
 
 
+# An array library's choice of a value per element by a condition: a column encoded
+_ARRAY_WHERE = re.compile(r"\b(?:np|numpy|torch|tf|jnp|cp)\.(?:where|select|piecewise)\(\s*\(?\s*$")
+
+
 def _masked_by(doc: Document, hit: Hit) -> bool:
     """Is the trait's column compared inside a mask that selects rows of a data frame
     (``df[(df["SEX"] == 0) & (df["RACE"] != 0)]``, ``df.loc[df.race.isin(groups)]``,
@@ -1273,6 +1384,8 @@ def _masked_by(doc: Document, hit: Hit) -> bool:
     target = before[: frame.start()]
     if _NEW_COLUMN.search(target) and not _GROUP_KEY.search(target):
         return False
+    if _ARRAY_WHERE.search(target):
+        return False  # ``np.where(df["race"] == "Black", 1, 0)``: a value for each record
     return bool(_MASK_KEPT.search(before, 0, frame.start()))
 
 
@@ -1293,6 +1406,19 @@ _QUERY_PARAM = re.compile(
     r"\bSearchParameter\b|\bsearch_?param(?:eter)?s?\b"
     r"|[\"']?\bin[\"']?\s*[:=]\s*[\"']?query\b"
     r"|@(?:RequestParam|QueryParam)\b"
+    # ... a repository's or a mapper's query method's bound parameter (Spring Data's and
+    # MyBatis's ``@Param("ethnicity")``; not a doc comment's ``@param``)
+    r"|(?-i:@Param\()"
+    # ... a search engine's query on the field (``{"term": {"ethnicity": e}}``,
+    # ``QueryBuilders.termQuery("nation", n)``, elasticsearch-dsl's ``Q("match", race=r)``)
+    r"""|["']?\b(?:term|terms|match|match_phrase|prefix|wildcard|fuzzy)["']?\s*:\s*\{"""
+    r"|(?-i:\b(?:term|terms|match|matchPhrase|prefix|wildcard|fuzzy)Query\()"
+    r"""|\bQ\(\s*["'](?:term|terms|match|match_phrase|prefix|wildcard)["']"""
+    # ... the fields a list is filtered or searched by: django-filter's and Django REST
+    # framework's ``filterset_fields``, ``search_fields``, the admin's ``list_filter``
+    r"|\b(?:filterset_fields|filter_fields|search_fields|list_filter)\b"
+    # ... or a filter declared for it (``ethnicity = django_filters.ChoiceFilter(...)``)
+    r"|\b(?:django_)?filters\.\w*Filter\("
     r"|\b(?:req|request)\.(?:query|args|GET|query_params)\b"
     # the criteria object of a search form: ``queryBean.mz``, ``queryParams.nation``,
     # ``searchForm.ethnicity``, ``filterForm.race``
@@ -1346,7 +1472,8 @@ _SET_ITEM = re.compile(r"""\bprepend\s*=\s*["']\s*,\s*["']""", re.IGNORECASE)
 # ``query.filter_by(ethnicity=...)``, ``.where(race: ...)``
 _FILTER_CALL = re.compile(
     r"\.(?:filter|filter_by|exclude|where|find_by|find_all_by|search)\(\s*"
-    r"(?:[\w.]+\s*=\s*[^,()]+,\s*)*[\"']?$"
+    # (not pandas's ``df.filter(items=[...])``, ``like=``, ``regex=``: columns chosen)
+    r"(?:(?!(?:items|like|regex)\b)[\w.]+\s*=\s*[^,()]+,\s*)*[\"']?$"
 )
 QUERY_REACH = 5  # lines after a parameter's name that its declaration spans
 # A drop-down's choice of no restriction: only a filter offers one (``<option value="">
@@ -1462,6 +1589,8 @@ def _query_parameter(doc: Document, hit: Hit, sentence: bool = False) -> str:
         return "a criteria query's path"  # JPA: ``cb.in(root.get("minzu"))``
     if _searched(_ANY_CHOICE, line):
         return "a filter's choice of no restriction"
+    if _FIELDS_LIST.match(line) and (owner := _filter_set_above(doc, hit.line)):
+        return owner
     return (
         _declared_below(doc, hit.line, line)
         or _tag_opened_above(doc, hit)
@@ -1472,6 +1601,25 @@ def _query_parameter(doc: Document, hit: Hit, sentence: bool = False) -> str:
         or _search_function_argument(doc, hit)
         or _field_marked_searched(doc, hit)
     )
+
+
+# The fields a class's ``Meta`` lists (``fields = ["ethnicity", "city"]``) ...
+_FIELDS_LIST = re.compile(r"^\s*fields\s*=\s*[\[(]")
+# ... of a filter set: django-filter's ``class PersonFilter(django_filters.FilterSet):``
+_FILTER_SET = re.compile(r"^\s*class\s+\w+\([\w.]*FilterSet\)")
+FILTER_SET_REACH = 8  # lines above a ``fields`` list that its class opens within
+
+
+def _filter_set_above(doc: Document, line: int) -> str:
+    """The filter set whose ``Meta.fields`` the line lists: a class of a list's filters
+    opened a few lines above (a model form's ``Meta.fields`` records, it does not filter)."""
+    for i in range(line - 1, max(-1, line - 1 - FILTER_SET_REACH), -1):
+        text = doc.line_text(i)
+        if _FILTER_SET.match(text):
+            return "a filter set's fields"
+        if text.lstrip().startswith("class ") and "Meta" not in text:
+            return ""
+    return ""
 
 
 FORM_REACH = 60  # lines above a hit that the form it stands in opens within

@@ -58,6 +58,14 @@ _CODE_IN_PROSE = re.compile(
     # into the next; "; la religion" between two clauses is prose's)
     r"[A-Za-z_\]]\(|[{}<>]|;\s*(?:$|//|/\*|#)|;(?=\S)|(?<![=!<>])=|\b(?:def|function|return|import|class|var|let|const)\b"
     r"|\b(?:SELECT|INSERT|UPDATE|DELETE|CREATE|VALUES|WHERE)\b"
+    # ... and in lower case, as a mapper's XML writes it: a SELECT list of columns
+    # (``select id, name, religion from t_person``), the head of an INSERT, UPDATE or
+    # DELETE, a table's clause (not "select a few people from the list")
+    r"|(?i:^\s*select\s+(?:distinct\s+)?[\w.*]+(?:\s+as\s+\w+)?"
+    r"(?:\s*,\s*[\w.*]+(?:\s+as\s+\w+)?)+\s*(?:,|\bfrom\b|$))"
+    r"|(?i:^\s*(?:insert\s+into|delete\s+from|update\s+[\w.]+\s+set)\s)"
+    r"|(?i:\bfrom\s+[\w.]+(?:\s+\w+)?\s+(?:where|(?:inner\s+|left\s+|right\s+)?join"
+    r"|group\s+by|order\s+by)\b)"
     r"|^\s*(?:for|if|elif|else|while|with|try|except|switch|case|foreach|yield|raise|throw)\b"
     r"|\)\s*:\s*$|^\s*[(\[{]|\b(?:True|False|None)\b"
     # a member read from a call's or cast's result, or of a camel-case type:
