@@ -951,7 +951,35 @@ def _split_by(doc: Document, hit: Hit) -> str:
         return "charted"
     if _in_where(doc, hit, lo) or _masked_by(doc, hit) or _in_filter_predicate(doc, hit):
         return "filtered"
+    near = doc.text[max(start, hit.start - 120) : hit.start]
+    if (m := _LOOP_OVER_VALUES.search(near)) and (
+        m["of"] or _DISTINCT_VALUES.match(doc.text, hit.end, hit.end + 40)
+    ):
+        return "split"
+    if _CONDITION_TALLIED.search(near) or _MASK_TALLIED.match(doc.text, hit.end, hit.end + 80):
+        return "counted"
     return _tallied_in_a_data_language(doc, hit)
+
+
+# A loop over the values the trait's column takes, each group's records handled in turn
+# (``for eth in df["ethnicity"].unique():``, ``for r in sorted(set(df.race))``, R's ``for
+# (g in levels(df$race))``)
+_LOOP_OVER_VALUES = re.compile(
+    r"\bfor\s*\(?\s*\w+\s+in\s+(?:sorted\(\s*)?(?P<of>(?:set|unique|levels)\(\s*)?"
+    r"(?:[\w.]+(?:\[\s*[\"']|\$|\.))?$"
+)
+_DISTINCT_VALUES = re.compile(r"""[\w]*["']?\]?\s*\.\s*(?:unique|drop_duplicates)\(""")
+# A count or a sum of the records a condition on the trait holds for: SQL's ``SUM(CASE
+# WHEN ethnicity = 'Hispanic' THEN 1 ELSE 0 END)``, ``COUNT(IF(race = 2, 1, NULL))``
+_CONDITION_TALLIED = re.compile(
+    r"\b(?:sum|count|countif|avg)\s*\(\s*(?:case\s+when|if\s*\(|iif\s*\()\s*"
+    r"(?:[^()\n]*?\b(?:and|or)\s+)?(?:\w+\.)?$",
+    re.IGNORECASE,
+)
+# ... or pandas's share or count of a mask: ``(df["race"] == "Black").mean()``
+_MASK_TALLIED = re.compile(
+    r"""\w*["']?\]?\s*(?:[=!]=[^()\n]*|\.isin\([^()\n]*\))\)\s*\.\s*(?:sum|mean)\(\s*\)"""
+)
 
 
 # A call that keeps the records its predicate holds for: ``people.filter(p => ...)``,
