@@ -1046,7 +1046,7 @@ def _literal_compared(text: str, hit: Hit) -> bool:
     )
 
 
-_R_SUFFIXES = frozenset({".r", ".rmd", ".qmd"})
+_R_SUFFIXES = frozenset({".r", ".rmd", ".qmd", ".rhistory"})
 # R's tallies of a column: ``table(df$ethnicity)``, ``count(religion)``, ``tabyl(race)``,
 # ``xtabs(~ race + sex, df)``, ``df %>% count(ethnicity, sort = TRUE)``
 _R_TALLY = re.compile(
@@ -1280,8 +1280,12 @@ _COUNTED_BEFORE = re.compile(
     # ... or a collection named for it: ``perEthnicity``, ``per_race``, ``groupByNation``
     # (not a bare ``by``: a C struct's ``byEthnic`` is a byte, in Hungarian notation)
     r"|(?-i:(?:^|(?<=[^A-Za-z]))per|(?<=[a-z])(?:By|Per))_?$"
+    # ... in snake case or R's dotted names: ``patients_group_by_ethnicity``,
+    # ``stops_per_race``, ``searched.by.race``
+    r"|(?-i:(?<=[a-z0-9])[._](?:by|per)[._])$"
     r"|\b(?:count|counts|number|statistics|breakdown|distribution|totals?)\s+"
-    r"(?:of\s+)?(?:\w+\s+)?(?:by|per)\s+$",
+    r"(?:of\s+)?(?:\w+\s+)?(?:by|per)\s+$"
+    r"|\b(?:grouped|broken\s+down|stratified|disaggregated|tallied)\s+by\s+$",
     re.IGNORECASE,
 )
 _COUNTED_AFTER_ZH = re.compile(
@@ -1383,6 +1387,8 @@ def _one_group_enum(doc: Document, hit: Hit) -> str:
     return f"{values[0]} against {', '.join(p for p in parts if p != values[0])}"
 
 
+# A frame subscripted by a comparison of its own column read as a member
+_SELF_MASK = re.compile(r"\b([A-Za-z_]\w*)\[\s*\(?\s*~?\s*\1\s*\.\s*$")
 # An array library's choice of a value per element by a condition: a column encoded
 _ARRAY_WHERE = re.compile(r"\b(?:np|numpy|torch|tf|jnp|cp)\.(?:where|select|piecewise)\(\s*\(?\s*$")
 
@@ -1402,6 +1408,8 @@ def _masked_by(doc: Document, hit: Hit) -> bool:
         return False
     if before.count("[") - before.count("]") >= 2 or ".loc[" in before:
         return True  # inside the brackets that select the rows
+    if _SELF_MASK.search(before):
+        return True  # ``df[df.race == r]``: the frame's rows chosen by its own column
     # a column compared to make a mask that is kept or passed on (``group_a =
     # df["race"] == "Caucasian"``, ``pd.Series(df["race"] == 2)``), not the condition
     # of an ``if`` on one record, nor a new column of the frame (``data["race_black"] =
@@ -1487,12 +1495,13 @@ _NOT_CRITERIA = re.compile(
 _SQL_CONDITION = re.compile(
     r"(?:\bwhere\s|\band\s|\bor\s|<!\[CDATA\[\s*)\s*(?P<col>[\w.]+)\s*"
     r"(?:=|<>|!=|\bin\b|\blike\b)\s*\(?\s*"
-    r"(?:#\{|#\w|\$\{|\$\d|:\w|\?|concat\s*\()",
+    # (DB-API's ``%(ethnicity)s`` and ``%s``, T-SQL's ``@ethnicity``)
+    r"(?:#\{|#\w|\$\{|\$\d|:\w|\?|concat\s*\(|%\(|%s\b|@(?=\w))",
     re.IGNORECASE,
 )
 # What stands between a condition's operator and its parameter's name: a MyBatis
 # placeholder's opening, ``'%',`` of a concat.
-_PARAMETER_BEFORE = re.compile(r"""(?:\s*'%'\s*,)?\s*(?:[#$]\{)?\s*$""")
+_PARAMETER_BEFORE = re.compile(r"""(?:\s*'%'\s*,)?\s*(?:[#$]\{|%\(|@)?\s*$""")
 # An iBATIS dynamic item that joins an UPDATE's SET list (``<isNotNull prepend=","
 # property="mzdm"><![CDATA[ mzdm=#mzdm#]]>``): the column is assigned, not compared
 _SET_ITEM = re.compile(r"""\bprepend\s*=\s*["']\s*,\s*["']""", re.IGNORECASE)
