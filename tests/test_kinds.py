@@ -73,6 +73,7 @@ TEXT_CASES = [
     ("STRINGS", "notes.txt", ".strings", False),  # undecodable: read as strings
     ("JAVA", "com/acme/FaceAttr.class", ".java", False),
     ("GETTEXT", "locale/de/messages.mo", ".po", False),
+    ("NOTEBOOK", "analysis/stops.ipynb", ".py", False),
 ]
 
 

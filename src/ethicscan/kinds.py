@@ -46,3 +46,4 @@ class TextKind(enum.Enum):
     STRINGS = "strings"  # a binary's strings and symbols, one a line
     JAVA = "java"  # the declarations of a class file or DEX, written as Java
     GETTEXT = "gettext"  # the messages of a compiled gettext catalogue, as a .po file
+    NOTEBOOK = "notebook"  # a Jupyter notebook, its cells' sources in place: as Python

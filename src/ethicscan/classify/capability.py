@@ -38,6 +38,7 @@ from ethicscan.classify.shape import (
     quoted_at,
 )
 from ethicscan.classify.signals import SignalName
+from ethicscan.kinds import TextKind
 from ethicscan.model import Basis, Capability, Severity, Signal, Trait
 from ethicscan.names import base_name
 from ethicscan.rules.catalogue import Category, Term, TermKind
@@ -207,6 +208,11 @@ def _wrapped_prose(doc: Document, i: int, line: str) -> bool:
 _MEMBER_ROW = re.compile(r"^\s*[A-Za-z_][A-Za-z0-9_]*(?:\[\w*\])?\s+\|\s")
 
 
+# A line of a notebook that stays JSON (extract/notebook.py): a string of an output,
+# a key and its value
+_NOTEBOOK_JSON = re.compile(r"""^\s*"(?:[^"\\]|\\.)*"\s*(?:,|:.*)?\s*$""")
+
+
 def scope_of(doc: Document, hit: Hit, line: str) -> Scope:
     """The structure a hit on ``line`` sits in: a schema's container (see
     ``Evidence``), an entry of a data text, a sentence of prose, or a statement of code
@@ -223,6 +229,10 @@ def scope_of(doc: Document, hit: Hit, line: str) -> Scope:
         return RECORD_SCOPE if doc.suffix in CONFIG_SUFFIXES else CODE_SCOPE
     if doc.is_data and (not _is_statement(line) or doc.suffix in TRANSLATION_SUFFIXES):
         return ENTRY_SCOPE
+    if doc.kind is TextKind.NOTEBOOK and _NOTEBOOK_JSON.match(line):
+        # a notebook's line that stays JSON: an output (a table printed, a message) or
+        # metadata, with the lines around it, not the module's code, as its context
+        return RECORD_SCOPE
     if len(line) >= 2 * LOCAL and is_packed_list(line):
         return PACKED_SCOPE  # a long line of packed entries (a minified table, a word list)
     if (

@@ -353,6 +353,8 @@ class Document:
                 return ".java"
             case TextKind.GETTEXT:
                 return ".po"
+            case TextKind.NOTEBOOK:
+                return ".py"  # (an R notebook's cells read as Python: the shapes agree)
             case _:
                 assert_never(self.kind)
 
@@ -361,8 +363,8 @@ class Document:
         match self.kind:
             case TextKind.PROSE:
                 return True
-            case TextKind.STRINGS:
-                return False  # whatever the binary's name
+            case TextKind.STRINGS | TextKind.NOTEBOOK:
+                return False  # whatever the binary's name; a notebook's markdown is comments
             case TextKind.NAMED | TextKind.JAVA | TextKind.GETTEXT:
                 if self.suffix in PROSE_SUFFIXES or stem(self.path) in PROSE_NAMES:
                     return True
@@ -407,6 +409,8 @@ class Document:
         entries are not each other's context (:mod:`ethicscan.classify.shape`)."""
         if self.is_strings or (self.is_prose and self.suffix != ".txt"):
             return False  # a binary's strings have their own reach; a document has prose
+        if self.kind is TextKind.NOTEBOOK:
+            return False  # its cells are a module's code, whatever its outputs hold
         return shape.is_data_text(self.suffix, self.line_count, self.line_text)
 
     def span(self, i: int) -> tuple[int, int]:

@@ -66,6 +66,7 @@ TEXT_BY_SUFFIX: dict[str, Reader] = {
     ".htm": Reader(_lazy("markup", "extract_html")),
     ".xhtml": Reader(_lazy("markup", "extract_html")),
     ".rtf": Reader(_lazy("rtf", "extract_rtf")),
+    ".ipynb": Reader(_lazy("notebook", "extract_notebook")),
 }
 
 
