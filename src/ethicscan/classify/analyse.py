@@ -555,12 +555,22 @@ def _one_per_line_and_rule(decided: list[tuple[Hit, Decision]]) -> list[tuple[Hi
     for h, d in decided:
         k = (h.line, h.term.rule_id)
         cur = best.get(k)
-        if cur is None or (_CAP_RANK[d.capability], not h.term.needs) > (
-            _CAP_RANK[cur[1].capability],
-            not cur[0].term.needs,
-        ):
+        if cur is None or _line_rank(h, d) > _line_rank(*cur):
             best[k] = (h, d)
     return sorted(best.values(), key=lambda hd: hd[0].start)
+
+
+def _line_rank(h: Hit, d: Decision) -> tuple[int, bool]:
+    """How a hit's verdict ranks among its line's: by its capability, except that a
+    search the statement itself shows (``df[df.race == r]``) outranks a guess of an
+    inference from words of a model around it, on no basis (a loop's ``race`` in a
+    module that scores a model by group: the records are split, no race is guessed)."""
+    rank = _CAP_RANK[d.capability]
+    if d.capability is Capability.SEARCH and any(s.name in STATEMENT_ONLY for s in d.signals):
+        rank = max(rank, _CAP_RANK[Capability.INFERENCE])
+    elif d.capability is Capability.INFERENCE and d.basis is Basis.UNKNOWN:
+        rank = _CAP_RANK[Capability.SEARCH]
+    return rank, not h.term.needs
 
 
 _PROMOTING = ("code", "prose")  # scopes whose hits take their file's capability
@@ -573,6 +583,8 @@ _KEEPS_OWN_VERDICT = frozenset(
         SignalName.QUOTED_IN_PROSE.value,
         # ``race='race'``: the setting names a column, whatever the module does with it
         SignalName.COLUMN_NAME_SETTING.value,
+        # a covariate of a model: what the module's model is given, not what it guesses
+        SignalName.MODEL_INPUT.value,
         # a kind of harmful or biased text (``bias:race``, "racial slurs") in a module
         # that also infers the trait is still a name for content, not a field
         SignalName.HARMFUL_CONTENT_CATEGORY.value,

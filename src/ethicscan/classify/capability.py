@@ -4007,10 +4007,36 @@ def _owner_of(doc: Document, line: int) -> str:
 _POLICE_WORDS = frozenset({"police", "公安", "警务", "治安"})
 
 
+# What a model is given, before the hit: the right side of a formula (R's and
+# statsmodels' ``y ~ age + race``, ``"y ~ C(race)"``), a factor's reference level set for
+# a regression (``relevel(df$race, ref = ...)``), a list of its features or covariates
+_MODEL_INPUT = re.compile(
+    r"~[^~\n]*$"
+    r"|\brelevel\([^()\n]*$"
+    r"|\b(?:features?|covariates?|predictors?|feature_?(?:cols|columns|names|list)"
+    r"|x_?(?:cols|columns|vars)|independent_?vars?|selected_?vars|adjust(?:ment)?_?vars"
+    r"|confounders)\w*\s*(?:=|<-)\s*(?:c\(|\[)\s*(?:[\"'][\w .]{0,32}[\"']\s*,\s*){0,12}"
+    r"[\"']?$",
+    re.IGNORECASE,
+)
+
+
+def _model_input(doc: Document, hit: Hit) -> str:
+    """What makes the hit an input of a model (a covariate, a feature), or ""."""
+    start = doc.line_start(hit.line)
+    m = _MODEL_INPUT.search(doc.text, max(start, hit.start - 200), hit.start)
+    return m.group(0).strip()[:40] if m else ""
+
+
 def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
     """The capability what is around the hit shows: declared or clinical data, a store
     or surveillance words, a model, face data; else a field's record or a mention."""
     t = hit.term
+    if not (hit.in_comment or ctx.textual or ctx.biometric) and (given := _model_input(doc, hit)):
+        # ``glm(cancer ~ age + race, ...)``, ``relevel(df$race, ref = "White")``,
+        # ``features = ["age", "ethnicity"]``: the declared trait is what a model is
+        # given, a covariate, whatever the module's model guesses
+        return Capability.RECORD, None, (_sig(SignalName.MODEL_INPUT, 0.0, given),)
     if (ctx.declared or ctx.clinical) and not (ctx.surv or ctx.model or ctx.alert):
         if (
             t.trait is Trait.SKIN_COLOUR

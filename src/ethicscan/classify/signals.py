@@ -48,6 +48,7 @@ class SignalName(str, enum.Enum):
     HARMFUL_CONTENT_CATEGORY = "harmful-content-category"
     PROTECTED_SENSE_BESIDE = "protected-sense-beside"
     COLUMN_NAME_SETTING = "column-name-setting"
+    MODEL_INPUT = "model-input"
     RECORD_IN_SURVEILLANCE_OR_FACE_SOFTWARE = "record-in-surveillance-or-face-software"
     SAME_TRAIT_CAPABILITY_IN_FILE = "same-trait-capability-in-file"
     DATA_OF_A_NAME_MODEL = "data-of-a-name-model"
