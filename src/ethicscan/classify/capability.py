@@ -1106,6 +1106,8 @@ _CHARTED_BY = re.compile(
     r"""[^"'\n]{0,32}$"""
     r"""|\b(?:hue|colou?r|colou?r_by|facet_(?:row|col))\s*=\s*["']$"""
     r"""|\b(?:px|sns|alt|go|plt)\.\w+\([^()\n]*\b[xy]\s*=\s*["']$"""
+    # ... ggplot2's aesthetics: ``aes(x = race)``, ``aes(fill = ethnicity)``, ``aes(race)``
+    r"""|\baes\(\s*(?:[^()\n]*\b(?:x|y|fill|colou?r|group)\s*=\s*)?["']?$"""
     r"""|\b[xy]Axis\s*:\s*\{[^{}\n]*\bname\s*:\s*["']$"""
     # ... or the element a chart is drawn in, named for it (``echarts.init(document.
     # getElementById('minzu'))``, ``new Chart($('#raceChart')``, ``Highcharts.chart('race``)
