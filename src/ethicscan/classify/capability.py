@@ -4023,6 +4023,32 @@ _MODEL_INPUT = re.compile(
 )
 
 
+# A value of an attribute that says the recogniser could not tell it
+_UNRECOGNISED = re.compile(
+    r"未识别|未能识别|无法识别|不能识别|识别失败|未识别出"
+    r"|\bnot[ _-]?(?:distinguish\w*|recogni[sz]\w*)|\bunrecogni[sz]\w*|\bundistinguish\w*",
+    re.IGNORECASE,
+)
+
+
+def _unrecognised_value(doc: Document, hit: Hit) -> str:
+    """The value "not recognised" among the trait's values: on the hit's line (a field's
+    comment listing them) or among the members of the enumeration it heads or names,
+    ENUM_BODY lines below at most; or ""."""
+    line = _line_near(doc, hit.line, hit.start)
+    if m := _UNRECOGNISED.search(line):
+        return m.group(0)
+    if not (_ENUM_WORD.search(line) or _enum_head_above(doc, hit.line) is not None):
+        return ""  # a field's line: its own comment only
+    for i in range(hit.line + 1, min(doc.line_count, hit.line + 1 + ENUM_BODY)):
+        text = _line_near(doc, i, -1)
+        if not (_ENUM_BODY_LINE.match(text) or (doc.comment_lines[i] and not is_statement(text))):
+            return ""  # past the members (a docstring's or a comment's line among them)
+        if m := _UNRECOGNISED.search(text):
+            return m.group(0)
+    return ""
+
+
 def _model_input(doc: Document, hit: Hit) -> str:
     """What makes the hit an input of a model (a covariate, a feature), or ""."""
     start = doc.line_start(hit.line)
@@ -4039,6 +4065,17 @@ def _by_context(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         # ``features = ["age", "ethnicity"]``: the declared trait is what a model is
         # given, a covariate, whatever the module's model guesses
         return Capability.RECORD, None, (_sig(SignalName.MODEL_INPUT, 0.0, given),)
+    if (
+        t.trait in (Trait.RACE, Trait.SKIN_COLOUR, Trait.ETHNICITY)
+        and not (ctx.textual or doc.is_prose)
+        and not _identity_document(doc, ctx)
+        and (unseen := _unrecognised_value(doc, hit))
+    ):
+        # ``NODISTI = (0,)  # 未识别;Not distinguish`` among a complexion's YELLOW and
+        # BLACK, ``nComplexion; // 0: 未识别 1: 黄色``: a value for "not recognised" is a
+        # recogniser's, a camera's attribute of what it saw; no register holds one
+        s = _sig(SignalName.ANALYSIS_WORDS, 0.1, f"a value of no recognition: {unseen}")
+        return Capability.INFERENCE, Basis.BIOMETRIC, (s,)
     if (ctx.declared or ctx.clinical) and not (ctx.surv or ctx.model or ctx.alert):
         if (
             t.trait is Trait.SKIN_COLOUR
