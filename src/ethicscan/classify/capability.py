@@ -75,6 +75,13 @@ def _shadows(category: Category, term: Term) -> bool:
     """Whether words of ``category`` can make a hit of ``term`` a look-alike: colour words
     (a value label: White, Black) take every sense; other terms only their trait's."""
     traits = _SHADOWS.get(category)
+    if (
+        category is Category.UI_THEME
+        and term.trait is Trait.ETHNIC_GROUP
+        and term.lang == "zh"
+        and term.kind is not TermKind.VALUE
+    ):
+        return False  # a font is named in Latin letters: 少数民族 beside a button is no font
     return traits is None or term.kind is TermKind.VALUE or term.trait in traits
 
 
@@ -1303,7 +1310,7 @@ _COUNTED_BEFORE = re.compile(
 _COUNTED_AFTER_ZH = re.compile(
     # ... or the number of its members of some kind: 少数民族员工数, 少数民族人口数, 党员数
     rf"^(?:宗教|民族|信仰)?(?:区域|地区|人口|人员)?(?:信息|情况)?总?(?:{_COUNT_WORDS_ZH})"
-    r"|^(?:员工|职工|教职工|人口|居民|学生|党员|成员|干部|教师)?数(?![据字学码值组])"
+    r"|^(?:员工|职工|教职工|人口|居民|学生|党员|成员|干部|教师)?人?数(?![据字学码值组])"
 )
 _COUNTED_AFTER_EN = re.compile(
     r"^_?(?:Stat(?:istic)?s?|Counts?|Distribution|Breakdown|Chart)(?![a-z])"
@@ -3588,6 +3595,11 @@ def _capability(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
     return cap, basis, (*sig, *more)
 
 
+# The catalogue's rule of the minorities named as one group, apart from the majority
+# (少数民族, 非汉族): in Chinese administrative code the state's category of people
+_MINORITIES_AS_ONE = frozenset({"group-ethnic-minority"})
+
+
 def _of_group(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
     """A named group (Uyghur, 维族, Muslims): alerted on, tested in code, recognised,
     counted, recorded, or only mentioned."""
@@ -3624,6 +3636,17 @@ def _of_group(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         # a statistic of this one group (少数民族统计, 少数民族人数, a chart of 涉疆人员 by
         # region), in any software: the group is counted apart from everyone else
         return Capability.TARGETING, None, (_sig(SignalName.GROUP_COUNTED, 0.15, counted),)
+    if (
+        t.rule_id in _MINORITIES_AS_ONE
+        and t.lang == "zh"
+        and ctx.scope.kind == "code"
+        and not (hit.in_comment or ctx.textual or doc.is_prose)
+    ):
+        # 少数民族 in code: a flag, an option, a category, a column of people kept apart
+        # from the majority, every minority as one (a personnel system's 少数民族 check
+        # box, a population register's minority mark)
+        s = _sig(SignalName.KEY_POPULATION_CATEGORY, 0.1, "the minorities as one category")
+        return Capability.TARGETING, None, (s,)
     if ctx.declared or ctx.clinical:
         return (
             Capability.RECORD,
