@@ -175,6 +175,7 @@ def _drafts(
     decided = _promote_within_file(doc, decided)
     decided = _promote_within_document(doc, decided)
     decided = _documented_above(doc, decided)
+    decided = _documents_a_parameter(doc, decided)
     # (a table's rows are read from the hits before the line's are folded too)
     unfolded = decided
     decided, heads = _one_per_table(_one_per_line_and_rule(decided), unfolded, text)
@@ -766,6 +767,74 @@ def _documented_above(
 
 
 _DOC_REACH = 12  # lines of a doc comment read above a statement
+# A doc comment's line that documents a parameter: Javadoc's and JSDoc's ``@param uygur``
+# (``@param {string} race``), reStructuredText's ``:param race:``, Google style's
+# ``race (str):`` under ``Args:`` is not read (its name stands alone)
+_PARAM_DOC = re.compile(r"@param\s+(?:\{[^{}]*\}\s*)?\[?(\w+)|:param\s+(?:\w+\s+)?(\w+)\s*:")
+SIGNATURE_LINES = 30  # lines of a signature below its doc comment that its parameters span
+_SIGNATURE_END = re.compile(r"\)\s*(?:throws\s[\w.,\s]+)?\{|\)\s*(?:->\s*[^:]+)?:\s*$|=>")
+
+
+def _documents_a_parameter(
+    doc: Document, decided: list[tuple[Hit, Decision]]
+) -> list[tuple[Hit, Decision]]:
+    """A doc comment's line about a parameter (``@param uygur 种族特征编号``) takes the
+    verdict of that parameter in the signature below it (``@RequestParam(name =
+    "uygur") String uygur``: a query's condition on one group), when it is the more
+    serious: the comment says what the parameter is, not something of its own."""
+    if doc.is_prose or doc.suffix in CONFIG_SUFFIXES:
+        return decided
+    documented = [
+        (h, d)
+        for h, d in decided
+        if h.in_comment and d.capability in (Capability.RECORD, Capability.MENTION)
+    ]
+    if not documented:
+        return decided
+    code: dict[int, list[Decision]] = defaultdict(list)
+    for h, d in decided:
+        if not h.in_comment:
+            code[h.line].append(d)
+    flags = doc.comment_lines
+    taken: dict[int, tuple[Decision, int]] = {}  # a parameter's line: its verdict, where
+    for h, d in documented:
+        if h.line in taken or _keeps_own_verdict(d):
+            continue
+        m = _PARAM_DOC.search(doc.line_text(h.line))
+        if m is None:
+            continue
+        name = re.compile(rf"\b{re.escape(m.group(1) or m.group(2))}\b")
+        i = h.line + 1
+        while i < doc.line_count and flags[i] and i - h.line <= _DOC_REACH * 4:
+            i += 1  # the rest of the doc comment
+        best: tuple[Decision, int] | None = None
+        for j in range(i, min(doc.line_count, i + SIGNATURE_LINES)):
+            line = doc.line_text(j)
+            if name.search(line):
+                for d2 in code.get(j, ()):
+                    if best is None or _CAP_RANK[d2.capability] > _CAP_RANK[best[0].capability]:
+                        best = (d2, j)
+            if _SIGNATURE_END.search(line):
+                break
+        if best is not None:
+            taken[h.line] = best
+    if not taken:
+        return decided
+    out = []
+    for h, d in decided:
+        got = taken.get(h.line) if h.in_comment else None
+        if (
+            got is not None
+            and d.capability in (Capability.RECORD, Capability.MENTION)
+            and _CAP_RANK[got[0].capability] > _CAP_RANK[d.capability]
+            and not _keeps_own_verdict(d)
+        ):
+            why = Signal(
+                SignalName.DOCUMENTED_DEFINITION.value, 0.05, f"the parameter at line {got[1] + 1}"
+            )
+            d = promoted(d, got[0].capability, got[0].basis, why)
+        out.append((h, d))
+    return out
 
 
 class _CapabilityCounts:
@@ -1051,9 +1120,12 @@ def _definition_findings(
     肤色 is where a reader should look first."""
     out: list[_Draft] = []
     seen: set[tuple[int, str]] | None = None  # made for the first doc that shows one
+    documented = SignalName.DOCUMENTED_DEFINITION.value
     for h, d in decided:
         if d.capability not in _SERIOUS or not h.in_comment:
             continue
+        if any(s.name == documented for s in d.signals):
+            continue  # a parameter's doc, serious as its parameter is: that is the finding
         owner = doc.owning_definition(h.line)
         if owner is None:
             continue
