@@ -895,6 +895,32 @@ _SQL_COMPARISON = re.compile(
 )
 
 
+# A fairness toolkit's privileged group named (aif360's ``privileged_classes``)
+_PRIVILEGED = re.compile(r"\b(?:un)?privileged_?(?:classes|groups|values)\b", re.IGNORECASE)
+REST_REACH = 2  # lines each side of a group's label that its complement stands on
+# the census's own two categories of ethnicity ("Hispanic or Latino", "Not Hispanic or
+# Latino") are a code set, not one group set apart
+_OWN_COMPLEMENT = frozenset({"hispanic", "latino", "latina", "latinx"})
+
+
+def _set_against_the_rest(doc: Document, hit: Hit) -> str:
+    """What sets the group ``hit`` labels against all the others: its complement named
+    within REST_REACH lines (``Non-White``, ``not Caucasian``, ``non_white``), or a
+    fairness toolkit's privileged or unprivileged classes on its line; or ""."""
+    label = doc.text[hit.start : hit.end]
+    if label.lower() in _OWN_COMPLEMENT or not label.isascii():
+        return ""
+    line = _line_near(doc, hit.line, hit.start)
+    if m := _PRIVILEGED.search(line):
+        return m.group(0)
+    complement = re.compile(rf"(?i)\b(?:non|not)[\s_-]*{re.escape(label)}\b")
+    lo = max(0, hit.line - REST_REACH)
+    for i in range(lo, min(doc.line_count, hit.line + REST_REACH + 1)):
+        if m := complement.search(_line_near(doc, i, hit.start if i == hit.line else -1)):
+            return m.group(0)
+    return ""
+
+
 def _compared(doc: Document, hit: Hit) -> bool:
     """Is the label of a value set at ``hit`` a string literal that code compares a value
     with, or filters records for (a group singled out: ``race == "White"``)?"""
@@ -3781,6 +3807,11 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         # ``WHERE minzu != "汉族"``: the majority's name, left out of a query, leaves the
         # minorities singled out
         s = _sig(SignalName.GROUP_COUNTED, 0.1, "the majority excluded from a query")
+        return Capability.TARGETING, None, (s,)
+    if t.kind is TermKind.VALUE and not doc.is_prose and (rest := _set_against_the_rest(doc, hit)):
+        # ``privileged_classes=[["Caucasian"]]``, ``return "White"`` ... ``return
+        # "Non-White"``: one group set apart from every other, the rest lumped together
+        s = _sig(SignalName.GROUP_COMPARED, 0.15, f"one group set against the rest: {rest}")
         return Capability.TARGETING, None, (s,)
     if t.kind is TermKind.VALUE and code and _compared(doc, hit):
         return (
