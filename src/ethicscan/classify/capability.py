@@ -1001,7 +1001,22 @@ def _split_by(doc: Document, hit: Hit) -> str:
         return "split"
     if _CONDITION_TALLIED.search(near) or _MASK_TALLIED.match(doc.text, hit.end, hit.end + 80):
         return "counted"
+    if _TEXT_CONDITION.match(doc.text, hit.end, hit.end + 48) and _in_a_literal(near):
+        return "filtered"  # ``'Persons with race = Black'``: a cohort named for its condition
     return _tallied_in_a_data_language(doc, hit)
+
+
+# A condition written out in a literal, a cohort's or a subgroup's name: the trait, an
+# operator, a value, the literal's end (``'Persons with race = Black'``)
+# (not a test of presence: MyBatis's ``test="race != null"``)
+_TEXT_CONDITION = re.compile(
+    r"""\s*==?\s*(?!(?i:null|none|nil|true|false|undefined)\b)[A-Za-z][\w/-]{0,30}['"]"""
+)
+
+
+def _in_a_literal(before: str) -> bool:
+    """Does ``before`` (a line up to a hit) leave a quote open?"""
+    return before.count("'") % 2 == 1 or before.count('"') % 2 == 1
 
 
 # A loop over the values the trait's column takes, each group's records handled in turn
