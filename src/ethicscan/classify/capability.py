@@ -3950,6 +3950,10 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
     ):
         s = _sig(SignalName.RECORDS_FILTERED_BY_TRAIT, 0.1, "a filter call's criterion")
         return Capability.SEARCH, None, (s,)
+    if t.kind is not TermKind.VALUE and not hit.in_comment and (index := _index_field(doc, hit)):
+        # ``@Field("popu_13_religion") private String religion;`` in a Solr document bean:
+        # the people's records are indexed to be found by it
+        return Capability.SEARCH, None, (_sig(SignalName.DATA_STORE_OR_QUERY, 0.1, index),)
     if t.kind is not TermKind.VALUE and (control := _filter_control(doc, hit)):
         return Capability.SEARCH, None, (_sig(SignalName.QUERY_PARAMETER, 0.1, control),)
     if (
@@ -3987,6 +3991,23 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         s = _sig(SignalName.VALUE_SET, 0.05, "a code list a control loads its options from")
         return Capability.RECORD, None, (s,)
     return None
+
+
+# A search engine's document class: Solr's bean fields, Spring Data Elasticsearch's
+_INDEX_LIBRARIES = ("solrj.beans.Field", "data.elasticsearch.annotations", "@SolrDocument")
+_FIELD_ANNOTATION = re.compile(r"@(?:Field|Indexed|MultiField)\b")
+
+
+def _index_field(doc: Document, hit: Hit) -> str:
+    """The annotation that makes the hit's field one of a search index's documents
+    (``@Field`` on its line or the line above, in a text that imports Solr's or Spring
+    Data Elasticsearch's), or ""."""
+    if not any(doc.holds(w) for w in _INDEX_LIBRARIES):
+        return ""
+    for i in (hit.line, hit.line - 1):
+        if i >= 0 and (m := _FIELD_ANNOTATION.search(_line_near(doc, i, hit.start))):
+            return f"a search index's field ({m.group(0)})"
+    return ""
 
 
 # The address of a code list a control loads (EasyUI's ``url: '/common/dict/GB_D_MZDM.js'``,
