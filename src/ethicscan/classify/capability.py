@@ -1515,6 +1515,9 @@ _QUERY_PARAM = re.compile(
     r"|\b(?:filterset_fields|filter_fields|search_fields|list_filter)\b"
     # ... or a filter declared for it (``ethnicity = django_filters.ChoiceFilter(...)``)
     r"|\b(?:django_)?filters\.\w*Filter\("
+    # ... or a control that names the operator its value is compared with (``data-action=
+    # "like"``, ``data-op="eq"``): a search form's condition
+    r"""|\bdata-(?:action|op|operator|query-?type|match)\s*=\s*["'](?:like|eq|equals?|in|contains)["']"""
     r"|\b(?:req|request)\.(?:query|args|GET|query_params)\b"
     # the criteria object of a search form: ``queryBean.mz``, ``queryParams.nation``,
     # ``searchForm.ethnicity``, ``filterForm.race``
