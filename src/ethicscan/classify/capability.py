@@ -2741,7 +2741,7 @@ def _names_no_people(doc: Document, hit: Hit, work: SharedWork | None = None) ->
     t = hit.term
     if t.kind not in _PLACE_KINDS or t.capability is Capability.TARGETING:
         return False
-    if t.trait not in (Trait.ETHNIC_GROUP, Trait.ETHNICITY, Trait.RELIGION):
+    if t.trait not in (Trait.ETHNIC_GROUP, Trait.ETHNICITY, Trait.RELIGION, Trait.RACE):
         return False
     text = doc.text
     lo = max(0, hit.start - 40)

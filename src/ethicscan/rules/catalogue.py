@@ -182,7 +182,7 @@ class Entities:
             # ``World Ethnic Broadcasting Inc.``, ``MuslimWorldLeague``) or opens with it
             # (``University of Islamic Sciences``): case matters, ``muslim league`` is none
             _org_after=re.compile(
-                rf"^(?:[ \t_]*[A-Z][a-z'.-]*|[ \t]+(?:of|and|for|the|&)){{0,3}}?"
+                rf"^(?:[ \t_]*[A-Z][a-z'.-]*|[ \t]+(?:of|and|for|the|&)){{0,4}}?"
                 rf"[ \t_]*(?:{alt(org)})(?![a-z])"
             ),
             _org_before=re.compile(
