@@ -388,7 +388,35 @@ def _row_with_sentence(doc: Document, hit: Hit, line: str) -> bool:
     if len(line) >= 2 * LOCAL and is_sentence_value(_segment(line, len(line) // 2)):
         return True  # a long row read around the hit: the text the hit stands in
     delimiter = _DELIMITERS.get(doc.suffix)
-    return delimiter is not None and _holds_text_cell(line, delimiter)
+    return (
+        delimiter is not None
+        and _holds_text_cell(line, delimiter)
+        and not _code_list_row(line, delimiter)
+    )
+
+
+# A cell that is a code of a terminology: SNOMED's digits, CTV3's and Read's mixed
+# letters (``XactK``, ``XaR61``), ICD's ``E11.9``; not a word (``White``)
+_CODE_CELL = re.compile(
+    r"^\s*(?:\d{5,18}|(?=[A-Za-z0-9.]*(?:\d|[a-z][A-Z]))[A-Z][A-Za-z0-9.]{2,9})\s*$"
+)
+CODE_LABEL_WORDS = 20  # words of a code's label, at most
+
+
+@functools.lru_cache(maxsize=4096)
+def _code_list_row(line: str, delimiter: str) -> bool:
+    """Is a delimited ``line`` a row of a code list: a terminology's code and the label
+    of its category (``94051000000109,Other White or White unspecified - ethnic category
+    2001 census``)?  Its label names a category of a code set, no text of a dataset
+    (those end as sentences end, or run longer)."""
+    cells = line.split(delimiter)
+    if not any(_CODE_CELL.match(c) for c in cells):
+        return False
+    texts = [c for c in cells if is_text_cell(c)]
+    return all(
+        not is_sentence_value(c.strip().strip('"')) and len(c.split()) <= CODE_LABEL_WORDS
+        for c in texts
+    )
 
 
 # ``Race: White`` or ``Ethnicity: Hispanic`` written inside a text: a note that is a form
