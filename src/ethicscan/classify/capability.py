@@ -1029,11 +1029,24 @@ def _split_by(doc: Document, hit: Hit) -> str:
         return "split"
     if _CONDITION_TALLIED.search(near) or _MASK_TALLIED.match(doc.text, hit.end, hit.end + 80):
         return "counted"
+    if _CRITERION_BEFORE.search(near) or (
+        _CRITERION_AND.search(near) and _CRITERION_AFTER.match(doc.text, hit.end, hit.end + 48)
+    ):
+        return "filtered"  # MyBatis Generator's criteria: ``andNationIn(``, ``addCriterion(``
     if _TEXT_CONDITION.match(doc.text, hit.end, hit.end + 48) and _in_a_literal(near):
         return "filtered"  # ``'Persons with race = Black'``: a cohort named for its condition
     return _tallied_in_a_data_language(doc, hit)
 
 
+# A query's criterion in MyBatis Generator's ``Example`` classes and their callers: a
+# condition added on a column (``addCriterion("religion_name =", value, ...)``), a
+# method of a column's condition (``andReligionNameEqualTo(``, ``criteria.andNationIn(``)
+_CRITERION_BEFORE = re.compile(r"""\baddCriterion\(\s*["'][\w.]*$""")
+_CRITERION_AND = re.compile(r"(?:^|[^A-Za-z])and$")
+_CRITERION_AFTER = re.compile(
+    r"[A-Za-z]*?(?:EqualTo|NotEqualTo|Like|NotLike|In|NotIn|IsNull|IsNotNull|GreaterThan"
+    r"|GreaterThanOrEqualTo|LessThan|LessThanOrEqualTo|Between|NotBetween)\s*\("
+)
 # A condition written out in a literal, a cohort's or a subgroup's name: the trait, an
 # operator, a value, the literal's end (``'Persons with race = Black'``)
 # (not a test of presence: MyBatis's ``test="race != null"``)
