@@ -1150,7 +1150,7 @@ _R_SUFFIXES = frozenset({".r", ".rmd", ".qmd", ".rhistory"})
 # ``xtabs(~ race + sex, df)``, ``df %>% count(ethnicity, sort = TRUE)``
 _R_TALLY = re.compile(
     r"\b(?:table|tabyl|count|add_count|tally|xtabs|ftable|n_distinct)\(\s*"
-    r"(?:[\w.]+\s*(?:\$|,\s*))?(?:~\s*)?(?:[\w.]+\s*\+\s*)*$"
+    r"(?:[\w.]+\s*(?:\$|,\s*))?(?:~\s*)?(?:[\w.]+\s*\+\s*)*[A-Za-z_.]*$"
 )
 _STATA_SUFFIXES = frozenset({".do", ".ado"})
 # Stata's tallies and groupings (``tab ethnicity``, ``bysort religion:``) and its
@@ -1196,7 +1196,10 @@ _CHARTED_BY = re.compile(
     r"""|\b(?:hue|colou?r|colou?r_by|facet_(?:row|col))\s*=\s*["']$"""
     r"""|\b(?:px|sns|alt|go|plt)\.\w+\([^()\n]*\b[xy]\s*=\s*["']$"""
     # ... ggplot2's aesthetics: ``aes(x = race)``, ``aes(fill = ethnicity)``, ``aes(race)``
-    r"""|\baes\(\s*(?:[^()\n]*\b(?:x|y|fill|colou?r|group)\s*=\s*)?["']?$"""
+    r"""|\baes\(\s*(?:[^()\n]*\b(?:x|y|fill|colou?r|group)\s*=\s*)?["']?[\w.]*$"""
+    # ... or a chart's or a table's title that says what it splits by ("Stops by Race",
+    # ``plt.title("Search rate per ethnicity")``)
+    r"""|\b(?:title|subtitle|caption)\s*[=:(]\s*[rf]?["'][^"'\n]{0,80}\b(?i:by|per|across)\s+$"""
     r"""|\b[xy]Axis\s*:\s*\{[^{}\n]*\bname\s*:\s*["']$"""
     # ... or the element a chart is drawn in, named for it (``echarts.init(document.
     # getElementById('minzu'))``, ``new Chart($('#raceChart')``, ``Highcharts.chart('race``)
