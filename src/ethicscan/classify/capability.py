@@ -266,6 +266,8 @@ def scope_of(doc: Document, hit: Hit, line: str) -> Scope:
             return CODE_SCOPE
         if doc.in_script(hit.line) and not is_sentence(line):
             return CODE_SCOPE  # a page's script: ``{ field: 'nation', title: '民族' }``
+        if doc.in_fence(hit.line) and not is_sentence(line):
+            return CODE_SCOPE  # a fenced block's code: a README's example, a report's chunk
         if doc.suffix in _PAGE_SUFFIXES and _labels_a_field(doc, hit):
             return CODE_SCOPE  # a page's ``<span>民族：</span>``, its cell 宗教信仰, its 汉族
         return PROSE_SCOPE

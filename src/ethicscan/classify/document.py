@@ -28,6 +28,9 @@ PROSE_SUFFIXES = frozenset(
 )
 # Pages whose visible text the classifier reads, line by line where the markup stood.
 PAGE_TEXT_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown", ".rmd", ".qmd"})
+# a line that opens or closes a fenced code block: three backticks or tildes at its start
+_FENCE = re.compile(r"^[ \t]{0,3}(?:```|~~~)", re.MULTILINE)
 # (a page's visible text keeps a script's tags' names, ``<script`` and ``</script``)
 _SCRIPT_OPENS = re.compile(r"<script\b", re.IGNORECASE)
 PROSE_NAMES = frozenset({"readme", "metadata", "pkg-info", "description", "changelog", "license"})
@@ -399,6 +402,32 @@ class Document:
         return k >= 0 and i <= lasts[k]
 
     @cached_property
+    def fenced_lines(self) -> tuple[list[int], list[int]]:
+        """The first and last lines (0-based, in order) of each fenced code block of a
+        Markdown document (a line of three backticks or tildes, up to the next): a
+        README's example or a knitted report's chunk is code among its prose."""
+        firsts: list[int] = []
+        lasts: list[int] = []
+        text = self.text
+        if self.suffix not in MARKDOWN_SUFFIXES or ("```" not in text and "~~~" not in text):
+            return firsts, lasts
+        for m in _FENCE.finditer(text):
+            line = self.line_of(m.start())
+            if len(firsts) == len(lasts):
+                firsts.append(line + 1)
+            else:
+                lasts.append(line - 1)
+        if len(lasts) < len(firsts):
+            firsts.pop()  # a fence left open: no block
+        return firsts, lasts
+
+    def in_fence(self, i: int) -> bool:
+        """Is line ``i`` of a Markdown document within a fenced code block?"""
+        firsts, lasts = self.fenced_lines
+        k = bisect.bisect_right(firsts, i) - 1
+        return k >= 0 and i <= lasts[k]
+
+    @cached_property
     def is_strings(self) -> bool:
         return self.suffix == STRINGS_SUFFIX
 
@@ -556,6 +585,15 @@ class Document:
             for first, last in zip(*self.script_lines, strict=True):
                 for i in range(first + 1, last):
                     flags[i] = self.line_text(i).lstrip().startswith(("//", "/*", "*"))
+            # ... and a Markdown document's fenced blocks its code, a line of only a
+            # comment there apart (``# count stops per race``)
+            # (a sentence quoted in a fence is still prose)
+            for first, last in zip(*self.fenced_lines, strict=True):
+                for i in range(first, last + 1):
+                    line = self.line_text(i)
+                    flags[i] = line.lstrip().startswith(
+                        ("#", "//", "--", "/*", "*")
+                    ) or shape.is_sentence(line)
             return flags
         py = self.suffix in PY_LIKE
         if (
