@@ -204,3 +204,27 @@ def test_a_module_docstring_of_a_name_model_documents_its_inference(tmp_path: Pa
     found = _scan(tmp_path)
     assert found["namerace/__init__.py"] == {(Capability.INFERENCE, Basis.NAME)}
     assert found["survey/__init__.py"] == {(Capability.MENTION, None)}
+
+
+FEATURES = '''import pandas as pd
+
+
+def tract_features(acs: pd.DataFrame) -> pd.DataFrame:
+    """The share of each race in a census tract, the geography half of the estimate."""
+    out = pd.DataFrame(index=acs.index)
+    out["race_share_black"] = acs["B02001_003E"] / acs["B02001_001E"]
+    out["race_share_white"] = acs["B02001_002E"] / acs["B02001_001E"]
+    return out
+'''
+
+
+def test_a_name_models_features_of_the_trait_are_its_inference(tmp_path: Path) -> None:
+    # another module of the package builds the census features the race estimate reads:
+    # a record read alone, the name model's machinery in its package
+    _package(tmp_path, "namerace", PREDICT)
+    (tmp_path / "namerace" / "features.py").write_text(FEATURES, encoding="utf-8")
+    (tmp_path / "survey" / "models").mkdir(parents=True)
+    (tmp_path / "survey" / "features.py").write_text(FEATURES, encoding="utf-8")
+    found = _scan(tmp_path)
+    assert found["namerace/features.py"] == {(Capability.INFERENCE, Basis.NAME)}
+    assert Capability.INFERENCE not in {c for c, _ in found["survey/features.py"]}

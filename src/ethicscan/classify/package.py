@@ -88,8 +88,8 @@ def package_of(f: Finding) -> str:
 
 
 def _model_data(f: Finding) -> bool:
-    """Is ``f`` a record or mention in a data file, or a label of a value set recorded
-    in code (the model's label set)?"""
+    """Is ``f`` a record or mention in a data file, or a record of the trait in code
+    (the model's label set, its features, its output)?"""
     if _has(f, CATALOGUE):
         return False  # a list of the protected categories is no model's label set
     ext = suffix(f.location.path)
@@ -107,11 +107,9 @@ def _model_data(f: Finding) -> bool:
         # a docstring or comment of its code that speaks of the model or of names: the
         # module's documentation of its inference, as its README's line is
         return bool(_OF_THE_MODEL.search(f.evidence.snippet))
-    return (
-        ext in CODE_SUFFIXES
-        and f.capability is Capability.RECORD
-        and _has(f, SignalName.VALUE_SET.value)
-    )
+    # a record of the trait in its code: the model's label set, its features (a census
+    # table's share of each race beside the surname's), its output's columns
+    return ext in CODE_SUFFIXES and f.capability is Capability.RECORD
 
 
 def _describes_package(path: str) -> bool:
