@@ -1731,6 +1731,8 @@ def _query_parameter(doc: Document, hit: Hit, sentence: bool = False) -> str:
         return guarded
     if finder := _finder_parameter(doc, hit, line):
         return finder
+    if handler := _handler_parameter(doc, hit):
+        return handler
     if _CRITERIA_PATH.search(doc.text, max(doc.line_start(hit.line), hit.start - 32), hit.start):
         return "a criteria query's path"  # JPA: ``cb.in(root.get("minzu"))``
     if _searched(_ANY_CHOICE, line):
@@ -2050,6 +2052,39 @@ def _in_parentheses(doc: Document, line: int, pos: int) -> bool:
     """Does ``pos`` stand after the first ``(`` of ``line`` with no ``)`` between?"""
     opens = _first_on_line(doc, line, "(")
     return 0 <= opens < pos and not 0 <= _first_on_line(doc, line, ")", opens) < pos
+
+
+# A web handler that answers a GET: Spring's ``@GetMapping``, ``@RequestMapping`` (no
+# POST's method); a handler that writes does not search (``saveResident``, ``addPerson``)
+_READ_MAPPING = re.compile(r"@(?:GetMapping|RequestMapping)\b(?![^\n]*RequestMethod\.POST)")
+_WRITES = re.compile(
+    r"^(?:save|add|insert|update|edit|modify|create|submit|delete|del|remove"
+    r"|import|upload|register|set)",
+    re.IGNORECASE,
+)
+_PLAIN_PARAMETER = re.compile(r"(?:String|Integer|Long|int|long|List<String>|String\[\])\s+$")
+HANDLER_REACH = 4  # lines above a handler's signature that its mapping stands within
+
+
+def _handler_parameter(doc: Document, hit: Hit) -> str:
+    """The GET handler whose plain parameter the hit is (``@RequestMapping("list")``
+    over ``public AjaxResult persons(String name, String ethnicGroup)``: Spring binds
+    each to the request's query parameter of its name), or ""."""
+    if hit.in_comment or doc.suffix not in (".java", ".kt"):
+        return ""
+    start = doc.line_start(hit.line)
+    if not _PLAIN_PARAMETER.search(doc.text, max(start, hit.start - 24), hit.start):
+        return ""
+    name = doc.definition_at(hit.line)
+    if not name or _WRITES.match(name) or not _in_parentheses(doc, hit.line, hit.start):
+        return ""
+    for i in range(hit.line - 1, max(-1, hit.line - 1 - HANDLER_REACH), -1):
+        text = doc.line_text(i).strip()
+        if _READ_MAPPING.search(text):
+            return f"a parameter of the request handler {name}()"
+        if text and not text.startswith(("@", "//", "/*", "*")):
+            return ""
+    return ""
 
 
 def _finder_parameter(doc: Document, hit: Hit, line: str) -> str:
