@@ -254,6 +254,22 @@ _UI_ICON = re.compile(
     re.IGNORECASE,
 )
 
+# Characters of a text low-cased at a time where a word is looked for in any case
+FOLD_BLOCK = 1 << 18
+
+
+def holds_folded(text: str, word: str) -> bool:
+    """Is ``word`` (lower-case ASCII, without "i" or "k") in ``lower_same_length(text)``?
+    Read FOLD_BLOCK characters at a time, never a low-cased copy of the whole text (of a
+    binary's strings, tens of MB).  The same answer: only "\u0130" and the Kelvin sign
+    low-case to ASCII letters ("i", "k") that a word without them cannot hold."""
+    if word in text:
+        return True
+    reach = len(word) - 1
+    return any(
+        word in text[at : at + FOLD_BLOCK + reach].lower() for at in range(0, len(text), FOLD_BLOCK)
+    )
+
 
 @dataclass
 class Document:
@@ -710,7 +726,13 @@ class Document:
         of a text without one."""
         got = self._holding.get((word, folded))
         if got is None:
-            got = self._holding[(word, folded)] = word in (self.low if folded else self.text)
+            if not folded:
+                got = word in self.text
+            elif self.lowered or "i" in word or "k" in word:
+                got = word in self.low
+            else:
+                got = holds_folded(self.text, word)
+            self._holding[(word, folded)] = got
         return got
 
     @cached_property
