@@ -271,6 +271,23 @@ def holds_folded(text: str, word: str) -> bool:
     )
 
 
+def word_places(text: str, word: str) -> Iterator[int]:
+    """Where ``word`` stands as a word in ``text``: the starts of
+    ``re.finditer(rf"\\b{re.escape(word)}\\b", text)``, its places found by ``str``'s
+    search and each tried there (the expression alone tries every place of the text: a
+    module of 3 MB, 56 ms a word, against 1 ms)."""
+    if not word:
+        yield from (m.start() for m in re.finditer(r"\b\b", text))
+        return
+    rx = re.compile(rf"\b{re.escape(word)}\b")
+    at = text.find(word)
+    while at >= 0:
+        m = rx.match(text, at)
+        at = text.find(word, at + 1 if m is None else m.end())
+        if m is not None:
+            yield m.start()
+
+
 @dataclass
 class Document:
     text: str
@@ -517,8 +534,8 @@ class Document:
             for _ in range(CALL_DEPTH):  # callers, their callers ...
                 found = []
                 for callee in names:
-                    for m in re.finditer(rf"\b{re.escape(callee)}\b", self.text):
-                        a, b, caller = self._enclosing(self.line_of(m.start()))
+                    for at in word_places(self.text, callee):
+                        a, b, caller = self._enclosing(self.line_of(at))
                         if caller and caller not in seen:
                             seen.add(caller)
                             found.append(caller)
