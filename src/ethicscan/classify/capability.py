@@ -2362,6 +2362,27 @@ CONTROL_CHARS = 1200  # ... and characters, on a long line
 FORM_CHARS = 4000  # characters above a control that the form it stands in opens within
 CONTROL_USE_REACH = 60  # lines below a control that code reading its value stands within
 
+# What a text holds where it holds a control of ``_SELECTION_CONTROL``: a part of each of
+# its calls, up to its "(".  Looked for first, each "(" of the text matched against them
+# (a text of 13 MB in 4 ms): the expression tries a word at every word's start (350 ms).
+_CONTROL_NEEDLES = (
+    ".multiselect(", ".selectbox(", ".select_slider(", ".radio(", ".pills(",
+    ".segmented_control(", ".Checklist(", ".Dropdown(", ".RadioItems(", ".Radio(",
+    ".RadioButtons(", ".Select(", ".SelectMultiple(", ".MultiSelect(", ".MultiChoice(",
+    ".CheckboxGroup(", ".CheckBoxGroup(", ".ToggleButtons(", "checkboxGroupInput(",
+    "input_checkbox_group(", "selectInput(", "selectizeInput(", "pickerInput(",
+    "radioButtons(", "input_select(", "input_selectize(", "input_radio_buttons(",
+)  # fmt: skip
+
+_CONTROL_CALL = re.compile(
+    r"\((?:" + "|".join(f"(?<={re.escape(n)})" for n in _CONTROL_NEEDLES) + ")"
+)  # (each needle ends with its "(")
+
+
+def _holds_a_control(text: str) -> bool:
+    """Does ``text`` hold a data app's selection control (``_SELECTION_CONTROL``)?"""
+    return _CONTROL_CALL.search(text) is not None and (_SELECTION_CONTROL.search(text) is not None)
+
 
 def _call_end(text: str, opens: int, limit: int) -> int:
     """Where the call whose ``(`` stands at ``opens`` closes (quoted text skipped),
@@ -2397,7 +2418,7 @@ def _filter_control(doc: Document, hit: Hit) -> str:
         return ""
     work = _shared_work(doc)
     if work.controls is None:
-        work.controls = _SELECTION_CONTROL.search(doc.text) is not None
+        work.controls = _holds_a_control(doc.text)
     if not work.controls:
         return ""
     text = doc.text

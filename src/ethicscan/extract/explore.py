@@ -119,6 +119,22 @@ def _screening(kind: str, prefilter: Prefilter) -> Callable[[bytes, str], Extrac
     return extract
 
 
+# A binary on disk this large (a file, or a member spooled to the scan's folder) has its
+# strings read from the file again once it is screened, not from its bytes held
+READ_AGAIN_AT = 16 * 1024 * 1024
+
+
+def _screening_read(
+    kind: str, prefilter: Prefilter, held: list[bytes], fs_path: str
+) -> Callable[[bytes, str], Extracted]:
+    def extract(_data: bytes, _path: str) -> Extracted:
+        from ethicscan.extract.native import extract_screened_read
+
+        return extract_screened_read(held, kind, prefilter, fs_path)
+
+    return extract
+
+
 class Explorer:
     def __init__(
         self, limits: Limits, scratch: Scratch, prefilter: Prefilter | None = None
@@ -181,7 +197,7 @@ class Explorer:
         if binary is not None:
             # The bytes handed over: held here, they would stay while its strings are
             # classified.
-            held = Blob(len(data), data)
+            held = Blob(len(data), data, blob.path)  # (its strings may be read again there)
             del data
             yield from self._extract(path, Format.BINARY, binary, held, budget, depth)
             return
@@ -283,6 +299,15 @@ class Explorer:
                 yield TextUnit(path, "")
                 return
             kind = SCREENED.get(fmt)
+            if kind is not None and blob.path is not None and len(data) >= READ_AGAIN_AT:
+                # its strings read from the file again, a stretch at a time: the bytes
+                # handed over, let go once it is screened
+                held = [data]
+                del data
+                ext = _screening_read(kind, self.prefilter, held, blob.path)
+                out = self._extracted(ext, path, fmt, b"")
+                yield from self._results(out, path, fmt, budget, depth)
+                return
             if kind is not None:
                 ext = _screening(kind, self.prefilter)
         out = self._extracted(ext, path, fmt, data)

@@ -18,7 +18,7 @@ import struct
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-from ethicscan.extract.strings import stretches_near, string_runs
+from ethicscan.extract.strings import Runs, stretches_near, string_runs, string_runs_read
 from ethicscan.extract.units import Extracted, Segment, StringRuns
 from ethicscan.kinds import TextKind
 from ethicscan.model import SkipReason
@@ -132,10 +132,33 @@ def _symbols_and_strings(
     return _with_strings(data, *_read_symbols(data, kind, reader))
 
 
+def extract_screened_read(held: list[bytes], kind: str, screen: Screen, path: str) -> Extracted:
+    """:func:`extract_screened` of the bytes ``held`` hands over (the only reference to
+    them), which are let go once the binary is screened and its symbols read: its
+    strings pass reads the file at ``path`` again, a stretch at a time
+    (:func:`strings.string_runs_read`), so that a binary's bytes (name2nat's pickle, 54
+    MB) are not held beside its strings (22 MB of text and places)."""
+    data = held.pop()
+    reader = READERS[kind]
+    symbols, skipped = _read_symbols(data, kind, reader) if reader else ([], ())
+    if _nothing_stands(data, symbols, screen):
+        return Extracted((), kind=TextKind.STRINGS, skipped=skipped, clean=True)
+    size = len(data)
+    del data
+    with open(path, "rb") as f:
+        runs = string_runs_read(f, size, skip={s.member for s in symbols})
+    return _of_runs(runs, symbols, skipped)
+
+
 def _with_strings(
     data: bytes, symbols: list[Segment], skipped: tuple[tuple[SkipReason, str], ...]
 ) -> Extracted:
-    runs = string_runs(data, skip={s.member for s in symbols})
+    return _of_runs(string_runs(data, skip={s.member for s in symbols}), symbols, skipped)
+
+
+def _of_runs(
+    runs: Runs, symbols: list[Segment], skipped: tuple[tuple[SkipReason, str], ...]
+) -> Extracted:
     if runs.cut:
         skipped += (
             (SkipReason.LIMIT, f"strings after {len(runs)} strings not read (strings cap)"),

@@ -33,6 +33,7 @@ import re
 import unicodedata
 from array import array
 from collections.abc import Generator, Iterable, Iterator, Sequence
+from typing import BinaryIO
 
 from ethicscan.extract.units import LazySegments, Segment
 
@@ -106,7 +107,20 @@ def string_runs(data: bytes, skip: Iterable[str] = ()) -> Runs:
     collecting = gc.isenabled()
     gc.disable()  # many small tuples and strings, no cycle among them
     try:
-        return _string_runs(data, set(skip))
+        return _string_runs(_stretches(data), len(data), set(skip))
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def string_runs_read(f: BinaryIO, size: int, skip: Iterable[str] = ()) -> Runs:
+    """:func:`string_runs` of the first ``size`` bytes of the file ``f`` (or as many as
+    it holds), read a stretch at a time (:func:`_read_stretches`): the strings pass
+    holds no copy of the whole binary (name2nat's pickle: 54 MB)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _string_runs(_read_stretches(f, size), size, set(skip))
     finally:
         if collecting:
             gc.enable()
@@ -166,32 +180,30 @@ BATCH = 1 << 14  # strings handled at a time: their spans and texts are all that
 REV_STEP = 1 << 20  # bytes of the data reversed at a time for the UTF-16 pass
 # Bytes read at a time, when the data has runs of zeros (or bytes no string holds) to cut
 # at: a stretch's copy, byte classes and reversed classes are held at once (8 MB
-# stretches took 32 MB more at a worker's peak than 4 MB ones, for the same time).
-WINDOW = 4 << 20
+# stretches took 32 MB more at a worker's peak than 4 MB ones, for the same time; 2 MB
+# ones 12 MB less than 4 MB ones on a 54 MB pickle, 7 MB less on a 37 MB library).
+WINDOW = 2 << 20
 
 
-def _string_runs(data: bytes, skipset: set[str]) -> Runs:
+def _string_runs(stretches: Iterator[tuple[int, bytes]], size: int, skipset: set[str]) -> Runs:
     chunks: list[str] = []
     # 4 bytes an entry where they fit (a million strings: 8 MB less than 8 bytes each);
     # a string starts within MAX_CHARS + MAX_STRINGS characters of the text's start.
     starts: array[int] = array("i" if MAX_CHARS + MAX_STRINGS < 1 << 31 else "q")
-    offsets: array[int] = array("i" if len(data) < 1 << 31 else "q")
+    offsets: array[int] = array("i" if size < 1 << 31 else "q")
     pos = 0  # where the next string starts in the joined text
     chars = 0
     cut = False
     spans: list[Span] = []
     texts: list[str] = []
     offs: list[int] = []
-    batches = _span_batches(data)
-    for base, spans in batches:
+    window = b""
+    batches = _span_batches(stretches)
+    for base, window, spans in batches:
         # (the work per string done by built-ins: a million strings in a large binary)
         firsts, ends, encs = zip(*spans, strict=True)
-        if base:
-            offs = list(map(operator.add, firsts, itertools.repeat(base)))
-            ends = tuple(map(operator.add, ends, itertools.repeat(base)))
-        else:
-            offs = list(firsts)
-        raws = list(map(data.__getitem__, map(slice, offs, ends)))
+        raws = list(map(window.__getitem__, map(slice, firsts, ends)))
+        offs = list(map(operator.add, firsts, itertools.repeat(base))) if base else list(firsts)
         if "utf-16-le" in encs:
             # ASCII strings decode as UTF-8 the same; UTF-16 ones (few) are decoded apart
             texts = list(map(bytes.decode, raws, _UTF8_NAME, _REPLACE))
@@ -230,7 +242,7 @@ def _string_runs(data: bytes, skipset: set[str]) -> Runs:
     # them too; the text is joined when it is first read (Runs.text), which the explorer
     # does once it has let go of the binary's bytes.
     batches.close()
-    del spans, texts, offs
+    del spans, texts, offs, window
     return Runs(chunks, starts, offsets, cut)
 
 
@@ -288,14 +300,64 @@ def stretches_near(data: bytes, places: Iterable[int], near: int = NEAR) -> list
     return out
 
 
-def _span_batches(data: bytes) -> Generator[tuple[int, list[Span]], None, None]:
-    """The spans of every string in file order, a batch at a time, each with where its
-    stretch starts (the spans are in the stretch): each stretch of :func:`_windows`
-    read on its own, so that its byte classes are all that is held."""
+def _stretches(data: bytes) -> Iterator[tuple[int, bytes]]:
+    """Each stretch of :func:`_windows` and where it starts."""
     for start, end in _windows(data):
-        window = data if (start, end) == (0, len(data)) else data[start:end]
+        yield start, data if (start, end) == (0, len(data)) else data[start:end]
+
+
+READ_STEP = 1 << 18  # bytes read at a time past a stretch's WINDOW, for where it ends
+
+
+def _read_stretches(f: BinaryIO, size: int) -> Iterator[tuple[int, bytes]]:
+    """:func:`_stretches` of the first ``size`` bytes of the file ``f`` (fewer if it
+    ends before), read as they are needed: each stretch ends where :func:`_windows` ends
+    it, the bytes past its WINDOW read READ_STEP at a time until that place is read."""
+    start = 0
+    buf = b""  # the bytes from ``start`` on that are read
+    ended = False  # the file holds no more
+
+    def fill(upto: int) -> None:
+        nonlocal buf, ended
+        need = min(upto, size - start) - len(buf)
+        if need > 0 and not ended:
+            got = f.read(need)
+            ended = len(got) < need
+            buf += got
+
+    while True:
+        fill(WINDOW + READ_STEP)
+        if not buf:
+            return
+        if len(buf) <= WINDOW and (ended or start + len(buf) >= size):
+            yield start, buf
+            return
+        searched = WINDOW  # (a cut is looked for from there)
+        while True:
+            q = buf.find(b"\x00\x00\x00\x00", searched)
+            m = _NO_STRING.search(buf, searched, (len(buf) if q < 0 else q) + 1)
+            if m is not None or q >= 0:
+                end = m.start() + 1 if m is not None else q + 3
+                break
+            if ended or start + len(buf) >= size:
+                end = len(buf)
+                break
+            searched = max(WINDOW, len(buf) - 4)  # (a run or a pair across the end)
+            fill(len(buf) + READ_STEP)
+        yield start, buf[:end]
+        start += end
+        buf = buf[end:]
+
+
+def _span_batches(
+    stretches: Iterator[tuple[int, bytes]],
+) -> Generator[tuple[int, bytes, list[Span]], None, None]:
+    """The spans of every string in file order, a batch at a time, each with its
+    stretch and where that starts (the spans are in the stretch): each stretch read on
+    its own, so that its byte classes are all that is held."""
+    for start, window in stretches:
         for spans in _window_batches(window):
-            yield start, spans
+            yield start, window, spans
 
 
 def _window_batches(data: bytes) -> Iterator[list[Span]]:
