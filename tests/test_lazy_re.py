@@ -64,7 +64,7 @@ TEXTS = [
 ]
 
 
-@pytest.mark.parametrize("first", ["search", "sub", "flags", "compiled"])
+@pytest.mark.parametrize("first", ["search", "sub", "finditer", "flags", "groups", "compiled"])
 def test_a_lazy_pattern_answers_as_the_compiled_one_before_and_after_its_first_use(
     first: str,
 ) -> None:
@@ -72,7 +72,9 @@ def test_a_lazy_pattern_answers_as_the_compiled_one_before_and_after_its_first_u
     real = re.compile(source, flags)
     p = LazyPattern(source, flags)
     assert p.pattern == source and not p.is_compiled
-    if first == "compiled":
+    if first in ("search", "sub", "finditer"):
+        getattr(p, first)("x", *(("y",) if first == "sub" else ()))
+    elif first == "compiled":
         p.compiled()
     else:
         getattr(p, first)
@@ -94,13 +96,17 @@ def test_a_lazy_pattern_answers_as_the_compiled_one_before_and_after_its_first_u
     assert (p.flags, p.groups, dict(p.groupindex)) == (real.flags, real.groups, {"word": 1})
 
 
-def test_after_its_first_use_its_methods_are_its_own_slots() -> None:
+def test_after_its_first_use_its_methods_are_the_compiled_pattern_s() -> None:
     p = LazyPattern(r"\d+")
-    with pytest.raises(AttributeError):
-        LazyPattern.__dict__["search"].__get__(p)  # (empty: asked through __getattr__)
-    assert p.search("a 12").group() == "12"
-    # filled: found without __getattr__, the compiled pattern's own bound method
-    assert LazyPattern.__dict__["search"].__get__(p).__self__ is p.compiled()
+    first = p.search
+    assert getattr(first, "__self__", None) is None  # (a function that compiles it)
+    assert not p.is_compiled
+    assert first("a 12").group() == "12"  # (called as it was kept: compiles, answers)
+    assert p.is_compiled
+    # then each slot holds the compiled pattern's own bound method
+    for name in ("search", "match", "fullmatch", "finditer", "findall", "sub", "split"):
+        assert getattr(p, name).__self__ is p.compiled()
+    assert not hasattr(LazyPattern, "__getattr__")  # (slot look-ups stay specialised)
 
 
 def test_a_lazy_pattern_pickles_repr_and_unknown_names() -> None:

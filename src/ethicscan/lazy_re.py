@@ -5,14 +5,16 @@ quarter of every command's start-up (some 30 ms): Python's ``re`` compiles in Py
 and keeps nothing between processes.  A scan uses few of them (a JSON-lines log some
 34 of ``capability``'s 154), so those modules import this as ``re``: its
 :func:`compile` gives a :class:`LazyPattern`, compiled by the standard ``re`` the first
-time one of its attributes is asked for; then each of the pattern's methods is kept in
-a slot of its own, looked up as fast as the compiled pattern's.  Everything else is the
+time one of its methods is called (or its flags or groups asked for); then each of the
+pattern's methods is kept in a slot of its own, looked up as fast as the compiled
+pattern's.  Everything else is the
 standard module's.
 """
 
 from __future__ import annotations
 
 import re as _re
+from collections.abc import Callable, Mapping
 from re import (
     ASCII,
     IGNORECASE,
@@ -50,8 +52,8 @@ __all__ = [
     "sub",
 ]
 
-# What a compiled pattern has that a LazyPattern hands on (``pattern`` it holds itself)
-_FORWARDED = (
+# The compiled pattern's methods a LazyPattern hands on, each in a slot of its own
+_METHODS = (
     "search",
     "match",
     "fullmatch",
@@ -61,18 +63,18 @@ _FORWARDED = (
     "subn",
     "split",
     "scanner",
-    "flags",
-    "groups",
-    "groupindex",
 )
 
 
 class LazyPattern:
-    """A pattern compiled by ``re.compile(pattern, flags)`` when first used: until then
-    the slots of ``_FORWARDED`` are empty, and asking for one of them (or for any
-    other attribute) compiles it and fills them all from the compiled pattern."""
+    """A pattern compiled by ``re.compile(pattern, flags)`` when first used.  Each of
+    ``_METHODS`` is a slot: until the first use it holds a function that compiles the
+    pattern, puts the compiled pattern's methods in the slots and calls its own; then
+    the compiled pattern's bound method itself, found as fast (no ``__getattr__``, so
+    the interpreter's specialised slot look-up applies).  ``flags``, ``groups`` and
+    ``groupindex`` compile it too; ``pattern`` is held from the start."""
 
-    __slots__ = ("pattern", "_flags", "_compiled", *_FORWARDED)
+    __slots__ = ("pattern", "_flags", "_compiled", *_METHODS)
     pattern: str
     _flags: int
     _compiled: Pattern[str]
@@ -80,14 +82,8 @@ class LazyPattern:
     def __init__(self, pattern: str, flags: int = 0) -> None:
         self.pattern = pattern
         self._flags = flags
-
-    def __getattr__(self, name: str) -> Any:
-        # (called only for an attribute not set: before the first use, or a name that
-        # a compiled pattern has and the slots do not)
-        if name.startswith("__") or name == "_compiled":
-            raise AttributeError(name)
-        compiled = self.compiled()
-        return getattr(compiled, name)
+        for name in _METHODS:
+            setattr(self, name, _first_use(self, name))
 
     def compiled(self) -> Pattern[str]:
         """The compiled pattern (compiled now, if it was not yet)."""
@@ -96,7 +92,7 @@ class LazyPattern:
         except AttributeError:
             pass
         compiled = _re.compile(self.pattern, self._flags)
-        for name in _FORWARDED:
+        for name in _METHODS:
             setattr(self, name, getattr(compiled, name))
         self._compiled = compiled
         return compiled
@@ -109,11 +105,33 @@ class LazyPattern:
             return False
         return True
 
+    @property
+    def flags(self) -> int:
+        return self.compiled().flags
+
+    @property
+    def groups(self) -> int:
+        return self.compiled().groups
+
+    @property
+    def groupindex(self) -> Mapping[str, int]:
+        return self.compiled().groupindex
+
     def __reduce__(self) -> tuple[Any, ...]:
         return (LazyPattern, (self.pattern, self._flags))
 
     def __repr__(self) -> str:
         return f"LazyPattern({self.pattern!r}, {self._flags!r})"
+
+
+def _first_use(p: LazyPattern, name: str) -> Callable[..., Any]:
+    """The slot ``name`` of ``p`` before its first use: compiles ``p`` (which puts the
+    compiled pattern's methods in its slots), then calls the method."""
+
+    def first(*args: Any, **kwargs: Any) -> Any:
+        return getattr(p.compiled(), name)(*args, **kwargs)
+
+    return first
 
 
 def compile(pattern: str, flags: int = 0) -> Pattern[str]:
