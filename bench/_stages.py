@@ -52,7 +52,7 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     ("extract", ("ethicscan/extract/",)),
     ("classify", ("ethicscan/classify/", "rules/matcher.py", "rules/catalogue.py", "ahocorasick")),
-    ("classify", ("/re/", "sre_")),
+    ("classify", ("/re/", "sre_", "ethicscan/lazy_re.py")),
     ("report", ("ethicscan/report/", "ethicscan/model.py", "json/", "ethicscan/baseline.py")),
     ("engine", ("ethicscan/engine/", "ethicscan/api.py", "ethicscan/spool.py")),
 )

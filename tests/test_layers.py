@@ -14,8 +14,8 @@ SRC = Path(__file__).resolve().parent.parent / "src"
 
 # Bottom first.  A part is a top-level module or package of ethicscan.
 LAYERS: tuple[frozenset[str], ...] = (
-    # the kinds that cross stages, path names, byte sniffing
-    frozenset({"kinds", "names", "sniff"}),
+    # the kinds that cross stages, path names, byte sniffing, patterns compiled when used
+    frozenset({"kinds", "names", "sniff", "lazy_re"}),
     frozenset({"model", "errors", "interrupt"}),  # plain data, the error family, signals
     # git ids and commits; where a finding's file is; fingerprints; reading JSON back;
     # whole-or-nothing writes (a signal waits while their temporary file is made)

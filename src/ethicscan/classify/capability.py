@@ -11,12 +11,12 @@ from __future__ import annotations
 import bisect
 import functools
 import operator
-import re
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from itertools import repeat
 
+from ethicscan import lazy_re as re  # (its patterns compiled when first used)
 from ethicscan.classify.document import (
     CONFIG_SUFFIXES,
     LOCAL,

@@ -7,7 +7,6 @@ from __future__ import annotations
 import bisect
 import itertools
 import locale
-import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from itertools import accumulate
 from operator import add
 from typing import Protocol
 
+from ethicscan import lazy_re as re  # (its patterns compiled when first used)
 from ethicscan.classify import shape
 from ethicscan.kinds import TextKind, assert_never
 from ethicscan.names import stem, suffix

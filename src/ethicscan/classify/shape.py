@@ -10,9 +10,10 @@ language: prose about people is a mention unless the same statement acts on them
 from __future__ import annotations
 
 import functools
-import re
 from collections import Counter
 from collections.abc import Callable
+
+from ethicscan import lazy_re as re  # (its patterns compiled when first used)
 
 # Catalogues of translations: every line is an entry, whatever its length.
 TRANSLATION_SUFFIXES = frozenset({".po", ".pot", ".xliff", ".xlf", ".resx", ".arb"})
