@@ -182,8 +182,9 @@ class Entities:
             # ``World Ethnic Broadcasting Inc.``, ``MuslimWorldLeague``) or opens with it
             # (``University of Islamic Sciences``): case matters, ``muslim league`` is none
             _org_after=re.compile(
-                rf"^(?:[ \t_]*[A-Z][a-z'.-]*|[ \t]+(?:of|and|for|the|&)){{0,4}}?"
-                rf"[ \t_]*(?:{alt(org)})(?![a-z])"
+                # (a name wraps a line of prose: a line break is a space)
+                rf"^(?:[ \t\n_]*[A-Z][a-z'.-]*|[ \t\n]+(?:of|and|for|the|&)){{0,4}}?"
+                rf"[ \t\n_]*(?:{alt(org)})(?![a-z])"
             ),
             _org_before=re.compile(
                 rf"\b(?:{alt(org)})[ \t]+(?:of|for)[ \t]+(?:the[ \t]+)?"
