@@ -228,3 +228,21 @@ def test_a_name_models_features_of_the_trait_are_its_inference(tmp_path: Path) -
     found = _scan(tmp_path)
     assert found["namerace/features.py"] == {(Capability.INFERENCE, Basis.NAME)}
     assert Capability.INFERENCE not in {c for c, _ in found["survey/features.py"]}
+
+
+def test_a_package_whose_tests_alone_infer_keeps_its_records(tmp_path: Path) -> None:
+    # a records system whose test posts names and checks a predicted race: the test
+    # infers, its modules only keep the person's race (the features module stands for one)
+    (tmp_path / "registry" / "tests").mkdir(parents=True)
+    (tmp_path / "registry" / "tests" / "test_predict.py").write_text(PREDICT, "utf-8")
+    shares = FEATURES.replace(", the geography half of the estimate", "")
+    (tmp_path / "registry" / "features.py").write_text(shares, encoding="utf-8")
+    result = scan([str(tmp_path)], ScanOptions(jobs=1))
+    tests = {f.capability for f in result.findings if "tests/" in f.location.path}
+    fields = {
+        f.capability
+        for f in result.findings
+        if f.location.path == "registry/features.py" and f.evidence.term == "race"
+    }
+    assert Capability.INFERENCE in tests
+    assert fields == {Capability.RECORD, Capability.MENTION}  # (its labels are its data)

@@ -87,9 +87,10 @@ def package_of(f: Finding) -> str:
     return f"{f.location.target}\x1f{head}"
 
 
-def _model_data(f: Finding) -> bool:
+def _model_data(f: Finding, modules_infer: bool = True) -> bool:
     """Is ``f`` a record or mention in a data file, or a record of the trait in code
-    (the model's label set, its features, its output)?"""
+    (the model's label set, its features, its output; only its labels when
+    ``modules_infer`` is false, the inference being only in its tests)?"""
     if _has(f, CATALOGUE):
         return False  # a list of the protected categories is no model's label set
     ext = suffix(f.location.path)
@@ -108,8 +109,13 @@ def _model_data(f: Finding) -> bool:
         # module's documentation of its inference, as its README's line is
         return bool(_OF_THE_MODEL.search(f.evidence.snippet))
     # a record of the trait in its code: the model's label set, its features (a census
-    # table's share of each race beside the surname's), its output's columns
-    return ext in CODE_SUFFIXES and f.capability is Capability.RECORD
+    # table's share of each race beside the surname's), its output's columns; where only
+    # its tests infer, its labels alone
+    return (
+        ext in CODE_SUFFIXES
+        and f.capability is Capability.RECORD
+        and (modules_infer or _has(f, SignalName.VALUE_SET.value))
+    )
 
 
 def _describes_package(path: str) -> bool:
@@ -143,9 +149,21 @@ def name_model_data(findings: Sequence[Finding]) -> list[Finding]:
     models = {p for p, n in inferring.items() if n >= MIN_CODE_FINDINGS}
     if not models:
         return list(findings)
+    # a package whose own modules infer, not only its tests (a police system's test that
+    # posts a person's name is no model): its other modules' records are the model's
+    modules = {
+        p
+        for p, at in lines.items()
+        if sum(1 for path, _ in at if not _TEST_PATH.search(path.rsplit("!", 1)[-1]))
+        >= MIN_CODE_FINDINGS
+    }
     out = []
     for f in findings:
-        if f.trait in NAME_MODEL_TRAITS and package_of(f) in models and _model_data(f):
+        if (
+            f.trait in NAME_MODEL_TRAITS
+            and package_of(f) in models
+            and _model_data(f, package_of(f) in modules)
+        ):
             n = inferring[package_of(f)]
             f = replace(
                 f,
