@@ -80,6 +80,7 @@ def seeds() -> dict[str, dict[str, bytes]]:
         },
         "fuzz_markup": {"page.html": b"\x00" + real["page.html"]},
         "fuzz_rtf": {"doc.rtf": b"\x00" + real["doc.rtf"]},
+        "fuzz_notebook": {"stops.ipynb": b"\x00" + _notebook()},
         "fuzz_gettext": {
             "django.mo": b"\x00" + _mo(),
             "shared.mo": b"\x00" + R.shared_translation_mo(8, 200),
@@ -87,6 +88,23 @@ def seeds() -> dict[str, dict[str, bytes]]:
         "fuzz_shard": {"shard.json": _shard(text)},
         "fuzz_gitpack": _packs(),
     }
+
+
+def _notebook() -> bytes:
+    """A notebook as nbformat lays one out: a markdown cell, a code cell and its output."""
+    cells = [
+        {"cell_type": "markdown", "id": "m", "metadata": {}, "source": ["## Stops by race\n"]},
+        {
+            "cell_type": "code",
+            "execution_count": 1,
+            "id": "c",
+            "metadata": {},
+            "outputs": [{"name": "stdout", "output_type": "stream", "text": ["race  n\n"]}],
+            "source": ["hisp = stops[stops.race == 'H']\n", "print(len(hisp))\n"],
+        },
+    ]
+    nb = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    return json.dumps(nb, indent=1, sort_keys=True).encode("utf-8")
 
 
 def _packs() -> dict[str, bytes]:
