@@ -8,11 +8,12 @@ harness for a bounded time over seeds from ``fuzz/make_seeds.py``.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import atheris
 
@@ -56,3 +57,18 @@ def explore(name: str, data: bytes) -> list[TextUnit | Skipped]:
 def main(test_one_input: Callable[[bytes], None]) -> None:
     atheris.Setup(sys.argv, test_one_input)
     atheris.Fuzz()
+
+
+def fuzz_readers(cases: Sequence[tuple[str, Callable[[bytes, str], object]]]) -> None:
+    """The harness of readers: an input's first byte picks a file name and its reader
+    from ``cases``; the reader is called on the rest directly (only the exceptions of
+    its contract may come out), and the rest is explored as that file."""
+
+    def test_one_input(data: bytes) -> None:
+        name, extract = cases[data[0] % len(cases)] if data else cases[0]
+        body = data[1:]
+        with contextlib.suppress(TOLERATED):
+            extract(body, name)
+        explore(name, body)
+
+    main(test_one_input)

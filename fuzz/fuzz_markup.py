@@ -3,10 +3,8 @@ its contract) and through the explorer (only texts and skipped entries)."""
 
 from __future__ import annotations
 
-import contextlib
-
 import atheris
-from _harness import TOLERATED, explore, main
+from _harness import fuzz_readers
 
 with atheris.instrument_imports():
     from ethicscan.extract.markup import extract_html
@@ -14,13 +12,5 @@ with atheris.instrument_imports():
 CASES = (("a.html", extract_html),)
 
 
-def test_one_input(data: bytes) -> None:
-    name, extract = CASES[data[0] % len(CASES)] if data else CASES[0]
-    body = data[1:]
-    with contextlib.suppress(TOLERATED):
-        extract(body, name)
-    explore(name, body)
-
-
 if __name__ == "__main__":
-    main(test_one_input)
+    fuzz_readers(CASES)
