@@ -1035,7 +1035,12 @@ def _split_by(doc: Document, hit: Hit) -> str:
         _CRITERION_AND.search(near) and _CRITERION_AFTER.match(doc.text, hit.end, hit.end + 48)
     ):
         return "filtered"  # MyBatis Generator's criteria: ``andNationIn(``, ``addCriterion(``
-    if _TEXT_CONDITION.match(doc.text, hit.end, hit.end + 48) and _in_a_literal(near):
+    if _TEXT_CONDITION.match(doc.text, hit.end, hit.end + 48) and (
+        quoted_at(
+            doc.local_line(hit.line, hit.start), hit.start - doc.local_start(hit.line, hit.start)
+        )
+        is not None
+    ):
         return "filtered"  # ``'Persons with race = Black'``: a cohort named for its condition
     return _tallied_in_a_data_language(doc, hit)
 
@@ -1055,11 +1060,6 @@ _CRITERION_AFTER = re.compile(
 _TEXT_CONDITION = re.compile(
     r"""\s*==?\s*(?!(?i:null|none|nil|true|false|undefined)\b)[A-Za-z][\w/-]{0,30}['"]"""
 )
-
-
-def _in_a_literal(before: str) -> bool:
-    """Does ``before`` (a line up to a hit) leave a quote open?"""
-    return before.count("'") % 2 == 1 or before.count('"') % 2 == 1
 
 
 # A loop over the values the trait's column takes, each group's records handled in turn

@@ -430,9 +430,7 @@ class Document:
 
     def in_script(self, i: int) -> bool:
         """Is line ``i`` of a page within one of its inline script blocks?"""
-        firsts, lasts = self.script_lines
-        k = bisect.bisect_right(firsts, i) - 1
-        return k >= 0 and i <= lasts[k]
+        return _within(self.script_lines, i)
 
     @cached_property
     def fenced_lines(self) -> tuple[list[int], list[int]]:
@@ -456,9 +454,7 @@ class Document:
 
     def in_fence(self, i: int) -> bool:
         """Is line ``i`` of a Markdown document within a fenced code block?"""
-        firsts, lasts = self.fenced_lines
-        k = bisect.bisect_right(firsts, i) - 1
-        return k >= 0 and i <= lasts[k]
+        return _within(self.fenced_lines, i)
 
     @cached_property
     def is_strings(self) -> bool:
@@ -1503,3 +1499,10 @@ class _LineFlags:
                 got = _one_line_comment(self.lines.text_of(i).strip(), self.hash_style)
             self.known[i] = got
         return got
+
+
+def _within(blocks: tuple[list[int], list[int]], i: int) -> bool:
+    """Is line ``i`` within one of ``blocks`` (their first and last lines, in order)?"""
+    firsts, lasts = blocks
+    k = bisect.bisect_right(firsts, i) - 1
+    return k >= 0 and i <= lasts[k]
