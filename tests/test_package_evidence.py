@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ethicscan.api import ScanOptions, scan
+from ethicscan.api import ScanOptions, scan, scan_text
 from ethicscan.classify.package import SIGNAL
 from ethicscan.model import Basis, Capability
 
@@ -246,3 +246,50 @@ def test_a_package_whose_tests_alone_infer_keeps_its_records(tmp_path: Path) -> 
     }
     assert Capability.INFERENCE in tests
     assert fields == {Capability.RECORD, Capability.MENTION}  # (its labels are its data)
+
+
+VALIDATE = '''def check_input(df, race_col="race", key="id"):
+    """Check the input frame before the estimate is made."""
+    if race_col not in df.columns:
+        df[race_col] = None
+    return df
+'''
+
+
+def test_the_column_of_declared_race_in_a_name_model_stays_a_record(tmp_path: Path) -> None:
+    # the parameter that names where the input keeps people's own race (to check the
+    # guesses against) is declared data, whatever the package guesses beside it
+    _package(tmp_path, "namerace", PREDICT)
+    (tmp_path / "namerace" / "validate.py").write_text(VALIDATE, encoding="utf-8")
+    result = scan([str(tmp_path)], ScanOptions(jobs=1))
+    setting = [
+        f
+        for f in result.findings
+        if f.location.path == "namerace/validate.py" and f.location.line == 1
+    ]
+    assert setting, "the column's parameter is found"
+    assert {f.capability for f in setting} == {Capability.RECORD}
+    # (the package is still a name model's: its labels are its inference)
+    labels = {f.capability for f in result.findings if f.location.path.endswith("labels.json")}
+    assert labels == {Capability.INFERENCE}
+
+
+FAITH_FROM_NAMES = '''"""How likely a person's full name is a Muslim name, from its surname."""
+
+SCORE_COLUMN = "muslim_score"
+
+
+def predict(full_names, model):
+    """Return the model's probability that each full name is a Muslim name."""
+    probs = model.predict_proba(full_names)
+    return [{"full name": n, "muslim": float(p)} for n, p in zip(full_names, probs[:, 1])]
+'''
+
+
+def test_a_faith_a_model_guesses_from_names_is_inferred_by_name() -> None:
+    # a religion's label from a model, in a module whose input is people's names: a
+    # faith guessed from a name (which makes its package a name model's, above)
+    found = scan_text(FAITH_FROM_NAMES, "naam/score.py")
+    labels = [f for f in found if f.evidence.term.lower() == "muslim" and f.location.line > 1]
+    assert labels
+    assert {(f.capability, f.basis) for f in labels} == {(Capability.INFERENCE, Basis.NAME)}

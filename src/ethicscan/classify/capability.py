@@ -3769,7 +3769,15 @@ def _of_group(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         )
     if ctx.face or ctx.model or (ctx.biometric and ctx.analysis) or ctx.surv:
         if t.trait is Trait.RELIGION:
-            basis = Basis.BIOMETRIC if ctx.biometric else Basis.UNKNOWN
+            # (a model over names, ``muslim_score`` of a module about surnames and full
+            # names: a faith guessed from a name)
+            basis = (
+                Basis.BIOMETRIC
+                if ctx.biometric
+                else Basis.NAME
+                if ctx.name or ctx.file_name
+                else Basis.UNKNOWN
+            )
             return (
                 Capability.INFERENCE,
                 basis,

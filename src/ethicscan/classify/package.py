@@ -93,6 +93,10 @@ def _model_data(f: Finding, modules_infer: bool = True) -> bool:
     ``modules_infer`` is false, the inference being only in its tests)?"""
     if _has(f, CATALOGUE):
         return False  # a list of the protected categories is no model's label set
+    if _has(f, SignalName.COLUMN_NAME_SETTING.value):
+        # ``race_col="race"``: where the input keeps people's own race, to check the
+        # guesses against or to train on; declared data, not the model's
+        return False
     ext = suffix(f.location.path)
     if ext in DATA_SUFFIXES:
         return f.capability in (Capability.RECORD, Capability.MENTION)
