@@ -823,7 +823,23 @@ _SPLIT_BY = re.compile(
     r"|\b_\.(?:countBy|groupBy|partition)\(\s*[\w.]+\s*,\s*(?:[\"']|\w+\s*=>\s*\w+\.)$"
     r"|\bd3\.(?:group|groups|rollup|rollups|index)\([^\n]*=>\s*\w+\.$"
     r"|\bCounter\(\s*(?:[\w.]+\[\s*[\"']|(?:\w+\.)+)$"
-    r"|\bpivot_table\([^()\n]*\b(?:index|columns)\s*=\s*\[?\s*[\"'][\w ]{0,24}$",
+    r"|\bpivot_table\([^()\n]*\b(?:index|columns)\s*=\s*\[?\s*[\"'][\w ]{0,24}$"
+    # ... an SQL window's partition (``COUNT(*) OVER (PARTITION BY race)``), Laravel's and
+    # Spark's ``->groupBy('religion')``, ``.groupBy("race")``, a data.table's ``by`` in its
+    # subscript (``stops[, .N, by = race]``), MongoDB's ``$group: {_id: "$ethnicity"``,
+    # Stata's ``collapse ..., by(race)``, SPSS's ``CROSSTABS /TABLES=race BY ...``, Excel's
+    # ``PivotFields("Race")``
+    r"|\bpartition\s+by\s+(?:[\w.]+\s*,\s*){0,4}[\w.]*$"
+    r"|(?:->|\.)groupBy\(\s*\[?\s*[\"']?[\w ]{0,24}$"
+    r"|\[[^\]\n]*,\s*\b(?:key)?by\s*=\s*(?:\.\(|c\(|list\()?\s*(?:[\w.]+\s*,\s*){0,4}[\"']?[\w.]{0,24}$"
+    r"|\$group[\"']?\s*:\s*\{\s*[\"']?_id[\"']?\s*:\s*(?:\{[^{}\n]*)?[\"']\$[\w.]{0,24}$"
+    r"|\b(?:collapse|egen)\b[^\n]*\bby\(\s*(?:\w+\s+){0,4}\w{0,24}$"
+    r"|\bcrosstabs\s*/tables\s*=\s*(?:\w+\s+){0,4}(?:by\s+(?:\w+\s+){0,4})?\w{0,24}$"
+    r"|\bPivotFields\(\s*[\"']$"
+    # ... a formula given to a tally or a comparison of groups, not a model
+    # (``aggregate(arrested ~ race, data = stops, FUN = mean)``, ``boxplot(age ~ race)``)
+    r"|\b(?:aggregate|boxplot|xtabs|ftable|kruskal\.test|t\.test|wilcox\.test|chisq\.test"
+    r"|pairwise\.t\.test|oneway\.test)\([^()\n]*~[^~\n]*$",
     re.IGNORECASE,
 )
 _IN_LITERAL = re.compile(r"[\w .\-/]*")  # what precedes a label inside its literal
@@ -1018,7 +1034,11 @@ def _split_by(doc: Document, hit: Hit) -> str:
     ends = [m.end() for m in _GROUP_BY.finditer(doc.text, lo, hit.start)]
     if ends and not _CLAUSE_END.search(doc.text, ends[-1], hit.start):
         return "split"
-    if _COUNTED_CALL.match(doc.text, hit.end, hit.end + 32) or _grouped_select_item(doc, hit, lo):
+    if _COUNTED_CALL.match(doc.text, hit.end, hit.end + 64) or _grouped_select_item(doc, hit, lo):
+        return "counted"
+    if _UNIQUE_COUNTED.search(doc.text, max(start, hit.start - 64), hit.start) and (
+        _RETURN_COUNTS.search(doc.text, hit.end, min(doc.lines.end(hit.line), hit.end + 120))
+    ):
         return "counted"
     if _CHARTED_BY.search(doc.text, max(start, hit.start - 120), hit.start):
         return "charted"
@@ -1087,7 +1107,9 @@ _MASK_TALLIED = re.compile(
 # Java's ``.filter(e -> ...)``, SQLAlchemy's ``.filter(Patient.ethnicity == e)``, Spark's
 # ``.where(F.col("religion") == r)``, LINQ's ``.Where(...)``, Python's ``filter(lambda
 # ...)``, dplyr's ``filter(ethnicity == "Hispanic")``, R's ``subset(df, race %in% x)``.
-_FILTER_OPEN = re.compile(r"(?<![\w$])((?:[\w$]+\.)*)(?:filter|exclude|where|Where|subset)\(")
+_FILTER_OPEN = re.compile(
+    r"(?<![\w$])((?:[\w$]+\.)*)(?:filter|exclude|where|Where|subset)(?:\(|\s*\{)"
+)
 # ... not an array library's ``where(cond, a, b)``: a value per element (a dummy column)
 _ARRAY_LIBRARY = re.compile(r"(?:^|\.)(?:np|numpy|torch|tf|jnp|cp|xr|K)\.$")
 # what makes its arguments a predicate: a function of a record, or a comparison
@@ -1107,7 +1129,10 @@ def _in_filter_predicate(doc: Document, hit: Hit) -> bool:
     lo = max(doc.line_start(hit.line), hit.start - PREDICATE_CHARS)
     before = text[lo : hit.start]
     for m in reversed(list(_FILTER_OPEN.finditer(before))):
-        depth = before.count("(", m.end()) - before.count(")", m.end())
+        # (a call's parentheses, or a trailing lambda's braces: Kotlin's and Swift's
+        # ``people.filter { it.ethnicity == group }``)
+        o, c_ = ("{", "}") if m.group(0).endswith("{") else ("(", ")")
+        depth = before.count(o, m.end()) - before.count(c_, m.end())
         if depth < 0:
             continue  # a call closed before the hit
         if _ARRAY_LIBRARY.search(m.group(1)) or _literal_compared(text, hit):
@@ -1116,7 +1141,7 @@ def _in_filter_predicate(doc: Document, hit: Hit) -> bool:
         end, level, stop = hit.end, depth + 1, min(len(text), hit.end + PREDICATE_CHARS)
         while end < stop and level > 0:
             c = text[end]
-            level += 1 if c == "(" else -1 if c == ")" else 0
+            level += 1 if c == o else -1 if c == c_ else 0
             end += 1
         return _PREDICATE.search(text, lo + m.end(), end) is not None
     wlo = max(doc.line_start(max(0, hit.line - 3)), hit.start - PREDICATE_CHARS)
@@ -1195,8 +1220,10 @@ def _tallied_in_a_data_language(doc: Document, hit: Hit) -> str:
 _CHARTED_BY = re.compile(
     r"""\b(?:[xy]_?label|[xy]axis_?title|legend_?title|set_[xy]label)\s*[=(:]\s*[rf]?["']"""
     r"""[^"'\n]{0,32}$"""
-    r"""|\b(?:hue|colou?r|colou?r_by|facet_(?:row|col))\s*=\s*["']$"""
-    r"""|\b(?:px|sns|alt|go|plt)\.\w+\([^()\n]*\b[xy]\s*=\s*["']$"""
+    r"""|\b(?:hue|colou?r|colou?r_by|facet_(?:row|col))\s*=\s*["'][\w]{0,24}$"""
+    r"""|\b(?:px|sns|alt|go|plt)\.\w+\([^()\n]*\b[xy]\s*=\s*["'][\w]{0,24}$"""
+    # ... ggplot2's facets (``facet_wrap(~ race)``, ``facet_grid(race ~ sex)``)
+    r"""|\bfacet_(?:wrap|grid)\(\s*(?:[\w.]+\s*)?~?\s*(?:vars\(\s*)?[\w.]{0,24}$"""
     # ... ggplot2's aesthetics: ``aes(x = race)``, ``aes(fill = ethnicity)``, ``aes(race)``
     r"""|\baes\(\s*(?:[^()\n]*\b(?:x|y|fill|colou?r|group)\s*=\s*)?["']?[\w.]*$"""
     # ... or a chart's or a table's title that says what it splits by ("Stops by Race",
@@ -1341,7 +1368,14 @@ def _comment_over_chart(doc: Document, hit: Hit) -> str:
 
 # A column's values counted where it is read (``df["ethnicity"].value_counts()``,
 # ``df.race.value_counts(normalize=True)``): records tallied per value of the trait.
-_COUNTED_CALL = re.compile(r"""\w*["']?\]?\s*\.\s*value_counts\(""")
+_COUNTED_CALL = re.compile(
+    r"""\w*["']?\]?\s*\.\s*value_counts\("""
+    # ... Django's values grouped and counted (``.values("ethnicity").annotate(n=Count(``)
+    r"""|\w*["']\s*(?:,\s*["']\w+["']\s*){0,4}\)\s*\.\s*annotate\("""
+)
+# ... numpy's ``np.unique(df["ethnicity"], return_counts=True)``
+_UNIQUE_COUNTED = re.compile(r"""\bnp\.unique\(\s*[\w.]*(?:\[\s*["'])?\w*$""")
+_RETURN_COUNTS = re.compile(r"return_counts\s*=\s*True")
 _SELECT = re.compile(r"\bselect\b", re.IGNORECASE)
 _SELECT_ITEM_END = re.compile(r",|\bfrom\b", re.IGNORECASE)
 _STATEMENT_END = re.compile(r";|</select\b|\bunion\b", re.IGNORECASE)
@@ -1397,11 +1431,15 @@ _COUNTED_BEFORE = re.compile(
 _COUNTED_AFTER_ZH = re.compile(
     # ... or the number of its members of some kind: 少数民族员工数, 少数民族人口数, 党员数
     rf"^(?:宗教|民族|信仰)?(?:区域|地区|人口|人员)?(?:信息|情况)?总?(?:{_COUNT_WORDS_ZH})"
-    r"|^(?:员工|职工|教职工|人口|居民|学生|党员|成员|干部|教师)?人?数(?![据字学码值组])"
+    # (or said with its count: 民族以及人数, 民族及其人数, 民族和人数)
+    r"|^(?:以及|及其?|和|与|的)?(?:员工|职工|教职工|人口|居民|学生|党员|成员|干部|教师)?人?数"
+    r"(?![据字学码值组])"
 )
 _COUNTED_AFTER_EN = re.compile(
-    r"^_?(?:Stat(?:istic)?s?|Counts?|Distribution|Breakdown|Chart)(?![a-z])"
-    r"|^_(?:stat(?:istic)?s?|counts?|distribution|breakdown|chart)\b"
+    # (a second trait's name between: ``race_ethnicity_summary``, ``RaceEthnicityCounts``)
+    r"^(?:_?(?i:ethnicity|race|religion))?"
+    r"(?:_?(?:Stat(?:istic)?s?|Counts?|Distribution|Breakdown|Chart|Summary)(?![a-z])"
+    r"|_(?:stat(?:istic)?s?|counts?|distribution|breakdown|chart|summary)\b)"
 )
 _COUNTED_LATER_ZH = re.compile(rf"^[^，。,.;；:：\n]{{0,12}}?(?:{_COUNT_WORDS_ZH})")
 # 根据民族查询人员, 按宗教信仰筛选: people looked up by the trait
@@ -3865,6 +3903,52 @@ def _other_religions(doc: Document, hit: Hit) -> list[str]:
 _GENDER = re.compile(r"\b(?:genders?|sexes)\b", re.IGNORECASE)
 
 
+# A page's file named for a search: ``primary-info-search.jsp``, ``queryPerson.html``,
+# ``personFilter.vue``, ``人员查询.html`` (not a search's results: ``searchResult.jsp``)
+_SEARCH_PAGE_NAME = re.compile(
+    rf"(?:^|[^a-z])(?:{_SEARCH_EN})(?![a-z])|(?<=[a-z])(?:Search|Query|Filter)(?![a-z])"
+    rf"|^(?:search|query|filter)(?=[A-Z])|{_SEARCH_ZH}"
+)
+_NOT_SEARCH_PAGE = re.compile(r"(?i)result|detail|edit|add|save|update")
+
+
+# A page's control or its label, in its markup or a component's options: ``<label
+# class="layui-form-label">民族</label>``, ``<el-form-item label="民族">``, ``<select``,
+# ``label: '民族'``
+_PAGE_CONTROL = re.compile(
+    r"<(?:label|select|option|input|el-form-item|el-select|el-option|a-form-item|a-select"
+    r"|Form\.Item)\b|\blabel\s*[=:]\s*[\"']",
+    re.IGNORECASE,
+)
+_TABLE_COLUMN = re.compile(r"(?i)table-column|<t[hd]\b|\bcol(?:umn|Model)|\btitle\s*:")
+_PAGE_SOURCE_SUFFIXES = frozenset(
+    {".jsp", ".vue", ".php", ".aspx", ".cshtml", ".ftl", ".tpl", ".jsx", ".tsx"}
+)
+
+
+def _page_control(doc: Document, hit: Hit) -> str:
+    """The form control the hit labels on a page (in its markup, or a page's source),
+    or ""."""
+    if doc.is_prose:
+        return _form_control(doc, hit) or ""
+    if doc.suffix not in _PAGE_SOURCE_SUFFIXES or (hit.in_comment and doc.comment_lines[hit.line]):
+        return ""
+    line = _line_near(doc, hit.line, hit.start)
+    if _TABLE_COLUMN.search(line):
+        return ""  # a column of the results' table: what was found, shown
+    m = _PAGE_CONTROL.search(line)
+    return f"a form's {m.group(0)}" if m else ""
+
+
+def _search_page(doc: Document) -> str:
+    """The file name of a page named for a search, or ""."""
+    name = base_name(doc.path)
+    stem = name.rsplit(".", 1)[0]
+    if _SEARCH_PAGE_NAME.search(stem) and not _NOT_SEARCH_PAGE.search(stem):
+        return name
+    return ""
+
+
 def _form_control(doc: Document, hit: Hit) -> str | None:
     """A page's label or option beside a form control (``民族：`` over ``<select``, an
     ``<option>`` of 汉族), or a field a page shows (the term alone, or with its colon, as
@@ -3915,6 +3999,60 @@ STATEMENT_ONLY = frozenset(
 )
 
 
+# A fitted model's estimate for one value of the trait, as R and statsmodels print it:
+# the variable's name glued to the level (``ethnicityASIAN``, ``raceBlack``,
+# ``factor(race)Black``) or patsy's treatment code (``C(race)[T.Black]``), the row's label
+# of a coefficients table.
+_ESTIMATE_LABEL = re.compile(
+    r"(?<![A-Za-z])(?:(?:C|factor|as\.factor)\(\s*)?[a-z_.]*"
+    r"(?:race|ethnicity|ethnic|religion|caste|skin_?colou?r|skin_?tone)"
+    r"(?:\s*,[^()\n]{0,40})?\)?(?:\[T\.|(?=[A-Z]))"
+)
+# ... its row: the label, then the estimates (numbers, stars, a p-value's ``<``), in
+# knitr's (``##``) or reprex's (``#>``) output or a Markdown table's cells
+_ESTIMATE_ROW_PREFIX = re.compile(r"^\s*(?:##|#>)?[\s|]*(?:\d+\s+)?")
+_ESTIMATE_LABEL_END = re.compile(r"\s{2,}|\t|\|")
+_ESTIMATES = re.compile(
+    r"^[\s|]*(?:(?:[-+<>]?\s?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?%?|\*{1,3}|NA|NaN|-?Inf"
+    r"|[.()\[\],])[\s|]*)+$"
+)
+_DECIMAL = re.compile(r"\d\.\d|\d[eE][-+]?\d")
+
+
+def _estimate_per_value(doc: Document, hit: Hit) -> str:
+    """The row label of a model's estimate the hit stands in (``ethnicityASIAN   -0.31
+    0.19 -1.61 0.107``, ``C(race)[T.Black]  0.41 ...``), with its estimates on the row or
+    on the next line (a wide table wrapped); or "".  A statistic of people per value of
+    the trait, every value alike."""
+    text = doc.text
+    after = text[hit.end : hit.end + 1]
+    before = text[hit.start - 1 : hit.start] if hit.start else ""
+    if not (after.isupper() or after in (")", "[", ",") or before.islower() or before == "."):
+        return ""
+    line = _line_near(doc, hit.line, hit.start)
+    at = hit.start - doc.local_start(hit.line, hit.start)
+    head = _ESTIMATE_ROW_PREFIX.match(line)
+    m = _ESTIMATE_LABEL.match(line, head.end() if head else 0)
+    if m is None:
+        return ""
+    end = _ESTIMATE_LABEL_END.search(line, m.end())
+    label_end = end.start() if end else len(line)
+    if not m.start() <= at < label_end:
+        return ""
+    rest = line[label_end:]
+    if rest.strip(" \t|"):
+        if _ESTIMATES.match(rest) and _DECIMAL.search(rest):
+            return line[m.start() : label_end]
+        return ""
+    if hit.line + 1 < doc.line_count:
+        below = _line_near(doc, hit.line + 1, -1)
+        lead = _ESTIMATE_ROW_PREFIX.match(below)
+        nums = below[lead.end() if lead else 0 :]
+        if nums.strip() and _ESTIMATES.match(nums) and _DECIMAL.search(nums):
+            return line[m.start() : label_end]
+    return ""
+
+
 def _charted(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
     """Search, when the hit in code is a chart's category (``legend: {data: ['汉族',
     '回族']}``, ``{name: '回族', type: 'bar'}``): people counted per group on a chart,
@@ -3953,6 +4091,11 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
                 ),
             ),
         )
+    if estimate := _estimate_per_value(doc, hit):
+        # ``## ethnicityASIAN  -0.310  0.192 ...``: a model's estimate for one value of
+        # the trait among the others, a statistic of people per group
+        s = _sig(SignalName.RECORDS_SPLIT_BY_TRAIT, 0.1, f"an estimate per value: {estimate}")
+        return Capability.SEARCH, None, (s,)
     if charted := _charted(doc, hit, ctx):
         return charted
     if t.kind is not TermKind.VALUE and (over := _comment_over_grouping(doc, hit)):
@@ -4069,6 +4212,16 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         return Capability.SEARCH, None, (_sig(SignalName.DATA_STORE_OR_QUERY, 0.1, index),)
     if t.kind is not TermKind.VALUE and (control := _filter_control(doc, hit)):
         return Capability.SEARCH, None, (_sig(SignalName.QUERY_PARAMETER, 0.1, control),)
+    if (
+        t.kind is not TermKind.VALUE
+        and not doc.is_data
+        and (page := _search_page(doc))
+        and (control := _page_control(doc, hit))
+    ):
+        # ``<label>民族</label>`` over its check boxes in ``person-search.jsp``: a page
+        # named for a search asks its controls for what people are looked up by
+        s = _sig(SignalName.QUERY_PARAMETER, 0.1, f"{control} on a search page ({page})")
+        return Capability.SEARCH, None, (s,)
     if (
         t.kind is not TermKind.VALUE
         # a comment counts beside a form's control, or after the code it names on its
@@ -4204,7 +4357,36 @@ def _owner_of(doc: Document, line: int) -> str:
     if i > 0 and doc.comment_lines[i - 1]:
         head = _line_near(doc, i - 1, -1) + " " + head
     w = _SEARCH_COLLECTION.search(head)
-    return f"{m.group(1)}: {w.group(0)}" if w else ""
+    if w:
+        return f"{m.group(1)}: {w.group(0)}"
+    if m.group(0).rstrip().endswith("{") and (paging := _paging_member(doc, i)):
+        # ``params: { nation: '', religion: '', orderBy: '', page: 1, size: 50 }``: the
+        # request of a paged list, whose other members are its conditions
+        return f"{m.group(1)}: a paged list's request ({paging})"
+    return ""
+
+
+# A member of an object literal that pages or sorts a list: ``page: 1``, ``pageSize: 20``,
+# ``"pageNum": 0``, ``orderBy: ''`` (only beside a page's: ``size`` alone is a font's)
+_PAGE_MEMBER = re.compile(
+    r"""^\s*["']?(page(?:_?(?:size|no|num|number|index))?|current_?page)["']?\s*:""",
+    re.IGNORECASE,
+)
+PAGING_REACH = 60  # lines of an object literal read for a paging member
+
+
+def _paging_member(doc: Document, opener: int) -> str:
+    """The paging member of the object literal line ``opener`` opens, among its own
+    members (not a nested literal's), or ""."""
+    depth = 0
+    for i in range(opener + 1, min(doc.line_count, opener + 1 + PAGING_REACH)):
+        text = _line_near(doc, i, -1)
+        if depth == 0 and (m := _PAGE_MEMBER.match(text)):
+            return m.group(1)
+        depth += _nesting(text)
+        if depth < 0:
+            return ""  # the literal's end
+    return ""
 
 
 # Surveillance words that name the police, not a camera: a police record is written by
