@@ -385,7 +385,14 @@ def test_html_form_controls_keep_their_opening_name() -> None:
     assert len(out) == len(src)
     assert out.split() == ["民族：", "<select", "p.mz", "<option", "不限"]
     assert out.index("<select") == src.index("<select")
-    assert visible_text("<form><p>x</p></form>").split() == ["x"]
+    # a form's tags keep theirs too, with its method: what it sends, and how
+    assert visible_text("<form><p>x</p></form>").split() == ["<form", "x", "</form"]
+    assert visible_text('<form method="post" action="/a"><p>x</p></form>').split() == [
+        "<form",
+        "post",
+        "x",
+        "</form",
+    ]
 
 
 def test_html_script_tags_keep_their_names() -> None:

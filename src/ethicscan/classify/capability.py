@@ -4053,6 +4053,48 @@ def _estimate_per_value(doc: Document, hit: Hit) -> str:
     return ""
 
 
+# A form's opening tag, and what makes it no query: a POST, a handler of its own (an
+# ``onsubmit``'s or a framework's ``@submit`` code: the script decides what is sent)
+_FORM_OPEN = re.compile(r"<form\b", re.IGNORECASE)
+_FORM_CLOSE = re.compile(r"</form\b", re.IGNORECASE)
+_NOT_A_QUERY_FORM = re.compile(r"\bpost\b|submit|\(", re.IGNORECASE)
+_CONTROL_TAG = re.compile(r"<(?:select|input|textarea)\b", re.IGNORECASE)
+FORM_REACH = 60  # lines above a control that its form's opening tag stands within
+_FORM_PAGE_SUFFIXES = PAGE_TEXT_SUFFIXES | {".jsp", ".php", ".ftl", ".tpl", ".erb", ".j2"}
+
+
+def _get_form_control(doc: Document, hit: Hit) -> str:
+    """The form the hit's control sends by GET (``<form>`` or ``<form method="get">``
+    over ``Driver Race: <select name="driver_race" multiple>`` and its options): the
+    browser puts each control's value in the URL's query, the page's list is filtered by
+    them; or ""."""
+    if doc.suffix not in _FORM_PAGE_SUFFIXES or not doc.holds_tags:
+        return ""
+    if hit.in_comment and not doc.is_prose:
+        return ""
+    line = _line_near(doc, hit.line, hit.start)
+    control = hit.line if _CONTROL_TAG.search(line) else None
+    if control is None and _OPTION_TAG.search(line):
+        for i in range(hit.line - 1, max(-1, hit.line - 1 - TAG_REACH), -1):
+            text = _line_near(doc, i, -1)
+            if _SELECT_TAG.search(text):
+                control = i
+                break
+            if not _OPTION_TAG.search(text):
+                return ""
+    if control is None:
+        return ""
+    for i in range(control, max(-1, control - FORM_REACH), -1):
+        text = _line_near(doc, i, -1)
+        if i != control and _FORM_CLOSE.search(text):
+            return ""
+        if m := _FORM_OPEN.search(text):
+            if _NOT_A_QUERY_FORM.search(text, m.end()):
+                return ""
+            return "a control of a form sent by GET"
+    return ""
+
+
 def _charted(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
     """Search, when the hit in code is a chart's category (``legend: {data: ['汉族',
     '回族']}``, ``{name: '回族', type: 'bar'}``): people counted per group on a chart,
@@ -4091,6 +4133,10 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
                 ),
             ),
         )
+    if form := _get_form_control(doc, hit):
+        # ``<form>`` over ``Officer Race: <select name="officer_race" multiple>``: sent
+        # by GET, the control's value is a condition of the page's query
+        return Capability.SEARCH, None, (_sig(SignalName.QUERY_PARAMETER, 0.1, form),)
     if estimate := _estimate_per_value(doc, hit):
         # ``## ethnicityASIAN  -0.310  0.192 ...``: a model's estimate for one value of
         # the trait among the others, a statistic of people per group

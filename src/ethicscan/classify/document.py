@@ -1173,6 +1173,13 @@ class Document:
                     )
                 ):
                     continue  # ``request.form``, form data: how data came, not who declared
+                if (
+                    w.category == Category.DECLARED
+                    and w.text == "form"
+                    and self.suffix in PAGE_TEXT_SUFFIXES
+                    and part[max(0, m.start - 2) : m.start].endswith(("<", "</"))
+                ):
+                    continue  # a page's ``<form`` tag, kept for its controls: no word of it
                 out[w.category].append((line, w.text))
                 placed.append((lo + m.start, w.category, w.text))
                 rows.append((line, w.text, w.category))

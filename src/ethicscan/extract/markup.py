@@ -17,7 +17,9 @@ padded, so the rest of their line keeps its columns).  What is kept:
 * comment text (developers' notes).
 
 Kept too: the opening ``<name`` of a form control (``<input``, ``<select``,
-``<option``, ``<textarea``): a label beside one is a field of a form.
+``<option``, ``<textarea``): a label beside one is a field of a form; and a form's
+opening and closing ``<form`` and ``</form`` with its ``method``: the controls between
+them are what it sends, a query when it sends them by GET.
 
 Blanked: other tag names, ``class``, ``style``, URLs (``href``, ``src``) and every
 other attribute, ``<style>`` bodies, doctype and processing instructions.
@@ -46,6 +48,7 @@ _KEEP = frozenset(
         "for",
         "aria-label",
         "formcontrolname",
+        "method",
     }
 )
 _KEEP_NAME = ("data-",)  # the attribute's own name is data too: data-skin-color="..."
@@ -106,8 +109,9 @@ def visible_text(text: str) -> str:
         end, name, attrs = _scan_tag(text, i + (2 if closing else 1))
         tag = name.lower()
         blanked = _tag(text, i, end, attrs if not closing else [])
-        if (not closing and tag in _FORM_CONTROLS) or tag == "script":
-            # (a script's tags too: what stands between them is a page's code)
+        if (not closing and tag in _FORM_CONTROLS) or tag in ("script", "form"):
+            # (a script's tags too: what stands between them is a page's code; a form's
+            # too, with its method: the controls between them are what it sends)
             keep = 1 + closing + len(name)
             blanked = text[i : i + keep] + blanked[keep:]
         out.append(blanked)
