@@ -1415,7 +1415,8 @@ def _grouped_select_item(doc: Document, hit: Hit, lo: int) -> bool:
 # after it: 统计, 分布, 占比, 构成 (民族统计, 宗教信仰分布) or ``Stats``, ``Distribution``.
 _COUNT_WORDS_ZH = "统计|分布|占比|比例|构成|汇总|分组|人数|数量|计数"
 _COUNTED_BEFORE = re.compile(
-    r"(?P<by>按照?|根据)\s*$"
+    # (after other fields it is one of: 根据姓名或身份证或民族进行查询, 按性别、民族统计)
+    r"(?P<by>按照?|根据)(?:[\u4e00-\u9fff]{1,6}?(?:或者|或|和|及|与|、|/|,|，))*\s*$"
     r"|(?:count|stat(?:istic)?s?|tally|total|distribution)(?:_?(?:by|in|per))_?$"
     # ... or a collection named for it: ``perEthnicity``, ``per_race``, ``groupByNation``
     # (not a bare ``by``: a C struct's ``byEthnic`` is a byte, in Hungarian notation)
