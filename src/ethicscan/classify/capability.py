@@ -1604,6 +1604,15 @@ _QUERY_PARAM = re.compile(
     # "like"``, ``data-op="eq"``): a search form's condition
     r"""|\bdata-(?:action|op|operator|query-?type|match)\s*=\s*["'](?:like|eq|equals?|in|contains)["']"""
     r"|\b(?:req|request)\.(?:query|args|GET|query_params)\b"
+    # ... a web framework's reading of a query parameter (Gin's and Echo's
+    # ``c.Query("nation")``, ``c.QueryParam(``, ThinkPHP's ``input("get.mz")``)
+    # (a name, not an SQL statement: ``db.Query("SELECT ...")`` runs one)
+    r"""|\b\w+\.(?:Query|DefaultQuery|QueryParam|QueryArray)\(\s*["'][\w.]{1,32}["']"""
+    r"""|\binput\(\s*["']get\."""
+    # ... a criteria query's condition on a path (JPA's ``cb.equal(root.get("mz"), v)``),
+    # a condition appended to a ``$where`` (ThinkPHP's ``$where[] = ["mz", "=", $mz]``)
+    r"""|\b\w+\.(?:equal|notEqual|like|in|isMember)\(\s*\w+\.get\(\s*["']"""
+    r"""|\$(?:where|condition)\w*\s*\[[^\]\n]*\]\s*="""
     # the criteria object of a search form: ``queryBean.mz``, ``queryParams.nation``,
     # ``searchForm.ethnicity``, ``filterForm.race``
     r"|\b(?:query|search|filter)_?(?:bean|form|params?|condition|criteria|vo|dto)\b"
