@@ -1667,7 +1667,10 @@ _SET_ITEM = re.compile(r"""\bprepend\s*=\s*["']\s*,\s*["']""", re.IGNORECASE)
 _FILTER_CALL = re.compile(
     r"\.(?:filter|filter_by|exclude|where|find_by|find_all_by|search)\(\s*"
     # (not pandas's ``df.filter(items=[...])``, ``like=``, ``regex=``: columns chosen)
-    r"(?:(?!(?:items|like|regex)\b)[\w.]+\s*=\s*[^,()]+,\s*)*[\"']?$"
+    r"(?:(?!(?:items|like|regex)\b)[\w.]+\s*=\s*[^,()]+,\s*)*"
+    # (a FHIR client's search of a resource type by its parameters: ``client.search(
+    # "Patient", {"race": ...})``)
+    r"(?:[\"'][A-Z]\w*[\"']\s*,\s*\{\s*)?[\"']?$"
 )
 QUERY_REACH = 5  # lines after a parameter's name that its declaration spans
 # A drop-down's choice of no restriction: only a filter offers one (``<option value="">
@@ -4105,6 +4108,49 @@ def _get_form_control(doc: Document, hit: Hit) -> str:
     return ""
 
 
+# A URL's query parameter named for the trait: ``Patient?race=2054-5``,
+# ``/stops?year=2020&driver_race=B``, ``${base}/people?ethnicity=${e}``
+_URL_QUERY_BEFORE = re.compile(r"""[\w/}\]]\?(?:[\w.\-\[\]]+=[^&\s"'`<>]*&(?:amp;)?)*[\w.\-]*$""")
+# A criteria object of a definition kept as data (an OHDSI cohort's
+# ``"DemographicCriteriaList": [{"Race": [...]}]``, ``"InclusionRules"``, a filter's
+# ``"where": {...}``): the people the definition selects
+_CRITERIA_OWNER = re.compile(
+    r"""["']?(\w*(?:Criteria(?:List)?|Filters?|Conditions?|InclusionRules?|where))["']?"""
+    r"""\s*:\s*[\[{]\s*$""",
+    re.IGNORECASE,
+)
+CRITERIA_LEVELS = 4  # openers walked up from a member to its criteria's
+
+
+def _url_query_parameter(doc: Document, hit: Hit) -> str:
+    """The URL whose query names the trait as a parameter (``Patient?race=...``), or
+    ""."""
+    text = doc.text
+    if text[hit.end : hit.end + 1] != "=":
+        return ""
+    start = doc.line_start(hit.line)
+    m = _URL_QUERY_BEFORE.search(text, max(start, hit.start - 160), hit.start)
+    return f"a URL's query parameter ({text[m.start() + 1 : hit.end + 1]})" if m else ""
+
+
+def _criteria_member(doc: Document, hit: Hit) -> str:
+    """The criteria object of a definition kept as data that the hit's line is a member
+    of, up to CRITERIA_LEVELS openers up (``"Race": [...]`` in an OHDSI cohort's
+    ``DemographicCriteriaList``); or ""."""
+    if doc.suffix not in (".json", ".yaml", ".yml"):
+        return ""
+    line = hit.line
+    lowest = hit.line - COLLECTION_REACH
+    for _ in range(CRITERIA_LEVELS):
+        i = _opener_above(doc, line, lowest)
+        if i is None:
+            return ""
+        if m := _CRITERIA_OWNER.search(_line_near(doc, i, -1)):
+            return f"a member of the criteria {m.group(1)}"
+        line = i
+    return ""
+
+
 def _charted(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
     """Search, when the hit in code is a chart's category (``legend: {data: ['汉族',
     '回族']}``, ``{name: '回族', type: 'bar'}``): people counted per group on a chart,
@@ -4147,6 +4193,12 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         # ``<form>`` over ``Officer Race: <select name="officer_race" multiple>``: sent
         # by GET, the control's value is a condition of the page's query
         return Capability.SEARCH, None, (_sig(SignalName.QUERY_PARAMETER, 0.1, form),)
+    if not hit.in_comment and (url := _url_query_parameter(doc, hit)):
+        return Capability.SEARCH, None, (_sig(SignalName.QUERY_PARAMETER, 0.1, url),)
+    if not ctx.textual and (criteria := _criteria_member(doc, hit)):
+        # ``"DemographicCriteriaList": [{"Race": [{"CONCEPT_ID": 8516, ...}]}]``: the
+        # people a cohort's definition selects, by the trait
+        return Capability.SEARCH, None, (_sig(SignalName.QUERY_PARAMETER, 0.1, criteria),)
     if estimate := _estimate_per_value(doc, hit):
         # ``## ethnicityASIAN  -0.310  0.192 ...``: a model's estimate for one value of
         # the trait among the others, a statistic of people per group
