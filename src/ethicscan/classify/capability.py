@@ -3922,7 +3922,9 @@ _SEARCH_PAGE_NAME = re.compile(
     rf"(?:^|[^a-z])(?:{_SEARCH_EN})(?![a-z])|(?<=[a-z])(?:Search|Query|Filter)(?![a-z])"
     rf"|^(?:search|query|filter)(?=[A-Z])|{_SEARCH_ZH}"
 )
-_NOT_SEARCH_PAGE = re.compile(r"(?i)result|detail|edit|add|save|update")
+_NOT_SEARCH_PAGE = re.compile(
+    r"(?i)result|detail|edit|add|save|update|regist|sign_?up|profile|enrol"
+)
 
 
 # A page's control or its label, in its markup or a component's options: ``<label
@@ -4083,6 +4085,8 @@ def _get_form_control(doc: Document, hit: Hit) -> str:
     them; or ""."""
     if doc.suffix not in _FORM_PAGE_SUFFIXES or not doc.holds_tags:
         return ""
+    if _NOT_SEARCH_PAGE.search(base_name(doc.path).rsplit(".", 1)[0]):
+        return ""  # a page named for editing or registering a person asks for the field
     if hit.in_comment and not doc.is_prose:
         return ""
     line = _line_near(doc, hit.line, hit.start)
