@@ -9,7 +9,19 @@ import tarfile
 import zipfile
 from pathlib import Path
 
-from ethicscan.extract.footprint import JAVA, MIB, NATIVE, OTHER, UNKNOWN, footprint
+import pytest
+
+from ethicscan.engine.local import ROOM
+from ethicscan.extract import explore
+from ethicscan.extract.footprint import (
+    JAVA,
+    MIB,
+    NATIVE,
+    NATIVE_READ,
+    OTHER,
+    UNKNOWN,
+    footprint,
+)
 from ethicscan.extract.units import Limits
 
 
@@ -37,6 +49,27 @@ def test_a_binarys_estimate_grows_with_its_size_by_its_kind(tmp_path: Path) -> N
     dex = tmp_path / "classes.dex"
     dex.write_bytes(b"dex\n035\x00" + b"\x00" * (3 * MIB))
     assert _est(dex) == int(JAVA[0] * dex.stat().st_size) + JAVA[1]
+
+
+def test_a_large_binary_read_again_from_disk_counts_its_bytes_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A binary of READ_AGAIN_AT bytes or more read at its path is screened from its
+    bytes, which are let go before its strings are read from the file again: its
+    strings and symbols do not come on top of its bytes.  onnxruntime's two libraries
+    (35 and 37 MB, 32 and 35 MB of a worker) now go together in a pool's room; at 1.6
+    times their size (65 and 68 MB) each waited for the other to end."""
+    elf = tmp_path / "libx.so"
+    elf.write_bytes(b"\x7fELF" + b"\x00\x01" * (3 * MIB))
+    size = elf.stat().st_size
+    monkeypatch.setattr(explore, "READ_AGAIN_AT", 2 * MIB)
+    assert _est(elf, held=False) == int(NATIVE_READ[0] * size) + NATIVE_READ[1]
+    assert _est(elf) == int(NATIVE[0] * size) + NATIVE[1]  # held: bytes beside strings
+    monkeypatch.setattr(explore, "READ_AGAIN_AT", size + 1)
+    assert _est(elf, held=False) == int(NATIVE[0] * size) + NATIVE[1]
+    monkeypatch.undo()
+    pybind, lib = (footprint("x.so", n, None, str(elf)) for n in (36_611_432, 34_824_680))
+    assert pybind + lib <= ROOM
 
 
 def test_a_zip_counts_its_largest_member_by_its_kind(tmp_path: Path) -> None:

@@ -27,6 +27,12 @@ UNKNOWN = 1 << 40  # more than any pool's room: read with no other large file be
 
 # Per kind: (bytes of memory per byte of the file, bytes more).
 NATIVE = (1.6, 12 * MIB)  # ELF, PE, Mach-O: the bytes, their strings and symbols
+# ... of READ_AGAIN_AT bytes or more on disk: its bytes while it is screened, let go
+# before its strings are read from the file a stretch at a time, so the strings and
+# symbols (0.6 of its size at most) no longer come on top of the bytes: onnxruntime's
+# two libraries of 35 and 37 MB took 32 and 35 MB (1.6: 65 and 68, too many to go
+# together), libopenblas 33 MB of 39, libavcodec 17 of 18.
+NATIVE_READ = (1.0, 12 * MIB)
 JAVA = (14.0, 8 * MIB)  # DEX and class files: their strings, a segment each
 OTHER = (2.0, 32 * MIB)  # texts read whole, pickles, models: bytes, text and lines
 
@@ -79,7 +85,18 @@ def footprint(
             return 0  # skipped unread, or a text read in pieces
         if fmt is Format.TEXT and _streamed(name, path, limits):
             return _scaled(OTHER, limits.whole_text)
-    return _scaled(_KINDS.get(fmt, OTHER), size)
+    kind = _KINDS.get(fmt, OTHER)
+    if kind is NATIVE and data is None and size >= _read_again_at():
+        kind = NATIVE_READ
+    return _scaled(kind, size)
+
+
+def _read_again_at() -> int:
+    """The size from which a binary not held (read at its path) has its strings read
+    from the file again (:data:`ethicscan.extract.explore.READ_AGAIN_AT`)."""
+    from ethicscan.extract import explore
+
+    return explore.READ_AGAIN_AT
 
 
 def _head(path: str) -> bytes:
