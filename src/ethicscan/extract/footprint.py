@@ -33,6 +33,11 @@ NATIVE = (1.6, 12 * MIB)  # ELF, PE, Mach-O: the bytes, their strings and symbol
 # two libraries of 35 and 37 MB took 32 and 35 MB (1.6: 65 and 68, too many to go
 # together), libopenblas 33 MB of 39, libavcodec 17 of 18.
 NATIVE_READ = (1.0, 12 * MIB)
+# Other data the decoder refuses (a pickle, a model) of READ_AGAIN_AT bytes or more on
+# disk, read again the same way: as a binary's, its strings may take more than its
+# size (name2nat's pickle of 54 MB, a million short strings: 81 MB; 2.0 times its size
+# and 32 MB, 135 MB, more than the room, kept it alone).
+BINARY_READ = (1.6, 12 * MIB)
 JAVA = (14.0, 8 * MIB)  # DEX and class files: their strings, a segment each
 OTHER = (2.0, 32 * MIB)  # texts read whole, pickles, models: bytes, text and lines
 
@@ -86,9 +91,24 @@ def footprint(
         if fmt is Format.TEXT and _streamed(name, path, limits):
             return _scaled(OTHER, limits.whole_text)
     kind = _KINDS.get(fmt, OTHER)
-    if kind is NATIVE and data is None and size >= _read_again_at():
-        kind = NATIVE_READ
+    if data is None and size >= _read_again_at():
+        if kind is NATIVE:
+            kind = NATIVE_READ
+        elif fmt is Format.TEXT and _refused(path):
+            kind = BINARY_READ
     return _scaled(kind, size)
+
+
+def _refused(path: str) -> bool:
+    """Whether the decoder refuses the file at ``path`` as binary data, by its head
+    as :func:`ethicscan.extract.decode.decode` judges it: explored as a binary."""
+    from ethicscan.extract.decode import SAMPLE, stream_encoding
+
+    try:
+        with open(path, "rb") as f:
+            return stream_encoding(f.read(SAMPLE)) is None
+    except OSError:
+        return False
 
 
 def _read_again_at() -> int:
