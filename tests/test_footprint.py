@@ -15,7 +15,7 @@ from ethicscan.engine.local import ROOM
 from ethicscan.extract import explore
 from ethicscan.extract.footprint import (
     BINARY_READ,
-    JAVA,
+    DEX,
     MIB,
     NATIVE,
     NATIVE_READ,
@@ -49,7 +49,7 @@ def test_a_binarys_estimate_grows_with_its_size_by_its_kind(tmp_path: Path) -> N
     assert _est(blob) == int(OTHER[0] * blob.stat().st_size) + OTHER[1]
     dex = tmp_path / "classes.dex"
     dex.write_bytes(b"dex\n035\x00" + b"\x00" * (3 * MIB))
-    assert _est(dex) == int(JAVA[0] * dex.stat().st_size) + JAVA[1]
+    assert _est(dex) == int(DEX[0] * dex.stat().st_size) + DEX[1]
 
 
 def test_a_large_binary_read_again_from_disk_counts_its_bytes_once(
@@ -98,13 +98,25 @@ def test_a_large_pickle_read_again_from_disk_is_estimated_as_a_binary(
     assert pickle + OTHER[1] <= ROOM
 
 
+def test_an_apks_dex_file_goes_beside_a_library(tmp_path: Path) -> None:
+    """A DEX file's lines are one text and arrays (extract.dex.DexLines): the settings
+    APK (a 6.9 MB ``classes.dex``) took 65 MB of a worker, 78 MB with a segment a line,
+    and its estimate at 14 times the DEX file (104 MB) kept it alone; at 11 times it
+    goes beside an onnxruntime library read again from disk."""
+    apk = _zip(tmp_path / "settings.apk", {"classes.dex": b"\x00" * 6_946_764, "a.xml": b"<a/>"})
+    elf = tmp_path / "libx.so"
+    elf.write_bytes(b"\x7fELF" + b"\x00\x01" * 1024)
+    lib = footprint("libonnxruntime.so", 34_824_680, None, str(elf))
+    assert _est(apk, held=False) + lib <= ROOM
+
+
 def test_a_zip_counts_its_largest_member_by_its_kind(tmp_path: Path) -> None:
     """An APK of 3 MB whose DEX file is 6 MB took 81 MB of a worker: a zip is judged by
     its members (read one at a time), not by its own size."""
     apk = _zip(tmp_path / "app.apk", {"classes.dex": b"\x00" * (6 * MIB), "a.xml": b"<a/>"})
     texts = _zip(tmp_path / "data.zip", {"words.txt": b"word\n" * (6 * MIB // 5)})
     jar = _zip(tmp_path / "lib.jar", {f"p/C{i}.class": b"\xca\xfe\xba\xbe" * 64 for i in range(50)})
-    assert _est(apk) >= int(JAVA[0] * 6 * MIB) > _est(texts) >= int(OTHER[0] * 6 * MIB)
+    assert _est(apk) >= int(DEX[0] * 6 * MIB) > _est(texts) >= int(OTHER[0] * 6 * MIB)
     assert _est(jar) < 40 * MIB  # many small classes, one at a time
     assert _est(apk, held=False) < _est(apk)  # (held: its own bytes count too)
 

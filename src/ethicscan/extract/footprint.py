@@ -6,8 +6,8 @@ The estimates are upper bounds of what a worker's resident size rose by (VmHWM) 
 it read such a file alone, measured on the throughput benchmark's dense corpus
 (``bench/file_memory.py``): a binary's strings take about its own size again, a
 pickle of many short UTF-8 strings up to seven times its size (spaCy-pkuseg's 4.5 MB
-dictionary: 34 MB), a DEX file about thirteen times (an APK's 6 MB ``classes.dex``:
-81 MB).  What cannot be told from the head (a tar, a compressed stream, a document)
+dictionary: 34 MB), a DEX file about ten times (an APK's 6.9 MB ``classes.dex``: 65
+MB).  What cannot be told from the head (a tar, a compressed stream, a document)
 counts as :data:`UNKNOWN`, which a pool reads with no other large file beside it.
 """
 
@@ -38,14 +38,18 @@ NATIVE_READ = (1.0, 12 * MIB)
 # size (name2nat's pickle of 54 MB, a million short strings: 81 MB; 2.0 times its size
 # and 32 MB, 135 MB, more than the room, kept it alone).
 BINARY_READ = (1.6, 12 * MIB)
-JAVA = (14.0, 8 * MIB)  # DEX and class files: their strings, a segment each
+JAVA = (14.0, 8 * MIB)  # class files: their strings, a segment each
+# DEX files: their tables, then their lines as one text (extract.dex.DexLines): the
+# settings APK's 6.9 MB classes.dex took 65 MB, the Appium APK's 10.8 MB one 63 MB
+# (78 and 83 MB with a segment a line, for which 14 times was measured).
+DEX = (11.0, 8 * MIB)
 OTHER = (2.0, 32 * MIB)  # texts read whole, pickles, models: bytes, text and lines
 
 _KINDS = {
     Format.ELF: NATIVE,
     Format.PE: NATIVE,
     Format.MACHO: NATIVE,
-    Format.DEX: JAVA,
+    Format.DEX: DEX,
     Format.CLASS: JAVA,
 }
 # A zip's members by name: the archives inside it expand unseen.
@@ -178,7 +182,7 @@ def _members(f: IO[bytes], held: int) -> int:
         suffix = os.path.splitext(name.decode("latin-1"))[1]
         if suffix in _NESTED:
             return UNKNOWN
-        kind = JAVA if suffix in _JAVA else OTHER
+        kind = DEX if suffix == ".dex" else JAVA if suffix == ".class" else OTHER
         if member_size >= LARGE_MEMBER or suffix in _JAVA:
             most = max(most, _scaled(kind, member_size))
     return held + max(most, OTHER[1])
