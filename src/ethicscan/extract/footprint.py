@@ -16,10 +16,12 @@ from __future__ import annotations
 import os
 import struct
 import zipfile
+import zlib
+from collections.abc import Callable
 from typing import IO
 
-from ethicscan.extract.formats import CONTAINERS, HEAD, Format, identify
-from ethicscan.extract.units import Limits
+from ethicscan.extract.formats import CONTAINERS, HEAD, Format, identify, inner_name
+from ethicscan.extract.units import SPOOL_AT, Limits
 
 MIB = 1024 * 1024
 LARGE_MEMBER = 2 * MIB  # a zip's members from this size are estimated one by one
@@ -85,34 +87,83 @@ def footprint(
     fmt, _ = identify(name, head)
     if fmt is Format.ZIP:
         return _zip(data, path, size)
+    if fmt is Format.GZIP:
+        return _gzip(name, size, data, path, limits)
     if fmt in CONTAINERS or fmt in (Format.OFFICE, Format.PDF):
         return UNKNOWN
     if fmt is Format.IMAGE:
         return 0
-    if size > limits.stream_above and data is None:
+    if data is not None:
+        return _scaled(_KINDS.get(fmt, OTHER), size)
+    return _at_path(name, fmt, size, lambda: _sample(path), limits)
+
+
+def _at_path(name: str, fmt: Format, size: int, sample: Callable[[], bytes], limits: Limits) -> int:
+    """The estimate of a file of the format ``fmt`` read at its path (not held), whose
+    first SAMPLE bytes ``sample`` gives."""
+    if size > limits.stream_above:
         if size > limits.max_member_size:
             return 0  # skipped unread, or a text read in pieces
-        if fmt is Format.TEXT and _streamed(name, path, limits):
+        if fmt is Format.TEXT and _streamed(name, sample):
             return _scaled(OTHER, limits.whole_text)
     kind = _KINDS.get(fmt, OTHER)
-    if data is None and size >= _read_again_at():
+    if size >= _read_again_at():
         if kind is NATIVE:
             kind = NATIVE_READ
-        elif fmt is Format.TEXT and _refused(path):
+        elif fmt is Format.TEXT and _refused(sample):
             kind = BINARY_READ
     return _scaled(kind, size)
 
 
-def _refused(path: str) -> bool:
-    """Whether the decoder refuses the file at ``path`` as binary data, by its head
-    as :func:`ethicscan.extract.decode.decode` judges it: explored as a binary."""
-    from ethicscan.extract.decode import SAMPLE, stream_encoding
+def _refused(sample: Callable[[], bytes]) -> bool:
+    """Whether the decoder refuses a file as binary data, by its first SAMPLE bytes
+    as :func:`ethicscan.extract.decode.decode` judges them: explored as a binary."""
+    from ethicscan.extract.decode import stream_encoding
 
     try:
-        with open(path, "rb") as f:
-            return stream_encoding(f.read(SAMPLE)) is None
+        return stream_encoding(sample()) is None
     except OSError:
         return False
+
+
+GZIP_TAIL = 8  # a gzip member's trailer: its CRC-32 and its content's size (mod 2**32)
+
+
+def _gzip(name: str, size: int, data: bytes | None, path: str, limits: Limits) -> int:
+    """A gzip stream's estimate: its content's (a single file's), by the size its
+    trailer gives and the format its first bytes tell, read as the explorer reads it:
+    held when SPOOL_AT bytes or fewer, else spooled to the scan's folder and read
+    there; with the stream's own bytes when held.  UNKNOWN for a tarball, an archive
+    inside, or a trailer that does not fit the stream (several members: each trailer
+    gives only its own member's size, and a bgzip file's are 64 KB at most)."""
+    from ethicscan.extract.decode import SAMPLE
+
+    try:
+        if data is not None:
+            raw, tail = data[:HEAD], data[-GZIP_TAIL:]
+        else:
+            with open(path, "rb") as f:
+                raw = f.read(HEAD)
+                f.seek(max(0, size - GZIP_TAIL))
+                tail = f.read(GZIP_TAIL)
+        first = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(raw, max(HEAD, SAMPLE))
+    except (OSError, zlib.error):
+        return UNKNOWN
+    if len(tail) < GZIP_TAIL:
+        return UNKNOWN
+    content = int.from_bytes(tail[4:], "little")
+    if content < size:  # (what inflates to less than its stream holds more than one member)
+        return UNKNOWN
+    inner = inner_name(name, Format.GZIP)
+    fmt, _ = identify(inner, first[:HEAD])
+    if fmt in CONTAINERS or fmt in (Format.OFFICE, Format.PDF):
+        return UNKNOWN
+    held = size if data is not None else 0
+    if fmt is Format.IMAGE:
+        return held
+    if content <= SPOOL_AT:
+        return held + _scaled(_KINDS.get(fmt, OTHER), content)
+    return held + _at_path(inner, fmt, content, lambda: first[:SAMPLE], limits)
 
 
 def _read_again_at() -> int:
@@ -128,13 +179,18 @@ def _head(path: str) -> bytes:
         return f.read(HEAD)
 
 
-def _streamed(name: str, path: str, limits: Limits) -> bool:
+def _sample(path: str) -> bytes:
     from ethicscan.extract.decode import SAMPLE
+
+    with open(path, "rb") as f:
+        return f.read(SAMPLE)
+
+
+def _streamed(name: str, sample: Callable[[], bytes]) -> bool:
     from ethicscan.extract.explore import streamable
 
     try:
-        with open(path, "rb") as f:
-            return streamable(name, f.read(SAMPLE))
+        return streamable(name, sample())
     except OSError:
         return False
 
