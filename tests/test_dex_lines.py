@@ -78,6 +78,12 @@ def test_a_dex_files_lines_are_cut_where_the_limits_say(monkeypatch: pytest.Monk
             f"(limits: {dex.MAX_CHARS} characters, 50 lines per file)",
         ),
     )
+    monkeypatch.setattr(dex, "MAX_LINES", len(whole) - 3)  # among the constants
+    out = extract_dex(data, "classes.dex")
+    assert whole[-4].offset is not None and list(out.segments) == whole[:-3]
+    assert "3 lines after the first" in out.skipped[0][1]
+    monkeypatch.setattr(dex, "MAX_LINES", len(whole))
+    assert extract_dex(data, "classes.dex").skipped == ()
     chars = sum(len(s.text) for s in whole[:20])
     monkeypatch.setattr(dex, "MAX_CHARS", chars + len(whole[20].text) - 1)
     out = extract_dex(data, "classes.dex")

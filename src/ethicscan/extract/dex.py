@@ -18,6 +18,7 @@ member.  The checksum and signature are not verified.
 
 from __future__ import annotations
 
+import bisect
 import gc
 import itertools
 import struct
@@ -234,34 +235,30 @@ class DexLines:
     :data:`MAX_LINES` lines (what comes after is counted and reported, as
     :class:`javaclass.Lines` does): each line's text and whose it is, no
     :class:`Segment` or member label made for each (an app's DEX file has hundreds of
-    thousands of lines; a segment is made for the few a finding asks for)."""
+    thousands of lines; a segment is made for the few a finding asks for).  The lines
+    are added to the lists as they are (a call a line cost a tenth of the reading),
+    the declarations first; :meth:`close` applies the limits."""
 
     def __init__(self) -> None:
         self.texts: list[str] = []
         self.owners: list[str] = []  # a declaration's class label
         self.names: list[str | None] = []  # ... its member's name, None for the class's
         self.offsets = array("q")  # a constant's string data offset
-        self.chars = 0
         self.dropped = 0
 
-    def _fits(self, text: str) -> bool:
-        if self.dropped or self.chars + len(text) > MAX_CHARS or len(self.texts) >= MAX_LINES:
-            self.dropped += 1
-            return False
-        self.chars += len(text)
-        self.texts.append(text)
-        return True
-
-    def declaration(self, text: str, owner: str, name: str | None = None) -> None:
-        """A line of a class: its own (``name`` None) or a member's."""
-        if self._fits(text):
-            self.owners.append(owner)
-            self.names.append(name)
-
-    def constant(self, text: str, offset: int) -> None:
-        """A string constant's line (after every declaration)."""
-        if self._fits(text):
-            self.offsets.append(offset)
+    def close(self) -> None:
+        """The lines from the first that would take them past a limit on dropped and
+        counted, as adding them one at a time under the limits drops them."""
+        n = len(self.texts)
+        kept = min(n, MAX_LINES)
+        if sum(map(len, self.texts)) > MAX_CHARS:
+            ends = list(itertools.accumulate(map(len, itertools.islice(self.texts, kept))))
+            kept = bisect.bisect_right(ends, MAX_CHARS)  # (each line's end, in characters)
+        if kept < n:
+            self.dropped = n - kept
+            declarations = len(self.owners)
+            del self.texts[kept:], self.owners[kept:], self.names[kept:]
+            del self.offsets[max(0, kept - declarations) :]
 
     def segments(self) -> DexSegments:
         texts, self.texts = self.texts, []
@@ -314,6 +311,7 @@ def dex_segments(dex: DexFile) -> DexLines:
             decl = f"{once(dex.java_type(ret_idx))} {once(mname)}({params})"
         members[cls].append((decl, mname))
     lines = DexLines()
+    add_text, add_owner, add_name = lines.texts.append, lines.owners.append, lines.names.append
     defined = {row[0]: row for row in dex.classes}
     order = list(defined)
     order += sorted(c for c in members if c not in defined)  # referenced, not defined here
@@ -334,16 +332,24 @@ def dex_segments(dex: DexFile) -> DexLines:
             head = f"class {once(simple.replace('$', '.'))}  // referenced"
         cls_label = label(full)
         if pkg and pkg != package:
-            lines.declaration(f"package {once(pkg)};", cls_label)
+            add_text(f"package {once(pkg)};")
+            add_owner(cls_label)
+            add_name(None)
             package = pkg
-        lines.declaration(head, cls_label)
+        add_text(head)
+        add_owner(cls_label)
+        add_name(None)
         for decl, mname in members.get(cls, ()):
-            lines.declaration(decl, cls_label, mname)
+            add_text(decl)
+            add_owner(cls_label)
+            add_name(mname)
     written: set[int] = set()  # string data offsets (ids may share one)
     for idx, text in enumerate(dex.strings):
         off = dex.string_offs[idx]
         if idx in names or not text or off in written:
             continue
         written.add(off)
-        lines.constant(_literal(text), off)
+        add_text(_literal(text))
+        lines.offsets.append(off)
+    lines.close()
     return lines
