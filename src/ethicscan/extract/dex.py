@@ -18,13 +18,24 @@ member.  The checksum and signature are not verified.
 
 from __future__ import annotations
 
+import bisect
 import gc
+import itertools
 import struct
+from array import array
 from collections import defaultdict
+from collections.abc import Sequence
 
 from ethicscan.extract.common import Once, label
-from ethicscan.extract.javaclass import Lines, _literal, _modifiers, java_type, mutf8
-from ethicscan.extract.units import Extracted, ExtractError, Segment
+from ethicscan.extract.javaclass import (
+    MAX_CHARS,
+    MAX_LINES,
+    _literal,
+    _modifiers,
+    java_type,
+    mutf8,
+)
+from ethicscan.extract.units import Extracted, ExtractError, JoinedLines, Segment
 from ethicscan.kinds import TextKind
 from ethicscan.model import SkipReason
 
@@ -177,17 +188,102 @@ def extract_dex(data: bytes, name: str) -> Extracted:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        dex = DexFile(data)
-        lines = dex_segments(dex)
+        lines = dex_segments(DexFile(data))  # (its tables let go before the lines' join)
     except struct.error as exc:
         raise _corrupt(str(exc)) from exc
     finally:
         if collecting:
             gc.enable()
-    return Extracted(tuple(lines.segments), kind=TextKind.JAVA, skipped=lines.skipped())
+    return Extracted(lines.segments(), kind=TextKind.JAVA, skipped=lines.skipped())
 
 
-def dex_segments(dex: DexFile) -> Lines:
+class DexSegments(JoinedLines):
+    """A DEX file's lines (:class:`DexLines`), joined: a declaration's segment has its
+    class's or member's label, a constant's the offset of its string data."""
+
+    __slots__ = ("_names", "_offsets", "_owners")
+
+    def __init__(
+        self,
+        text: str,
+        starts: Sequence[int],
+        owners: list[str],
+        names: list[str | None],
+        offsets: Sequence[int],
+    ) -> None:
+        super().__init__(text, starts)
+        self._owners = owners  # each declaration's class label
+        self._names = names  # ... and its member's name (None: the class's own line)
+        self._offsets = offsets  # each constant's (they come after the declarations)
+
+    def __len__(self) -> int:
+        return len(self._owners) + len(self._offsets)
+
+    def _at(self, i: int) -> Segment:
+        text = self.line(i)
+        if i >= len(self._owners):
+            return Segment(text, offset=self._offsets[i - len(self._owners)])
+        owner, name = self._owners[i], self._names[i]
+        return Segment(text, member=owner if name is None else label(owner, name))
+
+    def __repr__(self) -> str:
+        return f"DexSegments({len(self._owners)} declarations, {len(self._offsets)} constants)"
+
+
+class DexLines:
+    """A DEX file's lines as they are written, up to :data:`MAX_CHARS` characters and
+    :data:`MAX_LINES` lines (what comes after is counted and reported, as
+    :class:`javaclass.Lines` does): each line's text and whose it is, no
+    :class:`Segment` or member label made for each (an app's DEX file has hundreds of
+    thousands of lines; a segment is made for the few a finding asks for).  The lines
+    are added to the lists as they are (a call a line cost a tenth of the reading),
+    the declarations first; :meth:`close` applies the limits."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.owners: list[str] = []  # a declaration's class label
+        self.names: list[str | None] = []  # ... its member's name, None for the class's
+        self.offsets = array("q")  # a constant's string data offset
+        self.dropped = 0
+
+    def close(self) -> None:
+        """The lines from the first that would take them past a limit on dropped and
+        counted, as adding them one at a time under the limits drops them."""
+        n = len(self.texts)
+        kept = min(n, MAX_LINES)
+        if sum(map(len, self.texts)) > MAX_CHARS:
+            ends = list(itertools.accumulate(map(len, itertools.islice(self.texts, kept))))
+            kept = bisect.bisect_right(ends, MAX_CHARS)  # (each line's end, in characters)
+        if kept < n:
+            self.dropped = n - kept
+            declarations = len(self.owners)
+            del self.texts[kept:], self.owners[kept:], self.names[kept:]
+            del self.offsets[max(0, kept - declarations) :]
+
+    def segments(self) -> DexSegments:
+        texts, self.texts = self.texts, []
+        # (each line's first character, and the text's length and one after the last)
+        starts = array("q", itertools.accumulate(map(len, texts), _plus_one, initial=0))
+        return DexSegments("\n".join(texts), starts, self.owners, self.names, self.offsets)
+
+    def skipped(self) -> tuple[tuple[SkipReason, str], ...]:
+        if not self.dropped:
+            return ()
+        kept = len(self.owners) + len(self.offsets)
+        return (
+            (
+                SkipReason.LIMIT,
+                f"DEX file: {self.dropped} lines after the first {kept} not read "
+                f"(limits: {MAX_CHARS} characters, {MAX_LINES} lines per file)",
+            ),
+        )
+
+
+def _plus_one(total: int, n: int) -> int:
+    return total + n + 1
+
+
+def dex_segments(dex: DexFile) -> DexLines:
     once = Once()
     names: set[int] = set(dex.type_ids)
     members: dict[int, list[tuple[str, str]]] = defaultdict(list)  # class -> (line, name)
@@ -214,7 +310,8 @@ def dex_segments(dex: DexFile) -> Lines:
         else:
             decl = f"{once(dex.java_type(ret_idx))} {once(mname)}({params})"
         members[cls].append((decl, mname))
-    lines = Lines("DEX file")
+    lines = DexLines()
+    add_text, add_owner, add_name = lines.texts.append, lines.owners.append, lines.names.append
     defined = {row[0]: row for row in dex.classes}
     order = list(defined)
     order += sorted(c for c in members if c not in defined)  # referenced, not defined here
@@ -235,16 +332,24 @@ def dex_segments(dex: DexFile) -> Lines:
             head = f"class {once(simple.replace('$', '.'))}  // referenced"
         cls_label = label(full)
         if pkg and pkg != package:
-            lines.add(Segment(f"package {once(pkg)};", member=cls_label))
+            add_text(f"package {once(pkg)};")
+            add_owner(cls_label)
+            add_name(None)
             package = pkg
-        lines.add(Segment(head, member=cls_label))
+        add_text(head)
+        add_owner(cls_label)
+        add_name(None)
         for decl, mname in members.get(cls, ()):
-            lines.add(Segment(decl, member=label(cls_label, mname)))
+            add_text(decl)
+            add_owner(cls_label)
+            add_name(mname)
     written: set[int] = set()  # string data offsets (ids may share one)
     for idx, text in enumerate(dex.strings):
         off = dex.string_offs[idx]
         if idx in names or not text or off in written:
             continue
         written.add(off)
-        lines.add(Segment(_literal(text), offset=off))
+        add_text(_literal(text))
+        lines.offsets.append(off)
+    lines.close()
     return lines

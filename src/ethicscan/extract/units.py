@@ -130,6 +130,26 @@ class StringRuns(LazySegments):
         return f"StringRuns({len(self.head)} symbols, {len(self.runs)} strings)"
 
 
+class JoinedLines(LazySegments):
+    """Segments of one line each kept as the text they make, joined by line breaks
+    (``text``), with where each starts: a DEX file's hundreds of thousands of lines
+    cost that text and a few arrays, not a :class:`Segment` and a string each.  A
+    line's Segment is made only when it is asked for (a finding's place).  A subclass
+    gives ``_at`` and ``__len__``; :meth:`line` is the ``i``-th line's text."""
+
+    __slots__ = ("_starts", "text")
+
+    def __init__(self, text: str, starts: Sequence[int]) -> None:
+        self.text = text
+        self._starts = starts  # each line's first character, and len(text) + 1
+
+    def line(self, i: int) -> str:
+        return self.text[self._starts[i] : self._starts[i + 1] - 1]
+
+    def __iter__(self) -> Iterator[Segment]:
+        return map(self._at, range(len(self)))
+
+
 @dataclass(frozen=True, slots=True)
 class Extracted:
     """What an extractor read from one file.
@@ -140,7 +160,7 @@ class Extracted:
     ``members`` are embedded files to explore like archive members (name, bytes).
     """
 
-    segments: Sequence[Segment]  # a tuple, or a binary's StringRuns
+    segments: Sequence[Segment]  # a tuple, a binary's StringRuns, or JoinedLines
     kind: TextKind = TextKind.NAMED
     skipped: tuple[tuple[SkipReason, str], ...] = ()
     members: tuple[tuple[str, bytes], ...] = ()
@@ -197,6 +217,13 @@ class TextUnit:
                 text = "\n".join([*texts, segs.runs.text] if len(segs.runs) else texts)
                 return TextUnit(path, text, extracted.kind, range(len(segs)), segs)
             texts += [seg.text for seg in segs.runs]
+        elif (
+            isinstance(segs, JoinedLines)
+            and "\r" not in segs.text
+            and segs.text.count("\n") == len(segs) - 1
+        ):
+            # joined already, a line each (as below, the texts not made again)
+            return TextUnit(path, segs.text, extracted.kind, range(len(segs)), segs)
         else:
             segs = tuple(segs)
             texts = [seg.text for seg in segs]
