@@ -372,8 +372,8 @@ class _FindingTexts:
             numbers = f'{_scalar(conf)},\n      "score": {_scalar(score)},'
             self._numbers[(id(conf), id(score))] = (conf, score, numbers)
         line, column = loc.line, loc.column
-        fp = f.fingerprint  # (its hex digits are written as they are)
-        fp_text = f'"{fp}"' if fp.isalnum() and fp.isascii() else _str(fp)
+        fp = f.fingerprint  # (ASCII, as its hex digits are: no name to make valid first)
+        fp_text = _encode(fp) if fp.isascii() else _str(fp)
         return (
             f"{head}{numbers}"
             f"{place}{int.__repr__(line) if type(line) is int else _scalar(line)},"
