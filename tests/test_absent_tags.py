@@ -7,6 +7,8 @@ as before wherever they stand."""
 from __future__ import annotations
 
 import json
+import re
+import sys
 from typing import Any
 
 import pytest
@@ -253,6 +255,17 @@ def test_an_unrecognised_value_reads_as_one_read_line_by_line(text: str, path: s
                 ), variant
         for i in range(doc.line_count):
             assert capability._enum_head_above(doc, i) == capability._enum_head_above(ref, i)
+
+
+def test_the_words_of_an_unrecognised_value_fold_to_ascii_only() -> None:
+    """``Document.holds(word, folded=True)`` reads the text low-cased by ``str.lower``,
+    ``_UNRECOGNISED`` by the expression's own case folding, which matches some letters
+    with others beyond ASCII (``s`` with ``ſ``, ``k`` with the Kelvin sign): the letters of
+    "not" and "un" match their two ASCII cases alone, so the two readings agree."""
+    for letter in "notu":
+        p = re.compile(letter, re.IGNORECASE)
+        folded = [chr(c) for c in range(sys.maxunicode + 1) if p.fullmatch(chr(c))]
+        assert folded == sorted({letter, letter.upper()}), letter
 
 
 def test_a_log_reads_no_line_for_an_enumeration_or_an_unrecognised_value(
