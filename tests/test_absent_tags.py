@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from ethicscan.classify import capability
 from ethicscan.classify.analyse import analyse
 from ethicscan.classify.document import Document
-from ethicscan.rules.catalogue import Catalogue, Term, load_catalogue
+from ethicscan.rules.catalogue import Catalogue, Term, TermKind, load_catalogue
 from hitfixtures import hits_of
 
 
@@ -218,6 +218,11 @@ _UNRECOGNISED_LINES = [
     '{"face_id": 3, "race": "asian", "ethnicity": "unknown"}',
     "race",
     "",
+    "race: White, Non-White",
+    "    NON_WHITE = 3,",
+    "ethnicity = 'not Asian'",
+    '{"race": "white", "group": "nonwhite"}',
+    '{"race": "asian", "privileged_groups": "white"}',
 ]
 _UNRECOGNISED_TEXTS = st.lists(st.sampled_from(_UNRECOGNISED_LINES), min_size=1, max_size=14).map(
     "\n".join
@@ -225,13 +230,25 @@ _UNRECOGNISED_TEXTS = st.lists(st.sampled_from(_UNRECOGNISED_LINES), min_size=1,
 # Each word ``_UNRECOGNISED`` reads made another: "识别", "not" and "un" in any case gone
 _NO_UNRECOGNISED = [("识别", "识字"), ("not", "nut"), ("NOT", "NUT"), ("un", "an")]
 _NO_UNRECOGNISED += [("UN", "AN"), ("Un", "An"), ("Not", "Nut")]
+_NO_UNRECOGNISED += [("non", "nun"), ("NON", "NUN"), ("Non", "Nun")]
+
+
+def _label(catalogue: Catalogue, text: str) -> Term:
+    return next(
+        k.payload
+        for k in catalogue.terms.keys
+        if isinstance(k.payload, Term)
+        and k.payload.text.lower() == text
+        and k.payload.kind is TermKind.VALUE
+    )
 
 
 @settings(max_examples=300, deadline=None)
 @given(_UNRECOGNISED_TEXTS, st.sampled_from(["a.py", "a.ts", "a.h", "logs/a.jsonl", "a.txt"]))
 def test_an_unrecognised_value_reads_as_one_read_line_by_line(text: str, path: str) -> None:
-    """A value "not recognised" (``_UNRECOGNISED``: "识别", "not", "un" in any case) and
-    an enumeration's head above a line (``_ENUM_WORD``: "enum", "Enum", "class"): each
+    """A value "not recognised" (``_UNRECOGNISED``: "识别", "not", "un" in any case), an
+    enumeration's head above a line (``_ENUM_WORD``: "enum", "Enum", "class") and a
+    group's complement (``non-white``, ``not Asian``: "non" or "not" in any case): each
     answer is the one read from the lines, with those words in the text and without."""
     catalogue = load_catalogue(())
     gone = text
@@ -253,6 +270,11 @@ def test_an_unrecognised_value_reads_as_one_read_line_by_line(text: str, path: s
                 assert capability._unrecognised_value(doc, hit) == (
                     capability._unrecognised_value(ref, hit)
                 ), variant
+        for word in ("white", "asian"):  # a group's label set against the rest
+            for hit in hits_of(doc, _label(catalogue, word), word):
+                assert capability._set_against_the_rest(doc, hit) == (
+                    capability._set_against_the_rest(ref, hit)
+                ), variant
         for i in range(doc.line_count):
             assert capability._enum_head_above(doc, i) == capability._enum_head_above(ref, i)
 
@@ -273,9 +295,9 @@ def test_a_log_reads_no_line_for_an_enumeration_or_an_unrecognised_value(
 ) -> None:
     """A log's records each open with a brace, which an enumeration's body line may be:
     without "enum", "Enum" or "class" in the text no line above a hit is read for an
-    enumeration's head (12 a hit before), and without "识别", "not" or "un" no line is
-    searched for a value "not recognised"; the log's findings are those found reading
-    them."""
+    enumeration's head (12 a hit before); without "识别", "not" or "un" no line is
+    searched for a value "not recognised", and without "non" or "not" none around a
+    label for its complement; the log's findings are those found reading them."""
     text = "".join(
         json.dumps({"face_id": i, "age": i % 90, "race": "asian", "ethnicity": "white"}) + "\n"
         for i in range(300)
@@ -299,6 +321,20 @@ def test_a_log_reads_no_line_for_an_enumeration_or_an_unrecognised_value(
         assert capability._unrecognised_value(doc, hit) == ""
         found = analyse(text, "logs/faces.jsonl", catalogue)
     assert read == []
+    # a label's complement (``non-asian``): no line around it read, its own line alone
+    # (for a fairness toolkit's groups)
+    label = hits_of(doc, _label(catalogue, "asian"), "asian")[20]
+    real_near = capability._line_near
+    near: list[int] = []
+
+    def counting_near(doc: Document, i: int, pos: int) -> str:
+        near.append(i)
+        return real_near(doc, i, pos)
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(capability, "_line_near", counting_near)
+        assert capability._set_against_the_rest(doc, label) == ""
+    assert near == [label.line]
     with pytest.MonkeyPatch.context() as m:
         m.setattr(Document, "holds", lambda self, word, folded=False: True)
         assert analyse(text, "logs/faces.jsonl", catalogue) == found

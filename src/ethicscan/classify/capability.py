@@ -943,6 +943,8 @@ def _set_against_the_rest(doc: Document, hit: Hit) -> str:
     line = _line_near(doc, hit.line, hit.start)
     if m := _PRIVILEGED.search(line):
         return m.group(0)
+    if not (doc.holds("non", folded=True) or doc.holds("not", folded=True)):
+        return ""  # (a complement opens with one or the other, in any case)
     complement = re.compile(rf"(?i)\b(?:non|not)[\s_-]*{re.escape(label)}\b")
     lo = max(0, hit.line - REST_REACH)
     for i in range(lo, min(doc.line_count, hit.line + REST_REACH + 1)):
