@@ -8,12 +8,15 @@ import io
 import json
 import subprocess
 import sys
+import types
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
+from ethicscan import cli
 from ethicscan.cli import plain_line
 
 # Each a module a one-process, quiet JSON scan used to import and does not use.
@@ -136,3 +139,48 @@ def test_what_the_console_would_change_is_not_plain() -> None:
     for text in ("", " ", "ethicscan 0.1.0: 3 findings; 0 skipped.", "a: b: c", "[bold]x[/]"):
         assert plain_line(text), text
     assert _printed(":smile:", color=False) != ":smile:\n"  # (an emoji, which is why)
+
+
+class _Stream(io.StringIO):
+    def __init__(self, broken: bool = False) -> None:
+        super().__init__()
+        self.broken = broken
+
+    def write(self, s: str) -> int:
+        if self.broken:
+            raise BrokenPipeError
+        return super().write(s)
+
+
+def test_where_the_console_does_more_than_write_a_line_it_prints_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A plain line is written as it is only where the console would write it as it is:
+    with no stderr (the console writes nowhere), in a notebook (it displays it), on
+    Windows (a legacy console's rendering) or on a broken pipe (it exits), the console
+    prints it."""
+    printed: list[str] = []
+
+    class Console:
+        def print(self, text: str, **_: object) -> None:
+            printed.append(text)
+
+    monkeypatch.setattr(cli._StdErr, "console", property(lambda self: Console()))
+    line = "ethicscan 0.1.0: 3 findings (3 high); 0 skipped."
+    stream = _Stream()
+    monkeypatch.setattr(sys, "stderr", stream)
+    cli._StdErr(False).show(line)
+    assert stream.getvalue() == line + "\n" and printed == []
+    for case in ("no stderr", "notebook", "windows", "broken pipe"):
+        with monkeypatch.context() as m:
+            m.setattr(sys, "stderr", _Stream(broken=case == "broken pipe"))
+            if case == "no stderr":
+                m.setattr(sys, "stderr", None)
+            if case == "notebook":
+                m.setitem(sys.modules, "IPython", types.ModuleType("IPython"))
+            if case == "windows":
+                m.setattr(sys, "platform", "win32")
+            cli._StdErr(False).show(line)
+            assert printed.pop() == line, case
+            if sys.stderr is not None:
+                assert sys.stderr.getvalue() == "", case  # type: ignore[attr-defined]

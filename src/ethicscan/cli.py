@@ -154,11 +154,22 @@ class _StdErr:
         ASCII that holds no emoji code (``:smile:``, which the console replaces) is
         written as it is: the console prints such a line unchanged, coloured or not, and
         a scan's summary would otherwise import rich and make the console for it (some
-        25 ms of the command)."""
-        if "console" not in self.__dict__ and plain_line(text):
-            sys.stderr.write(text + "\n")
-            sys.stderr.flush()
-            return
+        25 ms of the command).  Where the console would do more than write it (no stderr,
+        a notebook, Windows, a broken pipe), the console prints it."""
+        stream = sys.stderr
+        if (
+            "console" not in self.__dict__
+            and stream is not None  # (none: the console writes nowhere)
+            and "IPython" not in sys.modules  # (a notebook's console displays its output)
+            and sys.platform != "win32"  # (a legacy console's own rendering)
+            and plain_line(text)
+        ):
+            try:
+                stream.write(text + "\n")
+                stream.flush()
+                return
+            except BrokenPipeError:
+                pass  # the console does what it does on a broken pipe (exit status 1)
         self.console.print(text, markup=False, highlight=False, soft_wrap=True)
 
 
