@@ -7,6 +7,8 @@ as before wherever they stand."""
 from __future__ import annotations
 
 import json
+import re
+import sys
 from typing import Any
 
 import pytest
@@ -16,7 +18,7 @@ from hypothesis import strategies as st
 from ethicscan.classify import capability
 from ethicscan.classify.analyse import analyse
 from ethicscan.classify.document import Document
-from ethicscan.rules.catalogue import Catalogue, Term, load_catalogue
+from ethicscan.rules.catalogue import Catalogue, Term, TermKind, load_catalogue
 from hitfixtures import hits_of
 
 
@@ -193,3 +195,146 @@ def test_a_log_without_those_words_reads_no_line_for_them(catalogue: Catalogue) 
     assert read == []
     assert not doc.holds("enum") and not doc.holds("column", folded=True)
     assert doc.holds("race") and doc.holds("face_id")
+
+
+# Lines of enumerations whose members say the recogniser could not tell the trait, and
+# lines that hold the words of such a value elsewhere (or in another case).
+_UNRECOGNISED_LINES = [
+    "enum RaceType {",
+    "class Race(IntEnum):",
+    "Race = Enum('Race', 'ASIAN WHITE')",
+    "    UNKNOWN = 0,",
+    "    ASIAN = 1,  # race",
+    "    NOT_RECOGNISED = 9,",
+    "    UNRECOGNIZED = 8,",
+    "    // 未识别",
+    "    Undistinguishable = 7,",
+    "}",
+    "race: 0 亚洲 1 白人 9 未能识别",
+    "race: asian, white, not distinguished",
+    "RACE: NOT-RECOGNIZED",
+    "ethnicity = 'Unrecognised'",
+    '{"face_id": 12, "race": "black", "ethnicity": "white"}',
+    '{"face_id": 3, "race": "asian", "ethnicity": "unknown"}',
+    "race",
+    "",
+    "race: White, Non-White",
+    "    NON_WHITE = 3,",
+    "ethnicity = 'not Asian'",
+    '{"race": "white", "group": "nonwhite"}',
+    '{"race": "asian", "privileged_groups": "white"}',
+]
+_UNRECOGNISED_TEXTS = st.lists(st.sampled_from(_UNRECOGNISED_LINES), min_size=1, max_size=14).map(
+    "\n".join
+)
+# Each word ``_UNRECOGNISED`` reads made another: "识别", "not" and "un" in any case gone
+_NO_UNRECOGNISED = [("识别", "识字"), ("not", "nut"), ("NOT", "NUT"), ("un", "an")]
+_NO_UNRECOGNISED += [("UN", "AN"), ("Un", "An"), ("Not", "Nut")]
+_NO_UNRECOGNISED += [("non", "nun"), ("NON", "NUN"), ("Non", "Nun")]
+
+
+def _label(catalogue: Catalogue, text: str) -> Term:
+    return next(
+        k.payload
+        for k in catalogue.terms.keys
+        if isinstance(k.payload, Term)
+        and k.payload.text.lower() == text
+        and k.payload.kind is TermKind.VALUE
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(_UNRECOGNISED_TEXTS, st.sampled_from(["a.py", "a.ts", "a.h", "logs/a.jsonl", "a.txt"]))
+def test_an_unrecognised_value_reads_as_one_read_line_by_line(text: str, path: str) -> None:
+    """A value "not recognised" (``_UNRECOGNISED``: "识别", "not", "un" in any case), an
+    enumeration's head above a line (``_ENUM_WORD``: "enum", "Enum", "class") and a
+    group's complement (``non-white``, ``not Asian``: "non" or "not" in any case): each
+    answer is the one read from the lines, with those words in the text and without."""
+    catalogue = load_catalogue(())
+    gone = text
+    for old, new in _NO_UNRECOGNISED:
+        gone = gone.replace(old, new)
+    # an enumeration's words: none, and each of the three alone
+    cuts = {"enum": "enun", "Enum": "Enun", "class": "clase"}
+    enums = [gone]
+    for kept in (None, *cuts):
+        variant = text
+        for old, new in cuts.items():
+            variant = variant if old == kept else variant.replace(old, new)
+        enums.append(variant)
+    for variant in (text, *enums):
+        doc = Document(variant, path, catalogue, "")
+        ref = _everything(Document(variant, path, catalogue, ""))
+        for word in ("race", "ethnicity"):
+            for hit in hits_of(doc, _term(catalogue, word), word):
+                assert capability._unrecognised_value(doc, hit) == (
+                    capability._unrecognised_value(ref, hit)
+                ), variant
+        for word in ("white", "asian"):  # a group's label set against the rest
+            for hit in hits_of(doc, _label(catalogue, word), word):
+                assert capability._set_against_the_rest(doc, hit) == (
+                    capability._set_against_the_rest(ref, hit)
+                ), variant
+        for i in range(doc.line_count):
+            assert capability._enum_head_above(doc, i) == capability._enum_head_above(ref, i)
+
+
+def test_the_words_of_an_unrecognised_value_fold_to_ascii_only() -> None:
+    """``Document.holds(word, folded=True)`` reads the text low-cased by ``str.lower``,
+    ``_UNRECOGNISED`` by the expression's own case folding, which matches some letters
+    with others beyond ASCII (``s`` with ``ſ``, ``k`` with the Kelvin sign): the letters of
+    "not" and "un" match their two ASCII cases alone, so the two readings agree."""
+    for letter in "notu":
+        p = re.compile(letter, re.IGNORECASE)
+        folded = [chr(c) for c in range(sys.maxunicode + 1) if p.fullmatch(chr(c))]
+        assert folded == sorted({letter, letter.upper()}), letter
+
+
+def test_a_log_reads_no_line_for_an_enumeration_or_an_unrecognised_value(
+    catalogue: Catalogue,
+) -> None:
+    """A log's records each open with a brace, which an enumeration's body line may be:
+    without "enum", "Enum" or "class" in the text no line above a hit is read for an
+    enumeration's head (12 a hit before); without "识别", "not" or "un" no line is
+    searched for a value "not recognised", and without "non" or "not" none around a
+    label for its complement; the log's findings are those found reading them."""
+    text = "".join(
+        json.dumps({"face_id": i, "age": i % 90, "race": "asian", "ethnicity": "white"}) + "\n"
+        for i in range(300)
+    )
+    doc = Document(text, "logs/faces.jsonl", catalogue, "")
+    hit = hits_of(doc, _term(catalogue, "race"), "race")[20]
+    read: list[str] = []
+
+    class Counting:
+        def __init__(self, real: Any) -> None:
+            self.real = real
+
+        def __getattr__(self, name: str) -> Any:
+            read.append(name)
+            return getattr(self.real, name)
+
+    with pytest.MonkeyPatch.context() as m:
+        for name in ("_ENUM_WORD", "_ENUM_BODY_LINE", "_UNRECOGNISED"):
+            m.setattr(capability, name, Counting(getattr(capability, name)))
+        assert capability._enum_head_above(doc, hit.line) is None
+        assert capability._unrecognised_value(doc, hit) == ""
+        found = analyse(text, "logs/faces.jsonl", catalogue)
+    assert read == []
+    # a label's complement (``non-asian``): no line around it read, its own line alone
+    # (for a fairness toolkit's groups)
+    label = hits_of(doc, _label(catalogue, "asian"), "asian")[20]
+    real_near = capability._line_near
+    near: list[int] = []
+
+    def counting_near(doc: Document, i: int, pos: int) -> str:
+        near.append(i)
+        return real_near(doc, i, pos)
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(capability, "_line_near", counting_near)
+        assert capability._set_against_the_rest(doc, label) == ""
+    assert near == [label.line]
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(Document, "holds", lambda self, word, folded=False: True)
+        assert analyse(text, "logs/faces.jsonl", catalogue) == found

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -273,3 +274,151 @@ def test_tuples_of_the_same_signals_in_other_orders_are_written_apart() -> None:
     )
     result = ScanResult((), findings, (), Stats(1, 1, 0.0), "c")
     assert render(result) == _reference(result)
+
+
+def _fresh(s: str) -> str:
+    """A string equal to ``s`` (of two characters or more) that is another object."""
+    return "".join(list(s))
+
+
+def _shared_findings(rng: random.Random, n: int) -> list[Finding]:
+    """Findings that share their objects as a scan's do (a verdict's signals, references,
+    numbers, rule, path), each the one before on another line, column, snippet and
+    fingerprint, and now and then one field another object, equal or not, written alike
+    or apart (0.0 and -0.0, 1 and 1.0), or a field whose text no other finding shares
+    (an end line, a page, an offset, a code table's terms, a history, a suppression)."""
+    commit = Commit("abc", "2026-01-01", "me")
+    sig = (Signal("face-context", 0.1, "face"), Signal("model-output", 0.15, "confidence"))
+    pools: dict[str, list[Any]] = {
+        "rule": ["race-attribute", _fresh("race-attribute"), "race-label-set"],
+        "trait": [Trait.RACE, Trait.ETHNICITY],
+        "capability": list(Capability),
+        "basis": [None, *Basis],
+        "severity": list(Severity),
+        "confidence": [0.992, float("0.992"), 0.0, -0.0, float("nan")],
+        "score": [0.8, 1, 1.0, 0.99, -0.0],
+        "signals": [sig, tuple(sig), (sig[0],), ()],
+        "refs": [(Ref("gdpr-9", "GDPR Art. 9", "https://x"),), (), (Ref("a", "b", ""),)],
+        "history": [None, History(commit, commit, HistoryStatus.PRESENT, "")],
+        "suppression": [None, Suppression("ok", "inline")],
+        "path": ["logs/faces.jsonl", _fresh("logs/faces.jsonl"), "民族.jsonl", "bad\udcff"],
+        "target": ["faces.jsonl", _fresh("faces.jsonl"), ""],
+        "page": [None, 3],
+        "offset": [None, 0],
+        "member": ["", "member.txt"],
+        "end_line": [None, 12],
+        "term": ["race", _fresh("race"), "White", "民族", 'q"uote'],
+        "language": ["en", _fresh("en"), "zh"],
+        "gloss": ["", "race", "\u2028"],
+        "terms": [(), ("汉族", "回族")],
+    }
+    first = {k: v[0] for k, v in pools.items()}
+    now = dict(first)
+    out = []
+    for i in range(n):
+        if rng.random() < 0.3:  # one field another object
+            k = rng.choice(list(pools))
+            now[k] = rng.choice(pools[k])
+        elif rng.random() < 0.1:
+            now = dict(first)
+        out.append(
+            Finding(
+                now["rule"],
+                now["trait"],
+                now["capability"],
+                now["basis"],
+                now["severity"],
+                now["confidence"],
+                Location(
+                    now["path"],
+                    rng.choice([i + 1, True, 2**40]),
+                    rng.choice([37, 44, 74, 0]),
+                    now["target"],
+                    now["page"],
+                    now["offset"],
+                    now["member"],
+                    now["end_line"],
+                ),
+                Evidence(
+                    _fresh(now["term"]),  # (a slice of the text: a string of its own)
+                    rng.choice(['{"face_id":1,"race":"white"}', "tab\there", "民族 ok", ""]),
+                    now["language"],
+                    now["gloss"],
+                    now["terms"],
+                ),
+                now["signals"],
+                now["refs"],
+                rng.choice([f"{i:020x}", f"{i:020x}", "不是", '"']),
+                now["history"],
+                now["suppression"],
+                now["score"],
+            )
+        )
+    return out
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_findings_that_share_their_objects_are_written_as_the_encoder_writes(seed: int) -> None:
+    rng = random.Random(seed)
+    result = _result(rng, 0)
+    result = ScanResult(
+        result.targets,
+        tuple(_shared_findings(rng, 300)),
+        result.skipped,
+        result.stats,
+        result.catalogue_version,
+        result.tool_version,
+    )
+    assert render(result) == _reference(result)
+
+
+def test_a_finding_of_the_same_objects_is_written_from_the_last_one_s_frame(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Findings that differ only in their line, column, snippet and fingerprint (a
+    log's: one verdict's many lines) are each written from the text made for the first
+    of them; one that differs in anything else is written in full."""
+    base = _shared_findings(random.Random(1), 1)[0]
+    base = Finding(
+        base.rule,
+        Trait.RACE,
+        Capability.INFERENCE,
+        Basis.BIOMETRIC,
+        Severity.HIGH,
+        0.5,
+        Location("faces.jsonl", 1, 1, "faces.jsonl", None, None, "", None),
+        Evidence("race", "s", "en", "", ()),
+        (Signal("a", 0.1, "b"),),
+        (),
+        "0" * 20,
+    )
+    made: list[Finding] = []
+    real = json_report._FindingTexts._text
+
+    def counting(self: Any, f: Finding) -> str:
+        made.append(f)
+        return real(self, f)
+
+    monkeypatch.setattr(json_report._FindingTexts, "_text", counting)
+    findings = [
+        Finding(
+            base.rule,
+            base.trait,
+            base.capability,
+            base.basis,
+            base.severity,
+            base.confidence,
+            Location("faces.jsonl", i + 1, i % 7 + 1, "faces.jsonl", None, None, "", None),
+            Evidence(_fresh("race"), f"line {i}", "en", "", ()),
+            base.signals,
+            base.refs,
+            f"{i:020x}",
+        )
+        for i in range(100)
+    ]
+    other_score = replace(findings[5], score=0.25)  # (another verdict's number)
+    findings.insert(50, other_score)
+    result = _result(random.Random(2), 0)
+    result = ScanResult(result.targets, tuple(findings), result.skipped, result.stats, "", "")
+    assert render(result) == _reference(result)
+    assert made == [findings[0], other_score, findings[51]]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -147,6 +148,40 @@ class _StdErr:
             force_terminal=True if self.color else None,
         )
 
+    def show(self, text: str) -> None:
+        """``text`` and a line break on stderr, as the console prints it (no markup, no
+        highlighting, soft-wrapped).  While no console has been made, a line of printable
+        ASCII that holds no emoji code (``:smile:``, which the console replaces) is
+        written as it is: the console prints such a line unchanged, coloured or not, and
+        a scan's summary would otherwise import rich and make the console for it (some
+        25 ms of the command).  Where the console would do more than write it (no stderr,
+        a notebook, Windows, a broken pipe), the console prints it."""
+        stream = sys.stderr
+        if (
+            "console" not in self.__dict__
+            and stream is not None  # (none: the console writes nowhere)
+            and "IPython" not in sys.modules  # (a notebook's console displays its output)
+            and sys.platform != "win32"  # (a legacy console's own rendering)
+            and plain_line(text)
+        ):
+            try:
+                stream.write(text + "\n")
+                stream.flush()
+                return
+            except BrokenPipeError:
+                pass  # the console does what it does on a broken pipe (exit status 1)
+        self.console.print(text, markup=False, highlight=False, soft_wrap=True)
+
+
+# Two colons with no blank between: where the console may put an emoji (``:smile:``)
+_EMOJI_CODE = re.compile(r":\S*:")
+
+
+def plain_line(text: str) -> bool:
+    """Is ``text`` one line of printable ASCII that holds no emoji code, which rich's
+    console prints as it is (``_StdErr.show``)?"""
+    return text.isascii() and text.isprintable() and _EMOJI_CODE.search(text) is None
+
 
 class _Say:
     """What goes to stderr besides errors: the summary and notes (not with ``-q``), and
@@ -160,11 +195,11 @@ class _Say:
 
     def __call__(self, text: str) -> None:
         if not self.quiet:
-            self.err.console.print(text, markup=False, highlight=False, soft_wrap=True)
+            self.err.show(text)
 
     def detail(self, text: str) -> None:
         if self.verbose:
-            self.err.console.print(text, markup=False, highlight=False, soft_wrap=True)
+            self.err.show(text)
 
     def timing(self, step: str, since: float) -> float:
         now = time.perf_counter()

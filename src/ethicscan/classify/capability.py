@@ -959,6 +959,8 @@ def _set_against_the_rest(doc: Document, hit: Hit) -> str:
     line = _line_near(doc, hit.line, hit.start)
     if m := _PRIVILEGED.search(line):
         return m.group(0)
+    if not (doc.holds("non", folded=True) or doc.holds("not", folded=True)):
+        return ""  # (a complement opens with one or the other, in any case)
     complement = re.compile(rf"(?i)\b(?:non|not)[\s_-]*{re.escape(label)}\b")
     lo = max(0, hit.line - REST_REACH)
     for i in range(lo, min(doc.line_count, hit.line + REST_REACH + 1)):
@@ -1484,7 +1486,11 @@ _ENUM_BODY_LINE = re.compile(r"""^\s*(?:[A-Z][A-Z0-9_]*\s*[=,:]|[{}]|(?:\"\"\"|\
 def _enum_head_above(doc: Document, line: int) -> int | None:
     """The head of the enumeration whose body line ``line`` stands in, ENUM_BODY lines
     up at most (a Python ``IntEnum``'s docstring, a member's trailing comment); or
-    None when anything but members, comments and docstring quotes lies between."""
+    None when anything but members, comments and docstring quotes lies between.  (A
+    text without "enum", "Enum" or "class" has no head: its lines are not read, where a
+    log's records, each opening with a brace, would all be read as a body's.)"""
+    if not (doc.holds("enum") or doc.holds("Enum") or doc.holds("class")):
+        return None
     for i in range(line - 1, max(-1, line - 1 - ENUM_BODY), -1):
         text = doc.line_text(i)
         if _ENUM_WORD.search(text):
@@ -4531,7 +4537,10 @@ _UNRECOGNISED = re.compile(
 def _unrecognised_value(doc: Document, hit: Hit) -> str:
     """The value "not recognised" among the trait's values: on the hit's line (a field's
     comment listing them) or among the members of the enumeration it heads or names,
-    ENUM_BODY lines below at most; or ""."""
+    ENUM_BODY lines below at most; or "".  (Each of ``_UNRECOGNISED``'s words holds
+    "识别", "not" or "un", in any case: a text without them is not read for it.)"""
+    if not (doc.holds("识别") or doc.holds("not", folded=True) or doc.holds("un", folded=True)):
+        return ""
     line = _line_near(doc, hit.line, hit.start)
     if m := _UNRECOGNISED.search(line):
         return m.group(0)

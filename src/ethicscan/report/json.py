@@ -269,6 +269,10 @@ class _FindingTexts:
         # a confidence and a score (the objects: findings of one decision share them, and
         # 0.0 and -0.0, 1 and 1.0 compare equal but are written apart), and their text
         self._numbers: dict[tuple[int, int], tuple[object, object, str]] = {}
+        # by its signals' identity, the last finding written by ``_text`` with no end
+        # line, page, offset, code table's terms, history nor suppression, and its text
+        # but its line, column, snippet and fingerprint (``__call__``)
+        self._last: dict[int, tuple[Finding, tuple[str, str, tuple[str, str, str]]]] = {}
 
     def block(
         self, obj: object, make: Callable[[], Any], exact: Callable[[], object] | None = None
@@ -303,6 +307,55 @@ class _FindingTexts:
         return self.block(refs, lambda: [_ref_dict(r) for r in refs])
 
     def __call__(self, f: Finding) -> str:
+        # A finding whose objects are those of the last one written in full with its
+        # signals (a log's lines of one verdict, the same rule, numbers, references, path
+        # and term), and which has no field written on its own, is that finding's text
+        # with its own line, column, snippet and fingerprint put in: the objects compared
+        # by identity (the witness keeps them alive), its term by value (a slice of the
+        # text, a string of its own).
+        loc, ev, sig = f.location, f.evidence, f.signals
+        got = self._last.get(id(sig))
+        if (
+            got is not None
+            and (w := got[0]).signals is sig
+            and w.rule is f.rule
+            and w.trait is f.trait
+            and w.capability is f.capability
+            and w.basis is f.basis
+            and w.severity is f.severity
+            and w.confidence is f.confidence
+            and w.score is f.score
+            and w.refs is f.refs
+            and f.history is None
+            and f.suppression is None
+            and (wl := w.location).path is loc.path
+            and wl.target is loc.target
+            and wl.member is loc.member
+            and loc.end_line is None
+            and loc.page is None
+            and loc.offset is None
+            and (we := w.evidence).language is ev.language
+            and we.gloss is ev.gloss
+            and we.term == ev.term
+            and not ev.terms
+        ):
+            pre, mid, post = got[1]
+            last = self._snippet
+            if ev.snippet is last[0]:
+                snippet = last[1]
+            else:
+                snippet = _str(ev.snippet)
+                self._snippet = (ev.snippet, snippet)
+            line, column, fp = loc.line, loc.column, f.fingerprint
+            return (
+                f"{pre}{int.__repr__(line) if type(line) is int else _scalar(line)}"
+                f"{mid}{int.__repr__(column) if type(column) is int else _scalar(column)}"
+                f"{post[0]}{snippet}{post[1]}"
+                f"{_encode(fp) if fp.isascii() else _str(fp)}{post[2]}"
+            )
+        return self._text(f)
+
+    def _text(self, f: Finding) -> str:
         # the enumerations' members are singletons: their identity is their value
         key = (f.rule, id(f.trait), id(f.capability), id(f.basis), id(f.severity))
         head = self._heads.get(key)
@@ -371,21 +424,35 @@ class _FindingTexts:
         else:
             numbers = f'{_scalar(conf)},\n      "score": {_scalar(score)},'
             self._numbers[(id(conf), id(score))] = (conf, score, numbers)
-        line, column = loc.line, loc.column
-        fp = f.fingerprint  # (its hex digits are written as they are)
-        fp_text = f'"{fp}"' if fp.isalnum() and fp.isascii() else _str(fp)
+        frame = (
+            f"{head}{numbers}{place}",
+            ',\n        "column": ',
+            (
+                f",\n        {rest}\n      }},{term[0]}",
+                f'{term[1]}\n      "signals": {signals},\n      "refs": {refs_text},'
+                '\n      "fingerprint": ',
+                f',\n      "history": {history},\n      "suppression": {suppression}\n    }}',
+            ),
+        )
+        if (
+            h is None
+            and u is None
+            and not ev.terms
+            and loc.end_line is None
+            and loc.page is None
+            and loc.offset is None
+        ):
+            # what another finding with these objects is written with (``__call__``);
+            # the finding is kept, and with it the objects' identities
+            self._last[id(sig)] = (f, frame)
+        pre, mid, post = frame
+        line, column, fp = loc.line, loc.column, f.fingerprint
+        # (a fingerprint's hex digits: ASCII, no name to make valid first)
         return (
-            f"{head}{numbers}"
-            f"{place}{int.__repr__(line) if type(line) is int else _scalar(line)},"
-            f'\n        "column": '
-            f"{int.__repr__(column) if type(column) is int else _scalar(column)},"
-            f"\n        {rest}\n      }},"
-            f"{term[0]}{snippet}{term[1]}"
-            f'\n      "signals": {signals},'
-            f'\n      "refs": {refs_text},'
-            f'\n      "fingerprint": {fp_text},'
-            f'\n      "history": {history},'
-            f'\n      "suppression": {suppression}\n    }}'
+            f"{pre}{int.__repr__(line) if type(line) is int else _scalar(line)}"
+            f"{mid}{int.__repr__(column) if type(column) is int else _scalar(column)}"
+            f"{post[0]}{snippet}{post[1]}"
+            f"{_encode(fp) if fp.isascii() else _str(fp)}{post[2]}"
         )
 
 
