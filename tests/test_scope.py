@@ -1269,3 +1269,17 @@ def test_typed_parameters_on_a_line_are_no_sentence() -> None:
     sentence = "Each record keeps the resident's religion: Buddhist, Muslim, or none."
     assert shape.is_sentence(sentence)
     assert shape.is_sentence(line.strip() + " and more words here", comment=True)
+
+
+def test_a_coefficients_row_is_read_in_linear_time() -> None:
+    """A coefficients table's row is its label and its estimates, each cell ending at a
+    space: a label followed by a run of digits that ends in a letter is refused at once
+    (read as any run of cells, 40 digits would take 2**40 steps), and no search."""
+    row = "    ## ethnicityASIAN  " + "1" * 40 + "x\n"
+    found = scan_text("## Model\n\n" + row * 3, "reports/model.md")
+    assert found
+    assert Capability.SEARCH not in {f.capability for f in found}
+    good = "    ## ethnicityASIAN          -0.31021    0.19234  -1.613  0.10680\n"
+    assert {f.capability for f in scan_text("## Model\n\n" + good, "reports/model.md")} == {
+        Capability.SEARCH
+    }

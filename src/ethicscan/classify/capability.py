@@ -4033,9 +4033,11 @@ _ESTIMATE_LABEL = re.compile(
 # knitr's (``##``) or reprex's (``#>``) output or a Markdown table's cells
 _ESTIMATE_ROW_PREFIX = re.compile(r"^\s*(?:##|#>)?[\s|]*(?:\d+\s+)?")
 _ESTIMATE_LABEL_END = re.compile(r"\s{2,}|\t|\|")
+# (each cell ends at a space, a pipe or the line's end: a run of digits is one cell, never
+# split into many, which would make a line of digits take exponential time to refuse)
 _ESTIMATES = re.compile(
-    r"^[\s|]*(?:(?:[-+<>]?\s?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?%?|\*{1,3}|NA|NaN|-?Inf"
-    r"|[.()\[\],])[\s|]*)+$"
+    r"^[\s|]*(?:[(\[]?(?:[-+<>]?\s?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?%?|\*{1,3}|NA|NaN"
+    r"|-?Inf|\.)[)\],]?(?:[\s|]+|$))+$"
 )
 _DECIMAL = re.compile(r"\d\.\d|\d[eE][-+]?\d")
 
