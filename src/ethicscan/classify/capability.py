@@ -3160,6 +3160,11 @@ def _context(
         + len(hit.traits_near - {hit.term.trait})
         + (1 if hit.term.ambiguous and _GENDER.search(line) else 0)  # genders and races
     )
+    model_line = tuple(ev.on_line(Category.MODEL))
+    if model and all(w.lower().startswith("estimat") for w in model) and _survey_estimates(doc):
+        # a census survey's estimate (beside its margin of error): a count of people, no
+        # model's guess (it still says the column is people's data)
+        model = model_line = ()
     return Context(
         scope=scope,
         evidence=ev,
@@ -3174,7 +3179,7 @@ def _context(
         any_face=bool(face_words) or faces_in_file >= 1,
         attrs=attrs,
         model=model,
-        model_line=tuple(ev.on_line(Category.MODEL)),
+        model_line=model_line,
         analysis=analysis,
         surv=surv,
         file_surv=ev.in_file(Category.SURVEILLANCE) >= 3,  # the software's kind: all it names
@@ -3227,6 +3232,26 @@ def _person_qualifier(doc: Document, hit: Hit) -> str:
         attr = re.compile(rf"\b{re.escape(word)}_?(?:gender|sex|age)(?![a-z])", re.IGNORECASE)
         known[word] = attr.search(doc.text) is not None
     return word if known[word] else ""
+
+
+# A census survey's table read in code: its estimates come with their margins of error
+# (tidycensus's ``get_acs()`` gives ``estimate`` and ``moe`` columns)
+_SURVEY_MARKERS = (
+    "get_acs",
+    "get_decennial",
+    "margin of error",
+    "Margin of error",
+    "moe,",
+    "moe)",
+    '"moe"',
+    "'moe'",
+)
+
+
+def _survey_estimates(doc: Document) -> bool:
+    """Does the text read a census survey's estimates (with their margins of error)?
+    There "estimate" is a count of people, not a model's guess."""
+    return any(doc.holds(m) for m in _SURVEY_MARKERS)
 
 
 def _own_negation(doc: Document, hit: Hit, words: list[str]) -> tuple[str, ...]:
