@@ -3163,8 +3163,8 @@ def _context(
     model_line = tuple(ev.on_line(Category.MODEL))
     if model and all(w.lower().startswith("estimat") for w in model) and _survey_estimates(doc):
         # a census survey's estimate (beside its margin of error): a count of people, no
-        # model's guess (it still says the column is people's data)
-        model = model_line = ()
+        # model's guess; it says the text is a census's data
+        clinical, model, model_line = clinical + model, (), ()
     return Context(
         scope=scope,
         evidence=ev,
