@@ -1275,10 +1275,15 @@ def test_a_coefficients_row_is_read_in_linear_time() -> None:
     """A coefficients table's row is its label and its estimates, each cell ending at a
     space: a label followed by a run of digits that ends in a letter is refused at once
     (read as any run of cells, 40 digits would take 2**40 steps), and no search."""
-    row = "    ## ethnicityASIAN  " + "1" * 40 + "x\n"
-    found = scan_text("## Model\n\n" + row * 3, "reports/model.md")
-    assert found
-    assert Capability.SEARCH not in {f.capability for f in found}
+    for row in (
+        "    ## ethnicityASIAN  " + "1" * 40 + "x\n",
+        # (and a row of many cells apart by two spaces: a space is no cell's sign)
+        "    ## ethnicityASIAN  " + "0.1  " * 40 + "x\n",
+        "| raceBlack | " + "0.1 | " * 40 + "x\n",
+    ):
+        found = scan_text("## Model\n\n" + row * 3, "reports/model.md")
+        assert found
+        assert Capability.SEARCH not in {f.capability for f in found}
     good = "    ## ethnicityASIAN          -0.31021    0.19234  -1.613  0.10680\n"
     assert {f.capability for f in scan_text("## Model\n\n" + good, "reports/model.md")} == {
         Capability.SEARCH

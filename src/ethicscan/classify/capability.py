@@ -1418,7 +1418,8 @@ def _grouped_select_item(doc: Document, hit: Hit, lo: int) -> bool:
 _COUNT_WORDS_ZH = "统计|分布|占比|比例|构成|汇总|分组|人数|数量|计数"
 _COUNTED_BEFORE = re.compile(
     # (after other fields it is one of: 根据姓名或身份证或民族进行查询, 按性别、民族统计)
-    r"(?P<by>按照?|根据)(?:[\u4e00-\u9fff]{1,6}?(?:或者|或|和|及|与|、|/|,|，))*\s*$"
+    # (a field's name holds no separator: read one way, in linear time)
+    r"(?P<by>按照?|根据)(?:(?:(?!或|和|及|与)[\u4e00-\u9fff]){1,6}(?:或者|或|和|及|与|、|/|,|，))*\s*$"
     r"|(?:count|stat(?:istic)?s?|tally|total|distribution)(?:_?(?:by|in|per))_?$"
     # ... or a collection named for it: ``perEthnicity``, ``per_race``, ``groupByNation``
     # (not a bare ``by``: a C struct's ``byEthnic`` is a byte, in Hungarian notation)
@@ -3954,7 +3955,9 @@ _SEARCH_PAGE_NAME = re.compile(
     rf"|^(?:search|query|filter)(?=[A-Z])|{_SEARCH_ZH}"
 )
 _NOT_SEARCH_PAGE = re.compile(
-    r"(?i)result|detail|edit|add|save|update|regist|sign_?up|profile|enrol"
+    r"(?:^|[^A-Za-z]|(?<=[a-z])(?=[A-Z]))"
+    r"(?:[Rr]esults?|[Dd]etails?|[Ee]dit|[Aa]dd|[Ss]ave|[Uu]pdate|[Rr]egist(?:er|ration)?"
+    r"|[Ss]ign_?[Uu]p|[Pp]rofile|[Ee]nrol+(?:ment)?|[Nn]ew|[Cc]reate)(?![a-z])"
 )
 
 
@@ -4053,15 +4056,19 @@ _ESTIMATE_LABEL = re.compile(
     r"(?<![A-Za-z])(?:(?:C|factor|as\.factor)\(\s*)?[a-z_.]*"
     r"(?:race|ethnicity|ethnic|religion|caste|skin_?colou?r|skin_?tone)"
     r"(?:\s*,[^()\n]{0,40})?\)?(?:\[T\.|(?=[A-Z]))"
+    # (not a column's own name: ``raceCode``, ``religionID`` in a table of statistics of
+    # each column, R's ``psych::describe``)
+    r"(?!(?:Code|Codes|ID|Id|Num|No|Name|Cat|Score|Group|Label|Desc)(?![a-z]))"
 )
 # ... its row: the label, then the estimates (numbers, stars, a p-value's ``<``), in
 # knitr's (``##``) or reprex's (``#>``) output or a Markdown table's cells
 _ESTIMATE_ROW_PREFIX = re.compile(r"^\s*(?:##|#>)?[\s|]*(?:\d+\s+)?")
 _ESTIMATE_LABEL_END = re.compile(r"\s{2,}|\t|\|")
-# (each cell ends at a space, a pipe or the line's end: a run of digits is one cell, never
-# split into many, which would make a line of digits take exponential time to refuse)
+# (each cell ends at a space, a pipe or the line's end, and a space belongs to a cell
+# only after its sign: a run of digits or of spaces is read one way, never split into
+# many, which would make a row that fails at its end take exponential time to refuse)
 _ESTIMATES = re.compile(
-    r"^[\s|]*(?:[(\[]?(?:[-+<>]?\s?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?%?|\*{1,3}|NA|NaN"
+    r"^[\s|]*(?:[(\[]?(?:(?:[-+<>]\s?)?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?%?|\*{1,3}|NA|NaN"
     r"|-?Inf|\.)[)\],]?(?:[\s|]+|$))+$"
 )
 _DECIMAL = re.compile(r"\d\.\d|\d[eE][-+]?\d")
@@ -4105,7 +4112,7 @@ def _estimate_per_value(doc: Document, hit: Hit) -> str:
 # ``onsubmit``'s or a framework's ``@submit`` code: the script decides what is sent)
 _FORM_OPEN = re.compile(r"<form\b", re.IGNORECASE)
 _FORM_CLOSE = re.compile(r"</form\b", re.IGNORECASE)
-_NOT_A_QUERY_FORM = re.compile(r"\bpost\b|submit|\(", re.IGNORECASE)
+_NOT_A_QUERY_FORM = re.compile(r"\bpost\b|submit|\(", re.IGNORECASE)  # (@submit, ngSubmit too)
 _CONTROL_TAG = re.compile(r"<(?:select|input|textarea)\b", re.IGNORECASE)
 FORM_REACH = 60  # lines above a control that its form's opening tag stands within
 _FORM_PAGE_SUFFIXES = PAGE_TEXT_SUFFIXES | {".jsp", ".php", ".ftl", ".tpl", ".erb", ".j2"}
@@ -4139,10 +4146,27 @@ def _get_form_control(doc: Document, hit: Hit) -> str:
         if i != control and _FORM_CLOSE.search(text):
             return ""
         if m := _FORM_OPEN.search(text):
-            if _NOT_A_QUERY_FORM.search(text, m.end()):
+            if _NOT_A_QUERY_FORM.search(_form_tag(doc, i, text[m.end() :])):
                 return ""
             return "a control of a form sent by GET"
     return ""
+
+
+FORM_TAG_LINES = 4  # lines a form's opening tag, its attributes, may run over
+
+
+def _form_tag(doc: Document, i: int, rest: str) -> str:
+    """The attributes of the form tag opened on line ``i`` (``rest``: the line after
+    ``<form``), read on to the tag's ``>`` or, in a page's visible text where tags are
+    blanked, to the next tag kept (``<input``, ``<select``): FORM_TAG_LINES at most."""
+    out = [rest]
+    j = i
+    while not re.search(r"[<>]", out[-1]) and j + 1 < min(doc.line_count, i + FORM_TAG_LINES):
+        j += 1
+        out.append(_line_near(doc, j, -1))
+    text = " ".join(out)
+    end = re.search(r"[<>]", text)
+    return text[: end.start()] if end else text
 
 
 # A URL's query parameter named for the trait: ``Patient?race=2054-5``,
@@ -4152,9 +4176,8 @@ _URL_QUERY_BEFORE = re.compile(r"""[\w/}\]]\?(?:[\w.\-\[\]]+=[^&\s"'`<>]*&(?:amp
 # ``"DemographicCriteriaList": [{"Race": [...]}]``, ``"InclusionRules"``, a filter's
 # ``"where": {...}``): the people the definition selects
 _CRITERIA_OWNER = re.compile(
-    r"""["']?(\w*(?:Criteria(?:List)?|Filters?|Conditions?|InclusionRules?|where))["']?"""
-    r"""\s*:\s*[\[{]\s*$""",
-    re.IGNORECASE,
+    r"""(?:^|[\s{,\["'])((?:[A-Z]\w*)?(?:Criteria(?:List)?|Filters?|InclusionRules?)|criteria|filters?|where)"""
+    r"""["']?\s*:\s*[\[{]\s*$"""
 )
 CRITERIA_LEVELS = 4  # openers walked up from a member to its criteria's
 
@@ -4514,9 +4537,14 @@ def _owner_of(doc: Document, line: int) -> str:
 # A member of an object literal that pages or sorts a list: ``page: 1``, ``pageSize: 20``,
 # ``"pageNum": 0``, ``orderBy: ''`` (only beside a page's: ``size`` alone is a font's)
 _PAGE_MEMBER = re.compile(
-    r"""^\s*["']?(page(?:_?(?:size|no|num|number|index))?|current_?page)["']?\s*:""",
+    r"""^\s*["']?(page(?:_?(?:size|no|num|number|index))?|current_?page|size|limit|rows"""
+    r"""|per_?page|offset)["']?\s*:""",
     re.IGNORECASE,
 )
+# ... a member that pages by itself (``pageSize``, ``pageNum``), or a page's and a size's
+# together (``page: 1, size: 50``); a survey's ``currentPage`` alone is the step it is on
+_PAGES_ALONE = re.compile(r"(?i)page_?(?:size|no|num|number|index)|per_?page")
+_A_PAGE = re.compile(r"(?i)page|offset")
 PAGING_REACH = 60  # lines of an object literal read for a paging member
 
 
@@ -4524,10 +4552,19 @@ def _paging_member(doc: Document, opener: int) -> str:
     """The paging member of the object literal line ``opener`` opens, among its own
     members (not a nested literal's), or ""."""
     depth = 0
+    page = size = ""
     for i in range(opener + 1, min(doc.line_count, opener + 1 + PAGING_REACH)):
         text = _line_near(doc, i, -1)
         if depth == 0 and (m := _PAGE_MEMBER.match(text)):
-            return m.group(1)
+            name = m.group(1)
+            if _PAGES_ALONE.fullmatch(name):
+                return name
+            if _A_PAGE.search(name):
+                page = page or name
+            else:
+                size = size or name
+            if page and size:
+                return f"{page}, {size}"
         depth += _nesting(text)
         if depth < 0:
             return ""  # the literal's end
