@@ -292,6 +292,16 @@ class _FindingTexts:
         self._blocks[id(obj)] = (obj, text)
         return text
 
+    def _snippet_text(self, snippet: str) -> str:
+        """The snippet as JSON text (the last one's again when it is the same object:
+        the findings of one line share it)."""
+        last = self._snippet
+        if snippet is last[0]:
+            return last[1]
+        text = _str(snippet)
+        self._snippet = (snippet, text)
+        return text
+
     def _signals(self, sig: tuple[Signal, ...]) -> str:
         # Tuples of the same Signal objects (the classifier makes each signal once) are
         # found by the objects' identities, kept alive by the tuple stored with them.
@@ -340,12 +350,7 @@ class _FindingTexts:
             and not ev.terms
         ):
             pre, mid, post = got[1]
-            last = self._snippet
-            if ev.snippet is last[0]:
-                snippet = last[1]
-            else:
-                snippet = _str(ev.snippet)
-                self._snippet = (ev.snippet, snippet)
+            snippet = self._snippet_text(ev.snippet)
             line, column, fp = loc.line, loc.column, f.fingerprint
             return (
                 f"{pre}{int.__repr__(line) if type(line) is int else _scalar(line)}"
@@ -400,12 +405,7 @@ class _FindingTexts:
                 f'\n        "gloss": {_str(ev.gloss)},'
                 f'\n        "terms": {_nested(list(ev.terms), 4)}\n      }},',
             )
-        last = self._snippet
-        if ev.snippet is last[0]:
-            snippet = last[1]
-        else:
-            snippet = _str(ev.snippet)
-            self._snippet = (ev.snippet, snippet)
+        snippet = self._snippet_text(ev.snippet)
         sig, refs = f.signals, f.refs
         got = self._blocks.get(id(sig))
         signals = got[1] if got is not None and got[0] is sig else self._signals(sig)
