@@ -19,7 +19,7 @@ from ethicscan.classify import capability
 from ethicscan.classify.analyse import analyse
 from ethicscan.classify.document import Document
 from ethicscan.rules.catalogue import Catalogue, Term, TermKind, load_catalogue
-from hitfixtures import hits_of
+from hitfixtures import Counting, hits_of
 
 
 @pytest.fixture(scope="module")
@@ -178,17 +178,9 @@ def test_a_log_without_those_words_reads_no_line_for_them(catalogue: Catalogue) 
     hit = hits_of(doc, _term(catalogue, "race"), "race")[5]
     read: list[str] = []
 
-    class Counting:
-        def __init__(self, real: Any) -> None:
-            self.real = real
-
-        def __getattr__(self, name: str) -> Any:
-            read.append(name)
-            return getattr(self.real, name)
-
     with pytest.MonkeyPatch.context() as m:
         for name in ("_ENUM_WORD", "_COLUMN_DOC", "_DEFAULT_BEFORE", "_COLUMN_DEFAULT"):
-            m.setattr(capability, name, Counting(getattr(capability, name)))
+            m.setattr(capability, name, Counting(getattr(capability, name), read))
         assert capability._one_group_enum(doc, hit) == ""
         assert capability._names_a_column(doc, hit) == ""
         assert not capability._a_default_column(doc, hit)
@@ -306,17 +298,9 @@ def test_a_log_reads_no_line_for_an_enumeration_or_an_unrecognised_value(
     hit = hits_of(doc, _term(catalogue, "race"), "race")[20]
     read: list[str] = []
 
-    class Counting:
-        def __init__(self, real: Any) -> None:
-            self.real = real
-
-        def __getattr__(self, name: str) -> Any:
-            read.append(name)
-            return getattr(self.real, name)
-
     with pytest.MonkeyPatch.context() as m:
         for name in ("_ENUM_WORD", "_ENUM_BODY_LINE", "_UNRECOGNISED"):
-            m.setattr(capability, name, Counting(getattr(capability, name)))
+            m.setattr(capability, name, Counting(getattr(capability, name), read))
         assert capability._enum_head_above(doc, hit.line) is None
         assert capability._unrecognised_value(doc, hit) == ""
         found = analyse(text, "logs/faces.jsonl", catalogue)

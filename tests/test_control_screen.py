@@ -7,7 +7,6 @@ is; each "(" of a text read against the needles first, 4 ms for 13 MB."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -16,7 +15,7 @@ from hypothesis import strategies as st
 from ethicscan.classify import capability
 from ethicscan.classify.document import Document
 from ethicscan.rules.catalogue import Term, load_catalogue
-from hitfixtures import hits_of
+from hitfixtures import Counting, hits_of
 
 _CALLS = (
     [
@@ -95,17 +94,9 @@ def test_a_text_without_a_controls_call_is_not_searched_for_one() -> None:
     catalogue = load_catalogue(())
     asked: list[str] = []
 
-    class Counting:
-        def __init__(self, real: Any) -> None:
-            self.real = real
-
-        def __getattr__(self, name: str) -> Any:
-            asked.append(name)
-            return getattr(self.real, name)
-
     race = _term("race")
     with pytest.MonkeyPatch.context() as m:
-        m.setattr(capability, "_SELECTION_CONTROL", Counting(capability._SELECTION_CONTROL))
+        m.setattr(capability, "_SELECTION_CONTROL", Counting(capability._SELECTION_CONTROL, asked))
         doc = Document(code, "classes.dex", catalogue, "")
         for hit in hits_of(doc, race, "race")[:5]:
             assert capability._filter_control(doc, hit) == ""
