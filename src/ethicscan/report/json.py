@@ -249,6 +249,21 @@ def _exact(signals: tuple[Signal, ...]) -> tuple[object, ...]:
     )
 
 
+def _stamped(frame: tuple[str, str, tuple[str, str, str]], f: Finding, snippet: str) -> str:
+    """A finding's text: its ``frame`` (the text of its objects, cut where the line, the
+    column, the snippet and the fingerprint go) with those put in (``snippet`` as JSON
+    text already)."""
+    pre, mid, post = frame
+    line, column, fp = f.location.line, f.location.column, f.fingerprint
+    # (a fingerprint's hex digits: ASCII, no name to make valid first)
+    return (
+        f"{pre}{int.__repr__(line) if type(line) is int else _scalar(line)}"
+        f"{mid}{int.__repr__(column) if type(column) is int else _scalar(column)}"
+        f"{post[0]}{snippet}{post[1]}"
+        f"{_encode(fp) if fp.isascii() else _str(fp)}{post[2]}"
+    )
+
+
 class _FindingTexts:
     """Each finding as ``finding_dict`` of it, two levels deep, is written: the parts
     findings share (a rule and its verdict, a path, a term, a tuple of signals) are
@@ -349,15 +364,7 @@ class _FindingTexts:
             and we.term == ev.term
             and not ev.terms
         ):
-            pre, mid, post = got[1]
-            snippet = self._snippet_text(ev.snippet)
-            line, column, fp = loc.line, loc.column, f.fingerprint
-            return (
-                f"{pre}{int.__repr__(line) if type(line) is int else _scalar(line)}"
-                f"{mid}{int.__repr__(column) if type(column) is int else _scalar(column)}"
-                f"{post[0]}{snippet}{post[1]}"
-                f"{_encode(fp) if fp.isascii() else _str(fp)}{post[2]}"
-            )
+            return _stamped(got[1], f, self._snippet_text(ev.snippet))
         return self._text(f)
 
     def _text(self, f: Finding) -> str:
@@ -445,15 +452,7 @@ class _FindingTexts:
             # what another finding with these objects is written with (``__call__``);
             # the finding is kept, and with it the objects' identities
             self._last[id(sig)] = (f, frame)
-        pre, mid, post = frame
-        line, column, fp = loc.line, loc.column, f.fingerprint
-        # (a fingerprint's hex digits: ASCII, no name to make valid first)
-        return (
-            f"{pre}{int.__repr__(line) if type(line) is int else _scalar(line)}"
-            f"{mid}{int.__repr__(column) if type(column) is int else _scalar(column)}"
-            f"{post[0]}{snippet}{post[1]}"
-            f"{_encode(fp) if fp.isascii() else _str(fp)}{post[2]}"
-        )
+        return _stamped(frame, f, snippet)
 
 
 def schema_text() -> str:
