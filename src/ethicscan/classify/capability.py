@@ -4153,6 +4153,7 @@ def _get_form_control(doc: Document, hit: Hit) -> str:
 
 
 FORM_TAG_LINES = 4  # lines a form's opening tag, its attributes, may run over
+_TAG_EDGE = re.compile(r"[<>]")  # a tag's end, or (in a page's visible text) the next one
 
 
 def _form_tag(doc: Document, i: int, rest: str) -> str:
@@ -4161,11 +4162,11 @@ def _form_tag(doc: Document, i: int, rest: str) -> str:
     blanked, to the next tag kept (``<input``, ``<select``): FORM_TAG_LINES at most."""
     out = [rest]
     j = i
-    while not re.search(r"[<>]", out[-1]) and j + 1 < min(doc.line_count, i + FORM_TAG_LINES):
+    while not _TAG_EDGE.search(out[-1]) and j + 1 < min(doc.line_count, i + FORM_TAG_LINES):
         j += 1
         out.append(_line_near(doc, j, -1))
     text = " ".join(out)
-    end = re.search(r"[<>]", text)
+    end = _TAG_EDGE.search(text)
     return text[: end.start()] if end else text
 
 
