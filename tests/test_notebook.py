@@ -77,9 +77,10 @@ def test_cells_are_read_in_place_and_the_rest_stays() -> None:
     assert extract_notebook(NOTEBOOK.encode(), "a.ipynb").kind is TextKind.NOTEBOOK
 
 
-def test_a_cells_filter_is_a_search_at_the_files_line() -> None:
+def test_a_cells_filter_is_read_as_code_at_the_files_line() -> None:
     found = {(f.location.line, f.capability.value) for f in scan_text(NOTEBOOK, "a/stops.ipynb")}
-    assert (_line_of(NOTEBOOK, "stops.ethnicity =="), "search") in found
+    # (one group's records kept, its label written out: singled out, as code reads it)
+    assert (_line_of(NOTEBOOK, "stops.ethnicity =="), "targeting") in found
     # the printed table's header is a record; the markdown heading says nothing done
     assert (_line_of(NOTEBOOK, "year  ethnicity"), "record") in found
     assert (_line_of(NOTEBOOK, "## Stops by ethnicity"), "mention") in found

@@ -811,7 +811,8 @@ _SPLIT_BY = re.compile(
     r"|(?:\b(?:cols?_of_interest|breakdowns?|group_?by|group_?cols?|group_?columns"
     r"|stratif(?:y|ied)_?by|split_?by)[\"']?\s*(?:=|:)"
     r"|[(,]\s*(?:protected|sensitive)_?(?:attribute|attr|feature|column)s\s*=)"
-    r"\s*\[\s*(?:[\"'][\w ]{0,24}[\"']\s*,\s*){0,5}[\"']?[\w ]{0,24}$"
+    # (a list, R's ``c(...)`` or ``list(...)``, or one name: ``group_by = "race"``)
+    r"\s*(?:\[|c\(|list\()?\s*(?:[\"'][\w ]{0,24}[\"']\s*,\s*){0,5}[\"']?[\w ]{0,24}$"
     # ... or the column a tally is made by: dplyr's and SQLAlchemy's ``group_by(race)``,
     # ``group_by(Person.ethnicity)``, ``pd.crosstab(df["race"], ...)``, a pivot table's
     # ``index="ethnicity"``
@@ -969,6 +970,46 @@ def _set_against_the_rest(doc: Document, hit: Hit) -> str:
     return ""
 
 
+# A test of membership in a list written out: R's ``%in% c(``, pandas's ``.isin([``,
+# SQL's and Python's ``in (`` / ``in [``, each followed by its list's opening bracket
+_MEMBERSHIP = re.compile(
+    r"(?:%in%\s*c|\.isin|\bin)\s*\(\s*\[?\s*$|\bin\s*\[\s*$"
+    # ... or a call's argument that names the groups it keeps: ``races = c("asian",
+    # "black")``, ``ethnicities=["Hispanic", ...]``
+    r"|(?P<arg>\w*(?:races|ethnicities|ethnic_?groups|religions)\s*=\s*(?:c\s*\(|\[)\s*$)",
+    re.IGNORECASE,
+)
+# The list's items up to the hit: quoted labels and commas only
+_QUOTED_ITEMS = re.compile(r"""(?:\s*(?:"[^"\n]{1,40}"|'[^'\n]{1,40}')\s*,)*\s*["']""")
+_LIST_ITEM = re.compile(r"""\s*(?:"[^"\n]{1,40}"|'[^'\n]{1,40}')\s*(,|[\])])""")
+
+
+def _among_values_kept(doc: Document, hit: Hit) -> str:
+    """The membership test whose written-out list holds the hit's label among three or
+    more (``race2 %in% c("White", "Black", "Latino")``, ``WHERE race IN ('White',
+    'Black', 'Asian')``), or the call's argument that chooses two or more (``races =
+    c("asian", "black")``), or "": the records of several groups kept alike."""
+    start = doc.line_start(hit.line)
+    lo = max(start, hit.start - 160)
+    before = doc.text[lo : hit.start]
+    opens = max(before.rfind("("), before.rfind("["))
+    if opens < 0 or not _QUOTED_ITEMS.fullmatch(before[opens + 1 :]):
+        return ""
+    m = _MEMBERSHIP.search(doc.text, max(start, lo + opens - 80), lo + opens + 1)
+    if m is None or (m["arg"] and not _an_argument(doc, hit.line, m.start("arg"))):
+        return ""
+    items, at, end = 0, lo + opens + 1, doc.lines.end(hit.line)
+    while item := _LIST_ITEM.match(doc.text, at, end):
+        items += 1
+        at = item.end()
+        if item.group(1) != ",":
+            break
+    # (two set apart in a test of membership are a pair compared, ``isin(["African-
+    # American", "Caucasian"])``; three and more, or a call's argument choosing them, are
+    # the groups kept alike)
+    return f"records kept for several groups ({items})" if items >= (2 if m["arg"] else 3) else ""
+
+
 def _compared(doc: Document, hit: Hit) -> bool:
     """Is the label of a value set at ``hit`` a string literal that code compares a value
     with, or filters records for (a group singled out: ``race == "White"``)?"""
@@ -1046,6 +1087,12 @@ def _split_by(doc: Document, hit: Hit) -> str:
         return "charted"
     if _in_where(doc, hit, lo) or _masked_by(doc, hit) or _in_filter_predicate(doc, hit):
         return "filtered"
+    if _MEMBER_OF_CHOSEN.search(doc.text, max(start, hit.start - 40), hit.start) or (
+        _GROUPS_ARGUMENT.match(doc.text, hit.end, hit.end + 24)
+        and (word := _WORD_BEFORE.search(doc.text, max(start, hit.start - 40), hit.start))
+        and _an_argument(doc, hit.line, word.start())
+    ):
+        return "filtered"
     near = doc.text[max(start, hit.start - 120) : hit.start]
     if (m := _LOOP_OVER_VALUES.search(near)) and (
         m["of"] or _DISTINCT_VALUES.match(doc.text, hit.end, hit.end + 40)
@@ -1064,7 +1111,111 @@ def _split_by(doc: Document, hit: Hit) -> str:
         is not None
     ):
         return "filtered"  # ``'Persons with race = Black'``: a cohort named for its condition
+    if _pipeline_tallies(doc, hit):
+        return "counted"
     return _tallied_in_a_data_language(doc, hit)
+
+
+CHAIN_LINES = 12  # lines of one pipeline (one statement) read each side of a hit
+# A line that hands its result on to the next: R's ``%>%`` and ``|>``, ggplot's ``+``;
+# a line that takes the one above's: a method chained (``.groupby(``)
+_HANDS_ON = re.compile(r"(?:%>%|\|>|\+)\s*(?:#.*)?$")
+_TAKES_ON = re.compile(r"^\s*\.\w")
+# A stage of a pipeline that tallies or splits the records by columns: dplyr's
+# ``count(race2)``, ``group_by(race)``, ``tally``, pandas's ``.groupby("race")``, ``table(``
+_TALLY_STAGE = re.compile(
+    r"\b(?:count|add_count|group_by|groupby|tally|table|crosstab|value_counts)\s*\(([^()\n]*)"
+)
+
+
+def _pipeline_tallies(doc: Document, hit: Hit) -> bool:
+    """Does the pipeline the hit's line is a stage of (one statement over lines joined by
+    ``%>%``, ``|>``, ``+`` or a chained method) tally or split the records by a column
+    named for the hit's word (``stop_v2 %>% count(race2) %>% left_join(mpls_race, ...)``):
+    every stage of it then works on people counted by the trait."""
+    if hit.in_comment or doc.is_prose or doc.is_data or doc.is_long(hit.line):
+        return False
+
+    def stage(i: int) -> str:  # a stage of a pipeline is a short line
+        return "" if doc.is_long(i) else doc.line_text(i)
+
+    lo = hi = hit.line
+    while (
+        lo > 0
+        and hit.line - lo < CHAIN_LINES
+        and (_HANDS_ON.search(stage(lo - 1)) or _TAKES_ON.match(stage(lo)))
+    ):
+        lo -= 1
+    while (
+        hi + 1 < doc.line_count
+        and hi - hit.line < CHAIN_LINES
+        and (_HANDS_ON.search(stage(hi)) or _TAKES_ON.match(stage(hi + 1)))
+    ):
+        hi += 1
+    if lo == hi:
+        return False
+    word = doc.text[hit.start : hit.end].lower()
+    for i in range(lo, hi + 1):
+        for m in _TALLY_STAGE.finditer(stage(i)):
+            if word in m.group(1).lower():
+                return True
+    return False
+
+
+# Records kept whose value is among the groups chosen, named for the trait: R's ``short
+# %in% races``, ``df$ethnicity %in% chosen_ethnicities``
+_MEMBER_OF_CHOSEN = re.compile(r"%in%\s*(?:[\w.]+\$)?\w*$")
+# ... or the groups a call keeps, passed as its argument: ``get_population(races =
+# c("asian", "black"))``, ``load(ethnicities=["Hispanic"])``
+_GROUPS_ARGUMENT = re.compile(r"""\w*\s*=\s*(?:c\s*\(|\[)\s*["']""")
+_WORD_BEFORE = re.compile(r"\w*$")
+
+
+def _an_argument(doc: Document, line: int, at: int) -> bool:
+    """Does a call's argument begin at ``at`` (a name there, then ``=``): after the
+    call's ``(`` or a ``,`` on its line, or first on a line under one ending in ``(`` or
+    ``,`` (``races = c(...)`` among ``get_population(`` 's arguments)?  A name assigned
+    at the start of a statement (``race = ["White", ...]``) is none."""
+    start = doc.line_start(line)
+    before = doc.text[start:at].rstrip()
+    if before:
+        return before.endswith(("(", ","))
+    return line > 0 and doc.line_text(line - 1).rstrip().endswith(("(", ","))
+
+
+# The rest of a condition that keeps one group's records: the column's name ended, an
+# equality, one value written out in quotes (``ethnic_code == "HL"``, ``race = 'B'``);
+# not an empty or missing value, a placeholder or a variable
+_ONE_VALUE_KEPT = re.compile(
+    r"""\w*["']?\]?\s*(?:==|===|=)\s*(?P<q>["'])(?P<v>(?![,;)\s])(?!(?i:null|none|na|nan|unknown|all)\b)"""
+    r"""[^"'\n?%#{}$:]{1,24})(?P=q)(?!\s*(?:\+|\.|%|\)\s*\+))"""
+)
+
+
+def _one_value_kept(doc: Document, hit: Hit) -> str:
+    """The value written out that a filtering condition on the trait's column compares it
+    with, one group's, or ""."""
+    m = _ONE_VALUE_KEPT.match(doc.text, hit.end, min(doc.lines.end(hit.line), hit.end + 64))
+    return f"{doc.text[hit.start : hit.end]} = {m['v']}" if m else ""
+
+
+# A network's output layer named for what it tells (``self.output_race = nn.Linear(128,
+# 5)``, ``race_head = layers.Dense(5, activation="softmax")``), or the loss it learns by
+_LAYER_ASSIGNED = re.compile(
+    r"\w*\s*=\s*(?:torch\.)?(?:nn|layers|tf\.keras\.layers|keras\.layers)\.(?:Linear|Dense)\("
+)
+_LOSS_OF = re.compile(r"_?loss\w*\s*=|\w*\s*=\s*\w*(?:loss|criterion)\w*\(", re.IGNORECASE)
+
+
+def _network_output(doc: Document, hit: Hit) -> str:
+    """The layer or the loss of a network that the hit's name is given (``output_race =
+    nn.Linear(``, ``race_loss = xe_loss(``), or ""."""
+    end = min(doc.lines.end(hit.line), hit.end + 80)
+    if m := _LAYER_ASSIGNED.match(doc.text, hit.end, end):
+        return f"a network's output layer: {m.group(0).strip()}"
+    if m := _LOSS_OF.match(doc.text, hit.end, end):
+        return f"the loss a network learns it by: {m.group(0).strip()}"
+    return ""
 
 
 # A query's criterion in MyBatis Generator's ``Example`` classes and their callers: a
@@ -1236,6 +1387,10 @@ _CHARTED_BY = re.compile(
     # getElementById('minzu'))``, ``new Chart($('#raceChart')``, ``Highcharts.chart('race``)
     r"""|(?:\becharts\.init\(|\bnew\s+Chart\()\s*(?:document\.getElementById\(|\$\()\s*["']#?[\w-]{0,32}$"""
     r"""|\bHighcharts\.chart\(\s*["'][\w-]{0,32}$"""
+    # ... Recharts' and Nivo's keys of a chart's categories (``<Pie data={rows}
+    # nameKey="ethnicity">``, ``<XAxis dataKey="race" />``, ``indexBy="religion"``)
+    r"""|<(?:Pie|Bar|XAxis|YAxis|Line|Area|Radar|Treemap|ResponsivePie|ResponsiveBar)\b[^<>]*"""
+    r"""\b(?:nameKey|dataKey|indexBy)\s*=\s*\{?\s*["'][\w.]{0,24}$"""
 )
 # A chart's categories: a legend's or an axis's data (ECharts' ``legend: {data: ['汉族',
 # '回族']}``), a series named for a group and drawn as bars, slices or lines (``{name:
@@ -1646,7 +1801,7 @@ _SEARCH_ZH = "检索|查询|筛选|过滤|條件|条件"
 _MYBATIS_TEST = re.compile(r"<(?:if|when)\s+test\s*=", re.IGNORECASE)
 # A class that holds a search's criteria: ``SearchIdleYouthVo``, ``PopulationBaseQueryVo``,
 # ``PersonQueryDTO``, ``CaptureFilter`` (not what a search returns, nor the code that runs it).
-_CRITERIA_CLASS = re.compile(r"(?:Search|Query|Filter|Condition|Criteria)(?![a-z])")
+_CRITERIA_CLASS = re.compile(r"(?:Search|Query|Filter|Condition|Criteria|Cohort)(?![a-z])")
 _NOT_CRITERIA = re.compile(
     r"Result|Response|Resp(?![a-z])|History|Log(?![a-z])|Record|Engine|Service|Controller"
     r"|Dao(?![a-z])|Mapper|Impl(?![a-z])|Util|Helper|Handler|Builder|Parser|Test"
@@ -2147,15 +2302,221 @@ def _handler_parameter(doc: Document, hit: Hit) -> str:
 
 def _finder_parameter(doc: Document, hit: Hit, line: str) -> str:
     """The finding function whose parameter the hit is, on the line that defines it
-    (the hit between its parentheses); or ""."""
+    (the hit between its parentheses), or on a line of its parameters below (``int
+    nation, int pageNum, int pageSize) {`` under ``selectByOther(String userName,``);
+    or ""."""
     if hit.in_comment or doc.is_prose or doc.is_data:
         return ""
     name = doc.definition_at(hit.line)
-    if not name or not _FINDER.search(name):
+    if name:
+        if not _FINDER.search(name) or not _in_parentheses(doc, hit.line, hit.start):
+            return ""
+        return f"a parameter of {name}()"
+    head = _signature_around(doc, hit.line, hit.start)
+    if head is None or not _finds(*head):
         return ""
-    if not _in_parentheses(doc, hit.line, hit.start):
+    return f"a parameter of {head[0]}()"
+
+
+_CLASS_HEAD = re.compile(r"\b(?:class|interface)\b")
+SIGNATURE_LINES = 4  # lines a function's head (its name, its parameters) may run over
+FINDER_BODY_REACH = 80  # lines of a function's body above a hit that its head stands within
+# A function that lists people a page at a time: its parameters hold a page's number or
+# size (``int pageNum, int pageSize``, ``page, limit``, ``offset``, ``per_page``)
+_PAGE_PARAMETER = re.compile(
+    r"(?i)\b(?:page_?(?:no|num|number|index|size)?|limit|per_?page|offset|current)\b"
+    r"|(?<=[a-z])(?:PageNum|PageSize|PageNo)\b"
+)
+_PARAMETER_NAME = re.compile(r"([A-Za-z_$][\w$]*)\s*(?:[:=][^,()]*)?(?=\s*[,)])")
+
+
+def _parameters(doc: Document, first: int, upto: int) -> tuple[str, int] | None:
+    """The parameter list of the definition on line ``first`` (between its first ``(``
+    and the ``)`` that closes it, read over at most SIGNATURE_LINES lines), and the
+    offset in the text where it closes (-1: not closed by ``upto``); None if it opens
+    no list."""
+    start = doc.line_start(first)
+    end = doc.lines.end(min(doc.line_count - 1, first + SIGNATURE_LINES - 1))
+    end = min(end, start + 4 * LOCAL)  # (a head is short: a minified line is read no further)
+    opens = doc.text.find("(", start, end)
+    if opens < 0:
+        return None
+    depth = 0
+    for i in range(opens, min(end, upto) if upto >= 0 else end):
+        c = doc.text[i]
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return doc.text[opens + 1 : i], i
+    return doc.text[opens + 1 : min(end, upto) if upto >= 0 else end], -1
+
+
+def _signature_around(doc: Document, line: int, pos: int) -> tuple[str, str] | None:
+    """The definition whose parameter list, begun on a line above, is still open at
+    ``pos`` on ``line``: its name and its parameters; None otherwise."""
+    for first in range(line - 1, max(-1, line - SIGNATURE_LINES), -1):
+        if doc.is_long(first):
+            return None
+        name = doc.definition_at(first)
+        if not name:
+            text = doc.line_text(first)
+            if ";" in text or "{" in text:
+                return None
+            continue
+        got = _parameters(doc, first, pos)
+        if got is None or got[1] >= 0:
+            return None  # closed before the hit: the hit is no parameter of it
+        params, _ = _parameters(doc, first, -1) or ("", -1)
+        return name, params
+    return None
+
+
+def _finds(name: str, params: str) -> bool:
+    """Does a function of this name and these parameters find people: named for it
+    (``findByNation``, ``selectByOther``, ``searchResidents``), or taking a page's
+    number or size (``getList(String nation, int page, int limit)``)?"""
+    if _WRITES.match(name):
+        return False
+    named = _FINDER.search(name) or _SEARCH_FUNCTION.search(name)
+    return bool(named or _PAGE_PARAMETER.search(params))
+
+
+def _head_above(doc: Document, line: int) -> int:
+    """The line of the definition whose body ``line`` stands in (braces counted back to
+    the one left open, a block's ``if (...) {`` passed over; in Python, the first
+    ``def`` indented less), or -1 (none within FINDER_BODY_REACH lines, a class's, or a
+    long line of minified code on the way).  Once a line: its hits share it."""
+    heads = _shared_work(doc).heads_above
+    got = heads.get(line)
+    if got is None:
+        got = heads[line] = _find_head_above(doc, line)
+    return got
+
+
+def _find_head_above(doc: Document, line: int) -> int:
+    if doc.is_long(line):
+        return -1
+    lo = max(-1, line - FINDER_BODY_REACH)
+    if doc.suffix in PY_LIKE:
+        text = doc.line_text(line)
+        indent = len(text) - len(text.lstrip())
+        for i in range(line - 1, lo, -1):
+            if doc.is_long(i):
+                return -1
+            above = doc.line_text(i)
+            if not above.strip():
+                continue
+            level = len(above) - len(above.lstrip())
+            if level >= indent:
+                continue
+            if above.lstrip().startswith(("def ", "async def ")):
+                return i
+            if above.lstrip().startswith("class "):
+                return -1
+            indent = level
+        return -1
+    depth = 0
+    for i in range(line - 1, lo, -1):
+        if doc.is_long(i):
+            return -1
+        text = doc.line_text(i)
+        depth += text.count("}") - text.count("{")
+        if depth >= 0:
+            continue
+        for j in range(i, max(-1, i - SIGNATURE_LINES), -1):
+            if name := doc.definition_at(j):
+                if name in _NOT_A_FUNCTION or _CLASS_HEAD.search(doc.line_text(j)):
+                    return -1
+                return j
+            if j < i and ("{" in doc.line_text(j) or ";" in doc.line_text(j)):
+                break
+        depth = 0  # a block's brace (``if (nation != 0) {``): go on to the function's
+    return -1
+
+
+# A call's arguments up to a bare one, and the name of the function called: ``filter_data(``
+# ``df, None, races``
+_ARGUMENTS_UP_TO = re.compile(r"\s*(?:[^()\n]*,\s*)?(?:\w+\s*=\s*)?[\w$.]*")
+_CALLEE = re.compile(r"([A-Za-z_$][\w$]*)$")
+# Python's and JavaScript's own ``list(...)`` and ``filter(fn, items)`` find no one
+_BUILTIN_CALLS = frozenset({"list", "filter"})
+
+
+def _passed_to_a_finder(doc: Document, hit: Hit) -> str:
+    """The function named for finding or filtering (``filter_data``, ``searchResidents``,
+    ``findByNation``) that a call hands the trait to as a bare argument (``filter_data(df,
+    None, races, ethnicity)``), or "": the value is what people are found by."""
+    if hit.in_comment or doc.is_prose or doc.is_data or doc.is_long(hit.line):
         return ""
-    return f"a parameter of {name}()"
+    if doc.definition_at(hit.line):
+        return ""
+    start = doc.line_start(hit.line)
+    opens = doc.text.rfind("(", max(start, hit.start - 120), hit.start)
+    if opens < 0 or not _ARGUMENTS_UP_TO.fullmatch(doc.text, opens + 1, hit.start):
+        return ""
+    m = _CALLEE.search(doc.text, max(start, opens - 64), opens)
+    if m is None:
+        return ""
+    name = m.group(1)
+    if name in _BUILTIN_CALLS or name in _NOT_A_FUNCTION or _WRITES.match(name):
+        return ""
+    if not (_FINDER.search(name) or _SEARCH_FUNCTION.search(name)):
+        return ""
+    return f"an argument of {name}(), which finds people by it"
+
+
+def _finder_body(doc: Document, hit: Hit) -> str:
+    """The finding function whose body the hit stands in, when it takes the trait as a
+    parameter (``selectByOther(String userName, String idCard, int nation, int pageNum,
+    int pageSize)`` over ``if (nation != 0) {`` and its ``//民族不为空``): in a function
+    that finds people, its parameter of the trait, and what the body does with it, is
+    what they are found by.  The words of the trait are the hit's own, or for a comment
+    the trait's words in code about it.  "" otherwise."""
+    if doc.is_prose or doc.is_data:
+        return ""
+    head = _head_above(doc, hit.line)
+    if head < 0:
+        return ""
+    name = doc.definition_at(head) or ""
+    got = _parameters(doc, head, -1)
+    if not name or got is None:
+        return ""
+    params = got[0]
+    if _WRITES.match(name):
+        return ""
+    criteria = next(
+        (
+            t
+            for t in _TYPE_NAME.findall(params)
+            if _CRITERIA_CLASS.search(t) and not _NOT_CRITERIA.search(t)
+        ),
+        "",
+    )
+    if criteria:
+        # ``run_select(cohort_definition: CohortDefinition)``: given a search's criteria,
+        # the function's uses of the trait are the search's
+        return f"a condition of {name}(), given the criteria {criteria}"
+    if _FILTERS.search(name) and not _SHOWS.search(name):
+        # ``_apply_breakdown_filter(df, breakdown)``: a function that filters records,
+        # whatever its parameters, works on them by what its body names
+        return f"a condition of {name}(), which filters people's records"
+    if not _finds(name, params):
+        return ""
+    words = list(hit.trait_words_near) if hit.in_comment else [doc.text[hit.start : hit.end]]
+    names = [m.group(1).lower() for m in _PARAMETER_NAME.finditer(params)]
+    if any(w.lower() in n for w in words if w.isascii() for n in names):
+        return f"a condition of {name}(), which finds people by it"
+    return ""
+
+
+_TYPE_NAME = re.compile(r"\b[A-Z][A-Za-z0-9]*")
+# A function named for filtering records (``apply_breakdown_filter``, ``filterByRace``);
+# not one that fetches a record (``queryById``), nor one that shows what a search found
+# (``showSearchResults``, ``onSearchDone``: the trait shown, not searched by)
+_FILTERS = re.compile(r"(?i:filter)")
+_SHOWS = re.compile(r"(?i:result|show|render|display|done)")
 
 
 # The head of a function in a script: ``function doQuery(){``, ``searchList: function()
@@ -3271,10 +3632,16 @@ def _own_negation(doc: Document, hit: Hit, words: list[str]) -> tuple[str, ...]:
         cell = doc.text[lo : end if hi < 0 else hi].lower()
         return tuple(w for w in words if w.lower() in cell)
     opens = doc.comment_opens(hit.start, hit.line)
-    if opens is None:
-        return tuple(words)
-    comment = doc.text[opens:end].lower()
+    comment = _EMPTINESS_CHECK.sub(" ", doc.text[start if opens is None else opens : end].lower())
     return tuple(w for w in words if w.lower() in comment)
+
+
+# A test of a value's presence that a comment names (``//民族不为空``, "must not be null",
+# 不能为空): the value is checked, the trait not negated
+_EMPTINESS_CHECK = re.compile(
+    r"(?:不|非|不能|不可|不得|不允许)(?:为)?空|(?:is|must|should|can|may)?\s*not\s+(?:be\s+)?"
+    r"(?:null|empty|blank|none|nil|undefined)\b"
+)
 
 
 # what a member of a register of names takes from its own line only: its fellows'
@@ -4238,6 +4605,16 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         # "Non-White"``: one group set apart from every other, the rest lumped together
         s = _sig(SignalName.GROUP_COMPARED, 0.15, f"one group set against the rest: {rest}")
         return Capability.TARGETING, None, (s,)
+    if (
+        t.kind is TermKind.VALUE
+        and code
+        and not (ctx.surv or ctx.alert or ctx.file_surv)
+        and (several := _among_values_kept(doc, hit))
+    ):
+        # ``filter(race2 %in% c("White", "Black", "Latino"))``: records kept for several
+        # groups alike, to set them side by side; no one group singled out
+        s = _sig(SignalName.RECORDS_FILTERED_BY_TRAIT, 0.1, several)
+        return Capability.SEARCH, None, (s,)
     if t.kind is TermKind.VALUE and code and _compared(doc, hit):
         return (
             Capability.TARGETING,
@@ -4286,6 +4663,11 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
     if t.capability is Capability.INFERENCE:
         basis = Basis.BIOMETRIC if (ctx.biometric or ctx.file_surv) else Basis.UNKNOWN
         return Capability.INFERENCE, basis, (_sig(SignalName.CONFIDENCE_FIELD, 0.2, t.text),)
+    if code and t.kind is not TermKind.VALUE and (head := _network_output(doc, hit)):
+        # ``self.output_race = nn.Linear(128, 5)``, ``race_loss = xe_loss(y_pred_race,
+        # y_race)``: a network's output for the trait, or the loss it is trained on
+        basis = Basis.BIOMETRIC if (ctx.biometric or ctx.face) else Basis.UNKNOWN
+        return Capability.INFERENCE, basis, (_sig(SignalName.MODEL_OUTPUT, 0.1, head),)
     if (column := _names_a_column(doc, hit)) and t.kind is not TermKind.VALUE:
         return Capability.RECORD, None, (_sig(SignalName.COLUMN_NAME_SETTING, 0.0, column),)
     if (
@@ -4350,6 +4732,11 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
             # majority left out, the minorities are counted apart from everyone else
             s = _sig(SignalName.GROUP_COUNTED, 0.1, f"the majority excluded: {excluded}")
             return Capability.TARGETING, None, (s,)
+        if how == "filtered" and (one := _one_value_kept(doc, hit)):
+            # ``filter(ethnic_code == "HL")``: the records of one group kept, its code
+            # written out: that group singled out, as ``race == "Black"`` is
+            s = _sig(SignalName.GROUP_COMPARED, 0.15, f"one group's records kept: {one}")
+            return Capability.TARGETING, None, (s,)
         if how == "filtered":
             s = _sig(SignalName.RECORDS_FILTERED_BY_TRAIT, 0.1, "a query's condition on the trait")
         elif how == "charted":
@@ -4407,6 +4794,10 @@ def _by_use(doc: Document, hit: Hit, ctx: Context) -> Choice | None:
         return Capability.SEARCH, None, (_sig(SignalName.QUERY_PARAMETER, 0.1, criteria),)
     if t.kind is not TermKind.VALUE and (paged := _paged_condition(doc, hit)):
         return Capability.SEARCH, None, (_sig(SignalName.QUERY_PARAMETER, 0.1, paged),)
+    if t.kind is not TermKind.VALUE and (finder := _finder_body(doc, hit)):
+        return Capability.SEARCH, None, (_sig(SignalName.QUERY_PARAMETER, 0.1, finder),)
+    if t.kind is not TermKind.VALUE and (passed := _passed_to_a_finder(doc, hit)):
+        return Capability.SEARCH, None, (_sig(SignalName.QUERY_PARAMETER, 0.1, passed),)
     if t.kind is not TermKind.VALUE and (condition := _condition_on_line(doc, hit)):
         # (a condition of one statement: the module's other fields of the trait stay
         # what they are, an entity's setter a record)
@@ -5048,6 +5439,7 @@ class SharedWork:
         # line -> the place of the last hit on it asked about, and _nesting up to there
         self.nesting: dict[int, tuple[int, int]] = {}
         self.symbol_runs = _SymbolRuns()  # _across_mangled_names
+        self.heads_above: dict[int, int] = {}  # line -> _head_above
         # (line, lowest line) -> _opener_above; line -> _collection_owner
         self.openers: dict[tuple[int, int], int | None] = {}
         self.owners: dict[int, str] = {}
