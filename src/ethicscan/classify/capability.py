@@ -2440,6 +2440,11 @@ def _find_head_above(doc: Document, line: int) -> int:
 # ``df, None, races``
 _ARGUMENTS_UP_TO = re.compile(r"\s*(?:[^()\n]*,\s*)?(?:\w+\s*=\s*)?[\w$.]*")
 _CALLEE = re.compile(r"([A-Za-z_$][\w$]*)$")
+# A lookup of one thing by its key, not of people: ``findViewById``, ``getById``,
+# ``queryCodeByName`` (a code list's code for a label), ``selectDictByType``
+_LOOKS_UP_ONE = re.compile(r"By(?:Id|Ids|Key|Name|Code|Type)$|Code|Dict|View")
+# ... an Android resource's id handed to it (``R.id.person_nation_edt``)
+_RESOURCE_ID = re.compile(r"\bR\.id\.")
 # Python's and JavaScript's own ``list(...)`` and ``filter(fn, items)`` find no one
 _BUILTIN_CALLS = frozenset({"list", "filter"})
 
@@ -2462,6 +2467,8 @@ def _passed_to_a_finder(doc: Document, hit: Hit) -> str:
     name = m.group(1)
     if name in _BUILTIN_CALLS or name in _NOT_A_FUNCTION or _WRITES.match(name):
         return ""
+    if _LOOKS_UP_ONE.search(name) or _RESOURCE_ID.search(doc.text, opens, hit.start):
+        return ""  # ``findById(v, R.id.person_nation)``, ``queryCodeByName("nation", ...)``
     if not (_FINDER.search(name) or _SEARCH_FUNCTION.search(name)):
         return ""
     return f"an argument of {name}(), which finds people by it"
@@ -2484,8 +2491,8 @@ def _finder_body(doc: Document, hit: Hit) -> str:
     if not name or got is None:
         return ""
     params = got[0]
-    if _WRITES.match(name):
-        return ""
+    if _WRITES.match(name) or _SHOWS.search(name):
+        return ""  # (what a search found, shown or exported: the trait shown, a record)
     criteria = next(
         (
             t
@@ -2498,7 +2505,7 @@ def _finder_body(doc: Document, hit: Hit) -> str:
         # ``run_select(cohort_definition: CohortDefinition)``: given a search's criteria,
         # the function's uses of the trait are the search's
         return f"a condition of {name}(), given the criteria {criteria}"
-    if _FILTERS.search(name) and not _SHOWS.search(name):
+    if _FILTERS.search(name):
         # ``_apply_breakdown_filter(df, breakdown)``: a function that filters records,
         # whatever its parameters, works on them by what its body names
         return f"a condition of {name}(), which filters people's records"
@@ -2516,7 +2523,7 @@ _TYPE_NAME = re.compile(r"\b[A-Z][A-Za-z0-9]*")
 # not one that fetches a record (``queryById``), nor one that shows what a search found
 # (``showSearchResults``, ``onSearchDone``: the trait shown, not searched by)
 _FILTERS = re.compile(r"(?i:filter)")
-_SHOWS = re.compile(r"(?i:result|show|render|display|done)")
+_SHOWS = re.compile(r"(?i:result|show|render|display|done|download|export)|Res(?![a-z])")
 
 
 # The head of a function in a script: ``function doQuery(){``, ``searchList: function()
