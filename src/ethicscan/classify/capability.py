@@ -2506,8 +2506,8 @@ def _finder_body(doc: Document, hit: Hit) -> str:
         # the function's uses of the trait are the search's
         return f"a condition of {name}(), given the criteria {criteria}"
     if _FILTERS.search(name):
-        # ``_apply_breakdown_filter(df, breakdown)``: a function that filters records,
-        # whatever its parameters, works on them by what its body names
+        # ``_apply_breakdown_filter(df, breakdown)``: a function that filters or searches
+        # records, whatever its parameters, works on them by what its body names
         return f"a condition of {name}(), which filters people's records"
     if not _finds(name, params):
         return ""
@@ -2519,10 +2519,11 @@ def _finder_body(doc: Document, hit: Hit) -> str:
 
 
 _TYPE_NAME = re.compile(r"\b[A-Z][A-Za-z0-9]*")
-# A function named for filtering records (``apply_breakdown_filter``, ``filterByRace``);
-# not one that fetches a record (``queryById``), nor one that shows what a search found
-# (``showSearchResults``, ``onSearchDone``: the trait shown, not searched by)
-_FILTERS = re.compile(r"(?i:filter)")
+# A function named for filtering or searching records (``apply_breakdown_filter``,
+# ``searchResidents``); not one that fetches a record (``queryById``), nor one that
+# shows what a search found (``showSearchResults``, ``onSearchDone``: the trait shown,
+# not searched by; ``_SHOWS``, asked first)
+_FILTERS = re.compile(r"(?i:search|filter)")
 _SHOWS = re.compile(r"(?i:result|show|render|display|done|download|export)|Res(?![a-z])")
 
 
