@@ -905,3 +905,46 @@ def test_hits_keyed_by_the_number_of_what_they_learnt_read_as_by_its_fields(
         assert _kinds(lines) == numbered, path
         if len(lines) > 100 and any(k is not None for k in numbered):
             assert len(set(numbered)) < len(lines) / 2
+
+
+_HEAD_LINES = {
+    ".java": [
+        "public List<P> findByNation(String nation, int page) {",
+        "if (nation != null) {",
+        "} else {",
+        "}",
+        "x(nation);",
+        "",
+        "class Holder {",
+        "void f() { y(); }",
+    ],
+    ".py": [
+        "def search_people(df, race):",
+        "    if race:",
+        "        df = df[df.race == race]",
+        "    return df",
+        "",
+        "class Holder:",
+        "        pass",
+        "    def f(self):",
+    ],
+}
+
+
+@pytest.mark.parametrize("suffix", sorted(_HEAD_LINES))
+def test_a_head_shared_down_the_lines_is_the_head_each_walk_finds(
+    catalogue: Catalogue, suffix: str
+) -> None:
+    """``_head_above`` takes the line above's head where the walk from a line would pass
+    over that line as if it began there: on random modules, every line's head so taken
+    is the one ``_find_head_above`` finds afresh (the walk's reach included)."""
+    rng = random.Random(20261207)
+    head, body = _HEAD_LINES[suffix][0], _HEAD_LINES[suffix][2]
+    modules = [[head] + [body] * 120]  # a body longer than the walk's reach
+    for _ in range(60):
+        modules.append([rng.choice(_HEAD_LINES[suffix]) for _ in range(rng.randrange(1, 200))])
+    for lines in modules:
+        doc = Document("\n".join(lines) + "\n", "m" + suffix, catalogue)
+        doc.shared = capability.SharedWork()
+        for i in range(doc.line_count):
+            assert capability._head_above(doc, i) == capability._find_head_above(doc, i)[0]

@@ -2330,11 +2330,11 @@ _PAGE_PARAMETER = re.compile(
 _PARAMETER_NAME = re.compile(r"([A-Za-z_$][\w$]*)\s*(?:[:=][^,()]*)?(?=\s*[,)])")
 
 
-def _parameters(doc: Document, first: int, upto: int) -> tuple[str, int] | None:
+def _parameters(doc: Document, first: int) -> tuple[str, int] | None:
     """The parameter list of the definition on line ``first`` (between its first ``(``
     and the ``)`` that closes it, read over at most SIGNATURE_LINES lines), and the
-    offset in the text where it closes (-1: not closed by ``upto``); None if it opens
-    no list."""
+    offset in the text where it closes (-1: not closed there); None if it opens no
+    list."""
     start = doc.line_start(first)
     end = doc.lines.end(min(doc.line_count - 1, first + SIGNATURE_LINES - 1))
     end = min(end, start + 4 * LOCAL)  # (a head is short: a minified line is read no further)
@@ -2342,7 +2342,7 @@ def _parameters(doc: Document, first: int, upto: int) -> tuple[str, int] | None:
     if opens < 0:
         return None
     depth = 0
-    for i in range(opens, min(end, upto) if upto >= 0 else end):
+    for i in range(opens, end):
         c = doc.text[i]
         if c == "(":
             depth += 1
@@ -2350,7 +2350,7 @@ def _parameters(doc: Document, first: int, upto: int) -> tuple[str, int] | None:
             depth -= 1
             if depth == 0:
                 return doc.text[opens + 1 : i], i
-    return doc.text[opens + 1 : min(end, upto) if upto >= 0 else end], -1
+    return doc.text[opens + 1 : end], -1
 
 
 def _signature_around(doc: Document, line: int, pos: int) -> tuple[str, str] | None:
@@ -2365,11 +2365,10 @@ def _signature_around(doc: Document, line: int, pos: int) -> tuple[str, str] | N
             if ";" in text or "{" in text:
                 return None
             continue
-        got = _parameters(doc, first, pos)
-        if got is None or got[1] >= 0:
+        got = _parameters(doc, first)
+        if got is None or 0 <= got[1] < pos:
             return None  # closed before the hit: the hit is no parameter of it
-        params, _ = _parameters(doc, first, -1) or ("", -1)
-        return name, params
+        return name, got[0]
     return None
 
 
@@ -2379,8 +2378,12 @@ def _finds(name: str, params: str) -> bool:
     number or size (``getList(String nation, int page, int limit)``)?"""
     if _WRITES.match(name):
         return False
-    named = _FINDER.search(name) or _SEARCH_FUNCTION.search(name)
-    return bool(named or _PAGE_PARAMETER.search(params))
+    return _named_for_finding(name) or bool(_PAGE_PARAMETER.search(params))
+
+
+def _named_for_finding(name: str) -> bool:
+    """``findByNation``, ``selectByOther``, ``searchResidents``, ``filter_data``."""
+    return bool(_FINDER.search(name) or _SEARCH_FUNCTION.search(name))
 
 
 def _head_above(doc: Document, line: int) -> int:
@@ -2391,20 +2394,45 @@ def _head_above(doc: Document, line: int) -> int:
     heads = _shared_work(doc).heads_above
     got = heads.get(line)
     if got is None:
-        got = heads[line] = _find_head_above(doc, line)
-    return got
+        above = heads.get(line - 1)
+        if (
+            above is not None
+            # (a head the walk above found at its last line is out of this one's reach)
+            and (above[0] < 0 or above[1] > line - FINDER_BODY_REACH)
+            and _passes_over(doc, line)
+        ):
+            got = above  # the line above walks the same way, from one line further up
+        else:
+            got = _find_head_above(doc, line)
+        heads[line] = got
+    return got[0]
 
 
-def _find_head_above(doc: Document, line: int) -> int:
+def _passes_over(doc: Document, line: int) -> bool:
+    """Does the walk of ``_find_head_above`` from ``line`` pass over the line above it
+    as if it began there: both short, and that line opens or closes no block (as many
+    braces of each), or in Python stands at the same indent?"""
+    if line == 0 or doc.is_long(line) or doc.is_long(line - 1):
+        return False
+    above = doc.line_text(line - 1)
+    if doc.suffix in PY_LIKE:
+        text = doc.line_text(line)
+        level = len(above) - len(above.lstrip())
+        return bool(above.strip()) and level == len(text) - len(text.lstrip())
+    return above.count("}") == above.count("{")
+
+
+def _find_head_above(doc: Document, line: int) -> tuple[int, int]:
+    """``_head_above``'s head, and the line the walk stopped at (-1: it found none)."""
     if doc.is_long(line):
-        return -1
+        return -1, -1
     lo = max(-1, line - FINDER_BODY_REACH)
     if doc.suffix in PY_LIKE:
         text = doc.line_text(line)
         indent = len(text) - len(text.lstrip())
         for i in range(line - 1, lo, -1):
             if doc.is_long(i):
-                return -1
+                return -1, -1
             above = doc.line_text(i)
             if not above.strip():
                 continue
@@ -2412,15 +2440,15 @@ def _find_head_above(doc: Document, line: int) -> int:
             if level >= indent:
                 continue
             if above.lstrip().startswith(("def ", "async def ")):
-                return i
+                return i, i
             if above.lstrip().startswith("class "):
-                return -1
+                return -1, -1
             indent = level
-        return -1
+        return -1, -1
     depth = 0
     for i in range(line - 1, lo, -1):
         if doc.is_long(i):
-            return -1
+            return -1, -1
         text = doc.line_text(i)
         depth += text.count("}") - text.count("{")
         if depth >= 0:
@@ -2428,12 +2456,12 @@ def _find_head_above(doc: Document, line: int) -> int:
         for j in range(i, max(-1, i - SIGNATURE_LINES), -1):
             if name := doc.definition_at(j):
                 if name in _NOT_A_FUNCTION or _CLASS_HEAD.search(doc.line_text(j)):
-                    return -1
-                return j
+                    return -1, -1
+                return j, i
             if j < i and ("{" in doc.line_text(j) or ";" in doc.line_text(j)):
                 break
         depth = 0  # a block's brace (``if (nation != 0) {``): go on to the function's
-    return -1
+    return -1, -1
 
 
 # A call's arguments up to a bare one, and the name of the function called: ``filter_data(``
@@ -2469,7 +2497,7 @@ def _passed_to_a_finder(doc: Document, hit: Hit) -> str:
         return ""
     if _LOOKS_UP_ONE.search(name) or _RESOURCE_ID.search(doc.text, opens, hit.start):
         return ""  # ``findById(v, R.id.person_nation)``, ``queryCodeByName("nation", ...)``
-    if not (_FINDER.search(name) or _SEARCH_FUNCTION.search(name)):
+    if not _named_for_finding(name):
         return ""
     return f"an argument of {name}(), which finds people by it"
 
@@ -2486,11 +2514,15 @@ def _finder_body(doc: Document, hit: Hit) -> str:
     head = _head_above(doc, hit.line)
     if head < 0:
         return ""
-    name = doc.definition_at(head) or ""
-    got = _parameters(doc, head, -1)
-    if not name or got is None:
+    work = _shared_work(doc)
+    if head not in work.head_signatures:
+        name = doc.definition_at(head) or ""
+        got = _parameters(doc, head)
+        work.head_signatures[head] = (name, got[0]) if name and got is not None else None
+    signature = work.head_signatures[head]
+    if signature is None:
         return ""
-    params = got[0]
+    name, params = signature
     if _WRITES.match(name) or _SHOWS.search(name):
         return ""  # (what a search found, shown or exported: the trait shown, a record)
     criteria = next(
@@ -5447,7 +5479,10 @@ class SharedWork:
         # line -> the place of the last hit on it asked about, and _nesting up to there
         self.nesting: dict[int, tuple[int, int]] = {}
         self.symbol_runs = _SymbolRuns()  # _across_mangled_names
-        self.heads_above: dict[int, int] = {}  # line -> _head_above
+        # line -> _head_above's head and the line its walk stopped at
+        self.heads_above: dict[int, tuple[int, int]] = {}
+        # a head's line -> its name and parameters, or None (_finder_body)
+        self.head_signatures: dict[int, tuple[str, str] | None] = {}
         # (line, lowest line) -> _opener_above; line -> _collection_owner
         self.openers: dict[tuple[int, int], int | None] = {}
         self.owners: dict[int, str] = {}
